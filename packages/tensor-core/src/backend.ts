@@ -1,0 +1,98 @@
+// The Backend interface: storage management plus a table of kernels named like the ops that call them.
+import type { DType, TypedArray } from './dtype.js';
+import type { BinaryOpName, CompareOpName, LogicalOpName, ReduceOpName, UnaryOpName } from './ops/names.js';
+import type { Shape } from './shape.js';
+
+/** A backend's opaque handle to a tensor's storage (a typed array on the CPU backend). */
+export type DataHandle = unknown;
+
+/** What a kernel sees of an input tensor: its storage handle, shape, dtype and element count. */
+export interface TensorInfo {
+  readonly handle: DataHandle;
+  readonly shape: Shape;
+  readonly dtype: DType;
+  readonly size: number;
+}
+
+/**
+ * Kernels every complete backend provides. Each returns the handle of a new storage holding the result;
+ * the op front-end has already validated arguments and computed the output shape and dtype.
+ */
+export interface Kernels extends Record<UnaryOpName, (x: TensorInfo) => DataHandle> {
+  gelu(x: TensorInfo, approximate: 'none' | 'tanh'): DataHandle;
+  clamp(x: TensorInfo, min: number, max: number): DataHandle;
+  /** Elementwise `op` of `a` and `b` broadcast to `outShape`; result dtype is `a.dtype`. */
+  binary(op: BinaryOpName, a: TensorInfo, b: TensorInfo, outShape: Shape): DataHandle;
+  /** Elementwise comparison broadcast to `outShape`; result dtype `bool`. */
+  compare(op: CompareOpName, a: TensorInfo, b: TensorInfo, outShape: Shape): DataHandle;
+  /** Elementwise logic of two `bool` tensors broadcast to `outShape`. */
+  logical(op: LogicalOpName, a: TensorInfo, b: TensorInfo, outShape: Shape): DataHandle;
+  logicalNot(x: TensorInfo): DataHandle;
+  /** `cond ? a : b` broadcast to `outShape`; `cond` is `bool`. */
+  where(cond: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): DataHandle;
+  /** Reduces sorted, non-empty `axes`; the result has those axes removed. */
+  reduce(op: ReduceOpName, x: TensorInfo, axes: readonly number[]): DataHandle;
+  /** Index of the maximum (first on ties) along `axis`, removed from the shape; int32. */
+  argmax(x: TensorInfo, axis: number): DataHandle;
+  argmin(x: TensorInfo, axis: number): DataHandle;
+  softmax(x: TensorInfo, axis: number): DataHandle;
+  logSoftmax(x: TensorInfo, axis: number): DataHandle;
+  /**
+   * Batched matrix product. `a` is `[...batchA, m, k]` (or `[..., k, m]` when `transA`), `b` is
+   * `[...batchB, k, n]` (or `[..., n, k]` when `transB`); batch dimensions broadcast to `outShape`'s leading dims.
+   */
+  matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, outShape: Shape): DataHandle;
+  transpose(x: TensorInfo, perm: readonly number[]): DataHandle;
+  /** Broadcasts `x` to `shape` (same rank, size-1 dims repeated) as a new contiguous storage. */
+  expand(x: TensorInfo, shape: Shape): DataHandle;
+  slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): DataHandle;
+  concat(xs: readonly TensorInfo[], axis: number, outShape: Shape): DataHandle;
+  pad(x: TensorInfo, pads: readonly (readonly [number, number])[], value: number): DataHandle;
+  flip(x: TensorInfo, axes: readonly number[]): DataHandle;
+  /** Keeps the lower (`upper` false) or upper triangle of the last two dims relative to diagonal `k`; zeroes the rest. */
+  triangle(x: TensorInfo, k: number, upper: boolean): DataHandle;
+  /** `out = x.shape[:axis] + indices.shape + x.shape[axis+1:]`, indices int32 and already range-checked. */
+  gather(x: TensorInfo, indices: TensorInfo, axis: number): DataHandle;
+  /** Copy of `x` with `updates` (shaped like a gather result) added at `indices` along `axis`, duplicates summed. */
+  scatterAdd(x: TensorInfo, indices: TensorInfo, updates: TensorInfo, axis: number): DataHandle;
+  /** int32 indices to a float32 one-hot tensor with a new last axis of `depth`. */
+  oneHot(indices: TensorInfo, depth: number): DataHandle;
+  cast(x: TensorInfo, dtype: DType): DataHandle;
+}
+
+/** Name of a kernel in {@link Kernels}. */
+export type KernelName = keyof Kernels;
+
+/**
+ * Optional fused kernels for hot paths. Callers use one when the backend has it and fall back to composed
+ * ops otherwise; both give the same numbers within float32 rounding. Packages above tensor-core document
+ * the exact contract of each next to the code that calls it.
+ */
+export interface FusedKernels {
+  [name: string]: ((...args: never[]) => unknown) | undefined;
+}
+
+/** A tensor-core backend: storage management plus a table of kernels. */
+export interface Backend {
+  /** Registry name, e.g. `cpu`, `wasm`, `gpu`. */
+  readonly name: string;
+  /** Dtypes this backend can store. */
+  readonly dtypes: readonly DType[];
+  /** Copies `values` into a new storage of `dtype`; the caller may reuse `values` afterwards. */
+  upload(values: TypedArray, dtype: DType): DataHandle;
+  /** Wraps a typed array the caller gives up, without copying where the backend can. */
+  adopt(values: TypedArray, dtype: DType): DataHandle;
+  /** A copy of a storage's contents. */
+  readSync(handle: DataHandle, dtype: DType, size: number): TypedArray;
+  /** A copy of a storage's contents, for backends whose reads are asynchronous. */
+  read(handle: DataHandle, dtype: DType, size: number): Promise<TypedArray>;
+  /** Frees a storage; called once per storage, when its last tensor is disposed or collected. */
+  release(handle: DataHandle): void;
+  /** Kernels; a missing one makes its op throw `KERNEL_NOT_FOUND`. */
+  readonly kernels: Partial<Kernels>;
+  /** Optional fused fast paths. */
+  readonly fused?: FusedKernels;
+}
+
+/** Shape helpers a kernel may want (re-exported for backend authors). */
+export type { Shape };

@@ -1,0 +1,45 @@
+// The CPU backend: TypeScript kernels over typed arrays; the reference every other backend is tested against.
+import type { Backend, Kernels } from '../backend.js';
+import { allocArray, dtypeOfArray, DTYPES, type DType, type TypedArray } from '../dtype.js';
+import { binaryKernels } from './binary.js';
+import { unaryKernels } from './unary.js';
+import { reduceKernels } from './reduce.js';
+import { softmaxKernels } from './softmax.js';
+import { matmulKernels } from './matmul.js';
+import { castKernels } from './cast.js';
+import { movementKernels } from './movement.js';
+import { indexingKernels } from './indexing.js';
+import { geluKernels } from './gelu.js';
+
+function toDType(values: TypedArray, dtype: DType): TypedArray {
+  if (dtypeOfArray(values) === dtype) return values;
+  const out = allocArray(dtype, values.length);
+  out.set(values as ArrayLike<number>);
+  return out;
+}
+
+const kernels: Partial<Kernels> = {
+  ...unaryKernels,
+  ...binaryKernels,
+  ...reduceKernels,
+  ...softmaxKernels,
+  ...matmulKernels,
+  ...castKernels,
+  ...movementKernels,
+  ...indexingKernels,
+  ...geluKernels,
+};
+
+/** The CPU backend, registered as `cpu` when tensor-core is imported. */
+export const cpuBackend: Backend = {
+  name: 'cpu',
+  dtypes: DTYPES,
+  upload: (values, dtype) => (dtypeOfArray(values) === dtype ? values.slice() : toDType(values, dtype)),
+  adopt: (values, dtype) => toDType(values, dtype),
+  readSync: (handle) => (handle as TypedArray).slice(),
+  read: async (handle) => (handle as TypedArray).slice(),
+  // Storage is garbage-collected; nothing to free.
+  release: () => {},
+  kernels,
+  fused: {},
+};

@@ -1,0 +1,5 @@
+// CPU kernels: cast.
+import type { Kernels } from '../backend.js';
+
+/** CPU cast kernels. */
+export const castKernels: Partial<Kernels> = {};

@@ -1,0 +1,35 @@
+// Public entry point of @seqlab/tensor-core.
+import { cpuBackend } from './cpu/backend.js';
+import { registerBackend } from './registry.js';
+
+export type { Backend, DataHandle, FusedKernels, KernelName, Kernels, TensorInfo } from './backend.js';
+export { allocArray, bytesPerElement, DTYPES, dtypeOfArray, isDType, isFloatDType } from './dtype.js';
+export type { DType, DTypeArrayMap, TypedArray } from './dtype.js';
+export * from './errors.js';
+export { broadcastShapes, formatShape, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, stridesOf } from './shape.js';
+export type { Shape } from './shape.js';
+export { getBackend, listBackends, memory, registerBackend, resetPeakMemory, setBackend } from './registry.js';
+export type { MemoryInfo } from './registry.js';
+export { Tensor } from './tensor.js';
+export type { NestedArray } from './tensor.js';
+export { cpuBackend } from './cpu/backend.js';
+export { forEachRow, broadcastStrides } from './cpu/broadcast.js';
+export type { RowVisitor } from './cpu/broadcast.js';
+export { setGradRecorder } from './ops/dispatch.js';
+export type { GradRecorder, TensorLike } from './ops/dispatch.js';
+export type { BinaryOpName, CompareOpName, LogicalOpName, OpAttrs, OpName, ReduceAttrs, ReduceOpName, UnaryOpName } from './ops/names.js';
+export * from './ops/creation.js';
+export * from './ops/unary.js';
+export * from './ops/binary.js';
+export * from './ops/reduce.js';
+export * from './ops/softmax.js';
+export * from './ops/matmul.js';
+export * from './ops/cast.js';
+export * from './ops/movement.js';
+export * from './ops/indexing.js';
+export * from './random.js';
+export * from './safetensors.js';
+
+registerBackend(cpuBackend);
+export { defaultGenerator, Generator, manualSeed } from './generator.js';
+export type { GeneratorState } from './generator.js';

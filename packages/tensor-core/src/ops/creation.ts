@@ -1,0 +1,216 @@
+// Creation of tensors from JavaScript data and constant fills; every backend gets the same values.
+import { allocArray, dtypeOfArray, isDType, type DType, type TypedArray } from '../dtype.js';
+import { InvalidArgumentError, ShapeMismatchError } from '../errors.js';
+import { getBackend } from '../registry.js';
+import { checkShape, describe, formatShape, sizeOf, type Shape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { wrap } from './dispatch.js';
+
+/** Nested arrays of numbers or booleans accepted by {@link tensor}. */
+export type TensorData = number | boolean | TypedArray | readonly TensorData[];
+
+/** Options shared by creation functions. */
+export interface CreationOptions {
+  /** Element type; defaults to float32 (bool for boolean data, the array's own type for typed arrays). */
+  dtype?: DType;
+  /** Backend name; defaults to the active backend. */
+  backend?: string;
+}
+
+function checkDTypeOption(op: string, dtype: unknown): DType | undefined {
+  if (dtype === undefined) return undefined;
+  if (!isDType(dtype)) {
+    throw new InvalidArgumentError(`${op}: argument 'dtype' must be one of float32, int32, float64, bool; received ${describe(dtype)}`);
+  }
+  return dtype;
+}
+
+function inferShape(op: string, data: TensorData): number[] {
+  const shape: number[] = [];
+  let level: TensorData = data;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    if (level.length === 0) break;
+    level = level[0];
+  }
+  if (ArrayBuffer.isView(level)) shape.push((level as TypedArray).length);
+  else if (typeof level !== 'number' && typeof level !== 'boolean' && !Array.isArray(level)) {
+    throw new InvalidArgumentError(`${op}: argument 'data' must hold numbers or booleans; received ${describe(level)}`);
+  }
+  return shape;
+}
+
+function flatten(op: string, data: TensorData, shape: readonly number[], out: TypedArray): void {
+  let k = 0;
+  const walk = (node: TensorData, dim: number): void => {
+    if (dim === shape.length) {
+      if (typeof node === 'number') out[k++] = node;
+      else if (typeof node === 'boolean') out[k++] = node ? 1 : 0;
+      else throw new InvalidArgumentError(`${op}: argument 'data' is ragged or holds ${describe(node)} where a number was expected`);
+      return;
+    }
+    if (ArrayBuffer.isView(node) && dim === shape.length - 1) {
+      const arr = node as TypedArray;
+      if (arr.length !== shape[dim]) throw new ShapeMismatchError(`${op}: argument 'data' is ragged: a row of length ${arr.length} where ${shape[dim]} was expected`);
+      for (let i = 0; i < arr.length; i++) out[k++] = arr[i];
+      return;
+    }
+    if (!Array.isArray(node) || node.length !== shape[dim]) {
+      throw new ShapeMismatchError(
+        `${op}: argument 'data' is ragged: expected ${shape[dim]} elements at depth ${dim}, received ${Array.isArray(node) ? node.length : describe(node)}`,
+      );
+    }
+    for (const child of node) walk(child, dim + 1);
+  };
+  walk(data, 0);
+}
+
+/**
+ * A tensor from nested arrays, a typed array or a number.
+ *
+ * @param data - values; a flat array or typed array may be given with `shape`
+ * @param shape - the shape to give flat data; inferred from nesting when omitted
+ * @param dtype - element type (defaults as described in {@link CreationOptions})
+ * @example
+ * ```ts
+ * tensor([[1, 2, 3], [4, 5, 6]]);              // float32 [2, 3]
+ * tensor([0, 1, 2, 3], [2, 2], 'int32');       // int32 [2, 2]
+ * tensor([true, false]);                       // bool [2]
+ * ```
+ */
+export function tensor(data: TensorData, shape?: Shape, dtype?: DType | CreationOptions): Tensor {
+  const options: CreationOptions = typeof dtype === 'string' || dtype === undefined ? { dtype } : dtype;
+  const dt0 = checkDTypeOption('tensor', options.dtype);
+  const backend = getBackend(options.backend);
+  const typed = ArrayBuffer.isView(data) ? (data as TypedArray) : undefined;
+  let inferred: number[];
+  if (typed) inferred = [typed.length];
+  else inferred = inferShape('tensor', data);
+  const firstLeaf = (d: TensorData): unknown => (Array.isArray(d) ? (d.length ? firstLeaf(d[0]) : undefined) : d);
+  const dt: DType = dt0 ?? (typed ? (dtypeOfArray(typed) ?? 'float32') : typeof firstLeaf(data) === 'boolean' ? 'bool' : 'float32');
+  const size = sizeOf(inferred);
+  const values = allocArray(dt, size);
+  if (typed) values.set(typed as ArrayLike<number>);
+  else flatten('tensor', data, inferred, values);
+  if (dt === 'int32' || dt === 'bool') {
+    for (let i = 0; i < size; i++) {
+      const v = typed ? typed[i] : values[i];
+      if (dt === 'bool' && v !== 0 && v !== 1) {
+        throw new InvalidArgumentError(`tensor: bool data must be true/false or 0/1; received ${v} at flat index ${i}`);
+      }
+    }
+  }
+  let finalShape: Shape = inferred;
+  if (shape !== undefined) {
+    checkShape('tensor', 'shape', shape);
+    if (sizeOf(shape) !== size) {
+      throw new ShapeMismatchError(`tensor: argument 'shape' ${formatShape(shape)} holds ${sizeOf(shape)} elements but 'data' has ${size}`);
+    }
+    finalShape = shape;
+  }
+  return wrap(backend, backend.adopt(values, dt), finalShape, dt);
+}
+
+/** A tensor of `shape` filled with `value`. */
+export function full(shape: Shape, value: number | boolean, options: DType | CreationOptions = {}): Tensor {
+  const opts: CreationOptions = typeof options === 'string' ? { dtype: options } : options;
+  checkShape('full', 'shape', shape);
+  const dt = checkDTypeOption('full', opts.dtype) ?? (typeof value === 'boolean' ? 'bool' : 'float32');
+  if (typeof value !== 'number' && typeof value !== 'boolean') {
+    throw new InvalidArgumentError(`full: argument 'value' must be a number or boolean; received ${describe(value)}`);
+  }
+  const backend = getBackend(opts.backend);
+  const values = allocArray(dt, sizeOf(shape));
+  const v = typeof value === 'boolean' ? Number(value) : value;
+  if (v !== 0) values.fill(v);
+  return wrap(backend, backend.adopt(values, dt), shape, dt);
+}
+
+/** A tensor of zeros. */
+export function zeros(shape: Shape, options: DType | CreationOptions = {}): Tensor {
+  return full(shape, 0, options);
+}
+
+/** A tensor of ones. */
+export function ones(shape: Shape, options: DType | CreationOptions = {}): Tensor {
+  return full(shape, 1, options);
+}
+
+/** A scalar (rank-0) tensor. */
+export function scalar(value: number | boolean, options: DType | CreationOptions = {}): Tensor {
+  return full([], value, options);
+}
+
+function likeOptions(x: Tensor, options: DType | CreationOptions): CreationOptions {
+  const opts: CreationOptions = typeof options === 'string' ? { dtype: options } : options;
+  return { dtype: opts.dtype ?? x.dtype, backend: opts.backend ?? x.backendName };
+}
+
+/** Zeros with `x`'s shape, dtype and backend (each overridable). */
+export function zerosLike(x: Tensor, options: DType | CreationOptions = {}): Tensor {
+  return full(x.shape, 0, likeOptions(x, options));
+}
+
+/** Ones with `x`'s shape, dtype and backend. */
+export function onesLike(x: Tensor, options: DType | CreationOptions = {}): Tensor {
+  return full(x.shape, 1, likeOptions(x, options));
+}
+
+/** `value` everywhere with `x`'s shape, dtype and backend. */
+export function fullLike(x: Tensor, value: number | boolean, options: DType | CreationOptions = {}): Tensor {
+  return full(x.shape, value, likeOptions(x, options));
+}
+
+/**
+ * Evenly spaced values in `[start, stop)` with `step`, as `torch.arange`.
+ * With one argument, `arange(n)` is `0 .. n-1`. The dtype defaults to int32 when every argument is an integer.
+ */
+export function arange(start: number, stop?: number, step = 1, options: DType | CreationOptions = {}): Tensor {
+  const opts: CreationOptions = typeof options === 'string' ? { dtype: options } : options;
+  if (stop === undefined) {
+    stop = start;
+    start = 0;
+  }
+  for (const [name, v] of [['start', start], ['stop', stop], ['step', step]] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new InvalidArgumentError(`arange: argument '${name}' must be a finite number; received ${describe(v)}`);
+    }
+  }
+  if (step === 0) throw new InvalidArgumentError(`arange: argument 'step' must be non-zero; received 0`);
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const dt = checkDTypeOption('arange', opts.dtype) ?? (Number.isInteger(start) && Number.isInteger(stop) && Number.isInteger(step) ? 'int32' : 'float32');
+  const values = allocArray(dt, n);
+  for (let i = 0; i < n; i++) values[i] = start + i * step;
+  const backend = getBackend(opts.backend);
+  return wrap(backend, backend.adopt(values, dt), [n], dt);
+}
+
+/** `num` evenly spaced float values from `start` to `stop` inclusive, as `torch.linspace`. */
+export function linspace(start: number, stop: number, num: number, options: DType | CreationOptions = {}): Tensor {
+  const opts: CreationOptions = typeof options === 'string' ? { dtype: options } : options;
+  if (!Number.isInteger(num) || num < 0) {
+    throw new InvalidArgumentError(`linspace: argument 'num' must be a non-negative integer; received ${describe(num)}`);
+  }
+  for (const [name, v] of [['start', start], ['stop', stop]] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new InvalidArgumentError(`linspace: argument '${name}' must be a finite number; received ${describe(v)}`);
+    }
+  }
+  const dt = checkDTypeOption('linspace', opts.dtype) ?? 'float32';
+  const values = allocArray(dt, num);
+  const step = num > 1 ? (stop - start) / (num - 1) : 0;
+  for (let i = 0; i < num; i++) values[i] = i === num - 1 && num > 1 ? stop : start + i * step;
+  const backend = getBackend(opts.backend);
+  return wrap(backend, backend.adopt(values, dt), [num], dt);
+}
+
+/** An `n × m` matrix with ones on the main diagonal (`m` defaults to `n`). */
+export function eye(n: number, m: number = n, options: DType | CreationOptions = {}): Tensor {
+  const opts: CreationOptions = typeof options === 'string' ? { dtype: options } : options;
+  checkShape('eye', 'n, m', [n, m]);
+  const dt = checkDTypeOption('eye', opts.dtype) ?? 'float32';
+  const values = allocArray(dt, n * m);
+  for (let i = 0; i < Math.min(n, m); i++) values[i * m + i] = 1;
+  const backend = getBackend(opts.backend);
+  return wrap(backend, backend.adopt(values, dt), [n, m], dt);
+}

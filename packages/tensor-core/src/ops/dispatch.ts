@@ -1,0 +1,114 @@
+// What every op front-end shares: argument coercion, backend agreement, kernel lookup and tape recording.
+import type { Backend, DataHandle, KernelName, Kernels } from '../backend.js';
+import { allocArray, type DType } from '../dtype.js';
+import { BackendMismatchError, DTypeMismatchError, InvalidArgumentError, KernelNotFoundError } from '../errors.js';
+import { getBackend } from '../registry.js';
+import { describe, type Shape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import type { OpAttrs, OpName } from './names.js';
+
+/** A tensor or a plain number (taken as a scalar of the other operand's dtype). */
+export type TensorLike = Tensor | number;
+
+/**
+ * Called after every recorded op when at least one input requires gradients.
+ * `@seqlab/autograd` installs one with {@link setGradRecorder}; nothing else should.
+ */
+export type GradRecorder = <K extends OpName>(op: K, inputs: readonly Tensor[], output: Tensor, attrs: OpAttrs[K]) => void;
+
+let recorder: GradRecorder | null = null;
+
+/** Installs (or removes, with null) the autograd recorder. Returns the previous one. */
+export function setGradRecorder(next: GradRecorder | null): GradRecorder | null {
+  const previous = recorder;
+  recorder = next;
+  return previous;
+}
+
+/** Internal: records `op` on the tape when a recorder is installed and an input requires gradients. */
+export function record<K extends OpName>(op: K, inputs: readonly Tensor[], output: Tensor, attrs: OpAttrs[K]): Tensor {
+  if (recorder !== null) {
+    for (let i = 0; i < inputs.length; i++) {
+      if (inputs[i].requiresGrad) {
+        recorder(op, inputs, output, attrs);
+        break;
+      }
+    }
+  }
+  return output;
+}
+
+/** Internal: throws unless `value` is a live Tensor. */
+export function checkTensor(op: string, arg: string, value: unknown): Tensor {
+  if (!(value instanceof Tensor)) {
+    throw new InvalidArgumentError(`${op}: argument '${arg}' must be a Tensor; received ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Internal: the backend shared by `tensors`, or BACKEND_MISMATCH naming both. */
+export function backendOf(op: string, tensors: readonly Tensor[], args?: readonly string[]): Backend {
+  const first = tensors[0].backend;
+  for (let i = 1; i < tensors.length; i++) {
+    if (tensors[i].backend !== first) {
+      const a = args?.[0] ?? 'argument 0';
+      const b = args?.[i] ?? `argument ${i}`;
+      throw new BackendMismatchError(
+        `${op}: '${a}' is on backend '${first.name}' but '${b}' is on backend '${tensors[i].backendName}'; move one with .to(name)`,
+      );
+    }
+  }
+  return first;
+}
+
+/** Internal: the kernel `name` of `backend`, or KERNEL_NOT_FOUND. */
+export function kernelOf<K extends KernelName>(backend: Backend, name: K): NonNullable<Kernels[K]> {
+  const k = backend.kernels[name];
+  if (k === undefined) throw new KernelNotFoundError(name, backend.name);
+  return k as NonNullable<Kernels[K]>;
+}
+
+/** Internal: wraps a kernel result. */
+export function wrap(backend: Backend, handle: DataHandle, shape: Shape, dtype: DType): Tensor {
+  return Tensor.fromHandle(backend, handle, shape, dtype);
+}
+
+/** Internal: a scalar tensor of `dtype` on `backend`. */
+export function scalarOn(backend: Backend, value: number, dtype: DType): Tensor {
+  const arr = allocArray(dtype, 1);
+  arr[0] = value;
+  return wrap(backend, backend.adopt(arr, dtype), [], dtype);
+}
+
+/**
+ * Internal: coerces two operands of a binary op. Numbers become scalars of the tensor operand's dtype
+ * (float32 when both are numbers); tensors must share dtype and backend.
+ */
+export function coercePair(op: string, a: TensorLike, b: TensorLike, argNames: readonly [string, string] = ['a', 'b']): [Tensor, Tensor, Backend] {
+  const aIsT = a instanceof Tensor;
+  const bIsT = b instanceof Tensor;
+  if (!aIsT && typeof a !== 'number') {
+    throw new InvalidArgumentError(`${op}: argument '${argNames[0]}' must be a Tensor or a number; received ${describe(a)}`);
+  }
+  if (!bIsT && typeof b !== 'number') {
+    throw new InvalidArgumentError(`${op}: argument '${argNames[1]}' must be a Tensor or a number; received ${describe(b)}`);
+  }
+  if (aIsT && bIsT) {
+    const backend = backendOf(op, [a, b], argNames);
+    if (a.dtype !== b.dtype) {
+      throw new DTypeMismatchError(`${op}: '${argNames[0]}' is ${a.dtype} but '${argNames[1]}' is ${b.dtype}; cast one with cast()`);
+    }
+    return [a, b, backend];
+  }
+  if (aIsT) return [a, scalarOn(a.backend, b as number, a.dtype), a.backend];
+  if (bIsT) return [scalarOn(b.backend, a as number, b.dtype), b, b.backend];
+  const backend = getBackend();
+  return [scalarOn(backend, a as number, 'float32'), scalarOn(backend, b as number, 'float32'), backend];
+}
+
+/** Internal: throws DTYPE_MISMATCH unless `t.dtype` is one of `allowed`. */
+export function checkDType(op: string, arg: string, t: Tensor, allowed: readonly DType[]): void {
+  if (!allowed.includes(t.dtype)) {
+    throw new DTypeMismatchError(`${op}: argument '${arg}' must have dtype ${allowed.join(' or ')}; received ${t.dtype}`);
+  }
+}

@@ -1,0 +1,2 @@
+// Op front-ends: movement.
+export {};

@@ -1,0 +1,83 @@
+// Elementwise unary ops: front-ends that validate, dispatch to the kernel of the same name and record.
+import type { DType } from '../dtype.js';
+import { InvalidArgumentError } from '../errors.js';
+import { describe } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { checkDType, checkTensor, kernelOf, record, wrap } from './dispatch.js';
+import type { UnaryOpName } from './names.js';
+
+const FLOAT: readonly DType[] = ['float32', 'float64'];
+const NUMERIC: readonly DType[] = ['float32', 'float64', 'int32'];
+
+function unary(op: UnaryOpName, allowed: readonly DType[]): (x: Tensor) => Tensor {
+  return (x: Tensor): Tensor => {
+    checkTensor(op, 'x', x);
+    checkDType(op, 'x', x, allowed);
+    const backend = x.backend;
+    const out = wrap(backend, kernelOf(backend, op)(x), x.shape, x.dtype);
+    return record(op, [x], out, {});
+  };
+}
+
+/** `-x`. */
+export const neg = unary('neg', NUMERIC);
+/** `|x|`. */
+export const abs = unary('abs', NUMERIC);
+/** `e^x`. */
+export const exp = unary('exp', FLOAT);
+/** Natural logarithm. */
+export const log = unary('log', FLOAT);
+/** `log(1 + x)`, accurate for small x. */
+export const log1p = unary('log1p', FLOAT);
+/** Square root. */
+export const sqrt = unary('sqrt', FLOAT);
+/** `1 / sqrt(x)`. */
+export const rsqrt = unary('rsqrt', FLOAT);
+/** Hyperbolic tangent. */
+export const tanh = unary('tanh', FLOAT);
+/** Logistic sigmoid `1 / (1 + e^-x)`, computed without overflow. */
+export const sigmoid = unary('sigmoid', FLOAT);
+/** `max(x, 0)`. */
+export const relu = unary('relu', NUMERIC);
+/** Sine. */
+export const sin = unary('sin', FLOAT);
+/** Cosine. */
+export const cos = unary('cos', FLOAT);
+/** `x²`. */
+export const square = unary('square', NUMERIC);
+/** `1 / x`. */
+export const reciprocal = unary('reciprocal', FLOAT);
+/** -1, 0 or 1 by the sign of x (0 for NaN-free zero). */
+export const sign = unary('sign', NUMERIC);
+/** Largest integer not above x. */
+export const floor = unary('floor', FLOAT);
+/** Smallest integer not below x. */
+export const ceil = unary('ceil', FLOAT);
+/** Nearest integer, halves to even (as `torch.round`). */
+export const round = unary('round', FLOAT);
+
+/**
+ * Gaussian error linear unit. `approximate: 'none'` uses the exact erf form `x·Φ(x)`,
+ * `'tanh'` the tanh approximation, as `torch.nn.functional.gelu`.
+ */
+export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
+  checkTensor('gelu', 'x', x);
+  checkDType('gelu', 'x', x, FLOAT);
+  const approximate = options.approximate ?? 'none';
+  if (approximate !== 'none' && approximate !== 'tanh') {
+    throw new InvalidArgumentError(`gelu: argument 'approximate' must be 'none' or 'tanh'; received ${describe(approximate)}`);
+  }
+  const out = wrap(x.backend, kernelOf(x.backend, 'gelu')(x, approximate), x.shape, x.dtype);
+  return record('gelu', [x], out, { approximate });
+}
+
+/** Limits every element to `[min, max]`; either bound may be omitted (±Infinity). */
+export function clamp(x: Tensor, min = -Infinity, max = Infinity): Tensor {
+  checkTensor('clamp', 'x', x);
+  checkDType('clamp', 'x', x, NUMERIC);
+  if (typeof min !== 'number' || Number.isNaN(min)) throw new InvalidArgumentError(`clamp: argument 'min' must be a number; received ${describe(min)}`);
+  if (typeof max !== 'number' || Number.isNaN(max)) throw new InvalidArgumentError(`clamp: argument 'max' must be a number; received ${describe(max)}`);
+  if (min > max) throw new InvalidArgumentError(`clamp: argument 'min' (${min}) must not exceed 'max' (${max})`);
+  const out = wrap(x.backend, kernelOf(x.backend, 'clamp')(x, min, max), x.shape, x.dtype);
+  return record('clamp', [x], out, { min, max });
+}

@@ -1,0 +1,2 @@
+// Seeded random tensors.
+export {};

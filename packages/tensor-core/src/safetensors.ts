@@ -1,0 +1,2 @@
+// safetensors encode/decode.
+export {};

@@ -1,0 +1,185 @@
+// The Tensor value: shape, dtype and a storage owned by one backend, plus the autograd fields PyTorch users expect.
+import type { Backend, DataHandle, TensorInfo } from './backend.js';
+import { bytesPerElement, type DType, type DTypeArrayMap, type TypedArray } from './dtype.js';
+import { DisposedError, InvalidArgumentError } from './errors.js';
+import { getBackend } from './registry.js';
+import { formatShape, sizeOf, type Shape } from './shape.js';
+import { Storage } from './storage.js';
+
+/** Nested JavaScript arrays as returned by {@link Tensor.toArray}. */
+export type NestedArray = number | boolean | NestedArray[];
+
+let nextId = 0;
+
+/**
+ * An immutable n-d array: row-major and contiguous, stored by one backend.
+ *
+ * @example
+ * ```ts
+ * const t = tensor([[1, 2], [3, 4]]);
+ * t.shape;        // [2, 2]
+ * t.toArray();    // [[1, 2], [3, 4]]
+ * ```
+ */
+export class Tensor implements TensorInfo {
+  /** Unique id, increasing in creation order (the autograd tape sorts by it). */
+  readonly id: number;
+  /** Dimension sizes. */
+  readonly shape: Shape;
+  /** Element type. */
+  readonly dtype: DType;
+  /** Number of elements. */
+  readonly size: number;
+  /** Whether autograd records ops on this tensor (set it on leaves with `requiresGrad_()` in autograd). */
+  requiresGrad = false;
+  /** Accumulated gradient after `backward()`, or null. */
+  grad: Tensor | null = null;
+  /** Autograd's record of the op that produced this tensor; null for leaves. Managed by `@seqlab/autograd`. */
+  gradNode: unknown = null;
+  private readonly storage: Storage;
+  private disposed = false;
+
+  /** Internal: use `tensor()`, `zeros()` and the other creation functions. */
+  constructor(storage: Storage, shape: Shape, dtype: DType) {
+    this.id = nextId++;
+    this.storage = storage;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtype;
+    this.size = sizeOf(shape);
+    storage.retain();
+  }
+
+  /** Internal: wraps a fresh backend handle as a tensor. */
+  static fromHandle(backend: Backend, handle: DataHandle, shape: Shape, dtype: DType): Tensor {
+    return new Tensor(new Storage(backend, handle, sizeOf(shape) * bytesPerElement(dtype)), shape, dtype);
+  }
+
+  /** Internal: a tensor that views this one's storage under another shape of the same size. */
+  view(shape: Shape): Tensor {
+    this.checkAlive('reshape');
+    return new Tensor(this.storage, shape, this.dtype);
+  }
+
+  /** Number of dimensions. */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** The backend that owns the storage. */
+  get backend(): Backend {
+    return this.storage.backend;
+  }
+
+  /** Name of the backend that owns the storage. */
+  get backendName(): string {
+    return this.storage.backend.name;
+  }
+
+  /** The backend storage handle; throws `DISPOSED` after `dispose()`. */
+  get handle(): DataHandle {
+    this.checkAlive('use');
+    return this.storage.handle;
+  }
+
+  /** True after `dispose()`. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  private checkAlive(what: string): void {
+    if (this.disposed || this.storage.isReleased) {
+      throw new DisposedError(`${what}: tensor #${this.id} of shape ${formatShape(this.shape)} was disposed`);
+    }
+  }
+
+  /** A copy of the elements as a typed array (Float32Array, Int32Array, Float64Array or Uint8Array for bool). */
+  dataSync<D extends DType = DType>(): DTypeArrayMap[D] {
+    this.checkAlive('dataSync');
+    return this.storage.backend.readSync(this.storage.handle, this.dtype, this.size) as DTypeArrayMap[D];
+  }
+
+  /** A copy of the elements, read asynchronously where the backend needs it. */
+  async data<D extends DType = DType>(): Promise<DTypeArrayMap[D]> {
+    this.checkAlive('data');
+    return (await this.storage.backend.read(this.storage.handle, this.dtype, this.size)) as DTypeArrayMap[D];
+  }
+
+  /** The single element of a one-element tensor as a number. */
+  item(): number {
+    if (this.size !== 1) {
+      throw new InvalidArgumentError(`item: the tensor must have exactly one element; received shape ${formatShape(this.shape)}`);
+    }
+    return this.dataSync()[0];
+  }
+
+  /** The elements as nested arrays (booleans for `bool`). */
+  toArray(): NestedArray {
+    const flat = this.dataSync();
+    const asValue = (i: number): number | boolean => (this.dtype === 'bool' ? flat[i] !== 0 : flat[i]);
+    if (this.rank === 0) return asValue(0);
+    const build = (dim: number, offset: number): NestedArray[] => {
+      const n = this.shape[dim];
+      const out: NestedArray[] = new Array(n);
+      if (dim === this.rank - 1) {
+        for (let i = 0; i < n; i++) out[i] = asValue(offset + i);
+        return out;
+      }
+      let inner = 1;
+      for (let d = dim + 1; d < this.rank; d++) inner *= this.shape[d];
+      for (let i = 0; i < n; i++) out[i] = build(dim + 1, offset + i * inner);
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /** A copy of this tensor on the named backend (this one if it is already there). */
+  to(name: string): Tensor {
+    this.checkAlive('to');
+    if (name === this.backendName) return this;
+    const target = getBackend(name);
+    const values = this.dataSync();
+    return Tensor.fromHandle(target, target.adopt(values as TypedArray, this.dtype), this.shape, this.dtype);
+  }
+
+  /** Frees this tensor's hold on its storage now; the storage is released when no other view holds it. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.storage.drop();
+  }
+
+  /** `using t = ...` disposes at the end of the block. */
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  /** A readable print: dtype, shape and values (long dimensions elided). */
+  toString(): string {
+    if (this.disposed) return `Tensor(disposed, shape=${formatShape(this.shape)}, dtype=${this.dtype})`;
+    const flat = this.dataSync();
+    const fmt = (v: number): string => {
+      if (this.dtype === 'bool') return v ? 'true' : 'false';
+      if (this.dtype === 'int32') return String(v);
+      if (Number.isInteger(v) && Math.abs(v) < 1e6) return v.toFixed(1);
+      const a = Math.abs(v);
+      return a !== 0 && (a < 1e-4 || a >= 1e6) ? v.toExponential(4) : v.toFixed(4);
+    };
+    const edge = 3;
+    const render = (dim: number, offset: number, indent: string): string => {
+      if (this.rank === 0) return fmt(flat[0]);
+      const n = this.shape[dim];
+      let inner = 1;
+      for (let d = dim + 1; d < this.rank; d++) inner *= this.shape[d];
+      const idx: (number | null)[] = [];
+      if (n > 2 * edge + 1) {
+        for (let i = 0; i < edge; i++) idx.push(i);
+        idx.push(null);
+        for (let i = n - edge; i < n; i++) idx.push(i);
+      } else for (let i = 0; i < n; i++) idx.push(i);
+      if (dim === this.rank - 1) return `[${idx.map((i) => (i === null ? '...' : fmt(flat[offset + i]))).join(', ')}]`;
+      const sep = ',\n' + '\n'.repeat(this.rank - dim - 2) + indent + ' ';
+      return `[${idx.map((i) => (i === null ? '...' : render(dim + 1, offset + i * inner, indent + ' '))).join(sep)}]`;
+    };
+    return `Tensor(${render(0, 0, '       ')}, shape=${formatShape(this.shape)}, dtype=${this.dtype})`;
+  }
+}

@@ -1,0 +1,21 @@
+import { readdirSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+// Tests import packages by name; resolve them to sources so tests never depend on stale builds.
+const alias: Record<string, string> = {};
+for (const dir of readdirSync(resolve(import.meta.dirname, 'packages'))) {
+  const entry = resolve(import.meta.dirname, 'packages', dir, 'src/index.ts');
+  if (existsSync(entry)) alias[`@seqlab/${dir}`] = entry;
+}
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    include: ['packages/*/{src,test}/**/*.test.ts', 'apps/*/{src,test}/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
+    pool: 'forks',
+  },
+});
