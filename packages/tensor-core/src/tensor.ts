@@ -1,7 +1,7 @@
 // The Tensor value: shape, dtype and a storage owned by one backend, plus the autograd fields PyTorch users expect.
 import type { Backend, DataHandle, TensorInfo } from './backend.js';
 import { bytesPerElement, type DType, type DTypeArrayMap, type TypedArray } from './dtype.js';
-import { DisposedError, InvalidArgumentError } from './errors.js';
+import { BackendMismatchError, DisposedError, InvalidArgumentError, ShapeMismatchError } from './errors.js';
 import { getBackend } from './registry.js';
 import { formatShape, sizeOf, type Shape } from './shape.js';
 import { Storage } from './storage.js';
@@ -36,7 +36,9 @@ export class Tensor implements TensorInfo {
   grad: Tensor | null = null;
   /** Autograd's record of the op that produced this tensor; null for leaves. Managed by `@seqlab/autograd`. */
   gradNode: unknown = null;
-  private readonly storage: Storage;
+  /** Incremented by every {@link assign}; autograd uses it to detect tensors changed after being saved for backward. */
+  version = 0;
+  private storage: Storage;
   private disposed = false;
 
   /** Internal: use `tensor()`, `zeros()` and the other creation functions. */
@@ -139,6 +141,34 @@ export class Tensor implements TensorInfo {
     const target = getBackend(name);
     const values = this.dataSync();
     return Tensor.fromHandle(target, target.adopt(values as TypedArray, this.dtype), this.shape, this.dtype);
+  }
+
+  /**
+   * Replaces this tensor's contents with `value`'s (same shape, dtype and backend), keeping its identity.
+   * This is how optimizers and `loadStateDict` update parameters in place, as `param.data = ...` in PyTorch;
+   * ordinary code never needs it.
+   */
+  assign(value: Tensor): this {
+    this.checkAlive('assign');
+    if (!(value instanceof Tensor)) {
+      throw new InvalidArgumentError(`assign: argument 'value' must be a Tensor; received ${typeof value}`);
+    }
+    if (value.dtype !== this.dtype || value.shape.length !== this.shape.length || value.shape.some((d, i) => d !== this.shape[i])) {
+      throw new ShapeMismatchError(
+        `assign: argument 'value' must be a ${this.dtype} tensor of shape ${formatShape(this.shape)}; received a ${value.dtype} tensor of shape ${formatShape(value.shape)}`,
+      );
+    }
+    if (value.backend !== this.backend) {
+      throw new BackendMismatchError(`assign: this tensor is on backend '${this.backendName}' but 'value' is on '${value.backendName}'`);
+    }
+    value.checkAlive('assign');
+    if (value.storage !== this.storage) {
+      value.storage.retain();
+      this.storage.drop();
+      this.storage = value.storage;
+    }
+    this.version++;
+    return this;
   }
 
   /** Frees this tensor's hold on its storage now; the storage is released when no other view holds it. */

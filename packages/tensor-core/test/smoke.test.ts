@@ -13,3 +13,15 @@ describe('smoke', () => {
     expect(String(a)).toContain('shape=[2, 3]');
   });
 });
+
+describe('Tensor.assign', () => {
+  it('replaces contents in place and rejects other shapes', () => {
+    const p = tensor([1, 2]);
+    const id = p.id;
+    p.assign(tensor([3, 4]));
+    expect(p.toArray()).toEqual([3, 4]);
+    expect(p.id).toBe(id);
+    expect(p.version).toBe(1);
+    expect(() => p.assign(tensor([1, 2, 3]))).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
+  });
+});
