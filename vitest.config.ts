@@ -17,5 +17,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
     pool: 'forks',
+    // Memory tests force a collection so the GC safety net frees CPU storage before counting.
+    execArgv: ['--expose-gc'],
   },
 });
