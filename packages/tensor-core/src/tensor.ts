@@ -41,7 +41,10 @@ export class Tensor implements TensorInfo {
   private storage: Storage;
   private disposed = false;
 
-  /** Internal: use `tensor()`, `zeros()` and the other creation functions. */
+  /**
+   * Use `tensor()`, `zeros()` and the other creation functions instead.
+   * @internal
+   */
   constructor(storage: Storage, shape: Shape, dtype: DType) {
     this.id = nextId++;
     this.storage = storage;
