@@ -1,0 +1,122 @@
+// User-defined differentiable ops with a hand-written backward, like torch.autograd.Function: the hook for fused fast paths.
+import { formatShape, InvalidArgumentError, isFloatDType, Tensor } from '@seqlab/tensor-core';
+import { isGradEnabled, noGrad } from './grad-mode.js';
+import { GradNode } from './grad-node.js';
+
+/** What a custom op's backward knows besides the output gradients. */
+export interface CustomOpContext {
+  /** The op's inputs, as passed to it. */
+  readonly inputs: readonly Tensor[];
+  /** The op's outputs, as returned from `forward`. */
+  readonly outputs: readonly Tensor[];
+  /** `needsInputGrad[i]` is false when input `i` does not require gradients; return null for it to save work. */
+  readonly needsInputGrad: readonly boolean[];
+}
+
+/** What a custom op's `forward` returns. */
+export interface CustomOpForwardResult<O extends Tensor | readonly Tensor[], S> {
+  /** The op's result: one tensor, or an array of tensors for ops with several outputs. */
+  readonly outputs: O;
+  /** Anything backward needs (intermediate tensors, shapes, flags); handed back to `backward` unchanged. */
+  readonly saved?: S;
+}
+
+/** Definition of a custom op; see {@link customOp}. */
+export interface CustomOpDefinition<O extends Tensor | readonly Tensor[], S> {
+  /** Op name, used in error messages. */
+  readonly name: string;
+  /** Names of the op's tensor inputs, in order; calls with another count are rejected. */
+  readonly inputs: readonly string[];
+  /** Computes the outputs from the inputs. Runs with recording off: whatever it computes leaves no graph. */
+  forward(inputs: readonly Tensor[]): CustomOpForwardResult<O, S>;
+  /**
+   * Given one gradient per output (zeros for outputs nothing used), returns one gradient per input, shaped like
+   * that input, or null where there is none. Runs with recording off.
+   */
+  backward(outputGrads: readonly Tensor[], saved: S, ctx: CustomOpContext): readonly (Tensor | null)[];
+}
+
+/**
+ * Defines a differentiable op from a forward computation and its hand-written backward, with the semantics of
+ * `torch.autograd.Function`: `forward` runs without recording (so a fused kernel or a long chain of ops leaves no
+ * graph behind), and `backward` receives the gradients of the outputs plus whatever `forward` chose to save.
+ * Layers use it for fused fast paths (an LSTM step, attention); `gradcheck` verifies a definition.
+ *
+ * The returned function takes the inputs as arguments. When gradients are being recorded and an input requires
+ * them, each output gets a shared graph node, so `backward` runs once with the gradients of all outputs.
+ *
+ * @example
+ * ```ts
+ * // y = x·sigmoid(x) (SiLU) with its derivative written out.
+ * const silu = customOp({
+ *   name: 'silu',
+ *   inputs: ['x'],
+ *   forward: ([x]) => {
+ *     const s = sigmoid(x);
+ *     return { outputs: mul(x, s), saved: s };
+ *   },
+ *   backward: ([g], s, { inputs: [x] }) => [mul(g, mul(s, add(1, mul(x, sub(1, s)))))],
+ * });
+ * const y = silu(x);
+ * ```
+ */
+export function customOp<O extends Tensor | readonly Tensor[], S = undefined>(definition: CustomOpDefinition<O, S>): (...inputs: Tensor[]) => O {
+  const { name, inputs: inputNames } = definition;
+  if (typeof name !== 'string' || name === '') {
+    throw new InvalidArgumentError(`customOp: argument 'name' must be a non-empty string; received ${typeof name}`);
+  }
+  if (!Array.isArray(inputNames)) {
+    throw new InvalidArgumentError(`customOp(${name}): argument 'inputs' must be an array of input names`);
+  }
+  if (typeof definition.forward !== 'function' || typeof definition.backward !== 'function') {
+    throw new InvalidArgumentError(`customOp(${name}): 'forward' and 'backward' must be functions`);
+  }
+  return (...inputs: Tensor[]): O => {
+    if (inputs.length !== inputNames.length) {
+      throw new InvalidArgumentError(`${name}: expected ${inputNames.length} inputs (${inputNames.join(', ')}); received ${inputs.length}`);
+    }
+    inputs.forEach((t, i) => {
+      if (!(t instanceof Tensor)) {
+        throw new InvalidArgumentError(`${name}: argument '${inputNames[i]}' must be a Tensor; received ${typeof t}`);
+      }
+    });
+    const result = noGrad(() => definition.forward(inputs));
+    const single = result.outputs instanceof Tensor;
+    const outputs: Tensor[] = single ? [result.outputs as Tensor] : [...(result.outputs as readonly Tensor[])];
+    if (!isGradEnabled() || !inputs.some((t) => t.requiresGrad)) return result.outputs;
+    // An output that is an input (or already on a graph) is replaced by a fresh view so the node can own it.
+    const owned = outputs.map((o) => (inputs.includes(o) || o.gradNode !== null || o.requiresGrad ? o.view(o.shape) : o));
+    const saved = result.saved as S;
+    const node = new GradNode(
+      name,
+      inputs,
+      owned,
+      (outputGrads, ins, outs, needsGrad) => {
+        const grads = definition.backward(outputGrads as Tensor[], saved, { inputs: ins, outputs: outs, needsInputGrad: needsGrad });
+        if (!Array.isArray(grads) || grads.length !== ins.length) {
+          throw new InvalidArgumentError(
+            `${name}: backward must return one gradient (or null) per input (${ins.length}); received ${Array.isArray(grads) ? grads.length : typeof grads}`,
+          );
+        }
+        grads.forEach((g, i) => {
+          if (g !== null && g !== undefined && !(g instanceof Tensor)) {
+            throw new InvalidArgumentError(`${name}: backward returned ${typeof g} for input '${inputNames[i]}'; expected a Tensor or null`);
+          }
+          if (g instanceof Tensor && needsGrad[i] && g.shape.length !== ins[i].shape.length) {
+            throw new InvalidArgumentError(
+              `${name}: backward returned a gradient of shape ${formatShape(g.shape)} for input '${inputNames[i]}' of shape ${formatShape(ins[i].shape)}`,
+            );
+          }
+        });
+        return grads;
+      },
+      true,
+    );
+    for (const o of owned) {
+      if (!isFloatDType(o.dtype)) continue;
+      o.gradNode = node;
+      o.requiresGrad = true;
+    }
+    return (single ? owned[0] : owned) as unknown as O;
+  };
+}

@@ -1,0 +1,37 @@
+// Whether the tape records: a global switch flipped by noGrad/enableGrad for the duration of a callback.
+
+let enabled = true;
+
+/** True while ops on tensors that require gradients are being recorded for `backward()`. */
+export function isGradEnabled(): boolean {
+  return enabled;
+}
+
+function withGradMode<T>(mode: boolean, fn: () => T): T {
+  const previous = enabled;
+  enabled = mode;
+  try {
+    return fn();
+  } finally {
+    enabled = previous;
+  }
+}
+
+/**
+ * Runs `fn` without recording ops on the tape, as `torch.no_grad()`: results do not require gradients
+ * and hold no graph, which saves memory in evaluation and in optimizer updates.
+ * Only synchronous work inside `fn` is covered; the previous mode is restored when `fn` returns or throws.
+ *
+ * @example
+ * ```ts
+ * const logits = noGrad(() => model.forward(x)); // no graph kept
+ * ```
+ */
+export function noGrad<T>(fn: () => T): T {
+  return withGradMode(false, fn);
+}
+
+/** Runs `fn` with recording switched back on, e.g. inside a {@link noGrad} block, as `torch.enable_grad()`. */
+export function enableGrad<T>(fn: () => T): T {
+  return withGradMode(true, fn);
+}

@@ -1,0 +1,139 @@
+// gradcheck: the tape's gradients against float64 central finite differences, element by element.
+import {
+  DTypeMismatchError,
+  InvalidArgumentError,
+  isFloatDType,
+  SeqlabError,
+  Tensor,
+  tensor,
+  zeros,
+} from '@seqlab/tensor-core';
+import { backward } from './backward.js';
+import { noGrad } from './grad-mode.js';
+import { setRequiresGrad } from './tensor-methods.js';
+
+/** Options of {@link gradcheck}; the defaults are PyTorch's. */
+export interface GradcheckOptions {
+  /** Finite-difference step. Default 1e-6. */
+  eps?: number;
+  /** Absolute tolerance. Default 1e-5. */
+  atol?: number;
+  /** Relative tolerance, against the numerical value. Default 1e-3. */
+  rtol?: number;
+  /** Throw a {@link GradcheckError} describing the worst mismatch (default) instead of returning false. */
+  raiseException?: boolean;
+}
+
+/** A gradient check failed; the message names the input, element, output, and both values. */
+export class GradcheckError extends SeqlabError {
+  constructor(message: string) {
+    super('INVALID_ARGUMENT', message);
+  }
+}
+
+type Fn = (...inputs: Tensor[]) => Tensor | readonly Tensor[];
+
+function outputsOf(value: Tensor | readonly Tensor[]): Tensor[] {
+  const list = value instanceof Tensor ? [value] : [...value];
+  list.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new InvalidArgumentError(`gradcheck: output ${i} of 'fn' must be a Tensor; received ${typeof t}`);
+  });
+  return list;
+}
+
+function withValues(t: Tensor, values: Float64Array): Tensor {
+  return tensor(values, [...t.shape], { dtype: 'float64', backend: t.backendName });
+}
+
+/**
+ * Checks the gradients that `backward()` computes for `fn` against central finite differences
+ * `(f(x + eps) − f(x − eps)) / 2eps`, for every element of every input that requires gradients and every element
+ * of every float output (the full Jacobian, so keep the tensors small). Inputs that require gradients must be
+ * float64, as in `torch.autograd.gradcheck`. The caller's tensors and their `.grad` are left untouched.
+ *
+ * @param fn - the function to check; it may return one tensor or several
+ * @param inputs - its arguments; those with `requiresGrad` are differentiated
+ * @returns true when every entry agrees within `atol + rtol·|numerical|`
+ * @example
+ * ```ts
+ * const x = tensor([[0.3, -1.2], [2.0, 0.5]], undefined, 'float64').requiresGrad_();
+ * gradcheck((a) => tanh(matmul(a, a)), [x]); // true
+ * ```
+ */
+export function gradcheck(fn: Fn, inputs: readonly Tensor[], options: GradcheckOptions = {}): boolean {
+  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true } = options;
+  if (typeof fn !== 'function') throw new InvalidArgumentError(`gradcheck: argument 'fn' must be a function; received ${typeof fn}`);
+  if (!Array.isArray(inputs)) throw new InvalidArgumentError(`gradcheck: argument 'inputs' must be an array of tensors`);
+  for (const [name, v] of [['eps', eps], ['atol', atol], ['rtol', rtol]] as const) {
+    if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) {
+      throw new InvalidArgumentError(`gradcheck: option '${name}' must be a finite non-negative number; received ${String(v)}`);
+    }
+  }
+  const checked: number[] = [];
+  inputs.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new InvalidArgumentError(`gradcheck: input ${i} must be a Tensor; received ${typeof t}`);
+    if (!t.requiresGrad) return;
+    if (t.dtype !== 'float64') {
+      throw new DTypeMismatchError(`gradcheck: input ${i} requires gradients and must be float64 for accurate differences; received ${t.dtype}`);
+    }
+    checked.push(i);
+  });
+  if (checked.length === 0) throw new InvalidArgumentError('gradcheck: no input requires gradients; call requiresGrad_() on the ones to check');
+
+  // Fresh leaves, so the caller's tensors and gradients are not touched.
+  const leaves = inputs.map((t) => (t.requiresGrad ? setRequiresGrad(t.view(t.shape)) : t));
+  const outputs = outputsOf(fn(...leaves));
+  const base = inputs.map((t) => (t.requiresGrad ? (t.dataSync() as Float64Array) : null));
+
+  // numerical[input][outputIndex][flatOut][flatIn]; analytical alike, filled by one backward per output element.
+  let worst: { excess: number; text: string } | null = null;
+  outputs.forEach((out, o) => {
+    if (!isFloatDType(out.dtype)) return;
+    const numeric = checked.map((i) => new Float64Array(out.size * inputs[i].size));
+    for (let c = 0; c < checked.length; c++) {
+      const i = checked[c];
+      const values = base[i] as Float64Array;
+      for (let k = 0; k < values.length; k++) {
+        const shifted = (delta: number): Float64Array => {
+          const v = values.slice();
+          v[k] += delta;
+          const args = inputs.map((t, j) => (j === i ? withValues(t, v) : t));
+          return noGrad(() => outputsOf(fn(...args))[o].dataSync() as Float64Array);
+        };
+        const plus = shifted(eps);
+        const minus = shifted(-eps);
+        for (let m = 0; m < out.size; m++) numeric[c][m * values.length + k] = (plus[m] - minus[m]) / (2 * eps);
+      }
+    }
+    for (let m = 0; m < out.size; m++) {
+      const seed = new Float64Array(out.size);
+      seed[m] = 1;
+      for (const leaf of leaves) leaf.grad = null;
+      if (out.requiresGrad) backward(out, tensor(seed, [...out.shape], { dtype: out.dtype, backend: out.backendName }), { retainGraph: true });
+      for (let c = 0; c < checked.length; c++) {
+        const i = checked[c];
+        const grad = leaves[i].grad ?? zeros([...inputs[i].shape], { dtype: 'float64', backend: inputs[i].backendName });
+        const analytic = grad.dataSync();
+        for (let k = 0; k < analytic.length; k++) {
+          const a = analytic[k];
+          const n = numeric[c][m * analytic.length + k];
+          const excess = Math.abs(a - n) - (atol + rtol * Math.abs(n));
+          if (excess > 0 || Number.isNaN(a) !== Number.isNaN(n)) {
+            if (worst === null || excess > worst.excess || Number.isNaN(excess)) {
+              worst = {
+                excess: Number.isNaN(excess) ? Infinity : excess,
+                text:
+                  `gradcheck: d(output ${o}[${m}]) / d(input ${i}[${k}]): backward gave ${a}, finite differences ${n} ` +
+                  `(|diff| ${Math.abs(a - n)} > atol ${atol} + rtol ${rtol}·|numerical|)`,
+              };
+            }
+          }
+        }
+      }
+    }
+  });
+  for (const leaf of leaves) if (leaf.requiresGrad) leaf.grad = null;
+  if (worst === null) return true;
+  if (raiseException) throw new GradcheckError((worst as { text: string }).text);
+  return false;
+}
