@@ -18,6 +18,7 @@ export class JsonSyntaxError extends Error {
 }
 
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+const PLAIN = /[^"\\\u0000-\u001f]*/y;
 const HEX4 = /^[0-9a-fA-F]{4}$/;
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
@@ -87,8 +88,16 @@ class Parser {
 
   private string(): string {
     const t = this.text;
-    let p = this.pos + 1;
-    let start = p;
+    // Fast path: a run of plain characters up to the closing quote needs no copying beyond one slice.
+    PLAIN.lastIndex = this.pos + 1;
+    PLAIN.test(t);
+    let p = PLAIN.lastIndex;
+    if (t.charCodeAt(p) === 0x22) {
+      const plain = t.slice(this.pos + 1, p);
+      this.pos = p + 1;
+      return plain;
+    }
+    let start = this.pos + 1;
     let out = '';
     for (;;) {
       if (p >= t.length) this.fail('unterminated string', this.pos);

@@ -358,14 +358,19 @@ describe('safetensors fuzzing: decode succeeds or throws CheckpointCorruptError,
     fc.array(fc.integer({ min: -3, max: 2 ** 33 }), { maxLength: 4 }),
   );
 
+  // Weighted towards header edits that keep the JSON valid, so that the field checks and the tiling check are reached.
   const mutation = fc.oneof(
-    fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-    fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-    fc.record({ kind: fc.constant('length' as const), value: fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.bigInt({ min: 0n, max: 400n })) }),
-    fc.record({ kind: fc.constant('field' as const), entry: fc.nat(), field: fc.constantFrom('dtype', 'shape', 'data_offsets', 'offset0', 'offset1', 'dim'), value: evil, fixLength: fc.boolean() }),
-    fc.record({ kind: fc.constant('drop' as const), entry: fc.nat(), field: fc.constantFrom('dtype', 'shape', 'data_offsets') }),
-    fc.record({ kind: fc.constant('duplicate' as const), entry: fc.nat() }),
-    fc.record({ kind: fc.constant('append' as const), data: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('length' as const), value: fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.bigInt({ min: 0n, max: 400n })) }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({ kind: fc.constant('field' as const), entry: fc.nat(), field: fc.constantFrom('dtype', 'shape', 'data_offsets', 'offset0', 'offset1', 'dim'), value: evil, fixLength: fc.boolean() }),
+    },
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant('shift' as const), entry: fc.nat(), which: fc.constantFrom(0, 1, 2), delta: fc.integer({ min: -8, max: 8 }) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('drop' as const), entry: fc.nat(), field: fc.constantFrom('dtype', 'shape', 'data_offsets') }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('duplicate' as const), entry: fc.nat() }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('append' as const), data: fc.uint8Array({ minLength: 1, maxLength: 16 }) }) },
   );
 
   function mutate(file: Uint8Array, m: typeof mutation extends fc.Arbitrary<infer T> ? T : never): Uint8Array {
@@ -399,10 +404,16 @@ describe('safetensors fuzzing: decode succeeds or throws CheckpointCorruptError,
         if (names.length === 0) return out;
         const name = names[m.entry % names.length];
         const e = header[name];
-        if ((m.kind === 'field' && (m.field === 'offset0' || m.field === 'offset1') && !Array.isArray(e.data_offsets)) || (m.kind === 'field' && m.field === 'dim' && !Array.isArray(e.shape))) {
-          return out;
-        }
-        if (m.kind === 'drop') delete e[m.field];
+        const offsets = e.data_offsets;
+        const numericOffsets = Array.isArray(offsets) && typeof offsets[0] === 'number' && typeof offsets[1] === 'number';
+        if ((m.kind === 'shift' || (m.kind === 'field' && (m.field === 'offset0' || m.field === 'offset1'))) && !numericOffsets) return out;
+        if (m.kind === 'field' && m.field === 'dim' && !Array.isArray(e.shape)) return out;
+        if (m.kind === 'shift') {
+          // Moving one or both ends makes gaps, overlaps and length mismatches next to valid neighbours.
+          const o = offsets as number[];
+          if (m.which !== 1) o[0] += m.delta;
+          if (m.which !== 0) o[1] += m.delta;
+        } else if (m.kind === 'drop') delete e[m.field];
         else if (m.kind === 'duplicate') {
           const json = JSON.stringify(header);
           return buildFile(`${json.slice(0, -1)},${JSON.stringify(name)}:${JSON.stringify(e)}}`, data);
@@ -417,7 +428,7 @@ describe('safetensors fuzzing: decode succeeds or throws CheckpointCorruptError,
 
   it('mutations of valid files: bit flips, truncations, length corruptions, JSON edits, duplicates', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...valid), fc.array(mutation, { minLength: 1, maxLength: 3 }), (file, mutations) => {
+      fc.property(fc.constantFrom(...valid), fc.array(mutation, { minLength: 1, maxLength: 2 }), (file, mutations) => {
         let bytes = file;
         for (const m of mutations) bytes = bytes.length >= 8 ? mutate(bytes, m) : bytes;
         decodeOrCorrupt(bytes);
