@@ -1,0 +1,54 @@
+// Parameters and buffers: tensors a Module registers by name (parameters are trainable leaves).
+import { InvalidArgumentError, Tensor } from '@seqlab/tensor-core';
+import { setRequiresGrad } from '../engine/tensor-methods.js';
+
+const PARAMETER = Symbol.for('seqlab.parameter');
+const BUFFER = Symbol.for('seqlab.buffer');
+
+/** A trainable leaf tensor (`requiresGrad` true) that a {@link Module} field registers; it is a `Tensor` in every op. */
+export type Parameter = Tensor & { readonly [PARAMETER]: true };
+
+/** A non-trainable tensor that a {@link Module} saves in its state dict (running statistics, fixed tables). */
+export type Buffer = Tensor & { readonly [BUFFER]: true };
+
+function brand(t: Tensor, key: symbol): void {
+  Object.defineProperty(t, key, { value: true, enumerable: false });
+}
+
+/**
+ * Makes a trainable parameter holding `value`'s values, as `torch.nn.Parameter(value)`: a new leaf tensor that
+ * shares `value`'s (immutable) storage, requires gradients, and is registered when assigned to a Module field.
+ *
+ * @example
+ * ```ts
+ * class Scale extends Module {
+ *   readonly gain = parameter(ones([4]));
+ *   forward(x: Tensor): Tensor { return mul(x, this.gain); }
+ * }
+ * ```
+ */
+export function parameter(value: Tensor, requiresGrad = true): Parameter {
+  if (!(value instanceof Tensor)) throw new InvalidArgumentError(`parameter: argument 'value' must be a Tensor; received ${typeof value}`);
+  const p = value.view(value.shape);
+  setRequiresGrad(p, requiresGrad);
+  brand(p, PARAMETER);
+  return p as Parameter;
+}
+
+/** Makes a buffer: state a Module saves and loads with its parameters but never trains, as `register_buffer`. */
+export function buffer(value: Tensor): Buffer {
+  if (!(value instanceof Tensor)) throw new InvalidArgumentError(`buffer: argument 'value' must be a Tensor; received ${typeof value}`);
+  const b = value.view(value.shape);
+  brand(b, BUFFER);
+  return b as Buffer;
+}
+
+/** True for tensors made by {@link parameter}. */
+export function isParameter(value: unknown): value is Parameter {
+  return value instanceof Tensor && (value as unknown as Record<symbol, unknown>)[PARAMETER] === true;
+}
+
+/** True for tensors made by {@link buffer}. */
+export function isBuffer(value: unknown): value is Buffer {
+  return value instanceof Tensor && (value as unknown as Record<symbol, unknown>)[BUFFER] === true;
+}

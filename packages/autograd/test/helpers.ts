@@ -1,0 +1,31 @@
+// Test helpers: seeded float64 leaves for gradient checks and golden-file loading.
+import { readFileSync } from 'node:fs';
+import { Generator, tensor, type Shape, type Tensor } from '@seqlab/tensor-core';
+
+/** A float64 leaf requiring gradients with seeded values in [lo, hi). */
+export function leaf(gen: Generator, shape: Shape, lo = -2, hi = 2): Tensor {
+  let size = 1;
+  for (const d of shape) size *= d;
+  const v = new Float64Array(size);
+  for (let i = 0; i < size; i++) v[i] = lo + (hi - lo) * gen.uniform();
+  return tensor(v, [...shape], 'float64').requiresGrad_();
+}
+
+/** A golden tensor as stored in the fixtures: `{ shape, data, dtype? }`. */
+export interface GoldenTensor {
+  shape: number[];
+  data: number[];
+  dtype?: string;
+}
+
+/** Loads a JSON fixture copied from shared/goldens. */
+export function loadFixture<T = Record<string, unknown>>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
+}
+
+/** A seqlab tensor from a golden tensor (int64 becomes int32, floats become `dtype`). */
+export function fromGolden(g: GoldenTensor, dtype: 'float32' | 'float64' = 'float32'): Tensor {
+  if (g.dtype === 'int64') return tensor(g.data, g.shape, 'int32');
+  if (g.dtype === 'bool') return tensor(g.data.map((v) => Boolean(v)), g.shape, 'bool');
+  return tensor(g.data, g.shape, dtype);
+}
