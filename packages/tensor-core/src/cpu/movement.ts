@@ -155,8 +155,13 @@ function expand(x: TensorInfo, shape: Shape): TypedArray {
     }
     if (x.shape[d] === 1) {
       fill(d + 1, inOff, outOff);
-      const block = outStrides[d];
-      for (let i = 1; i < shape[d]; i++) out.copyWithin(outOff + i * block, outOff, outOff + block);
+      // Double the written run each time: log2(repeats) copyWithin calls even when the block is one element.
+      const total = outStrides[d] * shape[d];
+      for (let done = outStrides[d]; done < total; ) {
+        const n = Math.min(done, total - done);
+        out.copyWithin(outOff + done, outOff, outOff + n);
+        done += n;
+      }
       return;
     }
     for (let i = 0; i < shape[d]; i++) fill(d + 1, inOff + i * inStrides[d], outOff + i * outStrides[d]);
