@@ -5,7 +5,8 @@ import { CheckpointCorruptError } from './errors.js';
 /** A safetensors dtype code that seqlab reads. */
 export type SafetensorsDType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U64' | 'U32' | 'U16' | 'U8' | 'BOOL';
 
-interface DTypeInfo {
+/** How one safetensors dtype is stored and what it loads as. */
+export interface SafetensorsDTypeInfo {
   /** Bytes per element in the file. */
   readonly bytes: number;
   /** The seqlab dtype it decodes to. */
@@ -13,7 +14,7 @@ interface DTypeInfo {
 }
 
 /** Every safetensors dtype seqlab can decode, with its element size and the seqlab dtype it becomes. */
-export const SAFETENSORS_DTYPES: Readonly<Record<SafetensorsDType, DTypeInfo>> = {
+export const SAFETENSORS_DTYPES: Readonly<Record<SafetensorsDType, SafetensorsDTypeInfo>> = {
   F64: { bytes: 8, target: 'float64' },
   F32: { bytes: 4, target: 'float32' },
   F16: { bytes: 2, target: 'float32' },

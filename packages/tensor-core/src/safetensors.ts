@@ -11,7 +11,7 @@ import { Tensor } from './tensor.js';
 export { MAX_SAFETENSORS_HEADER_BYTES, readSafetensorsHeader } from './safetensors-header.js';
 export type { SafetensorsEntry, SafetensorsHeader } from './safetensors-header.js';
 export { SAFETENSORS_DTYPES } from './safetensors-dtype.js';
-export type { SafetensorsDType } from './safetensors-dtype.js';
+export type { SafetensorsDType, SafetensorsDTypeInfo } from './safetensors-dtype.js';
 
 /** Options of {@link decodeSafetensors}. */
 export interface DecodeSafetensorsOptions {
