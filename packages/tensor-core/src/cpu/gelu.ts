@@ -1,5 +1,30 @@
-// CPU kernels: gelu.
+// CPU GELU kernels: the exact erf form x·Φ(x) and the tanh approximation, both computed in float64.
 import type { Kernels } from '../backend.js';
+import { allocArray, type TypedArray } from '../dtype.js';
+import { erfc } from './erf.js';
 
-/** CPU gelu kernels. */
-export const geluKernels: Partial<Kernels> = {};
+// √(2/π), the tanh form's scale.
+const SQRT_2_OVER_PI = 0.7978845608028654;
+
+/** CPU gelu kernel. */
+export const geluKernels: Pick<Kernels, 'gelu'> = {
+  gelu(x, approximate) {
+    const src = x.handle as TypedArray;
+    const out = allocArray(x.dtype, x.size);
+    if (approximate === 'none') {
+      // Φ(v) = erfc(−v/√2)/2 keeps full relative accuracy for very negative v, where 1 + erf(v/√2) would cancel.
+      for (let i = 0; i < src.length; i++) {
+        const v = src[i];
+        out[i] = 0.5 * v * erfc(-v * Math.SQRT1_2);
+      }
+    } else {
+      // ½(1 + tanh(u)) = 1 / (1 + e^(−2u)): the same value as PyTorch's formula without its cancellation for v ≪ 0.
+      for (let i = 0; i < src.length; i++) {
+        const v = src[i];
+        const u = SQRT_2_OVER_PI * (v + 0.044715 * v * v * v);
+        out[i] = v / (1 + Math.exp(-2 * u));
+      }
+    }
+    return out;
+  },
+};
