@@ -49,6 +49,33 @@ function simplifyPermutation(shape: Shape, perm: readonly number[]): { shape: nu
   return { shape: mergedShape, perm: inputPosOfGroup };
 }
 
+/**
+ * One 2-D transpose: `out[outBase + r*rowStride + c] = a[inBase + r + c*colStride]` for a `rows × cols` output
+ * block, in TILE×TILE tiles. Kept small and separate so the JIT optimises this hot loop on its own.
+ */
+function transposeTiles(
+  a: TypedArray,
+  inBase: number,
+  colStride: number,
+  out: TypedArray,
+  outBase: number,
+  rowStride: number,
+  rows: number,
+  cols: number,
+): void {
+  for (let r0 = 0; r0 < rows; r0 += TILE) {
+    const r1 = Math.min(rows, r0 + TILE);
+    for (let c0 = 0; c0 < cols; c0 += TILE) {
+      const c1 = Math.min(cols, c0 + TILE);
+      for (let r = r0; r < r1; r++) {
+        const o = outBase + r * rowStride;
+        const i = inBase + r;
+        for (let c = c0; c < c1; c++) out[o + c] = a[i + c * colStride];
+      }
+    }
+  }
+}
+
 /** Transpose whose last dim stays last: contiguous rows of the input land as contiguous rows of the output. */
 function transposeRows(a: TypedArray, out: TypedArray, outShape: Shape, inStrides: readonly number[]): void {
   const rank = outShape.length;
@@ -98,8 +125,8 @@ function transpose(x: TensorInfo, perm: readonly number[]): TypedArray {
   for (let d = 0; d < rank - 1; d++) if (d !== rowPos) outerDims.push(d);
   const nOuter = outerDims.length;
   const outerSize = new Int32Array(nOuter);
-  const outerIn = new Float64Array(nOuter);
-  const outerOut = new Float64Array(nOuter);
+  const outerIn = new Int32Array(nOuter);
+  const outerOut = new Int32Array(nOuter);
   for (let k = 0; k < nOuter; k++) {
     const d = outerDims[k];
     outerSize[k] = outShape[d];
@@ -112,17 +139,7 @@ function transpose(x: TensorInfo, perm: readonly number[]): TypedArray {
   let inBase = 0;
   let outBase = 0;
   for (let b = 0; b < total; b++) {
-    for (let r0 = 0; r0 < rows; r0 += TILE) {
-      const r1 = Math.min(rows, r0 + TILE);
-      for (let c0 = 0; c0 < cols; c0 += TILE) {
-        const c1 = Math.min(cols, c0 + TILE);
-        for (let r = r0; r < r1; r++) {
-          const o = outBase + r * rowStride;
-          const i = inBase + r;
-          for (let c = c0; c < c1; c++) out[o + c] = a[i + c * colStride];
-        }
-      }
-    }
+    transposeTiles(a, inBase, colStride, out, outBase, rowStride, rows, cols);
     for (let k = nOuter - 1; k >= 0; k--) {
       counter[k]++;
       inBase += outerIn[k];
@@ -263,7 +280,7 @@ function flip(x: TensorInfo, axes: readonly number[]): TypedArray {
   const flipped = new Uint8Array(rank);
   for (const d of axes) flipped[d] = 1;
   // Walk the output in order; the input offset starts at the far end of each flipped dim and steps back.
-  const step = new Float64Array(rank);
+  const step = new Int32Array(rank);
   let inOffset = 0;
   for (let d = 0; d < rank; d++) {
     step[d] = flipped[d] ? -strides[d] : strides[d];
