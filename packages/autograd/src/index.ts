@@ -33,3 +33,8 @@ export { Sequential } from './nn/sequential.js';
 export type { TensorModule } from './nn/sequential.js';
 export { GELU, ReLU, Sigmoid, Tanh } from './nn/activations.js';
 export * as init from './init/initializers.js';
+export { crossEntropy, nllLoss } from './losses/cross-entropy.js';
+export type { CrossEntropyOptions, NllLossOptions } from './losses/cross-entropy.js';
+export { binaryCrossEntropyWithLogits, l1Loss, mseLoss } from './losses/regression.js';
+export type { BinaryCrossEntropyOptions, ElementwiseLossOptions } from './losses/regression.js';
+export type { Reduction } from './losses/reduction.js';

@@ -1,5 +1,6 @@
 // Test helpers: seeded float64 leaves for gradient checks and golden-file loading.
 import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import { Generator, tensor, type Shape, type Tensor } from '@seqlab/tensor-core';
 
 /** A float64 leaf requiring gradients with seeded values in [lo, hi). */
@@ -28,4 +29,21 @@ export function fromGolden(g: GoldenTensor, dtype: 'float32' | 'float64' = 'floa
   if (g.dtype === 'int64') return tensor(g.data, g.shape, 'int32');
   if (g.dtype === 'bool') return tensor(g.data.map((v) => Boolean(v)), g.shape, 'bool');
   return tensor(g.data, g.shape, dtype);
+}
+
+/** Asserts every element of `actual` is within `atol + rtol·|expected|` (and the shape, when given). */
+export function expectClose(
+  actual: Tensor,
+  expected: ArrayLike<number>,
+  { rtol = 1e-4, atol = 1e-5, shape }: { rtol?: number; atol?: number; shape?: readonly number[] } = {},
+): void {
+  if (shape !== undefined) expect([...actual.shape]).toEqual([...shape]);
+  const a = actual.dataSync();
+  expect(a.length).toBe(expected.length);
+  for (let i = 0; i < a.length; i++) {
+    const diff = Math.abs(a[i] - expected[i]);
+    if (!(diff <= atol + rtol * Math.abs(expected[i]))) {
+      expect.fail(`element ${i}: expected ${expected[i]}, received ${a[i]} (|diff| ${diff} > ${atol} + ${rtol}·|expected|)`);
+    }
+  }
 }
