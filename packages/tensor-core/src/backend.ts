@@ -88,6 +88,12 @@ export interface Backend {
   read(handle: DataHandle, dtype: DType, size: number): Promise<TypedArray>;
   /** Frees a storage; called once per storage, when its last tensor is disposed or collected. */
   release(handle: DataHandle): void;
+  /**
+   * True when storage is ordinary JS memory that the garbage collector reclaims by itself (the CPU backend).
+   * The GC safety net then keeps no reference to the handle, so a collected tensor's memory is free at once
+   * rather than when the event loop next runs finalizers, and `release` receives no handle from it.
+   */
+  readonly garbageCollected?: boolean;
   /** Kernels; a missing one makes its op throw `KERNEL_NOT_FOUND`. */
   readonly kernels: Partial<Kernels>;
   /** Optional fused fast paths. */

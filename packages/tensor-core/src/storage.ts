@@ -4,7 +4,8 @@ import { countAlloc, releaseStorage } from './registry.js';
 
 interface Held {
   backend: Backend;
-  handle: DataHandle;
+  /** Absent for garbage-collected backends, so the registry never keeps their memory alive. */
+  handle: DataHandle | undefined;
   bytes: number;
 }
 
@@ -23,7 +24,7 @@ export class Storage {
     this.handle = handle;
     this.bytes = bytes;
     countAlloc(backend, bytes);
-    collected.register(this, { backend, handle, bytes }, this);
+    collected.register(this, { backend, handle: backend.garbageCollected ? undefined : handle, bytes }, this);
   }
 
   /** A tensor starts viewing this storage. */

@@ -40,6 +40,7 @@ export const cpuBackend: Backend = {
   read: async (handle) => (handle as TypedArray).slice(),
   // Storage is garbage-collected; nothing to free.
   release: () => {},
+  garbageCollected: true,
   kernels,
   fused: {},
 };
