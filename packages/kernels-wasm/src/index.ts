@@ -1,2 +1,11 @@
-// Public entry point of @seqlab/kernels-wasm.
-export {};
+// Public entry point of @seqlab/kernels-wasm: importing it registers the `wasm` backend and makes it active where
+// WebAssembly SIMD is available (synchronously in Node; browsers call `await initWasm()`).
+import { initWasmSync } from './init.js';
+
+export { wasmBackend, WASM_DTYPES } from './backend.js';
+export { adamUpdate } from './adam.js';
+export type { AdamStep } from './adam.js';
+export { getThreads, initWasm, initWasmSync, isWasmSupported, ready, setThreads, wasmHeapStats } from './init.js';
+export type { HeapStats } from './heap.js';
+
+initWasmSync();

@@ -1,0 +1,24 @@
+// The kernel module's exports as seen from TypeScript (signatures mirror assembly/*.ts; pointers are byte addresses).
+
+/** Exports of the compiled AssemblyScript kernels. */
+export interface KernelExports {
+  heapBase(): number;
+  matmulScratchBytes(maxRows: number, maxCols: number): number;
+  matmulI32(a: number, b: number, c: number, m: number, n: number, k: number, transA: number, transB: number): void;
+  runTask(task: number, thread: number): void;
+  unaryF32(op: number, x: number, out: number, n: number): void;
+  unaryI32(op: number, x: number, out: number, n: number): void;
+  clampF32(x: number, out: number, n: number, lo: number, hi: number): void;
+  geluF32(x: number, out: number, n: number, tanh: number): void;
+  broadcast2(code: number, a: number, b: number, out: number, rank: number, dims: number): void;
+  where3(bytes: number, cond: number, a: number, b: number, out: number, rank: number, dims: number): void;
+  reduceF32(op: number, x: number, out: number, outer: number, len: number, inner: number): void;
+  reduceI32(op: number, x: number, out: number, outer: number, len: number, inner: number): void;
+  argExtreme(isFloat: number, isMax: number, x: number, out: number, outer: number, len: number, inner: number): void;
+  softmaxF32(log: number, x: number, out: number, outer: number, len: number, inner: number): void;
+  copyStrided(bytes: number, src: number, dst: number, rank: number, dims: number): void;
+  adamF32(
+    param: number, grad: number, m: number, v: number, n: number,
+    beta1: number, beta2: number, eps: number, l2: number, decay: number, stepSize: number, invSqrtBc2: number,
+  ): void;
+}

@@ -1,0 +1,94 @@
+// Bringing the backend up: synchronous where the host allows (Node), asynchronous otherwise (browsers).
+import { registerBackend, type Backend } from '@seqlab/tensor-core';
+import { wasmBackend } from './backend.js';
+import { runtime as currentRuntime, setRuntime } from './context.js';
+import { hasSharedMemory, hasWasmSimd } from './features.js';
+import type { HeapStats } from './heap.js';
+import { kernelBytes, unshareMemoryImport } from './module-bytes.js';
+import { Runtime } from './runtime.js';
+
+let active: Runtime | undefined;
+let pending: Promise<Backend | undefined> | undefined;
+
+function moduleBytes(shared: boolean): Uint8Array {
+  const bytes = kernelBytes();
+  return shared ? bytes : unshareMemoryImport(bytes);
+}
+
+function install(module: WebAssembly.Module, shared: boolean): Backend {
+  active = new Runtime(module, shared);
+  setRuntime(active);
+  registerBackend(wasmBackend, { setActive: true });
+  return wasmBackend;
+}
+
+/** True where WebAssembly SIMD is available, i.e. where the wasm backend can run. */
+export function isWasmSupported(): boolean {
+  return hasWasmSimd();
+}
+
+/**
+ * Compiles and instantiates the kernels synchronously, registers `wasm` and makes it the active backend. Returns
+ * false where SIMD is missing or the host refuses synchronous compilation (a browser's main thread); then
+ * {@link initWasm} does it asynchronously.
+ */
+export function initWasmSync(): boolean {
+  if (active) return true;
+  if (!hasWasmSimd()) return false;
+  try {
+    const shared = hasSharedMemory();
+    install(new WebAssembly.Module(moduleBytes(shared) as BufferSource), shared);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Compiles the kernels asynchronously (as browsers require for modules over 4 KiB on the main thread), registers
+ * `wasm` and makes it active. Resolves to the backend, or to undefined where WebAssembly SIMD is unavailable (the
+ * `cpu` backend then stays active). Calling it again returns the same promise.
+ */
+export function initWasm(): Promise<Backend | undefined> {
+  if (active) return Promise.resolve(wasmBackend);
+  pending ??= (async () => {
+    if (!hasWasmSimd()) return undefined;
+    const shared = hasSharedMemory();
+    const module = await WebAssembly.compile(moduleBytes(shared) as BufferSource);
+    return active ? wasmBackend : install(module, shared);
+  })();
+  return pending;
+}
+
+/**
+ * Resolves once the backend is initialised and, when more than one thread is configured, its workers are running
+ * (or after `timeoutMs`, after which large matmuls still run, on the threads that did start).
+ */
+export async function ready(timeoutMs = 10_000): Promise<Backend | undefined> {
+  const backend = await initWasm();
+  if (!backend || !active) return backend;
+  const pool = active.workerPool();
+  const deadline = Date.now() + timeoutMs;
+  while (pool && active.readyWorkers < active.threadCount - 1 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  return backend;
+}
+
+/**
+ * Sets how many threads large kernels use, the calling thread included (default: the hardware threads, at most
+ * 4). 1 turns worker threads off; without SharedArrayBuffer (a page that is not cross-origin isolated) it stays 1.
+ */
+export function setThreads(n: number): void {
+  currentRuntime().setThreads(n);
+}
+
+/** Threads large kernels use now, the calling thread included. */
+export function getThreads(): number {
+  return currentRuntime().threadCount;
+}
+
+/** Allocator counters of the wasm heap (blocks live and free, memory size, growth count). */
+export function wasmHeapStats(): HeapStats {
+  return currentRuntime().heap.stats();
+}

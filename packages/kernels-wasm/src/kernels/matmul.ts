@@ -1,0 +1,117 @@
+// wasm matmul kernel: batch offsets with broadcasting, tile choice, and the split across threads.
+import { sizeOf, type Kernels, type Shape, type TensorInfo } from '@seqlab/tensor-core';
+import { allocFor, ptr, runtime } from '../context.js';
+import { broadcastStridesOf } from '../dims.js';
+import { TASK_PTR } from '../layout.js';
+import { MAX_TILE } from '../runtime.js';
+
+/** Task kind of a float32 matmul in assembly/task.ts. */
+const TASK_MATMUL = 1;
+/**
+ * Below this many flops a matmul stays on the calling thread: waking a worker costs a few microseconds, about
+ * what 2·64³ flops take on one core.
+ */
+export const PARALLEL_MIN_FLOPS = 2 * 64 * 64 * 64;
+
+const roundUp = (v: number, to: number): number => Math.ceil(v / to) * to;
+
+/**
+ * Tile rows and columns: as large as {@link MAX_TILE} (packing cost shrinks with tile size) but small enough that
+ * every thread gets about two tiles.
+ */
+export function chooseTiles(m: number, n: number, batch: number, threads: number): [rows: number, cols: number] {
+  let rows = Math.min(roundUp(Math.max(m, 1), 4), MAX_TILE);
+  let cols = Math.min(roundUp(Math.max(n, 1), 8), MAX_TILE);
+  if (threads > 1) {
+    const want = 2 * threads;
+    while (batch * Math.ceil(m / rows) * Math.ceil(n / cols) < want) {
+      if (cols >= rows && cols > 16) cols = roundUp(cols / 2, 8);
+      else if (rows > 8) rows = roundUp(rows / 2, 4);
+      else break;
+    }
+  }
+  return [rows, cols];
+}
+
+// Byte offsets of each output batch's A and B matrices (batch dims broadcast), or null for a single matrix.
+function batchOffsets(aBatch: Shape, bBatch: Shape, outBatch: Shape, aMatrix: number, bMatrix: number): [Int32Array, Int32Array] | null {
+  const count = sizeOf(outBatch);
+  if (count <= 1) return null;
+  const sa = broadcastStridesOf(aBatch, outBatch), sb = broadcastStridesOf(bBatch, outBatch);
+  const aOff = new Int32Array(count), bOff = new Int32Array(count);
+  const idx = new Array<number>(outBatch.length).fill(0);
+  for (let i = 0; i < count; i++) {
+    let oa = 0, ob = 0;
+    for (let d = 0; d < outBatch.length; d++) {
+      oa += idx[d] * sa[d];
+      ob += idx[d] * sb[d];
+    }
+    aOff[i] = oa * aMatrix * 4;
+    bOff[i] = ob * bMatrix * 4;
+    for (let d = outBatch.length - 1; d >= 0; d--) {
+      if (++idx[d] < outBatch[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return [aOff, bOff];
+}
+
+function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, outShape: Shape): number {
+  const rank = outShape.length;
+  const m = outShape[rank - 2], n = outShape[rank - 1];
+  const k = transA ? a.shape[a.shape.length - 2] : a.shape[a.shape.length - 1];
+  const outBatch = outShape.slice(0, rank - 2);
+  const batch = sizeOf(outBatch);
+  const rt = runtime();
+  const out = allocFor(a.dtype, batch * m * n);
+  if (batch * m * n === 0) return out;
+  const offsets = batchOffsets(a.shape.slice(0, -2), b.shape.slice(0, -2), outBatch, m * k, k * n);
+  if (a.dtype === 'int32') {
+    for (let i = 0; i < batch; i++) {
+      const ao = offsets ? offsets[0][i] : 0, bo = offsets ? offsets[1][i] : 0;
+      rt.exports.matmulI32(ptr(a) + ao, ptr(b) + bo, out + i * m * n * 4, m, n, k, transA ? 1 : 0, transB ? 1 : 0);
+    }
+    return out;
+  }
+  const flops = 2 * batch * m * n * k;
+  const pool = flops >= PARALLEL_MIN_FLOPS ? rt.workerPool() : undefined;
+  const threads = pool ? rt.threadCount : 1;
+  const [tileRows, tileCols] = chooseTiles(m, n, batch, threads);
+  const tilesM = Math.ceil(m / tileRows), tilesN = Math.ceil(n / tileCols);
+  const chunks = batch * tilesM * tilesN;
+  const scratch = rt.matmulScratch(threads);
+  let tables = 0;
+  if (offsets) {
+    tables = rt.heap.alloc(batch * 8);
+    rt.heap.i32.set(offsets[0], tables >> 2);
+    rt.heap.i32.set(offsets[1], (tables >> 2) + batch);
+  }
+  const i32 = rt.heap.i32, t = TASK_PTR >> 2;
+  i32[t] = TASK_MATMUL;
+  i32[t + 1] = chunks;
+  i32[t + 2] = 0;
+  i32[t + 3] = 0;
+  i32[t + 4] = ptr(a);
+  i32[t + 5] = ptr(b);
+  i32[t + 6] = out;
+  i32[t + 7] = m;
+  i32[t + 8] = n;
+  i32[t + 9] = k;
+  i32[t + 10] = transA ? 1 : 0;
+  i32[t + 11] = transB ? 1 : 0;
+  i32[t + 12] = tileRows;
+  i32[t + 13] = tileCols;
+  i32[t + 14] = tilesM;
+  i32[t + 15] = tilesN;
+  i32[t + 16] = tables;
+  i32[t + 17] = tables === 0 ? 0 : tables + batch * 4;
+  i32[t + 18] = scratch;
+  i32[t + 19] = rt.scratchStride;
+  if (pool && chunks > 1) pool.run(rt.exports, TASK_PTR, chunks, () => Atomics.load(i32, t + 3));
+  else rt.exports.runTask(TASK_PTR, 0);
+  if (tables !== 0) rt.heap.free(tables);
+  return out;
+}
+
+/** The matmul kernel. */
+export const matmulKernels = { matmul } satisfies Pick<Kernels, 'matmul'>;

@@ -1,0 +1,108 @@
+// wasm kernels for data movement: every one is a strided copy (assembly/copy.ts) plus, for pad, a fill.
+import { sizeOf, type DType, type Kernels, type Shape, type TensorInfo } from '@seqlab/tensor-core';
+import { allocFor, elementBytes, ptr, runtime } from '../context.js';
+import { broadcastStridesOf, coalesce, contiguousStrides, writeWalk } from '../dims.js';
+
+/** Copies the view (shape, source strides from byte address src) into dst laid out with dstStrides. */
+function copy(dtype: DType, shape: Shape, src: number, srcStrides: readonly number[], dst: number, dstStrides: readonly number[]): void {
+  if (sizeOf(shape) === 0) return;
+  const rt = runtime();
+  const walk = coalesce(shape, [srcStrides, dstStrides]);
+  const dims = writeWalk(rt.heap, walk);
+  rt.exports.copyStrided(elementBytes(dtype), src, dst, walk.shape.length, dims);
+}
+
+/** Fills `size` elements of `dtype` at `dst` with `value`. */
+export function fill(dtype: DType, dst: number, size: number, value: number): void {
+  const heap = runtime().heap;
+  if (dtype === 'bool') heap.u8.fill(value, dst, dst + size);
+  else if (dtype === 'int32') heap.i32.fill(value, dst >> 2, (dst >> 2) + size);
+  else heap.f32.fill(value, dst >> 2, (dst >> 2) + size);
+}
+
+function transpose(x: TensorInfo, perm: readonly number[]): number {
+  const out = allocFor(x.dtype, x.size);
+  const inStrides = contiguousStrides(x.shape);
+  const outShape = perm.map((d) => x.shape[d]);
+  copy(x.dtype, outShape, ptr(x), perm.map((d) => inStrides[d]), out, contiguousStrides(outShape));
+  return out;
+}
+
+function expand(x: TensorInfo, shape: Shape): number {
+  const out = allocFor(x.dtype, sizeOf(shape));
+  copy(x.dtype, shape, ptr(x), broadcastStridesOf(x.shape, shape), out, contiguousStrides(shape));
+  return out;
+}
+
+function slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): number {
+  const out = allocFor(x.dtype, sizeOf(size));
+  const strides = contiguousStrides(x.shape);
+  let offset = 0;
+  for (let d = 0; d < begin.length; d++) offset += begin[d] * strides[d];
+  copy(x.dtype, size, ptr(x) + offset * elementBytes(x.dtype), strides, out, contiguousStrides(size));
+  return out;
+}
+
+function concat(xs: readonly TensorInfo[], axis: number, outShape: Shape): number {
+  const dtype = xs[0].dtype;
+  const out = allocFor(dtype, sizeOf(outShape));
+  const outStrides = contiguousStrides(outShape);
+  let start = 0;
+  for (const x of xs) {
+    copy(dtype, x.shape, ptr(x), contiguousStrides(x.shape), out + start * outStrides[axis] * elementBytes(dtype), outStrides);
+    start += x.shape[axis];
+  }
+  return out;
+}
+
+function pad(x: TensorInfo, pads: readonly (readonly [number, number])[], value: number): number {
+  const outShape = x.shape.map((d, i) => d + pads[i][0] + pads[i][1]);
+  const size = sizeOf(outShape);
+  const out = allocFor(x.dtype, size);
+  fill(x.dtype, out, size, value);
+  const outStrides = contiguousStrides(outShape);
+  let offset = 0;
+  for (let d = 0; d < outShape.length; d++) offset += pads[d][0] * outStrides[d];
+  copy(x.dtype, x.shape, ptr(x), contiguousStrides(x.shape), out + offset * elementBytes(x.dtype), outStrides);
+  return out;
+}
+
+function flip(x: TensorInfo, axes: readonly number[]): number {
+  const out = allocFor(x.dtype, x.size);
+  const strides = contiguousStrides(x.shape);
+  let offset = 0;
+  for (const a of axes) {
+    if (x.shape[a] === 0) continue;
+    offset += (x.shape[a] - 1) * strides[a];
+    strides[a] = -strides[a];
+  }
+  copy(x.dtype, x.shape, ptr(x) + offset * elementBytes(x.dtype), strides, out, contiguousStrides(x.shape));
+  return out;
+}
+
+function triangle(x: TensorInfo, k: number, upper: boolean): number {
+  const bytes = elementBytes(x.dtype);
+  const out = allocFor(x.dtype, x.size);
+  const heap = runtime().heap;
+  heap.u8.copyWithin(out, ptr(x), ptr(x) + x.size * bytes);
+  const rank = x.shape.length;
+  const rows = rank >= 2 ? x.shape[rank - 2] : 1, cols = rank >= 1 ? x.shape[rank - 1] : 1;
+  const matrices = rows * cols === 0 ? 0 : x.size / (rows * cols);
+  const view = bytes === 1 ? heap.u8 : heap.i32;
+  const base = out / bytes;
+  for (let b = 0; b < matrices; b++) {
+    for (let i = 0; i < rows; i++) {
+      const row = base + (b * rows + i) * cols;
+      // Lower keeps j ≤ i + k; upper keeps j ≥ i + k. Zero the rest of the row.
+      if (upper) view.fill(0, row, row + Math.max(0, Math.min(cols, i + k)));
+      else view.fill(0, row + Math.max(0, Math.min(cols, i + k + 1)), row + cols);
+    }
+  }
+  return out;
+}
+
+/** Movement kernels. */
+export const movementKernels = { transpose, expand, slice, concat, pad, flip, triangle } satisfies Pick<
+  Kernels,
+  'transpose' | 'expand' | 'slice' | 'concat' | 'pad' | 'flip' | 'triangle'
+>;

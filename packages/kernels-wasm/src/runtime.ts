@@ -1,0 +1,96 @@
+// The live wasm runtime: compiled module, shared memory, instance, heap, thread pool and matmul scratch.
+import { InvalidArgumentError } from '@seqlab/tensor-core';
+import type { KernelExports } from './exports.js';
+import { hardwareThreads, hasSharedMemory } from './features.js';
+import { Heap } from './heap.js';
+import { ThreadPool } from './thread-pool.js';
+
+/** wasm32's address space in 64 KiB pages (4 GiB). */
+const MAX_PAGES = 65536;
+/** Largest matmul tile (rows and columns) a thread packs; sets the per-thread scratch size. */
+export const MAX_TILE = 256;
+
+function createMemory(shared: boolean): WebAssembly.Memory {
+  // Shared memories reserve their maximum up front; fall back to smaller reservations where the host refuses 4 GiB.
+  for (const maximum of [MAX_PAGES, MAX_PAGES / 4, MAX_PAGES / 16]) {
+    try {
+      return new WebAssembly.Memory({ initial: 32, maximum, shared });
+    } catch {
+      // try the next size
+    }
+  }
+  return new WebAssembly.Memory({ initial: 32, maximum: 4096, shared });
+}
+
+/** Everything the kernels need at run time. */
+export class Runtime {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  readonly exports: KernelExports;
+  readonly heap: Heap;
+  /** Whether memory is a SharedArrayBuffer, i.e. whether worker threads are possible. */
+  readonly shared: boolean;
+  private threads: number;
+  private pool: ThreadPool | undefined;
+  private scratch = 0;
+  private scratchThreads = 0;
+  /** Bytes of matmul scratch per thread. */
+  readonly scratchStride: number;
+
+  constructor(module: WebAssembly.Module, shared: boolean) {
+    this.module = module;
+    this.shared = shared;
+    this.memory = createMemory(shared);
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
+    this.exports = instance.exports as unknown as KernelExports;
+    this.heap = new Heap(this.memory, this.exports.heapBase());
+    this.scratchStride = Math.ceil(this.exports.matmulScratchBytes(MAX_TILE, MAX_TILE) / 64) * 64;
+    this.threads = shared ? Math.max(1, Math.min(hardwareThreads(), 4)) : 1;
+  }
+
+  /** Threads used for large kernels (the calling thread included). */
+  get threadCount(): number {
+    return this.threads;
+  }
+
+  /** Sets the thread count; 1 turns workers off. Without shared memory the count stays 1. */
+  setThreads(n: number): void {
+    if (!Number.isInteger(n) || n < 1 || n > 64) {
+      throw new InvalidArgumentError(`setThreads: argument 'n' must be an integer in [1, 64]; received ${String(n)}`);
+    }
+    const next = this.shared ? n : 1;
+    if (next === this.threads) return;
+    this.pool?.stop();
+    this.pool = undefined;
+    this.threads = next;
+  }
+
+  /** The worker pool for the current thread count, started on first use; undefined when running single-threaded. */
+  workerPool(): ThreadPool | undefined {
+    if (this.threads <= 1) return undefined;
+    if (this.pool && !this.pool.healthy) {
+      this.pool.stop();
+      this.threads = 1;
+      this.pool = undefined;
+      return undefined;
+    }
+    this.pool ??= ThreadPool.start(this.threads, this.module, this.memory);
+    if (!this.pool) this.threads = 1;
+    return this.pool;
+  }
+
+  /** Workers started and ready (0 when single-threaded or not yet started). */
+  get readyWorkers(): number {
+    return this.pool?.readyWorkers ?? 0;
+  }
+
+  /** Matmul scratch for `threads` threads, {@link scratchStride} bytes each (kept between calls). */
+  matmulScratch(threads: number): number {
+    if (threads > this.scratchThreads) {
+      if (this.scratch !== 0) this.heap.free(this.scratch);
+      this.scratch = this.heap.alloc(threads * this.scratchStride);
+      this.scratchThreads = threads;
+    }
+    return this.scratch;
+  }
+}

@@ -1,0 +1,54 @@
+// The worker script, inlined as text so no extra file is fetched: it instantiates the kernels on the shared
+// memory and runs whatever task the calling thread posts (see thread-pool.ts for the control protocol).
+
+/** Indices into the control Int32Array shared by the pool and its workers. */
+export const CTL = {
+  /** Incremented for every posted task. */
+  GEN: 0,
+  /** Generation of the last task whose chunks are all done; a worker waking for it must not start it. */
+  CLOSED: 1,
+  /** Workers currently inside a task (the poster waits for 0 before reusing the descriptor). */
+  INSIDE: 2,
+  /** Address of the task descriptor. */
+  TASK: 3,
+  /** Workers that have instantiated the module. */
+  READY: 4,
+  /** Non-zero asks workers to exit. */
+  STOP: 5,
+  /** Length of the control array. */
+  LENGTH: 8,
+} as const;
+
+// The worker body, shared by the Node and browser variants. `spin` bounds the busy-wait before sleeping so that
+// back-to-back tasks (a training step's matmuls) do not pay the futex wake-up each time.
+const body = `
+const GEN = ${CTL.GEN}, CLOSED = ${CTL.CLOSED}, INSIDE = ${CTL.INSIDE}, TASK = ${CTL.TASK}, READY = ${CTL.READY}, STOP = ${CTL.STOP};
+function start(msg) {
+  const { module, memory, ctl, index, spin } = msg;
+  const runTask = new WebAssembly.Instance(module, { env: { memory } }).exports.runTask;
+  let seen = Atomics.load(ctl, GEN);
+  Atomics.add(ctl, READY, 1);
+  for (;;) {
+    let spins = 0;
+    while (Atomics.load(ctl, GEN) === seen) {
+      if (Atomics.load(ctl, STOP) !== 0) return;
+      if (++spins > spin) {
+        Atomics.wait(ctl, GEN, seen);
+        spins = 0;
+      }
+    }
+    Atomics.add(ctl, INSIDE, 1);
+    const gen = Atomics.load(ctl, GEN);
+    seen = gen;
+    if (Atomics.load(ctl, CLOSED) !== gen && Atomics.load(ctl, STOP) === 0) runTask(Atomics.load(ctl, TASK), index);
+    Atomics.sub(ctl, INSIDE, 1);
+    Atomics.notify(ctl, INSIDE);
+  }
+}
+`;
+
+/** Worker module source for Node's worker_threads (loaded from a data: URL as an ES module). */
+export const NODE_WORKER_SOURCE = `import { parentPort } from 'node:worker_threads';\n${body}\nparentPort.once('message', start);\n`;
+
+/** Worker script source for browsers (loaded from a Blob URL as a classic worker). */
+export const BROWSER_WORKER_SOURCE = `${body}\nself.onmessage = (event) => start(event.data);\n`;
