@@ -2,7 +2,7 @@
 import type { DType } from '../dtype.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { backendOf, checkDType, checkTensor, coercePair, kernelOf, record, wrap, type TensorLike } from './dispatch.js';
+import { backendOf, checkDType, checkTensor, coercePair, kernelOf, record, scalarOn, wrap, type TensorLike } from './dispatch.js';
 import type { BinaryOpName, CompareOpName, LogicalOpName } from './names.js';
 
 const NUMERIC: readonly DType[] = ['float32', 'float64', 'int32'];
@@ -93,7 +93,9 @@ export function logicalNot(x: Tensor): Tensor {
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   checkTensor('where', 'cond', cond);
   checkDType('where', 'cond', cond, ['bool']);
-  const [x, y, backend] = coercePair('where', a, b);
+  // Two numbers become float32 scalars on cond's backend, not the active one.
+  const first = typeof a === 'number' && typeof b === 'number' ? scalarOn(cond.backend, a, 'float32') : a;
+  const [x, y, backend] = coercePair('where', first, b);
   backendOf('where', [cond, x], ['cond', 'a']);
   const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, x.shape), y.shape);
   const out = wrap(backend, kernelOf(backend, 'where')(cond, x, y, shape), shape, x.dtype);
