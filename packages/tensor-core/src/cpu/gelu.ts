@@ -1,7 +1,7 @@
 // CPU GELU kernels: the exact erf form x·Φ(x) and the tanh approximation, both computed in float64.
 import type { Kernels } from '../backend.js';
 import { allocArray, type TypedArray } from '../dtype.js';
-import { erfc } from './erf.js';
+import { normalCdf } from './erf.js';
 
 // √(2/π), the tanh form's scale.
 const SQRT_2_OVER_PI = 0.7978845608028654;
@@ -12,10 +12,10 @@ export const geluKernels: Pick<Kernels, 'gelu'> = {
     const src = x.handle as TypedArray;
     const out = allocArray(x.dtype, x.size);
     if (approximate === 'none') {
-      // Φ(v) = erfc(−v/√2)/2 keeps full relative accuracy for very negative v, where 1 + erf(v/√2) would cancel.
+      // normalCdf keeps full relative accuracy for very negative v, where 1 + erf(v/√2) would cancel.
       for (let i = 0; i < src.length; i++) {
         const v = src[i];
-        out[i] = 0.5 * v * erfc(-v * Math.SQRT1_2);
+        out[i] = v * normalCdf(v);
       }
     } else {
       // ½(1 + tanh(u)) = 1 / (1 + e^(−2u)): the same value as PyTorch's formula without its cancellation for v ≪ 0.
