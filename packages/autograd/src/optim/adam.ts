@@ -1,0 +1,159 @@
+// Adam and AdamW (decoupled weight decay), as torch.optim.Adam/AdamW, with a backend's fused step when it has one.
+import {
+  add,
+  div,
+  InvalidArgumentError,
+  maximum,
+  mul,
+  sqrt,
+  square,
+  sub,
+  Tensor,
+  zerosLike,
+  type DataHandle,
+  type TensorInfo,
+} from '@seqlab/tensor-core';
+import { checkHyper, Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
+
+/** Hyper-parameters of {@link Adam} and {@link AdamW}. */
+export interface AdamOptions extends Record<string, number | boolean | readonly number[]> {
+  /** Learning rate. Default 1e-3. */
+  lr: number;
+  /** Decay rates of the first and second moment estimates. Default [0.9, 0.999]. */
+  betas: readonly [number, number];
+  /** Added to the denominator after the square root. Default 1e-8. */
+  eps: number;
+  /** Weight decay: an L2 term in the gradient (Adam) or a decoupled shrink of the weights (AdamW). */
+  weightDecay: number;
+  /** Use the maximum of past second moments (AMSGrad). Default false. */
+  amsgrad: boolean;
+  /** Maximise the objective instead. Default false. */
+  maximize: boolean;
+}
+
+/** Hyper-parameters handed to a backend's fused `adamStep` (t is the step number after incrementing, from 1). */
+export interface AdamStepHyperparameters {
+  /** Learning rate. */
+  readonly lr: number;
+  /** First-moment decay. */
+  readonly beta1: number;
+  /** Second-moment decay. */
+  readonly beta2: number;
+  /** Denominator epsilon (added after the square root). */
+  readonly eps: number;
+  /** Weight decay. */
+  readonly weightDecay: number;
+  /** True for AdamW: `p *= 1 − lr·wd` first; false for Adam: `g += wd·p`. */
+  readonly decoupledWeightDecay: boolean;
+  /** Step number t ≥ 1, for the bias corrections 1 − β^t. */
+  readonly step: number;
+}
+
+/**
+ * Contract of the optional fused kernel `backend.fused.adamStep`: one pass over a float32 parameter computing
+ *
+ * ```
+ * g  = grad + (decoupled ? 0 : wd·param)
+ * m' = β1·m + (1−β1)·g          v' = β2·v + (1−β2)·g²
+ * p' = param·(decoupled ? 1 − lr·wd : 1) − lr/(1−β1^t) · m' / (√v' / √(1−β2^t) + eps)
+ * ```
+ *
+ * It must not modify its inputs (tensors are immutable values and may be shared) and returns new storages for
+ * p', m' and v'. The optimizer uses it for float32 parameters when AMSGrad and maximize are off.
+ */
+export type FusedAdamStep = (
+  param: TensorInfo,
+  grad: TensorInfo,
+  expAvg: TensorInfo,
+  expAvgSq: TensorInfo,
+  hyper: AdamStepHyperparameters,
+) => { param: DataHandle; expAvg: DataHandle; expAvgSq: DataHandle };
+
+function fusedAdamStepOf(p: Tensor): FusedAdamStep | undefined {
+  return p.backend.fused?.adamStep as unknown as FusedAdamStep | undefined;
+}
+
+/** Shared Adam/AdamW machinery; `decoupled` selects AdamW's weight decay. */
+abstract class AdamBase extends Optimizer<AdamOptions> {
+  /** Whether weight decay shrinks the weights directly (AdamW) instead of entering the gradient (Adam). */
+  protected abstract readonly decoupled: boolean;
+  /** Set to false to force the composed path even when the backend has a fused `adamStep` (for comparisons). */
+  useFused = true;
+
+  protected validate(g: ParamGroup<AdamOptions>): void {
+    const op = this.constructor.name;
+    checkHyper(op, 'lr', g.lr, 0);
+    checkHyper(op, 'eps', g.eps, 0);
+    checkHyper(op, 'weightDecay', g.weightDecay, 0);
+    if (!Array.isArray(g.betas) || g.betas.length !== 2) {
+      throw new InvalidArgumentError(`${op}: option 'betas' must be a pair [beta1, beta2]; received ${JSON.stringify(g.betas)}`);
+    }
+    checkHyper(op, 'betas[0]', g.betas[0], 0, 1);
+    checkHyper(op, 'betas[1]', g.betas[1], 0, 1);
+  }
+
+  protected update(p: Tensor, grad: Tensor, g: ParamGroup<AdamOptions>, s: ParamState): void {
+    const [beta1, beta2] = g.betas;
+    const step = ((s.step as number | undefined) ?? 0) + 1;
+    s.step = step;
+    const m = (s.exp_avg as Tensor | undefined) ?? zerosLike(p);
+    const v = (s.exp_avg_sq as Tensor | undefined) ?? zerosLike(p);
+    const fused = this.useFused && !g.amsgrad && !g.maximize && p.dtype === 'float32' ? fusedAdamStepOf(p) : undefined;
+    if (fused !== undefined) {
+      const out = fused(p, grad, m, v, { lr: g.lr, beta1, beta2, eps: g.eps, weightDecay: g.weightDecay, decoupledWeightDecay: this.decoupled, step });
+      s.exp_avg = Tensor.fromHandle(p.backend, out.expAvg, p.shape, p.dtype);
+      s.exp_avg_sq = Tensor.fromHandle(p.backend, out.expAvgSq, p.shape, p.dtype);
+      p.assign(Tensor.fromHandle(p.backend, out.param, p.shape, p.dtype));
+      return;
+    }
+    let d = g.maximize ? mul(grad, -1) : grad;
+    let value: Tensor = p;
+    if (g.weightDecay !== 0) {
+      if (this.decoupled) value = mul(p, 1 - g.lr * g.weightDecay);
+      else d = add(d, mul(p, g.weightDecay));
+    }
+    const m2 = add(mul(m, beta1), mul(d, 1 - beta1));
+    const v2 = add(mul(v, beta2), mul(square(d), 1 - beta2));
+    s.exp_avg = m2;
+    s.exp_avg_sq = v2;
+    let second = v2;
+    if (g.amsgrad) {
+      const previousMax = s.max_exp_avg_sq as Tensor | undefined;
+      second = previousMax === undefined ? v2 : maximum(previousMax, v2);
+      s.max_exp_avg_sq = second;
+    }
+    const stepSize = g.lr / (1 - beta1 ** step);
+    const denom = add(div(sqrt(second), Math.sqrt(1 - beta2 ** step)), g.eps);
+    p.assign(sub(value, mul(div(m2, denom), stepSize)));
+  }
+}
+
+/**
+ * Adam, as `torch.optim.Adam`: bias-corrected first and second moments, eps added after the square root, and an
+ * optional L2 `weightDecay` in the gradient. State per parameter: `step`, `exp_avg`, `exp_avg_sq`
+ * (and `max_exp_avg_sq` with AMSGrad). Uses the backend's fused `adamStep` when there is one.
+ *
+ * @example
+ * ```ts
+ * const opt = new Adam(model.parameters(), { lr: 1e-3 });
+ * ```
+ */
+export class Adam extends AdamBase {
+  protected readonly decoupled = false;
+
+  constructor(params: Iterable<Tensor> | readonly ParamGroupInput<AdamOptions>[], options: Partial<AdamOptions> = {}) {
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...options });
+  }
+}
+
+/**
+ * AdamW, as `torch.optim.AdamW`: Adam with decoupled weight decay (`p *= 1 − lr·weightDecay` before the Adam
+ * update; default weightDecay 0.01).
+ */
+export class AdamW extends AdamBase {
+  protected readonly decoupled = true;
+
+  constructor(params: Iterable<Tensor> | readonly ParamGroupInput<AdamOptions>[], options: Partial<AdamOptions> = {}) {
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, amsgrad: false, maximize: false, ...options });
+  }
+}
