@@ -10,6 +10,7 @@ import { castKernels } from './cast.js';
 import { movementKernels } from './movement.js';
 import { indexingKernels } from './indexing.js';
 import { geluKernels } from './gelu.js';
+import { fusedRecurrentKernels } from './fused-recurrent.js';
 
 function toDType(values: TypedArray, dtype: DType): TypedArray {
   if (dtypeOfArray(values) === dtype) return values;
@@ -42,5 +43,5 @@ export const cpuBackend: Backend = {
   release: () => {},
   garbageCollected: true,
   kernels,
-  fused: {},
+  fused: { ...fusedRecurrentKernels },
 };
