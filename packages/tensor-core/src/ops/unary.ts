@@ -63,7 +63,10 @@ export const round = unary('round', FLOAT);
 export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
   checkTensor('gelu', 'x', x);
   checkDType('gelu', 'x', x, FLOAT);
-  const approximate = options.approximate ?? 'none';
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError(`gelu: argument 'options' must be an object; received ${describe(options)}`);
+  }
+  const approximate = options.approximate === undefined ? 'none' : options.approximate;
   if (approximate !== 'none' && approximate !== 'tanh') {
     throw new InvalidArgumentError(`gelu: argument 'approximate' must be 'none' or 'tanh'; received ${describe(approximate)}`);
   }
