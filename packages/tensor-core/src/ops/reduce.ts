@@ -118,8 +118,8 @@ export function variance(x: Tensor, axes?: number | number[], options: VarianceO
     throw new InvalidArgumentError(`variance: argument 'options' must be an object; received ${describe(options)}`);
   }
   const ax = normalizeAxes('variance', 'axes', axes, x.rank);
-  const keepDims = checkKeepDims('variance', options.keepDims ?? false);
-  const correction = options.correction ?? 1;
+  const keepDims = options.keepDims === undefined ? false : checkKeepDims('variance', options.keepDims);
+  const correction = options.correction === undefined ? 1 : options.correction;
   if (typeof correction !== 'number' || !Number.isFinite(correction) || correction < 0) {
     throw new InvalidArgumentError(`variance: argument 'correction' must be a finite non-negative number; received ${describe(correction)}`);
   }
