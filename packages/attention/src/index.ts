@@ -1,2 +1,3 @@
 // Public entry point of @seqlab/attention.
-export {};
+export { AdditiveAttention } from './additive-attention.js';
+export type { AdditiveAttentionCallOptions, AdditiveAttentionOptions, AdditiveAttentionResult } from './additive-attention.js';
