@@ -1,7 +1,7 @@
 // Entry point of the AssemblyScript kernels: every export here becomes a wasm export.
 export { matmulTile, matmulI32, matmulScratchBytes } from './matmul';
 export { runTask } from './task';
-export { unaryF32, unaryI32, clampF32, clampI32, geluF32 } from './unary';
+export { unaryF32, unaryI32, clampF32, geluF32 } from './unary';
 export { broadcast2, where3 } from './binary';
 export { reduceF32, reduceI32, argExtreme } from './reduce';
 export { softmaxF32 } from './softmax';

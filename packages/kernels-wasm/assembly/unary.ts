@@ -1,5 +1,5 @@
 // Elementwise unary kernels over contiguous storage: f32x4 bodies with scalar tails, plus clamp and GELU.
-import { erf, expV, sigmoidV, tanhV } from './vmath';
+import { expV, normalCdf, sigmoidV, tanhV } from './vmath';
 
 // Op codes shared with src/kernels/unary.ts (the order of UNARY_OPS there).
 const NEG = 0, ABS = 1, EXP = 2, LOG = 3, LOG1P = 4, SQRT = 5, RSQRT = 6, TANH = 7, SIGMOID = 8, RELU = 9;
@@ -135,44 +135,17 @@ export function clampF32(x: usize, out: usize, n: i32, lo: f32, hi: f32): void {
   }
 }
 
-/** out[i] = min(max(x[i], lo), hi) for int32 (bounds already rounded into int32 range by the caller). */
-export function clampI32(x: usize, out: usize, n: i32, lo: i32, hi: i32): void {
-  const vlo = i32x4.splat(lo), vhi = i32x4.splat(hi);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(out + o, i32x4.min_s(i32x4.max_s(v128.load(x + o), vlo), vhi));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    const v = load<i32>(x + o);
-    store<i32>(out + o, v < lo ? lo : v > hi ? hi : v);
-  }
-}
-
-/** GELU: exact x·Φ(x) (`tanh` false) or the tanh approximation (`tanh` true), as torch.nn.functional.gelu. */
+/**
+ * GELU, exact x·Φ(x) (`tanh` false) or the tanh approximation (`tanh` true) as torch.nn.functional.gelu, both in
+ * f64: the tanh form as x / (1 + e^(-2u)), the same value as ½x(1 + tanh u) without cancellation for x ≪ 0.
+ */
 export function geluF32(x: usize, out: usize, n: i32, tanh: bool): void {
-  let i = 0;
-  if (tanh) {
-    // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
-    const c = f32x4.splat(0.7978845608), k = f32x4.splat(0.044715), half = f32x4.splat(0.5), one = f32x4.splat(1);
-    for (; i + 4 <= n; i += 4) {
-      const o = <usize>i << 2;
-      const v = v128.load(x + o);
-      const inner = f32x4.mul(c, f32x4.add(v, f32x4.mul(k, f32x4.mul(v, f32x4.mul(v, v)))));
-      v128.store(out + o, f32x4.mul(f32x4.mul(half, v), f32x4.add(one, tanhV(inner))));
-    }
-    for (; i < n; i++) {
-      const o = <usize>i << 2;
-      const v = f32x4.splat(load<f32>(x + o));
-      const inner = f32x4.mul(c, f32x4.add(v, f32x4.mul(k, f32x4.mul(v, f32x4.mul(v, v)))));
-      store<f32>(out + o, f32x4.extract_lane(f32x4.mul(f32x4.mul(half, v), f32x4.add(one, tanhV(inner))), 0));
-    }
-  } else {
-    for (; i < n; i++) {
-      const o = <usize>i << 2;
-      const v = <f64>load<f32>(x + o);
-      store<f32>(out + o, <f32>(0.5 * v * (1.0 + erf(v * 0.7071067811865476))));
-    }
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const v = <f64>load<f32>(x + o);
+    let y: f64;
+    if (tanh) y = v / (1.0 + Math.exp(-2.0 * 0.7978845608028654 * (v + 0.044715 * v * v * v)));
+    else y = v * normalCdf(v);
+    store<f32>(out + o, <f32>y);
   }
 }

@@ -74,14 +74,35 @@ export function tanhS(x: f32): f32 {
   return f32x4.extract_lane(tanhV(f32x4.splat(x)), 0);
 }
 
-/**
- * erf(x) in double precision from the Abramowitz–Stegun 7.1.26 rational form (absolute error below 1.5e-7,
- * under half a float32 ulp of values near 1), enough for the exact-form GELU in float32.
- */
-export function erf(x: f64): f64 {
-  const ax = Math.abs(x);
-  const t = 1.0 / (1.0 + 0.3275911 * ax);
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  const y = 1.0 - poly * Math.exp(-ax * ax);
-  return x < 0 ? -y : y;
+// Coefficients of log(erfc(z)/t) + z² as a polynomial in t = 1/(1 + z/2), fitted for this file by weighted least
+// squares against 40-digit erfc on z ∈ [0, 27]: erfc's relative error stays below 2e-8 everywhere, tails included.
+const ERFC_P0 = -1.265512134110355, ERFC_P1 = 1.0000015264906073, ERFC_P2 = 0.3749684048855926;
+const ERFC_P3 = 0.08328842536706792, ERFC_P4 = -0.07969822838553993, ERFC_P5 = -0.21258713456953907;
+const ERFC_P6 = 0.2786280091705795, ERFC_P7 = -1.1257790877768958, ERFC_P8 = 2.28564330098411;
+const ERFC_P9 = -2.1248397497990625, ERFC_P10 = 0.9589758328170384, ERFC_P11 = -0.17308917424560458;
+
+/** erfc(z) for z ≥ 0 with relative error below 2e-8 (so far tails keep their relative accuracy). */
+@inline
+export function erfcPositive(z: f64): f64 {
+  const t = 1.0 / (1.0 + 0.5 * z);
+  let p = ERFC_P11;
+  p = p * t + ERFC_P10;
+  p = p * t + ERFC_P9;
+  p = p * t + ERFC_P8;
+  p = p * t + ERFC_P7;
+  p = p * t + ERFC_P6;
+  p = p * t + ERFC_P5;
+  p = p * t + ERFC_P4;
+  p = p * t + ERFC_P3;
+  p = p * t + ERFC_P2;
+  p = p * t + ERFC_P1;
+  p = p * t + ERFC_P0;
+  return t * Math.exp(-z * z + p);
+}
+
+/** Standard normal CDF Φ(x), relatively accurate in the lower tail (no 1 + erf cancellation). */
+@inline
+export function normalCdf(x: f64): f64 {
+  const h = 0.5 * erfcPositive(Math.abs(x) * 0.7071067811865476);
+  return x < 0 ? h : 1.0 - h;
 }
