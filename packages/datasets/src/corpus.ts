@@ -19,6 +19,14 @@ export interface Corpus {
   readonly origin: string;
 }
 
+/** The two parts of {@link splitText}. */
+export interface TextSplit {
+  /** The first `floor(trainFraction · N)` characters. */
+  readonly train: string;
+  /** The remaining characters. */
+  readonly validation: string;
+}
+
 /** Options of {@link textCorpus} and {@link splitText}. */
 export interface SplitOptions {
   /** Fraction of the characters that go to training, in (0, 1). Default 0.9. */
@@ -88,7 +96,7 @@ export function countCharacters(text: string): number {
  * splitText('abcdefghij'); // { train: 'abcdefghi', validation: 'j' }
  * ```
  */
-export function splitText(text: string, options?: SplitOptions): { train: string; validation: string } {
+export function splitText(text: string, options?: SplitOptions): TextSplit {
   if (typeof text !== 'string') throw new InvalidArgumentError(`splitText: argument 'text' must be a string; received ${describeValue(text)}`);
   const fraction = checkFraction('splitText', checkOptions('splitText', options).trainFraction ?? 0.9);
   const n = countCharacters(text);

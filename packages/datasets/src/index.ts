@@ -1,6 +1,6 @@
 // Public entry point of @seqlab/datasets: corpora, text files, tokenizers, language-model batches, synthetic tasks and the DataLoader.
 export { countCharacters, listCorpora, loadCorpus, splitText, textCorpus } from './corpus.js';
-export type { Corpus, SplitOptions, TextCorpusOptions } from './corpus.js';
+export type { Corpus, SplitOptions, TextCorpusOptions, TextSplit } from './corpus.js';
 export { TINY_SHAKESPEARE_ORIGIN } from './corpora/tinyshakespeare.js';
 export { decodeUtf8, Utf8Error, Utf8Validator } from './utf8.js';
 export { loadTextFile, readTextChunks } from './textFile.js';
@@ -32,6 +32,6 @@ export type { ToyTranslationOptions, TranslationPair } from './tasks/translation
 export { padSequences } from './batching/padding.js';
 export type { PaddedBatch, PadOptions } from './batching/padding.js';
 export { DataLoader } from './batching/dataLoader.js';
-export type { Collate, DataLoaderOptions, DataLoaderState, Dataset, DefaultBatch } from './batching/dataLoader.js';
+export type { Collate, DataLoaderOptions, DataLoaderState, Dataset, DefaultBatch, IndexedDataset } from './batching/dataLoader.js';
 export { seq2seqCollate } from './batching/seq2seqCollate.js';
 export type { Seq2SeqBatch, Seq2SeqCollateOptions, TextPair } from './batching/seq2seqCollate.js';

@@ -4,8 +4,16 @@ import { resolveGenerator, type SeedOptions } from '../seeding.js';
 import { checkBoolean, checkNonNegativeInt, checkOptions, checkPositiveInt, describeValue } from '../validate.js';
 import { padSequences, type PaddedBatch } from './padding.js';
 
-/** Anything indexable: an array, or an object with `length` and `get(index)`. */
-export type Dataset<T> = readonly T[] | { readonly length: number; get(index: number): T };
+/** A dataset read by index, for datasets that are computed or loaded lazily. */
+export interface IndexedDataset<T> {
+  /** Number of items. */
+  readonly length: number;
+  /** The item at `index`, in `[0, length)`. */
+  get(index: number): T;
+}
+
+/** Anything indexable: an array, or an {@link IndexedDataset}. */
+export type Dataset<T> = readonly T[] | IndexedDataset<T>;
 
 /** Turns the items of one batch into the batch a model consumes. */
 export type Collate<T, B> = (items: T[]) => B;
@@ -155,7 +163,7 @@ export class DataLoader<T, B = DefaultBatch<T>> implements Iterable<B> {
 
   private item(index: number): T {
     const d = this.dataset;
-    return Array.isArray(d) ? (d as readonly T[])[index] : (d as { get(index: number): T }).get(index);
+    return Array.isArray(d) ? (d as readonly T[])[index] : (d as IndexedDataset<T>).get(index);
   }
 
   private epochGenerator(epoch: number): Generator {

@@ -20,10 +20,13 @@ export interface CharTokenizerOptions {
 
 /** The JSON form of a {@link CharTokenizer}, stored in checkpoints. */
 export interface CharTokenizerJSON {
+  /** Tells the tokenizer kinds apart in {@link tokenizerFromJSON}. */
   readonly type: 'char';
+  /** Format version. */
   readonly version: 1;
   /** Characters in id order. */
   readonly characters: readonly string[];
+  /** Policy for characters outside the vocabulary. */
   readonly unknown: UnknownCharPolicy;
   /** Present under the `'replace'` policy. */
   readonly replacement?: string;

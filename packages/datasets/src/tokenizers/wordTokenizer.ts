@@ -39,11 +39,15 @@ export interface WordDecodeOptions {
 
 /** The JSON form of a {@link WordTokenizer}, stored in checkpoints. */
 export interface WordTokenizerJSON {
+  /** Tells the tokenizer kinds apart in {@link tokenizerFromJSON}. */
   readonly type: 'word';
+  /** Format version. */
   readonly version: 1;
   /** Tokens in id order; the first four are `<pad>`, `<unk>`, `<bos>`, `<eos>`. */
   readonly tokens: readonly string[];
+  /** Whether text is lowercased before splitting. */
   readonly lowercase: boolean;
+  /** Whether punctuation marks are tokens of their own. */
   readonly splitPunctuation: boolean;
 }
 
