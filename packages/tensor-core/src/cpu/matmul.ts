@@ -1,4 +1,4 @@
-// CPU batched matrix product: packed, cache-blocked GEMM with a 4×4 register micro-kernel, plus a direct path for thin or tiny products.
+// CPU batched matrix product: packed, cache-blocked GEMM with a 4×4 register micro-kernel, plus matrix–vector loops.
 import type { Kernels, TensorInfo } from '../backend.js';
 import { allocArray, type TypedArray } from '../dtype.js';
 import { sizeOf, type Shape } from '../shape.js';
@@ -11,8 +11,6 @@ const NR = 4;
 const KC = 256;
 const MC = 128;
 const NC = 1024;
-// Below this many multiply-adds, packing costs more than it saves.
-const DIRECT_MAX_WORK = 4096;
 
 /** A strided matrix: element (r, c) is at `data[offset + r·rowStride + c·colStride]`. */
 interface Strided {
@@ -168,43 +166,50 @@ function gemmBlocked(a: Strided, b: Strided, c: TypedArray, cOff: number, m: num
 }
 
 /**
- * C = A·B without packing, for matrix–vector shapes and tiny products. When B's rows are contiguous each row
- * of C accumulates row-by-row of B (in a float64 row buffer); otherwise B's columns are contiguous and each
- * element is a dot product.
+ * c[i] = Σ_p M(i, p)·v[p] for i < rows, where M(i, p) = M[mo + i·rs + p·cs] and v is contiguous from vo.
+ * One of M's strides is 1: with contiguous rows each output is a dot product (four partial sums hide the
+ * add latency); with contiguous columns, whole columns are scaled into a float64 accumulator.
  */
-function gemmDirect(a: Strided, b: Strided, c: TypedArray, cOff: number, m: number, n: number, k: number): void {
-  const A = a.data, B = b.data;
-  const ars = a.rowStride, acs = a.colStride, brs = b.rowStride, bcs = b.colStride;
-  if (bcs === 1) {
-    if (buffers.row.length < n) buffers.row = new Float64Array(n);
-    const acc = buffers.row;
-    for (let i = 0; i < m; i++) {
-      acc.fill(0, 0, n);
-      const aRow = a.offset + i * ars;
-      for (let p = 0; p < k; p++) {
-        const av = A[aRow + p * acs];
-        const bRow = b.offset + p * brs;
-        for (let j = 0; j < n; j++) acc[j] += av * B[bRow + j];
+function matVec(M: TypedArray, mo: number, rs: number, cs: number, v: TypedArray, vo: number, c: TypedArray, co: number, rows: number, k: number): void {
+  if (cs === 1) {
+    for (let i = 0; i < rows; i++) {
+      const r = mo + i * rs;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let p = 0;
+      for (; p + 4 <= k; p += 4) {
+        s0 += M[r + p] * v[vo + p];
+        s1 += M[r + p + 1] * v[vo + p + 1];
+        s2 += M[r + p + 2] * v[vo + p + 2];
+        s3 += M[r + p + 3] * v[vo + p + 3];
       }
-      const cRow = cOff + i * n;
-      for (let j = 0; j < n; j++) c[cRow + j] = acc[j];
+      for (; p < k; p++) s0 += M[r + p] * v[vo + p];
+      c[co + i] = s0 + s1 + (s2 + s3);
     }
     return;
   }
-  for (let i = 0; i < m; i++) {
-    const aRow = a.offset + i * ars;
-    for (let j = 0; j < n; j++) {
-      const bCol = b.offset + j * bcs;
-      let s = 0;
-      for (let p = 0; p < k; p++) s += A[aRow + p * acs] * B[bCol + p * brs];
-      c[cOff + i * n + j] = s;
-    }
+  if (buffers.row.length < rows) buffers.row = new Float64Array(rows);
+  const acc = buffers.row;
+  acc.fill(0, 0, rows);
+  for (let p = 0; p < k; p++) {
+    const vp = v[vo + p];
+    const col = mo + p * cs;
+    for (let i = 0; i < rows; i++) acc[i] += M[col + i * rs] * vp;
   }
+  for (let i = 0; i < rows; i++) c[co + i] = acc[i];
+}
+
+/**
+ * Matrix–vector shapes (m = 1 or n = 1), where a 4×4 register block would waste three quarters of its work.
+ * The vector operand is always contiguous: a 1-row or 1-column matrix has unit stride along k either way.
+ */
+function gemv(a: Strided, b: Strided, c: TypedArray, cOff: number, m: number, n: number, k: number): void {
+  if (n === 1) matVec(a.data, a.offset, a.rowStride, a.colStride, b.data, b.offset, c, cOff, m, k);
+  else matVec(b.data, b.offset, b.colStride, b.rowStride, a.data, a.offset, c, cOff, n, k);
 }
 
 function gemm(a: Strided, b: Strided, c: TypedArray, cOff: number, m: number, n: number, k: number, f64: boolean): void {
   if (m === 0 || n === 0 || k === 0) return;
-  if (m === 1 || n === 1 || m * n * k <= DIRECT_MAX_WORK) gemmDirect(a, b, c, cOff, m, n, k);
+  if (m === 1 || n === 1) gemv(a, b, c, cOff, m, n, k);
   else gemmBlocked(a, b, c, cOff, m, n, k, f64);
 }
 
