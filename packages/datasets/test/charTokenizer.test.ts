@@ -109,3 +109,12 @@ describe('CharTokenizer', () => {
     });
   });
 });
+
+describe('CharTokenizer edge characters', () => {
+  it('keeps a leading U+FEFF and astral characters when decoding', () => {
+    const text = '\uFEFFa😀\uFEFF';
+    const tok = CharTokenizer.fromText(text);
+    expect(tok.decode(tok.encode(text))).toBe(text);
+    expect(tok.decode([])).toBe('');
+  });
+});
