@@ -11,6 +11,7 @@ import { movementKernels } from './movement.js';
 import { indexingKernels } from './indexing.js';
 import { geluKernels } from './gelu.js';
 import { fusedRecurrentKernels } from './fused-recurrent.js';
+import { fusedAttentionKernels } from './fused-attention.js';
 
 function toDType(values: TypedArray, dtype: DType): TypedArray {
   if (dtypeOfArray(values) === dtype) return values;
@@ -43,5 +44,5 @@ export const cpuBackend: Backend = {
   release: () => {},
   garbageCollected: true,
   kernels,
-  fused: { ...fusedRecurrentKernels },
+  fused: { ...fusedRecurrentKernels, ...fusedAttentionKernels },
 };
