@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 // One ESM executable; dependencies stay external and resolve from node_modules at run time.
 export default defineConfig({
@@ -10,4 +13,5 @@ export default defineConfig({
   target: 'es2022',
   platform: 'node',
   banner: { js: '#!/usr/bin/env node' },
+  define: { __SEQLAB_CLI_VERSION__: JSON.stringify(version) },
 });

@@ -1,0 +1,38 @@
+// `--backend`: the wasm backend where WebAssembly SIMD runs (imported on demand), else the TypeScript CPU backend.
+import { getBackend, listBackends, setBackend } from '@seqlab/tensor-core';
+import { UsageError } from './usage-error.js';
+
+/** Values `--backend` accepts: `auto` picks wasm when it can run here and cpu otherwise. */
+export const BACKEND_CHOICES = ['auto', 'wasm', 'cpu'] as const;
+
+/** One of {@link BACKEND_CHOICES}. */
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
+/** Imports the wasm backend and waits for it to compile; false when this runtime cannot run it. */
+async function loadWasm(): Promise<boolean> {
+  try {
+    const wasm: Record<string, unknown> = await import('@seqlab/kernels-wasm');
+    const ready = wasm.ready ?? wasm.initWasm;
+    if (typeof ready === 'function') await (ready as () => unknown)();
+  } catch {
+    return false;
+  }
+  return listBackends().includes('wasm');
+}
+
+/**
+ * Makes the chosen backend active and returns its name. `wasm` where WebAssembly SIMD is missing is a
+ * {@link UsageError}; `auto` falls back to `cpu` silently.
+ */
+export async function activateBackend(choice: BackendChoice): Promise<string> {
+  if (choice === 'cpu') {
+    setBackend('cpu');
+  } else if (await loadWasm()) {
+    setBackend('wasm');
+  } else if (choice === 'wasm') {
+    throw new UsageError(`--backend wasm: the WebAssembly SIMD backend cannot run in this runtime; use --backend cpu`);
+  } else {
+    setBackend('cpu');
+  }
+  return getBackend().name;
+}

@@ -1,0 +1,147 @@
+// The training loop: seeded random windows, cross-entropy, clipped AdamW steps, periodic validation and checkpoints.
+import { clipGradNorm, crossEntropy, type AdamW } from '@seqlab/autograd';
+import { randomWindows } from '@seqlab/datasets';
+import { reshape, tensor, type Tensor } from '@seqlab/tensor-core';
+import type { LanguageModel } from '../models/language-model.js';
+import { DivergedError } from '../usage-error.js';
+import type { RunProgress } from './run-progress.js';
+import type { TrainSettings } from './train-settings.js';
+import { validationLoss, type ValidationLoss } from './validation.js';
+
+/** A training run: the model, its optimizer, the encoded text and where the run stands. */
+export interface TrainingRun {
+  /** The model being trained. */
+  readonly model: LanguageModel;
+  /** AdamW over the model's parameters. */
+  readonly optimizer: AdamW;
+  /** Encoded training text. */
+  readonly trainIds: Int32Array;
+  /** Encoded validation text. */
+  readonly validationIds: Int32Array;
+  /** The run's settings. */
+  readonly settings: TrainSettings;
+  /** Steps, time, sampler state and validation curve; advanced in place. */
+  readonly progress: RunProgress;
+  /**
+   * Debugging aid behind `--debug-nan-at-step`: before this step, one weight is set to NaN, as a numerical bug
+   * would, to show how the divergence guard stops a run and keeps the last checkpoint.
+   */
+  readonly debugNanAtStep?: number;
+}
+
+/** Reported after every optimizer step. */
+export interface StepReport {
+  /** Steps taken, this one included. */
+  readonly step: number;
+  /** This step's training loss (nats per character). */
+  readonly loss: number;
+  /** An exponential moving average of the loss, for display. */
+  readonly smoothedLoss: number;
+  /** Total gradient norm before clipping. */
+  readonly gradNorm: number;
+  /** Training tokens per second over this session. */
+  readonly tokensPerSecond: number;
+  /** Fraction of the budget done. */
+  readonly fraction: number;
+  /** Training seconds so far. */
+  readonly elapsedSeconds: number;
+}
+
+/** Callbacks of {@link train}; the caller prints, saves and decides when to stop early. */
+export interface TrainHooks {
+  /** After each step. */
+  onStep?(report: StepReport): void;
+  /** After each validation (at the start of a fresh run, every `evalEvery` steps and at the end). */
+  onValidation?(step: number, loss: ValidationLoss): void;
+  /** When a checkpoint is due; training waits for it. `final` marks the last one of the session. */
+  onCheckpoint(final: boolean): Promise<void>;
+  /** Polled between steps: true stops the run after a final checkpoint (Ctrl-C). */
+  stopRequested?(): boolean;
+}
+
+/** How a call to {@link train} ended. */
+export type TrainOutcome = 'finished' | 'interrupted';
+
+function budgetFraction(settings: TrainSettings, progress: RunProgress): number {
+  const b = settings.budget;
+  return Math.min(1, b.kind === 'steps' ? progress.step / b.steps : progress.elapsedSeconds / b.seconds);
+}
+
+/** Sets the first element of `weight` to NaN in place. */
+function poisonOneWeight(weight: Tensor): void {
+  const values = weight.dataSync();
+  values[0] = Number.NaN;
+  weight.assign(tensor(values, [...weight.shape], { dtype: weight.dtype, backend: weight.backendName }));
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Trains until the budget is spent or {@link TrainHooks.stopRequested}. Each step draws `batchSize` windows
+ * from the run's sampler, so a run resumed from a checkpoint (weights, AdamW state, sampler state, step) takes
+ * exactly the steps an uninterrupted run would. A loss or gradient norm that is not finite throws
+ * {@link DivergedError} before the optimizer touches the weights, so the last checkpoint stays the last good state.
+ * The loop yields to the event loop after every step, so signals and the progress display are served.
+ */
+export async function train(run: TrainingRun, hooks: TrainHooks): Promise<TrainOutcome> {
+  const { model, optimizer, settings, progress } = run;
+  const params = model.module.parameters();
+  const tokensPerStep = settings.batchSize * settings.seqLen;
+  const validate = (): void => {
+    const loss = validationLoss(model, run.validationIds, { seqLen: settings.seqLen, batchSize: settings.batchSize, maxTokens: settings.evalTokens });
+    progress.validation.push({ step: progress.step, seconds: progress.elapsedSeconds, nats: loss.nats, bitsPerChar: loss.bitsPerChar });
+    hooks.onValidation?.(progress.step, loss);
+  };
+  if (progress.step === 0 && progress.validation.length === 0) validate();
+
+  model.module.train();
+  let sessionSeconds = 0;
+  let sessionTokens = 0;
+  let smoothed = Number.NaN;
+  while (budgetFraction(settings, progress) < 1) {
+    if (hooks.stopRequested?.()) {
+      await hooks.onCheckpoint(true);
+      return 'interrupted';
+    }
+    const next = progress.step + 1;
+    if (run.debugNanAtStep === next) poisonOneWeight(params[0]);
+    const started = performance.now();
+    const batch = randomWindows(run.trainIds, { batchSize: settings.batchSize, seqLen: settings.seqLen, generator: progress.sampler });
+    const logits = model.logits(batch.inputs);
+    const vocab = logits.shape[logits.rank - 1];
+    const loss = crossEntropy(reshape(logits, [-1, vocab]), reshape(batch.targets, [-1]));
+    const lossValue = loss.item();
+    if (!Number.isFinite(lossValue)) {
+      throw new DivergedError(`training diverged at step ${next}: the loss is ${lossValue}`);
+    }
+    loss.backward();
+    const gradNorm = clipGradNorm(params, settings.clipNorm);
+    if (!Number.isFinite(gradNorm)) {
+      throw new DivergedError(`training diverged at step ${next}: the gradient norm is ${gradNorm}`);
+    }
+    optimizer.step();
+    optimizer.zeroGrad();
+    const seconds = (performance.now() - started) / 1000;
+    progress.step = next;
+    progress.elapsedSeconds += seconds;
+    progress.tokensSeen += tokensPerStep;
+    sessionSeconds += seconds;
+    sessionTokens += tokensPerStep;
+    smoothed = Number.isNaN(smoothed) ? lossValue : 0.95 * smoothed + 0.05 * lossValue;
+    const fraction = budgetFraction(settings, progress);
+    hooks.onStep?.({
+      step: next,
+      loss: lossValue,
+      smoothedLoss: smoothed,
+      gradNorm,
+      tokensPerSecond: sessionTokens / sessionSeconds,
+      fraction,
+      elapsedSeconds: progress.elapsedSeconds,
+    });
+    const last = fraction >= 1;
+    if (last || next % settings.evalEvery === 0) validate();
+    if (last || (settings.checkpointEvery > 0 && next % settings.checkpointEvery === 0)) await hooks.onCheckpoint(last);
+    await yieldToEventLoop();
+  }
+  return 'finished';
+}
