@@ -31,8 +31,7 @@ export const ASC_FLAGS = [
 export async function compileKernels() {
   let binary;
   const stderr = [];
-  const { error } = await asc.main(ASC_FLAGS, {
-    baseDir: root,
+  const { error } = await asc.main([...ASC_FLAGS, '--baseDir', root], {
     stdout: { write: () => true },
     stderr: { write: (s) => (stderr.push(String(s)), true) },
     writeFile: (name, contents) => {

@@ -5,7 +5,8 @@ import { initWasmSync } from './init.js';
 export { wasmBackend, WASM_DTYPES } from './backend.js';
 export { adamUpdate } from './adam.js';
 export type { AdamStep } from './adam.js';
-export { getThreads, initWasm, initWasmSync, isWasmSupported, ready, setThreads, wasmHeapStats } from './init.js';
+export { getThreads, initWasm, initWasmSync, isWasmSupported, ready, setThreads, wasmHeapStats, wasmThreadInfo } from './init.js';
+export type { WasmThreadInfo } from './init.js';
 export type { HeapStats } from './heap.js';
 
 initWasmSync();

@@ -88,6 +88,22 @@ export function getThreads(): number {
   return currentRuntime().threadCount;
 }
 
+/** Thread state of the wasm backend. */
+export interface WasmThreadInfo {
+  /** Threads large kernels use, the calling thread included. */
+  threads: number;
+  /** Worker threads started and running (threads - 1 once they are up). */
+  readyWorkers: number;
+  /** Whether wasm memory is shared (SharedArrayBuffer); without it the backend runs on one thread. */
+  sharedMemory: boolean;
+}
+
+/** Thread count, running workers, and whether memory is shared. */
+export function wasmThreadInfo(): WasmThreadInfo {
+  const rt = currentRuntime();
+  return { threads: rt.threadCount, readyWorkers: rt.readyWorkers, sharedMemory: rt.shared };
+}
+
 /** Allocator counters of the wasm heap (blocks live and free, memory size, growth count). */
 export function wasmHeapStats(): HeapStats {
   return currentRuntime().heap.stats();

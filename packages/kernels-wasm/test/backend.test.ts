@@ -1,0 +1,149 @@
+// The wasm backend as a tensor-core backend: registration, storage accounting and release, dtypes, threads.
+import { describe, expect, it } from 'vitest';
+import { add, cpuBackend, getBackend, Generator, listBackends, matmul, memory, randn, tensor, type Tensor } from '@seqlab/tensor-core';
+import { getThreads, initWasm, isWasmSupported, ready, setThreads, wasmBackend, wasmHeapStats, wasmThreadInfo } from '@seqlab/kernels-wasm';
+import { expectClose } from '../../tensor-core/test/suite/harness.js';
+
+describe('registration', () => {
+  it('registers wasm and makes it the active backend where SIMD exists', async () => {
+    expect(isWasmSupported()).toBe(true);
+    expect(listBackends()).toContain('wasm');
+    expect(getBackend().name).toBe('wasm');
+    await expect(initWasm()).resolves.toBe(wasmBackend);
+    expect(wasmBackend.dtypes).toEqual(['float32', 'int32', 'bool']);
+  });
+
+  it('refuses float64 storage with DTYPE_MISMATCH naming the dtype', () => {
+    expect(() => tensor([1, 2], undefined, { dtype: 'float64', backend: 'wasm' })).toThrow(
+      expect.objectContaining({ code: 'DTYPE_MISMATCH', message: expect.stringContaining('float64') }),
+    );
+  });
+
+  it('moves tensors to and from the cpu backend unchanged', () => {
+    const x = tensor([[1.5, -2], [3, 4]], undefined, { backend: 'cpu' });
+    const w = x.to('wasm');
+    expect(w.backendName).toBe('wasm');
+    expect(w.to('cpu').toArray()).toEqual([[1.5, -2], [3, 4]]);
+    const mask = tensor([1, 0, 1], undefined, { dtype: 'bool', backend: 'wasm' });
+    expect(mask.toArray()).toEqual([true, false, true]);
+  });
+});
+
+describe('storage', () => {
+  it('counts live storages and bytes in memory() and frees wasm blocks on dispose', () => {
+    const before = memory('wasm');
+    const heapBefore = wasmHeapStats().liveBlocks;
+    const t = tensor(new Float32Array(1000), [1000], { backend: 'wasm' });
+    expect(memory('wasm').storages).toBe(before.storages + 1);
+    expect(memory('wasm').bytes).toBe(before.bytes + 4000);
+    expect(wasmHeapStats().liveBlocks).toBe(heapBefore + 1);
+    t.dispose();
+    expect(memory('wasm')).toMatchObject({ storages: before.storages, bytes: before.bytes });
+    expect(wasmHeapStats().liveBlocks).toBe(heapBefore);
+    expect(() => t.dataSync()).toThrow(expect.objectContaining({ code: 'DISPOSED' }));
+  });
+
+  it('reuses freed blocks, so a loop of same-shaped temporaries does not grow memory', () => {
+    const x = tensor(new Float32Array(4096).fill(1), [64, 64], { backend: 'wasm' });
+    let y = add(x, 1);
+    y.dispose();
+    const size = wasmHeapStats().memoryBytes;
+    for (let i = 0; i < 200; i++) {
+      const z = add(x, i);
+      expect(z.dataSync()[0]).toBe(1 + i);
+      z.dispose();
+    }
+    expect(wasmHeapStats().memoryBytes).toBe(size);
+    y = add(x, 2);
+    expect(y.dataSync()[4095]).toBe(3);
+  });
+
+  it('keeps a storage alive while a reshaped view holds it', () => {
+    const heapBefore = wasmHeapStats().liveBlocks;
+    const t = tensor([1, 2, 3, 4], [4], { backend: 'wasm' });
+    const v = t.view([2, 2]);
+    t.dispose();
+    expect(v.toArray()).toEqual([[1, 2], [3, 4]]);
+    v.dispose();
+    expect(wasmHeapStats().liveBlocks).toBe(heapBefore);
+  });
+});
+
+describe('matmul', () => {
+  const cases: [number, number, number][] = [
+    [1, 1, 1],
+    [3, 5, 7],
+    [37, 53, 71],
+    [67, 129, 300],
+    [130, 9, 257],
+  ];
+  const onCpu = (t: Tensor): Tensor => t.to('cpu');
+
+  it.each(cases)('matches the cpu backend in all four transpose combinations (m=%i, n=%i, k=%i)', (m, n, k) => {
+    const gen = new Generator(m * 1000 + n);
+    for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      const a = randn(transA ? [k, m] : [m, k], { generator: gen, backend: 'wasm' });
+      const b = randn(transB ? [n, k] : [k, n], { generator: gen, backend: 'wasm' });
+      const expected = matmul(onCpu(a), onCpu(b), { transA, transB });
+      expectClose(matmul(a, b, { transA, transB }), expected.dataSync(), { rtol: 1e-4, atol: 1e-4, shape: [m, n] });
+    }
+  });
+
+  it('broadcasts batch dimensions like the cpu backend', () => {
+    const gen = new Generator(7);
+    const a = randn([2, 1, 13, 17], { generator: gen, backend: 'wasm' });
+    const b = randn([3, 19, 17], { generator: gen, backend: 'wasm' });
+    const expected = matmul(onCpu(a), onCpu(b), { transB: true });
+    expectClose(matmul(a, b, { transB: true }), expected.dataSync(), { rtol: 1e-4, atol: 1e-4, shape: [2, 3, 13, 19] });
+  });
+
+  it('multiplies int32 matrices exactly', () => {
+    const a = tensor([[1, 2], [3, 4]], undefined, { dtype: 'int32', backend: 'wasm' });
+    const b = tensor([[5, 6], [7, 8]], undefined, { dtype: 'int32', backend: 'wasm' });
+    const handle = wasmBackend.kernels.matmul!(a, b, false, true, [2, 2]);
+    expect(Array.from(wasmBackend.readSync(handle, 'int32', 4))).toEqual([17, 23, 39, 53]);
+    wasmBackend.release(handle);
+  });
+});
+
+describe('threads', () => {
+  it('gives bitwise-identical matmul results on one and two threads, with the workers running', async () => {
+    const gen = new Generator(3);
+    const shapes: [number[], number[], boolean, boolean][] = [
+      [[300, 200], [200, 260], false, false],
+      [[4, 96, 130], [4, 96, 70], true, false],
+      [[129, 257], [65, 257], false, true],
+    ];
+    for (const [sa, sb, transA, transB] of shapes) {
+      const a = randn(sa, { generator: gen, backend: 'wasm' });
+      const b = randn(sb, { generator: gen, backend: 'wasm' });
+      setThreads(1);
+      const one = matmul(a, b, { transA, transB }).dataSync();
+      setThreads(2);
+      await ready();
+      expect(getThreads()).toBe(2);
+      expect(wasmThreadInfo()).toEqual({ threads: 2, readyWorkers: 1, sharedMemory: true });
+      const two = matmul(a, b, { transA, transB }).dataSync();
+      expect(two).toEqual(one);
+      const cpu = matmul(a.to('cpu'), b.to('cpu'), { transA, transB }).dataSync();
+      expectClose(two, cpu, { rtol: 1e-4, atol: 1e-4 });
+    }
+  });
+
+  it('rejects a thread count that is not a positive integer', () => {
+    expect(() => setThreads(0)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => setThreads(1.5)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});
+
+describe('cpu parity of the remaining kernels', () => {
+  it('agrees with the cpu backend on a small composite computation', () => {
+    const gen = new Generator(11);
+    const x = randn([5, 7], { generator: gen, backend: 'wasm' });
+    const viaWasm = add(matmul(x, x, { transB: true }), 1).dataSync();
+    const xc = x.to('cpu');
+    const viaCpu = add(matmul(xc, xc, { transB: true }), 1).dataSync();
+    expectClose(viaWasm, viaCpu);
+    expect(cpuBackend.name).toBe('cpu');
+  });
+});
