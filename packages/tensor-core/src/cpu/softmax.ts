@@ -2,6 +2,8 @@
 import type { Kernels, TensorInfo } from '../backend.js';
 import { allocArray, type TypedArray } from '../dtype.js';
 
+const EMPTY = new Float64Array(0);
+
 /** Splits `shape` around `axis` into outer × len × inner, the loop nest both kernels run. */
 function split(x: TensorInfo, axis: number): [outer: number, len: number, inner: number] {
   const shape = x.shape;
@@ -23,6 +25,8 @@ function softmaxAlong(x: TensorInfo, axis: number, logForm: boolean): TypedArray
   const out = allocArray(x.dtype, x.size);
   const [outer, len, inner] = split(x, axis);
   if (x.size === 0) return out;
+  // Softmax keeps each slice's exponentials (in float64, one outer block at a time) so exp runs once per element.
+  const expBuf = logForm ? EMPTY : new Float64Array(len * inner);
   if (inner === 1) {
     for (let o = 0; o < outer; o++) {
       const base = o * len;
@@ -34,13 +38,18 @@ function softmaxAlong(x: TensorInfo, axis: number, logForm: boolean): TypedArray
       // An all -Infinity row has no finite shift; 0 keeps exp(-Inf - 0) = 0 instead of NaN.
       const shift = m === -Infinity ? 0 : m;
       let s = 0;
-      for (let k = 0; k < len; k++) s += Math.exp(src[base + k] - shift);
       if (logForm) {
+        for (let k = 0; k < len; k++) s += Math.exp(src[base + k] - shift);
         const lse = shift + Math.log(s);
         for (let k = 0; k < len; k++) out[base + k] = src[base + k] - lse;
       } else {
+        for (let k = 0; k < len; k++) {
+          const e = Math.exp(src[base + k] - shift);
+          expBuf[k] = e;
+          s += e;
+        }
         const r = 1 / s;
-        for (let k = 0; k < len; k++) out[base + k] = Math.exp(src[base + k] - shift) * r;
+        for (let k = 0; k < len; k++) out[base + k] = expBuf[k] * r;
       }
     }
     return out;
@@ -59,21 +68,29 @@ function softmaxAlong(x: TensorInfo, axis: number, logForm: boolean): TypedArray
       }
     }
     for (let j = 0; j < inner; j++) if (maxBuf[j] === -Infinity) maxBuf[j] = 0;
-    for (let k = 0; k < len; k++) {
-      const row = base + k * inner;
-      for (let j = 0; j < inner; j++) sumBuf[j] += Math.exp(src[row + j] - maxBuf[j]);
-    }
     if (logForm) {
+      for (let k = 0; k < len; k++) {
+        const row = base + k * inner;
+        for (let j = 0; j < inner; j++) sumBuf[j] += Math.exp(src[row + j] - maxBuf[j]);
+      }
       for (let j = 0; j < inner; j++) sumBuf[j] = maxBuf[j] + Math.log(sumBuf[j]);
       for (let k = 0; k < len; k++) {
         const row = base + k * inner;
         for (let j = 0; j < inner; j++) out[row + j] = src[row + j] - sumBuf[j];
       }
     } else {
+      for (let k = 0; k < len; k++) {
+        const row = base + k * inner, e0 = k * inner;
+        for (let j = 0; j < inner; j++) {
+          const e = Math.exp(src[row + j] - maxBuf[j]);
+          expBuf[e0 + j] = e;
+          sumBuf[j] += e;
+        }
+      }
       for (let j = 0; j < inner; j++) sumBuf[j] = 1 / sumBuf[j];
       for (let k = 0; k < len; k++) {
-        const row = base + k * inner;
-        for (let j = 0; j < inner; j++) out[row + j] = Math.exp(src[row + j] - maxBuf[j]) * sumBuf[j];
+        const row = base + k * inner, e0 = k * inner;
+        for (let j = 0; j < inner; j++) out[row + j] = expBuf[e0 + j] * sumBuf[j];
       }
     }
   }
