@@ -58,11 +58,13 @@ export class Runtime {
     if (!Number.isInteger(n) || n < 1 || n > 64) {
       throw new InvalidArgumentError(`setThreads: argument 'n' must be an integer in [1, 64]; received ${String(n)}`);
     }
-    const next = this.shared ? n : 1;
-    if (next === this.threads) return;
-    this.pool?.stop();
-    this.pool = undefined;
-    this.threads = next;
+    this.threads = this.shared ? n : 1;
+    // A pool big enough is kept and told how many threads take part; a larger count needs a new pool.
+    if (this.pool && this.pool.threads >= this.threads) this.pool.setActive(this.threads);
+    else if (this.pool && this.threads > 1) {
+      this.pool.stop();
+      this.pool = undefined;
+    }
   }
 
   /** The worker pool for the current thread count, started on first use; undefined when running single-threaded. */
@@ -81,7 +83,7 @@ export class Runtime {
 
   /** Workers started and ready (0 when single-threaded or not yet started). */
   get readyWorkers(): number {
-    return this.pool?.readyWorkers ?? 0;
+    return Math.min(this.pool?.readyWorkers ?? 0, this.threads - 1);
   }
 
   /** Matmul scratch for `threads` threads, {@link scratchStride} bytes each (kept between calls). */

@@ -28,7 +28,7 @@ export interface TaskRunner {
 
 /** A fixed set of workers plus the calling thread, sharing one task slot. */
 export class ThreadPool {
-  /** Threads that run tasks, the calling thread included. */
+  /** Threads the pool was started with, the calling thread included. */
   readonly threads: number;
   private readonly ctl: Int32Array;
   private readonly workers: WorkerHandle[] = [];
@@ -38,7 +38,13 @@ export class ThreadPool {
   private constructor(threads: number) {
     this.threads = threads;
     this.ctl = new Int32Array(new SharedArrayBuffer(CTL.LENGTH * 4));
+    this.ctl[CTL.ACTIVE] = threads;
     this.blocking = canBlock();
+  }
+
+  /** Limits tasks to the calling thread and the first `n - 1` workers (n ≤ {@link threads}). */
+  setActive(n: number): void {
+    Atomics.store(this.ctl, CTL.ACTIVE, Math.min(n, this.threads));
   }
 
   /** Starts `threads - 1` workers on `module` and `memory`; returns undefined where workers cannot be created. */

@@ -15,6 +15,8 @@ export const CTL = {
   READY: 4,
   /** Non-zero asks workers to exit. */
   STOP: 5,
+  /** Threads taking part in tasks: workers with index ≥ ACTIVE sit tasks out (so lowering the count is free). */
+  ACTIVE: 6,
   /** Length of the control array. */
   LENGTH: 8,
 } as const;
@@ -22,7 +24,7 @@ export const CTL = {
 // The worker body, shared by the Node and browser variants. `spin` bounds the busy-wait before sleeping so that
 // back-to-back tasks (a training step's matmuls) do not pay the futex wake-up each time.
 const body = `
-const GEN = ${CTL.GEN}, CLOSED = ${CTL.CLOSED}, INSIDE = ${CTL.INSIDE}, TASK = ${CTL.TASK}, READY = ${CTL.READY}, STOP = ${CTL.STOP};
+const GEN = ${CTL.GEN}, CLOSED = ${CTL.CLOSED}, INSIDE = ${CTL.INSIDE}, TASK = ${CTL.TASK}, READY = ${CTL.READY}, STOP = ${CTL.STOP}, ACTIVE = ${CTL.ACTIVE};
 function start(msg) {
   const { module, memory, ctl, index, spin } = msg;
   const runTask = new WebAssembly.Instance(module, { env: { memory } }).exports.runTask;
@@ -40,7 +42,7 @@ function start(msg) {
     Atomics.add(ctl, INSIDE, 1);
     const gen = Atomics.load(ctl, GEN);
     seen = gen;
-    if (Atomics.load(ctl, CLOSED) !== gen && Atomics.load(ctl, STOP) === 0) runTask(Atomics.load(ctl, TASK), index);
+    if (Atomics.load(ctl, CLOSED) !== gen && Atomics.load(ctl, STOP) === 0 && index < Atomics.load(ctl, ACTIVE)) runTask(Atomics.load(ctl, TASK), index);
     Atomics.sub(ctl, INSIDE, 1);
     Atomics.notify(ctl, INSIDE);
   }
