@@ -1,0 +1,55 @@
+// The shared attention computation over [B, H, L, S]: budget check, then the backend's fused kernel or composed ops.
+import { InvalidArgumentError, matmul, mul, permute, reshape } from '@seqlab/tensor-core';
+import { isGradEnabled } from '@seqlab/autograd';
+import { dropoutKeep } from './attention-dropout.js';
+import type { AttentionOutput, AttentionSpec } from './attention-spec.js';
+import { causalMask } from './causal-mask.js';
+import { fusedAttention, hasFusedAttention } from './fused-attention-op.js';
+import { combineMasks, fullyMaskedRows } from './masks.js';
+import { maskedSoftmax } from './masked-softmax.js';
+import { checkAttentionMemory } from './memory-budget.js';
+
+let fusedEnabled = true;
+
+/**
+ * Turns the fused attention fast path on or off for every call that does not choose itself (default on); the
+ * composed path gives the same numbers within float rounding. Returns the previous setting.
+ */
+export function setFusedAttentionEnabled(enabled: boolean): boolean {
+  if (typeof enabled !== 'boolean') {
+    throw new InvalidArgumentError(`setFusedAttentionEnabled: argument 'enabled' must be a boolean; received ${typeof enabled}`);
+  }
+  const previous = fusedEnabled;
+  fusedEnabled = enabled;
+  return previous;
+}
+
+/** Whether calls use the fused attention kernel where the backend has one (see {@link setFusedAttentionEnabled}). */
+export function isFusedAttentionEnabled(): boolean {
+  return fusedEnabled;
+}
+
+/** Runs one attention call on the fused kernel when possible, otherwise composed from ops. */
+export function attend(spec: AttentionSpec): AttentionOutput {
+  checkAttentionMemory(spec.op, spec.batch, spec.heads, spec.queryLength, spec.keyLength, spec.sources[0].dtype);
+  const biasNeedsGrad = spec.mask.bias !== null && spec.mask.bias.requiresGrad && isGradEnabled();
+  if (spec.fused && fusedEnabled && !biasNeedsGrad && hasFusedAttention(spec.sources[0])) return fusedAttention(spec);
+  return composedAttention(spec);
+}
+
+/** `softmax(scale·QKᵀ + mask)·V` from tensor ops: the reference path and the fallback of backends without a fused kernel. */
+export function composedAttention(spec: AttentionSpec): AttentionOutput {
+  const [q, k, v] = spec.split();
+  const scores = mul(matmul(q, k, { transB: true }), spec.scale);
+  let mask = spec.mask;
+  if (spec.causalOffset !== null) {
+    mask = combineMasks(mask, { masked: causalMask(spec.queryLength, spec.keyLength, spec.causalOffset, q.backendName), bias: null });
+  }
+  let weights = maskedSoftmax(scores, mask, fullyMaskedRows(mask.masked));
+  if (spec.dropout > 0) weights = mul(weights, dropoutKeep(spec, weights));
+  let output = matmul(weights, v);
+  if (spec.outputLayout === 'interleaved') {
+    output = reshape(permute(output, [0, 2, 1, 3]), [spec.batch, spec.queryLength, spec.heads * spec.valueDim]);
+  }
+  return { output, weights: spec.returnWeights ? weights : null };
+}

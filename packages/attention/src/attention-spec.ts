@@ -1,0 +1,56 @@
+// The description of one attention call that the fused and the composed paths both run.
+import type { Generator, Tensor } from '@seqlab/tensor-core';
+import type { PreparedMask } from './masks.js';
+
+/**
+ * How q, k or v is read for the fused kernel: `[B, H, rows, cols]` at `offset` with the given strides inside
+ * `sources[source]` (the last dimension contiguous).
+ */
+export interface HeadView {
+  readonly source: number;
+  readonly offset: number;
+  readonly batchStride: number;
+  readonly headStride: number;
+  readonly rowStride: number;
+}
+
+/** Where the output goes: `[B, H, L, Dv]`, or `[B, L, H·Dv]` with the heads side by side. */
+export type OutputLayout = 'heads' | 'interleaved';
+
+/** One attention call, described so that either path can run it. */
+export interface AttentionSpec {
+  /** Op name for errors. */
+  readonly op: string;
+  readonly batch: number;
+  readonly heads: number;
+  readonly queryLength: number;
+  readonly keyLength: number;
+  readonly headDim: number;
+  readonly valueDim: number;
+  /** The tensors q, k and v are read from (the differentiable inputs). */
+  readonly sources: readonly Tensor[];
+  /** q, k and v as views of `sources`, for the fused kernel. */
+  readonly views: readonly [HeadView, HeadView, HeadView];
+  /** q, k and v as `[B, H, L, D]`, `[B, H, S, D]`, `[B, H, S, Dv]` tensors built with ops, for the composed path. */
+  readonly split: () => [Tensor, Tensor, Tensor];
+  /** Masks broadcasting to `[B, H, L, S]` (rank ≤ 4). */
+  readonly mask: PreparedMask;
+  /** Causal limit `j ≤ i + causalOffset`, or null. */
+  readonly causalOffset: number | null;
+  readonly scale: number;
+  /** Dropout probability on the weights (0 for none). */
+  readonly dropout: number;
+  readonly generator?: Generator;
+  /** Also return the weights `[B, H, L, S]` (after dropout, as PyTorch returns them). */
+  readonly returnWeights: boolean;
+  readonly outputLayout: OutputLayout;
+  /** Use the backend's fused kernel when it has one (default true). */
+  readonly fused: boolean;
+}
+
+/** Result of {@link attend}. */
+export interface AttentionOutput {
+  readonly output: Tensor;
+  readonly weights: Tensor | null;
+}
+
