@@ -239,8 +239,8 @@ describe('optimizer state', () => {
     a.grad = tensor([1]);
     b.grad = tensor([1]);
     opt.step();
-    expect(a.toArray()[0]).toBeCloseTo(0.9, 6);
-    expect(b.toArray()[0]).toBeCloseTo(0.5, 6);
+    expect(a.item()).toBeCloseTo(0.9, 6);
+    expect(b.item()).toBeCloseTo(0.5, 6);
     expect(opt.stateDict().paramGroups.map((gr) => gr.params)).toEqual([[0], [1]]);
   });
 

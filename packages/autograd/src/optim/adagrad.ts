@@ -3,7 +3,7 @@ import { add, div, fullLike, mul, sqrt, square, sub, type Tensor } from '@seqlab
 import { checkHyper, Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
 
 /** Hyper-parameters of {@link Adagrad}. */
-export interface AdagradOptions extends Record<string, number | boolean> {
+export type AdagradOptions = {
   /** Learning rate. Default 1e-2. */
   lr: number;
   /** Learning-rate decay: step t uses lr / (1 + (t−1)·lrDecay). Default 0. */
@@ -14,7 +14,7 @@ export interface AdagradOptions extends Record<string, number | boolean> {
   initialAccumulatorValue: number;
   /** Added to the denominator after the square root. Default 1e-10. */
   eps: number;
-}
+};
 
 /**
  * Adagrad, as `torch.optim.Adagrad`: `sum += g²; p −= lr_t · g / (√sum + eps)` with

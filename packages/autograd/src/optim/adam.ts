@@ -16,7 +16,7 @@ import {
 import { checkHyper, Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
 
 /** Hyper-parameters of {@link Adam} and {@link AdamW}. */
-export interface AdamOptions extends Record<string, number | boolean | readonly number[]> {
+export type AdamOptions = {
   /** Learning rate. Default 1e-3. */
   lr: number;
   /** Decay rates of the first and second moment estimates. Default [0.9, 0.999]. */
@@ -29,7 +29,7 @@ export interface AdamOptions extends Record<string, number | boolean | readonly 
   amsgrad: boolean;
   /** Maximise the objective instead. Default false. */
   maximize: boolean;
-}
+};
 
 /** Hyper-parameters handed to a backend's fused `adamStep` (t is the step number after incrementing, from 1). */
 export interface AdamStepHyperparameters {

@@ -2,8 +2,8 @@
 import { formatShape, InvalidArgumentError, ShapeMismatchError, shapesEqual, Tensor, tensor } from '@seqlab/tensor-core';
 import { noGrad } from '../engine/grad-mode.js';
 
-/** Hyper-parameters of a group: JSON-serialisable values such as `lr` or `betas`. */
-export type Hyperparameters = Record<string, number | boolean | readonly number[]>;
+/** Hyper-parameters of a group: JSON-serialisable values such as `lr` (a number) or `betas` (a number pair). */
+export type Hyperparameters = Record<string, unknown>;
 
 /** A group of parameters sharing hyper-parameters; schedulers change `lr` here. */
 export type ParamGroup<H extends Hyperparameters> = H & {

@@ -3,7 +3,7 @@ import { add, div, mul, sqrt, square, sub, zerosLike, type Tensor } from '@seqla
 import { checkHyper, Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
 
 /** Hyper-parameters of {@link RMSprop}. */
-export interface RMSpropOptions extends Record<string, number | boolean> {
+export type RMSpropOptions = {
   /** Learning rate. Default 1e-2. */
   lr: number;
   /** Smoothing constant of the squared-gradient average. Default 0.99. */
@@ -16,7 +16,7 @@ export interface RMSpropOptions extends Record<string, number | boolean> {
   momentum: number;
   /** Normalise by the estimated variance (subtracting the squared mean gradient). Default false. */
   centered: boolean;
-}
+};
 
 /**
  * RMSprop, as `torch.optim.RMSprop`: `sq = α·sq + (1−α)·g²`, `avg = √(sq − ḡ²) + eps` (centred) or `√sq + eps`,

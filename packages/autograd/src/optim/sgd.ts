@@ -3,7 +3,7 @@ import { InvalidArgumentError, add, mul, sub, type Tensor } from '@seqlab/tensor
 import { checkHyper, Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
 
 /** Hyper-parameters of {@link SGD}. */
-export interface SGDOptions extends Record<string, number | boolean> {
+export type SGDOptions = {
   /** Learning rate. */
   lr: number;
   /** Momentum factor. Default 0. */
@@ -16,7 +16,7 @@ export interface SGDOptions extends Record<string, number | boolean> {
   nesterov: boolean;
   /** Maximise the objective instead. Default false. */
   maximize: boolean;
-}
+};
 
 /**
  * SGD with PyTorch's update: `g += wd·p`; with momentum, `buf = g` at the first step and
