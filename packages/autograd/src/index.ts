@@ -12,7 +12,7 @@ export { detach, setRequiresGrad } from './engine/tensor-methods.js';
 export { customOp } from './engine/custom-op.js';
 export type { CustomOpContext, CustomOpDefinition, CustomOpForwardResult } from './engine/custom-op.js';
 export { gradcheck, GradcheckError } from './engine/gradcheck.js';
-export type { GradcheckOptions } from './engine/gradcheck.js';
+export type { GradcheckFunction, GradcheckOptions } from './engine/gradcheck.js';
 export { gradRules } from './rules/index.js';
 export type { GradContext, GradRule, GradRules } from './rules/grad-rule.js';
 export { sumToShape } from './rules/sum-to-shape.js';

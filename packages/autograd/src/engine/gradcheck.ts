@@ -31,7 +31,8 @@ export class GradcheckError extends SeqlabError {
   }
 }
 
-type Fn = (...inputs: Tensor[]) => Tensor | readonly Tensor[];
+/** A function checked by {@link gradcheck}: tensors in, one tensor or several out. */
+export type GradcheckFunction = (...inputs: Tensor[]) => Tensor | readonly Tensor[];
 
 function outputsOf(value: Tensor | readonly Tensor[]): Tensor[] {
   const list = value instanceof Tensor ? [value] : [...value];
@@ -60,7 +61,7 @@ function withValues(t: Tensor, values: Float64Array): Tensor {
  * gradcheck((a) => tanh(matmul(a, a)), [x]); // true
  * ```
  */
-export function gradcheck(fn: Fn, inputs: readonly Tensor[], options: GradcheckOptions = {}): boolean {
+export function gradcheck(fn: GradcheckFunction, inputs: readonly Tensor[], options: GradcheckOptions = {}): boolean {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true } = options;
   if (typeof fn !== 'function') throw new InvalidArgumentError(`gradcheck: argument 'fn' must be a function; received ${typeof fn}`);
   if (!Array.isArray(inputs)) throw new InvalidArgumentError(`gradcheck: argument 'inputs' must be an array of tensors`);

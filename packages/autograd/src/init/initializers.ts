@@ -7,14 +7,22 @@ import {
   uniform as uniformTensor,
   defaultGenerator,
   formatShape,
-  type RandomOptions,
+  type DType,
+  type Generator,
   type Shape,
   type Tensor,
 } from '@seqlab/tensor-core';
 import { householderQ } from './householder-qr.js';
 
-/** Options of every initialiser: the generator (default {@link defaultGenerator}), dtype (float32) and backend. */
-export type InitOptions = RandomOptions;
+/** Options of every initialiser. */
+export interface InitOptions {
+  /** Source of randomness; defaults to tensor-core's `defaultGenerator()`. The generator advances. */
+  generator?: Generator;
+  /** Element type of the result: float32 (default) or float64. */
+  dtype?: DType;
+  /** Backend name; defaults to the active backend. */
+  backend?: string;
+}
 
 /** Nonlinearities known to {@link calculateGain}. */
 export type Nonlinearity = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'selu' | 'conv1d' | 'conv2d';
