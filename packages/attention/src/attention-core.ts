@@ -48,8 +48,8 @@ export function composedAttention(spec: AttentionSpec): AttentionOutput {
   let weights = maskedSoftmax(scores, mask, fullyMaskedRows(mask.masked));
   if (spec.dropout > 0) weights = mul(weights, dropoutKeep(spec, weights));
   let output = matmul(weights, v);
-  if (spec.outputLayout === 'interleaved') {
-    output = reshape(permute(output, [0, 2, 1, 3]), [spec.batch, spec.queryLength, spec.heads * spec.valueDim]);
-  }
+  const width = spec.heads * spec.valueDim;
+  if (spec.outputLayout === 'batchFirst') output = reshape(permute(output, [0, 2, 1, 3]), [spec.batch, spec.queryLength, width]);
+  if (spec.outputLayout === 'sequenceFirst') output = reshape(permute(output, [2, 0, 1, 3]), [spec.queryLength, spec.batch, width]);
   return { output, weights: spec.returnWeights ? weights : null };
 }

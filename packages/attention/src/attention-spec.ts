@@ -14,8 +14,11 @@ export interface HeadView {
   readonly rowStride: number;
 }
 
-/** Where the output goes: `[B, H, L, Dv]`, or `[B, L, H·Dv]` with the heads side by side. */
-export type OutputLayout = 'heads' | 'interleaved';
+/**
+ * Where the output goes: `heads` is `[B, H, L, Dv]`; `batchFirst` is `[B, L, H·Dv]` and `sequenceFirst` is
+ * `[L, B, H·Dv]`, both with the heads side by side as a multi-head layer concatenates them.
+ */
+export type OutputLayout = 'heads' | 'batchFirst' | 'sequenceFirst';
 
 /** One attention call, described so that either path can run it. */
 export interface AttentionSpec {

@@ -33,6 +33,19 @@ function maskOperand(t: Tensor): AttentionMaskOperand {
   return { handle: t.handle, batchStride: strides[0], headStride: strides[1], rowStride: strides[2], colStride: strides[3] };
 }
 
+/** Shape of the output and its (batch, head, row) strides for the kernel. */
+function outputLayoutOf(spec: AttentionSpec): [number[], [number, number, number]] {
+  const { batch: B, heads: H, queryLength: L, valueDim: Dv } = spec;
+  switch (spec.outputLayout) {
+    case 'heads':
+      return [[B, H, L, Dv], [H * L * Dv, L * Dv, Dv]];
+    case 'batchFirst':
+      return [[B, L, H * Dv], [L * H * Dv, Dv, H * Dv]];
+    case 'sequenceFirst':
+      return [[L, B, H * Dv], [H * Dv, Dv, B * H * Dv]];
+  }
+}
+
 /** What the backward pass keeps from the forward pass. */
 interface Saved {
   readonly problem: FusedAttentionProblem;
@@ -47,9 +60,7 @@ export function fusedAttention(spec: AttentionSpec): AttentionOutput {
   const dtype = first.dtype as 'float32' | 'float64';
   const kernels = backend.fused as unknown as FusedAttentionKernels;
   const keep = spec.dropout > 0 ? dropoutKeep(spec, first) : null;
-  const interleaved = spec.outputLayout === 'interleaved';
-  const outShape = interleaved ? [B, L, H * Dv] : [B, H, L, Dv];
-  const outStrides: [number, number, number] = interleaved ? [L * H * Dv, Dv, H * Dv] : [H * L * Dv, L * Dv, Dv];
+  const [outShape, outStrides] = outputLayoutOf(spec);
   const maskOp = spec.mask.masked === null ? null : maskOperand(spec.mask.masked);
   const biasOp = spec.mask.bias === null ? null : maskOperand(spec.mask.bias);
   const problemOf = (inputs: readonly Tensor[]): FusedAttentionProblem => {

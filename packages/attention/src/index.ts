@@ -6,3 +6,5 @@ export type { AttentionResult, ScaledDotProductAttentionOptions } from './scaled
 export { isFusedAttentionEnabled, setFusedAttentionEnabled } from './attention-core.js';
 export { getAttentionMemoryBudget, setAttentionMemoryBudget } from './memory-budget.js';
 export { causalMask, generateSquareSubsequentMask } from './causal-mask.js';
+export { MultiHeadAttention } from './multi-head-attention.js';
+export type { MultiHeadAttentionCallOptions, MultiHeadAttentionOptions } from './multi-head-attention.js';

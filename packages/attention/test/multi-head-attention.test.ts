@@ -1,0 +1,162 @@
+// MultiHeadAttention: PyTorch parity (attention.json) on both paths and layouts, parameter layout, per-head weights, bad input.
+import { afterEach, describe, expect, it } from 'vitest';
+import { Generator, mul, randn, reshape, sum, tensor, transpose, type Tensor } from '@seqlab/tensor-core';
+import { MultiHeadAttention, setFusedAttentionEnabled } from '@seqlab/attention';
+import { expectClose, fromGolden, loadFixture, seeded, type GoldenTensor } from './helpers.js';
+
+interface MhaCase {
+  config: Record<string, number>;
+  inputs: Record<string, GoldenTensor>;
+  params: Record<string, GoldenTensor> | string;
+  loss_weight_G: GoldenTensor;
+  outputs: Record<string, GoldenTensor>;
+  grads: Record<string, GoldenTensor>;
+}
+const cases = loadFixture<{ cases: Record<string, MhaCase> }>('attention.json').cases;
+const params = cases.mha_self.params as Record<string, GoldenTensor>;
+
+afterEach(() => {
+  setFusedAttentionEnabled(true);
+});
+
+function build(dtype: 'float32' | 'float64', batchFirst: boolean): MultiHeadAttention {
+  const mha = new MultiHeadAttention(8, 2, { batchFirst, dtype });
+  mha.loadStateDict(Object.fromEntries(Object.entries(params).map(([k, g]) => [k, fromGolden(g, dtype)])));
+  return mha;
+}
+
+/** Golden batch-first [B, L, E] in this layer's layout. */
+const layout = (t: Tensor, batchFirst: boolean): Tensor => (batchFirst ? t : transpose(t, 0, 1));
+
+describe.each([
+  ['float32', true, true],
+  ['float32', false, true],
+  ['float32', true, false],
+  ['float64', true, true],
+  ['float64', false, false],
+] as const)('attention.json MHA parity in %s (fused %s, batchFirst %s)', (dtype, fused, batchFirst) => {
+  const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-10, atol: 1e-12 };
+
+  for (const name of ['mha_self', 'mha_self_causal']) {
+    it(`${name}: output, averaged and per-head weights, gradients of x and every parameter`, () => {
+      setFusedAttentionEnabled(fused);
+      const c = cases[name];
+      const mha = build(dtype, batchFirst);
+      const x = fromGolden(c.inputs.x, dtype).requiresGrad_();
+      const xl = layout(x, batchFirst);
+      const attnMask = c.inputs.attn_mask === undefined ? undefined : fromGolden(c.inputs.attn_mask);
+      const { output, weights } = mha.forward(xl, xl, xl, { attnMask });
+      expectClose(layout(output, batchFirst), c.outputs.attn_output.data, { ...tol, shape: c.outputs.attn_output.shape });
+      expectClose(weights!, c.outputs.attn_weights_avg.data, { ...tol, shape: c.outputs.attn_weights_avg.shape });
+      const perHead = mha.forward(xl, xl, xl, { attnMask, averageAttnWeights: false }).weights!;
+      expectClose(perHead, c.outputs.attn_weights_per_head.data, { ...tol, shape: c.outputs.attn_weights_per_head.shape });
+      sum(mul(layout(output, batchFirst), fromGolden(c.loss_weight_G, dtype))).backward();
+      expectClose(x.grad!, c.grads.x.data, tol);
+      const named = Object.fromEntries(mha.namedParameters());
+      for (const key of ['in_proj_weight', 'in_proj_bias', 'out_proj.weight', 'out_proj.bias']) expectClose(named[key].grad!, c.grads[key].data, tol);
+    });
+  }
+
+  it('mha_self_causal: isCausal without a mask gives the same output', () => {
+    setFusedAttentionEnabled(fused);
+    const c = cases.mha_self_causal;
+    const x = layout(fromGolden(c.inputs.x, dtype), batchFirst);
+    const { output } = build(dtype, batchFirst).forward(x, x, x, { isCausal: true });
+    expectClose(layout(output, batchFirst), c.outputs.attn_output.data, tol);
+  });
+
+  it('mha_cross_key_padding: output, weights and gradients of query, key, value and parameters', () => {
+    setFusedAttentionEnabled(fused);
+    const c = cases.mha_cross_key_padding;
+    const mha = build(dtype, batchFirst);
+    const [query, key, value] = ['query', 'key', 'value'].map((n) => fromGolden(c.inputs[n], dtype).requiresGrad_());
+    const keyPaddingMask = fromGolden(c.inputs.key_padding_mask);
+    const { output, weights } = mha.forward(layout(query, batchFirst), layout(key, batchFirst), layout(value, batchFirst), { keyPaddingMask });
+    expectClose(layout(output, batchFirst), c.outputs.attn_output.data, tol);
+    expectClose(weights!, c.outputs.attn_weights_avg.data, tol);
+    sum(mul(layout(output, batchFirst), fromGolden(c.loss_weight_G, dtype))).backward();
+    expectClose(query.grad!, c.grads.query.data, tol);
+    expectClose(key.grad!, c.grads.key.data, tol);
+    expectClose(value.grad!, c.grads.value.data, tol);
+    const named = Object.fromEntries(mha.namedParameters());
+    for (const k of ['in_proj_weight', 'in_proj_bias', 'out_proj.weight', 'out_proj.bias']) expectClose(named[k].grad!, c.grads[k].data, tol);
+    // The same key tensor passed as key and value (the packed k/v projection) gives the same result.
+    const shared = mha.forward(layout(query, batchFirst), layout(key, batchFirst), layout(key, batchFirst), { keyPaddingMask }).output;
+    const separate = mha.forward(layout(query, batchFirst), layout(key, batchFirst), layout(fromGolden(c.inputs.key, dtype), batchFirst), { keyPaddingMask }).output;
+    expectClose(shared, separate, { rtol: 1e-6, atol: 1e-7 });
+  });
+});
+
+describe('MultiHeadAttention layout and options', () => {
+  it('has PyTorch state dict names, with separate projections when kdim/vdim differ', () => {
+    const shapes = (m: MultiHeadAttention) => Object.entries(m.stateDict()).map(([k, t]) => [k, [...t.shape]]);
+    expect(shapes(new MultiHeadAttention(8, 2))).toEqual([
+      ['in_proj_weight', [24, 8]],
+      ['in_proj_bias', [24]],
+      ['out_proj.weight', [8, 8]],
+      ['out_proj.bias', [8]],
+    ]);
+    expect(shapes(new MultiHeadAttention(8, 2, { kdim: 3, vdim: 5, bias: false }))).toEqual([
+      ['q_proj_weight', [8, 8]],
+      ['k_proj_weight', [8, 3]],
+      ['v_proj_weight', [8, 5]],
+      ['out_proj.weight', [8, 8]],
+    ]);
+    const m = new MultiHeadAttention(8, 2);
+    expect([...m.in_proj_bias!.dataSync()].every((v) => v === 0)).toBe(true);
+    expect([...m.out_proj.bias!.dataSync()].every((v) => v === 0)).toBe(true);
+    const bound = Math.sqrt(6 / (8 + 24));
+    expect([...m.in_proj_weight!.dataSync()].every((v) => Math.abs(v) <= bound)).toBe(true);
+  });
+
+  it('separate projections: kdim/vdim inputs match an explicit computation on both paths', () => {
+    const gen = new Generator(4);
+    const mha = new MultiHeadAttention(4, 2, { kdim: 3, vdim: 5, batchFirst: true, dtype: 'float64', generator: gen });
+    const q = seeded(gen, [2, 3, 4]), k = seeded(gen, [2, 6, 3]), v = seeded(gen, [2, 6, 5]);
+    const fusedOut = mha.forward(q, k, v, { averageAttnWeights: false });
+    setFusedAttentionEnabled(false);
+    const composedOut = mha.forward(q, k, v, { averageAttnWeights: false });
+    expectClose(fusedOut.output, composedOut.output, { rtol: 1e-12, atol: 1e-12 });
+    expect(fusedOut.output.shape).toEqual([2, 3, 4]);
+    expect(fusedOut.weights!.shape).toEqual([2, 2, 3, 6]);
+  });
+
+  it('accepts unbatched inputs and a [B·H, L, S] attention mask', () => {
+    const gen = new Generator(8);
+    const mha = new MultiHeadAttention(4, 2, { dtype: 'float64', generator: gen });
+    const x = seeded(gen, [5, 4]);
+    const { output, weights } = mha.forward(x, x, x);
+    expect(output.shape).toEqual([5, 4]);
+    expect(weights!.shape).toEqual([5, 5]);
+    const batched = mha.forward(reshape(x, [5, 1, 4]), reshape(x, [5, 1, 4]), reshape(x, [5, 1, 4]));
+    expectClose(output, reshape(batched.output, [5, 4]), { rtol: 1e-12, atol: 1e-12 });
+    const perHeadMask = tensor(Array.from({ length: 2 * 5 * 5 }, (_, i) => i % 7 === 3), [2, 5, 5]);
+    const masked = mha.forward(reshape(x, [5, 1, 4]), reshape(x, [5, 1, 4]), reshape(x, [5, 1, 4]), { attnMask: perHeadMask, averageAttnWeights: false });
+    const w = masked.weights!.dataSync();
+    const m = perHeadMask.dataSync();
+    for (let i = 0; i < m.length; i++) if (m[i]) expect(w[i]).toBe(0);
+  });
+
+  it('applies dropout to the weights only in training mode, reproducibly from its generator', () => {
+    const x = randn([2, 6, 8]);
+    const make = () => new MultiHeadAttention(8, 2, { dropout: 0.5, batchFirst: true, generator: new Generator(1) });
+    const a = make().forward(x, x, x).weights!.dataSync();
+    const b = make().forward(x, x, x).weights!.dataSync();
+    expect([...a]).toEqual([...b]);
+    const evalWeights = make().eval().forward(x, x, x, { averageAttnWeights: false }).weights!;
+    const rows = sum(evalWeights, -1).dataSync();
+    for (const r of rows) expect(r).toBeCloseTo(1, 5);
+  });
+
+  it('rejects bad configurations and inputs with typed errors', () => {
+    expect(() => new MultiHeadAttention(10, 3)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => new MultiHeadAttention(10, 3)).toThrow(/'embedDim' \(10\) must be divisible by 'numHeads' \(3\)/);
+    const mha = new MultiHeadAttention(8, 2, { batchFirst: true });
+    const x = randn([2, 5, 8]);
+    expect(() => mha.forward(randn([2, 5, 6]), x, x)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
+    expect(() => mha.forward(x, randn([3, 5, 8]), randn([3, 5, 8]))).toThrow(/batch size/);
+    expect(() => mha.forward(x, x, randn([2, 4, 8]))).toThrow(/same length/);
+    expect(() => mha.forward(x, x, x, { keyPaddingMask: tensor([[true, false]]) })).toThrow(/keyPaddingMask.*\[2, 5\]/);
+    expect(() => mha.forward(x, x, x, { attnMask: tensor([[true, false, true]]) })).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
+  });
+});
