@@ -68,7 +68,7 @@ export class GradNode {
     if (this.freed) {
       throw new InvalidArgumentError(
         `backward: trying to go through the graph of '${this.name}' a second time; its saved tensors were freed by the first backward(). ` +
-          `Pass { retainGraph: true } to the first backward() to keep them`,
+          `Pass { retainGraph: true } to the first backward() to keep them, or detach() tensors carried over from an earlier step`,
       );
     }
   }
