@@ -23,6 +23,11 @@ export interface TrainSettings {
   readonly budget: TrainBudget;
   /** Validate every this many steps (and at the start and the end). */
   readonly evalEvery: number;
+  /**
+   * Validate when this many more training seconds have passed, instead of counting steps (the demo, whose
+   * budget is time). Validation draws no random numbers, so this never changes the training losses.
+   */
+  readonly evalEverySeconds?: number;
   /** Validation characters per periodic evaluation. */
   readonly evalTokens: number;
   /** Write a checkpoint every this many steps (and at the end and on Ctrl-C); 0 writes only those. */

@@ -62,7 +62,8 @@ export interface TrainHooks {
 /** How a call to {@link train} ended. */
 export type TrainOutcome = 'finished' | 'interrupted';
 
-function budgetFraction(settings: TrainSettings, progress: RunProgress): number {
+/** Fraction of the run's budget (steps or seconds) spent, in [0, 1]. */
+export function budgetFraction(settings: TrainSettings, progress: RunProgress): number {
   const b = settings.budget;
   return Math.min(1, b.kind === 'steps' ? progress.step / b.steps : progress.elapsedSeconds / b.seconds);
 }
@@ -93,6 +94,11 @@ export async function train(run: TrainingRun, hooks: TrainHooks): Promise<TrainO
     hooks.onValidation?.(progress.step, loss);
   };
   if (progress.step === 0 && progress.validation.length === 0) validate();
+  const validationDue = (step: number): boolean => {
+    if (settings.evalEverySeconds === undefined) return step % settings.evalEvery === 0;
+    const lastSeconds = progress.validation.at(-1)?.seconds ?? 0;
+    return progress.elapsedSeconds - lastSeconds >= settings.evalEverySeconds;
+  };
 
   model.module.train();
   let sessionSeconds = 0;
@@ -139,7 +145,7 @@ export async function train(run: TrainingRun, hooks: TrainHooks): Promise<TrainO
       elapsedSeconds: progress.elapsedSeconds,
     });
     const last = fraction >= 1;
-    if (last || next % settings.evalEvery === 0) validate();
+    if (last || validationDue(next)) validate();
     if (last || (settings.checkpointEvery > 0 && next % settings.checkpointEvery === 0)) await hooks.onCheckpoint(last);
     await yieldToEventLoop();
   }

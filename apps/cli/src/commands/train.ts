@@ -1,0 +1,237 @@
+// `seqlab train`: train a character language model with live progress, periodic validation and resumable checkpoints.
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { restoreCheckpoint } from '@seqlab/autograd';
+import type { Command } from 'commander';
+import { activateBackend, BACKEND_CHOICES, type BackendChoice } from '../backend-choice.js';
+import { checkpointPathIn, readRun, saveRun } from '../checkpoint/run-checkpoint.js';
+import { DEFAULT_DATA, loadDataSource } from '../data/corpus-source.js';
+import { MODEL_KINDS, MODEL_LABELS, type ModelKind } from '../models/language-model.js';
+import { buildModel } from '../models/model-factory.js';
+import { DEFAULT_LAYERS, DEFAULT_LR } from '../models/model-size.js';
+import { choiceOption, integerOption, realOption } from '../options.js';
+import { formatCount, formatDuration, formatLoss, formatRate } from '../report/format.js';
+import { createOptimizer, encodeSplits, freshRun, type PreparedRun } from '../training/fresh-run.js';
+import { InterruptFlag } from '../training/interrupt.js';
+import { ProgressDisplay } from '../training/progress-display.js';
+import { RunProgress } from '../training/run-progress.js';
+import type { TrainBudget, TrainSettings } from '../training/train-settings.js';
+import { budgetFraction, train } from '../training/trainer.js';
+import { asUserInput, DivergedError, InterruptedError, UsageError } from '../usage-error.js';
+import { printJson, type CommandIO } from './command-io.js';
+
+interface TrainOptions {
+  model?: ModelKind;
+  data: string;
+  steps?: number;
+  time?: number;
+  batch: number;
+  seq: number;
+  hidden: number;
+  layers?: number;
+  heads: number;
+  lr?: number;
+  weightDecay: number;
+  clip: number;
+  seed: number;
+  backend: BackendChoice;
+  out?: string;
+  resume?: string;
+  evalEvery: number;
+  evalTokens: number;
+  checkpointEvery: number;
+  debugNanAtStep?: number;
+  json?: boolean;
+}
+
+/** Options that define a run; a resumed run takes them from its checkpoint instead. */
+const RUN_DEFINING = ['model', 'data', 'batch', 'seq', 'hidden', 'layers', 'heads', 'lr', 'weightDecay', 'clip', 'seed'] as const;
+
+const DEFAULT_STEPS = 1000;
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+function budgetOf(opts: TrainOptions): TrainBudget | undefined {
+  if (opts.steps !== undefined && opts.time !== undefined) throw new UsageError('give --steps or --time, not both');
+  if (opts.steps !== undefined) return { kind: 'steps', steps: opts.steps };
+  if (opts.time !== undefined) return { kind: 'time', seconds: opts.time };
+  return undefined;
+}
+
+async function newRun(opts: TrainOptions): Promise<{ run: PreparedRun; dir: string }> {
+  if (opts.model === undefined) throw new UsageError(`--model is required (one of ${MODEL_KINDS.join(', ')}), unless you --resume a run`);
+  const kind = opts.model;
+  const dir = resolve(opts.out ?? `seqlab-runs/${kind}-${timestamp()}`);
+  if (existsSync(checkpointPathIn(dir))) {
+    throw new UsageError(`--out '${dir}' already holds a run; continue it with --resume '${dir}' or choose another --out`);
+  }
+  const settings: TrainSettings = {
+    data: opts.data,
+    batchSize: opts.batch,
+    seqLen: opts.seq,
+    lr: opts.lr ?? DEFAULT_LR[kind],
+    weightDecay: opts.weightDecay,
+    clipNorm: opts.clip,
+    seed: opts.seed,
+    budget: budgetOf(opts) ?? { kind: 'steps', steps: DEFAULT_STEPS },
+    evalEvery: opts.evalEvery,
+    evalTokens: opts.evalTokens,
+    checkpointEvery: opts.checkpointEvery,
+  };
+  const corpus = await loadDataSource(opts.data);
+  const run = await asUserInput(`model ${kind}`, () =>
+    freshRun(kind, { hiddenSize: opts.hidden, numLayers: opts.layers ?? DEFAULT_LAYERS[kind], numHeads: opts.heads }, corpus, settings),
+  );
+  if (run.trainIds.length <= settings.seqLen + 1) throw new UsageError(`--seq ${settings.seqLen} is not shorter than the training text (${run.trainIds.length} characters)`);
+  return { run, dir };
+}
+
+async function resumedRun(dirOption: string, opts: TrainOptions, command: Command): Promise<{ run: PreparedRun; dir: string }> {
+  const given = RUN_DEFINING.filter((name) => command.getOptionValueSource(name) === 'cli');
+  if (given.length > 0) {
+    throw new UsageError(`--resume continues a run with the settings in its checkpoint; drop ${given.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
+  }
+  if (opts.out !== undefined && resolve(opts.out) !== resolve(dirOption)) throw new UsageError('--resume writes to the run folder it continues; drop --out');
+  const dir = resolve(dirOption);
+  const path = checkpointPathIn(dir);
+  if (!existsSync(path)) throw new UsageError(`--resume '${dirOption}': no ${path} (give the folder a run wrote with --out)`);
+  const saved = await readRun(path);
+  if (saved.settings === null || saved.progress === null) throw new UsageError(`--resume '${dirOption}': the checkpoint holds no training state to continue`);
+  const budget = budgetOf(opts);
+  const settings: TrainSettings = {
+    ...saved.settings,
+    budget: budget ?? saved.settings.budget,
+    evalEvery: opts.evalEvery,
+    evalTokens: opts.evalTokens,
+    checkpointEvery: opts.checkpointEvery,
+  };
+  const corpus = await loadDataSource(settings.data);
+  const splits = await asUserInput(`--resume '${dirOption}': the data '${settings.data}' no longer matches the checkpoint's vocabulary`, () =>
+    encodeSplits(saved.tokenizer, corpus),
+  );
+  const model = await asUserInput(`checkpoint '${path}'`, () => buildModel(saved.spec));
+  const optimizer = createOptimizer(model, settings);
+  await asUserInput(`checkpoint '${path}'`, () => restoreCheckpoint(saved.checkpoint, { model: model.module, optimizer }));
+  const progress = RunProgress.fromJSON(saved.progress);
+  return { run: { model, optimizer, tokenizer: saved.tokenizer, settings, progress, ...splits }, dir };
+}
+
+async function runTrain(opts: TrainOptions, command: Command, io: CommandIO): Promise<void> {
+  const backend = await activateBackend(opts.backend);
+  const { run, dir } = opts.resume !== undefined ? await resumedRun(opts.resume, opts, command) : await newRun(opts);
+  const { model, settings, progress } = run;
+  const json = opts.json === true;
+  const label = MODEL_LABELS[model.spec.kind];
+  const checkpointPath = checkpointPathIn(dir);
+  const parameters = model.module.numParameters();
+  const resumedFrom = progress.step;
+  mkdirSync(dir, { recursive: true });
+
+  const display = new ProgressDisplay(label, !json);
+  const interrupt = new InterruptFlag(() => display.log('stopping: writing a checkpoint (Ctrl-C again to quit without one)')).install();
+  if (json) printJson(io, { event: 'start', model: model.spec, parameters, backend, out: dir, step: progress.step, settings });
+  else {
+    display.log(
+      `${resumedFrom > 0 ? `resuming ${label} at step ${resumedFrom}` : `training ${label}`}: ${formatCount(parameters)} parameters, ` +
+        `${settings.data}, batch ${settings.batchSize} x ${settings.seqLen}, lr ${settings.lr}, backend ${backend} -> ${dir}`,
+    );
+  }
+  let lastCheckpointStep = resumedFrom;
+  display.start(budgetFraction(settings, progress));
+  let outcome;
+  try {
+    outcome = await train(
+      { ...run, debugNanAtStep: opts.debugNanAtStep },
+      {
+        onStep: (r) => {
+          if (json) printJson(io, { event: 'step', step: r.step, loss: r.loss, gradNorm: r.gradNorm, tokensPerSecond: r.tokensPerSecond, seconds: r.elapsedSeconds });
+          display.update({ fraction: r.fraction, step: r.step, loss: r.smoothedLoss, tokensPerSecond: r.tokensPerSecond, elapsedSeconds: r.elapsedSeconds });
+        },
+        onValidation: (step, loss) => {
+          if (json) printJson(io, { event: 'validation', step, nats: loss.nats, bitsPerChar: loss.bitsPerChar, tokens: loss.tokens });
+          else display.log(`step ${step}: validation loss ${formatLoss(loss.nats)} nats, ${formatLoss(loss.bitsPerChar)} bits per character`);
+        },
+        onCheckpoint: async () => {
+          await saveRun(checkpointPath, run);
+          lastCheckpointStep = progress.step;
+          if (json) printJson(io, { event: 'checkpoint', step: progress.step, path: checkpointPath });
+        },
+        stopRequested: () => interrupt.stopRequested,
+      },
+    );
+  } catch (err) {
+    if (err instanceof DivergedError) {
+      const kept = existsSync(checkpointPath) ? `the last checkpoint (step ${lastCheckpointStep}) in ${dir} is intact` : 'no checkpoint was written yet';
+      const advice =
+        opts.debugNanAtStep !== undefined && opts.debugNanAtStep <= progress.step + 1
+          ? `(a NaN weight was injected by --debug-nan-at-step ${opts.debugNanAtStep})`
+          : `Lower --lr (it is ${settings.lr}) and train again.`;
+      throw new DivergedError(`${err.message}; ${kept}. ${advice}`);
+    }
+    throw err;
+  } finally {
+    display.stop();
+    interrupt.uninstall();
+  }
+  const last = progress.validation.at(-1);
+  const sessionSteps = progress.step - resumedFrom;
+  if (json) {
+    printJson(io, { event: 'end', outcome, step: progress.step, seconds: progress.elapsedSeconds, tokens: progress.tokensSeen, validation: last ?? null, checkpoint: checkpointPath });
+  } else {
+    const { bold, green } = io.out;
+    io.stdout.write(
+      `${green(outcome === 'finished' ? 'done' : 'stopped')}: ${label} trained ${formatCount(progress.step)} steps in ${formatDuration(progress.elapsedSeconds)}` +
+        `${sessionSteps > 0 ? ` (${formatRate((sessionSteps * settings.batchSize * settings.seqLen) / Math.max(1e-9, progress.elapsedSeconds))} tokens/s)` : ''}\n` +
+        (last ? `validation loss ${bold(formatLoss(last.nats))} nats, ${bold(formatLoss(last.bitsPerChar))} bits per character\n` : '') +
+        `checkpoint: ${checkpointPath}\n`,
+    );
+  }
+  if (outcome === 'interrupted') {
+    throw new InterruptedError(`interrupted at step ${progress.step}; checkpoint written. Continue with: seqlab train --resume ${dir}`);
+  }
+}
+
+/** Registers `train` on `program`. */
+export function registerTrain(program: Command, io: CommandIO): void {
+  program
+    .command('train')
+    .description('train a character language model, with progress, periodic validation and resumable checkpoints')
+    .option('--model <kind>', `model family: ${MODEL_KINDS.join(', ')}`, choiceOption('--model', MODEL_KINDS))
+    .option('--data <name|path>', 'a shipped corpus (tinyshakespeare) or a UTF-8 text file; 90% train, 10% validation', DEFAULT_DATA)
+    .option('--steps <n>', `train for n optimizer steps (default ${DEFAULT_STEPS})`, integerOption('--steps', { min: 1 }))
+    .option('--time <seconds>', 'train for this many seconds instead', realOption('--time', { min: 0, minExclusive: true }))
+    .option('--batch <b>', 'windows per batch', integerOption('--batch', { min: 1 }), 32)
+    .option('--seq <t>', 'characters per window (the Transformer context)', integerOption('--seq', { min: 1 }), 64)
+    .option('--hidden <h>', 'hidden width (recurrent) or model width (Transformer)', integerOption('--hidden', { min: 1 }), 128)
+    .option('--layers <l>', 'recurrent layers or Transformer blocks (default 1, Transformer 2)', integerOption('--layers', { min: 1 }))
+    .option('--heads <n>', 'attention heads (Transformer)', integerOption('--heads', { min: 1 }), 4)
+    .option('--lr <x>', 'AdamW learning rate (default 3e-3, RNN 2e-3, Transformer 1e-3)', realOption('--lr', { min: 0, minExclusive: true }))
+    .option('--weight-decay <x>', 'AdamW weight decay', realOption('--weight-decay', { min: 0 }), 0.01)
+    .option('--clip <norm>', 'clip the gradient to this total norm', realOption('--clip', { min: 0, minExclusive: true }), 1)
+    .option('--seed <n>', 'seed of the weights and the batches', integerOption('--seed', { min: 0 }), 1337)
+    .option('--backend <name>', `compute backend: ${BACKEND_CHOICES.join(', ')}`, choiceOption('--backend', BACKEND_CHOICES), 'auto')
+    .option('--out <dir>', 'run folder for checkpoints (default seqlab-runs/<model>-<time>)')
+    .option('--resume <dir>', 'continue the run in this folder exactly where its checkpoint left it')
+    .option('--eval-every <n>', 'validate every n steps', integerOption('--eval-every', { min: 1 }), 100)
+    .option('--eval-tokens <n>', 'validation characters per periodic evaluation', integerOption('--eval-tokens', { min: 1 }), 8192)
+    .option('--checkpoint-every <n>', 'write a checkpoint every n steps (0: only at the end and on Ctrl-C)', integerOption('--checkpoint-every', { min: 0 }), 100)
+    .option('--debug-nan-at-step <n>', 'debugging: set one weight to NaN before step n to exercise the divergence guard', integerOption('--debug-nan-at-step', { min: 1 }))
+    .option('--json', 'print JSON lines (start, step, validation, checkpoint, end) instead of a progress bar')
+    .addHelpText(
+      'after',
+      `
+Checkpoints are safetensors files (DIR/checkpoint.safetensors) whose tensors are the state_dict of the
+equivalent PyTorch module (see the CLI README). Ctrl-C writes a checkpoint and stops; --resume DIR
+continues with the same losses an uninterrupted run would have had. A loss or gradient that stops being
+finite stops training (exit status 3) and leaves the last checkpoint as it was.
+
+Examples:
+  $ seqlab train --model lstm --steps 2000 --out runs/lstm
+  $ seqlab train --model transformer --time 120 --hidden 128 --layers 2 --heads 4
+  $ seqlab train --model gru --data ./my-text.txt --seq 128 --batch 16
+  $ seqlab train --resume runs/lstm --steps 4000`,
+    )
+    .action(async (opts: TrainOptions, command: Command) => runTrain(opts, command, io));
+}
