@@ -8,3 +8,17 @@ export { getAttentionMemoryBudget, setAttentionMemoryBudget } from './memory-bud
 export { causalMask, generateSquareSubsequentMask } from './causal-mask.js';
 export { MultiHeadAttention } from './multi-head-attention.js';
 export type { MultiHeadAttentionCallOptions, MultiHeadAttentionOptions } from './multi-head-attention.js';
+export { sinusoidalPositionalEncoding, SinusoidalPositionalEncoding } from './positional-encoding.js';
+export type { PositionalEncodingOptions, SinusoidalTableOptions } from './positional-encoding.js';
+export { LearnedPositionalEmbedding } from './learned-positional-embedding.js';
+export type { LearnedPositionalEmbeddingOptions } from './learned-positional-embedding.js';
+export type { TransformerActivation, TransformerLayerOptions, ResolvedLayerOptions } from './transformer-options.js';
+export { TransformerEncoderLayer } from './transformer-encoder-layer.js';
+export type { EncoderLayerCallOptions } from './transformer-encoder-layer.js';
+export { TransformerEncoder } from './transformer-encoder.js';
+export type { EncoderCallOptions } from './transformer-encoder.js';
+export { TransformerDecoderLayer } from './transformer-decoder-layer.js';
+export type { DecoderLayerCallOptions } from './transformer-decoder-layer.js';
+export { TransformerDecoder } from './transformer-decoder.js';
+export { Transformer } from './transformer.js';
+export type { TransformerCallOptions, TransformerOptions } from './transformer.js';
