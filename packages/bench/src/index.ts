@@ -1,2 +1,2 @@
 // Public entry point of @seqlab/bench: the measured experiments, their registry and the result writers.
-export {};
+export * from './experiments/index.js';

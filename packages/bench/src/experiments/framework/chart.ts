@@ -1,0 +1,141 @@
+// SVG charts: Vega-Lite specifications compiled with vega-lite and rendered headlessly by vega's SVG renderer.
+// Vega renders SVG in Node without a browser or canvas (text is measured by estimate), and a declarative spec keeps
+// each chart a few lines of data description instead of hand-placed shapes.
+import { parse, View } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+/** A Vega-Lite specification, as accepted by {@link renderSvg}. */
+export type ChartSpec = TopLevelSpec;
+
+/** One row of chart data: field name → value. */
+export type ChartRow = Record<string, string | number | null>;
+
+/** Renders a Vega-Lite specification to an SVG document string. */
+export async function renderSvg(spec: ChartSpec): Promise<string> {
+  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Settings of {@link lineChart}. */
+export interface LineChartOptions {
+  /** Chart title. */
+  title: string;
+  /** Rows to plot. */
+  data: ChartRow[];
+  /** Field on the x axis and its axis title. */
+  x: { field: string; title: string; log?: boolean };
+  /** Field on the y axis and its axis title. */
+  y: { field: string; title: string; log?: boolean; zero?: boolean };
+  /** Field naming the series (one coloured line each). */
+  series: string;
+  /** Optional field splitting the data into side-by-side panels. */
+  column?: { field: string; title?: string };
+  /** Optional field splitting the data into stacked panels. */
+  row?: { field: string; title?: string };
+  /** Optional field drawn as a dashed line style (e.g. the library). */
+  dash?: string;
+  /** Horizontal reference lines (e.g. a baseline), each labelled. */
+  rules?: { value: number; label: string }[];
+  /** Panel width and height in pixels. Defaults 320 × 220. */
+  width?: number;
+  /** Panel height in pixels. */
+  height?: number;
+  /** Whether panels share the y scale. Default true. */
+  sharedY?: boolean;
+}
+
+/** A line chart with points, one colour per series, optional log axes, panels and labelled reference lines. */
+export function lineChart(o: LineChartOptions): ChartSpec {
+  const xScale = o.x.log ? { type: 'log' as const } : { zero: false };
+  const yScale = o.y.log ? { type: 'log' as const } : { zero: o.y.zero ?? false };
+  const encoding = {
+    x: { field: o.x.field, type: 'quantitative' as const, title: o.x.title, scale: xScale },
+    y: { field: o.y.field, type: 'quantitative' as const, title: o.y.title, scale: yScale },
+    color: { field: o.series, type: 'nominal' as const, title: o.series },
+    ...(o.dash ? { strokeDash: { field: o.dash, type: 'nominal' as const, title: o.dash } } : {}),
+  };
+  const layers: object[] = [{ mark: { type: 'line', point: true }, encoding }];
+  if (o.rules && o.rules.length > 0) {
+    layers.push({
+      data: { values: o.rules },
+      layer: [
+        { mark: { type: 'rule', strokeDash: [4, 4], color: 'gray' }, encoding: { y: { field: 'value', type: 'quantitative' } } },
+        {
+          mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: 'gray', x: 0 },
+          encoding: { y: { field: 'value', type: 'quantitative' }, text: { field: 'label', type: 'nominal' } },
+        },
+      ],
+    });
+  }
+  const inner = { width: o.width ?? 320, height: o.height ?? 220, layer: layers };
+  const facet: Record<string, object> = {};
+  if (o.column) facet.column = { field: o.column.field, type: 'nominal', title: o.column.title ?? o.column.field };
+  if (o.row) facet.row = { field: o.row.field, type: 'nominal', title: o.row.title ?? o.row.field };
+  const base = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', title: o.title, data: { values: o.data } };
+  if (Object.keys(facet).length === 0) return { ...base, ...inner } as ChartSpec;
+  return {
+    ...base,
+    facet,
+    spec: inner,
+    resolve: { scale: { y: o.sharedY === false ? 'independent' : 'shared' } },
+  } as ChartSpec;
+}
+
+/** Settings of {@link heatmap}. */
+export interface HeatmapOptions {
+  /** Chart title. */
+  title: string;
+  /** Cells: one row per (x, y) pair with a value. */
+  data: ChartRow[];
+  /** Field on the x axis (ordinal) and its title. */
+  x: { field: string; title: string; sort?: string[] };
+  /** Field on the y axis (ordinal) and its title. */
+  y: { field: string; title: string; sort?: string[] };
+  /** Field coloured by value. */
+  value: { field: string; title: string };
+  /** Optional field splitting the cells into panels (e.g. the head). */
+  facet?: { field: string; title: string; columns?: number };
+  /** Cell size in pixels. Default 22. */
+  cell?: number;
+  /** Colour scheme name. Default `viridis`. */
+  scheme?: string;
+}
+
+/** A heatmap of rect cells coloured by value, optionally one panel per facet value. */
+export function heatmap(o: HeatmapOptions): ChartSpec {
+  const cell = o.cell ?? 22;
+  const xCount = o.x.sort?.length ?? new Set(o.data.map((r) => r[o.x.field])).size;
+  const yCount = o.y.sort?.length ?? new Set(o.data.map((r) => r[o.y.field])).size;
+  const inner = {
+    width: Math.max(60, xCount * cell),
+    height: Math.max(60, yCount * cell),
+    mark: 'rect',
+    encoding: {
+      x: { field: o.x.field, type: 'ordinal', title: o.x.title, sort: o.x.sort ?? null },
+      y: { field: o.y.field, type: 'ordinal', title: o.y.title, sort: o.y.sort ?? null },
+      color: { field: o.value.field, type: 'quantitative', title: o.value.title, scale: { scheme: o.scheme ?? 'viridis' } },
+    },
+  };
+  const base = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', title: o.title, data: { values: o.data } };
+  if (!o.facet) return { ...base, ...inner } as ChartSpec;
+  return {
+    ...base,
+    facet: { field: o.facet.field, type: 'nominal', title: o.facet.title },
+    columns: o.facet.columns ?? 4,
+    spec: inner,
+  } as ChartSpec;
+}
+
+/** Places several specifications side by side (or stacked when `direction` is `vertical`) in one SVG. */
+export function concatCharts(title: string, charts: ChartSpec[], direction: 'horizontal' | 'vertical' = 'vertical'): ChartSpec {
+  const parts = charts.map((c) => {
+    const { $schema: _schema, ...rest } = c as unknown as Record<string, unknown>;
+    return rest;
+  });
+  const key = direction === 'horizontal' ? 'hconcat' : 'vconcat';
+  return { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', title, [key]: parts, resolve: { scale: { color: 'independent' } } } as unknown as ChartSpec;
+}

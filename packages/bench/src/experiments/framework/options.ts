@@ -1,0 +1,78 @@
+// Options every experiment takes (size, output folder, seed, backend, progress) and their resolution to defaults.
+import { getBackend, InvalidArgumentError, listBackends } from '@seqlab/tensor-core';
+import type { ProgressListener } from './progress.js';
+
+/**
+ * How big a run is: `full` is the experiment as specified (minutes to hours), `quick` is about a minute on two
+ * cores (the CLI's `--quick`), `test` takes seconds and exists so the test suite can check the files' structure.
+ */
+export type ExperimentSize = 'test' | 'quick' | 'full';
+
+/** The sizes in increasing order. */
+export const EXPERIMENT_SIZES: readonly ExperimentSize[] = ['test', 'quick', 'full'];
+
+/** Options of {@link Experiment.run}; the CLI maps `--quick`, `--out`, `--seed` and `--backend` onto them. */
+export interface ExperimentOptions {
+  /** Run size. Default `full`; `quick: true` is a shorthand for `size: 'quick'`. */
+  size?: ExperimentSize;
+  /** Shorthand for `size: 'quick'` (the CLI's `--quick`); ignored when `size` is given. */
+  quick?: boolean;
+  /** Folder the three files `NAME.json`, `NAME.md` and `NAME.svg` are written to (created if missing). Default `experiments`. */
+  outDir?: string;
+  /** Seed of every generator the experiment uses (weights, batches, sampling). Default 0. */
+  seed?: number;
+  /** Name of the seqlab backend to run on (`cpu`, `wasm`, ...). Default: the active backend. */
+  backend?: string;
+  /** Called with progress events while the experiment runs, so a CLI can draw a progress bar. */
+  onProgress?: ProgressListener;
+  /** Whether to write the three files. Default true; `claims` turns it off for the runs it aggregates. */
+  write?: boolean;
+}
+
+/** {@link ExperimentOptions} with every default filled in. */
+export interface ResolvedOptions {
+  /** Run size. */
+  readonly size: ExperimentSize;
+  /** Output folder. */
+  readonly outDir: string;
+  /** Seed. */
+  readonly seed: number;
+  /** Backend name. */
+  readonly backend: string;
+  /** Progress listener (a no-op when none was given). */
+  readonly onProgress: ProgressListener;
+  /** Whether to write files. */
+  readonly write: boolean;
+}
+
+/** Checks `options` and fills in defaults; bad values throw {@link InvalidArgumentError} naming the option. */
+export function resolveOptions(experiment: string, options: ExperimentOptions = {}): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError(`experiment ${experiment}: argument 'options' must be an object; received ${options === null ? 'null' : typeof options}`);
+  }
+  const size = options.size ?? (options.quick ? 'quick' : 'full');
+  if (!EXPERIMENT_SIZES.includes(size)) {
+    throw new InvalidArgumentError(`experiment ${experiment}: option 'size' must be one of ${EXPERIMENT_SIZES.join(', ')}; received ${JSON.stringify(size)}`);
+  }
+  const seed = options.seed ?? 0;
+  if (!Number.isSafeInteger(seed) || seed < 0) {
+    throw new InvalidArgumentError(`experiment ${experiment}: option 'seed' must be a non-negative integer; received ${String(seed)}`);
+  }
+  const backend = options.backend ?? getBackend().name;
+  if (!listBackends().includes(backend)) {
+    throw new InvalidArgumentError(`experiment ${experiment}: option 'backend' must be a registered backend (${listBackends().join(', ')}); received ${JSON.stringify(backend)}`);
+  }
+  const outDir = options.outDir ?? 'experiments';
+  if (typeof outDir !== 'string' || outDir.length === 0) {
+    throw new InvalidArgumentError(`experiment ${experiment}: option 'outDir' must be a non-empty path; received ${JSON.stringify(outDir)}`);
+  }
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    throw new InvalidArgumentError(`experiment ${experiment}: option 'onProgress' must be a function; received ${typeof options.onProgress}`);
+  }
+  return { size, outDir, seed, backend, onProgress: options.onProgress ?? (() => {}), write: options.write ?? true };
+}
+
+/** Picks the value for the run's size from a `{ test, quick, full }` table, so each experiment's sizes read as one line. */
+export function bySize<T>(size: ExperimentSize, table: Readonly<Record<ExperimentSize, T>>): T {
+  return table[size];
+}

@@ -1,0 +1,173 @@
+// The four model families the experiments compare (RNN, LSTM, GRU, Transformer encoder), behind one interface:
+// inputs (token ids or feature vectors) → per-step outputs, with a hook on the encoder's input for gradient probes.
+import { Embedding, Linear, Module } from '@seqlab/autograd';
+import { GRU, LSTM, RNN } from '@seqlab/recurrent';
+import { add, Generator, InvalidArgumentError, narrow, tensor, type Tensor } from '@seqlab/tensor-core';
+import { sinusoidalEncoding } from './positional-encoding.js';
+import { TransformerBlock } from './transformer-block.js';
+
+/** The model families. */
+export type ModelKind = 'RNN' | 'LSTM' | 'GRU' | 'Transformer';
+
+/** Every model family, in the order tables list them. */
+export const MODEL_KINDS: readonly ModelKind[] = ['RNN', 'LSTM', 'GRU', 'Transformer'];
+
+/** Sizes and inputs of a {@link SequenceModel}. */
+export interface SequenceModelOptions {
+  /** Model family. */
+  kind: ModelKind;
+  /** Token inputs: vocabulary size (an embedding layer), or `null` with `inputFeatures` for real-valued inputs. */
+  vocabSize: number | null;
+  /** Features per step for real-valued inputs (a linear input layer); ignored with a vocabulary. */
+  inputFeatures?: number;
+  /** Embedding (input layer) width. Default `hiddenSize`. */
+  embeddingSize?: number;
+  /** Hidden width: the recurrent state size, or the Transformer's model width. */
+  hiddenSize: number;
+  /** Outputs per step (classes, or 1 for regression). */
+  outputSize: number;
+  /** Stacked layers. Default 1. */
+  numLayers?: number;
+  /** Transformer heads. Default 4. */
+  heads?: number;
+  /** Transformer feed-forward width. Default 4·hiddenSize. */
+  ffnWidth?: number;
+  /** Transformer: mask future positions (a causal language model). Default false. */
+  causal?: boolean;
+  /** Longest sequence, for the Transformer's positional table. Default 1024. */
+  maxLength?: number;
+  /** Vanilla RNN only: rescale the orthogonal-initialised W_hh to this spectral radius; default PyTorch's uniform init. */
+  spectralRadius?: number;
+  /** Seed of the initial weights. */
+  seed: number;
+}
+
+/** Result of {@link SequenceModel.run}. */
+export interface SequenceModelOutput {
+  /** Per-step outputs `[batch, length, outputSize]`. */
+  readonly output: Tensor;
+  /** The Transformer's per-layer self-attention weights `[batch, heads, length, length]` when asked for. */
+  readonly attention: Tensor[];
+  /** The recurrent top-layer hidden states `[batch, length, hiddenSize]` (the encoder output for a Transformer). */
+  readonly hidden: Tensor;
+}
+
+/**
+ * Input layer → encoder (a recurrent layer or a stack of Transformer blocks with sinusoidal positions) → linear
+ * head, batch first. The same class serves the speed, memory, copy, adding, gradient and language-model experiments.
+ */
+export class SequenceModel extends Module {
+  readonly embedding: Embedding | null;
+  readonly input_proj: Linear | null;
+  readonly width_proj: Linear | null;
+  readonly recurrent: RNN | LSTM | GRU | null;
+  readonly layers: TransformerBlock[];
+  readonly head: Linear;
+  /** The options the model was built with. */
+  readonly config: Readonly<SequenceModelOptions>;
+  private readonly positions: Tensor | null;
+
+  constructor(options: SequenceModelOptions) {
+    super();
+    this.config = { ...options };
+    const generator = new Generator(options.seed);
+    const hidden = options.hiddenSize;
+    const embed = options.embeddingSize ?? hidden;
+    if (options.vocabSize !== null) {
+      this.embedding = new Embedding(options.vocabSize, embed, { generator });
+      this.input_proj = null;
+    } else {
+      const features = options.inputFeatures;
+      if (features === undefined || !Number.isInteger(features) || features <= 0) {
+        throw new InvalidArgumentError(`SequenceModel: option 'inputFeatures' must be a positive integer when 'vocabSize' is null; received ${String(features)}`);
+      }
+      this.embedding = null;
+      this.input_proj = new Linear(features, embed, { generator });
+    }
+    const layers = options.numLayers ?? 1;
+    if (options.kind === 'Transformer') {
+      this.recurrent = null;
+      this.width_proj = embed === hidden ? null : new Linear(embed, hidden, { generator });
+      this.layers = [];
+      for (let l = 0; l < layers; l++) {
+        this.layers.push(new TransformerBlock({ width: hidden, heads: options.heads ?? 4, ffnWidth: options.ffnWidth, generator }));
+      }
+      this.positions = sinusoidalEncoding(options.maxLength ?? 1024, hidden);
+    } else {
+      this.width_proj = null;
+      this.layers = [];
+      this.positions = null;
+      const common = { numLayers: layers, batchFirst: true, generator };
+      this.recurrent =
+        options.kind === 'RNN' ? new RNN(embed, hidden, common) : options.kind === 'LSTM' ? new LSTM(embed, hidden, common) : new GRU(embed, hidden, common);
+      if (options.kind === 'RNN' && options.spectralRadius !== undefined) this.setSpectralRadius(options.spectralRadius, generator);
+    }
+    this.head = new Linear(hidden, options.outputSize, { generator });
+  }
+
+  /** Orthogonal W_hh (every eigenvalue on the unit circle) times ρ, so the spectral radius is exactly ρ. */
+  private setSpectralRadius(radius: number, generator: Generator): void {
+    if (!(radius > 0) || !Number.isFinite(radius)) {
+      throw new InvalidArgumentError(`SequenceModel: option 'spectralRadius' must be a positive number; received ${String(radius)}`);
+    }
+    const recurrent = this.recurrent as RNN;
+    for (let l = 0; l < recurrent.numLayers; l++) {
+      const w = recurrent.cellParameters(l).weightHh;
+      w.assign(orthogonalScaled(w.shape[0], radius, generator));
+    }
+  }
+
+  /** Maps the raw inputs (int32 ids `[batch, length]` or floats `[batch, length, features]`) to encoder inputs. */
+  embed(inputs: Tensor): Tensor {
+    return this.embedding !== null ? this.embedding.forward(inputs) : (this.input_proj as Linear).forward(inputs);
+  }
+
+  /** Runs the encoder and head on embedded inputs `[batch, length, embeddingSize]`. */
+  runEmbedded(x: Tensor, options: { needWeights?: boolean } = {}): SequenceModelOutput {
+    if (this.recurrent !== null) {
+      const { output } = this.recurrent.forward(x);
+      return { output: this.head.forward(output), attention: [], hidden: output };
+    }
+    const length = x.shape[1];
+    let h = this.width_proj === null ? x : this.width_proj.forward(x);
+    h = add(h, narrow(this.positions as Tensor, 0, 0, length));
+    const attention: Tensor[] = [];
+    for (const block of this.layers) {
+      const r = block.forward(h, { causal: this.config.causal ?? false, needWeights: options.needWeights ?? false });
+      h = r.output;
+      if (r.attention.selfWeights !== null) attention.push(r.attention.selfWeights);
+    }
+    return { output: this.head.forward(h), attention, hidden: h };
+  }
+
+  /** Runs the whole model. */
+  forward(inputs: Tensor): Tensor {
+    return this.runEmbedded(this.embed(inputs)).output;
+  }
+
+  /** Runs the whole model, returning hidden states and (for a Transformer, when asked) attention weights. */
+  run(inputs: Tensor, options: { needWeights?: boolean } = {}): SequenceModelOutput {
+    return this.runEmbedded(this.embed(inputs), options);
+  }
+}
+
+/** A random orthogonal `n × n` matrix (QR of a Gaussian matrix, Gram–Schmidt in float64) scaled by `scale`. */
+export function orthogonalScaled(n: number, scale: number, generator: Generator): Tensor {
+  const q = new Float64Array(n * n);
+  for (let i = 0; i < q.length; i++) q[i] = generator.normal();
+  // Modified Gram–Schmidt over columns; a Gaussian matrix is full rank with probability one.
+  for (let j = 0; j < n; j++) {
+    for (let k = 0; k < j; k++) {
+      let dot = 0;
+      for (let i = 0; i < n; i++) dot += q[i * n + j] * q[i * n + k];
+      for (let i = 0; i < n; i++) q[i * n + j] -= dot * q[i * n + k];
+    }
+    let norm = 0;
+    for (let i = 0; i < n; i++) norm += q[i * n + j] * q[i * n + j];
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < n; i++) q[i * n + j] /= norm;
+  }
+  const out = new Float32Array(n * n);
+  for (let i = 0; i < out.length; i++) out[i] = q[i] * scale;
+  return tensor(out, [n, n]);
+}

@@ -1,0 +1,97 @@
+// A small training loop shared by the experiments: AdamW, gradient clipping, optional schedule, step and time budgets.
+import { AdamW, clipGradNorm, LRScheduler, noGrad, type LRLambda, type Module } from '@seqlab/autograd';
+import type { Tensor } from '@seqlab/tensor-core';
+import { now } from '../framework/timing.js';
+
+/** Settings of {@link trainModel}. */
+export interface TrainSettings {
+  /** Optimizer steps at most. */
+  steps: number;
+  /** Stop early once this many seconds of training have passed (the equal wall-clock budget). Default none. */
+  timeBudgetSeconds?: number;
+  /** Learning rate. */
+  lr: number;
+  /** AdamW weight decay. Default 0. */
+  weightDecay?: number;
+  /** Clip the global gradient norm to this value. Default 1. */
+  clipNorm?: number;
+  /** Learning-rate multiplier per step. Default constant. */
+  schedule?: LRLambda;
+  /** Evaluate every this many steps (and after the last). Default: only after the last step. */
+  evalEvery?: number;
+}
+
+/** One evaluation during training. */
+export interface TrainCheckpoint {
+  /** Optimizer steps done. */
+  readonly step: number;
+  /** Seconds of training so far (evaluation time excluded). */
+  readonly seconds: number;
+  /** Mean training loss since the previous checkpoint. */
+  readonly trainLoss: number;
+  /** What `evaluate` returned (e.g. validation loss, accuracy). */
+  readonly metrics: Record<string, number>;
+}
+
+/** What {@link trainModel} reports. */
+export interface TrainReport {
+  /** Optimizer steps taken. */
+  readonly steps: number;
+  /** Seconds spent training (evaluation excluded). */
+  readonly seconds: number;
+  /** Training loss of every step. */
+  readonly losses: number[];
+  /** Evaluations along the way, the last one after the final step. */
+  readonly checkpoints: TrainCheckpoint[];
+}
+
+/**
+ * Trains `model` with AdamW: each step calls `loss(step)` (which samples its own batch and returns a scalar),
+ * back-propagates, clips and updates. `evaluate` runs without recording at each checkpoint; `onStep` reports progress.
+ */
+export async function trainModel(
+  model: Module,
+  loss: (step: number) => Tensor,
+  settings: TrainSettings,
+  evaluate: () => Record<string, number> = () => ({}),
+  onStep: (step: number, lossValue: number) => void = () => {},
+): Promise<TrainReport> {
+  model.training = true;
+  const params = model.parameters();
+  const optimizer = new AdamW(params, { lr: settings.lr, weightDecay: settings.weightDecay ?? 0 });
+  const scheduler = settings.schedule ? new LRScheduler(optimizer, settings.schedule) : null;
+  const losses: number[] = [];
+  const checkpoints: TrainCheckpoint[] = [];
+  const budgetMs = (settings.timeBudgetSeconds ?? Number.POSITIVE_INFINITY) * 1000;
+  const evalEvery = settings.evalEvery ?? Number.POSITIVE_INFINITY;
+  let trainedMs = 0;
+  let sinceCheckpoint: number[] = [];
+  const checkpoint = (step: number): void => {
+    const metrics = noGrad(evaluate);
+    const mean = sinceCheckpoint.length > 0 ? sinceCheckpoint.reduce((a, b) => a + b, 0) / sinceCheckpoint.length : Number.NaN;
+    checkpoints.push({ step, seconds: trainedMs / 1000, trainLoss: mean, metrics });
+    sinceCheckpoint = [];
+  };
+  let step = 0;
+  while (step < settings.steps && trainedMs < budgetMs) {
+    const t0 = now();
+    optimizer.zeroGrad();
+    const l = loss(step);
+    l.backward();
+    clipGradNorm(params, settings.clipNorm ?? 1);
+    optimizer.step();
+    scheduler?.step();
+    const value = l.item();
+    trainedMs += now() - t0;
+    losses.push(value);
+    sinceCheckpoint.push(value);
+    step++;
+    onStep(step, value);
+    if (step % evalEvery === 0 && step < settings.steps) checkpoint(step);
+    // Yield to the event loop so progress listeners (a CLI bar) can draw during long runs.
+    if (step % 10 === 0) await new Promise((r) => setImmediate(r));
+  }
+  checkpoint(step);
+  model.training = false;
+  return { steps: step, seconds: trainedMs / 1000, losses, checkpoints };
+}

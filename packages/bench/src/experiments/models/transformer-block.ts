@@ -1,0 +1,72 @@
+// A pre-norm Transformer block (self-attention, optional cross-attention, feed-forward) built from
+// @seqlab/attention's MultiHeadAttention and @seqlab/autograd's layers, for the experiments' matched-width models.
+import { MultiHeadAttention } from '@seqlab/attention';
+import { LayerNorm, Linear, Module } from '@seqlab/autograd';
+import { add, gelu, type Generator, type Tensor } from '@seqlab/tensor-core';
+
+/** Sizes of a {@link TransformerBlock}. */
+export interface TransformerBlockOptions {
+  /** Model width d. */
+  width: number;
+  /** Attention heads (must divide `width`). */
+  heads: number;
+  /** Feed-forward hidden width. Default 4·width. */
+  ffnWidth?: number;
+  /** Add a cross-attention sub-layer over an encoder memory (a decoder block). Default false. */
+  crossAttention?: boolean;
+  /** Source of the initial weights. */
+  generator?: Generator;
+}
+
+/** What a block returns besides its output when asked for the attention weights. */
+export interface BlockAttention {
+  /** Self-attention weights per head, `[batch, heads, length, length]`. */
+  readonly selfWeights: Tensor | null;
+}
+
+/** x + SelfAttn(LN(x)) [+ CrossAttn(LN(x), memory)] + FFN(LN(x)), GELU in the feed-forward layer. */
+export class TransformerBlock extends Module {
+  readonly norm1: LayerNorm;
+  readonly self_attn: MultiHeadAttention;
+  readonly norm_cross: LayerNorm | null;
+  readonly cross_attn: MultiHeadAttention | null;
+  readonly norm2: LayerNorm;
+  readonly linear1: Linear;
+  readonly linear2: Linear;
+
+  constructor(options: TransformerBlockOptions) {
+    super();
+    const { width, heads, generator } = options;
+    const ffn = options.ffnWidth ?? 4 * width;
+    this.norm1 = new LayerNorm(width);
+    this.self_attn = new MultiHeadAttention(width, heads, { batchFirst: true, generator });
+    this.norm_cross = options.crossAttention ? new LayerNorm(width) : null;
+    this.cross_attn = options.crossAttention ? new MultiHeadAttention(width, heads, { batchFirst: true, generator }) : null;
+    this.norm2 = new LayerNorm(width);
+    this.linear1 = new Linear(width, ffn, { generator });
+    this.linear2 = new Linear(ffn, width, { generator });
+  }
+
+  /**
+   * Runs the block on `x` `[batch, length, width]`; `causal` masks future positions; `memory` `[batch, S, width]`
+   * feeds the cross-attention of a decoder block; `memoryPadding` `[batch, S]` (true = padding) masks it.
+   */
+  forward(x: Tensor, options: { causal?: boolean; memory?: Tensor; memoryPadding?: Tensor | null; keyPadding?: Tensor | null; needWeights?: boolean } = {}): { output: Tensor; attention: BlockAttention } {
+    const h = this.norm1.forward(x);
+    const needWeights = options.needWeights ?? false;
+    const self = this.self_attn.forward(h, h, h, {
+      isCausal: options.causal ?? false,
+      keyPaddingMask: options.keyPadding ?? null,
+      needWeights,
+      averageAttnWeights: false,
+    });
+    let y = add(x, self.output);
+    if (this.cross_attn !== null && this.norm_cross !== null && options.memory !== undefined) {
+      const q = this.norm_cross.forward(y);
+      const cross = this.cross_attn.forward(q, options.memory, options.memory, { keyPaddingMask: options.memoryPadding ?? null, needWeights: false });
+      y = add(y, cross.output);
+    }
+    const ff = this.linear2.forward(gelu(this.linear1.forward(this.norm2.forward(y))));
+    return { output: add(y, ff), attention: { selfWeights: needWeights ? (self.weights ?? null) : null } };
+  }
+}
