@@ -1,4 +1,5 @@
 import { packageConfig } from '../../tsup.config.base';
 
+// ESM only: vega and vega-lite ship as ES modules and the environment capture reads import.meta.url.
 // TensorFlow.js is an optional peer for the side-by-side rows: loaded at run time when present, never bundled.
-export default packageConfig({ external: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'] });
+export default packageConfig({ format: ['esm'], external: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'] });
