@@ -1,0 +1,46 @@
+// Choosing a recurrent layer kind by name and running any of them with a uniform state, for the models built on them.
+import { InvalidArgumentError, type Tensor } from '@seqlab/tensor-core';
+import type { RecurrentState } from '../state.js';
+import { describeValue } from '../validate.js';
+import { GRU } from './gru.js';
+import { LSTM } from './lstm.js';
+import type { RecurrentLayerOptions, StepHook } from './recurrent-layer.js';
+import { RNN } from './rnn.js';
+import type { SequenceLengths } from './sequence-lengths.js';
+
+/** The recurrent layer kinds a model can be built from. */
+export type CellType = 'rnn' | 'lstm' | 'gru';
+
+/** Any of the recurrent layers. */
+export type AnyRecurrentLayer = RNN | LSTM | GRU;
+
+/** Checks a `cell` option. */
+export function checkCellType(op: string, value: unknown): CellType {
+  if (value !== 'rnn' && value !== 'lstm' && value !== 'gru') {
+    throw new InvalidArgumentError(`${op}: option 'cell' must be 'rnn', 'lstm' or 'gru'; received ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/** A new layer of the named kind (`rnn` is the tanh RNN). */
+export function createRecurrentLayer(cell: CellType, inputSize: number, hiddenSize: number, options: RecurrentLayerOptions): AnyRecurrentLayer {
+  if (cell === 'lstm') return new LSTM(inputSize, hiddenSize, options);
+  if (cell === 'gru') return new GRU(inputSize, hiddenSize, options);
+  return new RNN(inputSize, hiddenSize, options);
+}
+
+/** Runs `layer` from `state` (zeros when null) and returns its output and final state in one shape for every kind. */
+export function runRecurrentLayer(
+  layer: AnyRecurrentLayer,
+  x: Tensor,
+  state: RecurrentState | null,
+  lengths?: SequenceLengths | null,
+  hook?: StepHook,
+): { output: Tensor; state: RecurrentState } {
+  if (layer instanceof LSTM) {
+    const r = layer.forwardWithHook(x, { h0: state?.h, c0: state?.c, lengths }, hook);
+    return { output: r.output, state: { h: r.hN, c: r.cN } };
+  }
+  const r = layer.forwardWithHook(x, { h0: state?.h, lengths }, hook);
+  return { output: r.output, state: { h: r.hN } };
+}

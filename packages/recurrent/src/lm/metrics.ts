@@ -1,0 +1,52 @@
+// Language-model yardsticks: the unigram baseline in nats, and conversions between nats, bits and perplexity.
+import { InvalidArgumentError } from '@seqlab/tensor-core';
+import { describeValue } from '../validate.js';
+
+/** A language model's score on some text. */
+export interface LanguageModelScore {
+  /** Mean negative log-likelihood per predicted token, in nats. */
+  readonly nats: number;
+  /** The same in bits (per character for a character model): nats / ln 2. */
+  readonly bitsPerChar: number;
+  /** exp(nats). */
+  readonly perplexity: number;
+  /** Number of predicted tokens averaged over. */
+  readonly tokens: number;
+}
+
+/** A {@link LanguageModelScore} from a mean loss in nats over `tokens` tokens. */
+export function scoreFromNats(nats: number, tokens: number): LanguageModelScore {
+  return { nats, bitsPerChar: nats / Math.LN2, perplexity: Math.exp(nats), tokens };
+}
+
+function checkIds(op: string, name: string, ids: ArrayLike<number>, vocabSize: number): void {
+  for (let i = 0; i < ids.length; i++) {
+    const v = ids[i];
+    if (!Number.isInteger(v) || v < 0 || v >= vocabSize) {
+      throw new InvalidArgumentError(`${op}: argument '${name}' must hold token ids in [0, ${vocabSize}); received ${describeValue(v)} at index ${i}`);
+    }
+  }
+}
+
+/**
+ * Cross-entropy in nats of a unigram model fitted on `train` (add-one smoothed over `vocabSize` tokens) on
+ * `heldOut`: the score a model that ignores context gets, and the bar a recurrent language model should clear.
+ *
+ * @example
+ * ```ts
+ * unigramCrossEntropy(tok.encode(corpus.train), tok.encode(corpus.validation), tok.vocabSize); // ≈ 3.3 nats on Shakespeare
+ * ```
+ */
+export function unigramCrossEntropy(train: ArrayLike<number>, heldOut: ArrayLike<number>, vocabSize: number): number {
+  const op = 'unigramCrossEntropy';
+  if (!Number.isInteger(vocabSize) || vocabSize < 1) throw new InvalidArgumentError(`${op}: argument 'vocabSize' must be a positive integer; received ${describeValue(vocabSize)}`);
+  if (heldOut.length === 0) throw new InvalidArgumentError(`${op}: argument 'heldOut' must hold at least one token; received 0`);
+  checkIds(op, 'train', train, vocabSize);
+  checkIds(op, 'heldOut', heldOut, vocabSize);
+  const counts = new Float64Array(vocabSize).fill(1);
+  for (let i = 0; i < train.length; i++) counts[train[i]]++;
+  const total = train.length + vocabSize;
+  let nll = 0;
+  for (let i = 0; i < heldOut.length; i++) nll -= Math.log(counts[heldOut[i]] / total);
+  return nll / heldOut.length;
+}
