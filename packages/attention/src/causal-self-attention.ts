@@ -1,0 +1,91 @@
+// nanoGPT's CausalSelfAttention: one packed q/k/v projection, causal multi-head attention, an output projection, and a KV cache.
+import { InvalidArgumentError, slice, type Generator, type Tensor } from '@seqlab/tensor-core';
+import { Dropout, Linear, Module } from '@seqlab/autograd';
+import { attend } from './attention-core.js';
+import { headView, splitHeads, type HeadColumns } from './head-views.js';
+import type { KeyValueCache } from './kv-cache.js';
+import { NO_MASK } from './masks.js';
+
+/** Sizes and options of {@link CausalSelfAttention}. */
+export interface CausalSelfAttentionOptions {
+  /** Dropout on the attention weights and on the output, in training mode. */
+  dropout: number;
+  /** Biases in both projections. */
+  bias: boolean;
+  /** Source of the initial values and dropout masks. */
+  generator?: Generator;
+}
+
+/**
+ * Causal multi-head self-attention as nanoGPT writes it: `c_attn` (`[3E, E]`, rows W_q; W_k; W_v, the same layout
+ * as `in_proj_weight`) projects `[B, T, E]` inputs, each position attends to itself and the positions before it,
+ * and `c_proj` (`[E, E]`) mixes the heads, followed by dropout. Given a {@link KeyValueCache}, the new positions
+ * also attend to every cached one and their keys and values are appended to the cache.
+ */
+export class CausalSelfAttention extends Module {
+  /** Heads. */
+  readonly numHeads: number;
+  /** Model width E. */
+  readonly dModel: number;
+  /** Dropout probability on the attention weights. */
+  readonly dropout: number;
+  /** `E → 3E`. */
+  readonly c_attn: Linear;
+  /** `E → E`. */
+  readonly c_proj: Linear;
+  /** Dropout after `c_proj`. */
+  readonly resid_dropout: Dropout;
+  private readonly generator: Generator | undefined;
+
+  constructor(dModel: number, numHeads: number, options: CausalSelfAttentionOptions) {
+    super();
+    if (dModel % numHeads !== 0) throw new InvalidArgumentError(`CausalSelfAttention: 'dModel' (${dModel}) must be divisible by 'numHeads' (${numHeads})`);
+    this.numHeads = numHeads;
+    this.dModel = dModel;
+    this.dropout = options.dropout;
+    this.generator = options.generator;
+    this.c_attn = new Linear(dModel, 3 * dModel, { bias: options.bias, generator: options.generator });
+    this.c_proj = new Linear(dModel, dModel, { bias: options.bias, generator: options.generator });
+    this.resid_dropout = new Dropout(options.dropout, { generator: options.generator });
+  }
+
+  /** `x` is `[B, T, E]`; with `cache`, `layer` names this layer's entry in it. */
+  forward(x: Tensor, cache?: KeyValueCache, layer = 0): Tensor {
+    const [B, T] = x.shape;
+    const E = this.dModel, H = this.numHeads, D = E / H;
+    const qkv = this.c_attn.forward(x);
+    let sources: Tensor[] = [qkv];
+    let columns: [HeadColumns, HeadColumns, HeadColumns] = [{ source: 0, column: 0 }, { source: 0, column: E }, { source: 0, column: 2 * E }];
+    let cached = 0;
+    if (cache !== undefined) {
+      cached = cache.layers[layer].keys?.shape[1] ?? 0;
+      const [keys, values] = cache.append(layer, slice(qkv, [0, 0, E], [B, T, E]), slice(qkv, [0, 0, 2 * E], [B, T, E]));
+      sources = [qkv, keys, values];
+      columns = [{ source: 0, column: 0 }, { source: 1, column: 0 }, { source: 2, column: 0 }];
+    }
+    const S = cached + T;
+    const view = (i: 0 | 1 | 2) => headView(sources[columns[i].source], columns[i], D, true);
+    const split = (i: 0 | 1 | 2) => splitHeads(sources[columns[i].source], columns[i].column, H, D, true);
+    const { output } = attend({
+      op: 'CausalSelfAttention.forward',
+      batch: B,
+      heads: H,
+      queryLength: T,
+      keyLength: S,
+      headDim: D,
+      valueDim: D,
+      sources,
+      views: [view(0), view(1), view(2)],
+      split: () => [split(0), split(1), split(2)],
+      mask: NO_MASK,
+      causalOffset: cached,
+      scale: 1 / Math.sqrt(D),
+      dropout: this.training ? this.dropout : 0,
+      generator: this.generator,
+      returnWeights: false,
+      outputLayout: 'batchFirst',
+      fused: true,
+    });
+    return this.resid_dropout.forward(this.c_proj.forward(output));
+  }
+}

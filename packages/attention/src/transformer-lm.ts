@@ -1,0 +1,263 @@
+// TransformerLM: a GPT-style causal language model (nanoGPT's structure and names) with KV-cached streaming generation.
+import {
+  defaultGenerator,
+  DTypeMismatchError,
+  formatShape,
+  Generator,
+  InvalidArgumentError,
+  reshape,
+  ShapeMismatchError,
+  tensor,
+  Tensor,
+} from '@seqlab/tensor-core';
+import { crossEntropy, init, Module, noGrad, parameter } from '@seqlab/autograd';
+import { GPTBody } from './gpt-body.js';
+import { KeyValueCache } from './kv-cache.js';
+import { LMHead } from './lm-head.js';
+import { resolveSampling, sampleFromLogits, type SamplingOptions } from './sampling.js';
+import {
+  resolveLMConfig,
+  TRANSFORMER_LM_PRESETS,
+  type TransformerLMConfig,
+  type TransformerLMConfigInput,
+  type TransformerLMPreset,
+} from './transformer-lm-config.js';
+
+/** Options of the {@link TransformerLM} constructor. */
+export interface TransformerLMOptions {
+  /** Source of the initial values and dropout masks. Default `defaultGenerator()`. */
+  generator?: Generator;
+}
+
+/** Options of {@link TransformerLM.forward}. */
+export interface TransformerLMForwardOptions {
+  /**
+   * Keys and values of earlier positions: the input continues the cached sequence (its first token is at position
+   * `cache.length`), and its own keys and values are appended.
+   */
+  cache?: KeyValueCache;
+}
+
+/** Options of {@link TransformerLM.generate} and {@link TransformerLM.stream}. */
+export interface GenerateOptions extends SamplingOptions {
+  /** Tokens to generate after the prompt. */
+  length: number;
+  /** Seed of a new sampling generator (ignored when `generator` is given). Default: `defaultGenerator()`. */
+  seed?: number;
+  /** Sampling generator. */
+  generator?: Generator;
+  /** Called with each token as soon as it is drawn (and its index among the generated tokens). */
+  onToken?: (token: number, index: number) => void;
+  /** Reuse cached keys and values so each token costs one step (default true); false recomputes the whole window. */
+  useCache?: boolean;
+}
+
+/** A batch for {@link TransformerLM.evaluate}: `targets[b, t]` is the token that should follow `inputs[b, ..t]`. */
+export interface LMBatch {
+  /** int32 `[B, T]`. */
+  readonly inputs: Tensor;
+  /** int32 `[B, T]`; entries equal to `ignoreIndex` do not count. */
+  readonly targets: Tensor;
+}
+
+/** Result of {@link TransformerLM.evaluate}. */
+export interface LMEvaluation {
+  /** Mean cross-entropy per predicted token, in nats. */
+  readonly loss: number;
+  /** The same in bits (`loss / ln 2`). */
+  readonly bitsPerToken: number;
+  /** `exp(loss)`. */
+  readonly perplexity: number;
+  /** Number of tokens scored. */
+  readonly tokens: number;
+}
+
+/**
+ * A decoder-only (GPT) Transformer language model with nanoGPT's structure: token and learned position
+ * embeddings, `numLayers` pre-norm blocks of causal self-attention and a GELU MLP, a final LayerNorm and a linear
+ * head (tied to the token embedding by default). Parameter names are the `state_dict` of nanoGPT's `GPT` module
+ * (`transformer.wte.weight`, `transformer.h.0.attn.c_attn.weight`, ..., `lm_head.weight`; see the README), and the
+ * initialisation is nanoGPT's: N(0, 0.02) weights, zero biases, N(0, 0.02/√(2·numLayers)) residual projections.
+ *
+ * `config` is plain data, so a checkpoint can store it and rebuild the model. Sequences longer than
+ * `contextLength` are rejected with a typed error; generation slides the window instead.
+ *
+ * @example
+ * ```ts
+ * const lm = TransformerLM.fromPreset('tiny', { vocabSize: 20 }, { generator: new Generator(0) });
+ * const logits = lm.forward(tensor([[1, 2, 3]], undefined, 'int32')); // [1, 3, 20]
+ * const tokens = lm.generate([1, 2, 3], { length: 10, temperature: 0.8, topK: 5, seed: 1 });
+ * ```
+ */
+export class TransformerLM extends Module {
+  /** The model's sizes, with every default filled in. */
+  readonly config: TransformerLMConfig;
+  /** Embeddings, blocks and final norm (nanoGPT's `transformer`). */
+  readonly transformer: GPTBody;
+  /** The output head (nanoGPT's `lm_head`, no bias). */
+  readonly lm_head: LMHead;
+
+  constructor(config: TransformerLMConfigInput, options: TransformerLMOptions = {}) {
+    super();
+    this.config = resolveLMConfig(config);
+    const c = this.config;
+    const generator = options.generator ?? defaultGenerator();
+    this.transformer = new GPTBody(c, generator);
+    const headWeight = c.tieWeights ? this.transformer.wte.weight : parameter(init.normal([c.vocabSize, c.dModel], 0, 0.02, { generator }));
+    this.lm_head = new LMHead(headWeight);
+    // nanoGPT's _init_weights, then the scaled residual projections of GPT-2.
+    for (const [name, p] of this.namedParameters()) {
+      if (name.endsWith('.bias')) p.assign(init.zerosInit([...p.shape]));
+      else if (name.endsWith('c_proj.weight')) p.assign(init.normal([...p.shape], 0, 0.02 / Math.sqrt(2 * c.numLayers), { generator }));
+      else if (!name.includes('.ln_')) p.assign(init.normal([...p.shape], 0, 0.02, { generator }));
+    }
+  }
+
+  /** A model sized by a nanoGPT-like preset (see {@link TRANSFORMER_LM_PRESETS}), with `overrides` applied. */
+  static fromPreset(name: TransformerLMPreset, overrides: Partial<TransformerLMConfig> = {}, options: TransformerLMOptions = {}): TransformerLM {
+    const preset = TRANSFORMER_LM_PRESETS[name];
+    if (preset === undefined) {
+      throw new InvalidArgumentError(`TransformerLM.fromPreset: unknown preset '${String(name)}'; expected one of ${Object.keys(TRANSFORMER_LM_PRESETS).join(', ')}`);
+    }
+    return new TransformerLM({ ...preset, ...overrides }, options);
+  }
+
+  private checkIds(op: string, ids: unknown): Tensor {
+    if (!(ids instanceof Tensor)) throw new InvalidArgumentError(`${op}: argument 'ids' must be an int32 Tensor [batch, length]; received ${typeof ids}`);
+    if (ids.dtype !== 'int32') throw new DTypeMismatchError(`${op}: argument 'ids' must be int32 token ids; received ${ids.dtype}`);
+    if (ids.rank !== 2 || ids.shape[1] === 0) throw new ShapeMismatchError(`${op}: argument 'ids' must have shape [batch, length] with length ≥ 1; received ${formatShape(ids.shape)}`);
+    return ids;
+  }
+
+  /**
+   * Next-token logits `[B, T, vocabSize]` for int32 token ids `[B, T]`. With `cache`, the ids continue the cached
+   * sequence. Throws INVALID_ARGUMENT when the sequence (with the cached positions) exceeds `contextLength`.
+   */
+  forward(ids: Tensor, options: TransformerLMForwardOptions = {}): Tensor {
+    const op = 'TransformerLM.forward';
+    this.checkIds(op, ids);
+    const cache = options.cache;
+    if (cache !== undefined && (!(cache instanceof KeyValueCache) || cache.layers.length !== this.config.numLayers)) {
+      throw new InvalidArgumentError(`${op}: option 'cache' must be a KeyValueCache of ${this.config.numLayers} layers (use model.createCache())`);
+    }
+    const offset = cache?.length ?? 0;
+    const T = ids.shape[1];
+    if (offset + T > this.config.contextLength) {
+      throw new InvalidArgumentError(
+        `${op}: a sequence of ${offset + T} tokens${offset > 0 ? ` (${offset} cached + ${T} new)` : ''} is longer than the model's context of ${this.config.contextLength}`,
+      );
+    }
+    if (cache !== undefined && offset > 0 && cache.layers[0].keys!.shape[0] !== ids.shape[0]) {
+      throw new ShapeMismatchError(`${op}: the cache holds a batch of ${cache.layers[0].keys!.shape[0]} but 'ids' has ${ids.shape[0]} rows`);
+    }
+    return this.lm_head.forward(this.transformer.forward(ids, offset, cache));
+  }
+
+  /** An empty key/value cache for this model. */
+  createCache(): KeyValueCache {
+    return new KeyValueCache(this.config.numLayers);
+  }
+
+  /** Mean cross-entropy (nats) of predicting `targets` `[B, T]` from `ids` `[B, T]`; entries equal to `ignoreIndex` (-100) are skipped. */
+  loss(ids: Tensor, targets: Tensor, options: { ignoreIndex?: number } = {}): Tensor {
+    const logits = this.forward(ids);
+    const [B, T, V] = logits.shape;
+    if (!(targets instanceof Tensor) || targets.rank !== 2 || targets.shape[0] !== B || targets.shape[1] !== T) {
+      throw new ShapeMismatchError(`TransformerLM.loss: argument 'targets' must have shape ${formatShape([B, T])}; received ${targets instanceof Tensor ? formatShape(targets.shape) : typeof targets}`);
+    }
+    return crossEntropy(reshape(logits, [B * T, V]), reshape(targets, [B * T]), { ignoreIndex: options.ignoreIndex ?? -100 });
+  }
+
+  /**
+   * Mean next-token cross-entropy over `batches` in nats and bits per token, and the perplexity, computed without
+   * gradients in eval mode (the previous mode is restored).
+   */
+  evaluate(batches: Iterable<LMBatch>, options: { ignoreIndex?: number } = {}): LMEvaluation {
+    const ignoreIndex = options.ignoreIndex ?? -100;
+    const wasTraining = this.training;
+    this.eval();
+    let total = 0;
+    let count = 0;
+    try {
+      noGrad(() => {
+        for (const { inputs, targets } of batches) {
+          const logits = this.forward(inputs);
+          const [B, T, V] = logits.shape;
+          total += crossEntropy(reshape(logits, [B * T, V]), reshape(targets, [B * T]), { ignoreIndex, reduction: 'sum' }).item();
+          for (const t of targets.dataSync()) if (t !== ignoreIndex) count++;
+        }
+      });
+    } finally {
+      this.train(wasTraining);
+    }
+    if (count === 0) throw new InvalidArgumentError(`TransformerLM.evaluate: the batches hold no scored token`);
+    const loss = total / count;
+    return { loss, bitsPerToken: loss / Math.LN2, perplexity: Math.exp(loss), tokens: count };
+  }
+
+  /** Logits of the last position after feeding `ids` (continuing `cache` when given), as a plain array. */
+  private lastLogits(ids: readonly number[], cache: KeyValueCache | undefined): Float32Array | Float64Array {
+    const logits = noGrad(() => this.forward(tensor(Int32Array.from(ids), [1, ids.length], 'int32'), { cache }));
+    const V = this.config.vocabSize;
+    const flat = logits.dataSync() as Float32Array | Float64Array;
+    return flat.subarray((ids.length - 1) * V, ids.length * V);
+  }
+
+  /**
+   * Streams `options.length` sampled tokens after `prompt`, one per iteration (see {@link generate} for the
+   * sampling). With the cache (default) the prompt is processed once and each further token costs one step; once
+   * the context is full the window slides by one token and is re-encoded from the last `contextLength` tokens,
+   * as nanoGPT's `generate` crops its input. The model is in eval mode while generating.
+   */
+  *stream(prompt: ArrayLike<number>, options: GenerateOptions): IterableIterator<number> {
+    const op = 'TransformerLM.generate';
+    const { vocabSize: V, contextLength: ctx } = this.config;
+    const tokens = Array.from(prompt ?? []);
+    if (tokens.length === 0) throw new InvalidArgumentError(`${op}: argument 'prompt' must hold at least one token`);
+    tokens.forEach((t, i) => {
+      if (!Number.isInteger(t) || t < 0 || t >= V) throw new InvalidArgumentError(`${op}: prompt token ${i} must be an id in [0, ${V}); received ${String(t)}`);
+    });
+    const length = options.length;
+    if (!Number.isInteger(length) || length < 0) throw new InvalidArgumentError(`${op}: option 'length' must be a non-negative integer; received ${String(length)}`);
+    const sampling = resolveSampling(op, options);
+    const generator = options.generator ?? (options.seed !== undefined ? new Generator(options.seed) : defaultGenerator());
+    const useCache = options.useCache ?? true;
+    const wasTraining = this.training;
+    this.eval();
+    try {
+      let cache = useCache ? this.createCache() : undefined;
+      let logits = this.lastLogits(tokens.slice(-ctx), cache);
+      for (let i = 0; i < length; i++) {
+        const next = sampleFromLogits(logits, sampling, generator);
+        tokens.push(next);
+        options.onToken?.(next, i);
+        yield next;
+        if (i === length - 1) break;
+        if (cache === undefined) logits = this.lastLogits(tokens.slice(-ctx), undefined);
+        else if (cache.length >= ctx) {
+          cache = this.createCache();
+          logits = this.lastLogits(tokens.slice(-ctx), cache);
+        } else logits = this.lastLogits([next], cache);
+      }
+    } finally {
+      this.train(wasTraining);
+    }
+  }
+
+  /**
+   * Samples `options.length` tokens after `prompt` and returns them, calling `options.onToken` with each as it is
+   * drawn. Each token is drawn from `softmax(logits / temperature)` restricted to the `topK` most likely tokens and
+   * the `topP` nucleus (temperature 0 takes the most likely token), using `generator` or a new `Generator(seed)`.
+   */
+  generate(prompt: ArrayLike<number>, options: GenerateOptions): number[] {
+    return [...this.stream(prompt, options)];
+  }
+
+  /** {@link stream} as an async iterator that yields to the event loop between tokens (for UIs and servers). */
+  async *streamAsync(prompt: ArrayLike<number>, options: GenerateOptions): AsyncIterableIterator<number> {
+    for (const token of this.stream(prompt, options)) {
+      yield token;
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    }
+  }
+}
