@@ -53,7 +53,8 @@ export function sampleFromLogits(logits: ArrayLike<number>, options: SamplingOpt
     probs[i] = Math.exp((logits[i] - logits[best]) / temperature);
     total += probs[i];
   }
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => probs[b] - probs[a] || a - b);
+  // Ranked by the logits themselves: probabilities can tie after rounding where the logits do not.
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => logits[b] - logits[a] || a - b);
   let keep = topK;
   if (topP < 1) {
     let mass = 0;
