@@ -5,7 +5,7 @@ export { unaryF32, unaryI32, clampF32, geluF32 } from './unary';
 export { broadcast2, where3 } from './binary';
 export { reduceF32, reduceI32, argExtreme } from './reduce';
 export { softmaxF32 } from './softmax';
-export { copyStrided } from './copy';
+export { copyStrided, transposeBlock } from './copy';
 export { adamF32 } from './adam';
 
 /** First byte after the module's static data; the JS allocator starts its heap above it. */

@@ -1,6 +1,6 @@
 // The wasm backend as a tensor-core backend: registration, storage accounting and release, dtypes, threads.
 import { describe, expect, it } from 'vitest';
-import { add, cpuBackend, getBackend, Generator, listBackends, matmul, memory, randn, tensor, type Tensor } from '@seqlab/tensor-core';
+import { add, cast, mul, concat, cpuBackend, expand, flip, gather, greater, pad, permute, slice, tril, getBackend, Generator, listBackends, matmul, memory, randn, tensor, type Tensor } from '@seqlab/tensor-core';
 import { getThreads, initWasm, isWasmSupported, ready, setThreads, wasmBackend, wasmHeapStats, wasmThreadInfo } from '@seqlab/kernels-wasm';
 import { expectClose } from '../../tensor-core/test/suite/harness.js';
 
@@ -145,5 +145,39 @@ describe('cpu parity of the remaining kernels', () => {
     const viaCpu = add(matmul(xc, xc, { transB: true }), 1).dataSync();
     expectClose(viaWasm, viaCpu);
     expect(cpuBackend.name).toBe('cpu');
+  });
+});
+
+describe('movement kernels on shapes large enough for the tiled paths', () => {
+  const gen = new Generator(21);
+  const pairs = (shape: number[], dtype: 'float32' | 'int32' | 'bool') => {
+    const x = randn(shape, { generator: gen, backend: 'wasm' });
+    const w = dtype === 'float32' ? x : dtype === 'bool' ? greater(x, 0) : cast(mul(x, 10), 'int32');
+    return [w, w.to('cpu')] as const;
+  };
+  const same = (a: Tensor, b: Tensor): void => {
+    expect([...a.shape]).toEqual([...b.shape]);
+    expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+  };
+
+  it.each(['float32', 'int32', 'bool'] as const)('transposes, flips, pads, slices, concatenates, expands and gathers %s exactly like cpu', (dtype) => {
+    for (const [shape, perm] of [
+      [[37, 53], [1, 0]],
+      [[3, 19, 21], [0, 2, 1]],
+      [[5, 6, 7, 9], [3, 1, 0, 2]],
+      [[70, 2, 9], [2, 1, 0]],
+    ] as const) {
+      const [w, c] = pairs([...shape], dtype);
+      same(permute(w, [...perm]), permute(c, [...perm]));
+      same(flip(w, [0, shape.length - 1]), flip(c, [0, shape.length - 1]));
+      same(pad(w, [[1, 2], [0, 3]]), pad(c, [[1, 2], [0, 3]]));
+      same(slice(w, shape.map(() => 1), shape.map((d) => d - 2)), slice(c, shape.map(() => 1), shape.map((d) => d - 2)));
+      same(concat([w, w], shape.length - 1), concat([c, c], shape.length - 1));
+      same(tril(w, 1), tril(c, 1));
+      const idx = tensor([1, 0, 1, 1], undefined, { dtype: 'int32', backend: 'wasm' });
+      same(gather(w, idx, 1), gather(c, idx.to('cpu'), 1));
+    }
+    const [w, c] = pairs([1, 40, 1], dtype);
+    same(expand(w, [3, 40, 20]), expand(c, [3, 40, 20]));
   });
 });

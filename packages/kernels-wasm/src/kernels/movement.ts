@@ -1,15 +1,51 @@
 // wasm kernels for data movement: every one is a strided copy (assembly/copy.ts) plus, for pad, a fill.
 import { sizeOf, type DType, type Kernels, type Shape, type TensorInfo } from '@seqlab/tensor-core';
 import { allocFor, elementBytes, ptr, runtime } from '../context.js';
-import { broadcastStridesOf, coalesce, contiguousStrides, writeWalk } from '../dims.js';
+import { broadcastStridesOf, coalesce, contiguousStrides, writeWalk, type StridedWalk } from '../dims.js';
 
 /** Copies the view (shape, source strides from byte address src) into dst laid out with dstStrides. */
 function copy(dtype: DType, shape: Shape, src: number, srcStrides: readonly number[], dst: number, dstStrides: readonly number[]): void {
   if (sizeOf(shape) === 0) return;
   const rt = runtime();
   const walk = coalesce(shape, [srcStrides, dstStrides]);
-  const dims = writeWalk(rt.heap, walk);
-  rt.exports.copyStrided(elementBytes(dtype), src, dst, walk.shape.length, dims);
+  if (!transposeBlocks(dtype, walk, src, dst)) {
+    const dims = writeWalk(rt.heap, walk);
+    rt.exports.copyStrided(elementBytes(dtype), src, dst, walk.shape.length, dims);
+  }
+}
+
+/**
+ * When the destination's innermost dimension is strided in the source but another dimension is contiguous there
+ * (a true transpose), copies 2-D blocks with the tiled kernel instead of walking the source column by column.
+ * Returns false when the walk is not of that form or the blocks are too small to pay off.
+ */
+function transposeBlocks(dtype: DType, walk: StridedWalk, src: number, dst: number): boolean {
+  const [sStr, dStr] = walk.strides;
+  const rank = walk.shape.length;
+  const last = rank - 1;
+  if (rank < 2 || dStr[last] !== 1 || sStr[last] === 1) return false;
+  const d = sStr.indexOf(1);
+  if (d < 0 || d === last || walk.shape[d] * walk.shape[last] < 64) return false;
+  const bytes = elementBytes(dtype);
+  const outer = walk.shape.map((_, i) => i).filter((i) => i !== d && i !== last);
+  const counter = new Array<number>(outer.length).fill(0);
+  let blocks = 1;
+  for (const i of outer) blocks *= walk.shape[i];
+  const exports = runtime().exports;
+  let so = 0, doff = 0;
+  for (let b = 0; b < blocks; b++) {
+    exports.transposeBlock(bytes, src + so * bytes, dst + doff * bytes, walk.shape[d], walk.shape[last], sStr[last], dStr[d]);
+    for (let k = outer.length - 1; k >= 0; k--) {
+      const i = outer[k];
+      so += sStr[i];
+      doff += dStr[i];
+      if (++counter[k] < walk.shape[i]) break;
+      so -= sStr[i] * walk.shape[i];
+      doff -= dStr[i] * walk.shape[i];
+      counter[k] = 0;
+    }
+  }
+  return true;
 }
 
 /** Fills `size` elements of `dtype` at `dst` with `value`. */
