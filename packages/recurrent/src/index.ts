@@ -23,3 +23,5 @@ export { checkSamplingOptions, sampleFromLogits } from './lm/sampling.js';
 export type { SamplingOptions } from './lm/sampling.js';
 export { scoreFromNats, unigramCrossEntropy } from './lm/metrics.js';
 export type { LanguageModelScore } from './lm/metrics.js';
+export { gradientFlow } from './probes/gradient-flow.js';
+export type { GradientFlowOptions } from './probes/gradient-flow.js';
