@@ -8,9 +8,13 @@ export type DataHandle = unknown;
 
 /** What a kernel sees of an input tensor: its storage handle, shape, dtype and element count. */
 export interface TensorInfo {
+  /** The backend's storage handle. */
   readonly handle: DataHandle;
+  /** Dimension sizes (row-major, contiguous). */
   readonly shape: Shape;
+  /** Element type. */
   readonly dtype: DType;
+  /** Number of elements. */
   readonly size: number;
 }
 
@@ -19,7 +23,9 @@ export interface TensorInfo {
  * the op front-end has already validated arguments and computed the output shape and dtype.
  */
 export interface Kernels extends Record<UnaryOpName, (x: TensorInfo) => DataHandle> {
+  /** GELU in the exact (erf) or tanh form. */
   gelu(x: TensorInfo, approximate: 'none' | 'tanh'): DataHandle;
+  /** Elementwise clamp to `[min, max]`. */
   clamp(x: TensorInfo, min: number, max: number): DataHandle;
   /** Elementwise `op` of `a` and `b` broadcast to `outShape`; result dtype is `a.dtype`. */
   binary(op: BinaryOpName, a: TensorInfo, b: TensorInfo, outShape: Shape): DataHandle;
@@ -27,6 +33,7 @@ export interface Kernels extends Record<UnaryOpName, (x: TensorInfo) => DataHand
   compare(op: CompareOpName, a: TensorInfo, b: TensorInfo, outShape: Shape): DataHandle;
   /** Elementwise logic of two `bool` tensors broadcast to `outShape`. */
   logical(op: LogicalOpName, a: TensorInfo, b: TensorInfo, outShape: Shape): DataHandle;
+  /** Elementwise NOT of a `bool` tensor. */
   logicalNot(x: TensorInfo): DataHandle;
   /** `cond ? a : b` broadcast to `outShape`; `cond` is `bool`. */
   where(cond: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): DataHandle;
@@ -34,20 +41,28 @@ export interface Kernels extends Record<UnaryOpName, (x: TensorInfo) => DataHand
   reduce(op: ReduceOpName, x: TensorInfo, axes: readonly number[]): DataHandle;
   /** Index of the maximum (first on ties) along `axis`, removed from the shape; int32. */
   argmax(x: TensorInfo, axis: number): DataHandle;
+  /** Index of the minimum (first on ties) along `axis`, removed from the shape; int32. */
   argmin(x: TensorInfo, axis: number): DataHandle;
+  /** Numerically stable softmax along `axis`. */
   softmax(x: TensorInfo, axis: number): DataHandle;
+  /** Numerically stable log-softmax along `axis`. */
   logSoftmax(x: TensorInfo, axis: number): DataHandle;
   /**
    * Batched matrix product. `a` is `[...batchA, m, k]` (or `[..., k, m]` when `transA`), `b` is
    * `[...batchB, k, n]` (or `[..., n, k]` when `transB`); batch dimensions broadcast to `outShape`'s leading dims.
    */
   matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, outShape: Shape): DataHandle;
+  /** Copy with axes permuted: output axis i is input axis `perm[i]`. */
   transpose(x: TensorInfo, perm: readonly number[]): DataHandle;
   /** Broadcasts `x` to `shape` (same rank, size-1 dims repeated) as a new contiguous storage. */
   expand(x: TensorInfo, shape: Shape): DataHandle;
+  /** The box starting at `begin` with extent `size` (both already resolved and in range). */
   slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): DataHandle;
+  /** Joins `xs` (same shape but for `axis`) along `axis`. */
   concat(xs: readonly TensorInfo[], axis: number, outShape: Shape): DataHandle;
+  /** Constant padding with one non-negative `[before, after]` pair per axis. */
   pad(x: TensorInfo, pads: readonly (readonly [number, number])[], value: number): DataHandle;
+  /** Reverses the order of elements along `axes`. */
   flip(x: TensorInfo, axes: readonly number[]): DataHandle;
   /** Keeps the lower (`upper` false) or upper triangle of the last two dims relative to diagonal `k`; zeroes the rest. */
   triangle(x: TensorInfo, k: number, upper: boolean): DataHandle;
@@ -57,6 +72,7 @@ export interface Kernels extends Record<UnaryOpName, (x: TensorInfo) => DataHand
   scatterAdd(x: TensorInfo, indices: TensorInfo, updates: TensorInfo, axis: number): DataHandle;
   /** int32 indices to a float32 one-hot tensor with a new last axis of `depth`. */
   oneHot(indices: TensorInfo, depth: number): DataHandle;
+  /** Converts to `dtype` (float to int truncates toward zero; nonzero to bool is true). */
   cast(x: TensorInfo, dtype: DType): DataHandle;
 }
 

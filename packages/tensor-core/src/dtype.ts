@@ -6,9 +6,13 @@ export type DType = 'float32' | 'int32' | 'float64' | 'bool';
 
 /** The typed array that stores each dtype. */
 export interface DTypeArrayMap {
+  /** 32-bit floats. */
   float32: Float32Array;
+  /** 32-bit signed integers. */
   int32: Int32Array;
+  /** 64-bit floats (CPU backend). */
   float64: Float64Array;
+  /** Masks: 0 or 1 per byte. */
   bool: Uint8Array;
 }
 

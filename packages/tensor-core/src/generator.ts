@@ -8,7 +8,9 @@ import { describe } from './shape.js';
 
 /** Serialised generator state, safe to store in a checkpoint's JSON metadata. */
 export interface GeneratorState {
+  /** The generator algorithm. */
   readonly algorithm: 'xoroshiro128plus';
+  /** Its four 32-bit state words. */
   readonly state: readonly number[];
 }
 

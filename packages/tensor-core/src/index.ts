@@ -19,7 +19,9 @@ export { forEachRow, broadcastStrides } from './cpu/broadcast.js';
 export type { RowVisitor } from './cpu/broadcast.js';
 export { setGradRecorder } from './ops/dispatch.js';
 export type { GradRecorder, TensorLike } from './ops/dispatch.js';
-export type { BinaryOpName, CompareOpName, LogicalOpName, OpAttrs, OpName, ReduceAttrs, ReduceOpName, UnaryOpName } from './ops/names.js';
+export type {
+  ArgReduceAttrs, AxisAttrs, BinaryOpName, CompareOpName, DiagonalAttrs, LogicalOpName, NoAttrs, OpAttrs, OpName, ReduceAttrs, ReduceOpName, ShapeAttrs, UnaryOpName,
+} from './ops/names.js';
 export * from './ops/creation.js';
 export * from './ops/unary.js';
 export * from './ops/binary.js';

@@ -37,8 +37,37 @@ export type ReduceOpName = 'sum' | 'max' | 'min' | 'prod';
 
 /** Attributes of a reduction: sorted non-negative axes and whether they are kept as size 1. */
 export interface ReduceAttrs {
+  /** Sorted, non-negative reduced axes. */
   readonly axes: readonly number[];
+  /** Whether reduced axes are kept with size 1. */
   readonly keepDims: boolean;
+}
+
+/** Attributes of ops that take none. */
+export type NoAttrs = Record<string, never>;
+
+/** Attributes of an op along one axis. */
+export interface AxisAttrs {
+  /** The non-negative axis. */
+  readonly axis: number;
+}
+
+/** Attributes of `argmax` / `argmin`. */
+export interface ArgReduceAttrs extends AxisAttrs {
+  /** Whether the reduced axis is kept with size 1. */
+  readonly keepDims: boolean;
+}
+
+/** Attributes of ops that produce a given shape (`reshape`, `expand`). */
+export interface ShapeAttrs {
+  /** The output shape. */
+  readonly shape: Shape;
+}
+
+/** Attributes of `tril` / `triu`. */
+export interface DiagonalAttrs {
+  /** Diagonal offset: 0 is the main diagonal, positive above it. */
+  readonly k: number;
 }
 
 /**
@@ -47,30 +76,87 @@ export interface ReduceAttrs {
  * `@seqlab/autograd` keeps one rule per key in a mapped type, so adding an op here without a rule fails to compile.
  */
 export interface OpAttrs
-  extends Record<UnaryOpName | BinaryOpName | CompareOpName | LogicalOpName, Record<string, never>>,
+  extends Record<UnaryOpName | BinaryOpName | CompareOpName | LogicalOpName, NoAttrs>,
     Record<ReduceOpName, ReduceAttrs> {
-  logicalNot: Record<string, never>;
-  gelu: { readonly approximate: 'none' | 'tanh' };
-  clamp: { readonly min: number; readonly max: number };
-  where: Record<string, never>;
-  argmax: { readonly axis: number; readonly keepDims: boolean };
-  argmin: { readonly axis: number; readonly keepDims: boolean };
-  softmax: { readonly axis: number };
-  logSoftmax: { readonly axis: number };
-  matmul: { readonly transA: boolean; readonly transB: boolean };
-  reshape: { readonly shape: Shape };
-  transpose: { readonly perm: readonly number[] };
-  expand: { readonly shape: Shape };
-  slice: { readonly begin: readonly number[]; readonly size: readonly number[] };
-  concat: { readonly axis: number };
-  pad: { readonly pads: readonly (readonly [number, number])[]; readonly value: number };
-  flip: { readonly axes: readonly number[] };
-  tril: { readonly k: number };
-  triu: { readonly k: number };
-  gather: { readonly axis: number };
-  scatterAdd: { readonly axis: number };
-  oneHot: { readonly depth: number };
-  cast: { readonly dtype: DType };
+  /** Elementwise NOT of a bool mask. */
+  logicalNot: NoAttrs;
+  /** GELU in the exact (`none`) or `tanh` form. */
+  gelu: {
+    /** Which form of GELU. */
+    readonly approximate: 'none' | 'tanh';
+  };
+  /** Clamp to `[min, max]`. */
+  clamp: {
+    /** Lower bound (may be -Infinity). */
+    readonly min: number;
+    /** Upper bound (may be Infinity). */
+    readonly max: number;
+  };
+  /** `cond ? a : b`; inputs are `[cond, a, b]`. */
+  where: NoAttrs;
+  /** Index of the maximum along an axis. */
+  argmax: ArgReduceAttrs;
+  /** Index of the minimum along an axis. */
+  argmin: ArgReduceAttrs;
+  /** Softmax along an axis. */
+  softmax: AxisAttrs;
+  /** Log-softmax along an axis. */
+  logSoftmax: AxisAttrs;
+  /** Batched matrix product with transpose flags. */
+  matmul: {
+    /** Whether the first operand's last two dims are transposed. */
+    readonly transA: boolean;
+    /** Whether the second operand's last two dims are transposed. */
+    readonly transB: boolean;
+  };
+  /** A view under a new shape. */
+  reshape: ShapeAttrs;
+  /** Axis permutation (`permute` and `transpose`). */
+  transpose: {
+    /** Output axis i is input axis `perm[i]`. */
+    readonly perm: readonly number[];
+  };
+  /** Broadcast to a larger shape of the same rank. */
+  expand: ShapeAttrs;
+  /** A box of the input. */
+  slice: {
+    /** Start index per axis. */
+    readonly begin: readonly number[];
+    /** Resolved size per axis. */
+    readonly size: readonly number[];
+  };
+  /** Join along an axis. */
+  concat: AxisAttrs;
+  /** Constant padding. */
+  pad: {
+    /** `[before, after]` per axis, one pair for every axis. */
+    readonly pads: readonly (readonly [number, number])[];
+    /** The fill value. */
+    readonly value: number;
+  };
+  /** Reverse along axes. */
+  flip: {
+    /** The reversed axes. */
+    readonly axes: readonly number[];
+  };
+  /** Lower triangle of the last two dims. */
+  tril: DiagonalAttrs;
+  /** Upper triangle of the last two dims. */
+  triu: DiagonalAttrs;
+  /** Gather along an axis; inputs are `[x, indices]`. */
+  gather: AxisAttrs;
+  /** Scatter-add along an axis; inputs are `[x, indices, updates]`. */
+  scatterAdd: AxisAttrs;
+  /** One-hot encoding of int32 indices. */
+  oneHot: {
+    /** Number of classes. */
+    readonly depth: number;
+  };
+  /** Conversion to another dtype. */
+  cast: {
+    /** The target dtype. */
+    readonly dtype: DType;
+  };
 }
 
 /** Name of an op that records on the tape. */
