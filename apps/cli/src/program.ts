@@ -1,7 +1,11 @@
 // The `seqlab` command tree (commander), and the mapping from errors to one-line messages and exit statuses.
 import { Command, CommanderError } from 'commander';
 import { processIO, type CommandIO } from './commands/command-io.js';
+import { registerDemo } from './commands/demo.js';
+import { registerEval } from './commands/eval.js';
+import { registerGenerate } from './commands/generate.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerTrain } from './commands/train.js';
 import { DivergedError, ExitCode, InterruptedError, UsageError } from './usage-error.js';
 import { VERSION } from './version.js';
 
@@ -30,6 +34,10 @@ Examples:
 Every command takes --help and --json. NO_COLOR=1 turns colours off.
 Exit status: 0 done, 1 internal error, 2 usage error, 3 training diverged, 130 interrupted.`,
     );
+  registerDemo(program, io);
+  registerTrain(program, io);
+  registerGenerate(program, io);
+  registerEval(program, io);
   registerInspect(program, io);
   return program;
 }

@@ -20,7 +20,6 @@ import { demoTable, type DemoModelResult, type DemoReport } from '../demo/demo-r
 import { choiceOption, integerOption, realOption } from '../options.js';
 import { currentEnvironment } from '../report/environment.js';
 import { formatCount, formatDuration, formatLoss } from '../report/format.js';
-import { renderLossChart } from '../report/loss-chart.js';
 import { freshRun } from '../training/fresh-run.js';
 import { InterruptFlag } from '../training/interrupt.js';
 import { ProgressDisplay } from '../training/progress-display.js';
@@ -168,6 +167,8 @@ async function runDemo(opts: DemoOptions, io: CommandIO): Promise<void> {
   const jsonPath = join(dir, 'demo.json');
   const svgPath = join(dir, 'demo.svg');
   writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+  // Vega is loaded only here, so that every other command starts fast.
+  const { renderLossChart } = await import('../report/loss-chart.js');
   const svg = await renderLossChart(
     models.map((m) => ({ name: m.name, points: m.validationCurve.map((p) => ({ seconds: p.seconds, loss: p.nats })) })),
     `tiny-shakespeare: validation loss while training (${backend} backend)`,

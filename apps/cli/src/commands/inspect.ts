@@ -6,6 +6,8 @@ import { formatCount } from '../report/format.js';
 import { formatTable } from '../report/text-table.js';
 import { asUserInput } from '../usage-error.js';
 import { isModelTensorName } from '../checkpoint/checkpoint-layout.js';
+import { MODEL_KINDS, type ModelKind, type ModelSpec } from '../models/language-model.js';
+import { buildModel } from '../models/model-factory.js';
 import { printJson, type CommandIO } from './command-io.js';
 
 /** What `inspect --json` prints. */
@@ -18,8 +20,32 @@ export interface InspectReport {
   readonly metadata: Record<string, string>;
   /** Every tensor in file order. */
   readonly tensors: { name: string; dtype: string; shape: number[]; size: number; parameter: boolean }[];
-  /** Elements of the model's tensors (optimizer state excluded). */
+  /**
+   * Trainable parameters: counted on the model rebuilt from the checkpoint's config when it is a seqlab language
+   * model (so a weight stored twice, such as a head tied to the embedding, counts once), else the elements of
+   * every tensor that is not optimizer state.
+   */
   readonly parameterCount: number;
+  /** The model kind, for seqlab language-model checkpoints. */
+  readonly model: string | null;
+}
+
+/** Parameters of the model a seqlab checkpoint's config describes, or null for any other safetensors file. */
+function modelParameters(metadata: Record<string, string>): { kind: string; count: number } | null {
+  let spec: unknown;
+  try {
+    spec = JSON.parse(metadata.config ?? 'null');
+  } catch {
+    return null;
+  }
+  if (typeof spec !== 'object' || spec === null) return null;
+  const { kind, config } = spec as Partial<ModelSpec>;
+  if (!(MODEL_KINDS as readonly unknown[]).includes(kind) || typeof config !== 'object' || config === null) return null;
+  try {
+    return { kind: kind as string, count: buildModel({ kind: kind as ModelKind, config }).module.numParameters() };
+  } catch {
+    return null;
+  }
 }
 
 const METADATA_PREVIEW = 96;
@@ -41,8 +67,9 @@ export async function inspectCheckpoint(file: string): Promise<InspectReport> {
     size: sizeOf(e.shape),
     parameter: isModelTensorName(e.name),
   }));
-  const parameterCount = tensors.reduce((n, t) => n + (t.parameter ? t.size : 0), 0);
-  return { file, bytes: bytes.byteLength, metadata: header.metadata, tensors, parameterCount };
+  const rebuilt = modelParameters(header.metadata);
+  const parameterCount = rebuilt?.count ?? tensors.reduce((n, t) => n + (t.parameter ? t.size : 0), 0);
+  return { file, bytes: bytes.byteLength, metadata: header.metadata, tensors, parameterCount, model: rebuilt?.kind ?? null };
 }
 
 function preview(value: string): string {
@@ -74,6 +101,7 @@ Examples:
       const modelTensors = report.tensors.filter((t) => t.parameter);
       const lines = [
         `${bold(report.file)}  ${formatCount(report.bytes)} bytes`,
+        ...(report.model !== null ? [`${bold('model')}  ${report.model}`] : []),
         `${bold('parameters')}  ${formatCount(report.parameterCount)} in ${modelTensors.length} tensors` +
           (modelTensors.length < report.tensors.length ? ` (plus ${report.tensors.length - modelTensors.length} optimizer-state tensors)` : ''),
         '',

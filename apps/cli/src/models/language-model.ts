@@ -42,8 +42,11 @@ export interface LanguageModel {
   readonly spec: ModelSpec;
   /** The module holding its parameters, under the PyTorch `state_dict` names. */
   readonly module: Module;
-  /** Next-token logits `[batch, seqLen, vocabSize]` for int32 token ids `[batch, seqLen]`. */
-  logits(inputs: Tensor): Tensor;
+  /**
+   * Mean next-token cross-entropy (nats per token, a scalar tensor on the tape) of predicting `targets` from
+   * `inputs`, both int32 `[batch, seqLen]`, each row read from a fresh state.
+   */
+  loss(inputs: Tensor, targets: Tensor): Tensor;
   /**
    * Samples `options.length` tokens after `prompt`, calling `onToken` with each as soon as it is drawn, and
    * returns them all.

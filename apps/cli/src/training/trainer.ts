@@ -1,7 +1,7 @@
 // The training loop: seeded random windows, cross-entropy, clipped AdamW steps, periodic validation and checkpoints.
-import { clipGradNorm, crossEntropy, type AdamW } from '@seqlab/autograd';
+import { clipGradNorm, type AdamW } from '@seqlab/autograd';
 import { randomWindows } from '@seqlab/datasets';
-import { reshape, tensor, type Tensor } from '@seqlab/tensor-core';
+import { tensor, type Tensor } from '@seqlab/tensor-core';
 import type { LanguageModel } from '../models/language-model.js';
 import { DivergedError } from '../usage-error.js';
 import type { RunProgress } from './run-progress.js';
@@ -113,9 +113,7 @@ export async function train(run: TrainingRun, hooks: TrainHooks): Promise<TrainO
     if (run.debugNanAtStep === next) poisonOneWeight(params[0]);
     const started = performance.now();
     const batch = randomWindows(run.trainIds, { batchSize: settings.batchSize, seqLen: settings.seqLen, generator: progress.sampler });
-    const logits = model.logits(batch.inputs);
-    const vocab = logits.shape[logits.rank - 1];
-    const loss = crossEntropy(reshape(logits, [-1, vocab]), reshape(batch.targets, [-1]));
+    const loss = model.loss(batch.inputs, batch.targets);
     const lossValue = loss.item();
     if (!Number.isFinite(lossValue)) {
       throw new DivergedError(`training diverged at step ${next}: the loss is ${lossValue}`);

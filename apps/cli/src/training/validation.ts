@@ -1,6 +1,6 @@
 // Validation loss over fixed, non-overlapping windows of held-out text, in nats and bits per character.
-import { crossEntropy, noGrad } from '@seqlab/autograd';
-import { reshape, tensor } from '@seqlab/tensor-core';
+import { noGrad } from '@seqlab/autograd';
+import { tensor } from '@seqlab/tensor-core';
 import type { LanguageModel } from '../models/language-model.js';
 import { UsageError } from '../usage-error.js';
 
@@ -50,10 +50,9 @@ export function validationLoss(model: LanguageModel, ids: Int32Array, options: V
           inputs.set(ids.subarray(start, start + seqLen), r * seqLen);
           targets.set(ids.subarray(start + 1, start + seqLen + 1), r * seqLen);
         }
-        const logits = model.logits(tensor(inputs, [rows, seqLen], { dtype: 'int32' }));
-        const vocab = logits.shape[logits.rank - 1];
-        const loss = crossEntropy(reshape(logits, [-1, vocab]), tensor(targets, [rows * seqLen], { dtype: 'int32' }), { reduction: 'sum' });
-        total += loss.item();
+        const shape = [rows, seqLen];
+        // The mean over this batch, weighted by its size, so batches of different sizes average correctly.
+        total += model.loss(tensor(inputs, shape, { dtype: 'int32' }), tensor(targets, shape, { dtype: 'int32' })).item() * rows * seqLen;
       }
     });
   } finally {
