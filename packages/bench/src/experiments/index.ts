@@ -1,6 +1,5 @@
 // The experiments' public surface: registry, options, result types, and the chart/table helpers they use.
 import '@seqlab/autograd';
-import '@seqlab/kernels-wasm';
 
 export { EXPERIMENT_SIZES, bySize, resolveOptions } from './framework/options.js';
 export type { ExperimentOptions, ExperimentSize, ResolvedOptions } from './framework/options.js';
@@ -20,3 +19,6 @@ export { SequenceModel, MODEL_KINDS, orthogonalScaled } from './models/sequence-
 export type { ModelKind, SequenceModelOptions, SequenceModelOutput } from './models/sequence-model.js';
 export { trainModel } from './models/training.js';
 export type { TrainCheckpoint, TrainReport, TrainSettings } from './models/training.js';
+export { experiments, experimentNames, getExperiment } from './registry.js';
+export { speedExperiment } from './speed/speed.js';
+export type { SpeedMeasurements, SpeedRow } from './speed/speed.js';

@@ -1,0 +1,19 @@
+// The registry of experiments by name, as the CLI's `seqlab experiment NAME` looks them up.
+import { InvalidArgumentError } from '@seqlab/tensor-core';
+import type { Experiment } from './framework/experiment.js';
+import { speedExperiment } from './speed/speed.js';
+
+/** Every experiment, in the order `claims` runs them. */
+export const experiments: readonly Experiment[] = [speedExperiment as Experiment];
+
+/** Names of the registered experiments. */
+export function experimentNames(): string[] {
+  return experiments.map((e) => e.name);
+}
+
+/** The experiment called `name`; an unknown name throws {@link InvalidArgumentError} listing the known ones. */
+export function getExperiment(name: string): Experiment {
+  const found = experiments.find((e) => e.name === name);
+  if (!found) throw new InvalidArgumentError(`getExperiment: argument 'name' must be one of ${experimentNames().join(', ')}; received ${JSON.stringify(name)}`);
+  return found;
+}

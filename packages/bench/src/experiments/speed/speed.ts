@@ -1,0 +1,186 @@
+// Experiment `speed`: forward and training-step time and tokens/s against sequence length for RNN, LSTM, GRU and a
+// matched-width Transformer encoder, with TensorFlow.js LSTM and Transformer rows measured side by side.
+import { AdamW, noGrad } from '@seqlab/autograd';
+import { Generator, randint } from '@seqlab/tensor-core';
+import { lineChart, type ChartRow } from '../framework/chart.js';
+import { defineExperiment, type ResultDocument } from '../framework/experiment.js';
+import { markdownTable, type Cell } from '../framework/markdown.js';
+import { bySize } from '../framework/options.js';
+import { now, timeMedian } from '../framework/timing.js';
+import { MODEL_KINDS, SequenceModel } from '../models/sequence-model.js';
+import { sequenceCrossEntropy } from '../shared/losses.js';
+import { loadTfjs, tfjsLstm, tfjsTransformer, type LoadedTfjs, type TfjsModelSizes } from './tfjs-models.js';
+
+/** One row of the speed table: a model on one library at one length. */
+export interface SpeedRow {
+  /** `seqlab` or `tfjs`. */
+  readonly library: string;
+  /** Model family. */
+  readonly model: string;
+  /** The library's backend that ran the row (seqlab `cpu`/`wasm`, TF.js `wasm`/`cpu`). */
+  readonly backend: string;
+  /** Sequence length T. */
+  readonly length: number;
+  /** Median forward time (ms), or null when not measured. */
+  readonly forwardMs: number | null;
+  /** Median training-step time (forward, loss, backward, AdamW update) in ms, or null. */
+  readonly trainStepMs: number | null;
+  /** Tokens per second in the forward pass (batch·T / forward time). */
+  readonly forwardTokensPerSecond: number | null;
+  /** Tokens per second in training. */
+  readonly trainTokensPerSecond: number | null;
+  /** Why the row has no numbers (TF.js missing, length skipped over the time cap), else null. */
+  readonly note: string | null;
+}
+
+/** Measurements of `speed`. */
+export interface SpeedMeasurements {
+  /** Every row. */
+  readonly rows: SpeedRow[];
+  /** TF.js version and the backend it started on, or why it was not available. */
+  readonly tfjs: { version: string; backend: string; fallback: string | null } | { error: string };
+}
+
+const SIZES = {
+  test: { lengths: [4, 8], batch: 2, hiddenSize: 16, embeddingSize: 8, heads: 2, repeats: 1, capSeconds: 30 },
+  quick: { lengths: [10, 50, 100, 200], batch: 8, hiddenSize: 64, embeddingSize: 32, heads: 4, repeats: 2, capSeconds: 4 },
+  full: { lengths: [10, 50, 100, 200, 500, 1000], batch: 32, hiddenSize: 256, embeddingSize: 128, heads: 4, repeats: 3, capSeconds: 60 },
+};
+const VOCAB = 65;
+
+/** The `speed` experiment. */
+export const speedExperiment = defineExperiment<SpeedMeasurements>({
+  name: 'speed',
+  description:
+    'Forward and training-step time and tokens/s against sequence length for RNN, LSTM, GRU and a matched-width Transformer encoder (vocabulary 65), with TensorFlow.js LSTM and Transformer rows timed in the same run.',
+  async measure(ctx) {
+    const s = bySize(ctx.size, SIZES);
+    const loaded = await loadTfjs();
+    let tfjs = loaded;
+    let fallback: string | null = null;
+    const libraries = 'error' in loaded ? 1 : 1.5;
+    const progress = ctx.progress(Math.ceil(s.lengths.length * MODEL_KINDS.length * libraries));
+    const rows: SpeedRow[] = [];
+    const capped = new Map<string, number>();
+    const note = (key: string): string | null => (capped.has(key) ? `skipped: a shorter length took ${capped.get(key)?.toFixed(1)} s per step, over the ${s.capSeconds} s cap` : null);
+    for (const kind of MODEL_KINDS) {
+      const model = new SequenceModel({ kind, vocabSize: VOCAB, embeddingSize: s.embeddingSize, hiddenSize: s.hiddenSize, outputSize: VOCAB, heads: s.heads, maxLength: Math.max(...s.lengths), seed: ctx.seed });
+      const optimizer = new AdamW(model.parameters(), { lr: 1e-3 });
+      for (const length of s.lengths) {
+        progress.status(`seqlab ${kind} T=${length}`);
+        const key = `seqlab ${kind}`;
+        if (capped.has(key)) {
+          rows.push({ library: 'seqlab', model: kind, backend: ctx.backend, length, forwardMs: null, trainStepMs: null, forwardTokensPerSecond: null, trainTokensPerSecond: null, note: note(key) });
+          progress.advance(`seqlab ${kind} T=${length} skipped`);
+          continue;
+        }
+        const g = new Generator(ctx.seed + length);
+        const x = randint(0, VOCAB, [s.batch, length], { generator: g });
+        const y = randint(0, VOCAB, [s.batch, length], { generator: g });
+        const forward = await timeMedian(() => noGrad(() => model.forward(x).dataSync()), { warmup: 1, repeats: s.repeats });
+        const t0 = now();
+        const train = await timeMedian(
+          () => {
+            optimizer.zeroGrad();
+            const loss = sequenceCrossEntropy(model.forward(x), y);
+            loss.backward();
+            optimizer.step();
+            loss.item();
+          },
+          { warmup: 1, repeats: s.repeats },
+        );
+        const tokens = s.batch * length;
+        rows.push({
+          library: 'seqlab', model: kind, backend: ctx.backend, length,
+          forwardMs: forward.medianMs, trainStepMs: train.medianMs,
+          forwardTokensPerSecond: tokens / (forward.medianMs / 1000), trainTokensPerSecond: tokens / (train.medianMs / 1000), note: null,
+        });
+        if (train.medianMs / 1000 > s.capSeconds || (now() - t0) / 1000 > s.capSeconds * (s.repeats + 1) * 1.5) capped.set(key, train.medianMs / 1000);
+        progress.advance(`seqlab ${kind} T=${length}`);
+      }
+    }
+    if ('error' in tfjs) {
+      for (const kind of ['LSTM', 'Transformer']) {
+        for (const length of s.lengths) rows.push({ library: 'tfjs', model: kind, backend: 'none', length, forwardMs: null, trainStepMs: null, forwardTokensPerSecond: null, trainTokensPerSecond: null, note: tfjs.error });
+      }
+    } else {
+      const sizes = { vocabSize: VOCAB, embeddingSize: s.embeddingSize, hiddenSize: s.hiddenSize, heads: s.heads };
+      for (const kind of ['LSTM', 'Transformer']) {
+        const key = `tfjs ${kind}`;
+        for (let i = 0; i < s.lengths.length; i++) {
+          const length = s.lengths[i];
+          progress.status(`TF.js ${kind} T=${length}`);
+          if (capped.has(key)) {
+            rows.push({ library: 'tfjs', model: kind, backend: tfjs.backend, length, forwardMs: null, trainStepMs: null, forwardTokensPerSecond: null, trainTokensPerSecond: null, note: note(key) });
+            progress.advance(`TF.js ${kind} T=${length} skipped`);
+            continue;
+          }
+          const measured = await timeTfjsRow(tfjs, kind, sizes, s.batch, length, ctx.seed, s.repeats);
+          if ('error' in measured && tfjs.backend === 'wasm') {
+            // TF.js's wasm backend lacks some gradient kernels (UnsortedSegmentSum for the embedding); the rest of
+            // the TF.js rows then run on its CPU backend, and the JSON records the fallback and its reason.
+            fallback = `wasm failed (${measured.error}); TF.js rows ran on its cpu backend`;
+            await tfjs.tf.setBackend('cpu');
+            tfjs = { ...tfjs, backend: 'cpu' };
+            i--; // measure the same length again on the CPU backend
+            continue;
+          }
+          if ('error' in measured) {
+            rows.push({ library: 'tfjs', model: kind, backend: tfjs.backend, length, forwardMs: null, trainStepMs: null, forwardTokensPerSecond: null, trainTokensPerSecond: null, note: `TF.js failed: ${measured.error}` });
+          } else {
+            const tokens = s.batch * length;
+            rows.push({
+              library: 'tfjs', model: kind, backend: tfjs.backend, length,
+              forwardMs: measured.forwardMs, trainStepMs: measured.trainStepMs,
+              forwardTokensPerSecond: tokens / (measured.forwardMs / 1000), trainTokensPerSecond: tokens / (measured.trainStepMs / 1000), note: null,
+            });
+            if (measured.trainStepMs / 1000 > s.capSeconds) capped.set(key, measured.trainStepMs / 1000);
+          }
+          progress.advance(`TF.js ${kind} T=${length}`);
+        }
+      }
+    }
+    return {
+      settings: { ...s, vocabSize: VOCAB, transformer: { layers: 1, heads: s.heads, width: s.hiddenSize, ffnWidth: 4 * s.hiddenSize, norm: 'pre-LN', positions: 'sinusoidal' }, recurrentLayers: 1, optimizer: 'AdamW lr 1e-3', timing: `1 warm-up run, median of ${s.repeats}` },
+      measurements: { rows, tfjs: 'error' in loaded ? { error: loaded.error } : { version: loaded.version, backend: loaded.backend, fallback } },
+    };
+  },
+  markdown(result: ResultDocument<SpeedMeasurements>) {
+    const m = result.measurements;
+    const tf = 'error' in m.tfjs ? `TF.js: not available (${m.tfjs.error}).` : `TF.js ${m.tfjs.version}, started on its ${m.tfjs.backend} backend${m.tfjs.fallback ? `; ${m.tfjs.fallback}` : ''}.`;
+    const rows: Cell[][] = m.rows.map((r) => [r.library, r.backend, r.model, r.length, r.forwardMs, r.trainStepMs, r.forwardTokensPerSecond, r.trainTokensPerSecond, r.note ?? '']);
+    return [tf, '', markdownTable(['library', 'backend', 'model', 'T', 'forward ms', 'train step ms', 'forward tokens/s', 'train tokens/s', 'note'], rows)].join('\n');
+  },
+  chart(result: ResultDocument<SpeedMeasurements>) {
+    const data: ChartRow[] = [];
+    for (const r of result.measurements.rows) {
+      if (r.forwardMs !== null) data.push({ series: `${r.library} ${r.model}`, library: r.library, T: r.length, ms: r.forwardMs, pass: 'forward' });
+      if (r.trainStepMs !== null) data.push({ series: `${r.library} ${r.model}`, library: r.library, T: r.length, ms: r.trainStepMs, pass: 'training step' });
+    }
+    return lineChart({ title: 'Time per batch against sequence length', data, x: { field: 'T', title: 'sequence length T', log: true }, y: { field: 'ms', title: 'median ms per batch', log: true }, series: 'series', dash: 'library', column: { field: 'pass', title: '' } });
+  },
+});
+
+/** Times one TF.js model at one length: median forward and training-step milliseconds, or the error it threw. */
+async function timeTfjsRow(
+  tfjs: LoadedTfjs,
+  kind: string,
+  sizes: TfjsModelSizes,
+  batch: number,
+  length: number,
+  seed: number,
+  repeats: number,
+): Promise<{ forwardMs: number; trainStepMs: number } | { error: string }> {
+  let runner: ReturnType<typeof tfjsLstm> | null = null;
+  try {
+    runner = kind === 'LSTM' ? tfjsLstm(tfjs, sizes, batch, length, seed) : tfjsTransformer(tfjs, sizes, batch, length, seed);
+    const r = runner;
+    const forward = await timeMedian(() => r.forward(), { warmup: 1, repeats });
+    const train = await timeMedian(() => r.trainStep(), { warmup: 1, repeats });
+    return { forwardMs: forward.medianMs, trainStepMs: train.medianMs };
+  } catch (e) {
+    return { error: (e as Error).message.split('\n')[0] };
+  } finally {
+    runner?.dispose();
+  }
+}
