@@ -22,3 +22,5 @@ export type { TrainCheckpoint, TrainReport, TrainSettings } from './models/train
 export { experiments, experimentNames, getExperiment } from './registry.js';
 export { speedExperiment } from './speed/speed.js';
 export type { SpeedMeasurements, SpeedRow } from './speed/speed.js';
+export { memoryExperiment } from './memory/memory.js';
+export type { MemoryMeasurements, MemoryRow } from './memory/memory.js';
