@@ -9,21 +9,21 @@ export type SequenceLengths = readonly number[] | Int32Array | Tensor;
  * Checks `lengths` against a batch of `batch` sequences padded to `steps` time steps: one integer per sequence in
  * `1..steps`. Returns them as an Int32Array, or null when every sequence is full length (nothing to mask).
  */
-export function checkLengths(op: string, value: unknown, batch: number, steps: number): Int32Array | null {
+export function checkLengths(op: string, value: unknown, batch: number, steps: number, name = 'lengths'): Int32Array | null {
   if (value === undefined || value === null) return null;
   let values: ArrayLike<number>;
   if (value instanceof Tensor) {
     if (value.dtype !== 'int32' || value.rank !== 1) {
-      throw new InvalidArgumentError(`${op}: argument 'lengths' must be an int32 tensor of shape [${batch}]; received ${describeValue(value)}`);
+      throw new InvalidArgumentError(`${op}: argument '${name}' must be an int32 tensor of shape [${batch}]; received ${describeValue(value)}`);
     }
     values = value.dataSync();
   } else if (Array.isArray(value) || value instanceof Int32Array) {
     values = value as ArrayLike<number>;
   } else {
-    throw new InvalidArgumentError(`${op}: argument 'lengths' must be an array, Int32Array or int32 tensor of sequence lengths; received ${describeValue(value)}`);
+    throw new InvalidArgumentError(`${op}: argument '${name}' must be an array, Int32Array or int32 tensor of sequence lengths; received ${describeValue(value)}`);
   }
   if (values.length !== batch) {
-    throw new ShapeMismatchError(`${op}: argument 'lengths' must hold one length per sequence (${batch}); received ${values.length}`);
+    throw new ShapeMismatchError(`${op}: argument '${name}' must hold one length per sequence (${batch}); received ${values.length}`);
   }
   const out = new Int32Array(batch);
   let full = true;
@@ -31,7 +31,7 @@ export function checkLengths(op: string, value: unknown, batch: number, steps: n
     const n = values[b];
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > steps) {
       throw new InvalidArgumentError(
-        `${op}: argument 'lengths' must hold integers in [1, ${steps}] (the padded sequence length); received ${describeValue(n)} at index ${b}`,
+        `${op}: argument '${name}' must hold integers in [1, ${steps}] (the padded sequence length); received ${describeValue(n)} at index ${b}`,
       );
     }
     out[b] = n;
