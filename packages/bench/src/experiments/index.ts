@@ -24,3 +24,6 @@ export { speedExperiment } from './speed/speed.js';
 export type { SpeedMeasurements, SpeedRow } from './speed/speed.js';
 export { memoryExperiment } from './memory/memory.js';
 export type { MemoryMeasurements, MemoryRow } from './memory/memory.js';
+export { gradientsExperiment } from './gradients/gradients.js';
+export type { GradientMeasurements, GradientProfile, GradientTraining } from './gradients/gradients.js';
+export { effectiveContext, gradientNorms, relativeToLast } from './gradients/gradient-probe.js';
