@@ -27,3 +27,7 @@ export type { MemoryMeasurements, MemoryRow } from './memory/memory.js';
 export { gradientsExperiment } from './gradients/gradients.js';
 export type { GradientMeasurements, GradientProfile, GradientTraining } from './gradients/gradients.js';
 export { effectiveContext, gradientNorms, relativeToLast } from './gradients/gradient-probe.js';
+export { copyExperiment } from './copy/copy.js';
+export type { CopyMeasurements, CopyRow } from './copy/copy.js';
+export { addingExperiment } from './adding/adding.js';
+export type { AddingMeasurements, AddingRow } from './adding/adding.js';
