@@ -34,7 +34,7 @@ function checkIds(op: string, name: string, ids: ArrayLike<number>, vocabSize: n
  *
  * @example
  * ```ts
- * unigramCrossEntropy(tok.encode(corpus.train), tok.encode(corpus.validation), tok.vocabSize); // ≈ 3.3 nats on Shakespeare
+ * unigramCrossEntropy(tok.encode(corpus.train), tok.encode(corpus.validation), tok.vocabSize); // about 3.3–3.4 nats on Tiny Shakespeare
  * ```
  */
 export function unigramCrossEntropy(train: ArrayLike<number>, heldOut: ArrayLike<number>, vocabSize: number): number {
