@@ -1,5 +1,5 @@
 // Bringing the backend up: synchronous where the host allows (Node), asynchronous otherwise (browsers).
-import { registerBackend, type Backend } from '@seqlab/tensor-core';
+import { InvalidArgumentError, registerBackend, type Backend } from '@seqlab/tensor-core';
 import { wasmBackend } from './backend.js';
 import { runtime as currentRuntime, setRuntime } from './context.js';
 import { hasSharedMemory, hasWasmSimd } from './features.js';
@@ -9,6 +9,8 @@ import { Runtime } from './runtime.js';
 
 let active: Runtime | undefined;
 let pending: Promise<Backend | undefined> | undefined;
+// A thread count set before the runtime exists (a browser page calling setThreads before initWasm resolves).
+let requestedThreads: number | undefined;
 
 function moduleBytes(shared: boolean): Uint8Array {
   const bytes = kernelBytes();
@@ -17,6 +19,7 @@ function moduleBytes(shared: boolean): Uint8Array {
 
 function install(module: WebAssembly.Module, shared: boolean): Backend {
   active = new Runtime(module, shared);
+  if (requestedThreads !== undefined) active.setThreads(requestedThreads);
   setRuntime(active);
   registerBackend(wasmBackend, { setActive: true });
   return wasmBackend;
@@ -80,12 +83,16 @@ export async function ready(timeoutMs = 10_000): Promise<Backend | undefined> {
  * 4). 1 turns worker threads off; without SharedArrayBuffer (a page that is not cross-origin isolated) it stays 1.
  */
 export function setThreads(n: number): void {
-  currentRuntime().setThreads(n);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new InvalidArgumentError(`setThreads: argument 'n' must be an integer in [1, 64]; received ${String(n)}`);
+  }
+  requestedThreads = n;
+  active?.setThreads(n);
 }
 
-/** Threads large kernels use now, the calling thread included. */
+/** Threads large kernels use now, the calling thread included (the requested count before initialisation). */
 export function getThreads(): number {
-  return currentRuntime().threadCount;
+  return active?.threadCount ?? requestedThreads ?? 1;
 }
 
 /** Thread state of the wasm backend. */
