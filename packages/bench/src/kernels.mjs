@@ -2,7 +2,7 @@
 // Usage: node src/kernels.mjs [--json] [--sizes 128,256,512,1024] [--runs N] [--out DIR]
 // Writes DIR/kernels.json and DIR/kernels.md (DIR defaults to packages/bench/bench-results). Needs built packages.
 // Suites are listed in SUITES; the LSTM and Transformer training-step suites (tokens/s) plug in there.
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -25,6 +25,7 @@ const SUITES = [{ name: 'matmul', run: runMatmulSuite }];
 // Progress goes to stderr so that `--json` leaves stdout as one JSON object.
 const log = (line) => process.stderr.write(`${line}\n`);
 
+const loadBefore = loadavg();
 const threadInfo = await prepareSeqlab();
 const tf = await tfjsContender();
 const contenders = [...seqlabContenders(), ...(tf ? [tf] : [])];
@@ -40,6 +41,8 @@ const report = {
     platform: `${process.platform}-${process.arch}`,
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
+    // 1-minute load averages before and after: other processes on the machine skew every row alike, not fairly.
+    loadAverage: { before: loadBefore[0], after: loadavg()[0] },
     seqlabWasm: threadInfo,
     tfjs: tf ? { version: tf.version, backend: 'wasm', threads: tf.threads, simd: tf.simd } : null,
   },

@@ -127,12 +127,6 @@ export class Heap {
     this.freeCount++;
   }
 
-  /** Size in bytes of a live block. */
-  blockBytes(ptr: number): number {
-    const cls = this.blockClass.get(ptr);
-    return cls === undefined ? 0 : classBytes(cls);
-  }
-
   /** Current counters. */
   stats(): HeapStats {
     return {
