@@ -41,7 +41,7 @@ const report = {
     platform: `${process.platform}-${process.arch}`,
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
-    // 1-minute load averages before and after: other processes on the machine skew every row alike, not fairly.
+    // 1-minute load averages before and after: how busy the machine was with other work while this ran.
     loadAverage: { before: loadBefore[0], after: loadavg()[0] },
     seqlabWasm: threadInfo,
     tfjs: tf ? { version: tf.version, backend: 'wasm', threads: tf.threads, simd: tf.simd } : null,
