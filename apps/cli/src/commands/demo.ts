@@ -40,7 +40,7 @@ interface DemoOptions {
 
 const SAMPLE_TEMPERATURE = 0.8;
 /** Validation points per curve. */
-const CURVE_POINTS = 12;
+const CURVE_POINTS = 10;
 
 function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
