@@ -31,3 +31,7 @@ export { copyExperiment } from './copy/copy.js';
 export type { CopyMeasurements, CopyRow } from './copy/copy.js';
 export { addingExperiment } from './adding/adding.js';
 export type { AddingMeasurements, AddingRow } from './adding/adding.js';
+export { bottleneckExperiment } from './bottleneck/bottleneck.js';
+export type { BottleneckMeasurements, BottleneckRow, BottleneckTraining } from './bottleneck/bottleneck.js';
+export { createTranslationModel, TranslationModel } from './models/seq2seq.js';
+export type { Seq2SeqKind, TranslationModelOptions } from './models/seq2seq.js';
