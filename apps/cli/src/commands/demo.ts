@@ -1,7 +1,7 @@
 // `seqlab demo`: train a small LSTM and a small causal Transformer on tiny-shakespeare for a fixed time each,
 // then compare them (table, samples) and write demo.json and demo.svg into a run folder.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { loadCorpus } from '@seqlab/datasets';
 import type { Command } from 'commander';
 import { activateBackend, BACKEND_CHOICES, type BackendChoice } from '../backend-choice.js';
@@ -178,7 +178,9 @@ async function runDemo(opts: DemoOptions, io: CommandIO): Promise<void> {
     printJson(io, { ...report, files: { json: jsonPath, chart: svgPath } });
   } else {
     const { bold, cyan, dim } = io.out;
-    const shown = relative(process.cwd(), dir) || '.';
+    // Inside the working directory a relative path is shorter to read and to paste; elsewhere the full path is clearer.
+    const inside = relative(process.cwd(), dir);
+    const shown = inside !== '' && !inside.startsWith('..') && !isAbsolute(inside) ? inside : dir;
     const samples = models.map((m) => `${bold(m.name)} ${dim(`(temperature ${m.sample.temperature})`)}\n${m.sample.prompt}${m.sample.text}\n`);
     io.stdout.write(
       `\n${demoTable(models)}\n\n` +
