@@ -4,7 +4,7 @@ import { gruStep } from '../cells/cell-math.js';
 import type { CellParameters } from '../cells/cell-parameters.js';
 import { fusedRecurrentKernelsOf } from '../fused/fused-kernels.js';
 import { fusedGruSequence } from '../fused/fused-gru.js';
-import { RecurrentLayer, type DirectionState, type RecurrentForwardOptions, type RecurrentLayerOptions, type RecurrentOutput, type StepHook } from './recurrent-layer.js';
+import { RecurrentLayer, type DirectionResult, type DirectionState, type RecurrentForwardOptions, type RecurrentLayerOptions, type RecurrentOutput, type StepHook } from './recurrent-layer.js';
 
 /**
  * Multi-layer GRU, as `torch.nn.GRU`: per layer `r = σ(W_ir x + b_ir + W_hr h + b_hr)`,
@@ -37,11 +37,13 @@ export class GRU extends RecurrentLayer {
     return { output, hN: states[0] };
   }
 
+  /** @internal */
   protected step(xProj: Tensor, [h]: DirectionState, cell: CellParameters): DirectionState {
     return [gruStep(xProj, h, cell.weightHh, cell.biasHh)];
   }
 
-  protected runFused(x: Tensor, [h0]: DirectionState, cell: CellParameters, lengths: Int32Array | null, reverse: boolean): { output: Tensor; state: DirectionState } | null {
+  /** @internal */
+  protected runFused(x: Tensor, [h0]: DirectionState, cell: CellParameters, lengths: Int32Array | null, reverse: boolean): DirectionResult | null {
     const kernels = fusedRecurrentKernelsOf(x.backend);
     if (kernels === null) return null;
     const r = fusedGruSequence(kernels, x, h0, cell, lengths, reverse);

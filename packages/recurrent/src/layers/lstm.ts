@@ -4,7 +4,7 @@ import { lstmStep } from '../cells/cell-math.js';
 import type { CellParameters } from '../cells/cell-parameters.js';
 import { fusedRecurrentKernelsOf } from '../fused/fused-kernels.js';
 import { fusedLstmSequence } from '../fused/fused-lstm.js';
-import { RecurrentLayer, type DirectionState, type RecurrentForwardOptions, type RecurrentLayerOptions, type RecurrentOutput, type StepHook } from './recurrent-layer.js';
+import { RecurrentLayer, type DirectionResult, type DirectionState, type RecurrentForwardOptions, type RecurrentLayerOptions, type RecurrentOutput, type StepHook } from './recurrent-layer.js';
 
 /** Inputs besides `x` of {@link LSTM.forward}. */
 export interface LSTMForwardOptions extends RecurrentForwardOptions {
@@ -52,11 +52,13 @@ export class LSTM extends RecurrentLayer {
     return { output, hN: states[0], cN: states[1] };
   }
 
+  /** @internal */
   protected step(xProj: Tensor, [h, c]: DirectionState, cell: CellParameters): DirectionState {
     return lstmStep(xProj, h, c, cell.weightHh, cell.biasHh);
   }
 
-  protected runFused(x: Tensor, [h0, c0]: DirectionState, cell: CellParameters, lengths: Int32Array | null, reverse: boolean): { output: Tensor; state: DirectionState } | null {
+  /** @internal */
+  protected runFused(x: Tensor, [h0, c0]: DirectionState, cell: CellParameters, lengths: Int32Array | null, reverse: boolean): DirectionResult | null {
     const kernels = fusedRecurrentKernelsOf(x.backend);
     if (kernels === null) return null;
     const r = fusedLstmSequence(kernels, x, h0, c0, cell, lengths, reverse);

@@ -72,6 +72,14 @@ interface SequenceInput {
 /** The recurrent state of one layer direction: `[h]` or `[h, c]`, each `[batch, hiddenSize]`. */
 export type DirectionState = Tensor[];
 
+/** One layer direction run over a sequence: its output `[seq, batch, hiddenSize]` and final state. */
+export interface DirectionResult {
+  /** Hidden states at every step, time-major. */
+  readonly output: Tensor;
+  /** Final state tensors, `[batch, hiddenSize]` each. */
+  readonly state: DirectionState;
+}
+
 /**
  * Base of {@link RNN}, {@link LSTM} and {@link GRU}: registers the parameters under PyTorch's names
  * (`weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, `…_reverse`, layer by layer), checks inputs and runs
@@ -149,11 +157,11 @@ export abstract class RecurrentLayer extends Module {
     return this.cells[layer][reverse ? 1 : 0];
   }
 
-  /** One step of the recurrence with composed ops: `xProj` is the input side of the gates, `[batch, gates·H]`. */
+  /** One step of the recurrence with composed ops: `xProj` is the input side of the gates, `[batch, gates·H]`. @internal */
   protected abstract step(xProj: Tensor, state: DirectionState, cell: CellParameters): DirectionState;
 
-  /** The whole direction through the backend's fused kernel, or null when there is none. */
-  protected abstract runFused(x: Tensor, state: DirectionState, cell: CellParameters, lengths: Int32Array | null, reverse: boolean): { output: Tensor; state: DirectionState } | null;
+  /** The whole direction through the backend's fused kernel, or null when there is none. @internal */
+  protected abstract runFused(x: Tensor, state: DirectionState, cell: CellParameters, lengths: Int32Array | null, reverse: boolean): DirectionResult | null;
 
   /** Checks `x` and views it time-major `[seq, batch, inputSize]`. */
   private checkInput(op: string, value: unknown): SequenceInput {
@@ -176,7 +184,7 @@ export abstract class RecurrentLayer extends Module {
     return { x: this.batchFirst ? transpose(x, 0, 1) : x, steps, batch, unbatched: false };
   }
 
-  /** Checks an initial state argument (`h0`, `c0`) and splits it per layer direction; zeros when absent. */
+  /** Checks an initial state argument (`h0`, `c0`) and splits it per layer direction; zeros when absent. @internal */
   protected initialStates(op: string, name: string, value: unknown, input: SequenceInput, like: Tensor): Tensor[] {
     const count = this.numLayers * this.directions;
     const H = this.hiddenSize;
@@ -194,6 +202,7 @@ export abstract class RecurrentLayer extends Module {
   /**
    * Runs every layer and direction. `states[k]` holds the initial state tensors of layer direction k (as many as
    * the cell has: h, or h and c); the result's `states` the final ones, stacked `[layers·dirs, batch, H]`.
+   * @internal
    */
   protected run(op: string, x: unknown, lengthsArg: unknown, stateArgs: readonly [string, unknown][], hook?: StepHook): { output: Tensor; states: Tensor[] } {
     const input = this.checkInput(op, x);
@@ -244,7 +253,7 @@ export abstract class RecurrentLayer extends Module {
     masks: (Tensor | null)[] | null,
     reverse: boolean,
     hook: ((t: number, h: Tensor) => Tensor) | undefined,
-  ): { output: Tensor; state: DirectionState } {
+  ): DirectionResult {
     if (hook === undefined && this.fused) {
       const fused = this.runFused(x, state0, cell, lengths, reverse);
       if (fused !== null) return fused;

@@ -29,6 +29,14 @@ export function createRecurrentLayer(cell: CellType, inputSize: number, hiddenSi
   return new RNN(inputSize, hiddenSize, options);
 }
 
+/** A recurrent layer's output and final state. */
+export interface RecurrentRunResult {
+  /** The top layer's hidden states at every step, in the layer's layout. */
+  readonly output: Tensor;
+  /** The final state. */
+  readonly state: RecurrentState;
+}
+
 /** Runs `layer` from `state` (zeros when null) and returns its output and final state in one shape for every kind. */
 export function runRecurrentLayer(
   layer: AnyRecurrentLayer,
@@ -36,7 +44,7 @@ export function runRecurrentLayer(
   state: RecurrentState | null,
   lengths?: SequenceLengths | null,
   hook?: StepHook,
-): { output: Tensor; state: RecurrentState } {
+): RecurrentRunResult {
   if (layer instanceof LSTM) {
     const r = layer.forwardWithHook(x, { h0: state?.h, c0: state?.c, lengths }, hook);
     return { output: r.output, state: { h: r.hN, c: r.cN } };

@@ -45,10 +45,12 @@ export class RNN extends RecurrentLayer {
     return { output, hN: states[0] };
   }
 
+  /** @internal */
   protected step(xProj: Tensor, [h]: DirectionState, cell: CellParameters): DirectionState {
     return [rnnStep(xProj, h, cell.weightHh, cell.biasHh, this.nonlinearity)];
   }
 
+  /** @internal */
   protected runFused(): null {
     return null;
   }

@@ -56,6 +56,22 @@ export interface GenerateOptions extends SamplingOptions {
   onToken?: (token: number, index: number) => void;
 }
 
+/** Logits and state from {@link RecurrentLM.forward}. */
+export interface LanguageModelOutput {
+  /** Next-token logits `[batch, seq, vocabSize]`. */
+  readonly logits: Tensor;
+  /** The state after the last step, to continue from. */
+  readonly state: RecurrentState;
+}
+
+/** Loss and state from {@link RecurrentLM.loss}. */
+export interface LanguageModelLoss {
+  /** Mean cross-entropy in nats per token (a scalar). */
+  readonly loss: Tensor;
+  /** The state after the last step, to detach and carry into the next chunk. */
+  readonly state: RecurrentState;
+}
+
 /** Options of {@link RecurrentLM.evaluate}. */
 export interface EvaluateOptions {
   /** Steps per forward call; the state is carried across calls, so the whole text is one sequence. Default 256. */
@@ -129,7 +145,7 @@ export class RecurrentLM extends Module {
    * @param state - state from a previous call (e.g. the previous chunk of a stream); zeros when null
    * @returns logits `[batch, seq, vocabSize]` and the state after the last step
    */
-  forward(ids: Tensor, state: RecurrentState | null = null): { logits: Tensor; state: RecurrentState } {
+  forward(ids: Tensor, state: RecurrentState | null = null): LanguageModelOutput {
     const r = this.logitsTimeMajor(this.checkIds('RecurrentLM.forward', 'ids', ids), state);
     return { logits: transpose(r.logits, 0, 1), state: r.state };
   }
@@ -138,7 +154,7 @@ export class RecurrentLM extends Module {
    * Mean cross-entropy (nats per token) of predicting `targets` from `inputs`, both int32 `[batch, seq]`
    * (targets are usually the inputs shifted by one), and the final state for truncated BPTT.
    */
-  loss(inputs: Tensor, targets: Tensor, state: RecurrentState | null = null): { loss: Tensor; state: RecurrentState } {
+  loss(inputs: Tensor, targets: Tensor, state: RecurrentState | null = null): LanguageModelLoss {
     const op = 'RecurrentLM.loss';
     const ids = this.checkIds(op, 'inputs', inputs);
     const t = this.checkIds(op, 'targets', targets);

@@ -10,6 +10,14 @@ export interface BeamHypothesis {
   readonly finished: boolean;
 }
 
+/** One step of a beam search model. */
+export interface BeamStep<S> {
+  /** Log-probabilities `[beams × vocab]` (row-major) of the next token of every open beam. */
+  readonly logProbabilities: ArrayLike<number>;
+  /** The state after the step. */
+  readonly state: S;
+}
+
 /** What {@link beamSearchOne} needs from a model; `S` is the model's (batched) decoder state. */
 export interface BeamSearchSpec<S> {
   /** Hypotheses kept per step. */
@@ -24,8 +32,8 @@ export interface BeamSearchSpec<S> {
   readonly endToken: number;
   /** Decoder state for a single hypothesis. */
   readonly initialState: S;
-  /** Log-probabilities `[beams × vocab]` (row-major) of the next token of every open beam, and the state after it. */
-  step(previous: Int32Array, state: S): { logProbabilities: ArrayLike<number>; state: S };
+  /** The next-token log-probabilities of every open beam, and the state after the step. */
+  step(previous: Int32Array, state: S): BeamStep<S>;
   /** The state rows of the given beams, in order (a beam may be picked several times). */
   selectBeams(state: S, beams: Int32Array): S;
 }

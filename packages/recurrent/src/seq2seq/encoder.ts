@@ -12,6 +12,14 @@ export interface EncoderMemory {
   readonly mask: Tensor | null;
 }
 
+/** The encoder's result. */
+export interface EncoderResult {
+  /** What the decoder attends over. */
+  readonly memory: EncoderMemory;
+  /** The final state, the decoder's initial state. */
+  readonly state: RecurrentState;
+}
+
 /** Initialisation options shared by the seq2seq modules. */
 export interface Seq2SeqInitOptions {
   /** Source of the initial values and dropout masks. Default `defaultGenerator()`. */
@@ -39,7 +47,7 @@ export class Seq2SeqEncoder extends Module {
    * Encodes int32 `source` `[batch, sourceLength]`; `lengths` (checked `1..sourceLength`) marks padded sources,
    * whose final state is taken at their last real token.
    */
-  forward(source: Tensor, lengths: Int32Array | null): { memory: EncoderMemory; state: RecurrentState } {
+  forward(source: Tensor, lengths: Int32Array | null): EncoderResult {
     const r = runRecurrentLayer(this.rnn, this.embedding.forward(source), null, lengths);
     return { memory: { outputs: r.output, mask: lengths === null ? null : paddingMask(lengths, source.shape[1], source.backendName) }, state: r.state };
   }
