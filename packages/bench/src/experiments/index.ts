@@ -35,3 +35,8 @@ export { bottleneckExperiment } from './bottleneck/bottleneck.js';
 export type { BottleneckMeasurements, BottleneckRow, BottleneckTraining } from './bottleneck/bottleneck.js';
 export { createTranslationModel, TranslationModel } from './models/seq2seq.js';
 export type { Seq2SeqKind, TranslationModelOptions } from './models/seq2seq.js';
+export { charlmExperiment } from './charlm/charlm.js';
+export type { CharLMMeasurements, CharLMRun } from './charlm/charlm.js';
+export { CHARLM_PRESETS, NANOGPT_CPU_PRESET } from './charlm/presets.js';
+export type { CharLMPreset } from './charlm/presets.js';
+export { sampleTokens } from './charlm/sampling.js';
