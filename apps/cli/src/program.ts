@@ -1,8 +1,10 @@
 // The `seqlab` command tree (commander), and the mapping from errors to one-line messages and exit statuses.
 import { Command, CommanderError } from 'commander';
 import { processIO, type CommandIO } from './commands/command-io.js';
+import { registerBench } from './commands/bench.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEval } from './commands/eval.js';
+import { registerExperiment } from './commands/experiment.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerTrain } from './commands/train.js';
@@ -39,6 +41,8 @@ Exit status: 0 done, 1 internal error, 2 usage error, 3 training diverged, 130 i
   registerGenerate(program, io);
   registerEval(program, io);
   registerInspect(program, io);
+  registerExperiment(program, io);
+  registerBench(program, io);
   return program;
 }
 
