@@ -40,3 +40,6 @@ export type { CharLMMeasurements, CharLMRun } from './charlm/charlm.js';
 export { CHARLM_PRESETS, NANOGPT_CPU_PRESET } from './charlm/presets.js';
 export type { CharLMPreset } from './charlm/presets.js';
 export { sampleTokens } from './charlm/sampling.js';
+export { attentionMapExperiment } from './attention-map/attention-map.js';
+export type { AttentionMapMeasurements, HeadMap, PronounLink } from './attention-map/attention-map.js';
+export { wordAttention, wordSpans } from './attention-map/word-attention.js';

@@ -2,6 +2,7 @@
 import { InvalidArgumentError } from '@seqlab/tensor-core';
 import type { Experiment } from './framework/experiment.js';
 import { addingExperiment } from './adding/adding.js';
+import { attentionMapExperiment } from './attention-map/attention-map.js';
 import { bottleneckExperiment } from './bottleneck/bottleneck.js';
 import { charlmExperiment } from './charlm/charlm.js';
 import { copyExperiment } from './copy/copy.js';
@@ -10,7 +11,7 @@ import { memoryExperiment } from './memory/memory.js';
 import { speedExperiment } from './speed/speed.js';
 
 /** Every experiment, in the order `claims` runs them. */
-export const experiments: readonly Experiment[] = [speedExperiment as Experiment, memoryExperiment as Experiment, gradientsExperiment as Experiment, copyExperiment as Experiment, addingExperiment as Experiment, bottleneckExperiment as Experiment, charlmExperiment as Experiment];
+export const experiments: readonly Experiment[] = [speedExperiment as Experiment, memoryExperiment as Experiment, gradientsExperiment as Experiment, copyExperiment as Experiment, addingExperiment as Experiment, bottleneckExperiment as Experiment, charlmExperiment as Experiment, attentionMapExperiment as Experiment];
 
 /** Names of the registered experiments. */
 export function experimentNames(): string[] {

@@ -1,0 +1,26 @@
+// Turning character-level attention weights into word-level maps: the mean over a word's query characters of the
+// weight mass on each key word's characters, renormalised over the words (spaces carry no word).
+
+/** Character spans `[start, end)` of the space-separated words of `sentence`. */
+export function wordSpans(sentence: string): { word: string; start: number; end: number }[] {
+  const spans: { word: string; start: number; end: number }[] = [];
+  const re = /\S+/g;
+  for (let m = re.exec(sentence); m !== null; m = re.exec(sentence)) spans.push({ word: m[0], start: m.index, end: m.index + m[0].length });
+  return spans;
+}
+
+/**
+ * Word × word attention from a `[length, length]` row-major character attention matrix `weights` (rows: queries).
+ * Row i sums to 1 over the key words whose characters query word i can see.
+ */
+export function wordAttention(weights: ArrayLike<number>, length: number, spans: readonly { start: number; end: number }[]): number[][] {
+  return spans.map((q) => {
+    const row = spans.map((k) => {
+      let mass = 0;
+      for (let i = q.start; i < q.end; i++) for (let j = k.start; j < k.end; j++) mass += weights[i * length + j];
+      return mass / (q.end - q.start);
+    });
+    const total = row.reduce((a, b) => a + b, 0);
+    return total > 0 ? row.map((v) => v / total) : row;
+  });
+}
