@@ -11,16 +11,22 @@ export const TASK_MATMUL = 1;
 /** Byte size of a task descriptor. */
 export const TASK_BYTES = 80;
 
-// Claims chunks until none is left; each finished chunk bumps `done` so the poster knows when all are finished.
-export function runTask(task: usize, thread: i32): void {
+/**
+ * Claims chunks until none is left and returns how many this thread ran; each finished chunk bumps `done` so the
+ * poster knows when all are finished.
+ */
+export function runTask(task: usize, thread: i32): i32 {
   const kind = load<i32>(task);
   const chunks = load<i32>(task, 4);
+  let ran = 0;
   for (;;) {
     const chunk = atomic.add<i32>(task + 8, 1);
     if (chunk >= chunks) break;
     if (kind == TASK_MATMUL) matmulChunk(task, chunk, thread);
     atomic.add<i32>(task + 12, 1);
+    ran++;
   }
+  return ran;
 }
 
 // Chunk → (batch, tile row, tile column); the per-batch operand offsets come from tables built by the caller.

@@ -5,7 +5,7 @@ export interface KernelExports {
   heapBase(): number;
   matmulScratchBytes(maxRows: number, maxCols: number): number;
   matmulI32(a: number, b: number, c: number, m: number, n: number, k: number, transA: number, transB: number): void;
-  runTask(task: number, thread: number): void;
+  runTask(task: number, thread: number): number;
   unaryF32(op: number, x: number, out: number, n: number): void;
   unaryI32(op: number, x: number, out: number, n: number): void;
   clampF32(x: number, out: number, n: number, lo: number, hi: number): void;

@@ -81,6 +81,11 @@ export class Runtime {
     return this.pool;
   }
 
+  /** The worker pool if one is running (for tests and diagnostics). */
+  get currentPool(): ThreadPool | undefined {
+    return this.pool;
+  }
+
   /** Workers started and ready (0 when single-threaded or not yet started). */
   get readyWorkers(): number {
     return Math.min(this.pool?.readyWorkers ?? 0, this.threads - 1);

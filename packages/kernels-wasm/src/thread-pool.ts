@@ -23,8 +23,13 @@ interface NodeWorkerCtor {
 
 /** What the pool needs from the instantiated kernels. */
 export interface TaskRunner {
-  runTask(task: number, thread: number): void;
+  /** Runs chunks of the task until none is left; returns how many this thread ran. */
+  runTask(task: number, thread: number): number;
 }
+
+/** Calls run single-threaded after workers first prove late; doubles on each further miss. */
+const FIRST_BACKOFF = 8;
+const MAX_BACKOFF = 1024;
 
 /** A fixed set of workers plus the calling thread, sharing one task slot. */
 export class ThreadPool {
@@ -34,6 +39,12 @@ export class ThreadPool {
   private readonly workers: WorkerHandle[] = [];
   private readonly blocking: boolean;
   private failed = false;
+  private skip = 0;
+  private backoff = FIRST_BACKOFF;
+  /** When false, every task goes to the workers (tests set it to exercise the parallel path on busy machines). */
+  adaptive = true;
+  /** Chunks the workers (not the calling thread) have run, over the pool's life. */
+  workerChunks = 0;
 
   private constructor(threads: number) {
     this.threads = threads;
@@ -91,20 +102,38 @@ export class ThreadPool {
   }
 
   /**
+   * Whether the next task should go to the workers. False for a while after workers turned out not to help (on a
+   * machine busy with other work a worker may sit descheduled holding a chunk); then the pool tries again.
+   */
+  take(): boolean {
+    if (this.skip === 0 || !this.adaptive) return true;
+    this.skip--;
+    return false;
+  }
+
+  /**
    * Runs the task at `task` on every thread and returns when all its chunks are done. `done` reads the task's
    * finished-chunk counter and `chunks` is its chunk count.
    */
   run(runner: TaskRunner, task: number, chunks: number, done: () => number): void {
     const ctl = this.ctl;
+    const t0 = performance.now();
     Atomics.store(ctl, CTL.TASK, task);
     const gen = Atomics.add(ctl, CTL.GEN, 1) + 1;
     Atomics.notify(ctl, CTL.GEN);
-    runner.runTask(task, 0);
+    const mine = runner.runTask(task, 0);
+    const t1 = performance.now();
     let spins = 0;
     while (done() < chunks) spins = this.pause(spins);
     Atomics.store(ctl, CTL.CLOSED, gen);
     spins = 0;
     while (Atomics.load(ctl, CTL.INSIDE) !== 0) spins = this.pause(spins);
+    this.workerChunks += chunks - mine;
+    // This thread alone would have needed about (t1 - t0) · chunks / mine; if sharing saved under 10%, back off.
+    if (mine > 0 && performance.now() - t0 > 0.9 * ((t1 - t0) * chunks) / mine) {
+      this.skip = this.backoff;
+      this.backoff = Math.min(2 * this.backoff, MAX_BACKOFF);
+    } else this.backoff = FIRST_BACKOFF;
   }
 
   // One step of waiting for workers: spin a little, then sleep up to a millisecond until INSIDE changes.

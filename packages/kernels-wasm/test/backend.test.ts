@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { add, cast, mul, concat, cpuBackend, expand, flip, gather, greater, pad, permute, slice, tril, getBackend, Generator, listBackends, matmul, memory, randn, tensor, type Tensor } from '@seqlab/tensor-core';
 import { getThreads, initWasm, isWasmSupported, ready, setThreads, wasmBackend, wasmHeapStats, wasmThreadInfo } from '@seqlab/kernels-wasm';
 import { expectClose } from '../../tensor-core/test/suite/harness.js';
+import { runtime } from '../src/context.js';
 
 describe('registration', () => {
   it('registers wasm and makes it the active backend where SIMD exists', async () => {
@@ -121,6 +122,7 @@ describe('threads', () => {
       const one = matmul(a, b, { transA, transB }).dataSync();
       setThreads(2);
       await ready();
+      runtime().currentPool!.adaptive = false;
       expect(getThreads()).toBe(2);
       expect(wasmThreadInfo()).toEqual({ threads: 2, readyWorkers: 1, sharedMemory: true });
       const two = matmul(a, b, { transA, transB }).dataSync();
@@ -128,6 +130,20 @@ describe('threads', () => {
       const cpu = matmul(a.to('cpu'), b.to('cpu'), { transA, transB }).dataSync();
       expectClose(two, cpu, { rtol: 1e-4, atol: 1e-4 });
     }
+  });
+
+  it('hands chunks of large matmuls to the workers', async () => {
+    setThreads(2);
+    await ready();
+    const pool = runtime().currentPool!;
+    pool.adaptive = false;
+    const gen = new Generator(9);
+    const a = randn([512, 512], { generator: gen, backend: 'wasm' });
+    const before = pool.workerChunks;
+    // A busy machine may leave the worker unscheduled for a whole product; it gets there within a few.
+    for (let i = 0; i < 100 && pool.workerChunks === before; i++) matmul(a, a).dispose();
+    expect(pool.workerChunks).toBeGreaterThan(before);
+    pool.adaptive = true;
   });
 
   it('rejects a thread count that is not a positive integer', () => {

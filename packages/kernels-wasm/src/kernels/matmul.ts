@@ -74,7 +74,8 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
     return out;
   }
   const flops = 2 * batch * m * n * k;
-  const pool = flops >= PARALLEL_MIN_FLOPS ? rt.workerPool() : undefined;
+  let pool = flops >= PARALLEL_MIN_FLOPS ? rt.workerPool() : undefined;
+  if (pool && !pool.take()) pool = undefined;
   const threads = pool ? rt.threadCount : 1;
   const [tileRows, tileCols] = chooseTiles(m, n, batch, threads);
   const tilesM = Math.ceil(m / tileRows), tilesN = Math.ceil(n / tileCols);
