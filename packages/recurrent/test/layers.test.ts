@@ -1,6 +1,6 @@
 // Layer behaviour beyond the goldens: packed-sequence semantics of lengths, state dict names, dropout, unbatched input.
 import '@seqlab/autograd';
-import { Generator, narrow, randn, reshape, transpose, type Tensor } from '@seqlab/tensor-core';
+import { add, Generator, matmul, narrow, randn, relu, reshape, stack, transpose, zeros, type Tensor } from '@seqlab/tensor-core';
 import { describe, expect, it } from 'vitest';
 import { GRU, LSTM, RNN } from '../src/index.js';
 import { expectClose } from './helpers.js';
@@ -93,6 +93,21 @@ describe('state dict and options', () => {
     expect([...unbatched.output.shape]).toEqual([5, 8]);
     expect([...unbatched.hN.shape]).toEqual([2, 4]);
     expectClose(unbatched.output, reshape(batched.output, [5, 8]), tol, 'output');
+  });
+
+  it('RNN with relu follows h = relu(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh)', () => {
+    const rnn = new RNN(3, 4, { nonlinearity: 'relu', dtype: 'float64', generator: new Generator(0) });
+    const x = randn([5, 2, 3], { generator: new Generator(1), dtype: 'float64' });
+    const { weightIh, weightHh, biasIh, biasHh } = rnn.cellParameters(0);
+    let h = zeros([2, 4], 'float64');
+    const steps: Tensor[] = [];
+    for (let t = 0; t < 5; t++) {
+      const pre = add(add(matmul(reshape(narrow(x, 0, t, 1), [2, 3]), weightIh, { transB: true }), biasIh!), add(matmul(h, weightHh, { transB: true }), biasHh!));
+      h = relu(pre);
+      steps.push(h);
+    }
+    expectClose(rnn.forward(x).output, stack(steps), tol, 'output');
+    expect(Array.from(rnn.forward(x).output.dataSync()).every((v) => v >= 0)).toBe(true);
   });
 
   it('batchFirst only changes the layout of x and output', () => {
