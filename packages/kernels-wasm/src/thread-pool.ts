@@ -7,8 +7,8 @@
 import { canBlock, nodeBuiltin } from './features.js';
 import { BROWSER_WORKER_SOURCE, CTL, NODE_WORKER_SOURCE } from './worker-source.js';
 
-/** Busy-wait iterations before a worker sleeps (tens of microseconds). */
-const WORKER_SPIN = 20000;
+/** Milliseconds a worker busy-waits for the next task before sleeping. */
+const WORKER_SPIN_MS = 0.3;
 /** Busy-wait iterations before the poster sleeps while workers finish. */
 const POSTER_SPIN = 2000;
 
@@ -39,8 +39,8 @@ export class ThreadPool {
   private readonly workers: WorkerHandle[] = [];
   private readonly blocking: boolean;
   private failed = false;
-  private skip = 0;
-  private backoff = FIRST_BACKOFF;
+  /** Back-off state per task size (log2 of its flops): calls left to skip, and the next skip length. */
+  private readonly backoffs = new Map<number, { skip: number; next: number }>();
   /** When false, every task goes to the workers (tests set it to exercise the parallel path on busy machines). */
   adaptive = true;
   /** Chunks the workers (not the calling thread) have run, over the pool's life. */
@@ -64,7 +64,7 @@ export class ThreadPool {
     try {
       for (let index = 1; index < threads; index++) {
         const worker = pool.spawn();
-        worker.postMessage({ module, memory, ctl: pool.ctl, index, spin: WORKER_SPIN });
+        worker.postMessage({ module, memory, ctl: pool.ctl, index, spinMs: WORKER_SPIN_MS });
         pool.workers.push(worker);
       }
     } catch {
@@ -103,19 +103,21 @@ export class ThreadPool {
 
   /**
    * Whether the next task should go to the workers. False for a while after workers turned out not to help (on a
-   * machine busy with other work a worker may sit descheduled holding a chunk); then the pool tries again.
+   * machine busy with other work a worker may sit descheduled holding a chunk, and for small tasks waking a worker
+   * can cost more than it saves); then the pool tries again. Tracked per task size, given in flops.
    */
-  take(): boolean {
-    if (this.skip === 0 || !this.adaptive) return true;
-    this.skip--;
+  take(flops: number): boolean {
+    const state = this.backoffs.get(Math.floor(Math.log2(flops)));
+    if (!state || state.skip === 0 || !this.adaptive) return true;
+    state.skip--;
     return false;
   }
 
   /**
    * Runs the task at `task` on every thread and returns when all its chunks are done. `done` reads the task's
-   * finished-chunk counter and `chunks` is its chunk count.
+   * finished-chunk counter, `chunks` is its chunk count and `flops` its size for {@link take}.
    */
-  run(runner: TaskRunner, task: number, chunks: number, done: () => number): void {
+  run(runner: TaskRunner, task: number, chunks: number, done: () => number, flops: number): void {
     const ctl = this.ctl;
     const t0 = performance.now();
     Atomics.store(ctl, CTL.TASK, task);
@@ -130,10 +132,14 @@ export class ThreadPool {
     while (Atomics.load(ctl, CTL.INSIDE) !== 0) spins = this.pause(spins);
     this.workerChunks += chunks - mine;
     // This thread alone would have needed about (t1 - t0) · chunks / mine; if sharing saved under 10%, back off.
+    const key = Math.floor(Math.log2(flops));
+    let state = this.backoffs.get(key);
     if (mine > 0 && performance.now() - t0 > 0.9 * ((t1 - t0) * chunks) / mine) {
-      this.skip = this.backoff;
-      this.backoff = Math.min(2 * this.backoff, MAX_BACKOFF);
-    } else this.backoff = FIRST_BACKOFF;
+      state ??= { skip: 0, next: FIRST_BACKOFF };
+      state.skip = state.next;
+      state.next = Math.min(2 * state.next, MAX_BACKOFF);
+      this.backoffs.set(key, state);
+    } else if (state) state.next = FIRST_BACKOFF;
   }
 
   // One step of waiting for workers: spin a little, then sleep up to a millisecond until INSIDE changes.

@@ -21,22 +21,23 @@ export const CTL = {
   LENGTH: 8,
 } as const;
 
-// The worker body, shared by the Node and browser variants. `spin` bounds the busy-wait before sleeping so that
-// back-to-back tasks (a training step's matmuls) do not pay the futex wake-up each time.
+// The worker body, shared by the Node and browser variants. `spinMs` bounds the busy-wait before sleeping so that
+// back-to-back tasks (a training step's matmuls, with small ops between) do not pay the futex wake-up each time.
 const body = `
 const GEN = ${CTL.GEN}, CLOSED = ${CTL.CLOSED}, INSIDE = ${CTL.INSIDE}, TASK = ${CTL.TASK}, READY = ${CTL.READY}, STOP = ${CTL.STOP}, ACTIVE = ${CTL.ACTIVE};
 function start(msg) {
-  const { module, memory, ctl, index, spin } = msg;
+  const { module, memory, ctl, index, spinMs } = msg;
   const runTask = new WebAssembly.Instance(module, { env: { memory } }).exports.runTask;
   let seen = Atomics.load(ctl, GEN);
   Atomics.add(ctl, READY, 1);
   for (;;) {
-    let spins = 0;
+    let spins = 0, since = performance.now();
     while (Atomics.load(ctl, GEN) === seen) {
       if (Atomics.load(ctl, STOP) !== 0) return;
-      if (++spins > spin) {
+      // Check the clock every 64 spins; after spinMs of nothing, sleep until the next task is posted.
+      if ((++spins & 63) === 0 && performance.now() - since > spinMs) {
         Atomics.wait(ctl, GEN, seen);
-        spins = 0;
+        since = performance.now();
       }
     }
     Atomics.add(ctl, INSIDE, 1);

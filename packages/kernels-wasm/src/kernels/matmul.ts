@@ -75,7 +75,7 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
   }
   const flops = 2 * batch * m * n * k;
   let pool = flops >= PARALLEL_MIN_FLOPS ? rt.workerPool() : undefined;
-  if (pool && !pool.take()) pool = undefined;
+  if (pool && !pool.take(flops)) pool = undefined;
   const threads = pool ? rt.threadCount : 1;
   const [tileRows, tileCols] = chooseTiles(m, n, batch, threads);
   const tilesM = Math.ceil(m / tileRows), tilesN = Math.ceil(n / tileCols);
@@ -108,7 +108,7 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
   i32[t + 17] = tables === 0 ? 0 : tables + batch * 4;
   i32[t + 18] = scratch;
   i32[t + 19] = rt.scratchStride;
-  if (pool && chunks > 1) pool.run(rt.exports, TASK_PTR, chunks, () => Atomics.load(i32, t + 3));
+  if (pool && chunks > 1) pool.run(rt.exports, TASK_PTR, chunks, () => Atomics.load(i32, t + 3), flops);
   else rt.exports.runTask(TASK_PTR, 0);
   if (tables !== 0) rt.heap.free(tables);
   return out;
