@@ -19,7 +19,7 @@ export { SequenceModel, MODEL_KINDS, orthogonalScaled } from './models/sequence-
 export type { ModelKind, SequenceModelOptions, SequenceModelOutput } from './models/sequence-model.js';
 export { trainModel } from './models/training.js';
 export type { TrainCheckpoint, TrainReport, TrainSettings } from './models/training.js';
-export { experiments, experimentNames, getExperiment } from './registry.js';
+export { claimsExperiment, experiments, experimentNames, getExperiment } from './registry.js';
 export { speedExperiment } from './speed/speed.js';
 export type { SpeedMeasurements, SpeedRow } from './speed/speed.js';
 export { memoryExperiment } from './memory/memory.js';
@@ -43,3 +43,7 @@ export { sampleTokens } from './charlm/sampling.js';
 export { attentionMapExperiment } from './attention-map/attention-map.js';
 export type { AttentionMapMeasurements, HeadMap, PronounLink } from './attention-map/attention-map.js';
 export { wordAttention, wordSpans } from './attention-map/word-attention.js';
+export { createClaimsExperiment } from './claims/claims.js';
+export type { ClaimResult, ClaimsMeasurements } from './claims/claims.js';
+export { CLAIM_RULES } from './claims/rules.js';
+export type { ClaimEvidence, ClaimJudgement, ClaimRule, Verdict } from './claims/rules.js';

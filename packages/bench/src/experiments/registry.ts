@@ -1,17 +1,33 @@
 // The registry of experiments by name, as the CLI's `seqlab experiment NAME` looks them up.
 import { InvalidArgumentError } from '@seqlab/tensor-core';
-import type { Experiment } from './framework/experiment.js';
 import { addingExperiment } from './adding/adding.js';
 import { attentionMapExperiment } from './attention-map/attention-map.js';
 import { bottleneckExperiment } from './bottleneck/bottleneck.js';
 import { charlmExperiment } from './charlm/charlm.js';
+import { createClaimsExperiment } from './claims/claims.js';
 import { copyExperiment } from './copy/copy.js';
+import type { Experiment } from './framework/experiment.js';
 import { gradientsExperiment } from './gradients/gradients.js';
 import { memoryExperiment } from './memory/memory.js';
 import { speedExperiment } from './speed/speed.js';
 
-/** Every experiment, in the order `claims` runs them. */
-export const experiments: readonly Experiment[] = [speedExperiment as Experiment, memoryExperiment as Experiment, gradientsExperiment as Experiment, copyExperiment as Experiment, addingExperiment as Experiment, bottleneckExperiment as Experiment, charlmExperiment as Experiment, attentionMapExperiment as Experiment];
+/** The measuring experiments, in the order `claims` runs them. */
+const measuring: readonly Experiment[] = [
+  speedExperiment as Experiment,
+  memoryExperiment as Experiment,
+  gradientsExperiment as Experiment,
+  copyExperiment as Experiment,
+  addingExperiment as Experiment,
+  bottleneckExperiment as Experiment,
+  charlmExperiment as Experiment,
+  attentionMapExperiment as Experiment,
+];
+
+/** The `claims` experiment: runs every measuring experiment's quick version and judges the tutorials' claims. */
+export const claimsExperiment = createClaimsExperiment(() => measuring);
+
+/** Every experiment, `claims` last. Each has `name`, `description` and `run(options)`. */
+export const experiments: readonly Experiment[] = [...measuring, claimsExperiment as Experiment];
 
 /** Names of the registered experiments. */
 export function experimentNames(): string[] {

@@ -7,7 +7,7 @@ import { renderSvg, type ChartSpec } from './chart.js';
 import { captureEnvironment, type Environment } from './environment.js';
 import { formatBytes, markdownTable } from './markdown.js';
 import { resolveOptions, type ExperimentOptions, type ExperimentSize } from './options.js';
-import { ProgressReporter } from './progress.js';
+import { ProgressReporter, type ProgressListener } from './progress.js';
 import { now } from './timing.js';
 
 /** What a definition's `measure` gets: the run's size, seed and backend, and a progress reporter factory. */
@@ -18,6 +18,12 @@ export interface ExperimentContext {
   readonly seed: number;
   /** Backend name (already active while `measure` runs). */
   readonly backend: string;
+  /** Output folder of the run (experiments that run others, like `claims`, write theirs beside it). */
+  readonly outDir: string;
+  /** Whether the run writes files. */
+  readonly write: boolean;
+  /** The listener the run reports progress to (for experiments that run others). */
+  readonly onProgress: ProgressListener;
   /** Starts counting `total` units of work; report each finished unit on the returned reporter. */
   progress(total: number): ProgressReporter;
 }
@@ -159,6 +165,9 @@ export function defineExperiment<M>(definition: ExperimentDefinition<M>): Experi
           size: o.size,
           seed: o.seed,
           backend: o.backend,
+          outDir: o.outDir,
+          write: o.write,
+          onProgress: o.onProgress,
           progress: (total) => new ProgressReporter(definition.name, total, o.onProgress),
         });
       } finally {

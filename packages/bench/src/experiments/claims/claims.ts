@@ -1,0 +1,95 @@
+// Experiment `claims`: runs the quick version of every other experiment and judges each claim of the tutorials
+// against the measurements with the explicit rules in rules.ts.
+import type { ChartSpec } from '../framework/chart.js';
+import { defineExperiment, type Experiment, type ResultDocument } from '../framework/experiment.js';
+import { markdownTable } from '../framework/markdown.js';
+import { CLAIM_RULES, type ClaimEvidence, type Verdict } from './rules.js';
+
+/** One judged claim. */
+export interface ClaimResult {
+  /** Rule id. */
+  readonly id: string;
+  /** The claim. */
+  readonly claim: string;
+  /** Experiments read. */
+  readonly sources: string[];
+  /** The rule in words. */
+  readonly rule: string;
+  /** The verdict. */
+  readonly verdict: Verdict;
+  /** What was measured. */
+  readonly measured: string;
+  /** Why this verdict. */
+  readonly reason: string;
+  /** The numbers behind it. */
+  readonly values: Record<string, number>;
+}
+
+/** Measurements of `claims`. */
+export interface ClaimsMeasurements {
+  /** Every claim with its verdict. */
+  readonly claims: ClaimResult[];
+  /** The experiment runs the verdicts rest on. */
+  readonly runs: { experiment: string; size: string; durationSeconds: number; command: string }[];
+}
+
+/** Builds the `claims` experiment over `sources` (the registry's other experiments, passed in to avoid an import cycle). */
+export function createClaimsExperiment(sources: () => readonly Experiment[]): Experiment<ClaimsMeasurements> {
+  return defineExperiment<ClaimsMeasurements>({
+    name: 'claims',
+    description:
+      "The tutorials' claims about RNNs and Transformers, each judged confirmed, refuted or depends by an explicit rule over seqlab's own measurements (the quick version of every other experiment, run here).",
+    async measure(ctx) {
+      const list = sources();
+      const progress = ctx.progress(list.length);
+      const results: Record<string, ResultDocument> = {};
+      const runs: ClaimsMeasurements['runs'] = [];
+      // "Quick" is the claims' own budget; the test size shrinks every run further so the test suite stays fast.
+      const size = ctx.size === 'test' ? 'test' : 'quick';
+      for (const experiment of list) {
+        progress.status(`running ${experiment.name} (${size})`);
+        const outcome = await experiment.run({
+          size, seed: ctx.seed, backend: ctx.backend, outDir: ctx.outDir, write: ctx.write,
+          onProgress: (e) => progress.status(`${experiment.name}: ${e.message} (${e.completed}/${e.total})`),
+        });
+        results[experiment.name] = outcome.result;
+        runs.push({ experiment: experiment.name, size, durationSeconds: outcome.result.durationSeconds, command: outcome.result.command });
+        progress.advance(`${experiment.name} done`);
+      }
+      const evidence = results as unknown as ClaimEvidence;
+      const claims = CLAIM_RULES.map((rule) => ({ id: rule.id, claim: rule.claim, sources: [...rule.sources], rule: rule.rule, ...rule.judge(evidence) }));
+      return { settings: { runSize: size, experiments: list.map((e) => e.name), verdicts: 'computed by the rules in claims/rules.ts' }, measurements: { claims, runs } };
+    },
+    markdown(result: ResultDocument<ClaimsMeasurements>) {
+      const m = result.measurements;
+      return [
+        markdownTable(['claim', 'verdict', 'measured', 'why'], m.claims.map((c) => [c.claim, `**${c.verdict}**`, c.measured, c.reason])),
+        '',
+        '### Rules',
+        '',
+        ...m.claims.map((c) => `- \`${c.id}\` (${c.sources.join(', ')}): ${c.rule}`),
+        '',
+        '### Runs',
+        '',
+        markdownTable(['experiment', 'size', 'seconds', 'command'], m.runs.map((r) => [r.experiment, r.size, r.durationSeconds, r.command])),
+      ].join('\n');
+    },
+    chart(result: ResultDocument<ClaimsMeasurements>): ChartSpec {
+      const data = result.measurements.claims.map((c) => ({ claim: c.id, verdict: c.verdict, sources: c.sources.join(', ') }));
+      return {
+        $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+        title: "Verdicts on the tutorials' claims",
+        data: { values: data },
+        width: 300,
+        height: { step: 26 },
+        mark: { type: 'square', size: 260 },
+        encoding: {
+          y: { field: 'claim', type: 'nominal', title: null, sort: null },
+          x: { field: 'verdict', type: 'nominal', title: 'verdict', scale: { domain: ['confirmed', 'depends', 'refuted'] } },
+          color: { field: 'verdict', type: 'nominal', scale: { domain: ['confirmed', 'depends', 'refuted'], range: ['#2ca02c', '#ff7f0e', '#d62728'] }, legend: null },
+          tooltip: [{ field: 'sources', type: 'nominal' }],
+        },
+      } as ChartSpec;
+    },
+  });
+}

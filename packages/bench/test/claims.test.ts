@@ -1,0 +1,38 @@
+import { mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLAIM_RULES, claimsExperiment, experimentNames, getExperiment, type ClaimsMeasurements } from '../src/index.js';
+import { checkResultFiles } from './result-structure.js';
+
+describe('claims experiment (test size)', () => {
+  it('runs every experiment, writes their files and a verdict per claim computed by its rule', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'seqlab-claims-'));
+    const json = checkResultFiles('claims', await claimsExperiment.run({ size: 'test', outDir, seed: 8, backend: 'cpu' }));
+    const m = json.measurements as ClaimsMeasurements;
+    expect(m.claims.map((c) => c.id)).toEqual(CLAIM_RULES.map((r) => r.id));
+    for (const c of m.claims) {
+      expect(['confirmed', 'refuted', 'depends']).toContain(c.verdict);
+      expect(c.measured.length).toBeGreaterThan(0);
+      expect(c.reason.length).toBeGreaterThan(0);
+    }
+    expect(m.runs.map((r) => r.experiment)).toEqual(experimentNames().filter((n) => n !== 'claims'));
+    for (const name of experimentNames()) {
+      for (const ext of ['json', 'md', 'svg']) expect(existsSync(join(outDir, `${name}.${ext}`))).toBe(true);
+    }
+  });
+});
+
+describe('experiment registry', () => {
+  it('lists the nine experiments and rejects unknown names with the known ones', () => {
+    expect(experimentNames()).toEqual(['speed', 'memory', 'gradients', 'copy', 'adding', 'bottleneck', 'charlm', 'attention-map', 'claims']);
+    expect(getExperiment('copy').name).toBe('copy');
+    expect(() => getExperiment('nope')).toThrow(/one of speed, memory/);
+  });
+
+  it('rejects bad options with typed errors naming the option', async () => {
+    await expect(getExperiment('speed').run({ size: 'huge' as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/'size'/) });
+    await expect(getExperiment('speed').run({ backend: 'nope' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/'backend'/) });
+    await expect(getExperiment('speed').run({ seed: -1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/'seed'/) });
+  });
+});
