@@ -1,4 +1,4 @@
-// Vector (f32x4) exp, sigmoid and tanh, and a scalar erf: the transcendental building blocks of the kernels.
+// Vector (f32x4) exp, sigmoid and tanh, and a scalar erfc and normal CDF: the transcendental building blocks of the kernels.
 //
 // Accuracy is a few float32 ulps over the whole range, well inside the 1e-4 relative tolerance that every
 // backend is held to against PyTorch; NaN propagates and the overflow/underflow ends saturate like Math.exp.
