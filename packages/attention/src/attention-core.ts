@@ -45,7 +45,9 @@ export function composedAttention(spec: AttentionSpec): AttentionOutput {
   if (spec.causalOffset !== null) {
     mask = combineMasks(mask, { masked: causalMask(spec.queryLength, spec.keyLength, spec.causalOffset, q.backendName), bias: null });
   }
-  let weights = maskedSoftmax(scores, mask, fullyMaskedRows(mask.masked));
+  // A causal limit alone hides every key from a query only when the offset is negative.
+  const rowsMayBeEmpty = spec.mask.masked !== null || (spec.causalOffset !== null && spec.causalOffset < 0);
+  let weights = maskedSoftmax(scores, mask, rowsMayBeEmpty ? fullyMaskedRows(mask.masked) : null);
   if (spec.dropout > 0) weights = mul(weights, dropoutKeep(spec, weights));
   let output = matmul(weights, v);
   const width = spec.heads * spec.valueDim;

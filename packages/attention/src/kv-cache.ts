@@ -3,7 +3,9 @@ import { concat, type Tensor } from '@seqlab/tensor-core';
 
 /** The cached keys and values of one attention layer, `[B, S, dModel]` each (heads side by side), or null before the first call. */
 export interface LayerKeyValues {
+  /** Projected keys `[B, S, dModel]`. */
   keys: Tensor | null;
+  /** Projected values `[B, S, dModel]`. */
   values: Tensor | null;
 }
 

@@ -28,6 +28,9 @@ export interface TransformerLMConfig {
 /** A config with only some fields given; {@link resolveLMConfig} fills in the rest. */
 export type TransformerLMConfigInput = Partial<TransformerLMConfig> & Pick<TransformerLMConfig, 'vocabSize'>;
 
+/** Name of a preset in {@link TRANSFORMER_LM_PRESETS}. */
+export type TransformerLMPreset = 'gpt2' | 'gpt2-medium' | 'gpt2-large' | 'gpt2-xl' | 'shakespeare-char' | 'shakespeare-char-cpu' | 'tiny';
+
 /**
  * Sizes after nanoGPT's configurations (vocabulary included where it is part of the model's identity):
  * `gpt2` (124M), `gpt2-medium` (350M), `gpt2-large` (774M) and `gpt2-xl` (1558M) with GPT-2's 50257 tokens and
@@ -35,7 +38,7 @@ export type TransformerLMConfigInput = Partial<TransformerLMConfig> & Pick<Trans
  * context 256, dropout 0.2, 65 characters); `shakespeare-char-cpu` (the README's laptop run: 4 layers, 4 heads,
  * 128 wide, context 64, no dropout); and `tiny` (2 layers, 2 heads, 64 wide, context 64) for tests and demos.
  */
-export const TRANSFORMER_LM_PRESETS = {
+export const TRANSFORMER_LM_PRESETS: Readonly<Record<TransformerLMPreset, TransformerLMConfigInput>> = {
   gpt2: { vocabSize: 50257, contextLength: 1024, numLayers: 12, numHeads: 12, dModel: 768, dropout: 0 },
   'gpt2-medium': { vocabSize: 50257, contextLength: 1024, numLayers: 24, numHeads: 16, dModel: 1024, dropout: 0 },
   'gpt2-large': { vocabSize: 50257, contextLength: 1024, numLayers: 36, numHeads: 20, dModel: 1280, dropout: 0 },
@@ -43,10 +46,7 @@ export const TRANSFORMER_LM_PRESETS = {
   'shakespeare-char': { vocabSize: 65, contextLength: 256, numLayers: 6, numHeads: 6, dModel: 384, dropout: 0.2 },
   'shakespeare-char-cpu': { vocabSize: 65, contextLength: 64, numLayers: 4, numHeads: 4, dModel: 128, dropout: 0 },
   tiny: { vocabSize: 65, contextLength: 64, numLayers: 2, numHeads: 2, dModel: 64, dropout: 0 },
-} as const satisfies Record<string, TransformerLMConfigInput>;
-
-/** Name of a preset in {@link TRANSFORMER_LM_PRESETS}. */
-export type TransformerLMPreset = keyof typeof TRANSFORMER_LM_PRESETS;
+};
 
 function positiveInt(name: string, value: unknown): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {

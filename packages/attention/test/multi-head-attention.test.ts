@@ -1,7 +1,7 @@
 // MultiHeadAttention: PyTorch parity (attention.json) on both paths and layouts, parameter layout, per-head weights, bad input.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Generator, mul, randn, reshape, sum, tensor, transpose, type Tensor } from '@seqlab/tensor-core';
-import { MultiHeadAttention, setFusedAttentionEnabled } from '@seqlab/attention';
+import { MultiHeadAttention, setAttentionMemoryBudget, setFusedAttentionEnabled } from '@seqlab/attention';
 import { expectClose, fromGolden, loadFixture, seeded, type GoldenTensor } from './helpers.js';
 
 interface MhaCase {
@@ -146,6 +146,20 @@ describe('MultiHeadAttention layout and options', () => {
     const evalWeights = make().eval().forward(x, x, x, { averageAttnWeights: false }).weights!;
     const rows = sum(evalWeights, -1).dataSync();
     for (const r of rows) expect(r).toBeCloseTo(1, 5);
+  });
+
+  it('checks the attention memory budget with its heads before allocating', () => {
+    const previous = setAttentionMemoryBudget(2 * 2 * 5 * 5 * 4 - 1);
+    try {
+      const mha = new MultiHeadAttention(8, 2, { batchFirst: true });
+      const x = randn([2, 5, 8]);
+      expect(() => mha.forward(x, x, x)).toThrow(expect.objectContaining({ code: 'MEMORY_BUDGET_EXCEEDED' }));
+      expect(() => mha.forward(x, x, x)).toThrow(/MultiHeadAttention\.forward: .*B=2 × H=2 × L=5 × S=5/);
+      setAttentionMemoryBudget(2 * 2 * 5 * 5 * 4);
+      expect(mha.forward(x, x, x).output.shape).toEqual([2, 5, 8]);
+    } finally {
+      setAttentionMemoryBudget(previous);
+    }
   });
 
   it('rejects bad configurations and inputs with typed errors', () => {
