@@ -4,6 +4,8 @@ import { InvalidArgumentError, MemoryBudgetError } from '@seqlab/tensor-core';
 const PAGE = 65536;
 /** Every block starts on a 64-byte boundary (a cache line), so f32x4 loads never straddle lines needlessly. */
 const ALIGN = 64;
+/** How many size classes above the requested one a free block may come from. */
+const REUSE_CLASSES = 2;
 
 /**
  * Size class of a request: 16-byte steps up to 64 bytes, then four classes per power of two (at most 25% slack).
@@ -91,21 +93,26 @@ export class Heap {
 
   /** A block of at least `bytes` bytes (64-byte aligned; contents undefined). */
   alloc(bytes: number): number {
-    const cls = sizeClass(Math.max(bytes, 1));
-    const size = classBytes(cls);
-    const list = this.freeLists[cls];
-    let ptr: number;
-    if (list !== undefined && list.length > 0) {
-      ptr = list.pop()!;
-      this.freeBytes -= size;
-      this.freeCount--;
-    } else {
-      ptr = this.top;
-      const end = ptr + Math.ceil(size / ALIGN) * ALIGN;
-      if (end > this.memory.buffer.byteLength) this.grow(end);
-      this.top = end;
+    const wanted = sizeClass(Math.max(bytes, 1));
+    // A free block of this class or, failing that, of the next two (at most about 50% slack) before new memory.
+    for (let cls = wanted; cls <= wanted + REUSE_CLASSES; cls++) {
+      const list = this.freeLists[cls];
+      if (list !== undefined && list.length > 0) {
+        const ptr = list.pop()!;
+        const size = classBytes(cls);
+        this.freeBytes -= size;
+        this.freeCount--;
+        this.blockClass.set(ptr, cls);
+        this.liveBytes += size;
+        return ptr;
+      }
     }
-    this.blockClass.set(ptr, cls);
+    const size = classBytes(wanted);
+    const ptr = this.top;
+    const end = ptr + Math.ceil(size / ALIGN) * ALIGN;
+    if (end > this.memory.buffer.byteLength) this.grow(end);
+    this.top = end;
+    this.blockClass.set(ptr, wanted);
     this.liveBytes += size;
     return ptr;
   }

@@ -33,6 +33,16 @@ describe('Heap', () => {
     expect(heap.stats()).toMatchObject({ liveBlocks: 2, freeBlocks: 0 });
   });
 
+  it('reuses a slightly larger free block before taking new memory, but not a much larger one', () => {
+    const heap = new Heap(memory(), 0);
+    const big = heap.alloc(1200);
+    heap.alloc(16);
+    heap.free(big);
+    expect(heap.alloc(1000)).toBe(big);
+    heap.free(big);
+    expect(heap.alloc(500)).not.toBe(big);
+  });
+
   it('returns the topmost block to the bump pointer, where any size can reuse it', () => {
     const heap = new Heap(memory(), 0);
     const a = heap.alloc(64);
