@@ -33,7 +33,7 @@ export function isFusedAttentionEnabled(): boolean {
 export function attend(spec: AttentionSpec): AttentionOutput {
   checkAttentionMemory(spec.op, spec.batch, spec.heads, spec.queryLength, spec.keyLength, spec.sources[0].dtype);
   const biasNeedsGrad = spec.mask.bias !== null && spec.mask.bias.requiresGrad && isGradEnabled();
-  if (spec.fused && fusedEnabled && !biasNeedsGrad && hasFusedAttention(spec.sources[0])) return fusedAttention(spec);
+  if ((spec.fused ?? fusedEnabled) && !biasNeedsGrad && hasFusedAttention(spec.sources[0])) return fusedAttention(spec);
   return composedAttention(spec);
 }
 

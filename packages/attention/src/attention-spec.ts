@@ -47,8 +47,8 @@ export interface AttentionSpec {
   /** Also return the weights `[B, H, L, S]` (after dropout, as PyTorch returns them). */
   readonly returnWeights: boolean;
   readonly outputLayout: OutputLayout;
-  /** Use the backend's fused kernel when it has one (default true). */
-  readonly fused: boolean;
+  /** Use the backend's fused kernel when it has one; undefined follows `setFusedAttentionEnabled`. */
+  readonly fused?: boolean;
 }
 
 /** Result of {@link attend}. */

@@ -84,7 +84,6 @@ export class CausalSelfAttention extends Module {
       generator: this.generator,
       returnWeights: false,
       outputLayout: 'batchFirst',
-      fused: true,
     });
     return this.resid_dropout.forward(this.c_proj.forward(output));
   }

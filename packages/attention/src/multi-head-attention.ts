@@ -244,7 +244,6 @@ export class MultiHeadAttention extends Module {
       generator: this.generator,
       returnWeights: needWeights,
       outputLayout: bf ? 'batchFirst' : 'sequenceFirst',
-      fused: true,
     };
     const result = attend(spec);
     let output = this.out_proj.forward(result.output);

@@ -38,7 +38,7 @@ export interface ScaledDotProductAttentionOptions {
   returnWeights?: boolean;
   /** Factor applied to `Q·Kᵀ`. Default `1/√D`. */
   scale?: number;
-  /** Use the backend's fused kernel when it has one. Default: the global setting (`setFusedAttentionEnabled`), on. */
+  /** Use the backend's fused kernel when it has one (true) or composed ops (false). Default: `isFusedAttentionEnabled()`. */
   fused?: boolean;
 }
 
@@ -157,7 +157,7 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, optio
     generator: options.generator,
     returnWeights: options.returnWeights ?? false,
     outputLayout: 'heads',
-    fused: options.fused ?? true,
+    fused: options.fused,
   });
   // [B, H, ...] already is the caller's shape when there are exactly two leading dimensions.
   const unfold = (t: Tensor, shape: number[]): Tensor => (lead.length === 2 ? t : reshape(t, shape));

@@ -124,6 +124,17 @@ describe('fused and composed paths agree', () => {
   });
 });
 
+describe('learnable additive masks', () => {
+  it('a float mask that requires gradients takes the composed path and receives its gradient', () => {
+    const gen = new Generator(21);
+    const q = seeded(gen, [2, 2, 3, 4]), k = seeded(gen, [2, 2, 5, 4]), v = seeded(gen, [2, 2, 5, 3]);
+    const bias = seeded(gen, [3, 5]).requiresGrad_();
+    const { output } = scaledDotProductAttention(q, k, v, { mask: bias });
+    expect((output.gradNode as { name: string }).name).toBe('matmul');
+    expect(gradcheck((b) => scaledDotProductAttention(q, k, v, { mask: b }).output, [bias])).toBe(true);
+  });
+});
+
 describe('fully masked rows', () => {
   it.each([true, false])('give zero weights, zero output and zero gradients, never NaN (fused %s)', (fused) => {
     const gen = new Generator(5);
