@@ -2,7 +2,7 @@
 // then compare them (table, samples) and write demo.json and demo.svg into a run folder.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { loadCorpus } from '@seqlab/datasets';
+import { loadCorpus, type Corpus } from '@seqlab/datasets';
 import type { Command } from 'commander';
 import { activateBackend, BACKEND_CHOICES, type BackendChoice } from '../backend-choice.js';
 import { checkpointPathIn, saveRun } from '../checkpoint/run-checkpoint.js';
@@ -20,6 +20,7 @@ import { demoTable, type DemoModelResult, type DemoReport } from '../demo/demo-r
 import { choiceOption, integerOption, realOption } from '../options.js';
 import { currentEnvironment } from '../report/environment.js';
 import { formatCount, formatDuration, formatLoss } from '../report/format.js';
+import { defaultRunFolder } from '../run-folder.js';
 import { freshRun } from '../training/fresh-run.js';
 import { InterruptFlag } from '../training/interrupt.js';
 import { ProgressDisplay } from '../training/progress-display.js';
@@ -42,13 +43,9 @@ const SAMPLE_TEMPERATURE = 0.8;
 /** Validation points per curve. */
 const CURVE_POINTS = 10;
 
-function timestamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-}
-
 async function trainOne(
   entry: DemoModel,
-  corpus: ReturnType<typeof loadCorpus>,
+  corpus: Corpus,
   opts: DemoOptions,
   dir: string,
   interrupt: InterruptFlag,
@@ -122,7 +119,7 @@ async function runDemo(opts: DemoOptions, io: CommandIO): Promise<void> {
   const started = performance.now();
   const backend = await activateBackend(opts.backend);
   const corpus = loadCorpus('tinyshakespeare');
-  const dir = resolve(opts.out ?? join('seqlab-runs', `demo-${timestamp()}`));
+  const dir = resolve(opts.out ?? defaultRunFolder('demo'));
   mkdirSync(dir, { recursive: true });
   const log = (line: string): void => {
     if (!opts.json) io.stderr.write(`${line}\n`);

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { activateBackend, BACKEND_CHOICES, type BackendChoice } from '../backend-choice.js';
 import { checkpointPathIn, readRun, saveRun } from '../checkpoint/run-checkpoint.js';
 import { DEFAULT_DATA, loadDataSource } from '../data/corpus-source.js';
+import { defaultRunFolder } from '../run-folder.js';
 import { MODEL_KINDS, MODEL_LABELS, type ModelKind } from '../models/language-model.js';
 import { buildModel } from '../models/model-factory.js';
 import { DEFAULT_LAYERS, DEFAULT_LR } from '../models/model-size.js';
@@ -49,10 +50,6 @@ const RUN_DEFINING = ['model', 'data', 'batch', 'seq', 'hidden', 'layers', 'head
 
 const DEFAULT_STEPS = 1000;
 
-function timestamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-}
-
 function budgetOf(opts: TrainOptions): TrainBudget | undefined {
   if (opts.steps !== undefined && opts.time !== undefined) throw new UsageError('give --steps or --time, not both');
   if (opts.steps !== undefined) return { kind: 'steps', steps: opts.steps };
@@ -63,7 +60,7 @@ function budgetOf(opts: TrainOptions): TrainBudget | undefined {
 async function newRun(opts: TrainOptions): Promise<{ run: PreparedRun; dir: string }> {
   if (opts.model === undefined) throw new UsageError(`--model is required (one of ${MODEL_KINDS.join(', ')}), unless you --resume a run`);
   const kind = opts.model;
-  const dir = resolve(opts.out ?? `seqlab-runs/${kind}-${timestamp()}`);
+  const dir = resolve(opts.out ?? defaultRunFolder(kind));
   if (existsSync(checkpointPathIn(dir))) {
     throw new UsageError(`--out '${dir}' already holds a run; continue it with --resume '${dir}' or choose another --out`);
   }
@@ -89,9 +86,10 @@ async function newRun(opts: TrainOptions): Promise<{ run: PreparedRun; dir: stri
 }
 
 async function resumedRun(dirOption: string, opts: TrainOptions, command: Command): Promise<{ run: PreparedRun; dir: string }> {
-  const given = RUN_DEFINING.filter((name) => command.getOptionValueSource(name) === 'cli');
-  if (given.length > 0) {
-    throw new UsageError(`--resume continues a run with the settings in its checkpoint; drop ${given.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
+  const given = (name: keyof TrainOptions): boolean => command.getOptionValueSource(name) === 'cli';
+  const redefined = RUN_DEFINING.filter(given);
+  if (redefined.length > 0) {
+    throw new UsageError(`--resume continues a run with the settings in its checkpoint; drop ${redefined.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
   }
   if (opts.out !== undefined && resolve(opts.out) !== resolve(dirOption)) throw new UsageError('--resume writes to the run folder it continues; drop --out');
   const dir = resolve(dirOption);
@@ -99,13 +97,13 @@ async function resumedRun(dirOption: string, opts: TrainOptions, command: Comman
   if (!existsSync(path)) throw new UsageError(`--resume '${dirOption}': no ${path} (give the folder a run wrote with --out)`);
   const saved = await readRun(path);
   if (saved.settings === null || saved.progress === null) throw new UsageError(`--resume '${dirOption}': the checkpoint holds no training state to continue`);
-  const budget = budgetOf(opts);
+  // Validation and checkpoint cadence may change on resume (they never change the losses); unset, they stay the run's.
   const settings: TrainSettings = {
     ...saved.settings,
-    budget: budget ?? saved.settings.budget,
-    evalEvery: opts.evalEvery,
-    evalTokens: opts.evalTokens,
-    checkpointEvery: opts.checkpointEvery,
+    budget: budgetOf(opts) ?? saved.settings.budget,
+    evalEvery: given('evalEvery') ? opts.evalEvery : saved.settings.evalEvery,
+    evalTokens: given('evalTokens') ? opts.evalTokens : saved.settings.evalTokens,
+    checkpointEvery: given('checkpointEvery') ? opts.checkpointEvery : saved.settings.checkpointEvery,
   };
   const corpus = await loadDataSource(settings.data);
   const splits = await asUserInput(`--resume '${dirOption}': the data '${settings.data}' no longer matches the checkpoint's vocabulary`, () =>
@@ -176,14 +174,13 @@ async function runTrain(opts: TrainOptions, command: Command, io: CommandIO): Pr
     interrupt.uninstall();
   }
   const last = progress.validation.at(-1);
-  const sessionSteps = progress.step - resumedFrom;
   if (json) {
     printJson(io, { event: 'end', outcome, step: progress.step, seconds: progress.elapsedSeconds, tokens: progress.tokensSeen, validation: last ?? null, checkpoint: checkpointPath });
   } else {
     const { bold, green } = io.out;
     io.stdout.write(
       `${green(outcome === 'finished' ? 'done' : 'stopped')}: ${label} trained ${formatCount(progress.step)} steps in ${formatDuration(progress.elapsedSeconds)}` +
-        `${sessionSteps > 0 ? ` (${formatRate((sessionSteps * settings.batchSize * settings.seqLen) / Math.max(1e-9, progress.elapsedSeconds))} tokens/s)` : ''}\n` +
+        `${progress.elapsedSeconds > 0 ? ` (${formatRate(progress.tokensSeen / progress.elapsedSeconds)} tokens/s)` : ''}\n` +
         (last ? `validation loss ${bold(formatLoss(last.nats))} nats, ${bold(formatLoss(last.bitsPerChar))} bits per character\n` : '') +
         `checkpoint: ${checkpointPath}\n`,
     );

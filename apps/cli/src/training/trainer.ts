@@ -53,8 +53,8 @@ export interface TrainHooks {
   onStep?(report: StepReport): void;
   /** After each validation (at the start of a fresh run, every `evalEvery` steps and at the end). */
   onValidation?(step: number, loss: ValidationLoss): void;
-  /** When a checkpoint is due; training waits for it. `final` marks the last one of the session. */
-  onCheckpoint(final: boolean): Promise<void>;
+  /** When a checkpoint is due (every `checkpointEvery` steps, at the end, on a stop request); training waits for it. */
+  onCheckpoint(): Promise<void>;
   /** Polled between steps: true stops the run after a final checkpoint (Ctrl-C). */
   stopRequested?(): boolean;
 }
@@ -106,7 +106,7 @@ export async function train(run: TrainingRun, hooks: TrainHooks): Promise<TrainO
   let smoothed = Number.NaN;
   while (budgetFraction(settings, progress) < 1) {
     if (hooks.stopRequested?.()) {
-      await hooks.onCheckpoint(true);
+      await hooks.onCheckpoint();
       return 'interrupted';
     }
     const next = progress.step + 1;
@@ -144,7 +144,7 @@ export async function train(run: TrainingRun, hooks: TrainHooks): Promise<TrainO
     });
     const last = fraction >= 1;
     if (last || validationDue(next)) validate();
-    if (last || (settings.checkpointEvery > 0 && next % settings.checkpointEvery === 0)) await hooks.onCheckpoint(last);
+    if (last || (settings.checkpointEvery > 0 && next % settings.checkpointEvery === 0)) await hooks.onCheckpoint();
     await yieldToEventLoop();
   }
   return 'finished';
