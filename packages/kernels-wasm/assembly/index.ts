@@ -1,5 +1,6 @@
 // Entry point of the AssemblyScript kernels: every export here becomes a wasm export.
 export { matmulTile, matmulI32, matmulScratchBytes } from './matmul';
+export { rowDots, rowCombination } from './gemv';
 export { runTask } from './task';
 export { unaryF32, unaryI32, clampF32, geluF32 } from './unary';
 export { broadcast2, where3 } from './binary';

@@ -6,6 +6,8 @@ export interface KernelExports {
   matmulScratchBytes(maxRows: number, maxCols: number): number;
   matmulI32(a: number, b: number, c: number, m: number, n: number, k: number, transA: number, transB: number): void;
   runTask(task: number, thread: number): number;
+  rowDots(mat: number, vec: number, out: number, rows: number, k: number): void;
+  rowCombination(mat: number, vec: number, out: number, k: number, n: number): void;
   unaryF32(op: number, x: number, out: number, n: number): void;
   unaryI32(op: number, x: number, out: number, n: number): void;
   clampF32(x: number, out: number, n: number, lo: number, hi: number): void;

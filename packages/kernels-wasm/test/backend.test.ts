@@ -77,6 +77,11 @@ describe('matmul', () => {
     [37, 53, 71],
     [67, 129, 300],
     [130, 9, 257],
+    [1, 37, 300],
+    [1, 64, 17],
+    [45, 1, 129],
+    [1, 1, 99],
+    [1, 300, 0],
   ];
   const onCpu = (t: Tensor): Tensor => t.to('cpu');
 
@@ -96,6 +101,12 @@ describe('matmul', () => {
     const b = randn([3, 19, 17], { generator: gen, backend: 'wasm' });
     const expected = matmul(onCpu(a), onCpu(b), { transB: true });
     expectClose(matmul(a, b, { transB: true }), expected.dataSync(), { rtol: 1e-4, atol: 1e-4, shape: [2, 3, 13, 19] });
+    // The matrix-vector path with broadcast batches: one output row, then one output column.
+    const v = randn([2, 1, 1, 17], { generator: gen, backend: 'wasm' });
+    expectClose(matmul(v, b, { transB: true }), matmul(onCpu(v), onCpu(b), { transB: true }).dataSync(), { rtol: 1e-4, atol: 1e-4, shape: [2, 3, 1, 19] });
+    const col = randn([3, 17, 1], { generator: gen, backend: 'wasm' });
+    expectClose(matmul(a, col), matmul(onCpu(a), onCpu(col)).dataSync(), { rtol: 1e-4, atol: 1e-4, shape: [2, 3, 13, 1] });
+    expectClose(matmul(col, a, { transA: true, transB: true }), matmul(onCpu(col), onCpu(a), { transA: true, transB: true }).dataSync(), { rtol: 1e-4, atol: 1e-4, shape: [2, 3, 1, 13] });
   });
 
   it('multiplies int32 matrices exactly', () => {

@@ -73,6 +73,18 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
     }
     return out;
   }
+  if (m === 1 || n === 1) {
+    // A vector on one side: a pass over the matrix (see assembly/gemv.ts), no packing.
+    for (let i = 0; i < batch; i++) {
+      const pa = ptr(a) + (offsets ? offsets[0][i] : 0), pb = ptr(b) + (offsets ? offsets[1][i] : 0), pc = out + i * m * n * 4;
+      if (m === 1) {
+        if (transB) rt.exports.rowDots(pb, pa, pc, n, k);
+        else rt.exports.rowCombination(pb, pa, pc, k, n);
+      } else if (transA) rt.exports.rowCombination(pa, pb, pc, k, m);
+      else rt.exports.rowDots(pa, pb, pc, m, k);
+    }
+    return out;
+  }
   const flops = 2 * batch * m * n * k;
   let pool = flops >= PARALLEL_MIN_FLOPS ? rt.workerPool() : undefined;
   if (pool && !pool.take(flops)) pool = undefined;
