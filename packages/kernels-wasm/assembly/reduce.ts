@@ -1,7 +1,7 @@
 // Reductions over one contiguous block of axes, seen as [outer, len, inner]: sum, max, min, prod, argmax, argmin.
 //
 // The caller reduces several separate axis blocks one after another. Rows (inner == 1) reduce with f32x4
-// accumulators; columns (inner > 1) reduce four inner positions at a time. Float sums accumulate in f64 so that
+// accumulators; columns (inner > 1) stream the rows in memory order. Float sums accumulate in f64 so that
 // long reductions agree with the CPU backend, which sums in JavaScript doubles.
 
 const SUM = 0, MAX = 1, MIN = 2, PROD = 3;
@@ -53,8 +53,11 @@ function extremeRowF32(isMax: bool, x: usize, len: i32): f32 {
   return best;
 }
 
-/** Reduces x viewed as [outer, len, inner] over len into out [outer, inner]; float32. */
-export function reduceF32(op: i32, x: usize, out: usize, outer: i32, len: i32, inner: i32): void {
+/**
+ * Reduces x viewed as [outer, len, inner] over len into out [outer, inner]; float32. When inner > 1, `scratch`
+ * holds inner f64s.
+ */
+export function reduceF32(op: i32, x: usize, out: usize, outer: i32, len: i32, inner: i32, scratch: usize): void {
   if (inner == 1) {
     for (let o = 0; o < outer; o++) {
       const row = x + (<usize>o * <usize>len << 2);
@@ -71,45 +74,50 @@ export function reduceF32(op: i32, x: usize, out: usize, outer: i32, len: i32, i
     }
     return;
   }
+  // Columns: stream the rows in memory order, folding each into an f64 accumulator row (`scratch`, inner f64s),
+  // so every cache line is read once however long the reduced axis.
   const innerBytes = <usize>inner << 2;
   for (let o = 0; o < outer; o++) {
     const base = x + <usize>o * <usize>len * innerBytes;
     const dst = out + <usize>o * innerBytes;
-    let j = 0;
-    if (op == SUM) {
-      // Four columns at a time in f64 pairs.
-      for (; j + 4 <= inner; j += 4) {
-        let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0);
-        let p = base + (<usize>j << 2);
-        for (let r = 0; r < len; r++) {
-          const v = v128.load(p);
-          acc0 = f64x2.add(acc0, f64x2.promote_low_f32x4(v));
-          acc1 = f64x2.add(acc1, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
-          p += innerBytes;
-        }
-        v128.store(dst + (<usize>j << 2), i32x4.shuffle(f32x4.demote_f64x2_zero(acc0), f32x4.demote_f64x2_zero(acc1), 0, 1, 4, 5));
-      }
-    } else if (op == MAX || op == MIN) {
-      for (; j + 4 <= inner; j += 4) {
-        let p = base + (<usize>j << 2);
-        let acc = f32x4.splat(op == MAX ? -Infinity : Infinity);
-        for (let r = 0; r < len; r++) {
-          const v = v128.load(p);
-          acc = op == MAX ? f32x4.max(acc, v) : f32x4.min(acc, v);
-          p += innerBytes;
-        }
-        v128.store(dst + (<usize>j << 2), acc);
-      }
-    }
-    for (; j < inner; j++) {
-      let acc: f64 = op == SUM ? 0 : op == MAX ? -Infinity : op == MIN ? Infinity : 1;
-      let p = base + (<usize>j << 2);
+    if (op == MAX || op == MIN) {
+      // max and min are exact in f32: fold straight into the output row.
+      const init: f32 = op == MAX ? -Infinity : Infinity;
+      for (let j = 0; j < inner; j++) store<f32>(dst + (<usize>j << 2), init);
       for (let r = 0; r < len; r++) {
-        acc = combineF64(op, acc, <f64>load<f32>(p));
-        p += innerBytes;
+        const row = base + <usize>r * innerBytes;
+        let j = 0;
+        for (; j + 4 <= inner; j += 4) {
+          const k = <usize>j << 2;
+          const v = v128.load(row + k), acc = v128.load(dst + k);
+          v128.store(dst + k, op == MAX ? f32x4.max(acc, v) : f32x4.min(acc, v));
+        }
+        for (; j < inner; j++) {
+          const k = <usize>j << 2;
+          store<f32>(dst + k, <f32>combineF64(op, <f64>load<f32>(dst + k), <f64>load<f32>(row + k)));
+        }
       }
-      store<f32>(dst + (<usize>j << 2), <f32>acc);
+      continue;
     }
+    const init: f64 = op == SUM ? 0 : 1;
+    for (let j = 0; j < inner; j++) store<f64>(scratch + (<usize>j << 3), init);
+    for (let r = 0; r < len; r++) {
+      const row = base + <usize>r * innerBytes;
+      let j = 0;
+      if (op == SUM) {
+        for (; j + 4 <= inner; j += 4) {
+          const v = v128.load(row + (<usize>j << 2));
+          const acc = scratch + (<usize>j << 3);
+          v128.store(acc, f64x2.add(v128.load(acc), f64x2.promote_low_f32x4(v)));
+          v128.store(acc, f64x2.add(v128.load(acc, 16), f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1))), 16);
+        }
+      }
+      for (; j < inner; j++) {
+        const acc = scratch + (<usize>j << 3);
+        store<f64>(acc, combineF64(op, load<f64>(acc), <f64>load<f32>(row + (<usize>j << 2))));
+      }
+    }
+    for (let j = 0; j < inner; j++) store<f32>(dst + (<usize>j << 2), <f32>load<f64>(scratch + (<usize>j << 3)));
   }
 }
 

@@ -14,7 +14,7 @@ export interface KernelExports {
   geluF32(x: number, out: number, n: number, tanh: number): void;
   broadcast2(code: number, a: number, b: number, out: number, rank: number, dims: number): void;
   where3(bytes: number, cond: number, a: number, b: number, out: number, rank: number, dims: number): void;
-  reduceF32(op: number, x: number, out: number, outer: number, len: number, inner: number): void;
+  reduceF32(op: number, x: number, out: number, outer: number, len: number, inner: number, scratch: number): void;
   reduceI32(op: number, x: number, out: number, outer: number, len: number, inner: number): void;
   argExtreme(isFloat: number, isMax: number, x: number, out: number, outer: number, len: number, inner: number): void;
   softmaxF32(log: number, x: number, out: number, outer: number, len: number, inner: number): void;

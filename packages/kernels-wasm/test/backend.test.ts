@@ -1,6 +1,6 @@
 // The wasm backend as a tensor-core backend: registration, storage accounting and release, dtypes, threads.
 import { describe, expect, it } from 'vitest';
-import { add, cast, mul, concat, cpuBackend, expand, flip, gather, greater, pad, permute, slice, tril, getBackend, Generator, listBackends, matmul, memory, randn, tensor, type Tensor } from '@seqlab/tensor-core';
+import { add, argmax, cast, max, min, mul, prod, softmax, sum, logSoftmax, concat, cpuBackend, expand, flip, gather, greater, pad, permute, slice, tril, getBackend, Generator, listBackends, matmul, memory, randn, tensor, type Tensor } from '@seqlab/tensor-core';
 import { getThreads, initWasm, isWasmSupported, ready, setThreads, wasmBackend, wasmHeapStats, wasmThreadInfo } from '@seqlab/kernels-wasm';
 import { expectClose } from '../../tensor-core/test/suite/harness.js';
 import { runtime } from '../src/context.js';
@@ -206,5 +206,27 @@ describe('movement kernels on shapes large enough for the tiled paths', () => {
     }
     const [w, c] = pairs([1, 40, 1], dtype);
     same(expand(w, [3, 40, 20]), expand(c, [3, 40, 20]));
+  });
+});
+
+describe('reductions and softmax on large odd shapes', () => {
+  it('match the cpu backend over rows, columns and split axes', () => {
+    const gen = new Generator(31);
+    for (const [shape, axes] of [
+      [[300, 37], [0]],
+      [[300, 37], [1]],
+      [[20, 7, 33], [0, 2]],
+      [[5, 130, 9], [1]],
+    ] as const) {
+      const x = randn([...shape], { generator: gen, backend: 'wasm' });
+      const c = x.to('cpu');
+      for (const op of [sum, max, min]) expectClose(op(x, [...axes]), op(c, [...axes]).dataSync(), { rtol: 1e-5, atol: 1e-5 });
+      const small = mul(x, 0.1), smallCpu = small.to('cpu');
+      expectClose(prod(small, [...axes]), prod(smallCpu, [...axes]).dataSync(), { rtol: 1e-4, atol: 1e-30 });
+      const axis = axes[0];
+      expect(Array.from(argmax(x, axis).dataSync())).toEqual(Array.from(argmax(c, axis).dataSync()));
+      expectClose(softmax(x, axis), softmax(c, axis).dataSync());
+      expectClose(logSoftmax(x, axis), logSoftmax(c, axis).dataSync());
+    }
   });
 });

@@ -36,7 +36,12 @@ export const reduceKernels = {
       const outer = product(shape, 0, start), len = product(shape, start, end), inner = product(shape, end, shape.length);
       out = allocFor(x.dtype, outer * inner);
       if (x.dtype === 'int32') rt.exports.reduceI32(code, src, out, outer, len, inner);
-      else rt.exports.reduceF32(code, src, out, outer, len, inner);
+      else {
+        // Column reductions fold rows into an f64 accumulator row.
+        const scratch = inner > 1 ? rt.heap.alloc(inner * 8) : 0;
+        rt.exports.reduceF32(code, src, out, outer, len, inner, scratch);
+        if (scratch !== 0) rt.heap.free(scratch);
+      }
       if (src !== ptr(x)) rt.heap.free(src);
       src = out;
       shape = [...shape.slice(0, start), ...shape.slice(end)];
