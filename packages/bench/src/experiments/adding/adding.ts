@@ -37,7 +37,7 @@ export interface AddingMeasurements {
 const SIZES = {
   test: { lengths: [4, 6], hiddenSize: 8, batch: 4, steps: 4, timeBudgetSeconds: 5, lr: 3e-3, evalBatch: 16, evalEvery: 2 },
   quick: { lengths: [10, 25, 50], hiddenSize: 32, batch: 32, steps: 100, timeBudgetSeconds: 3, lr: 3e-3, evalBatch: 256, evalEvery: 25 },
-  full: { lengths: [25, 50, 100, 200, 400], hiddenSize: 128, batch: 64, steps: 2000, timeBudgetSeconds: 60, lr: 1e-3, evalBatch: 1000, evalEvery: 100 },
+  full: { lengths: [25, 50, 100, 200, 400], hiddenSize: 128, batch: 64, steps: 2000, timeBudgetSeconds: 30, lr: 1e-3, evalBatch: 1000, evalEvery: 100 },
 };
 
 /** The prediction at the last step, `[batch, 1]`. */

@@ -56,7 +56,7 @@ const CANDIDATES = ['cat', 'mat'];
 const SIZES = {
   test: { width: 16, layers: 1, heads: 2, context: 64, batch: 4, steps: 3, timeBudgetSeconds: 5, lr: 3e-3, rnnHidden: 16, unitsShown: 8, trainCharacters: 20000 as number | null },
   quick: { width: 64, layers: 2, heads: 4, context: 64, batch: 12, steps: 400, timeBudgetSeconds: 25, lr: 3e-3, rnnHidden: 64, unitsShown: 24, trainCharacters: null },
-  full: { width: 128, layers: 4, heads: 4, context: 64, batch: 12, steps: 2000, timeBudgetSeconds: 900, lr: 1e-3, rnnHidden: 128, unitsShown: 32, trainCharacters: null },
+  full: { width: 128, layers: 4, heads: 4, context: 64, batch: 12, steps: 2000, timeBudgetSeconds: 300, lr: 1e-3, rnnHidden: 128, unitsShown: 32, trainCharacters: null },
 };
 
 /** The `attention-map` experiment. */

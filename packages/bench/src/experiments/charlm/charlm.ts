@@ -65,7 +65,7 @@ const SIZES: Record<'test' | 'quick' | 'full', CharLMSize> = {
     transformer: { ...NANOGPT_CPU_PRESET, name: 'quick', layers: 2, heads: 4, width: 64, context: 64, batch: 12, steps: 400, warmupSteps: 20, referenceValidationLoss: null },
     timeBudgetSeconds: 25, lstmLayers: 1, lstmLr: 3e-3, evalEvery: 25, evalBatches: 4, sampleLength: 120, trainCharacters: null,
   },
-  full: { transformer: NANOGPT_CPU_PRESET, timeBudgetSeconds: 3600, lstmLayers: 1, lstmLr: 2e-3, evalEvery: 100, evalBatches: 20, sampleLength: 300, trainCharacters: null },
+  full: { transformer: NANOGPT_CPU_PRESET, timeBudgetSeconds: 1500, lstmLayers: 1, lstmLr: 2e-3, evalEvery: 100, evalBatches: 20, sampleLength: 300, trainCharacters: null },
 };
 
 const PROMPT = 'ROMEO:\n';

@@ -1,5 +1,7 @@
 // Experiment `claims`: runs the quick version of every other experiment and judges each claim of the tutorials
 // against the measurements with the explicit rules in rules.ts.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ChartSpec } from '../framework/chart.js';
 import { defineExperiment, type Experiment, type ResultDocument } from '../framework/experiment.js';
 import { markdownTable } from '../framework/markdown.js';
@@ -33,6 +35,18 @@ export interface ClaimsMeasurements {
   readonly runs: { experiment: string; size: string; durationSeconds: number; command: string }[];
 }
 
+/** The result document at `path` when it exists and is a result of `name`, else null. */
+function readResult(path: string, name: string): ResultDocument | null {
+  if (!existsSync(path)) return null;
+  try {
+    const doc = JSON.parse(readFileSync(path, 'utf8')) as ResultDocument;
+    return doc.experiment === name && typeof doc.measurements === 'object' ? doc : null;
+  } catch {
+    // An unreadable or partial file (an interrupted run) is measured again rather than trusted.
+    return null;
+  }
+}
+
 /** Builds the `claims` experiment over `sources` (the registry's other experiments, passed in to avoid an import cycle). */
 export function createClaimsExperiment(sources: () => readonly Experiment[]): Experiment<ClaimsMeasurements> {
   return defineExperiment<ClaimsMeasurements>({
@@ -47,6 +61,13 @@ export function createClaimsExperiment(sources: () => readonly Experiment[]): Ex
       // "Quick" is the claims' own budget; the test size shrinks every run further so the test suite stays fast.
       const size = ctx.size === 'test' ? 'test' : 'quick';
       for (const experiment of list) {
+        const previous = ctx.reuse ? readResult(join(ctx.outDir, `${experiment.name}.json`), experiment.name) : null;
+        if (previous !== null) {
+          results[experiment.name] = previous;
+          runs.push({ experiment: experiment.name, size: previous.size, durationSeconds: previous.durationSeconds, command: previous.command });
+          progress.advance(`${experiment.name}: reused ${previous.size} result`);
+          continue;
+        }
         progress.status(`running ${experiment.name} (${size})`);
         const outcome = await experiment.run({
           size, seed: ctx.seed, backend: ctx.backend, outDir: ctx.outDir, write: ctx.write,
@@ -58,7 +79,7 @@ export function createClaimsExperiment(sources: () => readonly Experiment[]): Ex
       }
       const evidence = results as unknown as ClaimEvidence;
       const claims = CLAIM_RULES.map((rule) => ({ id: rule.id, claim: rule.claim, sources: [...rule.sources], rule: rule.rule, ...rule.judge(evidence) }));
-      return { settings: { runSize: size, experiments: list.map((e) => e.name), verdicts: 'computed by the rules in claims/rules.ts' }, measurements: { claims, runs } };
+      return { settings: { runSize: size, reused: ctx.reuse, experiments: list.map((e) => e.name), verdicts: 'computed by the rules in claims/rules.ts' }, measurements: { claims, runs } };
     },
     markdown(result: ResultDocument<ClaimsMeasurements>) {
       const m = result.measurements;

@@ -39,7 +39,7 @@ export interface CopyMeasurements {
 const SIZES = {
   test: { delays: [3, 5], copyLength: 3, hiddenSize: 8, batch: 4, steps: 4, timeBudgetSeconds: 5, lr: 3e-3, evalBatch: 8, evalEvery: 2 },
   quick: { delays: [10, 20, 50], copyLength: 10, hiddenSize: 32, batch: 16, steps: 80, timeBudgetSeconds: 3, lr: 3e-3, evalBatch: 64, evalEvery: 20 },
-  full: { delays: [10, 20, 50, 100, 200], copyLength: 10, hiddenSize: 128, batch: 32, steps: 1500, timeBudgetSeconds: 60, lr: 1e-3, evalBatch: 256, evalEvery: 100 },
+  full: { delays: [10, 20, 50, 100, 200], copyLength: 10, hiddenSize: 128, batch: 32, steps: 1500, timeBudgetSeconds: 30, lr: 1e-3, evalBatch: 256, evalEvery: 100 },
 };
 
 /** The `copy` experiment. */

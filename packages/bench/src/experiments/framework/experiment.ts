@@ -22,6 +22,8 @@ export interface ExperimentContext {
   readonly outDir: string;
   /** Whether the run writes files. */
   readonly write: boolean;
+  /** Whether `claims` reuses result files found in `outDir`. */
+  readonly reuse: boolean;
   /** The listener the run reports progress to (for experiments that run others). */
   readonly onProgress: ProgressListener;
   /** Starts counting `total` units of work; report each finished unit on the returned reporter. */
@@ -167,6 +169,7 @@ export function defineExperiment<M>(definition: ExperimentDefinition<M>): Experi
           backend: o.backend,
           outDir: o.outDir,
           write: o.write,
+          reuse: o.reuse,
           onProgress: o.onProgress,
           progress: (total) => new ProgressReporter(definition.name, total, o.onProgress),
         });

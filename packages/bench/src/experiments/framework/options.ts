@@ -25,8 +25,13 @@ export interface ExperimentOptions {
   backend?: string;
   /** Called with progress events while the experiment runs, so a CLI can draw a progress bar. */
   onProgress?: ProgressListener;
-  /** Whether to write the three files. Default true; `claims` turns it off for the runs it aggregates. */
+  /** Whether to write the three files. Default true. */
   write?: boolean;
+  /**
+   * `claims` only: judge from the `NAME.json` results already in `outDir` (of any size) where present, running
+   * only the experiments that have none. Lets a report judge the claims on a full run made earlier. Default false.
+   */
+  reuse?: boolean;
 }
 
 /** {@link ExperimentOptions} with every default filled in. */
@@ -43,6 +48,8 @@ export interface ResolvedOptions {
   readonly onProgress: ProgressListener;
   /** Whether to write files. */
   readonly write: boolean;
+  /** Whether `claims` reuses results found in `outDir`. */
+  readonly reuse: boolean;
 }
 
 /** Checks `options` and fills in defaults; bad values throw {@link InvalidArgumentError} naming the option. */
@@ -69,7 +76,7 @@ export function resolveOptions(experiment: string, options: ExperimentOptions = 
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
     throw new InvalidArgumentError(`experiment ${experiment}: option 'onProgress' must be a function; received ${typeof options.onProgress}`);
   }
-  return { size, outDir, seed, backend, onProgress: options.onProgress ?? (() => {}), write: options.write ?? true };
+  return { size, outDir, seed, backend, onProgress: options.onProgress ?? (() => {}), write: options.write ?? true, reuse: options.reuse ?? false };
 }
 
 /** Picks the value for the run's size from a `{ test, quick, full }` table, so each experiment's sizes read as one line. */

@@ -58,7 +58,7 @@ export interface GradientMeasurements {
 const SIZES = {
   test: { delay: 4, copyLength: 3, hiddenSize: 8, batch: 4, probeBatch: 2, steps: 3, timeBudgetSeconds: 5, radii: [0.5, 1.0], lr: 3e-3 },
   quick: { delay: 50, copyLength: 10, hiddenSize: 32, batch: 16, probeBatch: 8, steps: 60, timeBudgetSeconds: 5, radii: [0.5, 0.9, 1.0, 1.2], lr: 3e-3 },
-  full: { delay: 100, copyLength: 10, hiddenSize: 128, batch: 32, probeBatch: 16, steps: 1500, timeBudgetSeconds: 120, radii: [0.5, 0.9, 1.0, 1.1, 1.5], lr: 1e-3 },
+  full: { delay: 100, copyLength: 10, hiddenSize: 128, batch: 32, probeBatch: 16, steps: 1500, timeBudgetSeconds: 60, radii: [0.5, 0.9, 1.0, 1.1, 1.5], lr: 1e-3 },
 };
 
 /** The `gradients` experiment. */

@@ -1,5 +1,6 @@
 // Experiment `memory`: peak live-tensor bytes (the backend's counter) and process memory of one LSTM and one
 // Transformer training step against sequence length, with the fitted growth exponent of each.
+import { setFusedAttentionEnabled } from '@seqlab/attention';
 import { memory as backendMemory, randint, resetPeakMemory, Generator } from '@seqlab/tensor-core';
 import { lineChart, type ChartRow } from '../framework/chart.js';
 import { defineExperiment, type ResultDocument } from '../framework/experiment.js';
@@ -10,7 +11,7 @@ import { logLogSlope, sequenceCrossEntropy } from '../shared/losses.js';
 
 /** One training step's memory at one length. */
 export interface MemoryRow {
-  /** `LSTM` or `Transformer`. */
+  /** `LSTM`, `Transformer` (fused attention kernel where the backend has one) or `Transformer (composed attention)`. */
   readonly model: string;
   /** Sequence length T. */
   readonly length: number;
@@ -34,11 +35,16 @@ export interface MemoryMeasurements {
 
 const SIZES = {
   test: { lengths: [4, 8, 16], batch: 2, hiddenSize: 16, embeddingSize: 8, heads: 2 },
-  quick: { lengths: [25, 50, 100, 200, 400], batch: 4, hiddenSize: 64, embeddingSize: 32, heads: 4 },
+  quick: { lengths: [50, 100, 200, 400, 800], batch: 4, hiddenSize: 64, embeddingSize: 32, heads: 4 },
   full: { lengths: [50, 100, 200, 500, 1000], batch: 32, hiddenSize: 256, embeddingSize: 128, heads: 4 },
 };
 const VOCAB = 65;
-const MODELS: ModelKind[] = ['LSTM', 'Transformer'];
+/** The models measured: the Transformer once with the fused attention kernel (when the backend has one) and once composed from ops, which materialises the T×T scores. */
+const MODELS: { label: string; kind: ModelKind; fusedAttention: boolean }[] = [
+  { label: 'LSTM', kind: 'LSTM', fusedAttention: true },
+  { label: 'Transformer', kind: 'Transformer', fusedAttention: true },
+  { label: 'Transformer (composed attention)', kind: 'Transformer', fusedAttention: false },
+];
 
 function collect(): boolean {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -57,28 +63,33 @@ export const memoryExperiment = defineExperiment<MemoryMeasurements>({
     const progress = ctx.progress(MODELS.length * s.lengths.length);
     const rows: MemoryRow[] = [];
     let gcForced = true;
-    for (const kind of MODELS) {
+    for (const { label, kind, fusedAttention } of MODELS) {
+      const previous = setFusedAttentionEnabled(fusedAttention);
       const model = new SequenceModel({ kind, vocabSize: VOCAB, embeddingSize: s.embeddingSize, hiddenSize: s.hiddenSize, outputSize: VOCAB, heads: s.heads, maxLength: Math.max(...s.lengths), seed: ctx.seed });
-      // Fused recurrent kernels keep only what BPTT needs; the memory of the layer as users run it is what counts.
-      for (const length of s.lengths) {
-        progress.status(`${kind} T=${length}`);
-        const g = new Generator(ctx.seed + length);
-        const x = randint(0, VOCAB, [s.batch, length], { generator: g });
-        const y = randint(0, VOCAB, [s.batch, length], { generator: g });
-        for (const p of model.parameters()) p.grad = null;
-        gcForced = collect() && gcForced;
-        const before = backendMemory(ctx.backend).bytes;
-        const buffersBefore = process.memoryUsage().arrayBuffers;
-        resetPeakMemory(ctx.backend);
-        const loss = sequenceCrossEntropy(model.forward(x), y);
-        const buffersForward = process.memoryUsage().arrayBuffers;
-        loss.backward();
-        const peak = backendMemory(ctx.backend).peakBytes;
-        rows.push({ model: kind, length, peakTensorBytes: peak - before, arrayBufferBytes: Math.max(0, buffersForward - buffersBefore), rssBytes: process.memoryUsage().rss });
-        progress.advance(`${kind} T=${length}`);
+      try {
+        // Fused recurrent kernels keep only what BPTT needs; the memory of the layer as users run it is what counts.
+        for (const length of s.lengths) {
+          progress.status(`${label} T=${length}`);
+          const g = new Generator(ctx.seed + length);
+          const x = randint(0, VOCAB, [s.batch, length], { generator: g });
+          const y = randint(0, VOCAB, [s.batch, length], { generator: g });
+          for (const p of model.parameters()) p.grad = null;
+          gcForced = collect() && gcForced;
+          const before = backendMemory(ctx.backend).bytes;
+          const buffersBefore = process.memoryUsage().arrayBuffers;
+          resetPeakMemory(ctx.backend);
+          const loss = sequenceCrossEntropy(model.forward(x), y);
+          const buffersForward = process.memoryUsage().arrayBuffers;
+          loss.backward();
+          const peak = backendMemory(ctx.backend).peakBytes;
+          rows.push({ model: label, length, peakTensorBytes: peak - before, arrayBufferBytes: Math.max(0, buffersForward - buffersBefore), rssBytes: process.memoryUsage().rss });
+          progress.advance(`${label} T=${length}`);
+        }
+      } finally {
+        setFusedAttentionEnabled(previous);
       }
     }
-    const exponents = MODELS.map((model) => {
+    const exponents = MODELS.map(({ label: model }) => {
       const r = rows.filter((row) => row.model === model);
       const half = r.slice(Math.floor(r.length / 2));
       return {
