@@ -43,14 +43,15 @@ function softmaxRows(log: bool, x: usize, out: usize, outer: i32, len: i32): voi
       const l = <f32>Math.log(sum);
       for (; i < len; i++) store<f32>(dst + (<usize>i << 2), load<f32>(dst + (<usize>i << 2)) - l);
     } else {
-      const vs = f32x4.splat(<f32>sum);
+      // One reciprocal (in f64) and a multiply per element: within an ulp of dividing, at a fraction of the cost.
+      const inv = <f32>(1.0 / sum);
+      const vinv = f32x4.splat(inv);
       i = 0;
       for (; i + 4 <= len; i += 4) {
         const k = <usize>i << 2;
-        v128.store(dst + k, f32x4.div(v128.load(dst + k), vs));
+        v128.store(dst + k, f32x4.mul(v128.load(dst + k), vinv));
       }
-      const s = <f32>sum;
-      for (; i < len; i++) store<f32>(dst + (<usize>i << 2), load<f32>(dst + (<usize>i << 2)) / s);
+      for (; i < len; i++) store<f32>(dst + (<usize>i << 2), load<f32>(dst + (<usize>i << 2)) * inv);
     }
   }
 }
