@@ -11,6 +11,8 @@ import { runMatmulSuite } from './kernel-bench/matmul-suite.mjs';
 import { renderMarkdown, writeReport } from './kernel-bench/report.mjs';
 
 const { values: args } = parseArgs({
+  // Positionals are tolerated so that `pnpm bench:kernels -- --json` style invocations work.
+  allowPositionals: true,
   options: {
     json: { type: 'boolean', default: false },
     sizes: { type: 'string', default: '128,256,512,1024' },

@@ -47,3 +47,6 @@ export { createClaimsExperiment } from './claims/claims.js';
 export type { ClaimResult, ClaimsMeasurements } from './claims/claims.js';
 export { CLAIM_RULES } from './claims/rules.js';
 export type { ClaimEvidence, ClaimJudgement, ClaimRule, Verdict } from './claims/rules.js';
+export { TransformerBlock } from './models/transformer-block.js';
+export type { BlockAttention, TransformerBlockOptions } from './models/transformer-block.js';
+export { sinusoidalEncoding } from './models/positional-encoding.js';

@@ -80,11 +80,17 @@ function argmaxRows(logits: Tensor): Int32Array {
  * decoder state as query.
  */
 class GRUTranslator extends TranslationModel {
+  /** Source word embedding. */
   readonly source_embedding: Embedding;
+  /** GRU encoder over the source. */
   readonly encoder: GRU;
+  /** Target word embedding. */
   readonly target_embedding: Embedding;
+  /** Decoder cell; its input is `[embedding; context]`. */
   readonly decoder: GRUCell;
+  /** Additive attention over the encoder outputs, or null for the fixed-context model. */
   readonly attention: AdditiveAttention | null;
+  /** Output layer over `[state; context]`. */
   readonly out: Linear;
   private readonly hidden: number;
 
@@ -147,10 +153,15 @@ class GRUTranslator extends TranslationModel {
 
 /** A one-layer pre-norm Transformer encoder–decoder with sinusoidal positions. */
 class TransformerTranslator extends TranslationModel {
+  /** Source word embedding. */
   readonly source_embedding: Embedding;
+  /** Target word embedding. */
   readonly target_embedding: Embedding;
+  /** Encoder block. */
   readonly encoder: TransformerBlock;
+  /** Decoder block with causal self-attention and cross-attention. */
   readonly decoder: TransformerBlock;
+  /** Output layer. */
   readonly out: Linear;
   private readonly positions: Tensor;
 

@@ -57,11 +57,17 @@ export interface SequenceModelOutput {
  * head, batch first. The same class serves the speed, memory, copy, adding, gradient and language-model experiments.
  */
 export class SequenceModel extends Module {
+  /** Token embedding (token inputs), else null. */
   readonly embedding: Embedding | null;
+  /** Linear input layer (real-valued inputs), else null. */
   readonly input_proj: Linear | null;
+  /** Transformer only: projection from the embedding width to the model width when they differ. */
   readonly width_proj: Linear | null;
+  /** The recurrent layer (batch first), or null for a Transformer. */
   readonly recurrent: RNN | LSTM | GRU | null;
+  /** The Transformer blocks (empty for recurrent models). */
   readonly layers: TransformerBlock[];
+  /** Per-step output layer. */
   readonly head: Linear;
   /** The options the model was built with. */
   readonly config: Readonly<SequenceModelOptions>;

@@ -26,12 +26,19 @@ export interface BlockAttention {
 
 /** x + SelfAttn(LN(x)) [+ CrossAttn(LN(x), memory)] + FFN(LN(x)), GELU in the feed-forward layer. */
 export class TransformerBlock extends Module {
+  /** Layer norm before self-attention. */
   readonly norm1: LayerNorm;
+  /** Self-attention (batch first). */
   readonly self_attn: MultiHeadAttention;
+  /** Layer norm before cross-attention (decoder blocks only). */
   readonly norm_cross: LayerNorm | null;
+  /** Attention over the encoder memory (decoder blocks only). */
   readonly cross_attn: MultiHeadAttention | null;
+  /** Layer norm before the feed-forward layer. */
   readonly norm2: LayerNorm;
+  /** Feed-forward expansion, width → ffnWidth. */
   readonly linear1: Linear;
+  /** Feed-forward projection back to the width. */
   readonly linear2: Linear;
 
   constructor(options: TransformerBlockOptions) {
