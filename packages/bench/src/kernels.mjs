@@ -10,9 +10,10 @@ import { prepareSeqlab, seqlabContenders, tfjsContender } from './kernel-bench/c
 import { runMatmulSuite } from './kernel-bench/matmul-suite.mjs';
 import { renderMarkdown, writeReport } from './kernel-bench/report.mjs';
 
+const argv = process.argv.slice(2);
 const { values: args } = parseArgs({
-  // Positionals are tolerated so that `pnpm bench:kernels -- --json` style invocations work.
-  allowPositionals: true,
+  // `pnpm bench:kernels -- --json` passes the `--` through; drop it so the options after it still count.
+  args: argv[0] === '--' ? argv.slice(1) : argv,
   options: {
     json: { type: 'boolean', default: false },
     sizes: { type: 'string', default: '128,256,512,1024' },
