@@ -80,9 +80,10 @@ describe('SIGKILL during checkpoint writes', () => {
       expect(step).toBeGreaterThanOrEqual(lastStep);
       lastStep = step;
     }
-    // The kills did land inside writes (a temporary file was left behind), and the run resumed each time.
+    // The kills did land inside writes (a temporary file was left behind), and every session resumed from the
+    // previous one's last complete checkpoint and completed at least one more.
     expect(midWrite).toBeGreaterThanOrEqual(kills / 2);
-    expect(lastStep).toBeGreaterThan(kills);
+    expect(lastStep).toBeGreaterThanOrEqual(kills);
   }, 150_000);
 });
 
