@@ -25,3 +25,12 @@ export function formatRate(perSecond: number): string {
 export function formatLoss(loss: number): string {
   return Number.isFinite(loss) ? loss.toFixed(4) : String(loss);
 }
+
+/** A duration in seconds as a clock, `m:ss` or `h:mm:ss`, for compact progress lines. */
+export function formatClock(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '?';
+  const s = Math.round(seconds);
+  const mm = String(Math.floor((s % 3600) / 60));
+  const ss = String(s % 60).padStart(2, '0');
+  return s >= 3600 ? `${Math.floor(s / 3600)}:${mm.padStart(2, '0')}:${ss}` : `${mm}:${ss}`;
+}

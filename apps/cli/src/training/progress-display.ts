@@ -1,6 +1,6 @@
 // Live training progress on stderr: a cli-progress bar with ETA, loss and tokens/s on a terminal, plain lines elsewhere.
 import { MultiBar, type SingleBar } from 'cli-progress';
-import { formatDuration, formatLoss, formatRate } from '../report/format.js';
+import { formatClock, formatLoss, formatRate } from '../report/format.js';
 import { colorEnabled } from '../style.js';
 
 /** What the display shows after a training step. */
@@ -44,10 +44,11 @@ export class ProgressDisplay {
       const color = colorEnabled(stream);
       this.multibar = new MultiBar({
         stream,
-        format: `${color ? '\u001b[36m{label}\u001b[39m' : '{label}'} {bar} {percentage}% | step {step} | loss {loss} | {rate} tok/s | {elapsed} | ETA {eta}`,
+        // Short enough for an 80-column terminal; {eta} is cli-progress's own token, so ours is {remaining}.
+        format: `${color ? '\u001b[36m{label}\u001b[39m' : '{label}'} {bar} {percentage}% step {step} loss {loss} {rate} tok/s ETA {remaining}`,
         barCompleteChar: '█',
         barIncompleteChar: '░',
-        barsize: 24,
+        barsize: 14,
         hideCursor: true,
         clearOnComplete: false,
         fps: 5,
@@ -62,8 +63,7 @@ export class ProgressDisplay {
       step: 0,
       loss: '-',
       rate: '-',
-      elapsed: formatDuration(0),
-      eta: '?',
+      remaining: '?',
     });
   }
 
@@ -75,8 +75,7 @@ export class ProgressDisplay {
       step: s.step,
       loss: formatLoss(s.loss),
       rate: formatRate(s.tokensPerSecond),
-      elapsed: formatDuration(s.elapsedSeconds),
-      eta: formatDuration(remaining),
+      remaining: formatClock(remaining),
     });
   }
 
