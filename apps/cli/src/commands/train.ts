@@ -60,6 +60,9 @@ function budgetOf(opts: TrainOptions): TrainBudget | undefined {
 async function newRun(opts: TrainOptions): Promise<{ run: PreparedRun; dir: string }> {
   if (opts.model === undefined) throw new UsageError(`--model is required (one of ${MODEL_KINDS.join(', ')}), unless you --resume a run`);
   const kind = opts.model;
+  if (kind === 'transformer' && opts.hidden % opts.heads !== 0) {
+    throw new UsageError(`--hidden ${opts.hidden} must be divisible by --heads ${opts.heads}: each head gets hidden/heads features`);
+  }
   const dir = resolve(opts.out ?? defaultRunFolder(kind));
   if (existsSync(checkpointPathIn(dir))) {
     throw new UsageError(`--out '${dir}' already holds a run; continue it with --resume '${dir}' or choose another --out`);
