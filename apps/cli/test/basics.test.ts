@@ -47,6 +47,7 @@ describe('user mistakes exit with status 2 and one line', () => {
     expectUsageError(await runCli(['train', '--model', 'lstm', '--steps', '2.5']), /--steps must be an integer/);
     expectUsageError(await runCli(['train', '--model', 'lstm', '--lr', '-0.1']), /--lr must be a number > 0; received '-0.1'/);
     expectUsageError(await runCli(['generate', '--checkpoint', 'x', '--top-p', '1.5']), /--top-p must be a number > 0 and ≤ 1/);
+    expectUsageError(await runCli(['train', '--model', 'transformer', '--hidden', '30', '--heads', '4', '--backend', 'cpu']), /--hidden 30 must be divisible by --heads 4/);
   });
 
   it('contradictory budgets', async () => {
