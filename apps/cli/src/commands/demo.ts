@@ -89,7 +89,6 @@ async function trainOne(
   }
   const { model, progress, tokenizer } = run;
   const final = validationLoss(model, run.validationIds, { seqLen: DEMO_SEQ_LEN, batchSize: DEMO_BATCH_SIZE, maxTokens: DEMO_FINAL_TOKENS });
-  model.module.eval();
   const sampled = await model.generate(
     tokenizer.encode(DEMO_PROMPT),
     { length: opts.sampleLength, temperature: SAMPLE_TEMPERATURE, topK: 0, topP: 1, seed: opts.seed },

@@ -1,7 +1,8 @@
 // RNN, LSTM and GRU language models: @seqlab/recurrent's RecurrentLM behind the CLI's LanguageModel interface.
 import { RecurrentLM, type RecurrentLMConfig } from '@seqlab/recurrent';
 import type { Generator } from '@seqlab/tensor-core';
-import type { LanguageModel, ModelSpec, SampleOptions } from './language-model.js';
+import { collectTokens } from './collect-tokens.js';
+import type { LanguageModel, ModelSpec } from './language-model.js';
 import type { ModelSize } from './model-size.js';
 
 /** The recurrent kinds, which are also RecurrentLM's cell names. */
@@ -20,23 +21,6 @@ export function recurrentSpec(kind: RecurrentKind, size: ModelSize): ModelSpec {
   return { kind, config: { ...config } };
 }
 
-/** Streams `lm`'s samples through `onToken`, returning them all. */
-function sample(lm: RecurrentLM, prompt: Int32Array, options: SampleOptions, onToken: (id: number) => void): number[] {
-  const tokens: number[] = [];
-  const stream = lm.stream(prompt, {
-    length: options.length,
-    temperature: options.temperature,
-    topK: options.topK > 0 ? options.topK : undefined,
-    topP: options.topP,
-    seed: options.seed,
-  });
-  for (const id of stream) {
-    tokens.push(id);
-    onToken(id);
-  }
-  return tokens;
-}
-
 /** Builds the RecurrentLM `spec` describes; weights from `generator` (loaded from a checkpoint afterwards otherwise). */
 export function recurrentModel(spec: ModelSpec, generator?: Generator): LanguageModel {
   const lm = new RecurrentLM(spec.config as unknown as RecurrentLMConfig, { generator });
@@ -44,6 +28,11 @@ export function recurrentModel(spec: ModelSpec, generator?: Generator): Language
     spec: { kind: spec.kind, config: { ...lm.config } },
     module: lm,
     loss: (inputs, targets) => lm.loss(inputs, targets).loss,
-    generate: async (prompt, options, onToken) => sample(lm, prompt, options, onToken),
+    generate: async (prompt, options, onToken) =>
+      collectTokens(
+        // RecurrentLM takes no topK for "all tokens"; the CLI's 0 means that.
+        lm.stream(prompt, { length: options.length, temperature: options.temperature, topK: options.topK > 0 ? options.topK : undefined, topP: options.topP, seed: options.seed }),
+        onToken,
+      ),
   };
 }

@@ -1,6 +1,7 @@
 // The causal Transformer language model: @seqlab/attention's TransformerLM behind the CLI's LanguageModel interface.
 import { TransformerLM, type TransformerLMConfigInput } from '@seqlab/attention';
 import type { Generator } from '@seqlab/tensor-core';
+import { collectTokens } from './collect-tokens.js';
 import type { LanguageModel, ModelSpec } from './language-model.js';
 import type { ModelSize } from './model-size.js';
 
@@ -27,14 +28,10 @@ export function transformerModel(spec: ModelSpec, generator?: Generator): Langua
     spec: { kind: 'transformer', config: { ...lm.config } },
     module: lm,
     loss: (inputs, targets) => lm.loss(inputs, targets),
-    async generate(prompt, options, onToken) {
-      const tokens: number[] = [];
-      const stream = lm.stream(prompt, { length: options.length, temperature: options.temperature, topK: options.topK, topP: options.topP, seed: options.seed });
-      for (const id of stream) {
-        tokens.push(id);
-        onToken(id);
-      }
-      return tokens;
-    },
+    generate: async (prompt, options, onToken) =>
+      collectTokens(
+        lm.stream(prompt, { length: options.length, temperature: options.temperature, topK: options.topK, topP: options.topP, seed: options.seed }),
+        onToken,
+      ),
   };
 }
