@@ -28,8 +28,8 @@ export interface TaskRunner {
 }
 
 /** Calls run single-threaded after workers first prove late; doubles on each further miss. */
-const FIRST_BACKOFF = 8;
-const MAX_BACKOFF = 1024;
+const FIRST_BACKOFF = 4;
+const MAX_BACKOFF = 64;
 
 /** A fixed set of workers plus the calling thread, sharing one task slot. */
 export class ThreadPool {
