@@ -1,8 +1,12 @@
-// `--backend`: the wasm backend where WebAssembly SIMD runs (imported on demand), else the TypeScript CPU backend.
+// `--backend`: the TypeScript CPU backend by default, or the wasm backend (imported on demand) when asked for.
 import { getBackend, listBackends, setBackend } from '@seqlab/tensor-core';
 import { UsageError } from './usage-error.js';
 
-/** Values `--backend` accepts: `auto` picks wasm when it can run here and cpu otherwise. */
+/**
+ * Values `--backend` accepts. `auto` is cpu for now: the wasm backend frees its storage only when the garbage
+ * collector finalises tensors, which a long synchronous training loop never lets happen, so training on it grows
+ * the wasm heap step after step. `wasm` stays available for short runs and benchmarks.
+ */
 export const BACKEND_CHOICES = ['auto', 'wasm', 'cpu'] as const;
 
 /** One of {@link BACKEND_CHOICES}. */
@@ -22,17 +26,15 @@ async function loadWasm(): Promise<boolean> {
 
 /**
  * Makes the chosen backend active and returns its name. `wasm` where WebAssembly SIMD is missing is a
- * {@link UsageError}; `auto` falls back to `cpu` silently.
+ * {@link UsageError}; `auto` is `cpu` (see {@link BACKEND_CHOICES}).
  */
 export async function activateBackend(choice: BackendChoice): Promise<string> {
-  if (choice === 'cpu') {
+  if (choice !== 'wasm') {
     setBackend('cpu');
   } else if (await loadWasm()) {
     setBackend('wasm');
-  } else if (choice === 'wasm') {
-    throw new UsageError(`--backend wasm: the WebAssembly SIMD backend cannot run in this runtime; use --backend cpu`);
   } else {
-    setBackend('cpu');
+    throw new UsageError(`--backend wasm: the WebAssembly SIMD backend cannot run in this runtime; use --backend cpu`);
   }
   return getBackend().name;
 }
