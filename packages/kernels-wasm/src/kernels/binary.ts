@@ -1,7 +1,7 @@
 // wasm kernels for broadcasting arithmetic, comparisons, logic and where.
 import { sizeOf, type BinaryOpName, type CompareOpName, type Kernels, type LogicalOpName, type Shape, type TensorInfo } from '@seqlab/tensor-core';
 import { allocFor, elementBytes, ptr, runtime } from '../context.js';
-import { broadcastStridesOf, coalesce, contiguousStrides, writeWalk } from '../dims.js';
+import { broadcastStridesOf, coalesce, contiguousStrides, writeWalk, type StridedWalk } from '../dims.js';
 
 // Op codes and families, matching assembly/binary.ts.
 const ARITH: Record<BinaryOpName, number> = { add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6 };
@@ -13,9 +13,15 @@ function run2(code: number, a: TensorInfo, b: TensorInfo, outShape: Shape, out: 
   const size = sizeOf(outShape);
   if (size === 0) return out;
   const rt = runtime();
-  const walk = coalesce(outShape, [broadcastStridesOf(a.shape, outShape), broadcastStridesOf(b.shape, outShape), contiguousStrides(outShape)]);
-  // The kernel writes the output contiguously; only the two input stride arrays travel.
-  walk.strides.pop();
+  let walk: StridedWalk;
+  if ((a.size === size || a.size === 1) && (b.size === size || b.size === 1)) {
+    // Same shape or a scalar on either side (the common cases): one flat row, no shape bookkeeping.
+    walk = { shape: [size], strides: [[a.size === 1 ? 0 : 1], [b.size === 1 ? 0 : 1]] };
+  } else {
+    walk = coalesce(outShape, [broadcastStridesOf(a.shape, outShape), broadcastStridesOf(b.shape, outShape), contiguousStrides(outShape)]);
+    // The kernel writes the output contiguously; only the two input stride arrays travel.
+    walk.strides.pop();
+  }
   const dims = writeWalk(rt.heap, walk);
   rt.exports.broadcast2(code, ptr(a), ptr(b), out, walk.shape.length, dims);
   return out;
