@@ -1,29 +1,35 @@
 // Parallel tasks: a task descriptor in shared memory whose chunks every thread claims with an atomic counter.
 //
-// The calling thread and each worker run `runTask` on the same descriptor; a thread that wakes late simply finds
-// no chunk left, so nothing waits on a worker that the OS has not scheduled yet. Layout (i32 fields, byte offsets)
-// is shared with src/thread-pool.ts and src/kernels/matmul.ts.
+// The calling thread and each worker run `runTask` on the same descriptor. Chunks are claimed by compare-and-swap
+// on one word holding the task's 16-bit tag and the next chunk index, so a worker that wakes late (or for a task
+// already replaced) finds a foreign tag or no chunk left and returns without touching anything: the poster never
+// waits for a worker that has not started. Layout (i32 fields, byte offsets) is shared with src/kernels/matmul.ts:
+// 0 kind, 4 chunks, 8 claim (tag << 16 | next), 12 done, 84 threads (scratch slots), then the kind's arguments.
 import { matmulTile } from './matmul';
 
 /** Task kind: a batch of float32 matmul tiles. */
 export const TASK_MATMUL = 1;
 
 /** Byte size of a task descriptor. */
-export const TASK_BYTES = 80;
+export const TASK_BYTES = 88;
 
 /**
- * Claims chunks until none is left and returns how many this thread ran; each finished chunk bumps `done` so the
- * poster knows when all are finished.
+ * Claims chunks of the task tagged `tag` until none is left and returns how many this thread ran; each finished
+ * chunk bumps `done`, which the poster waits on. Chunk indices are below 65535.
  */
-export function runTask(task: usize, thread: i32): i32 {
+export function runTask(task: usize, thread: i32, tag: i32): i32 {
   const kind = load<i32>(task);
-  const chunks = load<i32>(task, 4);
   let ran = 0;
   for (;;) {
-    const chunk = atomic.add<i32>(task + 8, 1);
-    if (chunk >= chunks) break;
+    const word = atomic.load<i32>(task + 8);
+    if (<i32>(<u32>word >>> 16) != (tag & 0xffff)) break;
+    const chunk = word & 0xffff;
+    // Only threads with a scratch slot take part (a worker beyond the configured count sits the task out).
+    if (chunk >= atomic.load<i32>(task + 4) || thread >= atomic.load<i32>(task + 84)) break;
+    if (atomic.cmpxchg<i32>(task + 8, word, word + 1) != word) continue;
     if (kind == TASK_MATMUL) matmulChunk(task, chunk, thread);
     atomic.add<i32>(task + 12, 1);
+    atomic.notify(task + 12);
     ran++;
   }
   return ran;
@@ -35,8 +41,9 @@ function matmulChunk(task: usize, chunk: i32, thread: i32): void {
   const tileRows = load<i32>(task, 48), tileCols = load<i32>(task, 52);
   const tilesM = load<i32>(task, 56), tilesN = load<i32>(task, 60);
   const perBatch = tilesM * tilesN;
-  const batch = chunk / perBatch;
-  const t = chunk - batch * perBatch;
+  const local = chunk / perBatch;
+  const t = chunk - local * perBatch;
+  const batch = load<i32>(task, 80) + local;
   const ti = t / tilesN, tj = t - ti * tilesN;
   const aOffsets = <usize>load<i32>(task, 64), bOffsets = <usize>load<i32>(task, 68);
   const aOff = aOffsets == 0 ? 0 : <usize>load<i32>(aOffsets + (<usize>batch << 2));

@@ -5,7 +5,7 @@ export interface KernelExports {
   heapBase(): number;
   matmulScratchBytes(maxRows: number, maxCols: number): number;
   matmulI32(a: number, b: number, c: number, m: number, n: number, k: number, transA: number, transB: number): void;
-  runTask(task: number, thread: number): number;
+  runTask(task: number, thread: number, tag: number): number;
   rowDots(mat: number, vec: number, out: number, rows: number, k: number): void;
   rowCombination(mat: number, vec: number, out: number, k: number, n: number): void;
   unaryF32(op: number, x: number, out: number, n: number): void;

@@ -59,9 +59,8 @@ export class Runtime {
       throw new InvalidArgumentError(`setThreads: argument 'n' must be an integer in [1, 64]; received ${String(n)}`);
     }
     this.threads = this.shared ? n : 1;
-    // A pool big enough is kept and told how many threads take part; a larger count needs a new pool.
-    if (this.pool && this.pool.threads >= this.threads) this.pool.setActive(this.threads);
-    else if (this.pool && this.threads > 1) {
+    // A pool big enough is kept (each task says how many threads take part); a larger count needs a new pool.
+    if (this.pool && this.pool.threads < this.threads) {
       this.pool.stop();
       this.pool = undefined;
     }

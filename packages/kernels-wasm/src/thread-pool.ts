@@ -1,11 +1,12 @@
-// Worker threads over the shared wasm memory: posting a task, running a share of it here, and waiting for the rest.
+// Worker threads over the shared wasm memory: publishing a task, running a share of it here, and waiting for the rest.
 //
-// Protocol (indices in CTL): the poster writes the descriptor, stores its address in TASK, bumps GEN and notifies.
-// Each worker bumps INSIDE, runs the task unless CLOSED already names this generation, and drops INSIDE. The poster
-// runs the task too; when every chunk is done it stores CLOSED = GEN and waits for INSIDE = 0, after which no
-// worker can touch the descriptor again. A worker the OS never scheduled costs nothing: the poster claims its chunks.
+// Protocol: the poster writes the descriptor under a fresh 16-bit tag (claim word locked while the fields change),
+// stores its address in TASK, bumps GEN and notifies. Each woken worker runs the task with the tag of the generation
+// it saw; runTask claims chunks by compare-and-swap on the tagged claim word, so a worker that wakes late, or for a
+// task already replaced, claims nothing. The poster runs the task too and then waits only for the chunks that were
+// claimed to finish: it never waits for a worker that has not started.
 import { canBlock, nodeBuiltin } from './features.js';
-import { BROWSER_WORKER_SOURCE, CTL, NODE_WORKER_SOURCE } from './worker-source.js';
+import { BROWSER_WORKER_SOURCE, CTL, LOCAL_TAG, NODE_WORKER_SOURCE, TAG_MODULUS } from './worker-source.js';
 
 /** Milliseconds a worker busy-waits for the next task before sleeping. */
 const WORKER_SPIN_MS = 0.3;
@@ -23,8 +24,26 @@ interface NodeWorkerCtor {
 
 /** What the pool needs from the instantiated kernels. */
 export interface TaskRunner {
-  /** Runs chunks of the task until none is left; returns how many this thread ran. */
-  runTask(task: number, thread: number): number;
+  /** Runs chunks of the task tagged `tag` until none is left; returns how many this thread ran. */
+  runTask(task: number, thread: number, tag: number): number;
+}
+
+/**
+ * Writes a task descriptor at `task` under `tag`: the claim word is locked (no chunk claimable) while `fill` writes
+ * the fields, `done` is reset, then the claim word opens at chunk 0.
+ */
+function publish(i32: Int32Array, task: number, tag: number, fill: () => void): void {
+  const claim = (task + 8) >> 2;
+  Atomics.store(i32, claim, (tag << 16) | 0xffff);
+  fill();
+  Atomics.store(i32, (task + 12) >> 2, 0);
+  Atomics.store(i32, claim, tag << 16);
+}
+
+/** Runs a task on the calling thread alone (its tag is one no worker ever holds). */
+export function runHere(runner: TaskRunner, i32: Int32Array, task: number, fill: () => void): void {
+  publish(i32, task, LOCAL_TAG, fill);
+  runner.runTask(task, 0, LOCAL_TAG);
 }
 
 /** Calls run single-threaded after workers first prove late; doubles on each further miss. */
@@ -49,13 +68,7 @@ export class ThreadPool {
   private constructor(threads: number) {
     this.threads = threads;
     this.ctl = new Int32Array(new SharedArrayBuffer(CTL.LENGTH * 4));
-    this.ctl[CTL.ACTIVE] = threads;
     this.blocking = canBlock();
-  }
-
-  /** Limits tasks to the calling thread and the first `n - 1` workers (n ≤ {@link threads}). */
-  setActive(n: number): void {
-    Atomics.store(this.ctl, CTL.ACTIVE, Math.min(n, this.threads));
   }
 
   /** Starts `threads - 1` workers on `module` and `memory`; returns undefined where workers cannot be created. */
@@ -114,22 +127,27 @@ export class ThreadPool {
   }
 
   /**
-   * Runs the task at `task` on every thread and returns when all its chunks are done. `done` reads the task's
-   * finished-chunk counter, `chunks` is its chunk count and `flops` its size for {@link take}.
+   * Publishes the task at `task` (fields written by `fill`), runs it on every thread, and returns when all its
+   * chunks are done. `i32` views wasm memory; `flops` is the task's size for {@link take}.
    */
-  run(runner: TaskRunner, task: number, chunks: number, done: () => number, flops: number): void {
+  run(runner: TaskRunner, i32: Int32Array, task: number, fill: () => void, flops: number): void {
     const ctl = this.ctl;
+    const tag = (Atomics.load(ctl, CTL.GEN) + 1) % TAG_MODULUS;
+    publish(i32, task, tag, fill);
+    const chunks = i32[(task + 4) >> 2];
     const t0 = performance.now();
     Atomics.store(ctl, CTL.TASK, task);
-    const gen = Atomics.add(ctl, CTL.GEN, 1) + 1;
+    Atomics.add(ctl, CTL.GEN, 1);
     Atomics.notify(ctl, CTL.GEN);
-    const mine = runner.runTask(task, 0);
+    const mine = runner.runTask(task, 0, tag);
     const t1 = performance.now();
-    let spins = 0;
-    while (done() < chunks) spins = this.pause(spins);
-    Atomics.store(ctl, CTL.CLOSED, gen);
-    spins = 0;
-    while (Atomics.load(ctl, CTL.INSIDE) !== 0) spins = this.pause(spins);
+    // Every chunk is claimed by now; wait for the ones workers are still running (spin, then sleep on `done`).
+    const done = (task + 12) >> 2;
+    for (let spins = 0; ; spins++) {
+      const finished = Atomics.load(i32, done);
+      if (finished >= chunks) break;
+      if (spins > POSTER_SPIN && this.blocking) Atomics.wait(i32, done, finished, 1);
+    }
     this.workerChunks += chunks - mine;
     // This thread alone would have needed about (t1 - t0) · chunks / mine; if sharing saved under 10%, back off.
     const key = Math.floor(Math.log2(flops));
@@ -140,14 +158,6 @@ export class ThreadPool {
       state.next = Math.min(2 * state.next, MAX_BACKOFF);
       this.backoffs.set(key, state);
     } else if (state) state.next = FIRST_BACKOFF;
-  }
-
-  // One step of waiting for workers: spin a little, then sleep up to a millisecond until INSIDE changes.
-  private pause(spins: number): number {
-    if (spins < POSTER_SPIN || !this.blocking) return spins + 1;
-    const inside = Atomics.load(this.ctl, CTL.INSIDE);
-    if (inside !== 0) Atomics.wait(this.ctl, CTL.INSIDE, inside, 1);
-    return spins + 1;
   }
 
   /** Asks every worker to exit and terminates it. */

@@ -5,26 +5,29 @@
 export const CTL = {
   /** Incremented for every posted task. */
   GEN: 0,
-  /** Generation of the last task whose chunks are all done; a worker waking for it must not start it. */
-  CLOSED: 1,
-  /** Workers currently inside a task (the poster waits for 0 before reusing the descriptor). */
-  INSIDE: 2,
   /** Address of the task descriptor. */
-  TASK: 3,
+  TASK: 1,
   /** Workers that have instantiated the module. */
-  READY: 4,
+  READY: 2,
   /** Non-zero asks workers to exit. */
-  STOP: 5,
-  /** Threads taking part in tasks: workers with index ≥ ACTIVE sit tasks out (so lowering the count is free). */
-  ACTIVE: 6,
+  STOP: 3,
   /** Length of the control array. */
   LENGTH: 8,
 } as const;
 
+/**
+ * Task tags are the generation modulo this (16 bits, 0xffff excluded): 0xffff marks tasks the calling thread runs
+ * alone, which no worker can ever hold.
+ */
+export const TAG_MODULUS = 0xffff;
+
+/** Tag of a task run on the calling thread only. */
+export const LOCAL_TAG = 0xffff;
+
 // The worker body, shared by the Node and browser variants. `spinMs` bounds the busy-wait before sleeping so that
 // back-to-back tasks (a training step's matmuls, with small ops between) do not pay the futex wake-up each time.
 const body = `
-const GEN = ${CTL.GEN}, CLOSED = ${CTL.CLOSED}, INSIDE = ${CTL.INSIDE}, TASK = ${CTL.TASK}, READY = ${CTL.READY}, STOP = ${CTL.STOP}, ACTIVE = ${CTL.ACTIVE};
+const GEN = ${CTL.GEN}, TASK = ${CTL.TASK}, READY = ${CTL.READY}, STOP = ${CTL.STOP};
 function start(msg) {
   const { module, memory, ctl, index, spinMs } = msg;
   const runTask = new WebAssembly.Instance(module, { env: { memory } }).exports.runTask;
@@ -40,12 +43,9 @@ function start(msg) {
         since = performance.now();
       }
     }
-    Atomics.add(ctl, INSIDE, 1);
-    const gen = Atomics.load(ctl, GEN);
-    seen = gen;
-    if (Atomics.load(ctl, CLOSED) !== gen && Atomics.load(ctl, STOP) === 0 && index < Atomics.load(ctl, ACTIVE)) runTask(Atomics.load(ctl, TASK), index);
-    Atomics.sub(ctl, INSIDE, 1);
-    Atomics.notify(ctl, INSIDE);
+    seen = Atomics.load(ctl, GEN);
+    // The tag lets runTask tell this task from a later one that replaced it while this thread was not running.
+    if (Atomics.load(ctl, STOP) === 0) runTask(Atomics.load(ctl, TASK), index, seen % ${TAG_MODULUS});
   }
 }
 `;

@@ -109,6 +109,13 @@ describe('matmul', () => {
     expectClose(matmul(col, a, { transA: true, transB: true }), matmul(onCpu(col), onCpu(a), { transA: true, transB: true }).dataSync(), { rtol: 1e-4, atol: 1e-4, shape: [2, 3, 1, 13] });
   });
 
+  it('splits a batch of more matrices than one task can count (65534 chunks) into several tasks', () => {
+    const gen = new Generator(13);
+    const a = randn([70000, 2, 3], { generator: gen, backend: 'wasm' });
+    const b = randn([70000, 3, 2], { generator: gen, backend: 'wasm' });
+    expectClose(matmul(a, b), matmul(onCpu(a), onCpu(b)).dataSync(), { rtol: 1e-4, atol: 1e-5, shape: [70000, 2, 2] });
+  });
+
   it('multiplies int32 matrices exactly', () => {
     const a = tensor([[1, 2], [3, 4]], undefined, { dtype: 'int32', backend: 'wasm' });
     const b = tensor([[5, 6], [7, 8]], undefined, { dtype: 'int32', backend: 'wasm' });

@@ -3,10 +3,13 @@ import { sizeOf, type Kernels, type Shape, type TensorInfo } from '@seqlab/tenso
 import { allocFor, ptr, runtime } from '../context.js';
 import { broadcastStridesOf } from '../dims.js';
 import { TASK_PTR } from '../layout.js';
+import { runHere } from '../thread-pool.js';
 import { MAX_TILE } from '../runtime.js';
 
 /** Task kind of a float32 matmul in assembly/task.ts. */
 const TASK_MATMUL = 1;
+/** Most chunks one task may have (its claim word counts them in 16 bits, 0xffff meaning locked). */
+const MAX_CHUNKS = 0xfffe;
 /**
  * Below this many flops a matmul stays on the calling thread: waking a worker costs a few microseconds, about
  * what 2·64³ flops take on one core.
@@ -91,7 +94,7 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
   const threads = pool ? rt.threadCount : 1;
   const [tileRows, tileCols] = chooseTiles(m, n, batch, threads);
   const tilesM = Math.ceil(m / tileRows), tilesN = Math.ceil(n / tileCols);
-  const chunks = batch * tilesM * tilesN;
+  const perBatch = tilesM * tilesN;
   const scratch = rt.matmulScratch(threads);
   let tables = 0;
   if (offsets) {
@@ -100,28 +103,36 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
     rt.heap.i32.set(offsets[1], (tables >> 2) + batch);
   }
   const i32 = rt.heap.i32, t = TASK_PTR >> 2;
-  i32[t] = TASK_MATMUL;
-  i32[t + 1] = chunks;
-  i32[t + 2] = 0;
-  i32[t + 3] = 0;
-  i32[t + 4] = ptr(a);
-  i32[t + 5] = ptr(b);
-  i32[t + 6] = out;
-  i32[t + 7] = m;
-  i32[t + 8] = n;
-  i32[t + 9] = k;
-  i32[t + 10] = transA ? 1 : 0;
-  i32[t + 11] = transB ? 1 : 0;
-  i32[t + 12] = tileRows;
-  i32[t + 13] = tileCols;
-  i32[t + 14] = tilesM;
-  i32[t + 15] = tilesN;
-  i32[t + 16] = tables;
-  i32[t + 17] = tables === 0 ? 0 : tables + batch * 4;
-  i32[t + 18] = scratch;
-  i32[t + 19] = rt.scratchStride;
-  if (pool && chunks > 1) pool.run(rt.exports, TASK_PTR, chunks, () => Atomics.load(i32, t + 3), flops);
-  else rt.exports.runTask(TASK_PTR, 0);
+  // Claim words count chunks in 16 bits, so very large batches go as several tasks.
+  const batchesPerTask = Math.max(1, Math.floor(MAX_CHUNKS / perBatch));
+  for (let first = 0; first < batch; first += batchesPerTask) {
+    const count = Math.min(batchesPerTask, batch - first);
+    const chunks = count * perBatch;
+    const fill = (): void => {
+      i32[t] = TASK_MATMUL;
+      i32[t + 1] = chunks;
+      i32[t + 4] = ptr(a);
+      i32[t + 5] = ptr(b);
+      i32[t + 6] = out;
+      i32[t + 7] = m;
+      i32[t + 8] = n;
+      i32[t + 9] = k;
+      i32[t + 10] = transA ? 1 : 0;
+      i32[t + 11] = transB ? 1 : 0;
+      i32[t + 12] = tileRows;
+      i32[t + 13] = tileCols;
+      i32[t + 14] = tilesM;
+      i32[t + 15] = tilesN;
+      i32[t + 16] = tables;
+      i32[t + 17] = tables === 0 ? 0 : tables + batch * 4;
+      i32[t + 18] = scratch;
+      i32[t + 19] = rt.scratchStride;
+      i32[t + 20] = first;
+      i32[t + 21] = threads;
+    };
+    if (pool && chunks > 1) pool.run(rt.exports, i32, TASK_PTR, fill, flops);
+    else runHere(rt.exports, i32, TASK_PTR, fill);
+  }
   if (tables !== 0) rt.heap.free(tables);
   return out;
 }
