@@ -130,8 +130,8 @@ describe('threads', () => {
     const gen = new Generator(3);
     const shapes: [number[], number[], boolean, boolean][] = [
       [[300, 200], [200, 260], false, false],
-      [[4, 96, 130], [4, 96, 70], true, false],
-      [[129, 257], [65, 257], false, true],
+      [[4, 96, 130], [4, 96, 170], true, false],
+      [[129, 257], [200, 257], false, true],
     ];
     for (const [sa, sb, transA, transB] of shapes) {
       const a = randn(sa, { generator: gen, backend: 'wasm' });

@@ -11,10 +11,10 @@ const TASK_MATMUL = 1;
 /** Most chunks one task may have (its claim word counts them in 16 bits, 0xffff meaning locked). */
 const MAX_CHUNKS = 0xfffe;
 /**
- * Below this many flops a matmul stays on the calling thread: waking a worker costs a few microseconds, about
- * what 2·64³ flops take on one core.
+ * Below this many flops a matmul stays on the calling thread: 2·160³, about 0.25 ms on one core. Smaller products
+ * gain little from a second thread once waking a sleeping worker (tens to hundreds of microseconds) is paid.
  */
-export const PARALLEL_MIN_FLOPS = 2 * 64 * 64 * 64;
+export const PARALLEL_MIN_FLOPS = 2 * 160 * 160 * 160;
 
 const roundUp = (v: number, to: number): number => Math.ceil(v / to) * to;
 
