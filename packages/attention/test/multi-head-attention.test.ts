@@ -2,16 +2,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Generator, mul, randn, reshape, sum, tensor, transpose, type Tensor } from '@seqlab/tensor-core';
 import { MultiHeadAttention, setAttentionMemoryBudget, setFusedAttentionEnabled } from '@seqlab/attention';
-import { expectClose, fromGolden, loadFixture, seeded, type GoldenTensor } from './helpers.js';
+import { expectClose, fromGolden, loadFixture, seeded, type GoldenCase, type GoldenTensor } from './helpers.js';
 
-interface MhaCase {
-  config: Record<string, number>;
-  inputs: Record<string, GoldenTensor>;
-  params: Record<string, GoldenTensor> | string;
-  loss_weight_G: GoldenTensor;
-  outputs: Record<string, GoldenTensor>;
-  grads: Record<string, GoldenTensor>;
-}
+type MhaCase = GoldenCase<Record<string, number>, Record<string, GoldenTensor> | string> & { loss_weight_G: GoldenTensor };
 const cases = loadFixture<{ cases: Record<string, MhaCase> }>('attention.json').cases;
 const params = cases.mha_self.params as Record<string, GoldenTensor>;
 

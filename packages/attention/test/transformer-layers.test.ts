@@ -14,16 +14,9 @@ import {
   TransformerEncoder,
   TransformerEncoderLayer,
 } from '@seqlab/attention';
-import { expectClose, fromGolden, loadFixture, seeded, type GoldenTensor } from './helpers.js';
+import { expectClose, fromGolden, loadFixture, seeded, type GoldenCase, type GoldenTensor } from './helpers.js';
 
-interface LayerCase {
-  config: Record<string, unknown>;
-  inputs: Record<string, GoldenTensor>;
-  params: Record<string, GoldenTensor> | string;
-  loss_weight_G: GoldenTensor;
-  outputs: Record<string, GoldenTensor>;
-  grads: Record<string, GoldenTensor>;
-}
+type LayerCase = GoldenCase<Record<string, unknown>, Record<string, GoldenTensor> | string> & { loss_weight_G: GoldenTensor };
 const layerCases = loadFixture<{ cases: Record<string, LayerCase> }>('transformer_encoder_layer.json').cases;
 const sharedParams = layerCases.post_norm.params as Record<string, GoldenTensor>;
 

@@ -1,49 +1,15 @@
-// Test helpers: seeded float64 leaves for gradient checks and golden-file loading.
-import { readFileSync } from 'node:fs';
-import { expect } from 'vitest';
-import { Generator, tensor, type Shape, type Tensor } from '@seqlab/tensor-core';
+// Test helpers: seeded float64 leaves for gradient checks and this package's golden fixtures; closeness checks and golden conversion come from tensor-core's shared test harness.
+import type { Generator, Shape, Tensor } from '@seqlab/tensor-core';
+import { fixtureLoader } from '../../tensor-core/test/suite/goldens.js';
+import { seeded } from '../../tensor-core/test/suite/harness.js';
+
+export { expectClose } from '../../tensor-core/test/suite/harness.js';
+export { fromGolden, type GoldenTensor } from '../../tensor-core/test/suite/goldens.js';
 
 /** A float64 leaf requiring gradients with seeded values in [lo, hi). */
 export function leaf(gen: Generator, shape: Shape, lo = -2, hi = 2): Tensor {
-  let size = 1;
-  for (const d of shape) size *= d;
-  const v = new Float64Array(size);
-  for (let i = 0; i < size; i++) v[i] = lo + (hi - lo) * gen.uniform();
-  return tensor(v, [...shape], 'float64').requiresGrad_();
-}
-
-/** A golden tensor as stored in the fixtures: `{ shape, data, dtype? }`. */
-export interface GoldenTensor {
-  shape: number[];
-  data: number[];
-  dtype?: string;
+  return seeded(gen, shape, 'float64', lo, hi).requiresGrad_();
 }
 
 /** Loads a JSON fixture copied from shared/goldens. */
-export function loadFixture<T = Record<string, unknown>>(name: string): T {
-  return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
-}
-
-/** A seqlab tensor from a golden tensor (int64 becomes int32, floats become `dtype`). */
-export function fromGolden(g: GoldenTensor, dtype: 'float32' | 'float64' = 'float32'): Tensor {
-  if (g.dtype === 'int64') return tensor(g.data, g.shape, 'int32');
-  if (g.dtype === 'bool') return tensor(g.data.map((v) => Boolean(v)), g.shape, 'bool');
-  return tensor(g.data, g.shape, dtype);
-}
-
-/** Asserts every element of `actual` is within `atol + rtol·|expected|` (and the shape, when given). */
-export function expectClose(
-  actual: Tensor,
-  expected: ArrayLike<number>,
-  { rtol = 1e-4, atol = 1e-5, shape }: { rtol?: number; atol?: number; shape?: readonly number[] } = {},
-): void {
-  if (shape !== undefined) expect([...actual.shape]).toEqual([...shape]);
-  const a = actual.dataSync();
-  expect(a.length).toBe(expected.length);
-  for (let i = 0; i < a.length; i++) {
-    const diff = Math.abs(a[i] - expected[i]);
-    if (!(diff <= atol + rtol * Math.abs(expected[i]))) {
-      expect.fail(`element ${i}: expected ${expected[i]}, received ${a[i]} (|diff| ${diff} > ${atol} + ${rtol}·|expected|)`);
-    }
-  }
-}
+export const loadFixture = fixtureLoader(new URL('./fixtures/', import.meta.url));

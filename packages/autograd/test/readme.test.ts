@@ -1,14 +1,12 @@
 // The README's first code block is examples/training-loop.ts verbatim, and running it trains XOR.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readmeExample } from '../../tensor-core/test/suite/readme-example.js';
 
 describe('README training loop', () => {
   it('is the example file, verbatim', () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const block = /```ts\n([\s\S]*?)```/.exec(readme);
-    expect(block).not.toBeNull();
-    const example = readFileSync(new URL('../examples/training-loop.ts', import.meta.url), 'utf8');
-    expect(block![1]).toBe(example);
+    const { block, example } = readmeExample(import.meta.url, 'training-loop.ts');
+    expect(block).not.toBeUndefined();
+    expect(block).toBe(example);
   });
 
   it('runs and learns XOR', async () => {

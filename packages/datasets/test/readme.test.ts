@@ -1,17 +1,12 @@
 // The README's first example is examples/quickstart.ts verbatim, and running it prints what its comments say.
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+import { readmeExample } from '../../tensor-core/test/suite/readme-example.js';
 
 describe('README example', () => {
   it('is the code of examples/quickstart.ts', () => {
-    const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
-    const block = /```ts\n([\s\S]*?)```/.exec(readme);
-    expect(block).not.toBeNull();
-    expect(block![1].trim()).toBe(readFileSync(resolve(root, 'examples/quickstart.ts'), 'utf8').trim());
+    const { block, example } = readmeExample(import.meta.url, 'quickstart.ts');
+    expect(block).not.toBeUndefined();
+    expect(block!.trim()).toBe(example.trim());
   });
 
   it('runs and prints the values its comments promise', async () => {

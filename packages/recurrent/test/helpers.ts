@@ -1,42 +1,12 @@
-// Test helpers: golden fixtures (copied from shared/goldens), tensors from them, and closeness checks.
-import { readFileSync } from 'node:fs';
-import { tensor, type Tensor } from '@seqlab/tensor-core';
+// Test helpers: golden fixtures (copied from shared/goldens) and closeness checks against them; golden types and conversion come from tensor-core's shared test harness.
+import type { Tensor } from '@seqlab/tensor-core';
 import { expect } from 'vitest';
+import { fixtureLoader, type GoldenTensor } from '../../tensor-core/test/suite/goldens.js';
 
-/** A golden tensor as stored in the fixtures: `{ shape, data, dtype? }`. */
-export interface GoldenTensor {
-  shape: number[];
-  data: number[];
-  dtype?: string;
-}
+export { fromGolden, fromGoldens, type GoldenCase, type GoldenTensor } from '../../tensor-core/test/suite/goldens.js';
 
-/** One case of a golden file. */
-export interface GoldenCase {
-  config: Record<string, unknown>;
-  inputs: Record<string, GoldenTensor>;
-  params: Record<string, GoldenTensor>;
-  outputs: Record<string, GoldenTensor>;
-  grads: Record<string, GoldenTensor>;
-  grads_full?: Record<string, GoldenTensor>;
-  loss_weight_G?: GoldenTensor;
-  loss_weights?: Record<string, GoldenTensor>;
-}
-
-/** Loads a JSON fixture. */
-export function loadFixture<T = { cases: Record<string, GoldenCase> }>(name: string): T {
-  return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
-}
-
-/** A tensor from a golden tensor. */
-export function fromGolden(g: GoldenTensor, dtype: 'float32' | 'float64' = 'float64'): Tensor {
-  if (g.dtype === 'int64') return tensor(g.data, g.shape, 'int32');
-  return tensor(g.data, g.shape, dtype);
-}
-
-/** Every golden tensor of a record, as tensors. */
-export function fromGoldens(record: Record<string, GoldenTensor>, dtype: 'float32' | 'float64' = 'float64'): Record<string, Tensor> {
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, fromGolden(v, dtype)]));
-}
+/** Loads a JSON fixture copied from shared/goldens. */
+export const loadFixture = fixtureLoader(new URL('./fixtures/', import.meta.url));
 
 /** Tolerances: float64 against float64 goldens is tight; float32 uses the README's 1e-4 relative / 1e-5 absolute. */
 export function tolerance(dtype: 'float32' | 'float64'): { rtol: number; atol: number } {

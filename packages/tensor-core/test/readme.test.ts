@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
+// The README's first code block is examples/readme.ts verbatim, and it runs.
 import { describe, expect, it } from 'vitest';
+import { readmeExample } from './suite/readme-example.js';
 
 describe('README example', () => {
   it('is examples/readme.ts verbatim, and runs', async () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const example = readFileSync(new URL('../examples/readme.ts', import.meta.url), 'utf8');
-    const firstBlock = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    const { block: firstBlock, example } = readmeExample(import.meta.url, 'readme.ts');
     expect(firstBlock).toBe(example);
     const mod = await import('../examples/readme.js');
     expect(mod.probs.shape).toEqual([2, 4]);

@@ -5,13 +5,23 @@ import { Generator, tensor, type DType, type Shape, type Tensor } from '../../sr
 /** Tolerances for float32 results against float64 references (shared/goldens README). */
 export const F32 = { rtol: 1e-4, atol: 1e-5 } as const;
 
-/** Asserts `actual` has `shape` (if given) and every element is within `atol + rtol·|expected|`; NaN matches NaN. */
+/**
+ * Asserts `actual` has `shape` (if given) and every element is within `atol + rtol·|expected|`; NaN matches NaN.
+ * An `expected` tensor also fixes the shape.
+ */
 export function expectClose(
   actual: Tensor | ArrayLike<number>,
-  expected: ArrayLike<number>,
+  expectedValues: Tensor | ArrayLike<number>,
   { rtol = F32.rtol, atol = F32.atol, shape }: { rtol?: number; atol?: number; shape?: Shape } = {},
 ): void {
   if (shape !== undefined && 'shape' in actual) expect([...actual.shape]).toEqual([...shape]);
+  let expected: ArrayLike<number>;
+  if ('dataSync' in expectedValues) {
+    if ('shape' in actual) expect([...actual.shape]).toEqual([...expectedValues.shape]);
+    expected = expectedValues.dataSync();
+  } else {
+    expected = expectedValues;
+  }
   const a = 'dataSync' in actual ? actual.dataSync() : actual;
   expect(a.length).toBe(expected.length);
   for (let i = 0; i < a.length; i++) {
@@ -44,6 +54,13 @@ export function randomTensor(gen: Generator, shape: Shape, backend: string, dtyp
   const values = randomValues(gen, size, lo, hi);
   if (dtype === 'int32') for (let i = 0; i < size; i++) values[i] = Math.floor(values[i]);
   return tensor(Array.from(values), shape, { dtype, backend });
+}
+
+/** A tensor of `shape` with seeded values in [lo, hi), float64 unless told (for gradient checks and parity inputs). */
+export function seeded(gen: Generator, shape: Shape, dtype: 'float32' | 'float64' = 'float64', lo = -1, hi = 1): Tensor {
+  let size = 1;
+  for (const d of shape) size *= d;
+  return tensor(randomValues(gen, size, lo, hi), [...shape], dtype);
 }
 
 /** Row-major multi-index of flat index `i` in `shape`. */
