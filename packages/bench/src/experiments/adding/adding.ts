@@ -25,7 +25,14 @@ export interface AddingRow {
   /** Seconds of training. */
   readonly seconds: number;
   /** Held-out MSE along training. */
-  readonly curve: { step: number; seconds: number; mse: number }[];
+  readonly curve: {
+    /** Steps done. */
+    step: number;
+    /** Seconds of training so far. */
+    seconds: number;
+    /** Held-out MSE. */
+    mse: number;
+  }[];
 }
 
 /** Measurements of `adding`. */

@@ -43,11 +43,36 @@ export interface AttentionMapMeasurements {
   /** Word-level attention per layer and head. */
   readonly heads: HeadMap[];
   /** The pronoun's attention per head. */
-  readonly pronoun: { word: string; candidates: string[]; links: PronounLink[] };
+  readonly pronoun: {
+    /** The pronoun. */
+    word: string;
+    /** Candidate antecedents. */
+    candidates: string[];
+    /** Its attention per head. */
+    links: PronounLink[];
+  };
   /** Vanilla-RNN hidden states: `[characters][units shown]`, and ‖h_t − h_{t−1}‖ per character. */
-  readonly rnn: { characters: string[]; units: number; states: number[][]; stepChange: number[] };
+  readonly rnn: {
+    /** The sentence's characters. */
+    characters: string[];
+    /** Hidden units shown. */
+    units: number;
+    /** `[characters][units]` hidden values. */
+    states: number[][];
+    /** ‖h_t − h_{t−1}‖ over all units. */
+    stepChange: number[];
+  };
   /** Training of both models (steps, seconds, final train loss). */
-  readonly training: { model: string; steps: number; seconds: number; finalTrainLoss: number }[];
+  readonly training: {
+    /** Model family. */
+    model: string;
+    /** Steps taken. */
+    steps: number;
+    /** Seconds of training. */
+    seconds: number;
+    /** Mean training loss over the last tenth of the steps. */
+    finalTrainLoss: number;
+  }[];
 }
 
 const SENTENCE = 'The cat sat on the mat because it was comfortable';

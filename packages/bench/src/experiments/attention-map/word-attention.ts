@@ -1,9 +1,19 @@
 // Turning character-level attention weights into word-level maps: the mean over a word's query characters of the
 // weight mass on each key word's characters, renormalised over the words (spaces carry no word).
 
+/** A word and its character span `[start, end)`. */
+export interface WordSpan {
+  /** The word. */
+  readonly word: string;
+  /** Index of its first character. */
+  readonly start: number;
+  /** Index after its last character. */
+  readonly end: number;
+}
+
 /** Character spans `[start, end)` of the space-separated words of `sentence`. */
-export function wordSpans(sentence: string): { word: string; start: number; end: number }[] {
-  const spans: { word: string; start: number; end: number }[] = [];
+export function wordSpans(sentence: string): WordSpan[] {
+  const spans: WordSpan[] = [];
   const re = /\S+/g;
   for (let m = re.exec(sentence); m !== null; m = re.exec(sentence)) spans.push({ word: m[0], start: m.index, end: m.index + m[0].length });
   return spans;

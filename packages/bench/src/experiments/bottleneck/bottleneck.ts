@@ -45,7 +45,16 @@ export interface BottleneckMeasurements {
   /** Training outcome per model. */
   readonly training: BottleneckTraining[];
   /** An example translation per model at the longest evaluated length. */
-  readonly samples: { model: string; source: string; reference: string; output: string }[];
+  readonly samples: {
+    /** Architecture. */
+    model: string;
+    /** English sentence. */
+    source: string;
+    /** Its Spanish translation. */
+    reference: string;
+    /** The model's greedy output. */
+    output: string;
+  }[];
 }
 
 const MODELS: Seq2SeqKind[] = ['GRU', 'GRU+attention', 'Transformer'];

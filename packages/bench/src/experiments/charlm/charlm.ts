@@ -26,7 +26,18 @@ export interface CharLMRun {
   /** Seconds of training. */
   readonly seconds: number;
   /** Validation loss along training. */
-  readonly curve: { step: number; seconds: number; trainLoss: number; validationLoss: number; bitsPerChar: number }[];
+  readonly curve: {
+    /** Steps done. */
+    step: number;
+    /** Seconds of training so far. */
+    seconds: number;
+    /** Mean training loss since the previous point. */
+    trainLoss: number;
+    /** Validation loss, nats per character. */
+    validationLoss: number;
+    /** Validation loss, bits per character. */
+    bitsPerChar: number;
+  }[];
   /** Final validation loss in nats per character. */
   readonly validationLoss: number;
   /** Final validation loss in bits per character. */

@@ -32,7 +32,16 @@ export interface ClaimsMeasurements {
   /** Every claim with its verdict. */
   readonly claims: ClaimResult[];
   /** The experiment runs the verdicts rest on. */
-  readonly runs: { experiment: string; size: string; durationSeconds: number; command: string }[];
+  readonly runs: {
+    /** Experiment name. */
+    experiment: string;
+    /** Size it ran (or was reused) at. */
+    size: string;
+    /** Seconds it took. */
+    durationSeconds: number;
+    /** The command that reproduces it. */
+    command: string;
+  }[];
 }
 
 /** The result document at `path` when it exists and is a result of `name`, else null. */

@@ -27,7 +27,16 @@ export interface CopyRow {
   /** Seconds of training. */
   readonly seconds: number;
   /** Held-out loss and accuracy along training. */
-  readonly curve: { step: number; seconds: number; loss: number; accuracy: number }[];
+  readonly curve: {
+    /** Steps done. */
+    step: number;
+    /** Seconds of training so far. */
+    seconds: number;
+    /** Held-out loss. */
+    loss: number;
+    /** Held-out accuracy on the copied symbols. */
+    accuracy: number;
+  }[];
 }
 
 /** Measurements of `copy`. */

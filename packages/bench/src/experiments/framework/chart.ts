@@ -20,6 +20,42 @@ export async function renderSvg(spec: ChartSpec): Promise<string> {
   }
 }
 
+/** A quantitative axis of {@link lineChart}. */
+export interface AxisOptions {
+  /** Data field. */
+  field: string;
+  /** Axis title. */
+  title: string;
+  /** Logarithmic scale. Default false. */
+  log?: boolean;
+}
+
+/** A field that splits a chart into panels. */
+export interface PanelField {
+  /** Data field. */
+  field: string;
+  /** Panel header title. Default the field name. */
+  title?: string;
+}
+
+/** A labelled horizontal reference line. */
+export interface ReferenceLine {
+  /** y value. */
+  value: number;
+  /** Label drawn beside it. */
+  label: string;
+}
+
+/** An ordinal axis of {@link heatmap}. */
+export interface OrdinalAxis {
+  /** Data field. */
+  field: string;
+  /** Axis title. */
+  title: string;
+  /** Category order. Default: order of appearance. */
+  sort?: string[];
+}
+
 /** Settings of {@link lineChart}. */
 export interface LineChartOptions {
   /** Chart title. */
@@ -27,19 +63,22 @@ export interface LineChartOptions {
   /** Rows to plot. */
   data: ChartRow[];
   /** Field on the x axis and its axis title. */
-  x: { field: string; title: string; log?: boolean };
+  x: AxisOptions;
   /** Field on the y axis and its axis title. */
-  y: { field: string; title: string; log?: boolean; zero?: boolean };
+  y: AxisOptions & {
+    /** Include zero in a linear scale. Default false. */
+    zero?: boolean;
+  };
   /** Field naming the series (one coloured line each). */
   series: string;
   /** Optional field splitting the data into side-by-side panels. */
-  column?: { field: string; title?: string };
+  column?: PanelField;
   /** Optional field splitting the data into stacked panels. */
-  row?: { field: string; title?: string };
+  row?: PanelField;
   /** Optional field drawn as a dashed line style (e.g. the library). */
   dash?: string;
   /** Horizontal reference lines (e.g. a baseline), each labelled. */
-  rules?: { value: number; label: string }[];
+  rules?: ReferenceLine[];
   /** Panel width and height in pixels. Defaults 320 × 220. */
   width?: number;
   /** Panel height in pixels. */
@@ -92,13 +131,16 @@ export interface HeatmapOptions {
   /** Cells: one row per (x, y) pair with a value. */
   data: ChartRow[];
   /** Field on the x axis (ordinal) and its title. */
-  x: { field: string; title: string; sort?: string[] };
+  x: OrdinalAxis;
   /** Field on the y axis (ordinal) and its title. */
-  y: { field: string; title: string; sort?: string[] };
-  /** Field coloured by value. */
-  value: { field: string; title: string };
-  /** Optional field splitting the cells into panels (e.g. the head). */
-  facet?: { field: string; title: string; columns?: number };
+  y: OrdinalAxis;
+  /** Field coloured by value and its legend title. */
+  value: PanelField;
+  /** Optional field splitting the cells into panels (e.g. the head), wrapped after `columns` panels (default 4). */
+  facet?: PanelField & {
+    /** Panels per row. Default 4. */
+    columns?: number;
+  };
   /** Cell size in pixels. Default 22. */
   cell?: number;
   /** Colour scheme name. Default `viridis`. */

@@ -23,12 +23,22 @@ export interface MemoryRow {
   readonly rssBytes: number;
 }
 
+/** Fitted exponent p of peak tensor bytes ∝ T^p for one model. */
+export interface GrowthExponent {
+  /** Model label. */
+  readonly model: string;
+  /** p over every length. */
+  readonly all: number;
+  /** p over the longest half of the lengths, where the leading term dominates. */
+  readonly longestHalf: number;
+}
+
 /** Measurements of `memory`. */
 export interface MemoryMeasurements {
   /** Every row. */
   readonly rows: MemoryRow[];
   /** Least-squares exponent p of peak tensor bytes ∝ T^p per model, over all lengths and over the longest half. */
-  readonly exponents: { model: string; all: number; longestHalf: number }[];
+  readonly exponents: GrowthExponent[];
   /** Whether a garbage collection could be forced before each step (node --expose-gc); without it the counter also holds garbage. */
   readonly gcForced: boolean;
 }

@@ -24,6 +24,28 @@ export interface BlockAttention {
   readonly selfWeights: Tensor | null;
 }
 
+/** Inputs besides `x` of {@link TransformerBlock.forward}. */
+export interface TransformerBlockCallOptions {
+  /** Mask future positions. Default false. */
+  causal?: boolean;
+  /** Encoder output `[batch, S, width]` for the cross-attention of a decoder block. */
+  memory?: Tensor;
+  /** `[batch, S]`, true = padding in `memory`. */
+  memoryPadding?: Tensor | null;
+  /** `[batch, length]`, true = padding in `x`. */
+  keyPadding?: Tensor | null;
+  /** Return the self-attention weights per head. Default false. */
+  needWeights?: boolean;
+}
+
+/** What {@link TransformerBlock.forward} returns. */
+export interface TransformerBlockOutput {
+  /** `[batch, length, width]`. */
+  readonly output: Tensor;
+  /** The attention weights when asked for. */
+  readonly attention: BlockAttention;
+}
+
 /** x + SelfAttn(LN(x)) [+ CrossAttn(LN(x), memory)] + FFN(LN(x)), GELU in the feed-forward layer. */
 export class TransformerBlock extends Module {
   /** Layer norm before self-attention. */
@@ -58,7 +80,7 @@ export class TransformerBlock extends Module {
    * Runs the block on `x` `[batch, length, width]`; `causal` masks future positions; `memory` `[batch, S, width]`
    * feeds the cross-attention of a decoder block; `memoryPadding` `[batch, S]` (true = padding) masks it.
    */
-  forward(x: Tensor, options: { causal?: boolean; memory?: Tensor; memoryPadding?: Tensor | null; keyPadding?: Tensor | null; needWeights?: boolean } = {}): { output: Tensor; attention: BlockAttention } {
+  forward(x: Tensor, options: TransformerBlockCallOptions = {}): TransformerBlockOutput {
     const h = this.norm1.forward(x);
     const needWeights = options.needWeights ?? false;
     const self = this.self_attn.forward(h, h, h, {

@@ -33,12 +33,28 @@ export interface SpeedRow {
   readonly note: string | null;
 }
 
+/** The TF.js that ran the side-by-side rows. */
+export interface TfjsInfo {
+  /** `tf.version.tfjs`. */
+  readonly version: string;
+  /** The backend it started on. */
+  readonly backend: string;
+  /** Why and to which backend it fell back, or null. */
+  readonly fallback: string | null;
+}
+
+/** Why TF.js could not be loaded. */
+export interface TfjsUnavailable {
+  /** The import error. */
+  readonly error: string;
+}
+
 /** Measurements of `speed`. */
 export interface SpeedMeasurements {
   /** Every row. */
   readonly rows: SpeedRow[];
   /** TF.js version and the backend it started on, or why it was not available. */
-  readonly tfjs: { version: string; backend: string; fallback: string | null } | { error: string };
+  readonly tfjs: TfjsInfo | TfjsUnavailable;
 }
 
 const SIZES = {
