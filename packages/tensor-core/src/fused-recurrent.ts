@@ -73,9 +73,13 @@ export type LstmSequenceKernel = (args: LstmSequenceArgs) => LstmSequenceResult;
 export interface LstmSequenceBackwardArgs extends LstmSequenceArgs {
   /** The forward result the gradients refer to, as tensors of the shapes documented in {@link LstmSequenceResult}. */
   readonly saved: {
+    /** {@link LstmSequenceResult.gates}, `[T, B, 4H]`. */
     readonly gates: TensorInfo;
+    /** {@link LstmSequenceResult.cPrev}, `[T, B, H]`. */
     readonly cPrev: TensorInfo;
+    /** {@link LstmSequenceResult.cellTanh}, `[T, B, H]`. */
     readonly cellTanh: TensorInfo;
+    /** {@link LstmSequenceResult.hPrev}, `[T, B, H]`. */
     readonly hPrev: TensorInfo;
   };
   /** Gradient of the loss with respect to `output`, `[T, B, H]` (values at invalid steps are ignored). */
@@ -146,7 +150,9 @@ export type GruSequenceKernel = (args: RecurrentSequenceArgs) => GruSequenceResu
 export interface GruSequenceBackwardArgs extends RecurrentSequenceArgs {
   /** The forward workspace, as tensors of the shapes documented in {@link GruSequenceResult}. */
   readonly saved: {
+    /** {@link GruSequenceResult.gates}, `[T, B, 4H]`. */
     readonly gates: TensorInfo;
+    /** {@link GruSequenceResult.hPrev}, `[T, B, H]`. */
     readonly hPrev: TensorInfo;
   };
   /** Gradient with respect to `output`, `[T, B, H]` (values at invalid steps are ignored). */
@@ -168,8 +174,12 @@ export type GruSequenceBackwardKernel = (args: GruSequenceBackwardArgs) => Recur
  * float rounding, which its tests check).
  */
 export interface FusedRecurrentKernels {
+  /** Forward pass of a one-direction LSTM layer over a whole sequence. */
   lstmSequence: LstmSequenceKernel;
+  /** Backpropagation through time for {@link FusedRecurrentKernels.lstmSequence}. */
   lstmSequenceBackward: LstmSequenceBackwardKernel;
+  /** Forward pass of a one-direction GRU layer over a whole sequence. */
   gruSequence: GruSequenceKernel;
+  /** Backpropagation through time for {@link FusedRecurrentKernels.gruSequence}. */
   gruSequenceBackward: GruSequenceBackwardKernel;
 }

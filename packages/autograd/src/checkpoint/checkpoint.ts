@@ -37,7 +37,10 @@ export interface NamedOptimizerState {
   /** Optimizer kind, e.g. `AdamW`. */
   readonly type: string;
   /** Hyper-parameters of each group, with the names of its parameters. */
-  readonly paramGroups: (Hyperparameters & { params: string[] })[];
+  readonly paramGroups: (Hyperparameters & {
+    /** Names of the group's parameters. */
+    params: string[];
+  })[];
   /** Per-parameter state by parameter name. */
   readonly state: Record<string, ParamState>;
 }

@@ -6,10 +6,16 @@ const PARAMETER = Symbol.for('seqlab.parameter');
 const BUFFER = Symbol.for('seqlab.buffer');
 
 /** A trainable leaf tensor (`requiresGrad` true) that a {@link Module} field registers; it is a `Tensor` in every op. */
-export type Parameter = Tensor & { readonly [PARAMETER]: true };
+export type Parameter = Tensor & {
+  /** Brand that tells parameters from plain tensors. */
+  readonly [PARAMETER]: true;
+};
 
 /** A non-trainable tensor that a {@link Module} saves in its state dict (running statistics, fixed tables). */
-export type Buffer = Tensor & { readonly [BUFFER]: true };
+export type Buffer = Tensor & {
+  /** Brand that tells buffers from plain tensors. */
+  readonly [BUFFER]: true;
+};
 
 function brand(t: Tensor, key: symbol): void {
   Object.defineProperty(t, key, { value: true, enumerable: false });

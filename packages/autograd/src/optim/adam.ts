@@ -67,7 +67,14 @@ export type FusedAdamStep = (
   expAvg: TensorInfo,
   expAvgSq: TensorInfo,
   hyper: AdamStepHyperparameters,
-) => { param: DataHandle; expAvg: DataHandle; expAvgSq: DataHandle };
+) => {
+  /** The updated parameter p'. */
+  param: DataHandle;
+  /** The updated first moment m'. */
+  expAvg: DataHandle;
+  /** The updated second moment v'. */
+  expAvgSq: DataHandle;
+};
 
 function fusedAdamStepOf(p: Tensor): FusedAdamStep | undefined {
   return p.backend.fused?.adamStep as unknown as FusedAdamStep | undefined;

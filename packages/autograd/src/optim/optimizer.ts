@@ -30,7 +30,10 @@ export interface OptimizerStateDict {
   /** State of each parameter that has any, by position. */
   readonly state: Record<number, ParamState>;
   /** Hyper-parameters of each group, with `params` listing parameter positions. */
-  readonly paramGroups: (Hyperparameters & { params: number[] })[];
+  readonly paramGroups: (Hyperparameters & {
+    /** Positions of the group's parameters in `Optimizer.parameters()` order. */
+    params: number[];
+  })[];
 }
 
 function isTensorIterable(value: unknown): value is Iterable<Tensor> {
