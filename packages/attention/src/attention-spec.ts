@@ -1,5 +1,5 @@
 // The description of one attention call that the fused and the composed paths both run.
-import type { Generator, Tensor } from '@seqlab/tensor-core';
+import type { AttentionDims, Generator, Tensor } from '@seqlab/tensor-core';
 import type { PreparedMask } from './masks.js';
 
 /**
@@ -21,15 +21,9 @@ export interface HeadView {
 export type OutputLayout = 'heads' | 'batchFirst' | 'sequenceFirst';
 
 /** One attention call, described so that either path can run it. */
-export interface AttentionSpec {
+export interface AttentionSpec extends AttentionDims {
   /** Op name for errors. */
   readonly op: string;
-  readonly batch: number;
-  readonly heads: number;
-  readonly queryLength: number;
-  readonly keyLength: number;
-  readonly headDim: number;
-  readonly valueDim: number;
   /** The tensors q, k and v are read from (the differentiable inputs). */
   readonly sources: readonly Tensor[];
   /** q, k and v as views of `sources`, for the fused kernel. */

@@ -36,14 +36,8 @@ export interface AttentionMaskOperand {
   readonly colStride: number;
 }
 
-/**
- * One attention problem, `softmax(scale·Q·Kᵀ + bias, masked → weight 0)·V`, over `B` batch entries and `H`
- * heads: `Q` is `[B, H, L, D]`, `K` is `[B, H, S, D]`, `V` is `[B, H, S, Dv]`. All float operands share
- * `dtype`; the caller has validated every shape and stride.
- */
-export interface FusedAttentionProblem {
-  /** Element type of q, k, v, bias, dropout and every result. */
-  readonly dtype: 'float32' | 'float64';
+/** The sizes of an attention problem: `Q` is `[B, H, L, D]`, `K` is `[B, H, S, D]`, `V` is `[B, H, S, Dv]`. */
+export interface AttentionDims {
   /** Batch entries `B`. */
   readonly batch: number;
   /** Heads `H`. */
@@ -56,6 +50,16 @@ export interface FusedAttentionProblem {
   readonly headDim: number;
   /** Width of values `Dv`. */
   readonly valueDim: number;
+}
+
+/**
+ * One attention problem, `softmax(scale·Q·Kᵀ + bias, masked → weight 0)·V`, over `B` batch entries and `H`
+ * heads, with the sizes of {@link AttentionDims}. All float operands share `dtype`; the caller has validated
+ * every shape and stride.
+ */
+export interface FusedAttentionProblem extends AttentionDims {
+  /** Element type of q, k, v, bias, dropout and every result. */
+  readonly dtype: 'float32' | 'float64';
   /** Queries. */
   readonly q: AttentionOperand;
   /** Keys. */
