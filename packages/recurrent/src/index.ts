@@ -3,6 +3,7 @@ export { RNNCell, checkNonlinearity } from './cells/rnn-cell.js';
 export type { RNNCellOptions } from './cells/rnn-cell.js';
 export { LSTMCell } from './cells/lstm-cell.js';
 export { GRUCell } from './cells/gru-cell.js';
+export { GatedCell } from './cells/gated-cell.js';
 export type { CellOptions, CellParameters } from './cells/cell-parameters.js';
 export type { RNNNonlinearity } from './cells/cell-math.js';
 export { RecurrentLayer } from './layers/recurrent-layer.js';

@@ -1,8 +1,8 @@
 // GRUCell: one GRU step with PyTorch's gate order r, z, n and b_hn inside the reset product, as torch.nn.GRUCell.
-import { Module, type Parameter } from '@seqlab/autograd';
 import type { Tensor } from '@seqlab/tensor-core';
 import { gruStep, inputProjection } from './cell-math.js';
-import { cellOutput, checkCellInput, checkCellState, checkSizes, createCellParameters, type CellOptions } from './cell-parameters.js';
+import { cellOutput, checkCellInput, checkCellState, type CellOptions } from './cell-parameters.js';
+import { GatedCell } from './gated-cell.js';
 
 /**
  * One GRU step, as `torch.nn.GRUCell`: `r = σ(W_ir x + b_ir + W_hr h + b_hr)`, `z = σ(W_iz x + b_iz + W_hz h + b_hz)`,
@@ -17,30 +17,9 @@ import { cellOutput, checkCellInput, checkCellState, checkSizes, createCellParam
  * const h2 = cell.forward(x2, h1);
  * ```
  */
-export class GRUCell extends Module {
-  /** Input features per step. */
-  readonly inputSize: number;
-  /** Hidden state size. */
-  readonly hiddenSize: number;
-  /** `[3·hiddenSize, inputSize]`. */
-  readonly weight_ih: Parameter;
-  /** `[3·hiddenSize, hiddenSize]`. */
-  readonly weight_hh: Parameter;
-  /** `[3·hiddenSize]`, or null without bias. */
-  readonly bias_ih: Parameter | null;
-  /** `[3·hiddenSize]`, or null without bias. */
-  readonly bias_hh: Parameter | null;
-
+export class GRUCell extends GatedCell {
   constructor(inputSize: number, hiddenSize: number, options: CellOptions = {}) {
-    super();
-    checkSizes('GRUCell', inputSize, hiddenSize);
-    this.inputSize = inputSize;
-    this.hiddenSize = hiddenSize;
-    const p = createCellParameters('GRUCell', 3, inputSize, hiddenSize, options);
-    this.weight_ih = p.weightIh;
-    this.weight_hh = p.weightHh;
-    this.bias_ih = p.biasIh;
-    this.bias_hh = p.biasHh;
+    super('GRUCell', 3, inputSize, hiddenSize, options);
   }
 
   /**

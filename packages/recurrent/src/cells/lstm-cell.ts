@@ -1,9 +1,9 @@
 // LSTMCell: one LSTM step with PyTorch's gate order i, f, g, o, as torch.nn.LSTMCell.
-import { Module, type Parameter } from '@seqlab/autograd';
 import { InvalidArgumentError, type Tensor } from '@seqlab/tensor-core';
 import { describeValue } from '../validate.js';
 import { inputProjection, lstmStep } from './cell-math.js';
-import { cellOutput, checkCellInput, checkCellState, checkSizes, createCellParameters, type CellOptions } from './cell-parameters.js';
+import { cellOutput, checkCellInput, checkCellState, type CellOptions } from './cell-parameters.js';
+import { GatedCell } from './gated-cell.js';
 
 /**
  * One LSTM step, as `torch.nn.LSTMCell`: `gates = x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh` split into i, f, g, o;
@@ -17,30 +17,9 @@ import { cellOutput, checkCellInput, checkCellState, checkSizes, createCellParam
  * const [h2, c2] = cell.forward(x2, [h1, c1]);
  * ```
  */
-export class LSTMCell extends Module {
-  /** Input features per step. */
-  readonly inputSize: number;
-  /** Hidden (and cell) state size. */
-  readonly hiddenSize: number;
-  /** `[4·hiddenSize, inputSize]`. */
-  readonly weight_ih: Parameter;
-  /** `[4·hiddenSize, hiddenSize]`. */
-  readonly weight_hh: Parameter;
-  /** `[4·hiddenSize]`, or null without bias. */
-  readonly bias_ih: Parameter | null;
-  /** `[4·hiddenSize]`, or null without bias. */
-  readonly bias_hh: Parameter | null;
-
+export class LSTMCell extends GatedCell {
   constructor(inputSize: number, hiddenSize: number, options: CellOptions = {}) {
-    super();
-    checkSizes('LSTMCell', inputSize, hiddenSize);
-    this.inputSize = inputSize;
-    this.hiddenSize = hiddenSize;
-    const p = createCellParameters('LSTMCell', 4, inputSize, hiddenSize, options);
-    this.weight_ih = p.weightIh;
-    this.weight_hh = p.weightHh;
-    this.bias_ih = p.biasIh;
-    this.bias_hh = p.biasHh;
+    super('LSTMCell', 4, inputSize, hiddenSize, options);
   }
 
   /**
