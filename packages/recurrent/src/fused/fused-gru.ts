@@ -1,7 +1,8 @@
 // The fused GRU layer direction as a custom op: the backend's sequence kernel forward, its BPTT kernel backward.
 import { customOp } from '@seqlab/autograd';
-import { Tensor, type DataHandle, type FusedRecurrentKernels } from '@seqlab/tensor-core';
+import type { FusedRecurrentKernels, Tensor } from '@seqlab/tensor-core';
 import type { CellParameters } from '../cells/cell-parameters.js';
+import { fusedSequenceCall } from './fused-sequence.js';
 
 interface GruSaved {
   readonly gates: Tensor;
@@ -21,15 +22,10 @@ export function fusedGruSequence(
   lengths: Int32Array | null,
   reverse: boolean,
 ): { output: Tensor; hN: Tensor } {
-  const backend = x.backend;
-  const dtype = x.dtype;
-  const [T, B] = x.shape;
-  const H = h0.shape[1];
-  const wrap = (handle: DataHandle, shape: number[]): Tensor => Tensor.fromHandle(backend, handle, shape, dtype);
-  const hasBias = weights.biasIh !== null && weights.biasHh !== null;
+  const { T, B, H, hasBias, wrap, weightNames, weights: weightInputs } = fusedSequenceCall(x, h0, weights);
   const op = customOp<Tensor[], GruSaved>({
     name: 'gruSequence',
-    inputs: hasBias ? ['x', 'h0', 'weightIh', 'weightHh', 'biasIh', 'biasHh'] : ['x', 'h0', 'weightIh', 'weightHh'],
+    inputs: ['x', 'h0', ...weightNames],
     forward: ([xs, h, weightIh, weightHh, biasIh = null, biasHh = null]) => {
       const r = kernels.gruSequence({ x: xs, h0: h, weightIh, weightHh, biasIh, biasHh, lengths, reverse });
       return {
@@ -45,8 +41,6 @@ export function fusedGruSequence(
       return grads;
     },
   });
-  const inputs = [x, h0, weights.weightIh, weights.weightHh];
-  if (hasBias) inputs.push(weights.biasIh as Tensor, weights.biasHh as Tensor);
-  const [output, hN] = op(...inputs);
+  const [output, hN] = op(x, h0, ...weightInputs);
   return { output, hN };
 }

@@ -1,7 +1,8 @@
 // The fused LSTM layer direction as a custom op: the backend's sequence kernel forward, its BPTT kernel backward.
 import { customOp } from '@seqlab/autograd';
-import { Tensor, type DataHandle, type FusedRecurrentKernels } from '@seqlab/tensor-core';
+import type { FusedRecurrentKernels, Tensor } from '@seqlab/tensor-core';
 import type { CellParameters } from '../cells/cell-parameters.js';
+import { fusedSequenceCall } from './fused-sequence.js';
 
 interface LstmSaved {
   readonly gates: Tensor;
@@ -24,15 +25,10 @@ export function fusedLstmSequence(
   lengths: Int32Array | null,
   reverse: boolean,
 ): { output: Tensor; hN: Tensor; cN: Tensor } {
-  const backend = x.backend;
-  const dtype = x.dtype;
-  const [T, B] = x.shape;
-  const H = h0.shape[1];
-  const wrap = (handle: DataHandle, shape: number[]): Tensor => Tensor.fromHandle(backend, handle, shape, dtype);
-  const hasBias = weights.biasIh !== null && weights.biasHh !== null;
+  const { T, B, H, hasBias, wrap, weightNames, weights: weightInputs } = fusedSequenceCall(x, h0, weights);
   const op = customOp<Tensor[], LstmSaved>({
     name: 'lstmSequence',
-    inputs: hasBias ? ['x', 'h0', 'c0', 'weightIh', 'weightHh', 'biasIh', 'biasHh'] : ['x', 'h0', 'c0', 'weightIh', 'weightHh'],
+    inputs: ['x', 'h0', 'c0', ...weightNames],
     forward: ([xs, h, c, weightIh, weightHh, biasIh = null, biasHh = null]) => {
       const r = kernels.lstmSequence({ x: xs, h0: h, c0: c, weightIh, weightHh, biasIh, biasHh, lengths, reverse });
       return {
@@ -53,8 +49,6 @@ export function fusedLstmSequence(
       return grads;
     },
   });
-  const inputs = [x, h0, c0, weights.weightIh, weights.weightHh];
-  if (hasBias) inputs.push(weights.biasIh as Tensor, weights.biasHh as Tensor);
-  const [output, hN, cN] = op(...inputs);
+  const [output, hN, cN] = op(x, h0, c0, ...weightInputs);
   return { output, hN, cN };
 }
