@@ -19,6 +19,8 @@ export { BpttStream } from './lm/bpttStream.js';
 export type { BpttStreamOptions } from './lm/bpttStream.js';
 export type { LanguageModelBatch } from './lm/languageModelBatch.js';
 export type { SeedOptions } from './seeding.js';
+export { CopyTaskBase } from './tasks/copyTaskBase.js';
+export type { CopyTaskBaseOptions } from './tasks/copyTaskBase.js';
 export { CopyTask } from './tasks/copyTask.js';
 export type { CopyTaskBatch, CopyTaskOptions } from './tasks/copyTask.js';
 export { VariableDelayCopyTask } from './tasks/variableDelayCopyTask.js';

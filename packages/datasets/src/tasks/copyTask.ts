@@ -1,19 +1,12 @@
 // The copy task of Arjovsky, Shah & Bengio (2016): remember 10 symbols across T blanks, with its memoryless baseline.
-import { InvalidArgumentError, tensor, type Generator, type Tensor } from '@seqlab/tensor-core';
-import { resolveGenerator, type SeedOptions } from '../seeding.js';
+import type { Tensor } from '@seqlab/tensor-core';
 import { checkOptions, checkPositiveInt } from '../validate.js';
-import { COPY_BLANK, writeCopyExample } from './copyLayout.js';
+import { CopyTaskBase, type CopyTaskBaseOptions } from './copyTaskBase.js';
 
 /** Options of {@link CopyTask}. */
-export interface CopyTaskOptions extends SeedOptions {
+export interface CopyTaskOptions extends CopyTaskBaseOptions {
   /** T: the delay, so that inputs hold T − 1 blanks between the data and the delimiter. At least 1. */
   delay: number;
-  /** Data symbols to copy. Default 10. */
-  copyLength?: number;
-  /** Size of the data alphabet. Default 8. */
-  numDataSymbols?: number;
-  /** Backend of the tensors; defaults to the active one. */
-  backend?: string;
 }
 
 /** A batch of a copy task. */
@@ -46,56 +39,20 @@ export interface CopyTaskBatch {
  * task.baselineLoss;                            // 10·ln 8 / 120 ≈ 0.1733
  * ```
  */
-export class CopyTask {
+export class CopyTask extends CopyTaskBase {
   /** T. */
   readonly delay: number;
-  /** S, the number of symbols to copy. */
-  readonly copyLength: number;
-  /** K, the size of the data alphabet. */
-  readonly numDataSymbols: number;
-  /** Id of the blank symbol (0). */
-  readonly blankId = COPY_BLANK;
-  /** Id of the delimiter (K + 1). */
-  readonly delimiterId: number;
-  /** Number of ids, K + 2. */
-  readonly vocabSize: number;
-  /** Steps per sequence, T + 2S. */
-  readonly sequenceLength: number;
-  /** Memoryless baseline cross-entropy per step in nats, S·ln K / (T + 2S). */
-  readonly baselineLoss: number;
-  private readonly generator: Generator;
-  private readonly backend: string | undefined;
 
   constructor(options: CopyTaskOptions) {
     const fn = 'CopyTask';
     const opts = checkOptions(fn, options);
-    this.delay = checkPositiveInt(fn, 'delay', opts.delay);
-    this.copyLength = checkPositiveInt(fn, 'copyLength', opts.copyLength ?? 10);
-    this.numDataSymbols = checkPositiveInt(fn, 'numDataSymbols', opts.numDataSymbols ?? 8);
-    if (this.numDataSymbols < 2) {
-      throw new InvalidArgumentError(`${fn}: argument 'numDataSymbols' must be at least 2 (one symbol needs no memory); received ${this.numDataSymbols}`);
-    }
-    this.generator = resolveGenerator(fn, opts);
-    this.backend = opts.backend;
-    this.delimiterId = this.numDataSymbols + 1;
-    this.vocabSize = this.numDataSymbols + 2;
-    this.sequenceLength = this.delay + 2 * this.copyLength;
-    this.baselineLoss = (this.copyLength * Math.log(this.numDataSymbols)) / this.sequenceLength;
+    const delay = checkPositiveInt(fn, 'delay', opts.delay);
+    super(fn, opts, delay);
+    this.delay = delay;
   }
 
   /** A fresh batch of `batchSize` sequences; successive calls continue the task's random stream. */
   sample(batchSize: number): CopyTaskBatch {
-    checkPositiveInt('CopyTask.sample', 'batchSize', batchSize);
-    const width = this.sequenceLength;
-    const inputs = new Int32Array(batchSize * width);
-    const targets = new Int32Array(batchSize * width);
-    for (let b = 0; b < batchSize; b++) {
-      writeCopyExample(inputs, targets, b, width, this.delay, this.copyLength, this.numDataSymbols, this.generator);
-    }
-    const shape = [batchSize, width];
-    return {
-      inputs: tensor(inputs, shape, { dtype: 'int32', backend: this.backend }),
-      targets: tensor(targets, shape, { dtype: 'int32', backend: this.backend }),
-    };
+    return this.sampleBatch('CopyTask.sample', batchSize, () => this.delay);
   }
 }
