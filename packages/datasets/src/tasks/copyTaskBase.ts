@@ -1,7 +1,8 @@
 // CopyTaskBase: the alphabet, sequence layout and batch sampling that CopyTask and VariableDelayCopyTask share.
-import { InvalidArgumentError, tensor, type Generator, type Tensor } from '@seqlab/tensor-core';
+import { InvalidArgumentError, tensor, type Generator } from '@seqlab/tensor-core';
 import { resolveGenerator, type SeedOptions } from '../seeding.js';
 import { checkPositiveInt } from '../validate.js';
+import type { CopyTaskBatch } from './copyTask.js';
 import { COPY_BLANK, writeCopyExample } from './copyLayout.js';
 
 /** Options every copy task takes besides its delay. */
@@ -63,7 +64,7 @@ export abstract class CopyTaskBase {
     fn: string,
     batchSize: number,
     delayOf: (b: number, generator: Generator) => number,
-  ): { inputs: Tensor; targets: Tensor } {
+  ): CopyTaskBatch {
     checkPositiveInt(fn, 'batchSize', batchSize);
     const width = this.sequenceLength;
     const inputs = new Int32Array(batchSize * width);
