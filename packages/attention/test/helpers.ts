@@ -6,3 +6,12 @@ export { fromGolden, type GoldenCase, type GoldenTensor } from '../../tensor-cor
 
 /** Loads a JSON fixture copied from shared/goldens. */
 export const loadFixture = fixtureLoader(new URL('./fixtures/', import.meta.url));
+
+/** The `[dtype, fused, batchFirst]` combinations every PyTorch-parity suite of this package runs. */
+export const PARITY_CONFIGS = [
+  ['float32', true, true],
+  ['float32', false, true],
+  ['float32', true, false],
+  ['float64', true, true],
+  ['float64', false, false],
+] as const;

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Generator, mul, randn, reshape, sum, tensor, transpose, type Tensor } from '@seqlab/tensor-core';
 import { MultiHeadAttention, setAttentionMemoryBudget, setFusedAttentionEnabled } from '@seqlab/attention';
-import { expectClose, fromGolden, loadFixture, seeded, type GoldenCase, type GoldenTensor } from './helpers.js';
+import { expectClose, fromGolden, loadFixture, PARITY_CONFIGS, seeded, type GoldenCase, type GoldenTensor } from './helpers.js';
 
 type MhaCase = GoldenCase<Record<string, number>, Record<string, GoldenTensor> | string> & { loss_weight_G: GoldenTensor };
 const cases = loadFixture<{ cases: Record<string, MhaCase> }>('attention.json').cases;
@@ -21,13 +21,7 @@ function build(dtype: 'float32' | 'float64', batchFirst: boolean): MultiHeadAtte
 /** Golden batch-first [B, L, E] in this layer's layout. */
 const layout = (t: Tensor, batchFirst: boolean): Tensor => (batchFirst ? t : transpose(t, 0, 1));
 
-describe.each([
-  ['float32', true, true],
-  ['float32', false, true],
-  ['float32', true, false],
-  ['float64', true, true],
-  ['float64', false, false],
-] as const)('attention.json MHA parity in %s (fused %s, batchFirst %s)', (dtype, fused, batchFirst) => {
+describe.each(PARITY_CONFIGS)('attention.json MHA parity in %s (fused %s, batchFirst %s)', (dtype, fused, batchFirst) => {
   const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-10, atol: 1e-12 };
 
   for (const name of ['mha_self', 'mha_self_causal']) {

@@ -14,7 +14,7 @@ import {
   TransformerEncoder,
   TransformerEncoderLayer,
 } from '@seqlab/attention';
-import { expectClose, fromGolden, loadFixture, seeded, type GoldenCase, type GoldenTensor } from './helpers.js';
+import { expectClose, fromGolden, loadFixture, PARITY_CONFIGS, seeded, type GoldenCase, type GoldenTensor } from './helpers.js';
 
 type LayerCase = GoldenCase<Record<string, unknown>, Record<string, GoldenTensor> | string> & { loss_weight_G: GoldenTensor };
 const layerCases = loadFixture<{ cases: Record<string, LayerCase> }>('transformer_encoder_layer.json').cases;
@@ -24,13 +24,7 @@ afterEach(() => {
   setFusedAttentionEnabled(true);
 });
 
-describe.each([
-  ['float32', true, true],
-  ['float32', false, true],
-  ['float32', true, false],
-  ['float64', true, true],
-  ['float64', false, false],
-] as const)('transformer_encoder_layer.json parity in %s (fused %s, batchFirst %s)', (dtype, fused, batchFirst) => {
+describe.each(PARITY_CONFIGS)('transformer_encoder_layer.json parity in %s (fused %s, batchFirst %s)', (dtype, fused, batchFirst) => {
   const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-10, atol: 1e-11 };
   for (const name of ['post_norm', 'pre_norm', 'post_norm_causal']) {
     it(`${name}: output and gradients of src and every parameter`, () => {
