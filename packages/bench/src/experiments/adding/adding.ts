@@ -53,6 +53,20 @@ function lastStep(model: SequenceModel, inputs: Tensor): Tensor {
   return reshape(narrow(out, 1, out.shape[1] - 1, 1), [out.shape[0], 1]);
 }
 
+/** Sequences per evaluation chunk: a Transformer's scores for 1000 sequences of 400 steps would exceed the attention memory budget. */
+const EVAL_CHUNK = 100;
+
+/** Mean squared error over a large held-out batch, evaluated in chunks of {@link EVAL_CHUNK} sequences. */
+function heldOutMse(model: SequenceModel, inputs: Tensor, targets: Tensor): number {
+  const n = inputs.shape[0];
+  let total = 0;
+  for (let start = 0; start < n; start += EVAL_CHUNK) {
+    const size = Math.min(EVAL_CHUNK, n - start);
+    total += mseLoss(lastStep(model, narrow(inputs, 0, start, size)), narrow(targets, 0, start, size), { reduction: 'sum' }).item();
+  }
+  return total / n;
+}
+
 /** The `adding` experiment. */
 export const addingExperiment = defineExperiment<AddingMeasurements>({
   name: 'adding',
@@ -75,7 +89,7 @@ export const addingExperiment = defineExperiment<AddingMeasurements>({
             return mseLoss(lastStep(model, b.inputs), b.targets);
           },
           { steps: s.steps, timeBudgetSeconds: s.timeBudgetSeconds, lr: s.lr, evalEvery: s.evalEvery },
-          () => ({ mse: noGrad(() => mseLoss(lastStep(model, heldOut.inputs), heldOut.targets).item()) }),
+          () => ({ mse: noGrad(() => heldOutMse(model, heldOut.inputs, heldOut.targets)) }),
         );
         const final = report.checkpoints[report.checkpoints.length - 1].metrics;
         rows.push({
