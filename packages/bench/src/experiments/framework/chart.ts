@@ -36,6 +36,8 @@ export interface PanelField {
   field: string;
   /** Panel header title. Default the field name. */
   title?: string;
+  /** Panel order. Default ascending. */
+  sort?: string[];
 }
 
 /** A labelled horizontal reference line. */
@@ -112,8 +114,8 @@ export function lineChart(o: LineChartOptions): ChartSpec {
   }
   const inner = { width: o.width ?? 320, height: o.height ?? 220, layer: layers };
   const facet: Record<string, object> = {};
-  if (o.column) facet.column = { field: o.column.field, type: 'nominal', title: o.column.title ?? o.column.field };
-  if (o.row) facet.row = { field: o.row.field, type: 'nominal', title: o.row.title ?? o.row.field };
+  if (o.column) facet.column = { field: o.column.field, type: 'nominal', title: o.column.title ?? o.column.field, ...(o.column.sort ? { sort: o.column.sort } : {}) };
+  if (o.row) facet.row = { field: o.row.field, type: 'nominal', title: o.row.title ?? o.row.field, ...(o.row.sort ? { sort: o.row.sort } : {}) };
   const base = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', title: o.title, data: { values: o.data } };
   if (Object.keys(facet).length === 0) return { ...base, ...inner } as ChartSpec;
   return {

@@ -140,6 +140,6 @@ export const gradientsExperiment = defineExperiment<GradientMeasurements>({
         if (n > 0) data.push({ model: p.model, k, norm: n, stage: p.stage === 'init' ? 'at initialisation' : 'after training' });
       });
     }
-    return lineChart({ title: '‖∂L/∂h_k‖ (Transformer: ‖∂L/∂x_k‖), L = loss at the last step', data, x: { field: 'k', title: 'time step k' }, y: { field: 'norm', title: 'gradient norm', log: true }, series: 'model', column: { field: 'stage', title: '' }, width: 360, height: 260 });
+    return lineChart({ title: '‖∂L/∂h_k‖ (Transformer: ‖∂L/∂x_k‖), L = loss at the last step', data, x: { field: 'k', title: 'time step k' }, y: { field: 'norm', title: 'gradient norm', log: true }, series: 'model', column: { field: 'stage', title: '', sort: ['at initialisation', 'after training'] }, width: 360, height: 260 });
   },
 });
