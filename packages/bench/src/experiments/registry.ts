@@ -34,7 +34,7 @@ export function experimentNames(): string[] {
   return experiments.map((e) => e.name);
 }
 
-/** The experiment called `name`; an unknown name throws {@link InvalidArgumentError} listing the known ones. */
+/** The experiment called `name`; an unknown name throws `InvalidArgumentError` (code `INVALID_ARGUMENT`) listing the known ones. */
 export function getExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);
   if (!found) throw new InvalidArgumentError(`getExperiment: argument 'name' must be one of ${experimentNames().join(', ')}; received ${JSON.stringify(name)}`);

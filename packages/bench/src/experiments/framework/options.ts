@@ -52,7 +52,7 @@ export interface ResolvedOptions {
   readonly reuse: boolean;
 }
 
-/** Checks `options` and fills in defaults; bad values throw {@link InvalidArgumentError} naming the option. */
+/** Checks `options` and fills in defaults; bad values throw `InvalidArgumentError` (code `INVALID_ARGUMENT`) naming the option. */
 export function resolveOptions(experiment: string, options: ExperimentOptions = {}): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError(`experiment ${experiment}: argument 'options' must be an object; received ${options === null ? 'null' : typeof options}`);
