@@ -19,9 +19,10 @@ import {
   type Shape,
   type Tensor,
 } from '../../src/index.js';
+import { storedDTypeArb, storedDTypes } from './backend-dtypes.js';
 import { expectClose, F32, unravel } from './harness.js';
 import { seedArb, shapeArb } from './math-arbitraries.js';
-import { build, count, dtypeArb, expectExact, ravel, sampleTensor } from './movement.js';
+import { build, count, expectExact, ravel, sampleTensor } from './movement.js';
 
 /** Seeded int32 indices of `shape`, each in `[0, bound)`. */
 function randomIndices(gen: Generator, shape: Shape, bound: number, backend: string): Tensor {
@@ -57,6 +58,8 @@ const exact = { rtol: 0, atol: 0 };
 
 /** Indexing ops, run against `backend`. */
 export function indexingSuite(backend: string): void {
+  const dtypeArb = storedDTypeArb(backend);
+
   describe('gather, indexSelect, take, embedding', () => {
     it('gather matches the reference for any axis and indices of rank 0..3 (repeats included)', () => {
       fc.assert(
@@ -75,7 +78,7 @@ export function indexingSuite(backend: string): void {
 
     it('gathers long rows (the contiguous copy path) exactly', () => {
       const gen = new Generator(3);
-      for (const dtype of ['float32', 'int32', 'float64', 'bool'] as DType[]) {
+      for (const dtype of storedDTypes(backend)) {
         const x = sampleTensor(gen, [3, 5, 40], backend, dtype);
         const indices = randomIndices(gen, [2, 3], 5, backend);
         const ref = gatherReference(x.dataSync(), x.shape, indices.dataSync(), indices.shape, 1);
@@ -166,7 +169,7 @@ export function indexingSuite(backend: string): void {
   describe('scatterAdd and oneHot', () => {
     it('scatterAdd adds updates at the gathered positions, summing duplicates', () => {
       fc.assert(
-        fc.property(gatherArb, seedArb, fc.constantFrom<DType>('float32', 'float64', 'int32'), ({ shape, axis, a, indexShape }, seed, dtype) => {
+        fc.property(gatherArb, seedArb, storedDTypeArb(backend, ['float32', 'float64', 'int32']), ({ shape, axis, a, indexShape }, seed, dtype) => {
           const gen = new Generator(seed);
           const x = sampleTensor(gen, shape, backend, dtype);
           const indices = randomIndices(gen, indexShape, shape[a], backend);

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Generator, matmul, tensor, type DType, type Shape, type Tensor } from '../../src/index.js';
+import { storedDTypes, widestFloat } from './backend-dtypes.js';
 import { expectClose, randomTensor, unravel, broadcastIndex } from './harness.js';
 import { broadcastAll, seedArb } from './math-arbitraries.js';
 
@@ -45,6 +46,9 @@ function tolFor(dtype: DType, k: number): { rtol: number; atol: number } {
 
 /** matmul, run against `backend`. */
 export function matmulSuite(backend: string): void {
+  const floats = storedDTypes(backend, ['float32', 'float64']);
+  const widest = widestFloat(backend);
+
   describe('matmul', () => {
     const combos = [
       [false, false],
@@ -56,7 +60,7 @@ export function matmulSuite(backend: string): void {
     for (const [transA, transB] of combos) {
       it(`matches the reference for sizes 1, 3, 17, 65, 130 and more (transA=${transA}, transB=${transB})`, () => {
         const gen = new Generator(17);
-        for (const dtype of ['float32', 'float64'] as DType[]) {
+        for (const dtype of floats) {
           for (const [m, k, n] of [
             [1, 1, 1],
             [3, 17, 65],
@@ -87,9 +91,9 @@ export function matmulSuite(backend: string): void {
         [7, 9, 1030, true, true],
         [129, 257, 33, true, false],
       ] as const) {
-        const a = randomTensor(gen, operandShape([], m, k, transA), backend, 'float64');
-        const b = randomTensor(gen, operandShape([], k, n, transB), backend, 'float64');
-        expectClose(matmul(a, b, { transA, transB }), matmulReference(a, b, transA, transB).data, tolFor('float64', k));
+        const a = randomTensor(gen, operandShape([], m, k, transA), backend, widest);
+        const b = randomTensor(gen, operandShape([], k, n, transB), backend, widest);
+        expectClose(matmul(a, b, { transA, transB }), matmulReference(a, b, transA, transB).data, tolFor(widest, k));
       }
     });
 
@@ -105,7 +109,7 @@ export function matmulSuite(backend: string): void {
           fc.boolean(),
           fc.constantFrom(0, 1, 2, 3),
           seedArb,
-          fc.constantFrom<DType>('float32', 'float64'),
+          fc.constantFrom(...floats),
           (batch, ones, [m, k, n], transA, transB, vectors, seed, dtype) => {
             const gen = new Generator(seed);
             // Each operand drops leading batch dims or has size-1 dims, per the drawn flags.
@@ -142,8 +146,10 @@ export function matmulSuite(backend: string): void {
       expect(() => matmul(a, b)).toThrow(/contributes 3.*contributes 1/);
       expect(matmul(a, b, { transA: true }).shape).toEqual([3, 2]);
       expect(() => matmul(tensor(1, undefined, { backend }), a)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
-      expect(() => matmul(tensor([[[1]], [[2]]]), tensor([[[1]], [[2]], [[3]]]))).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
-      expect(() => matmul(a, tensor([[1], [2], [3]], undefined, { dtype: 'float64', backend }))).toThrow(expect.objectContaining({ code: 'DTYPE_MISMATCH' }));
+      expect(() => matmul(tensor([[[1]], [[2]]], undefined, { backend }), tensor([[[1]], [[2]], [[3]]], undefined, { backend }))).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
+      for (const other of storedDTypes(backend, ['float64', 'int32'])) {
+        expect(() => matmul(a, tensor([[1], [2], [3]], undefined, { dtype: other, backend }))).toThrow(expect.objectContaining({ code: 'DTYPE_MISMATCH' }));
+      }
       const i = tensor([[1]], undefined, { dtype: 'int32', backend });
       expect(() => matmul(i, i)).toThrow(expect.objectContaining({ code: 'DTYPE_MISMATCH' }));
       expect(() => matmul(a, b, { transA: 1 as unknown as boolean })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
