@@ -1,6 +1,7 @@
 // The fused one-pass Adam / AdamW update offered in the wasm backend's `fused` table.
 import { DTypeMismatchError, InvalidArgumentError, ShapeMismatchError, formatShape, type TensorInfo } from '@seqlab/tensor-core';
-import { ptr, runtime } from './context.js';
+import { ptr, ptrForUpdate, runtime } from './context.js';
+import { framed } from './framed.js';
 
 /** Hyper-parameters of one {@link adamUpdate} step (PyTorch's names and defaults in `torch.optim.Adam/AdamW`). */
 export interface AdamStep {
@@ -20,21 +21,8 @@ export interface AdamStep {
   decoupled?: boolean;
 }
 
-/**
- * One Adam or AdamW step **in place** on float32 storages of equal size, reading each element once:
- *
- * ```text
- * g     = grad + (decoupled ? 0 : weightDecay·param)
- * m     = β1·m + (1-β1)·g
- * v     = β2·v + (1-β2)·g²
- * param = param·(1 - (decoupled ? lr·weightDecay : 0)) - lr/(1-β1^step) · m / (sqrt(v)/sqrt(1-β2^step) + eps)
- * ```
- *
- * exactly as `torch.optim.Adam` / `AdamW` (foreach=False, amsgrad=False) in float32. `param`, `m` and `v` are
- * overwritten, so every tensor viewing those storages (reshapes included) sees the new values; `grad` is only read.
- * Callers own the moments: zero-filled tensors of the parameter's shape before step 1.
- */
-export function adamUpdate(param: TensorInfo, grad: TensorInfo, m: TensorInfo, v: TensorInfo, options: AdamStep): void {
+// The step on staged storages; param, m and v are copied back into their storages when the call returns.
+function adamStep(param: TensorInfo, grad: TensorInfo, m: TensorInfo, v: TensorInfo, options: AdamStep): void {
   const named: [string, TensorInfo][] = [['param', param], ['grad', grad], ['m', m], ['v', v]];
   for (const [name, t] of named) {
     if (t.dtype !== 'float32') throw new DTypeMismatchError(`adamUpdate: argument '${name}' must be float32; received ${t.dtype}`);
@@ -59,7 +47,24 @@ export function adamUpdate(param: TensorInfo, grad: TensorInfo, m: TensorInfo, v
   const stepSize = lr / (1 - beta1 ** step);
   const invSqrtBc2 = 1 / Math.sqrt(1 - beta2 ** step);
   runtime().exports.adamF32(
-    ptr(param), ptr(grad), ptr(m), ptr(v), param.size,
+    ptrForUpdate(param), ptr(grad), ptrForUpdate(m), ptrForUpdate(v), param.size,
     beta1, beta2, eps, decoupled ? 0 : weightDecay, decoupled ? lr * weightDecay : 0, stepSize, invSqrtBc2,
   );
 }
+
+/**
+ * One Adam or AdamW step **in place** on float32 storages of equal size, reading each element once:
+ *
+ * ```text
+ * g     = grad + (decoupled ? 0 : weightDecay·param)
+ * m     = β1·m + (1-β1)·g
+ * v     = β2·v + (1-β2)·g²
+ * param = param·(1 - (decoupled ? lr·weightDecay : 0)) - lr/(1-β1^step) · m / (sqrt(v)/sqrt(1-β2^step) + eps)
+ * ```
+ *
+ * exactly as `torch.optim.Adam` / `AdamW` (foreach=False, amsgrad=False) in float32. `param`, `m` and `v` are
+ * overwritten (their wasm copies, then their JS storages when the call returns), so every tensor viewing them
+ * (reshapes included) sees the new values; `grad` is only read.
+ * Callers own the moments: zero-filled tensors of the parameter's shape before step 1.
+ */
+export const adamUpdate: (param: TensorInfo, grad: TensorInfo, m: TensorInfo, v: TensorInfo, options: AdamStep) => void = framed('adamUpdate', adamStep);

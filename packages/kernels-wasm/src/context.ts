@@ -1,6 +1,8 @@
-// The runtime the kernels run on, set once the module is instantiated.
-import { InvalidArgumentError, type DType, type TensorInfo } from '@seqlab/tensor-core';
+// The runtime the kernels run on, set once the module is instantiated, and the kernels' view of their call frame.
+import { InvalidArgumentError, type DataHandle, type DType, type TensorInfo, type TypedArray } from '@seqlab/tensor-core';
 import type { Runtime } from './runtime.js';
+
+export { elementBytes } from './call-frame.js';
 
 let current: Runtime | undefined;
 
@@ -15,17 +17,39 @@ export function runtime(): Runtime {
   return current;
 }
 
-/** Bytes per element on the wasm backend (bool is one byte). */
-export function elementBytes(dtype: DType): number {
-  return dtype === 'bool' ? 1 : 4;
+function storageOf(handle: DataHandle): TypedArray {
+  if (!ArrayBuffer.isView(handle)) {
+    throw new InvalidArgumentError(`wasm: a storage handle must be a typed array; received ${typeof handle}`);
+  }
+  return handle as TypedArray;
 }
 
-/** Address of a tensor's storage. */
+/**
+ * Address of a storage handle's copy in the current kernel call's wasm memory (staged on first use in the call).
+ * Staging may grow memory, which renews the heap's typed-array views: read `runtime().heap.f32` and friends after
+ * staging, not before.
+ */
+export function stage(handle: DataHandle): number {
+  return runtime().frame.stage(storageOf(handle));
+}
+
+/** Address of a tensor's storage in the current kernel call (see {@link stage}). */
 export function ptr(x: TensorInfo): number {
-  return x.handle as number;
+  return stage(x.handle);
 }
 
-/** A fresh block for `size` elements of `dtype`. */
+/**
+ * Address of a tensor's storage that the kernel overwrites in place: when the call returns, the new values are
+ * copied back into the storage, so every tensor viewing it sees them.
+ */
+export function ptrForUpdate(x: TensorInfo): number {
+  return runtime().frame.stageForUpdate(storageOf(x.handle));
+}
+
+/**
+ * A block for `size` elements of `dtype` in the current kernel call's memory. A kernel returns its address (or an
+ * object of such addresses); the call copies the block out into the result's typed array.
+ */
 export function allocFor(dtype: DType, size: number): number {
-  return runtime().heap.alloc(size * elementBytes(dtype));
+  return runtime().frame.allocate(dtype, size);
 }

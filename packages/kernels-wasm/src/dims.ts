@@ -68,7 +68,7 @@ export function writeWalk(heap: Heap, walk: StridedWalk): number {
   if (ints * 4 > ARGS_BYTES) {
     throw new InvalidArgumentError(`wasm: tensors of rank ${rank} are beyond the wasm backend's strided kernels (at most ${Math.floor(ARGS_BYTES / 4 / (walk.strides.length + 2))} non-trivial dimensions)`);
   }
-  const base = ARGS_PTR >> 2;
+  const base = ARGS_PTR >>> 2;
   const i32 = heap.i32;
   for (let d = 0; d < rank; d++) i32[base + d] = walk.shape[d];
   walk.strides.forEach((s, k) => {

@@ -51,6 +51,7 @@ export class Heap {
   /** byte view of all of memory. */
   u8!: Uint8Array;
   private top: number;
+  private readonly base: number;
   private readonly freeLists: number[][] = [];
   private readonly blockClass = new Map<number, number>();
   private liveBytes = 0;
@@ -60,7 +61,8 @@ export class Heap {
 
   constructor(memory: WebAssembly.Memory, heapBase: number) {
     this.memory = memory;
-    this.top = Math.ceil(heapBase / ALIGN) * ALIGN;
+    this.base = Math.ceil(heapBase / ALIGN) * ALIGN;
+    this.top = this.base;
     this.refresh();
   }
 
@@ -132,6 +134,19 @@ export class Heap {
     (this.freeLists[cls] ??= []).push(ptr);
     this.freeBytes += size;
     this.freeCount++;
+  }
+
+  /**
+   * Releases every block at once: the bump pointer returns to the heap's base and the free lists empty. Memory
+   * keeps its size, so the next round of allocations reuses it without growing.
+   */
+  reset(): void {
+    this.top = this.base;
+    this.freeLists.length = 0;
+    this.blockClass.clear();
+    this.liveBytes = 0;
+    this.freeBytes = 0;
+    this.freeCount = 0;
   }
 
   /** Current counters. */

@@ -1,5 +1,6 @@
-// The live wasm runtime: compiled module, shared memory, instance, heap, thread pool and matmul scratch.
+// The live wasm runtime: compiled module, shared memory, instance, heap, call frame, thread pool and matmul scratch.
 import { InvalidArgumentError } from '@seqlab/tensor-core';
+import { CallFrame } from './call-frame.js';
 import type { KernelExports } from './exports.js';
 import { hardwareThreads, hasSharedMemory } from './features.js';
 import { Heap } from './heap.js';
@@ -28,12 +29,12 @@ export class Runtime {
   readonly memory: WebAssembly.Memory;
   readonly exports: KernelExports;
   readonly heap: Heap;
+  /** The memory of the kernel call in progress. */
+  readonly frame: CallFrame;
   /** Whether memory is a SharedArrayBuffer, i.e. whether worker threads are possible. */
   readonly shared: boolean;
   private threads: number;
   private pool: ThreadPool | undefined;
-  private scratch = 0;
-  private scratchThreads = 0;
   /** Bytes of matmul scratch per thread. */
   readonly scratchStride: number;
 
@@ -44,6 +45,7 @@ export class Runtime {
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as KernelExports;
     this.heap = new Heap(this.memory, this.exports.heapBase());
+    this.frame = new CallFrame(this.heap);
     this.scratchStride = Math.ceil(this.exports.matmulScratchBytes(MAX_TILE, MAX_TILE) / 64) * 64;
     this.threads = shared ? Math.max(1, Math.min(hardwareThreads(), 4)) : 1;
   }
@@ -90,13 +92,8 @@ export class Runtime {
     return Math.min(this.pool?.readyWorkers ?? 0, this.threads - 1);
   }
 
-  /** Matmul scratch for `threads` threads, {@link scratchStride} bytes each (kept between calls). */
+  /** Matmul scratch for `threads` threads, {@link scratchStride} bytes each, in the current call's memory. */
   matmulScratch(threads: number): number {
-    if (threads > this.scratchThreads) {
-      if (this.scratch !== 0) this.heap.free(this.scratch);
-      this.scratch = this.heap.alloc(threads * this.scratchStride);
-      this.scratchThreads = threads;
-    }
-    return this.scratch;
+    return this.heap.alloc(threads * this.scratchStride);
   }
 }

@@ -33,10 +33,10 @@ export interface TaskRunner {
  * the fields, `done` is reset, then the claim word opens at chunk 0.
  */
 function publish(i32: Int32Array, task: number, tag: number, fill: () => void): void {
-  const claim = (task + 8) >> 2;
+  const claim = (task + 8) >>> 2;
   Atomics.store(i32, claim, (tag << 16) | 0xffff);
   fill();
-  Atomics.store(i32, (task + 12) >> 2, 0);
+  Atomics.store(i32, (task + 12) >>> 2, 0);
   Atomics.store(i32, claim, tag << 16);
 }
 
@@ -134,7 +134,7 @@ export class ThreadPool {
     const ctl = this.ctl;
     const tag = (Atomics.load(ctl, CTL.GEN) + 1) % TAG_MODULUS;
     publish(i32, task, tag, fill);
-    const chunks = i32[(task + 4) >> 2];
+    const chunks = i32[(task + 4) >>> 2];
     const t0 = performance.now();
     Atomics.store(ctl, CTL.TASK, task);
     Atomics.add(ctl, CTL.GEN, 1);
@@ -142,7 +142,7 @@ export class ThreadPool {
     const mine = runner.runTask(task, 0, tag);
     const t1 = performance.now();
     // Every chunk is claimed by now; wait for the ones workers are still running (spin, then sleep on `done`).
-    const done = (task + 12) >> 2;
+    const done = (task + 12) >>> 2;
     for (let spins = 0; ; spins++) {
       const finished = Atomics.load(i32, done);
       if (finished >= chunks) break;

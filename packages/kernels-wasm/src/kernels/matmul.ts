@@ -99,10 +99,10 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
   let tables = 0;
   if (offsets) {
     tables = rt.heap.alloc(batch * 8);
-    rt.heap.i32.set(offsets[0], tables >> 2);
-    rt.heap.i32.set(offsets[1], (tables >> 2) + batch);
+    rt.heap.i32.set(offsets[0], tables >>> 2);
+    rt.heap.i32.set(offsets[1], (tables >>> 2) + batch);
   }
-  const i32 = rt.heap.i32, t = TASK_PTR >> 2;
+  const i32 = rt.heap.i32, t = TASK_PTR >>> 2;
   // Claim words count chunks in 16 bits, so very large batches go as several tasks.
   const batchesPerTask = Math.max(1, Math.floor(MAX_CHUNKS / perBatch));
   for (let first = 0; first < batch; first += batchesPerTask) {

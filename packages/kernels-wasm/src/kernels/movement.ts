@@ -52,8 +52,8 @@ function transposeBlocks(dtype: DType, walk: StridedWalk, src: number, dst: numb
 export function fill(dtype: DType, dst: number, size: number, value: number): void {
   const heap = runtime().heap;
   if (dtype === 'bool') heap.u8.fill(value, dst, dst + size);
-  else if (dtype === 'int32') heap.i32.fill(value, dst >> 2, (dst >> 2) + size);
-  else heap.f32.fill(value, dst >> 2, (dst >> 2) + size);
+  else if (dtype === 'int32') heap.i32.fill(value, dst >>> 2, (dst >>> 2) + size);
+  else heap.f32.fill(value, dst >>> 2, (dst >>> 2) + size);
 }
 
 function transpose(x: TensorInfo, perm: readonly number[]): number {

@@ -56,7 +56,7 @@ function argExtreme(x: TensorInfo, axis: number, isMax: boolean): number {
   const outer = product(x.shape, 0, axis), len = x.shape[axis], inner = product(x.shape, axis + 1, x.shape.length);
   const out = allocFor('int32', outer * inner);
   const rt = runtime();
-  if (len === 0) rt.heap.i32.fill(0, out >> 2, (out >> 2) + outer * inner);
+  if (len === 0) rt.heap.i32.fill(0, out >>> 2, (out >>> 2) + outer * inner);
   else rt.exports.argExtreme(x.dtype === 'int32' ? 0 : 1, isMax ? 1 : 0, ptr(x), out, outer, len, inner);
   return out;
 }

@@ -26,7 +26,7 @@ export const unaryKernels = {
     const rt = runtime();
     if (x.dtype === 'int32') {
       // Same expression as the CPU kernel, so fractional or infinite bounds convert exactly as its Int32Array stores do.
-      const i32 = rt.heap.i32, src = ptr(x) >> 2, dst = out >> 2;
+      const i32 = rt.heap.i32, src = ptr(x) >>> 2, dst = out >>> 2;
       for (let i = 0; i < x.size; i++) {
         const v = i32[src + i];
         i32[dst + i] = v < min ? min : v > max ? max : v;

@@ -1,0 +1,138 @@
+// A kernel call's scratch region of wasm memory: inputs staged in, outputs allocated there and copied out, all of
+// it released when the call returns.
+import { DTypeMismatchError, InvalidArgumentError, type DType, type TypedArray } from '@seqlab/tensor-core';
+import type { Heap } from './heap.js';
+
+/** Dtypes the wasm kernels work on; float64 (used for gradient checking) stays on the CPU backend. */
+export const WASM_DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
+
+/** Bytes per element on the wasm backend (bool is one byte). */
+export function elementBytes(dtype: DType): number {
+  return dtype === 'bool' ? 1 : 4;
+}
+
+// The bytes of any typed array, for copies that do not care about its element type.
+const bytesOf = (values: TypedArray): Uint8Array => new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+
+/**
+ * The wasm memory one kernel call uses. Storages are JS typed arrays; a kernel sees them through {@link stage},
+ * which copies an array into the frame once per call and returns its address, and writes its results into blocks
+ * from {@link allocate}. {@link result} copies those blocks out into fresh typed arrays (the result handles), and
+ * {@link close} releases every block, so wasm memory between calls holds nothing and is reused by the next call.
+ */
+export class CallFrame {
+  private readonly heap: Heap;
+  /** Open calls: kernels called from inside a kernel share the outermost call's frame. */
+  private depth = 0;
+  /** Kernel name of the outermost open call, for error messages. */
+  private kernel = '';
+  // Staged arrays and their addresses (parallel arrays: a call has a handful of inputs, a scan beats a Map).
+  private readonly stagedArrays: TypedArray[] = [];
+  private readonly stagedAt: number[] = [];
+  // Allocations for results (parallel arrays; searched from the end, since a freed block can be handed out again).
+  private readonly allocAt: number[] = [];
+  private readonly allocDType: DType[] = [];
+  private readonly allocSize: number[] = [];
+  // Staged arrays the kernel overwrites in place, copied back when the call returns.
+  private readonly written: TypedArray[] = [];
+
+  constructor(heap: Heap) {
+    this.heap = heap;
+  }
+
+  /** True while a kernel call is running. */
+  get isOpen(): boolean {
+    return this.depth > 0;
+  }
+
+  /** Enters a kernel call named `kernel`. */
+  open(kernel: string): void {
+    if (this.depth++ === 0) this.kernel = kernel;
+  }
+
+  private check(what: string): void {
+    if (this.depth === 0) throw new InvalidArgumentError(`wasm: ${what} outside a kernel call (kernels run through the backend's kernel table)`);
+  }
+
+  /** Address of `values`' copy in this call's memory, staging it on first use. */
+  stage(values: TypedArray): number {
+    this.check('staging an input');
+    const arrays = this.stagedArrays;
+    for (let i = arrays.length - 1; i >= 0; i--) if (arrays[i] === values) return this.stagedAt[i];
+    const at = this.heap.alloc(values.byteLength);
+    this.heap.u8.set(bytesOf(values), at);
+    arrays.push(values);
+    this.stagedAt.push(at);
+    return at;
+  }
+
+  /** Like {@link stage}, for an input the kernel overwrites: its new values are copied back into `values`. */
+  stageForUpdate(values: TypedArray): number {
+    const at = this.stage(values);
+    if (!this.written.includes(values)) this.written.push(values);
+    return at;
+  }
+
+  /** A block for `size` elements of `dtype`, recorded so that a returned address can be copied out as that dtype. */
+  allocate(dtype: DType, size: number): number {
+    this.check('allocating a result');
+    if (!WASM_DTYPES.includes(dtype)) {
+      throw new DTypeMismatchError(`${this.kernel}: the wasm backend computes in ${WASM_DTYPES.join(', ')}; received ${dtype} (keep float64 tensors on the 'cpu' backend)`);
+    }
+    const at = this.heap.alloc(size * elementBytes(dtype));
+    this.allocAt.push(at);
+    this.allocDType.push(dtype);
+    this.allocSize.push(size);
+    return at;
+  }
+
+  /**
+   * What a kernel returned, with wasm addresses replaced by typed-array copies of their blocks: an address, or an
+   * object (or array) of addresses and nulls, as fused kernels return. An address of a staged input gives a copy
+   * of that input.
+   */
+  result(value: unknown, kernel: string): unknown {
+    if (typeof value === 'number') return this.copyOut(value, kernel);
+    if (value === null || value === undefined || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
+    if (Array.isArray(value)) return value.map((v) => this.result(v, kernel));
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) out[key] = this.result(v, kernel);
+    return out;
+  }
+
+  private copyOut(at: number, kernel: string): TypedArray {
+    const heap = this.heap;
+    for (let i = this.allocAt.length - 1; i >= 0; i--) {
+      if (this.allocAt[i] !== at) continue;
+      const size = this.allocSize[i], dtype = this.allocDType[i];
+      if (dtype === 'bool') return heap.u8.slice(at, at + size);
+      // Unsigned shifts: addresses above 2 GiB are positive numbers whose signed shift would be negative.
+      if (dtype === 'int32') return heap.i32.slice(at >>> 2, (at >>> 2) + size);
+      return heap.f32.slice(at >>> 2, (at >>> 2) + size);
+    }
+    const staged = this.stagedAt.indexOf(at);
+    if (staged >= 0) return this.stagedArrays[staged].slice();
+    throw new InvalidArgumentError(`wasm: kernel '${kernel}' returned ${at}, which is not a block it allocated or an input it staged`);
+  }
+
+  /** Copies the inputs staged with {@link stageForUpdate} back into their arrays. */
+  writeBack(): void {
+    for (const values of this.written) {
+      const at = this.stagedAt[this.stagedArrays.indexOf(values)];
+      bytesOf(values).set(this.heap.u8.subarray(at, at + values.byteLength));
+    }
+    this.written.length = 0;
+  }
+
+  /** Leaves a kernel call; the outermost one releases every block of the frame. */
+  close(): void {
+    if (--this.depth > 0) return;
+    this.stagedArrays.length = 0;
+    this.stagedAt.length = 0;
+    this.allocAt.length = 0;
+    this.allocDType.length = 0;
+    this.allocSize.length = 0;
+    this.written.length = 0;
+    this.heap.reset();
+  }
+}

@@ -1,0 +1,54 @@
+// Running kernels in call frames: the wrapper that turns the kernels' wasm addresses into JS-owned typed arrays.
+import type { TypedArray } from '@seqlab/tensor-core';
+import type { CallFrame } from './call-frame.js';
+import { runtime } from './context.js';
+
+const FRAMED = Symbol('framed');
+
+// Stages the storage of every tensor among a kernel's arguments before it runs, so that the kernel's own staging
+// is a lookup and cannot grow memory under views it already holds. Looks into arrays of tensors and one level into
+// argument objects (fused kernels take objects of tensors); bare typed arrays there (sequence lengths) are not storages.
+function prestage(frame: CallFrame, value: unknown, nested: boolean): void {
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return;
+  if (Array.isArray(value)) {
+    for (const v of value) prestage(frame, v, true);
+    return;
+  }
+  const handle = (value as { handle?: unknown }).handle;
+  if (ArrayBuffer.isView(handle)) frame.stage(handle as TypedArray);
+  else if (!nested) for (const v of Object.values(value)) prestage(frame, v, true);
+}
+
+/**
+ * `kernel` run in a call frame: its tensor arguments are staged into wasm memory, the addresses it returns (one,
+ * or an object of them) come back as typed arrays copied out of that memory, inputs it updated in place are
+ * copied back, and everything the call allocated is released. A kernel called from inside another shares the
+ * outer call's frame.
+ */
+export function framed<F extends (...args: never[]) => unknown>(name: string, kernel: F): F {
+  if ((kernel as { [FRAMED]?: boolean })[FRAMED]) return kernel;
+  const call = kernel as unknown as (...args: unknown[]) => unknown;
+  const run = (...args: unknown[]): unknown => {
+    const frame = runtime().frame;
+    frame.open(name);
+    try {
+      for (const arg of args) prestage(frame, arg, false);
+      const out = frame.result(call(...args), name);
+      frame.writeBack();
+      return out;
+    } finally {
+      frame.close();
+    }
+  };
+  (run as unknown as { [FRAMED]: boolean })[FRAMED] = true;
+  return run as unknown as F;
+}
+
+/** A kernel table with every function run through {@link framed}. */
+export function framedTable<T extends object>(table: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, kernel] of Object.entries(table)) {
+    out[name] = typeof kernel === 'function' ? framed(name, kernel as (...args: never[]) => unknown) : kernel;
+  }
+  return out as T;
+}
