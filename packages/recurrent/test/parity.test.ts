@@ -1,25 +1,29 @@
-// Parity with PyTorch (shared/goldens rnn.json, lstm.json, gru.json): outputs, final states and every BPTT gradient.
+// Parity with PyTorch (shared/goldens rnn.json, lstm.json, gru.json): outputs, final states and every BPTT gradient, on every backend.
 import '@seqlab/autograd';
 import { add, mul, narrow, reshape, stack, sum, transpose, zeros, type Tensor } from '@seqlab/tensor-core';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell } from '../src/index.js';
-import { expectClose, fromGolden, fromGoldens, loadFixture, tolerance, type GoldenCase } from './helpers.js';
+import { storedDTypes } from '../../tensor-core/test/suite/backend-dtypes.js';
+import { expectClose, fromGolden, fromGoldens, loadFixture, tolerance, type GoldenCase, type GoldenTensor } from './helpers.js';
+import { PARITY_BACKENDS } from './parity-backends.js';
 
 const rnnCases = loadFixture('rnn.json').cases;
 const lstmCases = loadFixture('lstm.json').cases;
 const gruCases = loadFixture('gru.json').cases;
 
 type DType = 'float32' | 'float64';
-const variants: [DType, boolean][] = [
-  ['float64', true],
-  ['float64', false],
-  ['float32', true],
-  ['float32', false],
-];
 
-/** Inputs of a case as leaves requiring gradients. */
-function leaves(c: GoldenCase, dtype: DType): Record<string, Tensor> {
-  const out = fromGoldens(c.inputs, dtype);
+/** `[dtype, fused]` for every float dtype `backend` stores. */
+function variants(backend: string): [DType, boolean][] {
+  return storedDTypes(backend, ['float64', 'float32'] as const).flatMap((dtype): [DType, boolean][] => [
+    [dtype, true],
+    [dtype, false],
+  ]);
+}
+
+/** Inputs of a case as leaves requiring gradients, on `backend`. */
+function leaves(c: GoldenCase, dtype: DType, backend: string): Record<string, Tensor> {
+  const out = fromGoldens(c.inputs, dtype, backend);
   for (const t of Object.values(out)) t.requiresGrad_();
   return out;
 }
@@ -28,131 +32,142 @@ function expectGrads(grads: Record<string, Tensor | null>, expected: GoldenCase[
   for (const name of Object.keys(expected)) expectClose(grads[name], expected[name], tolerance(dtype), `grad ${name}`);
 }
 
-describe.each(variants)('%s, fused %s', (dtype, fused) => {
-  it('RNN matches torch.nn.RNN (torch_nn_rnn): output, h_n and every gradient', () => {
-    const c = rnnCases.torch_nn_rnn;
-    const rnn = new RNN(3, 4, { batchFirst: true, dtype, fused });
-    rnn.loadStateDict(fromGoldens(c.params, dtype));
-    const { x, h0 } = leaves(c, dtype);
-    const { output, hN } = rnn.forward(x, { h0 });
-    expectClose(output, c.outputs.output, tolerance(dtype), 'output');
-    expectClose(hN, c.outputs.h_n, tolerance(dtype), 'h_n');
-    sum(mul(output, fromGolden(c.loss_weight_G!, dtype))).backward();
-    const params = Object.fromEntries(rnn.namedParameters().map(([n, p]) => [n, p.grad]));
-    expectGrads({ ...params, x: x.grad, h0: h0.grad }, c.grads, dtype);
-  });
+describe.each(PARITY_BACKENDS)('%s backend', (backend) => {
+  const golden = (g: GoldenTensor, dtype: DType): Tensor => fromGolden(g, dtype, backend);
+  const goldens = (r: Record<string, GoldenTensor>, dtype: DType): Record<string, Tensor> => fromGoldens(r, dtype, backend);
 
-  it('RNN reproduces the row-vector formula h = tanh(x·W_xh + h·W_hh + b_h) with transposed weights (row_vector_rnn)', () => {
-    const c = rnnCases.row_vector_rnn;
-    const p = fromGoldens(c.params, dtype);
-    const rnn = new RNN(3, 4, { batchFirst: true, dtype, fused });
-    rnn.loadStateDict({
-      weight_ih_l0: transpose(p.W_xh),
-      weight_hh_l0: transpose(p.W_hh),
-      bias_ih_l0: p.b_h,
-      bias_hh_l0: zeros([4], dtype),
+  describe.each(variants(backend))('%s, fused %s', (dtype, fused) => {
+    it('RNN matches torch.nn.RNN (torch_nn_rnn): output, h_n and every gradient', () => {
+      const c = rnnCases.torch_nn_rnn;
+      const rnn = new RNN(3, 4, { batchFirst: true, dtype, backend, fused });
+      rnn.loadStateDict(goldens(c.params, dtype));
+      const { x, h0 } = leaves(c, dtype, backend);
+      const { output, hN } = rnn.forward(x, { h0 });
+      expect(output.backendName).toBe(backend);
+      expectClose(output, c.outputs.output, tolerance(dtype), 'output');
+      expectClose(hN, c.outputs.h_n, tolerance(dtype), 'h_n');
+      sum(mul(output, golden(c.loss_weight_G!, dtype))).backward();
+      const params = Object.fromEntries(rnn.namedParameters().map(([n, p]) => [n, p.grad]));
+      expectGrads({ ...params, x: x.grad, h0: h0.grad }, c.grads, dtype);
     });
-    const { x, h0 } = leaves(c, dtype);
-    const { output, hN } = rnn.forward(x, { h0: reshape(h0, [1, 2, 4]) });
-    expectClose(output, c.outputs.outputs, tolerance(dtype), 'outputs');
-    expectClose(reshape(hN, [2, 4]), c.outputs.h_n, tolerance(dtype), 'h_n');
-    sum(mul(output, fromGolden(c.loss_weight_G!, dtype))).backward();
-    const [wih, whh, bih] = rnn.parameters();
-    expectGrads({ W_xh: transpose(wih.grad!), W_hh: transpose(whh.grad!), b_h: bih.grad, x: x.grad, h0: h0.grad }, c.grads, dtype);
+
+    it('RNN reproduces the row-vector formula h = tanh(x·W_xh + h·W_hh + b_h) with transposed weights (row_vector_rnn)', () => {
+      const c = rnnCases.row_vector_rnn;
+      const p = goldens(c.params, dtype);
+      const rnn = new RNN(3, 4, { batchFirst: true, dtype, backend, fused });
+      rnn.loadStateDict({
+        weight_ih_l0: transpose(p.W_xh),
+        weight_hh_l0: transpose(p.W_hh),
+        bias_ih_l0: p.b_h,
+        bias_hh_l0: zeros([4], { dtype, backend }),
+      });
+      const { x, h0 } = leaves(c, dtype, backend);
+      const { output, hN } = rnn.forward(x, { h0: reshape(h0, [1, 2, 4]) });
+      expectClose(output, c.outputs.outputs, tolerance(dtype), 'outputs');
+      expectClose(reshape(hN, [2, 4]), c.outputs.h_n, tolerance(dtype), 'h_n');
+      sum(mul(output, golden(c.loss_weight_G!, dtype))).backward();
+      const [wih, whh, bih] = rnn.parameters();
+      expectGrads({ W_xh: transpose(wih.grad!), W_hh: transpose(whh.grad!), b_h: bih.grad, x: x.grad, h0: h0.grad }, c.grads, dtype);
+    });
+
+    it('LSTM matches torch.nn.LSTM with 2 layers (lstm_2layer), loss on the output', () => {
+      const c = lstmCases.lstm_2layer;
+      const lstm = new LSTM(3, 4, { numLayers: 2, batchFirst: true, dtype, backend, fused });
+      lstm.loadStateDict(goldens(c.params, dtype));
+      const { x, h0, c0 } = leaves(c, dtype, backend);
+      const { output, hN, cN } = lstm.forward(x, { h0, c0 });
+      expect(output.backendName).toBe(backend);
+      expectClose(output, c.outputs.output, tolerance(dtype), 'output');
+      expectClose(hN, c.outputs.h_n, tolerance(dtype), 'h_n');
+      expectClose(cN, c.outputs.c_n, tolerance(dtype), 'c_n');
+      sum(mul(output, golden(c.loss_weights!.G, dtype))).backward();
+      const params = Object.fromEntries(lstm.namedParameters().map(([n, p]) => [n, p.grad]));
+      expectGrads({ ...params, x: x.grad, h0: h0.grad, c0: c0.grad }, c.grads, dtype);
+    });
+
+    it('LSTM gradients through h_n and c_n as well (lstm_2layer grads_full)', () => {
+      const c = lstmCases.lstm_2layer;
+      const lstm = new LSTM(3, 4, { numLayers: 2, batchFirst: true, dtype, backend, fused });
+      lstm.loadStateDict(goldens(c.params, dtype));
+      const { x, h0, c0 } = leaves(c, dtype, backend);
+      const { output, hN, cN } = lstm.forward(x, { h0, c0 });
+      expect(output.backendName).toBe(backend);
+      const w = c.loss_weights!;
+      const loss = add(add(sum(mul(output, golden(w.G, dtype))), sum(mul(hN, golden(w.G_h, dtype)))), sum(mul(cN, golden(w.G_c, dtype))));
+      expectClose(loss, c.outputs.loss_full, tolerance(dtype), 'loss_full');
+      loss.backward();
+      const params = Object.fromEntries(lstm.namedParameters().map(([n, p]) => [n, p.grad]));
+      expectGrads({ ...params, x: x.grad, h0: h0.grad, c0: c0.grad }, c.grads_full!, dtype);
+    });
+
+    it.each(['gru_1layer', 'gru_2layer'])('GRU matches torch.nn.GRU (%s)', (name) => {
+      const c = gruCases[name];
+      const numLayers = c.config.num_layers as number;
+      const gru = new GRU(3, 4, { numLayers, batchFirst: true, dtype, backend, fused });
+      gru.loadStateDict(goldens(c.params, dtype));
+      const { x, h0 } = leaves(c, dtype, backend);
+      const { output, hN } = gru.forward(x, { h0 });
+      expect(output.backendName).toBe(backend);
+      expectClose(output, c.outputs.output, tolerance(dtype), 'output');
+      expectClose(hN, c.outputs.h_n, tolerance(dtype), 'h_n');
+      sum(mul(output, golden(c.loss_weight_G!, dtype))).backward();
+      const params = Object.fromEntries(gru.namedParameters().map(([n, p]) => [n, p.grad]));
+      expectGrads({ ...params, x: x.grad, h0: h0.grad }, c.grads, dtype);
+    });
   });
 
-  it('LSTM matches torch.nn.LSTM with 2 layers (lstm_2layer), loss on the output', () => {
-    const c = lstmCases.lstm_2layer;
-    const lstm = new LSTM(3, 4, { numLayers: 2, batchFirst: true, dtype, fused });
-    lstm.loadStateDict(fromGoldens(c.params, dtype));
-    const { x, h0, c0 } = leaves(c, dtype);
-    const { output, hN, cN } = lstm.forward(x, { h0, c0 });
-    expectClose(output, c.outputs.output, tolerance(dtype), 'output');
-    expectClose(hN, c.outputs.h_n, tolerance(dtype), 'h_n');
-    expectClose(cN, c.outputs.c_n, tolerance(dtype), 'c_n');
-    sum(mul(output, fromGolden(c.loss_weights!.G, dtype))).backward();
-    const params = Object.fromEntries(lstm.namedParameters().map(([n, p]) => [n, p.grad]));
-    expectGrads({ ...params, x: x.grad, h0: h0.grad, c0: c0.grad }, c.grads, dtype);
-  });
+  describe.each(storedDTypes(backend, ['float64', 'float32'] as const))('cells, %s', (dtype) => {
+    it('LSTMCell matches torch.nn.LSTMCell (lstm_cell)', () => {
+      const c = lstmCases.lstm_cell;
+      const cell = new LSTMCell(3, 4, { dtype, backend });
+      cell.loadStateDict(goldens(c.params, dtype));
+      const { x, h, c: c0 } = leaves(c, dtype, backend);
+      const [h1, c1] = cell.forward(x, [h, c0]);
+      expect(h1.backendName).toBe(backend);
+      expectClose(h1, c.outputs.h1, tolerance(dtype), 'h1');
+      expectClose(c1, c.outputs.c1, tolerance(dtype), 'c1');
+      add(sum(mul(h1, golden(c.loss_weights!.G_h, dtype))), sum(mul(c1, golden(c.loss_weights!.G_c, dtype)))).backward();
+      const params = Object.fromEntries(cell.namedParameters().map(([n, p]) => [n, p.grad]));
+      expectGrads({ ...params, x: x.grad, h: h.grad, c: c0.grad }, c.grads, dtype);
+    });
 
-  it('LSTM gradients through h_n and c_n as well (lstm_2layer grads_full)', () => {
-    const c = lstmCases.lstm_2layer;
-    const lstm = new LSTM(3, 4, { numLayers: 2, batchFirst: true, dtype, fused });
-    lstm.loadStateDict(fromGoldens(c.params, dtype));
-    const { x, h0, c0 } = leaves(c, dtype);
-    const { output, hN, cN } = lstm.forward(x, { h0, c0 });
-    const w = c.loss_weights!;
-    const loss = add(add(sum(mul(output, fromGolden(w.G, dtype))), sum(mul(hN, fromGolden(w.G_h, dtype)))), sum(mul(cN, fromGolden(w.G_c, dtype))));
-    expectClose(loss, c.outputs.loss_full, tolerance(dtype), 'loss_full');
-    loss.backward();
-    const params = Object.fromEntries(lstm.namedParameters().map(([n, p]) => [n, p.grad]));
-    expectGrads({ ...params, x: x.grad, h0: h0.grad, c0: c0.grad }, c.grads_full!, dtype);
-  });
+    it('GRUCell matches torch.nn.GRUCell (gru_cell)', () => {
+      const c = gruCases.gru_cell;
+      const cell = new GRUCell(3, 4, { dtype, backend });
+      cell.loadStateDict(goldens(c.params, dtype));
+      const { x, h } = leaves(c, dtype, backend);
+      const h1 = cell.forward(x, h);
+      expect(h1.backendName).toBe(backend);
+      expectClose(h1, c.outputs.h1, tolerance(dtype), 'h1');
+      sum(mul(h1, golden(c.loss_weight_G!, dtype))).backward();
+      const params = Object.fromEntries(cell.namedParameters().map(([n, p]) => [n, p.grad]));
+      expectGrads({ ...params, x: x.grad, h: h.grad }, c.grads, dtype);
+    });
 
-  it.each(['gru_1layer', 'gru_2layer'])('GRU matches torch.nn.GRU (%s)', (name) => {
-    const c = gruCases[name];
-    const numLayers = c.config.num_layers as number;
-    const gru = new GRU(3, 4, { numLayers, batchFirst: true, dtype, fused });
-    gru.loadStateDict(fromGoldens(c.params, dtype));
-    const { x, h0 } = leaves(c, dtype);
-    const { output, hN } = gru.forward(x, { h0 });
-    expectClose(output, c.outputs.output, tolerance(dtype), 'output');
-    expectClose(hN, c.outputs.h_n, tolerance(dtype), 'h_n');
-    sum(mul(output, fromGolden(c.loss_weight_G!, dtype))).backward();
-    const params = Object.fromEntries(gru.namedParameters().map(([n, p]) => [n, p.grad]));
-    expectGrads({ ...params, x: x.grad, h0: h0.grad }, c.grads, dtype);
-  });
-});
-
-describe.each(['float64', 'float32'] as const)('cells, %s', (dtype) => {
-  it('LSTMCell matches torch.nn.LSTMCell (lstm_cell)', () => {
-    const c = lstmCases.lstm_cell;
-    const cell = new LSTMCell(3, 4, { dtype });
-    cell.loadStateDict(fromGoldens(c.params, dtype));
-    const { x, h, c: c0 } = leaves(c, dtype);
-    const [h1, c1] = cell.forward(x, [h, c0]);
-    expectClose(h1, c.outputs.h1, tolerance(dtype), 'h1');
-    expectClose(c1, c.outputs.c1, tolerance(dtype), 'c1');
-    add(sum(mul(h1, fromGolden(c.loss_weights!.G_h, dtype))), sum(mul(c1, fromGolden(c.loss_weights!.G_c, dtype)))).backward();
-    const params = Object.fromEntries(cell.namedParameters().map(([n, p]) => [n, p.grad]));
-    expectGrads({ ...params, x: x.grad, h: h.grad, c: c0.grad }, c.grads, dtype);
-  });
-
-  it('GRUCell matches torch.nn.GRUCell (gru_cell)', () => {
-    const c = gruCases.gru_cell;
-    const cell = new GRUCell(3, 4, { dtype });
-    cell.loadStateDict(fromGoldens(c.params, dtype));
-    const { x, h } = leaves(c, dtype);
-    const h1 = cell.forward(x, h);
-    expectClose(h1, c.outputs.h1, tolerance(dtype), 'h1');
-    sum(mul(h1, fromGolden(c.loss_weight_G!, dtype))).backward();
-    const params = Object.fromEntries(cell.namedParameters().map(([n, p]) => [n, p.grad]));
-    expectGrads({ ...params, x: x.grad, h: h.grad }, c.grads, dtype);
-  });
-
-  it('RNNCell stepped over the sequence matches torch.nn.RNN (torch_nn_rnn)', () => {
-    const c = rnnCases.torch_nn_rnn;
-    const p = fromGoldens(c.params, dtype);
-    const cell = new RNNCell(3, 4, { dtype });
-    cell.loadStateDict({ weight_ih: p.weight_ih_l0, weight_hh: p.weight_hh_l0, bias_ih: p.bias_ih_l0, bias_hh: p.bias_hh_l0 });
-    const { x, h0 } = leaves(c, dtype);
-    const G = fromGolden(c.loss_weight_G!, dtype);
-    const steps: Tensor[] = [];
-    let h = reshape(h0, [2, 4]);
-    for (let t = 0; t < 5; t++) {
-      h = cell.forward(reshape(narrow(x, 1, t, 1), [2, 3]), h);
-      steps.push(h);
-    }
-    const output = stack(steps, 1);
-    expectClose(output, c.outputs.output, tolerance(dtype), 'output');
-    sum(mul(output, G)).backward();
-    expectGrads({ weight_ih: cell.weight_ih.grad, weight_hh: cell.weight_hh.grad, bias_ih: cell.bias_ih!.grad, bias_hh: cell.bias_hh!.grad }, {
-      weight_ih: c.grads.weight_ih_l0,
-      weight_hh: c.grads.weight_hh_l0,
-      bias_ih: c.grads.bias_ih_l0,
-      bias_hh: c.grads.bias_hh_l0,
-    }, dtype);
-    expectClose(x.grad, c.grads.x, tolerance(dtype), 'x');
-    expectClose(h0.grad, c.grads.h0, tolerance(dtype), 'h0');
+    it('RNNCell stepped over the sequence matches torch.nn.RNN (torch_nn_rnn)', () => {
+      const c = rnnCases.torch_nn_rnn;
+      const p = goldens(c.params, dtype);
+      const cell = new RNNCell(3, 4, { dtype, backend });
+      cell.loadStateDict({ weight_ih: p.weight_ih_l0, weight_hh: p.weight_hh_l0, bias_ih: p.bias_ih_l0, bias_hh: p.bias_hh_l0 });
+      const { x, h0 } = leaves(c, dtype, backend);
+      const G = golden(c.loss_weight_G!, dtype);
+      const steps: Tensor[] = [];
+      let h = reshape(h0, [2, 4]);
+      for (let t = 0; t < 5; t++) {
+        h = cell.forward(reshape(narrow(x, 1, t, 1), [2, 3]), h);
+        steps.push(h);
+      }
+      const output = stack(steps, 1);
+      expectClose(output, c.outputs.output, tolerance(dtype), 'output');
+      sum(mul(output, G)).backward();
+      expectGrads({ weight_ih: cell.weight_ih.grad, weight_hh: cell.weight_hh.grad, bias_ih: cell.bias_ih!.grad, bias_hh: cell.bias_hh!.grad }, {
+        weight_ih: c.grads.weight_ih_l0,
+        weight_hh: c.grads.weight_hh_l0,
+        bias_ih: c.grads.bias_ih_l0,
+        bias_hh: c.grads.bias_hh_l0,
+      }, dtype);
+      expectClose(x.grad, c.grads.x, tolerance(dtype), 'x');
+      expectClose(h0.grad, c.grads.h0, tolerance(dtype), 'h0');
+    });
   });
 });

@@ -9,7 +9,7 @@ export const ALL_DTYPES: readonly DType[] = ['float32', 'int32', 'float64', 'boo
  * The dtypes of `candidates` that `backend` stores, in their order (float64 drops out on wasm). Read when a suite is
  * collected, so the backend must be registered by then.
  */
-export function storedDTypes(backend: string, candidates: readonly DType[] = ALL_DTYPES): DType[] {
+export function storedDTypes<D extends DType = DType>(backend: string, candidates: readonly D[] = ALL_DTYPES as readonly D[]): D[] {
   const stored = getBackend(backend).dtypes;
   return candidates.filter((d) => stored.includes(d));
 }
@@ -20,7 +20,7 @@ export function stores(backend: string, dtype: DType): boolean {
 }
 
 /** fast-check arbitrary over the dtypes of `candidates` that `backend` stores. */
-export function storedDTypeArb(backend: string, candidates: readonly DType[] = ALL_DTYPES): fc.Arbitrary<DType> {
+export function storedDTypeArb<D extends DType = DType>(backend: string, candidates: readonly D[] = ALL_DTYPES as readonly D[]): fc.Arbitrary<D> {
   return fc.constantFrom(...storedDTypes(backend, candidates));
 }
 

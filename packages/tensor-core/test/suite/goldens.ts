@@ -26,14 +26,14 @@ export function fixtureLoader<D = { cases: Record<string, GoldenCase> }>(dir: UR
   return <T = D>(name: string): T => JSON.parse(readFileSync(new URL(name, dir), 'utf8')) as T;
 }
 
-/** A seqlab tensor from a golden tensor (int64 becomes int32, bool stays bool, floats become `dtype`). */
-export function fromGolden(g: GoldenTensor, dtype: 'float32' | 'float64' = 'float32'): Tensor {
-  if (g.dtype === 'int64') return tensor(g.data, g.shape, 'int32');
-  if (g.dtype === 'bool') return tensor(g.data.map((v) => Boolean(v)), g.shape, 'bool');
-  return tensor(g.data, g.shape, dtype);
+/** A seqlab tensor from a golden tensor (int64 becomes int32, bool stays bool, floats become `dtype`), on `backend` (default the active one). */
+export function fromGolden(g: GoldenTensor, dtype: 'float32' | 'float64' = 'float32', backend?: string): Tensor {
+  if (g.dtype === 'int64') return tensor(g.data, g.shape, { dtype: 'int32', backend });
+  if (g.dtype === 'bool') return tensor(g.data.map((v) => Boolean(v)), g.shape, { dtype: 'bool', backend });
+  return tensor(g.data, g.shape, { dtype, backend });
 }
 
-/** Every golden tensor of a record, as tensors. */
-export function fromGoldens(record: Record<string, GoldenTensor>, dtype: 'float32' | 'float64' = 'float32'): Record<string, Tensor> {
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, fromGolden(v, dtype)]));
+/** Every golden tensor of a record, as tensors on `backend` (default the active one). */
+export function fromGoldens(record: Record<string, GoldenTensor>, dtype: 'float32' | 'float64' = 'float32', backend?: string): Record<string, Tensor> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, fromGolden(v, dtype, backend)]));
 }
