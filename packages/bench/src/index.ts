@@ -1,2 +1,13 @@
-// Public entry point of @seqlab/bench: the measured experiments, their registry and the result writers.
+// Public entry point of @seqlab/bench: the measured experiments, their registry and the result writers, and the
+// kernel benchmark (matmul and training-step throughput against TensorFlow.js).
 export * from './experiments/index.js';
+export { parseKernelBenchCases, runKernelBenchmark } from './kernel-bench/kernel-bench.js';
+export type { KernelBenchOptions } from './kernel-bench/kernel-bench.js';
+export { KERNEL_BENCH_CASES } from './kernel-bench/results.js';
+export type { KernelBenchCase, KernelBenchEnvironment, KernelBenchReport, KernelBenchRow, KernelBenchSettings } from './kernel-bench/results.js';
+export { renderKernelMarkdown, writeKernelReport } from './kernel-bench/report.js';
+export type { KernelReportFiles } from './kernel-bench/report.js';
+export { checkTargets, MATMUL_TARGET, TRAINING_TARGETS } from './kernel-bench/targets.js';
+export type { TargetCheck } from './kernel-bench/targets.js';
+export { LSTM_SHAPE, TRANSFORMER_SHAPE, tokensPerStep } from './kernel-bench/training-shapes.js';
+export type { LstmShape, TransformerShape } from './kernel-bench/training-shapes.js';

@@ -1,0 +1,132 @@
+// The kernel benchmark as a function: matmul GFLOP/s and LSTM / Transformer-block training tokens/s for every seqlab
+// backend with TensorFlow.js beside it, in one run, returned as one record with the issue's targets judged.
+import { cpus, loadavg } from 'node:os';
+import { InvalidArgumentError } from '@seqlab/tensor-core';
+import type { Contender } from './contender.js';
+import { runMatmulSuite } from './matmul-suite.js';
+import { KERNEL_BENCH_CASES, type KernelBenchCase, type KernelBenchReport, type KernelBenchRow } from './results.js';
+import { seqlabContenders } from './seqlab-contenders.js';
+import { checkTargets } from './targets.js';
+import { tfjsContenders } from './tfjs-contenders.js';
+import { runTrainingSuite } from './training-suite.js';
+import { LSTM_SHAPE, TRANSFORMER_SHAPE, type LstmShape, type TransformerShape } from './training-shapes.js';
+
+/** Options of {@link runKernelBenchmark}; every field has a default that runs the issue's full benchmark. */
+export interface KernelBenchOptions {
+  /** Case families to run. Default every one: `matmul`, `lstm`, `transformer`. */
+  cases?: readonly KernelBenchCase[];
+  /** Matmul sizes n. Default 128, 256, 512, 1024. */
+  sizes?: readonly number[];
+  /** Timed runs per case for every family. Default: per matmul size (31 at 128 down to 5 at 1024), 5 training steps. */
+  runs?: number;
+  /** Untimed training steps before the timed ones. Default 2. */
+  warmup?: number;
+  /** Overrides of the LSTM shape (default {@link LSTM_SHAPE}); targets are judged only at the default. */
+  lstm?: Partial<LstmShape>;
+  /** Overrides of the Transformer-block shape (default {@link TRANSFORMER_SHAPE}). */
+  transformer?: Partial<TransformerShape>;
+  /** Time TensorFlow.js beside seqlab when it is installed. Default true. */
+  tfjs?: boolean;
+  /** Seed of the weights and data. Default 0. */
+  seed?: number;
+  /** Receives one progress line per measured case. Default: discard. */
+  log?: (line: string) => void;
+}
+
+const DEFAULT_SIZES = [128, 256, 512, 1024];
+const DEFAULT_TRAINING_RUNS = 5;
+const DEFAULT_WARMUP = 2;
+
+function checkCount(name: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min) throw new InvalidArgumentError(`runKernelBenchmark: option '${name}' must be an integer ≥ ${min}; received ${String(value)}`);
+  return value;
+}
+
+function checkShape<S extends object>(name: string, base: S, overrides: Partial<S> | undefined): S {
+  const shape = { ...base, ...overrides };
+  for (const [key, value] of Object.entries(shape)) {
+    if (typeof value === 'number' && (!Number.isInteger(value) || value <= 0)) {
+      throw new InvalidArgumentError(`runKernelBenchmark: option '${name}.${key}' must be a positive integer; received ${String(value)}`);
+    }
+  }
+  return shape;
+}
+
+/**
+ * Parses a comma-separated case list such as `matmul,lstm` (as `--cases` takes it).
+ *
+ * @throws InvalidArgumentError naming the unknown case and the known ones.
+ */
+export function parseKernelBenchCases(list: string): KernelBenchCase[] {
+  const names = list.split(',').map((s) => s.trim());
+  for (const name of names) {
+    if (!(KERNEL_BENCH_CASES as readonly string[]).includes(name)) {
+      throw new InvalidArgumentError(`kernel benchmark: unknown case '${name}' in '${list}'; the cases are ${KERNEL_BENCH_CASES.join(', ')}`);
+    }
+  }
+  return [...new Set(names)] as KernelBenchCase[];
+}
+
+/**
+ * Runs the kernel benchmark: square matmul in the nn, tn and nt layouts, and the LSTM language-model and
+ * Transformer-block training steps, on seqlab's cpu and wasm backends and (when installed) TensorFlow.js's wasm
+ * and cpu backends. Medians after warm-up; tokens/s = batch·T / median seconds. The full default run takes a few
+ * minutes on two cores. Results are measured here and now: nothing is cached or estimated.
+ *
+ * @example
+ * ```ts
+ * const report = await runKernelBenchmark({ cases: ['matmul'], sizes: [256], log: console.error });
+ * writeKernelReport(report, 'bench-results'); // kernels.json and kernels.md
+ * ```
+ */
+export async function runKernelBenchmark(options: KernelBenchOptions = {}): Promise<KernelBenchReport> {
+  const asked = options.cases ?? KERNEL_BENCH_CASES;
+  const unknown = asked.find((c) => !KERNEL_BENCH_CASES.includes(c));
+  if (unknown !== undefined) throw new InvalidArgumentError(`runKernelBenchmark: option 'cases' holds unknown case '${String(unknown)}'; the cases are ${KERNEL_BENCH_CASES.join(', ')}`);
+  // Cases run in their fixed order, whatever order they were asked in.
+  const cases = KERNEL_BENCH_CASES.filter((c) => asked.includes(c));
+  const sizes = (options.sizes ?? DEFAULT_SIZES).map((n) => checkCount('sizes', n, 1));
+  const runs = options.runs === undefined ? undefined : checkCount('runs', options.runs, 1);
+  const warmup = checkCount('warmup', options.warmup ?? DEFAULT_WARMUP, 0);
+  const lstm = checkShape('lstm', LSTM_SHAPE, options.lstm);
+  const transformer = checkShape('transformer', TRANSFORMER_SHAPE, options.transformer);
+  if (transformer.dModel % transformer.heads !== 0) {
+    throw new InvalidArgumentError(`runKernelBenchmark: 'transformer.dModel' (${transformer.dModel}) must be divisible by 'transformer.heads' (${transformer.heads})`);
+  }
+  const seed = options.seed ?? 0;
+  const log = options.log ?? ((): void => {});
+
+  const loadBefore = loadavg()[0];
+  const seqlab = await seqlabContenders();
+  const tf = options.tfjs === false ? { error: 'TF.js left out (tfjs: false)' } : await tfjsContenders();
+  if ('error' in tf) log(`${tf.error}: its rows are left out`);
+  const contenders: Contender[] = [...seqlab.contenders, ...('error' in tf ? [] : tf.contenders)];
+
+  const training = { runs: runs ?? DEFAULT_TRAINING_RUNS, warmup, seed, log };
+  const results: KernelBenchRow[] = [];
+  if (cases.includes('matmul')) results.push(...(await runMatmulSuite(contenders, { sizes, runs, log })));
+  if (cases.includes('lstm')) results.push(...(await runTrainingSuite(contenders, { name: 'lstm-train-step', shape: lstm }, training)));
+  if (cases.includes('transformer')) results.push(...(await runTrainingSuite(contenders, { name: 'transformer-train-step', shape: transformer }, training)));
+
+  return {
+    environment: {
+      date: new Date().toISOString(),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      loadAverage: { before: loadBefore, after: loadavg()[0] },
+      seqlabWasm: seqlab.wasm,
+      tfjs: 'error' in tf ? { error: tf.error } : { version: tf.version, backends: tf.contenders.map((c) => c.backend) },
+    },
+    settings: {
+      cases,
+      sizes,
+      lstm,
+      transformer,
+      timing: `training: ${warmup} warm-up steps, median of ${training.runs}; matmul: 2 warm-up runs, median of ${runs === undefined ? '31 (n ≤ 128) to 5 (n = 1024)' : runs}`,
+    },
+    results,
+    targets: checkTargets(results, lstm, transformer),
+  };
+}

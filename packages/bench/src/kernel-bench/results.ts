@@ -1,0 +1,79 @@
+// The kernel benchmark's result record: environment, one row per library, backend, case and size, and the targets.
+import type { TargetCheck } from './targets.js';
+import type { LstmShape, TransformerShape } from './training-shapes.js';
+
+/** The case families the kernel benchmark can run (`--cases`). */
+export type KernelBenchCase = 'matmul' | 'lstm' | 'transformer';
+
+/** Every case family, in the order they run. */
+export const KERNEL_BENCH_CASES: readonly KernelBenchCase[] = ['matmul', 'lstm', 'transformer'];
+
+/** One measured (or failed) entry: a library's backend on one case at one size. */
+export interface KernelBenchRow {
+  /** `seqlab` or `tfjs`. */
+  readonly library: string;
+  /** The library's backend (`cpu`, `wasm`). */
+  readonly backend: string;
+  /** Threads the backend ran on. */
+  readonly threads: number;
+  /** `matmul-nn`, `matmul-tn`, `matmul-nt`, `lstm-train-step` or `transformer-train-step`. */
+  readonly case: string;
+  /** Matrix size n (matmul) or sequence length T (training steps). */
+  readonly size: number;
+  /** Matmul throughput, 2n³ / median time; only on matmul rows (null when the run failed). */
+  readonly gflops?: number | null;
+  /** Training throughput, batch·T / median seconds; only on training-step rows (null when the run failed). */
+  readonly tokensPerSec?: number | null;
+  /** Median milliseconds per call after warm-up, or null when the run failed. */
+  readonly medianMs: number | null;
+  /** Timed runs behind the median. */
+  readonly runs: number;
+  /** How this row differs from the plain case (a substituted kernel), or why it has no numbers; else null. */
+  readonly note: string | null;
+}
+
+/** Where and when the benchmark ran. */
+export interface KernelBenchEnvironment {
+  /** ISO date of the run. */
+  readonly date: string;
+  /** `process.version`. */
+  readonly node: string;
+  /** `platform-arch`. */
+  readonly platform: string;
+  /** CPU model. */
+  readonly cpu: string;
+  /** Logical cores. */
+  readonly cores: number;
+  /** 1-minute load averages before and after the run: how busy the machine was with other work. */
+  readonly loadAverage: { readonly before: number; readonly after: number };
+  /** seqlab's wasm thread state as reported by `wasmThreadInfo()`. */
+  readonly seqlabWasm: unknown;
+  /** The TF.js that ran beside seqlab, or why it did not. */
+  readonly tfjs: { readonly version: string; readonly backends: readonly string[] } | { readonly error: string };
+}
+
+/** Shapes of the training-step cases, as run. */
+export interface KernelBenchSettings {
+  /** Case families run. */
+  readonly cases: readonly KernelBenchCase[];
+  /** Matmul sizes. */
+  readonly sizes: readonly number[];
+  /** LSTM language-model training-step shape. */
+  readonly lstm: LstmShape;
+  /** Transformer-block training-step shape. */
+  readonly transformer: TransformerShape;
+  /** Untimed warm-up runs per training-step contender, and the timed-run override if any. */
+  readonly timing: string;
+}
+
+/** The whole kernel-benchmark record, as written to `kernels.json` and printed by `--json`. */
+export interface KernelBenchReport {
+  /** Where and when it ran. */
+  readonly environment: KernelBenchEnvironment;
+  /** What ran. */
+  readonly settings: KernelBenchSettings;
+  /** One entry per library, backend, case and size. */
+  readonly results: KernelBenchRow[];
+  /** The issue's targets with the measured values. */
+  readonly targets: TargetCheck[];
+}

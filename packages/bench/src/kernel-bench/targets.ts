@@ -1,0 +1,78 @@
+// The issue's targets, judged on a run's rows: matmul at 512 against TF.js wasm, and training tokens/s.
+import type { KernelBenchRow } from './results.js';
+import { LSTM_SHAPE, TRANSFORMER_SHAPE, type LstmShape, type TransformerShape } from './training-shapes.js';
+
+/** One target with what this run measured for it. */
+export interface TargetCheck {
+  /** What is compared, e.g. `matmul-nt at 512: seqlab best / TF.js wasm`. */
+  readonly target: string;
+  /** The threshold the value must reach. */
+  readonly threshold: number;
+  /** The measured value (a ratio or tokens/s), or null when this run did not measure it. */
+  readonly value: number | null;
+  /** The measurement in words (which contender, the raw numbers), or why there is none. */
+  readonly measured: string;
+  /** Whether the value reaches the threshold; null when not measured. */
+  readonly met: boolean | null;
+}
+
+/** The matmul size the speed-up target is set at, and the speed-up over TF.js wasm it asks for. */
+export const MATMUL_TARGET = { size: 512, speedup: 2 } as const;
+/** Training tokens/s targets at the issue's shapes. */
+export const TRAINING_TARGETS = { lstm: 11_000, transformer: 6_700 } as const;
+
+function label(r: KernelBenchRow): string {
+  return r.library === 'seqlab' && r.backend === 'wasm' ? `seqlab wasm ×${r.threads}` : `${r.library} ${r.backend}`;
+}
+
+/** The fastest seqlab row among `rows` by `metric`, ignoring failed rows. */
+function bestSeqlab(rows: readonly KernelBenchRow[], metric: 'gflops' | 'tokensPerSec'): KernelBenchRow | undefined {
+  let best: KernelBenchRow | undefined;
+  for (const r of rows) {
+    const v = r[metric];
+    if (r.library !== 'seqlab' || v === null || v === undefined) continue;
+    if (best === undefined || v > (best[metric] as number)) best = r;
+  }
+  return best;
+}
+
+function matmulTarget(rows: readonly KernelBenchRow[], layout: string): TargetCheck {
+  const target = `matmul-${layout} at ${MATMUL_TARGET.size}: seqlab best / TF.js wasm ≥ ${MATMUL_TARGET.speedup}×`;
+  const cells = rows.filter((r) => r.case === `matmul-${layout}` && r.size === MATMUL_TARGET.size);
+  const best = bestSeqlab(cells, 'gflops');
+  const tf = cells.find((r) => r.library === 'tfjs' && r.backend === 'wasm' && typeof r.gflops === 'number');
+  if (best === undefined || tf === undefined) {
+    const missing = best === undefined ? `no seqlab matmul-${layout} at ${MATMUL_TARGET.size}` : 'no TF.js wasm row (TF.js not installed or size not run)';
+    return { target, threshold: MATMUL_TARGET.speedup, value: null, measured: `not measured: ${missing}`, met: null };
+  }
+  const ratio = (best.gflops as number) / (tf.gflops as number);
+  return {
+    target,
+    threshold: MATMUL_TARGET.speedup,
+    value: ratio,
+    measured: `${ratio.toFixed(2)}× (${label(best)} ${(best.gflops as number).toFixed(1)} vs tfjs wasm ${(tf.gflops as number).toFixed(1)} GFLOP/s)`,
+    met: ratio >= MATMUL_TARGET.speedup,
+  };
+}
+
+function sameShape<S extends object>(a: S, b: S): boolean {
+  return (Object.keys(b) as (keyof S)[]).every((k) => a[k] === b[k]);
+}
+
+function trainingTarget(rows: readonly KernelBenchRow[], name: string, caseName: string, threshold: number, atIssueShape: boolean): TargetCheck {
+  const target = `${name} training step at the issue's shape ≥ ${threshold.toLocaleString('en-US')} tokens/s`;
+  const best = bestSeqlab(rows.filter((r) => r.case === caseName), 'tokensPerSec');
+  if (!atIssueShape) return { target, threshold, value: null, measured: 'not measured: this run used a different shape', met: null };
+  if (best === undefined) return { target, threshold, value: null, measured: 'not measured: case not run or every seqlab backend failed', met: null };
+  const value = best.tokensPerSec as number;
+  return { target, threshold, value, measured: `${Math.round(value).toLocaleString('en-US')} tokens/s (${label(best)})`, met: value >= threshold };
+}
+
+/** Judges every target on a run's rows; `lstm` and `transformer` are the shapes the run used. */
+export function checkTargets(rows: readonly KernelBenchRow[], lstm: LstmShape, transformer: TransformerShape): TargetCheck[] {
+  return [
+    ...['nn', 'tn', 'nt'].map((layout) => matmulTarget(rows, layout)),
+    trainingTarget(rows, 'LSTM', 'lstm-train-step', TRAINING_TARGETS.lstm, sameShape(lstm, LSTM_SHAPE)),
+    trainingTarget(rows, 'Transformer block', 'transformer-train-step', TRAINING_TARGETS.transformer, sameShape(transformer, TRANSFORMER_SHAPE)),
+  ];
+}

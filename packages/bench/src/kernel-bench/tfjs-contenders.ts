@@ -1,0 +1,55 @@
+// TensorFlow.js's contenders: its wasm backend (matmul and training steps) and its cpu backend (training steps
+// only), loaded with a dynamic import so that the benchmark still runs, without these rows, when TF.js is absent.
+import { loadTfjs } from '../experiments/speed/tfjs-models.js';
+import type { Contender } from './contender.js';
+import { tfjsLstmStep, tfjsTransformerStep, type TF } from './tfjs-training.js';
+
+/** The TF.js contenders, or why there are none. */
+export type TfjsContenders = { readonly version: string; readonly contenders: Contender[] } | { readonly error: string };
+
+async function wasmThreads(): Promise<number> {
+  try {
+    const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as TF;
+    return Number(wasm.getThreadsCount?.() ?? 1);
+  } catch {
+    return 1;
+  }
+}
+
+function tfjsContender(tf: TF, backend: string, threads: number, inMatmul: boolean): Contender {
+  // A TF.js tensor lives on the backend active when it was made, so every call first makes this one active.
+  const before = async (): Promise<void> => {
+    if (tf.getBackend() !== backend) await tf.setBackend(backend);
+  };
+  return {
+    library: 'tfjs',
+    backend,
+    threads,
+    label: `tfjs ${backend}`,
+    before,
+    matmul: inMatmul
+      ? {
+          tensor: (values, shape) => tf.tensor(values, shape, 'float32'),
+          // TF.js's wasm kernels run synchronously, so the product is complete when matMul returns.
+          matmul: (a, b, transA, transB) => tf.matMul(a, b, transA, transB),
+          dispose: (t) => (t as TF).dispose(),
+        }
+      : null,
+    lstmStep: (shape, seed) => tfjsLstmStep(tf, shape, seed),
+    transformerStep: (shape, seed) => tfjsTransformerStep(tf, shape, seed),
+  };
+}
+
+/**
+ * TF.js on its wasm backend as installed (in Node its single-threaded SIMD build) and on its pure-JavaScript cpu
+ * backend; `{ error }` with the reason when `@tensorflow/tfjs` is not installed.
+ */
+export async function tfjsContenders(): Promise<TfjsContenders> {
+  const loaded = await loadTfjs(true);
+  if ('error' in loaded) return { error: `TF.js not installed: ${loaded.error}` };
+  const contenders: Contender[] = [];
+  if (loaded.backend === 'wasm') contenders.push(tfjsContender(loaded.tf, 'wasm', await wasmThreads(), true));
+  // The cpu backend is slow at matmul; it joins the training-step rows only, as a second reference.
+  contenders.push(tfjsContender(loaded.tf, 'cpu', 1, false));
+  return { version: loaded.version, contenders };
+}

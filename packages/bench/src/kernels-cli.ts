@@ -1,0 +1,40 @@
+// `pnpm --filter @seqlab/bench bench:kernels`: runs the kernel benchmark and writes kernels.json and kernels.md.
+// Usage: node dist/kernels-cli.js [--json] [--cases matmul,lstm,transformer] [--sizes 128,256,512,1024] [--runs N] [--out DIR]
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parseKernelBenchCases, runKernelBenchmark } from './kernel-bench/kernel-bench.js';
+import { renderKernelMarkdown, writeKernelReport } from './kernel-bench/report.js';
+
+const argv = process.argv.slice(2);
+const { values: args } = parseArgs({
+  // `pnpm bench:kernels -- --json` passes the `--` through; drop it so the options after it still count.
+  args: argv[0] === '--' ? argv.slice(1) : argv,
+  options: {
+    json: { type: 'boolean', default: false },
+    cases: { type: 'string' },
+    sizes: { type: 'string' },
+    runs: { type: 'string' },
+    out: { type: 'string', default: resolve(dirname(fileURLToPath(import.meta.url)), '../bench-results') },
+  },
+});
+
+// Progress goes to stderr so that `--json` leaves stdout as one JSON object.
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+try {
+  const report = await runKernelBenchmark({
+    cases: args.cases === undefined ? undefined : parseKernelBenchCases(args.cases),
+    sizes: args.sizes?.split(',').map(Number),
+    runs: args.runs === undefined ? undefined : Number(args.runs),
+    log,
+  });
+  const files = writeKernelReport(report, args.out);
+  if (args.json) console.log(JSON.stringify(report));
+  else {
+    console.log(renderKernelMarkdown(report));
+    log(`wrote ${files.json} and ${files.markdown}`);
+  }
+} catch (e) {
+  log(`bench:kernels: ${e instanceof Error ? e.message : String(e)}`);
+  process.exitCode = 1;
+}
