@@ -89,7 +89,7 @@ export class CallFrame {
   /**
    * What a kernel returned, with wasm addresses replaced by typed-array copies of their blocks: an address, or an
    * object (or array) of addresses and nulls, as fused kernels return. An address of a staged input gives a copy
-   * of that input.
+   * of its staged block (which the kernel may have changed; the input itself is left as it was).
    */
   result(value: unknown, kernel: string): unknown {
     if (typeof value === 'number') return this.copyOut(value, kernel);
@@ -111,7 +111,12 @@ export class CallFrame {
       return heap.f32.slice(at >>> 2, (at >>> 2) + size);
     }
     const staged = this.stagedAt.indexOf(at);
-    if (staged >= 0) return this.stagedArrays[staged].slice();
+    if (staged >= 0) {
+      // The staged copy, as the kernel may have left it (a fused step updating copies of its inputs).
+      const values = this.stagedArrays[staged].slice();
+      bytesOf(values).set(heap.u8.subarray(at, at + values.byteLength));
+      return values;
+    }
     throw new InvalidArgumentError(`wasm: kernel '${kernel}' returned ${at}, which is not a block it allocated or an input it staged`);
   }
 
