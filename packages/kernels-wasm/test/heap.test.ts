@@ -60,13 +60,24 @@ describe('Heap', () => {
     expect(heap.stats().grows).toBeGreaterThan(0);
     expect(heap.stats().memoryBytes).toBeGreaterThanOrEqual(big + 3 * 65536);
     expect(heap.f32).not.toBe(before);
-    heap.f32[(big >> 2) + 3 * 16384 - 1] = 7;
-    expect(heap.f32[(big >> 2) + 3 * 16384 - 1]).toBe(7);
+    heap.f32[(big >>> 2) + 3 * 16384 - 1] = 7;
+    expect(heap.f32[(big >>> 2) + 3 * 16384 - 1]).toBe(7);
   });
 
   it('throws MEMORY_BUDGET_EXCEEDED past the maximum and rejects unknown frees', () => {
     const heap = new Heap(new WebAssembly.Memory({ initial: 1, maximum: 2 }), 0);
     expect(() => heap.alloc(4 * 65536)).toThrow(expect.objectContaining({ code: 'MEMORY_BUDGET_EXCEEDED' }));
     expect(() => heap.free(12345)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('reset releases every block at once, keeping memory, so the same allocations land where they did before', () => {
+    const heap = new Heap(memory(), 100);
+    const first = [heap.alloc(1000), heap.alloc(3 * 65536), heap.alloc(16)];
+    heap.free(first[0]);
+    const size = heap.stats().memoryBytes;
+    heap.reset();
+    expect(heap.stats()).toMatchObject({ liveBlocks: 0, liveBytes: 0, freeBlocks: 0, freeBytes: 0, memoryBytes: size });
+    expect([heap.alloc(1000), heap.alloc(3 * 65536), heap.alloc(16)]).toEqual(first);
+    expect(heap.stats().memoryBytes).toBe(size);
   });
 });
