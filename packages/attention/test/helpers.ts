@@ -1,4 +1,5 @@
 // Test helpers: this package's golden fixtures; closeness checks, seeded tensors and golden conversion come from tensor-core's shared test harness.
+import { stores } from '../../tensor-core/test/suite/backend-dtypes.js';
 import { fixtureLoader } from '../../tensor-core/test/suite/goldens.js';
 
 export { expectClose, seeded } from '../../tensor-core/test/suite/harness.js';
@@ -15,3 +16,8 @@ export const PARITY_CONFIGS = [
   ['float64', true, true],
   ['float64', false, false],
 ] as const;
+
+/** The {@link PARITY_CONFIGS} whose dtype `backend` stores (float64 drops out on wasm). */
+export function parityConfigs(backend: string): (typeof PARITY_CONFIGS)[number][] {
+  return PARITY_CONFIGS.filter(([dtype]) => stores(backend, dtype));
+}

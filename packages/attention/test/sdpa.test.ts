@@ -1,10 +1,12 @@
-// scaledDotProductAttention: PyTorch parity (attention.json), fused vs composed, fully masked rows, budget and bad input.
+// scaledDotProductAttention: PyTorch parity (attention.json) on every backend, fused vs composed, fully masked rows, budget and bad input.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Generator, mul, randn, sum, tensor, zeros, type Tensor } from '@seqlab/tensor-core';
 import { gradcheck } from '@seqlab/autograd';
 import { generateSquareSubsequentMask, scaledDotProductAttention, setAttentionMemoryBudget, type ScaledDotProductAttentionOptions } from '@seqlab/attention';
+import { storedDTypes } from '../../tensor-core/test/suite/backend-dtypes.js';
 import { expectClose, fromGolden, loadFixture, seeded, type GoldenTensor } from './helpers.js';
+import { PARITY_BACKENDS } from './parity-backends.js';
 
 interface SdpaCase {
   inputs: Record<string, GoldenTensor>;
@@ -14,34 +16,37 @@ interface SdpaCase {
 }
 const cases = loadFixture<{ cases: Record<string, SdpaCase> }>('attention.json').cases;
 
-describe.each([
-  ['float32', true],
-  ['float32', false],
-  ['float64', true],
-  ['float64', false],
-] as const)('attention.json SDPA parity in %s (fused %s)', (dtype, fused) => {
-  const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-10, atol: 1e-12 };
-  for (const name of ['sdpa_nomask', 'sdpa_causal', 'sdpa_cross_nonsquare']) {
-    it(`${name}: out, attn and grads of Q, K, V`, () => {
-      const c = cases[name];
-      const [q, k, v] = ['Q', 'K', 'V'].map((n) => fromGolden(c.inputs[n], dtype).requiresGrad_());
-      const mask = c.inputs.mask === undefined ? undefined : fromGolden(c.inputs.mask);
-      const { output, weights } = scaledDotProductAttention(q, k, v, { mask, returnWeights: true, fused });
-      expectClose(output, c.outputs.out.data, { ...tol, shape: c.outputs.out.shape });
-      expectClose(weights!, c.outputs.attn.data, { ...tol, shape: c.outputs.attn.shape });
-      sum(mul(output, fromGolden(c.loss_weight_G, dtype))).backward();
-      expectClose(q.grad!, c.grads.Q.data, tol);
-      expectClose(k.grad!, c.grads.K.data, tol);
-      expectClose(v.grad!, c.grads.V.data, tol);
-    });
-  }
+/** `[dtype, fused]` for every float dtype `backend` stores. */
+function variants(backend: string): (readonly ['float32' | 'float64', boolean])[] {
+  return storedDTypes(backend, ['float32', 'float64'] as const).flatMap((dtype) => [[dtype, true] as const, [dtype, false] as const]);
+}
 
-  it('sdpa_causal: isCausal and a float -inf mask give the same as the bool mask', () => {
-    const c = cases.sdpa_causal;
-    const [q, k, v] = ['Q', 'K', 'V'].map((n) => fromGolden(c.inputs[n], dtype));
-    expectClose(scaledDotProductAttention(q, k, v, { isCausal: true, fused }).output, c.outputs.out.data, tol);
-    const floatMask = generateSquareSubsequentMask(4, { dtype });
-    expectClose(scaledDotProductAttention(q, k, v, { mask: floatMask, fused }).output, c.outputs.out.data, tol);
+describe.each(PARITY_BACKENDS)('%s backend', (backend) => {
+  describe.each(variants(backend))('attention.json SDPA parity in %s (fused %s)', (dtype, fused) => {
+    const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-10, atol: 1e-12 };
+    for (const name of ['sdpa_nomask', 'sdpa_causal', 'sdpa_cross_nonsquare']) {
+      it(`${name}: out, attn and grads of Q, K, V`, () => {
+        const c = cases[name];
+        const [q, k, v] = ['Q', 'K', 'V'].map((n) => fromGolden(c.inputs[n], dtype, backend).requiresGrad_());
+        const mask = c.inputs.mask === undefined ? undefined : fromGolden(c.inputs.mask, dtype, backend);
+        const { output, weights } = scaledDotProductAttention(q, k, v, { mask, returnWeights: true, fused });
+        expect(output.backendName).toBe(backend);
+        expectClose(output, c.outputs.out.data, { ...tol, shape: c.outputs.out.shape });
+        expectClose(weights!, c.outputs.attn.data, { ...tol, shape: c.outputs.attn.shape });
+        sum(mul(output, fromGolden(c.loss_weight_G, dtype, backend))).backward();
+        expectClose(q.grad!, c.grads.Q.data, tol);
+        expectClose(k.grad!, c.grads.K.data, tol);
+        expectClose(v.grad!, c.grads.V.data, tol);
+      });
+    }
+
+    it('sdpa_causal: isCausal and a float -inf mask give the same as the bool mask', () => {
+      const c = cases.sdpa_causal;
+      const [q, k, v] = ['Q', 'K', 'V'].map((n) => fromGolden(c.inputs[n], dtype, backend));
+      expectClose(scaledDotProductAttention(q, k, v, { isCausal: true, fused }).output, c.outputs.out.data, tol);
+      const floatMask = generateSquareSubsequentMask(4, { dtype, backend });
+      expectClose(scaledDotProductAttention(q, k, v, { mask: floatMask, fused }).output, c.outputs.out.data, tol);
+    });
   });
 });
 

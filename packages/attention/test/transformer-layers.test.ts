@@ -1,4 +1,4 @@
-// Transformer layers: encoder-layer parity (transformer_encoder_layer.json), positional encodings, decoder wiring, stacks and Transformer.
+// Transformer layers: encoder-layer parity (transformer_encoder_layer.json) on every backend, positional encodings, decoder wiring, stacks and Transformer.
 import { afterEach, describe, expect, it } from 'vitest';
 import { add, Generator, mul, randn, relu, slice, sum, transpose, type Tensor } from '@seqlab/tensor-core';
 import { gradcheck, LayerNorm } from '@seqlab/autograd';
@@ -14,7 +14,9 @@ import {
   TransformerEncoder,
   TransformerEncoderLayer,
 } from '@seqlab/attention';
-import { expectClose, fromGolden, loadFixture, PARITY_CONFIGS, seeded, type GoldenCase, type GoldenTensor } from './helpers.js';
+import { stores } from '../../tensor-core/test/suite/backend-dtypes.js';
+import { expectClose, fromGolden, loadFixture, parityConfigs, seeded, type GoldenCase, type GoldenTensor } from './helpers.js';
+import { PARITY_BACKENDS } from './parity-backends.js';
 
 type LayerCase = GoldenCase<Record<string, unknown>, Record<string, GoldenTensor> | string> & { loss_weight_G: GoldenTensor };
 const layerCases = loadFixture<{ cases: Record<string, LayerCase> }>('transformer_encoder_layer.json').cases;
@@ -24,36 +26,42 @@ afterEach(() => {
   setFusedAttentionEnabled(true);
 });
 
-describe.each(PARITY_CONFIGS)('transformer_encoder_layer.json parity in %s (fused %s, batchFirst %s)', (dtype, fused, batchFirst) => {
-  const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-10, atol: 1e-11 };
-  for (const name of ['post_norm', 'pre_norm', 'post_norm_causal']) {
-    it(`${name}: output and gradients of src and every parameter`, () => {
-      setFusedAttentionEnabled(fused);
-      const c = layerCases[name];
-      const layer = new TransformerEncoderLayer(8, 2, { dimFeedforward: 16, dropout: 0, normFirst: c.config.norm_first as boolean, batchFirst, dtype });
-      layer.loadStateDict(Object.fromEntries(Object.entries(sharedParams).map(([k, g]) => [k, fromGolden(g, dtype)])));
-      const src = fromGolden(c.inputs.src, dtype).requiresGrad_();
-      const srcMask = c.inputs.src_mask === undefined ? undefined : fromGolden(c.inputs.src_mask);
-      const x = batchFirst ? src : transpose(src, 0, 1);
-      const yRaw = layer.forward(x, { srcMask });
-      const y = batchFirst ? yRaw : transpose(yRaw, 0, 1);
-      expectClose(y, c.outputs.y.data, { ...tol, shape: c.outputs.y.shape });
-      sum(mul(y, fromGolden(c.loss_weight_G, dtype))).backward();
-      expectClose(src.grad!, c.grads.src.data, tol);
-      const params = Object.fromEntries(layer.namedParameters());
-      expect(Object.keys(params)).toEqual(Object.keys(sharedParams));
-      for (const [key, p] of Object.entries(params)) expectClose(p.grad!, c.grads[key].data, tol);
-      if (name === 'post_norm_causal') expectClose(layer.forward(x, { isCausal: true }), yRaw, { rtol: 1e-6, atol: 1e-6 });
-    });
-  }
+describe.each(PARITY_BACKENDS)('%s backend', (backend) => {
+  describe.each(parityConfigs(backend))('transformer_encoder_layer.json parity in %s (fused %s, batchFirst %s)', (dtype, fused, batchFirst) => {
+    const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-10, atol: 1e-11 };
+    for (const name of ['post_norm', 'pre_norm', 'post_norm_causal']) {
+      it(`${name}: output and gradients of src and every parameter`, () => {
+        setFusedAttentionEnabled(fused);
+        const c = layerCases[name];
+        const layer = new TransformerEncoderLayer(8, 2, { dimFeedforward: 16, dropout: 0, normFirst: c.config.norm_first as boolean, batchFirst, dtype, backend });
+        layer.loadStateDict(Object.fromEntries(Object.entries(sharedParams).map(([k, g]) => [k, fromGolden(g, dtype, backend)])));
+        const src = fromGolden(c.inputs.src, dtype, backend).requiresGrad_();
+        const srcMask = c.inputs.src_mask === undefined ? undefined : fromGolden(c.inputs.src_mask, dtype, backend);
+        const x = batchFirst ? src : transpose(src, 0, 1);
+        const yRaw = layer.forward(x, { srcMask });
+        const y = batchFirst ? yRaw : transpose(yRaw, 0, 1);
+        expect(y.backendName).toBe(backend);
+        expectClose(y, c.outputs.y.data, { ...tol, shape: c.outputs.y.shape });
+        sum(mul(y, fromGolden(c.loss_weight_G, dtype, backend))).backward();
+        expectClose(src.grad!, c.grads.src.data, tol);
+        const params = Object.fromEntries(layer.namedParameters());
+        expect(Object.keys(params)).toEqual(Object.keys(sharedParams));
+        for (const [key, p] of Object.entries(params)) expectClose(p.grad!, c.grads[key].data, tol);
+        if (name === 'post_norm_causal') expectClose(layer.forward(x, { isCausal: true }), yRaw, { rtol: 1e-6, atol: 1e-6 });
+      });
+    }
+  });
 });
 
 describe('positional encodings', () => {
   const golden = loadFixture<{ outputs: { pe: GoldenTensor } }>('positional_encoding.json').outputs.pe;
 
-  it('sinusoidal table matches positional_encoding.json (interleaved sin/cos) in float64', () => {
-    expectClose(sinusoidalPositionalEncoding(16, 8, { dtype: 'float64' }), golden.data, { rtol: 0, atol: 1e-12, shape: [16, 8] });
-    expect((sinusoidalPositionalEncoding(4, 8).toArray() as number[][])[0]).toEqual([0, 1, 0, 1, 0, 1, 0, 1]);
+  it.each(PARITY_BACKENDS)('sinusoidal table matches positional_encoding.json (interleaved sin/cos) on %s, in float64 where stored', (backend) => {
+    const [dtype, tol] = stores(backend, 'float64') ? (['float64', { rtol: 0, atol: 1e-12 }] as const) : (['float32', { rtol: 0, atol: 1e-7 }] as const);
+    const table = sinusoidalPositionalEncoding(16, 8, { dtype, backend });
+    expect(table.backendName).toBe(backend);
+    expectClose(table, golden.data, { ...tol, shape: [16, 8] });
+    expect((sinusoidalPositionalEncoding(4, 8, { backend }).toArray() as number[][])[0]).toEqual([0, 1, 0, 1, 0, 1, 0, 1]);
   });
 
   it('the module adds rows [offset, offset+L) in both layouts and rejects sequences past maxLen', () => {
