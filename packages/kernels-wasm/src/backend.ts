@@ -3,6 +3,7 @@ import { allocArray, dtypeOfArray, DTypeMismatchError, type Backend, type DType,
 import { adamUpdate } from './adam.js';
 import { WASM_DTYPES } from './call-frame.js';
 import { framedTable } from './framed.js';
+import { fusedRecurrentKernels } from './fused-recurrent.js';
 import { binaryKernels } from './kernels/binary.js';
 import { castKernels } from './kernels/cast.js';
 import { indexingKernels } from './kernels/indexing.js';
@@ -41,8 +42,9 @@ function convert(values: TypedArray, dtype: DType): TypedArray {
 /**
  * The `wasm` backend: float32/int32/bool storage in JS typed arrays that the garbage collector reclaims, f32x4 SIMD
  * kernels that run on a per-call region of WebAssembly memory (inputs copied in, results copied out, the region
- * released when the call returns), large matmuls split across worker threads, and a fused Adam/AdamW step in
- * `fused.adamUpdate`.
+ * released when the call returns), large matmuls split across worker threads, and in `fused` a one-pass Adam/AdamW
+ * step (`adamUpdate`) and the LSTM/GRU sequence kernels of @seqlab/recurrent (`lstmSequence`, `gruSequence` and
+ * their backward kernels).
  */
 export const wasmBackend: Backend = {
   name: 'wasm',
@@ -61,5 +63,5 @@ export const wasmBackend: Backend = {
   release: () => {},
   garbageCollected: true,
   kernels,
-  fused: framedTable({ adamUpdate }),
+  fused: framedTable({ adamUpdate, ...fusedRecurrentKernels }),
 };

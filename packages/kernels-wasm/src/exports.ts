@@ -24,4 +24,25 @@ export interface KernelExports {
     param: number, grad: number, m: number, v: number, n: number,
     beta1: number, beta2: number, eps: number, l2: number, decay: number, stepSize: number, invSqrtBc2: number,
   ): void;
+  lstmForwardF32(
+    gates: number, whh: number, bih: number, bhh: number, h0: number, c0: number, lengths: number, reverse: number,
+    T: number, B: number, H: number,
+    output: number, hN: number, cN: number, cPrev: number, cellTanh: number, hPrev: number, hh: number, scratch: number,
+  ): void;
+  lstmBackwardF32(
+    gates: number, cPrev: number, cellTanh: number, dOut: number, whh: number, lengths: number, reverse: number,
+    T: number, B: number, H: number,
+    dhN: number, dcN: number, dh: number, dc: number, dGates: number, dhRec: number, scratch: number,
+  ): void;
+  gruForwardF32(
+    xp: number, whh: number, bih: number, bhh: number, h0: number, lengths: number, reverse: number,
+    T: number, B: number, H: number,
+    output: number, hN: number, gates: number, hPrev: number, hh: number, scratch: number,
+  ): void;
+  gruBackwardF32(
+    gates: number, hPrev: number, dOut: number, whh: number, lengths: number, reverse: number,
+    T: number, B: number, H: number,
+    dhN: number, dh: number, dGi: number, dGh: number, dhRec: number, scratch: number,
+  ): void;
+  columnSumsF32(m: number, rows: number, cols: number, out: number, copy: number, acc: number): void;
 }

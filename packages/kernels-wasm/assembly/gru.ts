@@ -1,0 +1,142 @@
+// Fused GRU sequence kernels (float32): the time loop of the forward pass and of backpropagation through time.
+//
+// Same split as assembly/lstm.ts: all-steps products on the TS side, here one [B, H]×[H, 3H] product per step and
+// the gate math in one f32x4 pass. PyTorch's convention: b_hn sits inside the reset product.
+import { anyValid, isValid, ld, st, stepProduct, zeroF32 } from './recurrent';
+import { sigmoidV, tanhV } from './vmath';
+
+// One group of hidden units of one sequence at one step. `xp` row `[3H]` (x·W_ihᵀ), `hh` row `[3H]` (h·W_hhᵀ),
+// `g` gates row `[4H]`; `j` is the byte offset of the units within a block of H, `hb` the bytes of H.
+@inline
+function forwardUnits(
+  xp: usize, hh: usize, bih: usize, bhh: usize, g: usize, h: usize, out: usize,
+  j: usize, hb: usize, hasBias: bool, wide: bool,
+): void {
+  let xr = ld(xp + j, wide), xz = ld(xp + j + hb, wide), xn = ld(xp + j + 2 * hb, wide);
+  let hr = ld(hh + j, wide), hz = ld(hh + j + hb, wide), hn = ld(hh + j + 2 * hb, wide);
+  if (hasBias) {
+    xr = f32x4.add(xr, ld(bih + j, wide));
+    xz = f32x4.add(xz, ld(bih + j + hb, wide));
+    xn = f32x4.add(xn, ld(bih + j + 2 * hb, wide));
+    hr = f32x4.add(hr, ld(bhh + j, wide));
+    hz = f32x4.add(hz, ld(bhh + j + hb, wide));
+    hn = f32x4.add(hn, ld(bhh + j + 2 * hb, wide));
+  }
+  const r = sigmoidV(f32x4.add(xr, hr));
+  const z = sigmoidV(f32x4.add(xz, hz));
+  const n = tanhV(f32x4.add(xn, f32x4.mul(r, hn)));
+  st(g + j, r, wide);
+  st(g + j + hb, z, wide);
+  st(g + j + 2 * hb, n, wide);
+  st(g + j + 3 * hb, hn, wide);
+  const hNew = f32x4.add(f32x4.mul(f32x4.sub(f32x4.splat(1), z), n), f32x4.mul(z, ld(h + j, wide)));
+  st(h + j, hNew, wide);
+  st(out + j, hNew, wide);
+}
+
+/**
+ * Forward pass of one GRU layer direction over `T` steps (float32, PyTorch gate order r, z, n).
+ *
+ * `xp` `[T, B, 3H]` is x·W_ihᵀ (read only); `whh` is W_hh `[3H, H]`; `bih`/`bhh` are `[3H]` or both 0. `hN` `[B, H]`
+ * receives the running state, starting from `h0`. `lengths` is `B` int32 or 0. Outputs: `output` and `hPrev`
+ * `[T, B, H]` (output 0 at invalid steps) and `gates` `[T, B, 4H]` (r, z, n, W_hn·h + b_hn). `hh` is `[B, 3H]` of
+ * scratch and `scratch` holds matmulScratchBytes(256, 256) bytes.
+ */
+export function gruForwardF32(
+  xp: usize, whh: usize, bih: usize, bhh: usize, h0: usize, lengths: usize, reverse: bool,
+  T: i32, B: i32, H: i32,
+  output: usize, hN: usize, gates: usize, hPrev: usize, hh: usize, scratch: usize,
+): void {
+  const G = 3 * H;
+  const hb = <usize>H << 2, stepBytes = <usize>(B * H) << 2, inRow = <usize>G << 2, gateRow = <usize>(4 * H) << 2;
+  const hasBias = bih != 0;
+  memory.copy(hN, h0, stepBytes);
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? T - 1 - s : s;
+    const at = <usize>t * stepBytes;
+    memory.copy(hPrev + at, hN, stepBytes);
+    if (!anyValid(lengths, t, B)) {
+      zeroF32(output + at, B * H);
+      continue;
+    }
+    stepProduct(hN, whh, hh, B, G, H, true, scratch);
+    for (let b = 0; b < B; b++) {
+      const row = <usize>b * hb;
+      if (!isValid(lengths, t, b)) {
+        zeroF32(output + at + row, H);
+        continue;
+      }
+      const x = xp + <usize>(t * B + b) * inRow, hr = hh + <usize>b * inRow, g = gates + <usize>(t * B + b) * gateRow;
+      const h = hN + row, out = output + at + row;
+      let j: usize = 0;
+      for (; j + 16 <= hb; j += 16) forwardUnits(x, hr, bih, bhh, g, h, out, j, hb, hasBias, true);
+      for (; j < hb; j += 4) forwardUnits(x, hr, bih, bhh, g, h, out, j, hb, hasBias, false);
+    }
+  }
+}
+
+// Pre-activation gradients of one group of hidden units of one sequence at one step (see gruBackwardF32).
+@inline
+function backwardUnits(g: usize, hp: usize, dOut: usize, dh: usize, dgi: usize, dgh: usize, j: usize, hb: usize, wide: bool): void {
+  const one = f32x4.splat(1);
+  const r = ld(g + j, wide), z = ld(g + j + hb, wide), n = ld(g + j + 2 * hb, wide), ghn = ld(g + j + 3 * hb, wide);
+  const dhj = f32x4.add(ld(dh + j, wide), ld(dOut + j, wide));
+  const dnPre = f32x4.mul(f32x4.mul(dhj, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n)));
+  const drPre = f32x4.mul(f32x4.mul(dnPre, ghn), f32x4.mul(r, f32x4.sub(one, r)));
+  const dzPre = f32x4.mul(f32x4.mul(dhj, f32x4.sub(ld(hp + j, wide), n)), f32x4.mul(z, f32x4.sub(one, z)));
+  st(dgi + j, drPre, wide);
+  st(dgi + j + hb, dzPre, wide);
+  st(dgi + j + 2 * hb, dnPre, wide);
+  st(dgh + j, drPre, wide);
+  st(dgh + j + hb, dzPre, wide);
+  st(dgh + j + 2 * hb, f32x4.mul(dnPre, r), wide);
+  // The direct path through h' = … + z·h; the recurrent product is added after the step.
+  st(dh + j, f32x4.mul(dhj, z), wide);
+}
+
+/**
+ * Backpropagation through time for {@link gruForwardF32}: walks the steps in reverse processing order and writes
+ * the input-side and hidden-side pre-activation gradients `dGi`, `dGh` `[T, B, 3H]` (0 at invalid steps) for the
+ * TS side's all-steps weight products. `gates` and `hPrev` are the forward workspace, `dOut` `[T, B, H]`; `dh`
+ * `[B, H]` starts as a copy of `dhN` and ends as dh0. `dhRec` is `[B, H]` of scratch, `scratch` as above.
+ */
+export function gruBackwardF32(
+  gates: usize, hPrev: usize, dOut: usize, whh: usize, lengths: usize, reverse: bool,
+  T: i32, B: i32, H: i32,
+  dhN: usize, dh: usize, dGi: usize, dGh: usize, dhRec: usize, scratch: usize,
+): void {
+  const G = 3 * H;
+  const hb = <usize>H << 2, stepBytes = <usize>(B * H) << 2, dRow = <usize>G << 2, gateRow = <usize>(4 * H) << 2;
+  memory.copy(dh, dhN, stepBytes);
+  for (let s = T - 1; s >= 0; s--) {
+    const t = reverse ? T - 1 - s : s;
+    const at = <usize>t * stepBytes;
+    const giStep = dGi + <usize>(t * B) * dRow, ghStep = dGh + <usize>(t * B) * dRow;
+    if (!anyValid(lengths, t, B)) {
+      zeroF32(giStep, B * G);
+      zeroF32(ghStep, B * G);
+      continue;
+    }
+    for (let b = 0; b < B; b++) {
+      const row = <usize>b * hb;
+      const dgi = giStep + <usize>b * dRow, dgh = ghStep + <usize>b * dRow;
+      if (!isValid(lengths, t, b)) {
+        zeroF32(dgi, G);
+        zeroF32(dgh, G);
+        continue;
+      }
+      const g = gates + <usize>(t * B + b) * gateRow, hp = hPrev + at + row, dO = dOut + at + row, dhr = dh + row;
+      let j: usize = 0;
+      for (; j + 16 <= hb; j += 16) backwardUnits(g, hp, dO, dhr, dgi, dgh, j, hb, true);
+      for (; j < hb; j += 4) backwardUnits(g, hp, dO, dhr, dgi, dgh, j, hb, false);
+    }
+    stepProduct(ghStep, whh, dhRec, B, H, G, false, scratch);
+    for (let b = 0; b < B; b++) {
+      if (!isValid(lengths, t, b)) continue;
+      const dhr = dh + <usize>b * hb, rec = dhRec + <usize>b * hb;
+      let j: usize = 0;
+      for (; j + 16 <= hb; j += 16) v128.store(dhr + j, f32x4.add(v128.load(dhr + j), v128.load(rec + j)));
+      for (; j < hb; j += 4) store<f32>(dhr + j, load<f32>(dhr + j) + load<f32>(rec + j));
+    }
+  }
+}

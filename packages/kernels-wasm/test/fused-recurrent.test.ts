@@ -1,0 +1,302 @@
+// The wasm fused LSTM/GRU sequence kernels against the CPU ones (every output and gradient), and recurrent layers on wasm vs cpu.
+import '@seqlab/autograd';
+import { wasmBackend } from '@seqlab/kernels-wasm';
+import { GRU, LSTM } from '@seqlab/recurrent';
+import {
+  add,
+  cpuBackend,
+  getBackend,
+  setBackend,
+  Generator,
+  mul,
+  randn,
+  sum,
+  tensor,
+  type DataHandle,
+  type FusedRecurrentKernels,
+  type Shape,
+  type Tensor,
+  type TensorInfo,
+} from '@seqlab/tensor-core';
+import { describe, expect, it } from 'vitest';
+import { expectClose } from '../../tensor-core/test/suite/harness.js';
+
+const TOL = { rtol: 1e-4, atol: 1e-5 };
+
+interface Case {
+  name: string;
+  T: number;
+  B: number;
+  I: number;
+  H: number;
+  bias: boolean;
+  reverse: boolean;
+  lengths: number[] | null;
+}
+
+// B and H not multiples of 4 exercise the one-lane tails; lengths below T leave whole steps with no valid sequence.
+const cases: Case[] = [
+  { name: 'full length', T: 5, B: 4, I: 8, H: 8, bias: true, reverse: false, lengths: null },
+  { name: 'odd sizes', T: 4, B: 3, I: 5, H: 7, bias: true, reverse: false, lengths: null },
+  { name: 'lengths', T: 6, B: 3, I: 5, H: 6, bias: true, reverse: false, lengths: [6, 2, 4] },
+  { name: 'lengths, reverse', T: 6, B: 3, I: 5, H: 6, bias: true, reverse: true, lengths: [3, 6, 1] },
+  { name: 'no bias, reverse', T: 5, B: 5, I: 3, H: 9, bias: false, reverse: true, lengths: null },
+  { name: 'no bias, idle tail steps', T: 7, B: 2, I: 4, H: 5, bias: false, reverse: false, lengths: [3, 2] },
+  { name: 'hidden wider than one matmul tile', T: 3, B: 2, I: 6, H: 70, bias: true, reverse: false, lengths: [3, 2] },
+];
+
+/** Float32 random values, identical for both backends. */
+function values(g: Generator, shape: Shape, scale = 1): Float32Array {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(size);
+  for (let i = 0; i < size; i++) out[i] = g.normal() * scale;
+  return out;
+}
+
+type Inputs = Record<string, Float32Array>;
+
+function inputsFor(c: Case, gates: number, seed: number): Inputs {
+  const g = new Generator(seed);
+  const { T, B, I, H } = c;
+  const s = 1 / Math.sqrt(H);
+  return {
+    x: values(g, [T, B, I]),
+    h0: values(g, [B, H], 0.5),
+    c0: values(g, [B, H], 0.5),
+    weightIh: values(g, [gates * H, I], s),
+    weightHh: values(g, [gates * H, H], s),
+    biasIh: values(g, [gates * H], s),
+    biasHh: values(g, [gates * H], s),
+    dOutput: values(g, [T, B, H]),
+    dhN: values(g, [B, H]),
+    dcN: values(g, [B, H]),
+  };
+}
+
+function kernelsOf(backend: typeof cpuBackend): FusedRecurrentKernels {
+  return backend.fused as unknown as FusedRecurrentKernels;
+}
+
+/** Tensors of `inputs` on the backend, as the kernels' arguments. */
+function argsOn(backend: string, c: Case, inputs: Inputs, gates: number) {
+  const { T, B, I, H } = c;
+  const t = (name: string, shape: Shape): Tensor => tensor(inputs[name], shape, { backend });
+  return {
+    x: t('x', [T, B, I]),
+    h0: t('h0', [B, H]),
+    c0: t('c0', [B, H]),
+    weightIh: t('weightIh', [gates * H, I]),
+    weightHh: t('weightHh', [gates * H, H]),
+    biasIh: c.bias ? t('biasIh', [gates * H]) : null,
+    biasHh: c.bias ? t('biasHh', [gates * H]) : null,
+    lengths: c.lengths === null ? null : Int32Array.from(c.lengths),
+    reverse: c.reverse,
+    dOutput: t('dOutput', [T, B, H]),
+    dhN: t('dhN', [B, H]),
+    dcN: t('dcN', [B, H]),
+  };
+}
+
+function infoOf(handle: DataHandle, shape: Shape): TensorInfo {
+  return { handle, shape, dtype: 'float32', size: shape.reduce((a, b) => a * b, 1) };
+}
+
+function read(backend: typeof cpuBackend, handle: DataHandle | null, size: number): Float32Array | null {
+  return handle === null ? null : (backend.readSync(handle, 'float32', size) as Float32Array);
+}
+
+/** The values at valid steps only (the kernels leave the gate workspace unspecified at invalid ones). */
+function validRows(data: Float32Array, c: Case, width: number): number[] {
+  const out: number[] = [];
+  for (let t = 0; t < c.T; t++) {
+    for (let b = 0; b < c.B; b++) {
+      if (c.lengths !== null && t >= c.lengths[b]) continue;
+      const o = (t * c.B + b) * width;
+      for (let j = 0; j < width; j++) out.push(data[o + j]);
+    }
+  }
+  return out;
+}
+
+function expectSame(name: string, actual: Float32Array | null, expected: Float32Array | null): void {
+  if (expected === null) {
+    expect(actual, name).toBeNull();
+    return;
+  }
+  expect(actual, name).not.toBeNull();
+  expect(actual!.length, name).toBe(expected.length);
+  try {
+    expectClose(actual!, expected, TOL);
+  } catch (e) {
+    throw new Error(`${name}: ${(e as Error).message}`);
+  }
+}
+
+/** Forward and backward of the LSTM kernels on one backend, everything read back as arrays. */
+function runLstm(backend: typeof cpuBackend, c: Case, inputs: Inputs): Record<string, Float32Array | null> {
+  const { T, B, H } = c;
+  const k = kernelsOf(backend);
+  const args = argsOn(backend.name, c, inputs, 4);
+  const r = k.lstmSequence(args);
+  const saved = {
+    gates: infoOf(r.gates, [T, B, 4 * H]),
+    cPrev: infoOf(r.cPrev, [T, B, H]),
+    cellTanh: infoOf(r.cellTanh, [T, B, H]),
+    hPrev: infoOf(r.hPrev, [T, B, H]),
+  };
+  const gr = k.lstmSequenceBackward({ ...args, saved });
+  const seq = T * B * H;
+  return {
+    output: read(backend, r.output, seq),
+    hN: read(backend, r.hN, B * H),
+    cN: read(backend, r.cN, B * H),
+    gates: Float32Array.from(validRows(read(backend, r.gates, seq * 4)!, c, 4 * H)),
+    cPrev: read(backend, r.cPrev, seq),
+    cellTanh: Float32Array.from(validRows(read(backend, r.cellTanh, seq)!, c, H)),
+    hPrev: read(backend, r.hPrev, seq),
+    dx: read(backend, gr.dx, T * B * c.I),
+    dh0: read(backend, gr.dh0, B * H),
+    dc0: read(backend, gr.dc0, B * H),
+    dWeightIh: read(backend, gr.dWeightIh, 4 * H * c.I),
+    dWeightHh: read(backend, gr.dWeightHh, 4 * H * H),
+    dBiasIh: read(backend, gr.dBiasIh, 4 * H),
+    dBiasHh: read(backend, gr.dBiasHh, 4 * H),
+  };
+}
+
+/** Forward and backward of the GRU kernels on one backend. */
+function runGru(backend: typeof cpuBackend, c: Case, inputs: Inputs): Record<string, Float32Array | null> {
+  const { T, B, H } = c;
+  const k = kernelsOf(backend);
+  const args = argsOn(backend.name, c, inputs, 3);
+  const r = k.gruSequence(args);
+  const saved = { gates: infoOf(r.gates, [T, B, 4 * H]), hPrev: infoOf(r.hPrev, [T, B, H]) };
+  const gr = k.gruSequenceBackward({ ...args, saved });
+  const seq = T * B * H;
+  return {
+    output: read(backend, r.output, seq),
+    hN: read(backend, r.hN, B * H),
+    gates: Float32Array.from(validRows(read(backend, r.gates, seq * 4)!, c, 4 * H)),
+    hPrev: read(backend, r.hPrev, seq),
+    dx: read(backend, gr.dx, T * B * c.I),
+    dh0: read(backend, gr.dh0, B * H),
+    dWeightIh: read(backend, gr.dWeightIh, 3 * H * c.I),
+    dWeightHh: read(backend, gr.dWeightHh, 3 * H * H),
+    dBiasIh: read(backend, gr.dBiasIh, 3 * H),
+    dBiasHh: read(backend, gr.dBiasHh, 3 * H),
+  };
+}
+
+describe('wasm fused recurrent kernels vs the CPU ones', () => {
+  it('the wasm backend offers all four under the FusedRecurrentKernels names', () => {
+    for (const name of ['lstmSequence', 'lstmSequenceBackward', 'gruSequence', 'gruSequenceBackward']) {
+      expect(typeof wasmBackend.fused?.[name], name).toBe('function');
+    }
+  });
+
+  it.each(cases)('LSTM: $name', (c) => {
+    const inputs = inputsFor(c, 4, 11);
+    const wasm = runLstm(wasmBackend, c, inputs);
+    const cpu = runLstm(cpuBackend, c, inputs);
+    expect(Object.keys(wasm).sort()).toEqual(Object.keys(cpu).sort());
+    for (const name of Object.keys(cpu)) expectSame(name, wasm[name], cpu[name]);
+    if (c.lengths !== null) {
+      // Outputs past a sequence's end are exactly 0 (wasm memory is not zeroed, so this is the kernel's doing).
+      const out = wasm.output!;
+      for (let t = 0; t < c.T; t++) {
+        for (let b = 0; b < c.B; b++) {
+          if (t < c.lengths[b]) continue;
+          for (let j = 0; j < c.H; j++) expect(out[(t * c.B + b) * c.H + j]).toBe(0);
+        }
+      }
+    }
+  });
+
+  it.each(cases)('GRU: $name', (c) => {
+    const inputs = inputsFor(c, 3, 13);
+    const wasm = runGru(wasmBackend, c, inputs);
+    const cpu = runGru(cpuBackend, c, inputs);
+    expect(Object.keys(wasm).sort()).toEqual(Object.keys(cpu).sort());
+    for (const name of Object.keys(cpu)) expectSame(name, wasm[name], cpu[name]);
+  });
+
+  it('leaves its inputs unchanged', () => {
+    const c = cases[3];
+    const inputs = inputsFor(c, 4, 17);
+    const args = argsOn('wasm', c, inputs, 4);
+    const before = [args.x, args.h0, args.c0, args.weightIh, args.weightHh].map((t) => Array.from(t.dataSync()));
+    const k = kernelsOf(wasmBackend);
+    k.lstmSequence(args);
+    k.gruSequence({ ...args, weightIh: tensor(inputs.weightIh.subarray(0, 3 * c.H * c.I), [3 * c.H, c.I], { backend: 'wasm' }), weightHh: tensor(inputs.weightHh.subarray(0, 3 * c.H * c.H), [3 * c.H, c.H], { backend: 'wasm' }), biasIh: null, biasHh: null });
+    [args.x, args.h0, args.c0, args.weightIh, args.weightHh].forEach((t, i) => expect(Array.from(t.dataSync())).toEqual(before[i]));
+  });
+});
+
+type Layer = LSTM | GRU;
+
+/** Outputs, final states and every gradient of a weighted loss through the layer (built on `backend`). */
+function layerRun(kind: 'LSTM' | 'GRU', backend: string, lengths: number[] | null): Record<string, Tensor | null> {
+  const g = new Generator(21);
+  const [T, B, I, H] = [7, 3, 6, 10];
+  const init = (shape: Shape): Tensor => tensor(values(g, shape, 0.3), shape, { backend });
+  const Ctor = kind === 'LSTM' ? LSTM : GRU;
+  // Layers place their parameters on the active backend; the same generator seed gives both the same weights.
+  const previous = getBackend().name;
+  setBackend(backend);
+  let layer: Layer;
+  try {
+    layer = new Ctor(I, H, { numLayers: 2, bidirectional: true, generator: new Generator(5) });
+  } finally {
+    setBackend(previous);
+  }
+  const x = init([T, B, I]).requiresGrad_();
+  const h0 = init([4, B, H]).requiresGrad_();
+  const c0 = init([4, B, H]).requiresGrad_();
+  const r = layer instanceof LSTM ? layer.forward(x, { h0, c0, lengths }) : layer.forward(x, { h0, lengths });
+  const weight = (t: Tensor): Tensor => init([...t.shape]);
+  let loss = add(sum(mul(r.output, weight(r.output))), sum(mul(r.hN, weight(r.hN))));
+  if ('cN' in r) loss = add(loss, sum(mul(r.cN, weight(r.cN))));
+  loss.backward();
+  const out: Record<string, Tensor | null> = { output: r.output, hN: r.hN, x: x.grad, h0: h0.grad };
+  if ('cN' in r) Object.assign(out, { cN: r.cN, c0: c0.grad });
+  for (const [name, p] of layer.namedParameters()) {
+    out[name] = p.grad;
+    out[`${name}.value`] = p;
+  }
+  return out;
+}
+
+describe('@seqlab/recurrent layers on the wasm backend match the CPU backend', () => {
+  it('a layer direction on wasm runs as the fused op', () => {
+    const previous = getBackend().name;
+    setBackend('wasm');
+    try {
+      const x = randn([5, 2, 3], { generator: new Generator(1) });
+      expect((new LSTM(3, 4).forward(x).output.gradNode as { name: string }).name).toBe('lstmSequence');
+      expect((new GRU(3, 4).forward(x).output.gradNode as { name: string }).name).toBe('gruSequence');
+      expect(x.backendName).toBe('wasm');
+    } finally {
+      setBackend(previous);
+    }
+  });
+
+  it.each([
+    ['LSTM', null],
+    ['LSTM', [7, 2, 5]],
+    ['GRU', null],
+    ['GRU', [3, 7, 1]],
+  ] as const)('%s, lengths %j', (kind, lengths) => {
+    const cpu = layerRun(kind, 'cpu', lengths === null ? null : [...lengths]);
+    const wasm = layerRun(kind, 'wasm', lengths === null ? null : [...lengths]);
+    expect(Object.keys(wasm).sort()).toEqual(Object.keys(cpu).sort());
+    for (const [name, expected] of Object.entries(cpu)) {
+      const actual = wasm[name];
+      expect(actual?.backendName, name).toBe('wasm');
+      try {
+        expectClose(actual!.dataSync(), expected!.dataSync(), TOL);
+      } catch (e) {
+        throw new Error(`${name}: ${(e as Error).message}`);
+      }
+    }
+  });
+});
