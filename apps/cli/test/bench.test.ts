@@ -33,13 +33,21 @@ describe('experiment', () => {
 describe('bench kernels', () => {
   it('times matmul per backend and prints one JSON object', async () => {
     const out = tempDir();
-    const r = await runCli(['bench', 'kernels', '--sizes', '32', '--runs', '1', '--out', out, '--json']);
+    const r = await runCli(['bench', 'kernels', '--cases', 'matmul', '--sizes', '32', '--runs', '1', '--out', out, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const report = JSON.parse(r.stdout) as { environment: { cores: number }; results: { library: string; backend: string; case: string; size: number; gflops: number }[] };
+    const report = JSON.parse(r.stdout) as { environment: { cores: number }; results: { library: string; backend: string; case: string; size: number; gflops: number }[]; targets: unknown[] };
     const cpu = report.results.filter((row) => row.library === 'seqlab' && row.backend === 'cpu');
     expect(cpu.map((row) => row.case).sort()).toEqual(['matmul-nn', 'matmul-nt', 'matmul-tn']);
     for (const row of report.results) expect(row.gflops).toBeGreaterThan(0);
+    expect(report.targets.length).toBeGreaterThan(0);
     expect(existsSync(join(out, 'kernels.json'))).toBe(true);
+    expect(existsSync(join(out, 'kernels.md'))).toBe(true);
+  });
+
+  it('rejects an unknown case with status 2, naming the known ones', async () => {
+    const r = await runCli(['bench', 'kernels', '--cases', 'matmul,gru']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown case 'gru'.*matmul, lstm, transformer/);
   });
 
   it('rejects a malformed size list', async () => {

@@ -1,46 +1,41 @@
-// `seqlab bench kernels`: @seqlab/bench's kernel benchmark (matmul GFLOP/s per backend, TensorFlow.js beside).
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// `seqlab bench kernels`: @seqlab/bench's kernel benchmark (matmul GFLOP/s and LSTM / Transformer-block training
+// tokens/s per backend, TensorFlow.js beside), run in this process through the package's runKernelBenchmark.
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { integerOption } from '../options.js';
-import { UsageError } from '../usage-error.js';
-import type { CommandIO } from './command-io.js';
+import { asUserInput, UsageError } from '../usage-error.js';
+import { printJson, type CommandIO } from './command-io.js';
 
 interface BenchOptions {
+  cases?: string;
   sizes?: string;
   runs?: number;
-  out?: string;
+  out: string;
   json?: boolean;
-}
-
-/** The benchmark program the bench package runs as `bench:kernels`, beside its built entry point. */
-function kernelBenchmarkScript(): string {
-  const entry = fileURLToPath(import.meta.resolve('@seqlab/bench'));
-  const script = join(dirname(entry), '..', 'src', 'kernels.mjs');
-  if (!existsSync(script)) throw new UsageError(`the kernel benchmark is not installed with @seqlab/bench (looked for ${script}); run it from a seqlab checkout`);
-  return script;
 }
 
 async function runKernels(opts: BenchOptions, io: CommandIO): Promise<void> {
   if (opts.sizes !== undefined && !/^\d+(,\d+)*$/.test(opts.sizes)) {
     throw new UsageError(`--sizes must be a comma-separated list of matrix sizes such as 128,256,512; received '${opts.sizes}'`);
   }
-  const args = [kernelBenchmarkScript()];
-  if (opts.json) args.push('--json');
-  if (opts.sizes !== undefined) args.push('--sizes', opts.sizes);
-  if (opts.runs !== undefined) args.push('--runs', String(opts.runs));
-  if (opts.out !== undefined) args.push('--out', opts.out);
-  // A child process keeps the benchmark's worker threads and timings apart from the CLI's own state.
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.pipe(io.stdout, { end: false });
-  child.stderr.pipe(io.stderr, { end: false });
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  if (code !== 0) throw new Error(`the kernel benchmark exited with status ${String(code)}`);
+  // The bench package (with its charting and the optional TF.js) loads only when a benchmark runs.
+  const bench = await import('@seqlab/bench');
+  const cases = opts.cases === undefined ? undefined : await asUserInput('--cases', () => bench.parseKernelBenchCases(opts.cases as string));
+  const report = await asUserInput('bench kernels', () =>
+    bench.runKernelBenchmark({
+      cases,
+      sizes: opts.sizes?.split(',').map(Number),
+      runs: opts.runs,
+      // Progress goes to stderr so that `--json` leaves stdout as one JSON object.
+      log: (line) => io.stderr.write(`${line}\n`),
+    }),
+  );
+  const files = bench.writeKernelReport(report, resolve(opts.out));
+  if (opts.json) printJson(io, report);
+  else {
+    io.stdout.write(bench.renderKernelMarkdown(report));
+    io.stderr.write(`wrote ${files.json} and ${files.markdown}\n`);
+  }
 }
 
 /** Registers `bench` on `program`. */
@@ -48,17 +43,18 @@ export function registerBench(program: Command, io: CommandIO): void {
   const bench = program.command('bench').description("@seqlab/bench's micro-benchmarks");
   bench
     .command('kernels')
-    .description('matmul GFLOP/s (nn, tn, nt) per seqlab backend, with TensorFlow.js wasm in the same run')
-    .option('--sizes <list>', 'matrix sizes, comma-separated (default 128,256,512,1024)')
-    .option('--runs <n>', 'timed runs per case (default: chosen per size)', integerOption('--runs', { min: 1 }))
-    .option('--out <dir>', 'folder for kernels.json and kernels.md (default: the bench package results folder)')
-    .option('--json', 'print one JSON object { environment, results } instead of the Markdown table')
+    .description('matmul GFLOP/s (nn, tn, nt) and LSTM / Transformer-block training tokens/s per seqlab backend, with TensorFlow.js in the same run')
+    .option('--cases <list>', 'case families, comma-separated: matmul, lstm, transformer (default all)')
+    .option('--sizes <list>', 'matmul sizes, comma-separated (default 128,256,512,1024)')
+    .option('--runs <n>', 'timed runs per case (default: chosen per size for matmul, 5 training steps)', integerOption('--runs', { min: 1 }))
+    .option('--out <dir>', 'folder for kernels.json and kernels.md', 'bench-results')
+    .option('--json', 'print one JSON object { environment, settings, results, targets } instead of the Markdown report')
     .addHelpText(
       'after',
       `
 Examples:
   $ seqlab bench kernels
-  $ seqlab bench kernels --sizes 128,256 --runs 5 --out bench-results --json`,
+  $ seqlab bench kernels --cases matmul --sizes 128,256 --runs 5 --out bench-results --json`,
     )
     .action(async (opts: BenchOptions) => runKernels(opts, io));
 }
