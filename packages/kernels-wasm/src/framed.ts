@@ -5,18 +5,21 @@ import { runtime } from './context.js';
 
 const FRAMED = Symbol('framed');
 
+/** How deep {@link prestage} looks into argument objects (fused kernels take objects holding objects of tensors). */
+const PRESTAGE_DEPTH = 2;
+
 // Stages the storage of every tensor among a kernel's arguments before it runs, so that the kernel's own staging
-// is a lookup and cannot grow memory under views it already holds. Looks into arrays of tensors and one level into
-// argument objects (fused kernels take objects of tensors); bare typed arrays there (sequence lengths) are not storages.
-function prestage(frame: CallFrame, value: unknown, nested: boolean): void {
+// is a lookup and cannot grow memory under views it already holds. Looks into arrays and into argument objects up
+// to PRESTAGE_DEPTH levels; bare typed arrays there (sequence lengths) are not storages and stay in JS.
+function prestage(frame: CallFrame, value: unknown, depth: number): void {
   if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return;
   if (Array.isArray(value)) {
-    for (const v of value) prestage(frame, v, true);
+    for (const v of value) prestage(frame, v, depth);
     return;
   }
   const handle = (value as { handle?: unknown }).handle;
   if (ArrayBuffer.isView(handle)) frame.stage(handle as TypedArray);
-  else if (!nested) for (const v of Object.values(value)) prestage(frame, v, true);
+  else if (depth < PRESTAGE_DEPTH) for (const v of Object.values(value)) prestage(frame, v, depth + 1);
 }
 
 /**
@@ -32,7 +35,7 @@ export function framed<F extends (...args: never[]) => unknown>(name: string, ke
     const frame = runtime().frame;
     frame.open(name);
     try {
-      for (const arg of args) prestage(frame, arg, false);
+      for (const arg of args) prestage(frame, arg, 0);
       const out = frame.result(call(...args), name);
       frame.writeBack();
       return out;
