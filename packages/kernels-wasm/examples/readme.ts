@@ -14,7 +14,7 @@ const w = randn([256, 512], { generator: gen });
 const y = matmul(x, w, { transB: true }); // x · wᵀ, [512, 256]
 const probs = softmax(y, -1);
 
-// Storage lives in wasm memory: dispose() (or `using`) frees it now, the GC frees it eventually.
+// Storage is a JS typed array that the GC reclaims (nothing to dispose); wasm memory is only a kernel's scratch.
 y.dispose();
 console.log(memory('wasm'));
 
