@@ -32,6 +32,28 @@ export interface KernelBenchRow {
   readonly note: string | null;
 }
 
+/** 1-minute load averages around a run. */
+export interface LoadAverage {
+  /** Before the first case. */
+  readonly before: number;
+  /** After the last case. */
+  readonly after: number;
+}
+
+/** The TF.js that ran beside seqlab. */
+export interface TfjsRunInfo {
+  /** `tf.version.tfjs`. */
+  readonly version: string;
+  /** Its backends that ran (`wasm`, `cpu`). */
+  readonly backends: readonly string[];
+}
+
+/** Why TF.js did not run. */
+export interface TfjsMissing {
+  /** The reason, e.g. `TF.js not installed: …`. */
+  readonly error: string;
+}
+
 /** Where and when the benchmark ran. */
 export interface KernelBenchEnvironment {
   /** ISO date of the run. */
@@ -45,11 +67,11 @@ export interface KernelBenchEnvironment {
   /** Logical cores. */
   readonly cores: number;
   /** 1-minute load averages before and after the run: how busy the machine was with other work. */
-  readonly loadAverage: { readonly before: number; readonly after: number };
+  readonly loadAverage: LoadAverage;
   /** seqlab's wasm thread state as reported by `wasmThreadInfo()`. */
   readonly seqlabWasm: unknown;
   /** The TF.js that ran beside seqlab, or why it did not. */
-  readonly tfjs: { readonly version: string; readonly backends: readonly string[] } | { readonly error: string };
+  readonly tfjs: TfjsRunInfo | TfjsMissing;
 }
 
 /** Shapes of the training-step cases, as run. */
