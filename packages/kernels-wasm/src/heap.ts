@@ -1,4 +1,5 @@
-// The JS-side allocator of wasm linear memory: size-class free lists over a bump pointer, growing with memory.grow.
+// The JS-side allocator of wasm linear memory: size-class free lists over a bump pointer, growing with memory.grow,
+// reset wholesale when a kernel call returns.
 import { InvalidArgumentError, MemoryBudgetError } from '@seqlab/tensor-core';
 
 const PAGE = 65536;

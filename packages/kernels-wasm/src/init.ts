@@ -111,7 +111,10 @@ export function wasmThreadInfo(): WasmThreadInfo {
   return { threads: rt.threadCount, readyWorkers: rt.readyWorkers, sharedMemory: rt.shared };
 }
 
-/** Allocator counters of the wasm heap (blocks live and free, memory size, growth count). */
+/**
+ * Counters of the wasm scratch allocator (blocks live and free, memory size, growth count). Kernel calls release
+ * their blocks when they return, so between calls `liveBlocks` is 0 and `memoryBytes` is the largest any call needed.
+ */
 export function wasmHeapStats(): HeapStats {
   return currentRuntime().heap.stats();
 }
