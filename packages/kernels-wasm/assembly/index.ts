@@ -8,9 +8,9 @@ export { reduceF32, reduceI32, argExtreme } from './reduce';
 export { softmaxF32 } from './softmax';
 export { copyStrided, transposeBlock } from './copy';
 export { adamF32 } from './adam';
-export { lstmForwardF32, lstmBackwardF32 } from './lstm';
-export { gruForwardF32, gruBackwardF32 } from './gru';
-export { columnSumsF32 } from './recurrent';
+export { lstmForwardF32, lstmStepF32, lstmBackwardF32, lstmBackwardStepF32 } from './lstm';
+export { gruForwardF32, gruStepF32, gruBackwardF32, gruBackwardStepF32 } from './gru';
+export { mergeValidRowsF32, storeColumnSumsF32 } from './recurrent';
 
 /** First byte after the module's static data; the JS allocator starts its heap above it. */
 export function heapBase(): usize {

@@ -31,12 +31,10 @@ export function stepProduct(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32
 }
 
 /**
- * out `[cols]` = column sums of the row-major `[rows, cols]` float32 matrix at `m`, accumulated in float64 in
- * `acc` (`cols` f64 of scratch) so that long sums of gradients of mixed sign keep their relative accuracy.
- * `copy`, unless 0, receives the same sums (the LSTM's two bias gradients are equal but separate storages).
+ * acc `[cols]` (float64) += column sums of the row-major `[rows, cols]` float32 matrix at `m`. Bias gradients are
+ * long sums of terms of mixed sign; float64 keeps their relative accuracy.
  */
-export function columnSumsF32(m: usize, rows: i32, cols: i32, out: usize, copy: usize, acc: usize): void {
-  memory.fill(acc, 0, <usize>cols << 3);
+export function accumulateColumnsF32(m: usize, rows: i32, cols: i32, acc: usize): void {
   for (let r = 0; r < rows; r++) {
     const row = m + (<usize>r * <usize>cols << 2);
     let j = 0;
@@ -51,8 +49,31 @@ export function columnSumsF32(m: usize, rows: i32, cols: i32, out: usize, copy: 
       store<f64>(a, load<f64>(a) + <f64>load<f32>(row + (<usize>j << 2)));
     }
   }
+}
+
+/** out `[cols]` = acc rounded to float32; `copy`, unless 0, receives the same values (a second storage). */
+export function storeColumnSumsF32(acc: usize, cols: i32, out: usize, copy: usize): void {
   for (let j = 0; j < cols; j++) store<f32>(out + (<usize>j << 2), <f32>load<f64>(acc + (<usize>j << 3)));
   if (copy != 0) memory.copy(copy, out, <usize>cols << 2);
+}
+
+/**
+ * For every sequence `b` valid at step `t`: row b of dst `[B, H]` = (add ? dst + src : src). The recurrent
+ * gradient reaches only sequences still running; the others pass their state gradient through unchanged.
+ */
+export function mergeValidRowsF32(src: usize, dst: usize, lengths: usize, t: i32, B: i32, H: i32, add: bool): void {
+  const hb = <usize>H << 2;
+  for (let b = 0; b < B; b++) {
+    if (!isValid(lengths, t, b)) continue;
+    const d = dst + <usize>b * hb, s = src + <usize>b * hb;
+    if (!add) {
+      memory.copy(d, s, hb);
+      continue;
+    }
+    let j: usize = 0;
+    for (; j + 16 <= hb; j += 16) v128.store(d + j, f32x4.add(v128.load(d + j), v128.load(s + j)));
+    for (; j < hb; j += 4) store<f32>(d + j, load<f32>(d + j) + load<f32>(s + j));
+  }
 }
 
 /** Zeroes `count` floats at `p`. */

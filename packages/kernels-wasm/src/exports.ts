@@ -29,20 +29,39 @@ export interface KernelExports {
     T: number, B: number, H: number,
     output: number, hN: number, cN: number, cPrev: number, cellTanh: number, hPrev: number, hh: number, scratch: number,
   ): void;
+  lstmStepF32(
+    gates: number, hh: number, bih: number, bhh: number, lengths: number, t: number, B: number, H: number,
+    hN: number, cN: number, output: number, cPrev: number, cellTanh: number, hPrev: number,
+  ): void;
   lstmBackwardF32(
     gates: number, cPrev: number, cellTanh: number, dOut: number, whh: number, lengths: number, reverse: number,
     T: number, B: number, H: number,
-    dhN: number, dcN: number, dh: number, dc: number, dGates: number, dhRec: number, scratch: number,
+    dhN: number, dcN: number, dh: number, dc: number, dGates: number, biasAcc: number, dBiasIh: number, dBiasHh: number,
+    dhRec: number, scratch: number,
   ): void;
+  lstmBackwardStepF32(
+    gates: number, cPrev: number, cellTanh: number, dOut: number, lengths: number, t: number, B: number, H: number,
+    dh: number, dc: number, dGates: number, biasAcc: number,
+  ): number;
   gruForwardF32(
     xp: number, whh: number, bih: number, bhh: number, h0: number, lengths: number, reverse: number,
     T: number, B: number, H: number,
     output: number, hN: number, gates: number, hPrev: number, hh: number, scratch: number,
   ): void;
+  gruStepF32(
+    xp: number, hh: number, bih: number, bhh: number, lengths: number, t: number, B: number, H: number,
+    hN: number, output: number, gates: number, hPrev: number,
+  ): void;
   gruBackwardF32(
     gates: number, hPrev: number, dOut: number, whh: number, lengths: number, reverse: number,
     T: number, B: number, H: number,
-    dhN: number, dh: number, dGi: number, dGh: number, dhRec: number, scratch: number,
+    dhN: number, dh: number, dGi: number, dGh: number, accIh: number, accHh: number, dBiasIh: number, dBiasHh: number,
+    dhRec: number, scratch: number,
   ): void;
-  columnSumsF32(m: number, rows: number, cols: number, out: number, copy: number, acc: number): void;
+  gruBackwardStepF32(
+    gates: number, hPrev: number, dOut: number, lengths: number, t: number, B: number, H: number,
+    dh: number, dGi: number, dGh: number, accIh: number, accHh: number,
+  ): number;
+  mergeValidRowsF32(src: number, dst: number, lengths: number, t: number, B: number, H: number, add: number): void;
+  storeColumnSumsF32(acc: number, cols: number, out: number, copy: number): void;
 }

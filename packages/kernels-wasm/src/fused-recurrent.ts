@@ -1,4 +1,9 @@
 // The wasm backend's fused LSTM/GRU sequence kernels: all-steps products on the threaded matmul, time loops in wasm.
+//
+// Each time step needs one recurrent product ([B, H]×[H, G·H] forward, [B, G·H]×[G·H, H] backward). When that
+// product is big enough to share (see PARALLEL_MIN_FLOPS) and worker threads are running, the step loop runs here
+// and hands each product to the threaded matmul, calling wasm for the gate math of each step; otherwise the whole
+// loop runs in wasm on the calling thread (assembly/lstm.ts, assembly/gru.ts), which avoids per-step calls.
 import {
   DTypeMismatchError,
   type FusedRecurrentKernels,
@@ -15,7 +20,7 @@ import {
 } from '@seqlab/tensor-core';
 import { allocFor, ptr, runtime } from './context.js';
 import { framedTable } from './framed.js';
-import { matmulKernels } from './kernels/matmul.js';
+import { matmulKernels, PARALLEL_MIN_FLOPS } from './kernels/matmul.js';
 
 /** Sizes of one call: sequence length, batch, input size, hidden size. */
 interface SequenceDims {
@@ -39,12 +44,20 @@ function asMatrix(t: TensorInfo, rows: number, cols: number): TensorInfo {
 }
 
 /**
- * A block of this call's memory as a matrix operand of {@link product}: the threaded matmul takes storages, so the
- * block is copied out into one (and staged back in once, however many products read it).
+ * A block of this call's memory as a matrix operand of {@link product}. The threaded matmul takes storages, so
+ * the block is copied out into one (staged back in once, however many products read it).
  */
 function matrixOf(at: number, rows: number, cols: number): TensorInfo {
-  const f32 = runtime().heap.f32;
-  const handle = f32.slice(at >>> 2, (at >>> 2) + rows * cols);
+  const handle = runtime().heap.f32.slice(at >>> 2, (at >>> 2) + rows * cols);
+  return { handle, shape: [rows, cols], dtype: 'float32', size: rows * cols };
+}
+
+/**
+ * Like {@link matrixOf} without the copy out: a view of the block, which staging copies (used per time step, and
+ * only with shared memory, whose growth keeps existing views valid).
+ */
+function viewOf(at: number, rows: number, cols: number): TensorInfo {
+  const handle = runtime().heap.f32.subarray(at >>> 2, (at >>> 2) + rows * cols);
   return { handle, shape: [rows, cols], dtype: 'float32', size: rows * cols };
 }
 
@@ -52,6 +65,26 @@ function matrixOf(at: number, rows: number, cols: number): TensorInfo {
 function product(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, m: number, n: number): number {
   const outShape: Shape = [m, n];
   return matmulKernels.matmul(a, b, transA, transB, outShape) as number;
+}
+
+/** Whether the per-step products of `[m, k]×[k, n]` go to the worker pool (the step loop then runs in TS). */
+function threadedSteps(m: number, n: number, k: number): boolean {
+  const rt = runtime();
+  return rt.shared && rt.threadCount > 1 && 2 * m * n * k >= PARALLEL_MIN_FLOPS;
+}
+
+/** Copies `bytes` bytes within this call's memory. */
+function copyBlock(dst: number, src: number, bytes: number): void {
+  const u8 = runtime().heap.u8;
+  u8.copyWithin(dst, src, src + bytes);
+}
+
+/** A zero-filled block of `count` float64 values (bias-gradient accumulators). */
+function zeroedF64(count: number): number {
+  const heap = runtime().heap;
+  const at = heap.alloc(count * 8);
+  heap.u8.fill(0, at, at + count * 8);
+  return at;
 }
 
 /** This call's scratch: `floats` float32 values, then a copy of `lengths` when given (address 0 when not). */
@@ -63,13 +96,11 @@ function allocWork(floats: number, lengths: Int32Array | null): { floats: number
   return { floats: block, lengths: lengths === null ? 0 : at };
 }
 
-/** Column sums of the `[rows, cols]` storage into a new `[cols]` storage (and a second copy when `twice`). */
-function columnSums(m: number, rows: number, cols: number, twice: boolean): [number, number | null] {
-  const rt = runtime();
-  const out = allocFor('float32', cols);
-  const copy = twice ? allocFor('float32', cols) : null;
-  rt.exports.columnSumsF32(m, rows, cols, out, copy ?? 0, rt.heap.alloc(cols * 8));
-  return [out, copy];
+/** True when some sequence has a valid step at time t. */
+function anyValid(lengths: Int32Array | null, t: number): boolean {
+  if (lengths === null) return true;
+  for (let b = 0; b < lengths.length; b++) if (t < lengths[b]) return true;
+  return false;
 }
 
 function lstmSequence(args: LstmSequenceArgs): LstmSequenceResult {
@@ -84,12 +115,24 @@ function lstmSequence(args: LstmSequenceArgs): LstmSequenceResult {
   const cPrev = allocFor('float32', T * BH);
   const cellTanh = allocFor('float32', T * BH);
   const hPrev = allocFor('float32', T * BH);
+  const bih = args.biasIh === null ? 0 : ptr(args.biasIh), bhh = args.biasHh === null ? 0 : ptr(args.biasHh);
+  const whh = ptr(args.weightHh), h0 = ptr(args.h0), c0 = ptr(args.c0);
   const work = allocWork(B * G, args.lengths);
-  rt.exports.lstmForwardF32(
-    gates, ptr(args.weightHh), args.biasIh === null ? 0 : ptr(args.biasIh), args.biasHh === null ? 0 : ptr(args.biasHh),
-    ptr(args.h0), ptr(args.c0), work.lengths, args.reverse ? 1 : 0, T, B, H,
-    output, hN, cN, cPrev, cellTanh, hPrev, work.floats, rt.matmulScratch(1),
-  );
+  const ex = rt.exports;
+  if (!threadedSteps(B, G, H)) {
+    ex.lstmForwardF32(
+      gates, whh, bih, bhh, h0, c0, work.lengths, args.reverse ? 1 : 0, T, B, H,
+      output, hN, cN, cPrev, cellTanh, hPrev, work.floats, rt.matmulScratch(1),
+    );
+  } else {
+    copyBlock(hN, h0, BH * 4);
+    copyBlock(cN, c0, BH * 4);
+    for (let s = 0; s < T; s++) {
+      const t = args.reverse ? T - 1 - s : s;
+      const hh = anyValid(args.lengths, t) ? product(viewOf(hN, B, H), args.weightHh, false, true, B, G) : 0;
+      ex.lstmStepF32(gates, hh, bih, bhh, work.lengths, t, B, H, hN, cN, output, cPrev, cellTanh, hPrev);
+    }
+  }
   return { output, hN, cN, gates, cPrev, cellTanh, hPrev };
 }
 
@@ -115,17 +158,34 @@ function lstmSequenceBackward(args: LstmSequenceBackwardArgs): LstmSequenceGrads
   const { T, B, H } = dims;
   const G = 4 * H, BH = B * H;
   const rt = runtime();
-  const { saved } = args;
+  const { saved, lengths } = args;
+  const gates = ptr(saved.gates), cPrev = ptr(saved.cPrev), cellTanh = ptr(saved.cellTanh), dOut = ptr(args.dOutput);
+  const whh = ptr(args.weightHh), dhN = ptr(args.dhN), dcN = ptr(args.dcN);
   const dGates = rt.heap.alloc(T * B * G * 4);
   const dh0 = allocFor('float32', BH);
   const dc0 = allocFor('float32', BH);
-  const work = allocWork(BH, args.lengths);
-  rt.exports.lstmBackwardF32(
-    ptr(saved.gates), ptr(saved.cPrev), ptr(saved.cellTanh), ptr(args.dOutput), ptr(args.weightHh),
-    work.lengths, args.reverse ? 1 : 0, T, B, H,
-    ptr(args.dhN), ptr(args.dcN), dh0, dc0, dGates, work.floats, rt.matmulScratch(1),
-  );
-  const [dBiasIh, dBiasHh] = args.biasIh === null ? [null, null] : columnSums(dGates, T * B, G, true);
+  const hasBias = args.biasIh !== null;
+  const dBiasIh = hasBias ? allocFor('float32', G) : null;
+  const dBiasHh = hasBias ? allocFor('float32', G) : null;
+  const acc = hasBias ? zeroedF64(G) : 0;
+  const work = allocWork(BH, lengths);
+  const ex = rt.exports;
+  if (!threadedSteps(B, H, G)) {
+    ex.lstmBackwardF32(
+      gates, cPrev, cellTanh, dOut, whh, work.lengths, args.reverse ? 1 : 0, T, B, H,
+      dhN, dcN, dh0, dc0, dGates, acc, dBiasIh ?? 0, dBiasHh ?? 0, work.floats, rt.matmulScratch(1),
+    );
+  } else {
+    copyBlock(dh0, dhN, BH * 4);
+    copyBlock(dc0, dcN, BH * 4);
+    for (let s = T - 1; s >= 0; s--) {
+      const t = args.reverse ? T - 1 - s : s;
+      if (!ex.lstmBackwardStepF32(gates, cPrev, cellTanh, dOut, work.lengths, t, B, H, dh0, dc0, dGates, acc)) continue;
+      const rec = product(viewOf(dGates + t * B * G * 4, B, G), args.weightHh, false, false, B, H);
+      ex.mergeValidRowsF32(rec, dh0, work.lengths, t, B, H, 0);
+    }
+    if (hasBias) ex.storeColumnSumsF32(acc, G, dBiasIh!, dBiasHh!);
+  }
   const dg = matrixOf(dGates, T * B, G);
   return { ...weightGrads(args, dims, dg, dg, saved.hPrev), dh0, dc0, dBiasIh, dBiasHh };
 }
@@ -139,12 +199,23 @@ function gruSequence(args: RecurrentSequenceArgs): GruSequenceResult {
   const hN = allocFor('float32', BH);
   const gates = allocFor('float32', T * B * 4 * H);
   const hPrev = allocFor('float32', T * BH);
+  const bih = args.biasIh === null ? 0 : ptr(args.biasIh), bhh = args.biasHh === null ? 0 : ptr(args.biasHh);
+  const whh = ptr(args.weightHh), h0 = ptr(args.h0);
   const work = allocWork(B * G, args.lengths);
-  rt.exports.gruForwardF32(
-    xp, ptr(args.weightHh), args.biasIh === null ? 0 : ptr(args.biasIh), args.biasHh === null ? 0 : ptr(args.biasHh),
-    ptr(args.h0), work.lengths, args.reverse ? 1 : 0, T, B, H,
-    output, hN, gates, hPrev, work.floats, rt.matmulScratch(1),
-  );
+  const ex = rt.exports;
+  if (!threadedSteps(B, G, H)) {
+    ex.gruForwardF32(
+      xp, whh, bih, bhh, h0, work.lengths, args.reverse ? 1 : 0, T, B, H,
+      output, hN, gates, hPrev, work.floats, rt.matmulScratch(1),
+    );
+  } else {
+    copyBlock(hN, h0, BH * 4);
+    for (let s = 0; s < T; s++) {
+      const t = args.reverse ? T - 1 - s : s;
+      const hh = anyValid(args.lengths, t) ? product(viewOf(hN, B, H), args.weightHh, false, true, B, G) : 0;
+      ex.gruStepF32(xp, hh, bih, bhh, work.lengths, t, B, H, hN, output, gates, hPrev);
+    }
+  }
   return { output, hN, gates, hPrev };
 }
 
@@ -153,18 +224,35 @@ function gruSequenceBackward(args: GruSequenceBackwardArgs): RecurrentSequenceGr
   const { T, B, H } = dims;
   const G = 3 * H, BH = B * H;
   const rt = runtime();
+  const gates = ptr(args.saved.gates), hPrev = ptr(args.saved.hPrev), dOut = ptr(args.dOutput);
+  const whh = ptr(args.weightHh), dhN = ptr(args.dhN);
   const dGi = rt.heap.alloc(T * B * G * 4);
   const dGh = rt.heap.alloc(T * B * G * 4);
   const dh0 = allocFor('float32', BH);
-  const work = allocWork(BH, args.lengths);
-  rt.exports.gruBackwardF32(
-    ptr(args.saved.gates), ptr(args.saved.hPrev), ptr(args.dOutput), ptr(args.weightHh),
-    work.lengths, args.reverse ? 1 : 0, T, B, H,
-    ptr(args.dhN), dh0, dGi, dGh, work.floats, rt.matmulScratch(1),
-  );
   const hasBias = args.biasIh !== null;
-  const dBiasIh = hasBias ? columnSums(dGi, T * B, G, false)[0] : null;
-  const dBiasHh = hasBias ? columnSums(dGh, T * B, G, false)[0] : null;
+  const dBiasIh = hasBias ? allocFor('float32', G) : null;
+  const dBiasHh = hasBias ? allocFor('float32', G) : null;
+  const accIh = hasBias ? zeroedF64(G) : 0, accHh = hasBias ? zeroedF64(G) : 0;
+  const work = allocWork(BH, args.lengths);
+  const ex = rt.exports;
+  if (!threadedSteps(B, H, G)) {
+    ex.gruBackwardF32(
+      gates, hPrev, dOut, whh, work.lengths, args.reverse ? 1 : 0, T, B, H,
+      dhN, dh0, dGi, dGh, accIh, accHh, dBiasIh ?? 0, dBiasHh ?? 0, work.floats, rt.matmulScratch(1),
+    );
+  } else {
+    copyBlock(dh0, dhN, BH * 4);
+    for (let s = T - 1; s >= 0; s--) {
+      const t = args.reverse ? T - 1 - s : s;
+      if (!ex.gruBackwardStepF32(gates, hPrev, dOut, work.lengths, t, B, H, dh0, dGi, dGh, accIh, accHh)) continue;
+      const rec = product(viewOf(dGh + t * B * G * 4, B, G), args.weightHh, false, false, B, H);
+      ex.mergeValidRowsF32(rec, dh0, work.lengths, t, B, H, 1);
+    }
+    if (hasBias) {
+      ex.storeColumnSumsF32(accIh, G, dBiasIh!, 0);
+      ex.storeColumnSumsF32(accHh, G, dBiasHh!, 0);
+    }
+  }
   const grads = weightGrads(args, dims, matrixOf(dGi, T * B, G), matrixOf(dGh, T * B, G), args.saved.hPrev);
   return { ...grads, dh0, dBiasIh, dBiasHh };
 }
@@ -172,8 +260,7 @@ function gruSequenceBackward(args: GruSequenceBackwardArgs): RecurrentSequenceGr
 /**
  * The wasm backend's fused recurrent kernels (float32; see tensor-core's `FusedRecurrentKernels` for the
  * contract), each run in a call frame. The input projection and the weight gradients are single products over all
- * steps on the threaded matmul; each time loop runs in wasm (assembly/lstm.ts, assembly/gru.ts), one product and
- * one f32x4 pass per step.
+ * steps on the threaded matmul; the time loops run one recurrent product and one f32x4 pass of gate math per step.
  */
 export const fusedRecurrentKernels: FusedRecurrentKernels = framedTable({
   lstmSequence,

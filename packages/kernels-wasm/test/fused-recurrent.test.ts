@@ -1,6 +1,6 @@
 // The wasm fused LSTM/GRU sequence kernels against the CPU ones (every output and gradient), and recurrent layers on wasm vs cpu.
 import '@seqlab/autograd';
-import { wasmBackend } from '@seqlab/kernels-wasm';
+import { getThreads, setThreads, wasmBackend } from '@seqlab/kernels-wasm';
 import { GRU, LSTM } from '@seqlab/recurrent';
 import {
   add,
@@ -218,6 +218,29 @@ describe('wasm fused recurrent kernels vs the CPU ones', () => {
     const cpu = runGru(cpuBackend, c, inputs);
     expect(Object.keys(wasm).sort()).toEqual(Object.keys(cpu).sort());
     for (const name of Object.keys(cpu)) expectSame(name, wasm[name], cpu[name]);
+  });
+
+  // Per-step products this large go to the worker pool with the step loop in TS; one thread keeps the loop in wasm.
+  const large: Case = {
+    name: 'per-step products large enough to share',
+    T: 4, B: 21, I: 9, H: 257, bias: true, reverse: true,
+    lengths: [4, 1, 3, 4, 2, 4, 4, 3, 1, 4, 2, 2, 4, 3, 4, 1, 4, 4, 2, 3, 4],
+  };
+  it.each([1, 2])('LSTM and GRU, %i thread(s): %s'.replace('%s', large.name), (threads) => {
+    const before = getThreads();
+    setThreads(threads);
+    try {
+      const lstmInputs = inputsFor(large, 4, 19);
+      const lstmWasm = runLstm(wasmBackend, large, lstmInputs);
+      const lstmCpu = runLstm(cpuBackend, large, lstmInputs);
+      for (const name of Object.keys(lstmCpu)) expectSame(`LSTM ${name}`, lstmWasm[name], lstmCpu[name]);
+      const gruInputs = inputsFor(large, 3, 23);
+      const gruWasm = runGru(wasmBackend, large, gruInputs);
+      const gruCpu = runGru(cpuBackend, large, gruInputs);
+      for (const name of Object.keys(gruCpu)) expectSame(`GRU ${name}`, gruWasm[name], gruCpu[name]);
+    } finally {
+      setThreads(before);
+    }
   });
 
   it('leaves its inputs unchanged', () => {
