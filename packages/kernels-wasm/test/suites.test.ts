@@ -5,6 +5,7 @@ import { initWasm } from '@seqlab/kernels-wasm';
 import { storedDTypes } from '../../tensor-core/test/suite/backend-dtypes.js';
 import { castSuite } from '../../tensor-core/test/suite/cast.js';
 import { elementwiseSuite } from '../../tensor-core/test/suite/elementwise.js';
+import { fusedRecurrentSuite } from '../../tensor-core/test/suite/fused-recurrent.js';
 import { indexingSuite } from '../../tensor-core/test/suite/indexing.js';
 import { matmulSuite } from '../../tensor-core/test/suite/matmul.js';
 import { movementSuite } from '../../tensor-core/test/suite/movement.js';
@@ -20,6 +21,7 @@ describe.each(['wasm'])('%s backend', (b) => {
   });
   describe('cast', () => castSuite(b));
   describe('elementwise', () => elementwiseSuite(b));
+  describe('fused recurrent', () => fusedRecurrentSuite(b));
   describe('indexing', () => indexingSuite(b));
   describe('matmul', () => matmulSuite(b));
   describe('movement', () => movementSuite(b));
