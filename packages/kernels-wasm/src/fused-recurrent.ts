@@ -1,9 +1,9 @@
 // The wasm backend's fused LSTM/GRU sequence kernels: all-steps products on the threaded matmul, time loops in wasm.
 //
 // Each time step needs one recurrent product ([B, H]×[H, G·H] forward, [B, G·H]×[G·H, H] backward). When that
-// product is big enough to share (see PARALLEL_MIN_FLOPS) and worker threads are running, the step loop runs here
-// and hands each product to the threaded matmul, calling wasm for the gate math of each step; otherwise the whole
-// loop runs in wasm on the calling thread (assembly/lstm.ts, assembly/gru.ts), which avoids per-step calls.
+// product is big enough to share (StepProduct.shareable) the step loop runs here, posting each product to the
+// worker pool and calling wasm for the gate math of each step; otherwise the whole loop runs in wasm on the
+// calling thread (assembly/lstm.ts, assembly/gru.ts).
 import {
   DTypeMismatchError,
   type FusedRecurrentKernels,
@@ -20,7 +20,8 @@ import {
 } from '@seqlab/tensor-core';
 import { allocFor, ptr, runtime } from './context.js';
 import { framedTable } from './framed.js';
-import { matmulKernels, PARALLEL_MIN_FLOPS } from './kernels/matmul.js';
+import { matmulKernels } from './kernels/matmul.js';
+import { StepProduct } from './step-product.js';
 
 /** Sizes of one call: sequence length, batch, input size, hidden size. */
 interface SequenceDims {
@@ -44,33 +45,19 @@ function asMatrix(t: TensorInfo, rows: number, cols: number): TensorInfo {
 }
 
 /**
- * A block of this call's memory as a matrix operand of {@link product}. The threaded matmul takes storages, so
- * the block is copied out into one (staged back in once, however many products read it).
+ * A `[rows, cols]` float32 scratch storage and its address in this call's memory. The wasm loops write the
+ * gradients at that address; products that take the storage as an operand then find it already staged (a call
+ * stages each storage once) and read those values in place, with no copy out of wasm memory and back.
  */
-function matrixOf(at: number, rows: number, cols: number): TensorInfo {
-  const handle = runtime().heap.f32.slice(at >>> 2, (at >>> 2) + rows * cols);
-  return { handle, shape: [rows, cols], dtype: 'float32', size: rows * cols };
-}
-
-/**
- * Like {@link matrixOf} without the copy out: a view of the block, which staging copies (used per time step, and
- * only with shared memory, whose growth keeps existing views valid).
- */
-function viewOf(at: number, rows: number, cols: number): TensorInfo {
-  const handle = runtime().heap.f32.subarray(at >>> 2, (at >>> 2) + rows * cols);
-  return { handle, shape: [rows, cols], dtype: 'float32', size: rows * cols };
+function stagedScratch(rows: number, cols: number): { info: TensorInfo; at: number } {
+  const info: TensorInfo = { handle: new Float32Array(rows * cols), shape: [rows, cols], dtype: 'float32', size: rows * cols };
+  return { info, at: ptr(info) };
 }
 
 /** op(a)·op(b) as a new `[m, n]` block of this call, on the threaded matmul of kernels/matmul.ts. */
 function product(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, m: number, n: number): number {
   const outShape: Shape = [m, n];
   return matmulKernels.matmul(a, b, transA, transB, outShape) as number;
-}
-
-/** Whether the per-step products of `[m, k]×[k, n]` go to the worker pool (the step loop then runs in TS). */
-function threadedSteps(m: number, n: number, k: number): boolean {
-  const rt = runtime();
-  return rt.shared && rt.threadCount > 1 && 2 * m * n * k >= PARALLEL_MIN_FLOPS;
 }
 
 /** Copies `bytes` bytes within this call's memory. */
@@ -119,18 +106,20 @@ function lstmSequence(args: LstmSequenceArgs): LstmSequenceResult {
   const whh = ptr(args.weightHh), h0 = ptr(args.h0), c0 = ptr(args.c0);
   const work = allocWork(B * G, args.lengths);
   const ex = rt.exports;
-  if (!threadedSteps(B, G, H)) {
+  const step = new StepProduct(B, G, H, true);
+  if (!step.shareable) {
     ex.lstmForwardF32(
       gates, whh, bih, bhh, h0, c0, work.lengths, args.reverse ? 1 : 0, T, B, H,
-      output, hN, cN, cPrev, cellTanh, hPrev, work.floats, rt.matmulScratch(1),
+      output, hN, cN, cPrev, cellTanh, hPrev, work.floats, step.scratch,
     );
   } else {
     copyBlock(hN, h0, BH * 4);
     copyBlock(cN, c0, BH * 4);
     for (let s = 0; s < T; s++) {
       const t = args.reverse ? T - 1 - s : s;
-      const hh = anyValid(args.lengths, t) ? product(viewOf(hN, B, H), args.weightHh, false, true, B, G) : 0;
-      ex.lstmStepF32(gates, hh, bih, bhh, work.lengths, t, B, H, hN, cN, output, cPrev, cellTanh, hPrev);
+      const valid = anyValid(args.lengths, t);
+      if (valid) step.run(hN, whh, work.floats);
+      ex.lstmStepF32(gates, valid ? work.floats : 0, bih, bhh, work.lengths, t, B, H, hN, cN, output, cPrev, cellTanh, hPrev);
     }
   }
   return { output, hN, cN, gates, cPrev, cellTanh, hPrev };
@@ -161,7 +150,8 @@ function lstmSequenceBackward(args: LstmSequenceBackwardArgs): LstmSequenceGrads
   const { saved, lengths } = args;
   const gates = ptr(saved.gates), cPrev = ptr(saved.cPrev), cellTanh = ptr(saved.cellTanh), dOut = ptr(args.dOutput);
   const whh = ptr(args.weightHh), dhN = ptr(args.dhN), dcN = ptr(args.dcN);
-  const dGates = rt.heap.alloc(T * B * G * 4);
+  const dGatesScratch = stagedScratch(T * B, G);
+  const dGates = dGatesScratch.at;
   const dh0 = allocFor('float32', BH);
   const dc0 = allocFor('float32', BH);
   const hasBias = args.biasIh !== null;
@@ -170,10 +160,11 @@ function lstmSequenceBackward(args: LstmSequenceBackwardArgs): LstmSequenceGrads
   const acc = hasBias ? zeroedF64(G) : 0;
   const work = allocWork(BH, lengths);
   const ex = rt.exports;
-  if (!threadedSteps(B, H, G)) {
+  const step = new StepProduct(B, H, G, false);
+  if (!step.shareable) {
     ex.lstmBackwardF32(
       gates, cPrev, cellTanh, dOut, whh, work.lengths, args.reverse ? 1 : 0, T, B, H,
-      dhN, dcN, dh0, dc0, dGates, acc, dBiasIh ?? 0, dBiasHh ?? 0, work.floats, rt.matmulScratch(1),
+      dhN, dcN, dh0, dc0, dGates, acc, dBiasIh ?? 0, dBiasHh ?? 0, work.floats, step.scratch,
     );
   } else {
     copyBlock(dh0, dhN, BH * 4);
@@ -181,12 +172,16 @@ function lstmSequenceBackward(args: LstmSequenceBackwardArgs): LstmSequenceGrads
     for (let s = T - 1; s >= 0; s--) {
       const t = args.reverse ? T - 1 - s : s;
       if (!ex.lstmBackwardStepF32(gates, cPrev, cellTanh, dOut, work.lengths, t, B, H, dh0, dc0, dGates, acc)) continue;
-      const rec = product(viewOf(dGates + t * B * G * 4, B, G), args.weightHh, false, false, B, H);
-      ex.mergeValidRowsF32(rec, dh0, work.lengths, t, B, H, 0);
+      const dgStep = dGates + t * B * G * 4;
+      if (work.lengths === 0) step.run(dgStep, whh, dh0);
+      else {
+        step.run(dgStep, whh, work.floats);
+        ex.mergeValidRowsF32(work.floats, dh0, work.lengths, t, B, H, 0);
+      }
     }
     if (hasBias) ex.storeColumnSumsF32(acc, G, dBiasIh!, dBiasHh!);
   }
-  const dg = matrixOf(dGates, T * B, G);
+  const dg = dGatesScratch.info;
   return { ...weightGrads(args, dims, dg, dg, saved.hPrev), dh0, dc0, dBiasIh, dBiasHh };
 }
 
@@ -203,17 +198,19 @@ function gruSequence(args: RecurrentSequenceArgs): GruSequenceResult {
   const whh = ptr(args.weightHh), h0 = ptr(args.h0);
   const work = allocWork(B * G, args.lengths);
   const ex = rt.exports;
-  if (!threadedSteps(B, G, H)) {
+  const step = new StepProduct(B, G, H, true);
+  if (!step.shareable) {
     ex.gruForwardF32(
       xp, whh, bih, bhh, h0, work.lengths, args.reverse ? 1 : 0, T, B, H,
-      output, hN, gates, hPrev, work.floats, rt.matmulScratch(1),
+      output, hN, gates, hPrev, work.floats, step.scratch,
     );
   } else {
     copyBlock(hN, h0, BH * 4);
     for (let s = 0; s < T; s++) {
       const t = args.reverse ? T - 1 - s : s;
-      const hh = anyValid(args.lengths, t) ? product(viewOf(hN, B, H), args.weightHh, false, true, B, G) : 0;
-      ex.gruStepF32(xp, hh, bih, bhh, work.lengths, t, B, H, hN, output, gates, hPrev);
+      const valid = anyValid(args.lengths, t);
+      if (valid) step.run(hN, whh, work.floats);
+      ex.gruStepF32(xp, valid ? work.floats : 0, bih, bhh, work.lengths, t, B, H, hN, output, gates, hPrev);
     }
   }
   return { output, hN, gates, hPrev };
@@ -226,8 +223,8 @@ function gruSequenceBackward(args: GruSequenceBackwardArgs): RecurrentSequenceGr
   const rt = runtime();
   const gates = ptr(args.saved.gates), hPrev = ptr(args.saved.hPrev), dOut = ptr(args.dOutput);
   const whh = ptr(args.weightHh), dhN = ptr(args.dhN);
-  const dGi = rt.heap.alloc(T * B * G * 4);
-  const dGh = rt.heap.alloc(T * B * G * 4);
+  const dGiScratch = stagedScratch(T * B, G), dGhScratch = stagedScratch(T * B, G);
+  const dGi = dGiScratch.at, dGh = dGhScratch.at;
   const dh0 = allocFor('float32', BH);
   const hasBias = args.biasIh !== null;
   const dBiasIh = hasBias ? allocFor('float32', G) : null;
@@ -235,25 +232,26 @@ function gruSequenceBackward(args: GruSequenceBackwardArgs): RecurrentSequenceGr
   const accIh = hasBias ? zeroedF64(G) : 0, accHh = hasBias ? zeroedF64(G) : 0;
   const work = allocWork(BH, args.lengths);
   const ex = rt.exports;
-  if (!threadedSteps(B, H, G)) {
+  const step = new StepProduct(B, H, G, false);
+  if (!step.shareable) {
     ex.gruBackwardF32(
       gates, hPrev, dOut, whh, work.lengths, args.reverse ? 1 : 0, T, B, H,
-      dhN, dh0, dGi, dGh, accIh, accHh, dBiasIh ?? 0, dBiasHh ?? 0, work.floats, rt.matmulScratch(1),
+      dhN, dh0, dGi, dGh, accIh, accHh, dBiasIh ?? 0, dBiasHh ?? 0, work.floats, step.scratch,
     );
   } else {
     copyBlock(dh0, dhN, BH * 4);
     for (let s = T - 1; s >= 0; s--) {
       const t = args.reverse ? T - 1 - s : s;
       if (!ex.gruBackwardStepF32(gates, hPrev, dOut, work.lengths, t, B, H, dh0, dGi, dGh, accIh, accHh)) continue;
-      const rec = product(viewOf(dGh + t * B * G * 4, B, G), args.weightHh, false, false, B, H);
-      ex.mergeValidRowsF32(rec, dh0, work.lengths, t, B, H, 1);
+      step.run(dGh + t * B * G * 4, whh, work.floats);
+      ex.mergeValidRowsF32(work.floats, dh0, work.lengths, t, B, H, 1);
     }
     if (hasBias) {
       ex.storeColumnSumsF32(accIh, G, dBiasIh!, 0);
       ex.storeColumnSumsF32(accHh, G, dBiasHh!, 0);
     }
   }
-  const grads = weightGrads(args, dims, matrixOf(dGi, T * B, G), matrixOf(dGh, T * B, G), args.saved.hPrev);
+  const grads = weightGrads(args, dims, dGiScratch.info, dGhScratch.info, args.saved.hPrev);
   return { ...grads, dh0, dBiasIh, dBiasHh };
 }
 
