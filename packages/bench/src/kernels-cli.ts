@@ -1,5 +1,6 @@
 // `pnpm --filter @seqlab/bench bench:kernels`: runs the kernel benchmark and writes kernels.json and kernels.md.
-// Usage: node dist/kernels-cli.js [--json] [--cases matmul,lstm,transformer] [--sizes 128,256,512,1024] [--runs N] [--out DIR]
+// Usage: node dist/kernels-cli.js [--json] [--cases matmul,lstm,transformer] [--sizes 128,256,512,1024] [--runs N]
+//   [--tfjs-cpu] [--out DIR]
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -15,6 +16,7 @@ const { values: args } = parseArgs({
     cases: { type: 'string' },
     sizes: { type: 'string' },
     runs: { type: 'string' },
+    'tfjs-cpu': { type: 'boolean', default: false },
     out: { type: 'string', default: resolve(dirname(fileURLToPath(import.meta.url)), '../bench-results') },
   },
 });
@@ -26,6 +28,7 @@ try {
     cases: args.cases === undefined ? undefined : parseKernelBenchCases(args.cases),
     sizes: args.sizes?.split(',').map(Number),
     runs: args.runs === undefined ? undefined : Number(args.runs),
+    tfjsCpu: args['tfjs-cpu'],
     log,
   });
   const files = writeKernelReport(report, args.out);

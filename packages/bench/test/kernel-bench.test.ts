@@ -16,7 +16,7 @@ const TINY = {
 
 describe('kernel benchmark (tiny run)', () => {
   it('gives one finite row per library, backend, case and size, and writes kernels.json and kernels.md', async () => {
-    const report = await runKernelBenchmark(TINY);
+    const report = await runKernelBenchmark({ ...TINY, tfjsCpu: true });
     const outDir = mkdtempSync(join(tmpdir(), 'seqlab-kernels-'));
     const files = writeKernelReport(report, outDir);
     const json = JSON.parse(readFileSync(files.json, 'utf8')) as KernelBenchReport;
@@ -33,6 +33,7 @@ describe('kernel benchmark (tiny run)', () => {
       expect(new Set(keys).size, `${c}: one row per contender`).toBe(keys.length);
       expect(rows.filter((r) => r.library === 'seqlab').map((r) => r.backend)).toEqual(expect.arrayContaining(['cpu', 'wasm']));
       if (tfjsInstalled) expect(rows.some((r) => r.library === 'tfjs' && r.backend === 'wasm'), `${c}: a TF.js wasm row`).toBe(true);
+      if (tfjsInstalled && !c.startsWith('matmul')) expect(rows.some((r) => r.library === 'tfjs' && r.backend === 'cpu'), `${c}: a TF.js cpu row`).toBe(true);
     }
 
     for (const r of json.results as KernelBenchRow[]) {
@@ -75,6 +76,7 @@ describe('kernel benchmark options and targets', () => {
   it('rejects bad sizes, runs and shapes with the option named', async () => {
     await expect(runKernelBenchmark({ sizes: [0] })).rejects.toThrow(/'sizes' must be an integer ≥ 1; received 0/);
     await expect(runKernelBenchmark({ runs: 1.5 })).rejects.toThrow(/'runs'/);
+    await expect(runKernelBenchmark({ budgetSeconds: 0 })).rejects.toThrow(/'budgetSeconds'/);
     await expect(runKernelBenchmark({ transformer: { dModel: 6, heads: 4 } })).rejects.toThrow(/divisible/);
   });
 

@@ -25,8 +25,15 @@ export interface KernelBenchOptions {
   lstm?: Partial<LstmShape>;
   /** Overrides of the Transformer-block shape (default {@link TRANSFORMER_SHAPE}). */
   transformer?: Partial<TransformerShape>;
-  /** Time TensorFlow.js beside seqlab when it is installed. Default true. */
+  /** Time TensorFlow.js's wasm backend beside seqlab when TF.js is installed. Default true. */
   tfjs?: boolean;
+  /**
+   * Also time TF.js's pure-JavaScript cpu backend on the training steps. Default false: at the issue's shapes one
+   * of its steps takes tens of seconds (about 27 s for the LSTM, 42 s for the Transformer block on two cores).
+   */
+  tfjsCpu?: boolean;
+  /** Seconds one contender may spend on a training case before its timed runs are cut (never below 3). Default 40. */
+  budgetSeconds?: number;
   /** Seed of the weights and data. Default 0. */
   seed?: number;
   /** Receives one progress line per measured case. Default: discard. */
@@ -36,6 +43,7 @@ export interface KernelBenchOptions {
 const DEFAULT_SIZES = [128, 256, 512, 1024];
 const DEFAULT_TRAINING_RUNS = 5;
 const DEFAULT_WARMUP = 2;
+const DEFAULT_BUDGET_SECONDS = 40;
 
 function checkCount(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min) throw new InvalidArgumentError(`runKernelBenchmark: option '${name}' must be an integer ≥ ${min}; received ${String(value)}`);
@@ -93,16 +101,18 @@ export async function runKernelBenchmark(options: KernelBenchOptions = {}): Prom
   if (transformer.dModel % transformer.heads !== 0) {
     throw new InvalidArgumentError(`runKernelBenchmark: 'transformer.dModel' (${transformer.dModel}) must be divisible by 'transformer.heads' (${transformer.heads})`);
   }
+  const budgetSeconds = options.budgetSeconds ?? DEFAULT_BUDGET_SECONDS;
+  if (!(budgetSeconds > 0)) throw new InvalidArgumentError(`runKernelBenchmark: option 'budgetSeconds' must be a positive number; received ${String(budgetSeconds)}`);
   const seed = options.seed ?? 0;
   const log = options.log ?? ((): void => {});
 
   const loadBefore = loadavg()[0];
   const seqlab = await seqlabContenders();
-  const tf = options.tfjs === false ? { error: 'TF.js left out (tfjs: false)' } : await tfjsContenders();
+  const tf = options.tfjs === false ? { error: 'TF.js left out (tfjs: false)' } : await tfjsContenders(options.tfjsCpu ?? false);
   if ('error' in tf) log(`${tf.error}: its rows are left out`);
   const contenders: Contender[] = [...seqlab.contenders, ...('error' in tf ? [] : tf.contenders)];
 
-  const training = { runs: runs ?? DEFAULT_TRAINING_RUNS, warmup, seed, log };
+  const training = { runs: runs ?? DEFAULT_TRAINING_RUNS, warmup, seed, log, budgetMs: budgetSeconds * 1000 };
   const results: KernelBenchRow[] = [];
   if (cases.includes('matmul')) results.push(...(await runMatmulSuite(contenders, { sizes, runs, log })));
   if (cases.includes('lstm')) results.push(...(await runTrainingSuite(contenders, { name: 'lstm-train-step', shape: lstm }, training)));
@@ -124,7 +134,7 @@ export async function runKernelBenchmark(options: KernelBenchOptions = {}): Prom
       sizes,
       lstm,
       transformer,
-      timing: `training: ${warmup} warm-up steps, median of ${training.runs}; matmul: 2 warm-up runs, median of ${runs === undefined ? '31 (n ≤ 128) to 5 (n = 1024)' : runs}`,
+      timing: `training: ${warmup} warm-up steps, median of ${training.runs} (fewer, at least 3, past ${budgetSeconds} s per contender); matmul: 2 warm-up runs, median of ${runs === undefined ? '31 (n ≤ 128) to 5 (n = 1024)' : runs}`,
     },
     results,
     targets: checkTargets(results, lstm, transformer),

@@ -1,5 +1,5 @@
-// TensorFlow.js's contenders: its wasm backend (matmul and training steps) and its cpu backend (training steps
-// only), loaded with a dynamic import so that the benchmark still runs, without these rows, when TF.js is absent.
+// TensorFlow.js's contenders: its wasm backend (matmul and training steps) and, when asked, its cpu backend
+// (training steps only), loaded with a dynamic import so the benchmark still runs, without them, when TF.js is absent.
 import { loadTfjs } from '../experiments/speed/tfjs-models.js';
 import type { Contender } from './contender.js';
 import { tfjsLstmStep, tfjsTransformerStep, type TF } from './tfjs-training.js';
@@ -41,15 +41,15 @@ function tfjsContender(tf: TF, backend: string, threads: number, inMatmul: boole
 }
 
 /**
- * TF.js on its wasm backend as installed (in Node its single-threaded SIMD build) and on its pure-JavaScript cpu
- * backend; `{ error }` with the reason when `@tensorflow/tfjs` is not installed.
+ * TF.js on its wasm backend as installed (in Node its single-threaded SIMD build) and, with `withCpu`, on its
+ * pure-JavaScript cpu backend; `{ error }` with the reason when `@tensorflow/tfjs` is not installed.
  */
-export async function tfjsContenders(): Promise<TfjsContenders> {
+export async function tfjsContenders(withCpu: boolean): Promise<TfjsContenders> {
   const loaded = await loadTfjs(true);
   if ('error' in loaded) return { error: `TF.js not installed: ${loaded.error}` };
   const contenders: Contender[] = [];
   if (loaded.backend === 'wasm') contenders.push(tfjsContender(loaded.tf, 'wasm', await wasmThreads(), true));
   // The cpu backend is slow at matmul; it joins the training-step rows only, as a second reference.
-  contenders.push(tfjsContender(loaded.tf, 'cpu', 1, false));
+  if (withCpu) contenders.push(tfjsContender(loaded.tf, 'cpu', 1, false));
   return { version: loaded.version, contenders };
 }

@@ -40,13 +40,30 @@ export async function timeInterleaved(runners: readonly Runner[], runs: number, 
   return times;
 }
 
-/** Times one runner alone: `warmup` untimed calls, then `runs` timed ones, a macrotask turn after each. */
-export async function timeAlone(runner: Runner, runs: number, warmup: number): Promise<number[]> {
+/** Result of {@link timeAlone}: the timed samples in milliseconds. */
+export interface AloneTiming {
+  /** One entry per timed run; fewer than asked when the budget cut the runs short. */
+  readonly times: number[];
+}
+
+/**
+ * Times one runner alone: `warmup` untimed calls, then up to `runs` timed ones, a macrotask turn after each. When
+ * the first call shows the whole series would exceed `budgetMs`, the series shrinks to one warm-up and as many
+ * timed runs as fit the budget, but never fewer than `minRuns`: slow contenders still get a median, in bounded time.
+ */
+export async function timeAlone(runner: Runner, options: { runs: number; warmup: number; budgetMs: number; minRuns: number }): Promise<AloneTiming> {
+  let { runs, warmup } = options;
   const times: number[] = [];
   for (let i = 0; i < warmup + runs; i++) {
     const ms = await timeOnce(runner);
+    if (i === 0 && ms * (warmup + runs) > options.budgetMs) {
+      const fit = Math.max(options.minRuns, Math.floor(options.budgetMs / ms) - 1);
+      // The first call was a warm-up (or, with no warm-up asked, already a timed run).
+      if (warmup > 0) warmup = 1;
+      runs = Math.min(runs, fit);
+    }
     if (i >= warmup) times.push(ms);
     await yieldTurn();
   }
-  return times;
+  return { times };
 }

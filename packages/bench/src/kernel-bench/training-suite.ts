@@ -12,6 +12,8 @@ export interface TrainingSuiteOptions {
   readonly runs: number;
   /** Untimed steps first. */
   readonly warmup: number;
+  /** Time one contender may spend on a case; a slower one gets fewer runs (at least 3, or `runs` if fewer). */
+  readonly budgetMs: number;
   /** Seed of weights and data. */
   readonly seed: number;
   /** Progress lines. */
@@ -52,10 +54,13 @@ export async function runTrainingSuite(contenders: readonly Contender[], trainin
       await c.before();
       step = build(options.seed);
       const s = step;
-      const times = await timeAlone({ before: () => c.before(), run: () => s.run() }, options.runs, options.warmup);
+      const { times } = await timeAlone(
+        { before: () => c.before(), run: () => s.run() },
+        { runs: options.runs, warmup: options.warmup, budgetMs: options.budgetMs, minRuns: Math.min(3, options.runs) },
+      );
       const medianMs = median(times);
       const tokensPerSec = tokens / (medianMs / 1000);
-      rows.push({ ...base, tokensPerSec, medianMs, note: s.note });
+      rows.push({ ...base, runs: times.length, tokensPerSec, medianMs, note: s.note });
       options.log(`${trainingCase.name} T=${trainingCase.shape.length}: ${c.label} ${tokensPerSec.toFixed(0)} tokens/s (${medianMs.toFixed(0)} ms per step)`);
     } catch (e) {
       rows.push({ ...base, tokensPerSec: null, medianMs: null, note: `failed: ${errorLine(e)}` });
