@@ -1,6 +1,7 @@
-// The fused one-pass Adam / AdamW update offered in the wasm backend's `fused` table.
-import { DTypeMismatchError, InvalidArgumentError, ShapeMismatchError, formatShape, type TensorInfo } from '@seqlab/tensor-core';
-import { ptr, ptrForUpdate, runtime } from './context.js';
+// The fused one-pass Adam / AdamW step offered in the wasm backend's `fused` table: in place (adamUpdate) and as
+// new storages (adamStep, the contract of @seqlab/autograd's Adam).
+import { DTypeMismatchError, InvalidArgumentError, ShapeMismatchError, formatShape, type DataHandle, type TensorInfo } from '@seqlab/tensor-core';
+import { allocFor, ptr, ptrForUpdate, runtime } from './context.js';
 import { framed } from './framed.js';
 
 /** Hyper-parameters of one {@link adamUpdate} step (PyTorch's names and defaults in `torch.optim.Adam/AdamW`). */
@@ -21,13 +22,13 @@ export interface AdamStep {
   decoupled?: boolean;
 }
 
-// The step on staged storages; param, m and v are copied back into their storages when the call returns.
-function adamStep(param: TensorInfo, grad: TensorInfo, m: TensorInfo, v: TensorInfo, options: AdamStep): void {
+// Checks the four storages and the hyper-parameters, then runs the kernel on the staged copies at p, m and v.
+function runAdam(op: string, param: TensorInfo, grad: TensorInfo, m: TensorInfo, v: TensorInfo, options: AdamStep, p: () => number, mAt: () => number, vAt: () => number): void {
   const named: [string, TensorInfo][] = [['param', param], ['grad', grad], ['m', m], ['v', v]];
   for (const [name, t] of named) {
-    if (t.dtype !== 'float32') throw new DTypeMismatchError(`adamUpdate: argument '${name}' must be float32; received ${t.dtype}`);
+    if (t.dtype !== 'float32') throw new DTypeMismatchError(`${op}: argument '${name}' must be float32; received ${t.dtype}`);
     if (t.size !== param.size) {
-      throw new ShapeMismatchError(`adamUpdate: argument '${name}' must have ${param.size} elements like 'param' ${formatShape(param.shape)}; received shape ${formatShape(t.shape)}`);
+      throw new ShapeMismatchError(`${op}: argument '${name}' must have ${param.size} elements like 'param' ${formatShape(param.shape)}; received shape ${formatShape(t.shape)}`);
     }
   }
   const { lr, step } = options;
@@ -42,12 +43,12 @@ function adamStep(param: TensorInfo, grad: TensorInfo, m: TensorInfo, v: TensorI
     ['step', step, Number.isInteger(step) && step >= 1],
   ];
   for (const [name, value, ok] of checks) {
-    if (typeof value !== 'number' || !ok) throw new InvalidArgumentError(`adamUpdate: option '${name}' is out of range; received ${String(value)}`);
+    if (typeof value !== 'number' || !ok) throw new InvalidArgumentError(`${op}: option '${name}' is out of range; received ${String(value)}`);
   }
   const stepSize = lr / (1 - beta1 ** step);
   const invSqrtBc2 = 1 / Math.sqrt(1 - beta2 ** step);
   runtime().exports.adamF32(
-    ptrForUpdate(param), ptr(grad), ptrForUpdate(m), ptrForUpdate(v), param.size,
+    p(), ptr(grad), mAt(), vAt(), param.size,
     beta1, beta2, eps, decoupled ? 0 : weightDecay, decoupled ? lr * weightDecay : 0, stepSize, invSqrtBc2,
   );
 }
@@ -67,4 +68,58 @@ function adamStep(param: TensorInfo, grad: TensorInfo, m: TensorInfo, v: TensorI
  * (reshapes included) sees the new values; `grad` is only read.
  * Callers own the moments: zero-filled tensors of the parameter's shape before step 1.
  */
-export const adamUpdate: (param: TensorInfo, grad: TensorInfo, m: TensorInfo, v: TensorInfo, options: AdamStep) => void = framed('adamUpdate', adamStep);
+export const adamUpdate: (param: TensorInfo, grad: TensorInfo, m: TensorInfo, v: TensorInfo, options: AdamStep) => void = framed(
+  'adamUpdate',
+  (param: TensorInfo, grad: TensorInfo, m: TensorInfo, v: TensorInfo, options: AdamStep): void =>
+    runAdam('adamUpdate', param, grad, m, v, options, () => ptrForUpdate(param), () => ptrForUpdate(m), () => ptrForUpdate(v)),
+);
+
+/** Hyper-parameters of {@link adamStep}, as `@seqlab/autograd`'s Adam hands them to a backend's fused step. */
+export interface AdamStepHyperparameters {
+  /** Learning rate. */
+  readonly lr: number;
+  /** First-moment decay. */
+  readonly beta1: number;
+  /** Second-moment decay. */
+  readonly beta2: number;
+  /** Denominator epsilon (added after the square root). */
+  readonly eps: number;
+  /** Weight decay. */
+  readonly weightDecay: number;
+  /** True for AdamW (decay applied to the parameter), false for Adam (decay added to the gradient). */
+  readonly decoupledWeightDecay: boolean;
+  /** Step number t ≥ 1, for the bias corrections 1 − β^t. */
+  readonly step: number;
+}
+
+/** Handles of the new storages {@link adamStep} returns. */
+export interface AdamStepResult {
+  /** The updated parameter. */
+  readonly param: DataHandle;
+  /** The updated first moment. */
+  readonly expAvg: DataHandle;
+  /** The updated second moment. */
+  readonly expAvgSq: DataHandle;
+}
+
+/**
+ * The same step as {@link adamUpdate}, leaving its inputs unchanged and returning new storages for the parameter
+ * and both moments: the `fused.adamStep` contract of `@seqlab/autograd`'s Adam and AdamW, which use it for float32
+ * parameters.
+ */
+export const adamStep: (param: TensorInfo, grad: TensorInfo, expAvg: TensorInfo, expAvgSq: TensorInfo, hyper: AdamStepHyperparameters) => AdamStepResult = framed(
+  'adamStep',
+  (param: TensorInfo, grad: TensorInfo, expAvg: TensorInfo, expAvgSq: TensorInfo, hyper: AdamStepHyperparameters) => {
+    const options: AdamStep = { ...hyper, decoupled: hyper.decoupledWeightDecay };
+    // Results start as copies of the inputs in blocks of their own: inputs may share a storage, results may not.
+    const copyOf = (x: TensorInfo) => (): number => {
+      const out = allocFor('float32', x.size);
+      const at = ptr(x);
+      runtime().heap.u8.copyWithin(out, at, at + x.size * 4);
+      return out;
+    };
+    let p = 0, m = 0, v = 0;
+    runAdam('adamStep', param, grad, expAvg, expAvgSq, options, () => (p = copyOf(param)()), () => (m = copyOf(expAvg)()), () => (v = copyOf(expAvgSq)()));
+    return { param: p, expAvg: m, expAvgSq: v } as unknown as AdamStepResult;
+  },
+);

@@ -1,6 +1,6 @@
 // The wasm backend object: JS-owned typed-array storage and the table of wasm kernels run in call frames.
 import { allocArray, dtypeOfArray, DTypeMismatchError, type Backend, type DType, type Kernels, type TypedArray } from '@seqlab/tensor-core';
-import { adamUpdate } from './adam.js';
+import { adamStep, adamUpdate } from './adam.js';
 import { WASM_DTYPES } from './call-frame.js';
 import { framedTable } from './framed.js';
 import { fusedRecurrentKernels } from './fused-recurrent.js';
@@ -43,8 +43,8 @@ function convert(values: TypedArray, dtype: DType): TypedArray {
  * The `wasm` backend: float32/int32/bool storage in JS typed arrays that the garbage collector reclaims, f32x4 SIMD
  * kernels that run on a per-call region of WebAssembly memory (inputs copied in, results copied out, the region
  * released when the call returns), large matmuls split across worker threads, and in `fused` a one-pass Adam/AdamW
- * step (`adamUpdate`) and the LSTM/GRU sequence kernels of @seqlab/recurrent (`lstmSequence`, `gruSequence` and
- * their backward kernels).
+ * step (`adamUpdate` in place; `adamStep`, returning new storages, for @seqlab/autograd's Adam) and the LSTM/GRU
+ * sequence kernels of @seqlab/recurrent (`lstmSequence`, `gruSequence` and their backward kernels).
  */
 export const wasmBackend: Backend = {
   name: 'wasm',
@@ -63,5 +63,5 @@ export const wasmBackend: Backend = {
   release: () => {},
   garbageCollected: true,
   kernels,
-  fused: framedTable({ adamUpdate, ...fusedRecurrentKernels }),
+  fused: framedTable({ adamUpdate, adamStep, ...fusedRecurrentKernels }),
 };

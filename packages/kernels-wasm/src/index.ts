@@ -3,8 +3,8 @@
 import { initWasmSync } from './init.js';
 
 export { wasmBackend, WASM_DTYPES } from './backend.js';
-export { adamUpdate } from './adam.js';
-export type { AdamStep } from './adam.js';
+export { adamStep, adamUpdate } from './adam.js';
+export type { AdamStep, AdamStepHyperparameters, AdamStepResult } from './adam.js';
 export { getThreads, initWasm, initWasmSync, isWasmSupported, ready, setThreads, wasmHeapStats, wasmThreadInfo } from './init.js';
 export type { WasmThreadInfo } from './init.js';
 export type { HeapStats } from './heap.js';
