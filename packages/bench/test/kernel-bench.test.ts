@@ -78,6 +78,8 @@ describe('kernel benchmark options and targets', () => {
     await expect(runKernelBenchmark({ runs: 1.5 })).rejects.toThrow(/'runs'/);
     await expect(runKernelBenchmark({ budgetSeconds: 0 })).rejects.toThrow(/'budgetSeconds'/);
     await expect(runKernelBenchmark({ transformer: { dModel: 6, heads: 4 } })).rejects.toThrow(/divisible/);
+    await expect(runKernelBenchmark({ lstm: { hiddenSize: '8' as unknown as number } })).rejects.toThrow(/'lstm.hiddenSize' must be a positive integer; received 8/);
+    await expect(runKernelBenchmark({ transformer: { causal: 1 as unknown as boolean } })).rejects.toThrow(/'transformer.causal' must be a boolean/);
   });
 
   it('judges each target on the best seqlab row, at the issue shapes only', () => {

@@ -52,9 +52,13 @@ function checkCount(name: string, value: number, min: number): number {
 
 function checkShape<S extends object>(name: string, base: S, overrides: Partial<S> | undefined): S {
   const shape = { ...base, ...overrides };
-  for (const [key, value] of Object.entries(shape)) {
-    if (typeof value === 'number' && (!Number.isInteger(value) || value <= 0)) {
-      throw new InvalidArgumentError(`runKernelBenchmark: option '${name}.${key}' must be a positive integer; received ${String(value)}`);
+  for (const key of Object.keys(base) as (keyof S & string)[]) {
+    const value: unknown = shape[key];
+    // Every field of a shape is a positive integer except the causal flag, which must stay a boolean.
+    const ok = typeof base[key] === 'number' ? typeof value === 'number' && Number.isInteger(value) && value > 0 : typeof value === typeof base[key];
+    if (!ok) {
+      const expected = typeof base[key] === 'number' ? 'a positive integer' : `a ${typeof base[key]}`;
+      throw new InvalidArgumentError(`runKernelBenchmark: option '${name}.${key}' must be ${expected}; received ${String(value)}`);
     }
   }
   return shape;
