@@ -26,7 +26,8 @@ function prestage(frame: CallFrame, value: unknown, depth: number): void {
  * `kernel` run in a call frame: its tensor arguments are staged into wasm memory, the addresses it returns (one,
  * or an object of them) come back as typed arrays copied out of that memory, inputs it updated in place are
  * copied back, and everything the call allocated is released. A kernel called from inside another shares the
- * outer call's frame.
+ * outer call's frame. Every number in a kernel's result must be an address from `allocFor` or of a staged input;
+ * nulls and typed arrays computed in JS pass through.
  */
 export function framed<F extends (...args: never[]) => unknown>(name: string, kernel: F): F {
   if ((kernel as { [FRAMED]?: boolean })[FRAMED]) return kernel;
