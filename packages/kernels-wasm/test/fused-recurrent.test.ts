@@ -133,10 +133,9 @@ function expectSame(name: string, actual: Float32Array | null, expected: Float32
 }
 
 /** Forward and backward of the LSTM kernels on one backend, everything read back as arrays. */
-function runLstm(backend: typeof cpuBackend, c: Case, inputs: Inputs): Record<string, Float32Array | null> {
+function runLstm(backend: typeof cpuBackend, c: Case, inputs: Inputs, args = argsOn(backend.name, c, inputs, 4)): Record<string, Float32Array | null> {
   const { T, B, H } = c;
   const k = kernelsOf(backend);
-  const args = argsOn(backend.name, c, inputs, 4);
   const r = k.lstmSequence(args);
   const saved = {
     gates: infoOf(r.gates, [T, B, 4 * H]),
@@ -165,10 +164,9 @@ function runLstm(backend: typeof cpuBackend, c: Case, inputs: Inputs): Record<st
 }
 
 /** Forward and backward of the GRU kernels on one backend. */
-function runGru(backend: typeof cpuBackend, c: Case, inputs: Inputs): Record<string, Float32Array | null> {
+function runGru(backend: typeof cpuBackend, c: Case, inputs: Inputs, args = argsOn(backend.name, c, inputs, 3)): Record<string, Float32Array | null> {
   const { T, B, H } = c;
   const k = kernelsOf(backend);
-  const args = argsOn(backend.name, c, inputs, 3);
   const r = k.gruSequence(args);
   const saved = { gates: infoOf(r.gates, [T, B, 4 * H]), hPrev: infoOf(r.hPrev, [T, B, H]) };
   const gr = k.gruSequenceBackward({ ...args, saved });
@@ -243,15 +241,25 @@ describe('wasm fused recurrent kernels vs the CPU ones', () => {
     }
   });
 
-  it('leaves its inputs unchanged', () => {
-    const c = cases[3];
-    const inputs = inputsFor(c, 4, 17);
-    const args = argsOn('wasm', c, inputs, 4);
-    const before = [args.x, args.h0, args.c0, args.weightIh, args.weightHh].map((t) => Array.from(t.dataSync()));
+  it('rejects float64 sequences with DTYPE_MISMATCH (the wasm kernels compute in float32)', () => {
+    const c = cases[0];
+    const args = argsOn('wasm', c, inputsFor(c, 4, 3), 4);
+    const x64: TensorInfo = { handle: new Float64Array(c.T * c.B * c.I), shape: [c.T, c.B, c.I], dtype: 'float64', size: c.T * c.B * c.I };
     const k = kernelsOf(wasmBackend);
-    k.lstmSequence(args);
-    k.gruSequence({ ...args, weightIh: tensor(inputs.weightIh.subarray(0, 3 * c.H * c.I), [3 * c.H, c.I], { backend: 'wasm' }), weightHh: tensor(inputs.weightHh.subarray(0, 3 * c.H * c.H), [3 * c.H, c.H], { backend: 'wasm' }), biasIh: null, biasHh: null });
-    [args.x, args.h0, args.c0, args.weightIh, args.weightHh].forEach((t, i) => expect(Array.from(t.dataSync())).toEqual(before[i]));
+    expect(() => k.lstmSequence({ ...args, x: x64 })).toThrow(expect.objectContaining({ code: 'DTYPE_MISMATCH' }));
+    expect(() => k.gruSequence({ ...args, x: x64 })).toThrow(/argument 'x' must be float32/);
+  });
+
+  it('leaves its inputs unchanged, forward and backward', () => {
+    const c = cases[3];
+    const lstmInputs = inputsFor(c, 4, 17), gruInputs = inputsFor(c, 3, 17);
+    const lstmArgs = argsOn('wasm', c, lstmInputs, 4), gruArgs = argsOn('wasm', c, gruInputs, 3);
+    const snapshot = (a: ReturnType<typeof argsOn>): number[][] =>
+      [a.x, a.h0, a.c0, a.weightIh, a.weightHh, a.biasIh!, a.biasHh!, a.dOutput, a.dhN, a.dcN].map((t) => Array.from(t.dataSync()));
+    const before = [snapshot(lstmArgs), snapshot(gruArgs)];
+    runLstm(wasmBackend, c, lstmInputs, lstmArgs);
+    runGru(wasmBackend, c, gruInputs, gruArgs);
+    expect([snapshot(lstmArgs), snapshot(gruArgs)]).toEqual(before);
   });
 });
 
