@@ -40,8 +40,9 @@ function softmaxAlong(x: TensorInfo, axis: number, logForm: boolean): TypedArray
       let s = 0;
       if (logForm) {
         for (let k = 0; k < len; k++) s += Math.exp(src[base + k] - shift);
-        const lse = shift + Math.log(s);
-        for (let k = 0; k < len; k++) out[base + k] = src[base + k] - lse;
+        // (x − shift) − log s, not x − (shift + log s): with |shift| ≳ 1e16 the sum would swallow log s.
+        const logSum = Math.log(s);
+        for (let k = 0; k < len; k++) out[base + k] = src[base + k] - shift - logSum;
       } else {
         for (let k = 0; k < len; k++) {
           const e = Math.exp(src[base + k] - shift);
@@ -73,10 +74,10 @@ function softmaxAlong(x: TensorInfo, axis: number, logForm: boolean): TypedArray
         const row = base + k * inner;
         for (let j = 0; j < inner; j++) sumBuf[j] += Math.exp(src[row + j] - maxBuf[j]);
       }
-      for (let j = 0; j < inner; j++) sumBuf[j] = maxBuf[j] + Math.log(sumBuf[j]);
+      for (let j = 0; j < inner; j++) sumBuf[j] = Math.log(sumBuf[j]);
       for (let k = 0; k < len; k++) {
         const row = base + k * inner;
-        for (let j = 0; j < inner; j++) out[row + j] = src[row + j] - sumBuf[j];
+        for (let j = 0; j < inner; j++) out[row + j] = src[row + j] - maxBuf[j] - sumBuf[j];
       }
     } else {
       for (let k = 0; k < len; k++) {

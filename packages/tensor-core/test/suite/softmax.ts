@@ -72,6 +72,18 @@ export function softmaxSuite(backend: string): void {
       expect(logSoftmax(x).dataSync()[1]).toBe(-Infinity);
     });
 
+    it('keeps log-softmax exact for huge logits (the log-sum term is not lost against the shift)', () => {
+      // Rows along the last axis and, transposed, along the first (the strided path).
+      const rows = [[1e30, 1e30, 0], [-1e30, -1e30, -1e30]];
+      const want = [[-Math.LN2, -Math.LN2, -1e30], [-Math.log(3), -Math.log(3), -Math.log(3)]];
+      for (const dtype of storedDTypes(backend, ['float32', 'float64'])) {
+        const x = tensor(rows, undefined, { dtype, backend });
+        expectClose(logSoftmax(x, -1), want.flat(), { rtol: 1e-5, atol: 1e-6 });
+        const xt = tensor([[rows[0][0], rows[1][0]], [rows[0][1], rows[1][1]], [rows[0][2], rows[1][2]]], undefined, { dtype, backend });
+        expectClose(logSoftmax(xt, 0), [want[0][0], want[1][0], want[0][1], want[1][1], want[0][2], want[1][2]], { rtol: 1e-5, atol: 1e-6 });
+      }
+    });
+
     it('handles a scalar and empty tensors', () => {
       expect(softmax(tensor(3, undefined, { backend })).item()).toBe(1);
       expect(logSoftmax(tensor(3, undefined, { backend })).item()).toBe(0);
