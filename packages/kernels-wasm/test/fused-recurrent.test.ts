@@ -1,6 +1,6 @@
 // The wasm fused LSTM/GRU sequence kernels against the CPU ones (every output and gradient), and recurrent layers on wasm vs cpu.
 import '@seqlab/autograd';
-import { getThreads, setThreads, wasmBackend } from '@seqlab/kernels-wasm';
+import { getThreads, setThreads, wasmBackend, wasmThreadInfo } from '@seqlab/kernels-wasm';
 import { GRU, LSTM } from '@seqlab/recurrent';
 import {
   add,
@@ -219,22 +219,28 @@ describe('wasm fused recurrent kernels vs the CPU ones', () => {
   });
 
   // Per-step products this large go to the worker pool with the step loop in TS; one thread keeps the loop in wasm.
-  const large: Case = {
-    name: 'per-step products large enough to share',
-    T: 4, B: 21, I: 9, H: 257, bias: true, reverse: true,
-    lengths: [4, 1, 3, 4, 2, 4, 4, 3, 1, 4, 2, 2, 4, 3, 4, 1, 4, 4, 2, 3, 4],
-  };
-  it.each([1, 2])('LSTM and GRU, %i thread(s): %s'.replace('%s', large.name), (threads) => {
+  const large: Case[] = [
+    {
+      name: 'large steps, lengths, reverse',
+      T: 4, B: 21, I: 9, H: 257, bias: true, reverse: true,
+      lengths: [4, 1, 3, 4, 2, 4, 4, 3, 1, 4, 2, 2, 4, 3, 4, 1, 4, 4, 2, 3, 4],
+    },
+    { name: 'large steps, full length, no bias', T: 3, B: 22, I: 7, H: 258, bias: false, reverse: false, lengths: null },
+  ];
+  const threaded = large.flatMap((c) => [1, 2].map((threads) => ({ ...c, threads })));
+  it.each(threaded)('LSTM and GRU, $threads thread(s): $name', ({ threads, ...c }) => {
     const before = getThreads();
     setThreads(threads);
     try {
-      const lstmInputs = inputsFor(large, 4, 19);
-      const lstmWasm = runLstm(wasmBackend, large, lstmInputs);
-      const lstmCpu = runLstm(cpuBackend, large, lstmInputs);
+      // Node has shared memory, so two threads take the pooled step loop (StepProduct.shareable).
+      expect(wasmThreadInfo()).toMatchObject({ threads, sharedMemory: true });
+      const lstmInputs = inputsFor(c, 4, 19);
+      const lstmWasm = runLstm(wasmBackend, c, lstmInputs);
+      const lstmCpu = runLstm(cpuBackend, c, lstmInputs);
       for (const name of Object.keys(lstmCpu)) expectSame(`LSTM ${name}`, lstmWasm[name], lstmCpu[name]);
-      const gruInputs = inputsFor(large, 3, 23);
-      const gruWasm = runGru(wasmBackend, large, gruInputs);
-      const gruCpu = runGru(cpuBackend, large, gruInputs);
+      const gruInputs = inputsFor(c, 3, 23);
+      const gruWasm = runGru(wasmBackend, c, gruInputs);
+      const gruCpu = runGru(cpuBackend, c, gruInputs);
       for (const name of Object.keys(gruCpu)) expectSame(`GRU ${name}`, gruWasm[name], gruCpu[name]);
     } finally {
       setThreads(before);
