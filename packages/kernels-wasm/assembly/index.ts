@@ -7,6 +7,7 @@ export { broadcast2, where3 } from './binary';
 export { reduceF32, reduceI32, argExtreme } from './reduce';
 export { softmaxF32 } from './softmax';
 export { copyStrided, transposeBlock } from './copy';
+export { attentionForwardF32, attentionBackwardF32, attentionScratchBytes } from './attention';
 export { adamF32 } from './adam';
 export { lstmForwardF32, lstmStepF32, lstmBackwardF32, lstmBackwardStepF32 } from './lstm';
 export { gruForwardF32, gruStepF32, gruBackwardF32, gruBackwardStepF32 } from './gru';

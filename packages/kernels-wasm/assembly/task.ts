@@ -5,10 +5,15 @@
 // already replaced) finds a foreign tag or no chunk left and returns without touching anything: the poster never
 // waits for a worker that has not started. Layout (i32 fields, byte offsets) is shared with src/kernels/matmul.ts:
 // 0 kind, 4 chunks, 8 claim (tag << 16 | next), 12 done, 84 threads (scratch slots), then the kind's arguments.
+import { attentionBackwardF32, attentionForwardF32 } from './attention';
 import { matmulTile } from './matmul';
 
 /** Task kind: a batch of float32 matmul tiles. */
 export const TASK_MATMUL = 1;
+
+/** Task kinds: fused attention forward / backward over (batch, head) pairs (see attention.ts). */
+export const TASK_ATTENTION_FORWARD = 2;
+export const TASK_ATTENTION_BACKWARD = 3;
 
 /** Byte size of a task descriptor. */
 export const TASK_BYTES = 88;
@@ -28,6 +33,7 @@ export function runTask(task: usize, thread: i32, tag: i32): i32 {
     if (chunk >= atomic.load<i32>(task + 4) || thread >= atomic.load<i32>(task + 84)) break;
     if (atomic.cmpxchg<i32>(task + 8, word, word + 1) != word) continue;
     if (kind == TASK_MATMUL) matmulChunk(task, chunk, thread);
+    else attentionChunk(task, kind, chunk, thread);
     atomic.add<i32>(task + 12, 1);
     atomic.notify(task + 12);
     ran++;
@@ -56,4 +62,12 @@ function matmulChunk(task: usize, chunk: i32, thread: i32): void {
     m, n, k, load<i32>(task, 40) != 0, load<i32>(task, 44) != 0,
     i0, min(tileRows, m - i0), j0, min(tileCols, n - j0), scratch,
   );
+}
+
+// Attention fields: 16 problem record, 20 pairs per chunk, 24 pairs in all.
+function attentionChunk(task: usize, kind: i32, chunk: i32, thread: i32): void {
+  const rec = <usize>load<i32>(task, 16), per = load<i32>(task, 20), total = load<i32>(task, 24);
+  const first = chunk * per, count = min(per, total - first);
+  if (kind == TASK_ATTENTION_FORWARD) attentionForwardF32(rec, first, count, thread);
+  else if (kind == TASK_ATTENTION_BACKWARD) attentionBackwardF32(rec, first, count, thread);
 }

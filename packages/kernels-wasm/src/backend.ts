@@ -3,6 +3,7 @@ import { allocArray, dtypeOfArray, DTypeMismatchError, type Backend, type DType,
 import { adamStep, adamUpdate } from './adam.js';
 import { WASM_DTYPES } from './call-frame.js';
 import { framedTable } from './framed.js';
+import { fusedAttentionKernels } from './fused-attention.js';
 import { fusedRecurrentKernels } from './fused-recurrent.js';
 import { binaryKernels } from './kernels/binary.js';
 import { castKernels } from './kernels/cast.js';
@@ -63,5 +64,5 @@ export const wasmBackend: Backend = {
   release: () => {},
   garbageCollected: true,
   kernels,
-  fused: framedTable({ adamUpdate, adamStep, ...fusedRecurrentKernels }),
+  fused: framedTable({ adamUpdate, adamStep, ...fusedRecurrentKernels, ...fusedAttentionKernels }),
 };

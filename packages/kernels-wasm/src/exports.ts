@@ -20,6 +20,9 @@ export interface KernelExports {
   softmaxF32(log: number, x: number, out: number, outer: number, len: number, inner: number): void;
   copyStrided(bytes: number, src: number, dst: number, rank: number, dims: number): void;
   transposeBlock(bytes: number, src: number, dst: number, rows: number, cols: number, srcColStride: number, dstRowStride: number): void;
+  attentionScratchBytes(L: number, S: number, D: number, Dv: number): number;
+  attentionForwardF32(record: number, first: number, count: number, thread: number): void;
+  attentionBackwardF32(record: number, first: number, count: number, thread: number): void;
   adamF32(
     param: number, grad: number, m: number, v: number, n: number,
     beta1: number, beta2: number, eps: number, l2: number, decay: number, stepSize: number, invSqrtBc2: number,

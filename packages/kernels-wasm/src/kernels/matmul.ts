@@ -61,9 +61,16 @@ function batchOffsets(aBatch: Shape, bBatch: Shape, outBatch: Shape, aMatrix: nu
 
 function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, outShape: Shape): number {
   const rank = outShape.length;
-  const m = outShape[rank - 2], n = outShape[rank - 1];
   const k = transA ? a.shape[a.shape.length - 2] : a.shape[a.shape.length - 1];
-  const outBatch = outShape.slice(0, rank - 2);
+  let m = outShape[rank - 2];
+  const n = outShape[rank - 1];
+  let outBatch = outShape.slice(0, rank - 2);
+  // A batch of row-major A's against one shared B (a Linear layer on [batch, length, features]) is a single
+  // product of the stacked rows: B is packed once instead of once per batch entry, and tiles span batch entries.
+  if (!transA && sizeOf(b.shape.slice(0, -2)) === 1 && sizeOf(a.shape.slice(0, -2)) === sizeOf(outBatch)) {
+    m *= sizeOf(outBatch);
+    outBatch = [];
+  }
   const batch = sizeOf(outBatch);
   const rt = runtime();
   const out = allocFor(a.dtype, batch * m * n);
