@@ -20,6 +20,7 @@ import { attend } from './attention-core.js';
 import type { AttentionSpec } from './attention-spec.js';
 import { headView, splitHeads, type HeadColumns } from './head-views.js';
 import { combineMasks, keyPaddingToScores, prepareMask, type PreparedMask } from './masks.js';
+import { onRows } from './rows.js';
 import type { AttentionResult } from './scaled-dot-product-attention.js';
 
 /** Options of {@link MultiHeadAttention}. */
@@ -65,8 +66,10 @@ function positiveInt(name: string, value: unknown): number {
 
 /** `x·Wᵀ + b` with a weight (and bias) that may be a slice of a packed parameter. */
 function project(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
-  const y = matmul(x, weight, { transB: true });
-  return bias === null ? y : add(y, bias);
+  return onRows(x, (rows) => {
+    const y = matmul(rows, weight, { transB: true });
+    return bias === null ? y : add(y, bias);
+  });
 }
 
 /**
@@ -246,7 +249,7 @@ export class MultiHeadAttention extends Module {
       outputLayout: bf ? 'batchFirst' : 'sequenceFirst',
     };
     const result = attend(spec);
-    let output = this.out_proj.forward(result.output);
+    let output = onRows(result.output, (rows) => this.out_proj.forward(rows));
     let weights = result.weights;
     if (weights !== null && (options.averageAttnWeights ?? true)) weights = mean(weights, 1);
     if (unbatched) {

@@ -2,6 +2,7 @@
 import { add, type Tensor } from '@seqlab/tensor-core';
 import { Dropout, LayerNorm, Linear, Module } from '@seqlab/autograd';
 import { MultiHeadAttention } from './multi-head-attention.js';
+import { onRows } from './rows.js';
 import { activate, resolveLayerOptions, type ResolvedLayerOptions, type TransformerLayerOptions } from './transformer-options.js';
 
 /** Options of {@link TransformerDecoderLayer.forward}. */
@@ -107,8 +108,8 @@ export class TransformerDecoderLayer extends Module {
   }
 
   private feedForward(x: Tensor): Tensor {
-    const hidden = this.dropout.forward(activate(this.options.activation, this.linear1.forward(x)));
-    return this.dropout3.forward(this.linear2.forward(hidden));
+    const hidden = this.dropout.forward(activate(this.options.activation, onRows(x, (rows) => this.linear1.forward(rows))));
+    return this.dropout3.forward(onRows(hidden, (rows) => this.linear2.forward(rows)));
   }
 
   /** Decodes `tgt` `[T, B, dModel]` against `memory` `[S, B, dModel]` (batch first with `batchFirst`); same shape as `tgt`. */

@@ -2,6 +2,7 @@
 import { add, type Tensor } from '@seqlab/tensor-core';
 import { Dropout, LayerNorm, Linear, Module } from '@seqlab/autograd';
 import { MultiHeadAttention } from './multi-head-attention.js';
+import { onRows } from './rows.js';
 import { activate, resolveLayerOptions, type ResolvedLayerOptions, type TransformerLayerOptions } from './transformer-options.js';
 
 /** Options of {@link TransformerEncoderLayer.forward}. */
@@ -86,8 +87,8 @@ export class TransformerEncoderLayer extends Module {
   }
 
   private feedForward(x: Tensor): Tensor {
-    const hidden = this.dropout.forward(activate(this.options.activation, this.linear1.forward(x)));
-    return this.dropout2.forward(this.linear2.forward(hidden));
+    const hidden = this.dropout.forward(activate(this.options.activation, onRows(x, (rows) => this.linear1.forward(rows))));
+    return this.dropout2.forward(onRows(hidden, (rows) => this.linear2.forward(rows)));
   }
 
   /** Encodes `src` (`[L, B, dModel]`, `[B, L, dModel]` with `batchFirst`, or `[L, dModel]`); same shape out. */
