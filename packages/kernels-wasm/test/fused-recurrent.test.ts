@@ -42,6 +42,7 @@ const cases: Case[] = [
   { name: 'lengths, reverse', T: 6, B: 3, I: 5, H: 6, bias: true, reverse: true, lengths: [3, 6, 1] },
   { name: 'no bias, reverse', T: 5, B: 5, I: 3, H: 9, bias: false, reverse: true, lengths: null },
   { name: 'no bias, idle tail steps', T: 7, B: 2, I: 4, H: 5, bias: false, reverse: false, lengths: [3, 2] },
+  { name: 'one unit, one sequence, one step', T: 1, B: 1, I: 1, H: 1, bias: true, reverse: false, lengths: null },
   { name: 'hidden wider than one matmul tile', T: 3, B: 2, I: 6, H: 70, bias: true, reverse: false, lengths: [3, 2] },
 ];
 
