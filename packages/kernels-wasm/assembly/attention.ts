@@ -1,10 +1,13 @@
 // Fused scaled dot-product attention over (batch, head) pairs: forward (scores, mask, softmax, dropout, P·V) and backward.
 //
-// Each head's q, k, v (and output gradient) are packed from their strided storages into contiguous blocks of the
-// thread's scratch, so every product runs on the packed matmul tile of matmul.ts; the softmax rows in between are
-// f32x4 passes. The problem is described by an i32 record (field offsets below, shared with src/fused-attention.ts);
-// addresses there are byte addresses with the operand's offset already added, strides are in elements.
-import { matmulScratchBytes, matmulTile } from './matmul';
+// Products run on a 4×8 f32x4 register block that reads its left operand through any pair of strides (so q, dO,
+// P and dS, transposed or not, are read where they lie) and its right operand as rows padded to 8 columns in the
+// thread's scratch (Kᵀ, V, Vᵀ, K, Q, dO per head). Every product stops at the causal limit: score columns and
+// P·V / dS·K depths end at the last key a block of queries may see, dV / dK depths start at the first query that
+// sees a block of keys. Results go straight to their destinations (output rows in the caller's layout, gradients
+// added at the operand's strides). The problem is described by an i32 record (field offsets below, shared with
+// src/fused-attention.ts); addresses there are byte addresses with the operand's offset already added, strides are
+// in elements.
 import { expV } from './vmath';
 
 // Record fields (i32 index).
@@ -20,10 +23,8 @@ const F_SCRATCH = 42, F_SCRATCH_STRIDE = 43;
 /** i32 fields of a problem record. */
 export const ATTENTION_RECORD_FIELDS: i32 = 44;
 
-/** Largest matmul tile handed to matmulTile (its scratch is sized for it). */
-const TILE: i32 = 128;
-/** Query rows per scores block: the block's keys stop at the causal limit of its last row. */
-const ROW_BLOCK: i32 = 16;
+/** Bytes of the per-thread block that partial 4×8 results pass through. */
+const TMP_BYTES: usize = 128;
 
 @inline function field(rec: usize, i: i32): i32 {
   return load<i32>(rec + (<usize>i << 2));
@@ -33,55 +34,114 @@ const ROW_BLOCK: i32 = 16;
   return (bytes + 63) & ~(<usize>63);
 }
 
-/** Bytes of scratch one thread needs for a head of `L` queries, `S` keys, widths `D` and `Dv`. */
-export function attentionScratchBytes(L: i32, S: i32, D: i32, Dv: i32): i32 {
-  const blocks = blockBytes(L, S) * 2 + blockBytes(L, D) * 2 + blockBytes(S, D) * 2 + blockBytes(S, Dv) * 2 + blockBytes(L, Dv);
-  return <i32>(blocks + align64(<usize>matmulScratchBytes(TILE, TILE)));
+@inline function pad8(n: i32): i32 {
+  return (n + 7) & ~7;
 }
 
-// Per-thread scratch layout, in order: P, Pd (or dS), q, dq, k, dk, v, dv, o (or dO), matmul scratch.
+// Bytes of a rows × cols float block, rounded up to a cache line.
 @inline function blockBytes(rows: i32, cols: i32): usize {
   return align64(<usize>rows * <usize>cols << 2);
 }
 
-// C rows [i0, i0+rows), columns [0, cols) of op(A)·op(B) (matmulTile's conventions), in tiles the scratch fits.
-function product(
-  a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, transA: bool, transB: bool,
-  i0: i32, rows: i32, cols: i32, scratch: usize,
+/** Bytes of scratch one thread needs for a head of `L` queries, `S` keys, widths `D` and `Dv`. */
+export function attentionScratchBytes(L: i32, S: i32, D: i32, Dv: i32): i32 {
+  return <i32>(blockBytes(L, S) * 2 + blockBytes(D, pad8(S)) + blockBytes(Dv, pad8(S)) + blockBytes(S, pad8(D))
+    + blockBytes(L, pad8(D)) + blockBytes(S, pad8(Dv)) + blockBytes(L, pad8(Dv)) + TMP_BYTES);
+}
+
+/**
+ * C[r, c] (+)= Σ_{p0 ≤ p < p1} A(r, p)·B(p, c) for r < rows ≤ 4, c < cols ≤ 8, with A(r, p) at `a + r·ars + p·acs`,
+ * B(p, c) at `b + p·ldb + 4c` (eight readable floats per row) and C(r, c) at `c + r·ldc + 4c` (byte strides).
+ */
+function block4x8(
+  a: usize, ars: usize, acs: usize, b: usize, ldb: usize, p0: i32, p1: i32,
+  c: usize, ldc: usize, rows: i32, cols: i32, accumulate: bool, tmp: usize,
 ): void {
-  for (let r = i0; r < i0 + rows; r += TILE) {
-    for (let j = 0; j < cols; j += TILE) {
-      matmulTile(a, b, c, m, n, k, transA, transB, r, min(TILE, i0 + rows - r), j, min(TILE, cols - j), scratch);
+  // Missing rows repeat the last real one; their sums are never stored.
+  const a0 = a, a1 = rows > 1 ? a0 + ars : a0, a2 = rows > 2 ? a1 + ars : a1, a3 = rows > 3 ? a2 + ars : a2;
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let off = <usize>p0 * acs;
+  let pb = b + <usize>p0 * ldb;
+  for (let p = p0; p < p1; p++) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let x = v128.load32_splat(a0 + off);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0));
+    c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a1 + off);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0));
+    c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(a2 + off);
+    c20 = f32x4.add(c20, f32x4.mul(x, b0));
+    c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load32_splat(a3 + off);
+    c30 = f32x4.add(c30, f32x4.mul(x, b0));
+    c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    off += acs;
+    pb += ldb;
+  }
+  if (rows == 4 && cols == 8) {
+    if (accumulate) {
+      c00 = f32x4.add(c00, v128.load(c));
+      c01 = f32x4.add(c01, v128.load(c, 16));
+      c10 = f32x4.add(c10, v128.load(c + ldc));
+      c11 = f32x4.add(c11, v128.load(c + ldc, 16));
+      c20 = f32x4.add(c20, v128.load(c + 2 * ldc));
+      c21 = f32x4.add(c21, v128.load(c + 2 * ldc, 16));
+      c30 = f32x4.add(c30, v128.load(c + 3 * ldc));
+      c31 = f32x4.add(c31, v128.load(c + 3 * ldc, 16));
+    }
+    v128.store(c, c00);
+    v128.store(c, c01, 16);
+    v128.store(c + ldc, c10);
+    v128.store(c + ldc, c11, 16);
+    v128.store(c + 2 * ldc, c20);
+    v128.store(c + 2 * ldc, c21, 16);
+    v128.store(c + 3 * ldc, c30);
+    v128.store(c + 3 * ldc, c31, 16);
+    return;
+  }
+  // An edge block: through tmp, then only the rows and columns inside C.
+  v128.store(tmp, c00);
+  v128.store(tmp, c01, 16);
+  v128.store(tmp, c10, 32);
+  v128.store(tmp, c11, 48);
+  v128.store(tmp, c20, 64);
+  v128.store(tmp, c21, 80);
+  v128.store(tmp, c30, 96);
+  v128.store(tmp, c31, 112);
+  for (let r = 0; r < rows; r++) {
+    const row = c + <usize>r * ldc, src = tmp + (<usize>r << 5);
+    for (let j = 0; j < cols; j++) {
+      const o = <usize>j << 2;
+      const v = load<f32>(src + o);
+      store<f32>(row + o, accumulate ? load<f32>(row + o) + v : v);
     }
   }
 }
 
-// Copies `rows` strided rows of `cols` floats at src (row stride in elements) into the contiguous block dst.
-function packRows(src: usize, rowStride: i32, rows: i32, cols: i32, dst: usize): void {
-  const bytes = <usize>cols << 2;
-  for (let r = 0; r < rows; r++) memory.copy(dst + <usize>r * bytes, src + (<usize>r * <usize>rowStride << 2), bytes);
+// Rows [0, rows) (rows ≤ 4) and columns [0, n) of the product of block4x8, eight columns at a time.
+function rowsTimes(
+  a: usize, ars: usize, acs: usize, b: usize, ldb: usize, p0: i32, p1: i32,
+  c: usize, ldc: usize, rows: i32, n: i32, accumulate: bool, tmp: usize,
+): void {
+  for (let j = 0; j < n; j += 8) {
+    const o = <usize>j << 2;
+    block4x8(a, ars, acs, b + o, ldb, p0, p1, c + o, ldc, rows, min(8, n - j), accumulate, tmp);
+  }
 }
 
-// Copies the contiguous block src into `rows` strided rows at dst.
-function unpackRows(src: usize, rows: i32, cols: i32, dst: usize, rowStride: i32): void {
+// Copies `rows` strided rows of `cols` floats at src (row stride in elements) into dst rows `dstStride` floats apart.
+function packRows(src: usize, rowStride: i32, rows: i32, cols: i32, dst: usize, dstStride: i32): void {
   const bytes = <usize>cols << 2;
-  for (let r = 0; r < rows; r++) memory.copy(dst + (<usize>r * <usize>rowStride << 2), src + <usize>r * bytes, bytes);
+  for (let r = 0; r < rows; r++) memory.copy(dst + (<usize>r * <usize>dstStride << 2), src + (<usize>r * <usize>rowStride << 2), bytes);
 }
 
-// Adds the contiguous block src into `rows` strided rows at dst.
-function addRows(src: usize, rows: i32, cols: i32, dst: usize, rowStride: i32): void {
+// The transpose of `rows` strided rows of `cols` floats: dst[c·dstStride + r] = src[r·rowStride + c].
+function packTransposed(src: usize, rowStride: i32, rows: i32, cols: i32, dst: usize, dstStride: i32): void {
   for (let r = 0; r < rows; r++) {
-    const s = src + (<usize>(r * cols) << 2);
-    const d = dst + (<usize>r * <usize>rowStride << 2);
-    let c = 0;
-    for (; c + 4 <= cols; c += 4) {
-      const o = <usize>c << 2;
-      v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(s + o)));
-    }
-    for (; c < cols; c++) {
-      const o = <usize>c << 2;
-      store<f32>(d + o, load<f32>(d + o) + load<f32>(s + o));
-    }
+    const s = src + (<usize>r * <usize>rowStride << 2), d = dst + (<usize>r << 2);
+    for (let c = 0; c < cols; c++) store<f32>(d + (<usize>c * <usize>dstStride << 2), load<f32>(s + (<usize>c << 2)));
   }
 }
 
@@ -165,36 +225,47 @@ function multiply(a: usize, b: usize, dst: usize, n: i32): void {
   return <usize>field(rec, at) + ((<usize>b * <usize>field(rec, f + 1) + <usize>h * <usize>field(rec, f + 2)) << 2);
 }
 
+// First query that sees key j: all of them, or those with i + offset ≥ j (clamped to [0, L]).
+@inline function queryStart(rec: usize, j: i32, L: i32): i32 {
+  if (field(rec, F_CAUSAL) == 0) return 0;
+  return max(0, min(L, j - field(rec, F_CAUSAL_OFFSET)));
+}
+
 /** Forward attention for (batch, head) pairs `first .. first + count` (pair index b·H + h) of the record at `rec`. */
 export function attentionForwardF32(rec: usize, first: i32, count: i32, thread: i32): void {
   const H = field(rec, F_HEADS), L = field(rec, F_L), S = field(rec, F_S), D = field(rec, F_D), Dv = field(rec, F_DV);
+  const S8 = pad8(S), Dv8 = pad8(Dv);
+  // Scratch: P, P × dropout, Kᵀ [D, S8], V [S, Dv8], tmp (the layout of attentionScratchBytes, partly unused here).
   const wp = <usize>field(rec, F_SCRATCH) + <usize>thread * <usize>field(rec, F_SCRATCH_STRIDE);
-  const wpd = wp + blockBytes(L, S), wq = wpd + blockBytes(L, S), wdq = wq + blockBytes(L, D);
-  const wk = wdq + blockBytes(L, D), wdk = wk + blockBytes(S, D), wv = wdk + blockBytes(S, D);
-  const wdv = wv + blockBytes(S, Dv), wo = wdv + blockBytes(S, Dv), wmm = wo + blockBytes(L, Dv);
+  const wpd = wp + blockBytes(L, S), wkt = wpd + blockBytes(L, S), wv = wkt + blockBytes(D, S8);
+  const tmp = wp + <usize>attentionScratchBytes(L, S, D, Dv) - TMP_BYTES;
   const probsOut = <usize>field(rec, F_PROBS), dropout = <usize>field(rec, F_DROPOUT);
-  const LS = <usize>L * <usize>S;
+  const qrs = <usize>field(rec, F_Q + 3) << 2, ors = <usize>field(rec, F_OUT + 3) << 2;
+  const LS = <usize>L * <usize>S, rowBytes = <usize>S << 2;
   for (let pair = first; pair < first + count; pair++) {
     const b = pair / H, h = pair - b * H;
-    packRows(headAt(rec, F_Q, F_Q, b, h), field(rec, F_Q + 3), L, D, wq);
-    packRows(headAt(rec, F_K, F_K, b, h), field(rec, F_K + 3), S, D, wk);
-    packRows(headAt(rec, F_V, F_V, b, h), field(rec, F_V + 3), S, Dv, wv);
+    const q = headAt(rec, F_Q, F_Q, b, h);
+    packTransposed(headAt(rec, F_K, F_K, b, h), field(rec, F_K + 3), S, D, wkt, S8);
+    packRows(headAt(rec, F_V, F_V, b, h), field(rec, F_V + 3), S, Dv, wv, Dv8);
     // Probabilities straight into the saved result when it is wanted.
     const p = probsOut != 0 ? probsOut + (<usize>pair * LS << 2) : wp;
-    for (let i0 = 0; i0 < L; i0 += ROW_BLOCK) {
-      const rows = min(ROW_BLOCK, L - i0);
-      const cols = keyEnd(rec, i0 + rows - 1, S);
-      if (cols > 0) product(wq, wk, p, L, S, D, false, true, i0, rows, cols, wmm);
+    for (let i0 = 0; i0 < L; i0 += 4) {
+      const rows = min(4, L - i0);
+      rowsTimes(q + <usize>i0 * qrs, qrs, 4, wkt, <usize>S8 << 2, 0, D, p + <usize>i0 * rowBytes, rowBytes, rows, keyEnd(rec, i0 + rows - 1, S), false, tmp);
     }
-    for (let i = 0; i < L; i++) softmaxRow(rec, b, h, i, p + (<usize>i * <usize>S << 2), S);
+    for (let i = 0; i < L; i++) softmaxRow(rec, b, h, i, p + <usize>i * rowBytes, S);
     let weights = p;
     if (dropout != 0) {
       multiply(p, dropout + (<usize>pair * LS << 2), wpd, <i32>LS);
       weights = wpd;
     }
-    product(weights, wv, wo, L, Dv, S, false, false, 0, L, Dv, wmm);
     const out = <usize>field(rec, F_OUT) + ((<usize>b * <usize>field(rec, F_OUT + 1) + <usize>h * <usize>field(rec, F_OUT + 2)) << 2);
-    unpackRows(wo, L, Dv, out, field(rec, F_OUT + 3));
+    for (let i0 = 0; i0 < L; i0 += 4) {
+      const rows = min(4, L - i0);
+      // Weights past a row's causal limit are 0: the depth stops at the block's last visible key.
+      const depth = keyEnd(rec, i0 + rows - 1, S);
+      rowsTimes(weights + <usize>i0 * rowBytes, rowBytes, 4, wv, <usize>Dv8 << 2, 0, depth, out + <usize>i0 * ors, ors, rows, Dv, false, tmp);
+    }
   }
 }
 
@@ -204,40 +275,45 @@ export function attentionForwardF32(rec: usize, first: i32, count: i32, thread: 
  */
 export function attentionBackwardF32(rec: usize, first: i32, count: i32, thread: i32): void {
   const H = field(rec, F_HEADS), L = field(rec, F_L), S = field(rec, F_S), D = field(rec, F_D), Dv = field(rec, F_DV);
-  const wp = <usize>field(rec, F_SCRATCH) + <usize>thread * <usize>field(rec, F_SCRATCH_STRIDE);
-  const wpd = wp + blockBytes(L, S), wq = wpd + blockBytes(L, S), wdq = wq + blockBytes(L, D);
-  const wk = wdq + blockBytes(L, D), wdk = wk + blockBytes(S, D), wv = wdk + blockBytes(S, D);
-  const wdv = wv + blockBytes(S, Dv), wo = wdv + blockBytes(S, Dv), wmm = wo + blockBytes(L, Dv);
+  const S8 = pad8(S), D8 = pad8(D), Dv8 = pad8(Dv);
+  const wpd = <usize>field(rec, F_SCRATCH) + <usize>thread * <usize>field(rec, F_SCRATCH_STRIDE);
+  const ds = wpd + blockBytes(L, S), wkt = ds + blockBytes(L, S), wvt = wkt + blockBytes(D, S8);
+  const wk = wvt + blockBytes(Dv, S8), wq = wk + blockBytes(S, D8), wv = wq + blockBytes(L, D8), wdo = wv + blockBytes(S, Dv8);
+  const tmp = wpd + <usize>attentionScratchBytes(L, S, D, Dv) - TMP_BYTES;
   const dropout = <usize>field(rec, F_DROPOUT), gradWeights = <usize>field(rec, F_GRAD_WEIGHTS);
   const scale = reinterpret<f32>(field(rec, F_SCALE));
-  const LS = <usize>L * <usize>S;
-  const ds = wpd;
+  const qrs = <usize>field(rec, F_Q + 3) << 2, krs = <usize>field(rec, F_K + 3) << 2, vrs = <usize>field(rec, F_V + 3) << 2;
+  const ors = <usize>field(rec, F_OUT + 3) << 2;
+  const LS = <usize>L * <usize>S, rowBytes = <usize>S << 2;
   for (let pair = first; pair < first + count; pair++) {
     const b = pair / H, h = pair - b * H;
-    packRows(headAt(rec, F_Q, F_Q, b, h), field(rec, F_Q + 3), L, D, wq);
-    packRows(headAt(rec, F_K, F_K, b, h), field(rec, F_K + 3), S, D, wk);
-    packRows(headAt(rec, F_V, F_V, b, h), field(rec, F_V + 3), S, Dv, wv);
+    packRows(headAt(rec, F_Q, F_Q, b, h), field(rec, F_Q + 3), L, D, wq, D8);
+    packRows(headAt(rec, F_K, F_K, b, h), field(rec, F_K + 3), S, D, wk, D8);
+    packTransposed(headAt(rec, F_V, F_V, b, h), field(rec, F_V + 3), S, Dv, wvt, S8);
     const gradOut = <usize>field(rec, F_GRAD_OUT) + ((<usize>b * <usize>field(rec, F_OUT + 1) + <usize>h * <usize>field(rec, F_OUT + 2)) << 2);
-    packRows(gradOut, field(rec, F_OUT + 3), L, Dv, wo);
+    packRows(gradOut, field(rec, F_OUT + 3), L, Dv, wdo, Dv8);
     const probs = <usize>field(rec, F_PROBS) + (<usize>pair * LS << 2);
     const drop = dropout == 0 ? 0 : dropout + (<usize>pair * LS << 2);
-    // dV = (P × dropout)ᵀ·dO.
     let weights = probs;
     if (drop != 0) {
-      multiply(probs, drop, wp, <i32>LS);
-      weights = wp;
+      multiply(probs, drop, wpd, <i32>LS);
+      weights = wpd;
     }
-    product(weights, wo, wdv, S, Dv, L, true, false, 0, S, Dv, wmm);
-    // dO·Vᵀ, as far right as each row block can see.
-    for (let i0 = 0; i0 < L; i0 += ROW_BLOCK) {
-      const rows = min(ROW_BLOCK, L - i0);
-      const cols = keyEnd(rec, i0 + rows - 1, S);
-      if (cols > 0) product(wo, wv, ds, L, S, Dv, false, true, i0, rows, cols, wmm);
+    // dV = (P × dropout)ᵀ·dO: rows are keys, read down the columns of the weights, from the first query that sees them.
+    const dv = headAt(rec, F_GRAD_V, F_V, b, h);
+    for (let j0 = 0; j0 < S; j0 += 4) {
+      const rows = min(4, S - j0);
+      rowsTimes(weights + (<usize>j0 << 2), 4, rowBytes, wdo, <usize>Dv8 << 2, queryStart(rec, j0, L), L, dv + <usize>j0 * vrs, vrs, rows, Dv, true, tmp);
+    }
+    // dO·Vᵀ, as far right as each block of queries can see.
+    for (let i0 = 0; i0 < L; i0 += 4) {
+      const rows = min(4, L - i0);
+      rowsTimes(gradOut + <usize>i0 * ors, ors, 4, wvt, <usize>S8 << 2, 0, Dv, ds + <usize>i0 * rowBytes, rowBytes, rows, keyEnd(rec, i0 + rows - 1, S), false, tmp);
     }
     const gw = gradWeights == 0 ? 0 : gradWeights + (<usize>pair * LS << 2);
     for (let i = 0; i < L; i++) {
       const jEnd = keyEnd(rec, i, S);
-      const ro = <usize>i * <usize>S << 2;
+      const ro = <usize>i * rowBytes;
       const rowP = probs + ro, rowS = ds + ro;
       let dot: f32 = 0;
       for (let j = 0; j < jEnd; j++) {
@@ -260,10 +336,15 @@ export function attentionBackwardF32(rec: usize, first: i32, count: i32, thread:
       }
       if (jEnd < S) memory.fill(rowS + (<usize>jEnd << 2), 0, <usize>(S - jEnd) << 2);
     }
-    product(ds, wk, wdq, L, D, S, false, false, 0, L, D, wmm);
-    product(ds, wq, wdk, S, D, L, true, false, 0, S, D, wmm);
-    addRows(wdq, L, D, headAt(rec, F_GRAD_Q, F_Q, b, h), field(rec, F_Q + 3));
-    addRows(wdk, S, D, headAt(rec, F_GRAD_K, F_K, b, h), field(rec, F_K + 3));
-    addRows(wdv, S, Dv, headAt(rec, F_GRAD_V, F_V, b, h), field(rec, F_V + 3));
+    // dQ = dS·K up to each block's last visible key; dK = dSᵀ·Q from the first query that sees each block of keys.
+    const dq = headAt(rec, F_GRAD_Q, F_Q, b, h), dk = headAt(rec, F_GRAD_K, F_K, b, h);
+    for (let i0 = 0; i0 < L; i0 += 4) {
+      const rows = min(4, L - i0);
+      rowsTimes(ds + <usize>i0 * rowBytes, rowBytes, 4, wk, <usize>D8 << 2, 0, keyEnd(rec, i0 + rows - 1, S), dq + <usize>i0 * qrs, qrs, rows, D, true, tmp);
+    }
+    for (let j0 = 0; j0 < S; j0 += 4) {
+      const rows = min(4, S - j0);
+      rowsTimes(ds + (<usize>j0 << 2), 4, rowBytes, wq, <usize>D8 << 2, queryStart(rec, j0, L), L, dk + <usize>j0 * krs, krs, rows, D, true, tmp);
+    }
   }
 }
