@@ -23,7 +23,7 @@ export interface LSTMOutput extends RecurrentOutput {
  * `c_t = σ(f)·c_{t−1} + σ(i)·tanh(g)`, `h_t = σ(o)·tanh(c_t)`. Parameter names and layouts are PyTorch's
  * (`weight_ih_l0` is `[4H, I]` with rows `[W_ii; W_if; W_ig; W_io]`).
  *
- * On a backend with fused recurrent kernels (the CPU backend has them) each layer direction runs as one op: all
+ * On a backend with fused recurrent kernels (the cpu and wasm backends have them) each layer direction runs as one op: all
  * input projections in one product, then per step one recurrent product and the gate math in a single pass, with a
  * hand-written backward. Set `fused: false` to use composed ops instead; both give the same numbers.
  *
