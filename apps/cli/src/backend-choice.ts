@@ -1,11 +1,10 @@
-// `--backend`: the TypeScript CPU backend by default, or the wasm backend (imported on demand) when asked for.
+// `--backend`: the wasm backend where WebAssembly SIMD runs (the default, `auto`), or the TypeScript CPU backend.
 import { getBackend, listBackends, setBackend } from '@seqlab/tensor-core';
 import { UsageError } from './usage-error.js';
 
 /**
- * Values `--backend` accepts. `auto` is cpu for now: the wasm backend frees its storage only when the garbage
- * collector finalises tensors, which a long synchronous training loop never lets happen, so training on it grows
- * the wasm heap step after step. `wasm` stays available for short runs and benchmarks.
+ * Values `--backend` accepts. `auto` picks `wasm` where this runtime has WebAssembly SIMD and `cpu` elsewhere;
+ * `wasm` insists on the wasm backend; `cpu` is the TypeScript reference backend.
  */
 export const BACKEND_CHOICES = ['auto', 'wasm', 'cpu'] as const;
 
@@ -26,13 +25,15 @@ async function loadWasm(): Promise<boolean> {
 
 /**
  * Makes the chosen backend active and returns its name. `wasm` where WebAssembly SIMD is missing is a
- * {@link UsageError}; `auto` is `cpu` (see {@link BACKEND_CHOICES}).
+ * {@link UsageError}; `auto` falls back to `cpu` there.
  */
 export async function activateBackend(choice: BackendChoice): Promise<string> {
-  if (choice !== 'wasm') {
+  if (choice === 'cpu') {
     setBackend('cpu');
   } else if (await loadWasm()) {
     setBackend('wasm');
+  } else if (choice === 'auto') {
+    setBackend('cpu');
   } else {
     throw new UsageError(`--backend wasm: the WebAssembly SIMD backend cannot run in this runtime; use --backend cpu`);
   }

@@ -102,15 +102,22 @@ describe('generate', () => {
 });
 
 describe('resume', () => {
-  it.each(['gru', 'transformer'])('%s continues exactly: the same per-step losses as an uninterrupted run with the same seed', async (model) => {
-    const base = ['train', '--model', model, '--heads', '2', '--checkpoint-every', '7', ...TINY, '--json'];
+  // `auto` is the default backend: wasm wherever WebAssembly SIMD runs, as in Node 20.
+  it.each([
+    ['gru', 'cpu'],
+    ['transformer', 'cpu'],
+    ['lstm', 'auto'],
+  ])('%s on --backend %s continues exactly: the same per-step losses as an uninterrupted run with the same seed', async (model, backend) => {
+    const base = ['train', '--model', model, '--heads', '2', '--checkpoint-every', '7', ...TINY, '--backend', backend, '--json'];
     const whole = await runCli([...base, '--steps', '24', '--out', join(dir, `${model}-whole`)]);
     expect(whole.code, whole.stderr).toBe(0);
     const first = await runCli([...base, '--steps', '11', '--out', join(dir, `${model}-split`)]);
     expect(first.code, first.stderr).toBe(0);
-    const second = await runCli(['train', '--resume', join(dir, `${model}-split`), '--steps', '24', '--checkpoint-every', '7', '--eval-every', '10', '--eval-tokens', '256', '--backend', 'cpu', '--json']);
+    const second = await runCli(['train', '--resume', join(dir, `${model}-split`), '--steps', '24', '--checkpoint-every', '7', '--eval-every', '10', '--eval-tokens', '256', '--backend', backend, '--json']);
     expect(second.code, second.stderr).toBe(0);
-    expect(jsonLines(second.stdout)[0]).toMatchObject({ event: 'start', step: 11 });
+    const active = backend === 'cpu' ? 'cpu' : 'wasm';
+    expect(jsonLines(whole.stdout)[0]).toMatchObject({ event: 'start', backend: active });
+    expect(jsonLines(second.stdout)[0]).toMatchObject({ event: 'start', step: 11, backend: active });
     const expected = stepLosses(whole.stdout);
     const resumed = new Map([...stepLosses(first.stdout), ...stepLosses(second.stdout)]);
     expect(resumed.size).toBe(24);
