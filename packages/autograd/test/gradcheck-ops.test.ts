@@ -177,6 +177,18 @@ describe('gradcheck: matmul', () => {
     check((x, y) => tc.matmul(x, y, { transB: true }), [leaf(gen, [2, 3, 4]), leaf(gen, [2, 5, 4])]);
   });
 
+  it('batched A against a shared 2-D B with every transpose flag combination', () => {
+    const a = leaf(gen, [2, 3, 3, 4]);
+    const at = leaf(gen, [2, 3, 4, 3]);
+    const b = leaf(gen, [4, 5]);
+    const bt = leaf(gen, [5, 4]);
+    check((x, y) => tc.matmul(x, y), [a, b]);
+    check((x, y) => tc.matmul(x, y, { transA: true }), [at, b]);
+    check((x, y) => tc.matmul(x, y, { transB: true }), [a, bt]);
+    check((x, y) => tc.matmul(x, y, { transA: true, transB: true }), [at, bt]);
+    check((x, y) => tc.matmul(x, y), [leaf(gen, [2, 3, 4]), leaf(gen, [4])]);
+  });
+
   it('NumPy 1-D rules', () => {
     check((x, y) => tc.matmul(x, y), [leaf(gen, [4]), leaf(gen, [4, 3])]);
     check((x, y) => tc.matmul(x, y), [leaf(gen, [2, 3, 4]), leaf(gen, [4])]);

@@ -29,7 +29,16 @@ export const matmulRules: GradRules<'matmul'> = {
       da = sumToShape(full, a2.shape);
       if (a.rank === 1) da = reshape(da, [...a.shape]);
     }
-    if (needsGrad[1]) {
+    if (needsGrad[1] && b2.rank === 2 && a2.rank >= 3 && !transA) {
+      // A shared 2-D B against a batched A: every batch row meets the same B, so dB is one 2-D product over the
+      // flattened rows instead of a batched product summed over the batch (same sums, one pass, no [..., K, N]).
+      const k = a2.shape[a2.rank - 1];
+      const n = g2.shape[g2.rank - 1];
+      const aRows = reshape(a2, [-1, k]);
+      const gRows = reshape(g2, [-1, n]);
+      db = transB ? matmul(gRows, aRows, { transA: true }) : matmul(aRows, gRows, { transA: true });
+      if (b.rank === 1) db = reshape(db, [...b.shape]);
+    } else if (needsGrad[1]) {
       const full = transB ? matmul(g2, a2, { transA: true, transB: transA }) : matmul(a2, g2, { transA: !transA });
       db = sumToShape(full, b2.shape);
       if (b.rank === 1) db = reshape(db, [...b.shape]);
