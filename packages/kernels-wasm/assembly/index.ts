@@ -12,6 +12,7 @@ export { adamF32 } from './adam';
 export { lstmForwardF32, lstmStepF32, lstmBackwardF32, lstmBackwardStepF32 } from './lstm';
 export { gruForwardF32, gruStepF32, gruBackwardF32, gruBackwardStepF32 } from './gru';
 export { mergeValidRowsF32, storeColumnSumsF32 } from './recurrent';
+export { layerNormF32, layerNormBackwardF32 } from './layer-norm';
 
 /** First byte after the module's static data; the JS allocator starts its heap above it. */
 export function heapBase(): usize {

@@ -4,6 +4,7 @@ import { adamStep, adamUpdate } from './adam.js';
 import { WASM_DTYPES } from './call-frame.js';
 import { framedTable } from './framed.js';
 import { fusedAttentionKernels } from './fused-attention.js';
+import { fusedLayerNormKernels } from './fused-layer-norm.js';
 import { fusedRecurrentKernels } from './fused-recurrent.js';
 import { binaryKernels } from './kernels/binary.js';
 import { castKernels } from './kernels/cast.js';
@@ -45,7 +46,8 @@ function convert(values: TypedArray, dtype: DType): TypedArray {
  * kernels that run on a per-call region of WebAssembly memory (inputs copied in, results copied out, the region
  * released when the call returns), large matmuls split across worker threads, and in `fused` a one-pass Adam/AdamW
  * step (`adamUpdate` in place; `adamStep`, returning new storages, for @seqlab/autograd's Adam) and the LSTM/GRU
- * sequence kernels of @seqlab/recurrent (`lstmSequence`, `gruSequence` and their backward kernels).
+ * sequence kernels of @seqlab/recurrent (`lstmSequence`, `gruSequence` and their backward kernels), fused attention and
+ * LayerNorm over the last axis (`layerNorm`, `layerNormBackward`).
  */
 export const wasmBackend: Backend = {
   name: 'wasm',
@@ -64,5 +66,5 @@ export const wasmBackend: Backend = {
   release: () => {},
   garbageCollected: true,
   kernels,
-  fused: framedTable({ adamUpdate, adamStep, ...fusedRecurrentKernels, ...fusedAttentionKernels }),
+  fused: framedTable({ adamUpdate, adamStep, ...fusedRecurrentKernels, ...fusedAttentionKernels, ...fusedLayerNormKernels }),
 };

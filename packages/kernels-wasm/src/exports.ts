@@ -67,4 +67,9 @@ export interface KernelExports {
   ): number;
   mergeValidRowsF32(src: number, dst: number, lengths: number, t: number, B: number, H: number, add: number): void;
   storeColumnSumsF32(acc: number, cols: number, out: number, copy: number): void;
+  layerNormF32(x: number, w: number, b: number, out: number, mean: number, rstd: number, rows: number, D: number, eps: number): void;
+  layerNormBackwardF32(
+    dy: number, x: number, w: number, mean: number, rstd: number, dx: number, dWeight: number, dBias: number, acc: number,
+    rows: number, D: number,
+  ): void;
 }

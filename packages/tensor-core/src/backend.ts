@@ -2,6 +2,7 @@
 import type { DType, TypedArray } from './dtype.js';
 import type { BinaryOpName, CompareOpName, LogicalOpName, ReduceOpName, UnaryOpName } from './ops/names.js';
 import type { Shape } from './shape.js';
+import type { LayerNormBackwardKernel, LayerNormKernel } from './fused-layer-norm.js';
 
 /** A backend's opaque handle to a tensor's storage (a typed array on the CPU backend). */
 export type DataHandle = unknown;
@@ -86,6 +87,10 @@ export type KernelName = keyof Kernels;
  */
 export interface FusedKernels {
   [name: string]: ((...args: never[]) => unknown) | undefined;
+  /** LayerNorm over the last axis; see {@link LayerNormKernel}. */
+  layerNorm?: LayerNormKernel;
+  /** Its backward; see {@link LayerNormBackwardKernel}. */
+  layerNormBackward?: LayerNormBackwardKernel;
 }
 
 /** A tensor-core backend: storage management plus a table of kernels. */

@@ -5,6 +5,7 @@ import { registerBackend } from './registry.js';
 export type { Backend, DataHandle, FusedKernels, KernelName, Kernels, TensorInfo } from './backend.js';
 export type * from './fused-recurrent.js';
 export type * from './fused-attention.js';
+export type * from './fused-layer-norm.js';
 export { allocArray, bytesPerElement, DTYPES, dtypeOfArray, isDType, isFloatDType } from './dtype.js';
 export type { DType, DTypeArrayMap, TypedArray } from './dtype.js';
 export * from './errors.js';

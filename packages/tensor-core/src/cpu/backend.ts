@@ -12,6 +12,7 @@ import { indexingKernels } from './indexing.js';
 import { geluKernels } from './gelu.js';
 import { fusedRecurrentKernels } from './fused-recurrent.js';
 import { fusedAttentionKernels } from './fused-attention.js';
+import { fusedLayerNormKernels } from './fused-layer-norm.js';
 
 function toDType(values: TypedArray, dtype: DType): TypedArray {
   if (dtypeOfArray(values) === dtype) return values;
@@ -44,5 +45,5 @@ export const cpuBackend: Backend = {
   release: () => {},
   garbageCollected: true,
   kernels,
-  fused: { ...fusedRecurrentKernels, ...fusedAttentionKernels },
+  fused: { ...fusedRecurrentKernels, ...fusedAttentionKernels, ...fusedLayerNormKernels },
 };

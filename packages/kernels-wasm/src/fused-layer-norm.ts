@@ -1,0 +1,51 @@
+// The wasm backend's fused LayerNorm over the last axis (float32): one pass per row forward, one backward.
+import {
+  DTypeMismatchError,
+  type FusedLayerNormKernels,
+  type LayerNormBackwardResult,
+  type LayerNormResult,
+  type TensorInfo,
+} from '@seqlab/tensor-core';
+import { allocFor, ptr, runtime } from './context.js';
+import { framedTable } from './framed.js';
+
+function checkFloat32(op: string, x: TensorInfo): void {
+  if (x.dtype !== 'float32') throw new DTypeMismatchError(`${op}: argument 'x' must be float32 on the wasm backend; received ${x.dtype}`);
+}
+
+function layerNorm(x: TensorInfo, weight: TensorInfo | null, bias: TensorInfo | null, eps: number): LayerNormResult {
+  checkFloat32('layerNorm', x);
+  const D = x.shape[x.shape.length - 1];
+  const rows = x.size / D;
+  const output = allocFor('float32', x.size);
+  const mean = allocFor('float32', rows);
+  const rstd = allocFor('float32', rows);
+  const w = weight === null ? 0 : ptr(weight);
+  const b = bias === null ? 0 : ptr(bias);
+  if (rows > 0) runtime().exports.layerNormF32(ptr(x), w, b, output, mean, rstd, rows, D, eps);
+  // The frame copies these blocks out into new storages.
+  return { output, mean, rstd } as unknown as LayerNormResult;
+}
+
+function layerNormBackward(
+  dOutput: TensorInfo,
+  x: TensorInfo,
+  weight: TensorInfo | null,
+  mean: TensorInfo,
+  rstd: TensorInfo,
+): LayerNormBackwardResult {
+  checkFloat32('layerNormBackward', x);
+  const D = x.shape[x.shape.length - 1];
+  const rows = x.size / D;
+  const dx = allocFor('float32', x.size);
+  const dWeight = allocFor('float32', D);
+  const dBias = allocFor('float32', D);
+  // 2·D f64 column accumulators, as 4·D f32 slots (blocks are 64-byte aligned).
+  const acc = allocFor('float32', 4 * D);
+  const w = weight === null ? 0 : ptr(weight);
+  runtime().exports.layerNormBackwardF32(ptr(dOutput), ptr(x), w, ptr(mean), ptr(rstd), dx, dWeight, dBias, acc, rows, D);
+  return { dx, dWeight, dBias } as unknown as LayerNormBackwardResult;
+}
+
+/** The fused LayerNorm kernels (`Backend.fused.layerNorm` / `layerNormBackward`), each run in a call frame. */
+export const fusedLayerNormKernels: FusedLayerNormKernels = framedTable({ layerNorm, layerNormBackward });
