@@ -7,8 +7,8 @@ let budget = DEFAULT_BUDGET;
 
 /**
  * Sets the largest attention score tensor (`B·H·L·S` elements, in bytes) that an attention call may allocate;
- * a call that would need more throws a {@link MemoryBudgetError} before allocating anything. `Infinity` removes
- * the cap; `undefined` restores the default of 2 GiB. Returns the previous budget.
+ * a call that would need more throws tensor-core's `MemoryBudgetError` (code `MEMORY_BUDGET_EXCEEDED`) before
+ * allocating anything. `Infinity` removes the cap; `undefined` restores the default of 2 GiB. Returns the previous budget.
  *
  * @example
  * ```ts

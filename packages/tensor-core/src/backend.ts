@@ -19,11 +19,17 @@ export interface TensorInfo {
   readonly size: number;
 }
 
+/** One kernel per elementwise unary op (see {@link UnaryOpName}). */
+export type UnaryKernels = {
+  /** Applies the op to every element of `x`; the result has `x`'s shape and dtype. */
+  [K in UnaryOpName]: (x: TensorInfo) => DataHandle;
+};
+
 /**
  * Kernels every complete backend provides. Each returns the handle of a new storage holding the result;
  * the op front-end has already validated arguments and computed the output shape and dtype.
  */
-export interface Kernels extends Record<UnaryOpName, (x: TensorInfo) => DataHandle> {
+export interface Kernels extends UnaryKernels {
   /** GELU in the exact (erf) or tanh form. */
   gelu(x: TensorInfo, approximate: 'none' | 'tanh'): DataHandle;
   /** Elementwise clamp to `[min, max]`. */

@@ -2,7 +2,7 @@
 import { cpuBackend } from './cpu/backend.js';
 import { registerBackend } from './registry.js';
 
-export type { Backend, DataHandle, FusedKernels, KernelName, Kernels, TensorInfo } from './backend.js';
+export type { Backend, DataHandle, FusedKernels, KernelName, Kernels, TensorInfo, UnaryKernels } from './backend.js';
 export type * from './fused-recurrent.js';
 export type * from './fused-attention.js';
 export type * from './fused-layer-norm.js';
@@ -21,7 +21,7 @@ export type { RowVisitor } from './cpu/broadcast.js';
 export { setGradRecorder } from './ops/dispatch.js';
 export type { GradRecorder, TensorLike } from './ops/dispatch.js';
 export type {
-  ArgReduceAttrs, AxisAttrs, BinaryOpName, CompareOpName, DiagonalAttrs, LogicalOpName, NoAttrs, OpAttrs, OpName, ReduceAttrs, ReduceOpName, ShapeAttrs, UnaryOpName,
+  ArgReduceAttrs, AxisAttrs, BinaryOpName, CompareOpName, DiagonalAttrs, LogicalOpName, NoAttrs, OpAttrs, ElementwiseOpAttrs, ReduceOpAttrs, OpName, ReduceAttrs, ReduceOpName, ShapeAttrs, UnaryOpName,
 } from './ops/names.js';
 export * from './ops/creation.js';
 export * from './ops/unary.js';

@@ -136,7 +136,8 @@ export abstract class Module {
   /**
    * Copies `state` into this module's parameters and buffers (keeping their identity, so optimizers still hold
    * them). Values are converted to each parameter's dtype and backend. Strict by default: missing or unexpected
-   * keys throw {@link StateDictKeyError} listing them; a shape mismatch always throws {@link StateDictShapeError}.
+   * keys throw `StateDictKeyError` listing them; a shape mismatch always throws `StateDictShapeError` (both
+   * exported by `@seqlab/autograd`).
    * Nothing is changed when an error is thrown.
    */
   loadStateDict(state: Record<string, Tensor>, options: { strict?: boolean } = {}): LoadStateDictResult {

@@ -70,14 +70,24 @@ export interface DiagonalAttrs {
   readonly k: number;
 }
 
+/** The elementwise ops (unary, binary, comparison, logical) in {@link OpAttrs}. */
+export type ElementwiseOpAttrs = {
+  /** No attributes: the gradient rule needs only the inputs and the output. */
+  [K in UnaryOpName | BinaryOpName | CompareOpName | LogicalOpName]: NoAttrs;
+};
+
+/** The reductions in {@link OpAttrs}. */
+export type ReduceOpAttrs = {
+  /** The reduced axes and whether they were kept. */
+  [K in ReduceOpName]: ReduceAttrs;
+};
+
 /**
  * Every op that records on the autograd tape, mapped to the attributes its gradient rule receives.
  * Composite ops (mean, var, logSumExp, squeeze, stack, split, ...) are built from these and need no rule.
  * `@seqlab/autograd` keeps one rule per key in a mapped type, so adding an op here without a rule fails to compile.
  */
-export interface OpAttrs
-  extends Record<UnaryOpName | BinaryOpName | CompareOpName | LogicalOpName, NoAttrs>,
-    Record<ReduceOpName, ReduceAttrs> {
+export interface OpAttrs extends ElementwiseOpAttrs, ReduceOpAttrs {
   /** Elementwise NOT of a bool mask. */
   logicalNot: NoAttrs;
   /** GELU in the exact (`none`) or `tanh` form. */
