@@ -1,15 +1,18 @@
 // Prints 'N passed, N failed' from vitest's JSON report (written by the json reporter in vitest.config.ts).
 import { existsSync, readFileSync } from 'node:fs';
 
-const [file, status] = process.argv.slice(2);
+const [file, status, docsStatus = '0'] = process.argv.slice(2);
+// A failed API-reference build counts as one more failure.
+const docsFailed = docsStatus === '0' ? 0 : 1;
+if (docsFailed) console.log(`pnpm docs failed (exit status ${docsStatus}): TypeDoc reported errors or warnings`);
 if (!existsSync(file)) {
   console.log(`test report ${file} missing (exit status ${status}): the build or the runner failed before tests ran`);
-  console.log('0 passed, 1 failed');
+  console.log(`0 passed, ${1 + docsFailed} failed`);
 } else {
   const r = JSON.parse(readFileSync(file, 'utf8'));
   const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   // Suites that fail to load count as failures too.
   const brokenFiles = (r.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
-  const failed = r.numFailedTests + brokenFiles;
+  const failed = r.numFailedTests + brokenFiles + docsFailed;
   console.log(`${r.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 }
