@@ -1,7 +1,7 @@
 // Seeded random number generator (xoroshiro128+ from pure-rand) with serialisable state.
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
+import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import type { JumpableRandomGenerator } from 'pure-rand/types/JumpableRandomGenerator';
 import { InvalidArgumentError } from './errors.js';
 import { describe } from './shape.js';
@@ -12,6 +12,28 @@ export interface GeneratorState {
   readonly algorithm: 'xoroshiro128plus';
   /** Its four 32-bit state words. */
   readonly state: readonly number[];
+}
+
+const MASK64 = (1n << 64n) - 1n;
+
+/**
+ * The 128-bit xoroshiro128+ state for `seed`, from two SplitMix64 outputs (the seeding xoroshiro's authors
+ * recommend). pure-rand's own `xoroshiro128plus(seed)` puts the seed beside constant words, which made the first
+ * draw of every small seed ≈ 1 and the second linear in the seed. Every safe integer, negative ones included, gives
+ * its own state; the words are in pure-rand's order (high, low of s0, then of s1).
+ */
+function seededState(seed: number): number[] {
+  let x = BigInt.asUintN(64, BigInt(seed));
+  const words: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    x = (x + 0x9e3779b97f4a7c15n) & MASK64;
+    let z = x;
+    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & MASK64;
+    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & MASK64;
+    z ^= z >> 31n;
+    words.push(Number(z >> 32n) | 0, Number(z & 0xffffffffn) | 0);
+  }
+  return words;
 }
 
 /**
@@ -34,9 +56,7 @@ export class Generator {
     if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
       throw new InvalidArgumentError(`Generator: argument 'seed' must be a safe integer; received ${describe(seed)}`);
     }
-    // Fold the high bits in so seeds above 2^32 differ.
-    const folded = (seed ^ Math.floor(seed / 0x1_0000_0000) * 0x9e3779b1) | 0;
-    this.rng = xoroshiro128plus(folded);
+    this.rng = xoroshiro128plusFromState(seededState(seed));
   }
 
   /** A generator that continues from a saved state. */
