@@ -1,6 +1,15 @@
 // The fused one-pass Adam / AdamW step offered in the wasm backend's `fused` table: in place (adamUpdate) and as
 // new storages (adamStep, the contract of @seqlab/autograd's Adam).
-import { DTypeMismatchError, InvalidArgumentError, ShapeMismatchError, formatShape, type DataHandle, type TensorInfo } from '@seqlab/tensor-core';
+import {
+  DTypeMismatchError,
+  InvalidArgumentError,
+  ShapeMismatchError,
+  formatShape,
+  type AdamStepHyperparameters,
+  type AdamStepResult,
+  type FusedAdamStep,
+  type TensorInfo,
+} from '@seqlab/tensor-core';
 import { allocFor, ptr, ptrForUpdate, runtime } from './context.js';
 import { framed } from './framed.js';
 
@@ -74,40 +83,12 @@ export const adamUpdate: (param: TensorInfo, grad: TensorInfo, m: TensorInfo, v:
     runAdam('adamUpdate', param, grad, m, v, options, () => ptrForUpdate(param), () => ptrForUpdate(m), () => ptrForUpdate(v)),
 );
 
-/** Hyper-parameters of {@link adamStep}, as `@seqlab/autograd`'s Adam hands them to a backend's fused step. */
-export interface AdamStepHyperparameters {
-  /** Learning rate. */
-  readonly lr: number;
-  /** First-moment decay. */
-  readonly beta1: number;
-  /** Second-moment decay. */
-  readonly beta2: number;
-  /** Denominator epsilon (added after the square root). */
-  readonly eps: number;
-  /** Weight decay. */
-  readonly weightDecay: number;
-  /** True for AdamW (decay applied to the parameter), false for Adam (decay added to the gradient). */
-  readonly decoupledWeightDecay: boolean;
-  /** Step number t ≥ 1, for the bias corrections 1 − β^t. */
-  readonly step: number;
-}
-
-/** Handles of the new storages {@link adamStep} returns. */
-export interface AdamStepResult {
-  /** The updated parameter. */
-  readonly param: DataHandle;
-  /** The updated first moment. */
-  readonly expAvg: DataHandle;
-  /** The updated second moment. */
-  readonly expAvgSq: DataHandle;
-}
-
 /**
  * The same step as {@link adamUpdate}, leaving its inputs unchanged and returning new storages for the parameter
- * and both moments: the `fused.adamStep` contract of `@seqlab/autograd`'s Adam and AdamW, which use it for float32
- * parameters.
+ * and both moments: tensor-core's `FusedAdamStep` contract, which `@seqlab/autograd`'s Adam and AdamW use for
+ * float32 parameters.
  */
-export const adamStep: (param: TensorInfo, grad: TensorInfo, expAvg: TensorInfo, expAvgSq: TensorInfo, hyper: AdamStepHyperparameters) => AdamStepResult = framed(
+export const adamStep: FusedAdamStep = framed(
   'adamStep',
   (param: TensorInfo, grad: TensorInfo, expAvg: TensorInfo, expAvgSq: TensorInfo, hyper: AdamStepHyperparameters) => {
     const options: AdamStep = { ...hyper, decoupled: hyper.decoupledWeightDecay };

@@ -4,7 +4,8 @@ import { initWasmSync } from './init.js';
 
 export { wasmBackend, WASM_DTYPES } from './backend.js';
 export { adamStep, adamUpdate } from './adam.js';
-export type { AdamStep, AdamStepHyperparameters, AdamStepResult } from './adam.js';
+export type { AdamStep } from './adam.js';
+export type { AdamStepHyperparameters, AdamStepResult } from '@seqlab/tensor-core';
 export { getThreads, initWasm, initWasmSync, isWasmSupported, ready, setThreads, wasmHeapStats, wasmThreadInfo } from './init.js';
 export type { WasmThreadInfo } from './init.js';
 export type { HeapStats } from './heap.js';

@@ -6,6 +6,7 @@ export type { Backend, DataHandle, FusedKernels, KernelName, Kernels, TensorInfo
 export type * from './fused-recurrent.js';
 export type * from './fused-attention.js';
 export type * from './fused-layer-norm.js';
+export type * from './fused-adam.js';
 export { allocArray, bytesPerElement, DTYPES, dtypeOfArray, isDType, isFloatDType } from './dtype.js';
 export type { DType, DTypeArrayMap, TypedArray } from './dtype.js';
 export * from './errors.js';

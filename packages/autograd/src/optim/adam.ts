@@ -10,10 +10,12 @@ import {
   sub,
   Tensor,
   zerosLike,
-  type DataHandle,
-  type TensorInfo,
+  type FusedAdamStep,
 } from '@seqlab/tensor-core';
 import { checkHyper, Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
+
+// The fused step's contract lives in tensor-core next to the other fused kernels; re-exported as part of this API.
+export type { AdamStepHyperparameters, FusedAdamStep } from '@seqlab/tensor-core';
 
 /** Hyper-parameters of {@link Adam} and {@link AdamW}. */
 export type AdamOptions = {
@@ -29,51 +31,6 @@ export type AdamOptions = {
   amsgrad: boolean;
   /** Maximise the objective instead. Default false. */
   maximize: boolean;
-};
-
-/** Hyper-parameters handed to a backend's fused `adamStep` (t is the step number after incrementing, from 1). */
-export interface AdamStepHyperparameters {
-  /** Learning rate. */
-  readonly lr: number;
-  /** First-moment decay. */
-  readonly beta1: number;
-  /** Second-moment decay. */
-  readonly beta2: number;
-  /** Denominator epsilon (added after the square root). */
-  readonly eps: number;
-  /** Weight decay. */
-  readonly weightDecay: number;
-  /** True for AdamW: `p *= 1 − lr·wd` first; false for Adam: `g += wd·p`. */
-  readonly decoupledWeightDecay: boolean;
-  /** Step number t ≥ 1, for the bias corrections 1 − β^t. */
-  readonly step: number;
-}
-
-/**
- * Contract of the optional fused kernel `backend.fused.adamStep`: one pass over a float32 parameter computing
- *
- * ```
- * g  = grad + (decoupled ? 0 : wd·param)
- * m' = β1·m + (1−β1)·g          v' = β2·v + (1−β2)·g²
- * p' = param·(decoupled ? 1 − lr·wd : 1) − lr/(1−β1^t) · m' / (√v' / √(1−β2^t) + eps)
- * ```
- *
- * It must not modify its inputs (tensors are immutable values and may be shared) and returns new storages for
- * p', m' and v'. The optimizer uses it for float32 parameters when AMSGrad and maximize are off.
- */
-export type FusedAdamStep = (
-  param: TensorInfo,
-  grad: TensorInfo,
-  expAvg: TensorInfo,
-  expAvgSq: TensorInfo,
-  hyper: AdamStepHyperparameters,
-) => {
-  /** The updated parameter p'. */
-  param: DataHandle;
-  /** The updated first moment m'. */
-  expAvg: DataHandle;
-  /** The updated second moment v'. */
-  expAvgSq: DataHandle;
 };
 
 function fusedAdamStepOf(p: Tensor): FusedAdamStep | undefined {
