@@ -2,7 +2,9 @@
 import {
   DTypeMismatchError,
   type FusedLayerNormKernels,
+  type LayerNormBackwardKernel,
   type LayerNormBackwardResult,
+  type LayerNormKernel,
   type LayerNormResult,
   type TensorInfo,
 } from '@seqlab/tensor-core';
@@ -13,7 +15,7 @@ function checkFloat32(op: string, x: TensorInfo): void {
   if (x.dtype !== 'float32') throw new DTypeMismatchError(`${op}: argument 'x' must be float32 on the wasm backend; received ${x.dtype}`);
 }
 
-function layerNorm(x: TensorInfo, weight: TensorInfo | null, bias: TensorInfo | null, eps: number): LayerNormResult {
+const layerNorm: LayerNormKernel = (x, weight, bias, eps) => {
   checkFloat32('layerNorm', x);
   const D = x.shape[x.shape.length - 1];
   const rows = x.size / D;
@@ -25,15 +27,9 @@ function layerNorm(x: TensorInfo, weight: TensorInfo | null, bias: TensorInfo | 
   if (rows > 0) runtime().exports.layerNormF32(ptr(x), w, b, output, mean, rstd, rows, D, eps);
   // The frame copies these blocks out into new storages.
   return { output, mean, rstd } as unknown as LayerNormResult;
-}
+};
 
-function layerNormBackward(
-  dOutput: TensorInfo,
-  x: TensorInfo,
-  weight: TensorInfo | null,
-  mean: TensorInfo,
-  rstd: TensorInfo,
-): LayerNormBackwardResult {
+const layerNormBackward: LayerNormBackwardKernel = (dOutput, x, weight, mean, rstd) => {
   checkFloat32('layerNormBackward', x);
   const D = x.shape[x.shape.length - 1];
   const rows = x.size / D;
@@ -45,7 +41,7 @@ function layerNormBackward(
   const w = weight === null ? 0 : ptr(weight);
   runtime().exports.layerNormBackwardF32(ptr(dOutput), ptr(x), w, ptr(mean), ptr(rstd), dx, dWeight, dBias, acc, rows, D);
   return { dx, dWeight, dBias } as unknown as LayerNormBackwardResult;
-}
+};
 
 /** The fused LayerNorm kernels (`Backend.fused.layerNorm` / `layerNormBackward`), each run in a call frame. */
 export const fusedLayerNormKernels: FusedLayerNormKernels = framedTable({ layerNorm, layerNormBackward });

@@ -1,7 +1,7 @@
 // CPU fused LayerNorm over the last axis (float32 and float64): row statistics and their backward in float64.
 import type { TensorInfo } from '../backend.js';
 import { allocArray } from '../dtype.js';
-import type { FusedLayerNormKernels, LayerNormBackwardResult, LayerNormResult } from '../fused-layer-norm.js';
+import type { FusedLayerNormKernels, LayerNormBackwardKernel, LayerNormKernel } from '../fused-layer-norm.js';
 
 type FloatArray = Float32Array | Float64Array;
 
@@ -9,7 +9,7 @@ function floatArray(t: TensorInfo): FloatArray {
   return t.handle as FloatArray;
 }
 
-function layerNorm(x: TensorInfo, weight: TensorInfo | null, bias: TensorInfo | null, eps: number): LayerNormResult {
+const layerNorm: LayerNormKernel = (x, weight, bias, eps) => {
   const D = x.shape[x.shape.length - 1];
   const rows = D === 0 ? 0 : x.size / D;
   const dtype = x.dtype as 'float32' | 'float64';
@@ -40,15 +40,9 @@ function layerNorm(x: TensorInfo, weight: TensorInfo | null, bias: TensorInfo | 
     }
   }
   return { output: out, mean: means, rstd: rstds };
-}
+};
 
-function layerNormBackward(
-  dOutput: TensorInfo,
-  x: TensorInfo,
-  weight: TensorInfo | null,
-  mean: TensorInfo,
-  rstd: TensorInfo,
-): LayerNormBackwardResult {
+const layerNormBackward: LayerNormBackwardKernel = (dOutput, x, weight, mean, rstd) => {
   const D = x.shape[x.shape.length - 1];
   const rows = D === 0 ? 0 : x.size / D;
   const dtype = x.dtype as 'float32' | 'float64';
@@ -89,7 +83,7 @@ function layerNormBackward(
     return out;
   };
   return { dx, dWeight: cast(dWeight), dBias: cast(dBias) };
-}
+};
 
 /** The CPU backend's fused LayerNorm kernels (`Backend.fused.layerNorm` / `layerNormBackward`). */
 export const fusedLayerNormKernels: FusedLayerNormKernels = { layerNorm, layerNormBackward };
