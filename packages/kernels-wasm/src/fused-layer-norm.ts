@@ -11,14 +11,15 @@ import {
 import { allocFor, ptr, runtime } from './context.js';
 import { framedTable } from './framed.js';
 
-function checkFloat32(op: string, x: TensorInfo): void {
+// Both kernels see x as rows of D (its last axis) and run on float32 only.
+function float32Rows(op: string, x: TensorInfo): { D: number; rows: number } {
   if (x.dtype !== 'float32') throw new DTypeMismatchError(`${op}: argument 'x' must be float32 on the wasm backend; received ${x.dtype}`);
+  const D = x.shape[x.shape.length - 1];
+  return { D, rows: x.size / D };
 }
 
 const layerNorm: LayerNormKernel = (x, weight, bias, eps) => {
-  checkFloat32('layerNorm', x);
-  const D = x.shape[x.shape.length - 1];
-  const rows = x.size / D;
+  const { D, rows } = float32Rows('layerNorm', x);
   const output = allocFor('float32', x.size);
   const mean = allocFor('float32', rows);
   const rstd = allocFor('float32', rows);
@@ -30,9 +31,7 @@ const layerNorm: LayerNormKernel = (x, weight, bias, eps) => {
 };
 
 const layerNormBackward: LayerNormBackwardKernel = (dOutput, x, weight, mean, rstd) => {
-  checkFloat32('layerNormBackward', x);
-  const D = x.shape[x.shape.length - 1];
-  const rows = x.size / D;
+  const { D, rows } = float32Rows('layerNormBackward', x);
   const dx = allocFor('float32', x.size);
   const dWeight = allocFor('float32', D);
   const dBias = allocFor('float32', D);
