@@ -2,7 +2,7 @@
 //
 // Same split as assembly/lstm.ts: all-steps products on the TS side, here one [B, H]×[H, 3H] product per step and
 // the gate math in one f32x4 pass. PyTorch's convention: b_hn sits inside the reset product.
-import { accumulateColumnsF32, anyValid, isValid, ld, mergeValidRowsF32, st, stepProduct, storeColumnSumsF32, zeroF32 } from './recurrent';
+import { accumulateColumnsF32, anyValid, isValid, ld, mergeValidRowsF32, st, stepProduct, storeColumnSumsF32, zeroF32, zeroIdleOutputRowsF32 } from './recurrent';
 import { sigmoidV, tanhV } from './vmath';
 
 // One group of hidden units of one sequence at one step. `xp` row `[3H]` (x·W_ihᵀ), `hh` row `[3H]` (h·W_hhᵀ),
@@ -48,16 +48,10 @@ export function gruStepF32(
   const hasBias = bih != 0;
   const at = <usize>t * stepBytes;
   memory.copy(hPrev + at, hN, stepBytes);
-  if (hh == 0) {
-    zeroF32(output + at, B * H);
-    return;
-  }
+  if (!zeroIdleOutputRowsF32(output, lengths, t, B, H, hh == 0)) return;
   for (let b = 0; b < B; b++) {
+    if (!isValid(lengths, t, b)) continue;
     const row = <usize>b * hb;
-    if (!isValid(lengths, t, b)) {
-      zeroF32(output + at + row, H);
-      continue;
-    }
     const x = xp + <usize>(t * B + b) * inRow, hr = hh + <usize>b * inRow, g = gates + <usize>(t * B + b) * gateRow;
     const h = hN + row, out = output + at + row;
     let j: usize = 0;

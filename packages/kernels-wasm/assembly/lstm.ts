@@ -2,7 +2,7 @@
 //
 // The TS side (src/fused-recurrent.ts) does the all-steps products on two threads; here each step runs one
 // [B, H]×[H, 4H] product on the calling thread and then the gate math for every hidden unit in one f32x4 pass.
-import { accumulateColumnsF32, anyValid, isValid, ld, mergeValidRowsF32, st, stepProduct, storeColumnSumsF32, zeroF32 } from './recurrent';
+import { accumulateColumnsF32, anyValid, isValid, ld, mergeValidRowsF32, st, stepProduct, storeColumnSumsF32, zeroF32, zeroIdleOutputRowsF32 } from './recurrent';
 import { sigmoidV, tanhV } from './vmath';
 
 // Pre-activation of gate block k (0..3) for the units at byte offset o of a row: projected input + recurrent + biases.
@@ -51,16 +51,10 @@ export function lstmStepF32(
   const at = <usize>t * stepBytes;
   memory.copy(hPrev + at, hN, stepBytes);
   memory.copy(cPrev + at, cN, stepBytes);
-  if (hh == 0) {
-    zeroF32(output + at, B * H);
-    return;
-  }
+  if (!zeroIdleOutputRowsF32(output, lengths, t, B, H, hh == 0)) return;
   for (let b = 0; b < B; b++) {
+    if (!isValid(lengths, t, b)) continue;
     const row = <usize>b * hb;
-    if (!isValid(lengths, t, b)) {
-      zeroF32(output + at + row, H);
-      continue;
-    }
     const g = gates + (<usize>(t * B + b) * gateRow), hr = hh + <usize>b * gateRow;
     const c = cN + row, ct = cellTanh + at + row, h = hN + row, out = output + at + row;
     let j: usize = 0;

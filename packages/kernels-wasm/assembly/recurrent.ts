@@ -76,6 +76,21 @@ export function mergeValidRowsF32(src: usize, dst: usize, lengths: usize, t: i32
   }
 }
 
+/**
+ * Zeroes the rows of `output[t]` (`[T, B, H]`) that step `t` does not compute: every row when `noStep` (no sequence
+ * is valid at `t`), else the rows of sequences whose length ends before `t`. Returns whether any row is left for the
+ * step's gate math.
+ */
+export function zeroIdleOutputRowsF32(output: usize, lengths: usize, t: i32, B: i32, H: i32, noStep: bool): bool {
+  const at = output + <usize>t * (<usize>(B * H) << 2);
+  if (noStep) {
+    zeroF32(at, B * H);
+    return false;
+  }
+  for (let b = 0; b < B; b++) if (!isValid(lengths, t, b)) zeroF32(at + (<usize>(b * H) << 2), H);
+  return true;
+}
+
 /** Zeroes `count` floats at `p`. */
 @inline
 export function zeroF32(p: usize, count: i32): void {
