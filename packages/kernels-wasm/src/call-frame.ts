@@ -35,6 +35,9 @@ export class CallFrame {
   private readonly allocSize: number[] = [];
   // Staged arrays the kernel overwrites in place, copied back when the call returns.
   private readonly written: TypedArray[] = [];
+  // Result blocks with arrays made for them in advance (parallel arrays; see resultInto).
+  private readonly presetAt: number[] = [];
+  private readonly presetArrays: TypedArray[] = [];
 
   constructor(heap: Heap) {
     this.heap = heap;
@@ -43,6 +46,11 @@ export class CallFrame {
   /** True while a kernel call is running. */
   get isOpen(): boolean {
     return this.depth > 0;
+  }
+
+  /** Whether the outermost open call is the kernel named `kernel` (so its result blocks are the call's results). */
+  isOutermost(kernel: string): boolean {
+    return this.depth > 0 && this.kernel === kernel;
   }
 
   /** Enters a kernel call named `kernel`. */
@@ -87,6 +95,17 @@ export class CallFrame {
   }
 
   /**
+   * Makes `values` the array the block at `at` (from {@link allocate}, of the same dtype and size) is copied out
+   * into, instead of a fresh one: a kernel that can prepare its result array while worker threads compute (taking
+   * the page faults of a new array then) hands it over here.
+   */
+  resultInto(at: number, values: TypedArray): void {
+    this.check('presetting a result');
+    this.presetAt.push(at);
+    this.presetArrays.push(values);
+  }
+
+  /**
    * What a kernel returned, with wasm addresses replaced by typed-array copies of their blocks: an address, or an
    * object (or array) of addresses and nulls, as fused kernels return. An address of a staged input gives a copy
    * of its staged block (which the kernel may have changed; the input itself is left as it was).
@@ -105,6 +124,12 @@ export class CallFrame {
     for (let i = this.allocAt.length - 1; i >= 0; i--) {
       if (this.allocAt[i] !== at) continue;
       const size = this.allocSize[i], dtype = this.allocDType[i];
+      const preset = this.presetAt.lastIndexOf(at);
+      if (preset >= 0) {
+        const values = this.presetArrays[preset];
+        bytesOf(values).set(heap.u8.subarray(at, at + values.byteLength));
+        return values;
+      }
       if (dtype === 'bool') return heap.u8.slice(at, at + size);
       // Unsigned shifts: addresses above 2 GiB are positive numbers whose signed shift would be negative.
       if (dtype === 'int32') return heap.i32.slice(at >>> 2, (at >>> 2) + size);
@@ -138,6 +163,8 @@ export class CallFrame {
     this.allocDType.length = 0;
     this.allocSize.length = 0;
     this.written.length = 0;
+    this.presetAt.length = 0;
+    this.presetArrays.length = 0;
     this.heap.reset();
   }
 }

@@ -128,9 +128,11 @@ export class ThreadPool {
 
   /**
    * Publishes the task at `task` (fields written by `fill`), runs it on every thread, and returns when all its
-   * chunks are done. `i32` views wasm memory; `flops` is the task's size for {@link take}.
+   * chunks are done. `i32` views wasm memory; `flops` is the task's size for {@link take}. `meanwhile`, if given,
+   * runs on the calling thread after the workers are woken and before it takes chunks: JS-side work (such as
+   * touching the pages of a result array) that the workers' chunks then overlap, as they claim more of the task.
    */
-  run(runner: TaskRunner, i32: Int32Array, task: number, fill: () => void, flops: number): void {
+  run(runner: TaskRunner, i32: Int32Array, task: number, fill: () => void, flops: number, meanwhile?: () => void): void {
     const ctl = this.ctl;
     const tag = (Atomics.load(ctl, CTL.GEN) + 1) % TAG_MODULUS;
     publish(i32, task, tag, fill);
@@ -139,6 +141,7 @@ export class ThreadPool {
     Atomics.store(ctl, CTL.TASK, task);
     Atomics.add(ctl, CTL.GEN, 1);
     Atomics.notify(ctl, CTL.GEN);
+    meanwhile?.();
     const mine = runner.runTask(task, 0, tag);
     const t1 = performance.now();
     // Every chunk is claimed by now; wait for the ones workers are still running (spin, then sleep on `done`).

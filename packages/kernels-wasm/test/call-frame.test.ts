@@ -80,4 +80,27 @@ describe('kernel call frames', () => {
     expect(Array.from(outer(x) as Float32Array)).toEqual([1, 4, 9, 16]);
     expect(wasmHeapStats().liveBlocks).toBe(0);
   });
+
+  it('copies a block handed an array in advance into that array, and knows its outermost kernel', () => {
+    const preset = new Float32Array(3);
+    let outermost: boolean[] = [];
+    const inner = (): number => {
+      outermost = [runtime().frame.isOutermost('outer'), runtime().frame.isOutermost('inner')];
+      return allocFor('float32', 3);
+    };
+    const outer = framed('outer', () => {
+      const at = inner();
+      runtime().heap.f32.set([1, 2, 3], at >>> 2);
+      runtime().frame.resultInto(at, preset);
+      return { preset: at, fresh: allocFor('float32', 2) };
+    });
+    const out = outer() as { preset: Float32Array; fresh: Float32Array };
+    expect(out.preset).toBe(preset);
+    expect(Array.from(preset)).toEqual([1, 2, 3]);
+    expect(out.fresh).not.toBe(preset);
+    expect(out.fresh.length).toBe(2);
+    expect(outermost).toEqual([true, false]);
+    expect(runtime().frame.isOutermost('outer')).toBe(false);
+    expect(wasmHeapStats().liveBlocks).toBe(0);
+  });
 });

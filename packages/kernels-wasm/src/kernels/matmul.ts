@@ -20,13 +20,14 @@ const roundUp = (v: number, to: number): number => Math.ceil(v / to) * to;
 
 /**
  * Tile rows and columns: as large as {@link MAX_TILE} (packing cost shrinks with tile size) but small enough that
- * every thread gets about two tiles.
+ * every thread gets about `tilesPerThread` tiles (more tiles balance the threads better when one of them starts late
+ * or has other work).
  */
-export function chooseTiles(m: number, n: number, batch: number, threads: number): [rows: number, cols: number] {
+export function chooseTiles(m: number, n: number, batch: number, threads: number, tilesPerThread = 2): [rows: number, cols: number] {
   let rows = Math.min(roundUp(Math.max(m, 1), 4), MAX_TILE);
   let cols = Math.min(roundUp(Math.max(n, 1), 8), MAX_TILE);
   if (threads > 1) {
-    const want = 2 * threads;
+    const want = tilesPerThread * threads;
     while (batch * Math.ceil(m / rows) * Math.ceil(n / cols) < want) {
       if (cols >= rows && cols > 16) cols = roundUp(cols / 2, 8);
       else if (rows > 8) rows = roundUp(rows / 2, 4);
@@ -57,6 +58,16 @@ function batchOffsets(aBatch: Shape, bBatch: Shape, outBatch: Shape, aMatrix: nu
     }
   }
   return [aOff, bOff];
+}
+
+/** Tiles per thread when workers share a product: enough that the calling thread's page touching is absorbed. */
+const POOLED_TILES_PER_THREAD = 4;
+/** Float32 elements per 4 KiB page. */
+const PAGE_FLOATS = 1024;
+
+// Writes one zero per page of a fresh (all-zero) array, so that its page faults are taken now.
+function touchPages(values: Float32Array): void {
+  for (let i = 0; i < values.length; i += PAGE_FLOATS) values[i] = 0;
 }
 
 function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, outShape: Shape): number {
@@ -99,7 +110,7 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
   let pool = flops >= PARALLEL_MIN_FLOPS ? rt.workerPool() : undefined;
   if (pool && !pool.take(flops)) pool = undefined;
   const threads = pool ? rt.threadCount : 1;
-  const [tileRows, tileCols] = chooseTiles(m, n, batch, threads);
+  const [tileRows, tileCols] = chooseTiles(m, n, batch, threads, pool ? POOLED_TILES_PER_THREAD : 2);
   const tilesM = Math.ceil(m / tileRows), tilesN = Math.ceil(n / tileCols);
   const perBatch = tilesM * tilesN;
   const scratch = rt.matmulScratch(threads);
@@ -110,6 +121,13 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
     rt.heap.i32.set(offsets[1], (tables >>> 2) + batch);
   }
   const i32 = rt.heap.i32, t = TASK_PTR >>> 2;
+  // With workers, when this product is the call's result (not a step inside a fused kernel), its array is made here
+  // and its fresh pages are touched by the calling thread while the workers take the first tiles: the first-touch
+  // page faults of a new array cost about a tenth of a 512³ product on two threads, and copying out into an
+  // untouched array after the product would add them to the call.
+  const result = pool && rt.frame.isOutermost('matmul') ? new Float32Array(batch * m * n) : undefined;
+  if (result) rt.frame.resultInto(out, result);
+  let touch = result ? (): void => touchPages(result) : undefined;
   // Claim words count chunks in 16 bits, so very large batches go as several tasks.
   const batchesPerTask = Math.max(1, Math.floor(MAX_CHUNKS / perBatch));
   for (let first = 0; first < batch; first += batchesPerTask) {
@@ -137,8 +155,10 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
       i32[t + 20] = first;
       i32[t + 21] = threads;
     };
-    if (pool && chunks > 1) pool.run(rt.exports, i32, TASK_PTR, fill, flops);
-    else runHere(rt.exports, i32, TASK_PTR, fill);
+    if (pool && chunks > 1) {
+      pool.run(rt.exports, i32, TASK_PTR, fill, flops, touch);
+      touch = undefined;
+    } else runHere(rt.exports, i32, TASK_PTR, fill);
   }
   if (tables !== 0) rt.heap.free(tables);
   return out;
