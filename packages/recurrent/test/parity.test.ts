@@ -32,23 +32,38 @@ function expectGrads(grads: Record<string, Tensor | null>, expected: GoldenCase[
   for (const name of Object.keys(expected)) expectClose(grads[name], expected[name], tolerance(dtype), `grad ${name}`);
 }
 
+/** After backward: the gradients of `model`'s parameters by state-dict name and of the `inputs` leaves by input name. */
+function gradsOf(model: Pick<RNN, 'namedParameters'>, inputs: Record<string, Tensor>): Record<string, Tensor | null> {
+  const entries = [...model.namedParameters(), ...Object.entries(inputs)];
+  return Object.fromEntries(entries.map(([name, t]) => [name, t.grad]));
+}
+
 describe.each(PARITY_BACKENDS)('%s backend', (backend) => {
   const golden = (g: GoldenTensor, dtype: DType): Tensor => fromGolden(g, dtype, backend);
   const goldens = (r: Record<string, GoldenTensor>, dtype: DType): Record<string, Tensor> => fromGoldens(r, dtype, backend);
 
+  /** Loads case `c`'s parameters into `layer` and runs it on the case's inputs (`c0` too for an LSTM) as leaves. */
+  const runCase = (layer: RNN | GRU | LSTM, c: GoldenCase, dtype: DType) => {
+    layer.loadStateDict(goldens(c.params, dtype));
+    const inputs = leaves(c, dtype, backend);
+    const result: { output: Tensor; hN: Tensor; cN?: Tensor } = layer.forward(inputs.x, { h0: inputs.h0, c0: inputs.c0 });
+    expect(result.output.backendName).toBe(backend);
+    return { ...result, inputs };
+  };
+
+  /** Case `c` through `layer`: output, h_n (and c_n), then every gradient of the loss Σ output·G. */
+  const expectOutputParity = (layer: RNN | GRU | LSTM, c: GoldenCase, dtype: DType): void => {
+    const { output, hN, cN, inputs } = runCase(layer, c, dtype);
+    expectClose(output, c.outputs.output, tolerance(dtype), 'output');
+    expectClose(hN, c.outputs.h_n, tolerance(dtype), 'h_n');
+    if (cN !== undefined) expectClose(cN, c.outputs.c_n, tolerance(dtype), 'c_n');
+    sum(mul(output, golden(c.loss_weight_G ?? c.loss_weights!.G, dtype))).backward();
+    expectGrads(gradsOf(layer, inputs), c.grads, dtype);
+  };
+
   describe.each(variants(backend))('%s, fused %s', (dtype, fused) => {
     it('RNN matches torch.nn.RNN (torch_nn_rnn): output, h_n and every gradient', () => {
-      const c = rnnCases.torch_nn_rnn;
-      const rnn = new RNN(3, 4, { batchFirst: true, dtype, backend, fused });
-      rnn.loadStateDict(goldens(c.params, dtype));
-      const { x, h0 } = leaves(c, dtype, backend);
-      const { output, hN } = rnn.forward(x, { h0 });
-      expect(output.backendName).toBe(backend);
-      expectClose(output, c.outputs.output, tolerance(dtype), 'output');
-      expectClose(hN, c.outputs.h_n, tolerance(dtype), 'h_n');
-      sum(mul(output, golden(c.loss_weight_G!, dtype))).backward();
-      const params = Object.fromEntries(rnn.namedParameters().map(([n, p]) => [n, p.grad]));
-      expectGrads({ ...params, x: x.grad, h0: h0.grad }, c.grads, dtype);
+      expectOutputParity(new RNN(3, 4, { batchFirst: true, dtype, backend, fused }), rnnCases.torch_nn_rnn, dtype);
     });
 
     it('RNN reproduces the row-vector formula h = tanh(x·W_xh + h·W_hh + b_h) with transposed weights (row_vector_rnn)', () => {
@@ -71,48 +86,24 @@ describe.each(PARITY_BACKENDS)('%s backend', (backend) => {
     });
 
     it('LSTM matches torch.nn.LSTM with 2 layers (lstm_2layer), loss on the output', () => {
-      const c = lstmCases.lstm_2layer;
-      const lstm = new LSTM(3, 4, { numLayers: 2, batchFirst: true, dtype, backend, fused });
-      lstm.loadStateDict(goldens(c.params, dtype));
-      const { x, h0, c0 } = leaves(c, dtype, backend);
-      const { output, hN, cN } = lstm.forward(x, { h0, c0 });
-      expect(output.backendName).toBe(backend);
-      expectClose(output, c.outputs.output, tolerance(dtype), 'output');
-      expectClose(hN, c.outputs.h_n, tolerance(dtype), 'h_n');
-      expectClose(cN, c.outputs.c_n, tolerance(dtype), 'c_n');
-      sum(mul(output, golden(c.loss_weights!.G, dtype))).backward();
-      const params = Object.fromEntries(lstm.namedParameters().map(([n, p]) => [n, p.grad]));
-      expectGrads({ ...params, x: x.grad, h0: h0.grad, c0: c0.grad }, c.grads, dtype);
+      expectOutputParity(new LSTM(3, 4, { numLayers: 2, batchFirst: true, dtype, backend, fused }), lstmCases.lstm_2layer, dtype);
     });
 
     it('LSTM gradients through h_n and c_n as well (lstm_2layer grads_full)', () => {
       const c = lstmCases.lstm_2layer;
       const lstm = new LSTM(3, 4, { numLayers: 2, batchFirst: true, dtype, backend, fused });
-      lstm.loadStateDict(goldens(c.params, dtype));
-      const { x, h0, c0 } = leaves(c, dtype, backend);
-      const { output, hN, cN } = lstm.forward(x, { h0, c0 });
-      expect(output.backendName).toBe(backend);
+      const { output, hN, cN, inputs } = runCase(lstm, c, dtype);
       const w = c.loss_weights!;
-      const loss = add(add(sum(mul(output, golden(w.G, dtype))), sum(mul(hN, golden(w.G_h, dtype)))), sum(mul(cN, golden(w.G_c, dtype))));
+      const loss = add(add(sum(mul(output, golden(w.G, dtype))), sum(mul(hN, golden(w.G_h, dtype)))), sum(mul(cN!, golden(w.G_c, dtype))));
       expectClose(loss, c.outputs.loss_full, tolerance(dtype), 'loss_full');
       loss.backward();
-      const params = Object.fromEntries(lstm.namedParameters().map(([n, p]) => [n, p.grad]));
-      expectGrads({ ...params, x: x.grad, h0: h0.grad, c0: c0.grad }, c.grads_full!, dtype);
+      expectGrads(gradsOf(lstm, inputs), c.grads_full!, dtype);
     });
 
     it.each(['gru_1layer', 'gru_2layer'])('GRU matches torch.nn.GRU (%s)', (name) => {
       const c = gruCases[name];
       const numLayers = c.config.num_layers as number;
-      const gru = new GRU(3, 4, { numLayers, batchFirst: true, dtype, backend, fused });
-      gru.loadStateDict(goldens(c.params, dtype));
-      const { x, h0 } = leaves(c, dtype, backend);
-      const { output, hN } = gru.forward(x, { h0 });
-      expect(output.backendName).toBe(backend);
-      expectClose(output, c.outputs.output, tolerance(dtype), 'output');
-      expectClose(hN, c.outputs.h_n, tolerance(dtype), 'h_n');
-      sum(mul(output, golden(c.loss_weight_G!, dtype))).backward();
-      const params = Object.fromEntries(gru.namedParameters().map(([n, p]) => [n, p.grad]));
-      expectGrads({ ...params, x: x.grad, h0: h0.grad }, c.grads, dtype);
+      expectOutputParity(new GRU(3, 4, { numLayers, batchFirst: true, dtype, backend, fused }), c, dtype);
     });
   });
 
@@ -127,8 +118,7 @@ describe.each(PARITY_BACKENDS)('%s backend', (backend) => {
       expectClose(h1, c.outputs.h1, tolerance(dtype), 'h1');
       expectClose(c1, c.outputs.c1, tolerance(dtype), 'c1');
       add(sum(mul(h1, golden(c.loss_weights!.G_h, dtype))), sum(mul(c1, golden(c.loss_weights!.G_c, dtype)))).backward();
-      const params = Object.fromEntries(cell.namedParameters().map(([n, p]) => [n, p.grad]));
-      expectGrads({ ...params, x: x.grad, h: h.grad, c: c0.grad }, c.grads, dtype);
+      expectGrads(gradsOf(cell, { x, h, c: c0 }), c.grads, dtype);
     });
 
     it('GRUCell matches torch.nn.GRUCell (gru_cell)', () => {
@@ -140,8 +130,7 @@ describe.each(PARITY_BACKENDS)('%s backend', (backend) => {
       expect(h1.backendName).toBe(backend);
       expectClose(h1, c.outputs.h1, tolerance(dtype), 'h1');
       sum(mul(h1, golden(c.loss_weight_G!, dtype))).backward();
-      const params = Object.fromEntries(cell.namedParameters().map(([n, p]) => [n, p.grad]));
-      expectGrads({ ...params, x: x.grad, h: h.grad }, c.grads, dtype);
+      expectGrads(gradsOf(cell, { x, h }), c.grads, dtype);
     });
 
     it('RNNCell stepped over the sequence matches torch.nn.RNN (torch_nn_rnn)', () => {
