@@ -8,6 +8,7 @@
 // added at the operand's strides). The problem is described by an i32 record (field offsets below, shared with
 // src/fused-attention.ts); addresses there are byte addresses with the operand's offset already added, strides are
 // in elements.
+import { storeBlock4x8 } from './matmul';
 import { expV } from './vmath';
 
 // Record fields (i32 index).
@@ -81,24 +82,7 @@ function block4x8(
     pb += ldb;
   }
   if (rows == 4 && cols == 8) {
-    if (accumulate) {
-      c00 = f32x4.add(c00, v128.load(c));
-      c01 = f32x4.add(c01, v128.load(c, 16));
-      c10 = f32x4.add(c10, v128.load(c + ldc));
-      c11 = f32x4.add(c11, v128.load(c + ldc, 16));
-      c20 = f32x4.add(c20, v128.load(c + 2 * ldc));
-      c21 = f32x4.add(c21, v128.load(c + 2 * ldc, 16));
-      c30 = f32x4.add(c30, v128.load(c + 3 * ldc));
-      c31 = f32x4.add(c31, v128.load(c + 3 * ldc, 16));
-    }
-    v128.store(c, c00);
-    v128.store(c, c01, 16);
-    v128.store(c + ldc, c10);
-    v128.store(c + ldc, c11, 16);
-    v128.store(c + 2 * ldc, c20);
-    v128.store(c + 2 * ldc, c21, 16);
-    v128.store(c + 3 * ldc, c30);
-    v128.store(c + 3 * ldc, c31, 16);
+    storeBlock4x8(c, ldc, accumulate, c00, c01, c10, c11, c20, c21, c30, c31);
     return;
   }
   // An edge block: through tmp, then only the rows and columns inside C.

@@ -137,6 +137,35 @@ function packB(b: usize, n: i32, k: i32, transB: bool, j0: i32, cols: i32, p0: i
 }
 
 // C[0:4, 0:8] (row stride ldc bytes) = (accumulate ? C : 0) + Apanel · Bpanel over kc steps.
+/**
+ * Writes a 4×8 block of accumulators (rows r0..r3, each two f32x4 halves) to C at `c` with row stride `ldc`
+ * bytes, adding to what C holds when `accumulate`. Shared by the matmul and attention micro-kernels.
+ */
+@inline
+export function storeBlock4x8(
+  c: usize, ldc: usize, accumulate: bool,
+  c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128,
+): void {
+  if (accumulate) {
+    c00 = f32x4.add(c00, v128.load(c));
+    c01 = f32x4.add(c01, v128.load(c, 16));
+    c10 = f32x4.add(c10, v128.load(c + ldc));
+    c11 = f32x4.add(c11, v128.load(c + ldc, 16));
+    c20 = f32x4.add(c20, v128.load(c + 2 * ldc));
+    c21 = f32x4.add(c21, v128.load(c + 2 * ldc, 16));
+    c30 = f32x4.add(c30, v128.load(c + 3 * ldc));
+    c31 = f32x4.add(c31, v128.load(c + 3 * ldc, 16));
+  }
+  v128.store(c, c00);
+  v128.store(c, c01, 16);
+  v128.store(c + ldc, c10);
+  v128.store(c + ldc, c11, 16);
+  v128.store(c + 2 * ldc, c20);
+  v128.store(c + 2 * ldc, c21, 16);
+  v128.store(c + 3 * ldc, c30);
+  v128.store(c + 3 * ldc, c31, 16);
+}
+
 @inline
 function microKernel(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, accumulate: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
@@ -161,24 +190,7 @@ function microKernel(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, accumu
     pa += 16;
     pb += 32;
   }
-  if (accumulate) {
-    c00 = f32x4.add(c00, v128.load(c));
-    c01 = f32x4.add(c01, v128.load(c, 16));
-    c10 = f32x4.add(c10, v128.load(c + ldc));
-    c11 = f32x4.add(c11, v128.load(c + ldc, 16));
-    c20 = f32x4.add(c20, v128.load(c + 2 * ldc));
-    c21 = f32x4.add(c21, v128.load(c + 2 * ldc, 16));
-    c30 = f32x4.add(c30, v128.load(c + 3 * ldc));
-    c31 = f32x4.add(c31, v128.load(c + 3 * ldc, 16));
-  }
-  v128.store(c, c00);
-  v128.store(c, c01, 16);
-  v128.store(c + ldc, c10);
-  v128.store(c + ldc, c11, 16);
-  v128.store(c + 2 * ldc, c20);
-  v128.store(c + 2 * ldc, c21, 16);
-  v128.store(c + 3 * ldc, c30);
-  v128.store(c + 3 * ldc, c31, 16);
+  storeBlock4x8(c, ldc, accumulate, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 /**
