@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 const [file, status, docsStatus = '0'] = process.argv.slice(2);
 // A failed API-reference build counts as one more failure.
 const docsFailed = docsStatus === '0' ? 0 : 1;
-if (docsFailed) console.log(`pnpm docs failed (exit status ${docsStatus}): TypeDoc reported errors or warnings`);
+if (docsFailed) console.log(`pnpm run docs failed (exit status ${docsStatus}): TypeDoc reported errors or warnings`);
 if (!existsSync(file)) {
   console.log(`test report ${file} missing (exit status ${status}): the build or the runner failed before tests ran`);
   console.log(`0 passed, ${1 + docsFailed} failed`);
