@@ -1,15 +1,12 @@
 // The per-time-step product of the fused recurrent kernels as one matmul task on the worker pool, allocation-free.
 //
 // kernels/matmul.ts takes storages and allocates its result and scratch per call; a time loop calls the same
-// product a hundred times on blocks it already owns, so this posts the same task (assembly/task.ts's TASK_MATMUL,
-// tiled by chooseTiles) on fixed addresses, with scratch allocated once per kernel call and kept hot in cache.
+// product a hundred times on blocks it already owns, so this posts the same task (writeMatmulTask, tiled by
+// chooseTiles) on fixed addresses, with scratch allocated once per kernel call and kept hot in cache.
 import { runtime } from './context.js';
-import { chooseTiles, PARALLEL_MIN_FLOPS } from './kernels/matmul.js';
+import { chooseTiles, PARALLEL_MIN_FLOPS, writeMatmulTask } from './kernels/matmul.js';
 import { TASK_PTR } from './layout.js';
 import { runHere } from './thread-pool.js';
-
-/** Task kind of a float32 matmul in assembly/task.ts. */
-const TASK_MATMUL = 1;
 
 /** A fixed-shape float32 product `C [m, n] = A [m, k] · op(B)` run many times on different addresses. */
 export class StepProduct {
@@ -46,30 +43,11 @@ export class StepProduct {
     const threads = pool ? rt.threadCount : 1;
     const [tileRows, tileCols] = chooseTiles(m, n, 1, threads);
     const tilesM = Math.ceil(m / tileRows), tilesN = Math.ceil(n / tileCols);
-    const i32 = rt.heap.i32, t = TASK_PTR >>> 2;
-    const fill = (): void => {
-      i32[t] = TASK_MATMUL;
-      i32[t + 1] = tilesM * tilesN;
-      i32[t + 4] = a;
-      i32[t + 5] = b;
-      i32[t + 6] = c;
-      i32[t + 7] = m;
-      i32[t + 8] = n;
-      i32[t + 9] = k;
-      i32[t + 10] = 0;
-      i32[t + 11] = this.transB ? 1 : 0;
-      i32[t + 12] = tileRows;
-      i32[t + 13] = tileCols;
-      i32[t + 14] = tilesM;
-      i32[t + 15] = tilesN;
-      // No batch offset tables, first batch 0.
-      i32[t + 16] = 0;
-      i32[t + 17] = 0;
-      i32[t + 18] = this.scratch;
-      i32[t + 19] = rt.scratchStride;
-      i32[t + 20] = 0;
-      i32[t + 21] = threads;
-    };
+    const i32 = rt.heap.i32;
+    const fill = (): void => writeMatmulTask(i32, {
+      chunks: tilesM * tilesN, a, b, c, m, n, k, transA: false, transB: this.transB, tileRows, tileCols, tilesM, tilesN,
+      aOffsets: 0, bOffsets: 0, scratch: this.scratch, first: 0, threads,
+    });
     if (pool && tilesM * tilesN > 1) pool.run(rt.exports, i32, TASK_PTR, fill, flops);
     else runHere(rt.exports, i32, TASK_PTR, fill);
   }

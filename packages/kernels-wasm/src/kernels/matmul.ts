@@ -16,6 +16,71 @@ const MAX_CHUNKS = 0xfffe;
  */
 export const PARALLEL_MIN_FLOPS = 2 * 160 * 160 * 160;
 
+/** The fields of a float32 matmul task (assembly/task.ts's TASK_MATMUL); addresses are byte addresses in wasm memory. */
+export interface MatmulTask {
+  /** Tiles the task holds (all batches it covers). */
+  chunks: number;
+  /** A, B and C. */
+  a: number;
+  /** See {@link MatmulTask.a}. */
+  b: number;
+  /** See {@link MatmulTask.a}. */
+  c: number;
+  /** Rows of op(A) and C. */
+  m: number;
+  /** Columns of op(B) and C. */
+  n: number;
+  /** The shared dimension. */
+  k: number;
+  /** A is stored `[k, m]`. */
+  transA: boolean;
+  /** B is stored `[n, k]`. */
+  transB: boolean;
+  /** Tile rows, from {@link chooseTiles}. */
+  tileRows: number;
+  /** Tile columns, from {@link chooseTiles}. */
+  tileCols: number;
+  /** Tiles down C. */
+  tilesM: number;
+  /** Tiles across C. */
+  tilesN: number;
+  /** Byte offsets of each batch's A (an i32 table), or 0 for one matrix. */
+  aOffsets: number;
+  /** Byte offsets of each batch's B, or 0. */
+  bOffsets: number;
+  /** Address of the per-thread packing scratch (one runtime `scratchStride` per thread). */
+  scratch: number;
+  /** First batch of this task. */
+  first: number;
+  /** Threads taking part. */
+  threads: number;
+}
+
+/** Writes `task` into the task descriptor at TASK_PTR, in assembly/task.ts's field order. */
+export function writeMatmulTask(i32: Int32Array, task: MatmulTask): void {
+  const t = TASK_PTR >>> 2;
+  i32[t] = TASK_MATMUL;
+  i32[t + 1] = task.chunks;
+  i32[t + 4] = task.a;
+  i32[t + 5] = task.b;
+  i32[t + 6] = task.c;
+  i32[t + 7] = task.m;
+  i32[t + 8] = task.n;
+  i32[t + 9] = task.k;
+  i32[t + 10] = task.transA ? 1 : 0;
+  i32[t + 11] = task.transB ? 1 : 0;
+  i32[t + 12] = task.tileRows;
+  i32[t + 13] = task.tileCols;
+  i32[t + 14] = task.tilesM;
+  i32[t + 15] = task.tilesN;
+  i32[t + 16] = task.aOffsets;
+  i32[t + 17] = task.bOffsets;
+  i32[t + 18] = task.scratch;
+  i32[t + 19] = runtime().scratchStride;
+  i32[t + 20] = task.first;
+  i32[t + 21] = task.threads;
+}
+
 const roundUp = (v: number, to: number): number => Math.ceil(v / to) * to;
 
 /**
@@ -120,7 +185,7 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
     rt.heap.i32.set(offsets[0], tables >>> 2);
     rt.heap.i32.set(offsets[1], (tables >>> 2) + batch);
   }
-  const i32 = rt.heap.i32, t = TASK_PTR >>> 2;
+  const i32 = rt.heap.i32;
   // With workers, when this product is the call's result (not a step inside a fused kernel), its array is made here
   // and its fresh pages are touched by the calling thread while the workers take the first tiles: the first-touch
   // page faults of a new array cost about a tenth of a 512³ product on two threads, and copying out into an
@@ -133,28 +198,10 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
   for (let first = 0; first < batch; first += batchesPerTask) {
     const count = Math.min(batchesPerTask, batch - first);
     const chunks = count * perBatch;
-    const fill = (): void => {
-      i32[t] = TASK_MATMUL;
-      i32[t + 1] = chunks;
-      i32[t + 4] = ptr(a);
-      i32[t + 5] = ptr(b);
-      i32[t + 6] = out;
-      i32[t + 7] = m;
-      i32[t + 8] = n;
-      i32[t + 9] = k;
-      i32[t + 10] = transA ? 1 : 0;
-      i32[t + 11] = transB ? 1 : 0;
-      i32[t + 12] = tileRows;
-      i32[t + 13] = tileCols;
-      i32[t + 14] = tilesM;
-      i32[t + 15] = tilesN;
-      i32[t + 16] = tables;
-      i32[t + 17] = tables === 0 ? 0 : tables + batch * 4;
-      i32[t + 18] = scratch;
-      i32[t + 19] = rt.scratchStride;
-      i32[t + 20] = first;
-      i32[t + 21] = threads;
-    };
+    const fill = (): void => writeMatmulTask(i32, {
+      chunks, a: ptr(a), b: ptr(b), c: out, m, n, k, transA, transB, tileRows, tileCols, tilesM, tilesN,
+      aOffsets: tables, bOffsets: tables === 0 ? 0 : tables + batch * 4, scratch, first, threads,
+    });
     if (pool && chunks > 1) {
       pool.run(rt.exports, i32, TASK_PTR, fill, flops, touch);
       touch = undefined;
