@@ -6,6 +6,7 @@ import { framedTable } from './framed.js';
 import { fusedAttentionKernels } from './fused-attention.js';
 import { fusedLayerNormKernels } from './fused-layer-norm.js';
 import { fusedRecurrentKernels } from './fused-recurrent.js';
+import { recycler } from './recycler.js';
 import { binaryKernels } from './kernels/binary.js';
 import { castKernels } from './kernels/cast.js';
 import { indexingKernels } from './kernels/indexing.js';
@@ -42,7 +43,8 @@ function convert(values: TypedArray, dtype: DType): TypedArray {
 }
 
 /**
- * The `wasm` backend: float32/int32/bool storage in JS typed arrays that the garbage collector reclaims, f32x4 SIMD
+ * The `wasm` backend: float32/int32/bool storage in JS typed arrays that the garbage collector reclaims (a disposed
+ * tensor's array, 64 KiB or more, is reused for the next result of its dtype and length), f32x4 SIMD
  * kernels that run on a per-call region of WebAssembly memory (inputs copied in, results copied out, the region
  * released when the call returns), large matmuls split across worker threads, and in `fused` a one-pass Adam/AdamW
  * step (`adamUpdate` in place; `adamStep`, returning new storages, for @seqlab/autograd's Adam) and the LSTM/GRU
@@ -54,7 +56,7 @@ export const wasmBackend: Backend = {
   dtypes: WASM_DTYPES,
   upload(values, dtype) {
     checkDType('upload', dtype);
-    return dtypeOfArray(values) === dtype ? values.slice() : convert(values, dtype);
+    return recycler.own(dtypeOfArray(values) === dtype ? values.slice() : convert(values, dtype));
   },
   adopt(values, dtype) {
     checkDType('adopt', dtype);
@@ -62,8 +64,8 @@ export const wasmBackend: Backend = {
   },
   readSync: (handle) => (handle as TypedArray).slice(),
   read: async (handle) => (handle as TypedArray).slice(),
-  // Storage is garbage-collected; nothing to free.
-  release: () => {},
+  // Storage is garbage-collected; a disposed tensor's array is kept for the next result of its size (recycler.ts).
+  release: (handle) => recycler.give(handle),
   garbageCollected: true,
   kernels,
   fused: framedTable({ adamUpdate, adamStep, ...fusedRecurrentKernels, ...fusedAttentionKernels, ...fusedLayerNormKernels }),

@@ -2,6 +2,7 @@
 // it released when the call returns.
 import { DTypeMismatchError, InvalidArgumentError, type DType, type TypedArray } from '@seqlab/tensor-core';
 import type { Heap } from './heap.js';
+import { RECYCLE_MIN_BYTES, recycler } from './recycler.js';
 
 /** Dtypes the wasm kernels work on; float64 (used for gradient checking) stays on the CPU backend. */
 export const WASM_DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
@@ -130,15 +131,20 @@ export class CallFrame {
         bytesOf(values).set(heap.u8.subarray(at, at + values.byteLength));
         return values;
       }
-      if (dtype === 'bool') return heap.u8.slice(at, at + size);
+      const kept = size * elementBytes(dtype) >= RECYCLE_MIN_BYTES ? recycler.take(dtype, size) : undefined;
+      if (kept) {
+        bytesOf(kept).set(heap.u8.subarray(at, at + kept.byteLength));
+        return kept;
+      }
+      if (dtype === 'bool') return recycler.own(heap.u8.slice(at, at + size));
       // Unsigned shifts: addresses above 2 GiB are positive numbers whose signed shift would be negative.
-      if (dtype === 'int32') return heap.i32.slice(at >>> 2, (at >>> 2) + size);
-      return heap.f32.slice(at >>> 2, (at >>> 2) + size);
+      if (dtype === 'int32') return recycler.own(heap.i32.slice(at >>> 2, (at >>> 2) + size));
+      return recycler.own(heap.f32.slice(at >>> 2, (at >>> 2) + size));
     }
     const staged = this.stagedAt.indexOf(at);
     if (staged >= 0) {
       // The staged copy, as the kernel may have left it (a fused step updating copies of its inputs).
-      const values = this.stagedArrays[staged].slice();
+      const values = recycler.own(this.stagedArrays[staged].slice());
       bytesOf(values).set(heap.u8.subarray(at, at + values.byteLength));
       return values;
     }

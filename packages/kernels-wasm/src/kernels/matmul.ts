@@ -4,6 +4,7 @@ import { allocFor, ptr, runtime } from '../context.js';
 import { broadcastStridesOf } from '../dims.js';
 import { TASK_PTR } from '../layout.js';
 import { runHere } from '../thread-pool.js';
+import { recycler } from '../recycler.js';
 import { MAX_TILE } from '../runtime.js';
 
 /** Task kind of a float32 matmul in assembly/task.ts. */
@@ -186,13 +187,19 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
     rt.heap.i32.set(offsets[1], (tables >>> 2) + batch);
   }
   const i32 = rt.heap.i32;
-  // With workers, when this product is the call's result (not a step inside a fused kernel), its array is made here
-  // and its fresh pages are touched by the calling thread while the workers take the first tiles: the first-touch
-  // page faults of a new array cost about a tenth of a 512³ product on two threads, and copying out into an
-  // untouched array after the product would add them to the call.
-  const result = pool && rt.frame.isOutermost('matmul') ? new Float32Array(batch * m * n) : undefined;
-  if (result) rt.frame.resultInto(out, result);
-  let touch = result ? (): void => touchPages(result) : undefined;
+  // With workers, when this product is the call's result (not a step inside a fused kernel), its array is chosen
+  // here: a disposed tensor's (recycler.ts), resident already, or a fresh one whose pages the calling thread touches
+  // while the workers take the first tiles. The first-touch page faults of a new array cost about a tenth of a 512³
+  // product on two threads, and copying out into an untouched array after the product would add them to the call.
+  let touch: (() => void) | undefined;
+  if (pool && rt.frame.isOutermost('matmul')) {
+    let result = recycler.take('float32', batch * m * n) as Float32Array | undefined;
+    if (!result) {
+      const fresh = (result = recycler.own(new Float32Array(batch * m * n)));
+      touch = (): void => touchPages(fresh);
+    }
+    rt.frame.resultInto(out, result);
+  }
   // Claim words count chunks in 16 bits, so very large batches go as several tasks.
   const batchesPerTask = Math.max(1, Math.floor(MAX_CHUNKS / perBatch));
   for (let first = 0; first < batch; first += batchesPerTask) {
