@@ -10,7 +10,7 @@ import { recycler } from './recycler.js';
 import { binaryKernels } from './kernels/binary.js';
 import { castKernels } from './kernels/cast.js';
 import { indexingKernels } from './kernels/indexing.js';
-import { matmulKernels } from './kernels/matmul.js';
+import { matmulKernels, wakeForMatmul } from './kernels/matmul.js';
 import { movementKernels } from './kernels/movement.js';
 import { reduceKernels } from './kernels/reduce.js';
 import { softmaxKernels } from './kernels/softmax.js';
@@ -18,6 +18,7 @@ import { unaryKernels } from './kernels/unary.js';
 
 export { WASM_DTYPES };
 
+// Matmul wakes the worker threads before its inputs are copied in.
 const kernels: Kernels = framedTable({
   ...unaryKernels,
   ...binaryKernels,
@@ -27,7 +28,7 @@ const kernels: Kernels = framedTable({
   ...castKernels,
   ...movementKernels,
   ...indexingKernels,
-});
+}, { matmul: wakeForMatmul });
 
 function checkDType(op: string, dtype: DType): void {
   if (!WASM_DTYPES.includes(dtype)) {

@@ -27,15 +27,18 @@ function prestage(frame: CallFrame, value: unknown, depth: number): void {
  * or an object of them) come back as typed arrays copied out of that memory, inputs it updated in place are
  * copied back, and everything the call allocated is released. A kernel called from inside another shares the
  * outer call's frame. Every number in a kernel's result must be an address from `allocFor` or of a staged input;
- * nulls and typed arrays computed in JS pass through.
+ * nulls and typed arrays computed in JS pass through. `prelude`, if given, sees the arguments before anything is
+ * staged.
  */
-export function framed<F extends (...args: never[]) => unknown>(name: string, kernel: F): F {
+export function framed<F extends (...args: never[]) => unknown>(name: string, kernel: F, prelude?: (...args: Parameters<F>) => void): F {
   if ((kernel as { [FRAMED]?: boolean })[FRAMED]) return kernel;
   const call = kernel as unknown as (...args: unknown[]) => unknown;
+  const before = prelude as ((...args: unknown[]) => void) | undefined;
   const run = (...args: unknown[]): unknown => {
     const frame = runtime().frame;
     frame.open(name);
     try {
+      before?.(...args);
       for (const arg of args) prestage(frame, arg, 0);
       const out = frame.result(call(...args), name);
       frame.writeBack();
@@ -48,11 +51,15 @@ export function framed<F extends (...args: never[]) => unknown>(name: string, ke
   return run as unknown as F;
 }
 
-/** A kernel table with every function run through {@link framed}. */
-export function framedTable<T extends object>(table: T): T {
+/**
+ * A kernel table with every function run through {@link framed}; `preludes` holds, by kernel name, functions run
+ * with a kernel's arguments before its inputs are staged (to wake worker threads early).
+ */
+export function framedTable<T extends object>(table: T, preludes: Partial<Record<keyof T, (...args: never[]) => void>> = {}): T {
   const out: Record<string, unknown> = {};
   for (const [name, kernel] of Object.entries(table)) {
-    out[name] = typeof kernel === 'function' ? framed(name, kernel as (...args: never[]) => unknown) : kernel;
+    const prelude = preludes[name as keyof T] as ((...args: never[]) => void) | undefined;
+    out[name] = typeof kernel === 'function' ? framed(name, kernel as (...args: never[]) => unknown, prelude) : kernel;
   }
   return out as T;
 }

@@ -8,8 +8,15 @@
 import { canBlock, nodeBuiltin } from './features.js';
 import { BROWSER_WORKER_SOURCE, CTL, LOCAL_TAG, NODE_WORKER_SOURCE, TAG_MODULUS } from './worker-source.js';
 
-/** Milliseconds a worker busy-waits for the next task before sleeping. */
-const WORKER_SPIN_MS = 0.3;
+/**
+ * Milliseconds a worker busy-waits for the next task before napping (also after {@link ThreadPool.wake}: long
+ * enough to cover the copying-in of a large product's inputs).
+ */
+const WORKER_SPIN_MS = 1;
+/** Milliseconds from the last task after which a napping worker sleeps until notified. */
+const WORKER_NAP_MS = 200;
+/** Length of one nap (a timed wait). */
+const WORKER_NAP_STEP_MS = 0.05;
 /** Busy-wait iterations before the poster sleeps while workers finish. */
 const POSTER_SPIN = 2000;
 
@@ -46,7 +53,18 @@ export function runHere(runner: TaskRunner, i32: Int32Array, task: number, fill:
   runner.runTask(task, 0, LOCAL_TAG);
 }
 
-/** Calls run single-threaded after workers first prove late; doubles on each further miss. */
+/**
+ * Whether sharing a task cost time, so that the next tasks of its size should run on the calling thread alone. The
+ * calling thread ran `mine` of the `chunks` chunks in `ownMs` and would have needed about ownMs · chunks / mine
+ * alone; the task took `totalMs`. A worker that woke late and took few chunks, or none, costs next to nothing (the
+ * calling thread took the rest), so only a task slower than that estimate counts: a worker descheduled while it held
+ * a chunk.
+ */
+export function sharingLost(totalMs: number, ownMs: number, chunks: number, mine: number): boolean {
+  return mine > 0 && mine < chunks && totalMs > (ownMs * chunks) / mine;
+}
+
+/** Calls run single-threaded after sharing first loses time; doubles on each further loss. */
 const FIRST_BACKOFF = 4;
 const MAX_BACKOFF = 64;
 
@@ -77,7 +95,7 @@ export class ThreadPool {
     try {
       for (let index = 1; index < threads; index++) {
         const worker = pool.spawn();
-        worker.postMessage({ module, memory, ctl: pool.ctl, index, spinMs: WORKER_SPIN_MS });
+        worker.postMessage({ module, memory, ctl: pool.ctl, index, spinMs: WORKER_SPIN_MS, napMs: WORKER_NAP_MS, napStepMs: WORKER_NAP_STEP_MS });
         pool.workers.push(worker);
       }
     } catch {
@@ -115,15 +133,24 @@ export class ThreadPool {
   }
 
   /**
-   * Whether the next task should go to the workers. False for a while after workers turned out not to help (on a
-   * machine busy with other work a worker may sit descheduled holding a chunk, and for small tasks waking a worker
-   * can cost more than it saves); then the pool tries again. Tracked per task size, given in flops.
+   * Whether the next task should go to the workers. False for a while after sharing a task cost time (see
+   * {@link sharingLost}: on a machine busy with other work a worker may sit descheduled holding a chunk); then the
+   * pool tries again. Tracked per task size, given in flops.
    */
   take(flops: number): boolean {
     const state = this.backoffs.get(Math.floor(Math.log2(flops)));
     if (!state || state.skip === 0 || !this.adaptive) return true;
     state.skip--;
     return false;
+  }
+
+  /**
+   * Wakes sleeping workers so that they busy-wait for a task about to be posted. A kernel calls it before copying
+   * its inputs in: waking a worker whose core sat idle can take milliseconds on a virtual machine (0.7–4 ms measured
+   * here after 60 ms idle, against 0.1 ms for a spinning worker), and this way that overlaps the copies.
+   */
+  wake(): void {
+    Atomics.notify(this.ctl, CTL.GEN);
   }
 
   /**
@@ -152,10 +179,9 @@ export class ThreadPool {
       if (spins > POSTER_SPIN && this.blocking) Atomics.wait(i32, done, finished, 1);
     }
     this.workerChunks += chunks - mine;
-    // This thread alone would have needed about (t1 - t0) · chunks / mine; if sharing saved under 10%, back off.
     const key = Math.floor(Math.log2(flops));
     let state = this.backoffs.get(key);
-    if (mine > 0 && performance.now() - t0 > 0.9 * ((t1 - t0) * chunks) / mine) {
+    if (sharingLost(performance.now() - t0, t1 - t0, chunks, mine)) {
       state ??= { skip: 0, next: FIRST_BACKOFF };
       state.skip = state.next;
       state.next = Math.min(2 * state.next, MAX_BACKOFF);

@@ -24,12 +24,15 @@ export const TAG_MODULUS = 0xffff;
 /** Tag of a task run on the calling thread only. */
 export const LOCAL_TAG = 0xffff;
 
-// The worker body, shared by the Node and browser variants. `spinMs` bounds the busy-wait before sleeping so that
-// back-to-back tasks (a training step's matmuls, with small ops between) do not pay the futex wake-up each time.
+// The worker body, shared by the Node and browser variants. Between tasks a worker busy-waits for `spinMs`, so that
+// back-to-back tasks (a training step's matmuls, with small ops between) find it running; then naps in timed waits of
+// `napStepMs` until `napMs` have passed, leaving its core to other threads while a virtual machine's core stays quick
+// to wake (an idle core can take milliseconds to be rescheduled); then sleeps until the next task. A notify that wakes
+// it early (ThreadPool.wake, before a task's inputs are copied in) starts the busy-wait again.
 const body = `
 const GEN = ${CTL.GEN}, TASK = ${CTL.TASK}, READY = ${CTL.READY}, STOP = ${CTL.STOP};
 function start(msg) {
-  const { module, memory, ctl, index, spinMs } = msg;
+  const { module, memory, ctl, index, spinMs, napMs, napStepMs } = msg;
   const runTask = new WebAssembly.Instance(module, { env: { memory } }).exports.runTask;
   let seen = Atomics.load(ctl, GEN);
   Atomics.add(ctl, READY, 1);
@@ -37,11 +40,12 @@ function start(msg) {
     let spins = 0, since = performance.now();
     while (Atomics.load(ctl, GEN) === seen) {
       if (Atomics.load(ctl, STOP) !== 0) return;
-      // Check the clock every 64 spins; after spinMs of nothing, sleep until the next task is posted.
-      if ((++spins & 63) === 0 && performance.now() - since > spinMs) {
-        Atomics.wait(ctl, GEN, seen);
-        since = performance.now();
-      }
+      // Check the clock every 64 spins.
+      if ((++spins & 63) !== 0) continue;
+      const idle = performance.now() - since;
+      if (idle <= spinMs) continue;
+      const woken = idle <= napMs ? Atomics.wait(ctl, GEN, seen, napStepMs) : Atomics.wait(ctl, GEN, seen);
+      if (woken === 'ok' || idle > napMs) since = performance.now();
     }
     seen = Atomics.load(ctl, GEN);
     // The tag lets runTask tell this task from a later one that replaced it while this thread was not running.

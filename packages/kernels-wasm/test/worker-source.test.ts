@@ -3,7 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { kernelBytes } from '../src/module-bytes.js';
-import { BROWSER_WORKER_SOURCE, CTL, NODE_WORKER_SOURCE } from '../src/worker-source.js';
+import { BROWSER_WORKER_SOURCE, CTL, NODE_WORKER_SOURCE, TAG_MODULUS } from '../src/worker-source.js';
 
 async function until(check: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
@@ -23,13 +23,58 @@ describe.each([
     const ctl = new Int32Array(new SharedArrayBuffer(CTL.LENGTH * 4));
     const worker = spawn();
     const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
-    worker.postMessage({ module, memory, ctl, index: 1, spinMs: 0.1 });
+    worker.postMessage({ module, memory, ctl, index: 1, spinMs: 0.1, napMs: 1, napStepMs: 0.05 });
     await until(() => Atomics.load(ctl, CTL.READY) === 1);
     expect(Atomics.load(ctl, CTL.READY)).toBe(1);
     Atomics.store(ctl, CTL.STOP, 1);
     Atomics.add(ctl, CTL.GEN, 1);
     Atomics.notify(ctl, CTL.GEN);
     // The loop returns on STOP; the worker then has nothing left to do and exits by itself.
+    await expect(exited).resolves.toBe(0);
+  });
+
+  it('runs posted tasks while busy-waiting, napping and asleep, and a bare wake runs nothing', async () => {
+    const module = new WebAssembly.Module(kernelBytes() as BufferSource);
+    const memory = new WebAssembly.Memory({ initial: 32, maximum: 1024, shared: true });
+    const ctl = new Int32Array(new SharedArrayBuffer(CTL.LENGTH * 4));
+    const i32 = new Int32Array(memory.buffer);
+    const worker = spawn();
+    const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+    // Busy-wait 0.1 ms, nap until 30 ms, then sleep.
+    worker.postMessage({ module, memory, ctl, index: 1, spinMs: 0.1, napMs: 30, napStepMs: 0.05 });
+    await until(() => Atomics.load(ctl, CTL.READY) === 1);
+    // A task of a kind with no work per chunk: whoever claims a chunk just counts it done (see assembly/task.ts).
+    const TASK = 1024, CHUNKS = 3;
+    const post = (): void => {
+      const tag = (Atomics.load(ctl, CTL.GEN) + 1) % TAG_MODULUS;
+      i32[TASK >>> 2] = 99;
+      i32[(TASK + 4) >>> 2] = CHUNKS;
+      i32[(TASK + 12) >>> 2] = 0;
+      i32[(TASK + 84) >>> 2] = 2;
+      Atomics.store(i32, (TASK + 8) >>> 2, tag << 16);
+      Atomics.store(ctl, CTL.TASK, TASK);
+      Atomics.add(ctl, CTL.GEN, 1);
+      Atomics.notify(ctl, CTL.GEN);
+    };
+    const done = (): number => Atomics.load(i32, (TASK + 12) >>> 2);
+    for (const idleMs of [0, 5, 80]) {
+      await new Promise((r) => setTimeout(r, idleMs));
+      post();
+      await until(() => done() === CHUNKS);
+      expect(done()).toBe(CHUNKS);
+    }
+    // A wake with no new task: the worker goes back to waiting without running anything.
+    i32[(TASK + 12) >>> 2] = 0;
+    Atomics.store(i32, (TASK + 8) >>> 2, 0);
+    Atomics.notify(ctl, CTL.GEN);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(done()).toBe(0);
+    post();
+    await until(() => done() === CHUNKS);
+    expect(done()).toBe(CHUNKS);
+    Atomics.store(ctl, CTL.STOP, 1);
+    Atomics.add(ctl, CTL.GEN, 1);
+    Atomics.notify(ctl, CTL.GEN);
     await expect(exited).resolves.toBe(0);
   });
 });

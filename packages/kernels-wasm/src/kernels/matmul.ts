@@ -220,3 +220,13 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
 
 /** The matmul kernel. */
 export const matmulKernels = { matmul } satisfies Pick<Kernels, 'matmul'>;
+
+/**
+ * Run before a matmul's inputs are staged: wakes the worker pool when the product is large enough to use it, so
+ * that the workers' wake-up overlaps the copying-in. (The float32 check and the vector cases, which stay on this
+ * thread, are the kernel's; a wake for them only costs a notify.)
+ */
+export function wakeForMatmul(a: TensorInfo, _b: TensorInfo, transA: boolean, _transB: boolean, outShape: Shape): void {
+  const k = transA ? a.shape[a.shape.length - 2] : a.shape[a.shape.length - 1];
+  if (2 * sizeOf(outShape) * k >= PARALLEL_MIN_FLOPS) runtime().workerPool()?.wake();
+}
