@@ -103,12 +103,14 @@ export interface WasmThreadInfo {
   readyWorkers: number;
   /** Whether wasm memory is shared (SharedArrayBuffer); without it the backend runs on one thread. */
   sharedMemory: boolean;
+  /** Chunks of shared tasks (matmul tiles, attention heads) that worker threads have run so far. */
+  workerChunks: number;
 }
 
-/** Thread count, running workers, and whether memory is shared. */
+/** Thread count, running workers, whether memory is shared, and how much work the workers have done. */
 export function wasmThreadInfo(): WasmThreadInfo {
   const rt = currentRuntime();
-  return { threads: rt.threadCount, readyWorkers: rt.readyWorkers, sharedMemory: rt.shared };
+  return { threads: rt.threadCount, readyWorkers: rt.readyWorkers, sharedMemory: rt.shared, workerChunks: rt.currentPool?.workerChunks ?? 0 };
 }
 
 /**

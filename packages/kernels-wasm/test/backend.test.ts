@@ -153,7 +153,7 @@ describe('threads', () => {
       await ready();
       runtime().currentPool!.adaptive = false;
       expect(getThreads()).toBe(2);
-      expect(wasmThreadInfo()).toEqual({ threads: 2, readyWorkers: 1, sharedMemory: true });
+      expect(wasmThreadInfo()).toMatchObject({ threads: 2, readyWorkers: 1, sharedMemory: true });
       const two = matmul(a, b, { transA, transB }).dataSync();
       expect(two).toEqual(one);
       const cpu = matmul(a.to('cpu'), b.to('cpu'), { transA, transB }).dataSync();

@@ -1,0 +1,51 @@
+// Runs in a browser page (bundled by test/browser.test.ts): large matmuls on the wasm backend, with Web Workers when
+// the page is cross-origin isolated, checked against the cpu backend; the outcome goes to `window.seqlabResult`.
+import { matmul, randn, Generator, getBackend } from '@seqlab/tensor-core';
+import { ready, setThreads, wasmThreadInfo } from '@seqlab/kernels-wasm';
+
+/** What the page reports back to the test. */
+export interface BrowserResult {
+  backend: string;
+  crossOriginIsolated: boolean;
+  info: ReturnType<typeof wasmThreadInfo>;
+  /** Largest |wasm − cpu| over every product, relative to the largest |cpu| value of that product. */
+  worstRelativeError: number;
+  error?: string;
+}
+
+async function run(): Promise<BrowserResult> {
+  setThreads(2);
+  // A browser's main thread compiles the module asynchronously; ready() also waits for the workers.
+  await ready();
+  const gen = new Generator(5);
+  let worst = 0;
+  const cases: [number[], number[], boolean, boolean][] = [
+    [[300, 200], [200, 260], false, false],
+    [[200, 300], [200, 260], true, false],
+    [[300, 200], [260, 200], false, true],
+    [[4, 96, 130], [4, 130, 170], false, false],
+  ];
+  for (let repeat = 0; repeat < 20; repeat++) {
+    for (const [sa, sb, transA, transB] of cases) {
+      const a = randn(sa, { generator: gen, backend: 'wasm' });
+      const b = randn(sb, { generator: gen, backend: 'wasm' });
+      const got = matmul(a, b, { transA, transB }).dataSync();
+      const want = matmul(a.to('cpu'), b.to('cpu'), { transA, transB }).dataSync();
+      let scale = 0, diff = 0;
+      for (let i = 0; i < want.length; i++) {
+        scale = Math.max(scale, Math.abs(want[i]));
+        diff = Math.max(diff, Math.abs(got[i] - want[i]));
+      }
+      worst = Math.max(worst, diff / scale);
+    }
+  }
+  return { backend: getBackend().name, crossOriginIsolated: globalThis.crossOriginIsolated, info: wasmThreadInfo(), worstRelativeError: worst };
+}
+
+(globalThis as { seqlabResult?: Promise<BrowserResult> }).seqlabResult = run().catch((e: unknown) => ({
+  backend: '',
+  crossOriginIsolated: globalThis.crossOriginIsolated,
+  info: { threads: 0, readyWorkers: 0, sharedMemory: false, workerChunks: 0 },
+  worstRelativeError: NaN,
+  error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+}));
