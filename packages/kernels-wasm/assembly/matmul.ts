@@ -193,18 +193,57 @@ function microKernel(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, accumu
   storeBlock4x8(c, ldc, accumulate, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
+// C[i0 + ir, j0 + jr] (ir < rows, jr < cols) = (accumulate ? C : 0) + the products of one depth block of kc, from
+// packed panels: `panelsA` is the panel of the tile's first row (panel ir at panelsA + ir·kc floats) and `panelsB` that
+// of its first column. `edge` holds MR×NR floats for the partial blocks at the tile's far edges.
+@inline
+function tileFromPanels(
+  panelsA: usize, panelsB: usize, kc: i32, c: usize, ldc: usize,
+  i0: i32, rows: i32, j0: i32, cols: i32, accumulate: bool, edge: usize,
+): void {
+  for (let jr = 0; jr < cols; jr += NR) {
+    const cw = min(NR, cols - jr);
+    const panelB = panelsB + (<usize>(jr * kc) << 2);
+    for (let ir = 0; ir < rows; ir += MR) {
+      const rh = min(MR, rows - ir);
+      const panelA = panelsA + (<usize>(ir * kc) << 2);
+      const dst = c + <usize>(i0 + ir) * ldc + (<usize>(j0 + jr) << 2);
+      if (rh == MR && cw == NR) {
+        microKernel(panelA, panelB, kc, dst, ldc, accumulate);
+      } else {
+        // Edge block: compute the full 4×8 block aside and copy only the part inside C.
+        microKernel(panelA, panelB, kc, edge, NR << 2, false);
+        for (let q = 0; q < rh; q++) {
+          const row = dst + <usize>q * ldc;
+          const src = edge + (<usize>(q * NR) << 2);
+          for (let j = 0; j < cw; j++) {
+            const o = <usize>j << 2;
+            const v = load<f32>(src + o);
+            store<f32>(row + o, accumulate ? load<f32>(row + o) + v : v);
+          }
+        }
+      }
+    }
+  }
+}
+
+// Zeroes the tile [i0, i0+rows) × [j0, j0+cols) of C (a product over an empty depth).
+function zeroTile(c: usize, n: i32, i0: i32, rows: i32, j0: i32, cols: i32): void {
+  const ldc = <usize>n << 2;
+  for (let i = 0; i < rows; i++) memory.fill(c + (<usize>(i0 + i) * ldc) + (<usize>j0 << 2), 0, <usize>cols << 2);
+}
+
 /**
  * One tile of C = op(A)·op(B) for row-major A (`[m, k]`, or `[k, m]` when transA), B (`[k, n]`, or `[n, k]` when
  * transB) and C (`[m, n]`): rows [i0, i0+rows) and columns [j0, j0+cols), over the whole depth k. `scratch` holds
- * {@link matmulScratchBytes}(rows, cols) bytes private to the calling thread.
+ * {@link matmulScratchBytes}(rows, cols) bytes private to the calling thread; the tile packs its own panels there.
  */
 export function matmulTile(
   a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, transA: bool, transB: bool,
   i0: i32, rows: i32, j0: i32, cols: i32, scratch: usize,
 ): void {
-  const ldc = <usize>n << 2;
   if (k == 0) {
-    for (let i = 0; i < rows; i++) memory.fill(c + (<usize>(i0 + i) * ldc) + (<usize>j0 << 2), 0, <usize>cols << 2);
+    zeroTile(c, n, i0, rows, j0, cols);
     return;
   }
   const paddedRows = (rows + MR - 1) / MR * MR;
@@ -214,33 +253,49 @@ export function matmulTile(
   const edge = pb + (<usize>(paddedCols * KC) << 2);
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = min(KC, k - p0);
-    const accumulate = p0 > 0;
     packA(a, m, k, transA, i0, rows, p0, kc, pa);
     packB(b, n, k, transB, j0, cols, p0, kc, pb);
-    for (let jr = 0; jr < cols; jr += NR) {
-      const cw = min(NR, cols - jr);
-      const panelB = pb + (<usize>(jr * kc) << 2);
-      for (let ir = 0; ir < rows; ir += MR) {
-        const rh = min(MR, rows - ir);
-        const panelA = pa + (<usize>(ir * kc) << 2);
-        const dst = c + <usize>(i0 + ir) * ldc + (<usize>(j0 + jr) << 2);
-        if (rh == MR && cw == NR) {
-          microKernel(panelA, panelB, kc, dst, ldc, accumulate);
-        } else {
-          // Edge tile: compute the full 4×8 block aside and copy only the part inside C.
-          microKernel(panelA, panelB, kc, edge, NR << 2, false);
-          for (let q = 0; q < rh; q++) {
-            const row = dst + <usize>q * ldc;
-            const src = edge + (<usize>(q * NR) << 2);
-            for (let j = 0; j < cw; j++) {
-              const o = <usize>j << 2;
-              const v = load<f32>(src + o);
-              store<f32>(row + o, accumulate ? load<f32>(row + o) + v : v);
-            }
-          }
-        }
-      }
-    }
+    tileFromPanels(pa, pb, kc, c, <usize>n << 2, i0, rows, j0, cols, p0 > 0, edge);
+  }
+}
+
+// Whole-matrix packing: op(A) as mPad = m rounded up to MR rows and op(B) as nPad = n rounded up to NR columns, depth
+// block by depth block. Block p0 (its depth kc = min(KC, k − p0)) starts at p0·mPad floats (p0·nPad for B), and in it
+// the panel of rows i starts at i·kc (of columns j at j·kc): the layout matmulTile packs per tile, laid out for the
+// whole matrix so that every tile, on every thread, reads the one copy.
+
+/** Packs rows [i0, i0+rows) of op(A) (i0 a multiple of MR) for every depth block into `packed`. */
+export function packRowsWhole(a: usize, m: i32, k: i32, transA: bool, i0: i32, rows: i32, packed: usize): void {
+  const mPad = (m + MR - 1) / MR * MR;
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kc = min(KC, k - p0);
+    packA(a, m, k, transA, i0, rows, p0, kc, packed + ((<usize>p0 * <usize>mPad + <usize>i0 * <usize>kc) << 2));
+  }
+}
+
+/** Packs columns [j0, j0+cols) of op(B) (j0 a multiple of NR) for every depth block into `packed`. */
+export function packColumnsWhole(b: usize, n: i32, k: i32, transB: bool, j0: i32, cols: i32, packed: usize): void {
+  const nPad = (n + NR - 1) / NR * NR;
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kc = min(KC, k - p0);
+    packB(b, n, k, transB, j0, cols, p0, kc, packed + ((<usize>p0 * <usize>nPad + <usize>j0 * <usize>kc) << 2));
+  }
+}
+
+/**
+ * One tile of C (as {@link matmulTile}) from whole-matrix packed operands (see {@link packRowsWhole}); k ≥ 1.
+ * `edge` holds MR×NR floats private to the calling thread.
+ */
+export function matmulTileFromPacked(
+  packedA: usize, packedB: usize, c: usize, m: i32, n: i32, k: i32,
+  i0: i32, rows: i32, j0: i32, cols: i32, edge: usize,
+): void {
+  const mPad = (m + MR - 1) / MR * MR, nPad = (n + NR - 1) / NR * NR;
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kc = min(KC, k - p0);
+    const panelsA = packedA + ((<usize>p0 * <usize>mPad + <usize>i0 * <usize>kc) << 2);
+    const panelsB = packedB + ((<usize>p0 * <usize>nPad + <usize>j0 * <usize>kc) << 2);
+    tileFromPanels(panelsA, panelsB, kc, c, <usize>n << 2, i0, rows, j0, cols, p0 > 0, edge);
   }
 }
 

@@ -5,8 +5,9 @@
 // already replaced) finds a foreign tag or no chunk left and returns without touching anything: the poster never
 // waits for a worker that has not started. Layout (i32 fields, byte offsets) is shared with src/kernels/matmul.ts:
 // 0 kind, 4 chunks, 8 claim (tag << 16 | next), 12 done, 84 threads (scratch slots), then the kind's arguments.
+// TASK_MATMUL_PACKED also uses 88–103 (see packedMatmulChunk).
 import { attentionBackwardF32, attentionForwardF32 } from './attention';
-import { matmulTile } from './matmul';
+import { matmulTile, matmulTileFromPacked, packColumnsWhole, packRowsWhole } from './matmul';
 
 /** Task kind: a batch of float32 matmul tiles. */
 export const TASK_MATMUL = 1;
@@ -15,8 +16,14 @@ export const TASK_MATMUL = 1;
 export const TASK_ATTENTION_FORWARD = 2;
 export const TASK_ATTENTION_BACKWARD = 3;
 
+/**
+ * Task kind: one float32 matmul whose operands are first packed whole (chunks that pack row groups of op(A), then
+ * column groups of op(B)), then multiplied tile by tile from the packed copies.
+ */
+export const TASK_MATMUL_PACKED = 4;
+
 /** Byte size of a task descriptor. */
-export const TASK_BYTES = 88;
+export const TASK_BYTES = 104;
 
 /**
  * Claims chunks of the task tagged `tag` until none is left and returns how many this thread ran; each finished
@@ -33,6 +40,7 @@ export function runTask(task: usize, thread: i32, tag: i32): i32 {
     if (chunk >= atomic.load<i32>(task + 4) || thread >= atomic.load<i32>(task + 84)) break;
     if (atomic.cmpxchg<i32>(task + 8, word, word + 1) != word) continue;
     if (kind == TASK_MATMUL) matmulChunk(task, chunk, thread);
+    else if (kind == TASK_MATMUL_PACKED) packedMatmulChunk(task, chunk, thread);
     else attentionChunk(task, kind, chunk, thread);
     atomic.add<i32>(task + 12, 1);
     atomic.notify(task + 12);
@@ -62,6 +70,37 @@ function matmulChunk(task: usize, chunk: i32, thread: i32): void {
     m, n, k, load<i32>(task, 40) != 0, load<i32>(task, 44) != 0,
     i0, min(tileRows, m - i0), j0, min(tileCols, n - j0), scratch,
   );
+}
+
+// Fields as TASK_MATMUL's (16 a, 20 b, 24 c, 28 m, 32 n, 36 k, 40 transA, 44 transB, 48 tile rows, 52 tile columns,
+// 56 tiles down, 60 tiles across, 72 scratch, 76 its stride per thread), and 64 packed A, 68 packed B, 80 chunks
+// packing A, 88 chunks packing B, 92 packing chunks done, 96 rows per A chunk, 100 columns per B chunk. Chunks are
+// claimed in order, so every packing chunk is taken before the first tile; a thread that takes a tile waits for the
+// packing still running on other threads.
+function packedMatmulChunk(task: usize, chunk: i32, thread: i32): void {
+  const m = load<i32>(task, 28), n = load<i32>(task, 32), k = load<i32>(task, 36);
+  const packedA = <usize>load<i32>(task, 64), packedB = <usize>load<i32>(task, 68);
+  const chunksA = load<i32>(task, 80), chunksB = load<i32>(task, 88);
+  if (chunk < chunksA) {
+    const per = load<i32>(task, 96), i0 = chunk * per;
+    packRowsWhole(<usize>load<i32>(task, 16), m, k, load<i32>(task, 40) != 0, i0, min(per, m - i0), packedA);
+    atomic.add<i32>(task + 92, 1);
+    return;
+  }
+  if (chunk < chunksA + chunksB) {
+    const per = load<i32>(task, 100), j0 = (chunk - chunksA) * per;
+    packColumnsWhole(<usize>load<i32>(task, 20), n, k, load<i32>(task, 44) != 0, j0, min(per, n - j0), packedB);
+    atomic.add<i32>(task + 92, 1);
+    return;
+  }
+  while (atomic.load<i32>(task + 92) < chunksA + chunksB) {}
+  const t = chunk - chunksA - chunksB;
+  const tilesN = load<i32>(task, 60);
+  const ti = t / tilesN, tj = t - ti * tilesN;
+  const tileRows = load<i32>(task, 48), tileCols = load<i32>(task, 52);
+  const i0 = ti * tileRows, j0 = tj * tileCols;
+  const edge = <usize>load<i32>(task, 72) + <usize>thread * <usize>load<i32>(task, 76);
+  matmulTileFromPacked(packedA, packedB, <usize>load<i32>(task, 24), m, n, k, i0, min(tileRows, m - i0), j0, min(tileCols, n - j0), edge);
 }
 
 // Attention fields: 16 problem record, 20 pairs per chunk, 24 pairs in all.

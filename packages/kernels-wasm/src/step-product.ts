@@ -46,7 +46,7 @@ export class StepProduct {
     const i32 = rt.heap.i32;
     const fill = (): void => writeMatmulTask(i32, {
       chunks: tilesM * tilesN, a, b, c, m, n, k, transA: false, transB: this.transB, tileRows, tileCols, tilesM, tilesN,
-      aOffsets: 0, bOffsets: 0, scratch: this.scratch, first: 0, threads,
+      aOffsets: 0, bOffsets: 0, scratch: this.scratch, scratchStride: rt.scratchStride, first: 0, threads,
     });
     if (pool && tilesM * tilesN > 1) pool.run(rt.exports, i32, TASK_PTR, fill, flops);
     else runHere(rt.exports, i32, TASK_PTR, fill);

@@ -3,12 +3,18 @@ import { sizeOf, type Kernels, type Shape, type TensorInfo } from '@seqlab/tenso
 import { allocFor, ptr, runtime } from '../context.js';
 import { broadcastStridesOf } from '../dims.js';
 import { TASK_PTR } from '../layout.js';
-import { runHere } from '../thread-pool.js';
+import { runHere, type ThreadPool } from '../thread-pool.js';
 import { recycler } from '../recycler.js';
 import { MAX_TILE } from '../runtime.js';
 
-/** Task kind of a float32 matmul in assembly/task.ts. */
+/** Task kinds of assembly/task.ts: a float32 matmul packing per tile, and one packing its operands whole first. */
 const TASK_MATMUL = 1;
+const TASK_MATMUL_PACKED = 4;
+/** Whole packed copies of op(A) and op(B) larger than this (bytes) are not made: such products pack per tile. */
+const PACKED_MAX_BYTES = 64 * 1024 * 1024;
+/** Rows of op(A) per packing chunk (a multiple of 4), and columns of op(B) (a multiple of 8). */
+const PACK_ROWS = 64;
+const PACK_COLS = 64;
 /** Most chunks one task may have (its claim word counts them in 16 bits, 0xffff meaning locked). */
 const MAX_CHUNKS = 0xfffe;
 /**
@@ -17,15 +23,15 @@ const MAX_CHUNKS = 0xfffe;
  */
 export const PARALLEL_MIN_FLOPS = 2 * 160 * 160 * 160;
 
-/** The fields of a float32 matmul task (assembly/task.ts's TASK_MATMUL); addresses are byte addresses in wasm memory. */
-export interface MatmulTask {
-  /** Tiles the task holds (all batches it covers). */
+/** Fields every float32 matmul task has; addresses are byte addresses in wasm memory. */
+interface ProductTask {
+  /** Chunks the task holds. */
   chunks: number;
   /** A, B and C. */
   a: number;
-  /** See {@link MatmulTask.a}. */
+  /** See {@link ProductTask.a}. */
   b: number;
-  /** See {@link MatmulTask.a}. */
+  /** See {@link ProductTask.a}. */
   c: number;
   /** Rows of op(A) and C. */
   m: number;
@@ -45,22 +51,44 @@ export interface MatmulTask {
   tilesM: number;
   /** Tiles across C. */
   tilesN: number;
-  /** Byte offsets of each batch's A (an i32 table), or 0 for one matrix. */
-  aOffsets: number;
-  /** Byte offsets of each batch's B, or 0. */
-  bOffsets: number;
-  /** Address of the per-thread packing scratch (one runtime `scratchStride` per thread). */
+  /** Address of the per-thread scratch, `scratchStride` bytes per thread. */
   scratch: number;
-  /** First batch of this task. */
-  first: number;
+  /** Bytes of scratch per thread. */
+  scratchStride: number;
   /** Threads taking part. */
   threads: number;
 }
 
-/** Writes `task` into the task descriptor at TASK_PTR, in assembly/task.ts's field order. */
-export function writeMatmulTask(i32: Int32Array, task: MatmulTask): void {
+/** A float32 matmul task that packs per tile (assembly/task.ts's TASK_MATMUL). */
+export interface MatmulTask extends ProductTask {
+  /** Byte offsets of each batch's A (an i32 table), or 0 for one matrix. */
+  aOffsets: number;
+  /** Byte offsets of each batch's B, or 0. */
+  bOffsets: number;
+  /** First batch of this task. */
+  first: number;
+}
+
+/** A float32 matmul whose operands are packed whole first (assembly/task.ts's TASK_MATMUL_PACKED). */
+interface PackedMatmulTask extends ProductTask {
+  /** Where op(A) and op(B) are packed. */
+  packedA: number;
+  /** See {@link PackedMatmulTask.packedA}. */
+  packedB: number;
+  /** Chunks that pack row groups of op(A), and column groups of op(B). */
+  chunksA: number;
+  /** See {@link PackedMatmulTask.chunksA}. */
+  chunksB: number;
+  /** Rows per A chunk, columns per B chunk. */
+  packRows: number;
+  /** See {@link PackedMatmulTask.packRows}. */
+  packCols: number;
+}
+
+// Writes the fields every matmul task kind shares into the descriptor at TASK_PTR.
+function writeProduct(i32: Int32Array, kind: number, task: ProductTask): number {
   const t = TASK_PTR >>> 2;
-  i32[t] = TASK_MATMUL;
+  i32[t] = kind;
   i32[t + 1] = task.chunks;
   i32[t + 4] = task.a;
   i32[t + 5] = task.b;
@@ -74,12 +102,30 @@ export function writeMatmulTask(i32: Int32Array, task: MatmulTask): void {
   i32[t + 13] = task.tileCols;
   i32[t + 14] = task.tilesM;
   i32[t + 15] = task.tilesN;
+  i32[t + 18] = task.scratch;
+  i32[t + 19] = task.scratchStride;
+  i32[t + 21] = task.threads;
+  return t;
+}
+
+/** Writes `task` into the task descriptor at TASK_PTR, in assembly/task.ts's field order. */
+export function writeMatmulTask(i32: Int32Array, task: MatmulTask): void {
+  const t = writeProduct(i32, TASK_MATMUL, task);
   i32[t + 16] = task.aOffsets;
   i32[t + 17] = task.bOffsets;
-  i32[t + 18] = task.scratch;
-  i32[t + 19] = runtime().scratchStride;
   i32[t + 20] = task.first;
-  i32[t + 21] = task.threads;
+}
+
+function writePackedMatmulTask(i32: Int32Array, task: PackedMatmulTask): void {
+  const t = writeProduct(i32, TASK_MATMUL_PACKED, task);
+  i32[t + 16] = task.packedA;
+  i32[t + 17] = task.packedB;
+  i32[t + 20] = task.chunksA;
+  i32[t + 22] = task.chunksB;
+  // Packing chunks finished so far.
+  i32[t + 23] = 0;
+  i32[t + 24] = task.packRows;
+  i32[t + 25] = task.packCols;
 }
 
 const roundUp = (v: number, to: number): number => Math.ceil(v / to) * to;
@@ -128,12 +174,66 @@ function batchOffsets(aBatch: Shape, bBatch: Shape, outBatch: Shape, aMatrix: nu
 
 /** Tiles per thread when workers share a product: enough that the calling thread's page touching is absorbed. */
 const POOLED_TILES_PER_THREAD = 4;
+/** Tiles per thread for the packed-whole task (its tiles pack nothing, so smaller ones cost little). */
+const PACKED_TILES_PER_THREAD = 8;
+/** Bytes of one thread's edge block (4×8 floats) in the packed-whole task. */
+const EDGE_BYTES = 4 * 8 * 4;
 /** Float32 elements per 4 KiB page. */
 const PAGE_FLOATS = 1024;
 
 // Writes one zero per page of a fresh (all-zero) array, so that its page faults are taken now.
 function touchPages(values: Float32Array): void {
   for (let i = 0; i < values.length; i += PAGE_FLOATS) values[i] = 0;
+}
+
+// With workers, when the product is the call's result (not a step inside a fused kernel), its array is chosen here:
+// a disposed tensor's (recycler.ts), resident already, or a fresh one whose pages the calling thread touches (the
+// returned function) while the workers take the first tiles. The first-touch page faults of a new array cost about a
+// tenth of a 512³ product on two threads, and copying out into an untouched array after the product would add them.
+function presetResult(out: number, size: number): (() => void) | undefined {
+  const rt = runtime();
+  if (!rt.frame.isOutermost('matmul')) return undefined;
+  let result = recycler.take('float32', size) as Float32Array | undefined;
+  let touch: (() => void) | undefined;
+  if (!result) {
+    const fresh = (result = recycler.own(new Float32Array(size)));
+    touch = (): void => touchPages(fresh);
+  }
+  rt.frame.resultInto(out, result);
+  return touch;
+}
+
+/**
+ * One float32 product (no batch) as a TASK_MATMUL_PACKED task: op(A) and op(B) are packed once, in chunks the
+ * threads share, and every tile reads those copies, where packing per tile would pack each row group of A once per
+ * tile column and each column group of B once per tile row. Returns false, doing nothing, when the product has no
+ * depth or its packed copies would be too large (it is then packed per tile).
+ */
+function packedProduct(
+  a: TensorInfo, b: TensorInfo, out: number, m: number, n: number, k: number, transA: boolean, transB: boolean,
+  pool: ThreadPool | undefined, threads: number, flops: number, touch: (() => void) | undefined,
+): boolean {
+  const packedBytes = (roundUp(m, 4) + roundUp(n, 8)) * k * 4;
+  if (k === 0 || packedBytes > PACKED_MAX_BYTES) return false;
+  const [tileRows, tileCols] = chooseTiles(m, n, 1, threads, pool ? PACKED_TILES_PER_THREAD : 1);
+  const tilesM = Math.ceil(m / tileRows), tilesN = Math.ceil(n / tileCols);
+  const chunksA = Math.ceil(m / PACK_ROWS), chunksB = Math.ceil(n / PACK_COLS);
+  const chunks = chunksA + chunksB + tilesM * tilesN;
+  if (chunks > MAX_CHUNKS) return false;
+  const rt = runtime();
+  const packedA = rt.heap.alloc(packedBytes);
+  const packedB = packedA + roundUp(m, 4) * k * 4;
+  const edge = rt.heap.alloc(threads * EDGE_BYTES);
+  const i32 = rt.heap.i32;
+  const fill = (): void => writePackedMatmulTask(i32, {
+    chunks, a: ptr(a), b: ptr(b), c: out, m, n, k, transA, transB, tileRows, tileCols, tilesM, tilesN,
+    scratch: edge, scratchStride: EDGE_BYTES, threads, packedA, packedB, chunksA, chunksB, packRows: PACK_ROWS, packCols: PACK_COLS,
+  });
+  if (pool) pool.run(rt.exports, i32, TASK_PTR, fill, flops, touch);
+  else runHere(rt.exports, i32, TASK_PTR, fill);
+  rt.heap.free(edge);
+  rt.heap.free(packedA);
+  return true;
 }
 
 function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, outShape: Shape): number {
@@ -176,6 +276,8 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
   let pool = flops >= PARALLEL_MIN_FLOPS ? rt.workerPool() : undefined;
   if (pool && !pool.take(flops)) pool = undefined;
   const threads = pool ? rt.threadCount : 1;
+  let touch = pool ? presetResult(out, batch * m * n) : undefined;
+  if (batch === 1 && packedProduct(a, b, out, m, n, k, transA, transB, pool, threads, flops, touch)) return out;
   const [tileRows, tileCols] = chooseTiles(m, n, batch, threads, pool ? POOLED_TILES_PER_THREAD : 2);
   const tilesM = Math.ceil(m / tileRows), tilesN = Math.ceil(n / tileCols);
   const perBatch = tilesM * tilesN;
@@ -187,19 +289,6 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
     rt.heap.i32.set(offsets[1], (tables >>> 2) + batch);
   }
   const i32 = rt.heap.i32;
-  // With workers, when this product is the call's result (not a step inside a fused kernel), its array is chosen
-  // here: a disposed tensor's (recycler.ts), resident already, or a fresh one whose pages the calling thread touches
-  // while the workers take the first tiles. The first-touch page faults of a new array cost about a tenth of a 512³
-  // product on two threads, and copying out into an untouched array after the product would add them to the call.
-  let touch: (() => void) | undefined;
-  if (pool && rt.frame.isOutermost('matmul')) {
-    let result = recycler.take('float32', batch * m * n) as Float32Array | undefined;
-    if (!result) {
-      const fresh = (result = recycler.own(new Float32Array(batch * m * n)));
-      touch = (): void => touchPages(fresh);
-    }
-    rt.frame.resultInto(out, result);
-  }
   // Claim words count chunks in 16 bits, so very large batches go as several tasks.
   const batchesPerTask = Math.max(1, Math.floor(MAX_CHUNKS / perBatch));
   for (let first = 0; first < batch; first += batchesPerTask) {
@@ -207,7 +296,7 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
     const chunks = count * perBatch;
     const fill = (): void => writeMatmulTask(i32, {
       chunks, a: ptr(a), b: ptr(b), c: out, m, n, k, transA, transB, tileRows, tileCols, tilesM, tilesN,
-      aOffsets: tables, bOffsets: tables === 0 ? 0 : tables + batch * 4, scratch, first, threads,
+      aOffsets: tables, bOffsets: tables === 0 ? 0 : tables + batch * 4, scratch, scratchStride: rt.scratchStride, first, threads,
     });
     if (pool && chunks > 1) {
       pool.run(rt.exports, i32, TASK_PTR, fill, flops, touch);
