@@ -25,27 +25,34 @@ export const TAG_MODULUS = 0xffff;
 export const LOCAL_TAG = 0xffff;
 
 // The worker body, shared by the Node and browser variants. Between tasks a worker busy-waits for `spinMs`, so that
-// back-to-back tasks (a training step's matmuls, with small ops between) find it running; then naps in timed waits of
-// `napStepMs` until `napMs` have passed, leaving its core to other threads while a virtual machine's core stays quick
-// to wake (an idle core can take milliseconds to be rescheduled); then sleeps until the next task. A notify that wakes
-// it early (ThreadPool.wake, before a task's inputs are copied in) starts the busy-wait again.
+// back-to-back tasks (a training step's matmuls, with small ops between) find it running; then, until `napMs` after
+// its last task, keeps busy but yields its core for `napStepMs` (a timed wait) every `yieldEveryMs`, so that its core
+// stays quick; then sleeps until the next task. A notify that wakes it early (ThreadPool.wake, before a large task's
+// inputs are copied in) starts the busy-wait again.
 const body = `
 const GEN = ${CTL.GEN}, TASK = ${CTL.TASK}, READY = ${CTL.READY}, STOP = ${CTL.STOP};
 function start(msg) {
-  const { module, memory, ctl, index, spinMs, napMs, napStepMs } = msg;
+  const { module, memory, ctl, index, spinMs, napMs, napStepMs, yieldEveryMs } = msg;
   const runTask = new WebAssembly.Instance(module, { env: { memory } }).exports.runTask;
   let seen = Atomics.load(ctl, GEN);
   Atomics.add(ctl, READY, 1);
   for (;;) {
-    let spins = 0, since = performance.now();
+    let spins = 0, since = performance.now(), yielded = since;
     while (Atomics.load(ctl, GEN) === seen) {
       if (Atomics.load(ctl, STOP) !== 0) return;
       // Check the clock every 64 spins.
       if ((++spins & 63) !== 0) continue;
-      const idle = performance.now() - since;
+      const now = performance.now(), idle = now - since;
       if (idle <= spinMs) continue;
-      const woken = idle <= napMs ? Atomics.wait(ctl, GEN, seen, napStepMs) : Atomics.wait(ctl, GEN, seen);
-      if (woken === 'ok' || idle > napMs) since = performance.now();
+      if (idle <= napMs) {
+        // Keep busy, but give the core up for a moment every yieldEveryMs.
+        if (now - yielded < yieldEveryMs) continue;
+        if (Atomics.wait(ctl, GEN, seen, napStepMs) === 'ok') since = performance.now();
+        yielded = performance.now();
+        continue;
+      }
+      Atomics.wait(ctl, GEN, seen);
+      since = performance.now();
     }
     seen = Atomics.load(ctl, GEN);
     // The tag lets runTask tell this task from a later one that replaced it while this thread was not running.

@@ -23,7 +23,7 @@ describe.each([
     const ctl = new Int32Array(new SharedArrayBuffer(CTL.LENGTH * 4));
     const worker = spawn();
     const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
-    worker.postMessage({ module, memory, ctl, index: 1, spinMs: 0.1, napMs: 1, napStepMs: 0.05 });
+    worker.postMessage({ module, memory, ctl, index: 1, spinMs: 0.1, napMs: 1, napStepMs: 0.05, yieldEveryMs: 0.5 });
     await until(() => Atomics.load(ctl, CTL.READY) === 1);
     expect(Atomics.load(ctl, CTL.READY)).toBe(1);
     Atomics.store(ctl, CTL.STOP, 1);
@@ -33,15 +33,15 @@ describe.each([
     await expect(exited).resolves.toBe(0);
   });
 
-  it('runs posted tasks while busy-waiting, napping and asleep, and a bare wake runs nothing', async () => {
+  it('runs posted tasks while busy-waiting, busy with yields, and asleep, and a bare wake runs nothing', async () => {
     const module = new WebAssembly.Module(kernelBytes() as BufferSource);
     const memory = new WebAssembly.Memory({ initial: 32, maximum: 1024, shared: true });
     const ctl = new Int32Array(new SharedArrayBuffer(CTL.LENGTH * 4));
     const i32 = new Int32Array(memory.buffer);
     const worker = spawn();
     const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
-    // Busy-wait 0.1 ms, nap until 30 ms, then sleep.
-    worker.postMessage({ module, memory, ctl, index: 1, spinMs: 0.1, napMs: 30, napStepMs: 0.05 });
+    // Busy-wait 0.1 ms, keep busy with short yields until 30 ms, then sleep.
+    worker.postMessage({ module, memory, ctl, index: 1, spinMs: 0.1, napMs: 30, napStepMs: 0.05, yieldEveryMs: 0.5 });
     await until(() => Atomics.load(ctl, CTL.READY) === 1);
     // A task of a kind with no work per chunk: whoever claims a chunk just counts it done (see assembly/task.ts).
     const TASK = 1024, CHUNKS = 3;
