@@ -85,47 +85,35 @@ interface PackedMatmulTask extends ProductTask {
   packCols: number;
 }
 
-// Writes the fields every matmul task kind shares into the descriptor at TASK_PTR.
-function writeProduct(i32: Int32Array, kind: number, task: ProductTask): number {
+// Descriptor word (i32 index from TASK_PTR) of each field, in assembly/task.ts's layout.
+const PRODUCT_WORDS: readonly (readonly [number, keyof ProductTask])[] = [
+  [1, 'chunks'], [4, 'a'], [5, 'b'], [6, 'c'], [7, 'm'], [8, 'n'], [9, 'k'], [10, 'transA'], [11, 'transB'],
+  [12, 'tileRows'], [13, 'tileCols'], [14, 'tilesM'], [15, 'tilesN'], [18, 'scratch'], [19, 'scratchStride'], [21, 'threads'],
+];
+const MATMUL_WORDS: readonly (readonly [number, keyof MatmulTask])[] = [[16, 'aOffsets'], [17, 'bOffsets'], [20, 'first']];
+const PACKED_WORDS: readonly (readonly [number, keyof PackedMatmulTask])[] = [
+  [16, 'packedA'], [17, 'packedB'], [20, 'chunksA'], [22, 'chunksB'], [24, 'packRows'], [25, 'packCols'],
+];
+
+// Writes a task of `kind` into the descriptor at TASK_PTR: the shared fields, then the kind's own.
+function writeTask<T extends ProductTask>(i32: Int32Array, kind: number, task: T, own: readonly (readonly [number, keyof T])[]): void {
   const t = TASK_PTR >>> 2;
   i32[t] = kind;
-  i32[t + 1] = task.chunks;
-  i32[t + 4] = task.a;
-  i32[t + 5] = task.b;
-  i32[t + 6] = task.c;
-  i32[t + 7] = task.m;
-  i32[t + 8] = task.n;
-  i32[t + 9] = task.k;
-  i32[t + 10] = task.transA ? 1 : 0;
-  i32[t + 11] = task.transB ? 1 : 0;
-  i32[t + 12] = task.tileRows;
-  i32[t + 13] = task.tileCols;
-  i32[t + 14] = task.tilesM;
-  i32[t + 15] = task.tilesN;
-  i32[t + 18] = task.scratch;
-  i32[t + 19] = task.scratchStride;
-  i32[t + 21] = task.threads;
-  return t;
+  for (const [word, key] of [...PRODUCT_WORDS, ...own] as (readonly [number, keyof T])[]) {
+    const value = task[key] as number | boolean;
+    i32[t + word] = typeof value === 'boolean' ? Number(value) : value;
+  }
 }
 
 /** Writes `task` into the task descriptor at TASK_PTR, in assembly/task.ts's field order. */
 export function writeMatmulTask(i32: Int32Array, task: MatmulTask): void {
-  const t = writeProduct(i32, TASK_MATMUL, task);
-  i32[t + 16] = task.aOffsets;
-  i32[t + 17] = task.bOffsets;
-  i32[t + 20] = task.first;
+  writeTask(i32, TASK_MATMUL, task, MATMUL_WORDS);
 }
 
 function writePackedMatmulTask(i32: Int32Array, task: PackedMatmulTask): void {
-  const t = writeProduct(i32, TASK_MATMUL_PACKED, task);
-  i32[t + 16] = task.packedA;
-  i32[t + 17] = task.packedB;
-  i32[t + 20] = task.chunksA;
-  i32[t + 22] = task.chunksB;
+  writeTask(i32, TASK_MATMUL_PACKED, task, PACKED_WORDS);
   // Packing chunks finished so far.
-  i32[t + 23] = 0;
-  i32[t + 24] = task.packRows;
-  i32[t + 25] = task.packCols;
+  i32[(TASK_PTR >>> 2) + 23] = 0;
 }
 
 const roundUp = (v: number, to: number): number => Math.ceil(v / to) * to;
