@@ -26,8 +26,9 @@ export const TASK_MATMUL_PACKED = 4;
 export const TASK_BYTES = 104;
 
 /**
- * Claims chunks of the task tagged `tag` until none is left and returns how many this thread ran; each finished
- * chunk bumps `done`, which the poster waits on. Chunk indices are below 65535.
+ * Claims chunks of the task tagged `tag` until none is left and returns how many units of work this thread ran (tiles
+ * or attention pairs: a packing chunk of TASK_MATMUL_PACKED counts for none); each finished chunk bumps `done`, which
+ * the poster waits on. Chunk indices are below 65535.
  */
 export function runTask(task: usize, thread: i32, tag: i32): i32 {
   const kind = load<i32>(task);
@@ -39,12 +40,13 @@ export function runTask(task: usize, thread: i32, tag: i32): i32 {
     // Only threads with a scratch slot take part (a worker beyond the configured count sits the task out).
     if (chunk >= atomic.load<i32>(task + 4) || thread >= atomic.load<i32>(task + 84)) break;
     if (atomic.cmpxchg<i32>(task + 8, word, word + 1) != word) continue;
+    let unit = true;
     if (kind == TASK_MATMUL) matmulChunk(task, chunk, thread);
-    else if (kind == TASK_MATMUL_PACKED) packedMatmulChunk(task, chunk, thread);
+    else if (kind == TASK_MATMUL_PACKED) unit = packedMatmulChunk(task, chunk, thread);
     else attentionChunk(task, kind, chunk, thread);
     atomic.add<i32>(task + 12, 1);
     atomic.notify(task + 12);
-    ran++;
+    if (unit) ran++;
   }
   return ran;
 }
@@ -77,7 +79,8 @@ function matmulChunk(task: usize, chunk: i32, thread: i32): void {
 // packing A, 88 chunks packing B, 92 packing chunks done, 96 rows per A chunk, 100 columns per B chunk. Chunks are
 // claimed in order, so every packing chunk is taken before the first tile; a thread that takes a tile waits for the
 // packing still running on other threads.
-function packedMatmulChunk(task: usize, chunk: i32, thread: i32): void {
+// Returns whether the chunk was a tile (packing chunks are not units of work).
+function packedMatmulChunk(task: usize, chunk: i32, thread: i32): bool {
   const m = load<i32>(task, 28), n = load<i32>(task, 32), k = load<i32>(task, 36);
   const packedA = <usize>load<i32>(task, 64), packedB = <usize>load<i32>(task, 68);
   const chunksA = load<i32>(task, 80), chunksB = load<i32>(task, 88);
@@ -85,13 +88,13 @@ function packedMatmulChunk(task: usize, chunk: i32, thread: i32): void {
     const per = load<i32>(task, 96), i0 = chunk * per;
     packRowsWhole(<usize>load<i32>(task, 16), m, k, load<i32>(task, 40) != 0, i0, min(per, m - i0), packedA);
     atomic.add<i32>(task + 92, 1);
-    return;
+    return false;
   }
   if (chunk < chunksA + chunksB) {
     const per = load<i32>(task, 100), j0 = (chunk - chunksA) * per;
     packColumnsWhole(<usize>load<i32>(task, 20), n, k, load<i32>(task, 44) != 0, j0, min(per, n - j0), packedB);
     atomic.add<i32>(task + 92, 1);
-    return;
+    return false;
   }
   while (atomic.load<i32>(task + 92) < chunksA + chunksB) {}
   const t = chunk - chunksA - chunksB;
@@ -101,6 +104,7 @@ function packedMatmulChunk(task: usize, chunk: i32, thread: i32): void {
   const i0 = ti * tileRows, j0 = tj * tileCols;
   const edge = <usize>load<i32>(task, 72) + <usize>thread * <usize>load<i32>(task, 76);
   matmulTileFromPacked(packedA, packedB, <usize>load<i32>(task, 24), m, n, k, i0, min(tileRows, m - i0), j0, min(tileCols, n - j0), edge);
+  return true;
 }
 
 // Attention fields: 16 problem record, 20 pairs per chunk, 24 pairs in all.

@@ -39,7 +39,7 @@ interface NodeWorkerCtor {
 
 /** What the pool needs from the instantiated kernels. */
 export interface TaskRunner {
-  /** Runs chunks of the task tagged `tag` until none is left; returns how many this thread ran. */
+  /** Runs chunks of the task tagged `tag` until none is left; returns how many units of work this thread ran. */
   runTask(task: number, thread: number, tag: number): number;
 }
 
@@ -166,12 +166,14 @@ export class ThreadPool {
    * chunks are done. `i32` views wasm memory; `flops` is the task's size for {@link take}. `meanwhile`, if given,
    * runs on the calling thread after the workers are woken and before it takes chunks: JS-side work (such as
    * touching the pages of a result array) that the workers' chunks then overlap, as they claim more of the task.
+   * `units` is how many units of work the task holds, as `runTask` counts them (default: its chunks).
    */
-  run(runner: TaskRunner, i32: Int32Array, task: number, fill: () => void, flops: number, meanwhile?: () => void): void {
+  run(runner: TaskRunner, i32: Int32Array, task: number, fill: () => void, flops: number, meanwhile?: () => void, units?: number): void {
     const ctl = this.ctl;
     const tag = (Atomics.load(ctl, CTL.GEN) + 1) % TAG_MODULUS;
     publish(i32, task, tag, fill);
     const chunks = i32[(task + 4) >>> 2];
+    const work = units ?? chunks;
     const t0 = performance.now();
     Atomics.store(ctl, CTL.TASK, task);
     Atomics.add(ctl, CTL.GEN, 1);
@@ -186,10 +188,10 @@ export class ThreadPool {
       if (finished >= chunks) break;
       if (spins > POSTER_SPIN && this.blocking) Atomics.wait(i32, done, finished, 1);
     }
-    this.workerChunks += chunks - mine;
+    this.workerChunks += work - mine;
     const key = Math.floor(Math.log2(flops));
     let state = this.backoffs.get(key);
-    if (sharingLost(performance.now() - t0, t1 - t0, chunks, mine)) {
+    if (sharingLost(performance.now() - t0, t1 - t0, work, mine)) {
       state ??= { skip: 0, next: FIRST_BACKOFF };
       state.skip = state.next;
       state.next = Math.min(2 * state.next, MAX_BACKOFF);

@@ -217,7 +217,8 @@ function packedProduct(
     chunks, a: ptr(a), b: ptr(b), c: out, m, n, k, transA, transB, tileRows, tileCols, tilesM, tilesN,
     scratch: edge, scratchStride: EDGE_BYTES, threads, packedA, packedB, chunksA, chunksB, packRows: PACK_ROWS, packCols: PACK_COLS,
   });
-  if (pool) pool.run(rt.exports, i32, TASK_PTR, fill, flops, touch);
+  // Units of work for the pool's accounting: the tiles (packing chunks are small and count for none).
+  if (pool) pool.run(rt.exports, i32, TASK_PTR, fill, flops, touch, tilesM * tilesN);
   else runHere(rt.exports, i32, TASK_PTR, fill);
   rt.heap.free(edge);
   rt.heap.free(packedA);
