@@ -4,7 +4,7 @@ import { adamUpdate, ready, setThreads, wasmThreadInfo } from '@seqlab/kernels-w
 // Importing the package registers the `wasm` backend and makes it active wherever WebAssembly SIMD exists.
 // In a browser, `await initWasm()` first (it compiles asynchronously); `ready()` also waits for the workers.
 await ready();
-console.log(getBackend().name, wasmThreadInfo()); // 'wasm', { threads: 2, readyWorkers: 1, sharedMemory: true, workerChunks: 0 }
+console.log(getBackend().name, wasmThreadInfo()); // 'wasm', { threads: 2, readyWorkers: 1, sharedMemory: true, workerChunks: 0, busyMs: 200 }
 
 const gen = new Generator(0);
 const x = randn([512, 512], { generator: gen });

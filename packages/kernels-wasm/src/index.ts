@@ -7,7 +7,7 @@ export { adamStep, adamUpdate } from './adam.js';
 export type { AdamStep } from './adam.js';
 export type { AdamStepHyperparameters, AdamStepResult } from '@seqlab/tensor-core';
 export { getThreads, initWasm, initWasmSync, isWasmSupported, ready, setThreads, wasmHeapStats, wasmThreadInfo } from './init.js';
-export type { WasmThreadInfo } from './init.js';
+export type { ThreadOptions, WasmThreadInfo } from './init.js';
 export type { HeapStats } from './heap.js';
 
 initWasmSync();

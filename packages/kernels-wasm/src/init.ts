@@ -9,8 +9,10 @@ import { Runtime } from './runtime.js';
 
 let active: Runtime | undefined;
 let pending: Promise<Backend | undefined> | undefined;
-// A thread count set before the runtime exists (a browser page calling setThreads before initWasm resolves).
+// A thread count and busy time set before the runtime exists (a browser page calling setThreads before initWasm
+// resolves).
 let requestedThreads: number | undefined;
+let requestedBusyMs: number | undefined;
 
 function moduleBytes(shared: boolean): Uint8Array {
   const bytes = kernelBytes();
@@ -20,6 +22,7 @@ function moduleBytes(shared: boolean): Uint8Array {
 function install(module: WebAssembly.Module, shared: boolean): Backend {
   active = new Runtime(module, shared);
   if (requestedThreads !== undefined) active.setThreads(requestedThreads);
+  if (requestedBusyMs !== undefined) active.busyMs = requestedBusyMs;
   setRuntime(active);
   registerBackend(wasmBackend, { setActive: true });
   return wasmBackend;
@@ -78,16 +81,44 @@ export async function ready(timeoutMs = 10_000): Promise<Backend | undefined> {
   return backend;
 }
 
+/** Options of {@link setThreads}. */
+export interface ThreadOptions {
+  /**
+   * Milliseconds after its last task for which an idle worker keeps busy (yielding its core for 50 µs every
+   * 0.5 ms) before it sleeps; default 200. Busy workers join the next large product at full speed at once, which on
+   * a virtual machine an idle core may not; 0 makes workers sleep 1 ms after each task, freeing their cores for
+   * other work (other processes, or several processes sharing a small machine) at some cost in speed.
+   */
+  busyMs?: number;
+}
+
 /**
  * Sets how many threads large kernels use, the calling thread included (default: the hardware threads, at most
  * 4). 1 turns worker threads off; without SharedArrayBuffer (a page that is not cross-origin isolated) it stays 1.
+ * `options.busyMs` sets how long idle workers keep busy after a task (see {@link ThreadOptions}).
+ *
+ * @example
+ * ```ts
+ * setThreads(2, { busyMs: 0 }); // two threads; workers sleep as soon as they are idle
+ * ```
  */
-export function setThreads(n: number): void {
+export function setThreads(n: number, options: ThreadOptions = {}): void {
   if (!Number.isInteger(n) || n < 1 || n > 64) {
     throw new InvalidArgumentError(`setThreads: argument 'n' must be an integer in [1, 64]; received ${String(n)}`);
   }
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError(`setThreads: argument 'options' must be an object; received ${String(options)}`);
+  }
+  const { busyMs } = options;
+  if (busyMs !== undefined && (typeof busyMs !== 'number' || !Number.isFinite(busyMs) || busyMs < 0 || busyMs > 60_000)) {
+    throw new InvalidArgumentError(`setThreads: option 'busyMs' must be a number of milliseconds in [0, 60000]; received ${String(busyMs)}`);
+  }
   requestedThreads = n;
   active?.setThreads(n);
+  if (busyMs !== undefined) {
+    requestedBusyMs = busyMs;
+    if (active) active.busyMs = busyMs;
+  }
 }
 
 /** Threads large kernels use now, the calling thread included (the requested count before initialisation). */
@@ -105,12 +136,14 @@ export interface WasmThreadInfo {
   sharedMemory: boolean;
   /** Chunks of shared tasks (matmul tiles, attention heads) that worker threads have run so far. */
   workerChunks: number;
+  /** Milliseconds after a task for which idle workers keep busy before they sleep ({@link ThreadOptions.busyMs}). */
+  busyMs: number;
 }
 
 /** Thread count, running workers, whether memory is shared, and how much work the workers have done. */
 export function wasmThreadInfo(): WasmThreadInfo {
   const rt = currentRuntime();
-  return { threads: rt.threadCount, readyWorkers: rt.readyWorkers, sharedMemory: rt.shared, workerChunks: rt.currentPool?.workerChunks ?? 0 };
+  return { threads: rt.threadCount, readyWorkers: rt.readyWorkers, sharedMemory: rt.shared, workerChunks: rt.currentPool?.workerChunks ?? 0, busyMs: rt.busyMs };
 }
 
 /**

@@ -4,7 +4,7 @@ import { CallFrame } from './call-frame.js';
 import type { KernelExports } from './exports.js';
 import { hardwareThreads, hasSharedMemory } from './features.js';
 import { Heap } from './heap.js';
-import { ThreadPool } from './thread-pool.js';
+import { DEFAULT_BUSY_MS, ThreadPool } from './thread-pool.js';
 
 /** wasm32's address space in 64 KiB pages (4 GiB). */
 const MAX_PAGES = 65536;
@@ -35,6 +35,7 @@ export class Runtime {
   readonly shared: boolean;
   private threads: number;
   private pool: ThreadPool | undefined;
+  private busy = DEFAULT_BUSY_MS;
   /** Bytes of matmul scratch per thread. */
   readonly scratchStride: number;
 
@@ -68,6 +69,17 @@ export class Runtime {
     }
   }
 
+  /** Milliseconds after a task for which idle workers keep busy before they sleep. */
+  get busyMs(): number {
+    return this.busy;
+  }
+
+  /** Sets {@link busyMs} (validated by the caller); running workers see the change at once. */
+  set busyMs(ms: number) {
+    this.busy = ms;
+    if (this.pool) this.pool.busyMs = ms;
+  }
+
   /** The worker pool for the current thread count, started on first use; undefined when running single-threaded. */
   workerPool(): ThreadPool | undefined {
     if (this.threads <= 1) return undefined;
@@ -77,7 +89,7 @@ export class Runtime {
       this.pool = undefined;
       return undefined;
     }
-    this.pool ??= ThreadPool.start(this.threads, this.module, this.memory);
+    this.pool ??= ThreadPool.start(this.threads, this.module, this.memory, this.busy);
     if (!this.pool) this.threads = 1;
     return this.pool;
   }

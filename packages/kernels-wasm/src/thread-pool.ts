@@ -14,15 +14,16 @@ import { BROWSER_WORKER_SOURCE, CTL, LOCAL_TAG, NODE_WORKER_SOURCE, TAG_MODULUS 
  */
 const WORKER_SPIN_MS = 1;
 /**
- * Milliseconds from the last task for which a worker keeps busy, giving its core up for {@link WORKER_NAP_STEP_MS}
- * every {@link WORKER_YIELD_EVERY_MS}; after that it sleeps until notified. On this project's 2-core virtual machine
- * a worker whose core had idled ran its share of the next product at about half speed (its core was slow to come
- * back), so a 512³ product took 4.4–6.2 ms on two threads where a worker kept busy gave 3.6–4.5 ms; the short
- * yields leave room for the garbage collector's threads and other processes.
+ * Default milliseconds from the last task for which a worker keeps busy, giving its core up for
+ * {@link WORKER_YIELD_MS} every {@link WORKER_YIELD_EVERY_MS}; after that it sleeps until notified. On this project's
+ * 2-core virtual machine a worker whose core had idled ran its share of the next product at about half speed (its
+ * core was slow to come back), so a 512³ product on two threads ran at 44–61 GFLOP/s where a worker kept busy gave
+ * 59–75; the short yields leave room for the garbage collector's threads and other processes. `setThreads(n, {
+ * busyMs })` changes it.
  */
-const WORKER_NAP_MS = 200;
+export const DEFAULT_BUSY_MS = 200;
 /** Length of one yield (a timed wait), milliseconds. */
-const WORKER_NAP_STEP_MS = 0.05;
+const WORKER_YIELD_MS = 0.05;
 /** Milliseconds of busy-waiting between yields. */
 const WORKER_YIELD_EVERY_MS = 0.5;
 /** Busy-wait iterations before the poster sleeps while workers finish. */
@@ -91,19 +92,23 @@ export class ThreadPool {
   /** Chunks the workers (not the calling thread) have run, over the pool's life. */
   workerChunks = 0;
 
-  private constructor(threads: number) {
+  private constructor(threads: number, busyMs: number) {
     this.threads = threads;
     this.ctl = new Int32Array(new SharedArrayBuffer(CTL.LENGTH * 4));
     this.blocking = canBlock();
+    this.busyMs = busyMs;
   }
 
-  /** Starts `threads - 1` workers on `module` and `memory`; returns undefined where workers cannot be created. */
-  static start(threads: number, module: WebAssembly.Module, memory: WebAssembly.Memory): ThreadPool | undefined {
-    const pool = new ThreadPool(threads);
+  /**
+   * Starts `threads - 1` workers on `module` and `memory`, each keeping busy for `busyMs` after a task; returns
+   * undefined where workers cannot be created.
+   */
+  static start(threads: number, module: WebAssembly.Module, memory: WebAssembly.Memory, busyMs = DEFAULT_BUSY_MS): ThreadPool | undefined {
+    const pool = new ThreadPool(threads, busyMs);
     try {
       for (let index = 1; index < threads; index++) {
         const worker = pool.spawn();
-        worker.postMessage({ module, memory, ctl: pool.ctl, index, spinMs: WORKER_SPIN_MS, napMs: WORKER_NAP_MS, napStepMs: WORKER_NAP_STEP_MS, yieldEveryMs: WORKER_YIELD_EVERY_MS });
+        worker.postMessage({ module, memory, ctl: pool.ctl, index, spinMs: WORKER_SPIN_MS, yieldMs: WORKER_YIELD_MS, yieldEveryMs: WORKER_YIELD_EVERY_MS });
         pool.workers.push(worker);
       }
     } catch {
@@ -128,6 +133,16 @@ export class ThreadPool {
     if (!WebWorker) throw new Error('no Worker constructor');
     const url = URL.createObjectURL(new Blob([BROWSER_WORKER_SOURCE], { type: 'text/javascript' }));
     return new WebWorker(url);
+  }
+
+  /** Milliseconds after a task for which an idle worker keeps busy before it sleeps (workers see a change at once). */
+  get busyMs(): number {
+    return Atomics.load(this.ctl, CTL.BUSY_US) / 1000;
+  }
+
+  set busyMs(ms: number) {
+    Atomics.store(this.ctl, CTL.BUSY_US, Math.round(ms * 1000));
+    // A sleeping worker does not need waking for this: it sleeps until the next task either way.
   }
 
   /** Workers that have instantiated the module and take part in tasks. */

@@ -11,6 +11,8 @@ export const CTL = {
   READY: 2,
   /** Non-zero asks workers to exit. */
   STOP: 3,
+  /** Microseconds after its last task for which an idle worker keeps busy (with short yields) before it sleeps. */
+  BUSY_US: 4,
   /** Length of the control array. */
   LENGTH: 8,
 } as const;
@@ -25,14 +27,15 @@ export const TAG_MODULUS = 0xffff;
 export const LOCAL_TAG = 0xffff;
 
 // The worker body, shared by the Node and browser variants. Between tasks a worker busy-waits for `spinMs`, so that
-// back-to-back tasks (a training step's matmuls, with small ops between) find it running; then, until `napMs` after
-// its last task, keeps busy but yields its core for `napStepMs` (a timed wait) every `yieldEveryMs`, so that its core
-// stays quick; then sleeps until the next task. A notify that wakes it early (ThreadPool.wake, before a large task's
-// inputs are copied in) starts the busy-wait again.
+// back-to-back tasks (a training step's matmuls, with small ops between) find it running; then, until BUSY_US after
+// its last task (read from the control array, so it can change while the worker runs), keeps busy but yields its
+// core for `yieldMs` (a timed wait) every `yieldEveryMs`, so that its core stays quick; then sleeps until the next
+// task. A notify that wakes it early (ThreadPool.wake, before a large task's inputs are copied in) starts the
+// busy-wait again.
 const body = `
-const GEN = ${CTL.GEN}, TASK = ${CTL.TASK}, READY = ${CTL.READY}, STOP = ${CTL.STOP};
+const GEN = ${CTL.GEN}, TASK = ${CTL.TASK}, READY = ${CTL.READY}, STOP = ${CTL.STOP}, BUSY_US = ${CTL.BUSY_US};
 function start(msg) {
-  const { module, memory, ctl, index, spinMs, napMs, napStepMs, yieldEveryMs } = msg;
+  const { module, memory, ctl, index, spinMs, yieldMs, yieldEveryMs } = msg;
   const runTask = new WebAssembly.Instance(module, { env: { memory } }).exports.runTask;
   let seen = Atomics.load(ctl, GEN);
   Atomics.add(ctl, READY, 1);
@@ -44,10 +47,10 @@ function start(msg) {
       if ((++spins & 63) !== 0) continue;
       const now = performance.now(), idle = now - since;
       if (idle <= spinMs) continue;
-      if (idle <= napMs) {
+      if (idle <= Atomics.load(ctl, BUSY_US) / 1000) {
         // Keep busy, but give the core up for a moment every yieldEveryMs.
         if (now - yielded < yieldEveryMs) continue;
-        if (Atomics.wait(ctl, GEN, seen, napStepMs) === 'ok') since = performance.now();
+        if (Atomics.wait(ctl, GEN, seen, yieldMs) === 'ok') since = performance.now();
         yielded = performance.now();
         continue;
       }

@@ -175,6 +175,21 @@ describe('threads', () => {
     pool.adaptive = true;
   });
 
+  it('sets how long idle workers keep busy, for running workers too, and rejects a bad value', async () => {
+    setThreads(2);
+    await ready();
+    expect(wasmThreadInfo().busyMs).toBe(200);
+    setThreads(2, { busyMs: 5 });
+    expect(wasmThreadInfo().busyMs).toBe(5);
+    expect(runtime().currentPool!.busyMs).toBe(5);
+    for (const bad of [-1, Number.NaN, 60_001, '5']) {
+      expect(() => setThreads(2, { busyMs: bad as number })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining("'busyMs'") }));
+    }
+    expect(wasmThreadInfo().busyMs).toBe(5);
+    setThreads(2, { busyMs: 200 });
+    expect(runtime().currentPool!.busyMs).toBe(200);
+  });
+
   it('rejects a thread count that is not a positive integer', () => {
     expect(() => setThreads(0)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => setThreads(1.5)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));

@@ -84,7 +84,7 @@ describe('the wasm backend in Chromium', () => {
     expect(result.error).toBeUndefined();
     expect(result.backend).toBe('wasm');
     expect(result.crossOriginIsolated).toBe(false);
-    expect(result.info).toEqual({ threads: 1, readyWorkers: 0, sharedMemory: false, workerChunks: 0 });
+    expect(result.info).toEqual({ threads: 1, readyWorkers: 0, sharedMemory: false, workerChunks: 0, busyMs: 200 });
     expect(result.worstRelativeError).toBeLessThan(1e-5);
   }, 60_000);
 });

@@ -23,7 +23,7 @@ describe.each([
     const ctl = new Int32Array(new SharedArrayBuffer(CTL.LENGTH * 4));
     const worker = spawn();
     const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
-    worker.postMessage({ module, memory, ctl, index: 1, spinMs: 0.1, napMs: 1, napStepMs: 0.05, yieldEveryMs: 0.5 });
+    worker.postMessage({ module, memory, ctl, index: 1, spinMs: 0.1, yieldMs: 0.05, yieldEveryMs: 0.5 });
     await until(() => Atomics.load(ctl, CTL.READY) === 1);
     expect(Atomics.load(ctl, CTL.READY)).toBe(1);
     Atomics.store(ctl, CTL.STOP, 1);
@@ -40,8 +40,9 @@ describe.each([
     const i32 = new Int32Array(memory.buffer);
     const worker = spawn();
     const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
-    // Busy-wait 0.1 ms, keep busy with short yields until 30 ms, then sleep.
-    worker.postMessage({ module, memory, ctl, index: 1, spinMs: 0.1, napMs: 30, napStepMs: 0.05, yieldEveryMs: 0.5 });
+    // Busy-wait 0.1 ms, keep busy with short yields until 30 ms (CTL.BUSY_US), then sleep.
+    Atomics.store(ctl, CTL.BUSY_US, 30_000);
+    worker.postMessage({ module, memory, ctl, index: 1, spinMs: 0.1, yieldMs: 0.05, yieldEveryMs: 0.5 });
     await until(() => Atomics.load(ctl, CTL.READY) === 1);
     // A task of a kind with no work per chunk: whoever claims a chunk just counts it done (see assembly/task.ts).
     const TASK = 1024, CHUNKS = 3;

@@ -45,7 +45,7 @@ async function run(): Promise<BrowserResult> {
 (globalThis as { seqlabResult?: Promise<BrowserResult> }).seqlabResult = run().catch((e: unknown) => ({
   backend: '',
   crossOriginIsolated: globalThis.crossOriginIsolated,
-  info: { threads: 0, readyWorkers: 0, sharedMemory: false, workerChunks: 0 },
+  info: { threads: 0, readyWorkers: 0, sharedMemory: false, workerChunks: 0, busyMs: 0 },
   worstRelativeError: NaN,
   error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
 }));
