@@ -1,25 +1,43 @@
-// `pnpm --filter @seqlab/bench bench:kernels`: runs the kernel benchmark and writes kernels.json and kernels.md.
-// Usage: node dist/kernels-cli.js [--json] [--cases matmul,lstm,transformer] [--sizes 128,256,512,1024] [--runs N]
-//   [--tfjs-cpu] [--out DIR]
+// `pnpm --filter @seqlab/bench bench:kernels`: runs the kernel benchmark and writes kernels.json and kernels.md
+// (usage below, and with --help).
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseKernelBenchCases, runKernelBenchmark } from './kernel-bench/kernel-bench.js';
 import { renderKernelMarkdown, writeKernelReport } from './kernel-bench/report.js';
 
+const USAGE = `Usage: bench:kernels [--json] [--cases matmul,lstm,transformer] [--sizes 128,256,512,1024] [--runs N]
+                     [--tfjs-cpu] [--out DIR]
+
+Times matmul (nn, tn, nt) and LSTM / Transformer-block training steps on seqlab's cpu and wasm backends and on
+TensorFlow.js's wasm backend, writes kernels.json and kernels.md to --out, and prints the Markdown report (or, with
+--json, one JSON object).`;
+
 const argv = process.argv.slice(2);
-const { values: args } = parseArgs({
-  // `pnpm bench:kernels -- --json` passes the `--` through; drop it so the options after it still count.
-  args: argv[0] === '--' ? argv.slice(1) : argv,
-  options: {
-    json: { type: 'boolean', default: false },
-    cases: { type: 'string' },
-    sizes: { type: 'string' },
-    runs: { type: 'string' },
-    'tfjs-cpu': { type: 'boolean', default: false },
-    out: { type: 'string', default: resolve(dirname(fileURLToPath(import.meta.url)), '../bench-results') },
-  },
-});
+let parsed;
+try {
+  parsed = parseArgs({
+    // `pnpm bench:kernels -- --json` passes the `--` through; drop it so the options after it still count.
+    args: argv[0] === '--' ? argv.slice(1) : argv,
+    options: {
+      json: { type: 'boolean', default: false },
+      cases: { type: 'string' },
+      sizes: { type: 'string' },
+      runs: { type: 'string' },
+      'tfjs-cpu': { type: 'boolean', default: false },
+      out: { type: 'string', default: resolve(dirname(fileURLToPath(import.meta.url)), '../bench-results') },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+} catch (e) {
+  process.stderr.write(`bench:kernels: ${e instanceof Error ? e.message : String(e)}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+const args = parsed.values;
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 // Progress goes to stderr so that `--json` leaves stdout as one JSON object.
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
