@@ -2,7 +2,7 @@
 // it released when the call returns.
 import { DTypeMismatchError, InvalidArgumentError, type DType, type TypedArray } from '@seqlab/tensor-core';
 import type { Heap } from './heap.js';
-import { RECYCLE_MIN_BYTES, recycler } from './recycler.js';
+import { recycler } from './recycler.js';
 
 /** Dtypes the wasm kernels work on; float64 (used for gradient checking) stays on the CPU backend. */
 export const WASM_DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
@@ -131,7 +131,7 @@ export class CallFrame {
         bytesOf(values).set(heap.u8.subarray(at, at + values.byteLength));
         return values;
       }
-      const kept = size * elementBytes(dtype) >= RECYCLE_MIN_BYTES ? recycler.take(dtype, size) : undefined;
+      const kept = recycler.take(dtype, size);
       if (kept) {
         bytesOf(kept).set(heap.u8.subarray(at, at + kept.byteLength));
         return kept;

@@ -35,12 +35,12 @@ beforeAll(async () => {
     write: false,
   });
   const script = bundle.outputFiles[0].text;
-  const page = '<!doctype html><meta charset="utf-8"><title>seqlab wasm</title><script type="module" src="/entry.js"></script>';
+  // The script's relative address keeps it under the page's folder: `/plain/` pages load `/plain/entry.js`.
+  const page = '<!doctype html><meta charset="utf-8"><title>seqlab wasm</title><script type="module" src="entry.js"></script>';
   server = createServer((req, res) => {
-    const isolated = !req.url?.startsWith('/plain/');
-    const headers = isolated ? ISOLATION : {};
+    const headers = req.url?.startsWith('/plain/') ? {} : ISOLATION;
     if (req.url?.endsWith('/entry.js')) res.writeHead(200, { 'Content-Type': 'text/javascript', ...headers }).end(script);
-    else res.writeHead(200, { 'Content-Type': 'text/html', ...headers }).end(page.replace('/entry.js', isolated ? '/entry.js' : '/plain/entry.js'));
+    else res.writeHead(200, { 'Content-Type': 'text/html', ...headers }).end(page);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

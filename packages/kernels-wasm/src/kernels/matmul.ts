@@ -95,14 +95,20 @@ const PACKED_WORDS: readonly (readonly [number, keyof PackedMatmulTask])[] = [
   [16, 'packedA'], [17, 'packedB'], [20, 'chunksA'], [22, 'chunksB'], [24, 'packRows'], [25, 'packCols'],
 ];
 
-// Writes a task of `kind` into the descriptor at TASK_PTR: the shared fields, then the kind's own.
-function writeTask<T extends ProductTask>(i32: Int32Array, kind: number, task: T, own: readonly (readonly [number, keyof T])[]): void {
+// Writes `task`'s fields listed in `words` into the descriptor at TASK_PTR (booleans as 0 / 1).
+function writeWords<T>(i32: Int32Array, task: T, words: readonly (readonly [number, keyof T])[]): void {
   const t = TASK_PTR >>> 2;
-  i32[t] = kind;
-  for (const [word, key] of [...PRODUCT_WORDS, ...own] as (readonly [number, keyof T])[]) {
+  for (const [word, key] of words) {
     const value = task[key] as number | boolean;
     i32[t + word] = typeof value === 'boolean' ? Number(value) : value;
   }
+}
+
+// Writes a task of `kind` into the descriptor at TASK_PTR: the shared fields, then the kind's own.
+function writeTask<T extends ProductTask>(i32: Int32Array, kind: number, task: T, own: readonly (readonly [number, keyof T])[]): void {
+  i32[TASK_PTR >>> 2] = kind;
+  writeWords<ProductTask>(i32, task, PRODUCT_WORDS);
+  writeWords(i32, task, own);
 }
 
 /** Writes `task` into the task descriptor at TASK_PTR, in assembly/task.ts's field order. */
@@ -225,9 +231,12 @@ function packedProduct(
   return true;
 }
 
+// The shared dimension of op(A)·op(B): A's last axis, or its second-to-last when transposed.
+const depthOf = (a: TensorInfo, transA: boolean): number => a.shape[a.shape.length - (transA ? 2 : 1)];
+
 function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, outShape: Shape): number {
   const rank = outShape.length;
-  const k = transA ? a.shape[a.shape.length - 2] : a.shape[a.shape.length - 1];
+  const k = depthOf(a, transA);
   let m = outShape[rank - 2];
   const n = outShape[rank - 1];
   let outBatch = outShape.slice(0, rank - 2);
@@ -305,6 +314,5 @@ export const matmulKernels = { matmul } satisfies Pick<Kernels, 'matmul'>;
  * thread, are the kernel's; a wake for them only costs a notify.)
  */
 export function wakeForMatmul(a: TensorInfo, _b: TensorInfo, transA: boolean, _transB: boolean, outShape: Shape): void {
-  const k = transA ? a.shape[a.shape.length - 2] : a.shape[a.shape.length - 1];
-  if (2 * sizeOf(outShape) * k >= PARALLEL_MIN_FLOPS) runtime().workerPool()?.wake();
+  if (2 * sizeOf(outShape) * depthOf(a, transA) >= PARALLEL_MIN_FLOPS) runtime().workerPool()?.wake();
 }
