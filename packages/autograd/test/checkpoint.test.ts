@@ -17,21 +17,20 @@ import {
   saveCheckpoint,
 } from '@seqlab/autograd';
 
-// Lets one test make the second chunk write of a save fail, as a crash or a full disk would.
-const io = vi.hoisted(() => ({ failOnWrite: 0, writes: 0 }));
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs/promises')>();
-  const open: typeof real.open = async (...args: Parameters<typeof real.open>) => {
-    const handle = await real.open(...args);
-    const write = handle.write.bind(handle) as (...a: unknown[]) => Promise<{ bytesWritten: number }>;
-    (handle as { write: unknown }).write = async (...a: unknown[]) => {
-      io.writes++;
-      if (io.failOnWrite > 0 && io.writes >= io.failOnWrite) throw new Error('injected write failure');
-      return write(...a);
-    };
-    return handle;
+// Lets one test make the second chunk write of a save fail, as a crash or a full disk would. The file helpers reach
+// node:fs/promises through process.getBuiltinModule, which returns the one mutable module object patched here.
+const io = { failOnWrite: 0, writes: 0 };
+const fsp = process.getBuiltinModule('node:fs/promises') as typeof import('node:fs/promises');
+const realOpen = fsp.open.bind(fsp);
+vi.spyOn(fsp, 'open').mockImplementation(async (...args: Parameters<typeof fsp.open>) => {
+  const handle = await realOpen(...args);
+  const write = handle.write.bind(handle) as (...a: unknown[]) => Promise<{ bytesWritten: number }>;
+  (handle as { write: unknown }).write = async (...a: unknown[]) => {
+    io.writes++;
+    if (io.failOnWrite > 0 && io.writes >= io.failOnWrite) throw new Error('injected write failure');
+    return write(...a);
   };
-  return { ...real, default: { ...real, open }, open };
+  return handle;
 });
 
 class Net extends Module {

@@ -1,5 +1,5 @@
 // Reading user text files in Node: streamed in chunks, validated as UTF-8 with the offset of the first bad byte.
-import { InvalidArgumentError } from '@seqlab/tensor-core';
+import { InvalidArgumentError, requireNodeBuiltin } from '@seqlab/tensor-core';
 import { Utf8Validator } from './utf8.js';
 import { checkOptions, checkPositiveInt, describeValue } from './validate.js';
 
@@ -9,19 +9,12 @@ export interface TextFileOptions {
   chunkSize?: number;
 }
 
-// A computed specifier keeps browser bundlers from trying to resolve node:fs; only Node ever calls this.
-const FS_MODULE = 'node:fs';
-
 interface NodeFs {
   createReadStream(path: string, options: { highWaterMark: number }): AsyncIterable<Uint8Array>;
 }
 
-async function openFs(fn: string): Promise<NodeFs> {
-  try {
-    return (await import(/* @vite-ignore */ FS_MODULE)) as NodeFs;
-  } catch {
-    throw new InvalidArgumentError(`${fn}: reading files needs Node's 'node:fs', which this runtime lacks; load the bytes yourself and call decodeUtf8`);
-  }
+function openFs(fn: string): NodeFs {
+  return requireNodeBuiltin<NodeFs>('node:fs', `${fn} (elsewhere load the bytes yourself and call decodeUtf8)`);
 }
 
 function fileError(fn: string, path: string, err: unknown): Error {
@@ -38,7 +31,7 @@ async function* chunks(fn: string, path: unknown, options: TextFileOptions | und
   }
   const opts = checkOptions(fn, options);
   const chunkSize = checkPositiveInt(fn, 'chunkSize', opts.chunkSize ?? 1 << 20);
-  const fs = await openFs(fn);
+  const fs = openFs(fn);
   const validator = new Utf8Validator(`file '${path}'`, fn);
   // The decoder only ever sees validated bytes; `stream: true` carries a sequence split across two chunks.
   const decoder = new TextDecoder('utf-8');

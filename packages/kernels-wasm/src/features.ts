@@ -1,4 +1,5 @@
 // Feature detection: WebAssembly SIMD, shared memory, and whether this thread may block on Atomics.wait.
+import { nodeBuiltin } from '@seqlab/tensor-core';
 
 // (module (func (result v128) (v128.const i32x4 0 0 0 0))): validates only where fixed-width SIMD is supported.
 const SIMD_PROBE = new Uint8Array([
@@ -38,11 +39,6 @@ export function canBlock(): boolean {
   }
 }
 
-/** Node's built-in module `name` when running in Node ≥ 20.16, without a static import that would break bundles. */
-export function nodeBuiltin<T>(name: string): T | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  return proc?.getBuiltinModule?.(name) as T | undefined;
-}
 
 /** Hardware threads available to this process (1 when unknown). */
 export function hardwareThreads(): number {

@@ -5,7 +5,8 @@
 // it saw; runTask claims chunks by compare-and-swap on the tagged claim word, so a worker that wakes late, or for a
 // task already replaced, claims nothing. The poster runs the task too and then waits only for the chunks that were
 // claimed to finish: it never waits for a worker that has not started.
-import { canBlock, nodeBuiltin } from './features.js';
+import { nodeBuiltin } from '@seqlab/tensor-core';
+import { canBlock } from './features.js';
 import { BROWSER_WORKER_SOURCE, CTL, LOCAL_TAG, NODE_WORKER_SOURCE, TAG_MODULUS } from './worker-source.js';
 
 /**

@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'KERNEL_NOT_FOUND'
   | 'CHECKPOINT_CORRUPT'
   | 'DISPOSED'
-  | 'MEMORY_BUDGET_EXCEEDED';
+  | 'MEMORY_BUDGET_EXCEEDED'
+  | 'UNSUPPORTED_RUNTIME';
 
 /** Base class of every error seqlab throws on purpose. Test `err.code` rather than the message. */
 export class SeqlabError extends Error {
@@ -81,5 +82,12 @@ export class DisposedError extends SeqlabError {
 export class MemoryBudgetError extends SeqlabError {
   constructor(message: string) {
     super('MEMORY_BUDGET_EXCEEDED', message);
+  }
+}
+
+/** A feature needs a runtime this one is not (for example file helpers, which need Node.js, called in a browser). */
+export class UnsupportedRuntimeError extends SeqlabError {
+  constructor(message: string) {
+    super('UNSUPPORTED_RUNTIME', message);
   }
 }

@@ -35,6 +35,7 @@ export * from './ops/movement.js';
 export * from './ops/indexing.js';
 export * from './random.js';
 export * from './safetensors.js';
+export { nodeBuiltin, requireNodeBuiltin } from './node-builtin.js';
 
 registerBackend(cpuBackend);
 export { defaultGenerator, Generator, manualSeed } from './generator.js';

@@ -1,5 +1,5 @@
-// saveCheckpoint/loadCheckpoint: checkpoints on disk, written atomically (Node.js only, node:fs loaded lazily).
-import { CheckpointCorruptError, InvalidArgumentError } from '@seqlab/tensor-core';
+// saveCheckpoint/loadCheckpoint: checkpoints on disk, written atomically (Node.js only; elsewhere use the byte functions).
+import { CheckpointCorruptError, InvalidArgumentError, requireNodeBuiltin } from '@seqlab/tensor-core';
 import { writeFileAtomic } from './atomic-write.js';
 import { decodeCheckpoint, encodeCheckpoint, restoreCheckpoint, type Checkpoint, type CheckpointContents, type RestoreTargets } from './checkpoint.js';
 
@@ -29,7 +29,7 @@ export async function saveCheckpoint(path: string, contents: CheckpointContents)
  */
 export async function loadCheckpoint(path: string, targets?: RestoreTargets & { backend?: string }): Promise<Checkpoint> {
   if (typeof path !== 'string' || path === '') throw new InvalidArgumentError(`loadCheckpoint: argument 'path' must be a non-empty string`);
-  const { readFile } = await import('node:fs/promises');
+  const { readFile } = requireNodeBuiltin<typeof import('node:fs/promises')>('node:fs/promises', 'loadCheckpoint (use decodeCheckpoint on bytes)');
   const buffer = await readFile(path);
   const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   let checkpoint: Checkpoint;
