@@ -7,3 +7,5 @@ export { ISOLATION_HEADERS, openBrowserPage, runPage, servePage } from './browse
 export type { BrowserPage, PageRun, PageServer } from './browser-page.js';
 export { WORKSPACE_ROOT, workspacePackages } from './workspace.js';
 export type { WorkspacePackage } from './workspace.js';
+export { viteBuildPage } from './vite-build.js';
+export type { ViteBuildOutcome } from './vite-build.js';

@@ -14,6 +14,8 @@ import { decodeCheckpoint, encodeCheckpoint, restoreCheckpoint, type Checkpoint,
  */
 export async function saveCheckpoint(path: string, contents: CheckpointContents): Promise<void> {
   if (typeof path !== 'string' || path === '') throw new InvalidArgumentError(`saveCheckpoint: argument 'path' must be a non-empty string`);
+  // Checked before encoding, so that outside Node the error names this function and its bytes-based counterpart.
+  requireNodeBuiltin('node:fs/promises', 'saveCheckpoint (use encodeCheckpoint for bytes)');
   await writeFileAtomic(path, encodeCheckpoint(contents));
 }
 
