@@ -6,7 +6,10 @@ import { bundleForBrowser, type BrowserBundleOptions } from './bundle.js';
 import { launchChromium } from './chromium.js';
 
 /** Headers that make a page cross-origin isolated (SharedArrayBuffer, and so shared wasm memory, available). */
-export const ISOLATION_HEADERS: Readonly<Record<string, string>> = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
 
 /** A local HTTP server of one test page. */
 export interface PageServer {

@@ -85,7 +85,9 @@ async function unpackSparticuzChromium(): Promise<string> {
 export async function findChromium(): Promise<ChromiumLocation> {
   const fromEnv = process.env.SEQLAB_BROWSER;
   if (fromEnv !== undefined && fromEnv !== '') {
-    if (!existsSync(fromEnv)) throw new Error(`findChromium: SEQLAB_BROWSER names ${fromEnv}, which does not exist; unset it to use ${DEBIAN_CHROMIUM} or @sparticuz/chromium`);
+    if (!existsSync(fromEnv)) {
+      throw new Error(`findChromium: SEQLAB_BROWSER names ${fromEnv}, which does not exist; unset it to use ${DEBIAN_CHROMIUM} or @sparticuz/chromium`);
+    }
     return { executablePath: fromEnv, source: 'SEQLAB_BROWSER' };
   }
   if (existsSync(DEBIAN_CHROMIUM)) return { executablePath: DEBIAN_CHROMIUM, source: 'debian' };

@@ -36,7 +36,8 @@ describe('nodeBuiltinReferences', () => {
 
 describe('viteBuildPage', () => {
   it("reports Vite's 'externalized for browser compatibility' warnings for a module importing Node built-ins", async () => {
-    const { warnings, wroteHtml } = await viteBuildPage("import { readText } from '@fixture/node-only';\nconsole.log(readText);\n", { '@fixture/node-only': nodeOnly });
+    const main = "import { readText } from '@fixture/node-only';\nconsole.log(readText);\n";
+    const { warnings, wroteHtml } = await viteBuildPage(main, { '@fixture/node-only': nodeOnly });
     expect(wroteHtml).toBe(true);
     expect(warnings.join('\n')).toMatch(/Module "path" has been externalized for browser compatibility/);
   });

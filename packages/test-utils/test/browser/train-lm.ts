@@ -65,7 +65,7 @@ function batch(ids: Int32Array): { inputs: Tensor; targets: Tensor } {
 }
 
 // The two models' forward and loss return a tensor or an object holding it; either is read the same way.
-const logitsOf = (out: Tensor | { logits: Tensor }): Float32Array | Float64Array | Int32Array => (out instanceof Tensor ? out : out.logits).dataSync();
+const logitsOf = (out: Tensor | { logits: Tensor }): ArrayLike<number> => (out instanceof Tensor ? out : out.logits).dataSync();
 const lossOf = (out: Tensor | { loss: Tensor }): Tensor => (out instanceof Tensor ? out : out.loss);
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -101,7 +101,8 @@ async function errorOf(call: () => Promise<unknown>): Promise<PageError | undefi
     await call();
     return undefined;
   } catch (e) {
-    return { unsupportedRuntime: e instanceof UnsupportedRuntimeError, code: e instanceof SeqlabError ? e.code : undefined, message: String((e as Error).message) };
+    const code = e instanceof SeqlabError ? e.code : undefined;
+    return { unsupportedRuntime: e instanceof UnsupportedRuntimeError, code, message: String((e as Error).message) };
   }
 }
 
