@@ -16,6 +16,8 @@ const run = promisify(execFile);
 const SIZE_LIMIT: Record<string, number> = { '@seqlab/datasets': 600_000 };
 /** Every other package: the largest packs to about 120 kB today; one inlined copy of its sources would pass this. */
 const DEFAULT_SIZE_LIMIT = 200_000;
+/** Per-test limit for the steps that run Node or tsc: generous, since CI runs this file beside every other test file. */
+const SLOW = 240_000;
 /** Node-only packages (the charts' Vega build, the command line): not bundled for browsers. */
 const NODE_ONLY = new Set(['@seqlab/bench', '@seqlab/cli']);
 /** The first characters of the embedded corpus (gzip magic, then deflate data). */
@@ -88,7 +90,7 @@ let work: string;
 let project: string;
 const packed = new Map<string, Packed>();
 
-function node(args: string[], timeout = 120_000): { status: number | null; output: string } {
+function node(args: string[], timeout = SLOW - 10_000): { status: number | null; output: string } {
   const r = spawnSync(process.execPath, args, { cwd: project, encoding: 'utf8', timeout });
   return { status: r.status, output: `${r.stdout}\n${r.stderr}` };
 }
@@ -187,6 +189,7 @@ describe('README first examples, from the installed tarballs', () => {
 
   it.each(examples.map((e) => [e.name, e] as const))('%s: README opens with the install line for exactly what its example imports', (name, e) => {
     expect(e.blocks[0]?.lang, name).toBe('sh');
+    expect(e.blocks[0].body.trim().split('\n'), name).toHaveLength(1);
     const words = e.blocks[0].body.trim().split(/\s+/);
     expect(words.slice(0, 3), name).toEqual(['npm', 'install', name]);
     expect(e.example, name).not.toBe('');
@@ -196,12 +199,12 @@ describe('README first examples, from the installed tarballs', () => {
   it.each(examples.map((e) => [e.name, e.folder] as const))('%s: the example runs as ESM', (name, folder) => {
     const r = node([join('examples', folder, 'example.mjs')]);
     expect(r.status, r.output).toBe(0);
-  });
+  }, SLOW);
 
   it.each(examples.map((e) => [e.name, e.folder] as const))('%s: the example runs as CommonJS', (name, folder) => {
     const r = node([join('examples', folder, 'example.cjs')]);
     expect(r.status, r.output).toBe(0);
-  });
+  }, SLOW);
 
   it('every example type-checks against the packed types, and the CommonJS types resolve', () => {
     for (const p of packed.values()) {
@@ -214,7 +217,7 @@ describe('README first examples, from the installed tarballs', () => {
     const r = node([createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'tsconfig.json']);
     expect(r.output.trim()).toBe('');
     expect(r.status).toBe(0);
-  });
+  }, SLOW);
 
   it('library packages bundle for browsers with no Node built-ins', async () => {
     const { build } = createRequire(join(project, 'package.json'))('esbuild') as { build: EsbuildBuild };
@@ -232,7 +235,7 @@ describe('README first examples, from the installed tarballs', () => {
       expect(result.outputFiles[0].text.length, name).toBeGreaterThan(1000);
       if (name === '@seqlab/datasets') expect(result.outputFiles[0].text).toContain(CORPUS_MARK);
     }
-  });
+  }, SLOW);
 });
 
 describe('the seqlab command, from the installed tarball', () => {
@@ -252,5 +255,5 @@ describe('the seqlab command, from the installed tarball', () => {
       const help = node([bin, sub, '--help']);
       expect(help.status, help.output).toBe(0);
     }
-  });
+  }, SLOW);
 });
