@@ -7,7 +7,9 @@ export function packageConfig(overrides: Options = {}): ReturnType<typeof define
     entry: ['src/index.ts'],
     format: ['esm', 'cjs'],
     dts: true,
-    sourcemap: true,
+    // No sourcemaps: the output is not minified, so stack traces already point at readable code, and a map either
+    // doubles the tarball (with sourcesContent) or points at src/ files the tarball does not hold (without it).
+    sourcemap: false,
     clean: true,
     target: 'es2022',
     ...overrides,

@@ -8,7 +8,7 @@ export default defineConfig({
   entry: ['src/bin.ts'],
   format: ['esm'],
   dts: false,
-  sourcemap: true,
+  sourcemap: false, // as in tsup.config.base.ts: readable output, no map to ship
   clean: true,
   target: 'es2022',
   platform: 'node',

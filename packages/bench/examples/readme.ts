@@ -1,10 +1,10 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getExperiment } from '@seqlab/bench';
+import { memoryExperiment } from '@seqlab/bench';
 
 // `size: 'test'` runs in seconds, `quick` in about a minute on two cores, `full` (the default) is the real experiment.
-const memory = getExperiment('memory');
-export const { result, files } = await memory.run({
+// Each experiment is exported by name (typed results) and listed in `experiments` (`getExperiment(name)` finds one).
+export const { result, files } = await memoryExperiment.run({
   size: 'test',
   outDir: join(tmpdir(), 'seqlab-experiments'),
   backend: 'cpu',
