@@ -6,10 +6,25 @@ import { UnsupportedExportError } from './errors.js';
 // onnx-proto is CommonJS: Node's ESM loader exposes it as the default export only, bundlers as either.
 const { onnx } = ((onnxProto as unknown as { default?: typeof onnxProto }).default ?? onnxProto) as typeof onnxProto;
 
-/** The ONNX operator set the exporter writes (the default domain). 17 is the first with `LayerNormalization`. */
+/**
+ * The ONNX operator set the exporter writes (the default domain). 17 is the first with `LayerNormalization`, and
+ * onnxruntime supports all of it.
+ *
+ * @example
+ * ```ts
+ * readOnnxSummary(exportOnnx(model)).opset === ONNX_OPSET; // true
+ * ```
+ */
 export const ONNX_OPSET = 17;
 
-/** The ONNX IR version that goes with {@link ONNX_OPSET} (ONNX 1.12). */
+/**
+ * The ONNX IR version that goes with {@link ONNX_OPSET} (ONNX 1.12).
+ *
+ * @example
+ * ```ts
+ * console.log(`IR ${ONNX_IR_VERSION}, opset ${ONNX_OPSET}`);
+ * ```
+ */
 export const ONNX_IR_VERSION = 8;
 
 /** Element types of graph inputs and outputs. */
@@ -27,7 +42,14 @@ const ELEMENT_TYPES: Record<OnnxElementType, number> = {
 /** An attribute value: a number is an INT when integral (use {@link float} for a float), a string, or lists of them. */
 export type AttributeValue = number | string | number[] | string[] | { readonly float: number };
 
-/** Marks a number as a FLOAT attribute. */
+/**
+ * Marks a number as a FLOAT attribute (plain numbers are INT attributes).
+ *
+ * @example
+ * ```ts
+ * g.op('LayerNormalization', [x, scale], { axis: -1, epsilon: float(1e-5) });
+ * ```
+ */
 export function float(value: number): { readonly float: number } {
   return { float: value };
 }
