@@ -95,7 +95,9 @@ export function exportOnnx(model: ExportableModel, options: ExportOnnxOptions = 
  * ```
  */
 export async function saveOnnx(model: ExportableModel, path: string, options: ExportOnnxOptions = {}): Promise<OnnxSummary> {
-  if (typeof path !== 'string' || path.length === 0) throw new InvalidArgumentError(`saveOnnx: argument 'path' must be a non-empty string; received ${String(path)}`);
+  if (typeof path !== 'string' || path.length === 0) {
+    throw new InvalidArgumentError(`saveOnnx: argument 'path' must be a non-empty string; received ${String(path)}`);
+  }
   const bytes = exportOnnx(model, options);
   await writeFileAtomic(path, bytes);
   return readOnnxSummary(bytes);

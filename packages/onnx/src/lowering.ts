@@ -14,7 +14,15 @@ function transposed(values: Float32Array, rows: number, cols: number): Float32Ar
  * `x·Wᵀ + b` for `W` `[out, in]` given as values, stored as `name.weight_transposed` and `name.bias` (`name` the
  * module's `state_dict` prefix): the transpose is stored, so the graph holds one MatMul (and one Add) per projection.
  */
-export function projection(g: GraphBuilder, x: string, name: string, weight: Float32Array, outFeatures: number, inFeatures: number, bias: Float32Array | null): string {
+export function projection(
+  g: GraphBuilder,
+  x: string,
+  name: string,
+  weight: Float32Array,
+  outFeatures: number,
+  inFeatures: number,
+  bias: Float32Array | null,
+): string {
   const w = g.floats(`${name}.weight_transposed`, transposed(weight, outFeatures, inFeatures), [inFeatures, outFeatures]);
   const y = g.op('MatMul', [x, w]);
   return bias === null ? y : g.op('Add', [y, g.floats(`${name}.bias`, bias, [outFeatures])]);

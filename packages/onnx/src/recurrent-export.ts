@@ -50,7 +50,13 @@ export interface RecurrentStackValues {
  * layer, each direction's weights stacked as the operator expects. `initial` holds `h0` (and `c0`)
  * `[layers·directions, batch, H]`, or is null for zero initial states.
  */
-export function lowerRecurrentStack(g: GraphBuilder, layer: AnyRecurrentLayer, prefix: string, x: string, initial: readonly string[] | null): RecurrentStackValues {
+export function lowerRecurrentStack(
+  g: GraphBuilder,
+  layer: AnyRecurrentLayer,
+  prefix: string,
+  x: string,
+  initial: readonly string[] | null,
+): RecurrentStackValues {
   const kind = kindOf(layer);
   const H = layer.hiddenSize;
   const dirs = layer.directions;

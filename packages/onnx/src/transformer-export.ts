@@ -47,7 +47,10 @@ export function lowerMultiHeadAttention(g: GraphBuilder, mha: MultiHeadAttention
 /** One encoder layer on batch-first `x`, norm-first or post-norm as configured. */
 function lowerEncoderBody(g: GraphBuilder, layer: TransformerEncoderLayer, x: string, causal: boolean): string {
   const attend = (h: string): string => lowerAttention(g, layer.self_attn, 'self_attn.', [h, h, h], causal);
-  const feedForward = (h: string): string => linear(g, activation(g, linear(g, h, 'linear1', layer.linear1), layer.options.activation), 'linear2', layer.linear2);
+  const feedForward = (h: string): string => {
+    const hidden = activation(g, linear(g, h, 'linear1', layer.linear1), layer.options.activation);
+    return linear(g, hidden, 'linear2', layer.linear2);
+  };
   if (layer.options.normFirst) {
     const h = g.op('Add', [x, attend(layerNorm(g, x, 'norm1', layer.norm1))]);
     return g.op('Add', [h, feedForward(layerNorm(g, h, 'norm2', layer.norm2))]);

@@ -1,6 +1,5 @@
 // Inference cases: forward passes of the LSTM language model and the Transformer block, and a matmul, on seqlab's wasm
 // backend and in onnxruntime-node running seqlab's own exported model (2 intra-op threads), interleaved in one run.
-import { TransformerEncoderLayer } from '@seqlab/attention';
 import { noGrad } from '@seqlab/autograd';
 import { getThreads, setThreads } from '@seqlab/kernels-wasm';
 import { exportOnnx, GraphBuilder } from '@seqlab/onnx';
@@ -8,6 +7,7 @@ import { RecurrentLM } from '@seqlab/recurrent';
 import { Generator, matmul, randint, randn, tensor, type Tensor } from '@seqlab/tensor-core';
 import { median } from '../experiments/framework/timing.js';
 import type { KernelBenchRow } from './results.js';
+import { benchTransformerBlock } from './seqlab-training.js';
 import { timeInterleaved, type Runner } from './timing.js';
 import { tokensPerStep, type LstmShape, type TransformerShape } from './training-shapes.js';
 
@@ -74,6 +74,11 @@ interface InferenceCase {
   readonly dispose: () => void;
 }
 
+/** The name, size and work of a model case over `batch·length` tokens. */
+function tokenCase(name: string, shape: { readonly batch: number; readonly length: number }): Pick<InferenceCase, 'name' | 'size' | 'work' | 'metric'> {
+  return { name, size: shape.length, work: tokensPerStep(shape), metric: 'tokensPerSec' };
+}
+
 function lstmCase(shape: LstmShape, seed: number): InferenceCase {
   const generator = new Generator(seed);
   const config = { vocabSize: shape.vocabSize, embeddingDim: shape.embeddingSize, hiddenSize: shape.hiddenSize };
@@ -82,10 +87,7 @@ function lstmCase(shape: LstmShape, seed: number): InferenceCase {
   const ids = randint(0, shape.vocabSize, [shape.batch, shape.length], { generator, backend: 'wasm' });
   const idValues = Int32Array.from(ids.dataSync());
   return {
-    name: 'lstm-forward',
-    size: shape.length,
-    work: tokensPerStep(shape),
-    metric: 'tokensPerSec',
+    ...tokenCase('lstm-forward', shape),
     seqlab: () => {
       const { logits, state } = noGrad(() => model.forward(ids));
       logits.dataSync();
@@ -99,23 +101,13 @@ function lstmCase(shape: LstmShape, seed: number): InferenceCase {
 
 function transformerCase(shape: TransformerShape, seed: number): InferenceCase {
   const generator = new Generator(seed);
-  const block = new TransformerEncoderLayer(shape.dModel, shape.heads, {
-    dimFeedforward: shape.ffnWidth,
-    dropout: 0,
-    activation: 'relu',
-    batchFirst: true,
-    generator,
-    backend: 'wasm',
-  });
+  const block = benchTransformerBlock(shape, generator, 'wasm');
   block.eval();
   const dims = [shape.batch, shape.length, shape.dModel];
   const inputs = randn(dims, { generator, backend: 'wasm' });
   const values = Float32Array.from(inputs.dataSync());
   return {
-    name: 'transformer-forward',
-    size: shape.length,
-    work: tokensPerStep(shape),
-    metric: 'tokensPerSec',
+    ...tokenCase('transformer-forward', shape),
     seqlab: () => {
       const out = noGrad(() => block.forward(inputs, { isCausal: shape.causal }));
       out.dataSync();
@@ -197,7 +189,8 @@ export async function runInferenceSuite(options: InferenceSuiteOptions): Promise
         rows.push({ ...who, case: c.name, size: c.size, [c.metric]: rate(c, medianMs), medianMs, runs: times[k].length, note: null });
       });
       const unit = c.metric === 'gflops' ? 'GFLOP/s' : 'tokens/s';
-      options.log(`${c.name} ${c.size}: ${contenders.map((who, k) => `${who.library} ${rate(c, median(times[k])).toFixed(c.metric === 'gflops' ? 1 : 0)}`).join(', ')} ${unit}`);
+      const measured = contenders.map((who, k) => `${who.library} ${rate(c, median(times[k])).toFixed(c.metric === 'gflops' ? 1 : 0)}`);
+      options.log(`${c.name} ${c.size}: ${measured.join(', ')} ${unit}`);
     } finally {
       await session?.release();
       c.dispose();

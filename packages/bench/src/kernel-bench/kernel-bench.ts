@@ -131,7 +131,8 @@ export async function runKernelBenchmark(options: KernelBenchOptions = {}): Prom
   if (cases.includes('transformer')) results.push(...(await runTrainingSuite(contenders, { name: 'transformer-train-step', shape: transformer }, training)));
   let onnxruntime: OnnxRuntimeInfo | undefined;
   if (cases.includes('inference')) {
-    const inference = await runInferenceSuite({ runs: runs ?? DEFAULT_INFERENCE_RUNS, warmup, lstm, transformer, matmulSizes: inferenceMatmulSizes, seed, log });
+    const inferenceRuns = runs ?? DEFAULT_INFERENCE_RUNS;
+    const inference = await runInferenceSuite({ runs: inferenceRuns, warmup, lstm, transformer, matmulSizes: inferenceMatmulSizes, seed, log });
     results.push(...inference.rows);
     onnxruntime = inference.onnxruntime;
   }
@@ -154,7 +155,10 @@ export async function runKernelBenchmark(options: KernelBenchOptions = {}): Prom
       ...(cases.includes('inference') ? { inferenceMatmulSizes } : {}),
       lstm,
       transformer,
-      timing: `training: ${warmup} warm-up steps, median of ${training.runs} (fewer, at least 3, past ${budgetSeconds} s per contender); matmul: 2 warm-up runs, median of ${runs === undefined ? '31 (n ≤ 128) to 5 (n = 1024)' : runs}; inference: ${warmup} warm-up calls, median of ${runs ?? DEFAULT_INFERENCE_RUNS}, interleaved`,
+      timing:
+        `training: ${warmup} warm-up steps, median of ${training.runs} (fewer, at least 3, past ${budgetSeconds} s per contender); ` +
+        `matmul: 2 warm-up runs, median of ${runs === undefined ? '31 (n ≤ 128) to 5 (n = 1024)' : runs}` +
+        (cases.includes('inference') ? `; inference: ${warmup} warm-up calls, median of ${runs ?? DEFAULT_INFERENCE_RUNS}, interleaved` : ''),
     },
     results,
     targets: checkTargets(results, lstm, transformer),

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { KernelBenchReport, KernelBenchRow } from './results.js';
 
 function contenderKey(r: KernelBenchRow): string {
-  return (r.library === 'seqlab' && r.backend === 'wasm') || r.library === 'onnxruntime' ? `${r.library} ${r.backend} ×${r.threads}` : `${r.library} ${r.backend}`;
+  const threaded = (r.library === 'seqlab' && r.backend === 'wasm') || r.library === 'onnxruntime';
+  return threaded ? `${r.library} ${r.backend} ×${r.threads}` : `${r.library} ${r.backend}`;
 }
 
 /** The last column of a table: how the best seqlab row compares with a reference contender. */
@@ -75,18 +76,21 @@ export function renderKernelMarkdown(report: KernelBenchReport): string {
   const inference = results.filter(isInference);
   if (inference.length > 0) {
     const info = env.onnxruntime;
-    const ort = info === undefined ? 'onnxruntime-node (did not run)' : 'error' in info ? `onnxruntime-node (${info.error})` : `onnxruntime-node ${info.version}`;
+    const ort = info === undefined ? 'did not run' : 'error' in info ? info.error : info.version;
     const tokens = inference.filter((r) => r.tokensPerSec !== undefined);
     const flops = inference.filter((r) => r.gflops !== undefined);
     lines.push(
       '## Inference (forward only)',
       '',
-      `LSTM LM (batch ${lstm.batch}, T ${lstm.length}, embedding ${lstm.embeddingSize}, hidden ${lstm.hiddenSize}) and Transformer block (batch ${block.batch}, T ${block.length}, d ${block.dModel}, ${block.heads} heads, ${block.causal ? 'causal' : 'no mask'}, without a head) ` +
-        `forward only, and an n×n matmul, on seqlab wasm and in ${ort} running the model exported by \`@seqlab/onnx\` (graph optimisation 'all'), interleaved call by call; outputs read back inside the timing.`,
+      `LSTM LM (batch ${lstm.batch}, T ${lstm.length}, embedding ${lstm.embeddingSize}, hidden ${lstm.hiddenSize}) and ` +
+        `Transformer block (batch ${block.batch}, T ${block.length}, d ${block.dModel}, ${block.heads} heads, ${block.causal ? 'causal' : 'no mask'}, ` +
+        `without a head) forward only, and an n×n matmul, on seqlab wasm and in onnxruntime-node (${ort}) running the model exported by ` +
+        `\`@seqlab/onnx\` (graph optimisation 'all'), interleaved call by call; outputs read back inside the timing.`,
       '',
     );
     if (tokens.length > 0) lines.push(...metricTable(tokens, 'tokensPerSec', ONNXRUNTIME_OVER), '');
-    if (flops.length > 0) lines.push(...metricTable(flops, 'gflops', ONNXRUNTIME_OVER).map((l) => l.replace('| case | size |', '| case (GFLOP/s) | size |')), '');
+    const flopsTable = metricTable(flops, 'gflops', ONNXRUNTIME_OVER).map((l) => l.replace('| case | size |', '| case (GFLOP/s) | size |'));
+    if (flops.length > 0) lines.push(...flopsTable, '');
   }
   const notes = results.filter((r) => r.note !== null);
   if (notes.length > 0) {
