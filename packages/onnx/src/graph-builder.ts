@@ -39,8 +39,14 @@ const ELEMENT_TYPES: Record<OnnxElementType, number> = {
   int64: onnx.TensorProto.DataType.INT64,
 };
 
-/** An attribute value: a number is an INT when integral (use {@link float} for a float), a string, or lists of them. */
-export type AttributeValue = number | string | number[] | string[] | { readonly float: number };
+/** A number marked as a FLOAT attribute by {@link float}. */
+export interface FloatAttribute {
+  /** The value. */
+  readonly float: number;
+}
+
+/** An attribute value: a number is an INT (use {@link float} for a FLOAT), a string, or lists of them. */
+export type AttributeValue = number | string | number[] | string[] | FloatAttribute;
 
 /**
  * Marks a number as a FLOAT attribute (plain numbers are INT attributes).
@@ -50,7 +56,7 @@ export type AttributeValue = number | string | number[] | string[] | { readonly 
  * g.op('LayerNormalization', [x, scale], { axis: -1, epsilon: float(1e-5) });
  * ```
  */
-export function float(value: number): { readonly float: number } {
+export function float(value: number): FloatAttribute {
   return { float: value };
 }
 

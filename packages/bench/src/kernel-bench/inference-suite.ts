@@ -15,7 +15,15 @@ import { tokensPerStep, type LstmShape, type TransformerShape } from './training
 export const ONNXRUNTIME_THREADS = 2;
 
 /** The onnxruntime-node that ran, or why it did not. */
-export type OnnxRuntimeInfo = { readonly version: string } | { readonly error: string };
+export type OnnxRuntimeInfo =
+  | {
+      /** Its version, e.g. `1.31.1`. */
+      readonly version: string;
+    }
+  | {
+      /** Why it did not run, e.g. `onnxruntime-node not installed: …`. */
+      readonly error: string;
+    };
 
 /** The slice of onnxruntime-node's API the suite uses. */
 interface Ort {
