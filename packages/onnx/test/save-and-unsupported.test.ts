@@ -1,13 +1,14 @@
-// A model with no ONNX mapping gets an UnsupportedExportError naming the layer or parameter, and no bytes or file.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+// saveOnnx's file, and a model with no ONNX mapping: an UnsupportedExportError naming the layer or parameter, no bytes or file.
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TransformerDecoderLayer } from '@seqlab/attention';
 import { Linear } from '@seqlab/autograd';
 import { RecurrentLM, Seq2Seq } from '@seqlab/recurrent';
 import { Generator, InvalidArgumentError } from '@seqlab/tensor-core';
-import { exportOnnx, saveOnnx, UnsupportedExportError, type ExportableModel } from '../src/index.js';
+import { exportOnnx, readOnnxSummary, saveOnnx, UnsupportedExportError, type ExportableModel } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'seqlab-onnx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,10 +44,24 @@ describe('exportOnnx on models it cannot write', () => {
     expect(error.message).toContain('must be float32');
   });
 
+  it('saveOnnx writes a file onnxruntime loads, and returns its summary', async () => {
+    const path = join(dir, 'lm.onnx');
+    const model = new RecurrentLM({ vocabSize: 5, embeddingDim: 3, hiddenSize: 4, cell: 'gru' }, { generator: new Generator(0) });
+    const summary = await saveOnnx(model, path);
+    expect(summary.bytes).toBe(statSync(path).size);
+    expect(summary.inputs.map((i) => i.name)).toEqual(['ids']);
+    const session = await ort.InferenceSession.create(path, { graphOptimizationLevel: 'all' });
+    expect(session.outputNames).toEqual(['logits']);
+  });
+
   it('saveOnnx writes no file for a model it cannot export', async () => {
     const path = join(dir, 'decoder.onnx');
     await expect(saveOnnx(new TransformerDecoderLayer(8, 2) as unknown as ExportableModel, path)).rejects.toBeInstanceOf(UnsupportedExportError);
     expect(existsSync(path)).toBe(false);
+  });
+
+  it('readOnnxSummary rejects bytes that are not a ModelProto', () => {
+    expect(() => readOnnxSummary(Uint8Array.from([0xff, 0xff, 0xff, 0xff]))).toThrow(/readOnnxSummary: argument 'bytes' must be an ONNX ModelProto/);
   });
 
   it('rejects options of the wrong type', () => {
