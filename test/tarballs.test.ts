@@ -115,6 +115,14 @@ beforeAll(async () => {
   const wasmManifest = readJson<{ devDependencies: Record<string, string> }>(join(ROOT, 'packages/kernels-wasm/package.json'));
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'blank', version: '1.0.0', private: true }, null, 2));
   const tools = [`@types/node@${rootManifest.devDependencies['@types/node']}`, `esbuild@${wasmManifest.devDependencies.esbuild}`];
+  // Third-party packages that a README's install line names (onnxruntime-node for @seqlab/onnx), at the workspace's pinned versions.
+  for (const { dir, manifest } of publishable()) {
+    const line = codeBlocks(readFileSync(join(ROOT, dir, 'README.md'), 'utf8')).find((b) => b.lang === 'sh')?.body ?? '';
+    const pinned = { ...(manifest.dependencies as Record<string, string>), ...(manifest.devDependencies as Record<string, string>) };
+    for (const word of line.trim().split(/\s+/).slice(2)) {
+      if (!word.startsWith('@seqlab/') && pinned[word] !== undefined) tools.push(`${word}@${pinned[word]}`);
+    }
+  }
   await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...[...packed.values()].map((p) => p.tarball), ...tools], {
     cwd: project,
   });

@@ -5,6 +5,7 @@ import { registerBench } from './commands/bench.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEval } from './commands/eval.js';
 import { registerExperiment } from './commands/experiment.js';
+import { registerExport } from './commands/export.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerTrain } from './commands/train.js';
@@ -32,6 +33,7 @@ Examples:
   $ seqlab generate --checkpoint runs/lstm/checkpoint.safetensors --prompt "ROMEO:"
   $ seqlab eval --checkpoint runs/lstm/checkpoint.safetensors
   $ seqlab inspect runs/lstm/checkpoint.safetensors
+  $ seqlab export --onnx lstm.onnx --checkpoint runs/lstm/checkpoint.safetensors
 
 Every command takes --help and --json. NO_COLOR=1 turns colours off.
 Exit status: 0 done, 1 internal error, 2 usage error, 3 training diverged, 130 interrupted.`,
@@ -41,6 +43,7 @@ Exit status: 0 done, 1 internal error, 2 usage error, 3 training diverged, 130 i
   registerGenerate(program, io);
   registerEval(program, io);
   registerInspect(program, io);
+  registerExport(program, io);
   registerExperiment(program, io);
   registerBench(program, io);
   return program;

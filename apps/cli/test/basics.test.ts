@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from './run-cli.js';
 
-const COMMANDS = ['demo', 'train', 'generate', 'eval', 'inspect', 'experiment', 'bench kernels'];
+const COMMANDS = ['demo', 'train', 'generate', 'eval', 'inspect', 'export', 'experiment', 'bench kernels'];
 
 /** A user mistake: status 2, exactly one non-empty line on stderr, and no stack frames. */
 function expectUsageError(result: { code: number | null; stderr: string; stdout: string }, pattern: RegExp): void {

@@ -1,5 +1,5 @@
 // Public entry point of @seqlab/bench: the measured experiments, their registry and the result writers, and the
-// kernel benchmark (matmul and training-step throughput against TensorFlow.js).
+// kernel benchmark (matmul and training-step throughput against TensorFlow.js, inference against onnxruntime).
 export * from './experiments/index.js';
 export { parseKernelBenchCases, runKernelBenchmark } from './kernel-bench/kernel-bench.js';
 export type { KernelBenchOptions } from './kernel-bench/kernel-bench.js';
@@ -10,4 +10,6 @@ export type { KernelReportFiles } from './kernel-bench/report.js';
 export { checkTargets, MATMUL_TARGET, TRAINING_TARGETS } from './kernel-bench/targets.js';
 export type { TargetCheck } from './kernel-bench/targets.js';
 export { LSTM_SHAPE, TRANSFORMER_SHAPE, tokensPerStep } from './kernel-bench/training-shapes.js';
+export { ONNXRUNTIME_THREADS } from './kernel-bench/inference-suite.js';
+export type { OnnxRuntimeInfo } from './kernel-bench/inference-suite.js';
 export type { LstmShape, TransformerShape } from './kernel-bench/training-shapes.js';

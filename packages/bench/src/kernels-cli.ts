@@ -6,12 +6,13 @@ import { parseArgs } from 'node:util';
 import { parseKernelBenchCases, runKernelBenchmark } from './kernel-bench/kernel-bench.js';
 import { renderKernelMarkdown, writeKernelReport } from './kernel-bench/report.js';
 
-const USAGE = `Usage: bench:kernels [--json] [--cases matmul,lstm,transformer] [--sizes 128,256,512,1024] [--runs N]
+const USAGE = `Usage: bench:kernels [--json] [--cases matmul,lstm,transformer,inference] [--sizes 128,256,512,1024] [--runs N]
                      [--tfjs-cpu] [--out DIR]
 
 Times matmul (nn, tn, nt) and LSTM / Transformer-block training steps on seqlab's cpu and wasm backends and on
-TensorFlow.js's wasm backend, writes kernels.json and kernels.md to --out, and prints the Markdown report (or, with
---json, one JSON object).`;
+TensorFlow.js's wasm backend, then the inference case (the LSTM LM and Transformer block forward only, and matmul 512
+and 1024) on seqlab wasm and in onnxruntime-node running seqlab's exported model; writes kernels.json and kernels.md
+to --out, and prints the Markdown report (or, with --json, one JSON object).`;
 
 const argv = process.argv.slice(2);
 let parsed;

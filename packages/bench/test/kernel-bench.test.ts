@@ -8,6 +8,7 @@ import { checkTargets, KERNEL_BENCH_CASES, LSTM_SHAPE, parseKernelBenchCases, ru
 
 const TINY = {
   sizes: [16],
+  inferenceMatmulSizes: [16],
   runs: 1,
   warmup: 0,
   lstm: { batch: 2, length: 3, embeddingSize: 4, hiddenSize: 4, vocabSize: 5 },
@@ -26,7 +27,15 @@ describe('kernel benchmark (tiny run)', () => {
     const tfjsInstalled = !('error' in json.environment.tfjs);
 
     const cases = ['matmul-nn', 'matmul-tn', 'matmul-nt', 'lstm-train-step', 'transformer-train-step'];
-    expect([...new Set(json.results.map((r) => r.case))].sort()).toEqual([...cases].sort());
+    const inferenceCases = ['lstm-forward', 'transformer-forward', 'matmul-forward'];
+    expect([...new Set(json.results.map((r) => r.case))].sort()).toEqual([...cases, ...inferenceCases].sort());
+    // The inference rows: seqlab wasm and onnxruntime-node (a dev dependency here) on 2 threads, side by side.
+    expect(json.environment.onnxruntime).toEqual({ version: expect.stringMatching(/^\d+\.\d+/) });
+    for (const c of inferenceCases) {
+      const rows = json.results.filter((r) => r.case === c);
+      expect(rows.map((r) => `${r.library} ${r.backend}`), c).toEqual(['seqlab wasm', 'onnxruntime cpu']);
+      expect(rows[1].threads).toBe(2);
+    }
     for (const c of cases) {
       const rows = json.results.filter((r) => r.case === c);
       const keys = rows.map((r) => `${r.library} ${r.backend} ${r.threads}`);
@@ -57,6 +66,10 @@ describe('kernel benchmark (tiny run)', () => {
     const markdown = readFileSync(files.markdown, 'utf8');
     expect(markdown).toMatch(/## Matmul \(GFLOP\/s\)/);
     expect(markdown).toMatch(/## Training steps \(tokens\/s\)/);
+    expect(markdown).toMatch(/## Inference \(forward only\)[\s\S]*\| lstm-forward \| 3 \| [\d,]+ \| [\d,]+ \| [\d.]+× \|/);
+    expect(markdown).toMatch(/\| matmul-forward \| 16 \| [\d.]+ \| [\d.]+ \| [\d.]+× \|/);
+    // Training rows stay out of the inference tables and the other way round.
+    expect(markdown.split('## Inference')[0]).not.toMatch(/\| [a-z]+-forward \|/);
     expect(markdown).toMatch(/## Targets/);
   });
 
@@ -71,6 +84,7 @@ describe('kernel benchmark options and targets', () => {
   it('parses a case list and rejects an unknown case, naming the known ones', () => {
     expect(parseKernelBenchCases('transformer,matmul')).toEqual(['transformer', 'matmul']);
     expect(() => parseKernelBenchCases('matmul,gru')).toThrow(/unknown case 'gru'.*matmul, lstm, transformer/);
+    expect(parseKernelBenchCases('inference')).toEqual(['inference']);
   });
 
   it('rejects bad sizes, runs and shapes with the option named', async () => {

@@ -1,8 +1,9 @@
 // The kernel benchmark as a function: matmul GFLOP/s and LSTM / Transformer-block training tokens/s for every seqlab
-// backend with TensorFlow.js beside it, in one run, returned as one record with the issue's targets judged.
+// backend with TensorFlow.js beside it, and inference against onnxruntime, in one run, returned as one record.
 import { cpus, loadavg } from 'node:os';
 import { InvalidArgumentError } from '@seqlab/tensor-core';
 import type { Contender } from './contender.js';
+import { runInferenceSuite, type OnnxRuntimeInfo } from './inference-suite.js';
 import { runMatmulSuite } from './matmul-suite.js';
 import { KERNEL_BENCH_CASES, type KernelBenchCase, type KernelBenchReport, type KernelBenchRow } from './results.js';
 import { seqlabContenders } from './seqlab-contenders.js';
@@ -17,7 +18,9 @@ export interface KernelBenchOptions {
   cases?: readonly KernelBenchCase[];
   /** Matmul sizes n. Default 128, 256, 512, 1024. */
   sizes?: readonly number[];
-  /** Timed runs per case for every family. Default: per matmul size (31 at 128 down to 5 at 1024), 5 training steps. */
+  /** Matmul sizes of the inference case (seqlab wasm against an onnxruntime MatMul model). Default 512, 1024. */
+  inferenceMatmulSizes?: readonly number[];
+  /** Timed runs per case for every family. Default: per matmul size (31 at 128 down to 5 at 1024), 5 training steps, 9 inference calls. */
   runs?: number;
   /** Untimed training steps before the timed ones. Default 2. */
   warmup?: number;
@@ -41,6 +44,8 @@ export interface KernelBenchOptions {
 }
 
 const DEFAULT_SIZES = [128, 256, 512, 1024];
+const DEFAULT_INFERENCE_SIZES = [512, 1024];
+const DEFAULT_INFERENCE_RUNS = 9;
 const DEFAULT_TRAINING_RUNS = 5;
 const DEFAULT_WARMUP = 2;
 const DEFAULT_BUDGET_SECONDS = 40;
@@ -82,7 +87,9 @@ export function parseKernelBenchCases(list: string): KernelBenchCase[] {
 /**
  * Runs the kernel benchmark: square matmul in the nn, tn and nt layouts, and the LSTM language-model and
  * Transformer-block training steps, on seqlab's cpu and wasm backends and (when installed) TensorFlow.js's wasm
- * and cpu backends. Medians after warm-up; tokens/s = batch·T / median seconds. The full default run takes a few
+ * and cpu backends; then the inference case: the same LSTM LM and Transformer block forward only, and matmul, on
+ * seqlab wasm and (when installed) onnxruntime-node running seqlab's exported model on 2 threads, interleaved.
+ * Medians after warm-up; tokens/s = batch·T / median seconds. The full default run takes a few
  * minutes on two cores. Results are measured here and now: nothing is cached or estimated.
  *
  * @example
@@ -98,6 +105,7 @@ export async function runKernelBenchmark(options: KernelBenchOptions = {}): Prom
   // Cases run in their fixed order, whatever order they were asked in.
   const cases = KERNEL_BENCH_CASES.filter((c) => asked.includes(c));
   const sizes = (options.sizes ?? DEFAULT_SIZES).map((n) => checkCount('sizes', n, 1));
+  const inferenceMatmulSizes = (options.inferenceMatmulSizes ?? DEFAULT_INFERENCE_SIZES).map((n) => checkCount('inferenceMatmulSizes', n, 1));
   const runs = options.runs === undefined ? undefined : checkCount('runs', options.runs, 1);
   const warmup = checkCount('warmup', options.warmup ?? DEFAULT_WARMUP, 0);
   const lstm = checkShape('lstm', LSTM_SHAPE, options.lstm);
@@ -121,6 +129,13 @@ export async function runKernelBenchmark(options: KernelBenchOptions = {}): Prom
   if (cases.includes('matmul')) results.push(...(await runMatmulSuite(contenders, { sizes, runs, log })));
   if (cases.includes('lstm')) results.push(...(await runTrainingSuite(contenders, { name: 'lstm-train-step', shape: lstm }, training)));
   if (cases.includes('transformer')) results.push(...(await runTrainingSuite(contenders, { name: 'transformer-train-step', shape: transformer }, training)));
+  let onnxruntime: OnnxRuntimeInfo | undefined;
+  if (cases.includes('inference')) {
+    const inferenceRuns = runs ?? DEFAULT_INFERENCE_RUNS;
+    const inference = await runInferenceSuite({ runs: inferenceRuns, warmup, lstm, transformer, matmulSizes: inferenceMatmulSizes, seed, log });
+    results.push(...inference.rows);
+    onnxruntime = inference.onnxruntime;
+  }
 
   return {
     environment: {
@@ -132,13 +147,18 @@ export async function runKernelBenchmark(options: KernelBenchOptions = {}): Prom
       loadAverage: { before: loadBefore, after: loadavg()[0] },
       seqlabWasm: seqlab.wasm,
       tfjs: 'error' in tf ? { error: tf.error } : { version: tf.version, backends: tf.contenders.map((c) => c.backend) },
+      ...(onnxruntime === undefined ? {} : { onnxruntime }),
     },
     settings: {
       cases,
       sizes,
+      ...(cases.includes('inference') ? { inferenceMatmulSizes } : {}),
       lstm,
       transformer,
-      timing: `training: ${warmup} warm-up steps, median of ${training.runs} (fewer, at least 3, past ${budgetSeconds} s per contender); matmul: 2 warm-up runs, median of ${runs === undefined ? '31 (n ≤ 128) to 5 (n = 1024)' : runs}`,
+      timing:
+        `training: ${warmup} warm-up steps, median of ${training.runs} (fewer, at least 3, past ${budgetSeconds} s per contender); ` +
+        `matmul: 2 warm-up runs, median of ${runs === undefined ? '31 (n ≤ 128) to 5 (n = 1024)' : runs}` +
+        (cases.includes('inference') ? `; inference: ${warmup} warm-up calls, median of ${runs ?? DEFAULT_INFERENCE_RUNS}, interleaved` : ''),
     },
     results,
     targets: checkTargets(results, lstm, transformer),

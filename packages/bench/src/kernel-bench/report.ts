@@ -4,26 +4,43 @@ import { join } from 'node:path';
 import type { KernelBenchReport, KernelBenchRow } from './results.js';
 
 function contenderKey(r: KernelBenchRow): string {
-  return r.library === 'seqlab' && r.backend === 'wasm' ? `seqlab wasm ×${r.threads}` : `${r.library} ${r.backend}`;
+  const threaded = (r.library === 'seqlab' && r.backend === 'wasm') || r.library === 'onnxruntime';
+  return threaded ? `${r.library} ${r.backend} ×${r.threads}` : `${r.library} ${r.backend}`;
 }
+
+/** The last column of a table: how the best seqlab row compares with a reference contender. */
+interface RatioColumn {
+  /** Column heading. */
+  readonly heading: string;
+  /** The reference row among one case's rows. */
+  readonly reference: (r: KernelBenchRow) => boolean;
+  /** Reference over seqlab instead of seqlab over reference. */
+  readonly inverted: boolean;
+}
+
+const OVER_TFJS: RatioColumn = { heading: 'seqlab best / tfjs wasm', reference: (r) => r.library === 'tfjs' && r.backend === 'wasm', inverted: false };
+const ONNXRUNTIME_OVER: RatioColumn = { heading: 'onnxruntime / seqlab', reference: (r) => r.library === 'onnxruntime', inverted: true };
+
+const isInference = (r: KernelBenchRow): boolean => r.case.endsWith('-forward');
 
 function formatValue(v: number | null | undefined, metric: 'gflops' | 'tokensPerSec'): string {
   if (v === null || v === undefined) return '–';
   return metric === 'gflops' ? v.toFixed(1) : Math.round(v).toLocaleString('en-US');
 }
 
-/** One table for a metric: a row per case and size, a column per contender, and seqlab's best over TF.js wasm. */
-function metricTable(rows: readonly KernelBenchRow[], metric: 'gflops' | 'tokensPerSec'): string[] {
+/** One table for a metric: a row per case and size, a column per contender, and seqlab's best against a reference. */
+function metricTable(rows: readonly KernelBenchRow[], metric: 'gflops' | 'tokensPerSec', ratioColumn: RatioColumn = OVER_TFJS): string[] {
   const contenders = [...new Set(rows.map(contenderKey))];
-  const lines = [`| case | size | ${contenders.join(' | ')} | seqlab best / tfjs wasm |`, `|---|---:|${contenders.map(() => '---:').join('|')}|---:|`];
+  const lines = [`| case | size | ${contenders.join(' | ')} | ${ratioColumn.heading} |`, `|---|---:|${contenders.map(() => '---:').join('|')}|---:|`];
   const keys = [...new Set(rows.map((r) => `${r.case}\u0000${r.size}`))];
   for (const key of keys) {
     const [name, size] = key.split('\u0000');
     const cells = rows.filter((r) => r.case === name && String(r.size) === size);
     const value = (c: string): number | null | undefined => cells.find((r) => contenderKey(r) === c)?.[metric];
     const seqlab = cells.filter((r) => r.library === 'seqlab').map((r) => r[metric]).filter((v): v is number => typeof v === 'number');
-    const tf = cells.find((r) => r.library === 'tfjs' && r.backend === 'wasm')?.[metric];
-    const ratio = seqlab.length > 0 && typeof tf === 'number' ? `${(Math.max(...seqlab) / tf).toFixed(1)}×` : '–';
+    const reference = cells.find(ratioColumn.reference)?.[metric];
+    const best = Math.max(...seqlab);
+    const ratio = seqlab.length > 0 && typeof reference === 'number' ? `${(ratioColumn.inverted ? reference / best : best / reference).toFixed(1)}×` : '–';
     lines.push(`| ${name} | ${size} | ${contenders.map((c) => formatValue(value(c), metric)).join(' | ')} | ${ratio} |`);
   }
   return lines;
@@ -42,9 +59,9 @@ export function renderKernelMarkdown(report: KernelBenchReport): string {
     `Medians after warm-up (${settings.timing}); matmul runs interleaved across contenders.`,
     '',
   ];
-  const matmul = results.filter((r) => r.gflops !== undefined);
+  const matmul = results.filter((r) => r.gflops !== undefined && !isInference(r));
   if (matmul.length > 0) lines.push('## Matmul (GFLOP/s)', '', ...metricTable(matmul, 'gflops'), '');
-  const training = results.filter((r) => r.tokensPerSec !== undefined);
+  const training = results.filter((r) => r.tokensPerSec !== undefined && !isInference(r));
   if (training.length > 0) {
     lines.push(
       '## Training steps (tokens/s)',
@@ -55,6 +72,25 @@ export function renderKernelMarkdown(report: KernelBenchReport): string {
       ...metricTable(training, 'tokensPerSec'),
       '',
     );
+  }
+  const inference = results.filter(isInference);
+  if (inference.length > 0) {
+    const info = env.onnxruntime;
+    const ort = info === undefined ? 'did not run' : 'error' in info ? info.error : info.version;
+    const tokens = inference.filter((r) => r.tokensPerSec !== undefined);
+    const flops = inference.filter((r) => r.gflops !== undefined);
+    lines.push(
+      '## Inference (forward only)',
+      '',
+      `LSTM LM (batch ${lstm.batch}, T ${lstm.length}, embedding ${lstm.embeddingSize}, hidden ${lstm.hiddenSize}) and ` +
+        `Transformer block (batch ${block.batch}, T ${block.length}, d ${block.dModel}, ${block.heads} heads, ${block.causal ? 'causal' : 'no mask'}, ` +
+        `without a head) forward only, and an n×n matmul, on seqlab wasm and in onnxruntime-node (${ort}) running the model exported by ` +
+        `\`@seqlab/onnx\` (graph optimisation 'all'), interleaved call by call; outputs read back inside the timing.`,
+      '',
+    );
+    if (tokens.length > 0) lines.push(...metricTable(tokens, 'tokensPerSec', ONNXRUNTIME_OVER), '');
+    const flopsTable = metricTable(flops, 'gflops', ONNXRUNTIME_OVER).map((l) => l.replace('| case | size |', '| case (GFLOP/s) | size |'));
+    if (flops.length > 0) lines.push(...flopsTable, '');
   }
   const notes = results.filter((r) => r.note !== null);
   if (notes.length > 0) {

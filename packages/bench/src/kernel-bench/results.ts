@@ -1,22 +1,29 @@
 // The kernel benchmark's result record: environment, one row per library, backend, case and size, and the targets.
+import type { OnnxRuntimeInfo } from './inference-suite.js';
 import type { TargetCheck } from './targets.js';
 import type { LstmShape, TransformerShape } from './training-shapes.js';
 
-/** The case families the kernel benchmark can run (`--cases`). */
-export type KernelBenchCase = 'matmul' | 'lstm' | 'transformer';
+/**
+ * The case families the kernel benchmark can run (`--cases`): `inference` is the forward-only LSTM LM, Transformer
+ * block and matmul on seqlab wasm and in onnxruntime-node.
+ */
+export type KernelBenchCase = 'matmul' | 'lstm' | 'transformer' | 'inference';
 
 /** Every case family, in the order they run. */
-export const KERNEL_BENCH_CASES: readonly KernelBenchCase[] = ['matmul', 'lstm', 'transformer'];
+export const KERNEL_BENCH_CASES: readonly KernelBenchCase[] = ['matmul', 'lstm', 'transformer', 'inference'];
 
 /** One measured (or failed) entry: a library's backend on one case at one size. */
 export interface KernelBenchRow {
-  /** `seqlab` or `tfjs`. */
+  /** `seqlab`, `tfjs` or `onnxruntime`. */
   readonly library: string;
   /** The library's backend (`cpu`, `wasm`). */
   readonly backend: string;
   /** Threads the backend ran on. */
   readonly threads: number;
-  /** `matmul-nn`, `matmul-tn`, `matmul-nt`, `lstm-train-step` or `transformer-train-step`. */
+  /**
+   * `matmul-nn`, `matmul-tn`, `matmul-nt`, `lstm-train-step`, `transformer-train-step`, or an inference case:
+   * `lstm-forward`, `transformer-forward`, `matmul-forward`.
+   */
   readonly case: string;
   /** Matrix size n (matmul) or sequence length T (training steps). */
   readonly size: number;
@@ -72,6 +79,8 @@ export interface KernelBenchEnvironment {
   readonly seqlabWasm: unknown;
   /** The TF.js that ran beside seqlab, or why it did not. */
   readonly tfjs: TfjsRunInfo | TfjsMissing;
+  /** The onnxruntime-node of the inference rows, or why it did not run; absent when no inference case ran. */
+  readonly onnxruntime?: OnnxRuntimeInfo;
 }
 
 /** Shapes of the training-step cases, as run. */
@@ -80,6 +89,8 @@ export interface KernelBenchSettings {
   readonly cases: readonly KernelBenchCase[];
   /** Matmul sizes. */
   readonly sizes: readonly number[];
+  /** Matmul sizes of the inference case's onnxruntime reference rows. */
+  readonly inferenceMatmulSizes?: readonly number[];
   /** LSTM language-model training-step shape. */
   readonly lstm: LstmShape;
   /** Transformer-block training-step shape. */

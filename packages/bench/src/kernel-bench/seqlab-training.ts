@@ -46,17 +46,16 @@ export function seqlabLstmStep(backend: string, shape: LstmShape, seed: number):
   );
 }
 
+/** The benchmark's Transformer block: post-norm, ReLU feed-forward, no dropout, batch-first, on `backend`. */
+export function benchTransformerBlock(shape: TransformerShape, generator: Generator, backend: string): TransformerEncoderLayer {
+  const options = { dimFeedforward: shape.ffnWidth, dropout: 0, activation: 'relu', batchFirst: true, generator, backend } as const;
+  return new TransformerEncoderLayer(shape.dModel, shape.heads, options);
+}
+
 /** One Transformer encoder block on embedded input → Linear → cross-entropy, trained with Adam, on `backend`. */
 export function seqlabTransformerStep(backend: string, shape: TransformerShape, seed: number): TrainingStep {
   const generator = new Generator(seed);
-  const block = new TransformerEncoderLayer(shape.dModel, shape.heads, {
-    dimFeedforward: shape.ffnWidth,
-    dropout: 0,
-    activation: 'relu',
-    batchFirst: true,
-    generator,
-    backend,
-  });
+  const block = benchTransformerBlock(shape, generator, backend);
   const head = new Linear(shape.dModel, shape.vocabSize, { generator, backend });
   const inputs = randn([shape.batch, shape.length, shape.dModel], { generator, backend });
   const targets = randint(0, shape.vocabSize, [shape.batch * shape.length], { generator, backend });
