@@ -112,9 +112,9 @@ beforeAll(async () => {
     }),
   );
   const rootManifest = readJson<{ devDependencies: Record<string, string> }>(join(ROOT, 'package.json'));
-  const wasmManifest = readJson<{ devDependencies: Record<string, string> }>(join(ROOT, 'packages/kernels-wasm/package.json'));
+  const utilsManifest = readJson<{ devDependencies: Record<string, string> }>(join(ROOT, 'packages/test-utils/package.json'));
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'blank', version: '1.0.0', private: true }, null, 2));
-  const tools = [`@types/node@${rootManifest.devDependencies['@types/node']}`, `esbuild@${wasmManifest.devDependencies.esbuild}`];
+  const tools = [`@types/node@${rootManifest.devDependencies['@types/node']}`, `esbuild@${utilsManifest.devDependencies.esbuild}`];
   // Third-party packages that a README's install line names (onnxruntime-node for @seqlab/onnx), at the workspace's pinned versions.
   for (const { dir, manifest } of publishable()) {
     const line = codeBlocks(readFileSync(join(ROOT, dir, 'README.md'), 'utf8')).find((b) => b.lang === 'sh')?.body ?? '';
@@ -123,7 +123,8 @@ beforeAll(async () => {
       if (!word.startsWith('@seqlab/') && pinned[word] !== undefined) tools.push(`${word}@${pinned[word]}`);
     }
   }
-  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...[...packed.values()].map((p) => p.tarball), ...tools], {
+  // --ignore-scripts: onnxruntime-node's install script fetches optional GPU libraries; its CPU binaries ship in the package.
+  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', ...[...packed.values()].map((p) => p.tarball), ...tools], {
     cwd: project,
   });
 }, 300_000);
