@@ -1,4 +1,5 @@
 // The CPU backend: TypeScript kernels over typed arrays; the reference every other backend is tested against.
+import { coreState } from '../shared-state.js';
 import type { Backend, Kernels } from '../backend.js';
 import { allocArray, dtypeOfArray, DTYPES, type DType, type TypedArray } from '../dtype.js';
 import { binaryKernels } from './binary.js';
@@ -33,8 +34,8 @@ const kernels: Partial<Kernels> = {
   ...geluKernels,
 };
 
-/** The CPU backend, registered as `cpu` when tensor-core is imported. */
-export const cpuBackend: Backend = {
+/** The CPU backend, registered as `cpu` when tensor-core is imported (one object for every loaded copy of tensor-core). */
+export const cpuBackend: Backend = coreState.claim<Backend>('cpuBackend', {
   name: 'cpu',
   dtypes: DTYPES,
   upload: (values, dtype) => (dtypeOfArray(values) === dtype ? values.slice() : toDType(values, dtype)),
@@ -46,4 +47,4 @@ export const cpuBackend: Backend = {
   garbageCollected: true,
   kernels,
   fused: { ...fusedRecurrentKernels, ...fusedAttentionKernels, ...fusedLayerNormKernels },
-};
+});

@@ -3,6 +3,7 @@ import type { Backend, DataHandle, KernelName, Kernels } from '../backend.js';
 import { allocArray, type DType } from '../dtype.js';
 import { BackendMismatchError, DTypeMismatchError, InvalidArgumentError, KernelNotFoundError } from '../errors.js';
 import { getBackend } from '../registry.js';
+import { coreState } from '../shared-state.js';
 import { describe, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { OpAttrs, OpName } from './names.js';
@@ -16,12 +17,19 @@ export type TensorLike = Tensor | number;
  */
 export type GradRecorder = <K extends OpName>(op: K, inputs: readonly Tensor[], output: Tensor, attrs: OpAttrs[K]) => void;
 
-let recorder: GradRecorder | null = null;
-
-/** Installs (or removes, with null) the autograd recorder. Returns the previous one. */
-export function setGradRecorder(next: GradRecorder | null): GradRecorder | null {
-  const previous = recorder;
+// Every loaded copy of tensor-core records through the one recorder installed last. Each copy keeps it in a local
+// variable that setGradRecorder updates in all of them, so `record` reads no shared object per op.
+const recorders = coreState.claim('gradRecorder', { current: null as GradRecorder | null, copies: [] as ((next: GradRecorder | null) => void)[] });
+let recorder: GradRecorder | null = recorders.current;
+recorders.copies.push((next) => {
   recorder = next;
+});
+
+/** Installs (or removes, with null) the autograd recorder, in every loaded copy of tensor-core. Returns the previous one. */
+export function setGradRecorder(next: GradRecorder | null): GradRecorder | null {
+  const previous = recorders.current;
+  recorders.current = next;
+  for (const update of recorders.copies) update(next);
   return previous;
 }
 
