@@ -93,7 +93,15 @@ export class UnsupportedRuntimeError extends SeqlabError {
   }
 }
 
-/** Where one loaded copy of a seqlab package came from: its version and its file (a path or a URL). */
+/**
+ * Where one loaded copy of a seqlab package came from: its version and its file (a path or a URL).
+ *
+ * @example
+ * ```ts
+ * const [first] = loadedCopies('@seqlab/tensor-core');
+ * console.log(first.version, first.origin); // 0.1.0 file:///app/node_modules/@seqlab/tensor-core/dist/index.js
+ * ```
+ */
 export interface PackageCopy {
   /** The `version` of the copy's package.json (`source` when loaded from TypeScript sources). */
   readonly version: string;
@@ -104,6 +112,15 @@ export interface PackageCopy {
 /**
  * A second copy of a seqlab package was loaded whose version cannot share state with the copy already loaded
  * (another major version, or another minor version below 1.0). Thrown when the second copy loads, never later.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await import('@seqlab/autograd'); // which brings its own, incompatible tensor-core
+ * } catch (e) {
+ *   if (e instanceof IncompatibleCopyError) console.error(e.loaded.origin, e.loading.origin);
+ * }
+ * ```
  */
 export class IncompatibleCopyError extends SeqlabError {
   /** The package that is loaded twice, e.g. `@seqlab/tensor-core`. */

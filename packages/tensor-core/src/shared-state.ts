@@ -13,6 +13,12 @@ interface PackageRecord {
 /**
  * The values one seqlab package shares between its loaded copies, from {@link sharedState}: the first copy to claim a
  * key stores its value, and every later copy gets that value back instead of its own.
+ *
+ * @example
+ * ```ts
+ * const state: SharedState = sharedState('@seqlab/attention', '0.1.0', import.meta.url);
+ * const budget = state.claim('memoryBudget', { bytes: 256 * 2 ** 20 });
+ * ```
  */
 export interface SharedState {
   /**

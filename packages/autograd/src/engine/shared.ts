@@ -5,4 +5,8 @@ import { sharedState, type SharedState } from '@seqlab/tensor-core';
 declare const __SEQLAB_VERSION__: string | undefined;
 
 /** The grad-mode switch and the classes whose identity matters (GradNode, Module), first loaded copy's. */
-export const autogradState: SharedState = sharedState('@seqlab/autograd', typeof __SEQLAB_VERSION__ === 'string' ? __SEQLAB_VERSION__ : 'source', import.meta.url);
+export const autogradState: SharedState = sharedState(
+  '@seqlab/autograd',
+  typeof __SEQLAB_VERSION__ === 'string' ? __SEQLAB_VERSION__ : 'source',
+  import.meta.url,
+);
