@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const packages = resolve(import.meta.dirname, '../..');
 const coreDir = join(packages, 'tensor-core');
 const autogradDir = join(packages, 'autograd');
+const wasmDir = join(packages, 'kernels-wasm');
 const script = join(import.meta.dirname, 'fixtures/two-copies/train-step.mjs');
 const coreVersion = (JSON.parse(readFileSync(join(coreDir, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -21,6 +22,10 @@ interface Copy {
 interface StepResult {
   coreCopies: Copy[];
   autogradCopies: Copy[];
+  wasmCopies: Copy[];
+  backend: string;
+  weightBackend: string;
+  sameWasmBackend?: boolean;
   sameTensorClass: boolean;
   requiresGrad_: string;
   parameters: number;
@@ -34,7 +39,7 @@ interface StepResult {
 
 /** Runs train-step.mjs from `cwd` and returns its JSON line. */
 function runStep(cwd: string, ...args: string[]): StepResult {
-  const stdout = execFileSync(process.execPath, [join(cwd, 'train-step.mjs'), ...args], { cwd, encoding: 'utf8' });
+  const stdout = execFileSync(process.execPath, [join(cwd, 'train-step.mjs'), ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
   return JSON.parse(stdout.trim().split('\n').pop() as string) as StepResult;
 }
 
@@ -143,5 +148,16 @@ describe('the CJS and ESM builds of tensor-core and autograd in one process', ()
       grad: single.grad,
       weight: single.weight,
     });
+  });
+
+  it('with kernels-wasm loaded both ways too: one wasm backend and runtime, and the step matches the cpu reference', () => {
+    const result = runStep(dirname(script), 'cjs-esm', coreDir, autogradDir, wasmDir);
+    expect(result.error).toBeUndefined();
+    expect(result.wasmCopies.map((c) => c.origin)).toEqual([join(wasmDir, 'dist/index.cjs'), pathToFileURL(join(wasmDir, 'dist/index.js')).href]);
+    expect(result.sameWasmBackend).toBe(true);
+    expect([result.backend, result.weightBackend]).toEqual(['wasm', 'wasm']);
+    expect(result.parameters).toBe(2);
+    expect(result.lossAfter).toBeCloseTo(single.lossAfter, 5);
+    result.weight.forEach((w, i) => expect(w).toBeCloseTo(single.weight[i], 5));
   });
 });

@@ -1,4 +1,5 @@
 // The wasm backend object: JS-owned typed-array storage and the table of wasm kernels run in call frames.
+import { wasmState } from './shared.js';
 import { allocArray, dtypeOfArray, DTypeMismatchError, type Backend, type DType, type Kernels, type TypedArray } from '@seqlab/tensor-core';
 import { adamStep, adamUpdate } from './adam.js';
 import { WASM_DTYPES } from './call-frame.js';
@@ -52,7 +53,7 @@ function convert(values: TypedArray, dtype: DType): TypedArray {
  * sequence kernels of @seqlab/recurrent (`lstmSequence`, `gruSequence` and their backward kernels), fused attention and
  * LayerNorm over the last axis (`layerNorm`, `layerNormBackward`).
  */
-export const wasmBackend: Backend = {
+export const wasmBackend: Backend = wasmState.claim<Backend>('wasmBackend', {
   name: 'wasm',
   dtypes: WASM_DTYPES,
   upload(values, dtype) {
@@ -70,4 +71,4 @@ export const wasmBackend: Backend = {
   garbageCollected: true,
   kernels,
   fused: framedTable({ adamUpdate, adamStep, ...fusedRecurrentKernels, ...fusedAttentionKernels, ...fusedLayerNormKernels }),
-};
+});

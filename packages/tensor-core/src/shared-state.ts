@@ -18,6 +18,8 @@ interface PackageRecord {
  * ```ts
  * const state: SharedState = sharedState('@seqlab/attention', '0.1.0', import.meta.url);
  * const budget = state.claim('memoryBudget', { bytes: 256 * 2 ** 20 });
+ * let fused = true;
+ * const setFused = state.link('fused', true, (on) => (fused = on)); // setFused(false) reaches every copy
  * ```
  */
 export interface SharedState {
@@ -26,6 +28,18 @@ export interface SharedState {
    * Claim classes whose identity matters (`instanceof`, prototype methods) and objects that hold mutable state.
    */
   claim<T>(key: string, value: T): T;
+  /**
+   * Shares one variable that each copy reads from its own local variable, so hot paths read no shared object:
+   * `onChange` runs at once with the current value (`initial` when this copy is the first) and, in every copy,
+   * whenever any copy calls the returned setter.
+   */
+  link<T>(key: string, initial: T, onChange: (value: T) => void): (value: T) => void;
+}
+
+/** A {@link SharedState.link}ed variable: its value and each copy's `onChange`. */
+interface Linked<T> {
+  value: T;
+  readonly copies: ((value: T) => void)[];
 }
 
 /** True when two versions are in one caret range: the same major, and below 1.0 the same minor too. */
@@ -67,10 +81,20 @@ export function sharedState(packageName: string, version: string, origin: string
   }
   record.copies.push(self);
   const values = record.values;
+  const claim = <T>(key: string, value: T): T => {
+    if (!values.has(key)) values.set(key, value);
+    return values.get(key) as T;
+  };
   return {
-    claim<T>(key: string, value: T): T {
-      if (!values.has(key)) values.set(key, value);
-      return values.get(key) as T;
+    claim,
+    link<T>(key: string, initial: T, onChange: (value: T) => void): (value: T) => void {
+      const linked = claim<Linked<T>>(key, { value: initial, copies: [] });
+      linked.copies.push(onChange);
+      onChange(linked.value);
+      return (value: T) => {
+        linked.value = value;
+        for (const update of linked.copies) update(value);
+      };
     },
   };
 }

@@ -17,19 +17,17 @@ export type TensorLike = Tensor | number;
  */
 export type GradRecorder = <K extends OpName>(op: K, inputs: readonly Tensor[], output: Tensor, attrs: OpAttrs[K]) => void;
 
-// Every loaded copy of tensor-core records through the one recorder installed last. Each copy keeps it in a local
-// variable that setGradRecorder updates in all of them, so `record` reads no shared object per op.
-const recorders = coreState.claim('gradRecorder', { current: null as GradRecorder | null, copies: [] as ((next: GradRecorder | null) => void)[] });
-let recorder: GradRecorder | null = recorders.current;
-recorders.copies.push((next) => {
+// Every loaded copy of tensor-core records through the one recorder installed last, kept in each copy's local
+// variable so that `record` reads no shared object per op.
+let recorder: GradRecorder | null = null;
+const shareRecorder = coreState.link<GradRecorder | null>('gradRecorder', null, (next) => {
   recorder = next;
 });
 
 /** Installs (or removes, with null) the autograd recorder, in every loaded copy of tensor-core. Returns the previous one. */
 export function setGradRecorder(next: GradRecorder | null): GradRecorder | null {
-  const previous = recorders.current;
-  recorders.current = next;
-  for (const update of recorders.copies) update(next);
+  const previous = recorder;
+  shareRecorder(next);
   return previous;
 }
 
