@@ -11,6 +11,7 @@ const packages = resolve(import.meta.dirname, '../..');
 const coreDir = join(packages, 'tensor-core');
 const autogradDir = join(packages, 'autograd');
 const wasmDir = join(packages, 'kernels-wasm');
+const attentionDir = join(packages, 'attention');
 const script = join(import.meta.dirname, 'fixtures/two-copies/train-step.mjs');
 const coreVersion = (JSON.parse(readFileSync(join(coreDir, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -26,6 +27,7 @@ interface StepResult {
   backend: string;
   weightBackend: string;
   sameWasmBackend?: boolean;
+  attentionSettings?: { fused: boolean; budget: number };
   sameTensorClass: boolean;
   requiresGrad_: string;
   parameters: number;
@@ -150,11 +152,12 @@ describe('the CJS and ESM builds of tensor-core and autograd in one process', ()
     });
   });
 
-  it('with kernels-wasm loaded both ways too: one wasm backend and runtime, and the step matches the cpu reference', () => {
-    const result = runStep(dirname(script), 'cjs-esm', coreDir, autogradDir, wasmDir);
+  it('with kernels-wasm and attention loaded both ways too: one wasm backend, one set of attention settings', () => {
+    const result = runStep(dirname(script), 'cjs-esm', coreDir, autogradDir, wasmDir, attentionDir);
     expect(result.error).toBeUndefined();
     expect(result.wasmCopies.map((c) => c.origin)).toEqual([join(wasmDir, 'dist/index.cjs'), pathToFileURL(join(wasmDir, 'dist/index.js')).href]);
     expect(result.sameWasmBackend).toBe(true);
+    expect(result.attentionSettings).toEqual({ fused: false, budget: 1024 });
     expect([result.backend, result.weightBackend]).toEqual(['wasm', 'wasm']);
     expect(result.parameters).toBe(2);
     expect(result.lossAfter).toBeCloseTo(single.lossAfter, 5);
