@@ -1,5 +1,4 @@
 // The wasm backend object: JS-owned typed-array storage and the table of wasm kernels run in call frames.
-import { wasmState } from './shared.js';
 import { allocArray, dtypeOfArray, DTypeMismatchError, type Backend, type DType, type Kernels, type TypedArray } from '@seqlab/tensor-core';
 import { adamStep, adamUpdate } from './adam.js';
 import { WASM_DTYPES } from './call-frame.js';
@@ -8,6 +7,7 @@ import { fusedAttentionKernels } from './fused-attention.js';
 import { fusedLayerNormKernels } from './fused-layer-norm.js';
 import { fusedRecurrentKernels } from './fused-recurrent.js';
 import { recycler } from './recycler.js';
+import { wasmState } from './shared.js';
 import { binaryKernels } from './kernels/binary.js';
 import { castKernels } from './kernels/cast.js';
 import { indexingKernels } from './kernels/indexing.js';

@@ -1,5 +1,4 @@
 // The CPU backend: TypeScript kernels over typed arrays; the reference every other backend is tested against.
-import { coreState } from '../shared-state.js';
 import type { Backend, Kernels } from '../backend.js';
 import { allocArray, dtypeOfArray, DTYPES, type DType, type TypedArray } from '../dtype.js';
 import { binaryKernels } from './binary.js';
@@ -14,6 +13,7 @@ import { geluKernels } from './gelu.js';
 import { fusedRecurrentKernels } from './fused-recurrent.js';
 import { fusedAttentionKernels } from './fused-attention.js';
 import { fusedLayerNormKernels } from './fused-layer-norm.js';
+import { coreState } from '../shared-state.js';
 
 function toDType(values: TypedArray, dtype: DType): TypedArray {
   if (dtypeOfArray(values) === dtype) return values;
