@@ -8,8 +8,13 @@ import { fusedAttention, hasFusedAttention } from './fused-attention-op.js';
 import { combineMasks, fullyMaskedRows } from './masks.js';
 import { maskedSoftmax } from './masked-softmax.js';
 import { checkAttentionMemory } from './memory-budget.js';
+import { attentionState } from './shared.js';
 
+// One switch for every loaded copy of attention, read from a local variable.
 let fusedEnabled = true;
+const shareFusedEnabled = attentionState.link('fusedEnabled', true, (enabled) => {
+  fusedEnabled = enabled;
+});
 
 /**
  * Turns the fused attention fast path on or off for every call that does not choose itself (default on); the
@@ -20,7 +25,7 @@ export function setFusedAttentionEnabled(enabled: boolean): boolean {
     throw new InvalidArgumentError(`setFusedAttentionEnabled: argument 'enabled' must be a boolean; received ${typeof enabled}`);
   }
   const previous = fusedEnabled;
-  fusedEnabled = enabled;
+  shareFusedEnabled(enabled);
   return previous;
 }
 

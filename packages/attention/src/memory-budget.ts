@@ -1,9 +1,14 @@
 // The attention memory budget: a module-level cap on the bytes of one score tensor, checked before allocating.
 import { bytesPerElement, InvalidArgumentError, MemoryBudgetError, type DType } from '@seqlab/tensor-core';
+import { attentionState } from './shared.js';
 
 // 2 GiB: above this a single Float32Array of scores is near V8's typed-array limit anyway.
 const DEFAULT_BUDGET = 2 ** 31;
+// One budget for every loaded copy of attention, read from a local variable.
 let budget = DEFAULT_BUDGET;
+const shareBudget = attentionState.link('memoryBudget', DEFAULT_BUDGET, (bytes) => {
+  budget = bytes;
+});
 
 /**
  * Sets the largest attention score tensor (`B·H·L·S` elements, in bytes) that an attention call may allocate;
@@ -21,7 +26,7 @@ export function setAttentionMemoryBudget(bytes: number | undefined): number {
     throw new InvalidArgumentError(`setAttentionMemoryBudget: argument 'bytes' must be a positive number (or Infinity); received ${String(bytes)}`);
   }
   const previous = budget;
-  budget = next;
+  shareBudget(next);
   return previous;
 }
 

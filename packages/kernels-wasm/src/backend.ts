@@ -7,6 +7,7 @@ import { fusedAttentionKernels } from './fused-attention.js';
 import { fusedLayerNormKernels } from './fused-layer-norm.js';
 import { fusedRecurrentKernels } from './fused-recurrent.js';
 import { recycler } from './recycler.js';
+import { wasmState } from './shared.js';
 import { binaryKernels } from './kernels/binary.js';
 import { castKernels } from './kernels/cast.js';
 import { indexingKernels } from './kernels/indexing.js';
@@ -52,7 +53,7 @@ function convert(values: TypedArray, dtype: DType): TypedArray {
  * sequence kernels of @seqlab/recurrent (`lstmSequence`, `gruSequence` and their backward kernels), fused attention and
  * LayerNorm over the last axis (`layerNorm`, `layerNormBackward`).
  */
-export const wasmBackend: Backend = {
+export const wasmBackend: Backend = wasmState.claim<Backend>('wasmBackend', {
   name: 'wasm',
   dtypes: WASM_DTYPES,
   upload(values, dtype) {
@@ -70,4 +71,4 @@ export const wasmBackend: Backend = {
   garbageCollected: true,
   kernels,
   fused: framedTable({ adamUpdate, adamStep, ...fusedRecurrentKernels, ...fusedAttentionKernels, ...fusedLayerNormKernels }),
-};
+});

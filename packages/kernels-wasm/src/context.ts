@@ -1,14 +1,19 @@
 // The runtime the kernels run on, set once the module is instantiated, and the kernels' view of their call frame.
 import { InvalidArgumentError, type DataHandle, type DType, type TensorInfo, type TypedArray } from '@seqlab/tensor-core';
 import type { Runtime } from './runtime.js';
+import { wasmState } from './shared.js';
 
 export { elementBytes } from './call-frame.js';
 
+// Kept in a local variable (every kernel call reads it) that setRuntime updates in every loaded copy.
 let current: Runtime | undefined;
-
-/** Installs the runtime the kernels use. */
-export function setRuntime(runtime: Runtime): void {
+const shareRuntime = wasmState.link<Runtime | undefined>('runtime', undefined, (runtime) => {
   current = runtime;
+});
+
+/** Installs the runtime the kernels use (in every loaded copy of kernels-wasm). */
+export function setRuntime(runtime: Runtime): void {
+  shareRuntime(runtime);
 }
 
 /** The runtime; throws before the module is instantiated. */

@@ -6,13 +6,16 @@ import { hasSharedMemory, hasWasmSimd } from './features.js';
 import type { HeapStats } from './heap.js';
 import { kernelBytes, unshareMemoryImport } from './module-bytes.js';
 import { Runtime } from './runtime.js';
+import { wasmState } from './shared.js';
 
-let active: Runtime | undefined;
-let pending: Promise<Backend | undefined> | undefined;
-// A thread count and busy time set before the runtime exists (a browser page calling setThreads before initWasm
-// resolves).
-let requestedThreads: number | undefined;
-let requestedBusyMs: number | undefined;
+// One runtime for every loaded copy of kernels-wasm, and the thread count and busy time set before it exists (a
+// browser page calling setThreads before initWasm resolves).
+const init = wasmState.claim('init', {
+  active: undefined as Runtime | undefined,
+  pending: undefined as Promise<Backend | undefined> | undefined,
+  requestedThreads: undefined as number | undefined,
+  requestedBusyMs: undefined as number | undefined,
+});
 
 function moduleBytes(shared: boolean): Uint8Array {
   const bytes = kernelBytes();
@@ -20,10 +23,10 @@ function moduleBytes(shared: boolean): Uint8Array {
 }
 
 function install(module: WebAssembly.Module, shared: boolean): Backend {
-  active = new Runtime(module, shared);
-  if (requestedThreads !== undefined) active.setThreads(requestedThreads);
-  if (requestedBusyMs !== undefined) active.busyMs = requestedBusyMs;
-  setRuntime(active);
+  init.active = new Runtime(module, shared);
+  if (init.requestedThreads !== undefined) init.active.setThreads(init.requestedThreads);
+  if (init.requestedBusyMs !== undefined) init.active.busyMs = init.requestedBusyMs;
+  setRuntime(init.active);
   registerBackend(wasmBackend, { setActive: true });
   return wasmBackend;
 }
@@ -39,7 +42,7 @@ export function isWasmSupported(): boolean {
  * {@link initWasm} does it asynchronously.
  */
 export function initWasmSync(): boolean {
-  if (active) return true;
+  if (init.active) return true;
   if (!hasWasmSimd()) return false;
   try {
     const shared = hasSharedMemory();
@@ -56,14 +59,14 @@ export function initWasmSync(): boolean {
  * `cpu` backend then stays active). Calling it again returns the same promise.
  */
 export function initWasm(): Promise<Backend | undefined> {
-  if (active) return Promise.resolve(wasmBackend);
-  pending ??= (async () => {
+  if (init.active) return Promise.resolve(wasmBackend);
+  init.pending ??= (async () => {
     if (!hasWasmSimd()) return undefined;
     const shared = hasSharedMemory();
     const module = await WebAssembly.compile(moduleBytes(shared) as BufferSource);
-    return active ? wasmBackend : install(module, shared);
+    return init.active ? wasmBackend : install(module, shared);
   })();
-  return pending;
+  return init.pending;
 }
 
 /**
@@ -72,10 +75,10 @@ export function initWasm(): Promise<Backend | undefined> {
  */
 export async function ready(timeoutMs = 10_000): Promise<Backend | undefined> {
   const backend = await initWasm();
-  if (!backend || !active) return backend;
-  const pool = active.workerPool();
+  if (!backend || !init.active) return backend;
+  const pool = init.active.workerPool();
   const deadline = Date.now() + timeoutMs;
-  while (pool && active.readyWorkers < active.threadCount - 1 && Date.now() < deadline) {
+  while (pool && init.active.readyWorkers < init.active.threadCount - 1 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
   return backend;
@@ -113,17 +116,17 @@ export function setThreads(n: number, options: ThreadOptions = {}): void {
   if (busyMs !== undefined && (typeof busyMs !== 'number' || !Number.isFinite(busyMs) || busyMs < 0 || busyMs > 60_000)) {
     throw new InvalidArgumentError(`setThreads: option 'busyMs' must be a number of milliseconds in [0, 60000]; received ${String(busyMs)}`);
   }
-  requestedThreads = n;
-  active?.setThreads(n);
+  init.requestedThreads = n;
+  init.active?.setThreads(n);
   if (busyMs !== undefined) {
-    requestedBusyMs = busyMs;
-    if (active) active.busyMs = busyMs;
+    init.requestedBusyMs = busyMs;
+    if (init.active) init.active.busyMs = busyMs;
   }
 }
 
 /** Threads large kernels use now, the calling thread included (the requested count before initialisation). */
 export function getThreads(): number {
-  return active?.threadCount ?? requestedThreads ?? 1;
+  return init.active?.threadCount ?? init.requestedThreads ?? 1;
 }
 
 /** Thread state of the wasm backend. */

@@ -10,7 +10,8 @@ export type ErrorCode =
   | 'CHECKPOINT_CORRUPT'
   | 'DISPOSED'
   | 'MEMORY_BUDGET_EXCEEDED'
-  | 'UNSUPPORTED_RUNTIME';
+  | 'UNSUPPORTED_RUNTIME'
+  | 'INCOMPATIBLE_COPY';
 
 /** Base class of every error seqlab throws on purpose. Test `err.code` rather than the message. */
 export class SeqlabError extends Error {
@@ -89,5 +90,54 @@ export class MemoryBudgetError extends SeqlabError {
 export class UnsupportedRuntimeError extends SeqlabError {
   constructor(message: string) {
     super('UNSUPPORTED_RUNTIME', message);
+  }
+}
+
+/**
+ * Where one loaded copy of a seqlab package came from: its version and its file (a path or a URL).
+ *
+ * @example
+ * ```ts
+ * const [first] = loadedCopies('@seqlab/tensor-core');
+ * console.log(first.version, first.origin); // 0.1.0 file:///app/node_modules/@seqlab/tensor-core/dist/index.js
+ * ```
+ */
+export interface PackageCopy {
+  /** The `version` of the copy's package.json (`source` when loaded from TypeScript sources). */
+  readonly version: string;
+  /** The copy's module file: `import.meta.url` of an ES module build, the path of a CommonJS build. */
+  readonly origin: string;
+}
+
+/**
+ * A second copy of a seqlab package was loaded whose version cannot share state with the copy already loaded
+ * (another major version, or another minor version below 1.0). Thrown when the second copy loads, never later.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await import('@seqlab/autograd'); // which brings its own, incompatible tensor-core
+ * } catch (e) {
+ *   if (e instanceof IncompatibleCopyError) console.error(e.loaded.origin, e.loading.origin);
+ * }
+ * ```
+ */
+export class IncompatibleCopyError extends SeqlabError {
+  /** The package that is loaded twice, e.g. `@seqlab/tensor-core`. */
+  readonly packageName: string;
+  /** The copy loaded first, whose state the process uses. */
+  readonly loaded: PackageCopy;
+  /** The copy whose loading failed. */
+  readonly loading: PackageCopy;
+  constructor(packageName: string, loaded: PackageCopy, loading: PackageCopy) {
+    super(
+      'INCOMPATIBLE_COPY',
+      `${packageName} ${loading.version} (${loading.origin}) cannot run beside ${packageName} ${loaded.version} already loaded from ${loaded.origin}: ` +
+        `tensors, backends and gradients of one copy would not work with the other. Install one version for the whole application ` +
+        `(\`npm ls ${packageName}\` shows which package asks for which)`,
+    );
+    this.packageName = packageName;
+    this.loaded = loaded;
+    this.loading = loading;
   }
 }

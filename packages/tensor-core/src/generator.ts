@@ -4,6 +4,7 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import type { JumpableRandomGenerator } from 'pure-rand/types/JumpableRandomGenerator';
 import { InvalidArgumentError } from './errors.js';
+import { coreState } from './shared-state.js';
 import { describe } from './shape.js';
 
 /** Serialised generator state, safe to store in a checkpoint's JSON metadata. */
@@ -119,15 +120,20 @@ export class Generator {
   }
 }
 
-let defaultGen = new Generator(0);
+// The first loaded copy of tensor-core defines the class that every copy uses, so `instanceof Generator` holds for
+// generators from any copy. A class binding is mutable in JavaScript; TypeScript only forbids it in source.
+// @ts-expect-error -- rebinding the class to the first loaded copy's
+Generator = coreState.claim('Generator', Generator);
 
-/** The process-wide generator used when an op is given none. Seeded with 0 until {@link manualSeed}. */
+const defaults = coreState.claim('defaultGenerator', { generator: new Generator(0) });
+
+/** The process-wide generator used when an op is given none (one for every loaded copy). Seeded with 0 until {@link manualSeed}. */
 export function defaultGenerator(): Generator {
-  return defaultGen;
+  return defaults.generator;
 }
 
 /** Reseeds the process-wide generator, as `torch.manual_seed`. Returns it. */
 export function manualSeed(seed: number): Generator {
-  defaultGen = new Generator(seed);
-  return defaultGen;
+  defaults.generator = new Generator(seed);
+  return defaults.generator;
 }

@@ -1,6 +1,6 @@
 // Public entry point of @seqlab/tensor-core.
 import { cpuBackend } from './cpu/backend.js';
-import { registerBackend } from './registry.js';
+import { listBackends, registerBackend } from './registry.js';
 
 export type { Backend, DataHandle, FusedKernels, KernelName, Kernels, TensorInfo, UnaryKernels } from './backend.js';
 export type * from './fused-recurrent.js';
@@ -36,7 +36,10 @@ export * from './ops/indexing.js';
 export * from './random.js';
 export * from './safetensors.js';
 export { nodeBuiltin, requireNodeBuiltin } from './node-builtin.js';
+export { loadedCopies, sharedState } from './shared-state.js';
+export type { SharedState } from './shared-state.js';
 
-registerBackend(cpuBackend);
+// A second loaded copy of tensor-core finds the shared cpu backend registered already (and maybe another one active).
+if (!listBackends().includes(cpuBackend.name)) registerBackend(cpuBackend);
 export { defaultGenerator, Generator, manualSeed } from './generator.js';
 export type { GeneratorState } from './generator.js';

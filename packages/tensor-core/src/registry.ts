@@ -1,6 +1,7 @@
 // Backend registry, the active backend, and per-backend live-storage accounting.
 import type { Backend, DataHandle } from './backend.js';
 import { InvalidArgumentError } from './errors.js';
+import { coreState } from './shared-state.js';
 
 /** Live storage of one backend, counted as tensors' storages are created and freed. */
 export interface MemoryInfo {
@@ -17,8 +18,9 @@ interface Entry {
   memory: MemoryInfo;
 }
 
-const entries = new Map<string, Entry>();
-let active: Entry | undefined;
+// Shared by every loaded copy of tensor-core, so that a backend registered through one is seen by all.
+const registry = coreState.claim('registry', { entries: new Map<string, Entry>(), active: undefined as Entry | undefined });
+const entries = registry.entries;
 
 /** Registers `backend` under its name; a later registration of the same name replaces it. */
 export function registerBackend(backend: Backend, options: { setActive?: boolean } = {}): void {
@@ -28,7 +30,8 @@ export function registerBackend(backend: Backend, options: { setActive?: boolean
   const previous = entries.get(backend.name);
   const entry: Entry = { backend, memory: previous?.memory ?? { storages: 0, bytes: 0, peakBytes: 0 } };
   entries.set(backend.name, entry);
-  if (options.setActive || active === undefined || active.backend.name === backend.name) active = entry;
+  const active = registry.active;
+  if (options.setActive || active === undefined || active.backend.name === backend.name) registry.active = entry;
 }
 
 /** Names of the registered backends. */
@@ -46,26 +49,27 @@ function entryOf(op: string, name: string): Entry {
 
 /** Makes the named backend the one new tensors are created on. */
 export function setBackend(name: string): void {
-  active = entryOf('setBackend', name);
+  registry.active = entryOf('setBackend', name);
 }
 
 /** The active backend, or the named one. */
 export function getBackend(name?: string): Backend {
   if (name !== undefined) return entryOf('getBackend', name).backend;
+  const active = registry.active;
   if (!active) throw new InvalidArgumentError('getBackend: no backend is registered');
   return active.backend;
 }
 
 /** Live-storage counters of the active or the named backend (a copy). */
 export function memory(name?: string): MemoryInfo {
-  const entry = name === undefined ? active : entryOf('memory', name);
+  const entry = name === undefined ? registry.active : entryOf('memory', name);
   if (!entry) throw new InvalidArgumentError('memory: no backend is registered');
   return { ...entry.memory };
 }
 
 /** Starts a new peak measurement: sets `peakBytes` to the current `bytes`. */
 export function resetPeakMemory(name?: string): void {
-  const entry = name === undefined ? active : entryOf('resetPeakMemory', name);
+  const entry = name === undefined ? registry.active : entryOf('resetPeakMemory', name);
   if (entry) entry.memory.peakBytes = entry.memory.bytes;
 }
 

@@ -4,6 +4,7 @@ import { bytesPerElement, type DType, type DTypeArrayMap, type TypedArray } from
 import { BackendMismatchError, DisposedError, InvalidArgumentError, ShapeMismatchError } from './errors.js';
 import { getBackend } from './registry.js';
 import { formatShape, sizeOf, type Shape } from './shape.js';
+import { coreState } from './shared-state.js';
 import { Storage } from './storage.js';
 
 /** Nested JavaScript arrays as returned by {@link Tensor.toArray}. */
@@ -216,3 +217,9 @@ export class Tensor implements TensorInfo {
     return `Tensor(${render(0, 0, '       ')}, shape=${formatShape(this.shape)}, dtype=${this.dtype})`;
   }
 }
+
+// The first loaded copy of tensor-core (an ES module and a CommonJS build, or two installs) defines the class every
+// copy uses: tensors of any copy pass every copy's `instanceof Tensor`, take ids from one counter, and carry the
+// methods `@seqlab/autograd` adds to the prototype. A class binding is mutable in JavaScript; TypeScript only forbids it.
+// @ts-expect-error -- rebinding the class to the first loaded copy's
+Tensor = coreState.claim('Tensor', Tensor);

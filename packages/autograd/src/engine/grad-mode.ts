@@ -1,19 +1,21 @@
 // Whether the tape records: a global switch flipped by noGrad/enableGrad for the duration of a callback.
+import { autogradState } from './shared.js';
 
-let enabled = true;
+// One switch for every loaded copy of autograd: noGrad through one copy stops the recording of all.
+const mode = autogradState.claim('gradMode', { enabled: true });
 
 /** True while ops on tensors that require gradients are being recorded for `backward()`. */
 export function isGradEnabled(): boolean {
-  return enabled;
+  return mode.enabled;
 }
 
-function withGradMode<T>(mode: boolean, fn: () => T): T {
-  const previous = enabled;
-  enabled = mode;
+function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  const previous = mode.enabled;
+  mode.enabled = enabled;
   try {
     return fn();
   } finally {
-    enabled = previous;
+    mode.enabled = previous;
   }
 }
 

@@ -1,5 +1,6 @@
 // A node of the autograd graph: the record of one op that turns its outputs' gradients into its inputs' gradients.
 import { InvalidArgumentError, type Tensor } from '@seqlab/tensor-core';
+import { autogradState } from './shared.js';
 
 /**
  * Computes input gradients from output gradients. `outputGrads[i]` is null when nothing downstream
@@ -91,6 +92,10 @@ export class GradNode {
     }
   }
 }
+
+// Every loaded copy of autograd makes nodes of the first copy's class, so each copy's backward() walks the others' graphs.
+// @ts-expect-error -- rebinding the class to the first loaded copy's (a class binding is mutable in JavaScript)
+GradNode = autogradState.claim('GradNode', GradNode);
 
 /** The node that produced `t`, or null for leaves and tensors outside any graph. */
 export function nodeOf(t: Tensor): GradNode | null {

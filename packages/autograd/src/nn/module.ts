@@ -1,5 +1,6 @@
 // Module: the base of every layer, with PyTorch-style named parameters, submodules, state dicts and train/eval modes.
 import { InvalidArgumentError, shapesEqual, Tensor, tensor } from '@seqlab/tensor-core';
+import { autogradState } from '../engine/shared.js';
 import { isBuffer, isParameter, type Parameter } from './parameter.js';
 import { StateDictKeyError, StateDictShapeError, type StateDictShapeMismatch } from './state-dict-errors.js';
 
@@ -192,3 +193,8 @@ export abstract class Module {
     for (const p of this.parameters()) p.grad = null;
   }
 }
+
+// Every loaded copy of autograd (and each package's layers) extends the first copy's Module, so a layer from one copy
+// registers as a submodule of a model from the other.
+// @ts-expect-error -- rebinding the class to the first loaded copy's (a class binding is mutable in JavaScript)
+Module = autogradState.claim('Module', Module);

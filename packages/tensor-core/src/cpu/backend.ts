@@ -13,6 +13,7 @@ import { geluKernels } from './gelu.js';
 import { fusedRecurrentKernels } from './fused-recurrent.js';
 import { fusedAttentionKernels } from './fused-attention.js';
 import { fusedLayerNormKernels } from './fused-layer-norm.js';
+import { coreState } from '../shared-state.js';
 
 function toDType(values: TypedArray, dtype: DType): TypedArray {
   if (dtypeOfArray(values) === dtype) return values;
@@ -33,8 +34,8 @@ const kernels: Partial<Kernels> = {
   ...geluKernels,
 };
 
-/** The CPU backend, registered as `cpu` when tensor-core is imported. */
-export const cpuBackend: Backend = {
+/** The CPU backend, registered as `cpu` when tensor-core is imported (one object for every loaded copy of tensor-core). */
+export const cpuBackend: Backend = coreState.claim<Backend>('cpuBackend', {
   name: 'cpu',
   dtypes: DTYPES,
   upload: (values, dtype) => (dtypeOfArray(values) === dtype ? values.slice() : toDType(values, dtype)),
@@ -46,4 +47,4 @@ export const cpuBackend: Backend = {
   garbageCollected: true,
   kernels,
   fused: { ...fusedRecurrentKernels, ...fusedAttentionKernels, ...fusedLayerNormKernels },
-};
+});

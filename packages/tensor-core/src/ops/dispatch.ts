@@ -3,6 +3,7 @@ import type { Backend, DataHandle, KernelName, Kernels } from '../backend.js';
 import { allocArray, type DType } from '../dtype.js';
 import { BackendMismatchError, DTypeMismatchError, InvalidArgumentError, KernelNotFoundError } from '../errors.js';
 import { getBackend } from '../registry.js';
+import { coreState } from '../shared-state.js';
 import { describe, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { OpAttrs, OpName } from './names.js';
@@ -16,12 +17,17 @@ export type TensorLike = Tensor | number;
  */
 export type GradRecorder = <K extends OpName>(op: K, inputs: readonly Tensor[], output: Tensor, attrs: OpAttrs[K]) => void;
 
+// Every loaded copy of tensor-core records through the one recorder installed last, kept in each copy's local
+// variable so that `record` reads no shared object per op.
 let recorder: GradRecorder | null = null;
+const shareRecorder = coreState.link<GradRecorder | null>('gradRecorder', null, (next) => {
+  recorder = next;
+});
 
-/** Installs (or removes, with null) the autograd recorder. Returns the previous one. */
+/** Installs (or removes, with null) the autograd recorder, in every loaded copy of tensor-core. Returns the previous one. */
 export function setGradRecorder(next: GradRecorder | null): GradRecorder | null {
   const previous = recorder;
-  recorder = next;
+  shareRecorder(next);
   return previous;
 }
 
