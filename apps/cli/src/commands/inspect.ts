@@ -1,5 +1,5 @@
 // `seqlab inspect FILE`: a checkpoint's metadata, tensors (names, dtypes, shapes) and parameter count, from its header alone.
-import { readCheckpointHeader } from '@seqlab/autograd';
+import { checkCheckpointHeader, readCheckpointHeader } from '@seqlab/autograd';
 import { sizeOf, type SafetensorsHeader } from '@seqlab/tensor-core';
 import type { Command } from 'commander';
 import { formatCount } from '../report/format.js';
@@ -55,11 +55,16 @@ function storesTiedHead(header: SafetensorsHeader): boolean {
 }
 
 /**
- * Reads and validates the header of a safetensors file (never its tensor data, and never building a model), then
- * describes it. Cost is bounded by the header's size whatever the file's, so files over 2 GiB inspect at once.
+ * Reads and validates the header of a safetensors file (never its tensor data, and never building a model), runs
+ * the checkpoint metadata checks on it, then describes it. Cost is bounded by the header's size whatever the file's, so files over 2 GiB inspect at once.
  */
 export async function inspectCheckpoint(file: string): Promise<InspectReport> {
-  const { header, byteLength } = await asUserInput(`checkpoint '${file}'`, () => readCheckpointHeader(file));
+  const { header, byteLength } = await asUserInput(`checkpoint '${file}'`, async () => {
+    const read = await readCheckpointHeader(file);
+    // The metadata checks a load makes, on names, dtypes and shapes alone: a file that inspects cleanly also loads.
+    checkCheckpointHeader(read.header);
+    return read;
+  });
   const tensors = header.entries.map((e) => ({
     name: e.name,
     dtype: e.dtype,

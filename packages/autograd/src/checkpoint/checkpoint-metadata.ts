@@ -1,11 +1,11 @@
 // Checking a checkpoint's metadata before anything uses it: JSON without prototype keys, ranges, and agreement with the tensors.
 import { CheckpointCorruptError, formatShape, Generator, shapesEqual, type GeneratorState, type Tensor } from '@seqlab/tensor-core';
 import type { LRSchedulerState } from '../optim/lr-scheduler.js';
-import type { Hyperparameters, ParamState } from '../optim/optimizer.js';
+import type { Hyperparameters } from '../optim/optimizer.js';
 import { optimizerStateFields } from '../optim/state-fields.js';
 
 /** Optimizer state keyed by parameter name rather than position, as stored in a checkpoint. */
-export interface NamedOptimizerState {
+export interface NamedOptimizerState<T = Tensor> {
   /** Optimizer kind, e.g. `AdamW`. */
   readonly type: string;
   /** Hyper-parameters of each group, with the names of its parameters. */
@@ -14,7 +14,15 @@ export interface NamedOptimizerState {
     params: string[];
   })[];
   /** Per-parameter state by parameter name (a null-prototype record). */
-  readonly state: Record<string, ParamState>;
+  readonly state: Record<string, Record<string, T | number>>;
+}
+
+/** What the checks need of a tensor: a decoded Tensor, or a header entry's dtype and shape before any data is read. */
+export interface TensorInfo {
+  /** The seqlab dtype it loads as. */
+  readonly dtype: string;
+  /** Its shape. */
+  readonly shape: readonly number[];
 }
 
 /** Throws `CheckpointCorruptError` with `fn` as the message's prefix. */
@@ -151,13 +159,13 @@ function sameFields(actual: Iterable<string>, expected: readonly string[]): bool
  * tensor holds floats of its parameter's shape (when the model's tensor is present); a built-in optimizer's
  * parameters hold exactly the fields it keeps.
  */
-export function readOptimizer(
+export function readOptimizer<T extends TensorInfo>(
   fn: string,
   metadata: Record<string, string>,
-  stateTensors: ReadonlyMap<string, Tensor>,
-  modelState: Readonly<Record<string, Tensor>>,
+  stateTensors: ReadonlyMap<string, T>,
+  modelState: Readonly<Record<string, TensorInfo>>,
   prefix: string,
-): NamedOptimizerState | null {
+): NamedOptimizerState<T> | null {
   const raw = readJson(fn, metadata, 'optimizer');
   if (raw === null) {
     if (stateTensors.size > 0) corrupt(fn, `optimizer state tensors without the 'optimizer' metadata`);
@@ -168,8 +176,8 @@ export function readOptimizer(
   if (typeof type !== 'string' || type === '') corrupt(fn, `metadata 'optimizer.type' must be an optimizer name; received ${jsonKind(type)}`);
   if (!isRecord(scalars)) corrupt(fn, `metadata 'optimizer.scalars' must be an object of per-parameter numbers; received ${jsonKind(scalars)}`);
   const { paramGroups, groupOf } = readGroups(fn, raw.paramGroups);
-  const state: Record<string, ParamState> = Object.create(null);
-  const stateOf = (name: string): ParamState => (state[name] ??= Object.create(null) as ParamState);
+  const state: Record<string, Record<string, T | number>> = Object.create(null);
+  const stateOf = (name: string): Record<string, T | number> => (state[name] ??= Object.create(null) as Record<string, T | number>);
   for (const [name, fields] of Object.entries(scalars)) {
     if (!groupOf.has(name)) corrupt(fn, `metadata 'optimizer.scalars' has state for '${name}', which no parameter group lists`);
     if (!isRecord(fields)) corrupt(fn, `metadata 'optimizer.scalars.${name}' must be an object of numbers; received ${jsonKind(fields)}`);

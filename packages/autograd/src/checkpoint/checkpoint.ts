@@ -3,17 +3,19 @@ import {
   decodeSafetensors,
   encodeSafetensors,
   Generator,
+  SAFETENSORS_DTYPES,
   InvalidArgumentError,
   ShapeMismatchError,
   type DecodedSafetensors,
   type DecodeSafetensorsOptions,
   type GeneratorState,
+  type SafetensorsHeader,
   type Tensor,
 } from '@seqlab/tensor-core';
 import type { Module } from '../nn/module.js';
 import type { Hyperparameters, Optimizer, OptimizerStateDict } from '../optim/optimizer.js';
 import type { LRScheduler, LRSchedulerState } from '../optim/lr-scheduler.js';
-import { corrupt, jsonKind, readJson, readOptimizer, readRng, readScheduler, readStep, type NamedOptimizerState } from './checkpoint-metadata.js';
+import { corrupt, jsonKind, readJson, readOptimizer, readRng, readScheduler, readStep, type NamedOptimizerState, type TensorInfo } from './checkpoint-metadata.js';
 
 export type { NamedOptimizerState } from './checkpoint-metadata.js';
 
@@ -132,18 +134,14 @@ export function encodeCheckpoint(contents: CheckpointContents): Uint8Array {
   return encodeSafetensors(tensors, metadata);
 }
 
-/**
- * Builds a checkpoint from decoded safetensors, validating every metadata value before use (types, ranges, and
- * agreement with the tensors present). Shared by {@link decodeCheckpoint} and `loadCheckpoint`.
- */
-export function checkpointOf(fn: string, decoded: DecodedSafetensors): Checkpoint {
-  const { tensors, metadata } = decoded;
+/** Metadata checks over named tensors or header entries: the same checks before and after the data is read. */
+function readParts<T extends TensorInfo>(fn: string, named: Iterable<[string, T]>, metadata: Record<string, string>) {
   // Null-prototype records and Maps: names from the file are data and never reach an object prototype.
-  const modelState: Record<string, Tensor> = Object.create(null);
-  const optimizerTensors = new Map<string, Tensor>();
-  for (const name of Object.keys(tensors)) {
-    if (name.startsWith(OPTIMIZER_PREFIX)) optimizerTensors.set(name.slice(OPTIMIZER_PREFIX.length), tensors[name]);
-    else modelState[name] = tensors[name];
+  const modelState: Record<string, T> = Object.create(null);
+  const optimizerTensors = new Map<string, T>();
+  for (const [name, t] of named) {
+    if (name.startsWith(OPTIMIZER_PREFIX)) optimizerTensors.set(name.slice(OPTIMIZER_PREFIX.length), t);
+    else modelState[name] = t;
   }
   const optimizer = readOptimizer(fn, metadata, optimizerTensors, modelState, OPTIMIZER_PREFIX);
   return {
@@ -156,6 +154,31 @@ export function checkpointOf(fn: string, decoded: DecodedSafetensors): Checkpoin
     vocab: readJson(fn, metadata, 'vocab'),
     metadata,
   };
+}
+
+/**
+ * Builds a checkpoint from decoded safetensors, validating every metadata value before use (types, ranges, and
+ * agreement with the tensors present). Shared by {@link decodeCheckpoint} and `loadCheckpoint`.
+ */
+export function checkpointOf(fn: string, decoded: DecodedSafetensors): Checkpoint {
+  return readParts(fn, Object.keys(decoded.tensors).map((n) => [n, decoded.tensors[n]] as [string, Tensor]), decoded.metadata);
+}
+
+/**
+ * Runs every check {@link decodeCheckpoint} makes on metadata, names, dtypes and shapes against a safetensors header
+ * alone, without reading any tensor data: a header that passes loads unless its tensor bytes are bad. For files that
+ * are not seqlab checkpoints (no `seqlab` or `optimizer` metadata key) it checks nothing beyond the header itself.
+ *
+ * @throws CheckpointCorruptError (code `CHECKPOINT_CORRUPT`) naming the field
+ * @example
+ * ```ts
+ * const { header } = await readCheckpointHeader(path);
+ * checkCheckpointHeader(header);
+ * ```
+ */
+export function checkCheckpointHeader(header: SafetensorsHeader): void {
+  if (!Object.hasOwn(header.metadata, 'seqlab') && !Object.hasOwn(header.metadata, 'optimizer')) return;
+  readParts('checkCheckpointHeader', header.entries.map((e) => [e.name, { dtype: SAFETENSORS_DTYPES[e.dtype].target, shape: e.shape }]), header.metadata);
 }
 
 /**
