@@ -429,7 +429,7 @@ describe('large files are read header first and tensor by tensor', () => {
     const header = decodeSafetensors(VALID);
     const largestTensor = Math.max(...Object.values(header.tensors).map((t) => t.size * 4));
     const headerBytes = 8 + new DataView(VALID.buffer, VALID.byteOffset).getUint32(0, true);
-    // The header once (plus its 9-byte probe), then one read per tensor: never the whole file at once.
+    // The header once (plus its 16-byte probe), then one read per tensor: never the whole file at once.
     expect(Math.max(...reads)).toBeLessThanOrEqual(Math.max(largestTensor, headerBytes));
     expect(reads.length).toBe(2 + Object.keys(header.tensors).length);
   });

@@ -219,7 +219,8 @@ export async function readSafetensorsHeaderFrom(source: SafetensorsSource): Prom
   if (typeof source !== 'object' || source === null || typeof source.read !== 'function' || !Number.isSafeInteger(source.byteLength)) {
     throw new InvalidArgumentError(`readSafetensorsHeaderFrom: argument 'source' must be a SafetensorsSource {byteLength, read}; received ${describe(source)}`);
   }
-  const prefix = new Uint8Array(Math.min(9, source.byteLength));
+  // 16 bytes: the length field, the header's first byte, and enough of a foreign file to show what it is.
+  const prefix = new Uint8Array(Math.min(16, source.byteLength));
   await source.read(0, prefix);
   const headerSize = readSafetensorsHeaderLength(prefix, source.byteLength);
   const head = new Uint8Array(8 + headerSize);
