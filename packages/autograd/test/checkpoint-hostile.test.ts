@@ -15,46 +15,25 @@ import {
   randn,
   readSafetensorsHeaderFrom,
   readSafetensorsTensor,
-  tanh,
   tensor,
   type Tensor,
 } from '@seqlab/tensor-core';
 import {
-  AdamW,
   checkCheckpointHeader,
-  cosineWithWarmup,
   decodeCheckpoint,
   encodeCheckpoint,
-  Linear,
   loadCheckpoint,
-  LRScheduler,
-  Module,
   mseLoss,
   openSafetensorsFile,
   readCheckpointHeader,
   restoreCheckpoint,
   type Checkpoint,
 } from '@seqlab/autograd';
+import { setup as trainingSetup } from './checkpoint-setup.js';
 
-class Net extends Module {
-  readonly fc: Linear;
-  readonly head: Linear;
-  constructor(seed: number) {
-    super();
-    const generator = new Generator(seed);
-    this.fc = new Linear(3, 4, { generator });
-    this.head = new Linear(4, 2, { generator });
-  }
-  forward(x: Tensor): Tensor {
-    return this.head.forward(tanh(this.fc.forward(x)));
-  }
-}
-
+/** The shared net, optimizer and schedule, plus a generator to restore random state into. */
 function setup(seed: number) {
-  const model = new Net(seed);
-  const optimizer = new AdamW(model.parameters(), { lr: 0.01 });
-  const scheduler = new LRScheduler(optimizer, cosineWithWarmup({ warmupSteps: 2, totalSteps: 6 }));
-  return { model, optimizer, scheduler, generator: new Generator(seed + 100) };
+  return { ...trainingSetup(seed), generator: new Generator(seed + 100) };
 }
 
 /** A trained checkpoint with every part: model, AdamW state, scheduler, step, rng, config and vocabulary. */
@@ -63,7 +42,7 @@ function validCheckpoint(): Uint8Array {
   const g = new Generator(9);
   for (let i = 0; i < 2; i++) {
     s.optimizer.zeroGrad();
-    mseLoss(s.model.forward(randn([5, 3], { generator: g })), randn([5, 2], { generator: g })).backward();
+    mseLoss(s.model.forward(randn([5, 4], { generator: g })), randn([5, 2], { generator: g })).backward();
     s.optimizer.step();
     s.scheduler.step();
   }
@@ -245,7 +224,7 @@ describe('metadata is validated before use, naming the field', () => {
     [
       'state of another shape',
       rewrite(VALID, (t) => (t['optimizer.state.fc.bias.exp_avg'] = tensor([1, 2, 3]))),
-      /'optimizer\.state\.fc\.bias\.exp_avg' has shape \[3\]; parameter 'fc\.bias' has \[4\]/,
+      /'optimizer\.state\.fc\.bias\.exp_avg' has shape \[3\]; parameter 'fc\.bias' has \[8\]/,
     ],
   ])('%s', (_, bytes, pattern) => {
     expect(() => decodeCheckpoint(bytes)).toThrow(corrupt(pattern));
