@@ -18,7 +18,8 @@ writeFileSync(
   probe,
   `const before = Object.getOwnPropertyNames(Object.prototype).sort().join();
 process.on('exit', () => {
-  if (Object.getOwnPropertyNames(Object.prototype).sort().join() !== before || ({}).polluted !== undefined) process.stderr.write('POLLUTED Object.prototype\\n');
+  const now = Object.getOwnPropertyNames(Object.prototype).sort().join();
+  if (now !== before || ({}).polluted !== undefined) process.stderr.write('POLLUTED Object.prototype\\n');
 });
 `,
 );
@@ -29,6 +30,12 @@ beforeAll(async () => {
   expect(r.code, r.stderr).toBe(0);
   original = new Uint8Array(readFileSync(join(run, 'checkpoint.safetensors')));
 });
+
+type Tensors = Record<string, Tensor>;
+type Strings = Record<string, string>;
+
+/** A JSON member that would set a prototype if merged with Object.assign. */
+const POISON = '"__proto__":{"polluted":1}';
 
 /** A run folder holding `bytes` as its checkpoint; returns the folder and the checkpoint path. */
 function runWith(name: string, bytes: Uint8Array): { folder: string; file: string } {
@@ -75,13 +82,13 @@ describe('prototype pollution through the CLI', () => {
   });
 
   it.each([
-    ['optimizer.state.__proto__.polluted', (t: Record<string, Tensor>) => (t['optimizer.state.__proto__.polluted'] = t['head.bias'])],
-    ['optimizer.state.constructor.prototype.polluted', (t: Record<string, Tensor>) => (t['optimizer.state.constructor.prototype.polluted'] = t['head.bias'])],
-    ['optimizer.state.head.bias.__proto__', (t: Record<string, Tensor>) => (t['optimizer.state.head.bias.__proto__'] = t['head.bias'])],
-    ['__proto__ model tensor', (t: Record<string, Tensor>) => (t['__proto__'] = t['head.bias'])],
-    ['config with __proto__', (_: Record<string, Tensor>, m: Record<string, string>) => (m.config = m.config.replace('{', '{"__proto__":{"polluted":1},'))],
-    ['optimizer group with __proto__', (_: Record<string, Tensor>, m: Record<string, string>) => (m.optimizer = m.optimizer.replace('"paramGroups":[{', '"paramGroups":[{"__proto__":{"polluted":1},'))],
-    ['settings with __proto__', (_: Record<string, Tensor>, m: Record<string, string>) => (m['seqlab.training'] = m['seqlab.training'].replace('{', '{"__proto__":{"polluted":1},'))],
+    ['optimizer.state.__proto__.polluted', (t: Tensors) => (t['optimizer.state.__proto__.polluted'] = t['head.bias'])],
+    ['optimizer.state.constructor.prototype.polluted', (t: Tensors) => (t['optimizer.state.constructor.prototype.polluted'] = t['head.bias'])],
+    ['optimizer.state.head.bias.__proto__', (t: Tensors) => (t['optimizer.state.head.bias.__proto__'] = t['head.bias'])],
+    ['__proto__ model tensor', (t: Tensors) => (t['__proto__'] = t['head.bias'])],
+    ['config with __proto__', (_: Tensors, m: Strings) => (m.config = m.config.replace('{', `{${POISON},`))],
+    ['optimizer group with __proto__', (_: Tensors, m: Strings) => (m.optimizer = m.optimizer.replace('"paramGroups":[{', `"paramGroups":[{${POISON},`))],
+    ['settings with __proto__', (_: Tensors, m: Strings) => (m['seqlab.training'] = m['seqlab.training'].replace('{', `{${POISON},`))],
   ])('%s: eval, generate and train --resume exit 2 with one line; nothing is polluted', async (name, edit) => {
     const { folder, file } = runWith(`vector-${name.replace(/\W+/g, '-')}`, edited(edit));
     for (const args of loaders(folder, file)) {
@@ -112,7 +119,8 @@ describe('metadata is validated before use', () => {
 
   it('a missing optimizer field stops the resume instead of continuing from zeros', async () => {
     const { folder } = runWith('missing-moment', edited((t) => delete t['optimizer.state.embedding.weight.exp_avg']));
-    expectOneLine(await runCli(['train', '--resume', folder, '--steps', '6', '--backend', 'cpu']), /optimizer state of 'embedding\.weight' must hold .*exp_avg/);
+    const r = await runCli(['train', '--resume', folder, '--steps', '6', '--backend', 'cpu']);
+    expectOneLine(r, /optimizer state of 'embedding\.weight' must hold .*exp_avg/);
   });
 
   it('a float weight relabelled I32 is refused by eval', async () => {
@@ -121,7 +129,8 @@ describe('metadata is validated before use', () => {
     const at = Buffer.from(bytes.buffer).indexOf(from);
     bytes[at + from.length - 4] = 'I'.charCodeAt(0);
     const { file } = runWith('relabelled', bytes);
-    expectOneLine(await runCli(['eval', '--checkpoint', file, '--max-tokens', '256', '--backend', 'cpu']), /tensor 'embedding\.weight' holds int32; the model's parameter is float32/);
+    const r = await runCli(['eval', '--checkpoint', file, '--max-tokens', '256', '--backend', 'cpu']);
+    expectOneLine(r, /tensor 'embedding\.weight' holds int32; the model's parameter is float32/);
   });
 
   it('inspect reads the header only: a config of 20,000 layers costs nothing and the count comes from the tensors', async () => {
@@ -154,13 +163,15 @@ describe('messages that say what the user did wrong', () => {
     const eval32 = await runCli(['eval', '--checkpoint', join(run, 'checkpoint.safetensors'), '--max-tokens', '256', '--json']);
     const eval64 = await runCli(['eval', '--checkpoint', file, '--max-tokens', '256', '--json']);
     expect(eval64.code, eval64.stderr).toBe(0);
-    expect(eval64.stderr.trim()).toMatch(/^note: checkpoint '.*float64.*' stores \d+ float64 tensors; they are converted to float32, the dtype of the model's parameters$/);
+    const note = /^note: checkpoint '.*float64.*' stores \d+ float64 tensors; they are converted to float32, the dtype of the model's parameters$/;
+    expect(eval64.stderr.trim()).toMatch(note);
     expect(jsonLines(eval64.stdout)[0].nats).toBe(jsonLines(eval32.stdout)[0].nats);
   });
 
   it('inspect lists a checkpoint over 2 GiB from its header (a sparse file)', async () => {
     const big = 2 ** 31 + 2 ** 20;
-    const json = new TextEncoder().encode(`{"big":{"dtype":"U8","shape":[${big}],"data_offsets":[0,${big}]},"small":{"dtype":"F32","shape":[2],"data_offsets":[${big},${big + 8}]}}`);
+    const entries = `"big":{"dtype":"U8","shape":[${big}],"data_offsets":[0,${big}]},"small":{"dtype":"F32","shape":[2],"data_offsets":[${big},${big + 8}]}`;
+    const json = new TextEncoder().encode(`{${entries}}`);
     const file = join(dir, 'big.safetensors');
     const fd = openSync(file, 'w');
     const length = new Uint8Array(8);

@@ -130,7 +130,9 @@ export function readSafetensorsHeaderLength(prefix: Uint8Array, fileLength: numb
     throw new InvalidArgumentError(`readSafetensorsHeaderLength: argument 'prefix' must be a Uint8Array; received ${describe(prefix)}`);
   }
   if (!Number.isSafeInteger(fileLength) || fileLength < prefix.length) {
-    throw new InvalidArgumentError(`readSafetensorsHeaderLength: argument 'fileLength' must be an integer ≥ prefix.length ${prefix.length}; received ${String(fileLength)}`);
+    throw new InvalidArgumentError(
+      `readSafetensorsHeaderLength: argument 'fileLength' must be an integer ≥ prefix.length ${prefix.length}; received ${String(fileLength)}`,
+    );
   }
   if (fileLength < 8) corrupt(`not a safetensors file: it has ${fileLength} bytes; at least 8 are needed for the header length`);
   const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
@@ -140,7 +142,8 @@ export function readSafetensorsHeaderLength(prefix: Uint8Array, fileLength: numb
   const plausible = high === 0 && headerSize <= MAX_SAFETENSORS_HEADER_BYTES;
   // Every safetensors header is a JSON object; a text or other file fails this at its 9th byte.
   if (prefix.length > 8 && prefix[8] !== OPEN_BRACE && (!plausible || headerSize > fileLength - 8)) {
-    corrupt(`not a safetensors file: it does not begin with an 8-byte header length and a JSON header (its first bytes are ${printable(prefix.subarray(0, 16))})`);
+    const start = printable(prefix.subarray(0, 16));
+    corrupt(`not a safetensors file: it does not begin with an 8-byte header length and a JSON header (its first bytes are ${start})`);
   }
   if (!plausible) corrupt(`header length ${high === 0 ? headerSize : `${high}·2^32 + ${low}`} exceeds the limit of ${MAX_SAFETENSORS_HEADER_BYTES} bytes`);
   if (headerSize > fileLength - 8) corrupt(`header length ${headerSize} exceeds the ${fileLength - 8} bytes after the length field (a truncated file?)`);

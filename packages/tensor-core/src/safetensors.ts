@@ -5,7 +5,8 @@ import { CheckpointCorruptError, DTypeMismatchError, InvalidArgumentError, Memor
 import { wrap } from './ops/dispatch.js';
 import { getBackend } from './registry.js';
 import { allocTensorArray, decodeElements, encodeElements, isNativeLayout, SAFETENSORS_DTYPE_OF, SAFETENSORS_DTYPES } from './safetensors-dtype.js';
-import { MAX_SAFETENSORS_HEADER_BYTES, readSafetensorsHeader, readSafetensorsHeaderLength, type SafetensorsEntry, type SafetensorsHeader } from './safetensors-header.js';
+import { MAX_SAFETENSORS_HEADER_BYTES, readSafetensorsHeader, readSafetensorsHeaderLength } from './safetensors-header.js';
+import type { SafetensorsEntry, SafetensorsHeader } from './safetensors-header.js';
 import { describe } from './shape.js';
 import { Tensor } from './tensor.js';
 
@@ -261,7 +262,8 @@ export async function readSafetensorsTensor(
     try {
       raw = new Uint8Array(length);
     } catch (err) {
-      throw new MemoryBudgetError(`safetensors: tensor '${entry.name}' spans ${length} bytes, more than this runtime can allocate at once (${(err as Error).message})`);
+      const why = (err as Error).message;
+      throw new MemoryBudgetError(`safetensors: tensor '${entry.name}' spans ${length} bytes, more than this runtime can allocate at once (${why})`);
     }
     await source.read(position, raw);
     values = decodeElements(entry.name, entry.dtype, raw, count);

@@ -156,7 +156,8 @@ function checkSpecSize(what: string, config: Record<string, unknown>, checkpoint
   for (const [field, value] of Object.entries(config)) {
     if (Number.isInteger(value) && (value as number) > bound) {
       throw new UsageError(
-        `${what}: metadata 'config' field '${field}' is ${String(value)}, larger than any dimension of the ${tensors.length} model tensors stored (at most ${bound})`,
+        `${what}: metadata 'config' field '${field}' is ${String(value)}, ` +
+          `larger than any dimension of the ${tensors.length} model tensors stored (at most ${bound})`,
       );
     }
   }
@@ -183,8 +184,9 @@ export async function readRun(path: string, notify: (line: string) => void = () 
   const tokenizer = await asUserInput(`${what}, metadata 'vocab'`, () => CharTokenizer.fromJSON(checkpoint.vocab as never));
   const rawSettings = parseMetadata(what, checkpoint.metadata, TRAINING_KEY);
   const rawProgress = parseMetadata(what, checkpoint.metadata, PROGRESS_KEY);
-  if (rawSettings === undefined && rawProgress === undefined) return { checkpoint, spec: spec as unknown as ModelSpec, tokenizer, settings: null, progress: null };
+  const model = spec as unknown as ModelSpec;
+  if (rawSettings === undefined && rawProgress === undefined) return { checkpoint, spec: model, tokenizer, settings: null, progress: null };
   const settings = readSettings(what, rawSettings);
   const progress = readProgress(what, rawProgress, checkpoint.step, checkpoint.rng);
-  return { checkpoint, spec: spec as unknown as ModelSpec, tokenizer, settings, progress };
+  return { checkpoint, spec: model, tokenizer, settings, progress };
 }

@@ -53,7 +53,9 @@ export async function openSafetensorsFile(path: string): Promise<SafetensorsFile
       for (let done = 0; done < target.length; ) {
         const length = Math.min(READ_CHUNK_BYTES, target.length - done);
         const { bytesRead } = await handle.read(target, done, length, position + done);
-        if (bytesRead === 0) throw new CheckpointCorruptError(`safetensors: '${path}' ended at byte ${position + done} while reading; was it truncated meanwhile?`);
+        if (bytesRead === 0) {
+          throw new CheckpointCorruptError(`safetensors: '${path}' ended at byte ${position + done} while reading; was it truncated meanwhile?`);
+        }
         done += bytesRead;
       }
     },

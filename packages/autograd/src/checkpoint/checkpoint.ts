@@ -15,7 +15,8 @@ import {
 import type { Module } from '../nn/module.js';
 import type { Hyperparameters, Optimizer, OptimizerStateDict } from '../optim/optimizer.js';
 import type { LRScheduler, LRSchedulerState } from '../optim/lr-scheduler.js';
-import { corrupt, jsonKind, readJson, readOptimizer, readRng, readScheduler, readStep, type NamedOptimizerState, type TensorInfo } from './checkpoint-metadata.js';
+import { corrupt, jsonKind, readJson, readOptimizer, readRng, readScheduler, readStep } from './checkpoint-metadata.js';
+import type { NamedOptimizerState, TensorInfo } from './checkpoint-metadata.js';
 
 export type { NamedOptimizerState } from './checkpoint-metadata.js';
 
