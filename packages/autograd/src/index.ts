@@ -57,7 +57,7 @@ export type { NonFiniteGrad } from './optim/non-finite.js';
 export { checkCheckpointHeader, decodeCheckpoint, encodeCheckpoint, restoreCheckpoint } from './checkpoint/checkpoint.js';
 export type { Checkpoint, CheckpointContents, NamedOptimizerState, RestoreTargets } from './checkpoint/checkpoint.js';
 export { loadCheckpoint, openSafetensorsFile, readCheckpointHeader, saveCheckpoint } from './checkpoint/checkpoint-file.js';
-export type { SafetensorsFile } from './checkpoint/checkpoint-file.js';
+export type { CheckpointHeader, SafetensorsFile } from './checkpoint/checkpoint-file.js';
 export { optimizerStateFields } from './optim/state-fields.js';
 export type { OptimizerStateFields } from './optim/state-fields.js';
 export { writeFileAtomic } from './checkpoint/atomic-write.js';

@@ -152,7 +152,9 @@ function readProgress(what: string, value: unknown, step: number | null, rng: Ge
  */
 function checkSpecSize(what: string, config: Record<string, unknown>, checkpoint: Checkpoint): void {
   const tensors = Object.values(checkpoint.modelState);
-  const bound = Math.max(tensors.length, ...tensors.flatMap((t) => [...t.shape]));
+  // A loop, not Math.max(...dims): a header may list millions of tensors, more than a call takes arguments.
+  let bound = tensors.length;
+  for (const t of tensors) for (const d of t.shape) bound = Math.max(bound, d);
   for (const [field, value] of Object.entries(config)) {
     if (Number.isInteger(value) && (value as number) > bound) {
       throw new UsageError(

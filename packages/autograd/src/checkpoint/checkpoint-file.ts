@@ -76,6 +76,14 @@ async function withFile<T>(fn: string, path: string, use: (file: SafetensorsFile
   }
 }
 
+/** What {@link readCheckpointHeader} returns. */
+export interface CheckpointHeader {
+  /** The validated safetensors header: metadata strings and tensor entries (names, dtypes, shapes, offsets). */
+  readonly header: SafetensorsHeader;
+  /** The file's length in bytes. */
+  readonly byteLength: number;
+}
+
 /**
  * Reads and validates only the safetensors header of the file at `path` (no tensor byte is read, whatever the
  * file's size), with the file's length.
@@ -86,7 +94,7 @@ async function withFile<T>(fn: string, path: string, use: (file: SafetensorsFile
  * header.entries.map((e) => e.name);
  * ```
  */
-export async function readCheckpointHeader(path: string): Promise<{ header: SafetensorsHeader; byteLength: number }> {
+export async function readCheckpointHeader(path: string): Promise<CheckpointHeader> {
   if (typeof path !== 'string' || path === '') throw new InvalidArgumentError(`readCheckpointHeader: argument 'path' must be a non-empty string`);
   return withFile('readCheckpointHeader', path, async (file) => ({ header: await readSafetensorsHeaderFrom(file), byteLength: file.byteLength }));
 }
