@@ -22,7 +22,7 @@ export interface SafetensorsFile extends SafetensorsSource {
 }
 
 /**
- * Opens `path` as a {@link SafetensorsSource} (Node.js only): reads happen at offsets, in pieces of at most 256 MiB,
+ * Opens `path` as a `SafetensorsSource` (tensor-core) (Node.js only): reads happen at offsets, in pieces of at most 256 MiB,
  * so a file of any size can be read header first and tensor by tensor.
  *
  * @example
