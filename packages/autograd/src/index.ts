@@ -54,7 +54,10 @@ export { cosineWithWarmup, exponentialDecay, linearDecay, LRScheduler, stepDecay
 export type { LRLambda, LRSchedulerState } from './optim/lr-scheduler.js';
 export { findNonFiniteGrad, stepIfFinite } from './optim/non-finite.js';
 export type { NonFiniteGrad } from './optim/non-finite.js';
-export { decodeCheckpoint, encodeCheckpoint, restoreCheckpoint } from './checkpoint/checkpoint.js';
+export { checkCheckpointHeader, decodeCheckpoint, encodeCheckpoint, restoreCheckpoint } from './checkpoint/checkpoint.js';
 export type { Checkpoint, CheckpointContents, NamedOptimizerState, RestoreTargets } from './checkpoint/checkpoint.js';
-export { loadCheckpoint, saveCheckpoint } from './checkpoint/checkpoint-file.js';
+export { loadCheckpoint, openSafetensorsFile, readCheckpointHeader, saveCheckpoint } from './checkpoint/checkpoint-file.js';
+export type { CheckpointHeader, SafetensorsFile } from './checkpoint/checkpoint-file.js';
+export { optimizerStateFields } from './optim/state-fields.js';
+export type { OptimizerStateFields } from './optim/state-fields.js';
 export { writeFileAtomic } from './checkpoint/atomic-write.js';

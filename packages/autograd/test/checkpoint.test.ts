@@ -2,20 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { Generator, randn, readSafetensorsHeader, tanh, type Tensor } from '@seqlab/tensor-core';
-import {
-  AdamW,
-  cosineWithWarmup,
-  decodeCheckpoint,
-  encodeCheckpoint,
-  Linear,
-  loadCheckpoint,
-  LRScheduler,
-  Module,
-  mseLoss,
-  restoreCheckpoint,
-  saveCheckpoint,
-} from '@seqlab/autograd';
+import { Generator, randn, readSafetensorsHeader } from '@seqlab/tensor-core';
+import { decodeCheckpoint, encodeCheckpoint, Linear, loadCheckpoint, type Module, mseLoss, restoreCheckpoint, saveCheckpoint } from '@seqlab/autograd';
+import { setup } from './checkpoint-setup.js';
 
 // Lets one test make the second chunk write of a save fail, as a crash or a full disk would. The file helpers reach
 // node:fs/promises through process.getBuiltinModule, which returns the one mutable module object patched here.
@@ -33,31 +22,10 @@ vi.spyOn(fsp, 'open').mockImplementation(async (...args: Parameters<typeof fsp.o
   return handle;
 });
 
-class Net extends Module {
-  readonly fc: Linear;
-  readonly head: Linear;
-  constructor(seed: number) {
-    super();
-    const generator = new Generator(seed);
-    this.fc = new Linear(4, 8, { generator });
-    this.head = new Linear(8, 2, { generator });
-  }
-  forward(x: Tensor): Tensor {
-    return this.head.forward(tanh(this.fc.forward(x)));
-  }
-}
-
 const data = (() => {
   const g = new Generator(99);
   return Array.from({ length: 6 }, () => [randn([5, 4], { generator: g }), randn([5, 2], { generator: g })] as const);
 })();
-
-function setup(seed: number) {
-  const model = new Net(seed);
-  const optimizer = new AdamW(model.parameters(), { lr: 0.01 });
-  const scheduler = new LRScheduler(optimizer, cosineWithWarmup({ warmupSteps: 2, totalSteps: 6 }));
-  return { model, optimizer, scheduler };
-}
 
 function trainSteps(s: ReturnType<typeof setup>, from: number, to: number): void {
   for (let i = from; i < to; i++) {

@@ -1,6 +1,6 @@
 // safetensors element types: sizes, the seqlab dtype each decodes to, and little-endian element codecs.
 import { allocArray, type DType, type TypedArray } from './dtype.js';
-import { CheckpointCorruptError } from './errors.js';
+import { CheckpointCorruptError, MemoryBudgetError } from './errors.js';
 
 /** A safetensors dtype code that seqlab reads. */
 export type SafetensorsDType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U64' | 'U32' | 'U16' | 'U8' | 'BOOL';
@@ -48,6 +48,26 @@ export const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0]
 
 const INT32_MAX = 0x7fff_ffff;
 
+/** True when the file's bytes of `code` are the in-memory bytes of its target typed array on this host. */
+export function isNativeLayout(code: SafetensorsDType, nativeCopy = HOST_LITTLE_ENDIAN): boolean {
+  return nativeCopy && (code === 'F32' || code === 'F64' || code === 'I32');
+}
+
+/**
+ * A typed array for `count` elements of tensor `name`, or a typed error naming the tensor when this runtime cannot
+ * hold that many in one typed array (V8 stops at 2^32 elements) or cannot find the memory.
+ */
+export function allocTensorArray(name: string, dtype: DType, count: number): TypedArray {
+  try {
+    return allocArray(dtype, count);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    throw new MemoryBudgetError(
+      `safetensors: tensor '${name}' has ${count} elements of ${dtype}, more than this runtime can allocate in one typed array (${err.message})`,
+    );
+  }
+}
+
 function outOfRange(name: string, code: string, index: number, value: bigint | number): never {
   throw new CheckpointCorruptError(
     `safetensors: tensor '${name}' (${code}) holds ${value} at flat index ${index}, which does not fit int32`,
@@ -62,8 +82,8 @@ function outOfRange(name: string, code: string, index: number, value: bigint | n
  * @param nativeCopy - copy raw bytes when the host is little-endian (false forces the portable DataView path)
  */
 export function decodeElements(name: string, code: SafetensorsDType, src: Uint8Array, count: number, nativeCopy = HOST_LITTLE_ENDIAN): TypedArray {
-  const out = allocArray(SAFETENSORS_DTYPES[code].target, count);
-  if (nativeCopy && (code === 'F32' || code === 'F64' || code === 'I32')) {
+  const out = allocTensorArray(name, SAFETENSORS_DTYPES[code].target, count);
+  if (nativeCopy && isNativeLayout(code)) {
     new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(src);
     return out;
   }

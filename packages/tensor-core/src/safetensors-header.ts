@@ -50,7 +50,7 @@ function readMetadata(value: JsonValue): Record<string, string> {
     if (typeof v !== 'string') corrupt(`'__metadata__' value of ${JSON.stringify(key)} must be a string; received ${kindOf(v)}`);
     pairs.push([key, v]);
   }
-  // fromEntries defines own properties, so a key like "__proto__" stays data.
+  // fromEntries defines own properties, so a key like "__proto__" stays data (read it back with Object.hasOwn).
   return Object.fromEntries(pairs);
 }
 
@@ -103,13 +103,62 @@ function checkCoverage(entries: readonly SafetensorsEntry[], dataLength: number)
   if (cursor !== dataLength) corrupt(`data section has ${dataLength} bytes but the tensors cover only ${cursor}`);
 }
 
+const OPEN_BRACE = 0x7b;
+
+function printable(bytes: Uint8Array): string {
+  return JSON.stringify(String.fromCharCode(...bytes).replace(/[^\x20-\x7e]/g, '?'));
+}
+
+/**
+ * Reads and checks the 8-byte little-endian header length at the start of a safetensors file, so that a reader
+ * knows how many bytes of JSON header to fetch before anything else. A file whose first bytes are not a plausible
+ * header length followed by a JSON object is reported as "not a safetensors file" (a text file, say), a header
+ * that runs past the end as a truncated file.
+ *
+ * @param prefix - the file's first bytes: at least 9 when the file has that many (the byte after the length field
+ *   tells a safetensors header from other files)
+ * @param fileLength - the whole file's length in bytes (`prefix.length` when the prefix is the whole file)
+ * @returns N, the JSON header's length; the data section starts at byte `8 + N`
+ * @throws CheckpointCorruptError (code `CHECKPOINT_CORRUPT`) naming what is wrong
+ * @example
+ * ```ts
+ * const n = readSafetensorsHeaderLength(firstBytes, fileSize); // then read bytes [8, 8 + n) as the header
+ * ```
+ */
+export function readSafetensorsHeaderLength(prefix: Uint8Array, fileLength: number = prefix.length): number {
+  if (!(prefix instanceof Uint8Array)) {
+    throw new InvalidArgumentError(`readSafetensorsHeaderLength: argument 'prefix' must be a Uint8Array; received ${describe(prefix)}`);
+  }
+  if (!Number.isSafeInteger(fileLength) || fileLength < prefix.length) {
+    throw new InvalidArgumentError(
+      `readSafetensorsHeaderLength: argument 'fileLength' must be an integer ≥ prefix.length ${prefix.length}; received ${String(fileLength)}`,
+    );
+  }
+  if (fileLength < 8) corrupt(`not a safetensors file: it has ${fileLength} bytes; at least 8 are needed for the header length`);
+  const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
+  const low = view.getUint32(0, true);
+  const high = view.getUint32(4, true);
+  const headerSize = high * 0x1_0000_0000 + low;
+  const plausible = high === 0 && headerSize <= MAX_SAFETENSORS_HEADER_BYTES;
+  // Every safetensors header is a JSON object; a text or other file fails this at its 9th byte.
+  if (prefix.length > 8 && prefix[8] !== OPEN_BRACE && (!plausible || headerSize > fileLength - 8)) {
+    const start = printable(prefix.subarray(0, 16));
+    corrupt(`not a safetensors file: it does not begin with an 8-byte header length and a JSON header (its first bytes are ${start})`);
+  }
+  if (!plausible) corrupt(`header length ${high === 0 ? headerSize : `${high}·2^32 + ${low}`} exceeds the limit of ${MAX_SAFETENSORS_HEADER_BYTES} bytes`);
+  if (headerSize > fileLength - 8) corrupt(`header length ${headerSize} exceeds the ${fileLength - 8} bytes after the length field (a truncated file?)`);
+  return headerSize;
+}
+
 /**
  * Reads and validates the header of a safetensors byte string without decoding any tensor.
  * Everything is checked before it is trusted: the header length against the bytes present and a 100 MB cap,
  * UTF-8 and JSON syntax (duplicate keys included), every dtype, shape and offset pair, and that the tensors
- * tile the data section exactly.
+ * tile the data section exactly. Names and metadata keys from the file are kept as own data properties, so no
+ * name (`__proto__` included) ever reaches an object prototype.
  *
- * @param bytes - the whole file
+ * @param bytes - the whole file, or (for header-first reads of large files) at least its first `8 + N` bytes
+ * @param fileLength - the whole file's length (default `bytes.length`); offsets are checked against it
  * @throws CheckpointCorruptError (code `CHECKPOINT_CORRUPT`) naming what is wrong
  * @example
  * ```ts
@@ -117,19 +166,14 @@ function checkCoverage(entries: readonly SafetensorsEntry[], dataLength: number)
  * for (const e of entries) console.log(e.name, e.dtype, e.shape);
  * ```
  */
-export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
+export function readSafetensorsHeader(bytes: Uint8Array, fileLength: number = bytes?.length): SafetensorsHeader {
   if (!(bytes instanceof Uint8Array)) {
     throw new InvalidArgumentError(`readSafetensorsHeader: argument 'bytes' must be a Uint8Array; received ${describe(bytes)}`);
   }
-  if (bytes.length < 8) corrupt(`file has ${bytes.length} bytes; at least 8 are needed for the header length`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const low = view.getUint32(0, true);
-  const high = view.getUint32(4, true);
-  const headerSize = high * 0x1_0000_0000 + low;
-  if (high !== 0 || headerSize > MAX_SAFETENSORS_HEADER_BYTES) {
-    corrupt(`header length ${high === 0 ? headerSize : `${high}·2^32 + ${low}`} exceeds the limit of ${MAX_SAFETENSORS_HEADER_BYTES} bytes`);
+  const headerSize = readSafetensorsHeaderLength(bytes, fileLength);
+  if (bytes.length < 8 + headerSize) {
+    throw new InvalidArgumentError(`readSafetensorsHeader: argument 'bytes' must hold the whole header (${8 + headerSize} bytes); received ${bytes.length}`);
   }
-  if (headerSize > bytes.length - 8) corrupt(`header length ${headerSize} exceeds the ${bytes.length - 8} bytes after the length field`);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, 8 + headerSize));
@@ -144,7 +188,7 @@ export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
     throw err;
   }
   if (!(root instanceof Map)) corrupt(`header must be a JSON object; received ${kindOf(root)}`);
-  const dataLength = bytes.length - 8 - headerSize;
+  const dataLength = fileLength - 8 - headerSize;
   let metadata: Record<string, string> = {};
   const entries: SafetensorsEntry[] = [];
   for (const [key, value] of root) {

@@ -16,9 +16,12 @@ export interface LoadedModel {
   readonly saved: SavedRun;
 }
 
-/** Reads `path`, rebuilds the model from its config and loads its weights (strictly: names and shapes must match). */
-export async function loadModel(path: string): Promise<LoadedModel> {
-  const saved = await readRun(path);
+/**
+ * Reads `path`, rebuilds the model from its config and loads its weights (strictly: names, shapes and dtype kinds
+ * must match). `notify` receives one-line notes such as float64 weights converted to float32.
+ */
+export async function loadModel(path: string, notify?: (line: string) => void): Promise<LoadedModel> {
+  const saved = await readRun(path, notify);
   const what = `checkpoint '${path}'`;
   const model = await asUserInput(what, () => buildModel(saved.spec));
   await asUserInput(what, () => restoreCheckpoint(saved.checkpoint, { model: model.module }));

@@ -21,7 +21,7 @@ interface EvalOptions {
 
 async function runEval(opts: EvalOptions, io: CommandIO): Promise<void> {
   await activateBackend(opts.backend);
-  const { model, tokenizer, saved } = await loadModel(opts.checkpoint);
+  const { model, tokenizer, saved } = await loadModel(opts.checkpoint, (line) => io.stderr.write(`${line}\n`));
   const data = opts.data ?? saved.settings?.data ?? DEFAULT_DATA;
   const corpus = await loadDataSource(data);
   const ids = await asUserInput(`--data '${data}' does not fit the checkpoint's vocabulary`, () => tokenizer.encode(corpus.validation));

@@ -20,7 +20,7 @@ interface GenerateOptions {
 
 async function runGenerate(opts: GenerateOptions, io: CommandIO): Promise<void> {
   await activateBackend(opts.backend);
-  const { model, tokenizer } = await loadModel(opts.checkpoint);
+  const { model, tokenizer } = await loadModel(opts.checkpoint, (line) => io.stderr.write(`${line}\n`));
   // A newline starts a fresh speech in most texts; fall back to the first character of the vocabulary.
   const prompt = opts.prompt ?? (tokenizer.idOf('\n') !== undefined ? '\n' : tokenizer.characters[0]);
   if (prompt.length === 0) throw new UsageError('--prompt must not be empty: the model needs at least one character to start from');

@@ -1,13 +1,12 @@
-// `seqlab inspect FILE`: a checkpoint's metadata, tensors (names, dtypes, shapes) and parameter count.
-import { readFile } from 'node:fs/promises';
-import { decodeSafetensors, readSafetensorsHeader, sizeOf } from '@seqlab/tensor-core';
+// `seqlab inspect FILE`: a checkpoint's metadata, tensors (names, dtypes, shapes) and parameter count, from its header alone.
+import { checkCheckpointHeader, readCheckpointHeader } from '@seqlab/autograd';
+import { sizeOf, type SafetensorsHeader } from '@seqlab/tensor-core';
 import type { Command } from 'commander';
 import { formatCount } from '../report/format.js';
 import { formatTable } from '../report/text-table.js';
 import { asUserInput } from '../usage-error.js';
 import { isModelTensorName } from '../checkpoint/checkpoint-layout.js';
-import { MODEL_KINDS, type ModelKind, type ModelSpec } from '../models/language-model.js';
-import { buildModel } from '../models/model-factory.js';
+import { MODEL_KINDS } from '../models/language-model.js';
 import { printJson, type CommandIO } from './command-io.js';
 
 /** What `inspect --json` prints. */
@@ -21,44 +20,50 @@ export interface InspectReport {
   /** Every tensor in file order. */
   readonly tensors: { name: string; dtype: string; shape: number[]; size: number; parameter: boolean }[];
   /**
-   * Trainable parameters: counted on the model rebuilt from the checkpoint's config when it is a seqlab language
-   * model (so a weight stored twice, such as a head tied to the embedding, counts once), else the elements of
-   * every tensor that is not optimizer state.
+   * Parameters: the elements of every stored tensor that is not optimizer state, counted from the header (no model
+   * is built). A seqlab Transformer's head tied to its token embedding is stored under both names and counts once.
    */
   readonly parameterCount: number;
   /** The model kind, for seqlab language-model checkpoints. */
   readonly model: string | null;
 }
 
-/** Parameters of the model a seqlab checkpoint's config describes, or null for any other safetensors file. */
-function modelParameters(metadata: Record<string, string>): { kind: string; count: number } | null {
+/** The seqlab model kind named by metadata 'config' and whether its head shares the embedding, or null. */
+function modelOf(metadata: Record<string, string>): { kind: string; tied: boolean } | null {
+  if (!Object.hasOwn(metadata, 'config')) return null;
   let spec: unknown;
   try {
-    spec = JSON.parse(metadata.config ?? 'null');
+    spec = JSON.parse(metadata.config);
   } catch {
     return null;
   }
   if (typeof spec !== 'object' || spec === null) return null;
-  const { kind, config } = spec as Partial<ModelSpec>;
+  const { kind, config } = spec as { kind?: unknown; config?: unknown };
   if (!(MODEL_KINDS as readonly unknown[]).includes(kind) || typeof config !== 'object' || config === null) return null;
-  try {
-    return { kind: kind as string, count: buildModel({ kind: kind as ModelKind, config }).module.numParameters() };
-  } catch {
-    return null;
-  }
+  // TransformerLM ties by default (nanoGPT's layout); only an explicit false unties.
+  return { kind: kind as string, tied: kind === 'transformer' && (config as { tieWeights?: unknown }).tieWeights !== false };
 }
 
-const METADATA_PREVIEW = 96;
+/** TransformerLM's tied pair: the head's weight is the token embedding, stored under both names. */
+const TIED_HEAD = { name: 'lm_head.weight', source: 'transformer.wte.weight' } as const;
 
-/** Reads and fully validates a safetensors file (header and data), then describes it. */
+/** True when `header` stores the tied head as an exact twin (same dtype and shape) of the embedding. */
+function storesTiedHead(header: SafetensorsHeader): boolean {
+  const head = header.entries.find((e) => e.name === TIED_HEAD.name);
+  const source = header.entries.find((e) => e.name === TIED_HEAD.source);
+  return head !== undefined && source !== undefined && head.dtype === source.dtype && head.shape.join() === source.shape.join();
+}
+
+/**
+ * Reads and validates the header of a safetensors file (never its tensor data, and never building a model), runs
+ * the checkpoint metadata checks on it, then describes it. Cost is bounded by the header's size whatever the file's, so files over 2 GiB inspect at once.
+ */
 export async function inspectCheckpoint(file: string): Promise<InspectReport> {
-  const bytes = await asUserInput(`checkpoint '${file}'`, () => readFile(file));
-  const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const header = await asUserInput(`checkpoint '${file}'`, () => {
-    const h = readSafetensorsHeader(view);
-    // Decoding checks every tensor's bytes too, so a file that inspects cleanly also loads.
-    decodeSafetensors(view, { backend: 'cpu' });
-    return h;
+  const { header, byteLength } = await asUserInput(`checkpoint '${file}'`, async () => {
+    const read = await readCheckpointHeader(file);
+    // The metadata checks a load makes, on names, dtypes and shapes alone: a file that inspects cleanly also loads.
+    checkCheckpointHeader(read.header);
+    return read;
   });
   const tensors = header.entries.map((e) => ({
     name: e.name,
@@ -67,10 +72,13 @@ export async function inspectCheckpoint(file: string): Promise<InspectReport> {
     size: sizeOf(e.shape),
     parameter: isModelTensorName(e.name),
   }));
-  const rebuilt = modelParameters(header.metadata);
-  const parameterCount = rebuilt?.count ?? tensors.reduce((n, t) => n + (t.parameter ? t.size : 0), 0);
-  return { file, bytes: bytes.byteLength, metadata: header.metadata, tensors, parameterCount, model: rebuilt?.kind ?? null };
+  const model = modelOf(header.metadata);
+  const twin = model?.tied === true && storesTiedHead(header) ? TIED_HEAD.name : undefined;
+  const parameterCount = tensors.reduce((n, t) => n + (t.parameter && t.name !== twin ? t.size : 0), 0);
+  return { file, bytes: byteLength, metadata: header.metadata, tensors, parameterCount, model: model?.kind ?? null };
 }
+
+const METADATA_PREVIEW = 96;
 
 function preview(value: string): string {
   const line = value.replace(/\s+/g, ' ');

@@ -88,7 +88,7 @@ async function newRun(opts: TrainOptions): Promise<{ run: PreparedRun; dir: stri
   return { run, dir };
 }
 
-async function resumedRun(dirOption: string, opts: TrainOptions, command: Command): Promise<{ run: PreparedRun; dir: string }> {
+async function resumedRun(dirOption: string, opts: TrainOptions, command: Command, io: CommandIO): Promise<{ run: PreparedRun; dir: string }> {
   const given = (name: keyof TrainOptions): boolean => command.getOptionValueSource(name) === 'cli';
   const redefined = RUN_DEFINING.filter(given);
   if (redefined.length > 0) {
@@ -98,7 +98,7 @@ async function resumedRun(dirOption: string, opts: TrainOptions, command: Comman
   const dir = resolve(dirOption);
   const path = checkpointPathIn(dir);
   if (!existsSync(path)) throw new UsageError(`--resume '${dirOption}': no ${path} (give the folder a run wrote with --out)`);
-  const saved = await readRun(path);
+  const saved = await readRun(path, (line) => io.stderr.write(`${line}\n`));
   if (saved.settings === null || saved.progress === null) throw new UsageError(`--resume '${dirOption}': the checkpoint holds no training state to continue`);
   // Validation and checkpoint cadence may change on resume (they never change the losses); unset, they stay the run's.
   const settings: TrainSettings = {
@@ -121,7 +121,7 @@ async function resumedRun(dirOption: string, opts: TrainOptions, command: Comman
 
 async function runTrain(opts: TrainOptions, command: Command, io: CommandIO): Promise<void> {
   const backend = await activateBackend(opts.backend);
-  const { run, dir } = opts.resume !== undefined ? await resumedRun(opts.resume, opts, command) : await newRun(opts);
+  const { run, dir } = opts.resume !== undefined ? await resumedRun(opts.resume, opts, command, io) : await newRun(opts);
   const { model, settings, progress } = run;
   const json = opts.json === true;
   const label = MODEL_LABELS[model.spec.kind];

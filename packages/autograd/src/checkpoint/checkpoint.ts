@@ -1,16 +1,24 @@
 // Checkpoints as safetensors bytes: model tensors under PyTorch names, optimizer state by parameter name, JSON metadata.
 import {
-  CheckpointCorruptError,
   decodeSafetensors,
   encodeSafetensors,
   Generator,
+  SAFETENSORS_DTYPES,
   InvalidArgumentError,
+  ShapeMismatchError,
+  type DecodedSafetensors,
+  type DecodeSafetensorsOptions,
   type GeneratorState,
+  type SafetensorsHeader,
   type Tensor,
 } from '@seqlab/tensor-core';
 import type { Module } from '../nn/module.js';
-import type { Hyperparameters, Optimizer, OptimizerStateDict, ParamState } from '../optim/optimizer.js';
+import type { Hyperparameters, Optimizer, OptimizerStateDict } from '../optim/optimizer.js';
 import type { LRScheduler, LRSchedulerState } from '../optim/lr-scheduler.js';
+import { corrupt, jsonKind, readJson, readOptimizer, readRng, readScheduler, readStep } from './checkpoint-metadata.js';
+import type { NamedOptimizerState, TensorInfo } from './checkpoint-metadata.js';
+
+export type { NamedOptimizerState } from './checkpoint-metadata.js';
 
 /** What a checkpoint can hold; every field is optional. */
 export interface CheckpointContents {
@@ -32,22 +40,9 @@ export interface CheckpointContents {
   metadata?: Record<string, string>;
 }
 
-/** Optimizer state keyed by parameter name rather than position, as stored in a checkpoint. */
-export interface NamedOptimizerState {
-  /** Optimizer kind, e.g. `AdamW`. */
-  readonly type: string;
-  /** Hyper-parameters of each group, with the names of its parameters. */
-  readonly paramGroups: (Hyperparameters & {
-    /** Names of the group's parameters. */
-    params: string[];
-  })[];
-  /** Per-parameter state by parameter name. */
-  readonly state: Record<string, ParamState>;
-}
-
 /** A decoded checkpoint. Fields the checkpoint did not store are null. */
 export interface Checkpoint {
-  /** Model tensors by PyTorch name; pass to `model.loadStateDict`. */
+  /** Model tensors by PyTorch name (a null-prototype record); pass to `model.loadStateDict`. */
   readonly modelState: Record<string, Tensor>;
   /** Optimizer state by parameter name. */
   readonly optimizer: NamedOptimizerState | null;
@@ -140,120 +135,160 @@ export function encodeCheckpoint(contents: CheckpointContents): Uint8Array {
   return encodeSafetensors(tensors, metadata);
 }
 
-function parseJson(metadata: Record<string, string>, key: string): unknown {
-  const text = metadata[key];
-  if (text === undefined) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new CheckpointCorruptError(`decodeCheckpoint: metadata '${key}' is not valid JSON`);
-  }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/**
- * Decodes checkpoint bytes (validating the safetensors header before trusting any offset). Malformed input throws
- * `CheckpointCorruptError` (code `CHECKPOINT_CORRUPT`).
- */
-export function decodeCheckpoint(bytes: Uint8Array, options: { backend?: string } = {}): Checkpoint {
-  if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError(`decodeCheckpoint: argument 'bytes' must be a Uint8Array`);
-  const { tensors, metadata } = decodeSafetensors(bytes, options);
-  const modelState: Record<string, Tensor> = {};
-  const optimizerTensors: [string, Tensor][] = [];
-  for (const [name, t] of Object.entries(tensors)) {
-    if (name.startsWith(OPTIMIZER_PREFIX)) optimizerTensors.push([name.slice(OPTIMIZER_PREFIX.length), t]);
+/** Metadata checks over named tensors or header entries: the same checks before and after the data is read. */
+function readParts<T extends TensorInfo>(fn: string, named: Iterable<[string, T]>, metadata: Record<string, string>) {
+  // Null-prototype records and Maps: names from the file are data and never reach an object prototype.
+  const modelState: Record<string, T> = Object.create(null);
+  const optimizerTensors = new Map<string, T>();
+  for (const [name, t] of named) {
+    if (name.startsWith(OPTIMIZER_PREFIX)) optimizerTensors.set(name.slice(OPTIMIZER_PREFIX.length), t);
     else modelState[name] = t;
   }
-  let optimizer: NamedOptimizerState | null = null;
-  const rawOptimizer = parseJson(metadata, 'optimizer');
-  if (rawOptimizer !== null) {
-    if (!isRecord(rawOptimizer) || typeof rawOptimizer.type !== 'string' || !Array.isArray(rawOptimizer.paramGroups) || !isRecord(rawOptimizer.scalars)) {
-      throw new CheckpointCorruptError(`decodeCheckpoint: metadata 'optimizer' must be { type, paramGroups, scalars }`);
-    }
-    const paramGroups = rawOptimizer.paramGroups as NamedOptimizerState['paramGroups'];
-    const names = new Set<string>();
-    for (const g of paramGroups) {
-      if (!isRecord(g) || !Array.isArray(g.params) || !g.params.every((n) => typeof n === 'string')) {
-        throw new CheckpointCorruptError(`decodeCheckpoint: every optimizer parameter group must list its parameter names`);
-      }
-      for (const n of g.params) names.add(n);
-    }
-    const state: Record<string, ParamState> = {};
-    for (const [name, fields] of Object.entries(rawOptimizer.scalars)) {
-      if (!names.has(name) || !isRecord(fields) || !Object.values(fields).every((v) => typeof v === 'number')) {
-        throw new CheckpointCorruptError(`decodeCheckpoint: optimizer scalars for '${name}' do not match a parameter of the optimizer`);
-      }
-      state[name] = { ...(fields as Record<string, number>) };
-    }
-    for (const [key, t] of optimizerTensors) {
-      // The parameter name itself may contain dots; the field is the last component.
-      const dot = key.lastIndexOf('.');
-      const name = key.slice(0, dot);
-      if (dot <= 0 || !names.has(name)) throw new CheckpointCorruptError(`decodeCheckpoint: tensor '${OPTIMIZER_PREFIX}${key}' names no parameter of the optimizer`);
-      (state[name] ??= {})[key.slice(dot + 1)] = t;
-    }
-    optimizer = { type: rawOptimizer.type, paramGroups, state };
-  } else if (optimizerTensors.length > 0) {
-    throw new CheckpointCorruptError(`decodeCheckpoint: optimizer state tensors without the 'optimizer' metadata`);
-  }
-  const rawScheduler = parseJson(metadata, 'scheduler');
-  if (rawScheduler !== null && (!isRecord(rawScheduler) || !Number.isInteger(rawScheduler.lastStep) || !Array.isArray(rawScheduler.baseLrs))) {
-    throw new CheckpointCorruptError(`decodeCheckpoint: metadata 'scheduler' must be { lastStep, baseLrs }`);
-  }
-  let step: number | null = null;
-  if (metadata.step !== undefined) {
-    step = Number(metadata.step);
-    if (!Number.isSafeInteger(step) || step < 0) throw new CheckpointCorruptError(`decodeCheckpoint: metadata 'step' must be a non-negative integer; received ${JSON.stringify(metadata.step)}`);
-  }
-  const rng = parseJson(metadata, 'rng');
-  if (rng !== null) {
-    try {
-      Generator.fromState(rng as GeneratorState);
-    } catch {
-      throw new CheckpointCorruptError(`decodeCheckpoint: metadata 'rng' is not a generator state`);
-    }
-  }
+  const optimizer = readOptimizer(fn, metadata, optimizerTensors, modelState, OPTIMIZER_PREFIX);
   return {
     modelState,
     optimizer,
-    scheduler: rawScheduler as LRSchedulerState | null,
-    step,
-    rng: rng as GeneratorState | null,
-    config: parseJson(metadata, 'config'),
-    vocab: parseJson(metadata, 'vocab'),
+    scheduler: readScheduler(fn, metadata, optimizer?.paramGroups.length),
+    step: readStep(fn, metadata),
+    rng: readRng(fn, metadata),
+    config: readJson(fn, metadata, 'config'),
+    vocab: readJson(fn, metadata, 'vocab'),
     metadata,
   };
 }
 
 /**
- * Loads a decoded checkpoint into live objects: model tensors (strict by default), optimizer state (matched to the
- * optimizer's parameters by their names in `model`), scheduler position and generator state. The optimizer then
- * continues exactly where the saved run stopped.
+ * Builds a checkpoint from decoded safetensors, validating every metadata value before use (types, ranges, and
+ * agreement with the tensors present). Shared by {@link decodeCheckpoint} and `loadCheckpoint`.
+ */
+export function checkpointOf(fn: string, decoded: DecodedSafetensors): Checkpoint {
+  return readParts(fn, Object.keys(decoded.tensors).map((n) => [n, decoded.tensors[n]] as [string, Tensor]), decoded.metadata);
+}
+
+/**
+ * Runs every check {@link decodeCheckpoint} makes on metadata, names, dtypes and shapes against a safetensors header
+ * alone, without reading any tensor data: a header that passes loads unless its tensor bytes are bad. For files that
+ * are not seqlab checkpoints (no `seqlab` or `optimizer` metadata key) it checks nothing beyond the header itself.
+ *
+ * @throws CheckpointCorruptError (code `CHECKPOINT_CORRUPT`) naming the field
+ * @example
+ * ```ts
+ * const { header } = await readCheckpointHeader(path);
+ * checkCheckpointHeader(header);
+ * ```
+ */
+export function checkCheckpointHeader(header: SafetensorsHeader): void {
+  if (!Object.hasOwn(header.metadata, 'seqlab') && !Object.hasOwn(header.metadata, 'optimizer')) return;
+  readParts('checkCheckpointHeader', header.entries.map((e) => [e.name, { dtype: SAFETENSORS_DTYPES[e.dtype].target, shape: e.shape }]), header.metadata);
+}
+
+/**
+ * Decodes checkpoint bytes (validating the safetensors header before trusting any offset, then every metadata
+ * value: the optimizer's groups, names, fields and shapes, the scheduler, step and random state). Malformed input
+ * throws `CheckpointCorruptError` (code `CHECKPOINT_CORRUPT`) naming the field. No name or key from the file ever
+ * reaches an object prototype.
+ *
+ * @param options - the backend to create tensors on; `downcastFloat64` loads F64 tensors as float32
+ * @example
+ * ```ts
+ * const ckpt = decodeCheckpoint(bytes);
+ * model.loadStateDict(ckpt.modelState);
+ * ```
+ */
+export function decodeCheckpoint(bytes: Uint8Array, options: DecodeSafetensorsOptions = {}): Checkpoint {
+  if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError(`decodeCheckpoint: argument 'bytes' must be a Uint8Array`);
+  return checkpointOf('decodeCheckpoint', decodeSafetensors(bytes, options));
+}
+
+const FLOAT_DTYPES: readonly string[] = ['float32', 'float64'];
+
+/** Throws unless each checkpoint tensor is of its parameter's kind (floats for floats): a relabelled dtype is corrupt. */
+function checkModelDTypes(modelState: Readonly<Record<string, Tensor>>, model: Module): void {
+  for (const [name, target] of Object.entries(model.stateDict())) {
+    if (!Object.hasOwn(modelState, name)) continue;
+    const source = modelState[name];
+    const same = FLOAT_DTYPES.includes(target.dtype) ? FLOAT_DTYPES.includes(source.dtype) : source.dtype === target.dtype;
+    if (!same) corrupt('restoreCheckpoint', `tensor '${name}' holds ${source.dtype}; the model's parameter is ${target.dtype}`);
+  }
+}
+
+/** The hyper-parameter's JSON type, for comparing a stored group with a live one. */
+function hyperKind(v: unknown): string {
+  return Array.isArray(v) ? `list of ${v.length}` : typeof v;
+}
+
+/** Throws unless the stored groups list the optimizer's parameters, group by group, with the same hyper-parameters. */
+function checkGroups(stored: NamedOptimizerState, optimizer: Optimizer<Hyperparameters>, names: readonly string[]): void {
+  const fn = 'restoreCheckpoint';
+  if (stored.paramGroups.length !== optimizer.paramGroups.length) {
+    corrupt(fn, `metadata 'optimizer.paramGroups' has ${stored.paramGroups.length} groups; the optimizer has ${optimizer.paramGroups.length}`);
+  }
+  let offset = 0;
+  optimizer.paramGroups.forEach((live, gi) => {
+    const { params: storedParams, ...storedHyper } = stored.paramGroups[gi];
+    const { params: liveParams, ...liveHyper } = live;
+    const expected = names.slice(offset, offset + liveParams.length);
+    offset += liveParams.length;
+    if (storedParams.length !== expected.length || storedParams.some((n, i) => n !== expected[i])) {
+      corrupt(fn, `metadata 'optimizer.paramGroups[${gi}].params' lists ${jsonKind(storedParams)}; the optimizer's group ${gi} holds ${jsonKind(expected)}`);
+    }
+    const keys = new Set([...Object.keys(storedHyper), ...Object.keys(liveHyper)]);
+    for (const k of keys) {
+      const [s, l] = [(storedHyper as Hyperparameters)[k], (liveHyper as Hyperparameters)[k]];
+      if (hyperKind(s) !== hyperKind(l)) {
+        corrupt(fn, `metadata 'optimizer.paramGroups[${gi}].${k}' must be a ${hyperKind(l)} as the optimizer's; received ${jsonKind(s)}`);
+      }
+    }
+  });
+}
+
+/** Runs a load whose remaining checks are on the checkpoint's values (ranges, shapes), reporting them as corrupt. */
+function asCorrupt(load: () => void): void {
+  try {
+    load();
+  } catch (err) {
+    if (err instanceof InvalidArgumentError || err instanceof ShapeMismatchError) corrupt('restoreCheckpoint', err.message);
+    throw err;
+  }
+}
+
+/**
+ * Loads a decoded checkpoint into live objects: model tensors (strict by default; each of its parameter's dtype
+ * kind), optimizer state (matched to the optimizer's parameters by their names in `model`, groups and
+ * hyper-parameters checked against the optimizer's), scheduler position and generator state. The optimizer then
+ * continues exactly where the saved run stopped. A checkpoint that disagrees with the targets throws
+ * `CheckpointCorruptError` naming the field.
+ *
+ * @example
+ * ```ts
+ * restoreCheckpoint(decodeCheckpoint(bytes), { model, optimizer, generator });
+ * ```
  */
 export function restoreCheckpoint(checkpoint: Checkpoint, targets: RestoreTargets): void {
-  if (targets.model !== undefined) targets.model.loadStateDict(checkpoint.modelState, { strict: targets.strict ?? true });
+  if (targets.model !== undefined) {
+    checkModelDTypes(checkpoint.modelState, targets.model);
+    targets.model.loadStateDict(checkpoint.modelState, { strict: targets.strict ?? true });
+  }
   if (targets.optimizer !== undefined) {
     if (checkpoint.optimizer === null) throw new InvalidArgumentError(`restoreCheckpoint: the checkpoint holds no optimizer state`);
     const names = parameterNames(targets.model, targets.optimizer);
+    checkGroups(checkpoint.optimizer, targets.optimizer, names);
     const position = new Map(names.map((n, i) => [n, i]));
     const toPosition = (name: string): number => {
       const i = position.get(name);
-      if (i === undefined) throw new InvalidArgumentError(`restoreCheckpoint: the checkpoint has optimizer state for '${name}', which is not a parameter of the optimizer`);
+      if (i === undefined) corrupt('restoreCheckpoint', `the checkpoint has optimizer state for '${name}', which is not a parameter of the optimizer`);
       return i;
     };
     const dict: OptimizerStateDict = {
       type: checkpoint.optimizer.type,
       paramGroups: checkpoint.optimizer.paramGroups.map((g) => ({ ...g, params: g.params.map(toPosition) })),
-      state: Object.fromEntries(Object.entries(checkpoint.optimizer.state).map(([n, s]) => [toPosition(n), s])),
+      state: Object.fromEntries(Object.keys(checkpoint.optimizer.state).map((n) => [toPosition(n), { ...checkpoint.optimizer!.state[n] }])),
     };
-    targets.optimizer.loadStateDict(dict);
+    asCorrupt(() => targets.optimizer!.loadStateDict(dict));
   }
   if (targets.scheduler !== undefined) {
     if (checkpoint.scheduler === null) throw new InvalidArgumentError(`restoreCheckpoint: the checkpoint holds no scheduler state`);
-    targets.scheduler.loadStateDict(checkpoint.scheduler);
+    asCorrupt(() => targets.scheduler!.loadStateDict(checkpoint.scheduler!));
   }
   if (targets.generator !== undefined) {
     if (checkpoint.rng === null) throw new InvalidArgumentError(`restoreCheckpoint: the checkpoint holds no random state`);
