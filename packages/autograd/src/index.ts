@@ -57,4 +57,4 @@ export type { NonFiniteGrad } from './optim/non-finite.js';
 export { decodeCheckpoint, encodeCheckpoint, restoreCheckpoint } from './checkpoint/checkpoint.js';
 export type { Checkpoint, CheckpointContents, NamedOptimizerState, RestoreTargets } from './checkpoint/checkpoint.js';
 export { loadCheckpoint, saveCheckpoint } from './checkpoint/checkpoint-file.js';
-export { writeFileAtomic } from './checkpoint/atomic-write.js';
+export { removeStaleTempFiles, writeFileAtomic } from './checkpoint/atomic-write.js';
