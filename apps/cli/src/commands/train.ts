@@ -17,7 +17,7 @@ import { InterruptFlag } from '../training/interrupt.js';
 import { ProgressDisplay } from '../training/progress-display.js';
 import { RunProgress } from '../training/run-progress.js';
 import type { TrainBudget, TrainSettings } from '../training/train-settings.js';
-import { budgetFraction, train } from '../training/trainer.js';
+import { budgetFraction, DIVERGENCE_LIMITS, lossLimit, train } from '../training/trainer.js';
 import { asUserInput, DivergedError, InterruptedError, UsageError } from '../usage-error.js';
 import { printJson, type CommandIO } from './command-io.js';
 
@@ -192,7 +192,12 @@ async function trainIn(folder: OpenRunFolder, run: PreparedRun, backend: string,
     );
   } catch (err) {
     if (err instanceof DivergedError) {
-      const kept = existsSync(checkpointPath) ? `the last checkpoint (step ${lastCheckpointStep}) in ${dir} is intact` : 'no checkpoint was written yet';
+      const checks =
+        `checked: a finite loss and gradient norm at every step; before every checkpoint, a loss of at most ${lossLimit(model).toFixed(1)} nats ` +
+        `(${DIVERGENCE_LIMITS.lossOverUniform} × ln vocabulary) and every parameter finite with |w| ≤ ${DIVERGENCE_LIMITS.maxAbsWeight.toExponential()}`;
+      const kept = existsSync(checkpointPath)
+        ? `the last checkpoint (step ${lastCheckpointStep}) in ${dir} is intact: it passed the guard (${checks})`
+        : `no checkpoint was written yet (${checks})`;
       const advice =
         opts.debugNanAtStep !== undefined && opts.debugNanAtStep <= progress.step + 1
           ? `(a NaN weight was injected by --debug-nan-at-step ${opts.debugNanAtStep})`
