@@ -2,7 +2,7 @@
 // then compare them (table, samples) and write demo.json and demo.svg into a run folder.
 import { writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { loadCorpus, type Corpus } from '@seqlab/datasets';
+import { encodeCorpus, loadCorpus, type EncodedCorpus } from '@seqlab/datasets';
 import type { Command } from 'commander';
 import { activateBackend, BACKEND_CHOICES, type BackendChoice } from '../backend-choice.js';
 import { CHECKPOINT_FILE, checkpointPathIn, saveRun } from '../checkpoint/run-checkpoint.js';
@@ -48,7 +48,7 @@ const CURVE_POINTS = 10;
 
 async function trainOne(
   entry: DemoModel,
-  corpus: Corpus,
+  corpus: EncodedCorpus,
   opts: DemoOptions,
   dir: string,
   interrupt: InterruptFlag,
@@ -119,7 +119,7 @@ async function trainOne(
 async function runDemo(opts: DemoOptions, io: CommandIO): Promise<void> {
   const started = performance.now();
   const backend = await activateBackend(opts.backend);
-  const corpus = loadCorpus('tinyshakespeare');
+  const corpus = encodeCorpus(loadCorpus('tinyshakespeare'));
   const dir = resolve(opts.out ?? defaultRunFolder('demo'));
   // Every path the demo writes is checked (and the folder locked) before a minute of training could be lost to it.
   const folder = await openRunFolder('--out', dir, [DEMO_JSON, DEMO_SVG]);
@@ -131,7 +131,7 @@ async function runDemo(opts: DemoOptions, io: CommandIO): Promise<void> {
   }
 }
 
-async function demoIn(dir: string, corpus: Corpus, backend: string, started: number, opts: DemoOptions, io: CommandIO): Promise<void> {
+async function demoIn(dir: string, corpus: EncodedCorpus, backend: string, started: number, opts: DemoOptions, io: CommandIO): Promise<void> {
   const log = (line: string): void => {
     if (!opts.json) io.stderr.write(`${line}\n`);
   };

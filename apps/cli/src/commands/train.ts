@@ -12,7 +12,7 @@ import { buildModel } from '../models/model-factory.js';
 import { DEFAULT_LAYERS, DEFAULT_LR } from '../models/model-size.js';
 import { choiceOption, integerOption, realOption } from '../options.js';
 import { formatCount, formatDuration, formatLoss, formatRate } from '../report/format.js';
-import { createOptimizer, encodeSplits, freshRun, type PreparedRun } from '../training/fresh-run.js';
+import { createOptimizer, freshRun, type PreparedRun } from '../training/fresh-run.js';
 import { InterruptFlag } from '../training/interrupt.js';
 import { ProgressDisplay } from '../training/progress-display.js';
 import { RunProgress } from '../training/run-progress.js';
@@ -121,15 +121,15 @@ async function resumedRun(dirOption: string, dir: string, opts: TrainOptions, co
     evalTokens: given('evalTokens') ? opts.evalTokens : saved.settings.evalTokens,
     checkpointEvery: given('checkpointEvery') ? opts.checkpointEvery : saved.settings.checkpointEvery,
   };
-  const corpus = await loadDataSource(settings.data);
-  const splits = await asUserInput(`--resume '${dirOption}': the data '${settings.data}' no longer matches the checkpoint's vocabulary`, () =>
-    encodeSplits(saved.tokenizer, corpus),
-  );
+  const corpus = await loadDataSource(settings.data, {
+    tokenizer: saved.tokenizer,
+    what: `--resume '${dirOption}': the data '${settings.data}' no longer matches the checkpoint's vocabulary`,
+  });
   const model = await asUserInput(`checkpoint '${path}'`, () => buildModel(saved.spec));
   const optimizer = createOptimizer(model, settings);
   await asUserInput(`checkpoint '${path}'`, () => restoreCheckpoint(saved.checkpoint, { model: model.module, optimizer }));
   const progress = RunProgress.fromJSON(saved.progress);
-  return { model, optimizer, tokenizer: saved.tokenizer, settings, progress, ...splits };
+  return { model, optimizer, tokenizer: saved.tokenizer, settings, progress, trainIds: corpus.train, validationIds: corpus.validation };
 }
 
 async function runTrain(opts: TrainOptions, command: Command, io: CommandIO): Promise<void> {

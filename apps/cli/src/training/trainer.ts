@@ -1,6 +1,6 @@
 // The training loop: seeded random windows, cross-entropy, clipped AdamW steps, periodic validation and checkpoints.
 import { clipGradNorm, type AdamW } from '@seqlab/autograd';
-import { randomWindows } from '@seqlab/datasets';
+import { randomWindows, type TokenIdArray } from '@seqlab/datasets';
 import { tensor, type Tensor } from '@seqlab/tensor-core';
 import type { LanguageModel } from '../models/language-model.js';
 import { DivergedError } from '../usage-error.js';
@@ -15,9 +15,9 @@ export interface TrainingRun {
   /** AdamW over the model's parameters. */
   readonly optimizer: AdamW;
   /** Encoded training text. */
-  readonly trainIds: Int32Array;
+  readonly trainIds: TokenIdArray;
   /** Encoded validation text. */
-  readonly validationIds: Int32Array;
+  readonly validationIds: TokenIdArray;
   /** The run's settings. */
   readonly settings: TrainSettings;
   /** Steps, time, sampler state and validation curve; advanced in place. */
