@@ -1,6 +1,6 @@
 // Output folders on the built CLI: paths checked before any work, one trainer per run folder (a lock naming its owner,
 // stale locks taken over), temporary files of killed writers removed, and a closed output pipe ending quietly.
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,15 @@ function deadPid(): number {
 }
 
 const LONG = ['--steps', '1000000', '--checkpoint-every', '5', ...TINY, '--json'];
+
+/** Starts a long `train --json` of `model` in a fresh run folder and waits until it has printed an `event` line. */
+async function startTraining(model: string, event: string): Promise<{ dir: string; child: ChildProcess; done: Promise<CliResult> }> {
+  const dir = join(tempDir(), 'run');
+  const child = startCli(['train', '--model', model, ...LONG, '--out', dir]);
+  const done = finished(child);
+  await waitForEvent(child, (e) => e.event === event);
+  return { dir, child, done };
+}
 
 describe('output paths are checked before any work', () => {
   it('a file where --out names a folder: train, demo and experiment stop at once with one line and status 2', async () => {
@@ -63,10 +72,7 @@ describe('output paths are checked before any work', () => {
 
 describe('one trainer per run folder', () => {
   it('a second train on the same --out and a --resume of the running run exit 2 naming the holder; after it stops, resume works', async () => {
-    const dir = join(tempDir(), 'run');
-    const first = startCli(['train', '--model', 'lstm', ...LONG, '--out', dir]);
-    const firstDone = finished(first);
-    await waitForEvent(first, (e) => e.event === 'checkpoint');
+    const { dir, child: first, done: firstDone } = await startTraining('lstm', 'checkpoint');
     const lock = JSON.parse(readFileSync(join(dir, 'seqlab.lock'), 'utf8')) as { pid: number; host: string; command: string };
     expect(lock.pid).toBe(first.pid);
     expect(lock.command).toMatch(/^seqlab train --model lstm /);
@@ -85,10 +91,7 @@ describe('one trainer per run folder', () => {
   });
 
   it('the lock of a killed trainer is stale: the next --resume takes it over', async () => {
-    const dir = join(tempDir(), 'run');
-    const first = startCli(['train', '--model', 'gru', ...LONG, '--out', dir]);
-    const firstDone = finished(first);
-    await waitForEvent(first, (e) => e.event === 'checkpoint');
+    const { dir, child: first, done: firstDone } = await startTraining('gru', 'checkpoint');
     first.kill('SIGKILL');
     expect((await firstDone).signal).toBe('SIGKILL');
     expect(JSON.parse(readFileSync(join(dir, 'seqlab.lock'), 'utf8'))).toMatchObject({ pid: first.pid });
@@ -124,10 +127,7 @@ describe('temporary files of killed checkpoint writes', () => {
 
 describe('a closed output pipe', () => {
   it('ends the command quietly with status 141 (128 + SIGPIPE) and releases the run folder', async () => {
-    const dir = join(tempDir(), 'run');
-    const child = startCli(['train', '--model', 'lstm', ...LONG, '--out', dir]);
-    const done = finished(child);
-    await waitForEvent(child, (e) => e.event === 'step');
+    const { dir, child, done } = await startTraining('lstm', 'step');
     // What `| head -1` does: the reader exits, so the next write fails with EPIPE.
     child.stdout!.destroy();
     const r = await done;

@@ -1,20 +1,10 @@
 // Corpora as token ids: a text file streamed into the narrowest id array, equal to encoding the whole string; limits.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CharTokenizer, encodeCorpus, encodeTextFile, loadCorpus, loadTextFile, randomWindows, textCorpus, Utf8Error } from '@seqlab/datasets';
 import { Generator } from '@seqlab/tensor-core';
-import { afterAll, describe, expect, it } from 'vitest';
-import { expectSeqlabError, expectSeqlabErrorAsync } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { expectSeqlabError, expectSeqlabErrorAsync, temporaryFiles } from './helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'seqlab-encoded-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function file(name: string, content: string | Uint8Array): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
+const { file } = temporaryFiles('seqlab-encoded-');
 
 describe('encodeTextFile', () => {
   it('gives the ids, vocabulary and split of encoding the whole string, with characters straddling chunk boundaries', async () => {
