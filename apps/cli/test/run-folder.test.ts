@@ -100,6 +100,23 @@ describe('one trainer per run folder', () => {
     expect(existsSync(join(dir, 'seqlab.lock'))).toBe(false);
   });
 
+  it('two processes taking over the same stale lock at once: exactly one trains, the other names it', async () => {
+    const made = await startTraining('lstm', 'checkpoint');
+    made.child.kill('SIGKILL');
+    await made.done;
+    const resume = ['train', '--resume', made.dir, '--steps', '1000000', '--backend', 'cpu', '--json'];
+    const children = [startCli(resume), startCli(resume)];
+    const results = children.map((c) => finished(c));
+    // Whichever starts training is stopped with Ctrl-C once the other has exited.
+    const started = children.map((c) => waitForEvent(c, (e) => e.event === 'start').then(() => c));
+    const winner = await Promise.any(started);
+    const loser = children.find((c) => c !== winner)!;
+    const lost = await results[children.indexOf(loser)];
+    expectOneLineError(lost, new RegExp(`is in use by another seqlab process: pid ${winner.pid} `));
+    winner.kill('SIGINT');
+    expect((await results[children.indexOf(winner)]).code).toBe(130);
+  });
+
   it('a lock file that is not seqlab\'s is reported, not overwritten', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'seqlab.lock'), 'someone else');
