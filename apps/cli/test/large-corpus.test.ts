@@ -15,7 +15,11 @@ let runs = 0;
 async function peakMemory(args: readonly string[]): Promise<{ rss: number; events: Record<string, unknown>[] }> {
   const preload = join(dir, 'peak-rss.mjs');
   const out = join(dir, `rss-${runs++}.txt`);
-  writeFileSync(preload, "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(process.env.PEAK_RSS_FILE, String(process.resourceUsage().maxRSS * 1024)));\n");
+  writeFileSync(
+    preload,
+    "import { writeFileSync } from 'node:fs';\n" +
+      "process.on('exit', () => writeFileSync(process.env.PEAK_RSS_FILE, String(process.resourceUsage().maxRSS * 1024)));\n",
+  );
   const r = await runCli(args, { cwd: dir, env: { NODE_OPTIONS: `--import=${preload}`, PEAK_RSS_FILE: out } });
   expect(r.code, r.stderr).toBe(0);
   return { rss: Number(readFileSync(out, 'utf8')), events: jsonLines(r.stdout) };

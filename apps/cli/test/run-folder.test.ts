@@ -40,7 +40,8 @@ describe('output paths are checked before any work', () => {
     const file = join(dir, 'taken');
     writeFileSync(file, 'not a folder');
     expectOneLineError(await runCli(['train', '--model', 'lstm', ...TINY, '--out', file]), /^error: --out '.*taken' is a file, not a folder$/);
-    expectOneLineError(await runCli(['train', '--model', 'lstm', ...TINY, '--out', join(file, 'run')]), /--out '.*taken\/run': '.*taken' is a file, not a folder/);
+    const below = await runCli(['train', '--model', 'lstm', ...TINY, '--out', join(file, 'run')]);
+    expectOneLineError(below, /--out '.*taken\/run': '.*taken' is a file, not a folder/);
     expectOneLineError(await runCli(['demo', '--time', '1', '--backend', 'cpu', '--out', file]), /--out '.*taken' is a file, not a folder/);
     expectOneLineError(await runCli(['experiment', 'copy', '--size', 'test', '--backend', 'cpu', '--out', file]), /--out '.*taken' is a file, not a folder/);
     expect(readFileSync(file, 'utf8')).toBe('not a folder');
@@ -49,9 +50,11 @@ describe('output paths are checked before any work', () => {
   it('a folder where seqlab writes a file (the checkpoint, demo.json, NAME.json) and a file where the demo needs a folder', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'run', 'checkpoint.safetensors'), { recursive: true });
-    expectOneLineError(await runCli(['train', '--model', 'lstm', ...TINY, '--out', join(dir, 'run')]), /checkpoint\.safetensors' is a folder, where seqlab writes a file/);
+    const train = await runCli(['train', '--model', 'lstm', ...TINY, '--out', join(dir, 'run')]);
+    expectOneLineError(train, /checkpoint\.safetensors' is a folder, where seqlab writes a file/);
     mkdirSync(join(dir, 'demo', 'demo.json'), { recursive: true });
-    expectOneLineError(await runCli(['demo', '--time', '1', '--backend', 'cpu', '--out', join(dir, 'demo')]), /demo\.json' is a folder, where seqlab writes a file/);
+    const demo = await runCli(['demo', '--time', '1', '--backend', 'cpu', '--out', join(dir, 'demo')]);
+    expectOneLineError(demo, /demo\.json' is a folder, where seqlab writes a file/);
     mkdirSync(join(dir, 'demo2'));
     writeFileSync(join(dir, 'demo2', 'lstm'), '');
     expectOneLineError(await runCli(['demo', '--time', '1', '--backend', 'cpu', '--out', join(dir, 'demo2')]), /--out '.*demo2\/lstm' is a file, not a folder/);

@@ -50,7 +50,9 @@ function idArray(fn: string, vocabSize: number, length: number): TokenIdArray {
     return bytes === 1 ? new Uint8Array(length) : bytes === 2 ? new Uint16Array(length) : new Int32Array(length);
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
-    throw new InvalidArgumentError(`${fn}: the ids of ${length} characters (${bytes} byte(s) each for ${vocabSize} distinct ones) need more memory than this process can allocate`);
+    throw new InvalidArgumentError(
+      `${fn}: the ids of ${length} characters (${bytes} byte(s) each for ${vocabSize} distinct ones) need more memory than this process can allocate`,
+    );
   }
 }
 
@@ -167,7 +169,9 @@ export async function encodeTextFile(path: string, options?: EncodeTextFileOptio
   const trainFraction = checkFraction(fn, opts.trainFraction ?? 0.9);
   const maxCharacters = opts.maxCharacters ?? MAX_CORPUS_CHARACTERS;
   if (!Number.isSafeInteger(maxCharacters) || maxCharacters < 1 || maxCharacters > MAX_CORPUS_CHARACTERS) {
-    throw new InvalidArgumentError(`${fn}: argument 'maxCharacters' must be an integer in [1, ${MAX_CORPUS_CHARACTERS}]; received ${describeValue(maxCharacters)}`);
+    throw new InvalidArgumentError(
+      `${fn}: argument 'maxCharacters' must be an integer in [1, ${MAX_CORPUS_CHARACTERS}]; received ${describeValue(maxCharacters)}`,
+    );
   }
   if (opts.tokenizer !== undefined && !(opts.tokenizer instanceof CharTokenizer)) {
     throw new InvalidArgumentError(`${fn}: argument 'tokenizer' must be a CharTokenizer; received ${describeValue(opts.tokenizer)}`);
@@ -196,7 +200,9 @@ export async function encodeTextFile(path: string, options?: EncodeTextFileOptio
     const missing = characters.find((ch) => tokenizer.idOf(ch) === undefined);
     if (missing !== undefined) {
       const label = `U+${missing.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-      throw new InvalidArgumentError(`${fn}: file '${path}' holds ${describeValue(missing)} (${label}), which is not in the vocabulary of ${tokenizer.vocabSize} characters`);
+      throw new InvalidArgumentError(
+        `${fn}: file '${path}' holds ${describeValue(missing)} (${label}), which is not in the vocabulary of ${tokenizer.vocabSize} characters`,
+      );
     }
   }
   const ids = idArray(fn, tokenizer.vocabSize, count);

@@ -37,19 +37,24 @@ describe('encodeTextFile', () => {
     expect(corpus.tokenizer).toBe(tokenizer);
     expect([...corpus.ids.subarray(0, 4)]).toEqual([...tokenizer.encode('bad ')]);
     expect(corpus.train.length).toBe(90);
-    await expectSeqlabErrorAsync(() => encodeTextFile(file('misfit.txt', 'bad café'), { tokenizer }), 'INVALID_ARGUMENT', /holds "é" \(U\+00E9\), which is not in the vocabulary of 10 characters/);
+    const misfit = file('misfit.txt', 'bad café');
+    const outside = /holds "é" \(U\+00E9\), which is not in the vocabulary of 10 characters/;
+    await expectSeqlabErrorAsync(() => encodeTextFile(misfit, { tokenizer }), 'INVALID_ARGUMENT', outside);
   });
 
   it('refuses a file beyond the character limit with an error naming the limit, and an empty file', async () => {
     const path = file('long.txt', 'x'.repeat(1000));
-    await expectSeqlabErrorAsync(() => encodeTextFile(path, { maxCharacters: 999 }), 'INVALID_ARGUMENT', /holds more than 999 characters, the most a corpus can hold/);
+    const limit = /holds more than 999 characters, the most a corpus can hold/;
+    await expectSeqlabErrorAsync(() => encodeTextFile(path, { maxCharacters: 999 }), 'INVALID_ARGUMENT', limit);
     expect((await encodeTextFile(path, { maxCharacters: 1000 })).ids.length).toBe(1000);
-    await expectSeqlabErrorAsync(() => encodeTextFile(path, { maxCharacters: 2 ** 31 }), 'INVALID_ARGUMENT', /'maxCharacters' must be an integer in \[1, 2147483647\]/);
+    const range = /'maxCharacters' must be an integer in \[1, 2147483647\]/;
+    await expectSeqlabErrorAsync(() => encodeTextFile(path, { maxCharacters: 2 ** 31 }), 'INVALID_ARGUMENT', range);
     await expectSeqlabErrorAsync(() => encodeTextFile(file('empty.txt', '')), 'INVALID_ARGUMENT', /is empty/);
   });
 
   it('reports invalid UTF-8 with its byte offset', async () => {
-    const err = await expectSeqlabErrorAsync(() => encodeTextFile(file('bad.txt', new Uint8Array([0x61, 0x62, 0xff, 0x63]))), 'INVALID_ARGUMENT', /byte offset 2/);
+    const bad = file('bad.txt', new Uint8Array([0x61, 0x62, 0xff, 0x63]));
+    const err = await expectSeqlabErrorAsync(() => encodeTextFile(bad), 'INVALID_ARGUMENT', /byte offset 2/);
     expect(err).toBeInstanceOf(Utf8Error);
   });
 });

@@ -68,11 +68,16 @@ function targetOf(opts: TrainOptions, command: Command): RunTarget {
     const given = (name: keyof TrainOptions): boolean => command.getOptionValueSource(name) === 'cli';
     const redefined = RUN_DEFINING.filter(given);
     if (redefined.length > 0) {
-      throw new UsageError(`--resume continues a run with the settings in its checkpoint; drop ${redefined.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
+      const flags = redefined.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+      throw new UsageError(`--resume continues a run with the settings in its checkpoint; drop ${flags.join(', ')}`);
     }
-    if (opts.out !== undefined && resolve(opts.out) !== resolve(opts.resume)) throw new UsageError('--resume writes to the run folder it continues; drop --out');
+    if (opts.out !== undefined && resolve(opts.out) !== resolve(opts.resume)) {
+      throw new UsageError('--resume writes to the run folder it continues; drop --out');
+    }
     const dir = resolve(opts.resume);
-    if (!existsSync(checkpointPathIn(dir))) throw new UsageError(`--resume '${opts.resume}': no ${checkpointPathIn(dir)} (give the folder a run wrote with --out)`);
+    if (!existsSync(checkpointPathIn(dir))) {
+      throw new UsageError(`--resume '${opts.resume}': no ${checkpointPathIn(dir)} (give the folder a run wrote with --out)`);
+    }
     return { dir, option: '--resume' };
   }
   if (opts.model === undefined) throw new UsageError(`--model is required (one of ${MODEL_KINDS.join(', ')}), unless you --resume a run`);
@@ -160,7 +165,9 @@ async function trainIn(folder: OpenRunFolder, run: PreparedRun, backend: string,
   const removedTempFiles = folder.removedTemps;
   if (json) printJson(io, { event: 'start', model: model.spec, parameters, backend, out: dir, step: progress.step, settings, removedTempFiles });
   else {
-    if (removedTempFiles.length > 0) display.log(`removed ${removedTempFiles.length} temporary file(s) of a write that was killed: ${removedTempFiles.join(', ')}`);
+    if (removedTempFiles.length > 0) {
+      display.log(`removed ${removedTempFiles.length} temporary file(s) of a write that was killed: ${removedTempFiles.join(', ')}`);
+    }
     display.log(
       `${resumedFrom > 0 ? `resuming ${label} at step ${resumedFrom}` : `training ${label}`}: ${formatCount(parameters)} parameters, ` +
         `${settings.data}, batch ${settings.batchSize} x ${settings.seqLen}, lr ${settings.lr}, backend ${backend} -> ${dir}`,

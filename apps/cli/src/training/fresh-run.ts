@@ -30,5 +30,6 @@ export function freshRun(kind: ModelKind, size: Omit<ModelSize, 'vocabSize' | 'c
   const tokenizer = corpus.tokenizer;
   const spec = modelSpecFor(kind, { ...size, vocabSize: tokenizer.vocabSize, contextLength: settings.seqLen });
   const model = buildModel(spec, new Generator(settings.seed));
-  return { model, optimizer: createOptimizer(model, settings), tokenizer, settings, progress: RunProgress.fresh(settings.seed), trainIds: corpus.train, validationIds: corpus.validation };
+  const optimizer = createOptimizer(model, settings);
+  return { model, optimizer, tokenizer, settings, progress: RunProgress.fresh(settings.seed), trainIds: corpus.train, validationIds: corpus.validation };
 }

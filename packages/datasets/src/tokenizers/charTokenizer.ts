@@ -270,7 +270,9 @@ export class CharTokenizer {
           );
         }
       }
-      if (n >= out.length) throw new InvalidArgumentError(`${fn}: argument 'target' (length ${out.length}) is too short for the ids of 'text' from offset ${offset}`);
+      if (n >= out.length) {
+        throw new InvalidArgumentError(`${fn}: argument 'target' (length ${out.length}) is too short for the ids of 'text' from offset ${offset}`);
+      }
       out[n++] = id;
     }
     return n;
