@@ -36,7 +36,7 @@ Examples:
   $ seqlab export --onnx lstm.onnx --checkpoint runs/lstm/checkpoint.safetensors
 
 Every command takes --help and --json. NO_COLOR=1 turns colours off.
-Exit status: 0 done, 1 internal error, 2 usage error, 3 training diverged, 130 interrupted.`,
+Exit status: 0 done, 1 internal error, 2 usage error, 3 training diverged, 130 interrupted,\n141 output closed by its reader (| head).`,
     );
   registerDemo(program, io);
   registerTrain(program, io);

@@ -13,6 +13,8 @@ export const ExitCode = {
   diverged: 3,
   /** Interrupted by Ctrl-C after writing a checkpoint (128 + SIGINT, as shells report it). */
   interrupted: 130,
+  /** The reader of the output went away (`| head`); ended quietly, with the status a shell gives a tool killed by SIGPIPE. */
+  brokenPipe: 141,
 } as const;
 
 /** A mistake in what the user asked for; the CLI prints its message as one line and exits with status 2. */

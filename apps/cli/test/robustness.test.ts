@@ -3,30 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { finished, jsonLines, runCli, startCli, tempDir, TINY } from './run-cli.js';
-
-/** Resolves when the child has printed a JSON line matching `predicate` on stdout. */
-function waitForEvent(child: ChildProcess, predicate: (e: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    const onData = (d: Buffer): void => {
-      buffer += d.toString('utf8');
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        const event = JSON.parse(line) as Record<string, unknown>;
-        if (predicate(event)) {
-          child.stdout?.off('data', onData);
-          resolve(event);
-          return;
-        }
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`the CLI exited (${code}) before the awaited event`)));
-  });
-}
+import { finished, jsonLines, runCli, startCli, tempDir, TINY, waitForEvent } from './run-cli.js';
 
 /** SIGKILLs `child` `delayMs` after it next creates a checkpoint's temporary file in `dir` (a write has begun). */
 function killDuringNextWrite(child: ChildProcess, dir: string, delayMs: number): void {
@@ -67,7 +44,7 @@ describe('SIGKILL during checkpoint writes', () => {
     let lastStep = 0;
     let midWrite = 0;
     for (let k = 0; k < kills; k++) {
-      const tempsBefore = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.tmp')).length : 0;
+      const tempsBefore = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.tmp')) : [];
       const child = startCli(existsSync(checkpoint) ? ['train', '--resume', dir, ...common] : [...fresh, ...common]);
       const done = finished(child);
       // After one complete checkpoint of this session, kill at a random moment inside a later write.
@@ -75,7 +52,10 @@ describe('SIGKILL during checkpoint writes', () => {
       killDuringNextWrite(child, dir, random() * 8);
       const result = await done;
       expect(result.signal).toBe('SIGKILL');
-      if (readdirSync(dir).filter((f) => f.endsWith('.tmp')).length > tempsBefore) midWrite++;
+      // Opening the folder removed the temporary files earlier kills left; a new one means this kill landed mid-write.
+      const tempsAfter = readdirSync(dir).filter((f) => f.endsWith('.tmp'));
+      for (const name of tempsBefore) expect(tempsAfter, 'a killed writer\'s temporary file is removed by the next run').not.toContain(name);
+      if (tempsAfter.length > 0) midWrite++;
       const step = await inspectStep(checkpoint);
       expect(step).toBeGreaterThanOrEqual(lastStep);
       lastStep = step;
@@ -119,6 +99,27 @@ describe('divergence', () => {
     const evaluated = await runCli(['eval', '--checkpoint', checkpoint, '--max-tokens', '256', '--backend', 'cpu', '--json']);
     expect(evaluated.code, evaluated.stderr).toBe(0);
     expect(Number.isFinite((JSON.parse(evaluated.stdout) as { nats: number }).nats)).toBe(true);
+  });
+
+  it('--lr 1e6 explodes the weights: the guard refuses to checkpoint them, exits 3 and says what it checked', async () => {
+    const dir = join(tempDir(), 'run');
+    const r = await runCli(['train', '--model', 'lstm', '--steps', '50', '--lr', '1e6', '--checkpoint-every', '1', ...TINY, '--out', dir]);
+    expect(r.code).toBe(3);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/training diverged at step 1: parameter '[\w.]+' holds \|w\| = [\d.]+e\+\d+, above the limit 1\.00e\+6; /);
+    expect(lines[0]).toMatch(/; no checkpoint was written yet \(checked: a finite loss and gradient norm at every step; before every checkpoint, /);
+    expect(lines[0]).toMatch(/a loss of at most 41\.7 nats \(10 × ln vocabulary\) and every parameter finite with \|w\| ≤ 1e\+6\)/);
+    expect(existsSync(join(dir, 'checkpoint.safetensors'))).toBe(false);
+  });
+
+  it('--lr 1e5: a finite but exploding loss stops training before the weights it came from are checkpointed', async () => {
+    const dir = join(tempDir(), 'run');
+    const args = ['train', '--model', 'transformer', '--heads', '2', '--steps', '50', '--lr', '1e5', '--checkpoint-every', '2'];
+    const r = await runCli([...args, ...TINY, '--out', dir]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/error: training diverged at step 2: the loss is [\d.]+e\+\d+ nats, above the limit 41\.74; no checkpoint was written yet/);
+    expect(existsSync(join(dir, 'checkpoint.safetensors'))).toBe(false);
   });
 
   it('an absurd learning rate makes training diverge and stop with status 3', async () => {

@@ -78,3 +78,26 @@ export function stepLosses(stdout: string): Map<number, number> {
 
 /** Options of a tiny, fast training run for tests. */
 export const TINY = ['--batch', '4', '--seq', '16', '--hidden', '16', '--eval-every', '10', '--eval-tokens', '256', '--backend', 'cpu'];
+
+/** Resolves when the child has printed a JSON line matching `predicate` on stdout. */
+export function waitForEvent(child: ChildProcess, predicate: (e: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const onData = (d: Buffer): void => {
+      buffer += d.toString('utf8');
+      let newline: number;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        const event = JSON.parse(line) as Record<string, unknown>;
+        if (predicate(event)) {
+          child.stdout?.off('data', onData);
+          resolve(event);
+          return;
+        }
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`the CLI exited (${code}) before the awaited event`)));
+  });
+}

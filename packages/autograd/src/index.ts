@@ -60,4 +60,4 @@ export { loadCheckpoint, openSafetensorsFile, readCheckpointHeader, saveCheckpoi
 export type { CheckpointHeader, SafetensorsFile } from './checkpoint/checkpoint-file.js';
 export { optimizerStateFields } from './optim/state-fields.js';
 export type { OptimizerStateFields } from './optim/state-fields.js';
-export { writeFileAtomic } from './checkpoint/atomic-write.js';
+export { removeStaleTempFiles, writeFileAtomic } from './checkpoint/atomic-write.js';

@@ -4,6 +4,8 @@ export type { Corpus, SplitOptions, TextCorpusOptions, TextSplit } from './corpu
 export { TINY_SHAKESPEARE_ORIGIN } from './corpora/tinyshakespeare.js';
 export { decodeUtf8, Utf8Error, Utf8Validator } from './utf8.js';
 export { loadTextFile, readTextChunks } from './textFile.js';
+export { encodeCorpus, encodeTextFile, MAX_CORPUS_CHARACTERS } from './encodedCorpus.js';
+export type { EncodedCorpus, EncodeTextFileOptions, TokenIdArray } from './encodedCorpus.js';
 export type { TextFileOptions } from './textFile.js';
 export { CharTokenizer } from './tokenizers/charTokenizer.js';
 export type { CharTokenizerJSON, CharTokenizerOptions, UnknownCharPolicy } from './tokenizers/charTokenizer.js';

@@ -25,7 +25,18 @@ function fileError(fn: string, path: string, err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
-async function* chunks(fn: string, path: unknown, options: TextFileOptions | undefined): AsyncGenerator<string> {
+/**
+ * The bytes of the file at `path` in chunks, each validated as UTF-8 before it is yielded (a sequence may straddle
+ * two chunks); the end of input is checked too. Errors name `fn`. Node only. For readers that work on bytes (the
+ * encoded corpora); {@link readTextChunks} decodes these chunks to strings.
+ *
+ * @example
+ * ```ts
+ * let bytes = 0;
+ * for await (const chunk of validatedByteChunks('encodeTextFile', 'corpus.txt', {})) bytes += chunk.length;
+ * ```
+ */
+export async function* validatedByteChunks(fn: string, path: unknown, options: TextFileOptions | undefined): AsyncGenerator<Uint8Array> {
   if (typeof path !== 'string' || path.length === 0) {
     throw new InvalidArgumentError(`${fn}: argument 'path' must be a non-empty string; received ${describeValue(path)}`);
   }
@@ -33,8 +44,6 @@ async function* chunks(fn: string, path: unknown, options: TextFileOptions | und
   const chunkSize = checkPositiveInt(fn, 'chunkSize', opts.chunkSize ?? 1 << 20);
   const fs = openFs(fn);
   const validator = new Utf8Validator(`file '${path}'`, fn);
-  // The decoder only ever sees validated bytes; `stream: true` carries a sequence split across two chunks.
-  const decoder = new TextDecoder('utf-8');
   let stream: AsyncIterable<Uint8Array>;
   try {
     stream = fs.createReadStream(path, { highWaterMark: chunkSize });
@@ -56,10 +65,18 @@ async function* chunks(fn: string, path: unknown, options: TextFileOptions | und
       await iterator.return?.();
       throw err;
     }
-    const text = decoder.decode(step.value, { stream: true });
-    if (text.length > 0) yield text;
+    yield step.value;
   }
   validator.end();
+}
+
+async function* chunks(fn: string, path: unknown, options: TextFileOptions | undefined): AsyncGenerator<string> {
+  // The decoder only ever sees validated bytes; `stream: true` carries a sequence split across two chunks.
+  const decoder = new TextDecoder('utf-8');
+  for await (const bytes of validatedByteChunks(fn, path, options)) {
+    const text = decoder.decode(bytes, { stream: true });
+    if (text.length > 0) yield text;
+  }
   const tail = decoder.decode();
   if (tail.length > 0) yield tail;
 }

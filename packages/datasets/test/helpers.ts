@@ -1,6 +1,9 @@
-// Test helpers: asserting typed seqlab errors by class, code and message.
+// Test helpers: asserting typed seqlab errors by class, code and message; files in a temporary folder.
 import { SeqlabError } from '@seqlab/tensor-core';
-import { expect } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect } from 'vitest';
 
 /** Runs `fn`, expects a SeqlabError with `code`, and checks its message against each pattern. */
 export function expectSeqlabError(fn: () => unknown, code: string, ...patterns: RegExp[]): SeqlabError {
@@ -28,4 +31,16 @@ function checkSeqlabError(caught: unknown, code: string, patterns: readonly RegE
   expect(err.code).toBe(code);
   for (const p of patterns) expect(err.message).toMatch(p);
   return err;
+}
+
+/** A temporary folder (removed after the test file) and a writer of files in it, which returns each file's path. */
+export function temporaryFiles(prefix: string): { dir: string; file: (name: string, content: string | Uint8Array) => string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, content: string | Uint8Array): string => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+  return { dir, file };
 }

@@ -1,19 +1,10 @@
 // Streamed loading of user text files: chunk boundaries inside characters, UTF-8 errors with offsets, bad paths.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTextFile, readTextChunks, Utf8Error } from '@seqlab/datasets';
-import { afterAll, describe, expect, it } from 'vitest';
-import { expectSeqlabErrorAsync } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { expectSeqlabErrorAsync, temporaryFiles } from './helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'seqlab-datasets-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function file(name: string, content: string | Uint8Array): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
+const { dir, file } = temporaryFiles('seqlab-datasets-');
 
 describe('loadTextFile', () => {
   it('reads a multi-chunk file whose characters straddle chunk boundaries', async () => {

@@ -1,11 +1,11 @@
 // `seqlab demo`: train a small LSTM and a small causal Transformer on tiny-shakespeare for a fixed time each,
 // then compare them (table, samples) and write demo.json and demo.svg into a run folder.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { loadCorpus, type Corpus } from '@seqlab/datasets';
+import { encodeCorpus, loadCorpus, type EncodedCorpus } from '@seqlab/datasets';
 import type { Command } from 'commander';
 import { activateBackend, BACKEND_CHOICES, type BackendChoice } from '../backend-choice.js';
-import { checkpointPathIn, saveRun } from '../checkpoint/run-checkpoint.js';
+import { CHECKPOINT_FILE, checkpointPathIn, saveRun } from '../checkpoint/run-checkpoint.js';
 import {
   DEMO_BATCH_SIZE,
   DEMO_CURVE_TOKENS,
@@ -20,7 +20,7 @@ import { demoTable, type DemoModelResult, type DemoReport } from '../demo/demo-r
 import { choiceOption, integerOption, realOption } from '../options.js';
 import { currentEnvironment } from '../report/environment.js';
 import { formatCount, formatDuration, formatLoss } from '../report/format.js';
-import { defaultRunFolder } from '../run-folder.js';
+import { defaultRunFolder, openRunFolder, prepareOutputFolder } from '../run-folder.js';
 import { freshRun } from '../training/fresh-run.js';
 import { InterruptFlag } from '../training/interrupt.js';
 import { ProgressDisplay } from '../training/progress-display.js';
@@ -40,12 +40,15 @@ interface DemoOptions {
 }
 
 const SAMPLE_TEMPERATURE = 0.8;
+/** The report's file names inside the demo folder. */
+const DEMO_JSON = 'demo.json';
+const DEMO_SVG = 'demo.svg';
 /** Validation points per curve. */
 const CURVE_POINTS = 10;
 
 async function trainOne(
   entry: DemoModel,
-  corpus: Corpus,
+  corpus: EncodedCorpus,
   opts: DemoOptions,
   dir: string,
   interrupt: InterruptFlag,
@@ -67,7 +70,6 @@ async function trainOne(
   const run = freshRun(entry.kind, entry.size, corpus, settings);
   const parameters = run.model.module.numParameters();
   const checkpoint = checkpointPathIn(join(dir, entry.kind));
-  mkdirSync(join(dir, entry.kind), { recursive: true });
   const display = new ProgressDisplay(entry.name.padEnd(11), !opts.json);
   display.log(`${entry.name}: ${formatCount(parameters)} parameters, ${opts.time} s of training`);
   const trainingCurve: { step: number; seconds: number; loss: number }[] = [];
@@ -117,9 +119,19 @@ async function trainOne(
 async function runDemo(opts: DemoOptions, io: CommandIO): Promise<void> {
   const started = performance.now();
   const backend = await activateBackend(opts.backend);
-  const corpus = loadCorpus('tinyshakespeare');
+  const corpus = encodeCorpus(loadCorpus('tinyshakespeare'));
   const dir = resolve(opts.out ?? defaultRunFolder('demo'));
-  mkdirSync(dir, { recursive: true });
+  // Every path the demo writes is checked (and the folder locked) before a minute of training could be lost to it.
+  const folder = await openRunFolder('--out', dir, [DEMO_JSON, DEMO_SVG]);
+  try {
+    for (const entry of DEMO_MODELS) prepareOutputFolder('--out', join(dir, entry.kind), [CHECKPOINT_FILE]);
+    await demoIn(dir, corpus, backend, started, opts, io);
+  } finally {
+    folder.close();
+  }
+}
+
+async function demoIn(dir: string, corpus: EncodedCorpus, backend: string, started: number, opts: DemoOptions, io: CommandIO): Promise<void> {
   const log = (line: string): void => {
     if (!opts.json) io.stderr.write(`${line}\n`);
   };
@@ -160,8 +172,8 @@ async function runDemo(opts: DemoOptions, io: CommandIO): Promise<void> {
     totalSeconds: (performance.now() - started) / 1000,
     interrupted,
   };
-  const jsonPath = join(dir, 'demo.json');
-  const svgPath = join(dir, 'demo.svg');
+  const jsonPath = join(dir, DEMO_JSON);
+  const svgPath = join(dir, DEMO_SVG);
   writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   // Vega is loaded only here, so that every other command starts fast.
   const { renderLossChart } = await import('../report/loss-chart.js');
@@ -182,7 +194,7 @@ async function runDemo(opts: DemoOptions, io: CommandIO): Promise<void> {
       `\n${demoTable(models)}\n\n` +
         `${dim(`validation loss on the first ${formatCount(DEMO_FINAL_TOKENS)} characters of the held-out 10%; uniform guessing scores ${formatLoss(Math.log(report.settings.vocabSize || 1))} nats`)}\n\n` +
         `${samples.join('\n')}\n` +
-        `wrote ${cyan(join(shown, 'demo.json'))} and ${cyan(join(shown, 'demo.svg'))} (${formatDuration(report.totalSeconds)} in all)\n` +
+        `wrote ${cyan(join(shown, DEMO_JSON))} and ${cyan(join(shown, DEMO_SVG))} (${formatDuration(report.totalSeconds)} in all)\n` +
         `sample more: seqlab generate --checkpoint ${join(shown, DEMO_MODELS[0].kind, 'checkpoint.safetensors')} --prompt "JULIET:"\n`,
     );
   }

@@ -23,8 +23,8 @@ async function runEval(opts: EvalOptions, io: CommandIO): Promise<void> {
   await activateBackend(opts.backend);
   const { model, tokenizer, saved } = await loadModel(opts.checkpoint, (line) => io.stderr.write(`${line}\n`));
   const data = opts.data ?? saved.settings?.data ?? DEFAULT_DATA;
-  const corpus = await loadDataSource(data);
-  const ids = await asUserInput(`--data '${data}' does not fit the checkpoint's vocabulary`, () => tokenizer.encode(corpus.validation));
+  const corpus = await loadDataSource(data, { tokenizer, what: `--data '${data}' does not fit the checkpoint's vocabulary` });
+  const ids = corpus.validation;
   const contextLength = typeof model.spec.config.contextLength === 'number' ? model.spec.config.contextLength : undefined;
   const seqLen = opts.seq ?? saved.settings?.seqLen ?? contextLength ?? 64;
   const loss = await asUserInput('eval', () => validationLoss(model, ids, { seqLen, batchSize: opts.batch, maxTokens: opts.maxTokens }));

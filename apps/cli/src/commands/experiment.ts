@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { activateBackend, BACKEND_CHOICES, type BackendChoice } from '../backend-choice.js';
 import { choiceOption, integerOption } from '../options.js';
 import { formatDuration } from '../report/format.js';
+import { prepareOutputFolder } from '../run-folder.js';
 import { WorkProgress } from '../report/work-progress.js';
 import { asUserInput, UsageError } from '../usage-error.js';
 import { printJson, type CommandIO } from './command-io.js';
@@ -34,6 +35,9 @@ async function runExperiment(name: string | undefined, opts: ExperimentCommandOp
   }
   if (opts.quick && opts.size !== undefined && opts.size !== 'quick') throw new UsageError(`give --quick or --size ${opts.size}, not both`);
   const experiment = bench.getExperiment(name);
+  // Checked before the experiment runs, so a file in the way cannot throw away minutes of measurements.
+  const outDir = resolve(opts.out);
+  prepareOutputFolder('--out', outDir, ['json', 'md', 'svg'].map((ext) => `${name}.${ext}`));
   const backend = await activateBackend(opts.backend);
   const progress = new WorkProgress(name, !opts.json);
   let outcome;
@@ -41,7 +45,7 @@ async function runExperiment(name: string | undefined, opts: ExperimentCommandOp
     outcome = await asUserInput(`experiment ${name}`, () =>
       experiment.run({
         size: opts.size ?? (opts.quick ? 'quick' : 'full'),
-        outDir: resolve(opts.out),
+        outDir,
         seed: opts.seed,
         backend,
         onProgress: (e) => progress.update(e.completed, e.total, e.message),

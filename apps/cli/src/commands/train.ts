@@ -1,23 +1,23 @@
 // `seqlab train`: train a character language model with live progress, periodic validation and resumable checkpoints.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { restoreCheckpoint } from '@seqlab/autograd';
 import type { Command } from 'commander';
 import { activateBackend, BACKEND_CHOICES, type BackendChoice } from '../backend-choice.js';
-import { checkpointPathIn, readRun, saveRun } from '../checkpoint/run-checkpoint.js';
+import { CHECKPOINT_FILE, checkpointPathIn, readRun, saveRun } from '../checkpoint/run-checkpoint.js';
 import { DEFAULT_DATA, loadDataSource } from '../data/corpus-source.js';
-import { defaultRunFolder } from '../run-folder.js';
+import { defaultRunFolder, openRunFolder, type OpenRunFolder } from '../run-folder.js';
 import { MODEL_KINDS, MODEL_LABELS, type ModelKind } from '../models/language-model.js';
 import { buildModel } from '../models/model-factory.js';
 import { DEFAULT_LAYERS, DEFAULT_LR } from '../models/model-size.js';
 import { choiceOption, integerOption, realOption } from '../options.js';
 import { formatCount, formatDuration, formatLoss, formatRate } from '../report/format.js';
-import { createOptimizer, encodeSplits, freshRun, type PreparedRun } from '../training/fresh-run.js';
+import { createOptimizer, freshRun, type PreparedRun } from '../training/fresh-run.js';
 import { InterruptFlag } from '../training/interrupt.js';
 import { ProgressDisplay } from '../training/progress-display.js';
 import { RunProgress } from '../training/run-progress.js';
 import type { TrainBudget, TrainSettings } from '../training/train-settings.js';
-import { budgetFraction, train } from '../training/trainer.js';
+import { budgetFraction, DIVERGENCE_LIMITS, lossLimit, train } from '../training/trainer.js';
 import { asUserInput, DivergedError, InterruptedError, UsageError } from '../usage-error.js';
 import { printJson, type CommandIO } from './command-io.js';
 
@@ -57,13 +57,38 @@ function budgetOf(opts: TrainOptions): TrainBudget | undefined {
   return undefined;
 }
 
-async function newRun(opts: TrainOptions): Promise<{ run: PreparedRun; dir: string }> {
+/** The run folder and the option that named it, after the checks that need no file. */
+interface RunTarget {
+  readonly dir: string;
+  readonly option: '--out' | '--resume';
+}
+
+function targetOf(opts: TrainOptions, command: Command): RunTarget {
+  if (opts.resume !== undefined) {
+    const given = (name: keyof TrainOptions): boolean => command.getOptionValueSource(name) === 'cli';
+    const redefined = RUN_DEFINING.filter(given);
+    if (redefined.length > 0) {
+      const flags = redefined.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+      throw new UsageError(`--resume continues a run with the settings in its checkpoint; drop ${flags.join(', ')}`);
+    }
+    if (opts.out !== undefined && resolve(opts.out) !== resolve(opts.resume)) {
+      throw new UsageError('--resume writes to the run folder it continues; drop --out');
+    }
+    const dir = resolve(opts.resume);
+    if (!existsSync(checkpointPathIn(dir))) {
+      throw new UsageError(`--resume '${opts.resume}': no ${checkpointPathIn(dir)} (give the folder a run wrote with --out)`);
+    }
+    return { dir, option: '--resume' };
+  }
   if (opts.model === undefined) throw new UsageError(`--model is required (one of ${MODEL_KINDS.join(', ')}), unless you --resume a run`);
-  const kind = opts.model;
-  if (kind === 'transformer' && opts.hidden % opts.heads !== 0) {
+  if (opts.model === 'transformer' && opts.hidden % opts.heads !== 0) {
     throw new UsageError(`--hidden ${opts.hidden} must be divisible by --heads ${opts.heads}: each head gets hidden/heads features`);
   }
-  const dir = resolve(opts.out ?? defaultRunFolder(kind));
+  budgetOf(opts);
+  return { dir: resolve(opts.out ?? defaultRunFolder(opts.model)), option: '--out' };
+}
+
+async function newRun(kind: ModelKind, dir: string, opts: TrainOptions): Promise<PreparedRun> {
   if (existsSync(checkpointPathIn(dir))) {
     throw new UsageError(`--out '${dir}' already holds a run; continue it with --resume '${dir}' or choose another --out`);
   }
@@ -85,19 +110,12 @@ async function newRun(opts: TrainOptions): Promise<{ run: PreparedRun; dir: stri
     freshRun(kind, { hiddenSize: opts.hidden, numLayers: opts.layers ?? DEFAULT_LAYERS[kind], numHeads: opts.heads }, corpus, settings),
   );
   if (run.trainIds.length <= settings.seqLen + 1) throw new UsageError(`--seq ${settings.seqLen} is not shorter than the training text (${run.trainIds.length} characters)`);
-  return { run, dir };
+  return run;
 }
 
-async function resumedRun(dirOption: string, opts: TrainOptions, command: Command, io: CommandIO): Promise<{ run: PreparedRun; dir: string }> {
+async function resumedRun(dirOption: string, dir: string, opts: TrainOptions, command: Command, io: CommandIO): Promise<PreparedRun> {
   const given = (name: keyof TrainOptions): boolean => command.getOptionValueSource(name) === 'cli';
-  const redefined = RUN_DEFINING.filter(given);
-  if (redefined.length > 0) {
-    throw new UsageError(`--resume continues a run with the settings in its checkpoint; drop ${redefined.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
-  }
-  if (opts.out !== undefined && resolve(opts.out) !== resolve(dirOption)) throw new UsageError('--resume writes to the run folder it continues; drop --out');
-  const dir = resolve(dirOption);
   const path = checkpointPathIn(dir);
-  if (!existsSync(path)) throw new UsageError(`--resume '${dirOption}': no ${path} (give the folder a run wrote with --out)`);
   const saved = await readRun(path, (line) => io.stderr.write(`${line}\n`));
   if (saved.settings === null || saved.progress === null) throw new UsageError(`--resume '${dirOption}': the checkpoint holds no training state to continue`);
   // Validation and checkpoint cadence may change on resume (they never change the losses); unset, they stay the run's.
@@ -108,32 +126,48 @@ async function resumedRun(dirOption: string, opts: TrainOptions, command: Comman
     evalTokens: given('evalTokens') ? opts.evalTokens : saved.settings.evalTokens,
     checkpointEvery: given('checkpointEvery') ? opts.checkpointEvery : saved.settings.checkpointEvery,
   };
-  const corpus = await loadDataSource(settings.data);
-  const splits = await asUserInput(`--resume '${dirOption}': the data '${settings.data}' no longer matches the checkpoint's vocabulary`, () =>
-    encodeSplits(saved.tokenizer, corpus),
-  );
+  const corpus = await loadDataSource(settings.data, {
+    tokenizer: saved.tokenizer,
+    what: `--resume '${dirOption}': the data '${settings.data}' no longer matches the checkpoint's vocabulary`,
+  });
   const model = await asUserInput(`checkpoint '${path}'`, () => buildModel(saved.spec));
   const optimizer = createOptimizer(model, settings);
   await asUserInput(`checkpoint '${path}'`, () => restoreCheckpoint(saved.checkpoint, { model: model.module, optimizer }));
   const progress = RunProgress.fromJSON(saved.progress);
-  return { run: { model, optimizer, tokenizer: saved.tokenizer, settings, progress, ...splits }, dir };
+  return { model, optimizer, tokenizer: saved.tokenizer, settings, progress, trainIds: corpus.train, validationIds: corpus.validation };
 }
 
 async function runTrain(opts: TrainOptions, command: Command, io: CommandIO): Promise<void> {
+  const target = targetOf(opts, command);
   const backend = await activateBackend(opts.backend);
-  const { run, dir } = opts.resume !== undefined ? await resumedRun(opts.resume, opts, command, io) : await newRun(opts);
+  // The folder is checked and locked before any work, so a file in the way or a second trainer stops us at once.
+  const folder = await openRunFolder(target.option, target.dir, [CHECKPOINT_FILE]);
+  try {
+    const run =
+      opts.resume !== undefined ? await resumedRun(opts.resume, folder.dir, opts, command, io) : await newRun(opts.model as ModelKind, folder.dir, opts);
+    await trainIn(folder, run, backend, opts, io);
+  } finally {
+    folder.close();
+  }
+}
+
+async function trainIn(folder: OpenRunFolder, run: PreparedRun, backend: string, opts: TrainOptions, io: CommandIO): Promise<void> {
+  const { dir } = folder;
   const { model, settings, progress } = run;
   const json = opts.json === true;
   const label = MODEL_LABELS[model.spec.kind];
   const checkpointPath = checkpointPathIn(dir);
   const parameters = model.module.numParameters();
   const resumedFrom = progress.step;
-  mkdirSync(dir, { recursive: true });
 
   const display = new ProgressDisplay(label, !json);
   const interrupt = new InterruptFlag(() => display.log('stopping: writing a checkpoint (Ctrl-C again to quit without one)')).install();
-  if (json) printJson(io, { event: 'start', model: model.spec, parameters, backend, out: dir, step: progress.step, settings });
+  const removedTempFiles = folder.removedTemps;
+  if (json) printJson(io, { event: 'start', model: model.spec, parameters, backend, out: dir, step: progress.step, settings, removedTempFiles });
   else {
+    if (removedTempFiles.length > 0) {
+      display.log(`removed ${removedTempFiles.length} temporary file(s) of a write that was killed: ${removedTempFiles.join(', ')}`);
+    }
     display.log(
       `${resumedFrom > 0 ? `resuming ${label} at step ${resumedFrom}` : `training ${label}`}: ${formatCount(parameters)} parameters, ` +
         `${settings.data}, batch ${settings.batchSize} x ${settings.seqLen}, lr ${settings.lr}, backend ${backend} -> ${dir}`,
@@ -155,6 +189,7 @@ async function runTrain(opts: TrainOptions, command: Command, io: CommandIO): Pr
           else display.log(`step ${step}: validation loss ${formatLoss(loss.nats)} nats, ${formatLoss(loss.bitsPerChar)} bits per character`);
         },
         onCheckpoint: async () => {
+          folder.lock.assertHeld();
           await saveRun(checkpointPath, run);
           lastCheckpointStep = progress.step;
           if (json) printJson(io, { event: 'checkpoint', step: progress.step, path: checkpointPath });
@@ -164,7 +199,12 @@ async function runTrain(opts: TrainOptions, command: Command, io: CommandIO): Pr
     );
   } catch (err) {
     if (err instanceof DivergedError) {
-      const kept = existsSync(checkpointPath) ? `the last checkpoint (step ${lastCheckpointStep}) in ${dir} is intact` : 'no checkpoint was written yet';
+      const checks =
+        `checked: a finite loss and gradient norm at every step; before every checkpoint, a loss of at most ${lossLimit(model).toFixed(1)} nats ` +
+        `(${DIVERGENCE_LIMITS.lossOverUniform} × ln vocabulary) and every parameter finite with |w| ≤ ${DIVERGENCE_LIMITS.maxAbsWeight.toExponential()}`;
+      const kept = existsSync(checkpointPath)
+        ? `the last checkpoint (step ${lastCheckpointStep}) in ${dir} is intact: it passed the guard (${checks})`
+        : `no checkpoint was written yet (${checks})`;
       const advice =
         opts.debugNanAtStep !== undefined && opts.debugNanAtStep <= progress.step + 1
           ? `(a NaN weight was injected by --debug-nan-at-step ${opts.debugNanAtStep})`

@@ -1,6 +1,6 @@
 // Setting up a new training run: vocabulary from the corpus, a seeded model, AdamW, and the encoded splits.
 import { AdamW } from '@seqlab/autograd';
-import { CharTokenizer, type Corpus } from '@seqlab/datasets';
+import type { CharTokenizer, EncodedCorpus } from '@seqlab/datasets';
 import { Generator, manualSeed } from '@seqlab/tensor-core';
 import type { LanguageModel, ModelKind } from '../models/language-model.js';
 import { buildModel, modelSpecFor } from '../models/model-factory.js';
@@ -15,25 +15,21 @@ export interface PreparedRun extends TrainingRun {
   readonly tokenizer: CharTokenizer;
 }
 
-/** Encodes a corpus's splits with `tokenizer`. */
-export function encodeSplits(tokenizer: CharTokenizer, corpus: Corpus): { trainIds: Int32Array; validationIds: Int32Array } {
-  return { trainIds: tokenizer.encode(corpus.train), validationIds: tokenizer.encode(corpus.validation) };
-}
-
 /** AdamW over `model`'s parameters with the run's learning rate and weight decay. */
 export function createOptimizer(model: LanguageModel, settings: TrainSettings): AdamW {
   return new AdamW(model.module.parameters(), { lr: settings.lr, weightDecay: settings.weightDecay });
 }
 
 /**
- * A fresh run of a `kind` model on `corpus`: the vocabulary is every character of the corpus (so validation text
- * encodes), weights are drawn from `settings.seed`, and batches from a separate stream of the same seed.
+ * A fresh run of a `kind` model on `corpus`, whose vocabulary (every character of the text, so validation text
+ * encodes) the run keeps; weights are drawn from `settings.seed`, and batches from a separate stream of the same seed.
  */
-export function freshRun(kind: ModelKind, size: Omit<ModelSize, 'vocabSize' | 'contextLength'>, corpus: Corpus, settings: TrainSettings): PreparedRun {
+export function freshRun(kind: ModelKind, size: Omit<ModelSize, 'vocabSize' | 'contextLength'>, corpus: EncodedCorpus, settings: TrainSettings): PreparedRun {
   // Anything that falls back to the process-wide generator is seeded too.
   manualSeed(settings.seed);
-  const tokenizer = CharTokenizer.fromText(corpus.text);
+  const tokenizer = corpus.tokenizer;
   const spec = modelSpecFor(kind, { ...size, vocabSize: tokenizer.vocabSize, contextLength: settings.seqLen });
   const model = buildModel(spec, new Generator(settings.seed));
-  return { model, optimizer: createOptimizer(model, settings), tokenizer, settings, progress: RunProgress.fresh(settings.seed), ...encodeSplits(tokenizer, corpus) };
+  const optimizer = createOptimizer(model, settings);
+  return { model, optimizer, tokenizer, settings, progress: RunProgress.fresh(settings.seed), trainIds: corpus.train, validationIds: corpus.validation };
 }

@@ -1,6 +1,6 @@
 // The training loop: seeded random windows, cross-entropy, clipped AdamW steps, periodic validation and checkpoints.
 import { clipGradNorm, type AdamW } from '@seqlab/autograd';
-import { randomWindows } from '@seqlab/datasets';
+import { randomWindows, type TokenIdArray } from '@seqlab/datasets';
 import { tensor, type Tensor } from '@seqlab/tensor-core';
 import type { LanguageModel } from '../models/language-model.js';
 import { DivergedError } from '../usage-error.js';
@@ -15,9 +15,9 @@ export interface TrainingRun {
   /** AdamW over the model's parameters. */
   readonly optimizer: AdamW;
   /** Encoded training text. */
-  readonly trainIds: Int32Array;
+  readonly trainIds: TokenIdArray;
   /** Encoded validation text. */
-  readonly validationIds: Int32Array;
+  readonly validationIds: TokenIdArray;
   /** The run's settings. */
   readonly settings: TrainSettings;
   /** Steps, time, sampler state and validation curve; advanced in place. */
@@ -75,18 +75,76 @@ function poisonOneWeight(weight: Tensor): void {
   weight.assign(tensor(values, [...weight.shape], { dtype: weight.dtype, backend: weight.backendName }));
 }
 
+/**
+ * Limits of the divergence guard, beyond "finite". A healthy character model's weights stay within a few units
+ * (initialised near 1/√fan-in, pulled back by weight decay); at |w| = 1e6 float32's spacing is 0.0625, coarser than any
+ * update a sane learning rate makes, so such a weight no longer trains and its products overflow soon after. Its loss
+ * starts near ln(vocabulary size), the loss of uniform guessing, and only falls; ten times that means the model
+ * assigns the observed characters probabilities below e^-10·ln V = V^-10, which no learning model does.
+ */
+export const DIVERGENCE_LIMITS = {
+  /** Largest magnitude any parameter may have when a checkpoint is written. */
+  maxAbsWeight: 1e6,
+  /** The training loss may not exceed this multiple of ln(vocabulary size). */
+  lossOverUniform: 10,
+} as const;
+
+/** The guard's loss limit for `model`: {@link DIVERGENCE_LIMITS}.lossOverUniform · ln(vocabulary size). */
+export function lossLimit(model: LanguageModel): number {
+  const vocab = model.spec.config.vocabSize;
+  return DIVERGENCE_LIMITS.lossOverUniform * Math.log(typeof vocab === 'number' && vocab > 1 ? vocab : 2);
+}
+
+/** A number for a message: plain when short, else three significant digits. */
+function formatLimit(x: number): string {
+  return Math.abs(x) >= 1e4 ? x.toExponential(2) : String(Math.round(x * 100) / 100);
+}
+
+/** Throws {@link DivergedError} when a parameter is not finite or exceeds {@link DIVERGENCE_LIMITS}.maxAbsWeight. */
+function checkParameters(model: LanguageModel, step: number): void {
+  for (const [name, p] of model.module.namedParameters()) {
+    const values = p.dataSync();
+    let largest = 0;
+    for (let i = 0; i < values.length; i++) {
+      const a = Math.abs(values[i]);
+      if (a > largest) largest = a;
+      else if (Number.isNaN(a)) {
+        largest = a;
+        break;
+      }
+    }
+    if (!(largest <= DIVERGENCE_LIMITS.maxAbsWeight)) {
+      throw new DivergedError(
+        `training diverged at step ${step}: parameter '${name}' holds |w| = ${Number.isNaN(largest) ? 'NaN' : formatLimit(largest)}, ` +
+          `above the limit ${formatLimit(DIVERGENCE_LIMITS.maxAbsWeight)}`,
+      );
+    }
+  }
+}
+
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Trains until the budget is spent or {@link TrainHooks.stopRequested}. Each step draws `batchSize` windows
  * from the run's sampler, so a run resumed from a checkpoint (weights, AdamW state, sampler state, step) takes
  * exactly the steps an uninterrupted run would. A loss or gradient norm that is not finite throws
- * {@link DivergedError} before the optimizer touches the weights, so the last checkpoint stays the last good state.
+ * {@link DivergedError} before the optimizer touches the weights; before every checkpoint, the last loss and every
+ * parameter are checked against {@link DIVERGENCE_LIMITS} too, so the last checkpoint is always a state that passed the guard.
  * The loop yields to the event loop after every step, so signals and the progress display are served.
  */
 export async function train(run: TrainingRun, hooks: TrainHooks): Promise<TrainOutcome> {
   const { model, optimizer, settings, progress } = run;
   const params = model.module.parameters();
+  const maxLoss = lossLimit(model);
+  // Every checkpoint passes the guard first, so the one on disk is always a state that passed these checks.
+  let lastLoss = Number.NaN;
+  const checkpoint = async (step: number): Promise<void> => {
+    if (lastLoss > maxLoss) {
+      throw new DivergedError(`training diverged at step ${step}: the loss is ${formatLimit(lastLoss)} nats, above the limit ${formatLimit(maxLoss)}`);
+    }
+    checkParameters(model, step);
+    await hooks.onCheckpoint();
+  };
   const tokensPerStep = settings.batchSize * settings.seqLen;
   const validate = (): void => {
     const loss = validationLoss(model, run.validationIds, { seqLen: settings.seqLen, batchSize: settings.batchSize, maxTokens: settings.evalTokens });
@@ -106,7 +164,7 @@ export async function train(run: TrainingRun, hooks: TrainHooks): Promise<TrainO
   let smoothed = Number.NaN;
   while (budgetFraction(settings, progress) < 1) {
     if (hooks.stopRequested?.()) {
-      await hooks.onCheckpoint();
+      await checkpoint(progress.step);
       return 'interrupted';
     }
     const next = progress.step + 1;
@@ -123,6 +181,7 @@ export async function train(run: TrainingRun, hooks: TrainHooks): Promise<TrainO
     if (!Number.isFinite(gradNorm)) {
       throw new DivergedError(`training diverged at step ${next}: the gradient norm is ${gradNorm}`);
     }
+    lastLoss = lossValue;
     optimizer.step();
     optimizer.zeroGrad();
     const seconds = (performance.now() - started) / 1000;
@@ -144,7 +203,7 @@ export async function train(run: TrainingRun, hooks: TrainHooks): Promise<TrainO
     });
     const last = fraction >= 1;
     if (last || validationDue(next)) validate();
-    if (last || (settings.checkpointEvery > 0 && next % settings.checkpointEvery === 0)) await hooks.onCheckpoint();
+    if (last || (settings.checkpointEvery > 0 && next % settings.checkpointEvery === 0)) await checkpoint(next);
     await yieldToEventLoop();
   }
   return 'finished';

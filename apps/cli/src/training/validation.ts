@@ -1,5 +1,6 @@
 // Validation loss over fixed, non-overlapping windows of held-out text, in nats and bits per character.
 import { noGrad } from '@seqlab/autograd';
+import type { TokenIdArray } from '@seqlab/datasets';
 import { tensor } from '@seqlab/tensor-core';
 import type { LanguageModel } from '../models/language-model.js';
 import { UsageError } from '../usage-error.js';
@@ -29,7 +30,7 @@ export interface ValidationOptions {
  * each read from a fresh state. The windows depend only on the text, so every evaluation of a run measures the
  * same characters and draws no random numbers (a resumed run stays identical).
  */
-export function validationLoss(model: LanguageModel, ids: Int32Array, options: ValidationOptions): ValidationLoss {
+export function validationLoss(model: LanguageModel, ids: TokenIdArray, options: ValidationOptions): ValidationLoss {
   const { seqLen, batchSize } = options;
   let windows = Math.floor((ids.length - 1) / seqLen);
   if (windows === 0) {

@@ -1,6 +1,7 @@
 // Contiguous language-model batches for truncated backpropagation through time: each row continues the previous batch's row.
 import { InvalidArgumentError, tensor } from '@seqlab/tensor-core';
 import { checkBoolean, checkNonNegativeInt, checkOptions, checkPositiveInt } from '../validate.js';
+import type { TokenIdArray } from '../encodedCorpus.js';
 import { checkCorpusTokens, gatherWindows, type LanguageModelBatch } from './languageModelBatch.js';
 
 /** Options of {@link BpttStream}. */
@@ -39,11 +40,11 @@ export class BpttStream implements Iterable<LanguageModelBatch> {
   readonly streamLength: number;
   /** Whether a short last batch is left out. */
   readonly dropLast: boolean;
-  private readonly ids: Int32Array;
+  private readonly ids: TokenIdArray;
   private readonly backend: string | undefined;
 
   /** @param tokens - the encoded corpus */
-  constructor(tokens: Int32Array | readonly number[], options: BpttStreamOptions) {
+  constructor(tokens: TokenIdArray | readonly number[], options: BpttStreamOptions) {
     const fn = 'BpttStream';
     const opts = checkOptions(fn, options);
     this.batchSize = checkPositiveInt(fn, 'batchSize', opts.batchSize);

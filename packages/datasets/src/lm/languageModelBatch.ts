@@ -1,5 +1,6 @@
 // The batch type of language-model samplers and the checks they share.
 import { InvalidArgumentError, type Tensor } from '@seqlab/tensor-core';
+import type { TokenIdArray } from '../encodedCorpus.js';
 import { checkPositiveInt, toTokenArray } from '../validate.js';
 
 /** Next-token prediction batch: `targets[b, t]` is the token that follows `inputs[b, t]` in the corpus. */
@@ -13,8 +14,9 @@ export interface LanguageModelBatch {
 }
 
 /** The token ids and sequence length of a language-model sampler, checked against each other. */
-export function checkCorpusTokens(fn: string, tokens: unknown, seqLen: unknown): { ids: Int32Array; seqLen: number } {
-  const ids = toTokenArray(fn, 'tokens', tokens);
+export function checkCorpusTokens(fn: string, tokens: unknown, seqLen: unknown): { ids: TokenIdArray; seqLen: number } {
+  // Narrow id arrays (a large corpus from encodeTextFile) are used as they are: copying one would multiply its memory.
+  const ids = tokens instanceof Uint8Array || tokens instanceof Uint16Array ? tokens : toTokenArray(fn, 'tokens', tokens);
   if (ids.length === 0) throw new InvalidArgumentError(`${fn}: argument 'tokens' is an empty corpus; expected at least 2 tokens`);
   const len = checkPositiveInt(fn, 'seqLen', seqLen);
   if (len >= ids.length) {
@@ -26,7 +28,7 @@ export function checkCorpusTokens(fn: string, tokens: unknown, seqLen: unknown):
 }
 
 /** Copies `rows` windows of `width` tokens starting at `offsets[r] + shift` into a fresh row-major buffer. */
-export function gatherWindows(ids: Int32Array, offsets: Int32Array, width: number, shift: number): Int32Array {
+export function gatherWindows(ids: TokenIdArray, offsets: Int32Array, width: number, shift: number): Int32Array {
   const out = new Int32Array(offsets.length * width);
   for (let r = 0; r < offsets.length; r++) {
     const start = offsets[r] + shift;

@@ -1,6 +1,7 @@
 // Language-model batches of windows at seeded random corpus positions (nanoGPT's get_batch).
 import { defaultGenerator, tensor, type Generator } from '@seqlab/tensor-core';
 import { checkGenerator, checkOptions, checkPositiveInt } from '../validate.js';
+import type { TokenIdArray } from '../encodedCorpus.js';
 import { checkCorpusTokens, gatherWindows, type LanguageModelBatch } from './languageModelBatch.js';
 
 /** Options of {@link randomWindows}. */
@@ -29,7 +30,7 @@ export interface RandomWindowsOptions {
  * inputs.shape; // [12, 64]
  * ```
  */
-export function randomWindows(tokens: Int32Array | readonly number[], options: RandomWindowsOptions): LanguageModelBatch {
+export function randomWindows(tokens: TokenIdArray | readonly number[], options: RandomWindowsOptions): LanguageModelBatch {
   const fn = 'randomWindows';
   const opts = checkOptions(fn, options);
   const batchSize = checkPositiveInt(fn, 'batchSize', opts.batchSize);

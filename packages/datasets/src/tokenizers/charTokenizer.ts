@@ -207,8 +207,46 @@ export class CharTokenizer {
   encode(text: string): Int32Array {
     if (typeof text !== 'string') throw new InvalidArgumentError(`CharTokenizer.encode: argument 'text' must be a string; received ${describeValue(text)}`);
     const out = new Int32Array(text.length);
+    const n = this.encodeRange('CharTokenizer.encode', text, out, 0);
+    return n === out.length ? out : out.slice(0, n);
+  }
+
+  /**
+   * Encodes `text` into `target` from index `offset` on, as {@link CharTokenizer.encode} would, without allocating:
+   * the way to encode a corpus larger than one string chunk by chunk into one array (a `Uint8Array` holds the ids of
+   * a vocabulary of up to 256 characters, a `Uint16Array` up to 65,536). Returns the index after the last id
+   * written. An id that does not fit the target's type, or a target too short, is an error; error indices count
+   * characters of `text`.
+   *
+   * @param text - the text to encode
+   * @param target - where the ids go
+   * @param offset - index in `target` of the first id (default 0)
+   * @example
+   * ```ts
+   * const tok = CharTokenizer.fromText('abc');
+   * const ids = new Uint8Array(6);
+   * const end = tok.encodeInto('cab', ids, tok.encodeInto('abc', ids)); // 6; ids = [0, 1, 2, 2, 0, 1]
+   * ```
+   */
+  encodeInto(text: string, target: Uint8Array | Uint16Array | Int32Array, offset = 0): number {
+    const fn = 'CharTokenizer.encodeInto';
+    if (typeof text !== 'string') throw new InvalidArgumentError(`${fn}: argument 'text' must be a string; received ${describeValue(text)}`);
+    if (!(target instanceof Uint8Array || target instanceof Uint16Array || target instanceof Int32Array)) {
+      throw new InvalidArgumentError(`${fn}: argument 'target' must be a Uint8Array, Uint16Array or Int32Array; received ${describeValue(target)}`);
+    }
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset > target.length) {
+      throw new InvalidArgumentError(`${fn}: argument 'offset' must be an integer in [0, ${target.length}]; received ${describeValue(offset)}`);
+    }
+    const largest = target instanceof Int32Array ? 0x7fff_ffff : target instanceof Uint16Array ? 0xffff : 0xff;
+    if (this.vocabSize - 1 > largest) {
+      throw new InvalidArgumentError(`${fn}: a ${target.constructor.name} holds ids up to ${largest}; the vocabulary has ${this.vocabSize} ids`);
+    }
+    return this.encodeRange(fn, text, target, offset);
+  }
+
+  private encodeRange(fn: string, text: string, out: Uint8Array | Uint16Array | Int32Array, offset: number): number {
     const bmp = this.bmpIds;
-    let n = 0;
+    let n = offset;
     for (let i = 0; i < text.length; i++) {
       let cp = text.charCodeAt(i);
       let id: number;
@@ -227,14 +265,17 @@ export class CharTokenizer {
         if (this.unknown === 'replace') id = this.replacementId;
         else {
           throw new InvalidArgumentError(
-            `CharTokenizer.encode: character ${describeValue(String.fromCodePoint(cp))} (${codePointLabel(cp)}) at index ${start} is not in the vocabulary ` +
+            `${fn}: character ${describeValue(String.fromCodePoint(cp))} (${codePointLabel(cp)}) at index ${start} is not in the vocabulary ` +
               `of ${this.vocabSize} characters; build the tokenizer with unknown: 'skip' or 'replace' to accept it`,
           );
         }
       }
+      if (n >= out.length) {
+        throw new InvalidArgumentError(`${fn}: argument 'target' (length ${out.length}) is too short for the ids of 'text' from offset ${offset}`);
+      }
       out[n++] = id;
     }
-    return n === out.length ? out : out.slice(0, n);
+    return n;
   }
 
   /** The text of a sequence of ids (an array, typed array or int32 tensor, read in row-major order). */
