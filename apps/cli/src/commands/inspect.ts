@@ -6,7 +6,7 @@ import { formatCount } from '../report/format.js';
 import { formatTable } from '../report/text-table.js';
 import { asUserInput } from '../usage-error.js';
 import { isModelTensorName } from '../checkpoint/checkpoint-layout.js';
-import { MODEL_KINDS, type ModelKind, type ModelSpec } from '../models/language-model.js';
+import { MODEL_KINDS, type ModelKind, type ModelSpec } from '../models/model-spec.js';
 import { buildModel } from '../models/model-factory.js';
 import { printJson, type CommandIO } from './command-io.js';
 
@@ -42,7 +42,7 @@ function modelParameters(metadata: Record<string, string>): { kind: string; coun
   const { kind, config } = spec as Partial<ModelSpec>;
   if (!(MODEL_KINDS as readonly unknown[]).includes(kind) || typeof config !== 'object' || config === null) return null;
   try {
-    return { kind: kind as string, count: buildModel({ kind: kind as ModelKind, config }).module.numParameters() };
+    return { kind: kind as string, count: buildModel({ kind: kind as ModelKind, config }).numParameters() };
   } catch {
     return null;
   }

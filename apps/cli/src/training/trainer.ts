@@ -2,7 +2,7 @@
 import { clipGradNorm, type AdamW } from '@seqlab/autograd';
 import { randomWindows } from '@seqlab/datasets';
 import { tensor, type Tensor } from '@seqlab/tensor-core';
-import type { LanguageModel } from '../models/language-model.js';
+import type { CharModel } from '../models/model-spec.js';
 import { DivergedError } from '../usage-error.js';
 import type { RunProgress } from './run-progress.js';
 import type { TrainSettings } from './train-settings.js';
@@ -11,7 +11,7 @@ import { validationLoss, type ValidationLoss } from './validation.js';
 /** A training run: the model, its optimizer, the encoded text and where the run stands. */
 export interface TrainingRun {
   /** The model being trained. */
-  readonly model: LanguageModel;
+  readonly model: CharModel;
   /** AdamW over the model's parameters. */
   readonly optimizer: AdamW;
   /** Encoded training text. */
@@ -86,7 +86,7 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  */
 export async function train(run: TrainingRun, hooks: TrainHooks): Promise<TrainOutcome> {
   const { model, optimizer, settings, progress } = run;
-  const params = model.module.parameters();
+  const params = model.parameters();
   const tokensPerStep = settings.batchSize * settings.seqLen;
   const validate = (): void => {
     const loss = validationLoss(model, run.validationIds, { seqLen: settings.seqLen, batchSize: settings.batchSize, maxTokens: settings.evalTokens });
@@ -100,7 +100,7 @@ export async function train(run: TrainingRun, hooks: TrainHooks): Promise<TrainO
     return progress.elapsedSeconds - lastSeconds >= settings.evalEverySeconds;
   };
 
-  model.module.train();
+  model.train();
   let sessionSeconds = 0;
   let sessionTokens = 0;
   let smoothed = Number.NaN;
