@@ -34,6 +34,6 @@ export { MLP, TransformerBlock } from './transformer-block.js';
 export { resolveSampling, sampleFromLogits, samplingDistribution } from './sampling.js';
 export type { ResolvedSampling, SamplingDistribution, SamplingOptions } from './sampling.js';
 export { LanguageModelBase } from './language-model.js';
-export type { DecodingSession, EvaluateOptions, GenerateOptions, LanguageModel, LanguageModelEvaluation } from './language-model.js';
+export type { DecodingSession, EvaluateOptions, GenerateOptions, LanguageModel, LanguageModelConfig, LanguageModelEvaluation } from './language-model.js';
 export { GPTBody } from './gpt-body.js';
 export { LMHead } from './lm-head.js';

@@ -58,6 +58,19 @@ export interface LanguageModelEvaluation {
 }
 
 /**
+ * What every language model's plain-data config holds, whatever else its family adds.
+ *
+ * @example
+ * ```ts
+ * const config: LanguageModelConfig = model.config; // { vocabSize, ... }
+ * ```
+ */
+export interface LanguageModelConfig {
+  /** Number of tokens the model reads and predicts. */
+  readonly vocabSize: number;
+}
+
+/**
  * The contract of seqlab's causal language models ({@link TransformerLM}, and `RecurrentLM` in `@seqlab/recurrent`):
  *
  * - `loss(inputs, targets)`: the mean next-token cross-entropy in nats as a scalar tensor on the tape (as
@@ -77,7 +90,7 @@ export interface LanguageModelEvaluation {
  */
 export interface LanguageModel {
   /** The model's plain-data config; every language model has a vocabulary size. */
-  readonly config: { readonly vocabSize: number };
+  readonly config: LanguageModelConfig;
   /** Mean next-token cross-entropy (nats, a scalar tensor) of predicting int32 `targets` from `inputs`, both `[batch, seq]`. */
   loss(inputs: Tensor, targets: Tensor): Tensor;
   /** Samples `options.length` tokens after `prompt` and returns them. */
@@ -147,7 +160,7 @@ function checkInteger(op: string, name: string, value: unknown, min: number): nu
  */
 export abstract class LanguageModelBase<G extends GenerateOptions = GenerateOptions> extends Module implements LanguageModel {
   /** The model's plain-data config. */
-  abstract readonly config: { readonly vocabSize: number };
+  abstract readonly config: LanguageModelConfig;
 
   /** Mean next-token cross-entropy (nats, a scalar tensor on the tape) of predicting `targets` from `inputs`, int32 `[batch, seq]`. */
   abstract loss(inputs: Tensor, targets: Tensor): Tensor;
@@ -215,7 +228,7 @@ export abstract class LanguageModelBase<G extends GenerateOptions = GenerateOpti
 
   /**
    * Samples `options.length` tokens after `prompt` and returns them (the prompt is not included): each from
-   * {@link sampleFromLogits} with the options' temperature, `topK` and `topP`, using `options.generator` or a new
+   * `sampleFromLogits` with the options' temperature, `topK` and `topP`, using `options.generator` or a new
    * `Generator(options.seed)`. The same seed gives the same tokens. Throws INVALID_ARGUMENT for an empty prompt,
    * an id outside the vocabulary or bad options.
    */
@@ -238,7 +251,7 @@ export abstract class LanguageModelBase<G extends GenerateOptions = GenerateOpti
     })();
   }
 
-  /** A {@link LanguageModelEvaluation} from a mean loss in nats over `tokens` tokens. */
+  /** The `LanguageModelEvaluation` of a mean loss in nats over `tokens` tokens. */
   protected evaluation(nats: number, tokens: number): LanguageModelEvaluation {
     return { nats, bitsPerToken: nats / Math.LN2, perplexity: Math.exp(nats), tokens };
   }

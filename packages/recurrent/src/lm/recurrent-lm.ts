@@ -59,7 +59,7 @@ export interface LanguageModelLoss {
 }
 
 /**
- * Options of {@link RecurrentLM.evaluate}: the shared {@link EvaluateOptions}, and reading the text as one sequence.
+ * Options of {@link RecurrentLM.evaluate}: the shared `EvaluateOptions` of `@seqlab/attention`, and reading the text as one sequence.
  *
  * @example
  * ```ts
