@@ -142,9 +142,28 @@ function filtered(logits: ArrayLike<number>, temperature: number, topK: number, 
   return { tokens: order.slice(0, keep), probabilities };
 }
 
+/** The inverse-CDF draw of `u` ∈ [0, 1) from softmax(logits / temperature), walking the ids in order. */
+function drawUnfiltered(logits: ArrayLike<number>, temperature: number, u: number): number {
+  const max = logits[argMax(logits)];
+  const weights = new Float64Array(logits.length);
+  let total = 0;
+  for (let i = 0; i < logits.length; i++) total += weights[i] = Math.exp((logits[i] - max) / temperature);
+  let rest = u * total;
+  let last = 0;
+  for (let i = 0; i < logits.length; i++) {
+    if (weights[i] === 0) continue;
+    rest -= weights[i];
+    if (rest < 0) return i;
+    last = i;
+  }
+  // Rounding can leave a hair of u above the total; the last token that has any probability takes it.
+  return last;
+}
+
 /**
  * Draws a token id from one row of logits (one score per token): from {@link samplingDistribution} with one
- * `generator.uniform()` draw, so the same generator state gives the same token. Temperature 0 is greedy decoding:
+ * `generator.uniform()` draw (by inverse CDF, most likely token first; over the ids in order when no filter applies),
+ * so the same generator state gives the same token. Temperature 0 is greedy decoding:
  * the arg max (first on ties), and the generator is not advanced. `topK: 0` (or undefined) keeps every token;
  * `topK: 1` is greedy too but draws. Invalid options throw INVALID_ARGUMENT naming the option and the received value.
  *
@@ -163,6 +182,8 @@ export function sampleFromLogits(logits: ArrayLike<number>, options: SamplingOpt
   if (generator === null || typeof generator !== 'object' || typeof generator.uniform !== 'function') {
     throw new InvalidArgumentError(`${op}: argument 'generator' must be a Generator; received ${received(generator)}`);
   }
+  // Without a filter there is nothing to rank: draw over the ids in order (a large vocabulary skips the sort).
+  if (topP === 1 && (topK === 0 || topK >= logits.length)) return drawUnfiltered(logits, temperature, generator.uniform());
   const { tokens, probabilities } = filtered(logits, temperature, topK, topP);
   let u = generator.uniform();
   for (let r = 0; r < tokens.length; r++) {
