@@ -14,7 +14,8 @@ beforeAll(async () => {
 });
 
 async function sample(kind: string, ...options: string[]): Promise<string> {
-  const r = await runCli(['generate', '--checkpoint', join(dir, kind, 'checkpoint.safetensors'), '--prompt', 'KING', '--length', '24', '--backend', 'cpu', '--json', ...options]);
+  const checkpoint = join(dir, kind, 'checkpoint.safetensors');
+  const r = await runCli(['generate', '--checkpoint', checkpoint, '--prompt', 'KING', '--length', '24', '--backend', 'cpu', '--json', ...options]);
   expect(r.code, r.stderr).toBe(0);
   return (JSON.parse(r.stdout) as { text: string }).text;
 }

@@ -188,7 +188,9 @@ export abstract class LanguageModelBase<G extends GenerateOptions = GenerateOpti
       throw new InvalidArgumentError(`${op}: argument '${name}' must be an array or Int32Array of token ids; received ${ids === null ? 'null' : typeof ids}`);
     }
     const values = ids as ArrayLike<number>;
-    if (values.length < min) throw new InvalidArgumentError(`${op}: argument '${name}' must hold at least ${min === 1 ? 'one token' : `${min} tokens`}; received ${values.length}`);
+    if (values.length < min) {
+      throw new InvalidArgumentError(`${op}: argument '${name}' must hold at least ${min === 1 ? 'one token' : `${min} tokens`}; received ${values.length}`);
+    }
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= V) {
@@ -200,7 +202,9 @@ export abstract class LanguageModelBase<G extends GenerateOptions = GenerateOpti
 
   /** Checks the arguments of a generation and returns its prompt, length, sampling and generator. */
   private prepareGeneration(op: string, prompt: unknown, options: G): GenerationRun {
-    if (typeof options !== 'object' || options === null) throw new InvalidArgumentError(`${op}: argument 'options' must be an object with a 'length'; received ${String(options)}`);
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidArgumentError(`${op}: argument 'options' must be an object with a 'length'; received ${String(options)}`);
+    }
     const ids = this.checkTokenIds(op, 'prompt', prompt, 1);
     const length = checkInteger(op, 'length', options.length, 0);
     const sampling = resolveSampling(op, options);
@@ -260,7 +264,9 @@ export abstract class LanguageModelBase<G extends GenerateOptions = GenerateOpti
   protected checkSeqLen(op: string, seqLen: unknown): number {
     const limit = this.contextLength;
     const value = checkInteger(op, 'seqLen', seqLen ?? limit ?? 256, 1);
-    if (limit !== undefined && value > limit) throw new InvalidArgumentError(`${op}: option 'seqLen' must be at most the model's context of ${limit}; received ${value}`);
+    if (limit !== undefined && value > limit) {
+      throw new InvalidArgumentError(`${op}: option 'seqLen' must be at most the model's context of ${limit}; received ${value}`);
+    }
     return value;
   }
 

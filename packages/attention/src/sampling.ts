@@ -20,10 +20,24 @@ export interface SamplingOptions {
   topP?: number;
 }
 
-/** {@link SamplingOptions} checked, with every default filled in. */
+/**
+ * {@link SamplingOptions} checked, with every default filled in.
+ *
+ * @example
+ * ```ts
+ * const resolved: ResolvedSampling = resolveSampling('decode', { topP: 0.9 }); // { temperature: 1, topK: 0, topP: 0.9 }
+ * ```
+ */
 export type ResolvedSampling = Required<SamplingOptions>;
 
-/** The filtered, renormalised distribution {@link samplingDistribution} returns. */
+/**
+ * The filtered, renormalised distribution {@link samplingDistribution} returns.
+ *
+ * @example
+ * ```ts
+ * const { tokens, probabilities } = samplingDistribution([2, 1, 0], { topK: 2 }); // [0, 1], [0.73, 0.27]
+ * ```
+ */
 export interface SamplingDistribution {
   /** The kept token ids, most likely first (ties: lower id first). */
   readonly tokens: readonly number[];
@@ -49,7 +63,9 @@ function received(value: unknown): string {
  * ```
  */
 export function resolveSampling(op: string, options: SamplingOptions = {}): ResolvedSampling {
-  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError(`${op}: argument 'options' must be an object; received ${received(options)}`);
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError(`${op}: argument 'options' must be an object; received ${received(options)}`);
+  }
   const temperature = options.temperature ?? 1;
   const topK = options.topK ?? 0;
   const topP = options.topP ?? 1;
@@ -59,7 +75,9 @@ export function resolveSampling(op: string, options: SamplingOptions = {}): Reso
   if (typeof topK !== 'number' || !Number.isInteger(topK) || topK < 0) {
     throw new InvalidArgumentError(`${op}: option 'topK' must be an integer ≥ 0 (0 = no top-k filter); received ${received(topK)}`);
   }
-  if (typeof topP !== 'number' || !(topP > 0 && topP <= 1)) throw new InvalidArgumentError(`${op}: option 'topP' must be in (0, 1]; received ${received(topP)}`);
+  if (typeof topP !== 'number' || !(topP > 0 && topP <= 1)) {
+    throw new InvalidArgumentError(`${op}: option 'topP' must be in (0, 1]; received ${received(topP)}`);
+  }
   return { temperature, topK, topP };
 }
 

@@ -38,7 +38,14 @@ export interface TransformerLMForwardOptions {
   cache?: KeyValueCache;
 }
 
-/** Options of {@link TransformerLM.generate} and {@link TransformerLM.stream}: the shared {@link GenerateOptions} and the cache switch. */
+/**
+ * Options of {@link TransformerLM.generate} and {@link TransformerLM.stream}: the shared {@link GenerateOptions} and the cache switch.
+ *
+ * @example
+ * ```ts
+ * lm.generate([1, 2, 3], { length: 20, temperature: 0, useCache: false }); // greedy, recomputing the window each step
+ * ```
+ */
 export interface TransformerGenerateOptions extends GenerateOptions {
   /** Reuse cached keys and values so each token costs one step (default true); false recomputes the whole window. */
   useCache?: boolean;

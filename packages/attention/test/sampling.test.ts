@@ -138,7 +138,8 @@ describe('sampling options and logits: typed errors naming the value', () => {
     [{ topP: 1.5 }, /option 'topP'.*received 1.5$/],
     [{ topP: NaN }, /option 'topP'.*received NaN$/],
   ] as [SamplingOptions, RegExp][])('%o', (options, message) => {
-    for (const call of [() => sampleFromLogits([1, 2], options, g), () => samplingDistribution([1, 2], options), () => resolveSampling('sampleFromLogits', options)]) {
+    const calls = [() => sampleFromLogits([1, 2], options, g), () => samplingDistribution([1, 2], options), () => resolveSampling('sampleFromLogits', options)];
+    for (const call of calls) {
       expect(call).toThrow(InvalidArgumentError);
       expect(call).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^(sampleFromLogits|samplingDistribution): /) }));
       expect(call).toThrow(message);

@@ -9,7 +9,8 @@ import { describeLanguageModelContract } from '../../attention/test/language-mod
 describeLanguageModelContract([
   ...(['lstm', 'gru', 'rnn'] as const).map((cell) => ({
     name: `RecurrentLM (${cell})`,
-    make: () => new RecurrentLM({ vocabSize: 7, embeddingDim: 4, hiddenSize: 6, numLayers: 2, cell }, { generator: new Generator(3), dtype: 'float64' as const }),
+    make: () =>
+      new RecurrentLM({ vocabSize: 7, embeddingDim: 4, hiddenSize: 6, numLayers: 2, cell }, { generator: new Generator(3), dtype: 'float64' as const }),
     logits: (model: object, ids: Parameters<RecurrentLM['forward']>[0]) => (model as RecurrentLM).forward(ids).logits,
     digits: 10,
   })),

@@ -22,11 +22,25 @@ export function modelSpecFor(kind: ModelKind, size: ModelSize): ModelSpec {
     };
     return { kind, config: { ...config } };
   }
-  const config: RecurrentLMConfig = { vocabSize: size.vocabSize, embeddingDim: size.hiddenSize, hiddenSize: size.hiddenSize, numLayers: size.numLayers, cell: kind, dropout: 0 };
+  const config: RecurrentLMConfig = {
+    vocabSize: size.vocabSize,
+    embeddingDim: size.hiddenSize,
+    hiddenSize: size.hiddenSize,
+    numLayers: size.numLayers,
+    cell: kind,
+    dropout: 0,
+  };
   return { kind, config: { ...config } };
 }
 
-/** The spec of `model`: its kind and its config with every default filled in. */
+/**
+ * The spec of `model`: its kind and its config with every default filled in.
+ *
+ * @example
+ * ```ts
+ * specOf(buildModel(spec)); // spec, with the model package's defaults filled in
+ * ```
+ */
 export function specOf(model: CharModel): ModelSpec {
   return model instanceof TransformerLM ? { kind: 'transformer', config: { ...model.config } } : { kind: model.config.cell, config: { ...model.config } };
 }

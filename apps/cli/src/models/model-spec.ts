@@ -15,6 +15,11 @@ export const MODEL_LABELS: Readonly<Record<ModelKind, string>> = { rnn: 'RNN', l
  * The character language models the CLI trains, samples and evaluates. Both implement the `LanguageModel`
  * interface of `@seqlab/attention` (`loss`, `generate`, `stream`, `evaluate`), which is all the CLI calls on them
  * beyond `Module`'s parameters and modes.
+ *
+ * @example
+ * ```ts
+ * const model: CharModel = buildModel({ kind: 'lstm', config: { vocabSize: 65, embeddingDim: 64, hiddenSize: 64, cell: 'lstm' } });
+ * ```
  */
 export type CharModel = RecurrentLM | TransformerLM;
 
