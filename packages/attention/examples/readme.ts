@@ -22,8 +22,8 @@ const windows = (starts: number[]) => ({
   inputs: tensor(starts.map((s) => ids.slice(s, s + context)), undefined, 'int32'),
   targets: tensor(starts.map((s) => ids.slice(s + 1, s + context + 1)), undefined, 'int32'),
 });
-const heldOut = windows([200, 230, 260]);
-export const before = lm.evaluate([heldOut]);
+const heldOut = ids.slice(200, 297); // three windows of the context
+export const before = lm.evaluate(heldOut);
 
 const optimizer = new Adam(lm.parameters(), { lr: 1e-2 });
 const sampler = new Generator(3);
@@ -34,18 +34,16 @@ for (let step = 0; step < 40; step++) {
   loss.backward();
   optimizer.step();
 }
-export const after = lm.evaluate([heldOut]);
+export const after = lm.evaluate(heldOut);
 console.log(`held-out loss: ${before.bitsPerToken.toFixed(2)} → ${after.bitsPerToken.toFixed(2)} bits per character`);
 
-// Streaming generation with a key/value cache: each new character costs one step.
-export let sample = '';
-lm.generate(encode('attention '), {
-  length: 40,
-  temperature: 0.8,
-  topK: 5,
-  seed: 4,
-  onToken: (token) => {
-    sample += vocab[token];
-  },
-});
+// Generation with a key/value cache: each new character costs one step. `stream` yields the same characters
+// as `generate` one at a time, each as soon as it is drawn.
+const sampling = { length: 40, temperature: 0.8, topK: 5, seed: 4 };
+export const sample = lm.generate(encode('attention '), sampling).map((token) => vocab[token]).join('');
+export const streamed = (async () => {
+  let text = '';
+  for await (const token of lm.stream(encode('attention '), sampling)) text += vocab[token];
+  return text;
+})();
 console.log(`attention ${sample}`);

@@ -25,13 +25,15 @@ export type { TransformerCallOptions, TransformerOptions } from './transformer.j
 export { TRANSFORMER_LM_PRESETS, resolveLMConfig } from './transformer-lm-config.js';
 export type { TransformerLMConfig, TransformerLMConfigInput, TransformerLMPreset } from './transformer-lm-config.js';
 export { TransformerLM } from './transformer-lm.js';
-export type { GenerateOptions, LMBatch, LMEvaluation, TransformerLMForwardOptions, TransformerLMOptions } from './transformer-lm.js';
+export type { TransformerGenerateOptions, TransformerLMForwardOptions, TransformerLMOptions } from './transformer-lm.js';
 export { KeyValueCache } from './kv-cache.js';
 export type { LayerKeyValues } from './kv-cache.js';
 export { CausalSelfAttention } from './causal-self-attention.js';
 export type { CausalSelfAttentionOptions } from './causal-self-attention.js';
 export { MLP, TransformerBlock } from './transformer-block.js';
-export { resolveSampling, sampleFromLogits } from './sampling.js';
-export type { SamplingOptions } from './sampling.js';
+export { resolveSampling, sampleFromLogits, samplingDistribution } from './sampling.js';
+export type { ResolvedSampling, SamplingDistribution, SamplingOptions } from './sampling.js';
+export { LanguageModelBase } from './language-model.js';
+export type { DecodingSession, EvaluateOptions, GenerateOptions, LanguageModel, LanguageModelConfig, LanguageModelEvaluation } from './language-model.js';
 export { GPTBody } from './gpt-body.js';
 export { LMHead } from './lm-head.js';

@@ -3,18 +3,18 @@ import {
   defaultGenerator,
   DTypeMismatchError,
   formatShape,
-  Generator,
+  type Generator,
   InvalidArgumentError,
   reshape,
   ShapeMismatchError,
   tensor,
   Tensor,
 } from '@seqlab/tensor-core';
-import { crossEntropy, init, Module, noGrad, parameter } from '@seqlab/autograd';
+import { crossEntropy, init, noGrad, parameter } from '@seqlab/autograd';
 import { GPTBody } from './gpt-body.js';
 import { KeyValueCache } from './kv-cache.js';
 import { LMHead } from './lm-head.js';
-import { resolveSampling, sampleFromLogits, type SamplingOptions } from './sampling.js';
+import { LanguageModelBase, type DecodingSession, type GenerateOptions } from './language-model.js';
 import {
   resolveLMConfig,
   TRANSFORMER_LM_PRESETS,
@@ -38,38 +38,17 @@ export interface TransformerLMForwardOptions {
   cache?: KeyValueCache;
 }
 
-/** Options of {@link TransformerLM.generate} and {@link TransformerLM.stream}. */
-export interface GenerateOptions extends SamplingOptions {
-  /** Tokens to generate after the prompt. */
-  length: number;
-  /** Seed of a new sampling generator (ignored when `generator` is given). Default: `defaultGenerator()`. */
-  seed?: number;
-  /** Sampling generator. */
-  generator?: Generator;
-  /** Called with each token as soon as it is drawn (and its index among the generated tokens). */
-  onToken?: (token: number, index: number) => void;
+/**
+ * Options of {@link TransformerLM.generate} and {@link TransformerLM.stream}: the shared {@link GenerateOptions} and the cache switch.
+ *
+ * @example
+ * ```ts
+ * lm.generate([1, 2, 3], { length: 20, temperature: 0, useCache: false }); // greedy, recomputing the window each step
+ * ```
+ */
+export interface TransformerGenerateOptions extends GenerateOptions {
   /** Reuse cached keys and values so each token costs one step (default true); false recomputes the whole window. */
   useCache?: boolean;
-}
-
-/** A batch for {@link TransformerLM.evaluate}: `targets[b, t]` is the token that should follow `inputs[b, ..t]`. */
-export interface LMBatch {
-  /** int32 `[B, T]`. */
-  readonly inputs: Tensor;
-  /** int32 `[B, T]`; entries equal to `ignoreIndex` do not count. */
-  readonly targets: Tensor;
-}
-
-/** Result of {@link TransformerLM.evaluate}. */
-export interface LMEvaluation {
-  /** Mean cross-entropy per predicted token, in nats. */
-  readonly loss: number;
-  /** The same in bits (`loss / ln 2`). */
-  readonly bitsPerToken: number;
-  /** `exp(loss)`. */
-  readonly perplexity: number;
-  /** Number of tokens scored. */
-  readonly tokens: number;
 }
 
 /**
@@ -80,16 +59,18 @@ export interface LMEvaluation {
  * initialisation is nanoGPT's: N(0, 0.02) weights, zero biases, N(0, 0.02/√(2·numLayers)) residual projections.
  *
  * `config` is plain data, so a checkpoint can store it and rebuild the model. Sequences longer than
- * `contextLength` are rejected with a typed error; generation slides the window instead.
+ * `contextLength` are rejected with a typed error; generation slides the window instead. It implements the shared
+ * {@link LanguageModel} contract (`loss`, `generate`, `stream`, `evaluate`) like `RecurrentLM`.
  *
  * @example
  * ```ts
  * const lm = TransformerLM.fromPreset('tiny', { vocabSize: 20 }, { generator: new Generator(0) });
  * const logits = lm.forward(tensor([[1, 2, 3]], undefined, 'int32')); // [1, 3, 20]
  * const tokens = lm.generate([1, 2, 3], { length: 10, temperature: 0.8, topK: 5, seed: 1 });
+ * for await (const token of lm.stream([1, 2, 3], { length: 10, seed: 1 })) console.log(token);
  * ```
  */
-export class TransformerLM extends Module {
+export class TransformerLM extends LanguageModelBase<TransformerGenerateOptions> {
   /** The model's sizes, with every default filled in. */
   readonly config: TransformerLMConfig;
   /** Embeddings, blocks and final norm (nanoGPT's `transformer`). */
@@ -168,31 +149,9 @@ export class TransformerLM extends Module {
     return crossEntropy(reshape(logits, [B * T, V]), reshape(targets, [B * T]), { ignoreIndex: options.ignoreIndex ?? -100 });
   }
 
-  /**
-   * Mean next-token cross-entropy over `batches` in nats and bits per token, and the perplexity, computed without
-   * gradients in eval mode (the previous mode is restored).
-   */
-  evaluate(batches: Iterable<LMBatch>, options: { ignoreIndex?: number } = {}): LMEvaluation {
-    const ignoreIndex = options.ignoreIndex ?? -100;
-    const wasTraining = this.training;
-    this.eval();
-    let total = 0;
-    let count = 0;
-    try {
-      noGrad(() => {
-        for (const { inputs, targets } of batches) {
-          const logits = this.forward(inputs);
-          const [B, T, V] = logits.shape;
-          total += crossEntropy(reshape(logits, [B * T, V]), reshape(targets, [B * T]), { ignoreIndex, reduction: 'sum' }).item();
-          for (const t of targets.dataSync()) if (t !== ignoreIndex) count++;
-        }
-      });
-    } finally {
-      this.train(wasTraining);
-    }
-    if (count === 0) throw new InvalidArgumentError(`TransformerLM.evaluate: the batches hold no scored token`);
-    const loss = total / count;
-    return { loss, bitsPerToken: loss / Math.LN2, perplexity: Math.exp(loss), tokens: count };
+  /** The context length: {@link evaluate} windows are at most this long, and by default this long. */
+  protected override get contextLength(): number {
+    return this.config.contextLength;
   }
 
   /** Logits of the last position after feeding `ids` (continuing `cache` when given), as a plain array. */
@@ -204,60 +163,25 @@ export class TransformerLM extends Module {
   }
 
   /**
-   * Streams `options.length` sampled tokens after `prompt`, one per iteration (see {@link generate} for the
-   * sampling). With the cache (default) the prompt is processed once and each further token costs one step; once
-   * the context is full the window slides by one token and is re-encoded from the last `contextLength` tokens,
-   * as nanoGPT's `generate` crops its input. The model is in eval mode while generating.
+   * Generation after `prompt` (see {@link generate} and {@link stream} for the sampling). With the cache (default)
+   * the prompt is processed once and each further token costs one step; once the context is full the window slides
+   * by one token and is re-encoded from the last `contextLength` tokens, as nanoGPT's `generate` crops its input.
    */
-  *stream(prompt: ArrayLike<number>, options: GenerateOptions): IterableIterator<number> {
-    const op = 'TransformerLM.generate';
-    const { vocabSize: V, contextLength: ctx } = this.config;
-    const tokens = Array.from(prompt ?? []);
-    if (tokens.length === 0) throw new InvalidArgumentError(`${op}: argument 'prompt' must hold at least one token`);
-    tokens.forEach((t, i) => {
-      if (!Number.isInteger(t) || t < 0 || t >= V) throw new InvalidArgumentError(`${op}: prompt token ${i} must be an id in [0, ${V}); received ${String(t)}`);
-    });
-    const length = options.length;
-    if (!Number.isInteger(length) || length < 0) throw new InvalidArgumentError(`${op}: option 'length' must be a non-negative integer; received ${String(length)}`);
-    const sampling = resolveSampling(op, options);
-    const generator = options.generator ?? (options.seed !== undefined ? new Generator(options.seed) : defaultGenerator());
-    const useCache = options.useCache ?? true;
-    const wasTraining = this.training;
-    this.eval();
-    try {
-      let cache = useCache ? this.createCache() : undefined;
-      let logits = this.lastLogits(tokens.slice(-ctx), cache);
-      for (let i = 0; i < length; i++) {
-        const next = sampleFromLogits(logits, sampling, generator);
-        tokens.push(next);
-        options.onToken?.(next, i);
-        yield next;
-        if (i === length - 1) break;
-        if (cache === undefined) logits = this.lastLogits(tokens.slice(-ctx), undefined);
-        else if (cache.length >= ctx) {
+  protected startDecoding(prompt: Int32Array, options: TransformerGenerateOptions): DecodingSession {
+    const ctx = this.config.contextLength;
+    const tokens = Array.from(prompt);
+    let cache = (options.useCache ?? true) ? this.createCache() : undefined;
+    return {
+      logits: this.lastLogits(tokens.slice(-ctx), cache),
+      next: (token) => {
+        tokens.push(token);
+        if (cache === undefined) return this.lastLogits(tokens.slice(-ctx), undefined);
+        if (cache.length >= ctx) {
           cache = this.createCache();
-          logits = this.lastLogits(tokens.slice(-ctx), cache);
-        } else logits = this.lastLogits([next], cache);
-      }
-    } finally {
-      this.train(wasTraining);
-    }
-  }
-
-  /**
-   * Samples `options.length` tokens after `prompt` and returns them, calling `options.onToken` with each as it is
-   * drawn. Each token is drawn from `softmax(logits / temperature)` restricted to the `topK` most likely tokens and
-   * the `topP` nucleus (temperature 0 takes the most likely token), using `generator` or a new `Generator(seed)`.
-   */
-  generate(prompt: ArrayLike<number>, options: GenerateOptions): number[] {
-    return [...this.stream(prompt, options)];
-  }
-
-  /** {@link stream} as an async iterator that yields to the event loop between tokens (for UIs and servers). */
-  async *streamAsync(prompt: ArrayLike<number>, options: GenerateOptions): AsyncIterableIterator<number> {
-    for (const token of this.stream(prompt, options)) {
-      yield token;
-      await new Promise<void>((resolve) => setTimeout(resolve, 0));
-    }
+          return this.lastLogits(tokens.slice(-ctx), cache);
+        }
+        return this.lastLogits([token], cache);
+      },
+    };
   }
 }

@@ -11,5 +11,6 @@ describe('README example', () => {
     expect(mod.weights.shape).toEqual([2, 4, 6, 6]);
     expect(mod.after.bitsPerToken).toBeLessThan(mod.before.bitsPerToken / 2);
     expect(mod.sample).toHaveLength(40);
+    expect(await mod.streamed).toBe(mod.sample);
   });
 });

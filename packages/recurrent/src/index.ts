@@ -19,11 +19,8 @@ export type { AnyRecurrentLayer, CellType, RecurrentRunResult } from './layers/r
 export { detachState } from './state.js';
 export type { RecurrentState } from './state.js';
 export { RecurrentLM } from './lm/recurrent-lm.js';
-export type { EvaluateOptions, GenerateOptions, LanguageModelLoss, LanguageModelOutput, RecurrentLMConfig, RecurrentLMOptions } from './lm/recurrent-lm.js';
-export { checkSamplingOptions, sampleFromLogits } from './lm/sampling.js';
-export type { SamplingOptions } from './lm/sampling.js';
-export { scoreFromNats, unigramCrossEntropy } from './lm/metrics.js';
-export type { LanguageModelScore } from './lm/metrics.js';
+export type { LanguageModelLoss, LanguageModelOutput, RecurrentEvaluateOptions, RecurrentLMConfig, RecurrentLMOptions } from './lm/recurrent-lm.js';
+export { unigramCrossEntropy } from './lm/metrics.js';
 export { gradientFlow } from './probes/gradient-flow.js';
 export type { GradientFlowOptions } from './probes/gradient-flow.js';
 export { Seq2Seq } from './seq2seq/seq2seq.js';

@@ -30,26 +30,26 @@ describe.each(['lstm', 'gru'] as const)('truncated BPTT with %s', (cell) => {
 
   it('gradients stop at the chunk boundary: each chunk backpropagates alone, as if its initial state were a constant', () => {
     const model = make();
-    const first = model.loss(narrow(inputs, 1, 0, 6), narrow(targets, 1, 0, 6));
+    const first = model.lossWithState(narrow(inputs, 1, 0, 6), narrow(targets, 1, 0, 6));
     first.loss.backward();
     const carried = detachState(first.state);
     expect(carried.h.requiresGrad).toBe(false);
     model.zeroGrad();
-    const second = model.loss(narrow(inputs, 1, 6, 6), narrow(targets, 1, 6, 6), carried);
+    const second = model.lossWithState(narrow(inputs, 1, 6, 6), narrow(targets, 1, 6, 6), carried);
     second.loss.backward();
     const truncated = model.parameters().map((p) => p.grad as Tensor);
     // The same chunk started from a fresh copy of the state values gives the same gradients.
     const reference = make();
     const fresh: RecurrentState = { h: carried.h.detach(), ...(carried.c ? { c: carried.c.detach() } : {}) };
-    reference.loss(narrow(inputs, 1, 6, 6), narrow(targets, 1, 6, 6), fresh).loss.backward();
+    reference.lossWithState(narrow(inputs, 1, 6, 6), narrow(targets, 1, 6, 6), fresh).loss.backward();
     reference.parameters().forEach((p, i) => expectClose(truncated[i], p.grad as Tensor, tight, `parameter ${i}`));
   });
 
   it('without detaching, the second backward would run into the first chunk’s freed graph', () => {
     const model = make();
-    const first = model.loss(narrow(inputs, 1, 0, 6), narrow(targets, 1, 0, 6));
+    const first = model.lossWithState(narrow(inputs, 1, 0, 6), narrow(targets, 1, 0, 6));
     first.loss.backward();
-    const second = model.loss(narrow(inputs, 1, 6, 6), narrow(targets, 1, 6, 6), first.state);
+    const second = model.lossWithState(narrow(inputs, 1, 6, 6), narrow(targets, 1, 6, 6), first.state);
     expect(() => second.loss.backward()).toThrow(/second time/);
   });
 });

@@ -1,15 +1,15 @@
 // Rebuilding a trained model from a checkpoint file, for `generate` and `eval`.
 import { restoreCheckpoint } from '@seqlab/autograd';
 import type { CharTokenizer } from '@seqlab/datasets';
-import type { LanguageModel } from '../models/language-model.js';
 import { buildModel } from '../models/model-factory.js';
+import type { CharModel } from '../models/model-spec.js';
 import { asUserInput } from '../usage-error.js';
 import { readRun, type SavedRun } from './run-checkpoint.js';
 
 /** A model with its weights loaded, its vocabulary and the run it came from. */
 export interface LoadedModel {
   /** The model, in evaluation mode. */
-  readonly model: LanguageModel;
+  readonly model: CharModel;
   /** Its vocabulary. */
   readonly tokenizer: CharTokenizer;
   /** Everything the checkpoint held. */
@@ -24,7 +24,7 @@ export async function loadModel(path: string, notify?: (line: string) => void): 
   const saved = await readRun(path, notify);
   const what = `checkpoint '${path}'`;
   const model = await asUserInput(what, () => buildModel(saved.spec));
-  await asUserInput(what, () => restoreCheckpoint(saved.checkpoint, { model: model.module }));
-  model.module.eval();
+  await asUserInput(what, () => restoreCheckpoint(saved.checkpoint, { model }));
+  model.eval();
   return { model, tokenizer: saved.tokenizer, saved };
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { loadCheckpoint, readCheckpointHeader, saveCheckpoint, type AdamW, type Checkpoint } from '@seqlab/autograd';
 import { CharTokenizer } from '@seqlab/datasets';
 import { getBackend, type GeneratorState } from '@seqlab/tensor-core';
-import { MODEL_KINDS, type LanguageModel, type ModelSpec } from '../models/language-model.js';
+import { specOf } from '../models/model-factory.js';
+import { MODEL_KINDS, type CharModel, type ModelSpec } from '../models/model-spec.js';
 import type { RunProgress, RunProgressJSON, ValidationPoint } from '../training/run-progress.js';
 import type { TrainSettings } from '../training/train-settings.js';
 import { asUserInput, UsageError } from '../usage-error.js';
@@ -24,7 +25,7 @@ export function checkpointPathIn(dir: string): string {
 /** What {@link saveRun} stores. */
 export interface RunToSave {
   /** The model (its state dict is stored under PyTorch names). */
-  readonly model: LanguageModel;
+  readonly model: CharModel;
   /** Its optimizer, whose state continues on resume. */
   readonly optimizer: AdamW;
   /** The character vocabulary. */
@@ -39,11 +40,11 @@ export interface RunToSave {
 export async function saveRun(path: string, run: RunToSave): Promise<void> {
   const { sampler, step, ...rest } = run.progress.toJSON();
   await saveCheckpoint(path, {
-    model: run.model.module,
+    model: run.model,
     optimizer: run.optimizer,
     step,
     rng: sampler,
-    config: run.model.spec,
+    config: specOf(run.model),
     vocab: run.tokenizer.toJSON(),
     metadata: { [TRAINING_KEY]: JSON.stringify(run.settings), [PROGRESS_KEY]: JSON.stringify(rest) },
   });

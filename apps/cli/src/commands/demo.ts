@@ -17,6 +17,7 @@ import {
   type DemoModel,
 } from '../demo/demo-models.js';
 import { demoTable, type DemoModelResult, type DemoReport } from '../demo/demo-report.js';
+import { specOf } from '../models/model-factory.js';
 import { choiceOption, integerOption, realOption } from '../options.js';
 import { currentEnvironment } from '../report/environment.js';
 import { formatCount, formatDuration, formatLoss } from '../report/format.js';
@@ -68,7 +69,7 @@ async function trainOne(
     checkpointEvery: 0,
   };
   const run = freshRun(entry.kind, entry.size, corpus, settings);
-  const parameters = run.model.module.numParameters();
+  const parameters = run.model.numParameters();
   const checkpoint = checkpointPathIn(join(dir, entry.kind));
   const display = new ProgressDisplay(entry.name.padEnd(11), !opts.json);
   display.log(`${entry.name}: ${formatCount(parameters)} parameters, ${opts.time} s of training`);
@@ -91,16 +92,12 @@ async function trainOne(
   }
   const { model, progress, tokenizer } = run;
   const final = validationLoss(model, run.validationIds, { seqLen: DEMO_SEQ_LEN, batchSize: DEMO_BATCH_SIZE, maxTokens: DEMO_FINAL_TOKENS });
-  const sampled = await model.generate(
-    tokenizer.encode(DEMO_PROMPT),
-    { length: opts.sampleLength, temperature: SAMPLE_TEMPERATURE, topK: 0, topP: 1, seed: opts.seed },
-    () => undefined,
-  );
+  const sampled = model.generate(tokenizer.encode(DEMO_PROMPT), { length: opts.sampleLength, temperature: SAMPLE_TEMPERATURE, seed: opts.seed });
   return {
     interrupted: outcome === 'interrupted',
     result: {
       name: entry.name,
-      spec: model.spec,
+      spec: specOf(model),
       parameters,
       lr: entry.lr,
       steps: progress.step,

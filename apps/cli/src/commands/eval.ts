@@ -25,7 +25,7 @@ async function runEval(opts: EvalOptions, io: CommandIO): Promise<void> {
   const data = opts.data ?? saved.settings?.data ?? DEFAULT_DATA;
   const corpus = await loadDataSource(data, { tokenizer, what: `--data '${data}' does not fit the checkpoint's vocabulary` });
   const ids = corpus.validation;
-  const contextLength = typeof model.spec.config.contextLength === 'number' ? model.spec.config.contextLength : undefined;
+  const contextLength = 'contextLength' in model.config && typeof model.config.contextLength === 'number' ? model.config.contextLength : undefined;
   const seqLen = opts.seq ?? saved.settings?.seqLen ?? contextLength ?? 64;
   const loss = await asUserInput('eval', () => validationLoss(model, ids, { seqLen, batchSize: opts.batch, maxTokens: opts.maxTokens }));
   if (opts.json) {

@@ -1,9 +1,10 @@
 // `seqlab export --onnx OUT --checkpoint FILE`: a trained model as an ONNX file for onnxruntime, with a one-line summary.
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { saveOnnx, type ExportableModel, type OnnxSummary, type OnnxValueSummary } from '@seqlab/onnx';
+import { saveOnnx, type OnnxSummary, type OnnxValueSummary } from '@seqlab/onnx';
 import type { Command } from 'commander';
 import { loadModel } from '../checkpoint/load-model.js';
+import { specOf } from '../models/model-factory.js';
 import { asUserInput, UsageError } from '../usage-error.js';
 import { printJson, type CommandIO } from './command-io.js';
 
@@ -40,12 +41,12 @@ function formatSize(bytes: number): string {
 async function runExport(opts: ExportOptions, io: CommandIO): Promise<void> {
   const file = checkOutput(opts.onnx, opts.force ?? false);
   const { model } = await loadModel(opts.checkpoint);
-  const metadata = { seqlab_model: JSON.stringify(model.spec) };
-  // Every model the CLI trains is a RecurrentLM or a TransformerLM; exportOnnx checks that again at run time.
-  const module = model.module as ExportableModel;
-  const summary: OnnxSummary = await asUserInput(`export of '${opts.checkpoint}'`, () => saveOnnx(module, file, { state: opts.state ?? false, metadata }));
+  const spec = specOf(model);
+  const metadata = { seqlab_model: JSON.stringify(spec) };
+  // Every model the CLI trains is a RecurrentLM or a TransformerLM, both exportable.
+  const summary: OnnxSummary = await asUserInput(`export of '${opts.checkpoint}'`, () => saveOnnx(model, file, { state: opts.state ?? false, metadata }));
   if (opts.json) {
-    printJson(io, { file, model: model.spec.kind, inputs: summary.inputs, outputs: summary.outputs, opset: summary.opset, bytes: summary.bytes });
+    printJson(io, { file, model: spec.kind, inputs: summary.inputs, outputs: summary.outputs, opset: summary.opset, bytes: summary.bytes });
     return;
   }
   io.stdout.write(

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { activateBackend, BACKEND_CHOICES, type BackendChoice } from '../backend-choice.js';
 import { loadModel } from '../checkpoint/load-model.js';
+import { specOf } from '../models/model-factory.js';
 import { choiceOption, integerOption, realOption } from '../options.js';
 import { asUserInput, UsageError } from '../usage-error.js';
 import { printJson, type CommandIO } from './command-io.js';
@@ -31,12 +32,15 @@ async function runGenerate(opts: GenerateOptions, io: CommandIO): Promise<void> 
     return tokenizer.encode(prompt);
   });
   if (!opts.json) io.stdout.write(prompt);
-  const sampled = await asUserInput('generate', () =>
-    model.generate(promptIds, { length: opts.length, temperature: opts.temperature, topK: opts.topK, topP: opts.topP, seed: opts.seed }, (id) => {
+  const sampled = await asUserInput('generate', async () => {
+    const tokens: number[] = [];
+    for await (const id of model.stream(promptIds, { length: opts.length, temperature: opts.temperature, topK: opts.topK, topP: opts.topP, seed: opts.seed })) {
+      tokens.push(id);
       if (!opts.json) io.stdout.write(tokenizer.decode([id]));
-    }),
-  );
-  if (opts.json) printJson(io, { prompt, text: tokenizer.decode(sampled), length: sampled.length, model: model.spec, seed: opts.seed });
+    }
+    return tokens;
+  });
+  if (opts.json) printJson(io, { prompt, text: tokenizer.decode(sampled), length: sampled.length, model: specOf(model), seed: opts.seed });
   else io.stdout.write('\n');
 }
 

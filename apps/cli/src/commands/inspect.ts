@@ -6,7 +6,7 @@ import { formatCount } from '../report/format.js';
 import { formatTable } from '../report/text-table.js';
 import { asUserInput } from '../usage-error.js';
 import { isModelTensorName } from '../checkpoint/checkpoint-layout.js';
-import { MODEL_KINDS } from '../models/language-model.js';
+import { MODEL_KINDS } from '../models/model-spec.js';
 import { printJson, type CommandIO } from './command-io.js';
 
 /** What `inspect --json` prints. */

@@ -7,8 +7,8 @@ import { activateBackend, BACKEND_CHOICES, type BackendChoice } from '../backend
 import { CHECKPOINT_FILE, checkpointPathIn, readRun, saveRun } from '../checkpoint/run-checkpoint.js';
 import { DEFAULT_DATA, loadDataSource } from '../data/corpus-source.js';
 import { defaultRunFolder, openRunFolder, type OpenRunFolder } from '../run-folder.js';
-import { MODEL_KINDS, MODEL_LABELS, type ModelKind } from '../models/language-model.js';
-import { buildModel } from '../models/model-factory.js';
+import { buildModel, specOf } from '../models/model-factory.js';
+import { MODEL_KINDS, MODEL_LABELS, type ModelKind } from '../models/model-spec.js';
 import { DEFAULT_LAYERS, DEFAULT_LR } from '../models/model-size.js';
 import { choiceOption, integerOption, realOption } from '../options.js';
 import { formatCount, formatDuration, formatLoss, formatRate } from '../report/format.js';
@@ -132,7 +132,7 @@ async function resumedRun(dirOption: string, dir: string, opts: TrainOptions, co
   });
   const model = await asUserInput(`checkpoint '${path}'`, () => buildModel(saved.spec));
   const optimizer = createOptimizer(model, settings);
-  await asUserInput(`checkpoint '${path}'`, () => restoreCheckpoint(saved.checkpoint, { model: model.module, optimizer }));
+  await asUserInput(`checkpoint '${path}'`, () => restoreCheckpoint(saved.checkpoint, { model, optimizer }));
   const progress = RunProgress.fromJSON(saved.progress);
   return { model, optimizer, tokenizer: saved.tokenizer, settings, progress, trainIds: corpus.train, validationIds: corpus.validation };
 }
@@ -155,15 +155,16 @@ async function trainIn(folder: OpenRunFolder, run: PreparedRun, backend: string,
   const { dir } = folder;
   const { model, settings, progress } = run;
   const json = opts.json === true;
-  const label = MODEL_LABELS[model.spec.kind];
+  const spec = specOf(model);
+  const label = MODEL_LABELS[spec.kind];
   const checkpointPath = checkpointPathIn(dir);
-  const parameters = model.module.numParameters();
+  const parameters = model.numParameters();
   const resumedFrom = progress.step;
 
   const display = new ProgressDisplay(label, !json);
   const interrupt = new InterruptFlag(() => display.log('stopping: writing a checkpoint (Ctrl-C again to quit without one)')).install();
   const removedTempFiles = folder.removedTemps;
-  if (json) printJson(io, { event: 'start', model: model.spec, parameters, backend, out: dir, step: progress.step, settings, removedTempFiles });
+  if (json) printJson(io, { event: 'start', model: spec, parameters, backend, out: dir, step: progress.step, settings, removedTempFiles });
   else {
     if (removedTempFiles.length > 0) {
       display.log(`removed ${removedTempFiles.length} temporary file(s) of a write that was killed: ${removedTempFiles.join(', ')}`);

@@ -1,5 +1,5 @@
 // The two models the demo compares, sized so that both learn visibly in about a minute each on two cores.
-import type { ModelKind } from '../models/language-model.js';
+import type { ModelKind } from '../models/model-spec.js';
 import type { ModelSize } from '../models/model-size.js';
 
 /** One contestant of the demo. */

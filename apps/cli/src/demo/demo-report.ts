@@ -1,5 +1,5 @@
 // What the demo measured: the JSON it writes, the table it prints.
-import type { ModelSpec } from '../models/language-model.js';
+import type { ModelSpec } from '../models/model-spec.js';
 import type { Environment } from '../report/environment.js';
 import { formatCount, formatDuration, formatLoss, formatRate } from '../report/format.js';
 import { formatTable } from '../report/text-table.js';

@@ -1,5 +1,5 @@
 // The size options a user gives for a new model, and the defaults of each model kind.
-import type { ModelKind } from './language-model.js';
+import type { ModelKind } from './model-spec.js';
 
 /** What `--hidden`, `--layers`, `--heads` and `--seq` choose for a new model. */
 export interface ModelSize {

@@ -2,7 +2,7 @@
 import { AdamW } from '@seqlab/autograd';
 import type { CharTokenizer, EncodedCorpus } from '@seqlab/datasets';
 import { Generator, manualSeed } from '@seqlab/tensor-core';
-import type { LanguageModel, ModelKind } from '../models/language-model.js';
+import type { CharModel, ModelKind } from '../models/model-spec.js';
 import { buildModel, modelSpecFor } from '../models/model-factory.js';
 import type { ModelSize } from '../models/model-size.js';
 import { RunProgress } from './run-progress.js';
@@ -16,8 +16,8 @@ export interface PreparedRun extends TrainingRun {
 }
 
 /** AdamW over `model`'s parameters with the run's learning rate and weight decay. */
-export function createOptimizer(model: LanguageModel, settings: TrainSettings): AdamW {
-  return new AdamW(model.module.parameters(), { lr: settings.lr, weightDecay: settings.weightDecay });
+export function createOptimizer(model: CharModel, settings: TrainSettings): AdamW {
+  return new AdamW(model.parameters(), { lr: settings.lr, weightDecay: settings.weightDecay });
 }
 
 /**

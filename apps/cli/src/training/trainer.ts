@@ -2,7 +2,7 @@
 import { clipGradNorm, type AdamW } from '@seqlab/autograd';
 import { randomWindows, type TokenIdArray } from '@seqlab/datasets';
 import { tensor, type Tensor } from '@seqlab/tensor-core';
-import type { LanguageModel } from '../models/language-model.js';
+import type { CharModel } from '../models/model-spec.js';
 import { DivergedError } from '../usage-error.js';
 import type { RunProgress } from './run-progress.js';
 import type { TrainSettings } from './train-settings.js';
@@ -11,7 +11,7 @@ import { validationLoss, type ValidationLoss } from './validation.js';
 /** A training run: the model, its optimizer, the encoded text and where the run stands. */
 export interface TrainingRun {
   /** The model being trained. */
-  readonly model: LanguageModel;
+  readonly model: CharModel;
   /** AdamW over the model's parameters. */
   readonly optimizer: AdamW;
   /** Encoded training text. */
@@ -90,9 +90,9 @@ export const DIVERGENCE_LIMITS = {
 } as const;
 
 /** The guard's loss limit for `model`: {@link DIVERGENCE_LIMITS}.lossOverUniform · ln(vocabulary size). */
-export function lossLimit(model: LanguageModel): number {
-  const vocab = model.spec.config.vocabSize;
-  return DIVERGENCE_LIMITS.lossOverUniform * Math.log(typeof vocab === 'number' && vocab > 1 ? vocab : 2);
+export function lossLimit(model: CharModel): number {
+  const vocab = model.config.vocabSize;
+  return DIVERGENCE_LIMITS.lossOverUniform * Math.log(vocab > 1 ? vocab : 2);
 }
 
 /** A number for a message: plain when short, else three significant digits. */
@@ -101,8 +101,8 @@ function formatLimit(x: number): string {
 }
 
 /** Throws {@link DivergedError} when a parameter is not finite or exceeds {@link DIVERGENCE_LIMITS}.maxAbsWeight. */
-function checkParameters(model: LanguageModel, step: number): void {
-  for (const [name, p] of model.module.namedParameters()) {
+function checkParameters(model: CharModel, step: number): void {
+  for (const [name, p] of model.namedParameters()) {
     const values = p.dataSync();
     let largest = 0;
     for (let i = 0; i < values.length; i++) {
@@ -134,7 +134,7 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  */
 export async function train(run: TrainingRun, hooks: TrainHooks): Promise<TrainOutcome> {
   const { model, optimizer, settings, progress } = run;
-  const params = model.module.parameters();
+  const params = model.parameters();
   const maxLoss = lossLimit(model);
   // Every checkpoint passes the guard first, so the one on disk is always a state that passed these checks.
   let lastLoss = Number.NaN;
@@ -158,7 +158,7 @@ export async function train(run: TrainingRun, hooks: TrainHooks): Promise<TrainO
     return progress.elapsedSeconds - lastSeconds >= settings.evalEverySeconds;
   };
 
-  model.module.train();
+  model.train();
   let sessionSeconds = 0;
   let sessionTokens = 0;
   let smoothed = Number.NaN;

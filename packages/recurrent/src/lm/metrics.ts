@@ -1,23 +1,6 @@
-// Language-model yardsticks: the unigram baseline in nats, and conversions between nats, bits and perplexity.
+// Language-model yardstick: the cross-entropy of the unigram baseline in nats.
 import { InvalidArgumentError } from '@seqlab/tensor-core';
 import { describeValue } from '../validate.js';
-
-/** A language model's score on some text. */
-export interface LanguageModelScore {
-  /** Mean negative log-likelihood per predicted token, in nats. */
-  readonly nats: number;
-  /** The same in bits (per character for a character model): nats / ln 2. */
-  readonly bitsPerChar: number;
-  /** exp(nats). */
-  readonly perplexity: number;
-  /** Number of predicted tokens averaged over. */
-  readonly tokens: number;
-}
-
-/** A {@link LanguageModelScore} from a mean loss in nats over `tokens` tokens. */
-export function scoreFromNats(nats: number, tokens: number): LanguageModelScore {
-  return { nats, bitsPerChar: nats / Math.LN2, perplexity: Math.exp(nats), tokens };
-}
 
 function checkIds(op: string, name: string, ids: ArrayLike<number>, vocabSize: number): void {
   for (let i = 0; i < ids.length; i++) {

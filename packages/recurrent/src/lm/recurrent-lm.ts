@@ -1,9 +1,9 @@
 // RecurrentLM: embedding → recurrent stack → linear head, with streaming sampling and evaluation in nats and bits.
-import { crossEntropy, Embedding, Linear, Module, noGrad } from '@seqlab/autograd';
+import { LanguageModelBase, type DecodingSession, type EvaluateOptions, type LanguageModelEvaluation } from '@seqlab/attention';
+import { crossEntropy, Embedding, Linear, noGrad } from '@seqlab/autograd';
 import {
-  defaultGenerator,
   formatShape,
-  Generator,
+  type Generator,
   InvalidArgumentError,
   ShapeMismatchError,
   tensor,
@@ -14,9 +14,7 @@ import {
 } from '@seqlab/tensor-core';
 import { checkCellType, createRecurrentLayer, runRecurrentLayer, type AnyRecurrentLayer, type CellType } from '../layers/recurrent-stack.js';
 import type { RecurrentState } from '../state.js';
-import { checkInteger, checkRange, checkTensorArg, describeValue } from '../validate.js';
-import { scoreFromNats, type LanguageModelScore } from './metrics.js';
-import { checkSamplingOptions, sampleFromLogits, type SamplingOptions } from './sampling.js';
+import { checkBoolean, checkInteger, checkRange, checkTensorArg, describeValue } from '../validate.js';
 
 /** Plain-data description of a {@link RecurrentLM}, enough to rebuild it (e.g. from a checkpoint's metadata). */
 export interface RecurrentLMConfig {
@@ -44,18 +42,6 @@ export interface RecurrentLMOptions {
   backend?: string;
 }
 
-/** Options of {@link RecurrentLM.generate} and {@link RecurrentLM.stream}. */
-export interface GenerateOptions extends SamplingOptions {
-  /** Number of tokens to sample after the prompt. */
-  length: number;
-  /** Seed of a fresh Generator for the draws; the same seed gives the same text. */
-  seed?: number;
-  /** Generator to draw from instead of `seed` (it advances). Default: `seed`, else `defaultGenerator()`. */
-  generator?: Generator;
-  /** Called with each token as soon as it is sampled, and its position in the generated text. */
-  onToken?: (token: number, index: number) => void;
-}
-
 /** Logits and state from {@link RecurrentLM.forward}. */
 export interface LanguageModelOutput {
   /** Next-token logits `[batch, seq, vocabSize]`. */
@@ -64,7 +50,7 @@ export interface LanguageModelOutput {
   readonly state: RecurrentState;
 }
 
-/** Loss and state from {@link RecurrentLM.loss}. */
+/** Loss and state from {@link RecurrentLM.lossWithState}. */
 export interface LanguageModelLoss {
   /** Mean cross-entropy in nats per token (a scalar). */
   readonly loss: Tensor;
@@ -72,28 +58,38 @@ export interface LanguageModelLoss {
   readonly state: RecurrentState;
 }
 
-/** Options of {@link RecurrentLM.evaluate}. */
-export interface EvaluateOptions {
-  /** Steps per forward call; the state is carried across calls, so the whole text is one sequence. Default 256. */
-  seqLen?: number;
-  /** Number of equal contiguous streams the text is split into and evaluated side by side. Default 1. */
-  batchSize?: number;
+/**
+ * Options of {@link RecurrentLM.evaluate}: the shared `EvaluateOptions` of `@seqlab/attention`, and reading the text as one sequence.
+ *
+ * @example
+ * ```ts
+ * model.evaluate(heldOut, { seqLen: 128, batchSize: 4, carryState: true });
+ * ```
+ */
+export interface RecurrentEvaluateOptions extends EvaluateOptions {
+  /**
+   * Carry the state from each window into the next, so the text is read as `batchSize` contiguous streams (each
+   * one sequence) rather than as independent windows. The score then depends on `batchSize`. Default false.
+   */
+  carryState?: boolean;
 }
 
 /**
  * A recurrent language model: `embedding` → `rnn` (LSTM, GRU or RNN stack) → `head` (Linear to the vocabulary).
  * Parameter names are the `state_dict` names of the equivalent PyTorch module (`embedding.weight`,
  * `rnn.weight_ih_l0`, …, `head.weight`, `head.bias`; see the package README), and {@link config} is plain data
- * from which the model can be rebuilt.
+ * from which the model can be rebuilt. It implements the shared `LanguageModel` contract of `@seqlab/attention`
+ * (`loss`, `generate`, `stream`, `evaluate`) like `TransformerLM`; {@link lossWithState} carries the state for
+ * truncated backpropagation through time.
  *
  * @example
  * ```ts
  * const model = new RecurrentLM({ vocabSize: tok.vocabSize, embeddingDim: 32, hiddenSize: 128 });
- * const { loss } = model.loss(inputs, targets);              // int32 [batch, seq] each
+ * const loss = model.loss(inputs, targets);                 // int32 [batch, seq] each; a scalar tensor
  * const text = tok.decode(model.generate(tok.encode('ROMEO:'), { length: 100, temperature: 0.8, seed: 1 }));
  * ```
  */
-export class RecurrentLM extends Module {
+export class RecurrentLM extends LanguageModelBase {
   /** The model's description, with defaults filled in. */
   readonly config: Required<RecurrentLMConfig>;
   /** Token embeddings `[vocabSize, embeddingDim]`. */
@@ -151,11 +147,19 @@ export class RecurrentLM extends Module {
   }
 
   /**
-   * Mean cross-entropy (nats per token) of predicting `targets` from `inputs`, both int32 `[batch, seq]`
-   * (targets are usually the inputs shifted by one), and the final state for truncated BPTT.
+   * Mean cross-entropy (nats per token, a scalar tensor) of predicting `targets` from `inputs`, both int32
+   * `[batch, seq]` (targets are usually the inputs shifted by one), each row read from a zero state.
    */
-  loss(inputs: Tensor, targets: Tensor, state: RecurrentState | null = null): LanguageModelLoss {
-    const op = 'RecurrentLM.loss';
+  loss(inputs: Tensor, targets: Tensor): Tensor {
+    return this.lossWithState(inputs, targets).loss;
+  }
+
+  /**
+   * {@link loss} starting from `state` (zeros when null), also returning the state after the last step, to detach
+   * and carry into the next chunk (truncated backpropagation through time).
+   */
+  lossWithState(inputs: Tensor, targets: Tensor, state: RecurrentState | null = null): LanguageModelLoss {
+    const op = 'RecurrentLM.lossWithState';
     const ids = this.checkIds(op, 'inputs', inputs);
     const t = this.checkIds(op, 'targets', targets);
     if (t.shape[0] !== ids.shape[0] || t.shape[1] !== ids.shape[1]) {
@@ -167,77 +171,33 @@ export class RecurrentLM extends Module {
     return { loss, state: r.state };
   }
 
-  /** Checks a prompt of token ids. */
-  private checkPrompt(op: string, prompt: unknown): Int32Array {
-    if (!Array.isArray(prompt) && !(prompt instanceof Int32Array)) {
-      throw new InvalidArgumentError(`${op}: argument 'prompt' must be an array or Int32Array of token ids; received ${describeValue(prompt)}`);
-    }
-    if (prompt.length === 0) throw new InvalidArgumentError(`${op}: argument 'prompt' must hold at least one token to condition on; received an empty prompt`);
-    const ids = Int32Array.from(prompt as ArrayLike<number>);
-    for (let i = 0; i < prompt.length; i++) {
-      const v = (prompt as ArrayLike<number>)[i];
-      if (!Number.isInteger(v) || v < 0 || v >= this.config.vocabSize) {
-        throw new InvalidArgumentError(`${op}: argument 'prompt' must hold token ids in [0, ${this.config.vocabSize}); received ${describeValue(v)} at index ${i}`);
-      }
-    }
-    return ids;
+  /** Generation after `prompt`: the prompt is read once, then each drawn token is one step from the carried state. */
+  protected startDecoding(prompt: Int32Array): DecodingSession {
+    const backend = this.head.weight.backendName;
+    let step = this.logitsTimeMajor(tensor(prompt, [1, prompt.length], { dtype: 'int32', backend }), null);
+    return {
+      logits: lastRow(step.logits),
+      next: (token) => {
+        step = this.logitsTimeMajor(tensor([token], [1, 1], { dtype: 'int32', backend }), step.state);
+        return lastRow(step.logits);
+      },
+    };
   }
 
   /**
-   * Samples `length` tokens after `prompt`, yielding each as soon as it is drawn (for printing as you go).
-   * Runs in evaluation mode without recording gradients; the training mode is restored when the iteration ends.
-   *
-   * @example
-   * ```ts
-   * for (const id of model.stream(tok.encode('KING'), { length: 200, temperature: 0.8, topK: 10, seed: 3 })) {
-   *   process.stdout.write(tok.decode([id]));
-   * }
-   * ```
+   * Mean next-token loss of `ids` in nats, bits per token and perplexity, without gradients and in evaluation
+   * mode. By default the shared protocol (consecutive windows of `seqLen`, each from a zero state; see
+   * `LanguageModelBase.evaluate`); with `carryState` the text is split into `batchSize` contiguous streams, each
+   * read in chunks of `seqLen` with the state carried across chunks, so each stream is one sequence.
    */
-  *stream(prompt: readonly number[] | Int32Array, options: GenerateOptions): IterableIterator<number> {
-    const op = 'RecurrentLM.stream';
-    const ids = this.checkPrompt(op, prompt);
-    const length = checkInteger(op, 'length', options?.length, 0);
-    checkSamplingOptions(op, options, this.config.vocabSize);
-    const generator = options.generator ?? (options.seed !== undefined ? new Generator(options.seed) : defaultGenerator());
-    const wasTraining = this.training;
-    this.eval();
-    try {
-      const backend = this.head.weight.backendName;
-      let step = noGrad(() => this.logitsTimeMajor(tensor(ids, [1, ids.length], { dtype: 'int32', backend }), null));
-      let last = lastRow(step.logits);
-      for (let i = 0; i < length; i++) {
-        const token = sampleFromLogits(last, options, generator);
-        options.onToken?.(token, i);
-        yield token;
-        if (i === length - 1) break;
-        const state = step.state;
-        step = noGrad(() => this.logitsTimeMajor(tensor([token], [1, 1], { dtype: 'int32', backend }), state));
-        last = lastRow(step.logits);
-      }
-    } finally {
-      this.train(wasTraining);
-    }
-  }
-
-  /**
-   * Samples `length` tokens after `prompt` and returns them (the prompt is not included). `onToken` sees each
-   * token as it is drawn. The same `seed` gives the same tokens.
-   */
-  generate(prompt: readonly number[] | Int32Array, options: GenerateOptions): number[] {
-    return [...this.stream(prompt, options)];
-  }
-
-  /**
-   * Mean negative log-likelihood of `ids` (each token predicted from all before it), in nats and bits per
-   * character, without recording gradients and in evaluation mode. The text is split into `batchSize` contiguous
-   * streams, each read in chunks of `seqLen` with the state carried across chunks.
-   */
-  evaluate(ids: readonly number[] | Int32Array, options: EvaluateOptions = {}): LanguageModelScore {
+  override evaluate(ids: ArrayLike<number>, options: RecurrentEvaluateOptions = {}): LanguageModelEvaluation {
     const op = 'RecurrentLM.evaluate';
-    const seqLen = checkInteger(op, 'seqLen', options.seqLen ?? 256);
+    if (!checkBoolean(op, 'carryState', options.carryState, false)) return super.evaluate(ids, options);
+    const seqLen = this.checkSeqLen(op, options.seqLen);
     const batchSize = checkInteger(op, 'batchSize', options.batchSize ?? 1);
-    const all = this.checkPrompt(op, ids);
+    const maxTokens = options.maxTokens === undefined ? Infinity : checkInteger(op, 'maxTokens', options.maxTokens);
+    const checked = this.checkTokenIds(op, 'ids', ids, 2);
+    const all = checked.subarray(0, Math.min(checked.length, maxTokens + batchSize));
     const streamLength = Math.floor(all.length / batchSize);
     if (streamLength < 2) {
       throw new InvalidArgumentError(`${op}: argument 'ids' must hold at least 2 tokens per stream (batchSize ${batchSize}); received ${all.length} tokens`);
@@ -259,12 +219,13 @@ export class RecurrentLM extends Module {
             inputs.set(all.subarray(from, from + n), b * n);
             targets.set(all.subarray(from + 1, from + 1 + n), b * n);
           }
-          const r = this.loss(tensor(inputs, [batchSize, n], { dtype: 'int32', backend }), tensor(targets, [batchSize, n], { dtype: 'int32', backend }), state);
+          const shape = [batchSize, n];
+          const r = this.lossWithState(tensor(inputs, shape, { dtype: 'int32', backend }), tensor(targets, shape, { dtype: 'int32', backend }), state);
           total += r.loss.item() * batchSize * n;
           count += batchSize * n;
           state = r.state;
         }
-        return scoreFromNats(total / count, count);
+        return this.evaluation(total / count, count);
       });
     } finally {
       this.train(wasTraining);
@@ -278,4 +239,3 @@ function lastRow(logits: Tensor): Float64Array {
   const values = logits.dataSync();
   return Float64Array.from(values.subarray((steps - 1) * vocab, steps * vocab));
 }
-
