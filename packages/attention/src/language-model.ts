@@ -183,6 +183,15 @@ export abstract class LanguageModelBase<G extends GenerateOptions = GenerateOpti
 
   /** Checks token ids: an array or typed array of integers in [0, vocabSize), at least `min` of them. */
   protected checkTokenIds(op: string, name: string, ids: unknown, min: number): Int32Array {
+    const values = this.checkTokenIdRange(op, name, ids, min, Number.POSITIVE_INFINITY);
+    return Int32Array.from(values);
+  }
+
+  /**
+   * Checks that `ids` is an array of at least `min` token ids and that its first `count` entries are ids of this
+   * model's vocabulary; returns it uncopied, so evaluating a large corpus neither copies nor scans what it skips.
+   */
+  private checkTokenIdRange(op: string, name: string, ids: unknown, min: number, count: number): ArrayLike<number> {
     const V = this.config.vocabSize;
     if (!Array.isArray(ids) && !ArrayBuffer.isView(ids)) {
       throw new InvalidArgumentError(`${op}: argument '${name}' must be an array or Int32Array of token ids; received ${ids === null ? 'null' : typeof ids}`);
@@ -191,13 +200,14 @@ export abstract class LanguageModelBase<G extends GenerateOptions = GenerateOpti
     if (values.length < min) {
       throw new InvalidArgumentError(`${op}: argument '${name}' must hold at least ${min === 1 ? 'one token' : `${min} tokens`}; received ${values.length}`);
     }
-    for (let i = 0; i < values.length; i++) {
+    const end = Math.min(values.length, count);
+    for (let i = 0; i < end; i++) {
       const v = values[i];
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= V) {
         throw new InvalidArgumentError(`${op}: argument '${name}' must hold token ids in [0, ${V}); received ${String(v)} at index ${i}`);
       }
     }
-    return Int32Array.from(values);
+    return values;
   }
 
   /** Checks the arguments of a generation and returns its prompt, length, sampling and generator. */
@@ -279,12 +289,14 @@ export abstract class LanguageModelBase<G extends GenerateOptions = GenerateOpti
    */
   evaluate(ids: ArrayLike<number>, options: EvaluateOptions = {}): LanguageModelEvaluation {
     const op = this.opName('evaluate');
-    const all = this.checkTokenIds(op, 'ids', ids, 2);
+    const length = this.checkTokenIdRange(op, 'ids', ids, 2, 0).length;
     let seqLen = this.checkSeqLen(op, options.seqLen);
     const batchSize = checkInteger(op, 'batchSize', options.batchSize ?? 1, 1);
-    let windows = Math.floor((all.length - 1) / seqLen);
-    if (windows === 0) [windows, seqLen] = [1, all.length - 1];
+    let windows = Math.floor((length - 1) / seqLen);
+    if (windows === 0) [windows, seqLen] = [1, length - 1];
     if (options.maxTokens !== undefined) windows = Math.min(windows, Math.max(1, Math.floor(checkInteger(op, 'maxTokens', options.maxTokens, 1) / seqLen)));
+    // Only the scored prefix is checked, and each batch is copied from it: a corpus is never copied whole.
+    const all = this.checkTokenIdRange(op, 'ids', ids, 2, windows * seqLen + 1);
     const backend = this.parameters()[0]?.backendName;
     const wasTraining = this.training;
     this.eval();
@@ -297,8 +309,10 @@ export abstract class LanguageModelBase<G extends GenerateOptions = GenerateOpti
           const targets = new Int32Array(rows * seqLen);
           for (let r = 0; r < rows; r++) {
             const start = (first + r) * seqLen;
-            inputs.set(all.subarray(start, start + seqLen), r * seqLen);
-            targets.set(all.subarray(start + 1, start + seqLen + 1), r * seqLen);
+            for (let t = 0; t < seqLen; t++) {
+              inputs[r * seqLen + t] = all[start + t];
+              targets[r * seqLen + t] = all[start + t + 1];
+            }
           }
           const shape = [rows, seqLen];
           // The batch mean weighted by its size, so batches of different sizes average correctly.
