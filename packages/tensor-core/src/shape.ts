@@ -49,6 +49,39 @@ export function checkShape(op: string, arg: string, shape: unknown): Shape {
   return shape as Shape;
 }
 
+/**
+ * Resolves the target of a reshape of a tensor of shape `from` (one entry may be -1 and is inferred), or throws:
+ * INVALID_ARGUMENT for entries that are not integers ≥ -1, a repeated or ambiguous -1; SHAPE_MISMATCH naming both
+ * shapes when the sizes differ.
+ */
+export function resolveShape(op: string, from: Shape, shape: unknown): number[] {
+  const size = sizeOf(from);
+  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= -1)) {
+    throw new InvalidArgumentError(`${op}: argument 'shape' must be an array of non-negative integers (one may be -1); received ${describe(shape)}`);
+  }
+  const dims = shape as number[];
+  let inferred = -1;
+  let known = 1;
+  for (let i = 0; i < dims.length; i++) {
+    if (dims[i] === -1) {
+      if (inferred !== -1) throw new InvalidArgumentError(`${op}: argument 'shape' may contain -1 only once; received ${formatShape(dims)}`);
+      inferred = i;
+    } else known *= dims[i];
+  }
+  const out = [...dims];
+  if (inferred !== -1) {
+    if (known === 0) {
+      if (size === 0) {
+        throw new InvalidArgumentError(`${op}: argument 'shape' ${formatShape(dims)} is ambiguous for a tensor of 0 elements: -1 could be any size`);
+      }
+    } else if (size % known === 0) {
+      out[inferred] = size / known;
+      return out;
+    }
+  } else if (known === size) return out;
+  throw new ShapeMismatchError(`${op}: cannot reshape a tensor of shape ${formatShape(from)} (${size} elements) to ${formatShape(dims)}`);
+}
+
 /** NumPy broadcasting of two shapes, or a SHAPE_MISMATCH error naming both. */
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
   const rank = Math.max(a.length, b.length);

@@ -24,6 +24,6 @@ export function cast(x: Tensor, dtype: DType): Tensor {
     throw new InvalidArgumentError(`cast: backend '${x.backendName}' cannot store dtype ${dtype}; it stores ${x.backend.dtypes.join(', ')}`);
   }
   // Tensors are immutable, so the same dtype can share storage.
-  const out = dtype === x.dtype ? x.view(x.shape) : wrap(x.backend, kernelOf(x.backend, 'cast')(x, dtype), x.shape, dtype);
+  const out = dtype === x.dtype ? x.alias(x.shape) : wrap(x.backend, kernelOf(x.backend, 'cast')(x, dtype), x.shape, dtype);
   return record('cast', [x], out, { dtype });
 }

@@ -3,7 +3,7 @@ import type { Backend, DataHandle, KernelName, Kernels } from '../backend.js';
 import { allocArray, type DType } from '../dtype.js';
 import { BackendMismatchError, DTypeMismatchError, InvalidArgumentError, KernelNotFoundError } from '../errors.js';
 import { getBackend } from '../registry.js';
-import { describe, type Shape } from '../shape.js';
+import { describe, resolveShape, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { OpAttrs, OpName } from './names.js';
 
@@ -111,4 +111,14 @@ export function checkDType(op: string, arg: string, t: Tensor, allowed: readonly
   if (!allowed.includes(t.dtype)) {
     throw new DTypeMismatchError(`${op}: argument '${arg}' must have dtype ${allowed.join(' or ')}; received ${t.dtype}`);
   }
+}
+
+/**
+ * Internal: the one definition of `reshape` and `Tensor.view` (errors name `op`): the same storage under a
+ * validated shape, recorded for autograd as `reshape`.
+ */
+export function reshapeAs(op: string, x: Tensor, shape: readonly number[]): Tensor {
+  checkTensor(op, 'x', x);
+  const resolved = resolveShape(op, x.shape, shape);
+  return record('reshape', [x], x.alias(resolved), { shape: resolved });
 }

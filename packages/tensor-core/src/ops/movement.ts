@@ -2,7 +2,7 @@
 import { DTypeMismatchError, InvalidArgumentError, ShapeMismatchError } from '../errors.js';
 import { describe, formatShape, normalizeAxes, normalizeAxis, shapesEqual, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { backendOf, checkTensor, kernelOf, record, wrap } from './dispatch.js';
+import { backendOf, checkTensor, kernelOf, record, reshapeAs, wrap } from './dispatch.js';
 
 function isInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value);
@@ -23,31 +23,6 @@ function checkMinRank(op: string, x: Tensor, minRank: number): void {
   }
 }
 
-/** Resolves a reshape target (one -1 allowed) against `size` elements. */
-function resolveShape(op: string, x: Tensor, shape: unknown): number[] {
-  const dims = checkIntegers(op, 'shape', shape, -1, 'non-negative integers (one may be -1)');
-  let inferred = -1;
-  let known = 1;
-  for (let i = 0; i < dims.length; i++) {
-    if (dims[i] === -1) {
-      if (inferred !== -1) throw new InvalidArgumentError(`${op}: argument 'shape' may contain -1 only once; received ${formatShape(dims)}`);
-      inferred = i;
-    } else known *= dims[i];
-  }
-  const out = [...dims];
-  if (inferred !== -1) {
-    if (known === 0) {
-      if (x.size === 0) {
-        throw new InvalidArgumentError(`${op}: argument 'shape' ${formatShape(dims)} is ambiguous for a tensor of 0 elements: -1 could be any size`);
-      }
-    } else if (x.size % known === 0) {
-      out[inferred] = x.size / known;
-      return out;
-    }
-  } else if (known === x.size) return out;
-  throw new ShapeMismatchError(`${op}: cannot reshape a tensor of shape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(dims)}`);
-}
-
 /**
  * The same elements under another shape of the same size. Free: the result shares `x`'s storage.
  * One dimension may be -1 and is inferred.
@@ -58,9 +33,7 @@ function resolveShape(op: string, x: Tensor, shape: unknown): number[] {
  * ```
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  checkTensor('reshape', 'x', x);
-  const resolved = resolveShape('reshape', x, shape);
-  return record('reshape', [x], x.view(resolved), { shape: resolved });
+  return reshapeAs('reshape', x, shape);
 }
 
 /** Normalises and validates a permutation of `rank` axes (negative axes allowed). */
@@ -105,7 +78,7 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
     if (d < last) inOrder = false;
     last = d;
   }
-  const out = inOrder ? x.view(shape) : wrap(x.backend, kernelOf(x.backend, 'transpose')(x, p), shape, x.dtype);
+  const out = inOrder ? x.alias(shape) : wrap(x.backend, kernelOf(x.backend, 'transpose')(x, p), shape, x.dtype);
   return record('transpose', [x], out, { perm: p });
 }
 
@@ -165,7 +138,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   }
   const padded = lead > 0 ? reshape(x, [...new Array<number>(lead).fill(1), ...x.shape]) : x;
   const out = shapesEqual(padded.shape, resolved)
-    ? padded.view(resolved)
+    ? padded.alias(resolved)
     : wrap(x.backend, kernelOf(x.backend, 'expand')(padded, resolved), resolved, x.dtype);
   return record('expand', [padded], out, { shape: resolved });
 }
@@ -265,7 +238,7 @@ function sliceChecked(op: string, x: Tensor, begin: readonly number[], size: rea
       );
     }
   }
-  const out = shapesEqual(extent, x.shape) ? x.view(extent) : wrap(x.backend, kernelOf(x.backend, 'slice')(x, start, extent), extent, x.dtype);
+  const out = shapesEqual(extent, x.shape) ? x.alias(extent) : wrap(x.backend, kernelOf(x.backend, 'slice')(x, start, extent), extent, x.dtype);
   return record('slice', [x], out, { begin: start, size: extent });
 }
 
@@ -321,7 +294,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
     shape[a] += t.shape[a];
   }
   const out =
-    inputs.length === 1 ? first.view(shape) : wrap(first.backend, kernelOf(first.backend, 'concat')(inputs, a, shape), shape, first.dtype);
+    inputs.length === 1 ? first.alias(shape) : wrap(first.backend, kernelOf(first.backend, 'concat')(inputs, a, shape), shape, first.dtype);
   return record('concat', inputs, out, { axis: a });
 }
 
@@ -466,7 +439,7 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], val
   const full: [number, number][] = x.shape.map((_, d) => (d < lead ? [0, 0] : [pads[d - lead][0], pads[d - lead][1]]));
   const shape = x.shape.map((d, i) => d + full[i][0] + full[i][1]);
   const out = full.every((p) => p[0] === 0 && p[1] === 0)
-    ? x.view(shape)
+    ? x.alias(shape)
     : wrap(x.backend, kernelOf(x.backend, 'pad')(x, full, value), shape, x.dtype);
   return record('pad', [x], out, { pads: full, value });
 }
