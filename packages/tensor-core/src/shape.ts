@@ -1,5 +1,5 @@
 // Shapes: sizes, strides, broadcasting and axis normalisation, each with a typed error on bad input.
-import { InvalidArgumentError, ShapeMismatchError } from './errors.js';
+import { InvalidArgumentError, MemoryBudgetError, ShapeMismatchError } from './errors.js';
 
 /** A tensor shape: a list of non-negative integer dimension sizes. */
 export type Shape = readonly number[];
@@ -34,19 +34,42 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
   return true;
 }
 
-/** Throws unless `shape` is an array of non-negative integers. */
+/**
+ * Most elements one tensor may hold: 2^31 − 1, so that every flat index fits in an int32 (`argmax`, `gather`,
+ * `take`) and every backend's typed arrays can be allocated. Ops refuse larger results with MEMORY_BUDGET_EXCEEDED
+ * before allocating anything.
+ *
+ * @example
+ * ```ts
+ * zeros([1e6, 1e6]); // throws MemoryBudgetError: ... holds 1000000000000 elements; at most 2147483647 ...
+ * ```
+ */
+export const MAX_TENSOR_ELEMENTS = 2 ** 31 - 1;
+
+/**
+ * Throws MEMORY_BUDGET_EXCEEDED, naming the shape, its element count and the limit, when a tensor of `shape` would
+ * hold more than {@link MAX_TENSOR_ELEMENTS} elements. O(rank); called before allocating.
+ */
+export function checkElementCount(op: string, shape: Shape, what = 'the result'): Shape {
+  const size = sizeOf(shape);
+  if (size > MAX_TENSOR_ELEMENTS) {
+    throw new MemoryBudgetError(
+      `${op}: ${what} of shape ${formatShape(shape)} would hold ${size} elements; a tensor holds at most ${MAX_TENSOR_ELEMENTS} (2^31 - 1)`,
+    );
+  }
+  return shape;
+}
+
+function isShape(shape: unknown): shape is Shape {
+  return Array.isArray(shape) && shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0);
+}
+
+/** Throws unless `shape` is an array of non-negative integers holding at most {@link MAX_TENSOR_ELEMENTS} elements. */
 export function checkShape(op: string, arg: string, shape: unknown): Shape {
-  if (!Array.isArray(shape)) {
+  if (!isShape(shape)) {
     throw new InvalidArgumentError(`${op}: argument '${arg}' must be an array of non-negative integers; received ${describe(shape)}`);
   }
-  for (const d of shape) {
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new InvalidArgumentError(
-        `${op}: argument '${arg}' must be an array of non-negative integers; received [${shape.map((v) => describe(v)).join(', ')}]`,
-      );
-    }
-  }
-  return shape as Shape;
+  return checkElementCount(op, shape, `argument '${arg}'`);
 }
 
 /**
@@ -82,8 +105,14 @@ export function resolveShape(op: string, from: Shape, shape: unknown): number[] 
   throw new ShapeMismatchError(`${op}: cannot reshape a tensor of shape ${formatShape(from)} (${size} elements) to ${formatShape(dims)}`);
 }
 
-/** NumPy broadcasting of two shapes, or a SHAPE_MISMATCH error naming both. */
+/**
+ * NumPy broadcasting of two shapes, or a SHAPE_MISMATCH error naming both (MEMORY_BUDGET_EXCEEDED when the result
+ * would hold more than {@link MAX_TENSOR_ELEMENTS} elements).
+ */
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
+  for (const [arg, s] of [['a', a], ['b', b]] as const) {
+    if (!isShape(s)) throw new InvalidArgumentError(`${op}: shape '${arg}' to broadcast must be an array of non-negative integers; received ${describe(s)}`);
+  }
   const rank = Math.max(a.length, b.length);
   const out = new Array<number>(rank);
   for (let i = 0; i < rank; i++) {
@@ -97,6 +126,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
       );
     }
   }
+  checkElementCount(op, out, `the broadcast of ${formatShape(a)} and ${formatShape(b)}`);
   return out;
 }
 

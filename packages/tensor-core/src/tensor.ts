@@ -4,7 +4,7 @@ import { bytesPerElement, type DType, type DTypeArrayMap, type TypedArray } from
 import { BackendMismatchError, DisposedError, InvalidArgumentError, ShapeMismatchError } from './errors.js';
 import { reshapeAs } from './ops/dispatch.js';
 import { getBackend } from './registry.js';
-import { formatShape, sizeOf, type Shape } from './shape.js';
+import { describe, formatShape, sizeOf, type Shape } from './shape.js';
 import { Storage } from './storage.js';
 
 /** Nested JavaScript arrays as returned by {@link Tensor.toArray}. */
@@ -163,6 +163,7 @@ export class Tensor implements TensorInfo {
   /** A copy of this tensor on the named backend (this one if it is already there). */
   to(name: string): Tensor {
     this.checkAlive('to');
+    if (typeof name !== 'string') throw new InvalidArgumentError(`to: argument 'name' must be a backend name; received ${describe(name)}`);
     if (name === this.backendName) return this;
     const target = getBackend(name);
     const values = this.dataSync();

@@ -1,13 +1,16 @@
 // What every op front-end shares: argument coercion, backend agreement, kernel lookup and tape recording.
 import type { Backend, DataHandle, KernelName, Kernels } from '../backend.js';
-import { allocArray, type DType } from '../dtype.js';
+import { allocArray, checkStorable, type DType } from '../dtype.js';
 import { BackendMismatchError, DTypeMismatchError, InvalidArgumentError, KernelNotFoundError } from '../errors.js';
 import { getBackend } from '../registry.js';
 import { describe, resolveShape, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { OpAttrs, OpName } from './names.js';
 
-/** A tensor or a plain number (taken as a scalar of the other operand's dtype). */
+/**
+ * A tensor or a plain number, taken as a scalar of the other operand's dtype: an int32 operand truncates a fraction
+ * toward zero and refuses NaN, ±Infinity and numbers beyond the int32 range (INVALID_ARGUMENT); a bool one takes 0 or 1.
+ */
 export type TensorLike = Tensor | number;
 
 /**
@@ -73,8 +76,13 @@ export function wrap(backend: Backend, handle: DataHandle, shape: Shape, dtype: 
   return Tensor.fromHandle(backend, handle, shape, dtype);
 }
 
-/** Internal: a scalar tensor of `dtype` on `backend`. */
-export function scalarOn(backend: Backend, value: number, dtype: DType): Tensor {
+/**
+ * Internal: a scalar tensor of `dtype` on `backend`. For an int32 scalar a fraction truncates toward zero, as
+ * `cast` does, but NaN, ±Infinity and numbers beyond the int32 range are refused rather than wrapped; a bool
+ * scalar takes 0 or 1. `op` and `arg` name the number in the error.
+ */
+export function scalarOn(backend: Backend, value: number, dtype: DType, op = 'scalar', arg = 'value'): Tensor {
+  checkStorable(op, `argument '${arg}'`, dtype === 'int32' ? Math.trunc(value) : value, dtype);
   const arr = allocArray(dtype, 1);
   arr[0] = value;
   return wrap(backend, backend.adopt(arr, dtype), [], dtype);
@@ -100,10 +108,10 @@ export function coercePair(op: string, a: TensorLike, b: TensorLike, argNames: r
     }
     return [a, b, backend];
   }
-  if (aIsT) return [a, scalarOn(a.backend, b as number, a.dtype), a.backend];
-  if (bIsT) return [scalarOn(b.backend, a as number, b.dtype), b, b.backend];
+  if (aIsT) return [a, scalarOn(a.backend, b as number, a.dtype, op, argNames[1]), a.backend];
+  if (bIsT) return [scalarOn(b.backend, a as number, b.dtype, op, argNames[0]), b, b.backend];
   const backend = getBackend();
-  return [scalarOn(backend, a as number, 'float32'), scalarOn(backend, b as number, 'float32'), backend];
+  return [scalarOn(backend, a as number, 'float32', op, argNames[0]), scalarOn(backend, b as number, 'float32', op, argNames[1]), backend];
 }
 
 /** Internal: throws DTYPE_MISMATCH unless `t.dtype` is one of `allowed`. */

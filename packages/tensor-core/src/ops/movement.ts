@@ -1,6 +1,7 @@
 // Movement op front-ends: reshape, permute, expand, slice, concat, pad, flip, tril/triu, and the composites built on them.
 import { DTypeMismatchError, InvalidArgumentError, ShapeMismatchError } from '../errors.js';
-import { describe, formatShape, normalizeAxes, normalizeAxis, shapesEqual, type Shape } from '../shape.js';
+import { checkStorable } from '../dtype.js';
+import { checkElementCount, describe, formatShape, normalizeAxes, normalizeAxis, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { backendOf, checkTensor, kernelOf, record, reshapeAs, wrap } from './dispatch.js';
 
@@ -136,6 +137,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
       );
     }
   }
+  checkElementCount('expand', resolved);
   const padded = lead > 0 ? reshape(x, [...new Array<number>(lead).fill(1), ...x.shape]) : x;
   const out = shapesEqual(padded.shape, resolved)
     ? padded.alias(resolved)
@@ -293,6 +295,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
     }
     shape[a] += t.shape[a];
   }
+  checkElementCount('concat', shape);
   const out =
     inputs.length === 1 ? first.alias(shape) : wrap(first.backend, kernelOf(first.backend, 'concat')(inputs, a, shape), shape, first.dtype);
   return record('concat', inputs, out, { axis: a });
@@ -429,15 +432,10 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], val
     if (!Array.isArray(p) || p.length !== 2 || !isInteger(p[0]) || !isInteger(p[1]) || p[0] < 0 || p[1] < 0) bad();
   }
   if (typeof value !== 'number') throw new InvalidArgumentError(`pad: argument 'value' must be a number; received ${describe(value)}`);
-  if (x.dtype === 'int32' && !Number.isInteger(value)) {
-    throw new InvalidArgumentError(`pad: argument 'value' must be an integer for an int32 tensor; received ${value}`);
-  }
-  if (x.dtype === 'bool' && value !== 0 && value !== 1) {
-    throw new InvalidArgumentError(`pad: argument 'value' must be 0 or 1 for a bool tensor; received ${value}`);
-  }
+  checkStorable('pad', "argument 'value'", value, x.dtype);
   const lead = x.rank - pads.length;
   const full: [number, number][] = x.shape.map((_, d) => (d < lead ? [0, 0] : [pads[d - lead][0], pads[d - lead][1]]));
-  const shape = x.shape.map((d, i) => d + full[i][0] + full[i][1]);
+  const shape = checkElementCount('pad', x.shape.map((d, i) => d + full[i][0] + full[i][1]));
   const out = full.every((p) => p[0] === 0 && p[1] === 0)
     ? x.alias(shape)
     : wrap(x.backend, kernelOf(x.backend, 'pad')(x, full, value), shape, x.dtype);
