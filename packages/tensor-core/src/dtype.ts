@@ -1,6 +1,6 @@
 // Element types, their typed-array storage and sizes.
 import { InvalidArgumentError, MemoryBudgetError } from './errors.js';
-import { MAX_TENSOR_ELEMENTS } from './shape.js';
+import { describe, MAX_TENSOR_ELEMENTS } from './shape.js';
 
 /** Element type of a tensor. `float64` exists on the CPU backend for gradient checking; `bool` holds masks. */
 export type DType = 'float32' | 'int32' | 'float64' | 'bool';
@@ -50,11 +50,12 @@ export function bytesPerElement(dtype: DType): number {
  * host cannot allocate, is MEMORY_BUDGET_EXCEEDED naming the element count and bytes (never a bare RangeError).
  */
 export function allocArray<D extends DType>(dtype: D, size: number): DTypeArrayMap[D] {
+  if (!isDType(dtype)) throw new InvalidArgumentError(`allocArray: argument 'dtype' must be one of ${DTYPES.join(', ')}; received ${describe(dtype)}`);
   if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) {
-    throw new InvalidArgumentError(`allocArray: argument 'size' must be a non-negative integer; received ${String(size)}`);
+    throw new InvalidArgumentError(`allocArray: argument 'size' must be a non-negative integer; received ${describe(size)}`);
   }
   if (size > MAX_TENSOR_ELEMENTS) {
-    throw new MemoryBudgetError(`allocArray: ${size} elements of ${String(dtype)} requested; a tensor holds at most ${MAX_TENSOR_ELEMENTS} (2^31 - 1)`);
+    throw new MemoryBudgetError(`allocArray: ${size} elements of ${dtype} requested; a tensor holds at most ${MAX_TENSOR_ELEMENTS} (2^31 - 1)`);
   }
   try {
     return newArray(dtype, size);
@@ -75,7 +76,7 @@ function newArray<D extends DType>(dtype: D, size: number): DTypeArrayMap[D] {
     case 'bool':
       return new Uint8Array(size) as DTypeArrayMap[D];
     default:
-      throw new InvalidArgumentError(`allocArray: argument 'dtype' must be one of ${DTYPES.join(', ')}; received ${String(dtype)}`);
+      throw new InvalidArgumentError(`allocArray: argument 'dtype' must be one of ${DTYPES.join(', ')}; received ${describe(dtype)}`);
   }
 }
 

@@ -3,7 +3,7 @@ import { broadcastStrides } from './cpu/broadcast.js';
 import { allocArray, isDType, type DType, type TypedArray } from './dtype.js';
 import { InvalidArgumentError, ShapeMismatchError, DTypeMismatchError } from './errors.js';
 import { defaultGenerator, Generator } from './generator.js';
-import { checkTensor, wrap } from './ops/dispatch.js';
+import { checkBackendName, checkTensor, storageFor, wrap } from './ops/dispatch.js';
 import { getBackend } from './registry.js';
 import { broadcastShapes, checkShape, describe, MAX_TENSOR_ELEMENTS, formatShape, shapesEqual, sizeOf, type Shape } from './shape.js';
 import type { Tensor } from './tensor.js';
@@ -30,7 +30,10 @@ interface Resolved {
 }
 
 function resolveOptions(op: string, options: unknown, allowed: readonly DType[], fallback: DType, fallbackBackend?: string): Resolved {
-  if (options === undefined || options === null) return { generator: defaultGenerator(), dtype: fallback, backend: fallbackBackend };
+  if (options === undefined || options === null) {
+    storageFor(op, fallbackBackend, fallback);
+    return { generator: defaultGenerator(), dtype: fallback, backend: fallbackBackend };
+  }
   if (typeof options !== 'object' || Array.isArray(options)) {
     throw new InvalidArgumentError(`${op}: argument 'options' must be an object {generator?, dtype?, backend?}; received ${describe(options)}`);
   }
@@ -41,10 +44,10 @@ function resolveOptions(op: string, options: unknown, allowed: readonly DType[],
   if (dtype !== undefined && (!isDType(dtype) || !allowed.includes(dtype))) {
     throw new InvalidArgumentError(`${op}: option 'dtype' must be one of ${allowed.join(', ')}; received ${describe(dtype)}`);
   }
-  if (backend !== undefined && typeof backend !== 'string') {
-    throw new InvalidArgumentError(`${op}: option 'backend' must be a backend name; received ${describe(backend)}`);
-  }
-  return { generator: generator ?? defaultGenerator(), dtype: dtype ?? fallback, backend: backend ?? fallbackBackend };
+  if (backend !== undefined) checkBackendName(op, "option 'backend'", backend);
+  const resolved = { generator: generator ?? defaultGenerator(), dtype: dtype ?? fallback, backend: backend ?? fallbackBackend };
+  storageFor(op, resolved.backend, resolved.dtype);
+  return resolved;
 }
 
 function checkFinite(op: string, arg: string, value: unknown): number {

@@ -54,7 +54,7 @@ export function checkElementCount(op: string, shape: Shape, what = 'the result')
   const size = sizeOf(shape);
   if (size > MAX_TENSOR_ELEMENTS) {
     throw new MemoryBudgetError(
-      `${op}: ${what} of shape ${formatShape(shape)} would hold ${size} elements; a tensor holds at most ${MAX_TENSOR_ELEMENTS} (2^31 - 1)`,
+      `${op}: ${what} (shape ${formatShape(shape)}) would hold ${size} elements; a tensor holds at most ${MAX_TENSOR_ELEMENTS} (2^31 - 1)`,
     );
   }
   return shape;

@@ -2,9 +2,9 @@
 import type { Backend, DataHandle, TensorInfo } from './backend.js';
 import { bytesPerElement, type DType, type DTypeArrayMap, type TypedArray } from './dtype.js';
 import { BackendMismatchError, DisposedError, InvalidArgumentError, ShapeMismatchError } from './errors.js';
-import { reshapeAs } from './ops/dispatch.js';
+import { checkBackendName, reshapeAs } from './ops/dispatch.js';
 import { getBackend } from './registry.js';
-import { describe, formatShape, sizeOf, type Shape } from './shape.js';
+import { formatShape, sizeOf, type Shape } from './shape.js';
 import { Storage } from './storage.js';
 
 /** Nested JavaScript arrays as returned by {@link Tensor.toArray}. */
@@ -163,8 +163,8 @@ export class Tensor implements TensorInfo {
   /** A copy of this tensor on the named backend (this one if it is already there). */
   to(name: string): Tensor {
     this.checkAlive('to');
-    if (typeof name !== 'string') throw new InvalidArgumentError(`to: argument 'name' must be a backend name; received ${describe(name)}`);
     if (name === this.backendName) return this;
+    checkBackendName('to', "argument 'name'", name);
     const target = getBackend(name);
     const values = this.dataSync();
     return Tensor.fromHandle(target, target.adopt(values as TypedArray, this.dtype), this.shape, this.dtype);

@@ -1,10 +1,9 @@
 // Creation of tensors from JavaScript data and constant fills; every backend gets the same values.
 import { allocArray, checkStorable, dtypeOfArray, isDType, isNumericArray, storable, type DType, type TypedArray } from '../dtype.js';
 import { InvalidArgumentError, ShapeMismatchError } from '../errors.js';
-import { getBackend } from '../registry.js';
 import { checkElementCount, checkShape, describe, formatShape, sizeOf, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { checkTensor, wrap } from './dispatch.js';
+import { checkBackendName, checkTensor, storageFor, wrap } from './dispatch.js';
 
 /** Nested arrays of numbers or booleans accepted by {@link tensor}. */
 export type TensorData = number | boolean | TypedArray | readonly TensorData[];
@@ -33,9 +32,7 @@ function optionsOf(op: string, options: unknown): CreationOptions {
     throw new InvalidArgumentError(`${op}: argument 'options' must be a dtype name or an object {dtype?, backend?}; received ${describe(options)}`);
   }
   const { dtype, backend } = options as CreationOptions;
-  if (backend !== undefined && typeof backend !== 'string') {
-    throw new InvalidArgumentError(`${op}: option 'backend' must be a backend name; received ${describe(backend)}`);
-  }
+  if (backend !== undefined) checkBackendName(op, "option 'backend'", backend);
   return { dtype: checkDTypeOption(op, dtype), backend };
 }
 
@@ -105,7 +102,6 @@ function flatten(op: string, data: TensorData, shape: readonly number[], out: Ty
 export function tensor(data: TensorData, shape?: Shape, dtype?: DType | CreationOptions): Tensor {
   const options = optionsOf('tensor', dtype);
   const dt0 = options.dtype;
-  const backend = getBackend(options.backend);
   if (ArrayBuffer.isView(data) && !isNumericArray(data)) {
     throw new InvalidArgumentError(`tensor: argument 'data' must hold numbers or booleans; received ${describe(data)}`);
   }
@@ -116,6 +112,7 @@ export function tensor(data: TensorData, shape?: Shape, dtype?: DType | Creation
   const firstLeaf = (d: TensorData): unknown => (Array.isArray(d) ? (d.length ? firstLeaf(d[0]) : undefined) : d);
   const dt: DType = dt0 ?? (typed ? (dtypeOfArray(typed) ?? 'float32') : typeof firstLeaf(data) === 'boolean' ? 'bool' : 'float32');
   const size = sizeOf(inferred);
+  const backend = storageFor('tensor', options.backend, dt);
   const values = allocArray(dt, size);
   if (typed) {
     // Only values that the dtype would change need a look: int32 and Uint8 data always fit int32.
@@ -135,35 +132,40 @@ export function tensor(data: TensorData, shape?: Shape, dtype?: DType | Creation
   return wrap(backend, backend.adopt(values, dt), finalShape, dt);
 }
 
-/** A tensor of `shape` filled with `value`. */
-export function full(shape: Shape, value: number | boolean, options: DType | CreationOptions = {}): Tensor {
-  const opts = optionsOf('full', options);
-  checkShape('full', 'shape', shape);
+/** A tensor of `shape` filled with `value`: the one definition behind full, zeros, ones and their `*Like` forms. */
+function filled(op: string, shape: Shape, value: number | boolean, options: unknown): Tensor {
+  const opts = optionsOf(op, options);
+  checkShape(op, 'shape', shape);
   if (typeof value !== 'number' && typeof value !== 'boolean') {
-    throw new InvalidArgumentError(`full: argument 'value' must be a number or boolean; received ${describe(value)}`);
+    throw new InvalidArgumentError(`${op}: argument 'value' must be a number or boolean; received ${describe(value)}`);
   }
-  const dt = checkDTypeOption('full', opts.dtype) ?? (typeof value === 'boolean' ? 'bool' : 'float32');
+  const dt = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
   const v = typeof value === 'boolean' ? Number(value) : value;
-  checkStorable('full', "argument 'value'", v, dt);
-  const backend = getBackend(opts.backend);
+  checkStorable(op, "argument 'value'", v, dt);
+  const backend = storageFor(op, opts.backend, dt);
   const values = allocArray(dt, sizeOf(shape));
   if (v !== 0) values.fill(v);
   return wrap(backend, backend.adopt(values, dt), shape, dt);
 }
 
+/** A tensor of `shape` filled with `value`. */
+export function full(shape: Shape, value: number | boolean, options: DType | CreationOptions = {}): Tensor {
+  return filled('full', shape, value, options);
+}
+
 /** A tensor of zeros. */
 export function zeros(shape: Shape, options: DType | CreationOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 /** A tensor of ones. */
 export function ones(shape: Shape, options: DType | CreationOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
 /** A scalar (rank-0) tensor. */
 export function scalar(value: number | boolean, options: DType | CreationOptions = {}): Tensor {
-  return full([], value, options);
+  return filled('scalar', [], value, options);
 }
 
 function likeOptions(op: string, x: Tensor, options: DType | CreationOptions): CreationOptions {
@@ -174,30 +176,32 @@ function likeOptions(op: string, x: Tensor, options: DType | CreationOptions): C
 
 /** Zeros with `x`'s shape, dtype and backend (each overridable). */
 export function zerosLike(x: Tensor, options: DType | CreationOptions = {}): Tensor {
-  const opts = likeOptions('zerosLike', x, options);
-  return full(x.shape, 0, opts);
+  const opts = likeOptions('zerosLike', x, options); // checks x before x.shape is read
+  return filled('zerosLike', x.shape, 0, opts);
 }
 
 /** Ones with `x`'s shape, dtype and backend. */
 export function onesLike(x: Tensor, options: DType | CreationOptions = {}): Tensor {
-  const opts = likeOptions('onesLike', x, options);
-  return full(x.shape, 1, opts);
+  const opts = likeOptions('onesLike', x, options); // checks x before x.shape is read
+  return filled('onesLike', x.shape, 1, opts);
 }
 
 /** `value` everywhere with `x`'s shape, dtype and backend. */
 export function fullLike(x: Tensor, value: number | boolean, options: DType | CreationOptions = {}): Tensor {
-  const opts = likeOptions('fullLike', x, options);
-  return full(x.shape, value, opts);
+  const opts = likeOptions('fullLike', x, options); // checks x before x.shape is read
+  return filled('fullLike', x.shape, value, opts);
 }
 
-/** Fills `values` with `valueAt(i)`, refusing (with the element's index) a value that `dtype` cannot hold. */
-function fillChecked(op: string, values: TypedArray, dtype: DType, valueAt: (i: number) => number): void {
-  const strict = dtype === 'int32' || dtype === 'bool';
-  for (let i = 0; i < values.length; i++) {
-    const v = valueAt(i);
-    if (strict && !storable(v, dtype)) checkStorable(op, `element ${i} of the result`, v, dtype);
-    values[i] = v;
-  }
+/**
+ * Throws unless `dtype` can hold every element of a monotonic sequence of `n` values given by `valueAt`: checking the
+ * first and the last suffices for the int32 range; bool (0/1) and integrality are checked on every element only when
+ * the ends pass and the dtype is bool or the steps are fractional. Runs before anything is allocated.
+ */
+function checkSequence(op: string, dtype: DType, n: number, valueAt: (i: number) => number, integral: boolean): void {
+  if (n === 0 || (dtype !== 'int32' && dtype !== 'bool')) return;
+  for (const i of [0, n - 1]) checkStorable(op, `element ${i} of the result`, valueAt(i), dtype);
+  if (integral && dtype === 'int32') return;
+  for (let i = 1; i < n - 1; i++) checkStorable(op, `element ${i} of the result`, valueAt(i), dtype);
 }
 
 /**
@@ -219,9 +223,11 @@ export function arange(start: number, stop?: number, step = 1, options: DType | 
   const n = Math.max(0, Math.ceil((stop - start) / step));
   checkElementCount('arange', [n]);
   const dt = opts.dtype ?? (Number.isInteger(start) && Number.isInteger(stop) && Number.isInteger(step) ? 'int32' : 'float32');
+  const at = (i: number): number => start + i * step;
+  checkSequence('arange', dt, n, at, Number.isInteger(start) && Number.isInteger(step));
+  const backend = storageFor('arange', opts.backend, dt);
   const values = allocArray(dt, n);
-  fillChecked('arange', values, dt, (i) => start + i * step);
-  const backend = getBackend(opts.backend);
+  for (let i = 0; i < n; i++) values[i] = at(i);
   return wrap(backend, backend.adopt(values, dt), [n], dt);
 }
 
@@ -238,12 +244,14 @@ export function linspace(start: number, stop: number, num: number, options: DTyp
   }
   checkElementCount('linspace', [num]);
   const dt = opts.dtype ?? 'float32';
-  const values = allocArray(dt, num);
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
+  const exact = (i: number): number => (i === num - 1 && num > 1 ? stop : start + i * step);
   // int32 truncates toward zero, as torch.linspace with an integer dtype.
-  const at = (i: number): number => (i === num - 1 && num > 1 ? stop : start + i * step);
-  fillChecked('linspace', values, dt, dt === 'int32' ? (i) => Math.trunc(at(i)) : at);
-  const backend = getBackend(opts.backend);
+  const at = dt === 'int32' ? (i: number) => Math.trunc(exact(i)) : exact;
+  checkSequence('linspace', dt, num, at, true);
+  const backend = storageFor('linspace', opts.backend, dt);
+  const values = allocArray(dt, num);
+  for (let i = 0; i < num; i++) values[i] = at(i);
   return wrap(backend, backend.adopt(values, dt), [num], dt);
 }
 
@@ -252,8 +260,8 @@ export function eye(n: number, m: number = n, options: DType | CreationOptions =
   const opts = optionsOf('eye', options);
   checkShape('eye', 'n, m', [n, m]);
   const dt = opts.dtype ?? 'float32';
+  const backend = storageFor('eye', opts.backend, dt);
   const values = allocArray(dt, n * m);
   for (let i = 0; i < Math.min(n, m); i++) values[i * m + i] = 1;
-  const backend = getBackend(opts.backend);
   return wrap(backend, backend.adopt(values, dt), [n, m], dt);
 }

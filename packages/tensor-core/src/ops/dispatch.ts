@@ -1,9 +1,9 @@
 // What every op front-end shares: argument coercion, backend agreement, kernel lookup and tape recording.
 import type { Backend, DataHandle, KernelName, Kernels } from '../backend.js';
 import { allocArray, checkStorable, type DType } from '../dtype.js';
-import { BackendMismatchError, DTypeMismatchError, InvalidArgumentError, KernelNotFoundError } from '../errors.js';
-import { getBackend } from '../registry.js';
-import { describe, resolveShape, type Shape } from '../shape.js';
+import { BackendMismatchError, DisposedError, DTypeMismatchError, InvalidArgumentError, KernelNotFoundError } from '../errors.js';
+import { getBackend, listBackends } from '../registry.js';
+import { describe, formatShape, resolveShape, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { OpAttrs, OpName } from './names.js';
 
@@ -41,12 +41,33 @@ export function record<K extends OpName>(op: K, inputs: readonly Tensor[], outpu
   return output;
 }
 
-/** Internal: throws unless `value` is a live Tensor. */
+/** Internal: throws INVALID_ARGUMENT unless `value` is a Tensor, DISPOSED when it was disposed. */
 export function checkTensor(op: string, arg: string, value: unknown): Tensor {
   if (!(value instanceof Tensor)) {
     throw new InvalidArgumentError(`${op}: argument '${arg}' must be a Tensor; received ${describe(value)}`);
   }
+  if (value.isDisposed) throw new DisposedError(`${op}: argument '${arg}' (tensor #${value.id} of shape ${formatShape(value.shape)}) was disposed`);
   return value;
+}
+
+/** Internal: throws INVALID_ARGUMENT unless `name` names a registered backend; `what` names the argument or option. */
+export function checkBackendName(op: string, what: string, name: unknown): string {
+  if (typeof name !== 'string' || !listBackends().includes(name)) {
+    throw new InvalidArgumentError(`${op}: ${what} must be a registered backend (${listBackends().join(', ')}); received ${describe(name)}`);
+  }
+  return name;
+}
+
+/**
+ * Internal: the backend a new tensor of `dtype` goes to (the named one, or the active one), or DTYPE_MISMATCH when
+ * that backend cannot store `dtype` (float64 on wasm). Called before anything is allocated.
+ */
+export function storageFor(op: string, name: string | undefined, dtype: DType): Backend {
+  const backend = getBackend(name);
+  if (!backend.dtypes.includes(dtype)) {
+    throw new DTypeMismatchError(`${op}: backend '${backend.name}' cannot store dtype ${dtype}; it stores ${backend.dtypes.join(', ')}`);
+  }
+  return backend;
 }
 
 /** Internal: the backend shared by `tensors`, or BACKEND_MISMATCH naming both. */
@@ -101,6 +122,8 @@ export function coercePair(op: string, a: TensorLike, b: TensorLike, argNames: r
   if (!bIsT && typeof b !== 'number') {
     throw new InvalidArgumentError(`${op}: argument '${argNames[1]}' must be a Tensor or a number; received ${describe(b)}`);
   }
+  if (aIsT) checkTensor(op, argNames[0], a);
+  if (bIsT) checkTensor(op, argNames[1], b);
   if (aIsT && bIsT) {
     const backend = backendOf(op, [a, b], argNames);
     if (a.dtype !== b.dtype) {

@@ -1,7 +1,7 @@
 // Movement op front-ends: reshape, permute, expand, slice, concat, pad, flip, tril/triu, and the composites built on them.
 import { DTypeMismatchError, InvalidArgumentError, ShapeMismatchError } from '../errors.js';
 import { checkStorable } from '../dtype.js';
-import { checkElementCount, describe, formatShape, normalizeAxes, normalizeAxis, shapesEqual } from '../shape.js';
+import { checkElementCount, describe, formatShape, MAX_TENSOR_ELEMENTS, normalizeAxes, normalizeAxis, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { backendOf, checkTensor, kernelOf, record, reshapeAs, wrap } from './dispatch.js';
 
@@ -322,7 +322,11 @@ function checkTensorList(op: string, xs: unknown): Tensor[] {
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   const inputs = checkTensorList('stack', xs);
   const first = inputs[0];
+  backendOf('stack', inputs, inputs.map((_, i) => `xs[${i}]`));
   for (let i = 1; i < inputs.length; i++) {
+    if (inputs[i].dtype !== first.dtype) {
+      throw new DTypeMismatchError(`stack: 'xs[0]' is ${first.dtype} but 'xs[${i}]' is ${inputs[i].dtype}; cast one with cast()`);
+    }
     if (!shapesEqual(inputs[i].shape, first.shape)) {
       throw new ShapeMismatchError(
         `stack: every tensor must have the shape of 'xs[0]' ${formatShape(first.shape)}; 'xs[${i}]' has ${formatShape(inputs[i].shape)}`,
@@ -397,8 +401,9 @@ function piecesOf(op: string, x: Tensor, axis: number, sizes: readonly number[])
 export function chunk(x: Tensor, chunks: number, axis = 0): Tensor[] {
   checkTensor('chunk', 'x', x);
   checkMinRank('chunk', x, 1);
-  if (!isInteger(chunks) || chunks < 1) {
-    throw new InvalidArgumentError(`chunk: argument 'chunks' must be a positive integer; received ${describe(chunks)}`);
+  // On an empty axis `chunks` is also the number of (empty) pieces returned, so it is bounded like a size.
+  if (!isInteger(chunks) || chunks < 1 || chunks > MAX_TENSOR_ELEMENTS) {
+    throw new InvalidArgumentError(`chunk: argument 'chunks' must be an integer in [1, ${MAX_TENSOR_ELEMENTS}]; received ${describe(chunks)}`);
   }
   const a = normalizeAxis('chunk', 'axis', axis, x.rank);
   const dim = x.shape[a];

@@ -88,6 +88,7 @@ export function mean(x: Tensor, axes?: number | number[], keepDims = false): Ten
   checkTensor('mean', 'x', x);
   checkDType('mean', 'x', x, FLOAT);
   const ax = normalizeAxes('mean', 'axes', axes, x.rank);
+  checkKeepDims('mean', keepDims);
   const s = sum(x, ax, keepDims);
   const count = reducedCount(x.shape, ax);
   return count === 1 ? s : div(s, count);
