@@ -61,7 +61,12 @@ export function checkElementCount(op: string, shape: Shape, what = 'the result')
 }
 
 function isShape(shape: unknown): shape is Shape {
-  return Array.isArray(shape) && shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0);
+  if (!Array.isArray(shape)) return false;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) return false;
+  }
+  return true;
 }
 
 /** Throws unless `shape` is an array of non-negative integers holding at most {@link MAX_TENSOR_ELEMENTS} elements. */
@@ -69,7 +74,8 @@ export function checkShape(op: string, arg: string, shape: unknown): Shape {
   if (!isShape(shape)) {
     throw new InvalidArgumentError(`${op}: argument '${arg}' must be an array of non-negative integers; received ${describe(shape)}`);
   }
-  return checkElementCount(op, shape, `argument '${arg}'`);
+  if (sizeOf(shape) > MAX_TENSOR_ELEMENTS) checkElementCount(op, shape, `argument '${arg}'`);
+  return shape;
 }
 
 /**
@@ -110,8 +116,9 @@ export function resolveShape(op: string, from: Shape, shape: unknown): number[] 
  * would hold more than {@link MAX_TENSOR_ELEMENTS} elements).
  */
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
-  for (const [arg, s] of [['a', a], ['b', b]] as const) {
-    if (!isShape(s)) throw new InvalidArgumentError(`${op}: shape '${arg}' to broadcast must be an array of non-negative integers; received ${describe(s)}`);
+  if (!isShape(a) || !isShape(b)) {
+    const [arg, s] = isShape(a) ? ['b', b] : ['a', a];
+    throw new InvalidArgumentError(`${op}: shape '${arg}' to broadcast must be an array of non-negative integers; received ${describe(s)}`);
   }
   const rank = Math.max(a.length, b.length);
   const out = new Array<number>(rank);
@@ -126,7 +133,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
       );
     }
   }
-  checkElementCount(op, out, `the broadcast of ${formatShape(a)} and ${formatShape(b)}`);
+  if (sizeOf(out) > MAX_TENSOR_ELEMENTS) checkElementCount(op, out, `the broadcast of ${formatShape(a)} and ${formatShape(b)}`);
   return out;
 }
 

@@ -1,6 +1,6 @@
 // What every op front-end shares: argument coercion, backend agreement, kernel lookup and tape recording.
 import type { Backend, DataHandle, KernelName, Kernels } from '../backend.js';
-import { allocArray, checkStorable, type DType } from '../dtype.js';
+import { allocArray, checkStorable, storable, type DType } from '../dtype.js';
 import { BackendMismatchError, DisposedError, DTypeMismatchError, InvalidArgumentError, KernelNotFoundError } from '../errors.js';
 import { getBackend, listBackends } from '../registry.js';
 import { describe, formatShape, resolveShape, type Shape } from '../shape.js';
@@ -103,7 +103,8 @@ export function wrap(backend: Backend, handle: DataHandle, shape: Shape, dtype: 
  * scalar takes 0 or 1. `op` and `arg` name the number in the error.
  */
 export function scalarOn(backend: Backend, value: number, dtype: DType, op = 'scalar', arg = 'value'): Tensor {
-  checkStorable(op, `argument '${arg}'`, dtype === 'int32' ? Math.trunc(value) : value, dtype);
+  const stored = dtype === 'int32' ? Math.trunc(value) : value;
+  if (!storable(stored, dtype)) checkStorable(op, `argument '${arg}'`, stored, dtype);
   const arr = allocArray(dtype, 1);
   arr[0] = value;
   return wrap(backend, backend.adopt(arr, dtype), [], dtype);
