@@ -83,7 +83,9 @@ export class Tensor implements TensorInfo {
   alias(shape: Shape = this.shape): Tensor {
     this.checkAlive('alias');
     if (sizeOf(shape) !== this.size) {
-      throw new ShapeMismatchError(`alias: shape ${formatShape(shape)} does not hold the ${this.size} elements of a tensor of shape ${formatShape(this.shape)}`);
+      throw new ShapeMismatchError(
+        `alias: shape ${formatShape(shape)} does not hold the ${this.size} elements of a tensor of shape ${formatShape(this.shape)}`,
+      );
     }
     return new Tensor(this.storage, shape, this.dtype);
   }
