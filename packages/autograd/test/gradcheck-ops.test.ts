@@ -206,6 +206,17 @@ describe('gradcheck: movement', () => {
     check((a) => tc.unsqueeze(a, -1), [x]);
   });
 
+  it('Tensor.view is reshape: gradchecked, recorded, and the gradient reaches the leaf in its own shape', () => {
+    check((a) => a.view([4, -1]), [x]);
+    check((a) => tc.mul(a.view([6, 4]), a.view([6, 4])), [x]);
+    const leafX = tensor([1, 2, 3, 4, 5, 6], undefined, 'float64').requiresGrad_();
+    const y = leafX.view([2, -1]);
+    expect(y.gradNode).not.toBeNull();
+    tc.sum(tc.mul(y, tensor([[1, 2, 3], [4, 5, 6]], undefined, 'float64'))).backward();
+    expect(leafX.grad?.shape).toEqual([6]);
+    expect(leafX.grad?.toArray()).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('permute and transpose', () => {
     check((a) => tc.permute(a, [2, 0, 1]), [x]);
     check((a) => tc.transpose(a), [x]);

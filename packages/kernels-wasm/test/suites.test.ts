@@ -7,8 +7,10 @@ import { castSuite } from '../../tensor-core/test/suite/cast.js';
 import { elementwiseSuite } from '../../tensor-core/test/suite/elementwise.js';
 import { fusedRecurrentSuite } from '../../tensor-core/test/suite/fused-recurrent.js';
 import { indexingSuite } from '../../tensor-core/test/suite/indexing.js';
+import { limitsSuite } from '../../tensor-core/test/suite/limits.js';
 import { matmulSuite } from '../../tensor-core/test/suite/matmul.js';
 import { movementSuite } from '../../tensor-core/test/suite/movement.js';
+import { publicSurfaceSuite } from '../../tensor-core/test/suite/public-surface.js';
 import { reduceSuite } from '../../tensor-core/test/suite/reduce.js';
 import { softmaxSuite } from '../../tensor-core/test/suite/softmax.js';
 
@@ -23,8 +25,11 @@ describe.each(['wasm'])('%s backend', (b) => {
   describe('elementwise', () => elementwiseSuite(b));
   describe('fused recurrent', () => fusedRecurrentSuite(b));
   describe('indexing', () => indexingSuite(b));
+  describe('limits', () => limitsSuite(b));
   describe('matmul', () => matmulSuite(b));
   describe('movement', () => movementSuite(b));
+  // Every public op with bad arguments: typed errors here too, and the same outcome as on the cpu backend.
+  describe('public surface', () => publicSurfaceSuite(b, { compareWith: 'cpu' }));
   describe('reduce', () => reduceSuite(b));
   describe('softmax', () => softmaxSuite(b));
 });

@@ -79,7 +79,7 @@ export interface Kernels extends UnaryKernels {
   scatterAdd(x: TensorInfo, indices: TensorInfo, updates: TensorInfo, axis: number): DataHandle;
   /** int32 indices to a float32 one-hot tensor with a new last axis of `depth`. */
   oneHot(indices: TensorInfo, depth: number): DataHandle;
-  /** Converts to `dtype` (float to int truncates toward zero; nonzero to bool is true). */
+  /** Converts to `dtype` (float to int32 by {@link truncToInt32}: toward zero, saturating, NaN → 0; nonzero to bool is true). */
   cast(x: TensorInfo, dtype: DType): DataHandle;
 }
 

@@ -1,5 +1,6 @@
 // Element types, their typed-array storage and sizes.
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError, MemoryBudgetError } from './errors.js';
+import { describe, MAX_TENSOR_ELEMENTS } from './shape.js';
 
 /** Element type of a tensor. `float64` exists on the CPU backend for gradient checking; `bool` holds masks. */
 export type DType = 'float32' | 'int32' | 'float64' | 'bool';
@@ -44,8 +45,27 @@ export function bytesPerElement(dtype: DType): number {
   }
 }
 
-/** A new zero-filled typed array of `size` elements for `dtype`. */
+/**
+ * A new zero-filled typed array of `size` elements for `dtype`. A size beyond {@link MAX_TENSOR_ELEMENTS}, or one the
+ * host cannot allocate, is MEMORY_BUDGET_EXCEEDED naming the element count and bytes (never a bare RangeError).
+ */
 export function allocArray<D extends DType>(dtype: D, size: number): DTypeArrayMap[D] {
+  if (!isDType(dtype)) throw new InvalidArgumentError(`allocArray: argument 'dtype' must be one of ${DTYPES.join(', ')}; received ${describe(dtype)}`);
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) {
+    throw new InvalidArgumentError(`allocArray: argument 'size' must be a non-negative integer; received ${describe(size)}`);
+  }
+  if (size > MAX_TENSOR_ELEMENTS) {
+    throw new MemoryBudgetError(`allocArray: ${size} elements of ${dtype} requested; a tensor holds at most ${MAX_TENSOR_ELEMENTS} (2^31 - 1)`);
+  }
+  try {
+    return newArray(dtype, size);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new MemoryBudgetError(`allocArray: the host could not allocate ${size} elements of ${dtype} (${size * bytesPerElement(dtype)} bytes): ${e.message}`);
+  }
+}
+
+function newArray<D extends DType>(dtype: D, size: number): DTypeArrayMap[D] {
   switch (dtype) {
     case 'float32':
       return new Float32Array(size) as DTypeArrayMap[D];
@@ -56,7 +76,7 @@ export function allocArray<D extends DType>(dtype: D, size: number): DTypeArrayM
     case 'bool':
       return new Uint8Array(size) as DTypeArrayMap[D];
     default:
-      throw new InvalidArgumentError(`allocArray: argument 'dtype' must be one of ${DTYPES.join(', ')}; received ${String(dtype)}`);
+      throw new InvalidArgumentError(`allocArray: argument 'dtype' must be one of ${DTYPES.join(', ')}; received ${describe(dtype)}`);
   }
 }
 
@@ -67,4 +87,50 @@ export function dtypeOfArray(array: unknown): DType | undefined {
   if (array instanceof Float64Array) return 'float64';
   if (array instanceof Uint8Array) return 'bool';
   return undefined;
+}
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * Internal: throws INVALID_ARGUMENT unless `value` can be stored in `dtype` as it is: int32 takes integers in
+ * [-2^31, 2^31 - 1] (no NaN, Infinity, fraction or wrap-around), bool takes 0 and 1, floats take any number
+ * (float32 rounds to nearest, as PyTorch does). `what` names the argument, e.g. "argument 'data' at flat index 3".
+ */
+export function checkStorable(op: string, what: string, value: number, dtype: DType): void {
+  if (storable(value, dtype)) return;
+  if (dtype === 'int32') {
+    throw new InvalidArgumentError(
+      `${op}: ${what} is ${String(value)}, which an int32 tensor cannot hold (integers in [${INT32_MIN}, ${INT32_MAX}]); use a float dtype or round it first`,
+    );
+  }
+  throw new InvalidArgumentError(`${op}: ${what} is ${String(value)}, which a bool tensor cannot hold (true/false or 0/1)`);
+}
+
+/** Internal: whether {@link checkStorable} accepts `value` for `dtype` (the fast test, for loops over data). */
+export function storable(value: number, dtype: DType): boolean {
+  if (dtype === 'int32') return Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX;
+  if (dtype === 'bool') return value === 0 || value === 1;
+  return true;
+}
+
+/** Internal: true for typed arrays of numbers (not DataView, not the BigInt arrays), which tensor data may be. */
+export function isNumericArray(value: unknown): value is ArrayLike<number> & ArrayBufferView {
+  return ArrayBuffer.isView(value) && !(value instanceof DataView) && !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array);
+}
+
+/**
+ * The one rule for storing a float in an int32 (`cast` to int32 on every backend): truncation toward zero, values
+ * beyond the int32 range saturate to its ends, NaN becomes 0. PyTorch leaves NaN and out-of-range conversions
+ * undefined; this is what WebAssembly's `i32.trunc_sat_f32_s` and Rust's `as` do.
+ *
+ * @example
+ * ```ts
+ * truncToInt32(-2.7);   // -2
+ * truncToInt32(2 ** 40); // 2147483647
+ * truncToInt32(NaN);    // 0
+ * ```
+ */
+export function truncToInt32(value: number): number {
+  return value >= INT32_MAX ? INT32_MAX : value <= INT32_MIN ? INT32_MIN : value | 0;
 }

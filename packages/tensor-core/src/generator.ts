@@ -134,6 +134,9 @@ export function defaultGenerator(): Generator {
 
 /** Reseeds the process-wide generator, as `torch.manual_seed`. Returns it. */
 export function manualSeed(seed: number): Generator {
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
+    throw new InvalidArgumentError(`manualSeed: argument 'seed' must be a safe integer; received ${describe(seed)}`);
+  }
   defaults.generator = new Generator(seed);
   return defaults.generator;
 }

@@ -3,9 +3,9 @@ import { broadcastStrides } from './cpu/broadcast.js';
 import { allocArray, isDType, type DType, type TypedArray } from './dtype.js';
 import { InvalidArgumentError, ShapeMismatchError, DTypeMismatchError } from './errors.js';
 import { defaultGenerator, Generator } from './generator.js';
-import { checkTensor, wrap } from './ops/dispatch.js';
+import { checkBackendName, checkTensor, storageFor, wrap } from './ops/dispatch.js';
 import { getBackend } from './registry.js';
-import { broadcastShapes, checkShape, describe, formatShape, shapesEqual, sizeOf, type Shape } from './shape.js';
+import { broadcastShapes, checkShape, describe, MAX_TENSOR_ELEMENTS, formatShape, shapesEqual, sizeOf, type Shape } from './shape.js';
 import type { Tensor } from './tensor.js';
 
 /** Options shared by the random tensor functions. */
@@ -18,8 +18,6 @@ export interface RandomOptions {
   backend?: string;
 }
 
-// Largest element count a random tensor may have; typed arrays beyond it are not portable.
-const MAX_ELEMENTS = 2 ** 31 - 1;
 const FLOAT_DTYPES: readonly DType[] = ['float32', 'float64'];
 const NUMERIC_DTYPES: readonly DType[] = ['int32', 'float32', 'float64'];
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -32,7 +30,10 @@ interface Resolved {
 }
 
 function resolveOptions(op: string, options: unknown, allowed: readonly DType[], fallback: DType, fallbackBackend?: string): Resolved {
-  if (options === undefined || options === null) return { generator: defaultGenerator(), dtype: fallback, backend: fallbackBackend };
+  if (options === undefined || options === null) {
+    storageFor(op, fallbackBackend, fallback);
+    return { generator: defaultGenerator(), dtype: fallback, backend: fallbackBackend };
+  }
   if (typeof options !== 'object' || Array.isArray(options)) {
     throw new InvalidArgumentError(`${op}: argument 'options' must be an object {generator?, dtype?, backend?}; received ${describe(options)}`);
   }
@@ -43,19 +44,10 @@ function resolveOptions(op: string, options: unknown, allowed: readonly DType[],
   if (dtype !== undefined && (!isDType(dtype) || !allowed.includes(dtype))) {
     throw new InvalidArgumentError(`${op}: option 'dtype' must be one of ${allowed.join(', ')}; received ${describe(dtype)}`);
   }
-  if (backend !== undefined && typeof backend !== 'string') {
-    throw new InvalidArgumentError(`${op}: option 'backend' must be a backend name; received ${describe(backend)}`);
-  }
-  return { generator: generator ?? defaultGenerator(), dtype: dtype ?? fallback, backend: backend ?? fallbackBackend };
-}
-
-function checkSize(op: string, shape: unknown): Shape {
-  const s = checkShape(op, 'shape', shape);
-  const size = sizeOf(s);
-  if (size > MAX_ELEMENTS) {
-    throw new InvalidArgumentError(`${op}: argument 'shape' ${formatShape(s)} holds ${size} elements; at most ${MAX_ELEMENTS} are supported`);
-  }
-  return s;
+  if (backend !== undefined) checkBackendName(op, "option 'backend'", backend);
+  const resolved = { generator: generator ?? defaultGenerator(), dtype: dtype ?? fallback, backend: backend ?? fallbackBackend };
+  storageFor(op, resolved.backend, resolved.dtype);
+  return resolved;
 }
 
 function checkFinite(op: string, arg: string, value: unknown): number {
@@ -112,7 +104,7 @@ function fillUnit(out: Float32Array | Float64Array, generator: Generator): void 
  * ```
  */
 export function rand(shape: Shape, options?: RandomOptions): Tensor {
-  const s = checkSize('rand', shape);
+  const s = checkShape('rand', 'shape', shape);
   const { generator, dtype, backend } = resolveOptions('rand', options, FLOAT_DTYPES, 'float32');
   const out = allocArray(dtype as 'float32' | 'float64', sizeOf(s));
   fillUnit(out, generator);
@@ -134,7 +126,7 @@ export function rand(shape: Shape, options?: RandomOptions): Tensor {
  * ```
  */
 export function uniform(shape: Shape, low: number, high: number, options?: RandomOptions): Tensor {
-  const s = checkSize('uniform', shape);
+  const s = checkShape('uniform', 'shape', shape);
   checkFinite('uniform', 'low', low);
   checkFinite('uniform', 'high', high);
   const { generator, dtype, backend } = resolveOptions('uniform', options, FLOAT_DTYPES, 'float32');
@@ -192,7 +184,7 @@ export function normal(shape: Shape, mean: number, std: number, options?: Random
 }
 
 function normalAs(op: string, shape: Shape, mean: number, std: number, options: RandomOptions | undefined): Tensor {
-  const s = checkSize(op, shape);
+  const s = checkShape(op, 'shape', shape);
   checkFinite(op, 'mean', mean);
   checkFinite(op, 'std', std);
   if (std < 0) throw new InvalidArgumentError(`${op}: argument 'std' must be ≥ 0; received ${std}`);
@@ -236,7 +228,7 @@ export function randint(low: number, high: number, shape: Shape, options?: Rando
     }
   }
   if (!(low < high)) throw new InvalidArgumentError(`randint: argument 'high' must be greater than 'low'; received low=${low}, high=${high}`);
-  const s = checkSize('randint', shape);
+  const s = checkShape('randint', 'shape', shape);
   const { generator, dtype, backend } = resolveOptions('randint', options, NUMERIC_DTYPES, 'int32');
   const [min, max] = dtype === 'int32' ? [-(2 ** 31), 2 ** 31 - 1] : dtype === 'float32' ? [-(2 ** 24), 2 ** 24] : [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
   if (low < min || high - 1 > max) {
@@ -269,7 +261,7 @@ export function bernoulli(probs: Tensor | number, shape?: Shape, options?: Rando
     if (!(probs >= 0 && probs <= 1)) {
       throw new InvalidArgumentError(`bernoulli: argument 'probs' must be a probability in [0, 1]; received ${describe(probs)}`);
     }
-    const s = checkSize('bernoulli', shape ?? []);
+    const s = checkShape('bernoulli', 'shape', shape ?? []);
     const { generator, dtype, backend } = resolveOptions('bernoulli', options, allowed, 'float32');
     const out = allocArray(dtype, sizeOf(s));
     const n = out.length;
@@ -280,7 +272,7 @@ export function bernoulli(probs: Tensor | number, shape?: Shape, options?: Rando
   if (p.dtype !== 'float32' && p.dtype !== 'float64') {
     throw new DTypeMismatchError(`bernoulli: argument 'probs' must have dtype float32 or float64; received ${p.dtype}`);
   }
-  const s = checkSize('bernoulli', shape ?? p.shape);
+  const s = checkShape('bernoulli', 'shape', shape ?? p.shape);
   if (!shapesEqual(broadcastShapes('bernoulli', p.shape, s), s)) {
     throw new ShapeMismatchError(`bernoulli: argument 'probs' of shape ${formatShape(p.shape)} does not broadcast to 'shape' ${formatShape(s)}`);
   }
@@ -334,8 +326,8 @@ function fillBernoulli(out: TypedArray, probs: Float32Array | Float64Array, prob
  * ```
  */
 export function permutation(n: number, options?: RandomOptions): Tensor {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_ELEMENTS) {
-    throw new InvalidArgumentError(`permutation: argument 'n' must be an integer in [0, ${MAX_ELEMENTS}]; received ${describe(n)}`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_TENSOR_ELEMENTS) {
+    throw new InvalidArgumentError(`permutation: argument 'n' must be an integer in [0, ${MAX_TENSOR_ELEMENTS}]; received ${describe(n)}`);
   }
   const { generator, dtype, backend } = resolveOptions('permutation', options, NUMERIC_DTYPES, 'int32');
   if (dtype === 'float32' && n > 2 ** 24) {

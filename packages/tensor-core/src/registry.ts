@@ -42,7 +42,7 @@ export function listBackends(): string[] {
 function entryOf(op: string, name: string): Entry {
   const entry = entries.get(name);
   if (!entry) {
-    throw new InvalidArgumentError(`${op}: argument 'name' must be a registered backend (${listBackends().join(', ')}); received '${name}'`);
+    throw new InvalidArgumentError(`${op}: argument 'name' must be a registered backend (${listBackends().join(', ')}); received '${String(name)}'`);
   }
   return entry;
 }

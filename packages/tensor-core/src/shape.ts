@@ -1,5 +1,5 @@
 // Shapes: sizes, strides, broadcasting and axis normalisation, each with a typed error on bad input.
-import { InvalidArgumentError, ShapeMismatchError } from './errors.js';
+import { InvalidArgumentError, MemoryBudgetError, ShapeMismatchError } from './errors.js';
 
 /** A tensor shape: a list of non-negative integer dimension sizes. */
 export type Shape = readonly number[];
@@ -34,23 +34,92 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
   return true;
 }
 
-/** Throws unless `shape` is an array of non-negative integers. */
-export function checkShape(op: string, arg: string, shape: unknown): Shape {
-  if (!Array.isArray(shape)) {
-    throw new InvalidArgumentError(`${op}: argument '${arg}' must be an array of non-negative integers; received ${describe(shape)}`);
+/**
+ * Most elements one tensor may hold: 2^31 − 1, so that every flat index fits in an int32 (`argmax`, `gather`,
+ * `take`) and every backend's typed arrays can be allocated. Ops refuse larger results with MEMORY_BUDGET_EXCEEDED
+ * before allocating anything.
+ *
+ * @example
+ * ```ts
+ * zeros([1e6, 1e6]); // throws MemoryBudgetError: ... holds 1000000000000 elements; at most 2147483647 ...
+ * ```
+ */
+export const MAX_TENSOR_ELEMENTS = 2 ** 31 - 1;
+
+/**
+ * Throws MEMORY_BUDGET_EXCEEDED, naming the shape, its element count and the limit, when a tensor of `shape` would
+ * hold more than {@link MAX_TENSOR_ELEMENTS} elements. O(rank); called before allocating.
+ */
+export function checkElementCount(op: string, shape: Shape, what = 'the result'): Shape {
+  const size = sizeOf(shape);
+  if (size > MAX_TENSOR_ELEMENTS) {
+    throw new MemoryBudgetError(
+      `${op}: ${what} (shape ${formatShape(shape)}) would hold ${size} elements; a tensor holds at most ${MAX_TENSOR_ELEMENTS} (2^31 - 1)`,
+    );
   }
-  for (const d of shape) {
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new InvalidArgumentError(
-        `${op}: argument '${arg}' must be an array of non-negative integers; received [${shape.map((v) => describe(v)).join(', ')}]`,
-      );
-    }
-  }
-  return shape as Shape;
+  return shape;
 }
 
-/** NumPy broadcasting of two shapes, or a SHAPE_MISMATCH error naming both. */
+function isShape(shape: unknown): shape is Shape {
+  if (!Array.isArray(shape)) return false;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) return false;
+  }
+  return true;
+}
+
+/** Throws unless `shape` is an array of non-negative integers holding at most {@link MAX_TENSOR_ELEMENTS} elements. */
+export function checkShape(op: string, arg: string, shape: unknown): Shape {
+  if (!isShape(shape)) {
+    throw new InvalidArgumentError(`${op}: argument '${arg}' must be an array of non-negative integers; received ${describe(shape)}`);
+  }
+  if (sizeOf(shape) > MAX_TENSOR_ELEMENTS) checkElementCount(op, shape, `argument '${arg}'`);
+  return shape;
+}
+
+/**
+ * Resolves the target of a reshape of a tensor of shape `from` (one entry may be -1 and is inferred), or throws:
+ * INVALID_ARGUMENT for entries that are not integers ≥ -1, a repeated or ambiguous -1; SHAPE_MISMATCH naming both
+ * shapes when the sizes differ.
+ */
+export function resolveShape(op: string, from: Shape, shape: unknown): number[] {
+  const size = sizeOf(from);
+  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= -1)) {
+    throw new InvalidArgumentError(`${op}: argument 'shape' must be an array of non-negative integers (one may be -1); received ${describe(shape)}`);
+  }
+  const dims = shape as number[];
+  let inferred = -1;
+  let known = 1;
+  for (let i = 0; i < dims.length; i++) {
+    if (dims[i] === -1) {
+      if (inferred !== -1) throw new InvalidArgumentError(`${op}: argument 'shape' may contain -1 only once; received ${formatShape(dims)}`);
+      inferred = i;
+    } else known *= dims[i];
+  }
+  const out = [...dims];
+  if (inferred !== -1) {
+    if (known === 0) {
+      if (size === 0) {
+        throw new InvalidArgumentError(`${op}: argument 'shape' ${formatShape(dims)} is ambiguous for a tensor of 0 elements: -1 could be any size`);
+      }
+    } else if (size % known === 0) {
+      out[inferred] = size / known;
+      return out;
+    }
+  } else if (known === size) return out;
+  throw new ShapeMismatchError(`${op}: cannot reshape a tensor of shape ${formatShape(from)} (${size} elements) to ${formatShape(dims)}`);
+}
+
+/**
+ * NumPy broadcasting of two shapes, or a SHAPE_MISMATCH error naming both (MEMORY_BUDGET_EXCEEDED when the result
+ * would hold more than {@link MAX_TENSOR_ELEMENTS} elements).
+ */
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
+  if (!isShape(a) || !isShape(b)) {
+    const [arg, s] = isShape(a) ? ['b', b] : ['a', a];
+    throw new InvalidArgumentError(`${op}: shape '${arg}' to broadcast must be an array of non-negative integers; received ${describe(s)}`);
+  }
   const rank = Math.max(a.length, b.length);
   const out = new Array<number>(rank);
   for (let i = 0; i < rank; i++) {
@@ -64,6 +133,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
       );
     }
   }
+  if (sizeOf(out) > MAX_TENSOR_ELEMENTS) checkElementCount(op, out, `the broadcast of ${formatShape(a)} and ${formatShape(b)}`);
   return out;
 }
 

@@ -2,6 +2,7 @@
 import type { Backend, DataHandle, TensorInfo } from './backend.js';
 import { bytesPerElement, type DType, type DTypeArrayMap, type TypedArray } from './dtype.js';
 import { BackendMismatchError, DisposedError, InvalidArgumentError, ShapeMismatchError } from './errors.js';
+import { checkBackendName, reshapeAs } from './ops/dispatch.js';
 import { getBackend } from './registry.js';
 import { formatShape, sizeOf, type Shape } from './shape.js';
 import { coreState } from './shared-state.js';
@@ -60,9 +61,33 @@ export class Tensor implements TensorInfo {
     return new Tensor(new Storage(backend, handle, sizeOf(shape) * bytesPerElement(dtype)), shape, dtype);
   }
 
-  /** Internal: a tensor that views this one's storage under another shape of the same size. */
-  view(shape: Shape): Tensor {
-    this.checkAlive('reshape');
+  /**
+   * The same elements under another shape of the same size, as `torch.Tensor.view`: an alias of
+   * `reshape(x, shape)`, validated the same way (one dimension may be -1 and is inferred; a size that does not
+   * match is SHAPE_MISMATCH naming both shapes) and recorded by autograd. Free: the result shares storage.
+   *
+   * @example
+   * ```ts
+   * arange(6).view([2, -1]).shape; // [2, 3]
+   * ```
+   */
+  view(shape: readonly number[]): Tensor {
+    return reshapeAs('view', this, shape);
+  }
+
+  /**
+   * A new tensor object over this one's storage, with `shape` (default: this shape) of the same size, that autograd
+   * knows nothing about: how op front-ends return free results and how autograd makes leaves and detached copies.
+   * Use `view` or `reshape` in ordinary code.
+   * @internal
+   */
+  alias(shape: Shape = this.shape): Tensor {
+    this.checkAlive('alias');
+    if (sizeOf(shape) !== this.size) {
+      throw new ShapeMismatchError(
+        `alias: shape ${formatShape(shape)} does not hold the ${this.size} elements of a tensor of shape ${formatShape(this.shape)}`,
+      );
+    }
     return new Tensor(this.storage, shape, this.dtype);
   }
 
@@ -142,6 +167,7 @@ export class Tensor implements TensorInfo {
   to(name: string): Tensor {
     this.checkAlive('to');
     if (name === this.backendName) return this;
+    checkBackendName('to', "argument 'name'", name);
     const target = getBackend(name);
     const values = this.dataSync();
     return Tensor.fromHandle(target, target.adopt(values as TypedArray, this.dtype), this.shape, this.dtype);

@@ -22,7 +22,8 @@ function expectCode(code: ErrorCode, fn: () => unknown): void {
 function filled(shape: number[], dtype: DType = 'float32', backend = 'cpu'): Tensor {
   let size = 1;
   for (const d of shape) size *= d;
-  return tensor(new Array<number>(size).fill(dtype === 'bool' ? 1 : 0.5), shape, { dtype, backend });
+  // int32 data must be integers (0.5 is refused), so int32 tensors hold 0, what 0.5 used to truncate to.
+  return tensor(new Array<number>(size).fill(dtype === 'bool' ? 1 : dtype === 'int32' ? 0 : 0.5), shape, { dtype, backend });
 }
 
 type Unary = (x: never) => Tensor;

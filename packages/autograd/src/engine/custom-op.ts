@@ -85,7 +85,7 @@ export function customOp<O extends Tensor | readonly Tensor[], S = undefined>(de
     const outputs: Tensor[] = single ? [result.outputs as Tensor] : [...(result.outputs as readonly Tensor[])];
     if (!isGradEnabled() || !inputs.some((t) => t.requiresGrad)) return result.outputs;
     // An output that is an input (or already on a graph) is replaced by a fresh view so the node can own it.
-    const owned = outputs.map((o) => (inputs.includes(o) || o.gradNode !== null || o.requiresGrad ? o.view(o.shape) : o));
+    const owned = outputs.map((o) => (inputs.includes(o) || o.gradNode !== null || o.requiresGrad ? o.alias() : o));
     const saved = result.saved as S;
     const node = new GradNode(
       name,

@@ -82,7 +82,7 @@ export function gradcheck(fn: GradcheckFunction, inputs: readonly Tensor[], opti
   if (checked.length === 0) throw new InvalidArgumentError('gradcheck: no input requires gradients; call requiresGrad_() on the ones to check');
 
   // Fresh leaves, so the caller's tensors and gradients are not touched.
-  const leaves = inputs.map((t) => (t.requiresGrad ? setRequiresGrad(t.view(t.shape)) : t));
+  const leaves = inputs.map((t) => (t.requiresGrad ? setRequiresGrad(t.alias()) : t));
   const outputs = outputsOf(fn(...leaves));
   const base = inputs.map((t) => (t.requiresGrad ? (t.dataSync() as Float64Array) : null));
 

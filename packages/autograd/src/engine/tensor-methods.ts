@@ -43,7 +43,7 @@ export function setRequiresGrad<T extends Tensor>(t: T, flag = true): T {
 /** A graph-free view of `t`'s values; see `Tensor.detach`. */
 export function detach(t: Tensor): Tensor {
   // A view shares the immutable storage and starts with no gradNode and requiresGrad false.
-  return t.view(t.shape);
+  return t.alias();
 }
 
 /** Adds the methods to `Tensor.prototype` (idempotent); done when `@seqlab/autograd` is imported. */

@@ -129,7 +129,7 @@ export abstract class Module {
   stateDict(): Record<string, Tensor> {
     const out: Record<string, Tensor> = {};
     for (const [name, t] of [...this.namedTensors('parameter', false), ...this.namedTensors('buffer', false)]) {
-      out[name] = t.view(t.shape);
+      out[name] = t.alias();
     }
     return out;
   }

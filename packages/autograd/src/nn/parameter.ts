@@ -35,7 +35,7 @@ function brand(t: Tensor, key: symbol): void {
  */
 export function parameter(value: Tensor, requiresGrad = true): Parameter {
   if (!(value instanceof Tensor)) throw new InvalidArgumentError(`parameter: argument 'value' must be a Tensor; received ${typeof value}`);
-  const p = value.view(value.shape);
+  const p = value.alias();
   setRequiresGrad(p, requiresGrad);
   brand(p, PARAMETER);
   return p as Parameter;
@@ -44,7 +44,7 @@ export function parameter(value: Tensor, requiresGrad = true): Parameter {
 /** Makes a buffer: state a Module saves and loads with its parameters but never trains, as `register_buffer`. */
 export function buffer(value: Tensor): Buffer {
   if (!(value instanceof Tensor)) throw new InvalidArgumentError(`buffer: argument 'value' must be a Tensor; received ${typeof value}`);
-  const b = value.view(value.shape);
+  const b = value.alias();
   brand(b, BUFFER);
   return b as Buffer;
 }

@@ -1,5 +1,5 @@
-// wasm cast kernel: dtype conversion with the CPU backend's rules (truncation toward zero, nonzero → true).
-import type { Kernels } from '@seqlab/tensor-core';
+// wasm cast kernel: dtype conversion with the CPU backend's rules (truncToInt32 for float → int32, nonzero → true).
+import { truncToInt32, type Kernels } from '@seqlab/tensor-core';
 import { allocFor, elementBytes, ptr, runtime } from '../context.js';
 
 /** The cast kernel. */
@@ -14,7 +14,7 @@ export const castKernels = {
       // NaN is nonzero, so it becomes true, as bool(nan) in PyTorch.
       for (let i = 0; i < x.size; i++) to[i] = from[i] !== 0 ? 1 : 0;
     } else if (dtype === 'int32' && x.dtype === 'float32') {
-      for (let i = 0; i < x.size; i++) to[i] = from[i] | 0;
+      for (let i = 0; i < x.size; i++) to[i] = truncToInt32(from[i]);
     } else if (elementBytes(dtype) === elementBytes(x.dtype) && dtype === x.dtype) {
       heap.u8.copyWithin(out, ptr(x), ptr(x) + x.size * elementBytes(dtype));
     } else {

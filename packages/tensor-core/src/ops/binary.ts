@@ -94,7 +94,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   checkTensor('where', 'cond', cond);
   checkDType('where', 'cond', cond, ['bool']);
   // Two numbers become float32 scalars on cond's backend, not the active one.
-  const first = typeof a === 'number' && typeof b === 'number' ? scalarOn(cond.backend, a, 'float32') : a;
+  const first = typeof a === 'number' && typeof b === 'number' ? scalarOn(cond.backend, a, 'float32', 'where', 'a') : a;
   const [x, y, backend] = coercePair('where', first, b);
   backendOf('where', [cond, x], ['cond', 'a']);
   const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, x.shape), y.shape);

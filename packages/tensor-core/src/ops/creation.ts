@@ -1,10 +1,9 @@
 // Creation of tensors from JavaScript data and constant fills; every backend gets the same values.
-import { allocArray, dtypeOfArray, isDType, type DType, type TypedArray } from '../dtype.js';
+import { allocArray, checkStorable, dtypeOfArray, isDType, isNumericArray, storable, type DType, type TypedArray } from '../dtype.js';
 import { InvalidArgumentError, ShapeMismatchError } from '../errors.js';
-import { getBackend } from '../registry.js';
-import { checkShape, describe, formatShape, sizeOf, type Shape } from '../shape.js';
+import { checkElementCount, checkShape, describe, formatShape, sizeOf, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { wrap } from './dispatch.js';
+import { checkBackendName, checkTensor, storageFor, wrap } from './dispatch.js';
 
 /** Nested arrays of numbers or booleans accepted by {@link tensor}. */
 export type TensorData = number | boolean | TypedArray | readonly TensorData[];
@@ -25,6 +24,18 @@ function checkDTypeOption(op: string, dtype: unknown): DType | undefined {
   return dtype;
 }
 
+/** The options argument of a creation function: a dtype name or `{ dtype?, backend? }`, checked. */
+function optionsOf(op: string, options: unknown): CreationOptions {
+  if (options === undefined) return {};
+  if (typeof options === 'string') return { dtype: checkDTypeOption(op, options) };
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError(`${op}: argument 'options' must be a dtype name or an object {dtype?, backend?}; received ${describe(options)}`);
+  }
+  const { dtype, backend } = options as CreationOptions;
+  if (backend !== undefined) checkBackendName(op, "option 'backend'", backend);
+  return { dtype: checkDTypeOption(op, dtype), backend };
+}
+
 function inferShape(op: string, data: TensorData): number[] {
   const shape: number[] = [];
   let level: TensorData = data;
@@ -33,26 +44,36 @@ function inferShape(op: string, data: TensorData): number[] {
     if (level.length === 0) break;
     level = level[0];
   }
-  if (ArrayBuffer.isView(level)) shape.push((level as TypedArray).length);
+  if (isNumericArray(level)) shape.push(level.length);
   else if (typeof level !== 'number' && typeof level !== 'boolean' && !Array.isArray(level)) {
     throw new InvalidArgumentError(`${op}: argument 'data' must hold numbers or booleans; received ${describe(level)}`);
   }
   return shape;
 }
 
-function flatten(op: string, data: TensorData, shape: readonly number[], out: TypedArray): void {
+/** Throws unless `value`, element `index` of the data, can be stored in `dtype` as it is (int32 range, bool 0/1). */
+function checkElement(op: string, value: number, index: number, dtype: DType): void {
+  if (!storable(value, dtype)) checkStorable(op, `argument 'data' at flat index ${index}`, value, dtype);
+}
+
+function flatten(op: string, data: TensorData, shape: readonly number[], out: TypedArray, dtype: DType): void {
   let k = 0;
+  const strict = dtype === 'int32' || dtype === 'bool';
   const walk = (node: TensorData, dim: number): void => {
     if (dim === shape.length) {
-      if (typeof node === 'number') out[k++] = node;
-      else if (typeof node === 'boolean') out[k++] = node ? 1 : 0;
-      else throw new InvalidArgumentError(`${op}: argument 'data' is ragged or holds ${describe(node)} where a number was expected`);
+      const v = typeof node === 'number' ? node : typeof node === 'boolean' ? Number(node) : undefined;
+      if (v === undefined) throw new InvalidArgumentError(`${op}: argument 'data' is ragged or holds ${describe(node)} where a number was expected`);
+      if (strict) checkElement(op, v, k, dtype);
+      out[k++] = v;
       return;
     }
-    if (ArrayBuffer.isView(node) && dim === shape.length - 1) {
-      const arr = node as TypedArray;
+    if (isNumericArray(node) && dim === shape.length - 1) {
+      const arr = node;
       if (arr.length !== shape[dim]) throw new ShapeMismatchError(`${op}: argument 'data' is ragged: a row of length ${arr.length} where ${shape[dim]} was expected`);
-      for (let i = 0; i < arr.length; i++) out[k++] = arr[i];
+      for (let i = 0; i < arr.length; i++) {
+        if (strict) checkElement(op, arr[i], k, dtype);
+        out[k++] = arr[i];
+      }
       return;
     }
     if (!Array.isArray(node) || node.length !== shape[dim]) {
@@ -79,27 +100,27 @@ function flatten(op: string, data: TensorData, shape: readonly number[], out: Ty
  * ```
  */
 export function tensor(data: TensorData, shape?: Shape, dtype?: DType | CreationOptions): Tensor {
-  const options: CreationOptions = typeof dtype === 'string' || dtype === undefined ? { dtype } : dtype;
-  const dt0 = checkDTypeOption('tensor', options.dtype);
-  const backend = getBackend(options.backend);
-  const typed = ArrayBuffer.isView(data) ? (data as TypedArray) : undefined;
+  const options = optionsOf('tensor', dtype);
+  const dt0 = options.dtype;
+  if (ArrayBuffer.isView(data) && !isNumericArray(data)) {
+    throw new InvalidArgumentError(`tensor: argument 'data' must hold numbers or booleans; received ${describe(data)}`);
+  }
+  const typed = isNumericArray(data) ? (data as TypedArray) : undefined;
   let inferred: number[];
   if (typed) inferred = [typed.length];
   else inferred = inferShape('tensor', data);
   const firstLeaf = (d: TensorData): unknown => (Array.isArray(d) ? (d.length ? firstLeaf(d[0]) : undefined) : d);
   const dt: DType = dt0 ?? (typed ? (dtypeOfArray(typed) ?? 'float32') : typeof firstLeaf(data) === 'boolean' ? 'bool' : 'float32');
   const size = sizeOf(inferred);
+  const backend = storageFor('tensor', options.backend, dt);
   const values = allocArray(dt, size);
-  if (typed) values.set(typed as ArrayLike<number>);
-  else flatten('tensor', data, inferred, values);
-  if (dt === 'int32' || dt === 'bool') {
-    for (let i = 0; i < size; i++) {
-      const v = typed ? typed[i] : values[i];
-      if (dt === 'bool' && v !== 0 && v !== 1) {
-        throw new InvalidArgumentError(`tensor: bool data must be true/false or 0/1; received ${v} at flat index ${i}`);
-      }
+  if (typed) {
+    // Only values that the dtype would change need a look: int32 and Uint8 data always fit int32.
+    if (dt === 'bool' || (dt === 'int32' && !(typed instanceof Int32Array || typed instanceof Uint8Array))) {
+      for (let i = 0; i < size; i++) checkElement('tensor', typed[i], i, dt);
     }
-  }
+    values.set(typed as ArrayLike<number>);
+  } else flatten('tensor', data, inferred, values, dt);
   let finalShape: Shape = inferred;
   if (shape !== undefined) {
     checkShape('tensor', 'shape', shape);
@@ -111,54 +132,76 @@ export function tensor(data: TensorData, shape?: Shape, dtype?: DType | Creation
   return wrap(backend, backend.adopt(values, dt), finalShape, dt);
 }
 
-/** A tensor of `shape` filled with `value`. */
-export function full(shape: Shape, value: number | boolean, options: DType | CreationOptions = {}): Tensor {
-  const opts: CreationOptions = typeof options === 'string' ? { dtype: options } : options;
-  checkShape('full', 'shape', shape);
-  const dt = checkDTypeOption('full', opts.dtype) ?? (typeof value === 'boolean' ? 'bool' : 'float32');
+/** A tensor of `shape` filled with `value`: the one definition behind full, zeros, ones and their `*Like` forms. */
+function filled(op: string, shape: Shape, value: number | boolean, options: unknown): Tensor {
+  const opts = optionsOf(op, options);
+  checkShape(op, 'shape', shape);
   if (typeof value !== 'number' && typeof value !== 'boolean') {
-    throw new InvalidArgumentError(`full: argument 'value' must be a number or boolean; received ${describe(value)}`);
+    throw new InvalidArgumentError(`${op}: argument 'value' must be a number or boolean; received ${describe(value)}`);
   }
-  const backend = getBackend(opts.backend);
-  const values = allocArray(dt, sizeOf(shape));
+  const dt = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
   const v = typeof value === 'boolean' ? Number(value) : value;
+  checkStorable(op, "argument 'value'", v, dt);
+  const backend = storageFor(op, opts.backend, dt);
+  const values = allocArray(dt, sizeOf(shape));
   if (v !== 0) values.fill(v);
   return wrap(backend, backend.adopt(values, dt), shape, dt);
 }
 
+/** A tensor of `shape` filled with `value`. */
+export function full(shape: Shape, value: number | boolean, options: DType | CreationOptions = {}): Tensor {
+  return filled('full', shape, value, options);
+}
+
 /** A tensor of zeros. */
 export function zeros(shape: Shape, options: DType | CreationOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 /** A tensor of ones. */
 export function ones(shape: Shape, options: DType | CreationOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
 /** A scalar (rank-0) tensor. */
 export function scalar(value: number | boolean, options: DType | CreationOptions = {}): Tensor {
-  return full([], value, options);
+  return filled('scalar', [], value, options);
 }
 
-function likeOptions(x: Tensor, options: DType | CreationOptions): CreationOptions {
-  const opts: CreationOptions = typeof options === 'string' ? { dtype: options } : options;
+function likeOptions(op: string, x: Tensor, options: DType | CreationOptions): CreationOptions {
+  checkTensor(op, 'x', x);
+  const opts = optionsOf(op, options);
   return { dtype: opts.dtype ?? x.dtype, backend: opts.backend ?? x.backendName };
 }
 
 /** Zeros with `x`'s shape, dtype and backend (each overridable). */
 export function zerosLike(x: Tensor, options: DType | CreationOptions = {}): Tensor {
-  return full(x.shape, 0, likeOptions(x, options));
+  const opts = likeOptions('zerosLike', x, options); // checks x before x.shape is read
+  return filled('zerosLike', x.shape, 0, opts);
 }
 
 /** Ones with `x`'s shape, dtype and backend. */
 export function onesLike(x: Tensor, options: DType | CreationOptions = {}): Tensor {
-  return full(x.shape, 1, likeOptions(x, options));
+  const opts = likeOptions('onesLike', x, options); // checks x before x.shape is read
+  return filled('onesLike', x.shape, 1, opts);
 }
 
 /** `value` everywhere with `x`'s shape, dtype and backend. */
 export function fullLike(x: Tensor, value: number | boolean, options: DType | CreationOptions = {}): Tensor {
-  return full(x.shape, value, likeOptions(x, options));
+  const opts = likeOptions('fullLike', x, options); // checks x before x.shape is read
+  return filled('fullLike', x.shape, value, opts);
+}
+
+/**
+ * Throws unless `dtype` can hold every element of a monotonic sequence of `n` values given by `valueAt`: checking the
+ * first and the last suffices for the int32 range; bool (0/1) and integrality are checked on every element only when
+ * the ends pass and the dtype is bool or the steps are fractional. Runs before anything is allocated.
+ */
+function checkSequence(op: string, dtype: DType, n: number, valueAt: (i: number) => number, integral: boolean): void {
+  if (n === 0 || (dtype !== 'int32' && dtype !== 'bool')) return;
+  for (const i of [0, n - 1]) checkStorable(op, `element ${i} of the result`, valueAt(i), dtype);
+  if (integral && dtype === 'int32') return;
+  for (let i = 1; i < n - 1; i++) checkStorable(op, `element ${i} of the result`, valueAt(i), dtype);
 }
 
 /**
@@ -166,7 +209,7 @@ export function fullLike(x: Tensor, value: number | boolean, options: DType | Cr
  * With one argument, `arange(n)` is `0 .. n-1`. The dtype defaults to int32 when every argument is an integer.
  */
 export function arange(start: number, stop?: number, step = 1, options: DType | CreationOptions = {}): Tensor {
-  const opts: CreationOptions = typeof options === 'string' ? { dtype: options } : options;
+  const opts = optionsOf('arange', options);
   if (stop === undefined) {
     stop = start;
     start = 0;
@@ -178,16 +221,19 @@ export function arange(start: number, stop?: number, step = 1, options: DType | 
   }
   if (step === 0) throw new InvalidArgumentError(`arange: argument 'step' must be non-zero; received 0`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  const dt = checkDTypeOption('arange', opts.dtype) ?? (Number.isInteger(start) && Number.isInteger(stop) && Number.isInteger(step) ? 'int32' : 'float32');
+  checkElementCount('arange', [n]);
+  const dt = opts.dtype ?? (Number.isInteger(start) && Number.isInteger(stop) && Number.isInteger(step) ? 'int32' : 'float32');
+  const at = (i: number): number => start + i * step;
+  checkSequence('arange', dt, n, at, Number.isInteger(start) && Number.isInteger(step));
+  const backend = storageFor('arange', opts.backend, dt);
   const values = allocArray(dt, n);
-  for (let i = 0; i < n; i++) values[i] = start + i * step;
-  const backend = getBackend(opts.backend);
+  for (let i = 0; i < n; i++) values[i] = at(i);
   return wrap(backend, backend.adopt(values, dt), [n], dt);
 }
 
 /** `num` evenly spaced float values from `start` to `stop` inclusive, as `torch.linspace`. */
 export function linspace(start: number, stop: number, num: number, options: DType | CreationOptions = {}): Tensor {
-  const opts: CreationOptions = typeof options === 'string' ? { dtype: options } : options;
+  const opts = optionsOf('linspace', options);
   if (!Number.isInteger(num) || num < 0) {
     throw new InvalidArgumentError(`linspace: argument 'num' must be a non-negative integer; received ${describe(num)}`);
   }
@@ -196,21 +242,26 @@ export function linspace(start: number, stop: number, num: number, options: DTyp
       throw new InvalidArgumentError(`linspace: argument '${name}' must be a finite number; received ${describe(v)}`);
     }
   }
-  const dt = checkDTypeOption('linspace', opts.dtype) ?? 'float32';
-  const values = allocArray(dt, num);
+  checkElementCount('linspace', [num]);
+  const dt = opts.dtype ?? 'float32';
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
-  for (let i = 0; i < num; i++) values[i] = i === num - 1 && num > 1 ? stop : start + i * step;
-  const backend = getBackend(opts.backend);
+  const exact = (i: number): number => (i === num - 1 && num > 1 ? stop : start + i * step);
+  // int32 truncates toward zero, as torch.linspace with an integer dtype.
+  const at = dt === 'int32' ? (i: number) => Math.trunc(exact(i)) : exact;
+  checkSequence('linspace', dt, num, at, true);
+  const backend = storageFor('linspace', opts.backend, dt);
+  const values = allocArray(dt, num);
+  for (let i = 0; i < num; i++) values[i] = at(i);
   return wrap(backend, backend.adopt(values, dt), [num], dt);
 }
 
 /** An `n × m` matrix with ones on the main diagonal (`m` defaults to `n`). */
 export function eye(n: number, m: number = n, options: DType | CreationOptions = {}): Tensor {
-  const opts: CreationOptions = typeof options === 'string' ? { dtype: options } : options;
+  const opts = optionsOf('eye', options);
   checkShape('eye', 'n, m', [n, m]);
-  const dt = checkDTypeOption('eye', opts.dtype) ?? 'float32';
+  const dt = opts.dtype ?? 'float32';
+  const backend = storageFor('eye', opts.backend, dt);
   const values = allocArray(dt, n * m);
   for (let i = 0; i < Math.min(n, m); i++) values[i * m + i] = 1;
-  const backend = getBackend(opts.backend);
   return wrap(backend, backend.adopt(values, dt), [n, m], dt);
 }

@@ -1,14 +1,17 @@
 // What every op front-end shares: argument coercion, backend agreement, kernel lookup and tape recording.
 import type { Backend, DataHandle, KernelName, Kernels } from '../backend.js';
-import { allocArray, type DType } from '../dtype.js';
-import { BackendMismatchError, DTypeMismatchError, InvalidArgumentError, KernelNotFoundError } from '../errors.js';
-import { getBackend } from '../registry.js';
+import { allocArray, checkStorable, storable, type DType } from '../dtype.js';
+import { BackendMismatchError, DisposedError, DTypeMismatchError, InvalidArgumentError, KernelNotFoundError } from '../errors.js';
+import { getBackend, listBackends } from '../registry.js';
 import { coreState } from '../shared-state.js';
-import { describe, type Shape } from '../shape.js';
+import { describe, formatShape, resolveShape, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { OpAttrs, OpName } from './names.js';
 
-/** A tensor or a plain number (taken as a scalar of the other operand's dtype). */
+/**
+ * A tensor or a plain number, taken as a scalar of the other operand's dtype: an int32 operand truncates a fraction
+ * toward zero and refuses NaN, ±Infinity and numbers beyond the int32 range (INVALID_ARGUMENT); a bool one takes 0 or 1.
+ */
 export type TensorLike = Tensor | number;
 
 /**
@@ -44,12 +47,33 @@ export function record<K extends OpName>(op: K, inputs: readonly Tensor[], outpu
   return output;
 }
 
-/** Internal: throws unless `value` is a live Tensor. */
+/** Internal: throws INVALID_ARGUMENT unless `value` is a Tensor, DISPOSED when it was disposed. */
 export function checkTensor(op: string, arg: string, value: unknown): Tensor {
   if (!(value instanceof Tensor)) {
     throw new InvalidArgumentError(`${op}: argument '${arg}' must be a Tensor; received ${describe(value)}`);
   }
+  if (value.isDisposed) throw new DisposedError(`${op}: argument '${arg}' (tensor #${value.id} of shape ${formatShape(value.shape)}) was disposed`);
   return value;
+}
+
+/** Internal: throws INVALID_ARGUMENT unless `name` names a registered backend; `what` names the argument or option. */
+export function checkBackendName(op: string, what: string, name: unknown): string {
+  if (typeof name !== 'string' || !listBackends().includes(name)) {
+    throw new InvalidArgumentError(`${op}: ${what} must be a registered backend (${listBackends().join(', ')}); received ${describe(name)}`);
+  }
+  return name;
+}
+
+/**
+ * Internal: the backend a new tensor of `dtype` goes to (the named one, or the active one), or DTYPE_MISMATCH when
+ * that backend cannot store `dtype` (float64 on wasm). Called before anything is allocated.
+ */
+export function storageFor(op: string, name: string | undefined, dtype: DType): Backend {
+  const backend = getBackend(name);
+  if (!backend.dtypes.includes(dtype)) {
+    throw new DTypeMismatchError(`${op}: backend '${backend.name}' cannot store dtype ${dtype}; it stores ${backend.dtypes.join(', ')}`);
+  }
+  return backend;
 }
 
 /** Internal: the backend shared by `tensors`, or BACKEND_MISMATCH naming both. */
@@ -79,8 +103,14 @@ export function wrap(backend: Backend, handle: DataHandle, shape: Shape, dtype: 
   return Tensor.fromHandle(backend, handle, shape, dtype);
 }
 
-/** Internal: a scalar tensor of `dtype` on `backend`. */
-export function scalarOn(backend: Backend, value: number, dtype: DType): Tensor {
+/**
+ * Internal: a scalar tensor of `dtype` on `backend`. For an int32 scalar a fraction truncates toward zero, as
+ * `cast` does, but NaN, ±Infinity and numbers beyond the int32 range are refused rather than wrapped; a bool
+ * scalar takes 0 or 1. `op` and `arg` name the number in the error.
+ */
+export function scalarOn(backend: Backend, value: number, dtype: DType, op = 'scalar', arg = 'value'): Tensor {
+  const stored = dtype === 'int32' ? Math.trunc(value) : value;
+  if (!storable(stored, dtype)) checkStorable(op, `argument '${arg}'`, stored, dtype);
   const arr = allocArray(dtype, 1);
   arr[0] = value;
   return wrap(backend, backend.adopt(arr, dtype), [], dtype);
@@ -99,6 +129,8 @@ export function coercePair(op: string, a: TensorLike, b: TensorLike, argNames: r
   if (!bIsT && typeof b !== 'number') {
     throw new InvalidArgumentError(`${op}: argument '${argNames[1]}' must be a Tensor or a number; received ${describe(b)}`);
   }
+  if (aIsT) checkTensor(op, argNames[0], a);
+  if (bIsT) checkTensor(op, argNames[1], b);
   if (aIsT && bIsT) {
     const backend = backendOf(op, [a, b], argNames);
     if (a.dtype !== b.dtype) {
@@ -106,10 +138,10 @@ export function coercePair(op: string, a: TensorLike, b: TensorLike, argNames: r
     }
     return [a, b, backend];
   }
-  if (aIsT) return [a, scalarOn(a.backend, b as number, a.dtype), a.backend];
-  if (bIsT) return [scalarOn(b.backend, a as number, b.dtype), b, b.backend];
+  if (aIsT) return [a, scalarOn(a.backend, b as number, a.dtype, op, argNames[1]), a.backend];
+  if (bIsT) return [scalarOn(b.backend, a as number, b.dtype, op, argNames[0]), b, b.backend];
   const backend = getBackend();
-  return [scalarOn(backend, a as number, 'float32'), scalarOn(backend, b as number, 'float32'), backend];
+  return [scalarOn(backend, a as number, 'float32', op, argNames[0]), scalarOn(backend, b as number, 'float32', op, argNames[1]), backend];
 }
 
 /** Internal: throws DTYPE_MISMATCH unless `t.dtype` is one of `allowed`. */
@@ -117,4 +149,14 @@ export function checkDType(op: string, arg: string, t: Tensor, allowed: readonly
   if (!allowed.includes(t.dtype)) {
     throw new DTypeMismatchError(`${op}: argument '${arg}' must have dtype ${allowed.join(' or ')}; received ${t.dtype}`);
   }
+}
+
+/**
+ * Internal: the one definition of `reshape` and `Tensor.view` (errors name `op`): the same storage under a
+ * validated shape, recorded for autograd as `reshape`.
+ */
+export function reshapeAs(op: string, x: Tensor, shape: readonly number[]): Tensor {
+  checkTensor(op, 'x', x);
+  const resolved = resolveShape(op, x.shape, shape);
+  return record('reshape', [x], x.alias(resolved), { shape: resolved });
 }

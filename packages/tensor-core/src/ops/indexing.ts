@@ -1,7 +1,7 @@
 // Indexing op front-ends: gather and scatter-add along an axis, one-hot, and the composites built on gather.
 import type { DType } from '../dtype.js';
 import { InvalidArgumentError, ShapeMismatchError } from '../errors.js';
-import { describe, formatShape, normalizeAxis, shapesEqual, type Shape } from '../shape.js';
+import { checkElementCount, describe, formatShape, normalizeAxis, shapesEqual, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { backendOf, checkDType, checkTensor, kernelOf, record, wrap } from './dispatch.js';
 import { reshape } from './movement.js';
@@ -47,8 +47,8 @@ function checkHasAxes(op: string, arg: string, x: Tensor): void {
 }
 
 /** Runs the gather kernel on already-validated arguments and records it. */
-function gatherUnchecked(x: Tensor, indices: Tensor, axis: number): Tensor {
-  const shape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
+function gatherUnchecked(op: string, x: Tensor, indices: Tensor, axis: number): Tensor {
+  const shape = checkElementCount(op, [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)]);
   const out = wrap(x.backend, kernelOf(x.backend, 'gather')(x, indices, axis), shape, x.dtype);
   return record('gather', [x, indices], out, { axis });
 }
@@ -58,7 +58,7 @@ function gatherChecked(op: string, x: Tensor, xArg: string, indices: unknown, ax
   checkHasAxes(op, xArg, x);
   const a = normalizeAxis(op, 'axis', axis, x.rank);
   checkIndexRange(op, 'indices', idx, x.shape[a], `axis ${a} of '${xArg}' (shape ${formatShape(x.shape)})`);
-  return gatherUnchecked(x, idx, a);
+  return gatherUnchecked(op, x, idx, a);
 }
 
 /**
@@ -107,7 +107,7 @@ export function take(x: Tensor, indices: Tensor): Tensor {
   checkTensor('take', 'x', x);
   const idx = checkIndexTensor('take', x, 'x', indices);
   checkIndexRange('take', 'indices', idx, x.size, `'x' (shape ${formatShape(x.shape)}) read flat`);
-  return gatherUnchecked(reshape(x, [x.size]), idx, 0);
+  return gatherUnchecked('take', reshape(x, [x.size]), idx, 0);
 }
 
 /**
@@ -155,7 +155,7 @@ export function takeAlongAxis(x: Tensor, indices: Tensor, axis: number): Tensor 
     }
   }
   const flatIndices = wrap(x.backend, x.backend.adopt(flat, 'int32'), idx.shape, 'int32');
-  return gatherUnchecked(reshape(x, [x.size]), flatIndices, 0);
+  return gatherUnchecked(op, reshape(x, [x.size]), flatIndices, 0);
 }
 
 /**
@@ -202,8 +202,8 @@ export function oneHot(indices: Tensor, depth: number): Tensor {
   if (!Number.isInteger(depth) || depth < 0) {
     throw new InvalidArgumentError(`oneHot: argument 'depth' must be a non-negative integer; received ${describe(depth)}`);
   }
+  const shape = checkElementCount('oneHot', [...idx.shape, depth]);
   checkIndexRange('oneHot', 'indices', idx, depth, 'depth');
-  const shape = [...idx.shape, depth];
   const out = wrap(idx.backend, kernelOf(idx.backend, 'oneHot')(idx, depth), shape, 'float32');
   return record('oneHot', [idx], out, { depth });
 }

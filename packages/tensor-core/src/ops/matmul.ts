@@ -1,7 +1,7 @@
 // Matrix product with NumPy rules (1-D operands, broadcast batch dimensions) and transpose flags.
 import type { DType } from '../dtype.js';
 import { DTypeMismatchError, InvalidArgumentError, ShapeMismatchError } from '../errors.js';
-import { describe, formatShape } from '../shape.js';
+import { checkElementCount, describe, formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { backendOf, checkDType, checkTensor, kernelOf, record, wrap } from './dispatch.js';
 import { reshape } from './movement.js';
@@ -74,7 +74,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   // Recorded on ≥2-D views (recorded reshapes) so the gradient rule only ever sees matrices.
   const a2 = aVector ? reshape(a, aShape) : a;
   const b2 = bVector ? reshape(b, bShape) : b;
-  const outShape = [...batch, m, n];
+  const outShape = checkElementCount('matmul', [...batch, m, n]);
   const out = record('matmul', [a2, b2], wrap(backend, kernelOf(backend, 'matmul')(a2, b2, transA, transB, outShape), outShape, a.dtype), { transA, transB });
   if (!aVector && !bVector) return out;
   return reshape(out, [...batch, ...(aVector ? [] : [m]), ...(bVector ? [] : [n])]);

@@ -1,8 +1,9 @@
 // Movement op front-ends: reshape, permute, expand, slice, concat, pad, flip, tril/triu, and the composites built on them.
 import { DTypeMismatchError, InvalidArgumentError, ShapeMismatchError } from '../errors.js';
-import { describe, formatShape, normalizeAxes, normalizeAxis, shapesEqual, type Shape } from '../shape.js';
+import { checkStorable } from '../dtype.js';
+import { checkElementCount, describe, formatShape, MAX_TENSOR_ELEMENTS, normalizeAxes, normalizeAxis, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { backendOf, checkTensor, kernelOf, record, wrap } from './dispatch.js';
+import { backendOf, checkTensor, kernelOf, record, reshapeAs, wrap } from './dispatch.js';
 
 function isInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value);
@@ -23,31 +24,6 @@ function checkMinRank(op: string, x: Tensor, minRank: number): void {
   }
 }
 
-/** Resolves a reshape target (one -1 allowed) against `size` elements. */
-function resolveShape(op: string, x: Tensor, shape: unknown): number[] {
-  const dims = checkIntegers(op, 'shape', shape, -1, 'non-negative integers (one may be -1)');
-  let inferred = -1;
-  let known = 1;
-  for (let i = 0; i < dims.length; i++) {
-    if (dims[i] === -1) {
-      if (inferred !== -1) throw new InvalidArgumentError(`${op}: argument 'shape' may contain -1 only once; received ${formatShape(dims)}`);
-      inferred = i;
-    } else known *= dims[i];
-  }
-  const out = [...dims];
-  if (inferred !== -1) {
-    if (known === 0) {
-      if (x.size === 0) {
-        throw new InvalidArgumentError(`${op}: argument 'shape' ${formatShape(dims)} is ambiguous for a tensor of 0 elements: -1 could be any size`);
-      }
-    } else if (x.size % known === 0) {
-      out[inferred] = x.size / known;
-      return out;
-    }
-  } else if (known === x.size) return out;
-  throw new ShapeMismatchError(`${op}: cannot reshape a tensor of shape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(dims)}`);
-}
-
 /**
  * The same elements under another shape of the same size. Free: the result shares `x`'s storage.
  * One dimension may be -1 and is inferred.
@@ -58,9 +34,7 @@ function resolveShape(op: string, x: Tensor, shape: unknown): number[] {
  * ```
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  checkTensor('reshape', 'x', x);
-  const resolved = resolveShape('reshape', x, shape);
-  return record('reshape', [x], x.view(resolved), { shape: resolved });
+  return reshapeAs('reshape', x, shape);
 }
 
 /** Normalises and validates a permutation of `rank` axes (negative axes allowed). */
@@ -105,7 +79,7 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
     if (d < last) inOrder = false;
     last = d;
   }
-  const out = inOrder ? x.view(shape) : wrap(x.backend, kernelOf(x.backend, 'transpose')(x, p), shape, x.dtype);
+  const out = inOrder ? x.alias(shape) : wrap(x.backend, kernelOf(x.backend, 'transpose')(x, p), shape, x.dtype);
   return record('transpose', [x], out, { perm: p });
 }
 
@@ -163,9 +137,10 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
       );
     }
   }
+  checkElementCount('expand', resolved);
   const padded = lead > 0 ? reshape(x, [...new Array<number>(lead).fill(1), ...x.shape]) : x;
   const out = shapesEqual(padded.shape, resolved)
-    ? padded.view(resolved)
+    ? padded.alias(resolved)
     : wrap(x.backend, kernelOf(x.backend, 'expand')(padded, resolved), resolved, x.dtype);
   return record('expand', [padded], out, { shape: resolved });
 }
@@ -265,7 +240,7 @@ function sliceChecked(op: string, x: Tensor, begin: readonly number[], size: rea
       );
     }
   }
-  const out = shapesEqual(extent, x.shape) ? x.view(extent) : wrap(x.backend, kernelOf(x.backend, 'slice')(x, start, extent), extent, x.dtype);
+  const out = shapesEqual(extent, x.shape) ? x.alias(extent) : wrap(x.backend, kernelOf(x.backend, 'slice')(x, start, extent), extent, x.dtype);
   return record('slice', [x], out, { begin: start, size: extent });
 }
 
@@ -320,8 +295,9 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
     }
     shape[a] += t.shape[a];
   }
+  checkElementCount('concat', shape);
   const out =
-    inputs.length === 1 ? first.view(shape) : wrap(first.backend, kernelOf(first.backend, 'concat')(inputs, a, shape), shape, first.dtype);
+    inputs.length === 1 ? first.alias(shape) : wrap(first.backend, kernelOf(first.backend, 'concat')(inputs, a, shape), shape, first.dtype);
   return record('concat', inputs, out, { axis: a });
 }
 
@@ -346,7 +322,11 @@ function checkTensorList(op: string, xs: unknown): Tensor[] {
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   const inputs = checkTensorList('stack', xs);
   const first = inputs[0];
+  backendOf('stack', inputs, inputs.map((_, i) => `xs[${i}]`));
   for (let i = 1; i < inputs.length; i++) {
+    if (inputs[i].dtype !== first.dtype) {
+      throw new DTypeMismatchError(`stack: 'xs[0]' is ${first.dtype} but 'xs[${i}]' is ${inputs[i].dtype}; cast one with cast()`);
+    }
     if (!shapesEqual(inputs[i].shape, first.shape)) {
       throw new ShapeMismatchError(
         `stack: every tensor must have the shape of 'xs[0]' ${formatShape(first.shape)}; 'xs[${i}]' has ${formatShape(inputs[i].shape)}`,
@@ -421,8 +401,9 @@ function piecesOf(op: string, x: Tensor, axis: number, sizes: readonly number[])
 export function chunk(x: Tensor, chunks: number, axis = 0): Tensor[] {
   checkTensor('chunk', 'x', x);
   checkMinRank('chunk', x, 1);
-  if (!isInteger(chunks) || chunks < 1) {
-    throw new InvalidArgumentError(`chunk: argument 'chunks' must be a positive integer; received ${describe(chunks)}`);
+  // On an empty axis `chunks` is also the number of (empty) pieces returned, so it is bounded like a size.
+  if (!isInteger(chunks) || chunks < 1 || chunks > MAX_TENSOR_ELEMENTS) {
+    throw new InvalidArgumentError(`chunk: argument 'chunks' must be an integer in [1, ${MAX_TENSOR_ELEMENTS}]; received ${describe(chunks)}`);
   }
   const a = normalizeAxis('chunk', 'axis', axis, x.rank);
   const dim = x.shape[a];
@@ -456,17 +437,12 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], val
     if (!Array.isArray(p) || p.length !== 2 || !isInteger(p[0]) || !isInteger(p[1]) || p[0] < 0 || p[1] < 0) bad();
   }
   if (typeof value !== 'number') throw new InvalidArgumentError(`pad: argument 'value' must be a number; received ${describe(value)}`);
-  if (x.dtype === 'int32' && !Number.isInteger(value)) {
-    throw new InvalidArgumentError(`pad: argument 'value' must be an integer for an int32 tensor; received ${value}`);
-  }
-  if (x.dtype === 'bool' && value !== 0 && value !== 1) {
-    throw new InvalidArgumentError(`pad: argument 'value' must be 0 or 1 for a bool tensor; received ${value}`);
-  }
+  checkStorable('pad', "argument 'value'", value, x.dtype);
   const lead = x.rank - pads.length;
   const full: [number, number][] = x.shape.map((_, d) => (d < lead ? [0, 0] : [pads[d - lead][0], pads[d - lead][1]]));
-  const shape = x.shape.map((d, i) => d + full[i][0] + full[i][1]);
+  const shape = checkElementCount('pad', x.shape.map((d, i) => d + full[i][0] + full[i][1]));
   const out = full.every((p) => p[0] === 0 && p[1] === 0)
-    ? x.view(shape)
+    ? x.alias(shape)
     : wrap(x.backend, kernelOf(x.backend, 'pad')(x, full, value), shape, x.dtype);
   return record('pad', [x], out, { pads: full, value });
 }

@@ -49,7 +49,7 @@ function reduction(op: ReduceOpName, allowEmpty: boolean) {
       );
     }
     // Tensors are immutable, so reducing over no axes can share storage instead of copying.
-    const out = ax.length === 0 ? x.view(shape) : wrap(x.backend, kernelOf(x.backend, 'reduce')(op, x, ax), shape, x.dtype);
+    const out = ax.length === 0 ? x.alias(shape) : wrap(x.backend, kernelOf(x.backend, 'reduce')(op, x, ax), shape, x.dtype);
     return record(op, [x], out, { axes: ax, keepDims });
   };
 }
@@ -88,6 +88,7 @@ export function mean(x: Tensor, axes?: number | number[], keepDims = false): Ten
   checkTensor('mean', 'x', x);
   checkDType('mean', 'x', x, FLOAT);
   const ax = normalizeAxes('mean', 'axes', axes, x.rank);
+  checkKeepDims('mean', keepDims);
   const s = sum(x, ax, keepDims);
   const count = reducedCount(x.shape, ax);
   return count === 1 ? s : div(s, count);
@@ -145,10 +146,10 @@ export function logSumExp(x: Tensor, axes?: number | number[], keepDims = false)
   if (reducedCount(x.shape, ax) === 0) return log(sum(exp(x), ax, keepDims));
   // The shift's gradient contribution is exactly zero, so it is taken through an unrecorded view (a constant).
   const peak = max(x, ax, true);
-  const shift0 = peak.view(peak.shape);
+  const shift0 = peak.alias(peak.shape);
   // An infinite maximum would turn x - shift into NaN; shifting by 0 there gives the right ±Infinity.
   const shift = where(equal(abs(shift0), Infinity), 0, shift0);
-  const outShift = shift.view(reducedShape(x.shape, ax, keepDims));
+  const outShift = shift.alias(reducedShape(x.shape, ax, keepDims));
   return add(log(sum(exp(sub(x, shift)), ax, keepDims)), outShift);
 }
 
@@ -168,7 +169,7 @@ function argReduce(op: 'argmax' | 'argmin') {
     const shape = flat ? (keepDims ? x.shape.map(() => 1) : []) : reducedShape(x.shape, [ax], keepDims);
     const out = wrap(x.backend, kernelOf(x.backend, op)(info, flat || x.rank === 0 ? 0 : ax), shape, 'int32');
     // Recorded on the tensor the axis refers to (a flat view when flattened); there is no gradient either way.
-    return record(op, [flat ? x.view([x.size]) : x], out, { axis: ax, keepDims });
+    return record(op, [flat ? x.alias([x.size]) : x], out, { axis: ax, keepDims });
   };
 }
 

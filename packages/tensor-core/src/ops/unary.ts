@@ -1,5 +1,5 @@
 // Elementwise unary ops: front-ends that validate, dispatch to the kernel of the same name and record.
-import type { DType } from '../dtype.js';
+import { checkStorable, type DType } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
 import { describe } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -81,6 +81,11 @@ export function clamp(x: Tensor, min = -Infinity, max = Infinity): Tensor {
   if (typeof min !== 'number' || Number.isNaN(min)) throw new InvalidArgumentError(`clamp: argument 'min' must be a number; received ${describe(min)}`);
   if (typeof max !== 'number' || Number.isNaN(max)) throw new InvalidArgumentError(`clamp: argument 'max' must be a number; received ${describe(max)}`);
   if (min > max) throw new InvalidArgumentError(`clamp: argument 'min' (${min}) must not exceed 'max' (${max})`);
+  // An int32 result must be able to hold a finite bound; an infinite one clamps nothing.
+  if (x.dtype === 'int32') {
+    if (Number.isFinite(min)) checkStorable('clamp', "argument 'min'", min, 'int32');
+    if (Number.isFinite(max)) checkStorable('clamp', "argument 'max'", max, 'int32');
+  }
   const out = wrap(x.backend, kernelOf(x.backend, 'clamp')(x, min, max), x.shape, x.dtype);
   return record('clamp', [x], out, { min, max });
 }

@@ -1,7 +1,7 @@
 // Backend-agnostic suite for cast between float32, float64, int32 and bool.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cast, tensor, type DType } from '../../src/index.js';
+import { cast, tensor, truncToInt32, type DType } from '../../src/index.js';
 import { ALL_DTYPES, storedDTypes, stores } from './backend-dtypes.js';
 import { shapeArb } from './math-arbitraries.js';
 
@@ -11,7 +11,7 @@ function convert(v: number, dtype: DType): number {
     case 'bool':
       return v !== 0 ? 1 : 0;
     case 'int32':
-      return Math.trunc(v) | 0;
+      return truncToInt32(v);
     case 'float32':
       return Math.fround(v);
     default:
@@ -66,6 +66,12 @@ export function castSuite(backend: string): void {
         }
       });
     }
+
+    it('float → int32 saturates beyond the int32 range and maps NaN to 0 (the documented rule; PyTorch leaves it undefined)', () => {
+      const x = tensor([3e9, -3e9, 2 ** 40, Infinity, -Infinity, NaN, 2147483647.9, -2147483648.9, -0.9], undefined, { backend });
+      expect(Array.from(cast(x, 'int32').dataSync())).toEqual([2147483647, -2147483648, 2147483647, 2147483647, -2147483648, 0, 2147483647, -2147483648, 0]);
+      expect([truncToInt32(-2.7), truncToInt32(2.7), truncToInt32(-0)]).toEqual([-2, 2, 0]);
+    });
 
     it('rejects unknown dtypes and non-tensors', () => {
       const x = tensor([1], undefined, { backend });
