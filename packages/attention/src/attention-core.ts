@@ -4,7 +4,7 @@ import { isGradEnabled } from '@seqlab/autograd';
 import { dropoutKeep } from './attention-dropout.js';
 import type { AttentionOutput, AttentionSpec } from './attention-spec.js';
 import { causalMask } from './causal-mask.js';
-import { fusedAttention, hasFusedAttention } from './fused-attention-op.js';
+import { fusedAttention } from './fused-attention-op.js';
 import { combineMasks, fullyMaskedRows } from './masks.js';
 import { maskedSoftmax } from './masked-softmax.js';
 import { checkAttentionMemory } from './memory-budget.js';
@@ -33,8 +33,8 @@ export function isFusedAttentionEnabled(): boolean {
 export function attend(spec: AttentionSpec): AttentionOutput {
   checkAttentionMemory(spec.op, spec.batch, spec.heads, spec.queryLength, spec.keyLength, spec.sources[0].dtype);
   const biasNeedsGrad = spec.mask.bias !== null && spec.mask.bias.requiresGrad && isGradEnabled();
-  if ((spec.fused ?? fusedEnabled) && !biasNeedsGrad && hasFusedAttention(spec.sources[0])) return fusedAttention(spec);
-  return composedAttention(spec);
+  const fused = biasNeedsGrad ? null : fusedAttention(spec, spec.fused ?? fusedEnabled);
+  return fused ?? composedAttention(spec);
 }
 
 /** `softmax(scale·QKᵀ + mask)·V` from tensor ops: the reference path and the fallback of backends without a fused kernel. */

@@ -1,25 +1,8 @@
 // The fused attention fast path: a customOp around the backend's `attention` / `attentionBackward` kernels.
-import {
-  mul,
-  Tensor,
-  type AttentionMaskOperand,
-  type FusedAttentionKernels,
-  type FusedAttentionProblem,
-} from '@seqlab/tensor-core';
+import { fusedKernel, mul, type AttentionMaskOperand, type FusedAttentionProblem, type Tensor } from '@seqlab/tensor-core';
 import { customOp, isGradEnabled } from '@seqlab/autograd';
 import { dropoutKeep } from './attention-dropout.js';
 import type { AttentionOutput, AttentionSpec } from './attention-spec.js';
-
-/** True when `like`'s backend offers the fused attention kernels for its dtype. */
-export function hasFusedAttention(like: Tensor): boolean {
-  const fused = like.backend.fused as Partial<FusedAttentionKernels> | undefined;
-  return (
-    fused !== undefined &&
-    typeof fused.attention === 'function' &&
-    typeof fused.attentionBackward === 'function' &&
-    (like.dtype === 'float32' || like.dtype === 'float64')
-  );
-}
 
 /** A mask or bias of rank ≤ 4 read as `[B, H, L, S]`, with stride 0 along its broadcast (size 1) dimensions. */
 function maskOperand(t: Tensor): AttentionMaskOperand {
@@ -52,13 +35,18 @@ interface Saved {
   readonly probs: Tensor;
 }
 
-/** Runs `spec` on the backend's fused kernels; differentiable through a customOp whose backward is fused too. */
-export function fusedAttention(spec: AttentionSpec): AttentionOutput {
+/**
+ * Runs `spec` on the backend's fused kernels; differentiable through a customOp whose backward is fused too. Null
+ * when the backend lacks them for the sources' dtype or `fused` (the call's option) or the global switch is off.
+ */
+export function fusedAttention(spec: AttentionSpec, fused: boolean): AttentionOutput | null {
   const { batch: B, heads: H, queryLength: L, keyLength: S, valueDim: Dv, sources } = spec;
   const first = sources[0];
-  const backend = first.backend;
-  const dtype = first.dtype as 'float32' | 'float64';
-  const kernels = backend.fused as unknown as FusedAttentionKernels;
+  const dtype = first.dtype;
+  if (dtype !== 'float32' && dtype !== 'float64') return null;
+  const attention = fusedKernel(first.backend, 'attention', fused);
+  const attentionBackward = fusedKernel(first.backend, 'attentionBackward', fused);
+  if (attention === undefined || attentionBackward === undefined) return null;
   const keep = spec.dropout > 0 ? dropoutKeep(spec, first) : null;
   const [outShape, outStrides] = outputLayoutOf(spec);
   const maskOp = spec.mask.masked === null ? null : maskOperand(spec.mask.masked);
@@ -85,13 +73,12 @@ export function fusedAttention(spec: AttentionSpec): AttentionOutput {
       bias: biasOp,
       dropout: keep === null ? null : keep.handle,
       outStrides,
+      outShape,
     };
   };
   const run = (inputs: readonly Tensor[], saveProbs: boolean): { out: Tensor; probs: Tensor | null; weights: Tensor | null; problem: FusedAttentionProblem } => {
     const problem = problemOf(inputs);
-    const result = kernels.attention(problem, saveProbs);
-    const out = Tensor.fromHandle(backend, result.out, outShape, dtype);
-    const probs = result.probs === null ? null : Tensor.fromHandle(backend, result.probs, [B, H, L, S], dtype);
+    const { out, probs } = attention(problem, saveProbs);
     const weights = spec.returnWeights && probs !== null ? (keep === null ? probs : mul(probs, keep)) : null;
     return { out, probs, weights, problem };
   };
@@ -108,14 +95,13 @@ export function fusedAttention(spec: AttentionSpec): AttentionOutput {
       return { outputs: weights === null ? [out] : [out, weights], saved: { problem, probs: probs as Tensor } };
     },
     backward: (grads, saved) => {
-      const handles = kernels.attentionBackward(saved.problem, {
+      return attentionBackward(saved.problem, {
         probs: saved.probs.handle,
         gradOut: grads[0].handle,
         gradWeights: grads.length > 1 ? grads[1].handle : null,
         slots: [spec.views[0].source, spec.views[1].source, spec.views[2].source],
-        slotSizes: sources.map((s) => s.size),
+        slotShapes: sources.map((s) => s.shape),
       });
-      return handles.map((h, i) => Tensor.fromHandle(backend, h, sources[i].shape, dtype));
     },
   });
   const outputs = op(...sources);

@@ -1,18 +1,30 @@
 // The fused LayerNorm fast path: a customOp around the backend's `layerNorm` / `layerNormBackward` kernels.
-import { reshape, Tensor, type FusedLayerNormKernels } from '@seqlab/tensor-core';
+import { fusedKernel, reshape, type FusedTensorKernel, type Tensor } from '@seqlab/tensor-core';
 import { customOp } from '../engine/custom-op.js';
 import { isGradEnabled } from '../engine/grad-mode.js';
 
-/** The backend's fused LayerNorm kernels when they can run `x` with this weight and bias, else null. */
-export function fusedLayerNormKernelsFor(x: Tensor, weight: Tensor | null, bias: Tensor | null): FusedLayerNormKernels | null {
-  const fused = x.backend.fused;
-  if (fused === undefined || typeof fused.layerNorm !== 'function' || typeof fused.layerNormBackward !== 'function') return null;
+/** The fused LayerNorm kernels, forward and backward, as {@link fusedKernel} returns them. */
+export interface FusedLayerNormKernels {
+  /** Forward pass. */
+  readonly layerNorm: FusedTensorKernel<'layerNorm'>;
+  /** Backward pass. */
+  readonly layerNormBackward: FusedTensorKernel<'layerNormBackward'>;
+}
+
+/**
+ * The backend's fused LayerNorm kernels when they can run `x` with this weight and bias (and `fused`, the layer's
+ * option, and the global switch allow them), else null.
+ */
+export function fusedLayerNormKernelsFor(x: Tensor, weight: Tensor | null, bias: Tensor | null, fused = true): FusedLayerNormKernels | null {
+  const layerNorm = fusedKernel(x.backend, 'layerNorm', fused);
+  const layerNormBackward = fusedKernel(x.backend, 'layerNormBackward', fused);
+  if (layerNorm === undefined || layerNormBackward === undefined) return null;
   if (x.dtype !== 'float32' && x.dtype !== 'float64') return null;
   // Mismatched dtypes or backends go down the composed path, whose ops raise the typed errors.
   for (const p of [weight, bias]) {
     if (p !== null && (p.dtype !== x.dtype || p.backend !== x.backend)) return null;
   }
-  return fused as FusedLayerNormKernels;
+  return { layerNorm, layerNormBackward };
 }
 
 /** What the backward pass keeps from the forward pass: the `[rows]` row statistics. */
@@ -36,19 +48,13 @@ export function fusedLayerNorm(
 ): Tensor {
   const outShape = [...x.shape];
   const size = outShape.slice(x.rank - normalizedRank).reduce((a, d) => a * d, 1);
-  const rows = x.size / size;
   const flat = normalizedRank !== 1;
   const x2 = flat ? reshape(x, [...outShape.slice(0, x.rank - normalizedRank), size]) : x;
   const w = weight === null || !flat ? weight : reshape(weight, [size]);
   const b = bias === null || !flat ? bias : reshape(bias, [size]);
-  const { backend, dtype } = x2;
   const run = (xi: Tensor, wi: Tensor | null, bi: Tensor | null): { y: Tensor; mean: Tensor; rstd: Tensor } => {
     const r = kernels.layerNorm(xi, wi, bi, eps);
-    return {
-      y: Tensor.fromHandle(backend, r.output, xi.shape, dtype),
-      mean: Tensor.fromHandle(backend, r.mean, [rows], dtype),
-      rstd: Tensor.fromHandle(backend, r.rstd, [rows], dtype),
-    };
+    return { y: r.output, mean: r.mean, rstd: r.rstd };
   };
   const params = [w, b].filter((p): p is Tensor => p !== null);
   let y: Tensor;
@@ -67,10 +73,7 @@ export function fusedLayerNorm(
       },
       backward: ([g], saved, { inputs: [xi, ...rest], needsInputGrad }) => {
         const wi = w === null ? null : rest[0];
-        const r = kernels.layerNormBackward(g, xi, wi, saved.mean, saved.rstd);
-        const dx = Tensor.fromHandle(backend, r.dx, xi.shape, dtype);
-        const dWeight = Tensor.fromHandle(backend, r.dWeight, [size], dtype);
-        const dBias = Tensor.fromHandle(backend, r.dBias, [size], dtype);
+        const { dx, dWeight, dBias } = kernels.layerNormBackward(g, xi, wi, saved.mean, saved.rstd);
         const grads: (Tensor | null)[] = [needsInputGrad[0] ? dx : null];
         if (w !== null) grads.push(needsInputGrad[1] ? dWeight : null);
         if (b !== null) grads.push(needsInputGrad[grads.length] ? dBias : null);

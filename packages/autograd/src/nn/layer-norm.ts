@@ -73,7 +73,7 @@ export class LayerNorm extends Module {
         `LayerNorm.forward: argument 'x' must end with dimensions [${this.normalizedShape.join(', ')}]; received shape [${x.shape.join(', ')}]`,
       );
     }
-    const kernels = this.fused ? fusedLayerNormKernelsFor(x, this.weight, this.bias) : null;
+    const kernels = fusedLayerNormKernelsFor(x, this.weight, this.bias, this.fused);
     if (kernels !== null) return fusedLayerNorm(kernels, x, this.weight, this.bias, k, this.eps);
     const axes = Array.from({ length: k }, (_, i) => x.rank - k + i);
     const centred = sub(x, mean(x, axes, true));

@@ -2,6 +2,7 @@
 import {
   add,
   div,
+  fusedKernel,
   InvalidArgumentError,
   maximum,
   mul,
@@ -10,7 +11,6 @@ import {
   sub,
   Tensor,
   zerosLike,
-  type FusedAdamStep,
 } from '@seqlab/tensor-core';
 import { checkHyper, Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
 
@@ -32,10 +32,6 @@ export type AdamOptions = {
   /** Maximise the objective instead. Default false. */
   maximize: boolean;
 };
-
-function fusedAdamStepOf(p: Tensor): FusedAdamStep | undefined {
-  return p.backend.fused?.adamStep as unknown as FusedAdamStep | undefined;
-}
 
 /** Shared Adam/AdamW machinery; `decoupled` selects AdamW's weight decay. */
 abstract class AdamBase extends Optimizer<AdamOptions> {
@@ -62,12 +58,12 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
     s.step = step;
     const m = (s.exp_avg as Tensor | undefined) ?? zerosLike(p);
     const v = (s.exp_avg_sq as Tensor | undefined) ?? zerosLike(p);
-    const fused = this.useFused && !g.amsgrad && !g.maximize && p.dtype === 'float32' ? fusedAdamStepOf(p) : undefined;
+    const fused = !g.amsgrad && !g.maximize && p.dtype === 'float32' ? fusedKernel(p.backend, 'adamStep', this.useFused) : undefined;
     if (fused !== undefined) {
       const out = fused(p, grad, m, v, { lr: g.lr, beta1, beta2, eps: g.eps, weightDecay: g.weightDecay, decoupledWeightDecay: this.decoupled, step });
-      s.exp_avg = Tensor.fromHandle(p.backend, out.expAvg, p.shape, p.dtype);
-      s.exp_avg_sq = Tensor.fromHandle(p.backend, out.expAvgSq, p.shape, p.dtype);
-      p.assign(Tensor.fromHandle(p.backend, out.param, p.shape, p.dtype));
+      s.exp_avg = out.expAvg;
+      s.exp_avg_sq = out.expAvgSq;
+      p.assign(out.param);
       return;
     }
     let d = g.maximize ? mul(grad, -1) : grad;

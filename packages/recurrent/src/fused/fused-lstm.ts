@@ -1,6 +1,6 @@
 // The fused LSTM layer direction as a custom op: the backend's sequence kernel forward, its BPTT kernel backward.
 import { customOp } from '@seqlab/autograd';
-import type { FusedRecurrentKernels, Tensor } from '@seqlab/tensor-core';
+import { fusedKernel, type Tensor } from '@seqlab/tensor-core';
 import type { CellParameters } from '../cells/cell-parameters.js';
 import { fusedSequenceCall } from './fused-sequence.js';
 
@@ -14,38 +14,32 @@ interface LstmSaved {
 /**
  * Runs one LSTM layer direction over a time-major sequence `x` `[T, B, I]` with the backend's fused kernels,
  * as a differentiable op whose backward is the kernel's hand-written BPTT. Returns the output `[T, B, H]`
- * and the final `[B, H]` states.
+ * and the final `[B, H]` states, or null when the backend lacks the kernels or fused paths are off.
  */
 export function fusedLstmSequence(
-  kernels: FusedRecurrentKernels,
   x: Tensor,
   h0: Tensor,
   c0: Tensor,
   weights: CellParameters,
   lengths: Int32Array | null,
   reverse: boolean,
-): { output: Tensor; hN: Tensor; cN: Tensor } {
-  const { T, B, H, hasBias, wrap, weightNames, weights: weightInputs } = fusedSequenceCall(x, h0, weights);
+): { output: Tensor; hN: Tensor; cN: Tensor } | null {
+  const forward = fusedKernel(x.backend, 'lstmSequence');
+  const backward = fusedKernel(x.backend, 'lstmSequenceBackward');
+  if (forward === undefined || backward === undefined) return null;
+  const { hasBias, weightNames, weights: weightInputs } = fusedSequenceCall(weights);
   const op = customOp<Tensor[], LstmSaved>({
     name: 'lstmSequence',
     inputs: ['x', 'h0', 'c0', ...weightNames],
     forward: ([xs, h, c, weightIh, weightHh, biasIh = null, biasHh = null]) => {
-      const r = kernels.lstmSequence({ x: xs, h0: h, c0: c, weightIh, weightHh, biasIh, biasHh, lengths, reverse });
-      return {
-        outputs: [wrap(r.output, [T, B, H]), wrap(r.hN, [B, H]), wrap(r.cN, [B, H])],
-        saved: {
-          gates: wrap(r.gates, [T, B, 4 * H]),
-          cPrev: wrap(r.cPrev, [T, B, H]),
-          cellTanh: wrap(r.cellTanh, [T, B, H]),
-          hPrev: wrap(r.hPrev, [T, B, H]),
-        },
-      };
+      const { output, hN, cN, ...saved } = forward({ x: xs, h0: h, c0: c, weightIh, weightHh, biasIh, biasHh, lengths, reverse });
+      return { outputs: [output, hN, cN], saved };
     },
     backward: ([dOutput, dhN, dcN], saved, { inputs }) => {
       const [xs, h, c, weightIh, weightHh, biasIh = null, biasHh = null] = inputs;
-      const g = kernels.lstmSequenceBackward({ x: xs, h0: h, c0: c, weightIh, weightHh, biasIh, biasHh, lengths, reverse, saved, dOutput, dhN, dcN });
-      const grads = [wrap(g.dx, [...xs.shape]), wrap(g.dh0, [B, H]), wrap(g.dc0, [B, H]), wrap(g.dWeightIh, [...weightIh.shape]), wrap(g.dWeightHh, [...weightHh.shape])];
-      if (hasBias && g.dBiasIh !== null && g.dBiasHh !== null) grads.push(wrap(g.dBiasIh, [4 * H]), wrap(g.dBiasHh, [4 * H]));
+      const g = backward({ x: xs, h0: h, c0: c, weightIh, weightHh, biasIh, biasHh, lengths, reverse, saved, dOutput, dhN, dcN });
+      const grads = [g.dx, g.dh0, g.dc0, g.dWeightIh, g.dWeightHh];
+      if (hasBias && g.dBiasIh !== null && g.dBiasHh !== null) grads.push(g.dBiasIh, g.dBiasHh);
       return grads;
     },
   });

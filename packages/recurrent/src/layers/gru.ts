@@ -2,7 +2,6 @@
 import type { Tensor } from '@seqlab/tensor-core';
 import { gruStep } from '../cells/cell-math.js';
 import type { CellParameters } from '../cells/cell-parameters.js';
-import { fusedRecurrentKernelsOf } from '../fused/fused-kernels.js';
 import { fusedGruSequence } from '../fused/fused-gru.js';
 import { RecurrentLayer, type DirectionResult, type DirectionState, type RecurrentForwardOptions, type RecurrentLayerOptions, type RecurrentOutput, type StepHook } from './recurrent-layer.js';
 
@@ -44,9 +43,7 @@ export class GRU extends RecurrentLayer {
 
   /** @internal */
   protected runFused(x: Tensor, [h0]: DirectionState, cell: CellParameters, lengths: Int32Array | null, reverse: boolean): DirectionResult | null {
-    const kernels = fusedRecurrentKernelsOf(x.backend);
-    if (kernels === null) return null;
-    const r = fusedGruSequence(kernels, x, h0, cell, lengths, reverse);
-    return { output: r.output, state: [r.hN] };
+    const r = fusedGruSequence(x, h0, cell, lengths, reverse);
+    return r === null ? null : { output: r.output, state: [r.hN] };
   }
 }

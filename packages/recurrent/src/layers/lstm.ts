@@ -2,7 +2,6 @@
 import type { Tensor } from '@seqlab/tensor-core';
 import { lstmStep } from '../cells/cell-math.js';
 import type { CellParameters } from '../cells/cell-parameters.js';
-import { fusedRecurrentKernelsOf } from '../fused/fused-kernels.js';
 import { fusedLstmSequence } from '../fused/fused-lstm.js';
 import { RecurrentLayer, type DirectionResult, type DirectionState, type RecurrentForwardOptions, type RecurrentLayerOptions, type RecurrentOutput, type StepHook } from './recurrent-layer.js';
 
@@ -59,9 +58,7 @@ export class LSTM extends RecurrentLayer {
 
   /** @internal */
   protected runFused(x: Tensor, [h0, c0]: DirectionState, cell: CellParameters, lengths: Int32Array | null, reverse: boolean): DirectionResult | null {
-    const kernels = fusedRecurrentKernelsOf(x.backend);
-    if (kernels === null) return null;
-    const r = fusedLstmSequence(kernels, x, h0, c0, cell, lengths, reverse);
-    return { output: r.output, state: [r.hN, r.cN] };
+    const r = fusedLstmSequence(x, h0, c0, cell, lengths, reverse);
+    return r === null ? null : { output: r.output, state: [r.hN, r.cN] };
   }
 }
