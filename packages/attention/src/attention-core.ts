@@ -1,5 +1,5 @@
 // The shared attention computation over [B, H, L, S]: budget check, then the backend's fused kernel or composed ops.
-import { InvalidArgumentError, matmul, mul, permute, reshape } from '@seqlab/tensor-core';
+import { matmul, mul, permute, reshape } from '@seqlab/tensor-core';
 import { isGradEnabled } from '@seqlab/autograd';
 import { dropoutKeep } from './attention-dropout.js';
 import type { AttentionOutput, AttentionSpec } from './attention-spec.js';
@@ -9,31 +9,11 @@ import { combineMasks, fullyMaskedRows } from './masks.js';
 import { maskedSoftmax } from './masked-softmax.js';
 import { checkAttentionMemory } from './memory-budget.js';
 
-let fusedEnabled = true;
-
-/**
- * Turns the fused attention fast path on or off for every call that does not choose itself (default on); the
- * composed path gives the same numbers within float rounding. Returns the previous setting.
- */
-export function setFusedAttentionEnabled(enabled: boolean): boolean {
-  if (typeof enabled !== 'boolean') {
-    throw new InvalidArgumentError(`setFusedAttentionEnabled: argument 'enabled' must be a boolean; received ${typeof enabled}`);
-  }
-  const previous = fusedEnabled;
-  fusedEnabled = enabled;
-  return previous;
-}
-
-/** Whether calls use the fused attention kernel where the backend has one (see {@link setFusedAttentionEnabled}). */
-export function isFusedAttentionEnabled(): boolean {
-  return fusedEnabled;
-}
-
 /** Runs one attention call on the fused kernel when possible, otherwise composed from ops. */
 export function attend(spec: AttentionSpec): AttentionOutput {
   checkAttentionMemory(spec.op, spec.batch, spec.heads, spec.queryLength, spec.keyLength, spec.sources[0].dtype);
   const biasNeedsGrad = spec.mask.bias !== null && spec.mask.bias.requiresGrad && isGradEnabled();
-  const fused = biasNeedsGrad ? null : fusedAttention(spec, spec.fused ?? fusedEnabled);
+  const fused = biasNeedsGrad ? null : fusedAttention(spec, spec.fused ?? true);
   return fused ?? composedAttention(spec);
 }
 

@@ -1,11 +1,10 @@
 // Transformer layers: encoder-layer parity (transformer_encoder_layer.json) on every backend, positional encodings, decoder wiring, stacks and Transformer.
 import { afterEach, describe, expect, it } from 'vitest';
-import { add, Generator, mul, randn, relu, slice, sum, transpose, type Tensor } from '@seqlab/tensor-core';
+import { add, Generator, mul, randn, relu, setFusedEnabled, slice, sum, transpose, type Tensor } from '@seqlab/tensor-core';
 import { gradcheck, LayerNorm } from '@seqlab/autograd';
 import {
   generateSquareSubsequentMask,
   LearnedPositionalEmbedding,
-  setFusedAttentionEnabled,
   sinusoidalPositionalEncoding,
   SinusoidalPositionalEncoding,
   Transformer,
@@ -23,7 +22,7 @@ const layerCases = loadFixture<{ cases: Record<string, LayerCase> }>('transforme
 const sharedParams = layerCases.post_norm.params as Record<string, GoldenTensor>;
 
 afterEach(() => {
-  setFusedAttentionEnabled(true);
+  setFusedEnabled(true);
 });
 
 describe.each(PARITY_BACKENDS)('%s backend', (backend) => {
@@ -31,7 +30,7 @@ describe.each(PARITY_BACKENDS)('%s backend', (backend) => {
     const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-10, atol: 1e-11 };
     for (const name of ['post_norm', 'pre_norm', 'post_norm_causal']) {
       it(`${name}: output and gradients of src and every parameter`, () => {
-        setFusedAttentionEnabled(fused);
+        setFusedEnabled(fused);
         const c = layerCases[name];
         const layer = new TransformerEncoderLayer(8, 2, { dimFeedforward: 16, dropout: 0, normFirst: c.config.norm_first as boolean, batchFirst, dtype, backend });
         layer.loadStateDict(Object.fromEntries(Object.entries(sharedParams).map(([k, g]) => [k, fromGolden(g, dtype, backend)])));

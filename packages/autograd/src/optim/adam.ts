@@ -37,8 +37,11 @@ export type AdamOptions = {
 abstract class AdamBase extends Optimizer<AdamOptions> {
   /** Whether weight decay shrinks the weights directly (AdamW) instead of entering the gradient (Adam). */
   protected abstract readonly decoupled: boolean;
-  /** Set to false to force the composed path even when the backend has a fused `adamStep` (for comparisons). */
-  useFused = true;
+  /**
+   * Set to false to force the composed path even when the backend has a fused `adamStep` (for comparisons); the
+   * global switch is tensor-core's `setFusedEnabled`.
+   */
+  fused = true;
 
   protected validate(g: ParamGroup<AdamOptions>): void {
     const op = this.constructor.name;
@@ -58,7 +61,7 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
     s.step = step;
     const m = (s.exp_avg as Tensor | undefined) ?? zerosLike(p);
     const v = (s.exp_avg_sq as Tensor | undefined) ?? zerosLike(p);
-    const fused = !g.amsgrad && !g.maximize && p.dtype === 'float32' ? fusedKernel(p.backend, 'adamStep', this.useFused) : undefined;
+    const fused = !g.amsgrad && !g.maximize && p.dtype === 'float32' ? fusedKernel(p.backend, 'adamStep', this.fused) : undefined;
     if (fused !== undefined) {
       const out = fused(p, grad, m, v, { lr: g.lr, beta1, beta2, eps: g.eps, weightDecay: g.weightDecay, decoupledWeightDecay: this.decoupled, step });
       s.exp_avg = out.expAvg;
