@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, mul, normal, randn, sum, tensor, type Tensor } from '@seqlab/tensor-core';
 import { gradcheck, LayerNorm } from '@seqlab/autograd';
-import { fusedLayerNorm, fusedLayerNormKernelsFor } from '../src/nn/fused-layer-norm.js';
+import { fusedLayerNorm, fusedLayerNormKernelsFor } from '../src/nn/layer-norm-op.js';
 import { storedDTypes } from '../../tensor-core/test/suite/backend-dtypes.js';
 import { expectClose, leaf } from './helpers.js';
 import { PARITY_BACKENDS } from './parity-backends.js';

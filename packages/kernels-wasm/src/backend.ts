@@ -82,5 +82,11 @@ export const wasmBackend: Backend & { readonly fused: Required<FusedKernels> & W
   release: (handle) => recycler.give(handle),
   garbageCollected: true,
   kernels,
-  fused: framedTable({ adamUpdate, adamStep, ...fusedRecurrentKernels, ...fusedAttentionKernels, ...fusedLayerNormKernels } satisfies Required<FusedKernels> & WasmFusedKernels),
+  fused: framedTable({
+    adamUpdate,
+    adamStep,
+    ...fusedRecurrentKernels,
+    ...fusedAttentionKernels,
+    ...fusedLayerNormKernels,
+  } satisfies Required<FusedKernels> & WasmFusedKernels),
 };

@@ -2,7 +2,6 @@
 import {
   add,
   div,
-  fusedKernel,
   InvalidArgumentError,
   maximum,
   mul,
@@ -12,6 +11,7 @@ import {
   Tensor,
   zerosLike,
 } from '@seqlab/tensor-core';
+import { fusedOrComposed } from '../engine/fused-op.js';
 import { checkHyper, Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
 
 // The fused step's contract lives in tensor-core next to the other fused kernels; re-exported as part of this API.
@@ -61,14 +61,25 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
     s.step = step;
     const m = (s.exp_avg as Tensor | undefined) ?? zerosLike(p);
     const v = (s.exp_avg_sq as Tensor | undefined) ?? zerosLike(p);
-    const fused = !g.amsgrad && !g.maximize && p.dtype === 'float32' ? fusedKernel(p.backend, 'adamStep', this.fused) : undefined;
-    if (fused !== undefined) {
-      const out = fused(p, grad, m, v, { lr: g.lr, beta1, beta2, eps: g.eps, weightDecay: g.weightDecay, decoupledWeightDecay: this.decoupled, step });
-      s.exp_avg = out.expAvg;
-      s.exp_avg_sq = out.expAvgSq;
-      p.assign(out.param);
-      return;
-    }
+    const hyper = { lr: g.lr, beta1, beta2, eps: g.eps, weightDecay: g.weightDecay, decoupledWeightDecay: this.decoupled, step };
+    fusedOrComposed(
+      p.backend,
+      ['adamStep'],
+      this.fused && !g.amsgrad && !g.maximize && p.dtype === 'float32',
+      ({ adamStep }) => {
+        const out = adamStep(p, grad, m, v, hyper);
+        s.exp_avg = out.expAvg;
+        s.exp_avg_sq = out.expAvgSq;
+        p.assign(out.param);
+      },
+      () => this.composedUpdate(p, grad, m, v, g, s),
+    );
+  }
+
+  /** The composed reference every fused `adamStep` must equal (AMSGrad and maximize included). */
+  private composedUpdate(p: Tensor, grad: Tensor, m: Tensor, v: Tensor, g: ParamGroup<AdamOptions>, s: ParamState): void {
+    const [beta1, beta2] = g.betas;
+    const step = s.step as number;
     let d = g.maximize ? mul(grad, -1) : grad;
     let value: Tensor = p;
     if (g.weightDecay !== 0) {

@@ -1,8 +1,7 @@
 // GRU: multi-layer GRU with PyTorch's gate order and b_hn convention, fused on backends that offer the kernel, as torch.nn.GRU.
 import type { Tensor } from '@seqlab/tensor-core';
-import { gruStep } from '../cells/cell-math.js';
 import type { CellParameters } from '../cells/cell-parameters.js';
-import { fusedGruSequence } from '../fused/fused-gru.js';
+import { gruSequence, gruStep } from './gru-sequence.js';
 import { RecurrentLayer, type DirectionResult, type DirectionState, type RecurrentForwardOptions, type RecurrentLayerOptions, type RecurrentOutput, type StepHook } from './recurrent-layer.js';
 
 /**
@@ -42,8 +41,15 @@ export class GRU extends RecurrentLayer {
   }
 
   /** @internal */
-  protected runFused(x: Tensor, [h0]: DirectionState, cell: CellParameters, lengths: Int32Array | null, reverse: boolean): DirectionResult | null {
-    const r = fusedGruSequence(x, h0, cell, lengths, reverse);
-    return r === null ? null : { output: r.output, state: [r.hN] };
+  protected runSequence(
+    x: Tensor,
+    state: DirectionState,
+    cell: CellParameters,
+    lengths: Int32Array | null,
+    reverse: boolean,
+    fused: boolean,
+    composed: () => DirectionResult,
+  ): DirectionResult {
+    return gruSequence(x, state, cell, lengths, reverse, fused, composed);
   }
 }

@@ -1,8 +1,7 @@
 // LSTM: multi-layer LSTM with PyTorch's gate order, fused on backends that offer the sequence kernel, as torch.nn.LSTM.
 import type { Tensor } from '@seqlab/tensor-core';
-import { lstmStep } from '../cells/cell-math.js';
 import type { CellParameters } from '../cells/cell-parameters.js';
-import { fusedLstmSequence } from '../fused/fused-lstm.js';
+import { lstmSequence, lstmStep } from './lstm-sequence.js';
 import { RecurrentLayer, type DirectionResult, type DirectionState, type RecurrentForwardOptions, type RecurrentLayerOptions, type RecurrentOutput, type StepHook } from './recurrent-layer.js';
 
 /** Inputs besides `x` of {@link LSTM.forward}. */
@@ -57,8 +56,15 @@ export class LSTM extends RecurrentLayer {
   }
 
   /** @internal */
-  protected runFused(x: Tensor, [h0, c0]: DirectionState, cell: CellParameters, lengths: Int32Array | null, reverse: boolean): DirectionResult | null {
-    const r = fusedLstmSequence(x, h0, c0, cell, lengths, reverse);
-    return r === null ? null : { output: r.output, state: [r.hN, r.cN] };
+  protected runSequence(
+    x: Tensor,
+    state: DirectionState,
+    cell: CellParameters,
+    lengths: Int32Array | null,
+    reverse: boolean,
+    fused: boolean,
+    composed: () => DirectionResult,
+  ): DirectionResult {
+    return lstmSequence(x, state, cell, lengths, reverse, fused, composed);
   }
 }

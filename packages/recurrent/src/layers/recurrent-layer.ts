@@ -160,8 +160,19 @@ export abstract class RecurrentLayer extends Module {
   /** One step of the recurrence with composed ops: `xProj` is the input side of the gates, `[batch, gates·H]`. @internal */
   protected abstract step(xProj: Tensor, state: DirectionState, cell: CellParameters): DirectionState;
 
-  /** The whole direction through the backend's fused kernel, or null when there is none. @internal */
-  protected abstract runFused(x: Tensor, state: DirectionState, cell: CellParameters, lengths: Int32Array | null, reverse: boolean): DirectionResult | null;
+  /**
+   * The whole direction through the backend's fused kernel when it has one and `fused` allows, else `composed` (the
+   * step loop of {@link step}). @internal
+   */
+  protected abstract runSequence(
+    x: Tensor,
+    state: DirectionState,
+    cell: CellParameters,
+    lengths: Int32Array | null,
+    reverse: boolean,
+    fused: boolean,
+    composed: () => DirectionResult,
+  ): DirectionResult;
 
   /** Checks `x` and views it time-major `[seq, batch, inputSize]`. */
   private checkInput(op: string, value: unknown): SequenceInput {
@@ -254,29 +265,28 @@ export abstract class RecurrentLayer extends Module {
     reverse: boolean,
     hook: ((t: number, h: Tensor) => Tensor) | undefined,
   ): DirectionResult {
-    if (hook === undefined && this.fused) {
-      const fused = this.runFused(x, state0, cell, lengths, reverse);
-      if (fused !== null) return fused;
-    }
-    const steps = x.shape[0];
-    // One product projects the inputs of every step; only the recurrent product stays inside the loop.
-    const xProj = unbind(inputProjection(x, cell.weightIh, cell.biasIh));
-    const outputs = new Array<Tensor>(steps);
-    let state = state0;
-    for (let s = 0; s < steps; s++) {
-      const t = reverse ? steps - 1 - s : s;
-      let next = this.step(xProj[t], state, cell);
-      if (hook !== undefined) next = [hook(t, next[0]), ...next.slice(1)];
-      const mask = masks?.[t] ?? null;
-      if (mask === null) outputs[t] = next[0];
-      else {
-        // Finished sequences keep their state and output zeros, as packed sequences do.
-        const previous = state;
-        next = next.map((n, i) => where(mask, n, previous[i]));
-        outputs[t] = where(mask, next[0], 0);
+    const composed = (): DirectionResult => {
+      const steps = x.shape[0];
+      // One product projects the inputs of every step; only the recurrent product stays inside the loop.
+      const xProj = unbind(inputProjection(x, cell.weightIh, cell.biasIh));
+      const outputs = new Array<Tensor>(steps);
+      let state = state0;
+      for (let s = 0; s < steps; s++) {
+        const t = reverse ? steps - 1 - s : s;
+        let next = this.step(xProj[t], state, cell);
+        if (hook !== undefined) next = [hook(t, next[0]), ...next.slice(1)];
+        const mask = masks?.[t] ?? null;
+        if (mask === null) outputs[t] = next[0];
+        else {
+          // Finished sequences keep their state and output zeros, as packed sequences do.
+          const previous = state;
+          next = next.map((n, i) => where(mask, n, previous[i]));
+          outputs[t] = where(mask, next[0], 0);
+        }
+        state = next;
       }
-      state = next;
-    }
-    return { output: stack(outputs, 0), state };
+      return { output: stack(outputs, 0), state };
+    };
+    return this.runSequence(x, state0, cell, lengths, reverse, hook === undefined && this.fused, composed);
   }
 }

@@ -1,14 +1,20 @@
-// The fused LayerNorm fast path: a customOp around the backend's `layerNorm` / `layerNormBackward` kernels.
-import { fusedKernel, reshape, type FusedTensorKernel, type Tensor } from '@seqlab/tensor-core';
+// The LayerNorm op in one place: its composed reference, the customOp glue around the backend's fused kernels, the choice.
+import { add, mean, mul, reshape, rsqrt, sub, variance, type Tensor } from '@seqlab/tensor-core';
 import { customOp } from '../engine/custom-op.js';
+import { fusedKernels, fusedOrComposed, type FusedKernelSet } from '../engine/fused-op.js';
 import { isGradEnabled } from '../engine/grad-mode.js';
 
-/** The fused LayerNorm kernels, forward and backward, as {@link fusedKernel} returns them. */
-export interface FusedLayerNormKernels {
-  /** Forward pass. */
-  readonly layerNorm: FusedTensorKernel<'layerNorm'>;
-  /** Backward pass. */
-  readonly layerNormBackward: FusedTensorKernel<'layerNormBackward'>;
+/** The fused kernels LayerNorm runs on. */
+const KERNELS = ['layerNorm', 'layerNormBackward'] as const;
+
+/** The fused LayerNorm kernels, forward and backward. */
+export type FusedLayerNormKernels = FusedKernelSet<(typeof KERNELS)[number]>;
+
+// Whether the fused kernels can run `x` with this weight and bias. Mismatched dtypes or backends go down the composed
+// path, whose ops raise the typed errors.
+function fusable(x: Tensor, weight: Tensor | null, bias: Tensor | null): boolean {
+  if (x.dtype !== 'float32' && x.dtype !== 'float64') return false;
+  return [weight, bias].every((p) => p === null || (p.dtype === x.dtype && p.backend === x.backend));
 }
 
 /**
@@ -16,15 +22,35 @@ export interface FusedLayerNormKernels {
  * option, and the global switch allow them), else null.
  */
 export function fusedLayerNormKernelsFor(x: Tensor, weight: Tensor | null, bias: Tensor | null, fused = true): FusedLayerNormKernels | null {
-  const layerNorm = fusedKernel(x.backend, 'layerNorm', fused);
-  const layerNormBackward = fusedKernel(x.backend, 'layerNormBackward', fused);
-  if (layerNorm === undefined || layerNormBackward === undefined) return null;
-  if (x.dtype !== 'float32' && x.dtype !== 'float64') return null;
-  // Mismatched dtypes or backends go down the composed path, whose ops raise the typed errors.
-  for (const p of [weight, bias]) {
-    if (p !== null && (p.dtype !== x.dtype || p.backend !== x.backend)) return null;
-  }
-  return { layerNorm, layerNormBackward };
+  return fusable(x, weight, bias) ? fusedKernels(x.backend, KERNELS, fused) : null;
+}
+
+/**
+ * The composed reference every fused LayerNorm must equal: `(x − mean)·rsqrt(var + eps)·weight + bias` over the
+ * trailing `normalizedRank` dimensions, with the biased variance.
+ */
+export function composedLayerNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null, normalizedRank: number, eps: number): Tensor {
+  const axes = Array.from({ length: normalizedRank }, (_, i) => x.rank - normalizedRank + i);
+  const centred = sub(x, mean(x, axes, true));
+  const inv = rsqrt(add(variance(x, axes, { keepDims: true, correction: 0 }), eps));
+  let y = mul(centred, inv);
+  if (weight !== null) y = mul(y, weight);
+  if (bias !== null) y = add(y, bias);
+  return y;
+}
+
+/**
+ * LayerNorm of `x` over its trailing `normalizedRank` dimensions: on the backend's fused kernels when it has them and
+ * `fused` (and the global switch) allow, else {@link composedLayerNorm}.
+ */
+export function layerNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null, normalizedRank: number, eps: number, fused: boolean): Tensor {
+  return fusedOrComposed(
+    x.backend,
+    KERNELS,
+    fused && fusable(x, weight, bias),
+    (kernels) => fusedLayerNorm(kernels, x, weight, bias, normalizedRank, eps),
+    () => composedLayerNorm(x, weight, bias, normalizedRank, eps),
+  );
 }
 
 /** What the backward pass keeps from the forward pass: the `[rows]` row statistics. */
