@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Generator, mul, randn, reshape, setFusedEnabled, sum, tensor, transpose, type Tensor } from '@seqlab/tensor-core';
 import { MultiHeadAttention, setAttentionMemoryBudget } from '@seqlab/attention';
 import { expectClose, fromGolden, loadFixture, parityConfigs, seeded, type GoldenCase, type GoldenTensor } from './helpers.js';
-import { PARITY_BACKENDS } from './parity-backends.js';
+import { BACKENDS as PARITY_BACKENDS } from '@seqlab/test-utils/backends';
 
 type MhaCase = GoldenCase<Record<string, number>, Record<string, GoldenTensor> | string> & { loss_weight_G: GoldenTensor };
 const cases = loadFixture<{ cases: Record<string, MhaCase> }>('attention.json').cases;

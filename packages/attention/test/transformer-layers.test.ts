@@ -13,9 +13,9 @@ import {
   TransformerEncoder,
   TransformerEncoderLayer,
 } from '@seqlab/attention';
-import { stores } from '../../tensor-core/test/suite/backend-dtypes.js';
+import { stores } from '@seqlab/test-utils/suites';
 import { expectClose, fromGolden, loadFixture, parityConfigs, seeded, type GoldenCase, type GoldenTensor } from './helpers.js';
-import { PARITY_BACKENDS } from './parity-backends.js';
+import { BACKENDS as PARITY_BACKENDS } from '@seqlab/test-utils/backends';
 
 type LayerCase = GoldenCase<Record<string, unknown>, Record<string, GoldenTensor> | string> & { loss_weight_G: GoldenTensor };
 const layerCases = loadFixture<{ cases: Record<string, LayerCase> }>('transformer_encoder_layer.json').cases;

@@ -18,7 +18,7 @@ import {
   type OpName,
   type Shape,
   type Tensor,
-} from '../../src/index.js';
+} from '@seqlab/tensor-core';
 import { storedDTypeArb, storedDTypes } from './backend-dtypes.js';
 import { expectClose, F32, unravel } from './harness.js';
 import { seedArb, shapeArb } from './math-arbitraries.js';

@@ -1,8 +1,8 @@
 // Backend-agnostic suite for elementwise ops: unary, gelu, clamp, binary arithmetic, comparisons, logic and where.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import * as tc from '../../src/index.js';
-import { Generator, tensor, type DType, type Shape, type Tensor } from '../../src/index.js';
+import * as tc from '@seqlab/tensor-core';
+import { Generator, tensor, type DType, type Shape, type Tensor } from '@seqlab/tensor-core';
 import reference from '../fixtures/erf-gelu-reference.json';
 import { storedDTypeArb, storedDTypes, stores } from './backend-dtypes.js';
 import { broadcastIndex, expectClose, randomTensor, unravel } from './harness.js';

@@ -1,7 +1,7 @@
 // Backend-agnostic checks of the fused LSTM/GRU sequence kernels against naive references and finite differences.
 import { expect, it } from 'vitest';
-import type { FusedRecurrentKernels, TensorInfo } from '../../src/index.js';
-import { Generator, getBackend, tensor, type DType, type Tensor } from '../../src/index.js';
+import type { FusedRecurrentKernels, TensorInfo } from '@seqlab/tensor-core';
+import { Generator, getBackend, tensor, type DType, type Tensor } from '@seqlab/tensor-core';
 import { widestFloat } from './backend-dtypes.js';
 import { expectClose, randomValues } from './harness.js';
 
@@ -99,7 +99,7 @@ export function fusedRecurrentSuite(backend: string): void {
   // Backward runs in float64 where stored; a float32 kernel is held to the float64 differences at float32 rounding.
   const backwardDType = widestFloat(backend);
   const backwardTol = backwardDType === 'float64' ? { rtol: 1e-6, atol: 1e-8 } : { rtol: 1e-4, atol: 1e-5 };
-  const kernels = (): FusedRecurrentKernels => getBackend(backend).fused as unknown as FusedRecurrentKernels;
+  const kernels = (): FusedRecurrentKernels => getBackend(backend).fused as FusedRecurrentKernels;
   const read = (handle: unknown, dtype: DType, size: number): Float64Array => Float64Array.from(getBackend(backend).readSync(handle, dtype, size));
   const toTensors = (kind: Kind, c: Case, p: Inputs, dtype: DType): Record<string, Tensor | null> => {
     const G = (kind === 'lstm' ? 4 : 3) * c.H;

@@ -1,7 +1,7 @@
 // Backend-agnostic suite for matmul: transpose flags, broadcast batches, 1-D operands, odd and blocked sizes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Generator, matmul, tensor, type DType, type Shape, type Tensor } from '../../src/index.js';
+import { Generator, matmul, tensor, type DType, type Shape, type Tensor } from '@seqlab/tensor-core';
 import { storedDTypes, widestFloat } from './backend-dtypes.js';
 import { expectClose, randomTensor, unravel, broadcastIndex } from './harness.js';
 import { broadcastAll, seedArb } from './math-arbitraries.js';

@@ -29,7 +29,7 @@ import {
   type OpName,
   type Shape,
   type Tensor,
-} from '../../src/index.js';
+} from '@seqlab/tensor-core';
 import { storedDTypeArb, storedDTypes } from './backend-dtypes.js';
 import { broadcastIndex, unravel } from './harness.js';
 import { seedArb, shapeArb } from './math-arbitraries.js';

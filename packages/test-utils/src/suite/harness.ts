@@ -1,6 +1,6 @@
 // Shared helpers for the backend-agnostic op suites: closeness checks and naive references.
 import { expect } from 'vitest';
-import { Generator, tensor, type DType, type Shape, type Tensor } from '../../src/index.js';
+import { Generator, tensor, type DType, type Shape, type Tensor } from '@seqlab/tensor-core';
 
 /** Tolerances for float32 results against float64 references (shared/goldens README). */
 export const F32 = { rtol: 1e-4, atol: 1e-5 } as const;

@@ -1,6 +1,6 @@
 // The dtypes a backend stores, read from the registry, so the shared suites generate only cases a backend can run.
 import fc from 'fast-check';
-import { getBackend, type DType } from '../../src/index.js';
+import { getBackend, type DType } from '@seqlab/tensor-core';
 
 /** Every dtype tensor-core knows; the suites narrow it to what a backend stores. */
 export const ALL_DTYPES: readonly DType[] = ['float32', 'int32', 'float64', 'bool'];

@@ -1,6 +1,6 @@
 // fast-check arbitraries for the math op suites: shapes, broadcast-compatible shape pairs, axis sets.
 import fc from 'fast-check';
-import type { Shape } from '../../src/index.js';
+import type { Shape } from '@seqlab/tensor-core';
 
 /** A shape of rank `minRank..maxRank` with dims in `minDim..maxDim` (0 allowed when `minDim` is 0). */
 export function shapeArb({ minRank = 0, maxRank = 5, minDim = 0, maxDim = 4 } = {}): fc.Arbitrary<number[]> {

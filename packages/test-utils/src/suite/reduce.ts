@@ -15,7 +15,7 @@ import {
   variance,
   type DType,
   type Shape,
-} from '../../src/index.js';
+} from '@seqlab/tensor-core';
 import { storedDTypeArb, storedDTypes, widestFloat } from './backend-dtypes.js';
 import { expectClose, F32, randomTensor, unravel } from './harness.js';
 import { seedArb, shapeAndAxesArb } from './math-arbitraries.js';

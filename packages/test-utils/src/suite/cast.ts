@@ -1,7 +1,7 @@
 // Backend-agnostic suite for cast between float32, float64, int32 and bool.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cast, tensor, type DType } from '../../src/index.js';
+import { cast, tensor, type DType } from '@seqlab/tensor-core';
 import { ALL_DTYPES, storedDTypes, stores } from './backend-dtypes.js';
 import { shapeArb } from './math-arbitraries.js';
 

@@ -1,6 +1,6 @@
 // Shared test helpers for the PyTorch golden fixtures (shared/goldens): their JSON types, loading and conversion to tensors.
 import { readFileSync } from 'node:fs';
-import { tensor, type Tensor } from '../../src/index.js';
+import { tensor, type Tensor } from '@seqlab/tensor-core';
 
 /** A golden tensor as stored in the fixtures: `{ shape, data, dtype? }`. */
 export interface GoldenTensor {
