@@ -38,6 +38,8 @@ export * from './ops/indexing.js';
 export * from './random.js';
 export * from './safetensors.js';
 export { nodeBuiltin, requireNodeBuiltin } from './node-builtin.js';
+export { checkBoolean, checkNonNegativeInt, checkPositiveInt, describeValue } from './validate.js';
+export type { ArgumentKind } from './validate.js';
 
 registerBackend(cpuBackend);
 export { defaultGenerator, Generator, manualSeed } from './generator.js';

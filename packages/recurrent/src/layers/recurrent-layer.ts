@@ -117,11 +117,11 @@ export abstract class RecurrentLayer extends Module {
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
     this.numLayers = checkInteger(name, 'numLayers', options.numLayers ?? 1);
-    this.bidirectional = checkBoolean(name, 'bidirectional', options.bidirectional, false);
-    this.batchFirst = checkBoolean(name, 'batchFirst', options.batchFirst, false);
+    this.bidirectional = checkBoolean(name, 'bidirectional', options.bidirectional, false, 'option');
+    this.batchFirst = checkBoolean(name, 'batchFirst', options.batchFirst, false, 'option');
     this.dropout = checkRange(name, 'dropout', options.dropout ?? 0, 0, 1);
-    this.bias = checkBoolean(name, 'bias', options.bias, true);
-    this.fused = checkBoolean(name, 'fused', options.fused, true);
+    this.bias = checkBoolean(name, 'bias', options.bias, true, 'option');
+    this.fused = checkBoolean(name, 'fused', options.fused, true, 'option');
     this.dropoutGenerator = options.generator ?? null;
     const directions = this.bidirectional ? 2 : 1;
     this.cells = [];
