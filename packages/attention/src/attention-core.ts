@@ -115,7 +115,8 @@ function fusedAttention(
       outShape,
     };
   };
-  const run = (inputs: readonly Tensor[], saveProbs: boolean): { out: Tensor; probs: Tensor | null; weights: Tensor | null; problem: FusedAttentionProblem } => {
+  type Run = { out: Tensor; probs: Tensor | null; weights: Tensor | null; problem: FusedAttentionProblem };
+  const run = (inputs: readonly Tensor[], saveProbs: boolean): Run => {
     const problem = problemOf(inputs);
     const { out, probs } = attention(problem, saveProbs);
     const weights = spec.returnWeights && probs !== null ? (keep === null ? probs : mul(probs, keep)) : null;

@@ -1,5 +1,17 @@
 // Sinusoidal positional encodings (sin and cos interleaved, as Vaswani et al.) as a table and as a module.
-import { add, checkPositiveInt, formatShape, InvalidArgumentError, reshape, ShapeMismatchError, slice, tensor, Tensor, type DType, type Generator } from '@seqlab/tensor-core';
+import {
+  add,
+  checkPositiveInt,
+  formatShape,
+  InvalidArgumentError,
+  reshape,
+  ShapeMismatchError,
+  slice,
+  tensor,
+  Tensor,
+  type DType,
+  type Generator,
+} from '@seqlab/tensor-core';
 import { Dropout, Module } from '@seqlab/autograd';
 
 /** Options of {@link sinusoidalPositionalEncoding}. */

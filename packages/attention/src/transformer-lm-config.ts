@@ -68,7 +68,9 @@ export function resolveLMConfig(input: TransformerLMConfigInput): TransformerLMC
     layerNormEps: input.layerNormEps ?? 1e-5,
     tieWeights: input.tieWeights ?? true,
   };
-  for (const key of ['vocabSize', 'contextLength', 'numLayers', 'numHeads', 'dModel', 'dFF'] as const) checkPositiveInt('TransformerLM', key, config[key], 'config');
+  for (const key of ['vocabSize', 'contextLength', 'numLayers', 'numHeads', 'dModel', 'dFF'] as const) {
+    checkPositiveInt('TransformerLM', key, config[key], 'config');
+  }
   if (config.dModel % config.numHeads !== 0) {
     throw new InvalidArgumentError(`TransformerLM: config 'dModel' (${config.dModel}) must be divisible by 'numHeads' (${config.numHeads})`);
   }

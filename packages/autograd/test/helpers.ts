@@ -1,4 +1,4 @@
-// Test helpers: seeded float64 leaves for gradient checks and this package's golden fixtures; closeness checks and golden conversion come from @seqlab/test-utils.
+// Test helpers: seeded float64 leaves and this package's golden fixtures; closeness checks and golden conversion come from @seqlab/test-utils.
 import type { Generator, Shape, Tensor } from '@seqlab/tensor-core';
 import { fixtureLoader, seeded } from '@seqlab/test-utils/suites';
 

@@ -4,8 +4,11 @@ import { customOp, fusedOrComposed, type FusedKernelSet } from '@seqlab/autograd
 import { add, chunk, mul, sigmoid, sub, tanh, type Tensor } from '@seqlab/tensor-core';
 import { hiddenProjection } from '../cells/cell-math.js';
 import type { CellParameters } from '../cells/cell-parameters.js';
-import type { DirectionResult } from './recurrent-layer.js';
-import { fusedSequenceCall } from './sequence-weights.js';
+import type { DirectionRunner, DirectionResult } from './recurrent-layer.js';
+import { fusedSequenceCall, type SequenceArgs } from './sequence-weights.js';
+
+const GRU_KERNELS = ['gruSequence', 'gruSequenceBackward'] as const;
+type GruKernels = FusedKernelSet<(typeof GRU_KERNELS)[number]>;
 
 /**
  * GRU step in PyTorch's gate order r, z, n, with `b_hn` inside the reset product:
@@ -32,33 +35,12 @@ interface GruSaved {
  * kernels when it has them and `fused` (and tensor-core's `setFusedEnabled`) allow, else `composed`, the step loop of
  * {@link gruStep} that the layer runs. Returns the output `[T, B, H]` and the final `[B, H]` state.
  */
-export function gruSequence(
-  x: Tensor,
-  [h0]: Tensor[],
-  weights: CellParameters,
-  lengths: Int32Array | null,
-  reverse: boolean,
-  fused: boolean,
-  composed: () => DirectionResult,
-): DirectionResult {
-  return fusedOrComposed(
-    x.backend,
-    ['gruSequence', 'gruSequenceBackward'],
-    fused,
-    (kernels) => fusedGruSequence(kernels, x, h0, weights, lengths, reverse),
-    composed,
-  );
-}
+export const gruSequence: DirectionRunner = (x, state, weights, lengths, reverse, fused, composed) =>
+  fusedOrComposed(x.backend, GRU_KERNELS, fused, (kernels) => fusedGruSequence(kernels, x, state, weights, lengths, reverse), composed);
 
 // The layer direction as a custom op: the fused sequence kernel forward, its hand-written BPTT backward.
-function fusedGruSequence(
-  { gruSequence: forward, gruSequenceBackward: backward }: FusedKernelSet<'gruSequence' | 'gruSequenceBackward'>,
-  x: Tensor,
-  h0: Tensor,
-  weights: CellParameters,
-  lengths: Int32Array | null,
-  reverse: boolean,
-): DirectionResult {
+function fusedGruSequence(kernels: GruKernels, ...[x, [h0], weights, lengths, reverse]: SequenceArgs): DirectionResult {
+  const { gruSequence: forward, gruSequenceBackward: backward } = kernels;
   const { hasBias, weightNames, weights: weightInputs } = fusedSequenceCall(weights);
   const op = customOp<Tensor[], GruSaved>({
     name: 'gruSequence',

@@ -41,15 +41,6 @@ export class GRU extends RecurrentLayer {
   }
 
   /** @internal */
-  protected runSequence(
-    x: Tensor,
-    state: DirectionState,
-    cell: CellParameters,
-    lengths: Int32Array | null,
-    reverse: boolean,
-    fused: boolean,
-    composed: () => DirectionResult,
-  ): DirectionResult {
-    return gruSequence(x, state, cell, lengths, reverse, fused, composed);
-  }
+  protected readonly runSequence = gruSequence;
+
 }

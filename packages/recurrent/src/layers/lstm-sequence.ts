@@ -4,8 +4,11 @@ import { customOp, fusedOrComposed, type FusedKernelSet } from '@seqlab/autograd
 import { add, chunk, mul, sigmoid, tanh, type Tensor } from '@seqlab/tensor-core';
 import { hiddenProjection } from '../cells/cell-math.js';
 import type { CellParameters } from '../cells/cell-parameters.js';
-import type { DirectionResult } from './recurrent-layer.js';
-import { fusedSequenceCall } from './sequence-weights.js';
+import type { DirectionRunner, DirectionResult } from './recurrent-layer.js';
+import { fusedSequenceCall, type SequenceArgs } from './sequence-weights.js';
+
+const LSTM_KERNELS = ['lstmSequence', 'lstmSequenceBackward'] as const;
+type LstmKernels = FusedKernelSet<(typeof LSTM_KERNELS)[number]>;
 
 /**
  * LSTM step in PyTorch's gate order i, f, g, o: `c' = σ(f)·c + σ(i)·tanh(g)`, `h' = σ(o)·tanh(c')`.
@@ -30,34 +33,12 @@ interface LstmSaved {
  * kernels when it has them and `fused` (and tensor-core's `setFusedEnabled`) allow, else `composed`, the step loop of
  * {@link lstmStep} that the layer runs. Returns the output `[T, B, H]` and the final `[B, H]` states.
  */
-export function lstmSequence(
-  x: Tensor,
-  [h0, c0]: Tensor[],
-  weights: CellParameters,
-  lengths: Int32Array | null,
-  reverse: boolean,
-  fused: boolean,
-  composed: () => DirectionResult,
-): DirectionResult {
-  return fusedOrComposed(
-    x.backend,
-    ['lstmSequence', 'lstmSequenceBackward'],
-    fused,
-    (kernels) => fusedLstmSequence(kernels, x, h0, c0, weights, lengths, reverse),
-    composed,
-  );
-}
+export const lstmSequence: DirectionRunner = (x, state, weights, lengths, reverse, fused, composed) =>
+  fusedOrComposed(x.backend, LSTM_KERNELS, fused, (kernels) => fusedLstmSequence(kernels, x, state, weights, lengths, reverse), composed);
 
 // The layer direction as a custom op: the fused sequence kernel forward, its hand-written BPTT backward.
-function fusedLstmSequence(
-  { lstmSequence: forward, lstmSequenceBackward: backward }: FusedKernelSet<'lstmSequence' | 'lstmSequenceBackward'>,
-  x: Tensor,
-  h0: Tensor,
-  c0: Tensor,
-  weights: CellParameters,
-  lengths: Int32Array | null,
-  reverse: boolean,
-): DirectionResult {
+function fusedLstmSequence(kernels: LstmKernels, ...[x, [h0, c0], weights, lengths, reverse]: SequenceArgs): DirectionResult {
+  const { lstmSequence: forward, lstmSequenceBackward: backward } = kernels;
   const { hasBias, weightNames, weights: weightInputs } = fusedSequenceCall(weights);
   const op = customOp<Tensor[], LstmSaved>({
     name: 'lstmSequence',

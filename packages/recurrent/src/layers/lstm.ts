@@ -56,15 +56,6 @@ export class LSTM extends RecurrentLayer {
   }
 
   /** @internal */
-  protected runSequence(
-    x: Tensor,
-    state: DirectionState,
-    cell: CellParameters,
-    lengths: Int32Array | null,
-    reverse: boolean,
-    fused: boolean,
-    composed: () => DirectionResult,
-  ): DirectionResult {
-    return lstmSequence(x, state, cell, lengths, reverse, fused, composed);
-  }
+  protected readonly runSequence = lstmSequence;
+
 }

@@ -81,6 +81,20 @@ export interface DirectionResult {
 }
 
 /**
+ * Runs one layer direction over the time-major `x`: as one fused op when the backend has the kernels and `fused` allows,
+ * else `composed` (the step loop of the layer's step equations).
+ */
+export type DirectionRunner = (
+  x: Tensor,
+  state: DirectionState,
+  cell: CellParameters,
+  lengths: Int32Array | null,
+  reverse: boolean,
+  fused: boolean,
+  composed: () => DirectionResult,
+) => DirectionResult;
+
+/**
  * Base of {@link RNN}, {@link LSTM} and {@link GRU}: registers the parameters under PyTorch's names
  * (`weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, `…_reverse`, layer by layer), checks inputs and runs
  * the layers and directions. Subclasses give the step equations and, where a backend has one, the fused kernel.
@@ -160,19 +174,8 @@ export abstract class RecurrentLayer extends Module {
   /** One step of the recurrence with composed ops: `xProj` is the input side of the gates, `[batch, gates·H]`. @internal */
   protected abstract step(xProj: Tensor, state: DirectionState, cell: CellParameters): DirectionState;
 
-  /**
-   * The whole direction through the backend's fused kernel when it has one and `fused` allows, else `composed` (the
-   * step loop of {@link step}). @internal
-   */
-  protected abstract runSequence(
-    x: Tensor,
-    state: DirectionState,
-    cell: CellParameters,
-    lengths: Int32Array | null,
-    reverse: boolean,
-    fused: boolean,
-    composed: () => DirectionResult,
-  ): DirectionResult;
+  /** The whole direction: the backend's fused kernel when it has one and `fused` allows, else `composed`. @internal */
+  protected abstract readonly runSequence: DirectionRunner;
 
   /** Checks `x` and views it time-major `[seq, batch, inputSize]`. */
   private checkInput(op: string, value: unknown): SequenceInput {

@@ -5,7 +5,7 @@ import type { CellParameters } from '../cells/cell-parameters.js';
 import { checkNonlinearity } from '../cells/rnn-cell.js';
 import {
   RecurrentLayer,
-  type DirectionResult,
+  type DirectionRunner,
   type DirectionState,
   type RecurrentForwardOptions,
   type RecurrentLayerOptions,
@@ -59,15 +59,5 @@ export class RNN extends RecurrentLayer {
   }
 
   /** No backend has a fused vanilla RNN: always the composed step loop. @internal */
-  protected runSequence(
-    _x: Tensor,
-    _state: DirectionState,
-    _cell: CellParameters,
-    _lengths: Int32Array | null,
-    _reverse: boolean,
-    _fused: boolean,
-    composed: () => DirectionResult,
-  ): DirectionResult {
-    return composed();
-  }
+  protected readonly runSequence: DirectionRunner = (...args) => args[6]();
 }
