@@ -19,7 +19,7 @@ import { unaryKernels } from './kernels/unary.js';
 export { WASM_DTYPES };
 
 /**
- * What the wasm backend's `fused` table holds beyond tensor-core's {@link FusedKernels}: the in-place Adam step.
+ * What the wasm backend's `fused` table holds beyond tensor-core's `FusedKernels`: the in-place Adam step.
  *
  * @example
  * ```ts
@@ -29,6 +29,19 @@ export { WASM_DTYPES };
 export interface WasmFusedKernels {
   /** {@link adamUpdate}: one Adam / AdamW step updating `param`, `m` and `v` in place. */
   readonly adamUpdate: typeof adamUpdate;
+}
+
+/**
+ * The wasm backend's type: a tensor-core `Backend` whose `fused` table has every fused kernel.
+ *
+ * @example
+ * ```ts
+ * const step = wasmBackend.fused.adamStep; // defined, no check needed
+ * ```
+ */
+export interface WasmBackend extends Backend {
+  /** Every kernel of tensor-core's `FusedKernels`, plus {@link WasmFusedKernels}. */
+  readonly fused: Required<FusedKernels> & WasmFusedKernels;
 }
 
 // Matmul wakes the worker threads before its inputs are copied in.
@@ -65,7 +78,7 @@ function convert(values: TypedArray, dtype: DType): TypedArray {
  * sequence kernels of @seqlab/recurrent (`lstmSequence`, `gruSequence` and their backward kernels), fused attention and
  * LayerNorm over the last axis (`layerNorm`, `layerNormBackward`).
  */
-export const wasmBackend: Backend & { readonly fused: Required<FusedKernels> & WasmFusedKernels } = {
+export const wasmBackend: WasmBackend = {
   name: 'wasm',
   dtypes: WASM_DTYPES,
   upload(values, dtype) {

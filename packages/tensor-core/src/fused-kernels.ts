@@ -39,8 +39,15 @@ export interface FusedResults<H> {
   adamStep: AdamStepResult<H>;
 }
 
-/** The arguments of the fused kernel `K`, as every backend takes them. */
-type FusedArgs<K extends FusedKernelName> = Parameters<NonNullable<FusedKernels[K]>>;
+/**
+ * The arguments of the fused kernel `K`, as every backend takes them.
+ *
+ * @example
+ * ```ts
+ * const [x, weight, bias, eps]: FusedArgs<'layerNorm'> = [x0, null, null, 1e-5];
+ * ```
+ */
+export type FusedArgs<K extends FusedKernelName> = Parameters<NonNullable<FusedKernels[K]>>;
 
 /**
  * The fused kernel `K` as {@link fusedKernel} returns it: the backend's kernel with its result storages wrapped as

@@ -4,7 +4,7 @@ import { registerBackend } from './registry.js';
 
 export type { Backend, DataHandle, FusedKernelName, FusedKernels, KernelName, Kernels, TensorInfo, UnaryKernels } from './backend.js';
 export { fusedKernel, isFusedEnabled, setFusedEnabled } from './fused-kernels.js';
-export type { FusedResults, FusedTensorKernel } from './fused-kernels.js';
+export type { FusedArgs, FusedResults, FusedTensorKernel } from './fused-kernels.js';
 export type * from './fused-recurrent.js';
 export type * from './fused-attention.js';
 export type * from './fused-layer-norm.js';
