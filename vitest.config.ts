@@ -2,12 +2,14 @@ import { readdirSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-// Tests import packages by name; resolve them to sources so tests never depend on stale builds.
-const alias: Record<string, string> = {};
+// Tests import packages by name; resolve them to sources so tests never depend on stale builds. A subpath entry
+// (`@seqlab/test-utils/suites`) resolves to the source file of that name.
+const alias: { find: RegExp; replacement: string }[] = [];
 for (const dir of readdirSync(resolve(import.meta.dirname, 'packages'))) {
   const entry = resolve(import.meta.dirname, 'packages', dir, 'src/index.ts');
-  if (existsSync(entry)) alias[`@seqlab/${dir}`] = entry;
+  if (existsSync(entry)) alias.push({ find: new RegExp(`^@seqlab/${dir}$`), replacement: entry });
 }
+alias.push({ find: /^@seqlab\/([a-z-]+)\/([a-z-]+)$/, replacement: resolve(import.meta.dirname, 'packages/$1/src/$2.ts') });
 
 export default defineConfig({
   resolve: { alias },

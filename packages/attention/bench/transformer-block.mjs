@@ -3,9 +3,9 @@
 // Also reports the attention call alone (forward + backward), where the two paths differ.
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { Generator, mul, randn, setBackend, sum } from '@seqlab/tensor-core';
+import { Generator, mul, randn, setBackend, setFusedEnabled, sum } from '@seqlab/tensor-core';
 import { Adam } from '@seqlab/autograd';
-import { scaledDotProductAttention, setFusedAttentionEnabled, TransformerEncoderLayer } from '@seqlab/attention';
+import { scaledDotProductAttention, TransformerEncoderLayer } from '@seqlab/attention';
 
 function option(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -47,7 +47,7 @@ const x = randn([B, T, E], { generator: gen });
 const target = randn([B, T, E], { generator: gen });
 
 function blockStep(fused) {
-  setFusedAttentionEnabled(fused);
+  setFusedEnabled(fused);
   const layer = new TransformerEncoderLayer(E, H, { dimFeedforward: ff, dropout: 0, batchFirst: true, normFirst: true, generator: new Generator(1) });
   const optimizer = new Adam(layer.parameters(), { lr: 1e-4 });
   return () => {
@@ -81,7 +81,7 @@ for (const fused of [false, true]) {
   const seconds = time(attentionStep(fused), Math.max(runs, 5));
   results.push({ what: 'attention forward+backward', path: fused ? 'fused' : 'composed', seconds, tokensPerSecond: (B * T) / seconds });
 }
-setFusedAttentionEnabled(true);
+setFusedEnabled(true);
 
 const environment = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, platform: process.platform };
 if (json) {

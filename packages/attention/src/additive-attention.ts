@@ -1,5 +1,6 @@
 // AdditiveAttention: Bahdanau's score vᵀ·tanh(W_q·q + W_k·k) with masks, for recurrent encoder-decoders.
 import {
+  checkPositiveInt,
   add,
   formatShape,
   InvalidArgumentError,
@@ -50,12 +51,6 @@ export interface AdditiveAttentionResult {
   readonly weights: Tensor;
 }
 
-function positiveInt(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new InvalidArgumentError(`AdditiveAttention: argument '${name}' must be a positive integer; received ${String(value)}`);
-  }
-  return value;
-}
 
 /**
  * Additive (Bahdanau) attention: `score(q, kⱼ) = vᵀ·tanh(W_q·q + W_k·kⱼ + b)`, weights = softmax over the keys,
@@ -91,9 +86,9 @@ export class AdditiveAttention extends Module {
 
   constructor(queryDim: number, options: AdditiveAttentionOptions = {}) {
     super();
-    this.queryDim = positiveInt('queryDim', queryDim);
-    this.keyDim = positiveInt('keyDim', options.keyDim ?? queryDim);
-    this.hiddenSize = positiveInt('hiddenSize', options.hiddenSize ?? queryDim);
+    this.queryDim = checkPositiveInt('AdditiveAttention', 'queryDim', queryDim);
+    this.keyDim = checkPositiveInt('AdditiveAttention', 'keyDim', options.keyDim ?? queryDim);
+    this.hiddenSize = checkPositiveInt('AdditiveAttention', 'hiddenSize', options.hiddenSize ?? queryDim);
     const init = { generator: options.generator, dtype: options.dtype, backend: options.backend };
     this.query_proj = new Linear(this.queryDim, this.hiddenSize, { ...init, bias: false });
     this.key_proj = new Linear(this.keyDim, this.hiddenSize, init);

@@ -1,45 +1,31 @@
-// The shared attention computation over [B, H, L, S]: budget check, then the backend's fused kernel or composed ops.
-import { InvalidArgumentError, matmul, mul, permute, reshape } from '@seqlab/tensor-core';
-import { isGradEnabled } from '@seqlab/autograd';
+// One attention call in one place: budget check, the composed reference, and the customOp glue around the backend's
+// fused `attention` / `attentionBackward` kernels, chosen by autograd's fusedOrComposed.
+import { matmul, mul, permute, reshape, type AttentionMaskOperand, type FusedAttentionProblem, type Tensor } from '@seqlab/tensor-core';
+import { customOp, fusedOrComposed, isGradEnabled, type FusedKernelSet } from '@seqlab/autograd';
 import { dropoutKeep } from './attention-dropout.js';
 import type { AttentionOutput, AttentionSpec } from './attention-spec.js';
 import { causalMask } from './causal-mask.js';
-import { fusedAttention, hasFusedAttention } from './fused-attention-op.js';
 import { combineMasks, fullyMaskedRows } from './masks.js';
 import { maskedSoftmax } from './masked-softmax.js';
 import { checkAttentionMemory } from './memory-budget.js';
-import { attentionState } from './shared.js';
-
-// One switch for every loaded copy of attention, read from a local variable.
-let fusedEnabled = true;
-const shareFusedEnabled = attentionState.link('fusedEnabled', true, (enabled) => {
-  fusedEnabled = enabled;
-});
 
 /**
- * Turns the fused attention fast path on or off for every call that does not choose itself (default on); the
- * composed path gives the same numbers within float rounding. Returns the previous setting.
+ * Runs one attention call on the fused kernels when the backend has them for the sources' dtype and fused paths are
+ * on (`spec.fused` and tensor-core's `setFusedEnabled`), otherwise {@link composedAttention}.
  */
-export function setFusedAttentionEnabled(enabled: boolean): boolean {
-  if (typeof enabled !== 'boolean') {
-    throw new InvalidArgumentError(`setFusedAttentionEnabled: argument 'enabled' must be a boolean; received ${typeof enabled}`);
-  }
-  const previous = fusedEnabled;
-  shareFusedEnabled(enabled);
-  return previous;
-}
-
-/** Whether calls use the fused attention kernel where the backend has one (see {@link setFusedAttentionEnabled}). */
-export function isFusedAttentionEnabled(): boolean {
-  return fusedEnabled;
-}
-
-/** Runs one attention call on the fused kernel when possible, otherwise composed from ops. */
 export function attend(spec: AttentionSpec): AttentionOutput {
   checkAttentionMemory(spec.op, spec.batch, spec.heads, spec.queryLength, spec.keyLength, spec.sources[0].dtype);
+  // A bias that needs its gradient goes down the composed path: the fused backward gives none for it.
   const biasNeedsGrad = spec.mask.bias !== null && spec.mask.bias.requiresGrad && isGradEnabled();
-  if ((spec.fused ?? fusedEnabled) && !biasNeedsGrad && hasFusedAttention(spec.sources[0])) return fusedAttention(spec);
-  return composedAttention(spec);
+  const dtype = spec.sources[0].dtype;
+  const floating = dtype === 'float32' || dtype === 'float64';
+  return fusedOrComposed(
+    spec.sources[0].backend,
+    ['attention', 'attentionBackward'],
+    (spec.fused ?? true) && !biasNeedsGrad && floating,
+    (kernels) => fusedAttention(kernels, spec, dtype as 'float32' | 'float64'),
+    () => composedAttention(spec),
+  );
 }
 
 /** `softmax(scale·QKᵀ + mask)·V` from tensor ops: the reference path and the fallback of backends without a fused kernel. */
@@ -59,4 +45,105 @@ export function composedAttention(spec: AttentionSpec): AttentionOutput {
   if (spec.outputLayout === 'batchFirst') output = reshape(permute(output, [0, 2, 1, 3]), [spec.batch, spec.queryLength, width]);
   if (spec.outputLayout === 'sequenceFirst') output = reshape(permute(output, [2, 0, 1, 3]), [spec.queryLength, spec.batch, width]);
   return { output, weights: spec.returnWeights ? weights : null };
+}
+
+/** A mask or bias of rank ≤ 4 read as `[B, H, L, S]`, with stride 0 along its broadcast (size 1) dimensions. */
+function maskOperand(t: Tensor): AttentionMaskOperand {
+  const shape = [1, 1, 1, 1, ...t.shape].slice(-4);
+  const strides = [0, 0, 0, 0];
+  let stride = 1;
+  for (let d = 3; d >= 0; d--) {
+    strides[d] = shape[d] === 1 ? 0 : stride;
+    stride *= shape[d];
+  }
+  return { handle: t.handle, batchStride: strides[0], headStride: strides[1], rowStride: strides[2], colStride: strides[3] };
+}
+
+/** Shape of the output and its (batch, head, row) strides for the kernel. */
+function outputLayoutOf(spec: AttentionSpec): [number[], [number, number, number]] {
+  const { batch: B, heads: H, queryLength: L, valueDim: Dv } = spec;
+  switch (spec.outputLayout) {
+    case 'heads':
+      return [[B, H, L, Dv], [H * L * Dv, L * Dv, Dv]];
+    case 'batchFirst':
+      return [[B, L, H * Dv], [L * H * Dv, Dv, H * Dv]];
+    case 'sequenceFirst':
+      return [[L, B, H * Dv], [H * Dv, Dv, B * H * Dv]];
+  }
+}
+
+/** What the backward pass keeps from the forward pass. */
+interface Saved {
+  readonly problem: FusedAttentionProblem;
+  readonly probs: Tensor;
+}
+
+/** Runs `spec` on the backend's fused kernels; differentiable through a customOp whose backward is fused too. */
+function fusedAttention(
+  { attention, attentionBackward }: FusedKernelSet<'attention' | 'attentionBackward'>,
+  spec: AttentionSpec,
+  dtype: 'float32' | 'float64',
+): AttentionOutput {
+  const { batch: B, heads: H, queryLength: L, keyLength: S, valueDim: Dv, sources } = spec;
+  const first = sources[0];
+  const keep = spec.dropout > 0 ? dropoutKeep(spec, first) : null;
+  const [outShape, outStrides] = outputLayoutOf(spec);
+  const maskOp = spec.mask.masked === null ? null : maskOperand(spec.mask.masked);
+  const biasOp = spec.mask.bias === null ? null : maskOperand(spec.mask.bias);
+  const problemOf = (inputs: readonly Tensor[]): FusedAttentionProblem => {
+    const view = (i: 0 | 1 | 2) => {
+      const v = spec.views[i];
+      return { handle: inputs[v.source].handle, offset: v.offset, batchStride: v.batchStride, headStride: v.headStride, rowStride: v.rowStride };
+    };
+    return {
+      dtype,
+      batch: B,
+      heads: H,
+      queryLength: L,
+      keyLength: S,
+      headDim: spec.headDim,
+      valueDim: Dv,
+      q: view(0),
+      k: view(1),
+      v: view(2),
+      scale: spec.scale,
+      causalOffset: spec.causalOffset,
+      mask: maskOp,
+      bias: biasOp,
+      dropout: keep === null ? null : keep.handle,
+      outStrides,
+      outShape,
+    };
+  };
+  type Run = { out: Tensor; probs: Tensor | null; weights: Tensor | null; problem: FusedAttentionProblem };
+  const run = (inputs: readonly Tensor[], saveProbs: boolean): Run => {
+    const problem = problemOf(inputs);
+    const { out, probs } = attention(problem, saveProbs);
+    const weights = spec.returnWeights && probs !== null ? (keep === null ? probs : mul(probs, keep)) : null;
+    return { out, probs, weights, problem };
+  };
+
+  if (!isGradEnabled() || !sources.some((s) => s.requiresGrad)) {
+    const { out, weights } = run(sources, spec.returnWeights);
+    return { output: out, weights };
+  }
+  const op = customOp<Tensor[], Saved>({
+    name: spec.op,
+    inputs: sources.map((_, i) => `source${i}`),
+    forward: (inputs) => {
+      const { out, probs, weights, problem } = run(inputs, true);
+      return { outputs: weights === null ? [out] : [out, weights], saved: { problem, probs: probs as Tensor } };
+    },
+    backward: (grads, saved) => {
+      return attentionBackward(saved.problem, {
+        probs: saved.probs.handle,
+        gradOut: grads[0].handle,
+        gradWeights: grads.length > 1 ? grads[1].handle : null,
+        slots: [spec.views[0].source, spec.views[1].source, spec.views[2].source],
+        slotShapes: sources.map((s) => s.shape),
+      });
+    },
+  });
+  const outputs = op(...sources);
+  return { output: outputs[0], weights: outputs.length > 1 ? outputs[1] : null };
 }

@@ -41,7 +41,7 @@ export interface AttentionSpec extends AttentionDims {
   /** Also return the weights `[B, H, L, S]` (after dropout, as PyTorch returns them). */
   readonly returnWeights: boolean;
   readonly outputLayout: OutputLayout;
-  /** Use the backend's fused kernel when it has one; undefined follows `setFusedAttentionEnabled`. */
+  /** False to run the composed ops even where the backend has the fused kernel (and `setFusedEnabled` is on). */
   readonly fused?: boolean;
 }
 

@@ -1,5 +1,6 @@
 // MultiHeadAttention with PyTorch's parameter layout (in_proj_weight, in_proj_bias, out_proj), masks and per-head weights.
 import {
+  checkPositiveInt,
   add,
   formatShape,
   InvalidArgumentError,
@@ -57,12 +58,6 @@ export interface MultiHeadAttentionCallOptions {
   averageAttnWeights?: boolean;
 }
 
-function positiveInt(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new InvalidArgumentError(`MultiHeadAttention: argument '${name}' must be a positive integer; received ${String(value)}`);
-  }
-  return value;
-}
 
 /** `x·Wᵀ + b` with a weight (and bias) that may be a slice of a packed parameter. */
 function project(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
@@ -125,14 +120,14 @@ export class MultiHeadAttention extends Module {
 
   constructor(embedDim: number, numHeads: number, options: MultiHeadAttentionOptions = {}) {
     super();
-    this.embedDim = positiveInt('embedDim', embedDim);
-    this.numHeads = positiveInt('numHeads', numHeads);
+    this.embedDim = checkPositiveInt('MultiHeadAttention', 'embedDim', embedDim);
+    this.numHeads = checkPositiveInt('MultiHeadAttention', 'numHeads', numHeads);
     if (embedDim % numHeads !== 0) {
       throw new InvalidArgumentError(`MultiHeadAttention: 'embedDim' (${embedDim}) must be divisible by 'numHeads' (${numHeads})`);
     }
     this.headDim = embedDim / numHeads;
-    this.kdim = positiveInt('kdim', options.kdim ?? embedDim);
-    this.vdim = positiveInt('vdim', options.vdim ?? embedDim);
+    this.kdim = checkPositiveInt('MultiHeadAttention', 'kdim', options.kdim ?? embedDim);
+    this.vdim = checkPositiveInt('MultiHeadAttention', 'vdim', options.vdim ?? embedDim);
     const dropout = options.dropout ?? 0;
     if (typeof dropout !== 'number' || !(dropout >= 0 && dropout <= 1)) {
       throw new InvalidArgumentError(`MultiHeadAttention: option 'dropout' must be in [0, 1]; received ${String(dropout)}`);

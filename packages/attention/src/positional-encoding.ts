@@ -1,5 +1,17 @@
 // Sinusoidal positional encodings (sin and cos interleaved, as Vaswani et al.) as a table and as a module.
-import { add, formatShape, InvalidArgumentError, reshape, ShapeMismatchError, slice, tensor, Tensor, type DType, type Generator } from '@seqlab/tensor-core';
+import {
+  add,
+  checkPositiveInt,
+  formatShape,
+  InvalidArgumentError,
+  reshape,
+  ShapeMismatchError,
+  slice,
+  tensor,
+  Tensor,
+  type DType,
+  type Generator,
+} from '@seqlab/tensor-core';
 import { Dropout, Module } from '@seqlab/autograd';
 
 /** Options of {@link sinusoidalPositionalEncoding}. */
@@ -12,12 +24,6 @@ export interface SinusoidalTableOptions {
   backend?: string;
 }
 
-function positiveInt(op: string, name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new InvalidArgumentError(`${op}: argument '${name}' must be a positive integer; received ${String(value)}`);
-  }
-  return value;
-}
 
 /**
  * The table `PE[pos, 2i] = sin(pos / base^(2i/dModel))`, `PE[pos, 2i+1] = cos(pos / base^(2i/dModel))` for
@@ -31,8 +37,8 @@ function positiveInt(op: string, name: string, value: unknown): number {
  */
 export function sinusoidalPositionalEncoding(maxLen: number, dModel: number, options: SinusoidalTableOptions = {}): Tensor {
   const op = 'sinusoidalPositionalEncoding';
-  positiveInt(op, 'maxLen', maxLen);
-  positiveInt(op, 'dModel', dModel);
+  checkPositiveInt(op, 'maxLen', maxLen);
+  checkPositiveInt(op, 'dModel', dModel);
   const base = options.base ?? 10000;
   if (typeof base !== 'number' || !(base > 0)) throw new InvalidArgumentError(`${op}: option 'base' must be a positive number; received ${String(base)}`);
   const table = new Float64Array(maxLen * dModel);
@@ -104,7 +110,7 @@ export class SinusoidalPositionalEncoding extends Module {
 
   constructor(dModel: number, options: PositionalEncodingOptions = {}) {
     super();
-    this.dModel = positiveInt('SinusoidalPositionalEncoding', 'dModel', dModel);
+    this.dModel = checkPositiveInt('SinusoidalPositionalEncoding', 'dModel', dModel);
     this.batchFirst = options.batchFirst ?? false;
     this.dropout = new Dropout(options.dropout ?? 0, { generator: options.generator });
     this.table = sinusoidalPositionalEncoding(options.maxLen ?? 5000, dModel, { dtype: options.dtype, backend: options.backend });

@@ -38,7 +38,7 @@ export interface ScaledDotProductAttentionOptions {
   returnWeights?: boolean;
   /** Factor applied to `Q·Kᵀ`. Default `1/√D`. */
   scale?: number;
-  /** Use the backend's fused kernel when it has one (true) or composed ops (false). Default: `isFusedAttentionEnabled()`. */
+  /** False runs composed ops even where the backend has the fused kernel; the default follows tensor-core's `setFusedEnabled`. */
   fused?: boolean;
 }
 

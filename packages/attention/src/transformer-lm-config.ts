@@ -1,5 +1,5 @@
 // The causal language model's plain-data config, its defaults and nanoGPT-like presets.
-import { InvalidArgumentError } from '@seqlab/tensor-core';
+import { checkPositiveInt, InvalidArgumentError } from '@seqlab/tensor-core';
 
 /** Everything needed to rebuild a {@link TransformerLM}; plain data, so a checkpoint can store it as JSON. */
 export interface TransformerLMConfig {
@@ -48,11 +48,6 @@ export const TRANSFORMER_LM_PRESETS: Readonly<Record<TransformerLMPreset, Transf
   tiny: { vocabSize: 65, contextLength: 64, numLayers: 2, numHeads: 2, dModel: 64, dropout: 0 },
 };
 
-function positiveInt(name: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new InvalidArgumentError(`TransformerLM: config '${name}' must be a positive integer; received ${String(value)}`);
-  }
-}
 
 /**
  * Fills in defaults (context 256, 4 layers, 4 heads, width 128, `dFF = 4·dModel`, dropout 0, bias, eps 1e-5,
@@ -73,7 +68,9 @@ export function resolveLMConfig(input: TransformerLMConfigInput): TransformerLMC
     layerNormEps: input.layerNormEps ?? 1e-5,
     tieWeights: input.tieWeights ?? true,
   };
-  for (const key of ['vocabSize', 'contextLength', 'numLayers', 'numHeads', 'dModel', 'dFF'] as const) positiveInt(key, config[key]);
+  for (const key of ['vocabSize', 'contextLength', 'numLayers', 'numHeads', 'dModel', 'dFF'] as const) {
+    checkPositiveInt('TransformerLM', key, config[key], 'config');
+  }
   if (config.dModel % config.numHeads !== 0) {
     throw new InvalidArgumentError(`TransformerLM: config 'dModel' (${config.dModel}) must be divisible by 'numHeads' (${config.numHeads})`);
   }

@@ -1,9 +1,7 @@
-// Test helpers: this package's golden fixtures; closeness checks, seeded tensors and golden conversion come from tensor-core's shared test harness.
-import { stores } from '../../tensor-core/test/suite/backend-dtypes.js';
-import { fixtureLoader } from '../../tensor-core/test/suite/goldens.js';
+// Test helpers: this package's golden fixtures; closeness checks, seeded tensors and golden conversion come from @seqlab/test-utils.
+import { fixtureLoader, stores } from '@seqlab/test-utils/suites';
 
-export { expectClose, seeded } from '../../tensor-core/test/suite/harness.js';
-export { fromGolden, type GoldenCase, type GoldenTensor } from '../../tensor-core/test/suite/goldens.js';
+export { expectClose, fromGolden, seeded, type GoldenCase, type GoldenTensor } from '@seqlab/test-utils/suites';
 
 /** Loads a JSON fixture copied from shared/goldens. */
 export const loadFixture = fixtureLoader(new URL('./fixtures/', import.meta.url));

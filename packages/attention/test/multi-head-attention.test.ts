@@ -1,16 +1,16 @@
 // MultiHeadAttention: PyTorch parity (attention.json) on every backend, both paths and layouts, parameter layout, per-head weights, bad input.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Generator, mul, randn, reshape, sum, tensor, transpose, type Tensor } from '@seqlab/tensor-core';
-import { MultiHeadAttention, setAttentionMemoryBudget, setFusedAttentionEnabled } from '@seqlab/attention';
+import { Generator, mul, randn, reshape, setFusedEnabled, sum, tensor, transpose, type Tensor } from '@seqlab/tensor-core';
+import { MultiHeadAttention, setAttentionMemoryBudget } from '@seqlab/attention';
 import { expectClose, fromGolden, loadFixture, parityConfigs, seeded, type GoldenCase, type GoldenTensor } from './helpers.js';
-import { PARITY_BACKENDS } from './parity-backends.js';
+import { BACKENDS as PARITY_BACKENDS } from '@seqlab/test-utils/backends';
 
 type MhaCase = GoldenCase<Record<string, number>, Record<string, GoldenTensor> | string> & { loss_weight_G: GoldenTensor };
 const cases = loadFixture<{ cases: Record<string, MhaCase> }>('attention.json').cases;
 const params = cases.mha_self.params as Record<string, GoldenTensor>;
 
 afterEach(() => {
-  setFusedAttentionEnabled(true);
+  setFusedEnabled(true);
 });
 
 function build(dtype: 'float32' | 'float64', batchFirst: boolean, backend: string): MultiHeadAttention {
@@ -28,7 +28,7 @@ describe.each(PARITY_BACKENDS)('%s backend', (backend) => {
 
     for (const name of ['mha_self', 'mha_self_causal']) {
       it(`${name}: output, averaged and per-head weights, gradients of x and every parameter`, () => {
-        setFusedAttentionEnabled(fused);
+        setFusedEnabled(fused);
         const c = cases[name];
         const mha = build(dtype, batchFirst, backend);
         const x = fromGolden(c.inputs.x, dtype, backend).requiresGrad_();
@@ -48,7 +48,7 @@ describe.each(PARITY_BACKENDS)('%s backend', (backend) => {
     }
 
     it('mha_self_causal: isCausal without a mask gives the same output', () => {
-      setFusedAttentionEnabled(fused);
+      setFusedEnabled(fused);
       const c = cases.mha_self_causal;
       const x = layout(fromGolden(c.inputs.x, dtype, backend), batchFirst);
       const { output } = build(dtype, batchFirst, backend).forward(x, x, x, { isCausal: true });
@@ -56,7 +56,7 @@ describe.each(PARITY_BACKENDS)('%s backend', (backend) => {
     });
 
     it('mha_cross_key_padding: output, weights and gradients of query, key, value and parameters', () => {
-      setFusedAttentionEnabled(fused);
+      setFusedEnabled(fused);
       const c = cases.mha_cross_key_padding;
       const mha = build(dtype, batchFirst, backend);
       const [query, key, value] = ['query', 'key', 'value'].map((n) => fromGolden(c.inputs[n], dtype, backend).requiresGrad_());
@@ -105,7 +105,7 @@ describe('MultiHeadAttention layout and options', () => {
     const mha = new MultiHeadAttention(4, 2, { kdim: 3, vdim: 5, batchFirst: true, dtype: 'float64', generator: gen });
     const q = seeded(gen, [2, 3, 4]), k = seeded(gen, [2, 6, 3]), v = seeded(gen, [2, 6, 5]);
     const fusedOut = mha.forward(q, k, v, { averageAttnWeights: false });
-    setFusedAttentionEnabled(false);
+    setFusedEnabled(false);
     const composedOut = mha.forward(q, k, v, { averageAttnWeights: false });
     expectClose(fusedOut.output, composedOut.output, { rtol: 1e-12, atol: 1e-12 });
     expect(fusedOut.output.shape).toEqual([2, 3, 4]);

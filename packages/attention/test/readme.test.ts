@@ -1,6 +1,6 @@
 // The README's example is examples/readme.ts verbatim, and it runs: attention shapes, training progress, streamed sample.
 import { describe, expect, it } from 'vitest';
-import { readmeExample } from '../../tensor-core/test/suite/readme-example.js';
+import { readmeExample } from '@seqlab/test-utils/suites';
 
 describe('README example', () => {
   it('is examples/readme.ts verbatim, and runs', async () => {

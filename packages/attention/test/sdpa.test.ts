@@ -4,9 +4,9 @@ import fc from 'fast-check';
 import { Generator, mul, randn, sum, tensor, zeros, type Tensor } from '@seqlab/tensor-core';
 import { gradcheck } from '@seqlab/autograd';
 import { generateSquareSubsequentMask, scaledDotProductAttention, setAttentionMemoryBudget, type ScaledDotProductAttentionOptions } from '@seqlab/attention';
-import { storedDTypes } from '../../tensor-core/test/suite/backend-dtypes.js';
+import { storedDTypes } from '@seqlab/test-utils/suites';
 import { expectClose, fromGolden, loadFixture, seeded, type GoldenTensor } from './helpers.js';
-import { PARITY_BACKENDS } from './parity-backends.js';
+import { BACKENDS as PARITY_BACKENDS } from '@seqlab/test-utils/backends';
 
 interface SdpaCase {
   inputs: Record<string, GoldenTensor>;

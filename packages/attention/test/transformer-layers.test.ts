@@ -1,11 +1,10 @@
 // Transformer layers: encoder-layer parity (transformer_encoder_layer.json) on every backend, positional encodings, decoder wiring, stacks and Transformer.
 import { afterEach, describe, expect, it } from 'vitest';
-import { add, Generator, mul, randn, relu, slice, sum, transpose, type Tensor } from '@seqlab/tensor-core';
+import { add, Generator, mul, randn, relu, setFusedEnabled, slice, sum, transpose, type Tensor } from '@seqlab/tensor-core';
 import { gradcheck, LayerNorm } from '@seqlab/autograd';
 import {
   generateSquareSubsequentMask,
   LearnedPositionalEmbedding,
-  setFusedAttentionEnabled,
   sinusoidalPositionalEncoding,
   SinusoidalPositionalEncoding,
   Transformer,
@@ -14,16 +13,16 @@ import {
   TransformerEncoder,
   TransformerEncoderLayer,
 } from '@seqlab/attention';
-import { stores } from '../../tensor-core/test/suite/backend-dtypes.js';
+import { stores } from '@seqlab/test-utils/suites';
 import { expectClose, fromGolden, loadFixture, parityConfigs, seeded, type GoldenCase, type GoldenTensor } from './helpers.js';
-import { PARITY_BACKENDS } from './parity-backends.js';
+import { BACKENDS as PARITY_BACKENDS } from '@seqlab/test-utils/backends';
 
 type LayerCase = GoldenCase<Record<string, unknown>, Record<string, GoldenTensor> | string> & { loss_weight_G: GoldenTensor };
 const layerCases = loadFixture<{ cases: Record<string, LayerCase> }>('transformer_encoder_layer.json').cases;
 const sharedParams = layerCases.post_norm.params as Record<string, GoldenTensor>;
 
 afterEach(() => {
-  setFusedAttentionEnabled(true);
+  setFusedEnabled(true);
 });
 
 describe.each(PARITY_BACKENDS)('%s backend', (backend) => {
@@ -31,7 +30,7 @@ describe.each(PARITY_BACKENDS)('%s backend', (backend) => {
     const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-10, atol: 1e-11 };
     for (const name of ['post_norm', 'pre_norm', 'post_norm_causal']) {
       it(`${name}: output and gradients of src and every parameter`, () => {
-        setFusedAttentionEnabled(fused);
+        setFusedEnabled(fused);
         const c = layerCases[name];
         const layer = new TransformerEncoderLayer(8, 2, { dimFeedforward: 16, dropout: 0, normFirst: c.config.norm_first as boolean, batchFirst, dtype, backend });
         layer.loadStateDict(Object.fromEntries(Object.entries(sharedParams).map(([k, g]) => [k, fromGolden(g, dtype, backend)])));

@@ -1,12 +1,12 @@
 // TransformerLM: nanoGPT state dict names, context errors, KV-cached logits vs full recomputation, sampling, evaluation.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Generator, tensor, type Tensor } from '@seqlab/tensor-core';
+import { Generator, setFusedEnabled, tensor, type Tensor } from '@seqlab/tensor-core';
 import { noGrad } from '@seqlab/autograd';
-import { resolveLMConfig, sampleFromLogits, setFusedAttentionEnabled, TRANSFORMER_LM_PRESETS, TransformerLM } from '@seqlab/attention';
+import { resolveLMConfig, sampleFromLogits, TRANSFORMER_LM_PRESETS, TransformerLM } from '@seqlab/attention';
 import { expectClose } from './helpers.js';
 
 afterEach(() => {
-  setFusedAttentionEnabled(true);
+  setFusedEnabled(true);
 });
 
 const ids = (rows: number[][]): Tensor => tensor(rows, undefined, 'int32');
@@ -69,7 +69,7 @@ describe('TransformerLM forward and KV cache', () => {
   });
 
   it.each([true, false])('cached step-by-step logits equal full recomputation (fused %s)', (fused) => {
-    setFusedAttentionEnabled(fused);
+    setFusedEnabled(fused);
     const lm = small().eval();
     const sequence = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8];
     const full = noGrad(() => lm.forward(ids([sequence, [...sequence].reverse()]))).toArray() as number[][][];
@@ -87,7 +87,7 @@ describe('TransformerLM forward and KV cache', () => {
     const x = ids([[1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1]]);
     const y = ids([[2, 3, 4, 5, 6, 7], [5, 4, 3, 2, 1, 0]]);
     const run = (fused: boolean) => {
-      setFusedAttentionEnabled(fused);
+      setFusedEnabled(fused);
       const lm = small();
       const loss = lm.loss(x, y);
       loss.backward();

@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, mul, normal, randn, sum, tensor, type Tensor } from '@seqlab/tensor-core';
 import { gradcheck, LayerNorm } from '@seqlab/autograd';
-import { fusedLayerNorm, fusedLayerNormKernelsFor } from '../src/nn/fused-layer-norm.js';
-import { storedDTypes } from '../../tensor-core/test/suite/backend-dtypes.js';
+import { fusedLayerNorm, fusedLayerNormKernelsFor } from '../src/nn/layer-norm-op.js';
+import { storedDTypes } from '@seqlab/test-utils/suites';
 import { expectClose, leaf } from './helpers.js';
-import { PARITY_BACKENDS } from './parity-backends.js';
+import { BACKENDS as PARITY_BACKENDS } from '@seqlab/test-utils/backends';
 
 const gen = new Generator(77);
 

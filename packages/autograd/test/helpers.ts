@@ -1,10 +1,8 @@
-// Test helpers: seeded float64 leaves for gradient checks and this package's golden fixtures; closeness checks and golden conversion come from tensor-core's shared test harness.
+// Test helpers: seeded float64 leaves and this package's golden fixtures; closeness checks and golden conversion come from @seqlab/test-utils.
 import type { Generator, Shape, Tensor } from '@seqlab/tensor-core';
-import { fixtureLoader } from '../../tensor-core/test/suite/goldens.js';
-import { seeded } from '../../tensor-core/test/suite/harness.js';
+import { fixtureLoader, seeded } from '@seqlab/test-utils/suites';
 
-export { expectClose } from '../../tensor-core/test/suite/harness.js';
-export { fromGolden, type GoldenTensor } from '../../tensor-core/test/suite/goldens.js';
+export { expectClose, fromGolden, type GoldenTensor } from '@seqlab/test-utils/suites';
 
 /** A float64 leaf requiring gradients with seeded values in [lo, hi). */
 export function leaf(gen: Generator, shape: Shape, lo = -2, hi = 2): Tensor {

@@ -197,7 +197,7 @@ describe('fused adamStep', () => {
     const plainP = parameter(start.to('cpu-fused-adam'));
     const fused = new Kind([fusedP], { lr: 0.01, weightDecay: wd });
     const plain = new Kind([plainP], { lr: 0.01, weightDecay: wd });
-    plain.useFused = false;
+    plain.fused = false;
     calls = 0;
     for (const grad of gradSeq) {
       fusedP.grad = grad.to('cpu-fused-adam');

@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { tensor, type Tensor } from '@seqlab/tensor-core';
 import { Adam, AdamW, clipGradNorm, parameter, SGD, type Optimizer, type Hyperparameters } from '@seqlab/autograd';
-import { storedDTypes } from '../../tensor-core/test/suite/backend-dtypes.js';
+import { storedDTypes } from '@seqlab/test-utils/suites';
 import { expectClose, fromGolden, loadFixture, type GoldenTensor } from './helpers.js';
-import { PARITY_BACKENDS } from './parity-backends.js';
+import { BACKENDS as PARITY_BACKENDS } from '@seqlab/test-utils/backends';
 
 interface OptimCase {
   config: Record<string, number | boolean | number[]>;

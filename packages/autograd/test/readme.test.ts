@@ -1,6 +1,6 @@
 // The README's first code block is examples/training-loop.ts verbatim, and running it trains XOR.
 import { describe, expect, it } from 'vitest';
-import { readmeExample } from '../../tensor-core/test/suite/readme-example.js';
+import { readmeExample } from '@seqlab/test-utils/suites';
 
 describe('README training loop', () => {
   it('is the example file, verbatim', () => {

@@ -1,41 +1,8 @@
 // Argument checks shared by the package; each throws a typed error naming the function, the argument, the expectation and the value received.
-import { Generator, InvalidArgumentError } from '@seqlab/tensor-core';
+import { describeValue, Generator, InvalidArgumentError } from '@seqlab/tensor-core';
 
-/** Short text for a received value in an error message. */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) return String(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<number>).length}`;
-  if (typeof value === 'function') return 'a function';
-  const name = (value as object).constructor?.name;
-  return name && name !== 'Object' ? `a ${name}` : 'an object';
-}
-
-/** An integer ≥ 1, or a typed error. */
-export function checkPositiveInt(fn: string, arg: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidArgumentError(`${fn}: argument '${arg}' must be a positive integer; received ${describeValue(value)}`);
-  }
-  return value;
-}
-
-/** An integer ≥ 0, or a typed error. */
-export function checkNonNegativeInt(fn: string, arg: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new InvalidArgumentError(`${fn}: argument '${arg}' must be a non-negative integer; received ${describeValue(value)}`);
-  }
-  return value;
-}
-
-/** A boolean, or a typed error. */
-export function checkBoolean(fn: string, arg: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') {
-    throw new InvalidArgumentError(`${fn}: argument '${arg}' must be a boolean; received ${describeValue(value)}`);
-  }
-  return value;
-}
+// The value describer and the integer and boolean checks are tensor-core's one validation module.
+export { checkBoolean, checkNonNegativeInt, checkPositiveInt, describeValue } from '@seqlab/tensor-core';
 
 /** A {@link Generator}, or a typed error. */
 export function checkGenerator(fn: string, value: unknown): Generator {

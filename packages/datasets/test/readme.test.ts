@@ -1,6 +1,6 @@
 // The README's first example is examples/quickstart.ts verbatim, and running it prints what its comments say.
 import { describe, expect, it, vi } from 'vitest';
-import { readmeExample } from '../../tensor-core/test/suite/readme-example.js';
+import { readmeExample } from '@seqlab/test-utils/suites';
 
 describe('README example', () => {
   it('is the code of examples/quickstart.ts', () => {

@@ -101,6 +101,6 @@ export const adamStep: FusedAdamStep = framed(
     };
     let p = 0, m = 0, v = 0;
     runAdam('adamStep', param, grad, expAvg, expAvgSq, options, () => (p = copyOf(param)()), () => (m = copyOf(expAvg)()), () => (v = copyOf(expAvgSq)()));
-    return { param: p, expAvg: m, expAvgSq: v } as unknown as AdamStepResult;
+    return { param: p, expAvg: m, expAvgSq: v } satisfies AdamStepResult;
   },
 );

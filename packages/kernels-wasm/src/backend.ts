@@ -1,5 +1,5 @@
 // The wasm backend object: JS-owned typed-array storage and the table of wasm kernels run in call frames.
-import { allocArray, dtypeOfArray, DTypeMismatchError, type Backend, type DType, type Kernels, type TypedArray } from '@seqlab/tensor-core';
+import { allocArray, dtypeOfArray, DTypeMismatchError, type Backend, type DType, type FusedKernels, type Kernels, type TypedArray } from '@seqlab/tensor-core';
 import { adamStep, adamUpdate } from './adam.js';
 import { WASM_DTYPES } from './call-frame.js';
 import { framedTable } from './framed.js';
@@ -18,6 +18,32 @@ import { softmaxKernels } from './kernels/softmax.js';
 import { unaryKernels } from './kernels/unary.js';
 
 export { WASM_DTYPES };
+
+/**
+ * What the wasm backend's `fused` table holds beyond tensor-core's `FusedKernels`: the in-place Adam step.
+ *
+ * @example
+ * ```ts
+ * wasmBackend.fused.adamUpdate(w, grad, m, v, { lr: 1e-3, step: 1 });
+ * ```
+ */
+export interface WasmFusedKernels {
+  /** {@link adamUpdate}: one Adam / AdamW step updating `param`, `m` and `v` in place. */
+  readonly adamUpdate: typeof adamUpdate;
+}
+
+/**
+ * The wasm backend's type: a tensor-core `Backend` whose `fused` table has every fused kernel.
+ *
+ * @example
+ * ```ts
+ * const step = wasmBackend.fused.adamStep; // defined, no check needed
+ * ```
+ */
+export interface WasmBackend extends Backend {
+  /** Every kernel of tensor-core's `FusedKernels`, plus {@link WasmFusedKernels}. */
+  readonly fused: Required<FusedKernels> & WasmFusedKernels;
+}
 
 // Matmul wakes the worker threads before its inputs are copied in.
 const kernels: Kernels = framedTable({
@@ -53,7 +79,7 @@ function convert(values: TypedArray, dtype: DType): TypedArray {
  * sequence kernels of @seqlab/recurrent (`lstmSequence`, `gruSequence` and their backward kernels), fused attention and
  * LayerNorm over the last axis (`layerNorm`, `layerNormBackward`).
  */
-export const wasmBackend: Backend = wasmState.claim<Backend>('wasmBackend', {
+export const wasmBackend: WasmBackend = wasmState.claim<WasmBackend>('wasmBackend', {
   name: 'wasm',
   dtypes: WASM_DTYPES,
   upload(values, dtype) {
@@ -70,5 +96,11 @@ export const wasmBackend: Backend = wasmState.claim<Backend>('wasmBackend', {
   release: (handle) => recycler.give(handle),
   garbageCollected: true,
   kernels,
-  fused: framedTable({ adamUpdate, adamStep, ...fusedRecurrentKernels, ...fusedAttentionKernels, ...fusedLayerNormKernels }),
+  fused: framedTable({
+    adamUpdate,
+    adamStep,
+    ...fusedRecurrentKernels,
+    ...fusedAttentionKernels,
+    ...fusedLayerNormKernels,
+  } satisfies Required<FusedKernels> & WasmFusedKernels),
 });

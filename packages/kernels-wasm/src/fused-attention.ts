@@ -9,6 +9,7 @@ import {
   type FusedAttentionKernels,
   type FusedAttentionProblem,
   type FusedAttentionResult,
+  sizeOf,
 } from '@seqlab/tensor-core';
 import { allocFor, runtime, stage } from './context.js';
 import { PARALLEL_MIN_FLOPS } from './kernels/matmul.js';
@@ -137,7 +138,7 @@ function attention(p: FusedAttentionProblem, saveProbs: boolean): FusedAttention
   const flops = 2 * B * H * L * S * (p.headDim + Dv);
   runPairs(TASK_ATTENTION_FORWARD, record, B * H, 1, threads, flops);
   // The framed call turns these addresses into typed arrays (see framed.ts).
-  return { out: out as unknown as DataHandle, probs: saveProbs ? (probs as unknown as DataHandle) : null };
+  return { out, probs: saveProbs ? probs : null };
 }
 
 /**
@@ -163,7 +164,8 @@ function batchEntriesDisjoint(p: FusedAttentionProblem, slots: readonly [number,
 function attentionBackward(p: FusedAttentionProblem, args: FusedAttentionBackwardArgs): DataHandle[] {
   checkFloat32('attentionBackward', p);
   const rt = runtime();
-  const grads = args.slotSizes.map((n) => {
+  const grads = args.slotShapes.map((shape) => {
+    const n = sizeOf(shape);
     const at = allocFor('float32', n);
     rt.heap.u8.fill(0, at, at + n * 4);
     return at;
@@ -185,7 +187,7 @@ function attentionBackward(p: FusedAttentionProblem, args: FusedAttentionBackwar
     const flops = 4 * B * H * L * S * (p.headDim + p.valueDim);
     runPairs(TASK_ATTENTION_BACKWARD, record, B * H, H, threads, flops);
   }
-  return grads as unknown as DataHandle[];
+  return grads;
 }
 
 /** The wasm backend's fused attention kernels (tensor-core's `FusedAttentionKernels`), float32 only. */

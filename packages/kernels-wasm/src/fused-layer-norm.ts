@@ -27,7 +27,7 @@ const layerNorm: LayerNormKernel = (x, weight, bias, eps) => {
   const b = bias === null ? 0 : ptr(bias);
   if (rows > 0) runtime().exports.layerNormF32(ptr(x), w, b, output, mean, rstd, rows, D, eps);
   // The frame copies these blocks out into new storages.
-  return { output, mean, rstd } as unknown as LayerNormResult;
+  return { output, mean, rstd } satisfies LayerNormResult;
 };
 
 const layerNormBackward: LayerNormBackwardKernel = (dOutput, x, weight, mean, rstd) => {
@@ -39,7 +39,7 @@ const layerNormBackward: LayerNormBackwardKernel = (dOutput, x, weight, mean, rs
   const acc = allocFor('float32', 4 * D);
   const w = weight === null ? 0 : ptr(weight);
   runtime().exports.layerNormBackwardF32(ptr(dOutput), ptr(x), w, ptr(mean), ptr(rstd), dx, dWeight, dBias, acc, rows, D);
-  return { dx, dWeight, dBias } as unknown as LayerNormBackwardResult;
+  return { dx, dWeight, dBias } satisfies LayerNormBackwardResult;
 };
 
 /** The fused LayerNorm kernels (`Backend.fused.layerNorm` / `layerNormBackward`), each run in a call frame. */

@@ -3,6 +3,7 @@
 import { initWasmSync } from './init.js';
 
 export { wasmBackend, WASM_DTYPES } from './backend.js';
+export type { WasmBackend, WasmFusedKernels } from './backend.js';
 export { adamStep, adamUpdate } from './adam.js';
 export type { AdamStep } from './adam.js';
 export type { AdamStepHyperparameters, AdamStepResult } from '@seqlab/tensor-core';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Generator, randn, tensor, zeros, zerosLike, type Tensor } from '@seqlab/tensor-core';
 import { Adam, AdamW, backward, Linear, mseLoss } from '@seqlab/autograd';
 import { adamStep, adamUpdate, wasmBackend, wasmHeapStats } from '@seqlab/kernels-wasm';
-import { expectClose } from '../../tensor-core/test/suite/harness.js';
+import { expectClose } from '@seqlab/test-utils/suites';
 
 function reference(p: number[], grads: number[][], o: { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; decoupled: boolean }): number[] {
   const param = [...p], m = p.map(() => 0), v = p.map(() => 0);

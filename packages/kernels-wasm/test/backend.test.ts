@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { add, argmax, cast, max, min, mul, prod, softmax, sum, logSoftmax, concat, cpuBackend, expand, flip, gather, greater, pad, permute, slice, tril, getBackend, Generator, listBackends, matmul, memory, randn, tensor, type Tensor } from '@seqlab/tensor-core';
 import { getThreads, initWasm, isWasmSupported, ready, setThreads, wasmBackend, wasmHeapStats, wasmThreadInfo } from '@seqlab/kernels-wasm';
-import { expectClose } from '../../tensor-core/test/suite/harness.js';
+import { expectClose } from '@seqlab/test-utils/suites';
 import { runtime } from '../src/context.js';
 
 describe('registration', () => {

@@ -83,26 +83,26 @@ interface Problem {
   problem: FusedAttentionProblem;
   /** Storages the gradients go to: one for packed q/k/v, else three. */
   slots: [number, number, number];
-  slotSizes: number[];
+  slotShapes: number[][];
   outSize: number;
 }
 
 function problemFor(c: Case, g: Generator): Problem {
   const { B, H, L, S, D, Dv } = c;
   let q, k, v;
-  let slots: [number, number, number], slotSizes: number[];
+  let slots: [number, number, number], slotShapes: number[][];
   if (c.packed) {
     const E = H * D, width = 3 * E;
     const handle = values(g, B * L * width);
     const view = (offset: number) => ({ handle, offset, batchStride: L * width, headStride: D, rowStride: width });
     [q, k, v] = [view(0), view(E), view(2 * E)];
     slots = [0, 0, 0];
-    slotSizes = [B * L * width];
+    slotShapes = [[B, L, width]];
   } else {
     const view = (rows: number, cols: number) => ({ handle: values(g, B * H * rows * cols), offset: 0, batchStride: H * rows * cols, headStride: rows * cols, rowStride: cols });
     [q, k, v] = [view(L, D), view(S, D), view(S, Dv)];
     slots = [0, 1, 2];
-    slotSizes = [B * H * L * D, B * H * S * D, B * H * S * Dv];
+    slotShapes = [[B, H, L, D], [B, H, S, D], [B, H, S, Dv]];
   }
   let mask: AttentionMaskOperand | null = null;
   if (c.mask > 0) {
@@ -119,11 +119,12 @@ function problemFor(c: Case, g: Generator): Problem {
     for (let i = 0; i < dropout.length; i++) dropout[i] = g.uniform() < c.keep ? 1 / c.keep : 0;
   }
   const outStrides: [number, number, number] = c.batchFirst ? [L * H * Dv, Dv, H * Dv] : [H * L * Dv, L * Dv, Dv];
+  const outShape = c.batchFirst ? [B, L, H * Dv] : [B, H, L, Dv];
   const problem: FusedAttentionProblem = {
     dtype: 'float32', batch: B, heads: H, queryLength: L, keyLength: S, headDim: D, valueDim: Dv,
-    q, k, v, scale: 1 / Math.sqrt(D), causalOffset: c.causalOffset, mask, bias, dropout, outStrides,
+    q, k, v, scale: 1 / Math.sqrt(D), causalOffset: c.causalOffset, mask, bias, dropout, outStrides, outShape,
   };
-  return { problem, slots, slotSizes, outSize: B * H * L * Dv };
+  return { problem, slots, slotShapes, outSize: B * H * L * Dv };
 }
 
 /** Forward (with probabilities) and backward of `p` on `backend`, from the same gradients. */
@@ -135,7 +136,7 @@ function run(backend: Backend, p: Problem, c: Case, seed: number): Record<string
   const g = new Generator(seed);
   const gradOut = values(g, p.outSize);
   const gradWeights = c.gradWeights ? values(g, c.B * c.H * c.L * c.S) : null;
-  const grads = kernels.attentionBackward(p.problem, { probs: probs as DataHandle, gradOut, gradWeights, slots: p.slots, slotSizes: p.slotSizes });
+  const grads = kernels.attentionBackward(p.problem, { probs: probs as DataHandle, gradOut, gradWeights, slots: p.slots, slotShapes: p.slotShapes });
   const result: Record<string, ArrayLike<number>> = { out: out as Float32Array, probs: probs as Float32Array, outWithoutProbs: withoutProbs.out as Float32Array };
   grads.forEach((h, i) => (result[`grad${i}`] = h as Float32Array));
   return result;

@@ -19,7 +19,7 @@ import {
   type TensorInfo,
 } from '@seqlab/tensor-core';
 import { describe, expect, it } from 'vitest';
-import { expectClose } from '../../tensor-core/test/suite/harness.js';
+import { expectClose } from '@seqlab/test-utils/suites';
 
 const TOL = { rtol: 1e-4, atol: 1e-5 };
 

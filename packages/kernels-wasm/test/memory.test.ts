@@ -5,7 +5,7 @@ import { Adam, backward, crossEntropy, Linear, SGD, type Optimizer } from '@seql
 import { LSTM } from '@seqlab/recurrent';
 import { wasmHeapStats } from '@seqlab/kernels-wasm';
 import { runtime } from '../src/context.js';
-import { expectClose } from '../../tensor-core/test/suite/harness.js';
+import { expectClose } from '@seqlab/test-utils/suites';
 
 /** A model's training step on one backend: returns the loss; the optimizer and data are built per backend. */
 type Step = () => Tensor;

@@ -1,15 +1,8 @@
 // Argument checks shared by the recurrent modules; each throws a typed error naming the argument.
-import { DTypeMismatchError, formatShape, InvalidArgumentError, ShapeMismatchError, shapesEqual, Tensor, type Shape } from '@seqlab/tensor-core';
+import { describeValue, DTypeMismatchError, formatShape, InvalidArgumentError, ShapeMismatchError, shapesEqual, Tensor, type Shape } from '@seqlab/tensor-core';
 
-/** A short description of a received value for error messages. */
-export function describeValue(value: unknown): string {
-  if (value instanceof Tensor) return `a ${value.dtype} tensor of shape ${formatShape(value.shape)}`;
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'undefined') return String(value);
-  return typeof value;
-}
+// The value describer and the boolean check are tensor-core's one validation module.
+export { checkBoolean, describeValue } from '@seqlab/tensor-core';
 
 /** Throws INVALID_ARGUMENT unless `value` is an integer ≥ `min`. */
 export function checkInteger(op: string, name: string, value: unknown, min = 1): number {
@@ -24,13 +17,6 @@ export function checkRange(op: string, name: string, value: unknown, lo: number,
   if (typeof value !== 'number' || !(value >= lo && value <= hi)) {
     throw new InvalidArgumentError(`${op}: argument '${name}' must be a number in [${lo}, ${hi}]; received ${describeValue(value)}`);
   }
-  return value;
-}
-
-/** Throws INVALID_ARGUMENT unless `value` is a boolean (undefined gives `fallback`). */
-export function checkBoolean(op: string, name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(`${op}: option '${name}' must be a boolean; received ${describeValue(value)}`);
   return value;
 }
 

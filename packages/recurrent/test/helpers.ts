@@ -1,9 +1,9 @@
-// Test helpers: golden fixtures (copied from shared/goldens) and closeness checks against them; golden types and conversion come from tensor-core's shared test harness.
+// Test helpers: golden fixtures (copied from shared/goldens) and closeness checks against them; golden types and conversion come from @seqlab/test-utils.
 import type { Tensor } from '@seqlab/tensor-core';
 import { expect } from 'vitest';
-import { fixtureLoader, type GoldenTensor } from '../../tensor-core/test/suite/goldens.js';
+import { fixtureLoader, type GoldenTensor } from '@seqlab/test-utils/suites';
 
-export { fromGolden, fromGoldens, type GoldenCase, type GoldenTensor } from '../../tensor-core/test/suite/goldens.js';
+export { fromGolden, fromGoldens, type GoldenCase, type GoldenTensor } from '@seqlab/test-utils/suites';
 
 /** Loads a JSON fixture copied from shared/goldens. */
 export const loadFixture = fixtureLoader(new URL('./fixtures/', import.meta.url));

@@ -3,9 +3,9 @@ import '@seqlab/autograd';
 import { add, mul, narrow, reshape, stack, sum, transpose, zeros, type Tensor } from '@seqlab/tensor-core';
 import { describe, expect, it } from 'vitest';
 import { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell } from '../src/index.js';
-import { storedDTypes } from '../../tensor-core/test/suite/backend-dtypes.js';
+import { storedDTypes } from '@seqlab/test-utils/suites';
 import { expectClose, fromGolden, fromGoldens, loadFixture, tolerance, type GoldenCase, type GoldenTensor } from './helpers.js';
-import { PARITY_BACKENDS } from './parity-backends.js';
+import { BACKENDS as PARITY_BACKENDS } from '@seqlab/test-utils/backends';
 
 const rnnCases = loadFixture('rnn.json').cases;
 const lstmCases = loadFixture('lstm.json').cases;

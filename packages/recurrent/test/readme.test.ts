@@ -1,6 +1,6 @@
 // The README's training and sampling example is examples/readme.ts verbatim, and it runs and learns.
 import { describe, expect, it } from 'vitest';
-import { readmeExample } from '../../tensor-core/test/suite/readme-example.js';
+import { readmeExample } from '@seqlab/test-utils/suites';
 
 describe('README example', () => {
   it('is examples/readme.ts verbatim, trains below the unigram entropy and samples deterministically', async () => {

@@ -2,7 +2,10 @@
 import type { DType, TypedArray } from './dtype.js';
 import type { BinaryOpName, CompareOpName, LogicalOpName, ReduceOpName, UnaryOpName } from './ops/names.js';
 import type { Shape } from './shape.js';
+import type { FusedAdamStep } from './fused-adam.js';
+import type { FusedAttentionBackwardKernel, FusedAttentionKernel } from './fused-attention.js';
 import type { LayerNormBackwardKernel, LayerNormKernel } from './fused-layer-norm.js';
+import type { GruSequenceBackwardKernel, GruSequenceKernel, LstmSequenceBackwardKernel, LstmSequenceKernel } from './fused-recurrent.js';
 
 /** A backend's opaque handle to a tensor's storage (a typed array on the CPU backend). */
 export type DataHandle = unknown;
@@ -87,17 +90,33 @@ export interface Kernels extends UnaryKernels {
 export type KernelName = keyof Kernels;
 
 /**
- * Optional fused kernels for hot paths. Callers use one when the backend has it and fall back to composed
- * ops otherwise; both give the same numbers within float32 rounding. Packages above tensor-core document
- * the exact contract of each next to the code that calls it.
+ * The closed set of fused kernels for hot paths, each optional per backend. An op that has one runs it through
+ * `fusedKernel(backend, name)` when the backend offers it (and fused paths are on), and its composed reference
+ * otherwise; both give the same numbers within float rounding. Each kernel's contract is documented on its type.
  */
 export interface FusedKernels {
-  [name: string]: ((...args: never[]) => unknown) | undefined;
+  /** Forward pass of a one-direction LSTM layer over a whole sequence; see {@link LstmSequenceKernel}. */
+  lstmSequence?: LstmSequenceKernel;
+  /** Its backpropagation through time; see {@link LstmSequenceBackwardKernel}. */
+  lstmSequenceBackward?: LstmSequenceBackwardKernel;
+  /** Forward pass of a one-direction GRU layer over a whole sequence; see {@link GruSequenceKernel}. */
+  gruSequence?: GruSequenceKernel;
+  /** Its backpropagation through time; see {@link GruSequenceBackwardKernel}. */
+  gruSequenceBackward?: GruSequenceBackwardKernel;
+  /** Scaled dot-product attention forward; see {@link FusedAttentionKernel}. */
+  attention?: FusedAttentionKernel;
+  /** Its backward from the saved probabilities; see {@link FusedAttentionBackwardKernel}. */
+  attentionBackward?: FusedAttentionBackwardKernel;
   /** LayerNorm over the last axis; see {@link LayerNormKernel}. */
   layerNorm?: LayerNormKernel;
   /** Its backward; see {@link LayerNormBackwardKernel}. */
   layerNormBackward?: LayerNormBackwardKernel;
+  /** One Adam / AdamW step of a float32 parameter; see {@link FusedAdamStep}. */
+  adamStep?: FusedAdamStep;
 }
+
+/** Name of a fused kernel in {@link FusedKernels}. */
+export type FusedKernelName = keyof FusedKernels;
 
 /** A tensor-core backend: storage management plus a table of kernels. */
 export interface Backend {
@@ -123,7 +142,7 @@ export interface Backend {
   readonly garbageCollected?: boolean;
   /** Kernels; a missing one makes its op throw `KERNEL_NOT_FOUND`. */
   readonly kernels: Partial<Kernels>;
-  /** Optional fused fast paths. */
+  /** Optional fused fast paths; a missing one makes its op run its composed reference. */
   readonly fused?: FusedKernels;
 }
 

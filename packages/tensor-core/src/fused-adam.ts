@@ -20,13 +20,13 @@ export interface AdamStepHyperparameters {
 }
 
 /** Handles of the new storages a {@link FusedAdamStep} returns. */
-export interface AdamStepResult {
+export interface AdamStepResult<H = DataHandle> {
   /** The updated parameter p'. */
-  readonly param: DataHandle;
+  readonly param: H;
   /** The updated first moment m'. */
-  readonly expAvg: DataHandle;
+  readonly expAvg: H;
   /** The updated second moment v'. */
-  readonly expAvgSq: DataHandle;
+  readonly expAvgSq: H;
 }
 
 /**

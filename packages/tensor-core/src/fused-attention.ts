@@ -88,17 +88,19 @@ export interface FusedAttentionProblem extends AttentionDims {
    * `[L·H·Dv, Dv, H·Dv]` is `[B, L, H·Dv]`, heads side by side as a multi-head layer wants them.
    */
   readonly outStrides: readonly [number, number, number];
+  /** The output's shape (`B·H·L·Dv` elements in the order `outStrides` lays out), e.g. `[B, L, H·Dv]`. */
+  readonly outShape: readonly number[];
 }
 
 /** Result of {@link FusedAttentionKernel}: handles of new storages of the problem's dtype. */
-export interface FusedAttentionResult {
+export interface FusedAttentionResult<H = DataHandle> {
   /** The attention output, laid out as `outStrides` says. */
-  readonly out: DataHandle;
+  readonly out: H;
   /**
    * The softmax probabilities `[B, H, L, S]` before dropout (0 at masked keys; a row whose keys are all masked
    * is all 0), or null when the caller did not ask for them.
    */
-  readonly probs: DataHandle | null;
+  readonly probs: H | null;
 }
 
 /**
@@ -122,13 +124,13 @@ export interface FusedAttentionBackwardArgs {
    */
   readonly gradWeights: DataHandle | null;
   /**
-   * Where the gradients of q, k and v go: `slots[0]`, `slots[1]`, `slots[2]` index `slotSizes`. Each slot is a new
-   * zero-filled storage of `slotSizes[slot]` elements into which the gradient of an operand is added at the same
+   * Where the gradients of q, k and v go: `slots[0]`, `slots[1]`, `slots[2]` index `slotShapes`. Each slot is a new
+   * zero-filled storage of `slotShapes[slot]` into which the gradient of an operand is added at the same
    * offsets and strides the operand was read with, so operands read from one packed storage can share a slot.
    */
   readonly slots: readonly [number, number, number];
-  /** Element count of each gradient storage. */
-  readonly slotSizes: readonly number[];
+  /** Shape of each gradient storage (the shape of the tensor the operands of that slot are read from). */
+  readonly slotShapes: readonly (readonly number[])[];
 }
 
 /**

@@ -6,13 +6,13 @@ import type { DataHandle, TensorInfo } from './backend.js';
  * back by {@link LayerNormBackwardKernel}; callers wrap them as `[rows]` tensors so that the ordinary storage
  * management frees them.
  */
-export interface LayerNormResult {
+export interface LayerNormResult<H = DataHandle> {
   /** The normalised output, shaped like `x`. */
-  readonly output: DataHandle;
+  readonly output: H;
   /** `[rows]`: the mean of each row of `x` (rows = `x.size / D`). */
-  readonly mean: DataHandle;
+  readonly mean: H;
   /** `[rows]`: `1 / √(var + eps)` of each row, with the biased variance. */
-  readonly rstd: DataHandle;
+  readonly rstd: H;
 }
 
 /**
@@ -26,13 +26,13 @@ export interface LayerNormResult {
 export type LayerNormKernel = (x: TensorInfo, weight: TensorInfo | null, bias: TensorInfo | null, eps: number) => LayerNormResult;
 
 /** Result of {@link LayerNormBackwardKernel}: handles of new storages of the input's dtype. */
-export interface LayerNormBackwardResult {
+export interface LayerNormBackwardResult<H = DataHandle> {
   /** Gradient with respect to `x`, shaped like `x`. */
-  readonly dx: DataHandle;
+  readonly dx: H;
   /** `[D]`: `Σ_rows dOutput·x̂`, the gradient of the scale (whether or not the forward had one). */
-  readonly dWeight: DataHandle;
+  readonly dWeight: H;
   /** `[D]`: `Σ_rows dOutput`, the gradient of the shift (whether or not the forward had one). */
-  readonly dBias: DataHandle;
+  readonly dBias: H;
 }
 
 /**

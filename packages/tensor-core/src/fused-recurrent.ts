@@ -43,21 +43,21 @@ export interface LstmSequenceArgs extends RecurrentSequenceArgs {
  * (`gates`, `cPrev`, `cellTanh`, `hPrev`) are only read back by {@link LstmSequenceBackwardKernel}; callers
  * wrap them as tensors of the documented shapes so that the ordinary storage management frees them.
  */
-export interface LstmSequenceResult {
+export interface LstmSequenceResult<H = DataHandle> {
   /** `[T, B, H]`: h_t at valid steps, 0 at invalid ones; indexed by time (not by processing order). */
-  readonly output: DataHandle;
+  readonly output: H;
   /** `[B, H]`: the hidden state after the last valid step of each sequence. */
-  readonly hN: DataHandle;
+  readonly hN: H;
   /** `[B, H]`: the cell state after the last valid step of each sequence. */
-  readonly cN: DataHandle;
+  readonly cN: H;
   /** `[T, B, 4H]`: activated gates i, f, g, o at time t (unspecified at invalid steps). */
-  readonly gates: DataHandle;
+  readonly gates: H;
   /** `[T, B, H]`: the cell state that time step t started from. */
-  readonly cPrev: DataHandle;
+  readonly cPrev: H;
   /** `[T, B, H]`: tanh(c_t) (unspecified at invalid steps). */
-  readonly cellTanh: DataHandle;
+  readonly cellTanh: H;
   /** `[T, B, H]`: the hidden state that time step t started from. */
-  readonly hPrev: DataHandle;
+  readonly hPrev: H;
 }
 
 /**
@@ -92,27 +92,28 @@ export interface LstmSequenceBackwardArgs extends LstmSequenceArgs {
 
 /**
  * Gradients of the loss with respect to every input of a recurrent sequence kernel: handles of new storages
- * of the inputs' dtype, shaped like the corresponding input.
+ * of the inputs' dtype, shaped like the corresponding input. `H` is what each result is: a storage handle as a
+ * kernel returns it, a `Tensor` as {@link fusedKernel} returns it, or a shape.
  */
-export interface RecurrentSequenceGrads {
+export interface RecurrentSequenceGrads<H = DataHandle> {
   /** `[T, B, I]`. */
-  readonly dx: DataHandle;
+  readonly dx: H;
   /** `[B, H]`. */
-  readonly dh0: DataHandle;
+  readonly dh0: H;
   /** `[G·H, I]`. */
-  readonly dWeightIh: DataHandle;
+  readonly dWeightIh: H;
   /** `[G·H, H]`. */
-  readonly dWeightHh: DataHandle;
+  readonly dWeightHh: H;
   /** `[G·H]`, or null when the layer has no bias. */
-  readonly dBiasIh: DataHandle | null;
+  readonly dBiasIh: H | null;
   /** `[G·H]`, or null when the layer has no bias. */
-  readonly dBiasHh: DataHandle | null;
+  readonly dBiasHh: H | null;
 }
 
 /** Gradients of {@link LstmSequenceBackwardKernel}: the shared ones plus the initial cell state's. */
-export interface LstmSequenceGrads extends RecurrentSequenceGrads {
+export interface LstmSequenceGrads<H = DataHandle> extends RecurrentSequenceGrads<H> {
   /** `[B, H]`. */
-  readonly dc0: DataHandle;
+  readonly dc0: H;
 }
 
 /**
@@ -128,15 +129,15 @@ export type LstmSequenceBackwardKernel = (args: LstmSequenceBackwardArgs) => Lst
  * Result of {@link GruSequenceKernel}; as for {@link LstmSequenceResult}, the workspace fields (`gates`,
  * `hPrev`) are read back only by the backward kernel.
  */
-export interface GruSequenceResult {
+export interface GruSequenceResult<H = DataHandle> {
   /** `[T, B, H]`: h_t at valid steps, 0 at invalid ones. */
-  readonly output: DataHandle;
+  readonly output: H;
   /** `[B, H]`: the hidden state after the last valid step of each sequence. */
-  readonly hN: DataHandle;
+  readonly hN: H;
   /** `[T, B, 4H]`: r, z, n and `W_hn·h + b_hn` (the reset gate's operand) at time t (unspecified at invalid steps). */
-  readonly gates: DataHandle;
+  readonly gates: H;
   /** `[T, B, H]`: the hidden state that time step t started from. */
-  readonly hPrev: DataHandle;
+  readonly hPrev: H;
 }
 
 /**

@@ -2,7 +2,9 @@
 import { cpuBackend } from './cpu/backend.js';
 import { listBackends, registerBackend } from './registry.js';
 
-export type { Backend, DataHandle, FusedKernels, KernelName, Kernels, TensorInfo, UnaryKernels } from './backend.js';
+export type { Backend, DataHandle, FusedKernelName, FusedKernels, KernelName, Kernels, TensorInfo, UnaryKernels } from './backend.js';
+export { fusedKernel, isFusedEnabled, setFusedEnabled } from './fused-kernels.js';
+export type { FusedArgs, FusedResults, FusedTensorKernel } from './fused-kernels.js';
 export type * from './fused-recurrent.js';
 export type * from './fused-attention.js';
 export type * from './fused-layer-norm.js';
@@ -38,6 +40,8 @@ export * from './safetensors.js';
 export { nodeBuiltin, requireNodeBuiltin } from './node-builtin.js';
 export { loadedCopies, sharedState } from './shared-state.js';
 export type { SharedState } from './shared-state.js';
+export { checkBoolean, checkNonNegativeInt, checkPositiveInt, describeValue } from './validate.js';
+export type { ArgumentKind } from './validate.js';
 
 // A second loaded copy of tensor-core finds the shared cpu backend registered already (and maybe another one active).
 if (!listBackends().includes(cpuBackend.name)) registerBackend(cpuBackend);

@@ -1,5 +1,6 @@
 // Shapes: sizes, strides, broadcasting and axis normalisation, each with a typed error on bad input.
 import { InvalidArgumentError, MemoryBudgetError, ShapeMismatchError } from './errors.js';
+import { describeValue } from './validate.js';
 
 /** A tensor shape: a list of non-negative integer dimension sizes. */
 export type Shape = readonly number[];
@@ -165,17 +166,5 @@ export function normalizeAxes(op: string, arg: string, axes: unknown, rank: numb
   return rank === 0 ? [] : sorted;
 }
 
-/** Short description of any value for error messages. */
-export function describe(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (value === null) return 'null';
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
-  if (Array.isArray(value)) return value.length > 8 ? `an array of length ${value.length}` : `[${value.map(describe).join(', ')}]`;
-  if (typeof value === 'object' && value && 'shape' in value && 'dtype' in value) {
-    const t = value as { shape: Shape; dtype: string };
-    return `a ${t.dtype} tensor of shape ${formatShape(t.shape)}`;
-  }
-  if (typeof value === 'function') return 'a function';
-  return `a ${(value as object).constructor?.name ?? typeof value}`;
-}
+/** Short description of any value for error messages (the one describer, in the validation module). */
+export const describe = describeValue;

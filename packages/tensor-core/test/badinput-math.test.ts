@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as tc from '../src/index.js';
 import { cpuBackend, registerBackend, SeqlabError, Tensor, tensor, type DType, type ErrorCode } from '../src/index.js';
-import { shapeArb } from './suite/math-arbitraries.js';
+import { shapeArb } from '@seqlab/test-utils/suites';
 
 /** Runs `fn` and asserts it throws a SeqlabError with `code` (and nothing else). */
 function expectCode(code: ErrorCode, fn: () => unknown): void {

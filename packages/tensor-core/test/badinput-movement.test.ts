@@ -36,7 +36,7 @@ import {
   type Shape,
   type Tensor,
 } from '../src/index.js';
-import { seedArb, shapeArb } from './suite/math-arbitraries.js';
+import { seedArb, shapeArb } from '@seqlab/test-utils/suites';
 
 /** Runs `fn` and asserts it throws a SeqlabError with `code`; returns the error for message checks. */
 function expectCode(fn: () => unknown, code: ErrorCode): SeqlabError {

@@ -1,9 +1,6 @@
-// Runs the elementwise suite on the CPU backend, plus a check that needs a second registered backend.
+// A check of where() that needs a second registered backend (the elementwise suite runs in test-utils' backend suites).
 import { describe, expect, it } from 'vitest';
 import { cpuBackend, getBackend, registerBackend, tensor, where } from '../src/index.js';
-import { elementwiseSuite } from './suite/elementwise.js';
-
-describe.each(['cpu'])('%s backend', (b) => elementwiseSuite(b));
 
 describe('where with two number branches', () => {
   it('creates them on cond’s backend, not the active one', () => {

@@ -1,7 +1,7 @@
 // Accuracy of the CPU backend's float64 erf/erfc against 50-digit mpmath values.
 import { describe, expect, it } from 'vitest';
 import { erf, erfc } from '../src/cpu/erf.js';
-import reference from './fixtures/erf-gelu-reference.json';
+import { erfGeluReference as reference } from '@seqlab/test-utils/suites';
 
 function relativeError(actual: number, expected: number): number {
   return expected === 0 ? Math.abs(actual) : Math.abs(actual - expected) / Math.abs(expected);

@@ -1,6 +1,6 @@
 // The README's first code block is examples/readme.ts verbatim, and it runs.
 import { describe, expect, it } from 'vitest';
-import { readmeExample } from './suite/readme-example.js';
+import { readmeExample } from '@seqlab/test-utils/suites';
 
 describe('README example', () => {
   it('is examples/readme.ts verbatim, and runs', async () => {

@@ -1,8 +1,8 @@
 // LayerNorm over the trailing dimensions: the backend's fused kernels when it has them, else composed from ops (biased variance, eps inside the square root).
-import { add, InvalidArgumentError, mean, mul, ones, rsqrt, sub, variance, zeros, type DType, type Tensor } from '@seqlab/tensor-core';
+import { InvalidArgumentError, ones, zeros, type DType, type Tensor } from '@seqlab/tensor-core';
 import { Module } from './module.js';
 import { parameter, type Parameter } from './parameter.js';
-import { fusedLayerNorm, fusedLayerNormKernelsFor } from './fused-layer-norm.js';
+import { layerNorm } from './layer-norm-op.js';
 
 /** Options of {@link LayerNorm}. */
 export interface LayerNormOptions {
@@ -73,14 +73,6 @@ export class LayerNorm extends Module {
         `LayerNorm.forward: argument 'x' must end with dimensions [${this.normalizedShape.join(', ')}]; received shape [${x.shape.join(', ')}]`,
       );
     }
-    const kernels = this.fused ? fusedLayerNormKernelsFor(x, this.weight, this.bias) : null;
-    if (kernels !== null) return fusedLayerNorm(kernels, x, this.weight, this.bias, k, this.eps);
-    const axes = Array.from({ length: k }, (_, i) => x.rank - k + i);
-    const centred = sub(x, mean(x, axes, true));
-    const inv = rsqrt(add(variance(x, axes, { keepDims: true, correction: 0 }), this.eps));
-    let y = mul(centred, inv);
-    if (this.weight !== null) y = mul(y, this.weight);
-    if (this.bias !== null) y = add(y, this.bias);
-    return y;
+    return layerNorm(x, this.weight, this.bias, k, this.eps, this.fused);
   }
 }

@@ -10,8 +10,8 @@ import {
   sub,
   Tensor,
   zerosLike,
-  type FusedAdamStep,
 } from '@seqlab/tensor-core';
+import { fusedOrComposed } from '../engine/fused-op.js';
 import { checkHyper, Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
 
 // The fused step's contract lives in tensor-core next to the other fused kernels; re-exported as part of this API.
@@ -33,16 +33,15 @@ export type AdamOptions = {
   maximize: boolean;
 };
 
-function fusedAdamStepOf(p: Tensor): FusedAdamStep | undefined {
-  return p.backend.fused?.adamStep as unknown as FusedAdamStep | undefined;
-}
-
 /** Shared Adam/AdamW machinery; `decoupled` selects AdamW's weight decay. */
 abstract class AdamBase extends Optimizer<AdamOptions> {
   /** Whether weight decay shrinks the weights directly (AdamW) instead of entering the gradient (Adam). */
   protected abstract readonly decoupled: boolean;
-  /** Set to false to force the composed path even when the backend has a fused `adamStep` (for comparisons). */
-  useFused = true;
+  /**
+   * Set to false to force the composed path even when the backend has a fused `adamStep` (for comparisons); the
+   * global switch is tensor-core's `setFusedEnabled`.
+   */
+  fused = true;
 
   protected validate(g: ParamGroup<AdamOptions>): void {
     const op = this.constructor.name;
@@ -62,14 +61,25 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
     s.step = step;
     const m = (s.exp_avg as Tensor | undefined) ?? zerosLike(p);
     const v = (s.exp_avg_sq as Tensor | undefined) ?? zerosLike(p);
-    const fused = this.useFused && !g.amsgrad && !g.maximize && p.dtype === 'float32' ? fusedAdamStepOf(p) : undefined;
-    if (fused !== undefined) {
-      const out = fused(p, grad, m, v, { lr: g.lr, beta1, beta2, eps: g.eps, weightDecay: g.weightDecay, decoupledWeightDecay: this.decoupled, step });
-      s.exp_avg = Tensor.fromHandle(p.backend, out.expAvg, p.shape, p.dtype);
-      s.exp_avg_sq = Tensor.fromHandle(p.backend, out.expAvgSq, p.shape, p.dtype);
-      p.assign(Tensor.fromHandle(p.backend, out.param, p.shape, p.dtype));
-      return;
-    }
+    const hyper = { lr: g.lr, beta1, beta2, eps: g.eps, weightDecay: g.weightDecay, decoupledWeightDecay: this.decoupled, step };
+    fusedOrComposed(
+      p.backend,
+      ['adamStep'],
+      this.fused && !g.amsgrad && !g.maximize && p.dtype === 'float32',
+      ({ adamStep }) => {
+        const out = adamStep(p, grad, m, v, hyper);
+        s.exp_avg = out.expAvg;
+        s.exp_avg_sq = out.expAvgSq;
+        p.assign(out.param);
+      },
+      () => this.composedUpdate(p, grad, m, v, g, s),
+    );
+  }
+
+  /** The composed reference every fused `adamStep` must equal (AMSGrad and maximize included). */
+  private composedUpdate(p: Tensor, grad: Tensor, m: Tensor, v: Tensor, g: ParamGroup<AdamOptions>, s: ParamState): void {
+    const [beta1, beta2] = g.betas;
+    const step = s.step as number;
     let d = g.maximize ? mul(grad, -1) : grad;
     let value: Tensor = p;
     if (g.weightDecay !== 0) {

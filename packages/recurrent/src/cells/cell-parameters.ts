@@ -38,7 +38,7 @@ export function checkSizes(op: string, inputSize: unknown, hiddenSize: unknown):
  * order weight_ih, weight_hh, bias_ih, bias_hh.
  */
 export function createCellParameters(op: string, gates: number, inputSize: number, hiddenSize: number, options: CellOptions): CellParameters {
-  const bias = checkBoolean(op, 'bias', options.bias, true);
+  const bias = checkBoolean(op, 'bias', options.bias, true, 'option');
   const initOptions = { generator: options.generator, dtype: options.dtype, backend: options.backend };
   const rows = gates * hiddenSize;
   const make = (shape: number[]): Parameter => parameter(init.recurrentUniform(shape, hiddenSize, initOptions));

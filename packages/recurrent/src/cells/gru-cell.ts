@@ -1,6 +1,7 @@
 // GRUCell: one GRU step with PyTorch's gate order r, z, n and b_hn inside the reset product, as torch.nn.GRUCell.
 import type { Tensor } from '@seqlab/tensor-core';
-import { gruStep, inputProjection } from './cell-math.js';
+import { gruStep } from '../layers/gru-sequence.js';
+import { inputProjection } from './cell-math.js';
 import { cellOutput, checkCellInput, checkCellState, type CellOptions } from './cell-parameters.js';
 import { GatedCell } from './gated-cell.js';
 

@@ -1,7 +1,8 @@
 // LSTMCell: one LSTM step with PyTorch's gate order i, f, g, o, as torch.nn.LSTMCell.
 import { InvalidArgumentError, type Tensor } from '@seqlab/tensor-core';
 import { describeValue } from '../validate.js';
-import { inputProjection, lstmStep } from './cell-math.js';
+import { lstmStep } from '../layers/lstm-sequence.js';
+import { inputProjection } from './cell-math.js';
 import { cellOutput, checkCellInput, checkCellState, type CellOptions } from './cell-parameters.js';
 import { GatedCell } from './gated-cell.js';
 

@@ -1,9 +1,7 @@
 // GRU: multi-layer GRU with PyTorch's gate order and b_hn convention, fused on backends that offer the kernel, as torch.nn.GRU.
 import type { Tensor } from '@seqlab/tensor-core';
-import { gruStep } from '../cells/cell-math.js';
 import type { CellParameters } from '../cells/cell-parameters.js';
-import { fusedRecurrentKernelsOf } from '../fused/fused-kernels.js';
-import { fusedGruSequence } from '../fused/fused-gru.js';
+import { gruSequence, gruStep } from './gru-sequence.js';
 import { RecurrentLayer, type DirectionResult, type DirectionState, type RecurrentForwardOptions, type RecurrentLayerOptions, type RecurrentOutput, type StepHook } from './recurrent-layer.js';
 
 /**
@@ -43,10 +41,6 @@ export class GRU extends RecurrentLayer {
   }
 
   /** @internal */
-  protected runFused(x: Tensor, [h0]: DirectionState, cell: CellParameters, lengths: Int32Array | null, reverse: boolean): DirectionResult | null {
-    const kernels = fusedRecurrentKernelsOf(x.backend);
-    if (kernels === null) return null;
-    const r = fusedGruSequence(kernels, x, h0, cell, lengths, reverse);
-    return { output: r.output, state: [r.hN] };
-  }
+  protected readonly runSequence = gruSequence;
+
 }

@@ -1,9 +1,7 @@
 // LSTM: multi-layer LSTM with PyTorch's gate order, fused on backends that offer the sequence kernel, as torch.nn.LSTM.
 import type { Tensor } from '@seqlab/tensor-core';
-import { lstmStep } from '../cells/cell-math.js';
 import type { CellParameters } from '../cells/cell-parameters.js';
-import { fusedRecurrentKernelsOf } from '../fused/fused-kernels.js';
-import { fusedLstmSequence } from '../fused/fused-lstm.js';
+import { lstmSequence, lstmStep } from './lstm-sequence.js';
 import { RecurrentLayer, type DirectionResult, type DirectionState, type RecurrentForwardOptions, type RecurrentLayerOptions, type RecurrentOutput, type StepHook } from './recurrent-layer.js';
 
 /** Inputs besides `x` of {@link LSTM.forward}. */
@@ -58,10 +56,6 @@ export class LSTM extends RecurrentLayer {
   }
 
   /** @internal */
-  protected runFused(x: Tensor, [h0, c0]: DirectionState, cell: CellParameters, lengths: Int32Array | null, reverse: boolean): DirectionResult | null {
-    const kernels = fusedRecurrentKernelsOf(x.backend);
-    if (kernels === null) return null;
-    const r = fusedLstmSequence(kernels, x, h0, c0, cell, lengths, reverse);
-    return { output: r.output, state: [r.hN, r.cN] };
-  }
+  protected readonly runSequence = lstmSequence;
+
 }

@@ -81,6 +81,20 @@ export interface DirectionResult {
 }
 
 /**
+ * Runs one layer direction over the time-major `x`: as one fused op when the backend has the kernels and `fused` allows,
+ * else `composed` (the step loop of the layer's step equations).
+ */
+export type DirectionRunner = (
+  x: Tensor,
+  state: DirectionState,
+  cell: CellParameters,
+  lengths: Int32Array | null,
+  reverse: boolean,
+  fused: boolean,
+  composed: () => DirectionResult,
+) => DirectionResult;
+
+/**
  * Base of {@link RNN}, {@link LSTM} and {@link GRU}: registers the parameters under PyTorch's names
  * (`weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, `…_reverse`, layer by layer), checks inputs and runs
  * the layers and directions. Subclasses give the step equations and, where a backend has one, the fused kernel.
@@ -117,11 +131,11 @@ export abstract class RecurrentLayer extends Module {
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
     this.numLayers = checkInteger(name, 'numLayers', options.numLayers ?? 1);
-    this.bidirectional = checkBoolean(name, 'bidirectional', options.bidirectional, false);
-    this.batchFirst = checkBoolean(name, 'batchFirst', options.batchFirst, false);
+    this.bidirectional = checkBoolean(name, 'bidirectional', options.bidirectional, false, 'option');
+    this.batchFirst = checkBoolean(name, 'batchFirst', options.batchFirst, false, 'option');
     this.dropout = checkRange(name, 'dropout', options.dropout ?? 0, 0, 1);
-    this.bias = checkBoolean(name, 'bias', options.bias, true);
-    this.fused = checkBoolean(name, 'fused', options.fused, true);
+    this.bias = checkBoolean(name, 'bias', options.bias, true, 'option');
+    this.fused = checkBoolean(name, 'fused', options.fused, true, 'option');
     this.dropoutGenerator = options.generator ?? null;
     const directions = this.bidirectional ? 2 : 1;
     this.cells = [];
@@ -160,8 +174,8 @@ export abstract class RecurrentLayer extends Module {
   /** One step of the recurrence with composed ops: `xProj` is the input side of the gates, `[batch, gates·H]`. @internal */
   protected abstract step(xProj: Tensor, state: DirectionState, cell: CellParameters): DirectionState;
 
-  /** The whole direction through the backend's fused kernel, or null when there is none. @internal */
-  protected abstract runFused(x: Tensor, state: DirectionState, cell: CellParameters, lengths: Int32Array | null, reverse: boolean): DirectionResult | null;
+  /** The whole direction: the backend's fused kernel when it has one and `fused` allows, else `composed`. @internal */
+  protected abstract readonly runSequence: DirectionRunner;
 
   /** Checks `x` and views it time-major `[seq, batch, inputSize]`. */
   private checkInput(op: string, value: unknown): SequenceInput {
@@ -254,29 +268,28 @@ export abstract class RecurrentLayer extends Module {
     reverse: boolean,
     hook: ((t: number, h: Tensor) => Tensor) | undefined,
   ): DirectionResult {
-    if (hook === undefined && this.fused) {
-      const fused = this.runFused(x, state0, cell, lengths, reverse);
-      if (fused !== null) return fused;
-    }
-    const steps = x.shape[0];
-    // One product projects the inputs of every step; only the recurrent product stays inside the loop.
-    const xProj = unbind(inputProjection(x, cell.weightIh, cell.biasIh));
-    const outputs = new Array<Tensor>(steps);
-    let state = state0;
-    for (let s = 0; s < steps; s++) {
-      const t = reverse ? steps - 1 - s : s;
-      let next = this.step(xProj[t], state, cell);
-      if (hook !== undefined) next = [hook(t, next[0]), ...next.slice(1)];
-      const mask = masks?.[t] ?? null;
-      if (mask === null) outputs[t] = next[0];
-      else {
-        // Finished sequences keep their state and output zeros, as packed sequences do.
-        const previous = state;
-        next = next.map((n, i) => where(mask, n, previous[i]));
-        outputs[t] = where(mask, next[0], 0);
+    const composed = (): DirectionResult => {
+      const steps = x.shape[0];
+      // One product projects the inputs of every step; only the recurrent product stays inside the loop.
+      const xProj = unbind(inputProjection(x, cell.weightIh, cell.biasIh));
+      const outputs = new Array<Tensor>(steps);
+      let state = state0;
+      for (let s = 0; s < steps; s++) {
+        const t = reverse ? steps - 1 - s : s;
+        let next = this.step(xProj[t], state, cell);
+        if (hook !== undefined) next = [hook(t, next[0]), ...next.slice(1)];
+        const mask = masks?.[t] ?? null;
+        if (mask === null) outputs[t] = next[0];
+        else {
+          // Finished sequences keep their state and output zeros, as packed sequences do.
+          const previous = state;
+          next = next.map((n, i) => where(mask, n, previous[i]));
+          outputs[t] = where(mask, next[0], 0);
+        }
+        state = next;
       }
-      state = next;
-    }
-    return { output: stack(outputs, 0), state };
+      return { output: stack(outputs, 0), state };
+    };
+    return this.runSequence(x, state0, cell, lengths, reverse, hook === undefined && this.fused, composed);
   }
 }

@@ -3,7 +3,15 @@ import type { Tensor } from '@seqlab/tensor-core';
 import { rnnStep, type RNNNonlinearity } from '../cells/cell-math.js';
 import type { CellParameters } from '../cells/cell-parameters.js';
 import { checkNonlinearity } from '../cells/rnn-cell.js';
-import { RecurrentLayer, type DirectionState, type RecurrentForwardOptions, type RecurrentLayerOptions, type RecurrentOutput, type StepHook } from './recurrent-layer.js';
+import {
+  RecurrentLayer,
+  type DirectionRunner,
+  type DirectionState,
+  type RecurrentForwardOptions,
+  type RecurrentLayerOptions,
+  type RecurrentOutput,
+  type StepHook,
+} from './recurrent-layer.js';
 
 /** Options of {@link RNN}. */
 export interface RNNOptions extends RecurrentLayerOptions {
@@ -50,8 +58,6 @@ export class RNN extends RecurrentLayer {
     return [rnnStep(xProj, h, cell.weightHh, cell.biasHh, this.nonlinearity)];
   }
 
-  /** @internal */
-  protected runFused(): null {
-    return null;
-  }
+  /** No backend has a fused vanilla RNN: always the composed step loop. @internal */
+  protected readonly runSequence: DirectionRunner = (...args) => args[6]();
 }

@@ -35,6 +35,6 @@ export function checkSeq2SeqConfig(op: string, config: unknown): Required<Seq2Se
     numLayers: checkInteger(op, 'numLayers', c.numLayers ?? 1),
     cell: checkCellType(op, c.cell ?? 'gru'),
     dropout: checkRange(op, 'dropout', c.dropout ?? 0, 0, 1),
-    attention: checkBoolean(op, 'attention', c.attention, false),
+    attention: checkBoolean(op, 'attention', c.attention, false, 'option'),
   };
 }

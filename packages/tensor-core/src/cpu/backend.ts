@@ -1,5 +1,5 @@
 // The CPU backend: TypeScript kernels over typed arrays; the reference every other backend is tested against.
-import type { Backend, Kernels } from '../backend.js';
+import type { Backend, FusedKernels, Kernels } from '../backend.js';
 import { allocArray, dtypeOfArray, DTYPES, type DType, type TypedArray } from '../dtype.js';
 import { binaryKernels } from './binary.js';
 import { unaryKernels } from './unary.js';
@@ -22,7 +22,7 @@ function toDType(values: TypedArray, dtype: DType): TypedArray {
   return out;
 }
 
-const kernels: Partial<Kernels> = {
+const kernels = {
   ...unaryKernels,
   ...binaryKernels,
   ...reduceKernels,
@@ -32,7 +32,7 @@ const kernels: Partial<Kernels> = {
   ...movementKernels,
   ...indexingKernels,
   ...geluKernels,
-};
+} satisfies Kernels;
 
 /** The CPU backend, registered as `cpu` when tensor-core is imported (one object for every loaded copy of tensor-core). */
 export const cpuBackend: Backend = coreState.claim<Backend>('cpuBackend', {
@@ -46,5 +46,5 @@ export const cpuBackend: Backend = coreState.claim<Backend>('cpuBackend', {
   release: () => {},
   garbageCollected: true,
   kernels,
-  fused: { ...fusedRecurrentKernels, ...fusedAttentionKernels, ...fusedLayerNormKernels },
+  fused: { ...fusedRecurrentKernels, ...fusedAttentionKernels, ...fusedLayerNormKernels } satisfies FusedKernels,
 });

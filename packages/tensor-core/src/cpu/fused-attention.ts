@@ -1,6 +1,7 @@
 // CPU fused attention: per (batch, head), scores → mask → softmax → weighted sum in reused float64 buffers, and its backward.
 import type { DataHandle } from '../backend.js';
 import { allocArray, type TypedArray } from '../dtype.js';
+import { sizeOf } from '../shape.js';
 import type {
   AttentionMaskOperand,
   AttentionOperand,
@@ -219,7 +220,7 @@ function attention(p: FusedAttentionProblem, saveProbs: boolean): FusedAttention
 
 function attentionBackward(p: FusedAttentionProblem, args: FusedAttentionBackwardArgs): DataHandle[] {
   const { batch: B, heads: H, queryLength: L, keyLength: S, headDim: D, valueDim: Dv, scale } = p;
-  const grads = args.slotSizes.map((n) => allocArray(p.dtype, n));
+  const grads = args.slotShapes.map((shape) => allocArray(p.dtype, sizeOf(shape)));
   const dqOut = grads[args.slots[0]], dkOut = grads[args.slots[1]], dvOut = grads[args.slots[2]];
   const savedProbs = args.probs as TypedArray;
   const gOutAll = args.gradOut as TypedArray;

@@ -1,7 +1,6 @@
 // Experiment `memory`: peak live-tensor bytes (the backend's counter) and process memory of one LSTM and one
 // Transformer training step against sequence length, with the fitted growth exponent of each.
-import { setFusedAttentionEnabled } from '@seqlab/attention';
-import { memory as backendMemory, randint, resetPeakMemory, Generator } from '@seqlab/tensor-core';
+import { memory as backendMemory, randint, resetPeakMemory, setFusedEnabled, Generator } from '@seqlab/tensor-core';
 import { lineChart, type ChartRow } from '../framework/chart.js';
 import { defineExperiment, type ResultDocument } from '../framework/experiment.js';
 import { formatBytes, markdownTable } from '../framework/markdown.js';
@@ -49,7 +48,10 @@ const SIZES = {
   full: { lengths: [50, 100, 200, 500, 1000], batch: 32, hiddenSize: 256, embeddingSize: 128, heads: 4 },
 };
 const VOCAB = 65;
-/** The models measured: the Transformer once with the fused attention kernel (when the backend has one) and once composed from ops, which materialises the T×T scores. */
+/**
+ * The models measured: the Transformer once with the fused kernels (attention and LayerNorm, when the backend has them) and
+ * once with fused paths off (`setFusedEnabled(false)`), whose composed attention materialises the T×T scores.
+ */
 const MODELS: { label: string; kind: ModelKind; fusedAttention: boolean }[] = [
   { label: 'LSTM', kind: 'LSTM', fusedAttention: true },
   { label: 'Transformer', kind: 'Transformer', fusedAttention: true },
@@ -74,7 +76,7 @@ export const memoryExperiment = defineExperiment<MemoryMeasurements>({
     const rows: MemoryRow[] = [];
     let gcForced = true;
     for (const { label, kind, fusedAttention } of MODELS) {
-      const previous = setFusedAttentionEnabled(fusedAttention);
+      const previous = setFusedEnabled(fusedAttention);
       const model = new SequenceModel({ kind, vocabSize: VOCAB, embeddingSize: s.embeddingSize, hiddenSize: s.hiddenSize, outputSize: VOCAB, heads: s.heads, maxLength: Math.max(...s.lengths), seed: ctx.seed });
       try {
         // Fused recurrent kernels keep only what BPTT needs; the memory of the layer as users run it is what counts.
@@ -96,7 +98,7 @@ export const memoryExperiment = defineExperiment<MemoryMeasurements>({
           progress.advance(`${label} T=${length}`);
         }
       } finally {
-        setFusedAttentionEnabled(previous);
+        setFusedEnabled(previous);
       }
     }
     const exponents = MODELS.map(({ label: model }) => {

@@ -1,0 +1,60 @@
+// The LSTM op in one place: its step equations (the composed reference every fused kernel must equal) and the customOp
+// glue around the backend's lstmSequence / lstmSequenceBackward kernels, chosen per layer direction by fusedOrComposed.
+import { customOp, fusedOrComposed, type FusedKernelSet } from '@seqlab/autograd';
+import { add, chunk, mul, sigmoid, tanh, type Tensor } from '@seqlab/tensor-core';
+import { hiddenProjection } from '../cells/cell-math.js';
+import type { CellParameters } from '../cells/cell-parameters.js';
+import type { DirectionRunner, DirectionResult } from './recurrent-layer.js';
+import { fusedSequenceCall, type SequenceArgs } from './sequence-weights.js';
+
+const LSTM_KERNELS = ['lstmSequence', 'lstmSequenceBackward'] as const;
+type LstmKernels = FusedKernelSet<(typeof LSTM_KERNELS)[number]>;
+
+/**
+ * LSTM step in PyTorch's gate order i, f, g, o: `c' = σ(f)·c + σ(i)·tanh(g)`, `h' = σ(o)·tanh(c')`.
+ * `xProj` is the input side `[B, 4H]`; returns `[h', c']`.
+ */
+export function lstmStep(xProj: Tensor, h: Tensor, c: Tensor, weightHh: Tensor, biasHh: Tensor | null): [Tensor, Tensor] {
+  const [i, f, g, o] = chunk(add(xProj, hiddenProjection(h, weightHh, biasHh)), 4, -1);
+  const cNext = add(mul(sigmoid(f), c), mul(sigmoid(i), tanh(g)));
+  return [mul(sigmoid(o), tanh(cNext)), cNext];
+}
+
+
+interface LstmSaved {
+  readonly gates: Tensor;
+  readonly cPrev: Tensor;
+  readonly cellTanh: Tensor;
+  readonly hPrev: Tensor;
+}
+
+/**
+ * One LSTM layer direction over a time-major sequence `x` `[T, B, I]` from `[h0, c0]`: as one op on the backend's fused
+ * kernels when it has them and `fused` (and tensor-core's `setFusedEnabled`) allow, else `composed`, the step loop of
+ * {@link lstmStep} that the layer runs. Returns the output `[T, B, H]` and the final `[B, H]` states.
+ */
+export const lstmSequence: DirectionRunner = (x, state, weights, lengths, reverse, fused, composed) =>
+  fusedOrComposed(x.backend, LSTM_KERNELS, fused, (kernels) => fusedLstmSequence(kernels, x, state, weights, lengths, reverse), composed);
+
+// The layer direction as a custom op: the fused sequence kernel forward, its hand-written BPTT backward.
+function fusedLstmSequence(kernels: LstmKernels, ...[x, [h0, c0], weights, lengths, reverse]: SequenceArgs): DirectionResult {
+  const { lstmSequence: forward, lstmSequenceBackward: backward } = kernels;
+  const { hasBias, weightNames, weights: weightInputs } = fusedSequenceCall(weights);
+  const op = customOp<Tensor[], LstmSaved>({
+    name: 'lstmSequence',
+    inputs: ['x', 'h0', 'c0', ...weightNames],
+    forward: ([xs, h, c, weightIh, weightHh, biasIh = null, biasHh = null]) => {
+      const { output, hN, cN, ...saved } = forward({ x: xs, h0: h, c0: c, weightIh, weightHh, biasIh, biasHh, lengths, reverse });
+      return { outputs: [output, hN, cN], saved };
+    },
+    backward: ([dOutput, dhN, dcN], saved, { inputs }) => {
+      const [xs, h, c, weightIh, weightHh, biasIh = null, biasHh = null] = inputs;
+      const g = backward({ x: xs, h0: h, c0: c, weightIh, weightHh, biasIh, biasHh, lengths, reverse, saved, dOutput, dhN, dcN });
+      const grads = [g.dx, g.dh0, g.dc0, g.dWeightIh, g.dWeightHh];
+      if (hasBias && g.dBiasIh !== null && g.dBiasHh !== null) grads.push(g.dBiasIh, g.dBiasHh);
+      return grads;
+    },
+  });
+  const [output, hN, cN] = op(x, h0, c0, ...weightInputs);
+  return { output, state: [hN, cN] };
+}

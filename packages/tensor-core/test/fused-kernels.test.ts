@@ -1,0 +1,70 @@
+// fusedKernel: the typed lookup of a backend's fused kernels, the declared result shapes, and the global switch.
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cpuBackend,
+  fusedKernel,
+  isFusedEnabled,
+  setFusedEnabled,
+  tensor,
+  type Backend,
+  type FusedKernelName,
+} from '@seqlab/tensor-core';
+
+const ALL: FusedKernelName[] = [
+  'lstmSequence', 'lstmSequenceBackward', 'gruSequence', 'gruSequenceBackward', 'attention', 'attentionBackward', 'layerNorm', 'layerNormBackward',
+];
+
+describe('fusedKernel', () => {
+  afterEach(() => setFusedEnabled(true));
+
+  it('finds every fused kernel of the CPU reference but the Adam step, which it does not have', () => {
+    for (const name of ALL) expect(fusedKernel(cpuBackend, name), name).toBeTypeOf('function');
+    expect(fusedKernel(cpuBackend, 'adamStep')).toBeUndefined();
+  });
+
+  it('is undefined on a backend without a fused table, when the call opts out, and while fused paths are off', () => {
+    const bare: Backend = { ...cpuBackend, name: 'bare', fused: undefined };
+    expect(fusedKernel(bare, 'layerNorm')).toBeUndefined();
+    expect(fusedKernel(cpuBackend, 'layerNorm', false)).toBeUndefined();
+    expect(isFusedEnabled()).toBe(true);
+    expect(setFusedEnabled(false)).toBe(true);
+    expect(isFusedEnabled()).toBe(false);
+    expect(fusedKernel(cpuBackend, 'layerNorm')).toBeUndefined();
+    expect(setFusedEnabled(true)).toBe(false);
+    expect(fusedKernel(cpuBackend, 'layerNorm')).toBeTypeOf('function');
+  });
+
+  it('rejects a switch that is not a boolean', () => {
+    expect(() => setFusedEnabled('no' as unknown as boolean)).toThrow("setFusedEnabled: argument 'enabled' must be a boolean; received string");
+  });
+
+  it('returns tensors of the declared shapes and dtype on the kernel backend', () => {
+    const x = tensor([[1, 2, 3], [4, 6, 8]], undefined, 'float64');
+    const layerNorm = fusedKernel(x.backend, 'layerNorm');
+    const r = layerNorm!(x, null, null, 0);
+    expect(r.output.shape).toEqual([2, 3]);
+    expect(r.mean.shape).toEqual([2]);
+    expect(r.rstd.shape).toEqual([2]);
+    expect(r.output.dtype).toBe('float64');
+    expect(r.output.backend).toBe(x.backend);
+    expect(Array.from(r.mean.dataSync())).toEqual([2, 6]);
+    const g = fusedKernel(x.backend, 'layerNormBackward')!(x, x, null, r.mean, r.rstd);
+    expect(g.dx.shape).toEqual([2, 3]);
+    expect(g.dWeight.shape).toEqual([3]);
+    expect(g.dBias.shape).toEqual([3]);
+  });
+
+  it('keeps a null optional result null (attention without saved probabilities)', () => {
+    const q = tensor([[[[1, 0], [0, 1]]]]);
+    const operand = { handle: q.handle, offset: 0, batchStride: 4, headStride: 4, rowStride: 2 };
+    const problem = {
+      dtype: 'float32', batch: 1, heads: 1, queryLength: 2, keyLength: 2, headDim: 2, valueDim: 2, q: operand, k: operand, v: operand,
+      scale: 1, causalOffset: null, mask: null, bias: null, dropout: null, outStrides: [4, 4, 2], outShape: [1, 2, 2],
+    } as const;
+    const attention = fusedKernel(q.backend, 'attention')!;
+    const without = attention(problem, false);
+    expect(without.out.shape).toEqual([1, 2, 2]);
+    expect(without.probs).toBeNull();
+    expect(attention(problem, true).probs?.shape).toEqual([1, 1, 2, 2]);
+  });
+});
