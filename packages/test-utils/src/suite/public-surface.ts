@@ -48,6 +48,20 @@ export const NOT_FUZZED: Readonly<Record<string, string>> = {
   readSafetensorsHeader: 'byte decoding, fuzzed by safetensors.test.ts',
   encodeSafetensors: 'byte encoding, fuzzed by safetensors.test.ts',
   decodeSafetensors: 'byte decoding, fuzzed by safetensors.test.ts',
+  readSafetensorsHeaderLength: 'byte decoding, fuzzed by autograd checkpoint-hostile.test.ts',
+  readSafetensorsHeaderFrom: 'byte decoding, fuzzed by autograd checkpoint-hostile.test.ts',
+  readSafetensorsTensor: 'byte decoding, fuzzed by autograd checkpoint-hostile.test.ts',
+  decodeSafetensorsFrom: 'byte decoding, fuzzed by autograd checkpoint-hostile.test.ts',
+  bytesSource: 'wraps bytes for the readers above',
+  fusedKernel: 'backend lookup; validated by fused-kernels.test.ts',
+  setFusedEnabled: 'changes global state; validated by its own tests',
+  isFusedEnabled: 'no arguments',
+  sharedState: 'load-time state of package copies; validated by shared-state.test.ts',
+  loadedCopies: 'registry lookup; validated by shared-state.test.ts',
+  describeValue: 'message helper, total over every value',
+  checkBoolean: 'the validators themselves; validated by validate.test.ts',
+  checkNonNegativeInt: 'the validators themselves; validated by validate.test.ts',
+  checkPositiveInt: 'the validators themselves; validated by validate.test.ts',
   SeqlabError: 'error class',
   ShapeMismatchError: 'error class',
   DTypeMismatchError: 'error class',
@@ -58,6 +72,7 @@ export const NOT_FUZZED: Readonly<Record<string, string>> = {
   DisposedError: 'error class',
   MemoryBudgetError: 'error class',
   UnsupportedRuntimeError: 'error class',
+  IncompatibleCopyError: 'error class',
   Tensor: 'class; its methods are fuzzed as Tensor.*',
 };
 
@@ -109,7 +124,7 @@ export function outcome(name: string, call: Call, args: readonly unknown[]): str
   try {
     out = call(...(args as never[]));
   } catch (e) {
-    if (!(e instanceof SeqlabError) || typeof e.code !== 'string' || e.code === '') {
+    if (!(e instanceof SeqlabError) || typeof e.code !== 'string' || (e.code as string) === '') {
       throw new Error(`${where} threw ${(e as Error)?.constructor?.name ?? typeof e} instead of a SeqlabError: ${(e as Error)?.message ?? String(e)}`);
     }
     const fn = ALIASES[name] ?? name.replace(/^Tensor\./, '');
