@@ -61,7 +61,8 @@ export function allocTensorArray(name: string, dtype: DType, count: number): Typ
   try {
     return allocArray(dtype, count);
   } catch (err) {
-    if (!(err instanceof RangeError)) throw err;
+    // allocArray refuses counts past the tensor limit with its own MemoryBudgetError; either way, name the tensor.
+    if (!(err instanceof RangeError) && !(err instanceof MemoryBudgetError)) throw err;
     throw new MemoryBudgetError(
       `safetensors: tensor '${name}' has ${count} elements of ${dtype}, more than this runtime can allocate in one typed array (${err.message})`,
     );
