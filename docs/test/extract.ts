@@ -78,7 +78,7 @@ export function apiExamples(packages: readonly string[]): ApiExample[] {
 /** Where extracted examples are written (gitignored). */
 export const EXAMPLES_DIR = join(ROOT, 'docs/.examples');
 
-/** A guide page turned into modules: its runnable blocks in one module, each `no-run` block in its own. */
+/** A guide page turned into modules: its runnable blocks in one module, each `no-run` block in its own after them. */
 export interface GuideModules {
   readonly page: string;
   /** The runnable blocks, concatenated in page order (later blocks continue earlier ones); null if none. */
@@ -104,7 +104,8 @@ export function writeGuideModules(page: string, markdown = readFileSync(join(ROO
     .filter((b) => b.flags.includes('no-run'))
     .map((b) => {
       const file = join(dir, `${base}.norun${b.line}.ts`);
-      writeFileSync(file, `${header(b.line)}${b.code}\nexport {};\n`);
+      // Type-checked after the page's runnable blocks, which it may continue.
+      writeFileSync(file, `${runnable.map((r) => header(r.line) + r.code).join('\n')}\n${header(b.line)}${b.code}\nexport {};\n`);
       return file;
     });
   return { page, run, typeOnly };
@@ -126,4 +127,40 @@ export async function runCapturingAsserts(file: string): Promise<string[]> {
     console.assert = original;
   }
   return failed;
+}
+
+/** Names a package exports (values and types), read from its built declaration file's final export list. */
+export function exportedNames(pkg: string): string[] {
+  const dts = readFileSync(join(ROOT, 'packages', pkg, 'dist/index.d.ts'), 'utf8');
+  const lists = [...dts.matchAll(/^export \{([^}]*)\};?$/gm)].map((m) => m[1]);
+  return lists
+    .flatMap((list) => list.split(','))
+    .map((entry) => entry.trim().replace(/^type\s+/, '').split(/\s+as\s+/).at(-1)!.trim())
+    .filter(Boolean);
+}
+
+/**
+ * Writes an API example as a module under {@link EXAMPLES_DIR}/api, importing every name it uses that its own
+ * package exports, or failing that one of `otherPackages` (in order), unless the example declares or imports it.
+ */
+export function writeApiModule(example: ApiExample, index: number, exports: ReadonlyMap<string, readonly string[]>, otherPackages: readonly string[]): string {
+  const dir = join(EXAMPLES_DIR, 'api');
+  mkdirSync(dir, { recursive: true });
+  const code = example.code;
+  const declared = new Set(
+    [...code.matchAll(/\b(?:const|let|var|function|class|import\s+\*\s+as|type|interface)\s+([A-Za-z_$][\w$]*)/g), ...code.matchAll(/import\s*\{([^}]*)\}/g)]
+      .flatMap((m) => m[1].split(',').map((n) => n.trim().split(/\s+as\s+/).at(-1)!.replace(/^type\s+/, ''))),
+  );
+  // Identifiers not preceded by a dot (`console.log` uses `console`, not `log`); comments dropped.
+  const used = new Set(code.replace(/\/\/.*$/gm, '').match(/(?<![.\w$])[A-Za-z_$][\w$]*/g) ?? []);
+  const imports = new Map<string, string[]>();
+  for (const name of used) {
+    if (declared.has(name)) continue;
+    const from = [example.pkg, ...otherPackages].find((p) => exports.get(p)?.includes(name));
+    if (from !== undefined) imports.set(from, [...(imports.get(from) ?? []), name]);
+  }
+  const header = [...imports].map(([pkg, names]) => `import { ${names.sort().join(', ')} } from '@seqlab/${pkg}';`);
+  const file = join(dir, `${example.pkg}-${String(index).padStart(3, '0')}.ts`);
+  writeFileSync(file, `// ${example.file}:${example.line}\n${header.join('\n')}\n${code}\nexport {};\n`);
+  return file;
 }
