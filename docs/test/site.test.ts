@@ -74,6 +74,18 @@ describe('the docs site', () => {
     expect(dead).toEqual([]);
   });
 
+  it('groups each package API by category, leaving nothing in Other', () => {
+    const sections = (pkg: string) =>
+      new Set([...readFileSync(join(SITE, 'modules', `_seqlab_${pkg}.html`), 'utf8').matchAll(/data-key="section-([A-Za-z]+)"/g)].map((m) => m[1]));
+    expect([...sections('tensor-core')]).toEqual(expect.arrayContaining(['Tensors', 'Operations', 'Backends', 'Randomness']));
+    expect([...sections('autograd')]).toEqual(expect.arrayContaining(['Autograd', 'Layers', 'Training', 'Checkpoints']));
+    expect([...sections('recurrent')]).toEqual(expect.arrayContaining(['Layers', 'Models']));
+    expect([...sections('datasets')]).toEqual(['Data']);
+    for (const pkg of ['tensor-core', 'autograd', 'recurrent', 'attention', 'datasets', 'kernels-wasm', 'onnx', 'bench']) {
+      expect(sections(pkg).has('Other'), pkg).toBe(false);
+    }
+  });
+
   it('shows the experiments charts inline', () => {
     for (const name of ['speed', 'memory', 'gradients', 'copy', 'adding', 'bottleneck', 'charlm', 'attention-map', 'claims']) {
       const html = readFileSync(join(SITE, 'documents', `Experiments.${name}.html`), 'utf8');
