@@ -27,8 +27,9 @@ const RULES = [
   [/^bench\//, 'Benchmarks'],
 ];
 
-const KINDS = ReflectionKind.Class | ReflectionKind.Function | ReflectionKind.Variable | ReflectionKind.Interface | ReflectionKind.TypeAlias | ReflectionKind.Enum
-  | ReflectionKind.SomeModule;
+const KINDS =
+  ReflectionKind.Class | ReflectionKind.Function | ReflectionKind.Variable | ReflectionKind.Interface | ReflectionKind.TypeAlias
+  | ReflectionKind.Enum | ReflectionKind.SomeModule;
 
 /** The category of a source file, or undefined when no rule matches. */
 export function categoryOf(fileName) {
