@@ -65,7 +65,7 @@ export interface AdditiveAttentionResult {
  * ```ts
  * const attn = new AdditiveAttention(16, { keyDim: 32, hiddenSize: 24 });
  * const keys = randn([4, 7, 32]);                    // encoder outputs [B, S, Dk]
- * const pad = tensor([...], [4, 7], 'bool');         // true = padding
+ * const pad = greaterEqual(arange(7), tensor([[7], [5], [6], [3]]));  // [4, 7], true = padding
  * const projected = attn.projectKeys(keys);          // once per source sentence
  * const { context, weights } = attn.forward(decoderState, keys, keys, { mask: pad, projectedKeys: projected });
  * ```

@@ -32,6 +32,8 @@ export function checkResultFiles(name: string, outcome: ExperimentOutcome): Reco
   const md = readFileSync(files.markdown, 'utf8');
   expect(md.startsWith(`# ${name}\n`)).toBe(true);
   expect(md).toContain('## Results');
+  // The chart beside the Markdown is shown inline, on GitHub and in the docs site.
+  expect(md).toContain(`![${name} chart](${name}.svg)`);
   expect(md).toMatch(/\n\| .* \|\n\| (---:?|:?---)( \| (---:?|:?---))* \|\n/);
   const svg = readFileSync(files.svg, 'utf8');
   expect(svg.startsWith('<svg')).toBe(true);

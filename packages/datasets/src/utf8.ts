@@ -118,7 +118,11 @@ export class Utf8Validator {
  * @example
  * ```ts
  * decodeUtf8(new Uint8Array([0x68, 0x69])); // "hi"
- * decodeUtf8(new Uint8Array([0x68, 0xff])); // throws Utf8Error with byteOffset 1
+ * try {
+ *   decodeUtf8(new Uint8Array([0x68, 0xff]));
+ * } catch (error) {
+ *   if (error instanceof Utf8Error) console.log(error.byteOffset); // 1
+ * }
  * ```
  */
 export function decodeUtf8(bytes: Uint8Array, source = 'input'): string {

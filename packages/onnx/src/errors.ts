@@ -9,7 +9,7 @@ import { InvalidArgumentError } from '@seqlab/tensor-core';
  * @example
  * ```ts
  * try {
- *   exportOnnx(new Seq2Seq(config));
+ *   exportOnnx(new RecurrentLM(config, { dtype: 'float64' })); // the exported graph is float32
  * } catch (error) {
  *   if (error instanceof UnsupportedExportError) console.error(`cannot export ${error.layer}`);
  * }

@@ -20,7 +20,11 @@ export interface LRSchedulerState {
  * @example
  * ```ts
  * const scheduler = new LRScheduler(optimizer, cosineWithWarmup({ warmupSteps: 100, totalSteps: 1000 }));
- * for (...) { ...; optimizer.step(); scheduler.step(); }
+ * for (let step = 0; step < 1000; step++) {
+ *   // ...forward, backward...
+ *   optimizer.step();
+ *   scheduler.step();
+ * }
  * ```
  */
 export class LRScheduler {

@@ -123,6 +123,9 @@ function header(result: ResultDocument): string {
     '',
     `Command: \`${result.command}\` (${result.size} size, ${result.durationSeconds.toFixed(1)} s).`,
     '',
+    // The chart written beside this file, so that the Markdown shows it inline (on GitHub and in the docs site).
+    `![${result.experiment} chart](${result.experiment}.svg)`,
+    '',
     markdownTable(
       ['environment', 'value'],
       [
