@@ -11,7 +11,7 @@ const PACKAGES = ['tensor-core', 'autograd', 'datasets', 'recurrent', 'attention
 /** Errors that only say an example uses names its surrounding text defines (`x`, `model`, ...): a fragment. */
 const FRAGMENT_CODES = new Set(['TS2304', 'TS2552', 'TS18004']);
 /** Examples that type-check but are not run: they read or write files, start threads or benchmarks, or need onnxruntime. */
-const SIDE_EFFECTS = /'[\w./-]+\.(safetensors|txt|onnx|json)'|bench-results|runKernelBenchmark|setThreads|ort\.|await import\(/;
+const SIDE_EFFECTS = /'[\w./-]+\.(safetensors|txt|onnx|json)'|bench-results|runKernelBenchmark|removeStaleTempFiles|setThreads|ort\.|await import\(/;
 
 const api = apiExamples(PACKAGES);
 rmSync(join(EXAMPLES_DIR, 'api'), { recursive: true, force: true });

@@ -59,7 +59,11 @@ function received(value: unknown): string {
  * @example
  * ```ts
  * resolveSampling('myDecoder', { topK: 5 }); // { temperature: 1, topK: 5, topP: 1 }
- * resolveSampling('myDecoder', { topP: 0 }); // throws: option 'topP' must be in (0, 1]; received 0
+ * try {
+ *   resolveSampling('myDecoder', { topP: 0 });
+ * } catch (e) {
+ *   console.assert(String(e).includes("option 'topP' must be in (0, 1]; received 0"));
+ * }
  * ```
  */
 export function resolveSampling(op: string, options: SamplingOptions = {}): ResolvedSampling {

@@ -42,7 +42,11 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
  *
  * @example
  * ```ts
- * zeros([1e6, 1e6]); // throws MemoryBudgetError: ... holds 1000000000000 elements; at most 2147483647 ...
+ * try {
+ *   zeros([1e6, 1e6]); // 10^12 elements: refused before anything is allocated
+ * } catch (e) {
+ *   console.assert((e as SeqlabError).code === 'MEMORY_BUDGET_EXCEEDED');
+ * }
  * ```
  */
 export const MAX_TENSOR_ELEMENTS = 2 ** 31 - 1;
