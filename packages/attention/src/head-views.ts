@@ -1,6 +1,6 @@
 // Heads inside source tensors: the strided views that describe q, k and v once, and the one function that builds a view
 // as a tensor with ops (reshape, slice, permute) for the composed path.
-import { permute, reshape, ShapeMismatchError, slice, type Tensor } from '@seqlab/tensor-core';
+import { formatShape, permute, reshape, ShapeMismatchError, slice, type Tensor } from '@seqlab/tensor-core';
 import type { HeadView } from './attention-spec.js';
 
 /** Where a group of heads sits: columns `[column, column + heads·headDim)` of `sources[source]`. */
@@ -39,6 +39,8 @@ export function contiguousView(source: number, heads: number, rows: number, cols
  * reads through the same view.
  */
 export function viewAsTensor(source: Tensor, view: HeadView, shape: readonly [number, number, number, number]): Tensor {
+  // An empty view reads nothing (and its strides may be 0): any empty tensor of its shape is it.
+  if (shape.includes(0)) return reshape(slice(reshape(source, [source.size]), [0], [0]), [...shape]);
   // Dimensions of size 1 have no meaningful stride: leave them out and put them back with the final reshape.
   const dims = [view.batchStride, view.headStride, view.rowStride, 1]
     .map((stride, axis) => ({ axis, stride, size: shape[axis] }))
@@ -52,7 +54,8 @@ export function viewAsTensor(source: Tensor, view: HeadView, shape: readonly [nu
   for (const d of dims) {
     const at = Math.floor(rest / d.stride);
     if (outer % d.stride !== 0 || at + d.size > outer / d.stride) {
-      throw new ShapeMismatchError(`viewAsTensor: the view ${JSON.stringify(view)} of shape [${shape.join(', ')}] does not nest in a tensor of ${source.size} elements`);
+      const received = `${JSON.stringify(view)} for shape ${formatShape(shape)}`;
+      throw new ShapeMismatchError(`viewAsTensor: argument 'view' must lie inside 'source' (shape ${formatShape(source.shape)}) with nested strides; received ${received}`);
     }
     factors.push(outer / d.stride);
     begin.push(at);

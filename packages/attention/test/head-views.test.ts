@@ -61,6 +61,12 @@ describe('viewAsTensor', () => {
     },
   );
 
+  it('reads an empty view as an empty tensor of its shape', () => {
+    const x = randn([2, 0, 6], { generator: new Generator(2) });
+    expect(viewAsTensor(x, headView(x, { source: 0, column: 2 }, 2, true), [2, 2, 0, 2]).shape).toEqual([2, 2, 0, 2]);
+    expect(viewAsTensor(x, contiguousView(0, 2, 0, 3), [2, 2, 0, 3]).shape).toEqual([2, 2, 0, 3]);
+  });
+
   it('rejects a view that does not fit in the source', () => {
     const x = randn([2, 3, 4], { generator: new Generator(1) });
     expect(() => viewAsTensor(x, { source: 0, offset: 2, batchStride: 12, headStride: 4, rowStride: 1 }, [2, 3, 1, 4])).toThrow(ShapeMismatchError);
