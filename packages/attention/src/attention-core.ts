@@ -3,6 +3,7 @@
 import { matmul, mul, permute, reshape, type AttentionMaskOperand, type FusedAttentionProblem, type Tensor } from '@seqlab/tensor-core';
 import { customOp, fusedOrComposed, isGradEnabled, type FusedKernelSet } from '@seqlab/autograd';
 import { dropoutKeep } from './attention-dropout.js';
+import { viewAsTensor } from './head-views.js';
 import type { AttentionOutput, AttentionSpec } from './attention-spec.js';
 import { causalMask } from './causal-mask.js';
 import { combineMasks, fullyMaskedRows } from './masks.js';
@@ -30,7 +31,11 @@ export function attend(spec: AttentionSpec): AttentionOutput {
 
 /** `softmax(scale·QKᵀ + mask)·V` from tensor ops: the reference path and the fallback of backends without a fused kernel. */
 export function composedAttention(spec: AttentionSpec): AttentionOutput {
-  const [q, k, v] = spec.split();
+  const { batch: B, heads: H, queryLength: L, keyLength: S, headDim: D, valueDim: Dv } = spec;
+  const [q, k, v] = ([[L, D], [S, D], [S, Dv]] as const).map(([rows, cols], i) => {
+    const view = spec.views[i];
+    return viewAsTensor(spec.sources[view.source], view, [B, H, rows, cols]);
+  });
   const scores = mul(matmul(q, k, { transB: true }), spec.scale);
   let mask = spec.mask;
   if (spec.causalOffset !== null) {

@@ -3,8 +3,8 @@ import type { AttentionDims, Generator, Tensor } from '@seqlab/tensor-core';
 import type { PreparedMask } from './masks.js';
 
 /**
- * How q, k or v is read for the fused kernel: `[B, H, rows, cols]` at `offset` with the given strides inside
- * `sources[source]` (the last dimension contiguous).
+ * How q, k or v is read: `[B, H, rows, cols]` at `offset` with the given strides inside `sources[source]` (the last
+ * dimension contiguous). The fused kernel reads it in place; the composed path builds it with ops (`viewAsTensor`).
  */
 export interface HeadView {
   readonly source: number;
@@ -26,10 +26,8 @@ export interface AttentionSpec extends AttentionDims {
   readonly op: string;
   /** The tensors q, k and v are read from (the differentiable inputs). */
   readonly sources: readonly Tensor[];
-  /** q, k and v as views of `sources`, for the fused kernel. */
+  /** q, k and v as views of `sources`: `[B, H, L, D]`, `[B, H, S, D]` and `[B, H, S, Dv]`, for both paths. */
   readonly views: readonly [HeadView, HeadView, HeadView];
-  /** q, k and v as `[B, H, L, D]`, `[B, H, S, D]`, `[B, H, S, Dv]` tensors built with ops, for the composed path. */
-  readonly split: () => [Tensor, Tensor, Tensor];
   /** Masks broadcasting to `[B, H, L, S]` (rank ≤ 4). */
   readonly mask: PreparedMask;
   /** Causal limit `j ≤ i + causalOffset`, or null. */

@@ -1,5 +1,5 @@
 // Causal masks: the bool mask the attention paths use and PyTorch's float generateSquareSubsequentMask.
-import { InvalidArgumentError, tensor, type DType, type Tensor } from '@seqlab/tensor-core';
+import { checkPositiveInt, tensor, type DType, type Tensor } from '@seqlab/tensor-core';
 
 /**
  * Bool mask `[L, S]` with `true` (masked) where key `j` lies after query `i`, i.e. `j > i + offset`. With
@@ -24,9 +24,7 @@ export function causalMask(queryLength: number, keyLength: number, offset = 0, b
  * ```
  */
 export function generateSquareSubsequentMask(size: number, options: { dtype?: DType; backend?: string } = {}): Tensor {
-  if (!Number.isInteger(size) || size <= 0) {
-    throw new InvalidArgumentError(`generateSquareSubsequentMask: argument 'size' must be a positive integer; received ${String(size)}`);
-  }
+  checkPositiveInt('generateSquareSubsequentMask', 'size', size);
   const data = new Float64Array(size * size);
   for (let i = 0; i < size; i++) for (let j = i + 1; j < size; j++) data[i * size + j] = -Infinity;
   return tensor(data, [size, size], { dtype: options.dtype ?? 'float32', backend: options.backend });

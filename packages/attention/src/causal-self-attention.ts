@@ -2,7 +2,7 @@
 import { InvalidArgumentError, slice, type Generator, type Tensor } from '@seqlab/tensor-core';
 import { Dropout, Linear, Module } from '@seqlab/autograd';
 import { attend } from './attention-core.js';
-import { headView, splitHeads, type HeadColumns } from './head-views.js';
+import { headView, type HeadColumns } from './head-views.js';
 import type { KeyValueCache } from './kv-cache.js';
 import { NO_MASK } from './masks.js';
 
@@ -65,7 +65,6 @@ export class CausalSelfAttention extends Module {
     }
     const S = cached + T;
     const view = (i: 0 | 1 | 2) => headView(sources[columns[i].source], columns[i], D, true);
-    const split = (i: 0 | 1 | 2) => splitHeads(sources[columns[i].source], columns[i].column, H, D, true);
     const { output } = attend({
       op: 'CausalSelfAttention.forward',
       batch: B,
@@ -76,7 +75,6 @@ export class CausalSelfAttention extends Module {
       valueDim: D,
       sources,
       views: [view(0), view(1), view(2)],
-      split: () => [split(0), split(1), split(2)],
       mask: NO_MASK,
       causalOffset: cached,
       scale: 1 / Math.sqrt(D),

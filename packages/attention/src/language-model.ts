@@ -1,6 +1,6 @@
 // The language-model contract RecurrentLM and TransformerLM share (loss, seeded generation whole or streamed, evaluation) and its base class.
 import { Module, noGrad } from '@seqlab/autograd';
-import { defaultGenerator, Generator, InvalidArgumentError, tensor, type Tensor } from '@seqlab/tensor-core';
+import { checkIntegerAtLeast, defaultGenerator, Generator, InvalidArgumentError, tensor, type Tensor } from '@seqlab/tensor-core';
 import { resolveSampling, sampleFromLogits, type SamplingOptions } from './sampling.js';
 
 /**
@@ -130,13 +130,6 @@ function nextTurn(): Promise<void> {
   return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
-function checkInteger(op: string, name: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new InvalidArgumentError(`${op}: option '${name}' must be an integer ≥ ${min}; received ${typeof value === 'number' ? value : typeof value}`);
-  }
-  return value;
-}
-
 /**
  * Base class of seqlab's language models: a subclass gives `loss`, the decoding of one token at a time
  * ({@link startDecoding}) and, for a model with a fixed context, {@link contextLength}; this class turns them into
@@ -216,7 +209,7 @@ export abstract class LanguageModelBase<G extends GenerateOptions = GenerateOpti
       throw new InvalidArgumentError(`${op}: argument 'options' must be an object with a 'length'; received ${String(options)}`);
     }
     const ids = this.checkTokenIds(op, 'prompt', prompt, 1);
-    const length = checkInteger(op, 'length', options.length, 0);
+    const length = checkIntegerAtLeast(op, 'length', options.length, 0, 'option');
     const sampling = resolveSampling(op, options);
     const generator = options.generator ?? (options.seed !== undefined ? new Generator(options.seed) : defaultGenerator());
     return { ids, length, sampling, generator };
@@ -273,7 +266,7 @@ export abstract class LanguageModelBase<G extends GenerateOptions = GenerateOpti
   /** Checks the window length against the model's context (default: the context, else 256). */
   protected checkSeqLen(op: string, seqLen: unknown): number {
     const limit = this.contextLength;
-    const value = checkInteger(op, 'seqLen', seqLen ?? limit ?? 256, 1);
+    const value = checkIntegerAtLeast(op, 'seqLen', seqLen ?? limit ?? 256, 1, 'option');
     if (limit !== undefined && value > limit) {
       throw new InvalidArgumentError(`${op}: option 'seqLen' must be at most the model's context of ${limit}; received ${value}`);
     }
@@ -291,10 +284,12 @@ export abstract class LanguageModelBase<G extends GenerateOptions = GenerateOpti
     const op = this.opName('evaluate');
     const length = this.checkTokenIdRange(op, 'ids', ids, 2, 0).length;
     let seqLen = this.checkSeqLen(op, options.seqLen);
-    const batchSize = checkInteger(op, 'batchSize', options.batchSize ?? 1, 1);
+    const batchSize = checkIntegerAtLeast(op, 'batchSize', options.batchSize ?? 1, 1, 'option');
     let windows = Math.floor((length - 1) / seqLen);
     if (windows === 0) [windows, seqLen] = [1, length - 1];
-    if (options.maxTokens !== undefined) windows = Math.min(windows, Math.max(1, Math.floor(checkInteger(op, 'maxTokens', options.maxTokens, 1) / seqLen)));
+    if (options.maxTokens !== undefined) {
+      windows = Math.min(windows, Math.max(1, Math.floor(checkIntegerAtLeast(op, 'maxTokens', options.maxTokens, 1, 'option') / seqLen)));
+    }
     // Only the scored prefix is checked, and each batch is copied from it: a corpus is never copied whole.
     const all = this.checkTokenIdRange(op, 'ids', ids, 2, windows * seqLen + 1);
     const backend = this.parameters()[0]?.backendName;

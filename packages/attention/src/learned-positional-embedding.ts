@@ -1,5 +1,5 @@
 // Learned absolute positional embeddings: one trained vector per position, added to the inputs.
-import { add, InvalidArgumentError, type Tensor } from '@seqlab/tensor-core';
+import { checkPositiveInt, add, type Tensor } from '@seqlab/tensor-core';
 import { Dropout, init, Module, parameter, type Parameter } from '@seqlab/autograd';
 import { positionsFor, type PositionalEncodingOptions } from './positional-encoding.js';
 
@@ -35,7 +35,7 @@ export class LearnedPositionalEmbedding extends Module {
   constructor(dModel: number, options: LearnedPositionalEmbeddingOptions = {}) {
     super();
     for (const [name, v] of [['dModel', dModel], ['maxLen', options.maxLen ?? 5000]] as const) {
-      if (!Number.isInteger(v) || v <= 0) throw new InvalidArgumentError(`LearnedPositionalEmbedding: argument '${name}' must be a positive integer; received ${String(v)}`);
+      checkPositiveInt('LearnedPositionalEmbedding', name, v);
     }
     this.dModel = dModel;
     this.maxLen = options.maxLen ?? 5000;

@@ -19,7 +19,7 @@ import {
 import { init, Linear, Module, parameter, type Parameter } from '@seqlab/autograd';
 import { attend } from './attention-core.js';
 import type { AttentionSpec } from './attention-spec.js';
-import { headView, splitHeads, type HeadColumns } from './head-views.js';
+import { headView, type HeadColumns } from './head-views.js';
 import { combineMasks, keyPaddingToScores, prepareMask, type PreparedMask } from './masks.js';
 import { onRows } from './rows.js';
 import type { AttentionResult } from './scaled-dot-product-attention.js';
@@ -220,6 +220,7 @@ export class MultiHeadAttention extends Module {
     }
     const needWeights = options.needWeights ?? true;
     const bf = this.batchFirst;
+    const view = (at: HeadColumns) => headView(sources[at.source], at, D, bf);
     const spec: AttentionSpec = {
       op,
       batch: B,
@@ -229,12 +230,7 @@ export class MultiHeadAttention extends Module {
       headDim: D,
       valueDim: D,
       sources,
-      views: [headView(sources[columns[0].source], columns[0], D, bf), headView(sources[columns[1].source], columns[1], D, bf), headView(sources[columns[2].source], columns[2], D, bf)],
-      split: () => [
-        splitHeads(sources[columns[0].source], columns[0].column, H, D, bf),
-        splitHeads(sources[columns[1].source], columns[1].column, H, D, bf),
-        splitHeads(sources[columns[2].source], columns[2].column, H, D, bf),
-      ],
+      views: [view(columns[0]), view(columns[1]), view(columns[2])],
       mask,
       causalOffset: options.isCausal === true ? 0 : null,
       scale: 1 / Math.sqrt(D),

@@ -1,6 +1,7 @@
 // Sinusoidal positional encodings (sin and cos interleaved, as Vaswani et al.) as a table and as a module.
 import {
   add,
+  checkNonNegativeInt,
   checkPositiveInt,
   formatShape,
   InvalidArgumentError,
@@ -75,7 +76,7 @@ export function positionsFor(op: string, table: Tensor, x: Tensor, batchFirst: b
   if (!(x instanceof Tensor) || x.rank < 2 || x.shape[x.rank - 1] !== dModel) {
     throw new ShapeMismatchError(`${op}: argument 'x' must end with dimension ${dModel}; received ${x instanceof Tensor ? formatShape(x.shape) : typeof x}`);
   }
-  if (!Number.isInteger(offset) || offset < 0) throw new InvalidArgumentError(`${op}: argument 'offset' must be a non-negative integer; received ${String(offset)}`);
+  checkNonNegativeInt(op, 'offset', offset);
   const length = x.rank === 2 || !batchFirst ? x.shape[0] : x.shape[1];
   if (offset + length > maxLen) {
     throw new InvalidArgumentError(

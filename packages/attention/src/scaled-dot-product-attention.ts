@@ -13,7 +13,7 @@ import {
   type Shape,
 } from '@seqlab/tensor-core';
 import { attend } from './attention-core.js';
-import type { HeadView } from './attention-spec.js';
+import { contiguousView } from './head-views.js';
 import { prepareMask, type PreparedMask } from './masks.js';
 
 /** Options of {@link scaledDotProductAttention}. */
@@ -132,13 +132,6 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, optio
     masked: foldMaskPart(prepared.masked, lead, L, S, B, H),
     bias: foldMaskPart(prepared.bias, lead, L, S, B, H),
   };
-  const contiguous = (rows: number, cols: number, source: number): HeadView => ({
-    source,
-    offset: 0,
-    batchStride: H * rows * cols,
-    headStride: rows * cols,
-    rowStride: cols,
-  });
   const result = attend({
     op: OP,
     batch: B,
@@ -148,8 +141,7 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, optio
     headDim: D,
     valueDim: Dv,
     sources: [qt, kt, vt],
-    views: [contiguous(L, D, 0), contiguous(S, D, 1), contiguous(S, Dv, 2)],
-    split: () => [reshape(qt, [B, H, L, D]), reshape(kt, [B, H, S, D]), reshape(vt, [B, H, S, Dv])],
+    views: [contiguousView(0, H, L, D), contiguousView(1, H, S, D), contiguousView(2, H, S, Dv)],
     mask,
     causalOffset: isCausal ? queryOffset : null,
     scale,

@@ -1,5 +1,5 @@
 // TransformerDecoder: a stack of identical decoder layers (cloned) and an optional final norm.
-import { InvalidArgumentError, type Tensor } from '@seqlab/tensor-core';
+import { checkPositiveInt, InvalidArgumentError, type Tensor } from '@seqlab/tensor-core';
 import { LayerNorm, Module } from '@seqlab/autograd';
 import { TransformerDecoderLayer, type DecoderLayerCallOptions } from './transformer-decoder-layer.js';
 
@@ -24,7 +24,7 @@ export class TransformerDecoder extends Module {
     if (!(decoderLayer instanceof TransformerDecoderLayer)) {
       throw new InvalidArgumentError(`TransformerDecoder: argument 'decoderLayer' must be a TransformerDecoderLayer; received ${typeof decoderLayer}`);
     }
-    if (!Number.isInteger(numLayers) || numLayers <= 0) throw new InvalidArgumentError(`TransformerDecoder: argument 'numLayers' must be a positive integer; received ${String(numLayers)}`);
+    checkPositiveInt('TransformerDecoder', 'numLayers', numLayers);
     this.layers = Array.from({ length: numLayers }, () => decoderLayer.clone());
     this.norm = options.norm ?? null;
   }

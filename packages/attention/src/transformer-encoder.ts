@@ -1,5 +1,5 @@
 // TransformerEncoder: a stack of identical encoder layers (cloned, as PyTorch deep-copies them) and an optional final norm.
-import { InvalidArgumentError, type Tensor } from '@seqlab/tensor-core';
+import { checkPositiveInt, InvalidArgumentError, type Tensor } from '@seqlab/tensor-core';
 import { LayerNorm, Module } from '@seqlab/autograd';
 import { TransformerEncoderLayer, type EncoderLayerCallOptions } from './transformer-encoder-layer.js';
 
@@ -35,7 +35,7 @@ export class TransformerEncoder extends Module {
     if (!(encoderLayer instanceof TransformerEncoderLayer)) {
       throw new InvalidArgumentError(`TransformerEncoder: argument 'encoderLayer' must be a TransformerEncoderLayer; received ${typeof encoderLayer}`);
     }
-    if (!Number.isInteger(numLayers) || numLayers <= 0) throw new InvalidArgumentError(`TransformerEncoder: argument 'numLayers' must be a positive integer; received ${String(numLayers)}`);
+    checkPositiveInt('TransformerEncoder', 'numLayers', numLayers);
     this.layers = Array.from({ length: numLayers }, () => encoderLayer.clone());
     this.norm = options.norm ?? null;
   }

@@ -1,5 +1,5 @@
 // Options shared by the Transformer layers, with PyTorch's defaults, and the feed-forward activation.
-import { gelu, InvalidArgumentError, relu, type DType, type Generator, type Tensor } from '@seqlab/tensor-core';
+import { checkPositiveInt, gelu, InvalidArgumentError, relu, type DType, type Generator, type Tensor } from '@seqlab/tensor-core';
 
 /** Feed-forward activation of a Transformer layer. */
 export type TransformerActivation = 'relu' | 'gelu';
@@ -34,7 +34,7 @@ export type ResolvedLayerOptions = Required<Omit<TransformerLayerOptions, 'gener
 /** Validates layer sizes and fills in PyTorch's defaults. */
 export function resolveLayerOptions(op: string, dModel: number, nhead: number, options: TransformerLayerOptions): ResolvedLayerOptions {
   for (const [name, v] of [['dModel', dModel], ['nhead', nhead], ['dimFeedforward', options.dimFeedforward ?? 2048]] as const) {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new InvalidArgumentError(`${op}: argument '${name}' must be a positive integer; received ${String(v)}`);
+    checkPositiveInt(op, name, v);
   }
   if (dModel % nhead !== 0) throw new InvalidArgumentError(`${op}: 'dModel' (${dModel}) must be divisible by 'nhead' (${nhead})`);
   const dropout = options.dropout ?? 0.1;

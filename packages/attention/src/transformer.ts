@@ -1,5 +1,5 @@
 // Transformer: the encoder-decoder model of "Attention Is All You Need", with PyTorch's structure, names and initialisation.
-import { InvalidArgumentError, type Tensor } from '@seqlab/tensor-core';
+import { checkPositiveInt, type Tensor } from '@seqlab/tensor-core';
 import { init, LayerNorm, Module } from '@seqlab/autograd';
 import { TransformerDecoder } from './transformer-decoder.js';
 import { TransformerDecoderLayer } from './transformer-decoder-layer.js';
@@ -71,7 +71,7 @@ export class Transformer extends Module {
     const nhead = options.nhead ?? 8;
     const layers = { encoder: options.numEncoderLayers ?? 6, decoder: options.numDecoderLayers ?? 6 };
     for (const [name, n] of [['numEncoderLayers', layers.encoder], ['numDecoderLayers', layers.decoder]] as const) {
-      if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`Transformer: option '${name}' must be a positive integer; received ${String(n)}`);
+      checkPositiveInt('Transformer', name, n, 'option');
     }
     const normOptions = { eps: options.layerNormEps ?? 1e-5, bias: options.bias ?? true, dtype: options.dtype, backend: options.backend };
     this.dModel = dModel;

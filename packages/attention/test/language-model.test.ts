@@ -2,7 +2,7 @@
 import { crossEntropy, Embedding } from '@seqlab/autograd';
 import { LanguageModelBase, TransformerLM, type DecodingSession } from '@seqlab/attention';
 import { Generator, reshape, type Tensor } from '@seqlab/tensor-core';
-import { describeLanguageModelContract } from './language-model-contract.js';
+import { describeLanguageModelContract } from '@seqlab/test-utils/suites';
 
 /** A bigram model: row t of the table is the logits of the token after t. The smallest LanguageModelBase. */
 class BigramLM extends LanguageModelBase {

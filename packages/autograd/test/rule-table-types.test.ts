@@ -1,5 +1,6 @@
 // The rule table is complete by construction: leaving an op family out of it is a TypeScript error.
 import { fileURLToPath } from 'node:url';
+import { workspacePackage } from '@seqlab/test-utils/workspace';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
@@ -33,7 +34,7 @@ export const incomplete: GradRules<OpName> = {
       types: [],
       lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.esnext.disposable.d.ts'],
       // Resolve the workspace package to its sources, as the tests do, so no build is needed.
-      paths: { '@seqlab/tensor-core': [here('../../tensor-core/src/index.ts')] },
+      paths: { '@seqlab/tensor-core': [workspacePackage('@seqlab/tensor-core').source] },
     };
     const host = ts.createCompilerHost(options);
     const readFile = host.readFile.bind(host);

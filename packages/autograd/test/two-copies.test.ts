@@ -3,15 +3,15 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { workspacePackage } from '@seqlab/test-utils/workspace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const packages = resolve(import.meta.dirname, '../..');
-const coreDir = join(packages, 'tensor-core');
-const autogradDir = join(packages, 'autograd');
-const wasmDir = join(packages, 'kernels-wasm');
-const attentionDir = join(packages, 'attention');
+const coreDir = workspacePackage('@seqlab/tensor-core').dir;
+const autogradDir = workspacePackage('@seqlab/autograd').dir;
+const wasmDir = workspacePackage('@seqlab/kernels-wasm').dir;
+const attentionDir = workspacePackage('@seqlab/attention').dir;
 const script = join(import.meta.dirname, 'fixtures/two-copies/train-step.mjs');
 const coreVersion = (JSON.parse(readFileSync(join(coreDir, 'package.json'), 'utf8')) as { version: string }).version;
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { attentionMapExperiment, wordAttention, wordSpans, type AttentionMapMeasurements } from '../src/index.js';
-import { checkResultFiles } from './result-structure.js';
+import { checkResultFiles } from '@seqlab/test-utils/suites';
 
 describe('attention-map experiment (test size)', () => {
   it('writes attention-map.json/.md/.svg with a causal word map per head and RNN states per character', async () => {

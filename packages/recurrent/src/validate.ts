@@ -1,16 +1,8 @@
 // Argument checks shared by the recurrent modules; each throws a typed error naming the argument.
 import { describeValue, DTypeMismatchError, formatShape, InvalidArgumentError, ShapeMismatchError, shapesEqual, Tensor, type Shape } from '@seqlab/tensor-core';
 
-// The value describer and the boolean check are tensor-core's one validation module.
-export { checkBoolean, describeValue } from '@seqlab/tensor-core';
-
-/** Throws INVALID_ARGUMENT unless `value` is an integer ≥ `min`. */
-export function checkInteger(op: string, name: string, value: unknown, min = 1): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new InvalidArgumentError(`${op}: argument '${name}' must be an integer ≥ ${min}; received ${describeValue(value)}`);
-  }
-  return value;
-}
+// The value describer, the boolean and the integer checks are tensor-core's one validation module.
+export { checkBoolean, checkIntegerAtLeast, describeValue } from '@seqlab/tensor-core';
 
 /** Throws INVALID_ARGUMENT unless `value` is a number in [lo, hi]. */
 export function checkRange(op: string, name: string, value: unknown, lo: number, hi: number): number {

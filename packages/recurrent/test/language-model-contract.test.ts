@@ -4,7 +4,7 @@ import { Generator } from '@seqlab/tensor-core';
 import { describe, expect, it } from 'vitest';
 import * as recurrent from '../src/index.js';
 import { RecurrentLM } from '../src/index.js';
-import { describeLanguageModelContract } from '../../attention/test/language-model-contract.js';
+import { describeLanguageModelContract } from '@seqlab/test-utils/suites';
 
 describeLanguageModelContract([
   ...(['lstm', 'gru', 'rnn'] as const).map((cell) => ({

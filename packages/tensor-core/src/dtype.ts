@@ -1,6 +1,7 @@
 // Element types, their typed-array storage and sizes.
 import { InvalidArgumentError, MemoryBudgetError } from './errors.js';
 import { describe, MAX_TENSOR_ELEMENTS } from './shape.js';
+import { checkNonNegativeInt } from './validate.js';
 
 /** Element type of a tensor. `float64` exists on the CPU backend for gradient checking; `bool` holds masks. */
 export type DType = 'float32' | 'int32' | 'float64' | 'bool';
@@ -51,9 +52,7 @@ export function bytesPerElement(dtype: DType): number {
  */
 export function allocArray<D extends DType>(dtype: D, size: number): DTypeArrayMap[D] {
   if (!isDType(dtype)) throw new InvalidArgumentError(`allocArray: argument 'dtype' must be one of ${DTYPES.join(', ')}; received ${describe(dtype)}`);
-  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) {
-    throw new InvalidArgumentError(`allocArray: argument 'size' must be a non-negative integer; received ${describe(size)}`);
-  }
+  checkNonNegativeInt('allocArray', 'size', size);
   if (size > MAX_TENSOR_ELEMENTS) {
     throw new MemoryBudgetError(`allocArray: ${size} elements of ${dtype} requested; a tensor holds at most ${MAX_TENSOR_ELEMENTS} (2^31 - 1)`);
   }

@@ -40,7 +40,7 @@ export * from './safetensors.js';
 export { nodeBuiltin, requireNodeBuiltin } from './node-builtin.js';
 export { loadedCopies, sharedState } from './shared-state.js';
 export type { SharedState } from './shared-state.js';
-export { checkBoolean, checkNonNegativeInt, checkPositiveInt, describeValue } from './validate.js';
+export { checkBoolean, checkIntegerAtLeast, checkNonNegativeInt, checkPositiveInt, describeValue } from './validate.js';
 export type { ArgumentKind } from './validate.js';
 
 // A second loaded copy of tensor-core finds the shared cpu backend registered already (and maybe another one active).

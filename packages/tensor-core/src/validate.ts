@@ -62,6 +62,22 @@ export function checkNonNegativeInt(op: string, name: string, value: unknown, ki
 }
 
 /**
+ * `value` when it is an integer ≥ `min` (and a safe integer), else INVALID_ARGUMENT: `must be an integer ≥ min`, for
+ * bounds other than the 0 and 1 of {@link checkNonNegativeInt} and {@link checkPositiveInt} or where a message says so.
+ *
+ * @example
+ * ```ts
+ * const topK = checkIntegerAtLeast('generate', 'topK', options.topK, 0, 'option');
+ * ```
+ */
+export function checkIntegerAtLeast(op: string, name: string, value: unknown, min: number, kind: ArgumentKind = 'argument'): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new InvalidArgumentError(`${op}: ${kind} '${name}' must be an integer ≥ ${min}; received ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/**
  * `value` when it is a boolean, `fallback` when it is undefined and a fallback is given, else INVALID_ARGUMENT.
  *
  * @example

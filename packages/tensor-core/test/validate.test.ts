@@ -1,6 +1,6 @@
 // The one validation module: the value describer and the shared integer and boolean checks, with their messages.
 import { describe, expect, it } from 'vitest';
-import { checkBoolean, checkNonNegativeInt, checkPositiveInt, describeValue, zeros } from '@seqlab/tensor-core';
+import { checkBoolean, checkIntegerAtLeast, checkNonNegativeInt, checkPositiveInt, describeValue, zeros } from '@seqlab/tensor-core';
 
 describe('describeValue', () => {
   it.each([
@@ -35,6 +35,15 @@ describe('shared checks', () => {
   it('checkNonNegativeInt accepts 0 and rejects -1', () => {
     expect(checkNonNegativeInt('Op', 'n', 0)).toBe(0);
     expect(() => checkNonNegativeInt('Op', 'n', -1)).toThrow("Op: argument 'n' must be a non-negative integer; received -1");
+  });
+
+  it('checkIntegerAtLeast takes any lower bound and says it in the message', () => {
+    expect(checkIntegerAtLeast('Op', 'n', 2, 2)).toBe(2);
+    expect(checkIntegerAtLeast('Op', 'n', -3, -3)).toBe(-3);
+    expect(() => checkIntegerAtLeast('Op', 'n', 1, 2)).toThrow("Op: argument 'n' must be an integer ≥ 2; received 1");
+    expect(() => checkIntegerAtLeast('evaluate', 'seqLen', 1.5, 1, 'option')).toThrow("evaluate: option 'seqLen' must be an integer ≥ 1; received 1.5");
+    expect(() => checkIntegerAtLeast('Op', 'n', '4', 0)).toThrow(`Op: argument 'n' must be an integer ≥ 0; received "4"`);
+    expect(() => checkIntegerAtLeast('Op', 'n', 2 ** 53, 0)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
   it('checkBoolean takes a fallback for undefined and names options', () => {

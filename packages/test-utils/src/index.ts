@@ -5,7 +5,7 @@ export { bundleForBrowser, nodeBuiltinReferences } from './bundle.js';
 export type { BrowserBundle, BrowserBundleOptions } from './bundle.js';
 export { ISOLATION_HEADERS, openBrowserPage, runPage, servePage } from './browser-page.js';
 export type { BrowserPage, PageRun, PageServer } from './browser-page.js';
-export { WORKSPACE_ROOT, workspacePackages } from './workspace.js';
+export { WORKSPACE_ROOT, workspacePackage, workspacePackages } from './workspace.js';
 export type { WorkspacePackage } from './workspace.js';
 export { viteBuildPage } from './vite-build.js';
 export type { ViteBuildOutcome } from './vite-build.js';

@@ -39,3 +39,17 @@ export function workspacePackages(): WorkspacePackage[] {
       return { name: manifest.name, dir, source: join(dir, 'src/index.ts'), dist: join(dir, 'dist/index.js'), private: manifest.private === true };
     });
 }
+
+/**
+ * The package under `packages/` named `name`; throws when there is none, so a renamed package fails loudly.
+ *
+ * @example
+ * ```ts
+ * const paths = { '@seqlab/tensor-core': [workspacePackage('@seqlab/tensor-core').source] };
+ * ```
+ */
+export function workspacePackage(name: string): WorkspacePackage {
+  const found = workspacePackages().find((p) => p.name === name);
+  if (found === undefined) throw new Error(`workspacePackage: no package named '${name}' under ${join(WORKSPACE_ROOT, 'packages')}`);
+  return found;
+}

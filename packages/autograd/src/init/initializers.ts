@@ -1,5 +1,6 @@
 // Weight initialisers with PyTorch's formulas (torch.nn.init): each returns a new tensor of the requested shape.
 import {
+  checkPositiveInt,
   full,
   InvalidArgumentError,
   normal as normalTensor,
@@ -174,9 +175,7 @@ export function orthogonal(shape: Shape, options: InitOptions & { gain?: number 
  * U(−1/√hiddenSize, 1/√hiddenSize).
  */
 export function recurrentUniform(shape: Shape, hiddenSize: number, options?: InitOptions): Tensor {
-  if (!Number.isInteger(hiddenSize) || hiddenSize <= 0) {
-    throw new InvalidArgumentError(`recurrentUniform: argument 'hiddenSize' must be a positive integer; received ${String(hiddenSize)}`);
-  }
+  checkPositiveInt('recurrentUniform', 'hiddenSize', hiddenSize);
   const bound = 1 / Math.sqrt(hiddenSize);
   return uniformTensor(shape, -bound, bound, options);
 }

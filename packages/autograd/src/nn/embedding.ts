@@ -1,5 +1,5 @@
 // Embedding: a lookup table of vectors indexed by int32 ids; its gradient is a scatter-add into the used rows.
-import { embedding, InvalidArgumentError, type DType, type Generator, type Tensor } from '@seqlab/tensor-core';
+import { checkPositiveInt, embedding, type DType, type Generator, type Tensor } from '@seqlab/tensor-core';
 import { normal } from '../init/initializers.js';
 import { Module } from './module.js';
 import { parameter, type Parameter } from './parameter.js';
@@ -36,7 +36,7 @@ export class Embedding extends Module {
   constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingOptions = {}) {
     super();
     for (const [name, v] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {
-      if (!Number.isInteger(v) || v <= 0) throw new InvalidArgumentError(`Embedding: argument '${name}' must be a positive integer; received ${String(v)}`);
+      checkPositiveInt('Embedding', name, v);
     }
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;

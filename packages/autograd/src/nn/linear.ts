@@ -1,5 +1,5 @@
 // Linear: y = x·Wᵀ + b with PyTorch's [out, in] weight layout and default initialisation.
-import { add, InvalidArgumentError, matmul, type DType, type Generator, type Tensor } from '@seqlab/tensor-core';
+import { checkPositiveInt, add, InvalidArgumentError, matmul, type DType, type Generator, type Tensor } from '@seqlab/tensor-core';
 import { kaimingUniform, uniform } from '../init/initializers.js';
 import { Module } from './module.js';
 import { parameter, type Parameter } from './parameter.js';
@@ -17,10 +17,7 @@ export interface LinearOptions {
 }
 
 function checkFeatures(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new InvalidArgumentError(`Linear: argument '${name}' must be a positive integer; received ${String(value)}`);
-  }
-  return value;
+  return checkPositiveInt('Linear', name, value);
 }
 
 /**

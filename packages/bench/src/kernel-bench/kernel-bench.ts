@@ -1,7 +1,7 @@
 // The kernel benchmark as a function: matmul GFLOP/s and LSTM / Transformer-block training tokens/s for every seqlab
 // backend with TensorFlow.js beside it, and inference against onnxruntime, in one run, returned as one record.
 import { cpus, loadavg } from 'node:os';
-import { InvalidArgumentError } from '@seqlab/tensor-core';
+import { checkIntegerAtLeast, InvalidArgumentError } from '@seqlab/tensor-core';
 import type { Contender } from './contender.js';
 import { runInferenceSuite, type OnnxRuntimeInfo } from './inference-suite.js';
 import { runMatmulSuite } from './matmul-suite.js';
@@ -51,8 +51,7 @@ const DEFAULT_WARMUP = 2;
 const DEFAULT_BUDGET_SECONDS = 40;
 
 function checkCount(name: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) throw new InvalidArgumentError(`runKernelBenchmark: option '${name}' must be an integer ≥ ${min}; received ${String(value)}`);
-  return value;
+  return checkIntegerAtLeast('runKernelBenchmark', name, value, min, 'option');
 }
 
 function checkShape<S extends object>(name: string, base: S, overrides: Partial<S> | undefined): S {

@@ -1,7 +1,7 @@
 // Creation and checks shared by RNNCell, LSTMCell and GRUCell: PyTorch's parameter layout and default initialisation.
 import { init, parameter, type Parameter } from '@seqlab/autograd';
 import { reshape, ShapeMismatchError, zeros, formatShape, type DType, type Generator, type Tensor } from '@seqlab/tensor-core';
-import { checkBoolean, checkDTypeIs, checkInteger, checkShapeIs, checkTensorArg } from '../validate.js';
+import { checkBoolean, checkDTypeIs, checkIntegerAtLeast, checkShapeIs, checkTensorArg } from '../validate.js';
 
 /** Options of every recurrent cell. */
 export interface CellOptions {
@@ -29,8 +29,8 @@ export interface CellParameters {
 
 /** Checks the size arguments of a cell or layer constructor. */
 export function checkSizes(op: string, inputSize: unknown, hiddenSize: unknown): void {
-  checkInteger(op, 'inputSize', inputSize);
-  checkInteger(op, 'hiddenSize', hiddenSize);
+  checkIntegerAtLeast(op, 'inputSize', inputSize, 1);
+  checkIntegerAtLeast(op, 'hiddenSize', hiddenSize, 1);
 }
 
 /**

@@ -17,7 +17,7 @@ import {
 } from '@seqlab/tensor-core';
 import { inputProjection } from '../cells/cell-math.js';
 import { checkSizes, createCellParameters, type CellOptions, type CellParameters } from '../cells/cell-parameters.js';
-import { checkBoolean, checkDTypeIs, checkInteger, checkRange, checkShapeIs, checkTensorArg } from '../validate.js';
+import { checkBoolean, checkDTypeIs, checkIntegerAtLeast, checkRange, checkShapeIs, checkTensorArg } from '../validate.js';
 import { checkLengths, stepMasks, type SequenceLengths } from './sequence-lengths.js';
 import { unbind } from './unbind.js';
 
@@ -130,7 +130,7 @@ export abstract class RecurrentLayer extends Module {
     this.gateCount = gateCount;
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
-    this.numLayers = checkInteger(name, 'numLayers', options.numLayers ?? 1);
+    this.numLayers = checkIntegerAtLeast(name, 'numLayers', options.numLayers ?? 1, 1);
     this.bidirectional = checkBoolean(name, 'bidirectional', options.bidirectional, false, 'option');
     this.batchFirst = checkBoolean(name, 'batchFirst', options.batchFirst, false, 'option');
     this.dropout = checkRange(name, 'dropout', options.dropout ?? 0, 0, 1);
@@ -162,7 +162,7 @@ export abstract class RecurrentLayer extends Module {
 
   /** The parameters of `layer` in the forward (`reverse` false) or backward direction. */
   cellParameters(layer: number, reverse = false): CellParameters {
-    checkInteger(`${this.name}.cellParameters`, 'layer', layer, 0);
+    checkIntegerAtLeast(`${this.name}.cellParameters`, 'layer', layer, 0);
     if (layer >= this.numLayers || (reverse && !this.bidirectional)) {
       throw new ShapeMismatchError(
         `${this.name}.cellParameters: argument 'layer' must be below numLayers (${this.numLayers})${reverse ? ' and the layer must be bidirectional' : ''}; received ${layer}`,

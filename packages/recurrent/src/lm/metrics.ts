@@ -1,5 +1,5 @@
 // Language-model yardstick: the cross-entropy of the unigram baseline in nats.
-import { InvalidArgumentError } from '@seqlab/tensor-core';
+import { checkPositiveInt, InvalidArgumentError } from '@seqlab/tensor-core';
 import { describeValue } from '../validate.js';
 
 function checkIds(op: string, name: string, ids: ArrayLike<number>, vocabSize: number): void {
@@ -22,7 +22,7 @@ function checkIds(op: string, name: string, ids: ArrayLike<number>, vocabSize: n
  */
 export function unigramCrossEntropy(train: ArrayLike<number>, heldOut: ArrayLike<number>, vocabSize: number): number {
   const op = 'unigramCrossEntropy';
-  if (!Number.isInteger(vocabSize) || vocabSize < 1) throw new InvalidArgumentError(`${op}: argument 'vocabSize' must be a positive integer; received ${describeValue(vocabSize)}`);
+  checkPositiveInt(op, 'vocabSize', vocabSize);
   if (heldOut.length === 0) throw new InvalidArgumentError(`${op}: argument 'heldOut' must hold at least one token; received 0`);
   checkIds(op, 'train', train, vocabSize);
   checkIds(op, 'heldOut', heldOut, vocabSize);

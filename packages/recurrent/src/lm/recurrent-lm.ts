@@ -14,7 +14,7 @@ import {
 } from '@seqlab/tensor-core';
 import { checkCellType, createRecurrentLayer, runRecurrentLayer, type AnyRecurrentLayer, type CellType } from '../layers/recurrent-stack.js';
 import type { RecurrentState } from '../state.js';
-import { checkBoolean, checkInteger, checkRange, checkTensorArg, describeValue } from '../validate.js';
+import { checkBoolean, checkIntegerAtLeast, checkRange, checkTensorArg, describeValue } from '../validate.js';
 
 /** Plain-data description of a {@link RecurrentLM}, enough to rebuild it (e.g. from a checkpoint's metadata). */
 export interface RecurrentLMConfig {
@@ -104,10 +104,10 @@ export class RecurrentLM extends LanguageModelBase {
     const op = 'RecurrentLM';
     if (typeof config !== 'object' || config === null) throw new InvalidArgumentError(`${op}: argument 'config' must be an object; received ${describeValue(config)}`);
     this.config = {
-      vocabSize: checkInteger(op, 'vocabSize', config.vocabSize),
-      embeddingDim: checkInteger(op, 'embeddingDim', config.embeddingDim),
-      hiddenSize: checkInteger(op, 'hiddenSize', config.hiddenSize),
-      numLayers: checkInteger(op, 'numLayers', config.numLayers ?? 1),
+      vocabSize: checkIntegerAtLeast(op, 'vocabSize', config.vocabSize, 1),
+      embeddingDim: checkIntegerAtLeast(op, 'embeddingDim', config.embeddingDim, 1),
+      hiddenSize: checkIntegerAtLeast(op, 'hiddenSize', config.hiddenSize, 1),
+      numLayers: checkIntegerAtLeast(op, 'numLayers', config.numLayers ?? 1, 1),
       cell: checkCellType(op, config.cell ?? 'lstm'),
       dropout: checkRange(op, 'dropout', config.dropout ?? 0, 0, 1),
     };
@@ -194,8 +194,8 @@ export class RecurrentLM extends LanguageModelBase {
     const op = 'RecurrentLM.evaluate';
     if (!checkBoolean(op, 'carryState', options.carryState, false)) return super.evaluate(ids, options);
     const seqLen = this.checkSeqLen(op, options.seqLen);
-    const batchSize = checkInteger(op, 'batchSize', options.batchSize ?? 1);
-    const maxTokens = options.maxTokens === undefined ? Infinity : checkInteger(op, 'maxTokens', options.maxTokens);
+    const batchSize = checkIntegerAtLeast(op, 'batchSize', options.batchSize ?? 1, 1);
+    const maxTokens = options.maxTokens === undefined ? Infinity : checkIntegerAtLeast(op, 'maxTokens', options.maxTokens, 1);
     const checked = this.checkTokenIds(op, 'ids', ids, 2);
     const all = checked.subarray(0, Math.min(checked.length, maxTokens + batchSize));
     const streamLength = Math.floor(all.length / batchSize);

@@ -5,7 +5,7 @@ import type { StepHook } from '../layers/recurrent-layer.js';
 import { runRecurrentLayer, type AnyRecurrentLayer } from '../layers/recurrent-stack.js';
 import type { SequenceLengths } from '../layers/sequence-lengths.js';
 import type { RecurrentState } from '../state.js';
-import { checkInteger, checkTensorArg } from '../validate.js';
+import { checkIntegerAtLeast, checkTensorArg } from '../validate.js';
 
 /** Options of {@link gradientFlow}. */
 export interface GradientFlowOptions {
@@ -43,7 +43,7 @@ export interface GradientFlowOptions {
 export function gradientFlow(layer: AnyRecurrentLayer, x: Tensor, options: GradientFlowOptions = {}): Float64Array {
   const op = 'gradientFlow';
   checkTensorArg(op, 'x', x);
-  const target = checkInteger(op, 'layer', options.layer ?? layer.numLayers - 1, 0);
+  const target = checkIntegerAtLeast(op, 'layer', options.layer ?? layer.numLayers - 1, 0);
   if (target >= layer.numLayers) {
     throw new InvalidArgumentError(`${op}: option 'layer' must be below the layer count ${layer.numLayers}; received ${target}`);
   }

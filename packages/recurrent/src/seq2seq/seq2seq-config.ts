@@ -1,7 +1,7 @@
 // The plain-data description of a Seq2Seq model, with its checks and defaults.
 import { InvalidArgumentError } from '@seqlab/tensor-core';
 import { checkCellType, type CellType } from '../layers/recurrent-stack.js';
-import { checkBoolean, checkInteger, checkRange, describeValue } from '../validate.js';
+import { checkBoolean, checkIntegerAtLeast, checkRange, describeValue } from '../validate.js';
 
 /** Plain-data description of a {@link Seq2Seq} model, enough to rebuild it. */
 export interface Seq2SeqConfig {
@@ -28,11 +28,11 @@ export function checkSeq2SeqConfig(op: string, config: unknown): Required<Seq2Se
   if (typeof config !== 'object' || config === null) throw new InvalidArgumentError(`${op}: argument 'config' must be an object; received ${describeValue(config)}`);
   const c = config as Seq2SeqConfig;
   return {
-    sourceVocabSize: checkInteger(op, 'sourceVocabSize', c.sourceVocabSize),
-    targetVocabSize: checkInteger(op, 'targetVocabSize', c.targetVocabSize),
-    embeddingDim: checkInteger(op, 'embeddingDim', c.embeddingDim),
-    hiddenSize: checkInteger(op, 'hiddenSize', c.hiddenSize),
-    numLayers: checkInteger(op, 'numLayers', c.numLayers ?? 1),
+    sourceVocabSize: checkIntegerAtLeast(op, 'sourceVocabSize', c.sourceVocabSize, 1),
+    targetVocabSize: checkIntegerAtLeast(op, 'targetVocabSize', c.targetVocabSize, 1),
+    embeddingDim: checkIntegerAtLeast(op, 'embeddingDim', c.embeddingDim, 1),
+    hiddenSize: checkIntegerAtLeast(op, 'hiddenSize', c.hiddenSize, 1),
+    numLayers: checkIntegerAtLeast(op, 'numLayers', c.numLayers ?? 1, 1),
     cell: checkCellType(op, c.cell ?? 'gru'),
     dropout: checkRange(op, 'dropout', c.dropout ?? 0, 0, 1),
     attention: checkBoolean(op, 'attention', c.attention, false, 'option'),

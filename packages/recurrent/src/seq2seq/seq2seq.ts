@@ -18,7 +18,7 @@ import {
 } from '@seqlab/tensor-core';
 import { checkLengths, type SequenceLengths } from '../layers/sequence-lengths.js';
 import type { RecurrentState } from '../state.js';
-import { checkInteger, checkRange, checkTensorArg, describeValue } from '../validate.js';
+import { checkIntegerAtLeast, checkRange, checkTensorArg, describeValue } from '../validate.js';
 import { beamSearchOne, type BeamHypothesis } from './beam-search.js';
 import { Seq2SeqDecoder } from './decoder.js';
 import { Seq2SeqEncoder, type EncoderMemory, type Seq2SeqInitOptions } from './encoder.js';
@@ -197,7 +197,7 @@ export class Seq2Seq extends Module {
   beamSearch(source: Tensor, options: BeamSearchOptions): DecodedSequence[] {
     const op = 'Seq2Seq.beamSearch';
     const { startToken, endToken, maxLength } = this.checkDecodeOptions(op, options);
-    const beamWidth = checkInteger(op, 'beamWidth', options.beamWidth ?? 4);
+    const beamWidth = checkIntegerAtLeast(op, 'beamWidth', options.beamWidth ?? 4, 1);
     const lengthPenalty = checkRange(op, 'lengthPenalty', options.lengthPenalty ?? 0, 0, 10);
     return this.inEvalMode(() => {
       const { memory, state, projectedKeys } = this.encode(op, source, options.sourceLengths);
@@ -240,12 +240,12 @@ export class Seq2Seq extends Module {
   private checkDecodeOptions(op: string, options: DecodeOptions): { startToken: number; endToken: number; maxLength: number } {
     if (typeof options !== 'object' || options === null) throw new InvalidArgumentError(`${op}: argument 'options' must be an object; received ${describeValue(options)}`);
     const vocab = this.config.targetVocabSize;
-    const startToken = checkInteger(op, 'startToken', options.startToken, 0);
-    const endToken = checkInteger(op, 'endToken', options.endToken, 0);
+    const startToken = checkIntegerAtLeast(op, 'startToken', options.startToken, 0);
+    const endToken = checkIntegerAtLeast(op, 'endToken', options.endToken, 0);
     for (const [name, v] of [['startToken', startToken], ['endToken', endToken]] as const) {
       if (v >= vocab) throw new InvalidArgumentError(`${op}: option '${name}' must be a target token id in [0, ${vocab}); received ${v}`);
     }
-    return { startToken, endToken, maxLength: checkInteger(op, 'maxLength', options.maxLength) };
+    return { startToken, endToken, maxLength: checkIntegerAtLeast(op, 'maxLength', options.maxLength, 1) };
   }
 
   private inEvalMode<T>(fn: () => T): T {

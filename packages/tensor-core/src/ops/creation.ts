@@ -4,6 +4,7 @@ import { InvalidArgumentError, ShapeMismatchError } from '../errors.js';
 import { checkElementCount, checkShape, describe, formatShape, sizeOf, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkBackendName, checkTensor, storageFor, wrap } from './dispatch.js';
+import { checkNonNegativeInt } from '../validate.js';
 
 /** Nested arrays of numbers or booleans accepted by {@link tensor}. */
 export type TensorData = number | boolean | TypedArray | readonly TensorData[];
@@ -234,9 +235,7 @@ export function arange(start: number, stop?: number, step = 1, options: DType | 
 /** `num` evenly spaced float values from `start` to `stop` inclusive, as `torch.linspace`. */
 export function linspace(start: number, stop: number, num: number, options: DType | CreationOptions = {}): Tensor {
   const opts = optionsOf('linspace', options);
-  if (!Number.isInteger(num) || num < 0) {
-    throw new InvalidArgumentError(`linspace: argument 'num' must be a non-negative integer; received ${describe(num)}`);
-  }
+  checkNonNegativeInt('linspace', 'num', num);
   for (const [name, v] of [['start', start], ['stop', stop]] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) {
       throw new InvalidArgumentError(`linspace: argument '${name}' must be a finite number; received ${describe(v)}`);

@@ -1,10 +1,11 @@
 // Indexing op front-ends: gather and scatter-add along an axis, one-hot, and the composites built on gather.
 import type { DType } from '../dtype.js';
 import { InvalidArgumentError, ShapeMismatchError } from '../errors.js';
-import { checkElementCount, describe, formatShape, normalizeAxis, shapesEqual, type Shape } from '../shape.js';
+import { checkElementCount, formatShape, normalizeAxis, shapesEqual, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { backendOf, checkDType, checkTensor, kernelOf, record, wrap } from './dispatch.js';
 import { reshape } from './movement.js';
+import { checkNonNegativeInt } from '../validate.js';
 
 const NUMERIC: readonly DType[] = ['float32', 'float64', 'int32'];
 
@@ -199,9 +200,7 @@ export function scatterAdd(x: Tensor, indices: Tensor, updates: Tensor, axis = 0
 export function oneHot(indices: Tensor, depth: number): Tensor {
   const idx = checkTensor('oneHot', 'indices', indices);
   checkDType('oneHot', 'indices', idx, ['int32']);
-  if (!Number.isInteger(depth) || depth < 0) {
-    throw new InvalidArgumentError(`oneHot: argument 'depth' must be a non-negative integer; received ${describe(depth)}`);
-  }
+  checkNonNegativeInt('oneHot', 'depth', depth);
   const shape = checkElementCount('oneHot', [...idx.shape, depth]);
   checkIndexRange('oneHot', 'indices', idx, depth, 'depth');
   const out = wrap(idx.backend, kernelOf(idx.backend, 'oneHot')(idx, depth), shape, 'float32');

@@ -5,6 +5,7 @@ import { checkElementCount, describe, formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { backendOf, checkDType, checkTensor, kernelOf, record, wrap } from './dispatch.js';
 import { reshape } from './movement.js';
+import { checkBoolean } from '../validate.js';
 
 const FLOAT: readonly DType[] = ['float32', 'float64'];
 
@@ -17,9 +18,7 @@ export interface MatmulOptions {
 }
 
 function checkFlag(name: string, value: unknown): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(`matmul: option '${name}' must be a boolean; received ${describe(value)}`);
-  return value;
+  return checkBoolean('matmul', name, value, false, 'option');
 }
 
 /**

@@ -4,6 +4,7 @@ import { checkStorable } from '../dtype.js';
 import { checkElementCount, describe, formatShape, MAX_TENSOR_ELEMENTS, normalizeAxes, normalizeAxis, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { backendOf, checkTensor, kernelOf, record, reshapeAs, wrap } from './dispatch.js';
+import { checkNonNegativeInt } from '../validate.js';
 
 function isInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value);
@@ -257,7 +258,7 @@ export function narrow(x: Tensor, axis: number, start: number, length: number): 
   checkMinRank('narrow', x, 1);
   const a = normalizeAxis('narrow', 'axis', axis, x.rank);
   if (!isInteger(start)) throw new InvalidArgumentError(`narrow: argument 'start' must be an integer; received ${describe(start)}`);
-  if (!isInteger(length) || length < 0) throw new InvalidArgumentError(`narrow: argument 'length' must be a non-negative integer; received ${describe(length)}`);
+  checkNonNegativeInt('narrow', 'length', length);
   const begin = x.shape.map(() => 0);
   const size = [...x.shape];
   begin[a] = start;

@@ -8,15 +8,13 @@ import { add, div, equal, sub, where } from './binary.js';
 import { checkDType, checkTensor, kernelOf, record, wrap } from './dispatch.js';
 import type { ReduceOpName } from './names.js';
 import { abs, exp, log, square } from './unary.js';
+import { checkBoolean } from '../validate.js';
 
 const NUMERIC: readonly DType[] = ['float32', 'float64', 'int32'];
 const FLOAT: readonly DType[] = ['float32', 'float64'];
 
 function checkKeepDims(op: string, keepDims: unknown): boolean {
-  if (typeof keepDims !== 'boolean') {
-    throw new InvalidArgumentError(`${op}: argument 'keepDims' must be a boolean; received ${describe(keepDims)}`);
-  }
-  return keepDims;
+  return checkBoolean(op, 'keepDims', keepDims);
 }
 
 /** `shape` with `axes` removed, or set to 1 when `keepDims`. */

@@ -60,6 +60,7 @@ export const NOT_FUZZED: Readonly<Record<string, string>> = {
   loadedCopies: 'registry lookup; validated by shared-state.test.ts',
   describeValue: 'message helper, total over every value',
   checkBoolean: 'the validators themselves; validated by validate.test.ts',
+  checkIntegerAtLeast: 'the validators themselves; validated by validate.test.ts',
   checkNonNegativeInt: 'the validators themselves; validated by validate.test.ts',
   checkPositiveInt: 'the validators themselves; validated by validate.test.ts',
   SeqlabError: 'error class',

@@ -1,5 +1,5 @@
 // Options every experiment takes (size, output folder, seed, backend, progress) and their resolution to defaults.
-import { getBackend, InvalidArgumentError, listBackends } from '@seqlab/tensor-core';
+import { checkNonNegativeInt, getBackend, InvalidArgumentError, listBackends } from '@seqlab/tensor-core';
 import type { ProgressListener } from './progress.js';
 
 /**
@@ -62,9 +62,7 @@ export function resolveOptions(experiment: string, options: ExperimentOptions = 
     throw new InvalidArgumentError(`experiment ${experiment}: option 'size' must be one of ${EXPERIMENT_SIZES.join(', ')}; received ${JSON.stringify(size)}`);
   }
   const seed = options.seed ?? 0;
-  if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new InvalidArgumentError(`experiment ${experiment}: option 'seed' must be a non-negative integer; received ${String(seed)}`);
-  }
+  checkNonNegativeInt(`experiment ${experiment}`, 'seed', seed, 'option');
   const backend = options.backend ?? getBackend().name;
   if (!listBackends().includes(backend)) {
     throw new InvalidArgumentError(`experiment ${experiment}: option 'backend' must be a registered backend (${listBackends().join(', ')}); received ${JSON.stringify(backend)}`);

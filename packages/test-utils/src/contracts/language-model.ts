@@ -1,4 +1,4 @@
-// One test body for the LanguageModel contract, run over every language model (TransformerLM here, RecurrentLM in recurrent).
+// One test body for the LanguageModel contract, run over every language model (TransformerLM in attention, RecurrentLM in recurrent).
 import type { Module } from '@seqlab/autograd';
 import type { LanguageModel } from '@seqlab/attention';
 import { tensor, type Tensor } from '@seqlab/tensor-core';

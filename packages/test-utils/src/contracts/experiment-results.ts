@@ -1,7 +1,7 @@
 // Shared checks of an experiment's three files: JSON structure, finite numbers, Markdown tables, SVG document.
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import type { ExperimentOutcome } from '../src/index.js';
+import type { ExperimentOutcome } from '@seqlab/bench';
 
 /** Every number anywhere in `value`, with its JSON path. */
 function numbers(value: unknown, path: string, out: [string, number][]): void {
