@@ -1,10 +1,11 @@
 // Prints 'N passed, N failed' from vitest's JSON report (written by the json reporter in vitest.config.ts).
 import { existsSync, readFileSync } from 'node:fs';
 
-const [file, status, docsStatus = '0'] = process.argv.slice(2);
-// A failed API-reference build counts as one more failure.
-const docsFailed = docsStatus === '0' ? 0 : 1;
-if (docsFailed) console.log(`pnpm run docs failed (exit status ${docsStatus}): TypeDoc reported errors or warnings`);
+const [file, status, docsStatus = '0', formatStatus = '0'] = process.argv.slice(2);
+// A failed docs build and a failed format check count as one more failure each.
+const docsFailed = (docsStatus === '0' ? 0 : 1) + (formatStatus === '0' ? 0 : 1);
+if (docsStatus !== '0') console.log(`pnpm run docs failed (exit status ${docsStatus}): TypeDoc reported errors or warnings`);
+if (formatStatus !== '0') console.log(`pnpm format:check failed (exit status ${formatStatus}): run 'pnpm format'`);
 if (!existsSync(file)) {
   console.log(`test report ${file} missing (exit status ${status}): the build or the runner failed before tests ran`);
   console.log(`0 passed, ${1 + docsFailed} failed`);

@@ -28,8 +28,13 @@ const RULES = [
 ];
 
 const KINDS =
-  ReflectionKind.Class | ReflectionKind.Function | ReflectionKind.Variable | ReflectionKind.Interface | ReflectionKind.TypeAlias
-  | ReflectionKind.Enum | ReflectionKind.SomeModule;
+  ReflectionKind.Class |
+  ReflectionKind.Function |
+  ReflectionKind.Variable |
+  ReflectionKind.Interface |
+  ReflectionKind.TypeAlias |
+  ReflectionKind.Enum |
+  ReflectionKind.SomeModule;
 
 /** The category of a source file, or undefined when no rule matches. */
 export function categoryOf(fileName) {

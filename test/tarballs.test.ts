@@ -63,7 +63,14 @@ function codeBlocks(readme: string): Array<{ lang: string; body: string }> {
 /** The packages a piece of code imports (`@scope/name` or `name`), Node built-ins left out. */
 function importedPackages(code: string): Set<string> {
   const specifiers = [...code.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
-  const names = specifiers.filter((s) => !isBuiltin(s)).map((s) => s.split('/').slice(0, s.startsWith('@') ? 2 : 1).join('/'));
+  const names = specifiers
+    .filter((s) => !isBuiltin(s))
+    .map((s) =>
+      s
+        .split('/')
+        .slice(0, s.startsWith('@') ? 2 : 1)
+        .join('/'),
+    );
   return new Set(names);
 }
 
@@ -147,7 +154,10 @@ describe('packed tarballs', () => {
 
   it('hold no sourcemaps and stay under their size limits', () => {
     for (const [name, p] of packed) {
-      expect(p.files.filter((f) => f.endsWith('.map')), name).toEqual([]);
+      expect(
+        p.files.filter((f) => f.endsWith('.map')),
+        name,
+      ).toEqual([]);
       expect(statSync(p.tarball).size, name).toBeLessThan(SIZE_LIMIT[name] ?? DEFAULT_SIZE_LIMIT);
     }
   });
@@ -205,64 +215,87 @@ describe('README first examples, from the installed tarballs', () => {
     expect(new Set(words.slice(2)), name).toEqual(importedPackages(e.example));
   });
 
-  it.each(examples.map((e) => [e.name, e.folder] as const))('%s: the example runs as ESM', (name, folder) => {
-    const r = node([join('examples', folder, 'example.mjs')]);
-    expect(r.status, r.output).toBe(0);
-  }, SLOW);
+  it.each(examples.map((e) => [e.name, e.folder] as const))(
+    '%s: the example runs as ESM',
+    (name, folder) => {
+      const r = node([join('examples', folder, 'example.mjs')]);
+      expect(r.status, r.output).toBe(0);
+    },
+    SLOW,
+  );
 
-  it.each(examples.map((e) => [e.name, e.folder] as const))('%s: the example runs as CommonJS', (name, folder) => {
-    const r = node([join('examples', folder, 'example.cjs')]);
-    expect(r.status, r.output).toBe(0);
-  }, SLOW);
+  it.each(examples.map((e) => [e.name, e.folder] as const))(
+    '%s: the example runs as CommonJS',
+    (name, folder) => {
+      const r = node([join('examples', folder, 'example.cjs')]);
+      expect(r.status, r.output).toBe(0);
+    },
+    SLOW,
+  );
 
-  it('every example type-checks against the packed types, and the CommonJS types resolve', () => {
-    for (const p of packed.values()) {
-      if (p.manifest.bin !== undefined || esmOnly(p.manifest)) continue;
-      const probe = `import * as lib from '${p.manifest.name}';\nexport const names: string[] = Object.keys(lib);\n`;
-      writeFileSync(join(project, 'examples', `${p.dir.split('/')[1]}.cts`), probe);
-    }
-    const compilerOptions = { module: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] };
-    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['examples/**/*.mts', 'examples/*.cts'] }));
-    const r = node([createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'tsconfig.json']);
-    expect(r.output.trim()).toBe('');
-    expect(r.status).toBe(0);
-  }, SLOW);
+  it(
+    'every example type-checks against the packed types, and the CommonJS types resolve',
+    () => {
+      for (const p of packed.values()) {
+        if (p.manifest.bin !== undefined || esmOnly(p.manifest)) continue;
+        const probe = `import * as lib from '${p.manifest.name}';\nexport const names: string[] = Object.keys(lib);\n`;
+        writeFileSync(join(project, 'examples', `${p.dir.split('/')[1]}.cts`), probe);
+      }
+      const compilerOptions = { module: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] };
+      writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['examples/**/*.mts', 'examples/*.cts'] }));
+      const r = node([createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'tsconfig.json']);
+      expect(r.output.trim()).toBe('');
+      expect(r.status).toBe(0);
+    },
+    SLOW,
+  );
 
-  it('library packages bundle for browsers with no Node built-ins', async () => {
-    const { build } = createRequire(join(project, 'package.json'))('esbuild') as { build: EsbuildBuild };
-    for (const name of libraries.map((l) => l.manifest.name).filter((n) => !NODE_ONLY.has(n))) {
-      const result = await build({
-        stdin: { contents: `export * from '${name}';`, resolveDir: project },
-        bundle: true,
-        platform: 'browser',
-        format: 'esm',
-        write: false,
-        logLevel: 'silent',
-      });
-      // A Node built-in import would fail the build ("Could not resolve"); a guarded require() would be a warning.
-      expect(result.warnings.map((w) => w.text), name).toEqual([]);
-      expect(result.outputFiles[0].text.length, name).toBeGreaterThan(1000);
-      if (name === '@seqlab/datasets') expect(result.outputFiles[0].text).toContain(CORPUS_MARK);
-    }
-  }, SLOW);
+  it(
+    'library packages bundle for browsers with no Node built-ins',
+    async () => {
+      const { build } = createRequire(join(project, 'package.json'))('esbuild') as { build: EsbuildBuild };
+      for (const name of libraries.map((l) => l.manifest.name).filter((n) => !NODE_ONLY.has(n))) {
+        const result = await build({
+          stdin: { contents: `export * from '${name}';`, resolveDir: project },
+          bundle: true,
+          platform: 'browser',
+          format: 'esm',
+          write: false,
+          logLevel: 'silent',
+        });
+        // A Node built-in import would fail the build ("Could not resolve"); a guarded require() would be a warning.
+        expect(
+          result.warnings.map((w) => w.text),
+          name,
+        ).toEqual([]);
+        expect(result.outputFiles[0].text.length, name).toBeGreaterThan(1000);
+        if (name === '@seqlab/datasets') expect(result.outputFiles[0].text).toContain(CORPUS_MARK);
+      }
+    },
+    SLOW,
+  );
 });
 
 describe('the seqlab command, from the installed tarball', () => {
-  it('README opens with its global install line; the installed command prints its version and knows every command shown', () => {
-    const { manifest, dir } = packed.get('@seqlab/cli')!;
-    const [first] = codeBlocks(readFileSync(join(ROOT, dir, 'README.md'), 'utf8'));
-    const lines = first.body.trim().split('\n');
-    expect(first.lang).toBe('sh');
-    expect(lines[0]).toBe('npm install --global @seqlab/cli');
-    const bin = installed('@seqlab/cli', manifest.bin!.seqlab);
-    const version = node([bin, '--version']);
-    expect(version.status, version.output).toBe(0);
-    expect(version.output).toContain(manifest.version);
-    for (const line of lines.slice(1)) {
-      const [command, sub] = line.split(/\s+/);
-      expect(command).toBe('seqlab');
-      const help = node([bin, sub, '--help']);
-      expect(help.status, help.output).toBe(0);
-    }
-  }, SLOW);
+  it(
+    'README opens with its global install line; the installed command prints its version and knows every command shown',
+    () => {
+      const { manifest, dir } = packed.get('@seqlab/cli')!;
+      const [first] = codeBlocks(readFileSync(join(ROOT, dir, 'README.md'), 'utf8'));
+      const lines = first.body.trim().split('\n');
+      expect(first.lang).toBe('sh');
+      expect(lines[0]).toBe('npm install --global @seqlab/cli');
+      const bin = installed('@seqlab/cli', manifest.bin!.seqlab);
+      const version = node([bin, '--version']);
+      expect(version.status, version.output).toBe(0);
+      expect(version.output).toContain(manifest.version);
+      for (const line of lines.slice(1)) {
+        const [command, sub] = line.split(/\s+/);
+        expect(command).toBe('seqlab');
+        const help = node([bin, sub, '--help']);
+        expect(help.status, help.output).toBe(0);
+      }
+    },
+    SLOW,
+  );
 });

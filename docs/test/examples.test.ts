@@ -56,7 +56,14 @@ const rel = (file: string) => relative(EXAMPLES_DIR, file);
 describe('code in the docs type-checks', () => {
   it('every guide block, no-run blocks included', () => {
     expect(guideFiles.length).toBeGreaterThan(15);
-    expect(Object.fromEntries(guideFiles.map(rel).filter((f) => diagnostics.has(f)).map((f) => [f, diagnostics.get(f)]))).toEqual({});
+    expect(
+      Object.fromEntries(
+        guideFiles
+          .map(rel)
+          .filter((f) => diagnostics.has(f))
+          .map((f) => [f, diagnostics.get(f)]),
+      ),
+    ).toEqual({});
   });
 
   it('every API @example, where fragments may only lack names their context defines', () => {

@@ -18,7 +18,10 @@ export interface CodeBlock {
 
 /** The guide pages whose ```ts blocks are run: get started, tutorials and guides. */
 export function guidePages(): string[] {
-  const dir = (d: string) => readdirSync(join(ROOT, d)).filter((f) => f.endsWith('.md')).map((f) => `${d}/${f}`);
+  const dir = (d: string) =>
+    readdirSync(join(ROOT, d))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `${d}/${f}`);
   return ['docs/get-started.md', ...dir('docs/tutorials'), ...dir('docs/guides')].sort();
 }
 
@@ -91,7 +94,10 @@ export interface GuideModules {
 export function writeGuideModules(page: string, markdown = readFileSync(join(ROOT, page), 'utf8')): GuideModules {
   const dir = join(EXAMPLES_DIR, 'guides');
   mkdirSync(dir, { recursive: true });
-  const base = page.replace(/^docs\//, '').replace(/\.md$/, '').replace(/[/.]/g, '_');
+  const base = page
+    .replace(/^docs\//, '')
+    .replace(/\.md$/, '')
+    .replace(/[/.]/g, '_');
   const blocks = tsBlocks(markdown);
   const header = (line: number) => `// ${page}:${line}\n`;
   const runnable = blocks.filter((b) => !b.flags.includes('no-run'));
@@ -135,7 +141,14 @@ export function exportedNames(pkg: string): string[] {
   const lists = [...dts.matchAll(/^export \{([^}]*)\};?$/gm)].map((m) => m[1]);
   return lists
     .flatMap((list) => list.split(','))
-    .map((entry) => entry.trim().replace(/^type\s+/, '').split(/\s+as\s+/).at(-1)!.trim())
+    .map((entry) =>
+      entry
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .at(-1)!
+        .trim(),
+    )
     .filter(Boolean);
 }
 
@@ -148,8 +161,18 @@ export function writeApiModule(example: ApiExample, index: number, exports: Read
   mkdirSync(dir, { recursive: true });
   const code = example.code;
   const declared = new Set(
-    [...code.matchAll(/\b(?:const|let|var|function|class|import\s+\*\s+as|type|interface)\s+([A-Za-z_$][\w$]*)/g), ...code.matchAll(/import\s*\{([^}]*)\}/g)]
-      .flatMap((m) => m[1].split(',').map((n) => n.trim().split(/\s+as\s+/).at(-1)!.replace(/^type\s+/, ''))),
+    [
+      ...code.matchAll(/\b(?:const|let|var|function|class|import\s+\*\s+as|type|interface)\s+([A-Za-z_$][\w$]*)/g),
+      ...code.matchAll(/import\s*\{([^}]*)\}/g),
+    ].flatMap((m) =>
+      m[1].split(',').map((n) =>
+        n
+          .trim()
+          .split(/\s+as\s+/)
+          .at(-1)!
+          .replace(/^type\s+/, ''),
+      ),
+    ),
   );
   // Identifiers not preceded by a dot (`console.log` uses `console`, not `log`); comments dropped.
   const used = new Set(code.replace(/\/\/.*$/gm, '').match(/(?<![.\w$])[A-Za-z_$][\w$]*/g) ?? []);

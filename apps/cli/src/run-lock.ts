@@ -131,8 +131,7 @@ export function lockRunFolder(dir: string, what: string): RunLock {
       continue;
     }
     throw new UsageError(
-      `${what} is in use by another seqlab process: ${describeOwner(holder)}; wait for it to finish or stop it ` +
-        `(if that process is gone, delete ${path})`,
+      `${what} is in use by another seqlab process: ${describeOwner(holder)}; wait for it to finish or stop it ` + `(if that process is gone, delete ${path})`,
     );
   }
   throw new UsageError(`${what}: could not take the lock ${path}; other processes keep taking it`);

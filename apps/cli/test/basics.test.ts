@@ -47,7 +47,10 @@ describe('user mistakes exit with status 2 and one line', () => {
     expectUsageError(await runCli(['train', '--model', 'lstm', '--steps', '2.5']), /--steps must be an integer/);
     expectUsageError(await runCli(['train', '--model', 'lstm', '--lr', '-0.1']), /--lr must be a number > 0; received '-0.1'/);
     expectUsageError(await runCli(['generate', '--checkpoint', 'x', '--top-p', '1.5']), /--top-p must be a number > 0 and ≤ 1/);
-    expectUsageError(await runCli(['train', '--model', 'transformer', '--hidden', '30', '--heads', '4', '--backend', 'cpu']), /--hidden 30 must be divisible by --heads 4/);
+    expectUsageError(
+      await runCli(['train', '--model', 'transformer', '--hidden', '30', '--heads', '4', '--backend', 'cpu']),
+      /--hidden 30 must be divisible by --heads 4/,
+    );
   });
 
   it('contradictory budgets', async () => {
@@ -57,7 +60,10 @@ describe('user mistakes exit with status 2 and one line', () => {
   it('missing files', async () => {
     expectUsageError(await runCli(['inspect', 'no-such.safetensors']), /no-such\.safetensors'?: no such file/);
     expectUsageError(await runCli(['eval', '--checkpoint', 'missing.safetensors', '--backend', 'cpu']), /missing\.safetensors'?: no such file/);
-    expectUsageError(await runCli(['train', '--model', 'gru', '--data', 'missing.txt', '--backend', 'cpu']), /--data 'missing\.txt' is neither a shipped corpus/);
+    expectUsageError(
+      await runCli(['train', '--model', 'gru', '--data', 'missing.txt', '--backend', 'cpu']),
+      /--data 'missing\.txt' is neither a shipped corpus/,
+    );
     expectUsageError(await runCli(['train', '--resume', 'no-run-here', '--backend', 'cpu']), /--resume 'no-run-here'/);
   });
 

@@ -35,7 +35,11 @@ describe('bench kernels', () => {
     const out = tempDir();
     const r = await runCli(['bench', 'kernels', '--cases', 'matmul', '--sizes', '32', '--runs', '1', '--out', out, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const report = JSON.parse(r.stdout) as { environment: { cores: number }; results: { library: string; backend: string; case: string; size: number; gflops: number }[]; targets: unknown[] };
+    const report = JSON.parse(r.stdout) as {
+      environment: { cores: number };
+      results: { library: string; backend: string; case: string; size: number; gflops: number }[];
+      targets: unknown[];
+    };
     const cpu = report.results.filter((row) => row.library === 'seqlab' && row.backend === 'cpu');
     expect(cpu.map((row) => row.case).sort()).toEqual(['matmul-nn', 'matmul-nt', 'matmul-tn']);
     for (const row of report.results) expect(row.gflops).toBeGreaterThan(0);

@@ -118,7 +118,10 @@ describe('metadata is validated before use', () => {
   });
 
   it('a missing optimizer field stops the resume instead of continuing from zeros', async () => {
-    const { folder } = runWith('missing-moment', edited((t) => delete t['optimizer.state.embedding.weight.exp_avg']));
+    const { folder } = runWith(
+      'missing-moment',
+      edited((t) => delete t['optimizer.state.embedding.weight.exp_avg']),
+    );
     const r = await runCli(['train', '--resume', folder, '--steps', '6', '--backend', 'cpu']);
     expectOneLine(r, /optimizer state of 'embedding\.weight' must hold .*exp_avg/);
   });

@@ -39,7 +39,7 @@ it('trains on a 1 GiB text with peak memory below 1.1 bytes per character above 
   const path = join(dir, 'big.txt');
   const fd = openSync(path, 'w');
   try {
-    for (let written = 0; written < GiB; ) written += writeSync(fd, text, 0, Math.min(text.length, GiB - written));
+    for (let written = 0; written < GiB;) written += writeSync(fd, text, 0, Math.min(text.length, GiB - written));
   } finally {
     closeSync(fd);
   }

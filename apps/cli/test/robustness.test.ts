@@ -54,7 +54,7 @@ describe('SIGKILL during checkpoint writes', () => {
       expect(result.signal).toBe('SIGKILL');
       // Opening the folder removed the temporary files earlier kills left; a new one means this kill landed mid-write.
       const tempsAfter = readdirSync(dir).filter((f) => f.endsWith('.tmp'));
-      for (const name of tempsBefore) expect(tempsAfter, 'a killed writer\'s temporary file is removed by the next run').not.toContain(name);
+      for (const name of tempsBefore) expect(tempsAfter, "a killed writer's temporary file is removed by the next run").not.toContain(name);
       if (tempsAfter.length > 0) midWrite++;
       const step = await inspectStep(checkpoint);
       expect(step).toBeGreaterThanOrEqual(lastStep);
@@ -90,7 +90,21 @@ describe('Ctrl-C', () => {
 describe('divergence', () => {
   it('a NaN injected into a weight stops training with one clear line and status 3; the last checkpoint still loads', async () => {
     const dir = join(tempDir(), 'run');
-    const r = await runCli(['train', '--model', 'lstm', '--steps', '30', '--checkpoint-every', '5', '--debug-nan-at-step', '13', ...TINY, '--out', dir, '--json']);
+    const r = await runCli([
+      'train',
+      '--model',
+      'lstm',
+      '--steps',
+      '30',
+      '--checkpoint-every',
+      '5',
+      '--debug-nan-at-step',
+      '13',
+      ...TINY,
+      '--out',
+      dir,
+      '--json',
+    ]);
     expect(r.code).toBe(3);
     const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
     expect(lines).toHaveLength(1);

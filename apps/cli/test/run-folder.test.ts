@@ -120,7 +120,7 @@ describe('one trainer per run folder', () => {
     expect((await results[children.indexOf(winner)]).code).toBe(130);
   });
 
-  it('a lock file that is not seqlab\'s is reported, not overwritten', async () => {
+  it("a lock file that is not seqlab's is reported, not overwritten", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'seqlab.lock'), 'someone else');
     expectOneLineError(await runCli(['train', '--model', 'lstm', ...TINY, '--out', dir]), /holds a lock file .*seqlab\.lock that is not seqlab's/);

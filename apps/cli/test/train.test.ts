@@ -44,7 +44,11 @@ describe('inspect', () => {
   it('lists PyTorch state_dict names, shapes, dtypes, metadata and the parameter count', async () => {
     const r = await runCli(['inspect', checkpoint, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const report = JSON.parse(r.stdout) as { tensors: { name: string; dtype: string; shape: number[]; parameter: boolean }[]; parameterCount: number; metadata: Record<string, string> };
+    const report = JSON.parse(r.stdout) as {
+      tensors: { name: string; dtype: string; shape: number[]; parameter: boolean }[];
+      parameterCount: number;
+      metadata: Record<string, string>;
+    };
     const start = jsonLines(trainOut)[0];
     expect(report.parameterCount).toBe(start.parameters);
     const model = report.tensors.filter((t) => t.parameter);
@@ -113,7 +117,22 @@ describe('resume', () => {
     expect(whole.code, whole.stderr).toBe(0);
     const first = await runCli([...base, '--steps', '11', '--out', join(dir, `${model}-split`)]);
     expect(first.code, first.stderr).toBe(0);
-    const second = await runCli(['train', '--resume', join(dir, `${model}-split`), '--steps', '24', '--checkpoint-every', '7', '--eval-every', '10', '--eval-tokens', '256', '--backend', backend, '--json']);
+    const second = await runCli([
+      'train',
+      '--resume',
+      join(dir, `${model}-split`),
+      '--steps',
+      '24',
+      '--checkpoint-every',
+      '7',
+      '--eval-every',
+      '10',
+      '--eval-tokens',
+      '256',
+      '--backend',
+      backend,
+      '--json',
+    ]);
     expect(second.code, second.stderr).toBe(0);
     const active = backend === 'cpu' ? 'cpu' : 'wasm';
     expect(jsonLines(whole.stdout)[0]).toMatchObject({ event: 'start', backend: active });

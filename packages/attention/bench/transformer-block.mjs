@@ -87,7 +87,9 @@ const environment = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown',
 if (json) {
   console.log(JSON.stringify({ bench: 'attention/transformer-block', environment, settings, results }, null, 2));
 } else {
-  console.log(`Transformer block (d=${E}, ${H} heads, FF ${ff}, T=${T}, batch ${B}, causal, pre-norm) on ${settings.backend}; ${environment.cpu}, ${environment.node}`);
+  console.log(
+    `Transformer block (d=${E}, ${H} heads, FF ${ff}, T=${T}, batch ${B}, causal, pre-norm) on ${settings.backend}; ${environment.cpu}, ${environment.node}`,
+  );
   console.log('| measurement | path | median s | tokens/s |');
   console.log('|---|---|---:|---:|');
   for (const r of results) console.log(`| ${r.what} | ${r.path} | ${r.seconds.toFixed(3)} | ${Math.round(r.tokensPerSecond)} |`);

@@ -51,7 +51,6 @@ export interface AdditiveAttentionResult {
   readonly weights: Tensor;
 }
 
-
 /**
  * Additive (Bahdanau) attention: `score(q, kⱼ) = vᵀ·tanh(W_q·q + W_k·kⱼ + b)`, weights = softmax over the keys,
  * context = Σⱼ weightⱼ·valueⱼ. Parameters, as the PyTorch module in the README would name them:
@@ -104,7 +103,9 @@ export class AdditiveAttention extends Module {
   private checkKeys(keys: Tensor): void {
     if (!(keys instanceof Tensor)) throw new InvalidArgumentError(`AdditiveAttention: argument 'keys' must be a Tensor; received ${typeof keys}`);
     if (keys.rank !== 3 || keys.shape[2] !== this.keyDim) {
-      throw new ShapeMismatchError(`AdditiveAttention: argument 'keys' must have shape [batch, keyLength, ${this.keyDim}]; received ${formatShape(keys.shape)}`);
+      throw new ShapeMismatchError(
+        `AdditiveAttention: argument 'keys' must have shape [batch, keyLength, ${this.keyDim}]; received ${formatShape(keys.shape)}`,
+      );
     }
   }
 
@@ -128,7 +129,13 @@ export class AdditiveAttention extends Module {
       );
     }
     const projected = options.projectedKeys ?? this.key_proj.forward(keys);
-    if (!(projected instanceof Tensor) || projected.rank !== 3 || projected.shape[0] !== batch || projected.shape[1] !== keyLength || projected.shape[2] !== this.hiddenSize) {
+    if (
+      !(projected instanceof Tensor) ||
+      projected.rank !== 3 ||
+      projected.shape[0] !== batch ||
+      projected.shape[1] !== keyLength ||
+      projected.shape[2] !== this.hiddenSize
+    ) {
       throw new ShapeMismatchError(
         `${op}: option 'projectedKeys' must have shape [${batch}, ${keyLength}, ${this.hiddenSize}]; received ${projected instanceof Tensor ? formatShape(projected.shape) : typeof projected}`,
       );

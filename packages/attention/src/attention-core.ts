@@ -32,7 +32,13 @@ export function attend(spec: AttentionSpec): AttentionOutput {
 /** `softmax(scale·QKᵀ + mask)·V` from tensor ops: the reference path and the fallback of backends without a fused kernel. */
 export function composedAttention(spec: AttentionSpec): AttentionOutput {
   const { batch: B, heads: H, queryLength: L, keyLength: S, headDim: D, valueDim: Dv } = spec;
-  const [q, k, v] = ([[L, D], [S, D], [S, Dv]] as const).map(([rows, cols], i) => {
+  const [q, k, v] = (
+    [
+      [L, D],
+      [S, D],
+      [S, Dv],
+    ] as const
+  ).map(([rows, cols], i) => {
     const view = spec.views[i];
     return viewAsTensor(spec.sources[view.source], view, [B, H, rows, cols]);
   });
@@ -69,11 +75,20 @@ function outputLayoutOf(spec: AttentionSpec): [number[], [number, number, number
   const { batch: B, heads: H, queryLength: L, valueDim: Dv } = spec;
   switch (spec.outputLayout) {
     case 'heads':
-      return [[B, H, L, Dv], [H * L * Dv, L * Dv, Dv]];
+      return [
+        [B, H, L, Dv],
+        [H * L * Dv, L * Dv, Dv],
+      ];
     case 'batchFirst':
-      return [[B, L, H * Dv], [L * H * Dv, Dv, H * Dv]];
+      return [
+        [B, L, H * Dv],
+        [L * H * Dv, Dv, H * Dv],
+      ];
     case 'sequenceFirst':
-      return [[L, B, H * Dv], [H * Dv, Dv, B * H * Dv]];
+      return [
+        [L, B, H * Dv],
+        [H * Dv, Dv, B * H * Dv],
+      ];
   }
 }
 

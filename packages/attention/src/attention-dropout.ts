@@ -9,4 +9,3 @@ export function dropoutKeep(spec: AttentionSpec, like: Tensor): Tensor {
   const keep = bernoulli(1 - spec.dropout, shape, { generator: spec.generator ?? defaultGenerator(), dtype: like.dtype, backend: like.backendName });
   return mul(keep, 1 / (1 - spec.dropout));
 }
-

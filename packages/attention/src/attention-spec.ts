@@ -48,4 +48,3 @@ export interface AttentionOutput {
   readonly output: Tensor;
   readonly weights: Tensor | null;
 }
-

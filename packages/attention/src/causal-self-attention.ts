@@ -52,16 +52,26 @@ export class CausalSelfAttention extends Module {
   /** `x` is `[B, T, E]`; with `cache`, `layer` names this layer's entry in it. */
   forward(x: Tensor, cache?: KeyValueCache, layer = 0): Tensor {
     const [B, T] = x.shape;
-    const E = this.dModel, H = this.numHeads, D = E / H;
+    const E = this.dModel,
+      H = this.numHeads,
+      D = E / H;
     const qkv = this.c_attn.forward(x);
     let sources: Tensor[] = [qkv];
-    let columns: [HeadColumns, HeadColumns, HeadColumns] = [{ source: 0, column: 0 }, { source: 0, column: E }, { source: 0, column: 2 * E }];
+    let columns: [HeadColumns, HeadColumns, HeadColumns] = [
+      { source: 0, column: 0 },
+      { source: 0, column: E },
+      { source: 0, column: 2 * E },
+    ];
     let cached = 0;
     if (cache !== undefined) {
       cached = cache.layers[layer].keys?.shape[1] ?? 0;
       const [keys, values] = cache.append(layer, slice(qkv, [0, 0, E], [B, T, E]), slice(qkv, [0, 0, 2 * E], [B, T, E]));
       sources = [qkv, keys, values];
-      columns = [{ source: 0, column: 0 }, { source: 1, column: 0 }, { source: 2, column: 0 }];
+      columns = [
+        { source: 0, column: 0 },
+        { source: 1, column: 0 },
+        { source: 2, column: 0 },
+      ];
     }
     const S = cached + T;
     const view = (i: 0 | 1 | 2) => headView(sources[columns[i].source], columns[i], D, true);

@@ -55,7 +55,9 @@ export function viewAsTensor(source: Tensor, view: HeadView, shape: readonly [nu
     const at = Math.floor(rest / d.stride);
     if (outer % d.stride !== 0 || at + d.size > outer / d.stride) {
       const received = `${JSON.stringify(view)} for shape ${formatShape(shape)}`;
-      throw new ShapeMismatchError(`viewAsTensor: argument 'view' must lie inside 'source' (shape ${formatShape(source.shape)}) with nested strides; received ${received}`);
+      throw new ShapeMismatchError(
+        `viewAsTensor: argument 'view' must lie inside 'source' (shape ${formatShape(source.shape)}) with nested strides; received ${received}`,
+      );
     }
     factors.push(outer / d.stride);
     begin.push(at);

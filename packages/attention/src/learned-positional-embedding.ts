@@ -34,13 +34,18 @@ export class LearnedPositionalEmbedding extends Module {
 
   constructor(dModel: number, options: LearnedPositionalEmbeddingOptions = {}) {
     super();
-    for (const [name, v] of [['dModel', dModel], ['maxLen', options.maxLen ?? 5000]] as const) {
+    for (const [name, v] of [
+      ['dModel', dModel],
+      ['maxLen', options.maxLen ?? 5000],
+    ] as const) {
       checkPositiveInt('LearnedPositionalEmbedding', name, v);
     }
     this.dModel = dModel;
     this.maxLen = options.maxLen ?? 5000;
     this.batchFirst = options.batchFirst ?? false;
-    this.weight = parameter(init.normal([this.maxLen, dModel], 0, options.initStd ?? 1, { generator: options.generator, dtype: options.dtype, backend: options.backend }));
+    this.weight = parameter(
+      init.normal([this.maxLen, dModel], 0, options.initStd ?? 1, { generator: options.generator, dtype: options.dtype, backend: options.backend }),
+    );
     this.dropout = new Dropout(options.dropout ?? 0, { generator: options.generator });
   }
 

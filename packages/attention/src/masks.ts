@@ -52,7 +52,14 @@ export function checkBroadcastsTo(op: string, arg: string, shape: Shape, target:
  * additive, and its `-Infinity` entries become boolean masked positions (so that a row of only `-Infinity` gives
  * zero weights instead of NaN). `scoresShape` is the shape the mask must broadcast to.
  */
-export function prepareMask(op: string, arg: string, mask: Tensor | null | undefined, scoresShape: Shape, dtype: DType, targetName = 'attention scores'): PreparedMask {
+export function prepareMask(
+  op: string,
+  arg: string,
+  mask: Tensor | null | undefined,
+  scoresShape: Shape,
+  dtype: DType,
+  targetName = 'attention scores',
+): PreparedMask {
   if (mask === null || mask === undefined) return NO_MASK;
   if (!(mask instanceof Tensor)) throw new InvalidArgumentError(`${op}: argument '${arg}' must be a bool or float Tensor; received ${typeof mask}`);
   checkBroadcastsTo(op, arg, mask.shape, scoresShape, targetName);
@@ -82,7 +89,14 @@ export function combineMasks(a: PreparedMask, b: PreparedMask): PreparedMask {
 }
 
 /** A key padding mask `[B, S]` reshaped to broadcast against scores `[B, H, L, S]` (or `[B, L, S]` when `heads` is false). */
-export function keyPaddingToScores(op: string, keyPaddingMask: Tensor | null | undefined, batch: number, keyLength: number, dtype: DType, heads = true): PreparedMask {
+export function keyPaddingToScores(
+  op: string,
+  keyPaddingMask: Tensor | null | undefined,
+  batch: number,
+  keyLength: number,
+  dtype: DType,
+  heads = true,
+): PreparedMask {
   if (keyPaddingMask === null || keyPaddingMask === undefined) return NO_MASK;
   if (!(keyPaddingMask instanceof Tensor)) {
     throw new InvalidArgumentError(`${op}: argument 'keyPaddingMask' must be a bool Tensor [batch, keyLength]; received ${typeof keyPaddingMask}`);

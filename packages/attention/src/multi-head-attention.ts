@@ -58,7 +58,6 @@ export interface MultiHeadAttentionCallOptions {
   averageAttnWeights?: boolean;
 }
 
-
 /** `x·Wᵀ + b` with a weight (and bias) that may be a slice of a packed parameter. */
 function project(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   return onRows(x, (rows) => {
@@ -167,7 +166,11 @@ export class MultiHeadAttention extends Module {
    */
   forward(query: Tensor, key: Tensor, value: Tensor, options: MultiHeadAttentionCallOptions = {}): AttentionResult {
     const op = 'MultiHeadAttention.forward';
-    const named = [['query', query, this.embedDim], ['key', key, this.kdim], ['value', value, this.vdim]] as const;
+    const named = [
+      ['query', query, this.embedDim],
+      ['key', key, this.kdim],
+      ['value', value, this.vdim],
+    ] as const;
     for (const [name, t, width] of named) {
       if (!(t instanceof Tensor)) throw new InvalidArgumentError(`${op}: argument '${name}' must be a Tensor; received ${typeof t}`);
       if ((t.rank !== 2 && t.rank !== 3) || t.shape[t.rank - 1] !== width) {
@@ -176,45 +179,75 @@ export class MultiHeadAttention extends Module {
       }
     }
     if (key.rank !== query.rank || value.rank !== query.rank) {
-      throw new ShapeMismatchError(`${op}: 'query', 'key' and 'value' must all be batched or all unbatched; received ${formatShape(query.shape)}, ${formatShape(key.shape)}, ${formatShape(value.shape)}`);
+      throw new ShapeMismatchError(
+        `${op}: 'query', 'key' and 'value' must all be batched or all unbatched; received ${formatShape(query.shape)}, ${formatShape(key.shape)}, ${formatShape(value.shape)}`,
+      );
     }
     const unbatched = query.rank === 2;
     // Unbatched inputs become a batch of one, laid out as this layer expects.
     const batchAxis = this.batchFirst ? 0 : 1;
     const lift = (t: Tensor): Tensor => (unbatched ? unsqueeze(t, batchAxis) : t);
-    const q = lift(query), k = key === query ? q : lift(key), v = value === key ? k : lift(value);
+    const q = lift(query),
+      k = key === query ? q : lift(key),
+      v = value === key ? k : lift(value);
     const seqAxis = 1 - batchAxis;
-    const B = q.shape[batchAxis], L = q.shape[seqAxis], S = k.shape[seqAxis];
+    const B = q.shape[batchAxis],
+      L = q.shape[seqAxis],
+      S = k.shape[seqAxis];
     if (k.shape[batchAxis] !== B || v.shape[batchAxis] !== B) {
-      throw new ShapeMismatchError(`${op}: 'query', 'key' and 'value' must have the same batch size; received ${formatShape(query.shape)}, ${formatShape(key.shape)}, ${formatShape(value.shape)}`);
+      throw new ShapeMismatchError(
+        `${op}: 'query', 'key' and 'value' must have the same batch size; received ${formatShape(query.shape)}, ${formatShape(key.shape)}, ${formatShape(value.shape)}`,
+      );
     }
     if (v.shape[seqAxis] !== S) {
       throw new ShapeMismatchError(`${op}: 'key' and 'value' must have the same length; received ${formatShape(key.shape)} and ${formatShape(value.shape)}`);
     }
-    const E = this.embedDim, H = this.numHeads, D = this.headDim;
+    const E = this.embedDim,
+      H = this.numHeads,
+      D = this.headDim;
     const dtype = q.dtype;
 
     let sources: Tensor[];
     let columns: [HeadColumns, HeadColumns, HeadColumns];
     if (query === key && key === value && this.in_proj_weight !== null) {
       sources = [project(q, this.in_proj_weight, this.in_proj_bias)];
-      columns = [{ source: 0, column: 0 }, { source: 0, column: E }, { source: 0, column: 2 * E }];
+      columns = [
+        { source: 0, column: 0 },
+        { source: 0, column: E },
+        { source: 0, column: 2 * E },
+      ];
     } else if (key === value && this.in_proj_weight !== null) {
       const kvWeight = slice(this.in_proj_weight, [E, 0], [2 * E, E]);
       sources = [project(q, this.weightOf(0), this.biasOf(0, 1)), project(k, kvWeight, this.biasOf(1, 2))];
-      columns = [{ source: 0, column: 0 }, { source: 1, column: 0 }, { source: 1, column: E }];
+      columns = [
+        { source: 0, column: 0 },
+        { source: 1, column: 0 },
+        { source: 1, column: E },
+      ];
     } else {
-      sources = [project(q, this.weightOf(0), this.biasOf(0, 1)), project(k, this.weightOf(1), this.biasOf(1, 1)), project(v, this.weightOf(2), this.biasOf(2, 1))];
-      columns = [{ source: 0, column: 0 }, { source: 1, column: 0 }, { source: 2, column: 0 }];
+      sources = [
+        project(q, this.weightOf(0), this.biasOf(0, 1)),
+        project(k, this.weightOf(1), this.biasOf(1, 1)),
+        project(v, this.weightOf(2), this.biasOf(2, 1)),
+      ];
+      columns = [
+        { source: 0, column: 0 },
+        { source: 1, column: 0 },
+        { source: 2, column: 0 },
+      ];
     }
 
     let mask: PreparedMask = keyPaddingToScores(op, options.keyPaddingMask, B, S, dtype);
     const attnMask = options.attnMask ?? null;
     if (attnMask !== null) {
       const shaped =
-        attnMask instanceof Tensor && attnMask.rank === 3 && attnMask.shape[0] === B * H ? reshape(attnMask, [B, H, attnMask.shape[1], attnMask.shape[2]]) : attnMask;
+        attnMask instanceof Tensor && attnMask.rank === 3 && attnMask.shape[0] === B * H
+          ? reshape(attnMask, [B, H, attnMask.shape[1], attnMask.shape[2]])
+          : attnMask;
       if (shaped instanceof Tensor && shaped.rank !== 2 && shaped.rank !== 4) {
-        throw new ShapeMismatchError(`${op}: argument 'attnMask' must have shape [${L}, ${S}] or [${B * H}, ${L}, ${S}]; received ${formatShape(shaped.shape)}`);
+        throw new ShapeMismatchError(
+          `${op}: argument 'attnMask' must have shape [${L}, ${S}] or [${B * H}, ${L}, ${S}]; received ${formatShape(shaped.shape)}`,
+        );
       }
       mask = combineMasks(mask, prepareMask(op, 'attnMask', shaped, [B, H, L, S], dtype));
     }

@@ -25,7 +25,6 @@ export interface SinusoidalTableOptions {
   backend?: string;
 }
 
-
 /**
  * The table `PE[pos, 2i] = sin(pos / base^(2i/dModel))`, `PE[pos, 2i+1] = cos(pos / base^(2i/dModel))` for
  * `pos = 0 .. maxLen−1`: shape `[maxLen, dModel]`, sine and cosine interleaved (row 0 is `[0, 1, 0, 1, ...]`).

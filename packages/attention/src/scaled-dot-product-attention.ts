@@ -53,14 +53,22 @@ export interface AttentionResult {
 const OP = 'scaledDotProductAttention';
 
 function checkInputs(q: unknown, k: unknown, v: unknown): [Tensor, Tensor, Tensor] {
-  const named = [['q', q], ['k', k], ['v', v]] as const;
+  const named = [
+    ['q', q],
+    ['k', k],
+    ['v', v],
+  ] as const;
   for (const [name, t] of named) {
     if (!(t instanceof Tensor)) throw new InvalidArgumentError(`${OP}: argument '${name}' must be a Tensor; received ${typeof t}`);
     if (!isFloatDType(t.dtype)) throw new DTypeMismatchError(`${OP}: argument '${name}' must be float32 or float64; received ${t.dtype}`);
-    if (t.rank < 2) throw new ShapeMismatchError(`${OP}: argument '${name}' must have at least 2 dimensions [..., length, width]; received ${formatShape(t.shape)}`);
+    if (t.rank < 2)
+      throw new ShapeMismatchError(`${OP}: argument '${name}' must have at least 2 dimensions [..., length, width]; received ${formatShape(t.shape)}`);
   }
   const [qt, kt, vt] = [q, k, v] as [Tensor, Tensor, Tensor];
-  for (const [name, t] of [['k', kt], ['v', vt]] as const) {
+  for (const [name, t] of [
+    ['k', kt],
+    ['v', vt],
+  ] as const) {
     if (t.dtype !== qt.dtype) throw new DTypeMismatchError(`${OP}: 'q' is ${qt.dtype} but '${name}' is ${t.dtype}`);
     if (t.backend !== qt.backend) {
       throw new BackendMismatchError(`${OP}: 'q' is on backend '${qt.backendName}' but '${name}' is on '${t.backendName}'; move one with .to(name)`);
@@ -112,17 +120,23 @@ function foldMaskPart(t: Tensor | null, lead: Shape, L: number, S: number, B: nu
  */
 export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, options: ScaledDotProductAttentionOptions = {}): AttentionResult {
   const [qt, kt, vt] = checkInputs(q, k, v);
-  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError(`${OP}: argument 'options' must be an object; received ${String(options)}`);
+  if (typeof options !== 'object' || options === null)
+    throw new InvalidArgumentError(`${OP}: argument 'options' must be an object; received ${String(options)}`);
   const rank = qt.rank;
   const lead = qt.shape.slice(0, -2);
-  const L = qt.shape[rank - 2], D = qt.shape[rank - 1], S = kt.shape[rank - 2], Dv = vt.shape[rank - 1];
+  const L = qt.shape[rank - 2],
+    D = qt.shape[rank - 1],
+    S = kt.shape[rank - 2],
+    Dv = vt.shape[rank - 1];
   const H = lead.length === 0 ? 1 : lead[lead.length - 1];
   let B = 1;
   for (let i = 0; i < lead.length - 1; i++) B *= lead[i];
   const dropout = options.dropout ?? 0;
-  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout <= 1)) throw new InvalidArgumentError(`${OP}: option 'dropout' must be in [0, 1]; received ${String(dropout)}`);
+  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout <= 1))
+    throw new InvalidArgumentError(`${OP}: option 'dropout' must be in [0, 1]; received ${String(dropout)}`);
   const scale = options.scale ?? 1 / Math.sqrt(D);
-  if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new InvalidArgumentError(`${OP}: option 'scale' must be a finite number; received ${String(scale)}`);
+  if (typeof scale !== 'number' || !Number.isFinite(scale))
+    throw new InvalidArgumentError(`${OP}: option 'scale' must be a finite number; received ${String(scale)}`);
   const isCausal = options.isCausal ?? false;
   if (typeof isCausal !== 'boolean') throw new InvalidArgumentError(`${OP}: option 'isCausal' must be a boolean; received ${String(isCausal)}`);
   const queryOffset = options.queryOffset ?? 0;

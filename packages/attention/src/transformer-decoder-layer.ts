@@ -93,7 +93,12 @@ export class TransformerDecoderLayer extends Module {
   }
 
   private selfAttention(x: Tensor, o: DecoderLayerCallOptions): Tensor {
-    const { output } = this.self_attn.forward(x, x, x, { attnMask: o.tgtMask, keyPaddingMask: o.tgtKeyPaddingMask, isCausal: o.tgtIsCausal, needWeights: false });
+    const { output } = this.self_attn.forward(x, x, x, {
+      attnMask: o.tgtMask,
+      keyPaddingMask: o.tgtKeyPaddingMask,
+      isCausal: o.tgtIsCausal,
+      needWeights: false,
+    });
     return this.dropout1.forward(output);
   }
 
@@ -108,7 +113,12 @@ export class TransformerDecoderLayer extends Module {
   }
 
   private feedForward(x: Tensor): Tensor {
-    const hidden = this.dropout.forward(activate(this.options.activation, onRows(x, (rows) => this.linear1.forward(rows))));
+    const hidden = this.dropout.forward(
+      activate(
+        this.options.activation,
+        onRows(x, (rows) => this.linear1.forward(rows)),
+      ),
+    );
     return this.dropout3.forward(onRows(hidden, (rows) => this.linear2.forward(rows)));
   }
 

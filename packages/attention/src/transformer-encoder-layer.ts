@@ -87,7 +87,12 @@ export class TransformerEncoderLayer extends Module {
   }
 
   private feedForward(x: Tensor): Tensor {
-    const hidden = this.dropout.forward(activate(this.options.activation, onRows(x, (rows) => this.linear1.forward(rows))));
+    const hidden = this.dropout.forward(
+      activate(
+        this.options.activation,
+        onRows(x, (rows) => this.linear1.forward(rows)),
+      ),
+    );
     return this.dropout2.forward(onRows(hidden, (rows) => this.linear2.forward(rows)));
   }
 

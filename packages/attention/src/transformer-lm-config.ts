@@ -48,13 +48,13 @@ export const TRANSFORMER_LM_PRESETS: Readonly<Record<TransformerLMPreset, Transf
   tiny: { vocabSize: 65, contextLength: 64, numLayers: 2, numHeads: 2, dModel: 64, dropout: 0 },
 };
 
-
 /**
  * Fills in defaults (context 256, 4 layers, 4 heads, width 128, `dFF = 4·dModel`, dropout 0, bias, eps 1e-5,
  * tied weights) and validates the result; throws INVALID_ARGUMENT naming the bad field.
  */
 export function resolveLMConfig(input: TransformerLMConfigInput): TransformerLMConfig {
-  if (typeof input !== 'object' || input === null) throw new InvalidArgumentError(`TransformerLM: argument 'config' must be an object; received ${String(input)}`);
+  if (typeof input !== 'object' || input === null)
+    throw new InvalidArgumentError(`TransformerLM: argument 'config' must be an object; received ${String(input)}`);
   const dModel = input.dModel ?? 128;
   const config: TransformerLMConfig = {
     vocabSize: input.vocabSize,
@@ -78,7 +78,9 @@ export function resolveLMConfig(input: TransformerLMConfigInput): TransformerLMC
     throw new InvalidArgumentError(`TransformerLM: config 'dropout' must be in [0, 1); received ${String(config.dropout)}`);
   }
   if (typeof config.bias !== 'boolean' || typeof config.tieWeights !== 'boolean') {
-    throw new InvalidArgumentError(`TransformerLM: config 'bias' and 'tieWeights' must be booleans; received ${String(config.bias)}, ${String(config.tieWeights)}`);
+    throw new InvalidArgumentError(
+      `TransformerLM: config 'bias' and 'tieWeights' must be booleans; received ${String(config.bias)}, ${String(config.tieWeights)}`,
+    );
   }
   if (typeof config.layerNormEps !== 'number' || !(config.layerNormEps >= 0)) {
     throw new InvalidArgumentError(`TransformerLM: config 'layerNormEps' must be a non-negative number; received ${String(config.layerNormEps)}`);

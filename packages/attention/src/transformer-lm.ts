@@ -98,7 +98,9 @@ export class TransformerLM extends LanguageModelBase<TransformerGenerateOptions>
   static fromPreset(name: TransformerLMPreset, overrides: Partial<TransformerLMConfig> = {}, options: TransformerLMOptions = {}): TransformerLM {
     const preset = TRANSFORMER_LM_PRESETS[name];
     if (preset === undefined) {
-      throw new InvalidArgumentError(`TransformerLM.fromPreset: unknown preset '${String(name)}'; expected one of ${Object.keys(TRANSFORMER_LM_PRESETS).join(', ')}`);
+      throw new InvalidArgumentError(
+        `TransformerLM.fromPreset: unknown preset '${String(name)}'; expected one of ${Object.keys(TRANSFORMER_LM_PRESETS).join(', ')}`,
+      );
     }
     return new TransformerLM({ ...preset, ...overrides }, options);
   }
@@ -106,7 +108,8 @@ export class TransformerLM extends LanguageModelBase<TransformerGenerateOptions>
   private checkIds(op: string, ids: unknown): Tensor {
     if (!(ids instanceof Tensor)) throw new InvalidArgumentError(`${op}: argument 'ids' must be an int32 Tensor [batch, length]; received ${typeof ids}`);
     if (ids.dtype !== 'int32') throw new DTypeMismatchError(`${op}: argument 'ids' must be int32 token ids; received ${ids.dtype}`);
-    if (ids.rank !== 2 || ids.shape[1] === 0) throw new ShapeMismatchError(`${op}: argument 'ids' must have shape [batch, length] with length ≥ 1; received ${formatShape(ids.shape)}`);
+    if (ids.rank !== 2 || ids.shape[1] === 0)
+      throw new ShapeMismatchError(`${op}: argument 'ids' must have shape [batch, length] with length ≥ 1; received ${formatShape(ids.shape)}`);
     return ids;
   }
 
@@ -144,7 +147,9 @@ export class TransformerLM extends LanguageModelBase<TransformerGenerateOptions>
     const logits = this.forward(ids);
     const [B, T, V] = logits.shape;
     if (!(targets instanceof Tensor) || targets.rank !== 2 || targets.shape[0] !== B || targets.shape[1] !== T) {
-      throw new ShapeMismatchError(`TransformerLM.loss: argument 'targets' must have shape ${formatShape([B, T])}; received ${targets instanceof Tensor ? formatShape(targets.shape) : typeof targets}`);
+      throw new ShapeMismatchError(
+        `TransformerLM.loss: argument 'targets' must have shape ${formatShape([B, T])}; received ${targets instanceof Tensor ? formatShape(targets.shape) : typeof targets}`,
+      );
     }
     return crossEntropy(reshape(logits, [B * T, V]), reshape(targets, [B * T]), { ignoreIndex: options.ignoreIndex ?? -100 });
   }

@@ -33,16 +33,23 @@ export type ResolvedLayerOptions = Required<Omit<TransformerLayerOptions, 'gener
 
 /** Validates layer sizes and fills in PyTorch's defaults. */
 export function resolveLayerOptions(op: string, dModel: number, nhead: number, options: TransformerLayerOptions): ResolvedLayerOptions {
-  for (const [name, v] of [['dModel', dModel], ['nhead', nhead], ['dimFeedforward', options.dimFeedforward ?? 2048]] as const) {
+  for (const [name, v] of [
+    ['dModel', dModel],
+    ['nhead', nhead],
+    ['dimFeedforward', options.dimFeedforward ?? 2048],
+  ] as const) {
     checkPositiveInt(op, name, v);
   }
   if (dModel % nhead !== 0) throw new InvalidArgumentError(`${op}: 'dModel' (${dModel}) must be divisible by 'nhead' (${nhead})`);
   const dropout = options.dropout ?? 0.1;
-  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout <= 1)) throw new InvalidArgumentError(`${op}: option 'dropout' must be in [0, 1]; received ${String(dropout)}`);
+  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout <= 1))
+    throw new InvalidArgumentError(`${op}: option 'dropout' must be in [0, 1]; received ${String(dropout)}`);
   const activation = options.activation ?? 'relu';
-  if (activation !== 'relu' && activation !== 'gelu') throw new InvalidArgumentError(`${op}: option 'activation' must be 'relu' or 'gelu'; received ${String(activation)}`);
+  if (activation !== 'relu' && activation !== 'gelu')
+    throw new InvalidArgumentError(`${op}: option 'activation' must be 'relu' or 'gelu'; received ${String(activation)}`);
   const layerNormEps = options.layerNormEps ?? 1e-5;
-  if (typeof layerNormEps !== 'number' || !(layerNormEps >= 0)) throw new InvalidArgumentError(`${op}: option 'layerNormEps' must be a non-negative number; received ${String(layerNormEps)}`);
+  if (typeof layerNormEps !== 'number' || !(layerNormEps >= 0))
+    throw new InvalidArgumentError(`${op}: option 'layerNormEps' must be a non-negative number; received ${String(layerNormEps)}`);
   return {
     dimFeedforward: options.dimFeedforward ?? 2048,
     dropout,

@@ -70,7 +70,10 @@ export class Transformer extends Module {
     const dModel = options.dModel ?? 512;
     const nhead = options.nhead ?? 8;
     const layers = { encoder: options.numEncoderLayers ?? 6, decoder: options.numDecoderLayers ?? 6 };
-    for (const [name, n] of [['numEncoderLayers', layers.encoder], ['numDecoderLayers', layers.decoder]] as const) {
+    for (const [name, n] of [
+      ['numEncoderLayers', layers.encoder],
+      ['numDecoderLayers', layers.decoder],
+    ] as const) {
       checkPositiveInt('Transformer', name, n, 'option');
     }
     const normOptions = { eps: options.layerNormEps ?? 1e-5, bias: options.bias ?? true, dtype: options.dtype, backend: options.backend };

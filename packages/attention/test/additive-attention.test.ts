@@ -7,8 +7,13 @@ import { expectClose, seeded } from './helpers.js';
 
 /** score_j = vᵀ tanh(Wq q + Wk k_j + b), softmax over unmasked j, context = Σ w_j v_j; one query row. */
 function reference(attn: AdditiveAttention, q: number[], keys: number[][], values: number[][], masked: boolean[]): { ctx: number[]; w: number[] } {
-  const Wq = attn.query_proj.weight.dataSync(), Wk = attn.key_proj.weight.dataSync(), b = attn.key_proj.bias!.dataSync(), v = attn.v.weight.dataSync();
-  const H = attn.hiddenSize, Dq = attn.queryDim, Dk = attn.keyDim;
+  const Wq = attn.query_proj.weight.dataSync(),
+    Wk = attn.key_proj.weight.dataSync(),
+    b = attn.key_proj.bias!.dataSync(),
+    v = attn.v.weight.dataSync();
+  const H = attn.hiddenSize,
+    Dq = attn.queryDim,
+    Dk = attn.keyDim;
   const scores = keys.map((k, j) => {
     if (masked[j]) return -Infinity;
     let s = 0;
@@ -47,7 +52,10 @@ describe('AdditiveAttention', () => {
     const q = seeded(gen, [2, 3]);
     const keys = seeded(gen, [2, 4, 4]);
     const values = seeded(gen, [2, 4, 2]);
-    const pad = [[false, false, false, false], [false, false, true, true]];
+    const pad = [
+      [false, false, false, false],
+      [false, false, true, true],
+    ];
     const { context, weights } = attn.forward(q, keys, values, { mask: tensor(pad) });
     expect(context.shape).toEqual([2, 2]);
     expect(weights.shape).toEqual([2, 4]);
@@ -69,7 +77,12 @@ describe('AdditiveAttention', () => {
   it('gives zero weights and a zero context (not NaN) for a row whose keys are all masked, with finite gradients', () => {
     const q = seeded(gen, [2, 3]).requiresGrad_();
     const keys = seeded(gen, [2, 4, 4]).requiresGrad_();
-    const { context, weights } = attn.forward(q, keys, keys, { mask: tensor([[false, true, false, true], [true, true, true, true]]) });
+    const { context, weights } = attn.forward(q, keys, keys, {
+      mask: tensor([
+        [false, true, false, true],
+        [true, true, true, true],
+      ]),
+    });
     expect((weights.toArray() as number[][])[1]).toEqual([0, 0, 0, 0]);
     expect((context.toArray() as number[][])[1]).toEqual([0, 0, 0, 0]);
     sum(context).backward();
@@ -81,7 +94,10 @@ describe('AdditiveAttention', () => {
     const q = seeded(gen, [2, 3]).requiresGrad_();
     const keys = seeded(gen, [2, 3, 4]).requiresGrad_();
     const values = seeded(gen, [2, 3, 2]).requiresGrad_();
-    const mask = tensor([[false, false, true], [false, false, false]]);
+    const mask = tensor([
+      [false, false, true],
+      [false, false, false],
+    ]);
     const a = attn.forward(q, keys, values, { mask, projectedKeys: attn.projectKeys(keys) });
     const b = attn.forward(q, keys, values, { mask });
     expectClose(a.context, b.context, { atol: 0, rtol: 0 });
@@ -95,9 +111,18 @@ describe('AdditiveAttention', () => {
     expect(() => attn.forward(q, seeded(gen, [2, 4, 3]))).toThrow(/keys.*\[batch, keyLength, 4\]/);
     expect(() => attn.forward(q, keys, seeded(gen, [3, 4, 2]))).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
     expect(() => attn.forward(q, keys, keys, { mask: tensor([[true, false, true]]) })).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
-    expect(() => attn.forward(q, keys, keys, { mask: tensor([[1, 0, 0, 0], [0, 0, 0, 0]], undefined, 'int32') })).toThrow(
-      expect.objectContaining({ code: 'DTYPE_MISMATCH' }),
-    );
+    expect(() =>
+      attn.forward(q, keys, keys, {
+        mask: tensor(
+          [
+            [1, 0, 0, 0],
+            [0, 0, 0, 0],
+          ],
+          undefined,
+          'int32',
+        ),
+      }),
+    ).toThrow(expect.objectContaining({ code: 'DTYPE_MISMATCH' }));
     expect(() => new AdditiveAttention(0)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });

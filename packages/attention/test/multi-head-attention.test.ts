@@ -72,7 +72,9 @@ describe.each(PARITY_BACKENDS)('%s backend', (backend) => {
       for (const k of ['in_proj_weight', 'in_proj_bias', 'out_proj.weight', 'out_proj.bias']) expectClose(named[k].grad!, c.grads[k].data, tol);
       // The same key tensor passed as key and value (the packed k/v projection) gives the same result.
       const shared = mha.forward(layout(query, batchFirst), layout(key, batchFirst), layout(key, batchFirst), { keyPaddingMask }).output;
-      const separate = mha.forward(layout(query, batchFirst), layout(key, batchFirst), layout(fromGolden(c.inputs.key, dtype, backend), batchFirst), { keyPaddingMask }).output;
+      const separate = mha.forward(layout(query, batchFirst), layout(key, batchFirst), layout(fromGolden(c.inputs.key, dtype, backend), batchFirst), {
+        keyPaddingMask,
+      }).output;
       expectClose(shared, separate, { rtol: 1e-6, atol: 1e-7 });
     });
   });
@@ -103,7 +105,9 @@ describe('MultiHeadAttention layout and options', () => {
   it('separate projections: kdim/vdim inputs match an explicit computation on both paths', () => {
     const gen = new Generator(4);
     const mha = new MultiHeadAttention(4, 2, { kdim: 3, vdim: 5, batchFirst: true, dtype: 'float64', generator: gen });
-    const q = seeded(gen, [2, 3, 4]), k = seeded(gen, [2, 6, 3]), v = seeded(gen, [2, 6, 5]);
+    const q = seeded(gen, [2, 3, 4]),
+      k = seeded(gen, [2, 6, 3]),
+      v = seeded(gen, [2, 6, 5]);
     const fusedOut = mha.forward(q, k, v, { averageAttnWeights: false });
     setFusedEnabled(false);
     const composedOut = mha.forward(q, k, v, { averageAttnWeights: false });
@@ -121,7 +125,10 @@ describe('MultiHeadAttention layout and options', () => {
     expect(weights!.shape).toEqual([5, 5]);
     const batched = mha.forward(reshape(x, [5, 1, 4]), reshape(x, [5, 1, 4]), reshape(x, [5, 1, 4]));
     expectClose(output, reshape(batched.output, [5, 4]), { rtol: 1e-12, atol: 1e-12 });
-    const perHeadMask = tensor(Array.from({ length: 2 * 5 * 5 }, (_, i) => i % 7 === 3), [2, 5, 5]);
+    const perHeadMask = tensor(
+      Array.from({ length: 2 * 5 * 5 }, (_, i) => i % 7 === 3),
+      [2, 5, 5],
+    );
     const masked = mha.forward(reshape(x, [5, 1, 4]), reshape(x, [5, 1, 4]), reshape(x, [5, 1, 4]), { attnMask: perHeadMask, averageAttnWeights: false });
     const w = masked.weights!.dataSync();
     const m = perHeadMask.dataSync();

@@ -9,7 +9,13 @@ function valuesAndGrads(x: Tensor, apply: (x: Tensor) => Tensor, layer: Linear, 
   const xv = x.detach().requiresGrad_();
   const y = apply(xv);
   sum(mul(y, weights)).backward();
-  return [Array.from(y.dataSync()), y.shape.slice(), Array.from(xv.grad!.dataSync()), Array.from(layer.weight.grad!.dataSync()), Array.from(layer.bias!.grad!.dataSync())];
+  return [
+    Array.from(y.dataSync()),
+    y.shape.slice(),
+    Array.from(xv.grad!.dataSync()),
+    Array.from(layer.weight.grad!.dataSync()),
+    Array.from(layer.bias!.grad!.dataSync()),
+  ];
 }
 
 describe('onRows', () => {

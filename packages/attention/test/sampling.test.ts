@@ -87,7 +87,14 @@ describe('sampleFromLogits: seeded draws', () => {
   });
 
   it('is reproducible from the generator state, and temperature 0 is the arg max without a draw', () => {
-    const draw = (seed: number) => Array.from({ length: 50 }, ((g) => () => sampleFromLogits(logits, { topK: 3 }, g))(new Generator(seed)));
+    const draw = (seed: number) =>
+      Array.from(
+        { length: 50 },
+        (
+          (g) => () =>
+            sampleFromLogits(logits, { topK: 3 }, g)
+        )(new Generator(seed)),
+      );
     expect(draw(3)).toEqual(draw(3));
     expect(draw(3)).not.toEqual(draw(4));
     const g = new Generator(5);

@@ -88,12 +88,23 @@ describe('fused and composed paths agree', () => {
         ({ lead, L, S, D, Dv, maskKind, isCausal, dropout, seed }) => {
           const gen = new Generator(seed + 7);
           let mask: Tensor | undefined;
-          if (maskKind === 'bool') mask = tensor(Array.from({ length: L * S }, () => gen.uniform() < 0.4), [L, S]);
+          if (maskKind === 'bool')
+            mask = tensor(
+              Array.from({ length: L * S }, () => gen.uniform() < 0.4),
+              [L, S],
+            );
           if (maskKind === 'float') {
-            mask = tensor(Array.from({ length: L * S }, () => (gen.uniform() < 0.3 ? -Infinity : gen.uniform() - 0.5)), [L, S], 'float64');
+            mask = tensor(
+              Array.from({ length: L * S }, () => (gen.uniform() < 0.3 ? -Infinity : gen.uniform() - 0.5)),
+              [L, S],
+              'float64',
+            );
           }
           if (maskKind === 'padding' && lead.length > 0) {
-            mask = tensor(Array.from({ length: lead[0] * S }, () => gen.uniform() < 0.5), [lead[0], ...lead.slice(1).map(() => 1), 1, S]);
+            mask = tensor(
+              Array.from({ length: lead[0] * S }, () => gen.uniform() < 0.5),
+              [lead[0], ...lead.slice(1).map(() => 1), 1, S],
+            );
           }
           compareFusedComposed({ q: [...lead, L, D], k: [...lead, S, D], v: [...lead, S, Dv] }, { mask, isCausal, dropout }, seed);
         },
@@ -119,12 +130,21 @@ describe('fused and composed paths agree', () => {
     const q = seeded(gen, [2, 3, 4]).requiresGrad_();
     const k = seeded(gen, [2, 4, 4]).requiresGrad_();
     const v = seeded(gen, [2, 4, 3]).requiresGrad_();
-    const mask = tensor([[false, true, false, false], [false, false, false, true], [true, true, true, true]]);
+    const mask = tensor([
+      [false, true, false, false],
+      [false, false, false, true],
+      [true, true, true, true],
+    ]);
     for (const fused of [true, false]) {
-      expect(gradcheck((a, b, c) => {
-        const r = scaledDotProductAttention(a, b, c, { mask, isCausal: true, queryOffset: 1, fused, returnWeights: true });
-        return [r.output, r.weights!];
-      }, [q, k, v])).toBe(true);
+      expect(
+        gradcheck(
+          (a, b, c) => {
+            const r = scaledDotProductAttention(a, b, c, { mask, isCausal: true, queryOffset: 1, fused, returnWeights: true });
+            return [r.output, r.weights!];
+          },
+          [q, k, v],
+        ),
+      ).toBe(true);
     }
   });
 });
@@ -132,7 +152,9 @@ describe('fused and composed paths agree', () => {
 describe('learnable additive masks', () => {
   it('a float mask that requires gradients takes the composed path and receives its gradient', () => {
     const gen = new Generator(21);
-    const q = seeded(gen, [2, 2, 3, 4]), k = seeded(gen, [2, 2, 5, 4]), v = seeded(gen, [2, 2, 5, 3]);
+    const q = seeded(gen, [2, 2, 3, 4]),
+      k = seeded(gen, [2, 2, 5, 4]),
+      v = seeded(gen, [2, 2, 5, 3]);
     const bias = seeded(gen, [3, 5]).requiresGrad_();
     const { output } = scaledDotProductAttention(q, k, v, { mask: bias });
     expect((output.gradNode as { name: string }).name).toBe('matmul');
@@ -146,7 +168,11 @@ describe('fully masked rows', () => {
     const q = seeded(gen, [1, 3, 2]).requiresGrad_();
     const k = seeded(gen, [1, 3, 2]).requiresGrad_();
     const v = seeded(gen, [1, 3, 2]).requiresGrad_();
-    const mask = tensor([[false, true, false], [true, true, true], [false, false, true]]);
+    const mask = tensor([
+      [false, true, false],
+      [true, true, true],
+      [false, false, true],
+    ]);
     const { output, weights } = scaledDotProductAttention(q, k, v, { mask, returnWeights: true, fused });
     expect((weights!.toArray() as number[][][])[0][1]).toEqual([0, 0, 0]);
     expect((output.toArray() as number[][][])[0][1]).toEqual([0, 0]);

@@ -10,7 +10,9 @@ const SEP = 0;
 
 /** A batch of `[x1..xn, SEP, xn..x1]` sequences as next-token inputs/targets; only the reversed half is scored. */
 function reversalBatch(gen: Generator, batch: number): { inputs: number[][]; targets: number[][]; symbols: number[][] } {
-  const inputs: number[][] = [], targets: number[][] = [], symbols: number[][] = [];
+  const inputs: number[][] = [],
+    targets: number[][] = [],
+    symbols: number[][] = [];
   for (let b = 0; b < batch; b++) {
     const xs = Array.from({ length: LENGTH }, () => 1 + gen.int(0, SYMBOLS - 1));
     const sequence = [...xs, SEP, ...[...xs].reverse()];

@@ -32,7 +32,14 @@ describe.each(PARITY_BACKENDS)('%s backend', (backend) => {
       it(`${name}: output and gradients of src and every parameter`, () => {
         setFusedEnabled(fused);
         const c = layerCases[name];
-        const layer = new TransformerEncoderLayer(8, 2, { dimFeedforward: 16, dropout: 0, normFirst: c.config.norm_first as boolean, batchFirst, dtype, backend });
+        const layer = new TransformerEncoderLayer(8, 2, {
+          dimFeedforward: 16,
+          dropout: 0,
+          normFirst: c.config.norm_first as boolean,
+          batchFirst,
+          dtype,
+          backend,
+        });
         layer.loadStateDict(Object.fromEntries(Object.entries(sharedParams).map(([k, g]) => [k, fromGolden(g, dtype, backend)])));
         const src = fromGolden(c.inputs.src, dtype, backend).requiresGrad_();
         const srcMask = c.inputs.src_mask === undefined ? undefined : fromGolden(c.inputs.src_mask, dtype, backend);
@@ -93,7 +100,8 @@ describe('TransformerDecoderLayer', () => {
   it.each([false, true])('follows the PyTorch block structure (normFirst %s)', (normFirst) => {
     const layer = make(normFirst);
     const gen = new Generator(6);
-    const tgt = seeded(gen, [2, 4, 8]), memory = seeded(gen, [2, 6, 8]);
+    const tgt = seeded(gen, [2, 4, 8]),
+      memory = seeded(gen, [2, 6, 8]);
     const tgtMask = generateSquareSubsequentMask(4, { dtype: 'float64' });
     const sa = (x: Tensor) => layer.self_attn.forward(x, x, x, { attnMask: tgtMask }).output;
     const ca = (x: Tensor) => layer.multihead_attn.forward(x, memory, memory).output;
@@ -115,7 +123,8 @@ describe('TransformerDecoderLayer', () => {
   it('is causal in the target, ignores padded memory, and passes gradcheck on tgt and memory', () => {
     const layer = make(false);
     const gen = new Generator(7);
-    const tgt = seeded(gen, [1, 4, 8]), memory = seeded(gen, [1, 5, 8]);
+    const tgt = seeded(gen, [1, 4, 8]),
+      memory = seeded(gen, [1, 5, 8]);
     const base = layer.forward(tgt, memory, { tgtIsCausal: true }).toArray() as number[][][];
     const changedLast = add(tgt, mul(seeded(gen, [1, 4, 8]), fromGolden({ shape: [1, 4, 1], data: [0, 0, 0, 1] }, 'float64')));
     const after = layer.forward(changedLast, memory, { tgtIsCausal: true }).toArray() as number[][][];
@@ -123,9 +132,13 @@ describe('TransformerDecoderLayer', () => {
     expect(after[0][3]).not.toEqual(base[0][3]);
     const pad = fromGolden({ shape: [1, 5], data: [0, 0, 0, 1, 1], dtype: 'bool' });
     const memory2 = add(memory, mul(seeded(gen, [1, 5, 8]), fromGolden({ shape: [1, 5, 1], data: [0, 0, 0, 1, 1] }, 'float64')));
-    expectClose(layer.forward(tgt, memory, { memoryKeyPaddingMask: pad }), layer.forward(tgt, memory2, { memoryKeyPaddingMask: pad }), { rtol: 1e-12, atol: 1e-12 });
+    expectClose(layer.forward(tgt, memory, { memoryKeyPaddingMask: pad }), layer.forward(tgt, memory2, { memoryKeyPaddingMask: pad }), {
+      rtol: 1e-12,
+      atol: 1e-12,
+    });
     const small = new TransformerDecoderLayer(4, 2, { dimFeedforward: 6, dropout: 0, batchFirst: true, generator: new Generator(8), dtype: 'float64' });
-    const t = seeded(gen, [1, 3, 4]).requiresGrad_(), m = seeded(gen, [1, 2, 4]).requiresGrad_();
+    const t = seeded(gen, [1, 3, 4]).requiresGrad_(),
+      m = seeded(gen, [1, 2, 4]).requiresGrad_();
     expect(gradcheck((a, b) => small.forward(a, b, { tgtIsCausal: true }), [t, m])).toBe(true);
   });
 });
@@ -148,7 +161,16 @@ describe('stacks and the encoder-decoder Transformer', () => {
   });
 
   it('Transformer has nn.Transformer state dict names, Xavier matrices and forward = decode(encode)', () => {
-    const model = new Transformer({ dModel: 8, nhead: 2, numEncoderLayers: 2, numDecoderLayers: 1, dimFeedforward: 16, dropout: 0, generator: new Generator(11), dtype: 'float64' });
+    const model = new Transformer({
+      dModel: 8,
+      nhead: 2,
+      numEncoderLayers: 2,
+      numDecoderLayers: 1,
+      dimFeedforward: 16,
+      dropout: 0,
+      generator: new Generator(11),
+      dtype: 'float64',
+    });
     const names = Object.keys(model.stateDict());
     expect(names).toContain('encoder.layers.1.linear2.bias');
     expect(names).toContain('encoder.norm.weight');
@@ -158,7 +180,8 @@ describe('stacks and the encoder-decoder Transformer', () => {
     expect(names.length).toBe(2 * 12 + 2 + 18 + 2);
     // Cloned layers start equal, but _reset_parameters then redraws every matrix independently.
     expect([...model.encoder.layers[0].linear1.weight.dataSync()]).not.toEqual([...model.encoder.layers[1].linear1.weight.dataSync()]);
-    const src = seeded(new Generator(12), [6, 2, 8]), tgt = seeded(new Generator(13), [4, 2, 8]);
+    const src = seeded(new Generator(12), [6, 2, 8]),
+      tgt = seeded(new Generator(13), [4, 2, 8]);
     const out = model.forward(src, tgt, { tgtMask: generateSquareSubsequentMask(4, { dtype: 'float64' }) });
     expect(out.shape).toEqual([4, 2, 8]);
     expectClose(out, model.decode(tgt, model.encode(src), { tgtIsCausal: true }), { rtol: 1e-12, atol: 1e-12 });

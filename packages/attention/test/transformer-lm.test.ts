@@ -17,10 +17,29 @@ describe('TransformerLM structure', () => {
     const lm = small();
     const names = Object.keys(lm.stateDict());
     const block = (i: number) =>
-      ['ln_1.weight', 'ln_1.bias', 'attn.c_attn.weight', 'attn.c_attn.bias', 'attn.c_proj.weight', 'attn.c_proj.bias', 'ln_2.weight', 'ln_2.bias', 'mlp.c_fc.weight', 'mlp.c_fc.bias', 'mlp.c_proj.weight', 'mlp.c_proj.bias'].map(
-        (n) => `transformer.h.${i}.${n}`,
-      );
-    expect(names).toEqual(['transformer.wte.weight', 'transformer.wpe.weight', ...block(0), ...block(1), 'transformer.ln_f.weight', 'transformer.ln_f.bias', 'lm_head.weight']);
+      [
+        'ln_1.weight',
+        'ln_1.bias',
+        'attn.c_attn.weight',
+        'attn.c_attn.bias',
+        'attn.c_proj.weight',
+        'attn.c_proj.bias',
+        'ln_2.weight',
+        'ln_2.bias',
+        'mlp.c_fc.weight',
+        'mlp.c_fc.bias',
+        'mlp.c_proj.weight',
+        'mlp.c_proj.bias',
+      ].map((n) => `transformer.h.${i}.${n}`);
+    expect(names).toEqual([
+      'transformer.wte.weight',
+      'transformer.wpe.weight',
+      ...block(0),
+      ...block(1),
+      'transformer.ln_f.weight',
+      'transformer.ln_f.bias',
+      'lm_head.weight',
+    ]);
     expect(lm.lm_head.weight).toBe(lm.transformer.wte.weight);
     // Tied weights count once: wte 88 + wpe 96 + 2 blocks × 568 + ln_f 16.
     expect(lm.numParameters()).toBe(88 + 96 + 2 * (16 + 216 + 72 + 16 + 144 + 136) + 16);
@@ -84,8 +103,14 @@ describe('TransformerLM forward and KV cache', () => {
   });
 
   it('fused and composed attention give the same logits and gradients', () => {
-    const x = ids([[1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1]]);
-    const y = ids([[2, 3, 4, 5, 6, 7], [5, 4, 3, 2, 1, 0]]);
+    const x = ids([
+      [1, 2, 3, 4, 5, 6],
+      [6, 5, 4, 3, 2, 1],
+    ]);
+    const y = ids([
+      [2, 3, 4, 5, 6, 7],
+      [5, 4, 3, 2, 1, 0],
+    ]);
     const run = (fused: boolean) => {
       setFusedEnabled(fused);
       const lm = small();
@@ -93,7 +118,8 @@ describe('TransformerLM forward and KV cache', () => {
       loss.backward();
       return { loss: loss.item(), grads: lm.parameters().map((p) => p.grad!) };
     };
-    const a = run(true), b = run(false);
+    const a = run(true),
+      b = run(false);
     expect(a.loss).toBeCloseTo(b.loss, 5);
     a.grads.forEach((g, i) => expectClose(g, b.grads[i], { rtol: 1e-4, atol: 1e-6 }));
   });
@@ -160,7 +186,18 @@ describe('TransformerLM evaluation', () => {
     expect(Math.abs(result.nats - Math.log(11))).toBeLessThan(0.2);
     expect(() => lm.evaluate(text, { seqLen: 13 })).toThrow(/'seqLen' must be at most the model's context of 12; received 13/);
     // Targets equal to ignoreIndex (-100) do not count in the loss.
-    const masked = lm.loss(ids([[1, 2, 3, 4], [4, 3, 2, 1]]), ids([[2, 3, 4, 5], [3, 2, 1, -100]])).item();
+    const masked = lm
+      .loss(
+        ids([
+          [1, 2, 3, 4],
+          [4, 3, 2, 1],
+        ]),
+        ids([
+          [2, 3, 4, 5],
+          [3, 2, 1, -100],
+        ]),
+      )
+      .item();
     const kept = lm.loss(ids([[1, 2, 3, 4]]), ids([[2, 3, 4, 5]])).item() * 4;
     const rest = lm.loss(ids([[4, 3, 2]]), ids([[3, 2, 1]])).item() * 3;
     expect(masked).toBeCloseTo((kept + rest) / 7, 5);

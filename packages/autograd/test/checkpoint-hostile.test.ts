@@ -264,7 +264,7 @@ describe('metadata is validated before use, naming the field', () => {
 
     function apply(metadata: Record<string, string>, m: Mutation): void {
       if (m.op === 'raw' || !Object.hasOwn(metadata, m.key)) {
-        metadata[m.key] = typeof m.value === 'string' ? m.value : JSON.stringify(m.value) ?? '';
+        metadata[m.key] = typeof m.value === 'string' ? m.value : (JSON.stringify(m.value) ?? '');
         return;
       }
       let root: unknown;
@@ -319,9 +319,7 @@ describe('metadata is validated before use, naming the field', () => {
           expectUnpolluted();
         }
         // Equal load: what was restored re-encodes to the same checkpoint, and the tensors are the file's.
-        const again = decodeCheckpoint(
-          encodeCheckpoint({ model: target.model, optimizer, step: ckpt.step ?? undefined, rng: ckpt.rng ?? undefined }),
-        );
+        const again = decodeCheckpoint(encodeCheckpoint({ model: target.model, optimizer, step: ckpt.step ?? undefined, rng: ckpt.rng ?? undefined }));
         expect(again.step).toEqual(ckpt.step);
         expect(again.rng).toEqual(ckpt.rng);
         if (ckpt.optimizer !== null) {

@@ -50,7 +50,9 @@ describe('encode/decode', () => {
     const bytes = encodeCheckpoint({ ...s, step: 2, rng, config: { hidden: 8 }, vocab: ['a', 'b'], metadata: { note: 'hi' } });
     const header = readSafetensorsHeader(bytes);
     const names = header.entries.map((e) => e.name);
-    expect(names).toEqual(expect.arrayContaining(['fc.weight', 'fc.bias', 'head.weight', 'optimizer.state.fc.weight.exp_avg', 'optimizer.state.head.bias.exp_avg_sq']));
+    expect(names).toEqual(
+      expect.arrayContaining(['fc.weight', 'fc.bias', 'head.weight', 'optimizer.state.fc.weight.exp_avg', 'optimizer.state.head.bias.exp_avg_sq']),
+    );
     const ckpt = decodeCheckpoint(bytes);
     expect(Object.keys(ckpt.modelState).sort()).toEqual(['fc.bias', 'fc.weight', 'head.bias', 'head.weight']);
     expect(ckpt.step).toBe(2);

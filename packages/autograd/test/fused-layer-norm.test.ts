@@ -58,7 +58,10 @@ describe.each(PARITY_BACKENDS)('fused LayerNorm equals the composed one on %s', 
       [[2, 3, 13], [13]],
       [[5, 1], [1]],
       [[3, 6, 256], [256]],
-      [[2, 4, 3, 5], [3, 5]],
+      [
+        [2, 4, 3, 5],
+        [3, 5],
+      ],
       [[3, 33], [33]],
     ];
     const affine = [
@@ -97,7 +100,14 @@ describe.each(PARITY_BACKENDS)('fused LayerNorm equals the composed one on %s', 
   });
 
   it('without gradients the fused path gives the composed output', () => {
-    const x = tensor([[1, 2, 3], [-4, 0.5, 10]], undefined, 'float32').to(backend);
+    const x = tensor(
+      [
+        [1, 2, 3],
+        [-4, 0.5, 10],
+      ],
+      undefined,
+      'float32',
+    ).to(backend);
     const y = new LayerNorm(3, { backend }).forward(x);
     const z = new LayerNorm(3, { backend, fused: false }).forward(x);
     expectClose(y, z.dataSync(), { rtol: 1e-5, atol: 1e-6, shape: [2, 3] });

@@ -81,7 +81,7 @@ describe('gradcheck: binary ops with broadcasting', () => {
     check((a) => tc.pow(a, 3), [leaf(gen, [4], -2, 2)]);
   });
 
-  it('pow gives PyTorch\'s finite gradients at a zero base', () => {
+  it("pow gives PyTorch's finite gradients at a zero base", () => {
     const a = tensor([0, 0], undefined, 'float64').requiresGrad_();
     const b = tensor([2, 0], undefined, 'float64').requiresGrad_();
     tc.sum(tc.pow(a, b)).backward();
@@ -98,7 +98,10 @@ describe('gradcheck: binary ops with broadcasting', () => {
   });
 
   it('where routes the gradient by the mask, with broadcasting', () => {
-    const cond = tensor([[true, false, true], [false, false, true]]);
+    const cond = tensor([
+      [true, false, true],
+      [false, false, true],
+    ]);
     check((a, b) => tc.where(cond, a, b), [leaf(gen, [2, 3]), leaf(gen, [3])]);
     check((a) => tc.where(cond, a, 0), [leaf(gen, [2, 1])]);
   });
@@ -124,18 +127,53 @@ describe('gradcheck: reductions', () => {
   });
 
   it('max spreads the gradient evenly among ties, as torch.amax', () => {
-    const x = tensor([[1, 3, 3], [2, 0, 1]], undefined, 'float64').requiresGrad_();
+    const x = tensor(
+      [
+        [1, 3, 3],
+        [2, 0, 1],
+      ],
+      undefined,
+      'float64',
+    ).requiresGrad_();
     tc.sum(tc.max(x, 1)).backward();
-    expect(x.grad?.toArray()).toEqual([[0, 0.5, 0.5], [1, 0, 0]]);
+    expect(x.grad?.toArray()).toEqual([
+      [0, 0.5, 0.5],
+      [1, 0, 0],
+    ]);
   });
 
   it('prod, including slices with one and two zeros', () => {
     check((a) => tc.prod(a, 1), [leaf(gen, [3, 4], 0.5, 1.5)]);
     check((a) => tc.prod(a), [leaf(gen, [5], -1.5, 1.5)]);
-    const x = tensor([[2, 0, 3], [0, 0, 5], [1, 2, 3]], undefined, 'float64').requiresGrad_();
+    const x = tensor(
+      [
+        [2, 0, 3],
+        [0, 0, 5],
+        [1, 2, 3],
+      ],
+      undefined,
+      'float64',
+    ).requiresGrad_();
     tc.sum(tc.prod(x, 1)).backward();
-    expect(x.grad?.toArray()).toEqual([[0, 6, 0], [0, 0, 0], [6, 3, 2]]);
-    check((a) => tc.prod(a, 1), [tensor([[2, 0, 3], [0, 0, 5], [1, 2, 3]], undefined, 'float64').requiresGrad_()]);
+    expect(x.grad?.toArray()).toEqual([
+      [0, 6, 0],
+      [0, 0, 0],
+      [6, 3, 2],
+    ]);
+    check(
+      (a) => tc.prod(a, 1),
+      [
+        tensor(
+          [
+            [2, 0, 3],
+            [0, 0, 5],
+            [1, 2, 3],
+          ],
+          undefined,
+          'float64',
+        ).requiresGrad_(),
+      ],
+    );
   });
 
   it('composites: mean, variance, logSumExp', () => {
@@ -212,7 +250,19 @@ describe('gradcheck: movement', () => {
     const leafX = tensor([1, 2, 3, 4, 5, 6], undefined, 'float64').requiresGrad_();
     const y = leafX.view([2, -1]);
     expect(y.gradNode).not.toBeNull();
-    tc.sum(tc.mul(y, tensor([[1, 2, 3], [4, 5, 6]], undefined, 'float64'))).backward();
+    tc.sum(
+      tc.mul(
+        y,
+        tensor(
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+          undefined,
+          'float64',
+        ),
+      ),
+    ).backward();
     expect(leafX.grad?.shape).toEqual([6]);
     expect(leafX.grad?.toArray()).toEqual([1, 2, 3, 4, 5, 6]);
   });
@@ -242,7 +292,18 @@ describe('gradcheck: movement', () => {
   });
 
   it('pad, flip, tril, triu', () => {
-    check((a) => tc.pad(a, [[1, 0], [2, 1]], 3), [x]);
+    check(
+      (a) =>
+        tc.pad(
+          a,
+          [
+            [1, 0],
+            [2, 1],
+          ],
+          3,
+        ),
+      [x],
+    );
     check((a) => tc.flip(a, [0, 2]), [x]);
     check((a) => tc.tril(a, 1), [x]);
     check((a) => tc.triu(a, -1), [x]);
@@ -291,7 +352,7 @@ describe('gradcheck itself', () => {
     expect(() => gradcheck(wrong, [a])).toThrow(/backward gave/);
   });
 
-  it('requires float64 inputs and leaves the caller\'s gradients alone', () => {
+  it("requires float64 inputs and leaves the caller's gradients alone", () => {
     const a32 = tensor([1, 2]).requiresGrad_();
     expect(() => gradcheck(tc.exp, [a32])).toThrowError(expect.objectContaining({ code: 'DTYPE_MISMATCH' }));
     const a = leaf(gen, [2]);

@@ -76,7 +76,7 @@ describe('fan-based initialisers', () => {
 
   it('kaiming uniform/normal', () => {
     const u = init.kaimingUniform([300, 200], { generator: g, nonlinearity: 'relu' });
-    const bound = Math.sqrt(3) * Math.SQRT2 / Math.sqrt(200);
+    const bound = (Math.sqrt(3) * Math.SQRT2) / Math.sqrt(200);
     expect(max(u).item()).toBeLessThanOrEqual(bound);
     expect(max(u).item()).toBeGreaterThan(0.99 * bound);
     const n = init.kaimingNormal([300, 200], { generator: g, mode: 'fanOut', nonlinearity: 'relu' });
@@ -91,7 +91,12 @@ describe('fan-based initialisers', () => {
     expect(init.zerosInit([2]).toArray()).toEqual([0, 0]);
     expect(init.onesInit([2]).toArray()).toEqual([1, 1]);
     expect(init.constant([2], 3).toArray()).toEqual([3, 3]);
-    expect(init.uniform([1000], 2, 3, { generator: g }).dataSync().every((v) => v >= 2 && v < 3)).toBe(true);
+    expect(
+      init
+        .uniform([1000], 2, 3, { generator: g })
+        .dataSync()
+        .every((v) => v >= 2 && v < 3),
+    ).toBe(true);
     expect(std(init.normal([4000], 1, 0.5, { generator: g }))).toBeCloseTo(0.5, 1);
   });
 });

@@ -25,7 +25,12 @@ function referenceCE(logits: number[][], target: number[], eps: number, ignore: 
 }
 
 describe('crossEntropy', () => {
-  const logits = [[1.2, -0.3, 0.5], [0.1, 2.0, -1.0], [-0.7, 0.2, 0.9], [0.3, 0.3, 0.3]];
+  const logits = [
+    [1.2, -0.3, 0.5],
+    [0.1, 2.0, -1.0],
+    [-0.7, 0.2, 0.9],
+    [0.3, 0.3, 0.3],
+  ];
   const target = [0, 2, -100, 1];
 
   it('label smoothing with ignoreIndex, mean and sum', () => {
@@ -69,8 +74,14 @@ describe('crossEntropy', () => {
   });
 
   it('soft (probability) targets', () => {
-    const probs = f64([[0.7, 0.2, 0.1], [0, 0, 1]]);
-    const x = f64([[1, 2, 3], [0, 0, 0]]);
+    const probs = f64([
+      [0.7, 0.2, 0.1],
+      [0, 0, 1],
+    ]);
+    const x = f64([
+      [1, 2, 3],
+      [0, 0, 0],
+    ]);
     const got = crossEntropy(x, probs).item();
     const lp = (row: number[]) => {
       const lse = Math.log(row.reduce((s, v) => s + Math.exp(v), 0));
@@ -92,7 +103,10 @@ describe('crossEntropy', () => {
 
 describe('nllLoss', () => {
   it('equals crossEntropy on log-probabilities', () => {
-    const x = f64([[1, 2, 0.5], [0.3, -1, 2]]);
+    const x = f64([
+      [1, 2, 0.5],
+      [0.3, -1, 2],
+    ]);
     const t = ids([1, 2]);
     expect(nllLoss(logSoftmax(x, 1), t).item()).toBeCloseTo(crossEntropy(x, t).item(), 12);
     expect(gradcheck((a) => nllLoss(a, t, { reduction: 'sum' }), [leaf(gen, [2, 3])])).toBe(true);

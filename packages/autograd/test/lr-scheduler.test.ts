@@ -29,9 +29,10 @@ describe('LR schedules (PyTorch / transformers closed forms)', () => {
   });
 
   it('cosine with linear warm-up', () => {
-    const warm = 4, total = 12;
+    const warm = 4,
+      total = 12;
     const expected = Array.from({ length: 15 }, (_, t) =>
-      t < warm ? (0.1 * t) / warm : 0.1 * 0.5 * (1 + Math.cos((Math.PI * Math.min(1, (t - warm) / (total - warm))))),
+      t < warm ? (0.1 * t) / warm : 0.1 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, (t - warm) / (total - warm)))),
     );
     close(trace(cosineWithWarmup({ warmupSteps: warm, totalSteps: total }), 14), expected);
     const withFloor = trace(cosineWithWarmup({ warmupSteps: 0, totalSteps: 10, minFactor: 0.1 }), 12);

@@ -40,7 +40,12 @@ class Tiny extends Module {
 describe('memory', () => {
   it('stays flat over 10,000 training steps', async () => {
     const gc = gcFunction();
-    const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    const x = tensor([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]);
     const y = tensor([[0], [1], [1], [0]]);
     const model = new Tiny();
     const optimizer = new Adam(model.parameters(), { lr: 0.01 });

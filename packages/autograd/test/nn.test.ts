@@ -177,7 +177,13 @@ describe('layers', () => {
 
   it('Linear forward on batched inputs and seeding', () => {
     const lin = new Linear(3, 2, { generator: new Generator(0) });
-    lin.loadStateDict({ weight: tensor([[1, 2, 3], [4, 5, 6]]), bias: tensor([10, 20]) });
+    lin.loadStateDict({
+      weight: tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+      bias: tensor([10, 20]),
+    });
     expect(lin.forward(tensor([[[1, 0, 1]], [[0, 1, 0]]])).toArray()).toEqual([[[14, 30]], [[12, 25]]]);
     const again = new Linear(3, 2, { generator: new Generator(7) });
     const same = new Linear(3, 2, { generator: new Generator(7) });
@@ -187,13 +193,25 @@ describe('layers', () => {
 
   it('Embedding looks up rows and accumulates gradients of repeated ids', () => {
     const emb = new Embedding(4, 2, { generator: new Generator(1) });
-    const ids = tensor([[1, 3], [1, 1]], undefined, 'int32');
+    const ids = tensor(
+      [
+        [1, 3],
+        [1, 1],
+      ],
+      undefined,
+      'int32',
+    );
     const out = emb.forward(ids);
     expect([...out.shape]).toEqual([2, 2, 2]);
     const w = emb.weight.toArray() as number[][];
     expect((out.toArray() as number[][][])[0][1]).toEqual(w[3]);
     sum(out).backward();
-    expect(emb.weight.grad?.toArray()).toEqual([[0, 0], [3, 3], [0, 0], [1, 1]]);
+    expect(emb.weight.grad?.toArray()).toEqual([
+      [0, 0],
+      [3, 3],
+      [0, 0],
+      [1, 1],
+    ]);
   });
 
   it('Dropout is seeded, scales survivors by 1/(1-p), and is the identity in eval mode', () => {
@@ -216,7 +234,14 @@ describe('layers', () => {
 
   it('LayerNorm normalises the trailing dimensions', () => {
     const norm = new LayerNorm([2, 3]);
-    const y = norm.forward(tensor([[[1, 2, 3], [4, 5, 6]]]));
+    const y = norm.forward(
+      tensor([
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+      ]),
+    );
     const v = y.dataSync();
     const sd = Math.sqrt(35 / 12 + 1e-5);
     const expected = [1, 2, 3, 4, 5, 6].map((x) => (x - 3.5) / sd);

@@ -1,17 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  cpuBackend,
-  Generator,
-  matmul,
-  randn,
-  registerBackend,
-  tanh,
-  tensor,
-  zeros,
-  type DataHandle,
-  type Tensor,
-  type TensorInfo,
-} from '@seqlab/tensor-core';
+import { cpuBackend, Generator, matmul, randn, registerBackend, tanh, tensor, zeros, type DataHandle, type Tensor, type TensorInfo } from '@seqlab/tensor-core';
 import {
   Adagrad,
   Adam,
@@ -60,7 +48,12 @@ const optimizers: [string, MakeOptimizer, MakeOptimizer, number][] = [
 
 describe.each(optimizers)('%s trains', (_name, forXor, forRegression, decay) => {
   it('a small MLP on XOR', () => {
-    const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    const x = tensor([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]);
     const y = tensor([[0], [1], [1], [0]]);
     const model = new MLP(2, 8, 3);
     const opt = forXor(model.parameters());
@@ -102,8 +95,12 @@ describe.each(optimizers)('%s trains', (_name, forXor, forRegression, decay) => 
 });
 
 /** Plain float64 references for optimizers without goldens, element by element. */
-describe('RMSprop and Adagrad match PyTorch\'s formulas', () => {
-  const grads = [[0.5, -1.2, 2.0], [0.1, 0.3, -0.7], [-2.0, 0.4, 0.9]];
+describe("RMSprop and Adagrad match PyTorch's formulas", () => {
+  const grads = [
+    [0.5, -1.2, 2.0],
+    [0.1, 0.3, -0.7],
+    [-2.0, 0.4, 0.9],
+  ];
   const p0 = [1.0, -0.5, 0.25];
 
   it('RMSprop, centred with momentum and weight decay', () => {
@@ -111,7 +108,9 @@ describe('RMSprop and Adagrad match PyTorch\'s formulas', () => {
     const p = parameter(tensor(p0, undefined, 'float64'));
     const opt = new RMSprop([p], { lr, alpha, eps, weightDecay: wd, momentum: mu, centered: true });
     const ref = [...p0];
-    const sq = [0, 0, 0], ga = [0, 0, 0], buf = [0, 0, 0];
+    const sq = [0, 0, 0],
+      ga = [0, 0, 0],
+      buf = [0, 0, 0];
     for (const g of grads) {
       p.grad = tensor(g, undefined, 'float64');
       opt.step();
@@ -150,7 +149,9 @@ describe('RMSprop and Adagrad match PyTorch\'s formulas', () => {
     const p = parameter(tensor(p0, undefined, 'float64'));
     const opt = new Adam([p], { lr: 0.1, amsgrad: true });
     const ref = [...p0];
-    const m = [0, 0, 0], v = [0, 0, 0], vmax = [0, 0, 0];
+    const m = [0, 0, 0],
+      v = [0, 0, 0],
+      vmax = [0, 0, 0];
     grads.forEach((g, t) => {
       p.grad = tensor(g, undefined, 'float64');
       opt.step();
@@ -172,9 +173,13 @@ describe('fused adamStep', () => {
   let calls = 0;
   const adamStep = (param: TensorInfo, grad: TensorInfo, m: TensorInfo, v: TensorInfo, h: AdamStepHyperparameters) => {
     calls++;
-    const p = param.handle as Float32Array, g = grad.handle as Float32Array;
-    const m0 = m.handle as Float32Array, v0 = v.handle as Float32Array;
-    const outP = new Float32Array(p.length), outM = new Float32Array(p.length), outV = new Float32Array(p.length);
+    const p = param.handle as Float32Array,
+      g = grad.handle as Float32Array;
+    const m0 = m.handle as Float32Array,
+      v0 = v.handle as Float32Array;
+    const outP = new Float32Array(p.length),
+      outM = new Float32Array(p.length),
+      outV = new Float32Array(p.length);
     const decay = h.decoupledWeightDecay ? h.lr * h.weightDecay : 0;
     const l2 = h.decoupledWeightDecay ? 0 : h.weightDecay;
     const stepSize = h.lr / (1 - h.beta1 ** h.step);
@@ -189,7 +194,10 @@ describe('fused adamStep', () => {
   };
   registerBackend({ ...cpuBackend, name: 'cpu-fused-adam', fused: { adamStep: adamStep as never } });
 
-  it.each([['Adam', Adam, 0.05], ['AdamW', AdamW, 0.1]] as const)('%s: fused and composed paths give the same numbers', (_n, Kind, wd) => {
+  it.each([
+    ['Adam', Adam, 0.05],
+    ['AdamW', AdamW, 0.1],
+  ] as const)('%s: fused and composed paths give the same numbers', (_n, Kind, wd) => {
     const g = new Generator(4);
     const start = randn([4, 5], { generator: g });
     const gradSeq = [0, 1, 2].map(() => randn([4, 5], { generator: g }));

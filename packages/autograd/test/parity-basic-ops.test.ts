@@ -40,7 +40,10 @@ describe.each(PARITY_BACKENDS)('%s backend', (backend) => {
       expectClose(norm.bias!.grad!, c.grads!.bias.data, tol);
     });
 
-    for (const [name, fn] of [['softmax', softmax], ['log_softmax', logSoftmax]] as const) {
+    for (const [name, fn] of [
+      ['softmax', softmax],
+      ['log_softmax', logSoftmax],
+    ] as const) {
       it(`${name}: output and gradient`, () => {
         const c = cases[name];
         const x = leafOf(c.inputs.x);
@@ -54,7 +57,10 @@ describe.each(PARITY_BACKENDS)('%s backend', (backend) => {
 
     it('softmax_stability: ±1000 and ±50 rows stay finite, with exact gradients', () => {
       const c = cases.softmax_stability;
-      for (const [name, fn] of [['softmax', softmax], ['log_softmax', logSoftmax]] as const) {
+      for (const [name, fn] of [
+        ['softmax', softmax],
+        ['log_softmax', logSoftmax],
+      ] as const) {
         const x = leafOf(c.inputs.x);
         const y = fn(x, -1);
         expectClose(y, c.outputs[name].data, tol);

@@ -17,8 +17,10 @@ type Make = (p: Tensor, c: OptimCase['config']) => Optimizer<Hyperparameters>;
 const makers: Record<string, Make> = {
   adam: (p, c) => new Adam([p], { lr: c.lr as number, betas: c.betas as [number, number], eps: c.eps as number, weightDecay: c.weight_decay as number }),
   adamw: (p, c) => new AdamW([p], { lr: c.lr as number, betas: c.betas as [number, number], eps: c.eps as number, weightDecay: c.weight_decay as number }),
-  sgd_momentum: (p, c) => new SGD([p], { lr: c.lr as number, momentum: c.momentum as number, dampening: c.dampening as number, nesterov: c.nesterov as boolean }),
-  sgd_nesterov: (p, c) => new SGD([p], { lr: c.lr as number, momentum: c.momentum as number, dampening: c.dampening as number, nesterov: c.nesterov as boolean }),
+  sgd_momentum: (p, c) =>
+    new SGD([p], { lr: c.lr as number, momentum: c.momentum as number, dampening: c.dampening as number, nesterov: c.nesterov as boolean }),
+  sgd_nesterov: (p, c) =>
+    new SGD([p], { lr: c.lr as number, momentum: c.momentum as number, dampening: c.dampening as number, nesterov: c.nesterov as boolean }),
 };
 
 describe.each(PARITY_BACKENDS)('%s backend', (backend) => {

@@ -4,7 +4,16 @@ export * from './experiments/index.js';
 export { parseKernelBenchCases, runKernelBenchmark } from './kernel-bench/kernel-bench.js';
 export type { KernelBenchOptions } from './kernel-bench/kernel-bench.js';
 export { KERNEL_BENCH_CASES } from './kernel-bench/results.js';
-export type { KernelBenchCase, KernelBenchEnvironment, LoadAverage, TfjsMissing, TfjsRunInfo, KernelBenchReport, KernelBenchRow, KernelBenchSettings } from './kernel-bench/results.js';
+export type {
+  KernelBenchCase,
+  KernelBenchEnvironment,
+  LoadAverage,
+  TfjsMissing,
+  TfjsRunInfo,
+  KernelBenchReport,
+  KernelBenchRow,
+  KernelBenchSettings,
+} from './kernel-bench/results.js';
 export { renderKernelMarkdown, writeKernelReport } from './kernel-bench/report.js';
 export type { KernelReportFiles } from './kernel-bench/report.js';
 export { checkTargets, MATMUL_TARGET, TRAINING_TARGETS } from './kernel-bench/targets.js';

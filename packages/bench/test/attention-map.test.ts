@@ -24,10 +24,21 @@ describe('attention-map experiment (test size)', () => {
 
   it('sums character attention into words', () => {
     const spans = wordSpans('ab c');
-    expect(spans).toEqual([{ word: 'ab', start: 0, end: 2 }, { word: 'c', start: 3, end: 4 }]);
+    expect(spans).toEqual([
+      { word: 'ab', start: 0, end: 2 },
+      { word: 'c', start: 3, end: 4 },
+    ]);
     // 4 characters; query 'c' (row 3) puts 0.5 on 'a', 0.25 on the space, 0.25 on itself.
     const w = new Float64Array(16);
-    w[0] = 1; w[4] = 0.5; w[5] = 0.5; w[8] = 0.2; w[9] = 0.3; w[10] = 0.5; w[12] = 0.5; w[14] = 0.25; w[15] = 0.25;
+    w[0] = 1;
+    w[4] = 0.5;
+    w[5] = 0.5;
+    w[8] = 0.2;
+    w[9] = 0.3;
+    w[10] = 0.5;
+    w[12] = 0.5;
+    w[14] = 0.25;
+    w[15] = 0.25;
     const words = wordAttention(w, 4, spans);
     expect(words[0]).toEqual([1, 0]);
     expect(words[1][0]).toBeCloseTo(0.5 / 0.75, 10);

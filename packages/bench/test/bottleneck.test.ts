@@ -10,7 +10,14 @@ describe('bottleneck experiment (test size)', () => {
     const outDir = mkdtempSync(join(tmpdir(), 'seqlab-bottleneck-'));
     const json = checkResultFiles('bottleneck', await bottleneckExperiment.run({ size: 'test', outDir, seed: 5, backend: 'cpu' }));
     const m = json.measurements as BottleneckMeasurements;
-    expect(m.rows.map((r) => `${r.model}/${r.sourceLength}`)).toEqual(['GRU/3', 'GRU/6', 'GRU+attention/3', 'GRU+attention/6', 'Transformer/3', 'Transformer/6']);
+    expect(m.rows.map((r) => `${r.model}/${r.sourceLength}`)).toEqual([
+      'GRU/3',
+      'GRU/6',
+      'GRU+attention/3',
+      'GRU+attention/6',
+      'Transformer/3',
+      'Transformer/6',
+    ]);
     for (const r of m.rows) {
       expect(r.tokenAccuracy).toBeGreaterThanOrEqual(0);
       expect(r.tokenAccuracy).toBeLessThanOrEqual(1);

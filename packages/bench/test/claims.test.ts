@@ -31,8 +31,14 @@ describe('experiment registry', () => {
   });
 
   it('rejects bad options with typed errors naming the option', async () => {
-    await expect(getExperiment('speed').run({ size: 'huge' as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/'size'/) });
-    await expect(getExperiment('speed').run({ backend: 'nope' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/'backend'/) });
+    await expect(getExperiment('speed').run({ size: 'huge' as never })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/'size'/),
+    });
+    await expect(getExperiment('speed').run({ backend: 'nope' })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/'backend'/),
+    });
     await expect(getExperiment('speed').run({ seed: -1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/'seed'/) });
   });
 });

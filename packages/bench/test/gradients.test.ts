@@ -11,8 +11,16 @@ describe('gradients experiment (test size)', () => {
     const json = checkResultFiles('gradients', await gradientsExperiment.run({ size: 'test', outDir, seed: 3, backend: 'cpu' }));
     const m = json.measurements as GradientMeasurements;
     expect(m.profiles.map((p) => `${p.model}/${p.stage}`)).toEqual([
-      'RNN ρ=0.5/init', 'RNN ρ=0.5/trained', 'RNN ρ=1/init', 'RNN ρ=1/trained',
-      'LSTM/init', 'LSTM/trained', 'GRU/init', 'GRU/trained', 'Transformer/init', 'Transformer/trained',
+      'RNN ρ=0.5/init',
+      'RNN ρ=0.5/trained',
+      'RNN ρ=1/init',
+      'RNN ρ=1/trained',
+      'LSTM/init',
+      'LSTM/trained',
+      'GRU/init',
+      'GRU/trained',
+      'Transformer/init',
+      'Transformer/trained',
     ]);
     for (const p of m.profiles) {
       expect(p.norms.length).toBe(m.sequenceLength);

@@ -4,7 +4,17 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkTargets, KERNEL_BENCH_CASES, LSTM_SHAPE, parseKernelBenchCases, runKernelBenchmark, TRANSFORMER_SHAPE, writeKernelReport, type KernelBenchReport, type KernelBenchRow } from '../src/index.js';
+import {
+  checkTargets,
+  KERNEL_BENCH_CASES,
+  LSTM_SHAPE,
+  parseKernelBenchCases,
+  runKernelBenchmark,
+  TRANSFORMER_SHAPE,
+  writeKernelReport,
+  type KernelBenchReport,
+  type KernelBenchRow,
+} from '../src/index.js';
 
 const TINY = {
   sizes: [16],
@@ -33,7 +43,10 @@ describe('kernel benchmark (tiny run)', () => {
     expect(json.environment.onnxruntime).toEqual({ version: expect.stringMatching(/^\d+\.\d+/) });
     for (const c of inferenceCases) {
       const rows = json.results.filter((r) => r.case === c);
-      expect(rows.map((r) => `${r.library} ${r.backend}`), c).toEqual(['seqlab wasm', 'onnxruntime cpu']);
+      expect(
+        rows.map((r) => `${r.library} ${r.backend}`),
+        c,
+      ).toEqual(['seqlab wasm', 'onnxruntime cpu']);
       expect(rows[1].threads).toBe(2);
     }
     for (const c of cases) {
@@ -41,8 +54,16 @@ describe('kernel benchmark (tiny run)', () => {
       const keys = rows.map((r) => `${r.library} ${r.backend} ${r.threads}`);
       expect(new Set(keys).size, `${c}: one row per contender`).toBe(keys.length);
       expect(rows.filter((r) => r.library === 'seqlab').map((r) => r.backend)).toEqual(expect.arrayContaining(['cpu', 'wasm']));
-      if (tfjsInstalled) expect(rows.some((r) => r.library === 'tfjs' && r.backend === 'wasm'), `${c}: a TF.js wasm row`).toBe(true);
-      if (tfjsInstalled && !c.startsWith('matmul')) expect(rows.some((r) => r.library === 'tfjs' && r.backend === 'cpu'), `${c}: a TF.js cpu row`).toBe(true);
+      if (tfjsInstalled)
+        expect(
+          rows.some((r) => r.library === 'tfjs' && r.backend === 'wasm'),
+          `${c}: a TF.js wasm row`,
+        ).toBe(true);
+      if (tfjsInstalled && !c.startsWith('matmul'))
+        expect(
+          rows.some((r) => r.library === 'tfjs' && r.backend === 'cpu'),
+          `${c}: a TF.js cpu row`,
+        ).toBe(true);
     }
 
     for (const r of json.results as KernelBenchRow[]) {
@@ -92,19 +113,32 @@ describe('kernel benchmark options and targets', () => {
     await expect(runKernelBenchmark({ runs: 1.5 })).rejects.toThrow(/'runs'/);
     await expect(runKernelBenchmark({ budgetSeconds: 0 })).rejects.toThrow(/'budgetSeconds'/);
     await expect(runKernelBenchmark({ transformer: { dModel: 6, heads: 4 } })).rejects.toThrow(/divisible/);
-    await expect(runKernelBenchmark({ lstm: { hiddenSize: '8' as unknown as number } })).rejects.toThrow(/'lstm.hiddenSize' must be a positive integer; received 8/);
+    await expect(runKernelBenchmark({ lstm: { hiddenSize: '8' as unknown as number } })).rejects.toThrow(
+      /'lstm.hiddenSize' must be a positive integer; received 8/,
+    );
     await expect(runKernelBenchmark({ transformer: { causal: 1 as unknown as boolean } })).rejects.toThrow(/'transformer.causal' must be a boolean/);
   });
 
   it('judges each target on the best seqlab row, at the issue shapes only', () => {
     const row = (library: string, backend: string, c: string, size: number, value: number): KernelBenchRow => ({
-      library, backend, threads: 1, case: c, size, runs: 1, note: null, medianMs: 1,
+      library,
+      backend,
+      threads: 1,
+      case: c,
+      size,
+      runs: 1,
+      note: null,
+      medianMs: 1,
       ...(c.startsWith('matmul') ? { gflops: value } : { tokensPerSec: value }),
     });
     const rows = [
-      row('seqlab', 'cpu', 'matmul-nn', 512, 2), row('seqlab', 'wasm', 'matmul-nn', 512, 30), row('tfjs', 'wasm', 'matmul-nn', 512, 10),
-      row('seqlab', 'wasm', 'matmul-tn', 512, 15), row('tfjs', 'wasm', 'matmul-tn', 512, 10),
-      row('seqlab', 'wasm', 'lstm-train-step', 100, 12_000), row('seqlab', 'wasm', 'transformer-train-step', 100, 5_000),
+      row('seqlab', 'cpu', 'matmul-nn', 512, 2),
+      row('seqlab', 'wasm', 'matmul-nn', 512, 30),
+      row('tfjs', 'wasm', 'matmul-nn', 512, 10),
+      row('seqlab', 'wasm', 'matmul-tn', 512, 15),
+      row('tfjs', 'wasm', 'matmul-tn', 512, 10),
+      row('seqlab', 'wasm', 'lstm-train-step', 100, 12_000),
+      row('seqlab', 'wasm', 'transformer-train-step', 100, 5_000),
     ];
     const [nn, tn, nt, lstm, block] = checkTargets(rows, LSTM_SHAPE, TRANSFORMER_SHAPE);
     expect([nn.value, nn.met]).toEqual([3, true]);

@@ -10,7 +10,15 @@ describe('memory experiment (test size)', () => {
     const outDir = mkdtempSync(join(tmpdir(), 'seqlab-memory-'));
     const json = checkResultFiles('memory', await memoryExperiment.run({ size: 'test', outDir, seed: 2, backend: 'cpu' }));
     const m = json.measurements as MemoryMeasurements;
-    expect(m.rows.map((r) => r.model)).toEqual(['LSTM', 'LSTM', 'LSTM', 'Transformer', 'Transformer', 'Transformer', ...Array(3).fill('Transformer (composed attention)')]);
+    expect(m.rows.map((r) => r.model)).toEqual([
+      'LSTM',
+      'LSTM',
+      'LSTM',
+      'Transformer',
+      'Transformer',
+      'Transformer',
+      ...Array(3).fill('Transformer (composed attention)'),
+    ]);
     for (const r of m.rows) expect(r.peakTensorBytes).toBeGreaterThan(0);
     expect(m.exponents.map((e) => e.model)).toEqual(['LSTM', 'Transformer', 'Transformer (composed attention)']);
   });

@@ -139,7 +139,11 @@ export function textCorpus(text: string, options?: TextCorpusOptions): Corpus {
 export function loadCorpus(name: string, options?: SplitOptions): Corpus {
   const shipped = typeof name === 'string' && Object.hasOwn(SHIPPED, name) ? SHIPPED[name] : undefined;
   if (!shipped) {
-    throw new InvalidArgumentError(`loadCorpus: argument 'name' must name a shipped corpus (${listCorpora().map((n) => `'${n}'`).join(', ')}); received ${describeValue(name)}`);
+    throw new InvalidArgumentError(
+      `loadCorpus: argument 'name' must name a shipped corpus (${listCorpora()
+        .map((n) => `'${n}'`)
+        .join(', ')}); received ${describeValue(name)}`,
+    );
   }
   const trainFraction = checkFraction('loadCorpus', checkOptions('loadCorpus', options).trainFraction ?? 0.9);
   const text = shipped.text();

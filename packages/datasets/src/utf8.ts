@@ -66,18 +66,17 @@ export class Utf8Validator {
         if (b >= 0xc2 && b <= 0xdf) pending = 1;
         else if (b >= 0xe0 && b <= 0xef) {
           pending = 2;
-          if (b === 0xe0) this.lower = 0xa0; // overlong below U+0800
+          if (b === 0xe0)
+            this.lower = 0xa0; // overlong below U+0800
           else if (b === 0xed) this.upper = 0x9f; // surrogates U+D800..U+DFFF
         } else if (b >= 0xf0 && b <= 0xf4) {
           pending = 3;
-          if (b === 0xf0) this.lower = 0x90; // overlong below U+10000
+          if (b === 0xf0)
+            this.lower = 0x90; // overlong below U+10000
           else if (b === 0xf4) this.upper = 0x8f; // above U+10FFFF
         } else {
           this.offset = base + i;
-          throw new Utf8Error(
-            `${this.fn}: ${this.source} is not valid UTF-8: byte ${hex(b)} at byte offset ${base + i} cannot start a character`,
-            base + i,
-          );
+          throw new Utf8Error(`${this.fn}: ${this.source} is not valid UTF-8: byte ${hex(b)} at byte offset ${base + i} cannot start a character`, base + i);
         }
       } else {
         if (b < this.lower || b > this.upper) {

@@ -128,7 +128,11 @@ describe('VariableDelayCopyTask', () => {
   });
 
   it('bad input is a typed error', () => {
-    expectSeqlabError(() => new VariableDelayCopyTask({ minDelay: 10, maxDelay: 5 }), 'INVALID_ARGUMENT', /'maxDelay' must be at least 'minDelay' \(10\); received 5/);
+    expectSeqlabError(
+      () => new VariableDelayCopyTask({ minDelay: 10, maxDelay: 5 }),
+      'INVALID_ARGUMENT',
+      /'maxDelay' must be at least 'minDelay' \(10\); received 5/,
+    );
     expectSeqlabError(() => new VariableDelayCopyTask({ minDelay: 0, maxDelay: 5 }), 'INVALID_ARGUMENT', /'minDelay'/);
     expectSeqlabError(() => new VariableDelayCopyTask({ minDelay: 1, maxDelay: 5 }).sample(-1), 'INVALID_ARGUMENT', /'batchSize'/);
   });

@@ -17,13 +17,20 @@ describe('DataLoader', () => {
   it('batches in dataset order without shuffle, with a short last batch', () => {
     const loader = new DataLoader(numbers, { batchSize: 4 });
     expect(loader.length).toBe(3);
-    expect([...loader]).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+    expect([...loader]).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
   });
 
   it('dropLast leaves out the short batch', () => {
     const loader = new DataLoader(numbers, { batchSize: 4, dropLast: true });
     expect(loader.length).toBe(2);
-    expect([...loader]).toEqual([[0, 1, 2, 3], [4, 5, 6, 7]]);
+    expect([...loader]).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+    ]);
     expect([...new DataLoader(numbers, { batchSize: 5, dropLast: true })]).toHaveLength(2);
   });
 
@@ -77,10 +84,19 @@ describe('DataLoader', () => {
     const sequences = [[1, 2, 3], [4, 5], [6], [7, 8, 9, 10]];
     const loader = new DataLoader(sequences, { batchSize: 2, padValue: 0 });
     const batches = [...loader] as PaddedBatch[];
-    expect(batches[0].tokens.toArray()).toEqual([[1, 2, 3], [4, 5, 0]]);
+    expect(batches[0].tokens.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 0],
+    ]);
     expect(batches[0].lengths.toArray()).toEqual([3, 2]);
-    expect(batches[0].mask.toArray()).toEqual([[1, 1, 1], [1, 1, 0]]);
-    expect(batches[1].tokens.toArray()).toEqual([[6, 0, 0, 0], [7, 8, 9, 10]]);
+    expect(batches[0].mask.toArray()).toEqual([
+      [1, 1, 1],
+      [1, 1, 0],
+    ]);
+    expect(batches[1].tokens.toArray()).toEqual([
+      [6, 0, 0, 0],
+      [7, 8, 9, 10],
+    ]);
     expect(batches[1].lengths.toArray()).toEqual([1, 4]);
   });
 
@@ -96,7 +112,11 @@ describe('DataLoader', () => {
     expectSeqlabError(() => new DataLoader([], { batchSize: 2 }), 'INVALID_ARGUMENT', /'dataset' is empty/);
     expectSeqlabError(() => new DataLoader(42 as unknown as number[], { batchSize: 2 }), 'INVALID_ARGUMENT', /'dataset' must be an array/);
     expectSeqlabError(() => new DataLoader(numbers, { batchSize: 2, shuffle: 1 as unknown as boolean }), 'INVALID_ARGUMENT', /'shuffle' must be a boolean/);
-    expectSeqlabError(() => new DataLoader(numbers, { batchSize: 2, collate: 'pad' as unknown as () => number }), 'INVALID_ARGUMENT', /'collate' must be a function/);
+    expectSeqlabError(
+      () => new DataLoader(numbers, { batchSize: 2, collate: 'pad' as unknown as () => number }),
+      'INVALID_ARGUMENT',
+      /'collate' must be a function/,
+    );
     const loader = new DataLoader(numbers, { batchSize: 2 });
     expectSeqlabError(() => loader.setState({ epoch: -1 }), 'INVALID_ARGUMENT', /'epoch'/);
     expectSeqlabError(() => loader.order(1.5), 'INVALID_ARGUMENT', /'epoch'/);
@@ -148,6 +168,10 @@ describe('seq2seqCollate', () => {
     const collate = seq2seqCollate(data.sourceTokenizer, data.targetTokenizer);
     expectSeqlabError(() => collate([]), 'INVALID_ARGUMENT', /non-empty array/);
     expectSeqlabError(() => collate([{ source: 'the dog', target: 3 as unknown as string }]), 'INVALID_ARGUMENT', /item 0/);
-    expectSeqlabError(() => seq2seqCollate(data.sourceTokenizer, data.targetTokenizer, { sourceEos: 'no' as unknown as boolean }), 'INVALID_ARGUMENT', /'sourceEos'/);
+    expectSeqlabError(
+      () => seq2seqCollate(data.sourceTokenizer, data.targetTokenizer, { sourceEos: 'no' as unknown as boolean }),
+      'INVALID_ARGUMENT',
+      /'sourceEos'/,
+    );
   });
 });

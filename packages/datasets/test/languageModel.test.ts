@@ -60,9 +60,18 @@ describe('randomWindows', () => {
   it('bad input: empty corpus, seqLen not smaller than the corpus, batch size not positive', () => {
     const g = new Generator(0);
     expectSeqlabError(() => randomWindows(new Int32Array(0), { batchSize: 1, seqLen: 1, generator: g }), 'INVALID_ARGUMENT', /empty corpus/);
-    expectSeqlabError(() => randomWindows(ids, { batchSize: 2, seqLen: 1000, generator: g }), 'INVALID_ARGUMENT', /'seqLen' must be smaller than the corpus \(1000 tokens\)/, /received 1000/);
+    expectSeqlabError(
+      () => randomWindows(ids, { batchSize: 2, seqLen: 1000, generator: g }),
+      'INVALID_ARGUMENT',
+      /'seqLen' must be smaller than the corpus \(1000 tokens\)/,
+      /received 1000/,
+    );
     expectSeqlabError(() => randomWindows(ids, { batchSize: 2, seqLen: 5000, generator: g }), 'INVALID_ARGUMENT', /received 5000/);
-    expectSeqlabError(() => randomWindows(ids, { batchSize: 0, seqLen: 8, generator: g }), 'INVALID_ARGUMENT', /'batchSize' must be a positive integer; received 0/);
+    expectSeqlabError(
+      () => randomWindows(ids, { batchSize: 0, seqLen: 8, generator: g }),
+      'INVALID_ARGUMENT',
+      /'batchSize' must be a positive integer; received 0/,
+    );
     expectSeqlabError(() => randomWindows(ids, { batchSize: -3, seqLen: 8, generator: g }), 'INVALID_ARGUMENT', /'batchSize'/);
     expectSeqlabError(() => randomWindows(ids, { batchSize: 2.5, seqLen: 8, generator: g }), 'INVALID_ARGUMENT', /'batchSize'/);
     expectSeqlabError(() => randomWindows(ids, { batchSize: 2, seqLen: 0, generator: g }), 'INVALID_ARGUMENT', /'seqLen'/);

@@ -9,14 +9,25 @@ describe('padSequences', () => {
     expect(tokens.dtype).toBe('int32');
     expect(lengths.dtype).toBe('int32');
     expect(mask.dtype).toBe('float32');
-    expect(tokens.toArray()).toEqual([[5, 6, 7], [8, 0, 0], [0, 0, 0]]);
+    expect(tokens.toArray()).toEqual([
+      [5, 6, 7],
+      [8, 0, 0],
+      [0, 0, 0],
+    ]);
     expect(lengths.toArray()).toEqual([3, 1, 0]);
-    expect(mask.toArray()).toEqual([[1, 1, 1], [1, 0, 0], [0, 0, 0]]);
+    expect(mask.toArray()).toEqual([
+      [1, 1, 1],
+      [1, 0, 0],
+      [0, 0, 0],
+    ]);
   });
 
   it('honours padValue and a fixed length', () => {
     const { tokens, mask } = padSequences([[1], [2, 3]], { padValue: -1, length: 4 });
-    expect(tokens.toArray()).toEqual([[1, -1, -1, -1], [2, 3, -1, -1]]);
+    expect(tokens.toArray()).toEqual([
+      [1, -1, -1, -1],
+      [2, 3, -1, -1],
+    ]);
     expect(mask.shape).toEqual([2, 4]);
   });
 

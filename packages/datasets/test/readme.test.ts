@@ -15,7 +15,10 @@ describe('README example', () => {
       await import('../examples/quickstart.js');
       expect(log.mock.calls).toEqual([
         [1003854, 111540, 65],
-        [[12, 64], [12, 64]],
+        [
+          [12, 64],
+          [12, 64],
+        ],
         [[32, 120], '0.1733'],
         [32, 32],
       ]);

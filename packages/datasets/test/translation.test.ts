@@ -6,8 +6,7 @@ import { englishWordsOf, spanishWordsOf, type Clause, type NounPhrase, type Sent
 import { ADJECTIVES, ADVERBS, CONJUNCTIONS, DETERMINERS, NOUNS, PREPOSITIONS, VERBS } from '../src/tasks/translation/lexicon.js';
 import { expectSeqlabError } from './helpers.js';
 
-const find = <T extends { en: unknown }>(items: readonly T[], en: string): T =>
-  items.find((x) => (Array.isArray(x.en) ? x.en.includes(en) : x.en === en))!;
+const find = <T extends { en: unknown }>(items: readonly T[], en: string): T => items.find((x) => (Array.isArray(x.en) ? x.en.includes(en) : x.en === en))!;
 
 function np(det: string, noun: string, plural = false, adjective?: string): NounPhrase {
   return { determiner: find(DETERMINERS, det), noun: find(NOUNS, noun), plural, adjective: adjective ? find(ADJECTIVES, adjective) : null };
@@ -113,7 +112,11 @@ describe('ToyTranslation', () => {
 
   it('bad input is a typed error', () => {
     expectSeqlabError(() => new ToyTranslation({ minLength: 2 }), 'INVALID_ARGUMENT', /'minLength' must be at least 3/);
-    expectSeqlabError(() => new ToyTranslation({ minLength: 10, maxLength: 5 }), 'INVALID_ARGUMENT', /'maxLength' must be at least 'minLength' \(10\); received 5/);
+    expectSeqlabError(
+      () => new ToyTranslation({ minLength: 10, maxLength: 5 }),
+      'INVALID_ARGUMENT',
+      /'maxLength' must be at least 'minLength' \(10\); received 5/,
+    );
     expectSeqlabError(() => data.pair(2), 'INVALID_ARGUMENT', /'length' must be at least 3/);
     expectSeqlabError(() => data.sample(0), 'INVALID_ARGUMENT', /'count' must be a positive integer/);
   });

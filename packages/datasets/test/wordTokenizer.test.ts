@@ -8,7 +8,21 @@ describe('WordTokenizer', () => {
   it('splits punctuation into tokens, keeps contractions, and lowercases by default', () => {
     const tok = WordTokenizer.fromText('x');
     expect(tok.tokenize("Don't stop, Mr. O'Brien! ¿Qué tal? 3.5 km")).toEqual([
-      "don't", 'stop', ',', 'mr', '.', "o'brien", '!', '¿', 'qué', 'tal', '?', '3', '.', '5', 'km',
+      "don't",
+      'stop',
+      ',',
+      'mr',
+      '.',
+      "o'brien",
+      '!',
+      '¿',
+      'qué',
+      'tal',
+      '?',
+      '3',
+      '.',
+      '5',
+      'km',
     ]);
   });
 

@@ -32,17 +32,37 @@ export interface AdamStep {
 }
 
 // Checks the four storages and the hyper-parameters, then runs the kernel on the staged copies at p, m and v.
-function runAdam(op: string, param: TensorInfo, grad: TensorInfo, m: TensorInfo, v: TensorInfo, options: AdamStep, p: () => number, mAt: () => number, vAt: () => number): void {
-  const named: [string, TensorInfo][] = [['param', param], ['grad', grad], ['m', m], ['v', v]];
+function runAdam(
+  op: string,
+  param: TensorInfo,
+  grad: TensorInfo,
+  m: TensorInfo,
+  v: TensorInfo,
+  options: AdamStep,
+  p: () => number,
+  mAt: () => number,
+  vAt: () => number,
+): void {
+  const named: [string, TensorInfo][] = [
+    ['param', param],
+    ['grad', grad],
+    ['m', m],
+    ['v', v],
+  ];
   for (const [name, t] of named) {
     if (t.dtype !== 'float32') throw new DTypeMismatchError(`${op}: argument '${name}' must be float32; received ${t.dtype}`);
     if (t.size !== param.size) {
-      throw new ShapeMismatchError(`${op}: argument '${name}' must have ${param.size} elements like 'param' ${formatShape(param.shape)}; received shape ${formatShape(t.shape)}`);
+      throw new ShapeMismatchError(
+        `${op}: argument '${name}' must have ${param.size} elements like 'param' ${formatShape(param.shape)}; received shape ${formatShape(t.shape)}`,
+      );
     }
   }
   const { lr, step } = options;
-  const beta1 = options.beta1 ?? 0.9, beta2 = options.beta2 ?? 0.999, eps = options.eps ?? 1e-8;
-  const weightDecay = options.weightDecay ?? 0, decoupled = options.decoupled ?? false;
+  const beta1 = options.beta1 ?? 0.9,
+    beta2 = options.beta2 ?? 0.999,
+    eps = options.eps ?? 1e-8;
+  const weightDecay = options.weightDecay ?? 0,
+    decoupled = options.decoupled ?? false;
   const checks: [string, number, boolean][] = [
     ['lr', lr, lr >= 0],
     ['beta1', beta1, beta1 >= 0 && beta1 < 1],
@@ -57,8 +77,18 @@ function runAdam(op: string, param: TensorInfo, grad: TensorInfo, m: TensorInfo,
   const stepSize = lr / (1 - beta1 ** step);
   const invSqrtBc2 = 1 / Math.sqrt(1 - beta2 ** step);
   runtime().exports.adamF32(
-    p(), ptr(grad), mAt(), vAt(), param.size,
-    beta1, beta2, eps, decoupled ? 0 : weightDecay, decoupled ? lr * weightDecay : 0, stepSize, invSqrtBc2,
+    p(),
+    ptr(grad),
+    mAt(),
+    vAt(),
+    param.size,
+    beta1,
+    beta2,
+    eps,
+    decoupled ? 0 : weightDecay,
+    decoupled ? lr * weightDecay : 0,
+    stepSize,
+    invSqrtBc2,
   );
 }
 
@@ -80,7 +110,17 @@ function runAdam(op: string, param: TensorInfo, grad: TensorInfo, m: TensorInfo,
 export const adamUpdate: (param: TensorInfo, grad: TensorInfo, m: TensorInfo, v: TensorInfo, options: AdamStep) => void = framed(
   'adamUpdate',
   (param: TensorInfo, grad: TensorInfo, m: TensorInfo, v: TensorInfo, options: AdamStep): void =>
-    runAdam('adamUpdate', param, grad, m, v, options, () => ptrForUpdate(param), () => ptrForUpdate(m), () => ptrForUpdate(v)),
+    runAdam(
+      'adamUpdate',
+      param,
+      grad,
+      m,
+      v,
+      options,
+      () => ptrForUpdate(param),
+      () => ptrForUpdate(m),
+      () => ptrForUpdate(v),
+    ),
 );
 
 /**
@@ -99,8 +139,20 @@ export const adamStep: FusedAdamStep = framed(
       runtime().heap.u8.copyWithin(out, at, at + x.size * 4);
       return out;
     };
-    let p = 0, m = 0, v = 0;
-    runAdam('adamStep', param, grad, expAvg, expAvgSq, options, () => (p = copyOf(param)()), () => (m = copyOf(expAvg)()), () => (v = copyOf(expAvgSq)()));
+    let p = 0,
+      m = 0,
+      v = 0;
+    runAdam(
+      'adamStep',
+      param,
+      grad,
+      expAvg,
+      expAvgSq,
+      options,
+      () => (p = copyOf(param)()),
+      () => (m = copyOf(expAvg)()),
+      () => (v = copyOf(expAvgSq)()),
+    );
     return { param: p, expAvg: m, expAvgSq: v } satisfies AdamStepResult;
   },
 );

@@ -46,16 +46,19 @@ export interface WasmBackend extends Backend {
 }
 
 // Matmul wakes the worker threads before its inputs are copied in.
-const kernels: Kernels = framedTable({
-  ...unaryKernels,
-  ...binaryKernels,
-  ...reduceKernels,
-  ...softmaxKernels,
-  ...matmulKernels,
-  ...castKernels,
-  ...movementKernels,
-  ...indexingKernels,
-}, { matmul: wakeForMatmul });
+const kernels: Kernels = framedTable(
+  {
+    ...unaryKernels,
+    ...binaryKernels,
+    ...reduceKernels,
+    ...softmaxKernels,
+    ...matmulKernels,
+    ...castKernels,
+    ...movementKernels,
+    ...indexingKernels,
+  },
+  { matmul: wakeForMatmul },
+);
 
 function checkDType(op: string, dtype: DType): void {
   if (!WASM_DTYPES.includes(dtype)) {

@@ -86,7 +86,9 @@ export class CallFrame {
   allocate(dtype: DType, size: number): number {
     this.check('allocating a result');
     if (!WASM_DTYPES.includes(dtype)) {
-      throw new DTypeMismatchError(`${this.kernel}: the wasm backend computes in ${WASM_DTYPES.join(', ')}; received ${dtype} (keep float64 tensors on the 'cpu' backend)`);
+      throw new DTypeMismatchError(
+        `${this.kernel}: the wasm backend computes in ${WASM_DTYPES.join(', ')}; received ${dtype} (keep float64 tensors on the 'cpu' backend)`,
+      );
     }
     const at = this.heap.alloc(size * elementBytes(dtype));
     this.allocAt.push(at);
@@ -124,7 +126,8 @@ export class CallFrame {
     const heap = this.heap;
     for (let i = this.allocAt.length - 1; i >= 0; i--) {
       if (this.allocAt[i] !== at) continue;
-      const size = this.allocSize[i], dtype = this.allocDType[i];
+      const size = this.allocSize[i],
+        dtype = this.allocDType[i];
       const preset = this.presetAt.lastIndexOf(at);
       if (preset >= 0) {
         const values = this.presetArrays[preset];

@@ -18,7 +18,7 @@ export function setRuntime(runtime: Runtime): void {
 
 /** The runtime; throws before the module is instantiated. */
 export function runtime(): Runtime {
-  if (!current) throw new InvalidArgumentError("wasm: the backend is not initialised; await initWasm() first");
+  if (!current) throw new InvalidArgumentError('wasm: the backend is not initialised; await initWasm() first');
   return current;
 }
 

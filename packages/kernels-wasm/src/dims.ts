@@ -66,7 +66,9 @@ export function writeWalk(heap: Heap, walk: StridedWalk): number {
   const rank = walk.shape.length;
   const ints = rank * (walk.strides.length + 2);
   if (ints * 4 > ARGS_BYTES) {
-    throw new InvalidArgumentError(`wasm: tensors of rank ${rank} are beyond the wasm backend's strided kernels (at most ${Math.floor(ARGS_BYTES / 4 / (walk.strides.length + 2))} non-trivial dimensions)`);
+    throw new InvalidArgumentError(
+      `wasm: tensors of rank ${rank} are beyond the wasm backend's strided kernels (at most ${Math.floor(ARGS_BYTES / 4 / (walk.strides.length + 2))} non-trivial dimensions)`,
+    );
   }
   const base = ARGS_PTR >>> 2;
   const i32 = heap.i32;

@@ -24,15 +24,38 @@ const MAX_CHUNKS = 0xfffe;
 
 // Field indices of the i32 problem record read by assembly/attention.ts.
 const F = {
-  batch: 0, heads: 1, L: 2, S: 3, D: 4, Dv: 5, q: 6, k: 10, v: 14, scale: 18, causal: 19, causalOffset: 20,
-  mask: 21, bias: 26, dropout: 31, out: 32, probs: 36, gradOut: 37, gradWeights: 38, gradQ: 39, gradK: 40, gradV: 41,
-  scratch: 42, scratchStride: 43,
+  batch: 0,
+  heads: 1,
+  L: 2,
+  S: 3,
+  D: 4,
+  Dv: 5,
+  q: 6,
+  k: 10,
+  v: 14,
+  scale: 18,
+  causal: 19,
+  causalOffset: 20,
+  mask: 21,
+  bias: 26,
+  dropout: 31,
+  out: 32,
+  probs: 36,
+  gradOut: 37,
+  gradWeights: 38,
+  gradQ: 39,
+  gradK: 40,
+  gradV: 41,
+  scratch: 42,
+  scratchStride: 43,
 } as const;
 const RECORD_FIELDS = 44;
 
 function checkFloat32(op: string, problem: FusedAttentionProblem): void {
   if (problem.dtype !== 'float32') {
-    throw new DTypeMismatchError(`${op}: the wasm backend computes attention in float32; received problem dtype ${problem.dtype} (keep float64 on the 'cpu' backend)`);
+    throw new DTypeMismatchError(
+      `${op}: the wasm backend computes attention in float32; received problem dtype ${problem.dtype} (keep float64 on the 'cpu' backend)`,
+    );
   }
 }
 
@@ -47,7 +70,9 @@ const operandAddress = (op: AttentionOperand): number => stage(op.handle) + op.o
 function writeRecord(p: FusedAttentionProblem, threads: number, extra: (rec: Int32Array, at: number) => void): number {
   const rt = runtime();
   const addresses = {
-    q: operandAddress(p.q), k: operandAddress(p.k), v: operandAddress(p.v),
+    q: operandAddress(p.q),
+    k: operandAddress(p.k),
+    v: operandAddress(p.v),
     mask: p.mask === null ? 0 : stage(p.mask.handle),
     bias: p.bias === null ? 0 : stage(p.bias.handle),
     dropout: p.dropout === null ? 0 : stage(p.dropout),
@@ -55,7 +80,8 @@ function writeRecord(p: FusedAttentionProblem, threads: number, extra: (rec: Int
   const stride = Math.ceil(rt.exports.attentionScratchBytes(p.queryLength, p.keyLength, p.headDim, p.valueDim) / 64) * 64;
   const scratch = rt.heap.alloc(stride * threads);
   const at = rt.heap.alloc(RECORD_FIELDS * 4);
-  const rec = rt.heap.i32, f32 = rt.heap.f32;
+  const rec = rt.heap.i32,
+    f32 = rt.heap.f32;
   const base = at >>> 2;
   const put = (field: number, value: number): void => void (rec[base + field] = value);
   put(F.batch, p.batch);
@@ -111,7 +137,8 @@ function runPairs(kind: number, record: number, total: number, perChunk: number,
   const chunks = Math.ceil(total / per);
   let pool = threads > 1 ? rt.workerPool() : undefined;
   if (pool && !pool.take(flops)) pool = undefined;
-  const i32 = rt.heap.i32, t = TASK_PTR >>> 2;
+  const i32 = rt.heap.i32,
+    t = TASK_PTR >>> 2;
   const fill = (share: number) => (): void => {
     i32[t] = kind;
     i32[t + 1] = chunks;
@@ -146,9 +173,14 @@ function attention(p: FusedAttentionProblem, saveProbs: boolean): FusedAttention
  * the same positive batch stride, and one entry's rows of all of them fit inside that stride.
  */
 function batchEntriesDisjoint(p: FusedAttentionProblem, slots: readonly [number, number, number]): boolean {
-  const ops: [AttentionOperand, number, number][] = [[p.q, p.queryLength, p.headDim], [p.k, p.keyLength, p.headDim], [p.v, p.keyLength, p.valueDim]];
+  const ops: [AttentionOperand, number, number][] = [
+    [p.q, p.queryLength, p.headDim],
+    [p.k, p.keyLength, p.headDim],
+    [p.v, p.keyLength, p.valueDim],
+  ];
   for (let s = 0; s < 3; s++) {
-    let lo = Infinity, hi = -Infinity;
+    let lo = Infinity,
+      hi = -Infinity;
     for (let o = 0; o < 3; o++) {
       if (slots[o] !== slots[s]) continue;
       const [op, rows, cols] = ops[o];
@@ -172,7 +204,8 @@ function attentionBackward(p: FusedAttentionProblem, args: FusedAttentionBackwar
   });
   const { batch: B, heads: H, queryLength: L, keyLength: S } = p;
   if (B * H * L * S > 0) {
-    const probs = stage(args.probs), gradOut = stage(args.gradOut);
+    const probs = stage(args.probs),
+      gradOut = stage(args.gradOut);
     const gradWeights = args.gradWeights === null ? 0 : stage(args.gradWeights);
     const disjoint = batchEntriesDisjoint(p, args.slots);
     const threads = disjoint && B > 1 ? plannedThreads(p) : 1;

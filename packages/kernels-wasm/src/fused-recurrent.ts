@@ -92,7 +92,8 @@ function anyValid(lengths: Int32Array | null, t: number): boolean {
 
 function lstmSequence(args: LstmSequenceArgs): LstmSequenceResult {
   const { T, B, I, H } = dimsOf('lstmSequence', args);
-  const G = 4 * H, BH = B * H;
+  const G = 4 * H,
+    BH = B * H;
   const rt = runtime();
   // x·W_ihᵀ for all steps at once; the time loop then overwrites it with the activated gates.
   const gates = product(asMatrix(args.x, T * B, I), args.weightIh, false, true, T * B, G);
@@ -102,15 +103,35 @@ function lstmSequence(args: LstmSequenceArgs): LstmSequenceResult {
   const cPrev = allocFor('float32', T * BH);
   const cellTanh = allocFor('float32', T * BH);
   const hPrev = allocFor('float32', T * BH);
-  const bih = args.biasIh === null ? 0 : ptr(args.biasIh), bhh = args.biasHh === null ? 0 : ptr(args.biasHh);
-  const whh = ptr(args.weightHh), h0 = ptr(args.h0), c0 = ptr(args.c0);
+  const bih = args.biasIh === null ? 0 : ptr(args.biasIh),
+    bhh = args.biasHh === null ? 0 : ptr(args.biasHh);
+  const whh = ptr(args.weightHh),
+    h0 = ptr(args.h0),
+    c0 = ptr(args.c0);
   const work = allocWork(B * G, args.lengths);
   const ex = rt.exports;
   const step = new StepProduct(B, G, H, true);
   if (!step.shareable) {
     ex.lstmForwardF32(
-      gates, whh, bih, bhh, h0, c0, work.lengths, args.reverse ? 1 : 0, T, B, H,
-      output, hN, cN, cPrev, cellTanh, hPrev, work.floats, step.scratch,
+      gates,
+      whh,
+      bih,
+      bhh,
+      h0,
+      c0,
+      work.lengths,
+      args.reverse ? 1 : 0,
+      T,
+      B,
+      H,
+      output,
+      hN,
+      cN,
+      cPrev,
+      cellTanh,
+      hPrev,
+      work.floats,
+      step.scratch,
     );
   } else {
     copyBlock(hN, h0, BH * 4);
@@ -145,11 +166,17 @@ function weightGrads(
 function lstmSequenceBackward(args: LstmSequenceBackwardArgs): LstmSequenceGrads {
   const dims = dimsOf('lstmSequenceBackward', args);
   const { T, B, H } = dims;
-  const G = 4 * H, BH = B * H;
+  const G = 4 * H,
+    BH = B * H;
   const rt = runtime();
   const { saved, lengths } = args;
-  const gates = ptr(saved.gates), cPrev = ptr(saved.cPrev), cellTanh = ptr(saved.cellTanh), dOut = ptr(args.dOutput);
-  const whh = ptr(args.weightHh), dhN = ptr(args.dhN), dcN = ptr(args.dcN);
+  const gates = ptr(saved.gates),
+    cPrev = ptr(saved.cPrev),
+    cellTanh = ptr(saved.cellTanh),
+    dOut = ptr(args.dOutput);
+  const whh = ptr(args.weightHh),
+    dhN = ptr(args.dhN),
+    dcN = ptr(args.dcN);
   const dGatesScratch = stagedScratch(T * B, G);
   const dGates = dGatesScratch.at;
   const dh0 = allocFor('float32', BH);
@@ -163,8 +190,26 @@ function lstmSequenceBackward(args: LstmSequenceBackwardArgs): LstmSequenceGrads
   const step = new StepProduct(B, H, G, false);
   if (!step.shareable) {
     ex.lstmBackwardF32(
-      gates, cPrev, cellTanh, dOut, whh, work.lengths, args.reverse ? 1 : 0, T, B, H,
-      dhN, dcN, dh0, dc0, dGates, acc, dBiasIh ?? 0, dBiasHh ?? 0, work.floats, step.scratch,
+      gates,
+      cPrev,
+      cellTanh,
+      dOut,
+      whh,
+      work.lengths,
+      args.reverse ? 1 : 0,
+      T,
+      B,
+      H,
+      dhN,
+      dcN,
+      dh0,
+      dc0,
+      dGates,
+      acc,
+      dBiasIh ?? 0,
+      dBiasHh ?? 0,
+      work.floats,
+      step.scratch,
     );
   } else {
     copyBlock(dh0, dhN, BH * 4);
@@ -187,23 +232,23 @@ function lstmSequenceBackward(args: LstmSequenceBackwardArgs): LstmSequenceGrads
 
 function gruSequence(args: RecurrentSequenceArgs): GruSequenceResult {
   const { T, B, I, H } = dimsOf('gruSequence', args);
-  const G = 3 * H, BH = B * H;
+  const G = 3 * H,
+    BH = B * H;
   const rt = runtime();
   const xp = product(asMatrix(args.x, T * B, I), args.weightIh, false, true, T * B, G);
   const output = allocFor('float32', T * BH);
   const hN = allocFor('float32', BH);
   const gates = allocFor('float32', T * B * 4 * H);
   const hPrev = allocFor('float32', T * BH);
-  const bih = args.biasIh === null ? 0 : ptr(args.biasIh), bhh = args.biasHh === null ? 0 : ptr(args.biasHh);
-  const whh = ptr(args.weightHh), h0 = ptr(args.h0);
+  const bih = args.biasIh === null ? 0 : ptr(args.biasIh),
+    bhh = args.biasHh === null ? 0 : ptr(args.biasHh);
+  const whh = ptr(args.weightHh),
+    h0 = ptr(args.h0);
   const work = allocWork(B * G, args.lengths);
   const ex = rt.exports;
   const step = new StepProduct(B, G, H, true);
   if (!step.shareable) {
-    ex.gruForwardF32(
-      xp, whh, bih, bhh, h0, work.lengths, args.reverse ? 1 : 0, T, B, H,
-      output, hN, gates, hPrev, work.floats, step.scratch,
-    );
+    ex.gruForwardF32(xp, whh, bih, bhh, h0, work.lengths, args.reverse ? 1 : 0, T, B, H, output, hN, gates, hPrev, work.floats, step.scratch);
   } else {
     copyBlock(hN, h0, BH * 4);
     for (let s = 0; s < T; s++) {
@@ -219,24 +264,48 @@ function gruSequence(args: RecurrentSequenceArgs): GruSequenceResult {
 function gruSequenceBackward(args: GruSequenceBackwardArgs): RecurrentSequenceGrads {
   const dims = dimsOf('gruSequenceBackward', args);
   const { T, B, H } = dims;
-  const G = 3 * H, BH = B * H;
+  const G = 3 * H,
+    BH = B * H;
   const rt = runtime();
-  const gates = ptr(args.saved.gates), hPrev = ptr(args.saved.hPrev), dOut = ptr(args.dOutput);
-  const whh = ptr(args.weightHh), dhN = ptr(args.dhN);
-  const dGiScratch = stagedScratch(T * B, G), dGhScratch = stagedScratch(T * B, G);
-  const dGi = dGiScratch.at, dGh = dGhScratch.at;
+  const gates = ptr(args.saved.gates),
+    hPrev = ptr(args.saved.hPrev),
+    dOut = ptr(args.dOutput);
+  const whh = ptr(args.weightHh),
+    dhN = ptr(args.dhN);
+  const dGiScratch = stagedScratch(T * B, G),
+    dGhScratch = stagedScratch(T * B, G);
+  const dGi = dGiScratch.at,
+    dGh = dGhScratch.at;
   const dh0 = allocFor('float32', BH);
   const hasBias = args.biasIh !== null;
   const dBiasIh = hasBias ? allocFor('float32', G) : null;
   const dBiasHh = hasBias ? allocFor('float32', G) : null;
-  const accIh = hasBias ? zeroedF64(G) : 0, accHh = hasBias ? zeroedF64(G) : 0;
+  const accIh = hasBias ? zeroedF64(G) : 0,
+    accHh = hasBias ? zeroedF64(G) : 0;
   const work = allocWork(BH, args.lengths);
   const ex = rt.exports;
   const step = new StepProduct(B, H, G, false);
   if (!step.shareable) {
     ex.gruBackwardF32(
-      gates, hPrev, dOut, whh, work.lengths, args.reverse ? 1 : 0, T, B, H,
-      dhN, dh0, dGi, dGh, accIh, accHh, dBiasIh ?? 0, dBiasHh ?? 0, work.floats, step.scratch,
+      gates,
+      hPrev,
+      dOut,
+      whh,
+      work.lengths,
+      args.reverse ? 1 : 0,
+      T,
+      B,
+      H,
+      dhN,
+      dh0,
+      dGi,
+      dGh,
+      accIh,
+      accHh,
+      dBiasIh ?? 0,
+      dBiasHh ?? 0,
+      work.floats,
+      step.scratch,
     );
   } else {
     copyBlock(dh0, dhN, BH * 4);

@@ -23,7 +23,7 @@ export function sizeClass(bytes: number): number {
 export function classBytes(cls: number): number {
   if (cls < 4) return (cls + 1) * 16;
   const base = 2 ** (6 + Math.floor((cls - 4) / 4));
-  return base + ((cls - 4) % 4 + 1) * (base / 4);
+  return base + (((cls - 4) % 4) + 1) * (base / 4);
 }
 
 /** Counters of the wasm heap, for tests and diagnostics. */

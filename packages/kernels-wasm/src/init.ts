@@ -146,7 +146,13 @@ export interface WasmThreadInfo {
 /** Thread count, running workers, whether memory is shared, and how much work the workers have done. */
 export function wasmThreadInfo(): WasmThreadInfo {
   const rt = currentRuntime();
-  return { threads: rt.threadCount, readyWorkers: rt.readyWorkers, sharedMemory: rt.shared, workerChunks: rt.currentPool?.workerChunks ?? 0, busyMs: rt.busyMs };
+  return {
+    threads: rt.threadCount,
+    readyWorkers: rt.readyWorkers,
+    sharedMemory: rt.shared,
+    workerChunks: rt.currentPool?.workerChunks ?? 0,
+    busyMs: rt.busyMs,
+  };
 }
 
 /**

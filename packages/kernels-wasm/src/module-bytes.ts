@@ -11,7 +11,9 @@ export function kernelBytes(): Uint8Array {
 }
 
 function readLeb(bytes: Uint8Array, pos: number): [value: number, next: number] {
-  let value = 0, shift = 0, b: number;
+  let value = 0,
+    shift = 0,
+    b: number;
   do {
     b = bytes[pos++];
     value += (b & 0x7f) * 2 ** shift;

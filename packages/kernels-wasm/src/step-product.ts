@@ -42,12 +42,31 @@ export class StepProduct {
     if (pool && !pool.take(flops)) pool = undefined;
     const threads = pool ? rt.threadCount : 1;
     const [tileRows, tileCols] = chooseTiles(m, n, 1, threads);
-    const tilesM = Math.ceil(m / tileRows), tilesN = Math.ceil(n / tileCols);
+    const tilesM = Math.ceil(m / tileRows),
+      tilesN = Math.ceil(n / tileCols);
     const i32 = rt.heap.i32;
-    const fill = (): void => writeMatmulTask(i32, {
-      chunks: tilesM * tilesN, a, b, c, m, n, k, transA: false, transB: this.transB, tileRows, tileCols, tilesM, tilesN,
-      aOffsets: 0, bOffsets: 0, scratch: this.scratch, scratchStride: rt.scratchStride, first: 0, threads,
-    });
+    const fill = (): void =>
+      writeMatmulTask(i32, {
+        chunks: tilesM * tilesN,
+        a,
+        b,
+        c,
+        m,
+        n,
+        k,
+        transA: false,
+        transB: this.transB,
+        tileRows,
+        tileCols,
+        tilesM,
+        tilesN,
+        aOffsets: 0,
+        bOffsets: 0,
+        scratch: this.scratch,
+        scratchStride: rt.scratchStride,
+        first: 0,
+        threads,
+      });
     if (pool && tilesM * tilesN > 1) pool.run(rt.exports, i32, TASK_PTR, fill, flops);
     else runHere(rt.exports, i32, TASK_PTR, fill);
   }

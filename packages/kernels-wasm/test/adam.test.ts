@@ -5,8 +5,14 @@ import { Adam, AdamW, backward, Linear, mseLoss } from '@seqlab/autograd';
 import { adamStep, adamUpdate, wasmBackend, wasmHeapStats } from '@seqlab/kernels-wasm';
 import { expectClose } from '@seqlab/test-utils/suites';
 
-function reference(p: number[], grads: number[][], o: { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; decoupled: boolean }): number[] {
-  const param = [...p], m = p.map(() => 0), v = p.map(() => 0);
+function reference(
+  p: number[],
+  grads: number[][],
+  o: { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; decoupled: boolean },
+): number[] {
+  const param = [...p],
+    m = p.map(() => 0),
+    v = p.map(() => 0);
   grads.forEach((grad, s) => {
     const step = s + 1;
     for (let i = 0; i < param.length; i++) {
@@ -15,7 +21,8 @@ function reference(p: number[], grads: number[][], o: { lr: number; beta1: numbe
       else g += o.weightDecay * param[i];
       m[i] = o.beta1 * m[i] + (1 - o.beta1) * g;
       v[i] = o.beta2 * v[i] + (1 - o.beta2) * g * g;
-      const mHat = m[i] / (1 - o.beta1 ** step), vHat = v[i] / (1 - o.beta2 ** step);
+      const mHat = m[i] / (1 - o.beta1 ** step),
+        vHat = v[i] / (1 - o.beta2 ** step);
       param[i] -= (o.lr * mHat) / (Math.sqrt(vHat) + o.eps);
     }
   });
@@ -28,7 +35,8 @@ describe('fused adamUpdate', () => {
     const options = { lr: 0.01, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1, decoupled };
     const param = randn([37], { generator: gen, backend: 'wasm' });
     const start = Array.from(param.dataSync());
-    const m = zeros([37], { backend: 'wasm' }), v = zeros([37], { backend: 'wasm' });
+    const m = zeros([37], { backend: 'wasm' }),
+      v = zeros([37], { backend: 'wasm' });
     const grads: number[][] = [];
     for (let step = 1; step <= 5; step++) {
       const grad = randn([37], { generator: gen, backend: 'wasm' });
@@ -43,14 +51,16 @@ describe('fused adamUpdate', () => {
     const p = zeros([4], { backend: 'wasm' });
     const z = zeros([4], { backend: 'wasm' });
     expect(() => adamUpdate(p, zeros([5], { backend: 'wasm' }), z, z, { lr: 1, step: 1 })).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
-    expect(() => adamUpdate(p, zeros([4], { dtype: 'int32', backend: 'wasm' }), z, z, { lr: 1, step: 1 })).toThrow(expect.objectContaining({ code: 'DTYPE_MISMATCH' }));
+    expect(() => adamUpdate(p, zeros([4], { dtype: 'int32', backend: 'wasm' }), z, z, { lr: 1, step: 1 })).toThrow(
+      expect.objectContaining({ code: 'DTYPE_MISMATCH' }),
+    );
     expect(() => adamUpdate(p, z, z, z, { lr: 1, step: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => adamUpdate(p, z, z, z, { lr: 1, step: 1, beta1: 1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });
 
 describe('fused adamStep (new storages, for @seqlab/autograd)', () => {
-  it('gives adamUpdate\'s values without touching its inputs, even when the moments share one storage', () => {
+  it("gives adamUpdate's values without touching its inputs, even when the moments share one storage", () => {
     const gen = new Generator(8);
     const param = randn([41], { generator: gen, backend: 'wasm' });
     const grad = randn([41], { generator: gen, backend: 'wasm' });
@@ -60,7 +70,9 @@ describe('fused adamStep (new storages, for @seqlab/autograd)', () => {
     const out = adamStep(param, grad, zero, zero, hyper);
     expect(Array.from(param.dataSync())).toEqual(before);
     expect(Array.from(zero.dataSync())).toEqual(new Array(41).fill(0));
-    const p2 = tensor(before, [41], { backend: 'wasm' }), m2 = zerosLike(p2), v2 = zerosLike(p2);
+    const p2 = tensor(before, [41], { backend: 'wasm' }),
+      m2 = zerosLike(p2),
+      v2 = zerosLike(p2);
     adamUpdate(p2, grad, m2, v2, { ...hyper, decoupled: true });
     expect(Array.from(out.param as Float32Array)).toEqual(Array.from(p2.dataSync()));
     expect(Array.from(out.expAvg as Float32Array)).toEqual(Array.from(m2.dataSync()));

@@ -1,6 +1,35 @@
 // The wasm backend as a tensor-core backend: registration, storage accounting and release, dtypes, threads.
 import { describe, expect, it } from 'vitest';
-import { add, argmax, cast, max, min, mul, prod, softmax, sum, logSoftmax, concat, cpuBackend, expand, flip, gather, greater, pad, permute, slice, tril, getBackend, Generator, listBackends, matmul, memory, randn, tensor, type Tensor } from '@seqlab/tensor-core';
+import {
+  add,
+  argmax,
+  cast,
+  max,
+  min,
+  mul,
+  prod,
+  softmax,
+  sum,
+  logSoftmax,
+  concat,
+  cpuBackend,
+  expand,
+  flip,
+  gather,
+  greater,
+  pad,
+  permute,
+  slice,
+  tril,
+  getBackend,
+  Generator,
+  listBackends,
+  matmul,
+  memory,
+  randn,
+  tensor,
+  type Tensor,
+} from '@seqlab/tensor-core';
 import { getThreads, initWasm, isWasmSupported, ready, setThreads, wasmBackend, wasmHeapStats, wasmThreadInfo } from '@seqlab/kernels-wasm';
 import { expectClose } from '@seqlab/test-utils/suites';
 import { runtime } from '../src/context.js';
@@ -21,10 +50,20 @@ describe('registration', () => {
   });
 
   it('moves tensors to and from the cpu backend unchanged', () => {
-    const x = tensor([[1.5, -2], [3, 4]], undefined, { backend: 'cpu' });
+    const x = tensor(
+      [
+        [1.5, -2],
+        [3, 4],
+      ],
+      undefined,
+      { backend: 'cpu' },
+    );
     const w = x.to('wasm');
     expect(w.backendName).toBe('wasm');
-    expect(w.to('cpu').toArray()).toEqual([[1.5, -2], [3, 4]]);
+    expect(w.to('cpu').toArray()).toEqual([
+      [1.5, -2],
+      [3, 4],
+    ]);
     const mask = tensor([1, 0, 1], undefined, { dtype: 'bool', backend: 'wasm' });
     expect(mask.toArray()).toEqual([true, false, true]);
   });
@@ -75,7 +114,10 @@ describe('storage', () => {
     const t = tensor([1, 2, 3, 4], [4], { backend: 'wasm' });
     const v = t.view([2, 2]);
     t.dispose();
-    expect(v.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(v.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(memory('wasm').storages).toBe(before + 1);
     v.dispose();
     expect(memory('wasm').storages).toBe(before);
@@ -99,7 +141,12 @@ describe('matmul', () => {
 
   it.each(cases)('matches the cpu backend in all four transpose combinations (m=%i, n=%i, k=%i)', (m, n, k) => {
     const gen = new Generator(m * 1000 + n);
-    for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+    for (const [transA, transB] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
       const a = randn(transA ? [k, m] : [m, k], { generator: gen, backend: 'wasm' });
       const b = randn(transB ? [n, k] : [k, n], { generator: gen, backend: 'wasm' });
       const expected = matmul(onCpu(a), onCpu(b), { transA, transB });
@@ -118,7 +165,11 @@ describe('matmul', () => {
     expectClose(matmul(v, b, { transB: true }), matmul(onCpu(v), onCpu(b), { transB: true }).dataSync(), { rtol: 1e-4, atol: 1e-4, shape: [2, 3, 1, 19] });
     const col = randn([3, 17, 1], { generator: gen, backend: 'wasm' });
     expectClose(matmul(a, col), matmul(onCpu(a), onCpu(col)).dataSync(), { rtol: 1e-4, atol: 1e-4, shape: [2, 3, 13, 1] });
-    expectClose(matmul(col, a, { transA: true, transB: true }), matmul(onCpu(col), onCpu(a), { transA: true, transB: true }).dataSync(), { rtol: 1e-4, atol: 1e-4, shape: [2, 3, 1, 13] });
+    expectClose(matmul(col, a, { transA: true, transB: true }), matmul(onCpu(col), onCpu(a), { transA: true, transB: true }).dataSync(), {
+      rtol: 1e-4,
+      atol: 1e-4,
+      shape: [2, 3, 1, 13],
+    });
   });
 
   it('splits a batch of more matrices than one task can count (65534 chunks) into several tasks', () => {
@@ -129,8 +180,22 @@ describe('matmul', () => {
   });
 
   it('multiplies int32 matrices exactly', () => {
-    const a = tensor([[1, 2], [3, 4]], undefined, { dtype: 'int32', backend: 'wasm' });
-    const b = tensor([[5, 6], [7, 8]], undefined, { dtype: 'int32', backend: 'wasm' });
+    const a = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      undefined,
+      { dtype: 'int32', backend: 'wasm' },
+    );
+    const b = tensor(
+      [
+        [5, 6],
+        [7, 8],
+      ],
+      undefined,
+      { dtype: 'int32', backend: 'wasm' },
+    );
     const handle = wasmBackend.kernels.matmul!(a, b, false, true, [2, 2]);
     expect(Array.from(wasmBackend.readSync(handle, 'int32', 4))).toEqual([17, 23, 39, 53]);
     wasmBackend.release(handle);
@@ -184,7 +249,9 @@ describe('threads', () => {
     expect(wasmThreadInfo().busyMs).toBe(5);
     expect(runtime().currentPool!.busyMs).toBe(5);
     for (const bad of [-1, Number.NaN, 60_001, '5']) {
-      expect(() => setThreads(2, { busyMs: bad as number })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining("'busyMs'") }));
+      expect(() => setThreads(2, { busyMs: bad as number })).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining("'busyMs'") }),
+      );
     }
     expect(wasmThreadInfo().busyMs).toBe(5);
     setThreads(2, { busyMs: 200 });
@@ -223,16 +290,48 @@ describe('movement kernels on shapes large enough for the tiled paths', () => {
 
   it.each(['float32', 'int32', 'bool'] as const)('transposes, flips, pads, slices, concatenates, expands and gathers %s exactly like cpu', (dtype) => {
     for (const [shape, perm] of [
-      [[37, 53], [1, 0]],
-      [[3, 19, 21], [0, 2, 1]],
-      [[5, 6, 7, 9], [3, 1, 0, 2]],
-      [[70, 2, 9], [2, 1, 0]],
+      [
+        [37, 53],
+        [1, 0],
+      ],
+      [
+        [3, 19, 21],
+        [0, 2, 1],
+      ],
+      [
+        [5, 6, 7, 9],
+        [3, 1, 0, 2],
+      ],
+      [
+        [70, 2, 9],
+        [2, 1, 0],
+      ],
     ] as const) {
       const [w, c] = pairs([...shape], dtype);
       same(permute(w, [...perm]), permute(c, [...perm]));
       same(flip(w, [0, shape.length - 1]), flip(c, [0, shape.length - 1]));
-      same(pad(w, [[1, 2], [0, 3]]), pad(c, [[1, 2], [0, 3]]));
-      same(slice(w, shape.map(() => 1), shape.map((d) => d - 2)), slice(c, shape.map(() => 1), shape.map((d) => d - 2)));
+      same(
+        pad(w, [
+          [1, 2],
+          [0, 3],
+        ]),
+        pad(c, [
+          [1, 2],
+          [0, 3],
+        ]),
+      );
+      same(
+        slice(
+          w,
+          shape.map(() => 1),
+          shape.map((d) => d - 2),
+        ),
+        slice(
+          c,
+          shape.map(() => 1),
+          shape.map((d) => d - 2),
+        ),
+      );
       same(concat([w, w], shape.length - 1), concat([c, c], shape.length - 1));
       same(tril(w, 1), tril(c, 1));
       const idx = tensor([1, 0, 1, 1], undefined, { dtype: 'int32', backend: 'wasm' });
@@ -249,13 +348,17 @@ describe('reductions and softmax on large odd shapes', () => {
     for (const [shape, axes] of [
       [[300, 37], [0]],
       [[300, 37], [1]],
-      [[20, 7, 33], [0, 2]],
+      [
+        [20, 7, 33],
+        [0, 2],
+      ],
       [[5, 130, 9], [1]],
     ] as const) {
       const x = randn([...shape], { generator: gen, backend: 'wasm' });
       const c = x.to('cpu');
       for (const op of [sum, max, min]) expectClose(op(x, [...axes]), op(c, [...axes]).dataSync(), { rtol: 1e-5, atol: 1e-5 });
-      const small = mul(x, 0.1), smallCpu = small.to('cpu');
+      const small = mul(x, 0.1),
+        smallCpu = small.to('cpu');
       expectClose(prod(small, [...axes]), prod(smallCpu, [...axes]).dataSync(), { rtol: 1e-4, atol: 1e-30 });
       const axis = axes[0];
       expect(Array.from(argmax(x, axis).dataSync())).toEqual(Array.from(argmax(c, axis).dataSync()));

@@ -18,11 +18,14 @@ describe('embedded binary', () => {
     const bytes = kernelBytes();
     const memoryImport = WebAssembly.Module.imports(new WebAssembly.Module(bytes as BufferSource)).find((i) => i.kind === 'memory');
     expect(memoryImport).toMatchObject({ module: 'env', name: 'memory' });
-    expect(() => new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), { env: { memory: new WebAssembly.Memory({ initial: 1, maximum: 100 }) } })).toThrow();
+    expect(
+      () => new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), { env: { memory: new WebAssembly.Memory({ initial: 1, maximum: 100 }) } }),
+    ).toThrow();
     const memory = new WebAssembly.Memory({ initial: 2, maximum: 100 });
     const { exports } = new WebAssembly.Instance(new WebAssembly.Module(unshareMemoryImport(bytes) as BufferSource), { env: { memory } });
     const f32 = new Float32Array(memory.buffer);
-    const x = 70000, out = 80000;
+    const x = 70000,
+      out = 80000;
     f32.set([0, 1, -2, 3.5, 100, -100, 0.5], x / 4);
     (exports.unaryF32 as (op: number, x: number, out: number, n: number) => void)(2, x, out, 7);
     const got = Array.from(f32.subarray(out / 4, out / 4 + 7));

@@ -12,7 +12,8 @@ describe('kernel call frames', () => {
     expect(Array.from(mul(x, x).dataSync())).toEqual(values.map((v) => Math.fround(v * v)));
     let blocksAfterStaging = -1;
     const probe = framed('probe', (a: TensorInfo, b: TensorInfo) => {
-      const first = ptr(a), second = ptr(b);
+      const first = ptr(a),
+        second = ptr(b);
       blocksAfterStaging = wasmHeapStats().liveBlocks;
       expect(second).toBe(first);
       return allocFor('float32', 1);
@@ -24,11 +25,12 @@ describe('kernel call frames', () => {
     expect(Array.from(x.dataSync())).toEqual(values);
   });
 
-  it('copies adamUpdate\'s in-place results back into param, m and v (views included) and leaves grad alone', () => {
+  it("copies adamUpdate's in-place results back into param, m and v (views included) and leaves grad alone", () => {
     const param = tensor([1, -2, 3, 0.5], [4], { backend: 'wasm' });
     const view = reshape(param, [2, 2]);
     const grad = tensor([0.1, 0.2, -0.3, 0], [4], { backend: 'wasm' });
-    const m = zeros([4], { backend: 'wasm' }), v = zeros([4], { backend: 'wasm' });
+    const m = zeros([4], { backend: 'wasm' }),
+      v = zeros([4], { backend: 'wasm' });
     adamUpdate(param, grad, m, v, { lr: 0.1, step: 1 });
     // Step 1 of Adam moves every element with a nonzero gradient by lr against the gradient's sign.
     const expected = [1 - 0.1, -2 - 0.1, 3 + 0.1, 0.5].map(Math.fround);

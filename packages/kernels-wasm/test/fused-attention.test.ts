@@ -31,7 +31,8 @@ function values(g: Generator, size: number, scale = 1): Float32Array {
 function expectSame(what: string, actual: ArrayLike<number>, expected: ArrayLike<number>): void {
   expect(actual.length, `${what}: length`).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
-    const a = actual[i], e = expected[i];
+    const a = actual[i],
+      e = expected[i];
     if (!(Math.abs(a - e) <= TOL.atol + TOL.rtol * Math.abs(e))) {
       throw new Error(`${what}[${i}]: wasm ${a}, cpu ${e}`);
     }
@@ -63,8 +64,20 @@ interface Case {
 }
 
 const base: Case = {
-  name: '', B: 2, H: 3, L: 5, S: 7, D: 6, Dv: 5, packed: false, causalOffset: null, mask: 0, bias: false, keep: 1,
-  batchFirst: false, gradWeights: false,
+  name: '',
+  B: 2,
+  H: 3,
+  L: 5,
+  S: 7,
+  D: 6,
+  Dv: 5,
+  packed: false,
+  causalOffset: null,
+  mask: 0,
+  bias: false,
+  keep: 1,
+  batchFirst: false,
+  gradWeights: false,
 };
 
 // Sizes off multiples of 4 exercise the one-lane tails; L above 16 spans several score row blocks; S above 128 several
@@ -92,17 +105,28 @@ function problemFor(c: Case, g: Generator): Problem {
   let q, k, v;
   let slots: [number, number, number], slotShapes: number[][];
   if (c.packed) {
-    const E = H * D, width = 3 * E;
+    const E = H * D,
+      width = 3 * E;
     const handle = values(g, B * L * width);
     const view = (offset: number) => ({ handle, offset, batchStride: L * width, headStride: D, rowStride: width });
     [q, k, v] = [view(0), view(E), view(2 * E)];
     slots = [0, 0, 0];
     slotShapes = [[B, L, width]];
   } else {
-    const view = (rows: number, cols: number) => ({ handle: values(g, B * H * rows * cols), offset: 0, batchStride: H * rows * cols, headStride: rows * cols, rowStride: cols });
+    const view = (rows: number, cols: number) => ({
+      handle: values(g, B * H * rows * cols),
+      offset: 0,
+      batchStride: H * rows * cols,
+      headStride: rows * cols,
+      rowStride: cols,
+    });
     [q, k, v] = [view(L, D), view(S, D), view(S, Dv)];
     slots = [0, 1, 2];
-    slotShapes = [[B, H, L, D], [B, H, S, D], [B, H, S, Dv]];
+    slotShapes = [
+      [B, H, L, D],
+      [B, H, S, D],
+      [B, H, S, Dv],
+    ];
   }
   let mask: AttentionMaskOperand | null = null;
   if (c.mask > 0) {
@@ -121,8 +145,23 @@ function problemFor(c: Case, g: Generator): Problem {
   const outStrides: [number, number, number] = c.batchFirst ? [L * H * Dv, Dv, H * Dv] : [H * L * Dv, L * Dv, Dv];
   const outShape = c.batchFirst ? [B, L, H * Dv] : [B, H, L, Dv];
   const problem: FusedAttentionProblem = {
-    dtype: 'float32', batch: B, heads: H, queryLength: L, keyLength: S, headDim: D, valueDim: Dv,
-    q, k, v, scale: 1 / Math.sqrt(D), causalOffset: c.causalOffset, mask, bias, dropout, outStrides, outShape,
+    dtype: 'float32',
+    batch: B,
+    heads: H,
+    queryLength: L,
+    keyLength: S,
+    headDim: D,
+    valueDim: Dv,
+    q,
+    k,
+    v,
+    scale: 1 / Math.sqrt(D),
+    causalOffset: c.causalOffset,
+    mask,
+    bias,
+    dropout,
+    outStrides,
+    outShape,
   };
   return { problem, slots, slotShapes, outSize: B * H * L * Dv };
 }
@@ -137,7 +176,11 @@ function run(backend: Backend, p: Problem, c: Case, seed: number): Record<string
   const gradOut = values(g, p.outSize);
   const gradWeights = c.gradWeights ? values(g, c.B * c.H * c.L * c.S) : null;
   const grads = kernels.attentionBackward(p.problem, { probs: probs as DataHandle, gradOut, gradWeights, slots: p.slots, slotShapes: p.slotShapes });
-  const result: Record<string, ArrayLike<number>> = { out: out as Float32Array, probs: probs as Float32Array, outWithoutProbs: withoutProbs.out as Float32Array };
+  const result: Record<string, ArrayLike<number>> = {
+    out: out as Float32Array,
+    probs: probs as Float32Array,
+    outWithoutProbs: withoutProbs.out as Float32Array,
+  };
   grads.forEach((h, i) => (result[`grad${i}`] = h as Float32Array));
   return result;
 }

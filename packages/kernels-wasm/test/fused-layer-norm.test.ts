@@ -10,7 +10,8 @@ const TOL = { rtol: 1e-4, atol: 2e-5 };
 function expectSame(what: string, actual: ArrayLike<number>, expected: ArrayLike<number>): void {
   expect(actual.length, `${what}: length`).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
-    const a = actual[i], e = expected[i];
+    const a = actual[i],
+      e = expected[i];
     if (!(Math.abs(a - e) <= TOL.atol + TOL.rtol * Math.abs(e))) throw new Error(`${what}[${i}]: wasm ${a}, cpu ${e}`);
   }
 }
@@ -23,13 +24,23 @@ function values(g: Generator, size: number, mean = 0, scale = 1): Float32Array {
 }
 
 const kernelsOf = (backend: Backend): FusedLayerNormKernels => backend.fused as unknown as FusedLayerNormKernels;
-const info = (backend: Backend, v: Float32Array, shape: number[]): TensorInfo => ({ handle: backend.upload(v, 'float32'), shape, dtype: 'float32', size: v.length });
+const info = (backend: Backend, v: Float32Array, shape: number[]): TensorInfo => ({
+  handle: backend.upload(v, 'float32'),
+  shape,
+  dtype: 'float32',
+  size: v.length,
+});
 const read = (backend: Backend, handle: unknown, size: number) => backend.readSync(handle, 'float32', size);
 
 describe('wasm fused LayerNorm', () => {
   // D off multiples of 4 exercise the one-lane tails; a row mean of 50 checks the two-pass variance.
   for (const D of [1, 2, 3, 4, 5, 7, 8, 9, 31, 64, 257]) {
-    for (const [affine, hasBias] of [[true, true], [true, false], [false, true], [false, false]] as const) {
+    for (const [affine, hasBias] of [
+      [true, true],
+      [true, false],
+      [false, true],
+      [false, false],
+    ] as const) {
       it(`D = ${D}, weight ${affine}, bias ${hasBias}`, () => {
         const g = new Generator(D * 4 + (affine ? 2 : 0) + (hasBias ? 1 : 0));
         const rows = 6;

@@ -223,7 +223,12 @@ describe('wasm fused recurrent kernels vs the CPU ones', () => {
   const large: Case[] = [
     {
       name: 'large steps, lengths, reverse',
-      T: 4, B: 21, I: 9, H: 257, bias: true, reverse: true,
+      T: 4,
+      B: 21,
+      I: 9,
+      H: 257,
+      bias: true,
+      reverse: true,
       lengths: [4, 1, 3, 4, 2, 4, 4, 3, 1, 4, 2, 2, 4, 3, 4, 1, 4, 4, 2, 3, 4],
     },
     { name: 'large steps, full length, no bias', T: 3, B: 22, I: 7, H: 258, bias: false, reverse: false, lengths: null },
@@ -259,8 +264,10 @@ describe('wasm fused recurrent kernels vs the CPU ones', () => {
 
   it('leaves its inputs unchanged, forward and backward', () => {
     const c = cases[3];
-    const lstmInputs = inputsFor(c, 4, 17), gruInputs = inputsFor(c, 3, 17);
-    const lstmArgs = argsOn('wasm', c, lstmInputs, 4), gruArgs = argsOn('wasm', c, gruInputs, 3);
+    const lstmInputs = inputsFor(c, 4, 17),
+      gruInputs = inputsFor(c, 3, 17);
+    const lstmArgs = argsOn('wasm', c, lstmInputs, 4),
+      gruArgs = argsOn('wasm', c, gruInputs, 3);
     const snapshot = (a: ReturnType<typeof argsOn>): number[][] =>
       [a.x, a.h0, a.c0, a.weightIh, a.weightHh, a.biasIh!, a.biasHh!, a.dOutput, a.dhN, a.dcN].map((t) => Array.from(t.dataSync()));
     const before = [snapshot(lstmArgs), snapshot(gruArgs)];

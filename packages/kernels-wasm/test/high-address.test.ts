@@ -23,8 +23,11 @@ describe('operands above 2 GiB', () => {
     const ints = Int32Array.from([5, -3, 9, 2, 0, -8]);
     const idx = Int32Array.from([2, 0, 2]);
     const cpu = cpuBackend.kernels;
-    const A = info(a, [3, 5, 7], 'float32'), B = info(b, [1, 7, 4], 'float32');
-    const I = info(ints, [2, 3], 'int32'), IDX = info(idx, [3], 'int32'), ONES = info(Int32Array.from([1, 1, 1, 1, 1, 1]), [2, 3], 'int32');
+    const A = info(a, [3, 5, 7], 'float32'),
+      B = info(b, [1, 7, 4], 'float32');
+    const I = info(ints, [2, 3], 'int32'),
+      IDX = info(idx, [3], 'int32'),
+      ONES = info(Int32Array.from([1, 1, 1, 1, 1, 1]), [2, 3], 'int32');
     const probe = framed('highAddresses', () => {
       // An untouched 2 GiB block pushes everything the kernels stage or allocate above 2^31 (only touched pages cost).
       runtime().heap.alloc(GIB2);
@@ -36,7 +39,14 @@ describe('operands above 2 GiB', () => {
         scattered: indexingKernels.scatterAdd(I, IDX, ONES, 1),
         hot: indexingKernels.oneHot(IDX, 3),
         clamped: unaryKernels.clamp(I, -4, 4),
-        padded: movementKernels.pad(I, [[0, 0], [1, 1]], 7),
+        padded: movementKernels.pad(
+          I,
+          [
+            [0, 0],
+            [1, 1],
+          ],
+          7,
+        ),
         floats: castKernels.cast(I, 'float32'),
       };
     });

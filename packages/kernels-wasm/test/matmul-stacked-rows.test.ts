@@ -21,7 +21,8 @@ describe('wasm matmul of a batch of matrices with one shared right operand', () 
   ];
   it.each(cases)('%j · %j (transB %s) matches the CPU backend', (aShape, bShape, transB, outShape) => {
     const g = new Generator(4);
-    const a = info(g, aShape), b = info(g, bShape);
+    const a = info(g, aShape),
+      b = info(g, bShape);
     const wasm = wasmBackend.kernels.matmul!(a, b, false, transB, outShape) as Float32Array;
     const cpu = cpuBackend.kernels.matmul!(a, b, false, transB, outShape) as Float32Array;
     expect(wasm.length).toBe(cpu.length);

@@ -80,7 +80,9 @@ describe('memory of a synchronous training loop with nothing disposed', () => {
     const x = tensor([1, 2, 3], [3], { backend: 'wasm' });
     const i = tensor([0, 1], [2], { dtype: 'int32', backend: 'wasm' });
     // A kernel table call with a result dtype the wasm kernels do not compute: refused inside the frame.
-    expect(() => (x.backend.kernels.cast!)(x, 'float64')).toThrow(expect.objectContaining({ code: 'DTYPE_MISMATCH', message: expect.stringContaining('float64') }));
+    expect(() => x.backend.kernels.cast!(x, 'float64')).toThrow(
+      expect.objectContaining({ code: 'DTYPE_MISMATCH', message: expect.stringContaining('float64') }),
+    );
     expect(runtime().frame.isOpen).toBe(false);
     expect(wasmHeapStats().liveBlocks).toBe(0);
     expect(Array.from(x.backend.kernels.gather!(x, i, 0) as Float32Array)).toEqual([1, 2]);

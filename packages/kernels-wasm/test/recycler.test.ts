@@ -56,7 +56,8 @@ describe('the wasm backend with the recycler', () => {
 
   it("gives a disposed result's array to the next result of its size, with the new values in it", () => {
     const gen = new Generator(7);
-    const a = randn([n, n], { generator: gen, ...opts }), b = randn([n, n], { generator: gen, ...opts });
+    const a = randn([n, n], { generator: gen, ...opts }),
+      b = randn([n, n], { generator: gen, ...opts });
     const first = matmul(a, b);
     const array = first.handle;
     first.dispose();
@@ -92,7 +93,8 @@ describe('the wasm backend with the recycler', () => {
   it('matmul on the worker pool writes its result into a reused array', () => {
     const gen = new Generator(9);
     const m = 256;
-    const a = randn([m, m], { generator: gen, ...opts }), b = randn([m, m], { generator: gen, ...opts });
+    const a = randn([m, m], { generator: gen, ...opts }),
+      b = randn([m, m], { generator: gen, ...opts });
     const first = matmul(a, b);
     const want = first.dataSync();
     const array = first.handle;

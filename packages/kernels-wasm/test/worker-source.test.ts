@@ -45,7 +45,8 @@ describe.each([
     worker.postMessage({ module, memory, ctl, index: 1, spinMs: 0.1, yieldMs: 0.05, yieldEveryMs: 0.5 });
     await until(() => Atomics.load(ctl, CTL.READY) === 1);
     // A task of a kind with no work per chunk: whoever claims a chunk just counts it done (see assembly/task.ts).
-    const TASK = 1024, CHUNKS = 3;
+    const TASK = 1024,
+      CHUNKS = 3;
     const post = (): void => {
       const tag = (Atomics.load(ctl, CTL.GEN) + 1) % TAG_MODULUS;
       i32[TASK >>> 2] = 99;

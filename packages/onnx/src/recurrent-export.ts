@@ -70,14 +70,21 @@ export function lowerRecurrentStack(
     const inSize = cells[0].weightIh.shape[1];
     const gatesH = cells[0].weightIh.shape[0];
     const stacked = (pick: (d: number) => Float32Array): Float32Array => concatDirections(cells.map((_, d) => reorderGates(pick(d), kind)));
-    const w = g.floats(`${prefix}W_l${l}`, stacked((d) => floatValues(name('weight_ih', d), cells[d].weightIh)), [dirs, gatesH, inSize]);
-    const r = g.floats(`${prefix}R_l${l}`, stacked((d) => floatValues(name('weight_hh', d), cells[d].weightHh)), [dirs, gatesH, H]);
+    const w = g.floats(
+      `${prefix}W_l${l}`,
+      stacked((d) => floatValues(name('weight_ih', d), cells[d].weightIh)),
+      [dirs, gatesH, inSize],
+    );
+    const r = g.floats(
+      `${prefix}R_l${l}`,
+      stacked((d) => floatValues(name('weight_hh', d), cells[d].weightHh)),
+      [dirs, gatesH, H],
+    );
     let b = '';
     if (layer.bias) {
-      const perDirection = cells.map((c, d) => concatDirections([
-        reorderGates(floatValues(name('bias_ih', d), c.biasIh!), kind),
-        reorderGates(floatValues(name('bias_hh', d), c.biasHh!), kind),
-      ]));
+      const perDirection = cells.map((c, d) =>
+        concatDirections([reorderGates(floatValues(name('bias_ih', d), c.biasIh!), kind), reorderGates(floatValues(name('bias_hh', d), c.biasHh!), kind)]),
+      );
       b = g.floats(`${prefix}B_l${l}`, concatDirections(perDirection), [dirs, 2 * gatesH]);
     }
     const states = (initial ?? []).map((s) => g.op('Slice', [s, g.int64s('starts', [l * dirs]), g.int64s('ends', [(l + 1) * dirs]), g.int64s('axes', [0])]));
@@ -88,9 +95,10 @@ export function lowerRecurrentStack(
     const [y, ...layerFinals] = g.ops(kind, trimOptional(inputs), 1 + stateCount, attributes);
     layerFinals.forEach((f, i) => finals[i].push(f));
     // Y is [seq, directions, batch, H]; the next layer and the head read [seq, batch, directions·H].
-    input = dirs === 1
-      ? g.op('Squeeze', [y, g.int64s('axes', [1])])
-      : g.op('Reshape', [g.op('Transpose', [y], { perm: [0, 2, 1, 3] }), g.int64s('shape', [0, 0, -1])]);
+    input =
+      dirs === 1
+        ? g.op('Squeeze', [y, g.int64s('axes', [1])])
+        : g.op('Reshape', [g.op('Transpose', [y], { perm: [0, 2, 1, 3] }), g.int64s('shape', [0, 0, -1])]);
   }
   return { output: input, finals: finals.map((f) => (f.length === 1 ? f[0] : g.op('Concat', f, { axis: 0 }))) };
 }

@@ -35,7 +35,11 @@ function layout(batchFirst: boolean, length: string, features: number): OnnxDim[
  */
 export function lowerMultiHeadAttention(g: GraphBuilder, mha: MultiHeadAttention, causal: boolean): void {
   const bf = mha.batchFirst;
-  const names = [['query', 'target', mha.embedDim], ['key', 'source', mha.kdim], ['value', 'source', mha.vdim]] as const;
+  const names = [
+    ['query', 'target', mha.embedDim],
+    ['key', 'source', mha.kdim],
+    ['value', 'source', mha.vdim],
+  ] as const;
   const inputs = names.map(([name, length, width]) => {
     const x = g.input(name, 'float32', layout(bf, length, width));
     return bf ? x : swapLeadingAxes(g, x);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readmeExample } from '@seqlab/test-utils/suites';
 
 describe('README example', () => {
-  it('is examples/readme.ts verbatim, and onnxruntime gives seqlab\'s logits', async () => {
+  it("is examples/readme.ts verbatim, and onnxruntime gives seqlab's logits", async () => {
     const { block, example } = readmeExample(import.meta.url, 'readme.ts');
     expect(block).toBe(example);
     const mod = (await import('../examples/readme.js')) as {

@@ -74,15 +74,27 @@ const report = {
   experiment: 'lstm-lm-training-step',
   backend: 'cpu',
   environment: { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, platform: process.platform },
-  settings: { batch: o.batch, embeddingDim: o.embedding, hiddenSize: o.hidden, vocabSize: o.vocab, seqLen: o.steps, iterations: o.iterations, warmup: o.warmup },
+  settings: {
+    batch: o.batch,
+    embeddingDim: o.embedding,
+    hiddenSize: o.hidden,
+    vocabSize: o.vocab,
+    seqLen: o.steps,
+    iterations: o.iterations,
+    warmup: o.warmup,
+  },
   results,
 };
 if (o.json) console.log(JSON.stringify(report, null, 2));
 else {
-  console.log(`LSTM LM training step, batch ${o.batch}, embedding ${o.embedding}, hidden ${o.hidden}, vocab ${o.vocab}, T ${o.steps} (${report.environment.cpu}, node ${process.version})`);
+  console.log(
+    `LSTM LM training step, batch ${o.batch}, embedding ${o.embedding}, hidden ${o.hidden}, vocab ${o.vocab}, T ${o.steps} (${report.environment.cpu}, node ${process.version})`,
+  );
   console.log('| path | median step (ms) | forward | backward | Adam | tokens/s | peak extra tensor memory (MiB) |');
   console.log('|---|---|---|---|---|---|---|');
   for (const r of results) {
-    console.log(`| ${r.mode} | ${r.medianMs.toFixed(1)} | ${r.forwardMs.toFixed(1)} | ${r.backwardMs.toFixed(1)} | ${r.optimizerMs.toFixed(1)} | ${Math.round(r.tokensPerSecond)} | ${r.peakMiB.toFixed(0)} |`);
+    console.log(
+      `| ${r.mode} | ${r.medianMs.toFixed(1)} | ${r.forwardMs.toFixed(1)} | ${r.backwardMs.toFixed(1)} | ${r.optimizerMs.toFixed(1)} | ${Math.round(r.tokensPerSecond)} | ${r.peakMiB.toFixed(0)} |`,
+    );
   }
 }

@@ -49,11 +49,16 @@ describe('recurrent layers reject bad input', () => {
 
   it('any out-of-range length is rejected (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 2, maxLength: 2 }), fc.integer({ min: 0, max: 1 }), fc.oneof(fc.integer({ min: -10, max: 0 }), fc.integer({ min: 6, max: 100 })), (lengths, at, bad) => {
-        const broken = [...lengths];
-        broken[at] = bad;
-        expectError(() => lstm.forward(x, { lengths: broken }), 'INVALID_ARGUMENT', "'lengths'", `at index ${at}`);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 2, maxLength: 2 }),
+        fc.integer({ min: 0, max: 1 }),
+        fc.oneof(fc.integer({ min: -10, max: 0 }), fc.integer({ min: 6, max: 100 })),
+        (lengths, at, bad) => {
+          const broken = [...lengths];
+          broken[at] = bad;
+          expectError(() => lstm.forward(x, { lengths: broken }), 'INVALID_ARGUMENT', "'lengths'", `at index ${at}`);
+        },
+      ),
       { numRuns: 50 },
     );
   });

@@ -102,7 +102,10 @@ describe('state dict and options', () => {
     let h = zeros([2, 4], 'float64');
     const steps: Tensor[] = [];
     for (let t = 0; t < 5; t++) {
-      const pre = add(add(matmul(reshape(narrow(x, 0, t, 1), [2, 3]), weightIh, { transB: true }), biasIh!), add(matmul(h, weightHh, { transB: true }), biasHh!));
+      const pre = add(
+        add(matmul(reshape(narrow(x, 0, t, 1), [2, 3]), weightIh, { transB: true }), biasIh!),
+        add(matmul(h, weightHh, { transB: true }), biasHh!),
+      );
       h = relu(pre);
       steps.push(h);
     }

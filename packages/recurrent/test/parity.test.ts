@@ -149,12 +149,16 @@ describe.each(PARITY_BACKENDS)('%s backend', (backend) => {
       const output = stack(steps, 1);
       expectClose(output, c.outputs.output, tolerance(dtype), 'output');
       sum(mul(output, G)).backward();
-      expectGrads({ weight_ih: cell.weight_ih.grad, weight_hh: cell.weight_hh.grad, bias_ih: cell.bias_ih!.grad, bias_hh: cell.bias_hh!.grad }, {
-        weight_ih: c.grads.weight_ih_l0,
-        weight_hh: c.grads.weight_hh_l0,
-        bias_ih: c.grads.bias_ih_l0,
-        bias_hh: c.grads.bias_hh_l0,
-      }, dtype);
+      expectGrads(
+        { weight_ih: cell.weight_ih.grad, weight_hh: cell.weight_hh.grad, bias_ih: cell.bias_ih!.grad, bias_hh: cell.bias_hh!.grad },
+        {
+          weight_ih: c.grads.weight_ih_l0,
+          weight_hh: c.grads.weight_hh_l0,
+          bias_ih: c.grads.bias_ih_l0,
+          bias_hh: c.grads.bias_hh_l0,
+        },
+        dtype,
+      );
       expectClose(x.grad, c.grads.x, tolerance(dtype), 'x');
       expectClose(h0.grad, c.grads.h0, tolerance(dtype), 'h0');
     });

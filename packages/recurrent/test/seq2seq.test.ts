@@ -9,7 +9,10 @@ const tight = { rtol: 1e-10, atol: 1e-12 };
 const ids = (values: number[][]): Tensor => tensor(values, undefined, 'int32');
 
 function model(config: Partial<Seq2SeqConfig> = {}, seed = 0): Seq2Seq {
-  return new Seq2Seq({ sourceVocabSize: 9, targetVocabSize: 7, embeddingDim: 4, hiddenSize: 6, ...config }, { generator: new Generator(seed), dtype: 'float64' });
+  return new Seq2Seq(
+    { sourceVocabSize: 9, targetVocabSize: 7, embeddingDim: 4, hiddenSize: 6, ...config },
+    { generator: new Generator(seed), dtype: 'float64' },
+  );
 }
 
 /** Same tokens and end, and the same log-probability up to rounding (batches of different sizes round differently). */
@@ -45,8 +48,14 @@ describe.each([
 
   it('teacher forcing: ratio 1 feeds the targets, a seeded ratio repeats, ratio 0 feeds back the argmax', () => {
     const m = model({ cell, attention });
-    const source = ids([[1, 2, 3, 4], [5, 6, 7, 8]]);
-    const target = ids([[1, 3, 4, 5, 6], [1, 6, 5, 4, 3]]);
+    const source = ids([
+      [1, 2, 3, 4],
+      [5, 6, 7, 8],
+    ]);
+    const target = ids([
+      [1, 3, 4, 5, 6],
+      [1, 6, 5, 4, 3],
+    ]);
     const full = m.forward(source, target);
     expect([...full.shape]).toEqual([2, 5, 7]);
     // Prefixes: the logits at step t depend only on the targets before t.
@@ -55,7 +64,19 @@ describe.each([
     expectClose(mixed(3), mixed(3), { rtol: 0, atol: 0 }, 'same seed');
     const free = m.forward(source, target, { teacherForcingRatio: 0 });
     // With ratio 0 only the start token is read: the remaining targets do not matter.
-    expectClose(m.forward(source, ids([[1, 0, 0, 0, 0], [1, 2, 2, 2, 2]]), { teacherForcingRatio: 0 }), free, tight, 'free running');
+    expectClose(
+      m.forward(
+        source,
+        ids([
+          [1, 0, 0, 0, 0],
+          [1, 2, 2, 2, 2],
+        ]),
+        { teacherForcingRatio: 0 },
+      ),
+      free,
+      tight,
+      'free running',
+    );
     const chosen = Array.from(argmax(free, 2).dataSync());
     const decoded = m.greedyDecode(source, { startToken: 1, endToken: 6, maxLength: 5 });
     decoded.forEach((d, b) => expect(d.tokens).toEqual(chosen.slice(b * 5, b * 5 + d.tokens.length)));
@@ -63,9 +84,17 @@ describe.each([
 
   it('a padded batch with sourceLengths gives each source the result it gets alone', () => {
     const m = model({ cell, attention, numLayers: 2 });
-    const padded = ids([[1, 2, 3, 4, 5], [6, 7, 0, 0, 0], [8, 1, 2, 0, 0]]);
+    const padded = ids([
+      [1, 2, 3, 4, 5],
+      [6, 7, 0, 0, 0],
+      [8, 1, 2, 0, 0],
+    ]);
     const lengths = [5, 2, 3];
-    const target = ids([[1, 3, 4], [1, 2, 2], [1, 5, 5]]);
+    const target = ids([
+      [1, 3, 4],
+      [1, 2, 2],
+      [1, 5, 5],
+    ]);
     const batched = m.forward(padded, target, { sourceLengths: lengths });
     lengths.forEach((n, b) => {
       const alone = m.forward(narrow(narrow(padded, 0, b, 1), 1, 0, n), narrow(target, 0, b, 1));
@@ -116,10 +145,22 @@ describe('Seq2Seq training and bad input', () => {
       return Array.from({ length: n }, () => g.int(3, 7));
     });
     const width = 4;
-    const source = tensor(pairs.map((p) => [...p, ...new Array(width - p.length).fill(0)]), undefined, 'int32');
+    const source = tensor(
+      pairs.map((p) => [...p, ...new Array(width - p.length).fill(0)]),
+      undefined,
+      'int32',
+    );
     const lengths = pairs.map((p) => p.length);
-    const inputs = tensor(pairs.map((p) => [1, ...[...p].reverse(), ...new Array(width - p.length).fill(0)]), undefined, 'int32');
-    const outputs = tensor(pairs.map((p) => [...[...p].reverse(), 2, ...new Array(width - p.length).fill(0)]), undefined, 'int32');
+    const inputs = tensor(
+      pairs.map((p) => [1, ...[...p].reverse(), ...new Array(width - p.length).fill(0)]),
+      undefined,
+      'int32',
+    );
+    const outputs = tensor(
+      pairs.map((p) => [...[...p].reverse(), 2, ...new Array(width - p.length).fill(0)]),
+      undefined,
+      'int32',
+    );
     const m = new Seq2Seq({ sourceVocabSize: 8, targetVocabSize: 8, embeddingDim: 8, hiddenSize: 24, attention: true }, { generator: new Generator(0) });
     const optimizer = new Adam(m.parameters(), { lr: 0.02 });
     let loss = Infinity;

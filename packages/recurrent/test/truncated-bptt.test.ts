@@ -8,7 +8,8 @@ import { expectClose } from './helpers.js';
 const tight = { rtol: 1e-12, atol: 1e-12 };
 
 describe.each(['lstm', 'gru'] as const)('truncated BPTT with %s', (cell) => {
-  const make = (): RecurrentLM => new RecurrentLM({ vocabSize: 7, embeddingDim: 4, hiddenSize: 5, numLayers: 2, cell }, { generator: new Generator(0), dtype: 'float64' });
+  const make = (): RecurrentLM =>
+    new RecurrentLM({ vocabSize: 7, embeddingDim: 4, hiddenSize: 5, numLayers: 2, cell }, { generator: new Generator(0), dtype: 'float64' });
   const stream = randint(0, 7, [3, 13], { generator: new Generator(1) });
   const inputs = narrow(stream, 1, 0, 12);
   const targets = narrow(stream, 1, 1, 12);

@@ -59,10 +59,13 @@ function median(fn, runs, warmup) {
 
 const results = [];
 for (const n of sizes) {
-  const a = randomMatrix(n), b = randomMatrix(n);
+  const a = randomMatrix(n),
+    b = randomMatrix(n);
   const flops = 2 * n * n * n;
   if (n <= 512) {
-    const av = a.dataSync(), bv = b.dataSync(), cv = new av.constructor(n * n);
+    const av = a.dataSync(),
+      bv = b.dataSync(),
+      cv = new av.constructor(n * n);
     const runs = 3;
     const t = median(() => naiveMatmul(av, bv, cv, n), runs, 1);
     results.push({ size: n, op: 'naive', transA: false, transB: false, runs, warmup: 1, medianMs: t.median, minMs: t.min, gflops: flops / (t.median * 1e6) });

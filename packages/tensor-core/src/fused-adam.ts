@@ -41,10 +41,4 @@ export interface AdamStepResult<H = DataHandle> {
  * It must not modify its inputs (tensors are immutable values and may be shared) and returns new storages for
  * p', m' and v'. `@seqlab/autograd`'s Adam and AdamW use it for float32 parameters when AMSGrad and maximize are off.
  */
-export type FusedAdamStep = (
-  param: TensorInfo,
-  grad: TensorInfo,
-  expAvg: TensorInfo,
-  expAvgSq: TensorInfo,
-  hyper: AdamStepHyperparameters,
-) => AdamStepResult;
+export type FusedAdamStep = (param: TensorInfo, grad: TensorInfo, expAvg: TensorInfo, expAvgSq: TensorInfo, hyper: AdamStepHyperparameters) => AdamStepResult;

@@ -24,7 +24,21 @@ export type { RowVisitor } from './cpu/broadcast.js';
 export { setGradRecorder } from './ops/dispatch.js';
 export type { GradRecorder, TensorLike } from './ops/dispatch.js';
 export type {
-  ArgReduceAttrs, AxisAttrs, BinaryOpName, CompareOpName, DiagonalAttrs, LogicalOpName, NoAttrs, OpAttrs, ElementwiseOpAttrs, ReduceOpAttrs, OpName, ReduceAttrs, ReduceOpName, ShapeAttrs, UnaryOpName,
+  ArgReduceAttrs,
+  AxisAttrs,
+  BinaryOpName,
+  CompareOpName,
+  DiagonalAttrs,
+  LogicalOpName,
+  NoAttrs,
+  OpAttrs,
+  ElementwiseOpAttrs,
+  ReduceOpAttrs,
+  OpName,
+  ReduceAttrs,
+  ReduceOpName,
+  ShapeAttrs,
+  UnaryOpName,
 } from './ops/names.js';
 export * from './ops/creation.js';
 export * from './ops/unary.js';

@@ -222,7 +222,10 @@ export function randn(shape: Shape, options?: RandomOptions): Tensor {
  * ```
  */
 export function randint(low: number, high: number, shape: Shape, options?: RandomOptions): Tensor {
-  for (const [name, v] of [['low', low], ['high', high]] as const) {
+  for (const [name, v] of [
+    ['low', low],
+    ['high', high],
+  ] as const) {
     if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
       throw new InvalidArgumentError(`randint: argument '${name}' must be an integer; received ${describe(v)}`);
     }
@@ -230,7 +233,8 @@ export function randint(low: number, high: number, shape: Shape, options?: Rando
   if (!(low < high)) throw new InvalidArgumentError(`randint: argument 'high' must be greater than 'low'; received low=${low}, high=${high}`);
   const s = checkShape('randint', 'shape', shape);
   const { generator, dtype, backend } = resolveOptions('randint', options, NUMERIC_DTYPES, 'int32');
-  const [min, max] = dtype === 'int32' ? [-(2 ** 31), 2 ** 31 - 1] : dtype === 'float32' ? [-(2 ** 24), 2 ** 24] : [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
+  const [min, max] =
+    dtype === 'int32' ? [-(2 ** 31), 2 ** 31 - 1] : dtype === 'float32' ? [-(2 ** 24), 2 ** 24] : [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
   if (low < min || high - 1 > max) {
     throw new InvalidArgumentError(
       `randint: arguments 'low' and 'high' - 1 must lie in [${min}, ${max}] for dtype ${dtype}; received low=${low}, high=${high}`,

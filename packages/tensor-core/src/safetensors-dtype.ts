@@ -70,9 +70,7 @@ export function allocTensorArray(name: string, dtype: DType, count: number): Typ
 }
 
 function outOfRange(name: string, code: string, index: number, value: bigint | number): never {
-  throw new CheckpointCorruptError(
-    `safetensors: tensor '${name}' (${code}) holds ${value} at flat index ${index}, which does not fit int32`,
-  );
+  throw new CheckpointCorruptError(`safetensors: tensor '${name}' (${code}) holds ${value} at flat index ${index}, which does not fit int32`);
 }
 
 /**

@@ -133,9 +133,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
     if (da === db || db === 1) out[i] = da;
     else if (da === 1) out[i] = db;
     else {
-      throw new ShapeMismatchError(
-        `${op}: shapes ${formatShape(a)} and ${formatShape(b)} do not broadcast (dimension ${i} of the result: ${da} vs ${db})`,
-      );
+      throw new ShapeMismatchError(`${op}: shapes ${formatShape(a)} and ${formatShape(b)} do not broadcast (dimension ${i} of the result: ${da} vs ${db})`);
     }
   }
   if (sizeOf(out) > MAX_TENSOR_ELEMENTS) checkElementCount(op, out, `the broadcast of ${formatShape(a)} and ${formatShape(b)}`);

@@ -29,22 +29,72 @@ function filled(shape: number[], dtype: DType = 'float32', backend = 'cpu'): Ten
 type Unary = (x: never) => Tensor;
 
 const floatOnlyUnary: Record<string, Unary> = {
-  exp: tc.exp, log: tc.log, log1p: tc.log1p, sqrt: tc.sqrt, rsqrt: tc.rsqrt, tanh: tc.tanh, sigmoid: tc.sigmoid, sin: tc.sin, cos: tc.cos,
-  reciprocal: tc.reciprocal, floor: tc.floor, ceil: tc.ceil, round: tc.round,
-  gelu: tc.gelu, softmax: tc.softmax, logSoftmax: tc.logSoftmax, mean: tc.mean, variance: tc.variance, logSumExp: tc.logSumExp,
+  exp: tc.exp,
+  log: tc.log,
+  log1p: tc.log1p,
+  sqrt: tc.sqrt,
+  rsqrt: tc.rsqrt,
+  tanh: tc.tanh,
+  sigmoid: tc.sigmoid,
+  sin: tc.sin,
+  cos: tc.cos,
+  reciprocal: tc.reciprocal,
+  floor: tc.floor,
+  ceil: tc.ceil,
+  round: tc.round,
+  gelu: tc.gelu,
+  softmax: tc.softmax,
+  logSoftmax: tc.logSoftmax,
+  mean: tc.mean,
+  variance: tc.variance,
+  logSumExp: tc.logSumExp,
 };
 const numericUnary: Record<string, Unary> = {
-  neg: tc.neg, abs: tc.abs, relu: tc.relu, square: tc.square, sign: tc.sign, clamp: tc.clamp,
-  sum: tc.sum, prod: tc.prod, max: tc.max, min: tc.min, argmax: tc.argmax, argmin: tc.argmin,
+  neg: tc.neg,
+  abs: tc.abs,
+  relu: tc.relu,
+  square: tc.square,
+  sign: tc.sign,
+  clamp: tc.clamp,
+  sum: tc.sum,
+  prod: tc.prod,
+  max: tc.max,
+  min: tc.min,
+  argmax: tc.argmax,
+  argmin: tc.argmin,
 };
 const binaryOps: Record<string, (a: unknown, b: unknown) => Tensor> = {
-  add: tc.add, sub: tc.sub, mul: tc.mul, div: tc.div, pow: tc.pow, maximum: tc.maximum, minimum: tc.minimum,
-  equal: tc.equal, notEqual: tc.notEqual, less: tc.less, lessEqual: tc.lessEqual, greater: tc.greater, greaterEqual: tc.greaterEqual,
+  add: tc.add,
+  sub: tc.sub,
+  mul: tc.mul,
+  div: tc.div,
+  pow: tc.pow,
+  maximum: tc.maximum,
+  minimum: tc.minimum,
+  equal: tc.equal,
+  notEqual: tc.notEqual,
+  less: tc.less,
+  lessEqual: tc.lessEqual,
+  greater: tc.greater,
+  greaterEqual: tc.greaterEqual,
 } as never;
-const logicalOps: Record<string, (a: unknown, b: unknown) => Tensor> = { logicalAnd: tc.logicalAnd, logicalOr: tc.logicalOr, logicalXor: tc.logicalXor } as never;
+const logicalOps: Record<string, (a: unknown, b: unknown) => Tensor> = {
+  logicalAnd: tc.logicalAnd,
+  logicalOr: tc.logicalOr,
+  logicalXor: tc.logicalXor,
+} as never;
 const axisOps: Record<string, (x: Tensor, axis: never) => Tensor> = {
-  sum: tc.sum, prod: tc.prod, max: tc.max, min: tc.min, mean: tc.mean, variance: tc.variance, logSumExp: tc.logSumExp,
-  argmax: tc.argmax, argmin: tc.argmin, softmax: tc.softmax, logSoftmax: tc.logSoftmax,
+  sum: tc.sum,
+  prod: tc.prod,
+  max: tc.max,
+  min: tc.min,
+  mean: tc.mean,
+  variance: tc.variance,
+  logSumExp: tc.logSumExp,
+  argmax: tc.argmax,
+  argmin: tc.argmin,
+  softmax: tc.softmax,
+  logSoftmax: tc.logSoftmax,
 };
 
 /** Any value that is not a Tensor (and, where numbers are valid operands, not a number). */
@@ -57,7 +107,8 @@ const nonBroadcastingPair = fc
   .filter(([, , p, q]) => p !== q)
   .map(([shape, pick, p, q, drop]) => {
     const k = pick % shape.length;
-    const a = [...shape], b = [...shape];
+    const a = [...shape],
+      b = [...shape];
     a[k] = p;
     b[k] = q;
     return [a, b.slice(drop % (k + 1))] as const;
@@ -176,19 +227,28 @@ describe('bad input to the math ops', () => {
     const badApproximation = fc.anything().filter((v) => v !== 'none' && v !== 'tanh' && v !== undefined);
     const notAnObject = fc.oneof(fc.constant(null), fc.integer(), fc.string(), fc.boolean());
     fc.assert(
-      fc.property(notBoolean, badCorrection, badDType, badApproximation, notAnObject, fc.double({ min: -10, max: 10, noNaN: true }), fc.double({ min: 1e-6, max: 10, noNaN: true }), (flag, correction, dtype, approximate, options, lo, gap) => {
-        const x = filled([2, 3]);
-        for (const op of [tc.sum, tc.prod, tc.max, tc.min, tc.logSumExp, tc.argmax, tc.argmin]) expectCode('INVALID_ARGUMENT', () => op(x, 0, flag as never));
-        expectCode('INVALID_ARGUMENT', () => tc.variance(x, 0, { keepDims: flag as never }));
-        expectCode('INVALID_ARGUMENT', () => tc.variance(x, 0, { correction: correction as never }));
-        expectCode('INVALID_ARGUMENT', () => tc.matmul(x, x, { transB: flag as never }));
-        expectCode('INVALID_ARGUMENT', () => tc.cast(x, dtype as never));
-        expectCode('INVALID_ARGUMENT', () => tc.clamp(x, lo + gap, lo));
-        expectCode('INVALID_ARGUMENT', () => tc.gelu(x, { approximate: approximate as never }));
-        expectCode('INVALID_ARGUMENT', () => tc.gelu(x, options as never));
-        expectCode('INVALID_ARGUMENT', () => tc.variance(x, 0, options as never));
-        expectCode('INVALID_ARGUMENT', () => tc.matmul(x, x, options as never));
-      }),
+      fc.property(
+        notBoolean,
+        badCorrection,
+        badDType,
+        badApproximation,
+        notAnObject,
+        fc.double({ min: -10, max: 10, noNaN: true }),
+        fc.double({ min: 1e-6, max: 10, noNaN: true }),
+        (flag, correction, dtype, approximate, options, lo, gap) => {
+          const x = filled([2, 3]);
+          for (const op of [tc.sum, tc.prod, tc.max, tc.min, tc.logSumExp, tc.argmax, tc.argmin]) expectCode('INVALID_ARGUMENT', () => op(x, 0, flag as never));
+          expectCode('INVALID_ARGUMENT', () => tc.variance(x, 0, { keepDims: flag as never }));
+          expectCode('INVALID_ARGUMENT', () => tc.variance(x, 0, { correction: correction as never }));
+          expectCode('INVALID_ARGUMENT', () => tc.matmul(x, x, { transB: flag as never }));
+          expectCode('INVALID_ARGUMENT', () => tc.cast(x, dtype as never));
+          expectCode('INVALID_ARGUMENT', () => tc.clamp(x, lo + gap, lo));
+          expectCode('INVALID_ARGUMENT', () => tc.gelu(x, { approximate: approximate as never }));
+          expectCode('INVALID_ARGUMENT', () => tc.gelu(x, options as never));
+          expectCode('INVALID_ARGUMENT', () => tc.variance(x, 0, options as never));
+          expectCode('INVALID_ARGUMENT', () => tc.matmul(x, x, options as never));
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -220,24 +280,36 @@ describe('bad input to the math ops', () => {
 
   it('empty reductions without an identity give INVALID_ARGUMENT', () => {
     fc.assert(
-      fc.property(shapeArb({ minRank: 1, maxRank: 4, maxDim: 3 }).filter((s) => s.includes(0)), (shape) => {
-        const x = filled(shape);
-        for (const op of [tc.max, tc.min, tc.argmax, tc.argmin]) expectCode('INVALID_ARGUMENT', () => op(x));
-        expect(tc.sum(x).item()).toBe(0);
-      }),
+      fc.property(
+        shapeArb({ minRank: 1, maxRank: 4, maxDim: 3 }).filter((s) => s.includes(0)),
+        (shape) => {
+          const x = filled(shape);
+          for (const op of [tc.max, tc.min, tc.argmax, tc.argmin]) expectCode('INVALID_ARGUMENT', () => op(x));
+          expect(tc.sum(x).item()).toBe(0);
+        },
+      ),
       { numRuns: 30 },
     );
   });
 
   it('tensors on two backends give BACKEND_MISMATCH; disposed tensors give DISPOSED', () => {
     registerBackend({ ...cpuBackend, name: 'cpu-badinput' });
-    const a = filled([2, 2]), b = filled([2, 2], 'float32', 'cpu-badinput');
+    const a = filled([2, 2]),
+      b = filled([2, 2], 'float32', 'cpu-badinput');
     for (const op of Object.values(binaryOps)) expectCode('BACKEND_MISMATCH', () => op(a, b));
     expectCode('BACKEND_MISMATCH', () => tc.matmul(a, b));
     expectCode('BACKEND_MISMATCH', () => tc.where(filled([2, 2], 'bool', 'cpu-badinput'), a, a));
     const gone = filled([2, 2]);
     gone.dispose();
-    for (const op of [tc.exp, tc.sum, tc.softmax, tc.argmax, (t: Tensor) => tc.cast(t, 'float32'), (t: Tensor) => tc.sum(t, []), (t: Tensor) => tc.matmul(t, a)]) {
+    for (const op of [
+      tc.exp,
+      tc.sum,
+      tc.softmax,
+      tc.argmax,
+      (t: Tensor) => tc.cast(t, 'float32'),
+      (t: Tensor) => tc.sum(t, []),
+      (t: Tensor) => tc.matmul(t, a),
+    ]) {
       expectCode('DISPOSED', () => op(gone));
     }
   });

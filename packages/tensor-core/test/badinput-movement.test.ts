@@ -62,10 +62,7 @@ function filled(shape: Shape, dtype: DType = 'float32'): Tensor {
 }
 
 /** Values that are not integers: fractions, non-finite numbers and non-numbers. */
-const nonIntegerArb: fc.Arbitrary<unknown> = fc.oneof(
-  fc.double({ noInteger: true }),
-  fc.constantFrom(NaN, Infinity, -Infinity, '1', null, true, [1], {}),
-);
+const nonIntegerArb: fc.Arbitrary<unknown> = fc.oneof(fc.double({ noInteger: true }), fc.constantFrom(NaN, Infinity, -Infinity, '1', null, true, [1], {}));
 
 /** A shape of rank ≥ 1 and an axis outside `[-rank - extra, rank - 1 + extra]`, or not an integer at all. */
 function badAxisArb(extra: number): fc.Arbitrary<{ shape: number[]; axis: unknown }> {
@@ -86,21 +83,26 @@ describe('bad permutations', () => {
     const candidates: fc.Arbitrary<unknown[]>[] = [wrongLength];
     if (r >= 1) {
       candidates.push(
-        fc.tuple(fc.integer({ min: 0, max: r - 1 }), fc.oneof(fc.integer({ min: r, max: r + 5 }), fc.integer({ min: -r - 5, max: -r - 1 }), nonIntegerArb)).map(([at, v]) => {
-          const p: unknown[] = [...valid];
-          p[at] = v;
-          return p;
-        }),
+        fc
+          .tuple(fc.integer({ min: 0, max: r - 1 }), fc.oneof(fc.integer({ min: r, max: r + 5 }), fc.integer({ min: -r - 5, max: -r - 1 }), nonIntegerArb))
+          .map(([at, v]) => {
+            const p: unknown[] = [...valid];
+            p[at] = v;
+            return p;
+          }),
       );
     }
     if (r >= 2) {
       // Repeat one axis (possibly written as its negative twin).
       candidates.push(
-        fc.tuple(fc.integer({ min: 0, max: r - 1 }), fc.integer({ min: 0, max: r - 1 }), fc.boolean()).filter(([i, j]) => i !== j).map(([i, j, negative]) => {
-          const p: unknown[] = [...valid];
-          p[i] = negative ? (valid[j] as number) - r : valid[j];
-          return p;
-        }),
+        fc
+          .tuple(fc.integer({ min: 0, max: r - 1 }), fc.integer({ min: 0, max: r - 1 }), fc.boolean())
+          .filter(([i, j]) => i !== j)
+          .map(([i, j, negative]) => {
+            const p: unknown[] = [...valid];
+            p[i] = negative ? (valid[j] as number) - r : valid[j];
+            return p;
+          }),
       );
     }
     return fc.record({ shape: fc.constant(shape), perm: fc.oneof(...candidates) });
@@ -184,7 +186,19 @@ describe('out-of-range axes', () => {
     ['narrow', 0, (x, a) => narrow(x, a, 0, 0)],
     ['gather', 0, (x, a) => gather(x, idx(), a)],
     ['indexSelect', 0, (x, a) => indexSelect(x, a, idx())],
-    ['takeAlongAxis', 0, (x, a) => takeAlongAxis(x, zeros(x.shape.map(() => 1), 'int32'), a)],
+    [
+      'takeAlongAxis',
+      0,
+      (x, a) =>
+        takeAlongAxis(
+          x,
+          zeros(
+            x.shape.map(() => 1),
+            'int32',
+          ),
+          a,
+        ),
+    ],
     ['scatterAdd', 0, (x, a) => scatterAdd(x, tensor([], [0], 'int32'), zeros([0]), a)],
   ];
   for (const [name, extra, call, takesList] of ops) {
@@ -325,7 +339,15 @@ describe('non-integer and out-of-range sizes', () => {
         expectCode(() => split(x, [total === 4 ? 5 : total]), 'INVALID_ARGUMENT');
         expectCode(() => chunk(x, negative + 1), 'INVALID_ARGUMENT');
         expectCode(() => pad(x, [[negative, 0]]), 'INVALID_ARGUMENT');
-        expectCode(() => pad(x, [[0, 0], [0, 0], [0, 0]]), 'INVALID_ARGUMENT');
+        expectCode(
+          () =>
+            pad(x, [
+              [0, 0],
+              [0, 0],
+              [0, 0],
+            ]),
+          'INVALID_ARGUMENT',
+        );
         expectCode(() => narrow(x, 0, 0, negative), 'INVALID_ARGUMENT');
         expectCode(() => narrow(x, 0, 3, 2), 'INVALID_ARGUMENT');
         expectCode(() => oneHot(tensor([0], undefined, 'int32'), negative), 'INVALID_ARGUMENT');

@@ -1,17 +1,16 @@
 // fusedKernel: the typed lookup of a backend's fused kernels, the declared result shapes, and the global switch.
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  cpuBackend,
-  fusedKernel,
-  isFusedEnabled,
-  setFusedEnabled,
-  tensor,
-  type Backend,
-  type FusedKernelName,
-} from '@seqlab/tensor-core';
+import { cpuBackend, fusedKernel, isFusedEnabled, setFusedEnabled, tensor, type Backend, type FusedKernelName } from '@seqlab/tensor-core';
 
 const ALL: FusedKernelName[] = [
-  'lstmSequence', 'lstmSequenceBackward', 'gruSequence', 'gruSequenceBackward', 'attention', 'attentionBackward', 'layerNorm', 'layerNormBackward',
+  'lstmSequence',
+  'lstmSequenceBackward',
+  'gruSequence',
+  'gruSequenceBackward',
+  'attention',
+  'attentionBackward',
+  'layerNorm',
+  'layerNormBackward',
 ];
 
 describe('fusedKernel', () => {
@@ -39,7 +38,14 @@ describe('fusedKernel', () => {
   });
 
   it('returns tensors of the declared shapes and dtype on the kernel backend', () => {
-    const x = tensor([[1, 2, 3], [4, 6, 8]], undefined, 'float64');
+    const x = tensor(
+      [
+        [1, 2, 3],
+        [4, 6, 8],
+      ],
+      undefined,
+      'float64',
+    );
     const layerNorm = fusedKernel(x.backend, 'layerNorm');
     const r = layerNorm!(x, null, null, 0);
     expect(r.output.shape).toEqual([2, 3]);
@@ -55,11 +61,33 @@ describe('fusedKernel', () => {
   });
 
   it('keeps a null optional result null (attention without saved probabilities)', () => {
-    const q = tensor([[[[1, 0], [0, 1]]]]);
+    const q = tensor([
+      [
+        [
+          [1, 0],
+          [0, 1],
+        ],
+      ],
+    ]);
     const operand = { handle: q.handle, offset: 0, batchStride: 4, headStride: 4, rowStride: 2 };
     const problem = {
-      dtype: 'float32', batch: 1, heads: 1, queryLength: 2, keyLength: 2, headDim: 2, valueDim: 2, q: operand, k: operand, v: operand,
-      scale: 1, causalOffset: null, mask: null, bias: null, dropout: null, outStrides: [4, 4, 2], outShape: [1, 2, 2],
+      dtype: 'float32',
+      batch: 1,
+      heads: 1,
+      queryLength: 2,
+      keyLength: 2,
+      headDim: 2,
+      valueDim: 2,
+      q: operand,
+      k: operand,
+      v: operand,
+      scale: 1,
+      causalOffset: null,
+      mask: null,
+      bias: null,
+      dropout: null,
+      outStrides: [4, 4, 2],
+      outShape: [1, 2, 2],
     } as const;
     const attention = fusedKernel(q.backend, 'attention')!;
     const without = attention(problem, false);

@@ -3,7 +3,8 @@ import { Generator } from '../src/index.js';
 
 describe('Generator', () => {
   it('repeats a sequence for a seed and resumes from a saved state', () => {
-    const a = new Generator(7), b = new Generator(7);
+    const a = new Generator(7),
+      b = new Generator(7);
     const xs = Array.from({ length: 5 }, () => a.uniform());
     expect(Array.from({ length: 5 }, () => b.uniform())).toEqual(xs);
     const saved = a.getState();
@@ -30,7 +31,9 @@ describe('Generator', () => {
       for (const v of values) bins[Math.floor(v * 10)]++;
       for (const count of bins) expect(count).toBeGreaterThan(150);
       // Successive seeds' draws are uncorrelated (a linear seeding gives a correlation near 1).
-      let cov = 0, varA = 0, varB = 0;
+      let cov = 0,
+        varA = 0,
+        varB = 0;
       for (let i = 1; i < values.length; i++) {
         cov += (values[i] - mean) * (values[i - 1] - mean);
         varA += (values[i] - mean) ** 2;

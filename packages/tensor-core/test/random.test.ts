@@ -140,7 +140,8 @@ describe('random tensor distributions', () => {
     expect(x.every((v) => v === 0 || v === 1)).toBe(true);
     expect(Math.abs(moments(x).mean - 0.3)).toBeLessThan(0.01);
     const cols = bernoulli(tensor([0.1, 0.9]), [50_000, 2], { generator: new Generator(12) }).dataSync();
-    let c0 = 0, c1 = 0;
+    let c0 = 0,
+      c1 = 0;
     for (let i = 0; i < cols.length; i += 2) {
       c0 += cols[i];
       c1 += cols[i + 1];
@@ -151,7 +152,11 @@ describe('random tensor distributions', () => {
     const r = rows.dataSync();
     expect(r.slice(0, 300).every((v) => v === 0)).toBe(true);
     expect(r.slice(300).every((v) => v === 1)).toBe(true);
-    expect(bernoulli(1, [50], { generator: new Generator(0), dtype: 'bool' }).dataSync().every((v) => v === 1)).toBe(true);
+    expect(
+      bernoulli(1, [50], { generator: new Generator(0), dtype: 'bool' })
+        .dataSync()
+        .every((v) => v === 1),
+    ).toBe(true);
   });
 
   it('randint: every value in [low, high) appears, roughly equally often', () => {
@@ -162,7 +167,11 @@ describe('random tensor distributions', () => {
     for (const c of counts.values()) expect(Math.abs(c - 10_000)).toBeLessThan(500);
     const wide = randint(-(2 ** 31), 2 ** 31, [1000], { generator: new Generator(4) }).dataSync();
     expect(new Set(wide).size).toBeGreaterThan(990);
-    expect(randint(5, 6, [10], { generator: new Generator(4) }).dataSync().every((v) => v === 5)).toBe(true);
+    expect(
+      randint(5, 6, [10], { generator: new Generator(4) })
+        .dataSync()
+        .every((v) => v === 5),
+    ).toBe(true);
   });
 
   it('permutation: each of 0..n-1 exactly once, and not the identity', () => {

@@ -85,7 +85,11 @@ describe('safetensors round trip', () => {
   });
 
   it('keeps names that look like integers or prototypes as plain data', () => {
-    const tensors = Object.fromEntries([['__proto__', tensor([1])], ['constructor', tensor([2])], ['0', tensor([3])]]);
+    const tensors = Object.fromEntries([
+      ['__proto__', tensor([1])],
+      ['constructor', tensor([2])],
+      ['0', tensor([3])],
+    ]);
     const decoded = decodeSafetensors(encodeSafetensors(tensors, Object.fromEntries([['__proto__', 'x']])));
     expect(Object.keys(decoded.tensors).sort()).toEqual(['0', '__proto__', 'constructor']);
     expect(decoded.tensors['__proto__'].toArray()).toEqual([1]);
@@ -135,7 +139,8 @@ describe('safetensors bytes written by Python', () => {
   // What `safetensors.torch.save_file({"a": torch.tensor([[1., -2.5], [3.25, 0.]]),
   // "b": torch.tensor([7, -1, 2**31 - 1])}, path, metadata={"format": "pt"})` writes, built from the format spec:
   // the Rust writer puts wider dtypes first (I64 before F32) and lists header keys in data order.
-  const header = '{"__metadata__":{"format":"pt"},"b":{"dtype":"I64","shape":[3],"data_offsets":[0,24]},"a":{"dtype":"F32","shape":[2,2],"data_offsets":[24,40]}}';
+  const header =
+    '{"__metadata__":{"format":"pt"},"b":{"dtype":"I64","shape":[3],"data_offsets":[0,24]},"a":{"dtype":"F32","shape":[2,2],"data_offsets":[24,40]}}';
   const padded = header + ' '.repeat((8 - (header.length % 8)) % 8);
   const i64 = [
     [0x07, 0, 0, 0, 0, 0, 0, 0],
@@ -166,7 +171,10 @@ describe('safetensors bytes written by Python', () => {
     const { tensors, metadata } = decodeSafetensors(bytes);
     expect(metadata).toEqual({ format: 'pt' });
     expect(tensors.a.dtype).toBe('float32');
-    expect(tensors.a.toArray()).toEqual([[1, -2.5], [3.25, 0]]);
+    expect(tensors.a.toArray()).toEqual([
+      [1, -2.5],
+      [3.25, 0],
+    ]);
     expect(tensors.b.dtype).toBe('int32');
     expect(tensors.b.toArray()).toEqual([7, -1, 2147483647]);
   });
@@ -174,7 +182,10 @@ describe('safetensors bytes written by Python', () => {
   it('decodes from a Uint8Array that is a view at an odd offset of a larger buffer', () => {
     const big = new Uint8Array(bytes.length + 3);
     big.set(bytes, 1);
-    expect(decodeSafetensors(big.subarray(1, 1 + bytes.length)).tensors.a.toArray()).toEqual([[1, -2.5], [3.25, 0]]);
+    expect(decodeSafetensors(big.subarray(1, 1 + bytes.length)).tensors.a.toArray()).toEqual([
+      [1, -2.5],
+      [3.25, 0],
+    ]);
   });
 });
 
@@ -194,7 +205,9 @@ describe('safetensors element codecs', () => {
     const f = new Float32Array(1);
     const bits = new Uint32Array(f.buffer);
     for (let h = 0; h < 0x10000; h++) {
-      const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
+      const s = h & 0x8000 ? -1 : 1,
+        e = (h >> 10) & 0x1f,
+        m = h & 0x3ff;
       const expected = e === 0 ? s * m * 2 ** -24 : e === 31 ? (m ? NaN : s * Infinity) : s * (1 + m / 1024) * 2 ** (e - 15);
       bits[0] = halfToFloatBits(h);
       if (Number.isNaN(expected)) expect(f[0]).toBeNaN();
@@ -237,7 +250,11 @@ describe('safetensors element codecs', () => {
 
   it('the portable DataView path (used on big-endian hosts) matches the native copy', () => {
     const g = new Generator(1);
-    const sources: Tensor[] = [randn([17], { generator: g }), randn([9], { generator: g, dtype: 'float64' }), randint(-(2 ** 31), 2 ** 31, [13], { generator: g })];
+    const sources: Tensor[] = [
+      randn([17], { generator: g }),
+      randn([9], { generator: g, dtype: 'float64' }),
+      randint(-(2 ** 31), 2 ** 31, [13], { generator: g }),
+    ];
     for (const t of sources) {
       const values = t.dataSync();
       const native = new Uint8Array(values.byteLength);
@@ -323,8 +340,17 @@ describe('safetensors validation', () => {
 describe('safetensors fuzzing: decode succeeds or throws CheckpointCorruptError, never anything else', () => {
   const valid = [
     encodeSafetensors(sample(), { format: 'pt', note: 'fuzz' }),
-    encodeSafetensors({ w: tensor([[1, 2], [3, 4]]), b: tensor([1, 2], [2], 'int32') }),
-    buildFile('{"h":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},"l":{"dtype":"I64","shape":[1],"data_offsets":[4,12]}}', [0, 0x3c, 0, 0xc0, 9, 0, 0, 0, 0, 0, 0, 0]),
+    encodeSafetensors({
+      w: tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+      b: tensor([1, 2], [2], 'int32'),
+    }),
+    buildFile(
+      '{"h":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},"l":{"dtype":"I64","shape":[1],"data_offsets":[4,12]}}',
+      [0, 0x3c, 0, 0xc0, 9, 0, 0, 0, 0, 0, 0, 0],
+    ),
   ];
 
   function decodeOrCorrupt(bytes: Uint8Array): void {
@@ -345,15 +371,42 @@ describe('safetensors fuzzing: decode succeeds or throws CheckpointCorruptError,
 
   it('random headers behind a plausible length field', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 200 }), fc.uint8Array({ maxLength: 64 }), fc.option(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })), (text, data, declared) => {
-        decodeOrCorrupt(buildFile(text, data, declared ?? undefined));
-      }),
+      fc.property(
+        fc.string({ maxLength: 200 }),
+        fc.uint8Array({ maxLength: 64 }),
+        fc.option(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })),
+        (text, data, declared) => {
+          decodeOrCorrupt(buildFile(text, data, declared ?? undefined));
+        },
+      ),
       { numRuns: 3000 },
     );
   });
 
   const evil = fc.oneof(
-    fc.constantFrom<unknown>(-1, 0, 1, 2 ** 31, 2 ** 53, 2 ** 53 + 2, 1e300, -0.5, 1.5, NaN, '4', null, true, [], {}, [[1]], 'F8_E5M2', 'C64', 'BOOL', 'I64', 'F16'),
+    fc.constantFrom<unknown>(
+      -1,
+      0,
+      1,
+      2 ** 31,
+      2 ** 53,
+      2 ** 53 + 2,
+      1e300,
+      -0.5,
+      1.5,
+      NaN,
+      '4',
+      null,
+      true,
+      [],
+      {},
+      [[1]],
+      'F8_E5M2',
+      'C64',
+      'BOOL',
+      'I64',
+      'F16',
+    ),
     fc.integer({ min: -10, max: 100 }),
     fc.array(fc.integer({ min: -3, max: 2 ** 33 }), { maxLength: 4 }),
   );
@@ -362,12 +415,27 @@ describe('safetensors fuzzing: decode succeeds or throws CheckpointCorruptError,
   const mutation = fc.oneof(
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('length' as const), value: fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.bigInt({ min: 0n, max: 400n })) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('length' as const),
+        value: fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.bigInt({ min: 0n, max: 400n })),
+      }),
+    },
     {
       weight: 4,
-      arbitrary: fc.record({ kind: fc.constant('field' as const), entry: fc.nat(), field: fc.constantFrom('dtype', 'shape', 'data_offsets', 'offset0', 'offset1', 'dim'), value: evil, fixLength: fc.boolean() }),
+      arbitrary: fc.record({
+        kind: fc.constant('field' as const),
+        entry: fc.nat(),
+        field: fc.constantFrom('dtype', 'shape', 'data_offsets', 'offset0', 'offset1', 'dim'),
+        value: evil,
+        fixLength: fc.boolean(),
+      }),
     },
-    { weight: 4, arbitrary: fc.record({ kind: fc.constant('shift' as const), entry: fc.nat(), which: fc.constantFrom(0, 1, 2), delta: fc.integer({ min: -8, max: 8 }) }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({ kind: fc.constant('shift' as const), entry: fc.nat(), which: fc.constantFrom(0, 1, 2), delta: fc.integer({ min: -8, max: 8 }) }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('drop' as const), entry: fc.nat(), field: fc.constantFrom('dtype', 'shape', 'data_offsets') }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('duplicate' as const), entry: fc.nat() }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('append' as const), data: fc.uint8Array({ minLength: 1, maxLength: 16 }) }) },

@@ -3,12 +3,24 @@ import { add, exp, tensor, where, greater, memory } from '../src/index.js';
 
 describe('smoke', () => {
   it('adds with broadcasting', () => {
-    const a = tensor([[1, 2, 3], [4, 5, 6]]);
+    const a = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const b = tensor([10, 20, 30]);
-    expect(add(a, b).toArray()).toEqual([[11, 22, 33], [14, 25, 36]]);
-    expect(add(tensor([[1], [2]]), b).toArray()).toEqual([[11, 21, 31], [12, 22, 32]]);
+    expect(add(a, b).toArray()).toEqual([
+      [11, 22, 33],
+      [14, 25, 36],
+    ]);
+    expect(add(tensor([[1], [2]]), b).toArray()).toEqual([
+      [11, 21, 31],
+      [12, 22, 32],
+    ]);
     expect(exp(tensor([0])).toArray()).toEqual([1]);
-    expect(where(greater(a, 3), a, 0).toArray()).toEqual([[0, 0, 0], [4, 5, 6]]);
+    expect(where(greater(a, 3), a, 0).toArray()).toEqual([
+      [0, 0, 0],
+      [4, 5, 6],
+    ]);
     expect(memory('cpu').storages).toBeGreaterThan(0);
     expect(String(a)).toContain('shape=[2, 3]');
   });

@@ -16,7 +16,10 @@ describe('Tensor.view', () => {
     const v = arange(6).view([2, -1]);
     expect(v.shape).toEqual([2, 3]);
     expect(v.size).toBe(6);
-    expect(v.toArray()).toEqual([[0, 1, 2], [3, 4, 5]]);
+    expect(v.toArray()).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
     expect(zeros([2, 3, 4]).view([-1]).shape).toEqual([24]);
     expect(tensor(5).view([1, 1]).shape).toEqual([1, 1]);
     expect(zeros([0, 3]).view([3, 0]).shape).toEqual([3, 0]);

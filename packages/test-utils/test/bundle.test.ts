@@ -21,7 +21,7 @@ describe('bundleForBrowser', () => {
 });
 
 describe('nodeBuiltinReferences', () => {
-  it("names external imports and require()/import() calls of built-ins, not module names held in strings", () => {
+  it('names external imports and require()/import() calls of built-ins, not module names held in strings', () => {
     const bundle = {
       code: 'const fs = require("fs"); const os = await import(`node:os`); const p = process.getBuiltinModule("node:path"); require("./local.js");',
       externalImports: ['node:worker_threads', 'child_process'],

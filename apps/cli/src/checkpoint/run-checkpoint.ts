@@ -111,9 +111,10 @@ function readSettings(what: string, value: unknown): TrainSettings {
   const key = TRAINING_KEY;
   if (!isRecord(value)) throw new UsageError(`${what}: metadata '${key}' must be an object of training settings`);
   if (typeof value.data !== 'string' || value.data === '') throw new UsageError(`${what}: metadata '${key}' field 'data' must be a corpus name or path`);
-  const numbers = Object.fromEntries(
-    Object.entries(SETTINGS_RULES).map(([field, rule]) => [field, checked(what, key, field, value[field], rule)]),
-  ) as Record<keyof typeof SETTINGS_RULES, number>;
+  const numbers = Object.fromEntries(Object.entries(SETTINGS_RULES).map(([field, rule]) => [field, checked(what, key, field, value[field], rule)])) as Record<
+    keyof typeof SETTINGS_RULES,
+    number
+  >;
   const b = value.budget;
   let budget: TrainSettings['budget'];
   if (isRecord(b) && b.kind === 'steps') budget = { kind: 'steps', steps: checked(what, key, 'budget.steps', b.steps, POSITIVE_INTEGER) };

@@ -37,7 +37,11 @@ async function runExperiment(name: string | undefined, opts: ExperimentCommandOp
   const experiment = bench.getExperiment(name);
   // Checked before the experiment runs, so a file in the way cannot throw away minutes of measurements.
   const outDir = resolve(opts.out);
-  prepareOutputFolder('--out', outDir, ['json', 'md', 'svg'].map((ext) => `${name}.${ext}`));
+  prepareOutputFolder(
+    '--out',
+    outDir,
+    ['json', 'md', 'svg'].map((ext) => `${name}.${ext}`),
+  );
   const backend = await activateBackend(opts.backend);
   const progress = new WorkProgress(name, !opts.json);
   let outcome;

@@ -59,7 +59,7 @@ async function runExport(opts: ExportOptions, io: CommandIO): Promise<void> {
 export function registerExport(program: Command, io: CommandIO): void {
   program
     .command('export')
-    .description('write a checkpoint\'s model as an ONNX file, to run with onnxruntime')
+    .description("write a checkpoint's model as an ONNX file, to run with onnxruntime")
     .requiredOption('--onnx <file>', 'the ONNX file to write')
     .requiredOption('--checkpoint <file>', 'a checkpoint written by seqlab train or seqlab demo')
     .option('--state', 'recurrent models: add h0/c0 inputs and hn/cn outputs, to generate step by step')

@@ -27,7 +27,8 @@ async function runGenerate(opts: GenerateOptions, io: CommandIO): Promise<void> 
   if (prompt.length === 0) throw new UsageError('--prompt must not be empty: the model needs at least one character to start from');
   const promptIds = await asUserInput('--prompt', () => {
     for (const ch of prompt) {
-      if (tokenizer.idOf(ch) === undefined) throw new UsageError(`--prompt contains ${JSON.stringify(ch)}, which is not in the model's vocabulary of ${tokenizer.vocabSize} characters`);
+      if (tokenizer.idOf(ch) === undefined)
+        throw new UsageError(`--prompt contains ${JSON.stringify(ch)}, which is not in the model's vocabulary of ${tokenizer.vocabSize} characters`);
     }
     return tokenizer.encode(prompt);
   });
@@ -54,7 +55,12 @@ export function registerGenerate(program: Command, io: CommandIO): void {
     .option('--length <n>', 'characters to sample', integerOption('--length', { min: 1, max: 1_000_000 }), 500)
     .option('--temperature <t>', 'softmax temperature: lower is more conservative', realOption('--temperature', { min: 0, minExclusive: true }), 0.8)
     .option('--top-k <k>', 'sample only from the k most likely characters (0: all)', integerOption('--top-k', { min: 0 }), 0)
-    .option('--top-p <p>', 'sample from the smallest set of characters whose probability reaches p', realOption('--top-p', { min: 0, minExclusive: true, max: 1 }), 1)
+    .option(
+      '--top-p <p>',
+      'sample from the smallest set of characters whose probability reaches p',
+      realOption('--top-p', { min: 0, minExclusive: true, max: 1 }),
+      1,
+    )
     .option('--seed <n>', 'seed of the sampler: the same seed gives the same text', integerOption('--seed', { min: 0 }), 0)
     .option('--backend <name>', `compute backend: ${BACKEND_CHOICES.join(', ')}`, choiceOption('--backend', BACKEND_CHOICES), 'auto')
     .option('--json', 'print one JSON object with the prompt and the sampled text')

@@ -109,7 +109,8 @@ async function newRun(kind: ModelKind, dir: string, opts: TrainOptions): Promise
   const run = await asUserInput(`model ${kind}`, () =>
     freshRun(kind, { hiddenSize: opts.hidden, numLayers: opts.layers ?? DEFAULT_LAYERS[kind], numHeads: opts.heads }, corpus, settings),
   );
-  if (run.trainIds.length <= settings.seqLen + 1) throw new UsageError(`--seq ${settings.seqLen} is not shorter than the training text (${run.trainIds.length} characters)`);
+  if (run.trainIds.length <= settings.seqLen + 1)
+    throw new UsageError(`--seq ${settings.seqLen} is not shorter than the training text (${run.trainIds.length} characters)`);
   return run;
 }
 
@@ -182,7 +183,8 @@ async function trainIn(folder: OpenRunFolder, run: PreparedRun, backend: string,
       { ...run, debugNanAtStep: opts.debugNanAtStep },
       {
         onStep: (r) => {
-          if (json) printJson(io, { event: 'step', step: r.step, loss: r.loss, gradNorm: r.gradNorm, tokensPerSecond: r.tokensPerSecond, seconds: r.elapsedSeconds });
+          if (json)
+            printJson(io, { event: 'step', step: r.step, loss: r.loss, gradNorm: r.gradNorm, tokensPerSecond: r.tokensPerSecond, seconds: r.elapsedSeconds });
           display.update({ fraction: r.fraction, step: r.step, loss: r.smoothedLoss, tokensPerSecond: r.tokensPerSecond, elapsedSeconds: r.elapsedSeconds });
         },
         onValidation: (step, loss) => {
@@ -219,7 +221,15 @@ async function trainIn(folder: OpenRunFolder, run: PreparedRun, backend: string,
   }
   const last = progress.validation.at(-1);
   if (json) {
-    printJson(io, { event: 'end', outcome, step: progress.step, seconds: progress.elapsedSeconds, tokens: progress.tokensSeen, validation: last ?? null, checkpoint: checkpointPath });
+    printJson(io, {
+      event: 'end',
+      outcome,
+      step: progress.step,
+      seconds: progress.elapsedSeconds,
+      tokens: progress.tokensSeen,
+      validation: last ?? null,
+      checkpoint: checkpointPath,
+    });
   } else {
     const { bold, green } = io.out;
     io.stdout.write(
@@ -257,8 +267,17 @@ export function registerTrain(program: Command, io: CommandIO): void {
     .option('--resume <dir>', 'continue the run in this folder exactly where its checkpoint left it')
     .option('--eval-every <n>', 'validate every n steps', integerOption('--eval-every', { min: 1 }), 100)
     .option('--eval-tokens <n>', 'validation characters per periodic evaluation', integerOption('--eval-tokens', { min: 1 }), 8192)
-    .option('--checkpoint-every <n>', 'write a checkpoint every n steps (0: only at the end and on Ctrl-C)', integerOption('--checkpoint-every', { min: 0 }), 100)
-    .option('--debug-nan-at-step <n>', 'debugging: set one weight to NaN before step n to exercise the divergence guard', integerOption('--debug-nan-at-step', { min: 1 }))
+    .option(
+      '--checkpoint-every <n>',
+      'write a checkpoint every n steps (0: only at the end and on Ctrl-C)',
+      integerOption('--checkpoint-every', { min: 0 }),
+      100,
+    )
+    .option(
+      '--debug-nan-at-step <n>',
+      'debugging: set one weight to NaN before step n to exercise the divergence guard',
+      integerOption('--debug-nan-at-step', { min: 1 }),
+    )
     .option('--json', 'print JSON lines (start, step, validation, checkpoint, end) instead of a progress bar')
     .addHelpText(
       'after',

@@ -38,7 +38,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
   let handle: Awaited<ReturnType<typeof fs.open>> | undefined;
   try {
     handle = await fs.open(temp, 'wx');
-    for (let offset = 0; offset < bytes.length; ) {
+    for (let offset = 0; offset < bytes.length;) {
       const { bytesWritten } = await handle.write(bytes, offset, Math.min(CHUNK_BYTES, bytes.length - offset), offset);
       offset += bytesWritten;
     }

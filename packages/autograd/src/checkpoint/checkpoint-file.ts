@@ -50,7 +50,7 @@ export async function openSafetensorsFile(path: string): Promise<SafetensorsFile
   return {
     byteLength,
     read: async (position, target) => {
-      for (let done = 0; done < target.length; ) {
+      for (let done = 0; done < target.length;) {
         const length = Math.min(READ_CHUNK_BYTES, target.length - done);
         const { bytesRead } = await handle.read(target, done, length, position + done);
         if (bytesRead === 0) {

@@ -126,7 +126,8 @@ export function encodeCheckpoint(contents: CheckpointContents): Uint8Array {
   }
   if (contents.scheduler !== undefined) metadata.scheduler = toJson('scheduler', contents.scheduler.stateDict());
   if (contents.step !== undefined) {
-    if (!Number.isSafeInteger(contents.step) || contents.step < 0) throw new InvalidArgumentError(`encodeCheckpoint: 'step' must be a non-negative integer; received ${String(contents.step)}`);
+    if (!Number.isSafeInteger(contents.step) || contents.step < 0)
+      throw new InvalidArgumentError(`encodeCheckpoint: 'step' must be a non-negative integer; received ${String(contents.step)}`);
     metadata.step = String(contents.step);
   }
   if (contents.rng !== undefined) metadata.rng = toJson('rng', contents.rng instanceof Generator ? contents.rng.getState() : contents.rng);
@@ -162,7 +163,11 @@ function readParts<T extends TensorInfo>(fn: string, named: Iterable<[string, T]
  * agreement with the tensors present). Shared by {@link decodeCheckpoint} and `loadCheckpoint`.
  */
 export function checkpointOf(fn: string, decoded: DecodedSafetensors): Checkpoint {
-  return readParts(fn, Object.keys(decoded.tensors).map((n) => [n, decoded.tensors[n]] as [string, Tensor]), decoded.metadata);
+  return readParts(
+    fn,
+    Object.keys(decoded.tensors).map((n) => [n, decoded.tensors[n]] as [string, Tensor]),
+    decoded.metadata,
+  );
 }
 
 /**
@@ -179,7 +184,11 @@ export function checkpointOf(fn: string, decoded: DecodedSafetensors): Checkpoin
  */
 export function checkCheckpointHeader(header: SafetensorsHeader): void {
   if (!Object.hasOwn(header.metadata, 'seqlab') && !Object.hasOwn(header.metadata, 'optimizer')) return;
-  readParts('checkCheckpointHeader', header.entries.map((e) => [e.name, { dtype: SAFETENSORS_DTYPES[e.dtype].target, shape: e.shape }]), header.metadata);
+  readParts(
+    'checkCheckpointHeader',
+    header.entries.map((e) => [e.name, { dtype: SAFETENSORS_DTYPES[e.dtype].target, shape: e.shape }]),
+    header.metadata,
+  );
 }
 
 /**

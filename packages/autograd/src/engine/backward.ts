@@ -1,14 +1,5 @@
 // Reverse-mode differentiation: walk the graph behind a tensor in reverse creation order and accumulate gradients.
-import {
-  add,
-  formatShape,
-  InvalidArgumentError,
-  onesLike,
-  ShapeMismatchError,
-  shapesEqual,
-  Tensor,
-  zerosLike,
-} from '@seqlab/tensor-core';
+import { add, formatShape, InvalidArgumentError, onesLike, ShapeMismatchError, shapesEqual, Tensor, zerosLike } from '@seqlab/tensor-core';
 import { noGrad } from './grad-mode.js';
 import { nodeOf, type GradNode } from './grad-node.js';
 

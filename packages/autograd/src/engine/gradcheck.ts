@@ -1,13 +1,5 @@
 // gradcheck: the tape's gradients against float64 central finite differences, element by element.
-import {
-  DTypeMismatchError,
-  InvalidArgumentError,
-  isFloatDType,
-  SeqlabError,
-  Tensor,
-  tensor,
-  zeros,
-} from '@seqlab/tensor-core';
+import { DTypeMismatchError, InvalidArgumentError, isFloatDType, SeqlabError, Tensor, tensor, zeros } from '@seqlab/tensor-core';
 import { backward } from './backward.js';
 import { noGrad } from './grad-mode.js';
 import { setRequiresGrad } from './tensor-methods.js';
@@ -65,7 +57,11 @@ export function gradcheck(fn: GradcheckFunction, inputs: readonly Tensor[], opti
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true } = options;
   if (typeof fn !== 'function') throw new InvalidArgumentError(`gradcheck: argument 'fn' must be a function; received ${typeof fn}`);
   if (!Array.isArray(inputs)) throw new InvalidArgumentError(`gradcheck: argument 'inputs' must be an array of tensors`);
-  for (const [name, v] of [['eps', eps], ['atol', atol], ['rtol', rtol]] as const) {
+  for (const [name, v] of [
+    ['eps', eps],
+    ['atol', atol],
+    ['rtol', rtol],
+  ] as const) {
     if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) {
       throw new InvalidArgumentError(`gradcheck: option '${name}' must be a finite non-negative number; received ${String(v)}`);
     }

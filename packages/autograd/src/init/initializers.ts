@@ -66,7 +66,9 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
  */
 export function computeFans(shape: Shape): [number, number] {
   if (!Array.isArray(shape) || shape.length < 2) {
-    throw new InvalidArgumentError(`computeFans: fan in and fan out need a shape of at least 2 dimensions; received ${Array.isArray(shape) ? formatShape(shape) : String(shape)}`);
+    throw new InvalidArgumentError(
+      `computeFans: fan in and fan out need a shape of at least 2 dimensions; received ${Array.isArray(shape) ? formatShape(shape) : String(shape)}`,
+    );
   }
   let receptive = 1;
   for (let i = 2; i < shape.length; i++) receptive *= shape[i];
@@ -129,7 +131,8 @@ export interface KaimingOptions extends InitOptions {
 function kaimingStd(shape: Shape, options: KaimingOptions): number {
   const [fanIn, fanOut] = computeFans(shape);
   const mode = options.mode ?? 'fanIn';
-  if (mode !== 'fanIn' && mode !== 'fanOut') throw new InvalidArgumentError(`kaiming: option 'mode' must be 'fanIn' or 'fanOut'; received ${JSON.stringify(mode)}`);
+  if (mode !== 'fanIn' && mode !== 'fanOut')
+    throw new InvalidArgumentError(`kaiming: option 'mode' must be 'fanIn' or 'fanOut'; received ${JSON.stringify(mode)}`);
   const gain = calculateGain(options.nonlinearity ?? 'leakyRelu', options.a ?? 0);
   return gain / Math.sqrt(mode === 'fanIn' ? fanIn : fanOut);
 }
@@ -152,7 +155,9 @@ export function kaimingNormal(shape: Shape, options: KaimingOptions = {}): Tenso
  */
 export function orthogonal(shape: Shape, options: InitOptions & { gain?: number } = {}): Tensor {
   if (!Array.isArray(shape) || shape.length < 2) {
-    throw new InvalidArgumentError(`orthogonal: the shape must have at least 2 dimensions; received ${Array.isArray(shape) ? formatShape(shape) : String(shape)}`);
+    throw new InvalidArgumentError(
+      `orthogonal: the shape must have at least 2 dimensions; received ${Array.isArray(shape) ? formatShape(shape) : String(shape)}`,
+    );
   }
   const rows = shape[0];
   const cols = shape.slice(1).reduce((a, b) => a * b, 1);

@@ -34,13 +34,7 @@ export function classAxisOf(input: Tensor): number {
  * Checks `target` against `input` (`[C]`, `[N, C]` or `[N, C, d1, ...]`) and prepares it. Reading the targets on
  * the host is cheap (they are small int tensors) and lets every bad index be reported precisely.
  */
-export function prepareClassTargets(
-  op: string,
-  input: Tensor,
-  target: Tensor,
-  ignoreIndex: number,
-  weight: Tensor | undefined,
-): ClassTargets {
+export function prepareClassTargets(op: string, input: Tensor, target: Tensor, ignoreIndex: number, weight: Tensor | undefined): ClassTargets {
   if (!(input instanceof Tensor)) throw new InvalidArgumentError(`${op}: argument 'input' must be a Tensor; received ${typeof input}`);
   if (!(target instanceof Tensor)) throw new InvalidArgumentError(`${op}: argument 'target' must be a Tensor; received ${typeof target}`);
   if (!isFloatDType(input.dtype)) throw new DTypeMismatchError(`${op}: argument 'input' must be float32 or float64; received ${input.dtype}`);
@@ -60,7 +54,9 @@ export function prepareClassTargets(
   let classWeights: Float64Array | null = null;
   if (weight !== undefined) {
     if (!(weight instanceof Tensor) || weight.rank !== 1 || weight.shape[0] !== classes) {
-      throw new ShapeMismatchError(`${op}: option 'weight' must be a tensor of shape [${classes}] (one weight per class); received ${weight instanceof Tensor ? formatShape(weight.shape) : typeof weight}`);
+      throw new ShapeMismatchError(
+        `${op}: option 'weight' must be a tensor of shape [${classes}] (one weight per class); received ${weight instanceof Tensor ? formatShape(weight.shape) : typeof weight}`,
+      );
     }
     classWeights = Float64Array.from(weight.dataSync());
   }
@@ -74,7 +70,9 @@ export function prepareClassTargets(
     if (c === ignoreIndex) continue;
     valid[i] = 1;
     if (c < 0 || c >= classes) {
-      throw new InvalidArgumentError(`${op}: argument 'target' holds ${c} at flat index ${i}; class indices must be in [0, ${classes - 1}] or equal ignoreIndex (${ignoreIndex})`);
+      throw new InvalidArgumentError(
+        `${op}: argument 'target' holds ${c} at flat index ${i}; class indices must be in [0, ${classes - 1}] or equal ignoreIndex (${ignoreIndex})`,
+      );
     }
     safe[i] = c;
     w[i] = classWeights === null ? 1 : classWeights[c];

@@ -53,7 +53,13 @@ function negativeLogLikelihood(op: string, logp: Tensor, target: Tensor, options
     const weighted =
       prepared.classWeights === null
         ? logp
-        : mul(logp, reshape(tensor(prepared.classWeights, [classes], { dtype: logp.dtype, backend: logp.backendName }), logp.shape.map((d, k) => (k === axis ? d : 1))));
+        : mul(
+            logp,
+            reshape(
+              tensor(prepared.classWeights, [classes], { dtype: logp.dtype, backend: logp.backendName }),
+              logp.shape.map((d, k) => (k === axis ? d : 1)),
+            ),
+          );
     const smooth = mul(neg(sum(weighted, axis)), prepared.valid);
     losses = add(mul(losses, 1 - smoothing), mul(smooth, smoothing / classes));
   }
@@ -106,7 +112,14 @@ function softTargetLoss(op: string, logp: Tensor, target: Tensor, axis: number, 
   const smoothing = options.labelSmoothing ?? 0;
   const t = smoothing > 0 ? add(mul(target, 1 - smoothing), smoothing / classes) : target;
   let weighted = mul(t, logp);
-  if (options.weight !== undefined) weighted = mul(weighted, reshape(options.weight, logp.shape.map((d, k) => (k === axis ? d : 1))));
+  if (options.weight !== undefined)
+    weighted = mul(
+      weighted,
+      reshape(
+        options.weight,
+        logp.shape.map((d, k) => (k === axis ? d : 1)),
+      ),
+    );
   const losses = neg(sum(weighted, axis));
   if (reduction === 'none') return losses;
   return reduction === 'sum' ? sum(losses) : div(sum(losses), losses.size);

@@ -52,7 +52,8 @@ export class LayerNorm extends Module {
       throw new InvalidArgumentError(`LayerNorm: argument 'normalizedShape' must be positive integers; received ${JSON.stringify(normalizedShape)}`);
     }
     const eps = options.eps ?? 1e-5;
-    if (typeof eps !== 'number' || !(eps >= 0)) throw new InvalidArgumentError(`LayerNorm: option 'eps' must be a non-negative number; received ${String(eps)}`);
+    if (typeof eps !== 'number' || !(eps >= 0))
+      throw new InvalidArgumentError(`LayerNorm: option 'eps' must be a non-negative number; received ${String(eps)}`);
     const fused = options.fused ?? true;
     if (typeof fused !== 'boolean') throw new InvalidArgumentError(`LayerNorm: option 'fused' must be a boolean; received ${typeof fused}`);
     this.normalizedShape = shape;

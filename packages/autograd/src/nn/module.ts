@@ -144,7 +144,9 @@ export abstract class Module {
   loadStateDict(state: Record<string, Tensor>, options: { strict?: boolean } = {}): LoadStateDictResult {
     const strict = options.strict ?? true;
     if (typeof state !== 'object' || state === null) {
-      throw new InvalidArgumentError(`loadStateDict: argument 'state' must be an object of tensors by name; received ${state === null ? 'null' : typeof state}`);
+      throw new InvalidArgumentError(
+        `loadStateDict: argument 'state' must be an object of tensors by name; received ${state === null ? 'null' : typeof state}`,
+      );
     }
     const own = [...this.namedTensors('parameter', false), ...this.namedTensors('buffer', false)];
     const ownNames = new Set(own.map(([n]) => n));

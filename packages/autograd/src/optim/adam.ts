@@ -1,16 +1,5 @@
 // Adam and AdamW (decoupled weight decay), as torch.optim.Adam/AdamW, with a backend's fused step when it has one.
-import {
-  add,
-  div,
-  InvalidArgumentError,
-  maximum,
-  mul,
-  sqrt,
-  square,
-  sub,
-  Tensor,
-  zerosLike,
-} from '@seqlab/tensor-core';
+import { add, div, InvalidArgumentError, maximum, mul, sqrt, square, sub, Tensor, zerosLike } from '@seqlab/tensor-core';
 import { fusedOrComposed } from '../engine/fused-op.js';
 import { checkHyper, Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
 

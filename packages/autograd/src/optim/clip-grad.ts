@@ -31,8 +31,10 @@ function withGrads(op: string, params: Iterable<Tensor>): Tensor[] {
  */
 export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, options: ClipGradNormOptions = {}): number {
   const normType = options.normType ?? 2;
-  if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) throw new InvalidArgumentError(`clipGradNorm: argument 'maxNorm' must be a non-negative number; received ${String(maxNorm)}`);
-  if (typeof normType !== 'number' || !(normType > 0)) throw new InvalidArgumentError(`clipGradNorm: option 'normType' must be a positive number or Infinity; received ${String(normType)}`);
+  if (typeof maxNorm !== 'number' || !(maxNorm >= 0))
+    throw new InvalidArgumentError(`clipGradNorm: argument 'maxNorm' must be a non-negative number; received ${String(maxNorm)}`);
+  if (typeof normType !== 'number' || !(normType > 0))
+    throw new InvalidArgumentError(`clipGradNorm: option 'normType' must be a positive number or Infinity; received ${String(normType)}`);
   const grads = withGrads('clipGradNorm', params);
   if (grads.length === 0) return 0;
   return noGrad(() => {
@@ -47,7 +49,9 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, options:
       total = normType === 2 ? Math.sqrt(total) : total ** (1 / normType);
     }
     if (options.errorIfNonfinite && !Number.isFinite(total)) {
-      throw new InvalidArgumentError(`clipGradNorm: the total norm of order ${normType} of the gradients is ${total}; set errorIfNonfinite to false to clip anyway`);
+      throw new InvalidArgumentError(
+        `clipGradNorm: the total norm of order ${normType} of the gradients is ${total}; set errorIfNonfinite to false to clip anyway`,
+      );
     }
     const coef = maxNorm / (total + 1e-6);
     if (coef < 1) for (const p of grads) p.grad = mul(p.grad as Tensor, coef);

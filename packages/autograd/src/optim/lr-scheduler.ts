@@ -39,7 +39,9 @@ export class LRScheduler {
     const groups = this.optimizer.paramGroups;
     const lambdas = typeof lambda === 'function' ? groups.map(() => lambda) : [...lambda];
     if (lambdas.length !== groups.length || lambdas.some((f) => typeof f !== 'function')) {
-      throw new InvalidArgumentError(`LRScheduler: argument 'lambda' must be a function or one function per parameter group (${groups.length}); received ${lambdas.length}`);
+      throw new InvalidArgumentError(
+        `LRScheduler: argument 'lambda' must be a function or one function per parameter group (${groups.length}); received ${lambdas.length}`,
+      );
     }
     this.lambdas = lambdas;
     this.baseLrs = groups.map((g) => g.lr as number);
@@ -105,7 +107,8 @@ export function stepDecay(options: { stepSize: number; gamma?: number }): LRLamb
 /** Exponential decay, as `ExponentialLR`: the lr is multiplied by `gamma` every step. */
 export function exponentialDecay(options: { gamma: number }): LRLambda {
   const { gamma } = options;
-  if (typeof gamma !== 'number' || !(gamma > 0)) throw new InvalidArgumentError(`exponentialDecay: option 'gamma' must be a positive number; received ${String(gamma)}`);
+  if (typeof gamma !== 'number' || !(gamma > 0))
+    throw new InvalidArgumentError(`exponentialDecay: option 'gamma' must be a positive number; received ${String(gamma)}`);
   return (s) => gamma ** s;
 }
 

@@ -62,8 +62,10 @@ export abstract class Optimizer<H extends Hyperparameters> {
       }
       const ps = [...g.params];
       ps.forEach((p, i) => {
-        if (!(p instanceof Tensor)) throw new InvalidArgumentError(`${this.constructor.name}: parameter ${i} of group ${gi} must be a Tensor; received ${typeof p}`);
-        if (seen.has(p)) throw new InvalidArgumentError(`${this.constructor.name}: a parameter appears twice (group ${gi}, position ${i}); give each parameter once`);
+        if (!(p instanceof Tensor))
+          throw new InvalidArgumentError(`${this.constructor.name}: parameter ${i} of group ${gi} must be a Tensor; received ${typeof p}`);
+        if (seen.has(p))
+          throw new InvalidArgumentError(`${this.constructor.name}: a parameter appears twice (group ${gi}, position ${i}); give each parameter once`);
         seen.add(p);
       });
       const { params: _ignored, ...overrides } = g;
@@ -136,7 +138,9 @@ export abstract class Optimizer<H extends Hyperparameters> {
     }
     if (dict.type !== name) throw new InvalidArgumentError(`${name}.loadStateDict: the state dict is of a ${String(dict.type)} optimizer, not ${name}`);
     if (dict.paramGroups.length !== this.paramGroups.length) {
-      throw new InvalidArgumentError(`${name}.loadStateDict: the state dict has ${dict.paramGroups.length} parameter groups; this optimizer has ${this.paramGroups.length}`);
+      throw new InvalidArgumentError(
+        `${name}.loadStateDict: the state dict has ${dict.paramGroups.length} parameter groups; this optimizer has ${this.paramGroups.length}`,
+      );
     }
     dict.paramGroups.forEach((g, i) => {
       if (!Array.isArray(g.params) || g.params.length !== this.paramGroups[i].params.length) {

@@ -1,20 +1,5 @@
 // Gradient rules of the broadcasting binary ops and where; each gradient is summed back to its input's shape.
-import {
-  div,
-  equal,
-  greater,
-  greaterEqual,
-  less,
-  log,
-  logicalAnd,
-  mul,
-  neg,
-  pow,
-  sub,
-  where,
-  type BinaryOpName,
-  type Tensor,
-} from '@seqlab/tensor-core';
+import { div, equal, greater, greaterEqual, less, log, logicalAnd, mul, neg, pow, sub, where, type BinaryOpName, type Tensor } from '@seqlab/tensor-core';
 import type { GradRules } from './grad-rule.js';
 import { sumToShape } from './sum-to-shape.js';
 
@@ -27,10 +12,7 @@ function toInput(grad: () => Tensor, inputs: readonly Tensor[], needsGrad: reado
 export const binaryRules: GradRules<BinaryOpName | 'where'> = {
   add: (g, { inputs, needsGrad }) => [toInput(() => g, inputs, needsGrad, 0), toInput(() => g, inputs, needsGrad, 1)],
   sub: (g, { inputs, needsGrad }) => [toInput(() => g, inputs, needsGrad, 0), toInput(() => neg(g), inputs, needsGrad, 1)],
-  mul: (g, { inputs: [a, b], needsGrad }) => [
-    toInput(() => mul(g, b), [a, b], needsGrad, 0),
-    toInput(() => mul(g, a), [a, b], needsGrad, 1),
-  ],
+  mul: (g, { inputs: [a, b], needsGrad }) => [toInput(() => mul(g, b), [a, b], needsGrad, 0), toInput(() => mul(g, a), [a, b], needsGrad, 1)],
   // d(a/b)/db = -a/b² = -out/b
   div: (g, { inputs: [a, b], output, needsGrad }) => [
     toInput(() => div(g, b), [a, b], needsGrad, 0),

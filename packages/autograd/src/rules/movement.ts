@@ -6,7 +6,11 @@ import { sumToShape } from './sum-to-shape.js';
 /** Inverse of a `pad` (pads are non-negative and one pair per dimension): crop what was added. */
 function unpad(g: Tensor, pads: readonly (readonly [number, number])[]): Tensor {
   const size = g.shape.map((d, i) => d - pads[i][0] - pads[i][1]);
-  return slice(g, pads.map((p) => p[0]), size);
+  return slice(
+    g,
+    pads.map((p) => p[0]),
+    size,
+  );
 }
 
 /** Rules for `reshape`, `transpose`, `expand`, `slice`, `concat`, `pad`, `flip`, `tril` and `triu`. */
@@ -19,7 +23,13 @@ export const movementRules: GradRules<'reshape' | 'transpose' | 'expand' | 'slic
   },
   expand: (g, { inputs: [x] }) => [sumToShape(g, x.shape)],
   // The slice's gradient is zero outside the window: pad it back to the input's shape.
-  slice: (g, { inputs: [x], attrs }) => [pad(g, x.shape.map((d, i): [number, number] => [attrs.begin[i], d - attrs.begin[i] - g.shape[i]]), 0)],
+  slice: (g, { inputs: [x], attrs }) => [
+    pad(
+      g,
+      x.shape.map((d, i): [number, number] => [attrs.begin[i], d - attrs.begin[i] - g.shape[i]]),
+      0,
+    ),
+  ],
   concat: (g, { inputs, attrs, needsGrad }) => {
     const axis = attrs.axis < 0 ? attrs.axis + g.rank : attrs.axis;
     let offset = 0;

@@ -1,25 +1,14 @@
 // Gradient rules of the reductions sum, max, min and prod.
-import {
-  cast,
-  div,
-  equal,
-  expand,
-  logicalAnd,
-  mul,
-  prod,
-  reshape,
-  sum,
-  where,
-  type ReduceAttrs,
-  type ReduceOpName,
-  type Tensor,
-} from '@seqlab/tensor-core';
+import { cast, div, equal, expand, logicalAnd, mul, prod, reshape, sum, where, type ReduceAttrs, type ReduceOpName, type Tensor } from '@seqlab/tensor-core';
 import type { GradRules } from './grad-rule.js';
 
 /** `t` (a reduction's output or its gradient) with the reduced axes restored as size 1, so it broadcasts against x. */
 function keepReduced(t: Tensor, x: Tensor, { axes, keepDims }: ReduceAttrs): Tensor {
   if (keepDims || axes.length === 0) return t;
-  return reshape(t, x.shape.map((d, i) => (axes.includes(i) ? 1 : d)));
+  return reshape(
+    t,
+    x.shape.map((d, i) => (axes.includes(i) ? 1 : d)),
+  );
 }
 
 /** max/min: the gradient goes to the extreme elements, split evenly among ties (as torch.amax/amin). */

@@ -100,7 +100,10 @@ export function parseKernelBenchCases(list: string): KernelBenchCase[] {
 export async function runKernelBenchmark(options: KernelBenchOptions = {}): Promise<KernelBenchReport> {
   const asked = options.cases ?? KERNEL_BENCH_CASES;
   const unknown = asked.find((c) => !KERNEL_BENCH_CASES.includes(c));
-  if (unknown !== undefined) throw new InvalidArgumentError(`runKernelBenchmark: option 'cases' holds unknown case '${String(unknown)}'; the cases are ${KERNEL_BENCH_CASES.join(', ')}`);
+  if (unknown !== undefined)
+    throw new InvalidArgumentError(
+      `runKernelBenchmark: option 'cases' holds unknown case '${String(unknown)}'; the cases are ${KERNEL_BENCH_CASES.join(', ')}`,
+    );
   // Cases run in their fixed order, whatever order they were asked in.
   const cases = KERNEL_BENCH_CASES.filter((c) => asked.includes(c));
   const sizes = (options.sizes ?? DEFAULT_SIZES).map((n) => checkCount('sizes', n, 1));
@@ -110,10 +113,13 @@ export async function runKernelBenchmark(options: KernelBenchOptions = {}): Prom
   const lstm = checkShape('lstm', LSTM_SHAPE, options.lstm);
   const transformer = checkShape('transformer', TRANSFORMER_SHAPE, options.transformer);
   if (transformer.dModel % transformer.heads !== 0) {
-    throw new InvalidArgumentError(`runKernelBenchmark: 'transformer.dModel' (${transformer.dModel}) must be divisible by 'transformer.heads' (${transformer.heads})`);
+    throw new InvalidArgumentError(
+      `runKernelBenchmark: 'transformer.dModel' (${transformer.dModel}) must be divisible by 'transformer.heads' (${transformer.heads})`,
+    );
   }
   const budgetSeconds = options.budgetSeconds ?? DEFAULT_BUDGET_SECONDS;
-  if (!(budgetSeconds > 0)) throw new InvalidArgumentError(`runKernelBenchmark: option 'budgetSeconds' must be a positive number; received ${String(budgetSeconds)}`);
+  if (!(budgetSeconds > 0))
+    throw new InvalidArgumentError(`runKernelBenchmark: option 'budgetSeconds' must be a positive number; received ${String(budgetSeconds)}`);
   const seed = options.seed ?? 0;
   const log = options.log ?? ((): void => {});
 

@@ -48,7 +48,17 @@ export async function runMatmulSuite(all: readonly Contender[], options: MatmulS
       const times = await timeInterleaved(runners, runs, 2);
       const gflops = times.map((t) => (2 * n ** 3) / (median(t) * 1e6));
       contenders.forEach((c, k) => {
-        rows.push({ library: c.library, backend: c.backend, threads: c.threads, case: `matmul-${layout}`, size: n, gflops: gflops[k], medianMs: median(times[k]), runs, note: null });
+        rows.push({
+          library: c.library,
+          backend: c.backend,
+          threads: c.threads,
+          case: `matmul-${layout}`,
+          size: n,
+          gflops: gflops[k],
+          medianMs: median(times[k]),
+          runs,
+          note: null,
+        });
       });
       options.log(`matmul ${layout} ${n}: ${contenders.map((c, k) => `${c.label} ${gflops[k].toFixed(1)}`).join(', ')} GFLOP/s`);
     }

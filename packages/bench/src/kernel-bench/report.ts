@@ -37,7 +37,10 @@ function metricTable(rows: readonly KernelBenchRow[], metric: 'gflops' | 'tokens
     const [name, size] = key.split('\u0000');
     const cells = rows.filter((r) => r.case === name && String(r.size) === size);
     const value = (c: string): number | null | undefined => cells.find((r) => contenderKey(r) === c)?.[metric];
-    const seqlab = cells.filter((r) => r.library === 'seqlab').map((r) => r[metric]).filter((v): v is number => typeof v === 'number');
+    const seqlab = cells
+      .filter((r) => r.library === 'seqlab')
+      .map((r) => r[metric])
+      .filter((v): v is number => typeof v === 'number');
     const reference = cells.find(ratioColumn.reference)?.[metric];
     const best = Math.max(...seqlab);
     const ratio = seqlab.length > 0 && typeof reference === 'number' ? `${(ratioColumn.inverted ? reference / best : best / reference).toFixed(1)}×` : '–';

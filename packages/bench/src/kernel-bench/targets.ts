@@ -52,7 +52,8 @@ function matmulTarget(rows: readonly KernelBenchRow[], layout: string): TargetCh
   const best = bestSeqlab(cells, 'gflops');
   const tf = cells.find((r) => r.library === 'tfjs' && r.backend === 'wasm' && typeof r.gflops === 'number');
   if (best === undefined || tf === undefined) {
-    const missing = cells.length === 0 ? `size ${MATMUL_TARGET.size} not run` : best === undefined ? 'every seqlab row failed' : 'no TF.js wasm row (TF.js not installed)';
+    const missing =
+      cells.length === 0 ? `size ${MATMUL_TARGET.size} not run` : best === undefined ? 'every seqlab row failed' : 'no TF.js wasm row (TF.js not installed)';
     return { target, threshold: MATMUL_TARGET.speedup, value: null, measured: `not measured: ${missing}`, met: null };
   }
   const ratio = (best.gflops as number) / (tf.gflops as number);
@@ -71,7 +72,10 @@ function sameShape<S extends object>(a: S, b: S): boolean {
 
 function trainingTarget(rows: readonly KernelBenchRow[], name: string, caseName: string, threshold: number, atIssueShape: boolean): TargetCheck {
   const target = `${name} training step at the issue's shape ≥ ${threshold.toLocaleString('en-US')} tokens/s`;
-  const best = bestSeqlab(rows.filter((r) => r.case === caseName), 'tokensPerSec');
+  const best = bestSeqlab(
+    rows.filter((r) => r.case === caseName),
+    'tokensPerSec',
+  );
   if (!atIssueShape) return { target, threshold, value: null, measured: 'not measured: this run used a different shape', met: null };
   if (best === undefined) return { target, threshold, value: null, measured: 'not measured: case not run or every seqlab backend failed', met: null };
   const value = best.tokensPerSec as number;

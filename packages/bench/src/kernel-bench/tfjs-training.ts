@@ -91,19 +91,27 @@ export function tfjsTransformerStep(tf: TF, shape: TransformerShape, seed: numbe
   const inputs = tf.randomNormal([batch, length, d], 0, 1, 'float32', seed);
   const { targets } = tokens(tf, batch, length, vocabSize, seed + 1);
   const w = {
-    qkv: glorot(tf, [d, 3 * d], seed + 2), qkvBias: tf.variable(tf.zeros([3 * d])),
-    out: glorot(tf, [d, d], seed + 3), outBias: tf.variable(tf.zeros([d])),
-    norm1Gain: tf.variable(tf.ones([d])), norm1Bias: tf.variable(tf.zeros([d])),
-    ffn1: glorot(tf, [d, ffnWidth], seed + 4), ffn1Bias: tf.variable(tf.zeros([ffnWidth])),
-    ffn2: glorot(tf, [ffnWidth, d], seed + 5), ffn2Bias: tf.variable(tf.zeros([d])),
-    norm2Gain: tf.variable(tf.ones([d])), norm2Bias: tf.variable(tf.zeros([d])),
-    head: glorot(tf, [d, vocabSize], seed + 6), headBias: tf.variable(tf.zeros([vocabSize])),
+    qkv: glorot(tf, [d, 3 * d], seed + 2),
+    qkvBias: tf.variable(tf.zeros([3 * d])),
+    out: glorot(tf, [d, d], seed + 3),
+    outBias: tf.variable(tf.zeros([d])),
+    norm1Gain: tf.variable(tf.ones([d])),
+    norm1Bias: tf.variable(tf.zeros([d])),
+    ffn1: glorot(tf, [d, ffnWidth], seed + 4),
+    ffn1Bias: tf.variable(tf.zeros([ffnWidth])),
+    ffn2: glorot(tf, [ffnWidth, d], seed + 5),
+    ffn2Bias: tf.variable(tf.zeros([d])),
+    norm2Gain: tf.variable(tf.ones([d])),
+    norm2Bias: tf.variable(tf.zeros([d])),
+    head: glorot(tf, [d, vocabSize], seed + 6),
+    headBias: tf.variable(tf.zeros([vocabSize])),
   };
   // Additive mask: -1e9 above the diagonal hides future positions from each query.
   const maskBias = shape.causal ? tf.mul(tf.sub(1, tf.linalg.bandPart(tf.ones([length, length]), -1, 0)), -1e9) : tf.zeros([length, length]);
   const loss = (): TF => {
     const qkv = dense(tf, inputs, w.qkv, w.qkvBias);
-    const split = (k: number): TF => tf.transpose(tf.reshape(tf.slice(qkv, [0, 0, k * d], [batch, length, d]), [batch, length, heads, headWidth]), [0, 2, 1, 3]);
+    const split = (k: number): TF =>
+      tf.transpose(tf.reshape(tf.slice(qkv, [0, 0, k * d], [batch, length, d]), [batch, length, heads, headWidth]), [0, 2, 1, 3]);
     const scores = tf.add(tf.div(tf.matMul(split(0), split(1), false, true), Math.sqrt(headWidth)), maskBias);
     const context = tf.reshape(tf.transpose(tf.matMul(tf.softmax(scores), split(2)), [0, 2, 1, 3]), [batch, length, d]);
     const x1 = layerNorm(tf, tf.add(inputs, dense(tf, context, w.out, w.outBias)), w.norm1Gain, w.norm1Bias);

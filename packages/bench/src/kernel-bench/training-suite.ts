@@ -22,8 +22,7 @@ export interface TrainingSuiteOptions {
 
 /** A training-step case: its name, shape and how a contender builds it. */
 export type TrainingCase =
-  | { readonly name: 'lstm-train-step'; readonly shape: LstmShape }
-  | { readonly name: 'transformer-train-step'; readonly shape: TransformerShape };
+  { readonly name: 'lstm-train-step'; readonly shape: LstmShape } | { readonly name: 'transformer-train-step'; readonly shape: TransformerShape };
 
 function builder(c: Contender, trainingCase: TrainingCase): ((seed: number) => TrainingStep) | null {
   if (trainingCase.name === 'lstm-train-step') {

@@ -78,9 +78,14 @@ export class DataLoader<T, B = DefaultBatch<T>> implements Iterable<B> {
     const fn = 'DataLoader';
     const isIndexable =
       Array.isArray(dataset) ||
-      (typeof dataset === 'object' && dataset !== null && Number.isSafeInteger((dataset as { length?: unknown }).length) && typeof (dataset as { get?: unknown }).get === 'function');
+      (typeof dataset === 'object' &&
+        dataset !== null &&
+        Number.isSafeInteger((dataset as { length?: unknown }).length) &&
+        typeof (dataset as { get?: unknown }).get === 'function');
     if (!isIndexable) {
-      throw new InvalidArgumentError(`${fn}: argument 'dataset' must be an array or an object with 'length' and 'get(index)'; received ${describeValue(dataset)}`);
+      throw new InvalidArgumentError(
+        `${fn}: argument 'dataset' must be an array or an object with 'length' and 'get(index)'; received ${describeValue(dataset)}`,
+      );
     }
     if (dataset.length === 0) throw new InvalidArgumentError(`${fn}: argument 'dataset' is empty; expected at least one item`);
     const opts = checkOptions(fn, options);

@@ -60,11 +60,7 @@ export abstract class CopyTaskBase {
    * `batchSize` examples, example `b` with delay `delayOf(b, generator)`; the delay is asked for just before
    * the example's symbols are drawn, so both come from the task's one random stream.
    */
-  protected sampleBatch(
-    fn: string,
-    batchSize: number,
-    delayOf: (b: number, generator: Generator) => number,
-  ): CopyTaskBatch {
+  protected sampleBatch(fn: string, batchSize: number, delayOf: (b: number, generator: Generator) => number): CopyTaskBatch {
     checkPositiveInt(fn, 'batchSize', batchSize);
     const width = this.sequenceLength;
     const inputs = new Int32Array(batchSize * width);

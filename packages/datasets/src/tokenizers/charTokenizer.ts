@@ -158,7 +158,9 @@ export class CharTokenizer {
         }
       }
       if (c >= 0xd800 && c <= 0xdfff) {
-        throw new InvalidArgumentError(`CharTokenizer.fromText: argument 'text' holds a lone surrogate ${codePointLabel(c)} at index ${i}; expected well-formed Unicode`);
+        throw new InvalidArgumentError(
+          `CharTokenizer.fromText: argument 'text' holds a lone surrogate ${codePointLabel(c)} at index ${i}; expected well-formed Unicode`,
+        );
       }
       present[c] = 1;
     }
@@ -184,7 +186,9 @@ export class CharTokenizer {
   /** Restores a tokenizer from {@link toJSON}'s output, validating it. */
   static fromJSON(json: CharTokenizerJSON): CharTokenizer {
     if (typeof json !== 'object' || json === null || json.type !== 'char' || json.version !== 1) {
-      throw new InvalidArgumentError(`CharTokenizer.fromJSON: argument 'json' must be a { type: 'char', version: 1 } vocabulary; received ${describeValue(json)}`);
+      throw new InvalidArgumentError(
+        `CharTokenizer.fromJSON: argument 'json' must be a { type: 'char', version: 1 } vocabulary; received ${describeValue(json)}`,
+      );
     }
     return new CharTokenizer('CharTokenizer.fromJSON', json.characters, { unknown: json.unknown, replacement: json.replacement });
   }

@@ -100,7 +100,9 @@ export class WordTokenizer {
     });
     SPECIAL_TOKENS.forEach((s, i) => {
       if (tokens[i] !== s) {
-        throw new InvalidArgumentError(`${fn}: argument 'tokens' must start with ${SPECIAL_TOKENS.join(', ')}; received ${describeValue(tokens[i])} at index ${i}`);
+        throw new InvalidArgumentError(
+          `${fn}: argument 'tokens' must start with ${SPECIAL_TOKENS.join(', ')}; received ${describeValue(tokens[i])} at index ${i}`,
+        );
       }
     });
     this.tokens = Object.freeze([...tokens]);
@@ -130,7 +132,9 @@ export class WordTokenizer {
     const counts = new Map<string, number>();
     for (const t of texts) for (const w of splitWords(t, split)) counts.set(w, (counts.get(w) ?? 0) + 1);
     if (counts.size === 0) {
-      throw new InvalidArgumentError(`${fn}: argument 'text' is an empty corpus (no words in ${texts.length} text${texts.length === 1 ? '' : 's'}); expected at least one word`);
+      throw new InvalidArgumentError(
+        `${fn}: argument 'text' is an empty corpus (no words in ${texts.length} text${texts.length === 1 ? '' : 's'}); expected at least one word`,
+      );
     }
     for (const s of SPECIAL_TOKENS) counts.delete(s);
     const words = [...counts].filter(([, c]) => c >= minFrequency).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
@@ -149,7 +153,9 @@ export class WordTokenizer {
   /** Restores a tokenizer from {@link toJSON}'s output, validating it. */
   static fromJSON(json: WordTokenizerJSON): WordTokenizer {
     if (typeof json !== 'object' || json === null || json.type !== 'word' || json.version !== 1) {
-      throw new InvalidArgumentError(`WordTokenizer.fromJSON: argument 'json' must be a { type: 'word', version: 1 } vocabulary; received ${describeValue(json)}`);
+      throw new InvalidArgumentError(
+        `WordTokenizer.fromJSON: argument 'json' must be a { type: 'word', version: 1 } vocabulary; received ${describeValue(json)}`,
+      );
     }
     return new WordTokenizer('WordTokenizer.fromJSON', json.tokens, { lowercase: json.lowercase, splitPunctuation: json.splitPunctuation });
   }

@@ -7,7 +7,12 @@ import { broadcastStridesOf, coalesce, contiguousStrides, writeWalk, type Stride
 const ARITH: Record<BinaryOpName, number> = { add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6 };
 const COMPARE: Record<CompareOpName, number> = { equal: 0, notEqual: 1, less: 2, lessEqual: 3, greater: 4, greaterEqual: 5 };
 const LOGIC: Record<LogicalOpName, number> = { logicalAnd: 0, logicalOr: 1, logicalXor: 2 };
-const F32 = 0, I32 = 16, CMP_F32 = 32, CMP_I32 = 48, CMP_U8 = 64, LOGIC_U8 = 80;
+const F32 = 0,
+  I32 = 16,
+  CMP_F32 = 32,
+  CMP_I32 = 48,
+  CMP_U8 = 64,
+  LOGIC_U8 = 80;
 
 function run2(code: number, a: TensorInfo, b: TensorInfo, outShape: Shape, out: number): number {
   const size = sizeOf(outShape);
@@ -44,7 +49,8 @@ export const binaryKernels = {
   },
   logicalNot(x) {
     const out = allocFor('bool', x.size);
-    const u8 = runtime().heap.u8, src = ptr(x);
+    const u8 = runtime().heap.u8,
+      src = ptr(x);
     for (let i = 0; i < x.size; i++) u8[out + i] = u8[src + i] ^ 1;
     return out;
   },

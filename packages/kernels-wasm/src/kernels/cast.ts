@@ -8,8 +8,13 @@ export const castKernels = {
     const out = allocFor(dtype, x.size);
     const heap = runtime().heap;
     const view = (d: typeof dtype, at: number) =>
-      d === 'bool' ? heap.u8.subarray(at, at + x.size) : d === 'int32' ? heap.i32.subarray(at >>> 2, (at >>> 2) + x.size) : heap.f32.subarray(at >>> 2, (at >>> 2) + x.size);
-    const from = view(x.dtype, ptr(x)), to = view(dtype, out);
+      d === 'bool'
+        ? heap.u8.subarray(at, at + x.size)
+        : d === 'int32'
+          ? heap.i32.subarray(at >>> 2, (at >>> 2) + x.size)
+          : heap.f32.subarray(at >>> 2, (at >>> 2) + x.size);
+    const from = view(x.dtype, ptr(x)),
+      to = view(dtype, out);
     if (dtype === 'bool') {
       // NaN is nonzero, so it becomes true, as bool(nan) in PyTorch.
       for (let i = 0; i < x.size; i++) to[i] = from[i] !== 0 ? 1 : 0;

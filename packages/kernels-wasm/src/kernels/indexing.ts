@@ -7,7 +7,8 @@ const SHORT_RUN = 16;
 
 // [outer, axis length, inner] of x around `axis`.
 function around(x: TensorInfo, axis: number): [outer: number, len: number, inner: number] {
-  let outer = 1, inner = 1;
+  let outer = 1,
+    inner = 1;
   for (let d = 0; d < axis; d++) outer *= x.shape[d];
   for (let d = axis + 1; d < x.shape.length; d++) inner *= x.shape[d];
   return [outer, x.shape[axis], inner];
@@ -20,8 +21,10 @@ function gather(x: TensorInfo, indices: TensorInfo, axis: number): number {
   const out = allocFor(x.dtype, outer * count * inner);
   const heap = runtime().heap;
   const view = bytes === 1 ? heap.u8 : heap.i32;
-  const idx = heap.i32, ib = ptr(indices) >>> 2;
-  const src = ptr(x) / bytes, dst = out / bytes;
+  const idx = heap.i32,
+    ib = ptr(indices) >>> 2;
+  const src = ptr(x) / bytes,
+    dst = out / bytes;
   for (let o = 0; o < outer; o++) {
     for (let t = 0; t < count; t++) {
       const from = src + (o * len + idx[ib + t]) * inner;
@@ -39,9 +42,11 @@ function scatterAdd(x: TensorInfo, indices: TensorInfo, updates: TensorInfo, axi
   const out = allocFor(x.dtype, x.size);
   const heap = runtime().heap;
   heap.u8.copyWithin(out, ptr(x), ptr(x) + x.size * 4);
-  const idx = heap.i32, ib = ptr(indices) >>> 2;
+  const idx = heap.i32,
+    ib = ptr(indices) >>> 2;
   const view = x.dtype === 'int32' ? heap.i32 : heap.f32;
-  const src = ptr(updates) >>> 2, dst = out >>> 2;
+  const src = ptr(updates) >>> 2,
+    dst = out >>> 2;
   for (let o = 0; o < outer; o++) {
     for (let t = 0; t < count; t++) {
       const to = dst + (o * len + idx[ib + t]) * inner;
@@ -55,7 +60,10 @@ function scatterAdd(x: TensorInfo, indices: TensorInfo, updates: TensorInfo, axi
 function oneHot(indices: TensorInfo, depth: number): number {
   const out = allocFor('float32', indices.size * depth);
   const heap = runtime().heap;
-  const f32 = heap.f32, idx = heap.i32, ib = ptr(indices) >>> 2, dst = out >>> 2;
+  const f32 = heap.f32,
+    idx = heap.i32,
+    ib = ptr(indices) >>> 2,
+    dst = out >>> 2;
   f32.fill(0, dst, dst + indices.size * depth);
   for (let t = 0; t < indices.size; t++) {
     const v = idx[ib + t];

@@ -87,12 +87,35 @@ interface PackedMatmulTask extends ProductTask {
 
 // Descriptor word (i32 index from TASK_PTR) of each field, in assembly/task.ts's layout.
 const PRODUCT_WORDS: readonly (readonly [number, keyof ProductTask])[] = [
-  [1, 'chunks'], [4, 'a'], [5, 'b'], [6, 'c'], [7, 'm'], [8, 'n'], [9, 'k'], [10, 'transA'], [11, 'transB'],
-  [12, 'tileRows'], [13, 'tileCols'], [14, 'tilesM'], [15, 'tilesN'], [18, 'scratch'], [19, 'scratchStride'], [21, 'threads'],
+  [1, 'chunks'],
+  [4, 'a'],
+  [5, 'b'],
+  [6, 'c'],
+  [7, 'm'],
+  [8, 'n'],
+  [9, 'k'],
+  [10, 'transA'],
+  [11, 'transB'],
+  [12, 'tileRows'],
+  [13, 'tileCols'],
+  [14, 'tilesM'],
+  [15, 'tilesN'],
+  [18, 'scratch'],
+  [19, 'scratchStride'],
+  [21, 'threads'],
 ];
-const MATMUL_WORDS: readonly (readonly [number, keyof MatmulTask])[] = [[16, 'aOffsets'], [17, 'bOffsets'], [20, 'first']];
+const MATMUL_WORDS: readonly (readonly [number, keyof MatmulTask])[] = [
+  [16, 'aOffsets'],
+  [17, 'bOffsets'],
+  [20, 'first'],
+];
 const PACKED_WORDS: readonly (readonly [number, keyof PackedMatmulTask])[] = [
-  [16, 'packedA'], [17, 'packedB'], [20, 'chunksA'], [22, 'chunksB'], [24, 'packRows'], [25, 'packCols'],
+  [16, 'packedA'],
+  [17, 'packedB'],
+  [20, 'chunksA'],
+  [22, 'chunksB'],
+  [24, 'packRows'],
+  [25, 'packCols'],
 ];
 
 // Writes `task`'s fields listed in `words` into the descriptor at TASK_PTR (booleans as 0 / 1).
@@ -147,11 +170,14 @@ export function chooseTiles(m: number, n: number, batch: number, threads: number
 function batchOffsets(aBatch: Shape, bBatch: Shape, outBatch: Shape, aMatrix: number, bMatrix: number): [Int32Array, Int32Array] | null {
   const count = sizeOf(outBatch);
   if (count <= 1) return null;
-  const sa = broadcastStridesOf(aBatch, outBatch), sb = broadcastStridesOf(bBatch, outBatch);
-  const aOff = new Int32Array(count), bOff = new Int32Array(count);
+  const sa = broadcastStridesOf(aBatch, outBatch),
+    sb = broadcastStridesOf(bBatch, outBatch);
+  const aOff = new Int32Array(count),
+    bOff = new Int32Array(count);
   const idx = new Array<number>(outBatch.length).fill(0);
   for (let i = 0; i < count; i++) {
-    let oa = 0, ob = 0;
+    let oa = 0,
+      ob = 0;
     for (let d = 0; d < outBatch.length; d++) {
       oa += idx[d] * sa[d];
       ob += idx[d] * sb[d];
@@ -204,14 +230,26 @@ function presetResult(out: number, size: number): (() => void) | undefined {
  * depth or its packed copies would be too large (it is then packed per tile).
  */
 function packedProduct(
-  a: TensorInfo, b: TensorInfo, out: number, m: number, n: number, k: number, transA: boolean, transB: boolean,
-  pool: ThreadPool | undefined, threads: number, flops: number, touch: (() => void) | undefined,
+  a: TensorInfo,
+  b: TensorInfo,
+  out: number,
+  m: number,
+  n: number,
+  k: number,
+  transA: boolean,
+  transB: boolean,
+  pool: ThreadPool | undefined,
+  threads: number,
+  flops: number,
+  touch: (() => void) | undefined,
 ): boolean {
   const packedBytes = (roundUp(m, 4) + roundUp(n, 8)) * k * 4;
   if (k === 0 || packedBytes > PACKED_MAX_BYTES) return false;
   const [tileRows, tileCols] = chooseTiles(m, n, 1, threads, pool ? PACKED_TILES_PER_THREAD : 1);
-  const tilesM = Math.ceil(m / tileRows), tilesN = Math.ceil(n / tileCols);
-  const chunksA = Math.ceil(m / PACK_ROWS), chunksB = Math.ceil(n / PACK_COLS);
+  const tilesM = Math.ceil(m / tileRows),
+    tilesN = Math.ceil(n / tileCols);
+  const chunksA = Math.ceil(m / PACK_ROWS),
+    chunksB = Math.ceil(n / PACK_COLS);
   const chunks = chunksA + chunksB + tilesM * tilesN;
   if (chunks > MAX_CHUNKS) return false;
   const rt = runtime();
@@ -219,10 +257,31 @@ function packedProduct(
   const packedB = packedA + roundUp(m, 4) * k * 4;
   const edge = rt.heap.alloc(threads * EDGE_BYTES);
   const i32 = rt.heap.i32;
-  const fill = (): void => writePackedMatmulTask(i32, {
-    chunks, a: ptr(a), b: ptr(b), c: out, m, n, k, transA, transB, tileRows, tileCols, tilesM, tilesN,
-    scratch: edge, scratchStride: EDGE_BYTES, threads, packedA, packedB, chunksA, chunksB, packRows: PACK_ROWS, packCols: PACK_COLS,
-  });
+  const fill = (): void =>
+    writePackedMatmulTask(i32, {
+      chunks,
+      a: ptr(a),
+      b: ptr(b),
+      c: out,
+      m,
+      n,
+      k,
+      transA,
+      transB,
+      tileRows,
+      tileCols,
+      tilesM,
+      tilesN,
+      scratch: edge,
+      scratchStride: EDGE_BYTES,
+      threads,
+      packedA,
+      packedB,
+      chunksA,
+      chunksB,
+      packRows: PACK_ROWS,
+      packCols: PACK_COLS,
+    });
   // Units of work for the pool's accounting: the tiles (packing chunks are small and count for none).
   if (pool) pool.run(rt.exports, i32, TASK_PTR, fill, flops, touch, tilesM * tilesN);
   else runHere(rt.exports, i32, TASK_PTR, fill);
@@ -253,7 +312,8 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
   const offsets = batchOffsets(a.shape.slice(0, -2), b.shape.slice(0, -2), outBatch, m * k, k * n);
   if (a.dtype === 'int32') {
     for (let i = 0; i < batch; i++) {
-      const ao = offsets ? offsets[0][i] : 0, bo = offsets ? offsets[1][i] : 0;
+      const ao = offsets ? offsets[0][i] : 0,
+        bo = offsets ? offsets[1][i] : 0;
       rt.exports.matmulI32(ptr(a) + ao, ptr(b) + bo, out + i * m * n * 4, m, n, k, transA ? 1 : 0, transB ? 1 : 0);
     }
     return out;
@@ -261,7 +321,9 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
   if (m === 1 || n === 1) {
     // A vector on one side: a pass over the matrix (see assembly/gemv.ts), no packing.
     for (let i = 0; i < batch; i++) {
-      const pa = ptr(a) + (offsets ? offsets[0][i] : 0), pb = ptr(b) + (offsets ? offsets[1][i] : 0), pc = out + i * m * n * 4;
+      const pa = ptr(a) + (offsets ? offsets[0][i] : 0),
+        pb = ptr(b) + (offsets ? offsets[1][i] : 0),
+        pc = out + i * m * n * 4;
       if (m === 1) {
         if (transB) rt.exports.rowDots(pb, pa, pc, n, k);
         else rt.exports.rowCombination(pb, pa, pc, k, n);
@@ -277,7 +339,8 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
   let touch = pool ? presetResult(out, batch * m * n) : undefined;
   if (batch === 1 && packedProduct(a, b, out, m, n, k, transA, transB, pool, threads, flops, touch)) return out;
   const [tileRows, tileCols] = chooseTiles(m, n, batch, threads, pool ? POOLED_TILES_PER_THREAD : 2);
-  const tilesM = Math.ceil(m / tileRows), tilesN = Math.ceil(n / tileCols);
+  const tilesM = Math.ceil(m / tileRows),
+    tilesN = Math.ceil(n / tileCols);
   const perBatch = tilesM * tilesN;
   const scratch = rt.matmulScratch(threads);
   let tables = 0;
@@ -292,10 +355,28 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
   for (let first = 0; first < batch; first += batchesPerTask) {
     const count = Math.min(batchesPerTask, batch - first);
     const chunks = count * perBatch;
-    const fill = (): void => writeMatmulTask(i32, {
-      chunks, a: ptr(a), b: ptr(b), c: out, m, n, k, transA, transB, tileRows, tileCols, tilesM, tilesN,
-      aOffsets: tables, bOffsets: tables === 0 ? 0 : tables + batch * 4, scratch, scratchStride: rt.scratchStride, first, threads,
-    });
+    const fill = (): void =>
+      writeMatmulTask(i32, {
+        chunks,
+        a: ptr(a),
+        b: ptr(b),
+        c: out,
+        m,
+        n,
+        k,
+        transA,
+        transB,
+        tileRows,
+        tileCols,
+        tilesM,
+        tilesN,
+        aOffsets: tables,
+        bOffsets: tables === 0 ? 0 : tables + batch * 4,
+        scratch,
+        scratchStride: rt.scratchStride,
+        first,
+        threads,
+      });
     if (pool && chunks > 1) {
       pool.run(rt.exports, i32, TASK_PTR, fill, flops, touch);
       touch = undefined;

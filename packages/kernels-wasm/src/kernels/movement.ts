@@ -32,7 +32,8 @@ function transposeBlocks(dtype: DType, walk: StridedWalk, src: number, dst: numb
   let blocks = 1;
   for (const i of outer) blocks *= walk.shape[i];
   const exports = runtime().exports;
-  let so = 0, doff = 0;
+  let so = 0,
+    doff = 0;
   for (let b = 0; b < blocks; b++) {
     exports.transposeBlock(bytes, src + so * bytes, dst + doff * bytes, walk.shape[d], walk.shape[last], sStr[last], dStr[d]);
     for (let k = outer.length - 1; k >= 0; k--) {
@@ -60,7 +61,14 @@ function transpose(x: TensorInfo, perm: readonly number[]): number {
   const out = allocFor(x.dtype, x.size);
   const inStrides = contiguousStrides(x.shape);
   const outShape = perm.map((d) => x.shape[d]);
-  copy(x.dtype, outShape, ptr(x), perm.map((d) => inStrides[d]), out, contiguousStrides(outShape));
+  copy(
+    x.dtype,
+    outShape,
+    ptr(x),
+    perm.map((d) => inStrides[d]),
+    out,
+    contiguousStrides(outShape),
+  );
   return out;
 }
 
@@ -122,7 +130,8 @@ function triangle(x: TensorInfo, k: number, upper: boolean): number {
   const heap = runtime().heap;
   heap.u8.copyWithin(out, ptr(x), ptr(x) + x.size * bytes);
   const rank = x.shape.length;
-  const rows = rank >= 2 ? x.shape[rank - 2] : 1, cols = rank >= 1 ? x.shape[rank - 1] : 1;
+  const rows = rank >= 2 ? x.shape[rank - 2] : 1,
+    cols = rank >= 1 ? x.shape[rank - 1] : 1;
   const matrices = rows * cols === 0 ? 0 : x.size / (rows * cols);
   const view = bytes === 1 ? heap.u8 : heap.i32;
   const base = out / bytes;

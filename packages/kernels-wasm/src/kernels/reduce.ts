@@ -33,7 +33,9 @@ export const reduceKernels = {
     // Reduce the last run first: removing it leaves the positions of the earlier runs unchanged.
     for (let r = runs.length - 1; r >= 0; r--) {
       const [start, end] = runs[r];
-      const outer = product(shape, 0, start), len = product(shape, start, end), inner = product(shape, end, shape.length);
+      const outer = product(shape, 0, start),
+        len = product(shape, start, end),
+        inner = product(shape, end, shape.length);
       out = allocFor(x.dtype, outer * inner);
       if (x.dtype === 'int32') rt.exports.reduceI32(code, src, out, outer, len, inner);
       else {
@@ -53,7 +55,9 @@ export const reduceKernels = {
 } satisfies Pick<Kernels, 'reduce' | 'argmax' | 'argmin'>;
 
 function argExtreme(x: TensorInfo, axis: number, isMax: boolean): number {
-  const outer = product(x.shape, 0, axis), len = x.shape[axis], inner = product(x.shape, axis + 1, x.shape.length);
+  const outer = product(x.shape, 0, axis),
+    len = x.shape[axis],
+    inner = product(x.shape, axis + 1, x.shape.length);
   const out = allocFor('int32', outer * inner);
   const rt = runtime();
   if (len === 0) rt.heap.i32.fill(0, out >>> 2, (out >>> 2) + outer * inner);

@@ -3,7 +3,8 @@ import type { Kernels, TensorInfo } from '@seqlab/tensor-core';
 import { allocFor, ptr, runtime } from '../context.js';
 
 function softmax(x: TensorInfo, axis: number, log: boolean): number {
-  let outer = 1, inner = 1;
+  let outer = 1,
+    inner = 1;
   for (let d = 0; d < axis; d++) outer *= x.shape[d];
   for (let d = axis + 1; d < x.shape.length; d++) inner *= x.shape[d];
   const len = x.shape.length === 0 ? 1 : x.shape[axis];

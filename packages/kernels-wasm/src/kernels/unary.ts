@@ -4,8 +4,24 @@ import { allocFor, ptr, runtime } from '../context.js';
 
 /** Unary ops in the order of their codes in assembly/unary.ts. */
 const UNARY_OPS: readonly UnaryOpName[] = [
-  'neg', 'abs', 'exp', 'log', 'log1p', 'sqrt', 'rsqrt', 'tanh', 'sigmoid', 'relu',
-  'sin', 'cos', 'square', 'reciprocal', 'sign', 'floor', 'ceil', 'round',
+  'neg',
+  'abs',
+  'exp',
+  'log',
+  'log1p',
+  'sqrt',
+  'rsqrt',
+  'tanh',
+  'sigmoid',
+  'relu',
+  'sin',
+  'cos',
+  'square',
+  'reciprocal',
+  'sign',
+  'floor',
+  'ceil',
+  'round',
 ];
 
 function unary(code: number): (x: TensorInfo) => number {
@@ -26,7 +42,9 @@ export const unaryKernels = {
     const rt = runtime();
     if (x.dtype === 'int32') {
       // Same expression as the CPU kernel, so fractional or infinite bounds convert exactly as its Int32Array stores do.
-      const i32 = rt.heap.i32, src = ptr(x) >>> 2, dst = out >>> 2;
+      const i32 = rt.heap.i32,
+        src = ptr(x) >>> 2,
+        dst = out >>> 2;
       for (let i = 0; i < x.size; i++) {
         const v = i32[src + i];
         i32[dst + i] = v < min ? min : v > max ? max : v;

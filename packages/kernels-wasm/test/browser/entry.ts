@@ -31,7 +31,8 @@ async function run(): Promise<BrowserResult> {
       const b = randn(sb, { generator: gen, backend: 'wasm' });
       const got = matmul(a, b, { transA, transB }).dataSync();
       const want = matmul(a.to('cpu'), b.to('cpu'), { transA, transB }).dataSync();
-      let scale = 0, diff = 0;
+      let scale = 0,
+        diff = 0;
       for (let i = 0; i < want.length; i++) {
         scale = Math.max(scale, Math.abs(want[i]));
         diff = Math.max(diff, Math.abs(got[i] - want[i]));

@@ -24,7 +24,6 @@ export function gruStep(xProj: Tensor, h: Tensor, weightHh: Tensor, biasHh: Tens
   return add(n, mul(z, sub(h, n)));
 }
 
-
 interface GruSaved {
   readonly gates: Tensor;
   readonly hPrev: Tensor;

@@ -2,7 +2,15 @@
 import type { Tensor } from '@seqlab/tensor-core';
 import type { CellParameters } from '../cells/cell-parameters.js';
 import { gruSequence, gruStep } from './gru-sequence.js';
-import { RecurrentLayer, type DirectionResult, type DirectionState, type RecurrentForwardOptions, type RecurrentLayerOptions, type RecurrentOutput, type StepHook } from './recurrent-layer.js';
+import {
+  RecurrentLayer,
+  type DirectionResult,
+  type DirectionState,
+  type RecurrentForwardOptions,
+  type RecurrentLayerOptions,
+  type RecurrentOutput,
+  type StepHook,
+} from './recurrent-layer.js';
 
 /**
  * Multi-layer GRU, as `torch.nn.GRU`: per layer `r = σ(W_ir x + b_ir + W_hr h + b_hr)`,
@@ -42,5 +50,4 @@ export class GRU extends RecurrentLayer {
 
   /** @internal */
   protected readonly runSequence = gruSequence;
-
 }

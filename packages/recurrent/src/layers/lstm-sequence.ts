@@ -20,7 +20,6 @@ export function lstmStep(xProj: Tensor, h: Tensor, c: Tensor, weightHh: Tensor, 
   return [mul(sigmoid(o), tanh(cNext)), cNext];
 }
 
-
 interface LstmSaved {
   readonly gates: Tensor;
   readonly cPrev: Tensor;

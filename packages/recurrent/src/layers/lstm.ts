@@ -2,7 +2,15 @@
 import type { Tensor } from '@seqlab/tensor-core';
 import type { CellParameters } from '../cells/cell-parameters.js';
 import { lstmSequence, lstmStep } from './lstm-sequence.js';
-import { RecurrentLayer, type DirectionResult, type DirectionState, type RecurrentForwardOptions, type RecurrentLayerOptions, type RecurrentOutput, type StepHook } from './recurrent-layer.js';
+import {
+  RecurrentLayer,
+  type DirectionResult,
+  type DirectionState,
+  type RecurrentForwardOptions,
+  type RecurrentLayerOptions,
+  type RecurrentOutput,
+  type StepHook,
+} from './recurrent-layer.js';
 
 /** Inputs besides `x` of {@link LSTM.forward}. */
 export interface LSTMForwardOptions extends RecurrentForwardOptions {
@@ -46,7 +54,16 @@ export class LSTM extends RecurrentLayer {
 
   /** `forward` with a hook on every step's hidden state (used by the gradient-flow probe). @internal */
   forwardWithHook(x: Tensor, options: LSTMForwardOptions, hook?: StepHook): LSTMOutput {
-    const { output, states } = this.run('LSTM.forward', x, options.lengths, [['h0', options.h0], ['c0', options.c0]], hook);
+    const { output, states } = this.run(
+      'LSTM.forward',
+      x,
+      options.lengths,
+      [
+        ['h0', options.h0],
+        ['c0', options.c0],
+      ],
+      hook,
+    );
     return { output, hN: states[0], cN: states[1] };
   }
 
@@ -57,5 +74,4 @@ export class LSTM extends RecurrentLayer {
 
   /** @internal */
   protected readonly runSequence = lstmSequence;
-
 }

@@ -193,7 +193,8 @@ export abstract class RecurrentLayer extends Module {
     }
     const batch = this.batchFirst ? x.shape[0] : x.shape[1];
     const steps = this.batchFirst ? x.shape[1] : x.shape[0];
-    if (batch === 0) throw new ShapeMismatchError(`${op}: argument 'x' must hold at least one sequence; received an empty batch, shape ${formatShape(x.shape)} (${layout})`);
+    if (batch === 0)
+      throw new ShapeMismatchError(`${op}: argument 'x' must hold at least one sequence; received an empty batch, shape ${formatShape(x.shape)} (${layout})`);
     if (steps === 0) throw new ShapeMismatchError(`${op}: argument 'x' must have at least one time step; received shape ${formatShape(x.shape)} (${layout})`);
     return { x: this.batchFirst ? transpose(x, 0, 1) : x, steps, batch, unbatched: false };
   }

@@ -20,7 +20,9 @@ export function checkLengths(op: string, value: unknown, batch: number, steps: n
   } else if (Array.isArray(value) || value instanceof Int32Array) {
     values = value as ArrayLike<number>;
   } else {
-    throw new InvalidArgumentError(`${op}: argument '${name}' must be an array, Int32Array or int32 tensor of sequence lengths; received ${describeValue(value)}`);
+    throw new InvalidArgumentError(
+      `${op}: argument '${name}' must be an array, Int32Array or int32 tensor of sequence lengths; received ${describeValue(value)}`,
+    );
   }
   if (values.length !== batch) {
     throw new ShapeMismatchError(`${op}: argument '${name}' must hold one length per sequence (${batch}); received ${values.length}`);

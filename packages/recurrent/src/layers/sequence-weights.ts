@@ -22,8 +22,6 @@ export function fusedSequenceCall(weights: CellParameters): FusedSequenceCall {
   return {
     hasBias,
     weightNames: hasBias ? ['weightIh', 'weightHh', 'biasIh', 'biasHh'] : ['weightIh', 'weightHh'],
-    weights: hasBias
-      ? [weights.weightIh, weights.weightHh, weights.biasIh as Tensor, weights.biasHh as Tensor]
-      : [weights.weightIh, weights.weightHh],
+    weights: hasBias ? [weights.weightIh, weights.weightHh, weights.biasIh as Tensor, weights.biasHh as Tensor] : [weights.weightIh, weights.weightHh],
   };
 }

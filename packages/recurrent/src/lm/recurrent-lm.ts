@@ -102,7 +102,8 @@ export class RecurrentLM extends LanguageModelBase {
   constructor(config: RecurrentLMConfig, options: RecurrentLMOptions = {}) {
     super();
     const op = 'RecurrentLM';
-    if (typeof config !== 'object' || config === null) throw new InvalidArgumentError(`${op}: argument 'config' must be an object; received ${describeValue(config)}`);
+    if (typeof config !== 'object' || config === null)
+      throw new InvalidArgumentError(`${op}: argument 'config' must be an object; received ${describeValue(config)}`);
     this.config = {
       vocabSize: checkIntegerAtLeast(op, 'vocabSize', config.vocabSize, 1),
       embeddingDim: checkIntegerAtLeast(op, 'embeddingDim', config.embeddingDim, 1),

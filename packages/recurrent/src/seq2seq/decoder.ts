@@ -31,7 +31,16 @@ export class Seq2SeqDecoder extends Module {
   /** Output projection to the target vocabulary. */
   readonly out: Linear;
 
-  constructor(vocabSize: number, embeddingDim: number, hiddenSize: number, numLayers: number, cell: CellType, dropout: number, attention: boolean, init: Seq2SeqInitOptions) {
+  constructor(
+    vocabSize: number,
+    embeddingDim: number,
+    hiddenSize: number,
+    numLayers: number,
+    cell: CellType,
+    dropout: number,
+    attention: boolean,
+    init: Seq2SeqInitOptions,
+  ) {
     super();
     this.embedding = new Embedding(vocabSize, embeddingDim, init);
     const contextSize = attention ? hiddenSize : 0;

@@ -25,7 +25,8 @@ export interface Seq2SeqConfig {
 
 /** Checks a config and fills in the defaults. */
 export function checkSeq2SeqConfig(op: string, config: unknown): Required<Seq2SeqConfig> {
-  if (typeof config !== 'object' || config === null) throw new InvalidArgumentError(`${op}: argument 'config' must be an object; received ${describeValue(config)}`);
+  if (typeof config !== 'object' || config === null)
+    throw new InvalidArgumentError(`${op}: argument 'config' must be an object; received ${describeValue(config)}`);
   const c = config as Seq2SeqConfig;
   return {
     sourceVocabSize: checkIntegerAtLeast(op, 'sourceVocabSize', c.sourceVocabSize, 1),

@@ -133,7 +133,9 @@ export class Seq2Seq extends Module {
     const { memory, state: encoded, projectedKeys } = this.encode(op, source, options.sourceLengths);
     const target = this.checkTokens(op, 'targetInputs', targetInputs, this.config.targetVocabSize);
     if (target.shape[0] !== memory.outputs.shape[0]) {
-      throw new ShapeMismatchError(`${op}: argument 'targetInputs' must have batch ${memory.outputs.shape[0]} like 'source'; received shape ${formatShape(target.shape)}`);
+      throw new ShapeMismatchError(
+        `${op}: argument 'targetInputs' must have batch ${memory.outputs.shape[0]} like 'source'; received shape ${formatShape(target.shape)}`,
+      );
     }
     const ratio = checkRange(op, 'teacherForcingRatio', options.teacherForcingRatio ?? 1, 0, 1);
     const generator = options.generator ?? defaultGenerator();
@@ -228,7 +230,9 @@ export class Seq2Seq extends Module {
           },
           selectBeams: (beamState, indices) => {
             const idx = tensor(indices, [indices.length], { dtype: 'int32', backend: memory.outputs.backendName });
-            return beamState.c === undefined ? { h: indexSelect(beamState.h, 1, idx) } : { h: indexSelect(beamState.h, 1, idx), c: indexSelect(beamState.c, 1, idx) };
+            return beamState.c === undefined
+              ? { h: indexSelect(beamState.h, 1, idx) }
+              : { h: indexSelect(beamState.h, 1, idx), c: indexSelect(beamState.c, 1, idx) };
           },
         });
         results.push({ tokens: best.tokens, logProbability: best.logProbability, finished: best.finished });
@@ -238,11 +242,15 @@ export class Seq2Seq extends Module {
   }
 
   private checkDecodeOptions(op: string, options: DecodeOptions): { startToken: number; endToken: number; maxLength: number } {
-    if (typeof options !== 'object' || options === null) throw new InvalidArgumentError(`${op}: argument 'options' must be an object; received ${describeValue(options)}`);
+    if (typeof options !== 'object' || options === null)
+      throw new InvalidArgumentError(`${op}: argument 'options' must be an object; received ${describeValue(options)}`);
     const vocab = this.config.targetVocabSize;
     const startToken = checkIntegerAtLeast(op, 'startToken', options.startToken, 0);
     const endToken = checkIntegerAtLeast(op, 'endToken', options.endToken, 0);
-    for (const [name, v] of [['startToken', startToken], ['endToken', endToken]] as const) {
+    for (const [name, v] of [
+      ['startToken', startToken],
+      ['endToken', endToken],
+    ] as const) {
       if (v >= vocab) throw new InvalidArgumentError(`${op}: option '${name}' must be a target token id in [0, ${vocab}); received ${v}`);
     }
     return { startToken, endToken, maxLength: checkIntegerAtLeast(op, 'maxLength', options.maxLength, 1) };

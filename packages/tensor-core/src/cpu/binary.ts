@@ -26,13 +26,15 @@ const arith: Record<BinaryOpName, Row> = {
   },
   maximum: (a, ao, as, b, bo, bs, o, oo, n) => {
     for (let i = 0; i < n; i++) {
-      const x = a[ao + i * as], y = b[bo + i * bs];
+      const x = a[ao + i * as],
+        y = b[bo + i * bs];
       o[oo + i] = x > y || x !== x ? x : y;
     }
   },
   minimum: (a, ao, as, b, bo, bs, o, oo, n) => {
     for (let i = 0; i < n; i++) {
-      const x = a[ao + i * as], y = b[bo + i * bs];
+      const x = a[ao + i * as],
+        y = b[bo + i * bs];
       o[oo + i] = x < y || x !== x ? x : y;
     }
   },
@@ -84,15 +86,23 @@ export const binaryKernels: Pick<Kernels, 'binary' | 'compare' | 'logical' | 'lo
   compare: (op, x, y, outShape) => run(comparisons[op], x, y, allocArray('bool', sizeOf(outShape)), outShape),
   logical: (op, x, y, outShape) => run(logic[op], x, y, allocArray('bool', sizeOf(outShape)), outShape),
   logicalNot(x) {
-    const a = x.handle as Uint8Array, o = allocArray('bool', x.size);
+    const a = x.handle as Uint8Array,
+      o = allocArray('bool', x.size);
     for (let i = 0; i < a.length; i++) o[i] = a[i] ^ 1;
     return o;
   },
   where(cond, x, y, outShape) {
-    const c = cond.handle as Uint8Array, a = x.handle as TypedArray, b = y.handle as TypedArray;
+    const c = cond.handle as Uint8Array,
+      a = x.handle as TypedArray,
+      b = y.handle as TypedArray;
     const o = allocArray(x.dtype, sizeOf(outShape));
     forEachRow([cond.shape, x.shape, y.shape], outShape, (off, st, oo, n) => {
-      const co = off[0], cs = st[0], ao = off[1], as = st[1], bo = off[2], bs = st[2];
+      const co = off[0],
+        cs = st[0],
+        ao = off[1],
+        as = st[1],
+        bo = off[2],
+        bs = st[2];
       for (let i = 0; i < n; i++) o[oo + i] = c[co + i * cs] ? a[ao + i * as] : b[bo + i * bs];
     });
     return o;

@@ -38,63 +38,151 @@ function buffer(name: keyof typeof work, size: number): Float64Array {
  * `B(p, j) = b[bo + p·brs + j·bcs]`) into a row-major C with row stride `crs`, in 4×4 register blocks.
  */
 function gemm(
-  m: number, n: number, k: number,
-  a: Float64Array, ao: number, ars: number, acs: number,
-  b: Float64Array, bo: number, brs: number, bcs: number,
-  c: Float64Array, co: number, crs: number, accumulate: boolean,
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  ao: number,
+  ars: number,
+  acs: number,
+  b: Float64Array,
+  bo: number,
+  brs: number,
+  bcs: number,
+  c: Float64Array,
+  co: number,
+  crs: number,
+  accumulate: boolean,
 ): void {
-  const ars2 = 2 * ars, ars3 = 3 * ars, bcs2 = 2 * bcs, bcs3 = 3 * bcs;
+  const ars2 = 2 * ars,
+    ars3 = 3 * ars,
+    bcs2 = 2 * bcs,
+    bcs3 = 3 * bcs;
   let i = 0;
   for (; i + 3 < m; i += 4) {
     let j = 0;
     for (; j + 3 < n; j += 4) {
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-      let pa = ao + i * ars, pb = bo + j * bcs;
+      let c00 = 0,
+        c01 = 0,
+        c02 = 0,
+        c03 = 0,
+        c10 = 0,
+        c11 = 0,
+        c12 = 0,
+        c13 = 0;
+      let c20 = 0,
+        c21 = 0,
+        c22 = 0,
+        c23 = 0,
+        c30 = 0,
+        c31 = 0,
+        c32 = 0,
+        c33 = 0;
+      let pa = ao + i * ars,
+        pb = bo + j * bcs;
       for (let p = 0; p < k; p++) {
-        const a0 = a[pa], a1 = a[pa + ars], a2 = a[pa + ars2], a3 = a[pa + ars3];
-        const b0 = b[pb], b1 = b[pb + bcs], b2 = b[pb + bcs2], b3 = b[pb + bcs3];
-        c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-        c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-        c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-        c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+        const a0 = a[pa],
+          a1 = a[pa + ars],
+          a2 = a[pa + ars2],
+          a3 = a[pa + ars3];
+        const b0 = b[pb],
+          b1 = b[pb + bcs],
+          b2 = b[pb + bcs2],
+          b3 = b[pb + bcs3];
+        c00 += a0 * b0;
+        c01 += a0 * b1;
+        c02 += a0 * b2;
+        c03 += a0 * b3;
+        c10 += a1 * b0;
+        c11 += a1 * b1;
+        c12 += a1 * b2;
+        c13 += a1 * b3;
+        c20 += a2 * b0;
+        c21 += a2 * b1;
+        c22 += a2 * b2;
+        c23 += a2 * b3;
+        c30 += a3 * b0;
+        c31 += a3 * b1;
+        c32 += a3 * b2;
+        c33 += a3 * b3;
         pa += acs;
         pb += brs;
       }
-      const r0 = co + i * crs + j, r1 = r0 + crs, r2 = r1 + crs, r3 = r2 + crs;
+      const r0 = co + i * crs + j,
+        r1 = r0 + crs,
+        r2 = r1 + crs,
+        r3 = r2 + crs;
       if (accumulate) {
-        c[r0] += c00; c[r0 + 1] += c01; c[r0 + 2] += c02; c[r0 + 3] += c03;
-        c[r1] += c10; c[r1 + 1] += c11; c[r1 + 2] += c12; c[r1 + 3] += c13;
-        c[r2] += c20; c[r2 + 1] += c21; c[r2 + 2] += c22; c[r2 + 3] += c23;
-        c[r3] += c30; c[r3 + 1] += c31; c[r3 + 2] += c32; c[r3 + 3] += c33;
+        c[r0] += c00;
+        c[r0 + 1] += c01;
+        c[r0 + 2] += c02;
+        c[r0 + 3] += c03;
+        c[r1] += c10;
+        c[r1 + 1] += c11;
+        c[r1 + 2] += c12;
+        c[r1 + 3] += c13;
+        c[r2] += c20;
+        c[r2 + 1] += c21;
+        c[r2 + 2] += c22;
+        c[r2 + 3] += c23;
+        c[r3] += c30;
+        c[r3 + 1] += c31;
+        c[r3 + 2] += c32;
+        c[r3 + 3] += c33;
       } else {
-        c[r0] = c00; c[r0 + 1] = c01; c[r0 + 2] = c02; c[r0 + 3] = c03;
-        c[r1] = c10; c[r1 + 1] = c11; c[r1 + 2] = c12; c[r1 + 3] = c13;
-        c[r2] = c20; c[r2 + 1] = c21; c[r2 + 2] = c22; c[r2 + 3] = c23;
-        c[r3] = c30; c[r3 + 1] = c31; c[r3 + 2] = c32; c[r3 + 3] = c33;
+        c[r0] = c00;
+        c[r0 + 1] = c01;
+        c[r0 + 2] = c02;
+        c[r0 + 3] = c03;
+        c[r1] = c10;
+        c[r1 + 1] = c11;
+        c[r1 + 2] = c12;
+        c[r1 + 3] = c13;
+        c[r2] = c20;
+        c[r2 + 1] = c21;
+        c[r2 + 2] = c22;
+        c[r2 + 3] = c23;
+        c[r3] = c30;
+        c[r3 + 1] = c31;
+        c[r3 + 2] = c32;
+        c[r3 + 3] = c33;
       }
     }
     for (; j < n; j++) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      let pa = ao + i * ars, pb = bo + j * bcs;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
+      let pa = ao + i * ars,
+        pb = bo + j * bcs;
       for (let p = 0; p < k; p++) {
         const bv = b[pb];
-        s0 += a[pa] * bv; s1 += a[pa + ars] * bv; s2 += a[pa + ars2] * bv; s3 += a[pa + ars3] * bv;
+        s0 += a[pa] * bv;
+        s1 += a[pa + ars] * bv;
+        s2 += a[pa + ars2] * bv;
+        s3 += a[pa + ars3] * bv;
         pa += acs;
         pb += brs;
       }
       const r = co + i * crs + j;
       if (accumulate) {
-        c[r] += s0; c[r + crs] += s1; c[r + 2 * crs] += s2; c[r + 3 * crs] += s3;
+        c[r] += s0;
+        c[r + crs] += s1;
+        c[r + 2 * crs] += s2;
+        c[r + 3 * crs] += s3;
       } else {
-        c[r] = s0; c[r + crs] = s1; c[r + 2 * crs] = s2; c[r + 3 * crs] = s3;
+        c[r] = s0;
+        c[r + crs] = s1;
+        c[r + 2 * crs] = s2;
+        c[r + 3 * crs] = s3;
       }
     }
   }
   for (; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;
-      let pa = ao + i * ars, pb = bo + j * bcs;
+      let pa = ao + i * ars,
+        pb = bo + j * bcs;
       for (let p = 0; p < k; p++) {
         s += a[pa] * b[pb];
         pa += acs;
@@ -111,7 +199,8 @@ function packHead(op: AttentionOperand, b: number, h: number, rows: number, cols
   const src = op.handle as TypedArray;
   const base = op.offset + b * op.batchStride + h * op.headStride;
   for (let r = 0; r < rows; r++) {
-    const s = base + r * op.rowStride, d = r * cols;
+    const s = base + r * op.rowStride,
+      d = r * cols;
     for (let c = 0; c < cols; c++) dst[d + c] = src[s + c];
   }
 }
@@ -120,7 +209,8 @@ function packHead(op: AttentionOperand, b: number, h: number, rows: number, cols
 function addHead(op: AttentionOperand, b: number, h: number, rows: number, cols: number, src: Float64Array, dst: TypedArray): void {
   const base = op.offset + b * op.batchStride + h * op.headStride;
   for (let r = 0; r < rows; r++) {
-    const d = base + r * op.rowStride, s = r * cols;
+    const d = base + r * op.rowStride,
+      s = r * cols;
     for (let c = 0; c < cols; c++) dst[d + c] += src[s + c];
   }
 }
@@ -149,13 +239,18 @@ function softmaxRow(p: FusedAttentionProblem, b: number, h: number, i: number, s
   const S = p.keyLength;
   const row = i * S;
   const jEnd = keyEnd(p, i);
-  const mask = p.mask, bias = p.bias;
+  const mask = p.mask,
+    bias = p.bias;
   if (bias !== null) {
-    const bd = bias.handle as TypedArray, base = maskRowBase(bias, b, h, i), cs = bias.colStride;
+    const bd = bias.handle as TypedArray,
+      base = maskRowBase(bias, b, h, i),
+      cs = bias.colStride;
     for (let j = 0; j < jEnd; j++) scores[row + j] += bd[base + j * cs];
   }
   if (mask !== null) {
-    const md = mask.handle as TypedArray, base = maskRowBase(mask, b, h, i), cs = mask.colStride;
+    const md = mask.handle as TypedArray,
+      base = maskRowBase(mask, b, h, i),
+      cs = mask.colStride;
     for (let j = 0; j < jEnd; j++) if (md[base + j * cs] !== 0) scores[row + j] = -Infinity;
   }
   let max = -Infinity;
@@ -188,8 +283,12 @@ function attention(p: FusedAttentionProblem, saveProbs: boolean): FusedAttention
   const { batch: B, heads: H, queryLength: L, keyLength: S, headDim: D, valueDim: Dv, scale } = p;
   const out = allocArray(p.dtype, B * H * L * Dv);
   const probsOut = saveProbs ? allocArray(p.dtype, B * H * L * S) : null;
-  const q = buffer('q', L * D), k = buffer('k', S * D), v = buffer('v', S * Dv);
-  const probs = buffer('probs', L * S), dropped = buffer('scores', L * S), o = buffer('gradOut', L * Dv);
+  const q = buffer('q', L * D),
+    k = buffer('k', S * D),
+    v = buffer('v', S * Dv);
+  const probs = buffer('probs', L * S),
+    dropped = buffer('scores', L * S),
+    o = buffer('gradOut', L * Dv);
   const [obs, ohs, ors] = p.outStrides;
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
@@ -210,7 +309,8 @@ function attention(p: FusedAttentionProblem, saveProbs: boolean): FusedAttention
       }
       const base = b * obs + h * ohs;
       for (let i = 0; i < L; i++) {
-        const d = base + i * ors, s = i * Dv;
+        const d = base + i * ors,
+          s = i * Dv;
         for (let c = 0; c < Dv; c++) out[d + c] = o[s + c];
       }
     }
@@ -221,14 +321,22 @@ function attention(p: FusedAttentionProblem, saveProbs: boolean): FusedAttention
 function attentionBackward(p: FusedAttentionProblem, args: FusedAttentionBackwardArgs): DataHandle[] {
   const { batch: B, heads: H, queryLength: L, keyLength: S, headDim: D, valueDim: Dv, scale } = p;
   const grads = args.slotShapes.map((shape) => allocArray(p.dtype, sizeOf(shape)));
-  const dqOut = grads[args.slots[0]], dkOut = grads[args.slots[1]], dvOut = grads[args.slots[2]];
+  const dqOut = grads[args.slots[0]],
+    dkOut = grads[args.slots[1]],
+    dvOut = grads[args.slots[2]];
   const savedProbs = args.probs as TypedArray;
   const gOutAll = args.gradOut as TypedArray;
   const gW = args.gradWeights === null ? null : (args.gradWeights as TypedArray);
   const drop = p.dropout === null ? null : (p.dropout as TypedArray);
-  const q = buffer('q', L * D), k = buffer('k', S * D), v = buffer('v', S * Dv), gOut = buffer('gradOut', L * Dv);
-  const probs = buffer('probs', L * S), dS = buffer('scores', L * S);
-  const dq = buffer('gradQ', L * D), dk = buffer('gradK', S * D), dv = buffer('gradV', S * Dv);
+  const q = buffer('q', L * D),
+    k = buffer('k', S * D),
+    v = buffer('v', S * Dv),
+    gOut = buffer('gradOut', L * Dv);
+  const probs = buffer('probs', L * S),
+    dS = buffer('scores', L * S);
+  const dq = buffer('gradQ', L * D),
+    dk = buffer('gradK', S * D),
+    dv = buffer('gradV', S * Dv);
   const [obs, ohs, ors] = p.outStrides;
   const causal = p.causalOffset;
   for (let b = 0; b < B; b++) {
@@ -251,7 +359,8 @@ function attentionBackward(p: FusedAttentionProblem, args: FusedAttentionBackwar
         gemm(Math.min(4, L - i0), blockKeyEnd(p, i0), Dv, gOut, i0 * Dv, Dv, 1, v, 0, 1, Dv, dS, i0 * S, S, false);
       }
       for (let i = 0; i < L; i++) {
-        const row = i * S, jEnd = keyEnd(p, i);
+        const row = i * S,
+          jEnd = keyEnd(p, i);
         let rowDot = 0;
         for (let j = 0; j < jEnd; j++) {
           let dp = dS[row + j];

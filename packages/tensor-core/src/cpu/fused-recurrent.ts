@@ -55,7 +55,8 @@ function project(args: RecurrentSequenceArgs, foldHiddenBias: boolean): { T: num
   const G = args.weightIh.shape[0];
   const xp = product(data(args.x), [T * B, I], args.weightIh, [G, I], false, true, args.x.dtype);
   if (args.biasIh !== null && args.biasHh !== null) {
-    const bi = data(args.biasIh), bh = data(args.biasHh);
+    const bi = data(args.biasIh),
+      bh = data(args.biasHh);
     const bias = new Float64Array(G);
     for (let j = 0; j < G; j++) bias[j] = foldHiddenBias ? bi[j] + bh[j] : bi[j];
     for (let r = 0, o = 0; r < T * B; r++, o += G) for (let j = 0; j < G; j++) xp[o + j] += bias[j];
@@ -77,7 +78,8 @@ function anyValid(lengths: Int32Array | null, t: number): boolean {
 function lstmSequence(args: LstmSequenceArgs): LstmSequenceResult {
   const dtype = args.x.dtype;
   const { T, B, H, xp } = project(args, true);
-  const G = 4 * H, BH = B * H;
+  const G = 4 * H,
+    BH = B * H;
   // The projection buffer is rewritten in place with the activated gates; nothing else reads it.
   const gates = xp;
   const output = allocArray(dtype, T * BH) as FloatArray;
@@ -97,7 +99,10 @@ function lstmSequence(args: LstmSequenceArgs): LstmSequenceResult {
     const hh = product(h, [B, H], weightHh, [G, H], false, true, dtype);
     for (let b = 0; b < B; b++) {
       if (!isValid(lengths, t, b)) continue;
-      const go = (t * B + b) * G, ho = b * G, so = b * H, oo = t * BH + so;
+      const go = (t * B + b) * G,
+        ho = b * G,
+        so = b * H,
+        oo = t * BH + so;
       for (let j = 0; j < H; j++) {
         const ig = sigmoid(gates[go + j] + hh[ho + j]);
         const fg = sigmoid(gates[go + H + j] + hh[ho + H + j]);
@@ -150,8 +155,11 @@ function lstmSequenceBackward(args: LstmSequenceBackwardArgs): LstmSequenceGrads
   const dtype = args.x.dtype;
   const [T, B, I] = args.x.shape;
   const H = args.h0.shape[1];
-  const G = 4 * H, BH = B * H;
-  const gates = data(args.saved.gates), cPrev = data(args.saved.cPrev), cellTanh = data(args.saved.cellTanh);
+  const G = 4 * H,
+    BH = B * H;
+  const gates = data(args.saved.gates),
+    cPrev = data(args.saved.cPrev),
+    cellTanh = data(args.saved.cellTanh);
   const dOut = data(args.dOutput);
   const dGates = allocArray(dtype, T * B * G) as FloatArray;
   // State gradients are carried in float64; they only become tensors at the end.
@@ -163,9 +171,14 @@ function lstmSequenceBackward(args: LstmSequenceBackwardArgs): LstmSequenceGrads
     if (!anyValid(lengths, t)) continue;
     for (let b = 0; b < B; b++) {
       if (!isValid(lengths, t, b)) continue;
-      const go = (t * B + b) * G, so = b * H, oo = t * BH + so;
+      const go = (t * B + b) * G,
+        so = b * H,
+        oo = t * BH + so;
       for (let j = 0; j < H; j++) {
-        const ig = gates[go + j], fg = gates[go + H + j], gg = gates[go + 2 * H + j], og = gates[go + 3 * H + j];
+        const ig = gates[go + j],
+          fg = gates[go + H + j],
+          gg = gates[go + 2 * H + j],
+          og = gates[go + 3 * H + j];
         const tc = cellTanh[oo + j];
         const dhj = dh[so + j] + dOut[oo + j];
         const dcj = dc[so + j] + dhj * og * (1 - tc * tc);
@@ -198,7 +211,8 @@ function lstmSequenceBackward(args: LstmSequenceBackwardArgs): LstmSequenceGrads
 function gruSequence(args: RecurrentSequenceArgs): GruSequenceResult {
   const dtype = args.x.dtype;
   const { T, B, H, xp } = project(args, false);
-  const G = 3 * H, BH = B * H;
+  const G = 3 * H,
+    BH = B * H;
   const gates = allocArray(dtype, T * B * 4 * H) as FloatArray;
   const output = allocArray(dtype, T * BH) as FloatArray;
   const hPrev = allocArray(dtype, T * BH) as FloatArray;
@@ -213,7 +227,11 @@ function gruSequence(args: RecurrentSequenceArgs): GruSequenceResult {
     const hh = product(h, [B, H], weightHh, [G, H], false, true, dtype);
     for (let b = 0; b < B; b++) {
       if (!isValid(lengths, t, b)) continue;
-      const xo = (t * B + b) * G, go = (t * B + b) * 4 * H, ho = b * G, so = b * H, oo = t * BH + so;
+      const xo = (t * B + b) * G,
+        go = (t * B + b) * 4 * H,
+        ho = b * G,
+        so = b * H,
+        oo = t * BH + so;
       for (let j = 0; j < H; j++) {
         const r = sigmoid(xp[xo + j] + hh[ho + j] + bh[j]);
         const z = sigmoid(xp[xo + H + j] + hh[ho + H + j] + bh[H + j]);
@@ -236,8 +254,10 @@ function gruSequenceBackward(args: GruSequenceBackwardArgs): RecurrentSequenceGr
   const dtype = args.x.dtype;
   const [T, B, I] = args.x.shape;
   const H = args.h0.shape[1];
-  const G = 3 * H, BH = B * H;
-  const gates = data(args.saved.gates), hPrev = data(args.saved.hPrev);
+  const G = 3 * H,
+    BH = B * H;
+  const gates = data(args.saved.gates),
+    hPrev = data(args.saved.hPrev);
   const dOut = data(args.dOutput);
   const dGi = allocArray(dtype, T * B * G) as FloatArray;
   const dGh = allocArray(dtype, T * B * G) as FloatArray;
@@ -248,9 +268,15 @@ function gruSequenceBackward(args: GruSequenceBackwardArgs): RecurrentSequenceGr
     if (!anyValid(lengths, t)) continue;
     for (let b = 0; b < B; b++) {
       if (!isValid(lengths, t, b)) continue;
-      const go = (t * B + b) * 4 * H, dgo = (t * B + b) * G, so = b * H, oo = t * BH + so;
+      const go = (t * B + b) * 4 * H,
+        dgo = (t * B + b) * G,
+        so = b * H,
+        oo = t * BH + so;
       for (let j = 0; j < H; j++) {
-        const r = gates[go + j], z = gates[go + H + j], n = gates[go + 2 * H + j], ghn = gates[go + 3 * H + j];
+        const r = gates[go + j],
+          z = gates[go + H + j],
+          n = gates[go + 2 * H + j],
+          ghn = gates[go + 3 * H + j];
         const dhj = dh[so + j] + dOut[oo + j];
         const dnPre = dhj * (1 - z) * (1 - n * n);
         const drPre = dnPre * ghn * r * (1 - r);

@@ -50,7 +50,9 @@ function packBuffers(f64: boolean, aSize: number, bSize: number): [Float32Array 
  * micro-kernel never needs a bounds check. The loop order follows whichever stride of A is contiguous.
  */
 function packA(dst: Float32Array | Float64Array, a: Strided, i0: number, mc: number, p0: number, kc: number): void {
-  const src = a.data, rs = a.rowStride, cs = a.colStride;
+  const src = a.data,
+    rs = a.rowStride,
+    cs = a.colStride;
   for (let ir = 0; ir < mc; ir += MR) {
     const base = ir * kc;
     const rows = Math.min(MR, mc - ir);
@@ -62,7 +64,8 @@ function packA(dst: Float32Array | Float64Array, a: Strided, i0: number, mc: num
       }
     } else {
       for (let p = 0; p < kc; p++) {
-        const s = start + p * cs, d = base + p * MR;
+        const s = start + p * cs,
+          d = base + p * MR;
         for (let r = 0; r < rows; r++) dst[d + r] = src[s + r * rs];
       }
     }
@@ -72,14 +75,17 @@ function packA(dst: Float32Array | Float64Array, a: Strided, i0: number, mc: num
 
 /** Packs rows `p0 .. p0+kc` × columns `j0 .. j0+nc` of B into NR-column panels (panel `jr` at `jr·kc`), zero-padded. */
 function packB(dst: Float32Array | Float64Array, b: Strided, p0: number, kc: number, j0: number, nc: number): void {
-  const src = b.data, rs = b.rowStride, cs = b.colStride;
+  const src = b.data,
+    rs = b.rowStride,
+    cs = b.colStride;
   for (let jr = 0; jr < nc; jr += NR) {
     const base = jr * kc;
     const cols = Math.min(NR, nc - jr);
     const start = b.offset + p0 * rs + (j0 + jr) * cs;
     if (cs === 1) {
       for (let p = 0; p < kc; p++) {
-        const s = start + p * rs, d = base + p * NR;
+        const s = start + p * rs,
+          d = base + p * NR;
         for (let c = 0; c < cols; c++) dst[d + c] = src[s + c];
       }
     } else {
@@ -108,36 +114,90 @@ function micro(
   mr: number,
   nr: number,
 ): void {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0;
+  let c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0;
+  let c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0;
   for (let p = 0; p < kc; p++) {
-    const a0 = ap[ao], a1 = ap[ao + 1], a2 = ap[ao + 2], a3 = ap[ao + 3];
-    const b0 = bp[bo], b1 = bp[bo + 1], b2 = bp[bo + 2], b3 = bp[bo + 3];
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+    const a0 = ap[ao],
+      a1 = ap[ao + 1],
+      a2 = ap[ao + 2],
+      a3 = ap[ao + 3];
+    const b0 = bp[bo],
+      b1 = bp[bo + 1],
+      b2 = bp[bo + 2],
+      b3 = bp[bo + 3];
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c02 += a0 * b2;
+    c03 += a0 * b3;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    c12 += a1 * b2;
+    c13 += a1 * b3;
+    c20 += a2 * b0;
+    c21 += a2 * b1;
+    c22 += a2 * b2;
+    c23 += a2 * b3;
+    c30 += a3 * b0;
+    c31 += a3 * b1;
+    c32 += a3 * b2;
+    c33 += a3 * b3;
     ao += MR;
     bo += NR;
   }
   if (mr === MR && nr === NR) {
     let o = co;
-    c[o] += c00; c[o + 1] += c01; c[o + 2] += c02; c[o + 3] += c03;
+    c[o] += c00;
+    c[o + 1] += c01;
+    c[o + 2] += c02;
+    c[o + 3] += c03;
     o += ldc;
-    c[o] += c10; c[o + 1] += c11; c[o + 2] += c12; c[o + 3] += c13;
+    c[o] += c10;
+    c[o + 1] += c11;
+    c[o + 2] += c12;
+    c[o + 3] += c13;
     o += ldc;
-    c[o] += c20; c[o + 1] += c21; c[o + 2] += c22; c[o + 3] += c23;
+    c[o] += c20;
+    c[o + 1] += c21;
+    c[o + 2] += c22;
+    c[o + 3] += c23;
     o += ldc;
-    c[o] += c30; c[o + 1] += c31; c[o + 2] += c32; c[o + 3] += c33;
+    c[o] += c30;
+    c[o + 1] += c31;
+    c[o + 2] += c32;
+    c[o + 3] += c33;
     return;
   }
   const e = buffers.edge;
-  e[0] = c00; e[1] = c01; e[2] = c02; e[3] = c03;
-  e[4] = c10; e[5] = c11; e[6] = c12; e[7] = c13;
-  e[8] = c20; e[9] = c21; e[10] = c22; e[11] = c23;
-  e[12] = c30; e[13] = c31; e[14] = c32; e[15] = c33;
+  e[0] = c00;
+  e[1] = c01;
+  e[2] = c02;
+  e[3] = c03;
+  e[4] = c10;
+  e[5] = c11;
+  e[6] = c12;
+  e[7] = c13;
+  e[8] = c20;
+  e[9] = c21;
+  e[10] = c22;
+  e[11] = c23;
+  e[12] = c30;
+  e[13] = c31;
+  e[14] = c32;
+  e[15] = c33;
   for (let i = 0; i < mr; i++) for (let j = 0; j < nr; j++) c[co + i * ldc + j] += e[i * NR + j];
 }
 
@@ -174,7 +234,10 @@ function matVec(M: TypedArray, mo: number, rs: number, cs: number, v: TypedArray
   if (cs === 1) {
     for (let i = 0; i < rows; i++) {
       const r = mo + i * rs;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       let p = 0;
       for (; p + 4 <= k; p += 4) {
         s0 += M[r + p] * v[vo + p];
@@ -218,8 +281,11 @@ function gemm(a: Strided, b: Strided, c: TypedArray, cOff: number, m: number, n:
  * transposed, A's batches are stacked rows of one tall matrix, so the whole call is a single GEMM.
  */
 function matmul(x: TensorInfo, y: TensorInfo, transA: boolean, transB: boolean, outShape: Shape): TypedArray {
-  const ar = x.shape.length, br = y.shape.length, rank = outShape.length;
-  const m = outShape[rank - 2], n = outShape[rank - 1];
+  const ar = x.shape.length,
+    br = y.shape.length,
+    rank = outShape.length;
+  const m = outShape[rank - 2],
+    n = outShape[rank - 1];
   const k = transA ? x.shape[ar - 2] : x.shape[ar - 1];
   const out = allocArray(x.dtype, sizeOf(outShape));
   const f64 = x.dtype === 'float64';
@@ -228,8 +294,10 @@ function matmul(x: TensorInfo, y: TensorInfo, transA: boolean, transB: boolean, 
   const batchShape = outShape.slice(0, rank - 2);
   const batches = sizeOf(batchShape);
   if (batches === 0) return out;
-  const aBatchShape = x.shape.slice(0, ar - 2), bBatchShape = y.shape.slice(0, br - 2);
-  const aBatches = sizeOf(aBatchShape), bBatches = sizeOf(bBatchShape);
+  const aBatchShape = x.shape.slice(0, ar - 2),
+    bBatchShape = y.shape.slice(0, br - 2);
+  const aBatches = sizeOf(aBatchShape),
+    bBatches = sizeOf(bBatchShape);
   if (bBatches === 1 && aBatches === batches && !transA) {
     gemm(a, b, out, 0, batches * m, n, k, f64);
     return out;
@@ -237,7 +305,8 @@ function matmul(x: TensorInfo, y: TensorInfo, transA: boolean, transB: boolean, 
   const aStrides = broadcastStrides(aBatchShape, batchShape);
   const bStrides = broadcastStrides(bBatchShape, batchShape);
   const counter = new Int32Array(batchShape.length);
-  let aBatch = 0, bBatch = 0;
+  let aBatch = 0,
+    bBatch = 0;
   for (let t = 0; t < batches; t++) {
     a.offset = aBatch * m * k;
     b.offset = bBatch * k * n;

@@ -109,7 +109,12 @@ function transpose(x: TensorInfo, perm: readonly number[]): TypedArray {
   const outShape = p.map((d) => shape[d]);
   const outStrides = stridesOf(outShape);
   if (p[rank - 1] === rank - 1) {
-    transposeRows(a, out, outShape, p.map((d) => inStrides[d]));
+    transposeRows(
+      a,
+      out,
+      outShape,
+      p.map((d) => inStrides[d]),
+    );
     return out;
   }
   // The innermost output dim (input dim p[rank-1], stride `colStride`) and the output dim holding the
@@ -174,7 +179,7 @@ function expand(x: TensorInfo, shape: Shape): TypedArray {
       fill(d + 1, inOff, outOff);
       // Double the written run each time: log2(repeats) copyWithin calls even when the block is one element.
       const total = outStrides[d] * shape[d];
-      for (let done = outStrides[d]; done < total; ) {
+      for (let done = outStrides[d]; done < total;) {
         const n = Math.min(done, total - done);
         out.copyWithin(outOff + done, outOff, outOff + n);
         done += n;
@@ -193,12 +198,7 @@ function expand(x: TensorInfo, shape: Shape): TypedArray {
  * `visit(offset, outIndex, n)` gets the flat offset of the row in the large array, the row's position in
  * the box's own row-major order (in elements), and its length.
  */
-function forEachBoxRow(
-  shape: Shape,
-  begin: readonly number[],
-  boxShape: Shape,
-  visit: (offset: number, boxOffset: number, n: number) => void,
-): void {
+function forEachBoxRow(shape: Shape, begin: readonly number[], boxShape: Shape, visit: (offset: number, boxOffset: number, n: number) => void): void {
   const rank = shape.length;
   if (sizeOf(boxShape) === 0) return;
   if (rank === 0) {

@@ -92,13 +92,15 @@ function foldInto(op: ReduceOpName, intProd: boolean, x: TypedArray, xo: number,
       return;
     case 'max':
       for (let j = 0; j < n; j++) {
-        const v = x[xo + j], m = acc[ao + j];
+        const v = x[xo + j],
+          m = acc[ao + j];
         if (v > m || v !== v) acc[ao + j] = v;
       }
       return;
     case 'min':
       for (let j = 0; j < n; j++) {
-        const v = x[xo + j], m = acc[ao + j];
+        const v = x[xo + j],
+          m = acc[ao + j];
         if (v < m || v !== v) acc[ao + j] = v;
       }
       return;
@@ -169,7 +171,8 @@ function argBest(x: TensorInfo, axis: number, wantMax: boolean): Int32Array {
   if (inner === 1) {
     for (let o = 0; o < outer; o++) {
       const base = o * len;
-      let best = sign * src[base], bi = 0;
+      let best = sign * src[base],
+        bi = 0;
       if (best === best) {
         for (let k = 1; k < len; k++) {
           const v = sign * src[base + k];
@@ -192,7 +195,8 @@ function argBest(x: TensorInfo, axis: number, wantMax: boolean): Int32Array {
     for (let k = 1; k < len; k++) {
       const row = base + k * inner;
       for (let j = 0; j < inner; j++) {
-        const v = sign * src[row + j], b = best[j];
+        const v = sign * src[row + j],
+          b = best[j];
         // Once a NaN is best it stays (first NaN wins).
         if (v > b || (v !== v && b === b)) {
           best[j] = v;

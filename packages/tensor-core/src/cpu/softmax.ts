@@ -81,7 +81,8 @@ function softmaxAlong(x: TensorInfo, axis: number, logForm: boolean): TypedArray
       }
     } else {
       for (let k = 0; k < len; k++) {
-        const row = base + k * inner, e0 = k * inner;
+        const row = base + k * inner,
+          e0 = k * inner;
         for (let j = 0; j < inner; j++) {
           const e = Math.exp(src[row + j] - maxBuf[j]);
           expBuf[e0 + j] = e;
@@ -90,7 +91,8 @@ function softmaxAlong(x: TensorInfo, axis: number, logForm: boolean): TypedArray
       }
       for (let j = 0; j < inner; j++) sumBuf[j] = 1 / sumBuf[j];
       for (let k = 0; k < len; k++) {
-        const row = base + k * inner, e0 = k * inner;
+        const row = base + k * inner,
+          e0 = k * inner;
         for (let j = 0; j < inner; j++) out[row + j] = expBuf[e0 + j] * sumBuf[j];
       }
     }

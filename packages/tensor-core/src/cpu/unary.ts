@@ -9,47 +9,56 @@ function src(x: TensorInfo): TypedArray {
 }
 
 const neg: Unary = (x) => {
-  const a = src(x), o = allocArray(x.dtype, x.size);
+  const a = src(x),
+    o = allocArray(x.dtype, x.size);
   for (let i = 0; i < a.length; i++) o[i] = -a[i];
   return o;
 };
 const abs: Unary = (x) => {
-  const a = src(x), o = allocArray(x.dtype, x.size);
+  const a = src(x),
+    o = allocArray(x.dtype, x.size);
   for (let i = 0; i < a.length; i++) o[i] = Math.abs(a[i]);
   return o;
 };
 const exp: Unary = (x) => {
-  const a = src(x), o = allocArray(x.dtype, x.size);
+  const a = src(x),
+    o = allocArray(x.dtype, x.size);
   for (let i = 0; i < a.length; i++) o[i] = Math.exp(a[i]);
   return o;
 };
 const log: Unary = (x) => {
-  const a = src(x), o = allocArray(x.dtype, x.size);
+  const a = src(x),
+    o = allocArray(x.dtype, x.size);
   for (let i = 0; i < a.length; i++) o[i] = Math.log(a[i]);
   return o;
 };
 const log1p: Unary = (x) => {
-  const a = src(x), o = allocArray(x.dtype, x.size);
+  const a = src(x),
+    o = allocArray(x.dtype, x.size);
   for (let i = 0; i < a.length; i++) o[i] = Math.log1p(a[i]);
   return o;
 };
 const sqrt: Unary = (x) => {
-  const a = src(x), o = allocArray(x.dtype, x.size);
+  const a = src(x),
+    o = allocArray(x.dtype, x.size);
   for (let i = 0; i < a.length; i++) o[i] = Math.sqrt(a[i]);
   return o;
 };
 const rsqrt: Unary = (x) => {
-  const a = src(x), o = allocArray(x.dtype, x.size);
+  const a = src(x),
+    o = allocArray(x.dtype, x.size);
   for (let i = 0; i < a.length; i++) o[i] = 1 / Math.sqrt(a[i]);
   return o;
 };
 const tanh: Unary = (x) => {
-  const a = src(x), o = allocArray(x.dtype, x.size);
+  const a = src(x),
+    o = allocArray(x.dtype, x.size);
   for (let i = 0; i < a.length; i++) o[i] = Math.tanh(a[i]);
   return o;
 };
 const sigmoid: Unary = (x) => {
-  const a = src(x), o = allocArray(x.dtype, x.size);
+  const a = src(x),
+    o = allocArray(x.dtype, x.size);
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
     // Split by sign so exp never overflows.
@@ -62,47 +71,56 @@ const sigmoid: Unary = (x) => {
   return o;
 };
 const relu: Unary = (x) => {
-  const a = src(x), o = allocArray(x.dtype, x.size);
+  const a = src(x),
+    o = allocArray(x.dtype, x.size);
   for (let i = 0; i < a.length; i++) o[i] = a[i] > 0 ? a[i] : 0;
   return o;
 };
 const sin: Unary = (x) => {
-  const a = src(x), o = allocArray(x.dtype, x.size);
+  const a = src(x),
+    o = allocArray(x.dtype, x.size);
   for (let i = 0; i < a.length; i++) o[i] = Math.sin(a[i]);
   return o;
 };
 const cos: Unary = (x) => {
-  const a = src(x), o = allocArray(x.dtype, x.size);
+  const a = src(x),
+    o = allocArray(x.dtype, x.size);
   for (let i = 0; i < a.length; i++) o[i] = Math.cos(a[i]);
   return o;
 };
 const square: Unary = (x) => {
-  const a = src(x), o = allocArray(x.dtype, x.size);
+  const a = src(x),
+    o = allocArray(x.dtype, x.size);
   for (let i = 0; i < a.length; i++) o[i] = a[i] * a[i];
   return o;
 };
 const reciprocal: Unary = (x) => {
-  const a = src(x), o = allocArray(x.dtype, x.size);
+  const a = src(x),
+    o = allocArray(x.dtype, x.size);
   for (let i = 0; i < a.length; i++) o[i] = 1 / a[i];
   return o;
 };
 const sign: Unary = (x) => {
-  const a = src(x), o = allocArray(x.dtype, x.size);
+  const a = src(x),
+    o = allocArray(x.dtype, x.size);
   for (let i = 0; i < a.length; i++) o[i] = a[i] > 0 ? 1 : a[i] < 0 ? -1 : a[i];
   return o;
 };
 const floor: Unary = (x) => {
-  const a = src(x), o = allocArray(x.dtype, x.size);
+  const a = src(x),
+    o = allocArray(x.dtype, x.size);
   for (let i = 0; i < a.length; i++) o[i] = Math.floor(a[i]);
   return o;
 };
 const ceil: Unary = (x) => {
-  const a = src(x), o = allocArray(x.dtype, x.size);
+  const a = src(x),
+    o = allocArray(x.dtype, x.size);
   for (let i = 0; i < a.length; i++) o[i] = Math.ceil(a[i]);
   return o;
 };
 const round: Unary = (x) => {
-  const a = src(x), o = allocArray(x.dtype, x.size);
+  const a = src(x),
+    o = allocArray(x.dtype, x.size);
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
     const r = Math.round(v);
@@ -113,7 +131,28 @@ const round: Unary = (x) => {
 };
 
 /** Elementwise unary CPU kernels, plus clamp. */
-export const unaryKernels: Pick<Kernels, 'neg' | 'abs' | 'exp' | 'log' | 'log1p' | 'sqrt' | 'rsqrt' | 'tanh' | 'sigmoid' | 'relu' | 'sin' | 'cos' | 'square' | 'reciprocal' | 'sign' | 'floor' | 'ceil' | 'round' | 'clamp'> = {
+export const unaryKernels: Pick<
+  Kernels,
+  | 'neg'
+  | 'abs'
+  | 'exp'
+  | 'log'
+  | 'log1p'
+  | 'sqrt'
+  | 'rsqrt'
+  | 'tanh'
+  | 'sigmoid'
+  | 'relu'
+  | 'sin'
+  | 'cos'
+  | 'square'
+  | 'reciprocal'
+  | 'sign'
+  | 'floor'
+  | 'ceil'
+  | 'round'
+  | 'clamp'
+> = {
   neg,
   abs,
   exp,
@@ -133,7 +172,8 @@ export const unaryKernels: Pick<Kernels, 'neg' | 'abs' | 'exp' | 'log' | 'log1p'
   ceil,
   round,
   clamp(x, min, max) {
-    const a = src(x), o = allocArray(x.dtype, x.size);
+    const a = src(x),
+      o = allocArray(x.dtype, x.size);
     for (let i = 0; i < a.length; i++) {
       const v = a[i];
       o[i] = v < min ? min : v > max ? max : v;

@@ -70,7 +70,8 @@ function flatten(op: string, data: TensorData, shape: readonly number[], out: Ty
     }
     if (isNumericArray(node) && dim === shape.length - 1) {
       const arr = node;
-      if (arr.length !== shape[dim]) throw new ShapeMismatchError(`${op}: argument 'data' is ragged: a row of length ${arr.length} where ${shape[dim]} was expected`);
+      if (arr.length !== shape[dim])
+        throw new ShapeMismatchError(`${op}: argument 'data' is ragged: a row of length ${arr.length} where ${shape[dim]} was expected`);
       for (let i = 0; i < arr.length; i++) {
         if (strict) checkElement(op, arr[i], k, dtype);
         out[k++] = arr[i];
@@ -215,7 +216,11 @@ export function arange(start: number, stop?: number, step = 1, options: DType | 
     stop = start;
     start = 0;
   }
-  for (const [name, v] of [['start', start], ['stop', stop], ['step', step]] as const) {
+  for (const [name, v] of [
+    ['start', start],
+    ['stop', stop],
+    ['step', step],
+  ] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) {
       throw new InvalidArgumentError(`arange: argument '${name}' must be a finite number; received ${describe(v)}`);
     }
@@ -236,7 +241,10 @@ export function arange(start: number, stop?: number, step = 1, options: DType | 
 export function linspace(start: number, stop: number, num: number, options: DType | CreationOptions = {}): Tensor {
   const opts = optionsOf('linspace', options);
   checkNonNegativeInt('linspace', 'num', num);
-  for (const [name, v] of [['start', start], ['stop', stop]] as const) {
+  for (const [name, v] of [
+    ['start', start],
+    ['stop', stop],
+  ] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) {
       throw new InvalidArgumentError(`linspace: argument '${name}' must be a finite number; received ${describe(v)}`);
     }

@@ -53,12 +53,14 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
       `matmul: both operands must have at least 1 dimension; received 'a' of shape ${formatShape(a.shape)} and 'b' of shape ${formatShape(b.shape)}`,
     );
   }
-  const aVector = a.rank === 1, bVector = b.rank === 1;
+  const aVector = a.rank === 1,
+    bVector = b.rank === 1;
   if (aVector) transA = false;
   if (bVector) transB = false;
   const aShape = aVector ? [1, a.shape[0]] : a.shape;
   const bShape = bVector ? [b.shape[0], 1] : b.shape;
-  const ar = aShape.length, br = bShape.length;
+  const ar = aShape.length,
+    br = bShape.length;
   const m = transA ? aShape[ar - 1] : aShape[ar - 2];
   const ka = transA ? aShape[ar - 2] : aShape[ar - 1];
   const kb = transB ? bShape[br - 1] : bShape[br - 2];

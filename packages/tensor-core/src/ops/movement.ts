@@ -21,7 +21,9 @@ function checkIntegers(op: string, arg: string, value: unknown, min: number, wha
 /** Throws SHAPE_MISMATCH unless `x` has at least `minRank` dimensions. */
 function checkMinRank(op: string, x: Tensor, minRank: number): void {
   if (x.rank < minRank) {
-    throw new ShapeMismatchError(`${op}: argument 'x' must have at least ${minRank} dimension${minRank === 1 ? '' : 's'}; received shape ${formatShape(x.shape)}`);
+    throw new ShapeMismatchError(
+      `${op}: argument 'x' must have at least ${minRank} dimension${minRank === 1 ? '' : 's'}; received shape ${formatShape(x.shape)}`,
+    );
   }
 }
 
@@ -119,9 +121,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   const dims = checkIntegers('expand', 'shape', shape, -1, 'non-negative integers or -1');
   const lead = dims.length - x.rank;
   if (lead < 0) {
-    throw new ShapeMismatchError(
-      `expand: argument 'shape' ${formatShape(dims)} has fewer dimensions than 'x' of shape ${formatShape(x.shape)}`,
-    );
+    throw new ShapeMismatchError(`expand: argument 'shape' ${formatShape(dims)} has fewer dimensions than 'x' of shape ${formatShape(x.shape)}`);
   }
   const resolved = new Array<number>(dims.length);
   for (let i = 0; i < dims.length; i++) {
@@ -231,7 +231,9 @@ function sliceChecked(op: string, x: Tensor, begin: readonly number[], size: rea
   for (let d = 0; d < rank; d++) {
     const dim = x.shape[d];
     if (b[d] < -dim || b[d] > dim) {
-      throw new InvalidArgumentError(`${op}: argument 'begin' ${formatShape(b)} is out of range at axis ${d}: expected a value in [${-dim}, ${dim}] for size ${dim}`);
+      throw new InvalidArgumentError(
+        `${op}: argument 'begin' ${formatShape(b)} is out of range at axis ${d}: expected a value in [${-dim}, ${dim}] for size ${dim}`,
+      );
     }
     start[d] = b[d] < 0 ? b[d] + dim : b[d];
     extent[d] = s[d] === -1 ? dim - start[d] : s[d];
@@ -297,8 +299,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
     shape[a] += t.shape[a];
   }
   checkElementCount('concat', shape);
-  const out =
-    inputs.length === 1 ? first.alias(shape) : wrap(first.backend, kernelOf(first.backend, 'concat')(inputs, a, shape), shape, first.dtype);
+  const out = inputs.length === 1 ? first.alias(shape) : wrap(first.backend, kernelOf(first.backend, 'concat')(inputs, a, shape), shape, first.dtype);
   return record('concat', inputs, out, { axis: a });
 }
 
@@ -323,7 +324,11 @@ function checkTensorList(op: string, xs: unknown): Tensor[] {
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   const inputs = checkTensorList('stack', xs);
   const first = inputs[0];
-  backendOf('stack', inputs, inputs.map((_, i) => `xs[${i}]`));
+  backendOf(
+    'stack',
+    inputs,
+    inputs.map((_, i) => `xs[${i}]`),
+  );
   for (let i = 1; i < inputs.length; i++) {
     if (inputs[i].dtype !== first.dtype) {
       throw new DTypeMismatchError(`stack: 'xs[0]' is ${first.dtype} but 'xs[${i}]' is ${inputs[i].dtype}; cast one with cast()`);
@@ -441,10 +446,11 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], val
   checkStorable('pad', "argument 'value'", value, x.dtype);
   const lead = x.rank - pads.length;
   const full: [number, number][] = x.shape.map((_, d) => (d < lead ? [0, 0] : [pads[d - lead][0], pads[d - lead][1]]));
-  const shape = checkElementCount('pad', x.shape.map((d, i) => d + full[i][0] + full[i][1]));
-  const out = full.every((p) => p[0] === 0 && p[1] === 0)
-    ? x.alias(shape)
-    : wrap(x.backend, kernelOf(x.backend, 'pad')(x, full, value), shape, x.dtype);
+  const shape = checkElementCount(
+    'pad',
+    x.shape.map((d, i) => d + full[i][0] + full[i][1]),
+  );
+  const out = full.every((p) => p[0] === 0 && p[1] === 0) ? x.alias(shape) : wrap(x.backend, kernelOf(x.backend, 'pad')(x, full, value), shape, x.dtype);
   return record('pad', [x], out, { pads: full, value });
 }
 

@@ -135,11 +135,7 @@ export function attentionContract(backend: string): void {
         const [q, k, v] = [make([B, H, L, D]), make([B, H, S, D]), make([B, H, S, D])];
         const bits = Array.from({ length: L * S }, (_, i) => i % 3 === 1 || (i >= S && i < 2 * S));
         const mask =
-          c.mask === 'bool'
-            ? tensor(bits, [L, S], { dtype: 'bool', backend })
-            : c.mask === 'float'
-              ? randn([L, S], { generator: g, dtype, backend })
-              : null;
+          c.mask === 'bool' ? tensor(bits, [L, S], { dtype: 'bool', backend }) : c.mask === 'float' ? randn([L, S], { generator: g, dtype, backend }) : null;
         const r = scaledDotProductAttention(q, k, v, { mask, isCausal: c.isCausal, dropout: c.dropout, generator: new Generator(5), returnWeights: true });
         weightedLoss([r.output, r.weights as Tensor], 2).backward();
         return { output: r.output, weights: r.weights, q: q.grad, k: k.grad, v: v.grad };

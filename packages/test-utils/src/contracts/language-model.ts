@@ -47,8 +47,14 @@ export function describeLanguageModelContract(cases: readonly LanguageModelCase[
   describe.each(cases)('$name satisfies the LanguageModel contract', ({ make, logits, digits }) => {
     it('loss(inputs, targets) is a scalar tensor on the tape equal to the hand-computed mean cross-entropy in nats', () => {
       const model = make();
-      const inputs = [[0, 1, 2, 3, 4], [6, 5, 4, 3, 2]];
-      const targets = [[1, 2, 3, 4, 5], [5, 4, 3, 2, 1]];
+      const inputs = [
+        [0, 1, 2, 3, 4],
+        [6, 5, 4, 3, 2],
+      ];
+      const targets = [
+        [1, 2, 3, 4, 5],
+        [5, 4, 3, 2, 1],
+      ];
       const loss = model.loss(ids(inputs), ids(targets));
       expect(loss.shape).toEqual([]);
       expect(loss.requiresGrad).toBe(true);

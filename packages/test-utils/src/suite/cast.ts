@@ -25,21 +25,31 @@ export function castSuite(backend: string): void {
 
   describe('cast', () => {
     it('converts between every pair of dtypes like PyTorch (property)', () => {
-      const value = fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constantFrom(0, -0, 0.5, -0.5, 1.5, -2.5));
+      const value = fc.oneof(
+        fc.integer({ min: -1000, max: 1000 }),
+        fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+        fc.constantFrom(0, -0, 0.5, -0.5, 1.5, -2.5),
+      );
       fc.assert(
-        fc.property(shapeArb({ maxRank: 3, maxDim: 4 }), fc.constantFrom(...DTYPES), fc.constantFrom(...DTYPES), fc.infiniteStream(value), (shape, from, to, stream) => {
-          let size = 1;
-          for (const d of shape) size *= d;
-          const raw = Array.from(stream.take(size));
-          const values = raw.map((v) => (from === 'bool' ? (v > 0 ? 1 : 0) : from === 'int32' ? Math.trunc(v) : v));
-          const x = tensor(values, shape, { dtype: from, backend });
-          const source = x.dataSync();
-          const y = cast(x, to);
-          expect(y.dtype).toBe(to);
-          expect([...y.shape]).toEqual(shape);
-          const expected = Array.from(source, (v) => convert(v, to));
-          expect(Array.from(y.dataSync())).toEqual(expected);
-        }),
+        fc.property(
+          shapeArb({ maxRank: 3, maxDim: 4 }),
+          fc.constantFrom(...DTYPES),
+          fc.constantFrom(...DTYPES),
+          fc.infiniteStream(value),
+          (shape, from, to, stream) => {
+            let size = 1;
+            for (const d of shape) size *= d;
+            const raw = Array.from(stream.take(size));
+            const values = raw.map((v) => (from === 'bool' ? (v > 0 ? 1 : 0) : from === 'int32' ? Math.trunc(v) : v));
+            const x = tensor(values, shape, { dtype: from, backend });
+            const source = x.dataSync();
+            const y = cast(x, to);
+            expect(y.dtype).toBe(to);
+            expect([...y.shape]).toEqual(shape);
+            const expected = Array.from(source, (v) => convert(v, to));
+            expect(Array.from(y.dataSync())).toEqual(expected);
+          },
+        ),
         { numRuns: 150 },
       );
     });
@@ -62,7 +72,9 @@ export function castSuite(backend: string): void {
       it(`names the backend when asked for a dtype it does not store (${missing.join(', ')})`, () => {
         const x = tensor([1], undefined, { backend });
         for (const dtype of missing) {
-          expect(() => cast(x, dtype)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining(`'${backend}' cannot store dtype ${dtype}`) }));
+          expect(() => cast(x, dtype)).toThrow(
+            expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining(`'${backend}' cannot store dtype ${dtype}`) }),
+          );
         }
       });
     }

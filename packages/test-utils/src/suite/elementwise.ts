@@ -22,7 +22,10 @@ function store(v: number, dtype: DType): number {
 }
 
 /** Naive reference of an elementwise op over broadcast inputs, element by element through multi-indices. */
-export function elementwiseReference(inputs: readonly { shape: Shape; values: ArrayLike<number> }[], fn: (...xs: number[]) => number): { shape: number[]; data: number[] } {
+export function elementwiseReference(
+  inputs: readonly { shape: Shape; values: ArrayLike<number> }[],
+  fn: (...xs: number[]) => number,
+): { shape: number[]; data: number[] } {
   const shape = broadcastAll(inputs.map((i) => i.shape));
   let size = 1;
   for (const d of shape) size *= d;
@@ -111,7 +114,11 @@ const logicalSpecs: Record<string, [(a: Tensor, b: Tensor) => Tensor, (a: number
 function randomMask(gen: Generator, shape: Shape, backend: string): Tensor {
   let size = 1;
   for (const d of shape) size *= d;
-  return tensor(Array.from({ length: size }, () => gen.uniform() < 0.5), shape, { dtype: 'bool', backend });
+  return tensor(
+    Array.from({ length: size }, () => gen.uniform() < 0.5),
+    shape,
+    { dtype: 'bool', backend },
+  );
 }
 
 /** Elementwise ops, run against `backend`. */
@@ -160,17 +167,33 @@ export function elementwiseSuite(backend: string): void {
     if (stores(backend, 'float64')) {
       it('matches 50-digit references in float64 (exact and tanh forms)', () => {
         const x = tensor(xs, undefined, { dtype: 'float64', backend });
-        expectClose(tc.gelu(x), rows.map((r) => r[1]), { rtol: 2e-15, atol: 1e-300 });
+        expectClose(
+          tc.gelu(x),
+          rows.map((r) => r[1]),
+          { rtol: 2e-15, atol: 1e-300 },
+        );
         // The tanh form is e^(−2u)-sensitive in its left tail: rounding u (|2u| ≈ 90 at x = −10) costs ~|2u|·1e-16.
-        expectClose(tc.gelu(x, { approximate: 'tanh' }), rows.map((r) => r[2]), { rtol: 1e-13, atol: 1e-300 });
+        expectClose(
+          tc.gelu(x, { approximate: 'tanh' }),
+          rows.map((r) => r[2]),
+          { rtol: 1e-13, atol: 1e-300 },
+        );
       });
     }
 
     it('matches the references in float32', () => {
       const x = tensor(xs, undefined, { dtype: 'float32', backend });
       // Inputs are exactly representable multiples of 1/20 only up to rounding; compare at float32 tolerance.
-      expectClose(tc.gelu(x), rows.map((r) => r[1]), { rtol: 1e-5, atol: 1e-6 });
-      expectClose(tc.gelu(x, { approximate: 'tanh' }), rows.map((r) => r[2]), { rtol: 1e-5, atol: 1e-6 });
+      expectClose(
+        tc.gelu(x),
+        rows.map((r) => r[1]),
+        { rtol: 1e-5, atol: 1e-6 },
+      );
+      expectClose(
+        tc.gelu(x, { approximate: 'tanh' }),
+        rows.map((r) => r[2]),
+        { rtol: 1e-5, atol: 1e-6 },
+      );
     });
 
     // A backend without float64 is held to the CPU backend's float64 results.
@@ -253,9 +276,22 @@ export function elementwiseSuite(backend: string): void {
     }
 
     it('takes numbers as scalars of the other operand’s dtype, on either side', () => {
-      const x = tensor([[1, 2], [3, 4]], undefined, { backend });
-      expect(tc.sub(10, x).toArray()).toEqual([[9, 8], [7, 6]]);
-      expect(tc.div(x, 2).toArray()).toEqual([[0.5, 1], [1.5, 2]]);
+      const x = tensor(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        undefined,
+        { backend },
+      );
+      expect(tc.sub(10, x).toArray()).toEqual([
+        [9, 8],
+        [7, 6],
+      ]);
+      expect(tc.div(x, 2).toArray()).toEqual([
+        [0.5, 1],
+        [1.5, 2],
+      ]);
       const i = tensor([7, -7], undefined, { dtype: 'int32', backend });
       // int32 division truncates toward zero; a number operand becomes an int32 scalar.
       expect(tc.div(i, 2).toArray()).toEqual([3, -3]);
@@ -318,7 +354,8 @@ export function elementwiseSuite(backend: string): void {
         fc.assert(
           fc.property(broadcastShapesArb(2), seedArb, ([sa, sb], seed) => {
             const gen = new Generator(seed);
-            const a = randomMask(gen, sa, backend), b = randomMask(gen, sb, backend);
+            const a = randomMask(gen, sa, backend),
+              b = randomMask(gen, sb, backend);
             const expected = elementwiseReference(
               [
                 { shape: sa, values: a.dataSync() },
@@ -339,14 +376,19 @@ export function elementwiseSuite(backend: string): void {
       fc.assert(
         fc.property(shapeArb(), seedArb, (shape, seed) => {
           const a = randomMask(new Generator(seed), shape, backend);
-          expectClose(tc.logicalNot(a), Array.from(a.dataSync(), (v) => 1 - v), { rtol: 0, atol: 0, shape });
+          expectClose(
+            tc.logicalNot(a),
+            Array.from(a.dataSync(), (v) => 1 - v),
+            { rtol: 0, atol: 0, shape },
+          );
         }),
         { numRuns: 30 },
       );
     });
 
     it('rejects non-bool operands', () => {
-      const f = tensor([1], undefined, { backend }), m = tensor([true], undefined, { backend });
+      const f = tensor([1], undefined, { backend }),
+        m = tensor([true], undefined, { backend });
       expect(() => tc.logicalAnd(f, m)).toThrow(expect.objectContaining({ code: 'DTYPE_MISMATCH' }));
       expect(() => tc.logicalOr(m, f)).toThrow(expect.objectContaining({ code: 'DTYPE_MISMATCH' }));
       expect(() => tc.logicalNot(f)).toThrow(expect.objectContaining({ code: 'DTYPE_MISMATCH' }));
@@ -359,7 +401,8 @@ export function elementwiseSuite(backend: string): void {
         fc.property(broadcastShapesArb(3), seedArb, numeric, ([sc, sa, sb], seed, dtype) => {
           const gen = new Generator(seed);
           const cond = randomMask(gen, sc, backend);
-          const a = randomTensor(gen, sa, backend, dtype), b = randomTensor(gen, sb, backend, dtype);
+          const a = randomTensor(gen, sa, backend, dtype),
+            b = randomTensor(gen, sb, backend, dtype);
           const expected = elementwiseReference(
             [
               { shape: sc, values: cond.dataSync() },

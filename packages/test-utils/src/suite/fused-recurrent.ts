@@ -73,12 +73,15 @@ function reference(kind: Kind, c: Case, p: Inputs): { output: Float64Array; hN: 
       const next = new Float64Array(H);
       for (let j = 0; j < H; j++) {
         if (kind === 'lstm') {
-          const i = sigmoid(gi[j] + gh[j]), f = sigmoid(gi[H + j] + gh[H + j]);
-          const gg = Math.tanh(gi[2 * H + j] + gh[2 * H + j]), o = sigmoid(gi[3 * H + j] + gh[3 * H + j]);
+          const i = sigmoid(gi[j] + gh[j]),
+            f = sigmoid(gi[H + j] + gh[H + j]);
+          const gg = Math.tanh(gi[2 * H + j] + gh[2 * H + j]),
+            o = sigmoid(gi[3 * H + j] + gh[3 * H + j]);
           cell[b * H + j] = f * cell[b * H + j] + i * gg;
           next[j] = o * Math.tanh(cell[b * H + j]);
         } else {
-          const r = sigmoid(gi[j] + gh[j]), z = sigmoid(gi[H + j] + gh[H + j]);
+          const r = sigmoid(gi[j] + gh[j]),
+            z = sigmoid(gi[H + j] + gh[H + j]);
           const n = Math.tanh(gi[2 * H + j] + r * gh[2 * H + j]);
           next[j] = (1 - z) * n + z * h[b * H + j];
         }
@@ -154,7 +157,9 @@ export function fusedRecurrentSuite(backend: string): void {
       const p = randomInputs(kind, c, 2);
       const g = new Generator(3);
       const BH = c.B * c.H;
-      const gOut = randomValues(g, c.T * BH), gH = randomValues(g, BH), gC = randomValues(g, BH);
+      const gOut = randomValues(g, c.T * BH),
+        gH = randomValues(g, BH),
+        gC = randomValues(g, BH);
       const loss = (q: Inputs): number => {
         const r = reference(kind, c, q);
         let s = 0;

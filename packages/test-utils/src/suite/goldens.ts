@@ -29,7 +29,12 @@ export function fixtureLoader<D = { cases: Record<string, GoldenCase> }>(dir: UR
 /** A seqlab tensor from a golden tensor (int64 becomes int32, bool stays bool, floats become `dtype`), on `backend` (default the active one). */
 export function fromGolden(g: GoldenTensor, dtype: 'float32' | 'float64' = 'float32', backend?: string): Tensor {
   if (g.dtype === 'int64') return tensor(g.data, g.shape, { dtype: 'int32', backend });
-  if (g.dtype === 'bool') return tensor(g.data.map((v) => Boolean(v)), g.shape, { dtype: 'bool', backend });
+  if (g.dtype === 'bool')
+    return tensor(
+      g.data.map((v) => Boolean(v)),
+      g.shape,
+      { dtype: 'bool', backend },
+    );
   return tensor(g.data, g.shape, { dtype, backend });
 }
 

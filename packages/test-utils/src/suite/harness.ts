@@ -25,7 +25,8 @@ export function expectClose(
   const a = 'dataSync' in actual ? actual.dataSync() : actual;
   expect(a.length).toBe(expected.length);
   for (let i = 0; i < a.length; i++) {
-    const x = a[i], y = expected[i];
+    const x = a[i],
+      y = expected[i];
     if (Number.isNaN(y)) {
       if (!Number.isNaN(x)) expect.fail(`element ${i}: expected NaN, received ${x}`);
       continue;

@@ -32,16 +32,18 @@ function randomIndices(gen: Generator, shape: Shape, bound: number, backend: str
 }
 
 /** An input shape of rank ≥ 1, an axis of it (maybe negative) and an indices shape that fits it (empty when the axis is). */
-const gatherArb = shapeArb({ minRank: 1, maxRank: 4 }).chain((shape) =>
-  fc.record({
-    shape: fc.constant(shape),
-    axis: fc.integer({ min: -shape.length, max: shape.length - 1 }),
-    indexShape: shapeArb({ maxRank: 3, maxDim: 4 }),
-  }),
-).map(({ shape, axis, indexShape }) => {
-  const a = axis < 0 ? axis + shape.length : axis;
-  return { shape, axis, a, indexShape: shape[a] === 0 && count(indexShape) > 0 ? [0, ...indexShape] : indexShape };
-});
+const gatherArb = shapeArb({ minRank: 1, maxRank: 4 })
+  .chain((shape) =>
+    fc.record({
+      shape: fc.constant(shape),
+      axis: fc.integer({ min: -shape.length, max: shape.length - 1 }),
+      indexShape: shapeArb({ maxRank: 3, maxDim: 4 }),
+    }),
+  )
+  .map(({ shape, axis, indexShape }) => {
+    const a = axis < 0 ? axis + shape.length : axis;
+    return { shape, axis, a, indexShape: shape[a] === 0 && count(indexShape) > 0 ? [0, ...indexShape] : indexShape };
+  });
 
 /** Naive gather: out[pre, j, post] = x[pre, indices[j], post]. */
 function gatherReference(v: ArrayLike<number>, shape: Shape, idx: ArrayLike<number>, indexShape: Shape, a: number): { shape: number[]; data: number[] } {
@@ -107,7 +109,11 @@ export function indexingSuite(backend: string): void {
           const fitted = x.size === 0 && count(indexShape) > 0 ? [0] : indexShape;
           const indices = randomIndices(gen, fitted, x.size, backend);
           const v = x.dataSync();
-          expectExact(take(x, indices), fitted, Array.from(indices.dataSync(), (i) => v[i]));
+          expectExact(
+            take(x, indices),
+            fitted,
+            Array.from(indices.dataSync(), (i) => v[i]),
+          );
         }),
         { numRuns: 150 },
       );
@@ -122,7 +128,11 @@ export function indexingSuite(backend: string): void {
           const w = weight.dataSync();
           const idx = indices.dataSync();
           const outShape = [...indexShape, dim];
-          expectExact(embedding(weight, indices), outShape, build(outShape, (o) => w[idx[ravel(o.slice(0, -1), indexShape)] * dim + o[o.length - 1]]));
+          expectExact(
+            embedding(weight, indices),
+            outShape,
+            build(outShape, (o) => w[idx[ravel(o.slice(0, -1), indexShape)] * dim + o[o.length - 1]]),
+          );
         }),
         { numRuns: 100 },
       );
@@ -160,7 +170,14 @@ export function indexingSuite(backend: string): void {
     });
 
     it('picks per-row entries the way a cross-entropy loss needs them', () => {
-      const logits = tensor([[0.1, 0.2, 0.7], [0.5, 0.3, 0.2]], undefined, { backend });
+      const logits = tensor(
+        [
+          [0.1, 0.2, 0.7],
+          [0.5, 0.3, 0.2],
+        ],
+        undefined,
+        { backend },
+      );
       const targets = tensor([[2], [0]], undefined, { dtype: 'int32', backend });
       expectClose(takeAlongAxis(logits, targets, 1), [0.7, 0.5], { shape: [2, 1] });
     });
@@ -202,7 +219,11 @@ export function indexingSuite(backend: string): void {
           for (const i of indices.dataSync()) picked[i]++;
           const v = x.dataSync();
           const back = scatterAdd(zeros(shape, { dtype: 'int32', backend }), indices, gather(x, indices, axis), axis);
-          expectExact(back, shape, build(shape, (o) => (picked[o[a]] === 0 ? 0 : picked[o[a]] * v[ravel(o, shape)])));
+          expectExact(
+            back,
+            shape,
+            build(shape, (o) => (picked[o[a]] === 0 ? 0 : picked[o[a]] * v[ravel(o, shape)])),
+          );
         }),
         { numRuns: 150 },
       );
@@ -216,7 +237,11 @@ export function indexingSuite(backend: string): void {
           const outShape = [...indexShape, depth];
           const y = oneHot(indices, depth);
           expect(y.dtype).toBe('float32');
-          expectExact(y, outShape, build(outShape, (o) => (idx[ravel(o.slice(0, -1), indexShape)] === o[o.length - 1] ? 1 : 0)));
+          expectExact(
+            y,
+            outShape,
+            build(outShape, (o) => (idx[ravel(o.slice(0, -1), indexShape)] === o[o.length - 1] ? 1 : 0)),
+          );
         }),
         { numRuns: 100 },
       );
@@ -232,7 +257,14 @@ export function indexingSuite(backend: string): void {
         seen.push({ op, attrs, inputs: inputs.length });
       });
       try {
-        const x = tensor([[1, 2, 3], [4, 5, 6]], undefined, { backend });
+        const x = tensor(
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+          undefined,
+          { backend },
+        );
         x.requiresGrad = true;
         const i = tensor([2, 0], undefined, { dtype: 'int32', backend });
         gather(x, i, -1);
@@ -244,7 +276,19 @@ export function indexingSuite(backend: string): void {
         ]);
         expect(takeAlongAxis(x, tensor([[1], [2]], undefined, { dtype: 'int32', backend }), 1).toArray()).toEqual([[2], [6]]);
         expect(seen.splice(0).map((s) => s.op)).toEqual(['reshape', 'gather']);
-        scatterAdd(x, i, tensor([[1, 1], [1, 1]], undefined, { backend }), 1);
+        scatterAdd(
+          x,
+          i,
+          tensor(
+            [
+              [1, 1],
+              [1, 1],
+            ],
+            undefined,
+            { backend },
+          ),
+          1,
+        );
         expect(seen.splice(0)).toEqual([{ op: 'scatterAdd', attrs: { axis: 1 }, inputs: 3 }]);
         const hot = tensor([1], undefined, { dtype: 'int32', backend });
         hot.requiresGrad = true;

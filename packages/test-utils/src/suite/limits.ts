@@ -56,7 +56,15 @@ export function limitsSuite(backend: string): void {
       expectError(() => tc.less(column, row), 'MEMORY_BUDGET_EXCEEDED', 'less:');
       expectError(() => tc.where(mask, column, row), 'MEMORY_BUDGET_EXCEEDED', 'where:');
       expectError(() => tc.expand(one, [1e5, 1e5]), 'MEMORY_BUDGET_EXCEEDED', 'expand:');
-      expectError(() => tc.pad(column, [[0, 2 ** 31], [0, 0]]), 'MEMORY_BUDGET_EXCEEDED', 'pad:');
+      expectError(
+        () =>
+          tc.pad(column, [
+            [0, 2 ** 31],
+            [0, 0],
+          ]),
+        'MEMORY_BUDGET_EXCEEDED',
+        'pad:',
+      );
       expectError(() => tc.matmul(a, b), 'MEMORY_BUDGET_EXCEEDED', 'matmul:');
       expectError(() => tc.gather(table, indices, 0), 'MEMORY_BUDGET_EXCEEDED', 'gather:', '[100000, 100000]');
       // Nothing was allocated on the way to any of these errors.
@@ -75,7 +83,20 @@ export function limitsSuite(backend: string): void {
   describe('numbers an int32 or bool tensor cannot hold', () => {
     it('tensor(data, …, int32) names the value and its flat index for out-of-range, NaN, infinite and fractional data', () => {
       expectError(() => tensor([2 ** 40], undefined, { dtype: 'int32', backend }), 'INVALID_ARGUMENT', 'tensor:', '1099511627776', 'flat index 0', 'int32');
-      expectError(() => tensor([[1, 2], [3, 2 ** 31]], undefined, { dtype: 'int32', backend }), 'INVALID_ARGUMENT', '2147483648', 'flat index 3');
+      expectError(
+        () =>
+          tensor(
+            [
+              [1, 2],
+              [3, 2 ** 31],
+            ],
+            undefined,
+            { dtype: 'int32', backend },
+          ),
+        'INVALID_ARGUMENT',
+        '2147483648',
+        'flat index 3',
+      );
       expectError(() => tensor([1, NaN], undefined, { dtype: 'int32', backend }), 'INVALID_ARGUMENT', 'NaN', 'flat index 1');
       expectError(() => tensor([-Infinity], undefined, { dtype: 'int32', backend }), 'INVALID_ARGUMENT', '-Infinity');
       expectError(() => tensor([0, 0, 1.5], undefined, { dtype: 'int32', backend }), 'INVALID_ARGUMENT', '1.5', 'flat index 2');

@@ -21,7 +21,9 @@ export function broadcastShapesArb(count: number, { maxRank = 5, maxDim = 4, min
 }
 
 /** A shape together with a list of distinct axes of it, each possibly negative. */
-export function shapeAndAxesArb(opts: { minRank?: number; maxRank?: number; minDim?: number; maxDim?: number } = {}): fc.Arbitrary<{ shape: number[]; axes: number[] }> {
+export function shapeAndAxesArb(
+  opts: { minRank?: number; maxRank?: number; minDim?: number; maxDim?: number } = {},
+): fc.Arbitrary<{ shape: number[]; axes: number[] }> {
   return shapeArb(opts).chain((shape) =>
     fc
       .tuple(fc.subarray(shape.map((_, i) => i)), fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }))

@@ -8,21 +8,27 @@ import { broadcastAll, seedArb } from './math-arbitraries.js';
 
 /** Naive float64 `op(a)·op(b)` with NumPy 1-D and batch-broadcast rules; returns the result shape and values. */
 export function matmulReference(a: Tensor, b: Tensor, transA = false, transB = false): { shape: number[]; data: Float64Array } {
-  const av = a.dataSync(), bv = b.dataSync();
+  const av = a.dataSync(),
+    bv = b.dataSync();
   const aShape = a.rank === 1 ? [1, a.shape[0]] : [...a.shape];
   const bShape = b.rank === 1 ? [b.shape[0], 1] : [...b.shape];
-  const tA = a.rank > 1 && transA, tB = b.rank > 1 && transB;
-  const ar = aShape.length, br = bShape.length;
-  const m = tA ? aShape[ar - 1] : aShape[ar - 2], k = tA ? aShape[ar - 2] : aShape[ar - 1];
+  const tA = a.rank > 1 && transA,
+    tB = b.rank > 1 && transB;
+  const ar = aShape.length,
+    br = bShape.length;
+  const m = tA ? aShape[ar - 1] : aShape[ar - 2],
+    k = tA ? aShape[ar - 2] : aShape[ar - 1];
   const n = tB ? bShape[br - 2] : bShape[br - 1];
-  const aBatch = aShape.slice(0, -2), bBatch = bShape.slice(0, -2);
+  const aBatch = aShape.slice(0, -2),
+    bBatch = bShape.slice(0, -2);
   const batch = broadcastAll([aBatch, bBatch]);
   let batches = 1;
   for (const d of batch) batches *= d;
   const data = new Float64Array(batches * m * n);
   for (let t = 0; t < batches; t++) {
     const idx = unravel(t, batch);
-    const ao = broadcastIndex(idx, aBatch) * m * k, bo = broadcastIndex(idx, bBatch) * k * n;
+    const ao = broadcastIndex(idx, aBatch) * m * k,
+      bo = broadcastIndex(idx, bBatch) * k * n;
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
         let s = 0;
@@ -129,13 +135,24 @@ export function matmulSuite(backend: string): void {
 
     it('follows NumPy 1-D rules and empty contractions', () => {
       const v = tensor([1, 2, 3], undefined, { backend });
-      const mtx = tensor([[1, 0], [0, 1], [1, 1]], undefined, { backend });
+      const mtx = tensor(
+        [
+          [1, 0],
+          [0, 1],
+          [1, 1],
+        ],
+        undefined,
+        { backend },
+      );
       expect(matmul(v, v).shape).toEqual([]);
       expect(matmul(v, v).item()).toBe(14);
       expect(matmul(v, mtx).toArray()).toEqual([4, 5]);
       expect(matmul(mtx, tensor([1, 2], undefined, { backend })).toArray()).toEqual([1, 2, 3]);
       expect(matmul(v, mtx, { transA: true }).toArray()).toEqual([4, 5]);
-      expect(matmul(tensor([], [2, 0], { backend }), tensor([], [0, 3], { backend })).toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
+      expect(matmul(tensor([], [2, 0], { backend }), tensor([], [0, 3], { backend })).toArray()).toEqual([
+        [0, 0, 0],
+        [0, 0, 0],
+      ]);
       expect(matmul(tensor([], [0, 2, 3], { backend }), tensor(new Array(12).fill(1), [3, 4], { backend })).shape).toEqual([0, 2, 4]);
     });
 
@@ -146,7 +163,9 @@ export function matmulSuite(backend: string): void {
       expect(() => matmul(a, b)).toThrow(/contributes 3.*contributes 1/);
       expect(matmul(a, b, { transA: true }).shape).toEqual([3, 2]);
       expect(() => matmul(tensor(1, undefined, { backend }), a)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
-      expect(() => matmul(tensor([[[1]], [[2]]], undefined, { backend }), tensor([[[1]], [[2]], [[3]]], undefined, { backend }))).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
+      expect(() => matmul(tensor([[[1]], [[2]]], undefined, { backend }), tensor([[[1]], [[2]], [[3]]], undefined, { backend }))).toThrow(
+        expect.objectContaining({ code: 'SHAPE_MISMATCH' }),
+      );
       for (const other of storedDTypes(backend, ['float64', 'int32'])) {
         expect(() => matmul(a, tensor([[1], [2], [3]], undefined, { dtype: other, backend }))).toThrow(expect.objectContaining({ code: 'DTYPE_MISMATCH' }));
       }

@@ -136,7 +136,12 @@ export function movementSuite(backend: string): void {
       for (const v of views) expect(Array.from(v.dataSync())).toEqual([1, 2, 3, 4, 5, 6]);
       // Disposing a view leaves the others readable: each holds its own reference to the storage.
       views[0].dispose();
-      expect(x.toArray()).toEqual([[[[1], [2], [3]], [[4], [5], [6]]]]);
+      expect(x.toArray()).toEqual([
+        [
+          [[1], [2], [3]],
+          [[4], [5], [6]],
+        ],
+      ]);
     });
 
     it('squeeze drops size-1 axes (all, or the listed ones), unsqueeze inserts one at any valid axis', () => {
@@ -145,10 +150,18 @@ export function movementSuite(backend: string): void {
           const gen = new Generator(seed);
           const x = sampleTensor(gen, shape, backend, dtype);
           const data = Array.from(x.dataSync());
-          expectExact(squeeze(x), shape.filter((d) => d !== 1), data);
+          expectExact(
+            squeeze(x),
+            shape.filter((d) => d !== 1),
+            data,
+          );
           const listed = shape.map((_, i) => i).filter(() => gen.uniform() < 0.5);
           const written = listed.map((a) => (gen.uniform() < 0.5 ? a - shape.length : a));
-          expectExact(squeeze(x, written), shape.filter((d, i) => d !== 1 || !listed.includes(i)), data);
+          expectExact(
+            squeeze(x, written),
+            shape.filter((d, i) => d !== 1 || !listed.includes(i)),
+            data,
+          );
           const axis = gen.int(-shape.length - 1, shape.length);
           const at = axis < 0 ? axis + shape.length + 1 : axis;
           expectExact(unsqueeze(x, axis), [...shape.slice(0, at), 1, ...shape.slice(at)], data);
@@ -192,12 +205,30 @@ export function movementSuite(backend: string): void {
 
     it('permute is exact on shapes larger than a cache tile, with ragged tile edges', () => {
       const cases: [number[], number[]][] = [
-        [[70, 45], [1, 0]],
-        [[3, 33, 65], [0, 2, 1]],
-        [[33, 5, 40], [2, 1, 0]],
-        [[2, 34, 3, 37], [3, 1, 2, 0]],
-        [[5, 36, 35], [1, 0, 2]],
-        [[64, 64], [1, 0]],
+        [
+          [70, 45],
+          [1, 0],
+        ],
+        [
+          [3, 33, 65],
+          [0, 2, 1],
+        ],
+        [
+          [33, 5, 40],
+          [2, 1, 0],
+        ],
+        [
+          [2, 34, 3, 37],
+          [3, 1, 2, 0],
+        ],
+        [
+          [5, 36, 35],
+          [1, 0, 2],
+        ],
+        [
+          [64, 64],
+          [1, 0],
+        ],
       ];
       const gen = new Generator(11);
       for (const [shape, perm] of cases) {
@@ -247,7 +278,11 @@ export function movementSuite(backend: string): void {
           const written = out.map((d, i) => (i >= drop && keep[i] && inShape[i - drop] === d ? -1 : d));
           const v = x.dataSync();
           const y = expand(x, written);
-          expectExact(y, out, build(out, (o) => v[broadcastIndex(o, inShape)]));
+          expectExact(
+            y,
+            out,
+            build(out, (o) => v[broadcastIndex(o, inShape)]),
+          );
         }),
         { numRuns: 200 },
       );
@@ -255,11 +290,20 @@ export function movementSuite(backend: string): void {
 
     it('broadcasts a row into a large matrix and a column across it', () => {
       const row = tensor([1, 2, 3], [1, 3], { backend, dtype: 'int32' });
-      expect(expand(row, [2, 3]).toArray()).toEqual([[1, 2, 3], [1, 2, 3]]);
+      expect(expand(row, [2, 3]).toArray()).toEqual([
+        [1, 2, 3],
+        [1, 2, 3],
+      ]);
       const col = tensor([true, false], [2, 1], { backend });
       expect(expand(col, [2, 2, 2]).toArray()).toEqual([
-        [[true, true], [false, false]],
-        [[true, true], [false, false]],
+        [
+          [true, true],
+          [false, false],
+        ],
+        [
+          [true, true],
+          [false, false],
+        ],
       ]);
     });
   });
@@ -278,15 +322,38 @@ export function movementSuite(backend: string): void {
           const extent = size.map((s, i) => (toEnd[i] ? shape[i] - begin[i] : s));
           const v = x.dataSync();
           const y = slice(x, writtenBegin, writtenSize);
-          expectExact(y, extent, build(extent, (o) => v[ravel(o.map((k, d) => k + begin[d]), shape)]));
+          expectExact(
+            y,
+            extent,
+            build(
+              extent,
+              (o) =>
+                v[
+                  ravel(
+                    o.map((k, d) => k + begin[d]),
+                    shape,
+                  )
+                ],
+            ),
+          );
         }),
         { numRuns: 200 },
       );
     });
 
     it('narrow takes length entries of one axis from start', () => {
-      const x = tensor([[1, 2, 3, 4], [5, 6, 7, 8]], undefined, { backend });
-      expect(narrow(x, 1, 1, 2).toArray()).toEqual([[2, 3], [6, 7]]);
+      const x = tensor(
+        [
+          [1, 2, 3, 4],
+          [5, 6, 7, 8],
+        ],
+        undefined,
+        { backend },
+      );
+      expect(narrow(x, 1, 1, 2).toArray()).toEqual([
+        [2, 3],
+        [6, 7],
+      ]);
       expect(narrow(x, -2, -1, 1).toArray()).toEqual([[5, 6, 7, 8]]);
       expect(narrow(x, 1, 4, 0).shape).toEqual([2, 0]);
     });
@@ -366,7 +433,7 @@ export function movementSuite(backend: string): void {
           let pieces: Tensor[];
           if (bySections) {
             expected = [];
-            for (let left = dim; left > 0; ) {
+            for (let left = dim; left > 0;) {
               const n = gen.int(0, left);
               expected.push(n);
               left -= n;
@@ -421,7 +488,15 @@ export function movementSuite(backend: string): void {
           });
           const y = withValue ? pad(x, pads, value) : pad(x, pads);
           expectExact(y, outShape, data);
-          expectExact(slice(y, full.map((p) => p[0]), shape), shape, Array.from(v));
+          expectExact(
+            slice(
+              y,
+              full.map((p) => p[0]),
+              shape,
+            ),
+            shape,
+            Array.from(v),
+          );
         }),
         { numRuns: 200 },
       );
@@ -438,7 +513,20 @@ export function movementSuite(backend: string): void {
           const written = axes.map((a) => (gen.uniform() < 0.5 ? a - shape.length : a));
           const v = x.dataSync();
           const y = flip(x, written);
-          expectExact(y, shape, build(shape, (o) => v[ravel(o.map((k, d) => (axes.includes(d) ? shape[d] - 1 - k : k)), shape)]));
+          expectExact(
+            y,
+            shape,
+            build(
+              shape,
+              (o) =>
+                v[
+                  ravel(
+                    o.map((k, d) => (axes.includes(d) ? shape[d] - 1 - k : k)),
+                    shape,
+                  )
+                ],
+            ),
+          );
           expectExact(flip(y, written), shape, Array.from(v));
         }),
         { numRuns: 150 },
@@ -462,7 +550,23 @@ export function movementSuite(backend: string): void {
         }),
         { numRuns: 150 },
       );
-      expect(tril(tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9]], undefined, { backend })).toArray()).toEqual([[1, 0, 0], [4, 5, 0], [7, 8, 9]]);
+      expect(
+        tril(
+          tensor(
+            [
+              [1, 2, 3],
+              [4, 5, 6],
+              [7, 8, 9],
+            ],
+            undefined,
+            { backend },
+          ),
+        ).toArray(),
+      ).toEqual([
+        [1, 0, 0],
+        [4, 5, 0],
+        [7, 8, 9],
+      ]);
     });
   });
 
@@ -474,7 +578,14 @@ export function movementSuite(backend: string): void {
         seen.push({ op, attrs, inputs: inputs.map((t) => t.id) });
       });
       try {
-        const x = tensor([[1, 2, 3], [4, 5, 6]], undefined, { backend });
+        const x = tensor(
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+          undefined,
+          { backend },
+        );
         x.requiresGrad = true;
         const take = (): { op: OpName; attrs: unknown }[] => seen.splice(0).map(({ op, attrs }) => ({ op, attrs }));
         reshape(x, [-1, 2]);
@@ -491,7 +602,18 @@ export function movementSuite(backend: string): void {
         concat([x, x], -1);
         expect(take()).toEqual([{ op: 'concat', attrs: { axis: 1 } }]);
         pad(x, [[1, 2]], 3);
-        expect(take()).toEqual([{ op: 'pad', attrs: { pads: [[0, 0], [1, 2]], value: 3 } }]);
+        expect(take()).toEqual([
+          {
+            op: 'pad',
+            attrs: {
+              pads: [
+                [0, 0],
+                [1, 2],
+              ],
+              value: 3,
+            },
+          },
+        ]);
         flip(x, -1);
         expect(take()).toEqual([{ op: 'flip', attrs: { axes: [1] } }]);
         tril(x, 1);

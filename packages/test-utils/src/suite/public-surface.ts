@@ -156,9 +156,41 @@ function arbitraries(backend: string) {
   /** Values no argument should ever accept blindly. */
   const garbage: fc.Arbitrary<unknown> = fc.oneof(
     fc.constantFrom<unknown>(
-      undefined, null, NaN, Infinity, -Infinity, -1, 0.5, -0, 2 ** 31, 2 ** 40, -(2 ** 31) - 1, 1e300, '1', 'float32', '', true, false,
-      {}, [], [NaN], [-2], [1.5], [2 ** 32], [65536, 65536], [[1, 2], [3]], [2n], Symbol('s'), 10n, () => 1,
-      new Float32Array(2), new DataView(new ArrayBuffer(4)), new BigInt64Array(1), new Int16Array([1, -1]), disposed, ...elsewhere,
+      undefined,
+      null,
+      NaN,
+      Infinity,
+      -Infinity,
+      -1,
+      0.5,
+      -0,
+      2 ** 31,
+      2 ** 40,
+      -(2 ** 31) - 1,
+      1e300,
+      '1',
+      'float32',
+      '',
+      true,
+      false,
+      {},
+      [],
+      [NaN],
+      [-2],
+      [1.5],
+      [2 ** 32],
+      [65536, 65536],
+      [[1, 2], [3]],
+      [2n],
+      Symbol('s'),
+      10n,
+      () => 1,
+      new Float32Array(2),
+      new DataView(new ArrayBuffer(4)),
+      new BigInt64Array(1),
+      new Int16Array([1, -1]),
+      disposed,
+      ...elsewhere,
     ),
     fc.anything({ maxDepth: 1, maxKeys: 2, withBigInt: true, withNullPrototype: true }),
   );
@@ -173,18 +205,23 @@ function arbitraries(backend: string) {
         ? fc.oneof(fc.integer({ min: -3, max: 5 }), fc.constantFrom(2147483647, -2147483648))
         : fc.oneof(fc.double({ min: -10, max: 10, noNaN: true }), fc.constantFrom(NaN, Infinity, -Infinity, -0, 1e38, 0.5));
   const tensorOf = (dts: readonly DType[]): fc.Arbitrary<Tensor> =>
-    fc
-      .tuple(shapeOf, fc.constantFrom(...dts))
-      .chain(([shape, dtype]) =>
-        fc.array(value(dtype), { minLength: 81, maxLength: 81 }).map((vals) => {
-          const size = shape.reduce((a, b) => a * b, 1);
-          return tc.tensor(vals.slice(0, size), shape, { dtype, backend });
-        }),
-      );
+    fc.tuple(shapeOf, fc.constantFrom(...dts)).chain(([shape, dtype]) =>
+      fc.array(value(dtype), { minLength: 81, maxLength: 81 }).map((vals) => {
+        const size = shape.reduce((a, b) => a * b, 1);
+        return tc.tensor(vals.slice(0, size), shape, { dtype, backend });
+      }),
+    );
   const anyTensor = tensorOf(dtypes);
-  const indexTensor = fc
-    .tuple(shapeOf, fc.array(fc.integer({ min: -1, max: 4 }), { minLength: 81, maxLength: 81 }))
-    .map(([shape, vals]) => tc.tensor(vals.slice(0, shape.reduce((a, b) => a * b, 1)), shape, { dtype: 'int32', backend }));
+  const indexTensor = fc.tuple(shapeOf, fc.array(fc.integer({ min: -1, max: 4 }), { minLength: 81, maxLength: 81 })).map(([shape, vals]) =>
+    tc.tensor(
+      vals.slice(
+        0,
+        shape.reduce((a, b) => a * b, 1),
+      ),
+      shape,
+      { dtype: 'int32', backend },
+    ),
+  );
   const small = fc.oneof(fc.integer({ min: -4, max: 5 }), fc.constantFrom(0.5, -1.5, 2.5));
   const num = mix(fc.oneof(small, fc.double({ min: -10, max: 10 }), fc.constantFrom(NaN, Infinity, -Infinity, 2 ** 31 - 1, -(2 ** 31))));
   const int = mix(fc.integer({ min: -4, max: 5 }));
@@ -218,9 +255,13 @@ function arbitraries(backend: string) {
   const rangeNum = fc.oneof({ weight: 3, arbitrary: small }, { weight: 1, arbitrary: notNearInt32 });
   const floats = dtypes.filter((d) => d === 'float32' || d === 'float64');
   const tensorShaped = (shape: readonly number[], dts: readonly DType[] = dtypes): fc.Arbitrary<Tensor> =>
-    fc
-      .tuple(fc.constantFrom(...dts), fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 81, maxLength: 81 }))
-      .map(([dt, vals]) => tc.tensor(cycle(vals, shape).map((v) => (dt === 'bool' ? v & 1 : v)), [...shape], { dtype: dt, backend }));
+    fc.tuple(fc.constantFrom(...dts), fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 81, maxLength: 81 })).map(([dt, vals]) =>
+      tc.tensor(
+        cycle(vals, shape).map((v) => (dt === 'bool' ? v & 1 : v)),
+        [...shape],
+        { dtype: dt, backend },
+      ),
+    );
   const withAxes = anyTensor.filter((t) => t.rank > 0);
   const indicesFor = (shape: readonly number[], bound: number): fc.Arbitrary<Tensor> =>
     fc
@@ -246,28 +287,54 @@ function arbitraries(backend: string) {
       ),
     ),
     scatterAdd: withAxes.chain((t) =>
-      fc.tuple(fc.integer({ min: 0, max: t.rank - 1 }), fc.array(dim, { maxLength: 2 })).chain(([ax, idxShape]) =>
-        fc.tuple(
-          fc.constant(t),
-          indicesFor(idxShape, t.shape[ax]),
-          tensorShaped([...t.shape.slice(0, ax), ...idxShape, ...t.shape.slice(ax + 1)], [t.dtype]),
-          fc.constant(ax),
+      fc
+        .tuple(fc.integer({ min: 0, max: t.rank - 1 }), fc.array(dim, { maxLength: 2 }))
+        .chain(([ax, idxShape]) =>
+          fc.tuple(
+            fc.constant(t),
+            indicesFor(idxShape, t.shape[ax]),
+            tensorShaped([...t.shape.slice(0, ax), ...idxShape, ...t.shape.slice(ax + 1)], [t.dtype]),
+            fc.constant(ax),
+          ),
         ),
-      ),
     ),
     takeAlongAxis: withAxes.chain((t) =>
-      fc.integer({ min: 0, max: t.rank - 1 }).chain((ax) =>
-        fc
-          .tuple(...t.shape.map((d, i) => (i === ax ? dim : fc.integer({ min: 0, max: d }))))
-          .chain((idxShape) => fc.tuple(fc.constant(t), indicesFor(idxShape, t.shape[ax]), fc.constant(ax))),
-      ),
+      fc
+        .integer({ min: 0, max: t.rank - 1 })
+        .chain((ax) =>
+          fc
+            .tuple(...t.shape.map((d, i) => (i === ax ? dim : fc.integer({ min: 0, max: d }))))
+            .chain((idxShape) => fc.tuple(fc.constant(t), indicesFor(idxShape, t.shape[ax]), fc.constant(ax))),
+        ),
     ),
     assign: anyTensor.chain((t) => fc.tuple(fc.constant(t), tensorShaped(t.shape, [t.dtype]))),
   };
   const boolTensor = tensorOf(dtypes.filter((d) => d === 'bool'));
   return {
-    consistent, boolTensor, rangeNum, T, I, TL, num, int, count, axis, axes, shape, ints, dtype, flag,
-    options, randomOptions, list, pads, data, object, anyTensor, backendName, garbage,
+    consistent,
+    boolTensor,
+    rangeNum,
+    T,
+    I,
+    TL,
+    num,
+    int,
+    count,
+    axis,
+    axes,
+    shape,
+    ints,
+    dtype,
+    flag,
+    options,
+    randomOptions,
+    list,
+    pads,
+    data,
+    object,
+    anyTensor,
+    backendName,
+    garbage,
   };
 }
 
@@ -361,7 +428,10 @@ export function publicSurface(backend: string): Record<string, Entry> {
     'Tensor.dataSync': e((t: Tensor) => t.dataSync(), anyTensor),
     'Tensor.toString': e((t: Tensor) => t.toString(), anyTensor),
     'Tensor.to': e((t: Tensor, name: unknown) => t.to(name as string), anyTensor, fc.oneof(a.backendName, a.garbage)),
-    'Tensor.assign': fitting(e((t: Tensor, v: unknown) => t.assign(v as Tensor), anyTensor, T), consistent.assign),
+    'Tensor.assign': fitting(
+      e((t: Tensor, v: unknown) => t.assign(v as Tensor), anyTensor, T),
+      consistent.assign,
+    ),
   };
   const unary = ['neg', 'abs', 'exp', 'log', 'log1p', 'sqrt', 'rsqrt', 'tanh', 'sigmoid', 'relu', 'sin', 'cos', 'square', 'reciprocal'] as const;
   for (const op of [...unary, 'sign', 'floor', 'ceil', 'round'] as const) {
@@ -411,7 +481,11 @@ export function publicSurfaceSuite(backend: string, { numRuns = 80, compareWith 
           fc.property(args, (values) => {
             const here = outcome(name, call, values);
             if (compareWith === undefined) return;
-            const there = outcome(name, call, values.map((v) => mirror(v, backend, compareWith)));
+            const there = outcome(
+              name,
+              call,
+              values.map((v) => mirror(v, backend, compareWith)),
+            );
             // A dtype one backend cannot store (float64 on wasm), named in the arguments or the result, is the one allowed difference.
             if (here !== there && !unstored.some((d) => `${here}${there}${values.map(show).join()}`.includes(d))) {
               throw new Error(`${name}: ${backend} gives ${here} but ${compareWith} gives ${there} for (${values.map(show).join(', ')})`);

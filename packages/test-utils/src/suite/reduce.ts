@@ -1,21 +1,7 @@
 // Backend-agnostic suite for reductions: sum, prod, max, min, mean, variance, logSumExp, argmax, argmin.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  argmax,
-  argmin,
-  Generator,
-  logSumExp,
-  max,
-  mean,
-  min,
-  prod,
-  sum,
-  tensor,
-  variance,
-  type DType,
-  type Shape,
-} from '@seqlab/tensor-core';
+import { argmax, argmin, Generator, logSumExp, max, mean, min, prod, sum, tensor, variance, type DType, type Shape } from '@seqlab/tensor-core';
 import { storedDTypeArb, storedDTypes, widestFloat } from './backend-dtypes.js';
 import { expectClose, F32, randomTensor, unravel } from './harness.js';
 import { seedArb, shapeAndAxesArb } from './math-arbitraries.js';
@@ -77,7 +63,14 @@ export function reduceSuite(backend: string): void {
     }
 
     it('reduces all axes when axes are omitted, and none for an empty list (a copy)', () => {
-      const x = tensor([[1, 2, 3], [4, 5, 6]], undefined, { backend });
+      const x = tensor(
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        undefined,
+        { backend },
+      );
       expect(sum(x).toArray()).toBe(21);
       expect(sum(x, undefined, true).toArray()).toEqual([[21]]);
       expect(max(x).item()).toBe(6);
@@ -100,7 +93,14 @@ export function reduceSuite(backend: string): void {
     });
 
     it('propagates NaN through max and min', () => {
-      const x = tensor([[1, NaN, 3], [4, 5, 6]], undefined, { backend });
+      const x = tensor(
+        [
+          [1, NaN, 3],
+          [4, 5, 6],
+        ],
+        undefined,
+        { backend },
+      );
       expect(max(x, 1).dataSync()[0]).toBeNaN();
       expect(min(x, 1).dataSync()[0]).toBeNaN();
       expect(max(x, 1).dataSync()[1]).toBe(6);
@@ -124,7 +124,14 @@ export function reduceSuite(backend: string): void {
   describe('mean / variance / logSumExp', () => {
     // float64 where the backend stores it (tight bounds); float32 otherwise, at the goldens README's float32 bounds.
     const widest = widestFloat(backend);
-    const [meanTol, varTol, lseTol] = widest === 'float64' ? [{ rtol: 1e-12, atol: 1e-12 }, { rtol: 1e-10, atol: 1e-12 }, { rtol: 1e-12, atol: 1e-12 }] : [F32, F32, F32];
+    const [meanTol, varTol, lseTol] =
+      widest === 'float64'
+        ? [
+            { rtol: 1e-12, atol: 1e-12 },
+            { rtol: 1e-10, atol: 1e-12 },
+            { rtol: 1e-12, atol: 1e-12 },
+          ]
+        : [F32, F32, F32];
     it(`match float64 references on random shapes and axes (${widest})`, () => {
       fc.assert(
         fc.property(shapeAndAxesArb({ minDim: 1 }), seedArb, fc.boolean(), fc.constantFrom(0, 1), ({ shape, axes }, seed, keepDims, correction) => {
@@ -146,7 +153,15 @@ export function reduceSuite(backend: string): void {
     });
 
     it('logSumExp does not overflow and handles -Infinity and empty slices', () => {
-      const x = tensor([[1000, 1000], [-Infinity, -Infinity], [-1000, -1001]], undefined, { backend });
+      const x = tensor(
+        [
+          [1000, 1000],
+          [-Infinity, -Infinity],
+          [-1000, -1001],
+        ],
+        undefined,
+        { backend },
+      );
       expectClose(logSumExp(x, 1), [1000 + Math.LN2, -Infinity, -1000 + Math.log1p(Math.exp(-1))]);
       expect(logSumExp(tensor([], [3, 0], { backend }), 1).toArray()).toEqual([-Infinity, -Infinity, -Infinity]);
       expect(logSumExp(tensor([Infinity, 1], undefined, { backend })).item()).toBe(Infinity);
@@ -199,7 +214,14 @@ export function reduceSuite(backend: string): void {
     }
 
     it('treats NaN as the extreme, first NaN wins', () => {
-      const x = tensor([[1, NaN, 5, NaN], [2, 3, 1, 0]], undefined, { backend });
+      const x = tensor(
+        [
+          [1, NaN, 5, NaN],
+          [2, 3, 1, 0],
+        ],
+        undefined,
+        { backend },
+      );
       expect(argmax(x, 1).toArray()).toEqual([1, 1]);
       expect(argmin(x, 1).toArray()).toEqual([1, 3]);
       expect(argmax(x, 0).toArray()).toEqual([1, 0, 0, 0]);

@@ -15,7 +15,8 @@ interface Golden {
 /** Naive float64 softmax (or log-softmax) along `axis`, slice by slice. */
 export function softmaxReference(values: ArrayLike<number>, shape: Shape, axis: number, logForm: boolean): number[] {
   const out = new Array<number>(values.length);
-  let outer = 1, inner = 1;
+  let outer = 1,
+    inner = 1;
   for (let d = 0; d < axis; d++) outer *= shape[d];
   for (let d = axis + 1; d < shape.length; d++) inner *= shape[d];
   const len = shape.length === 0 ? 1 : shape[axis];
@@ -65,7 +66,14 @@ export function softmaxSuite(backend: string): void {
     });
 
     it('gives zero weight to -Infinity entries and NaN for an all -Infinity slice, as PyTorch', () => {
-      const x = tensor([[0, -Infinity, 0], [-Infinity, -Infinity, -Infinity]], undefined, { backend });
+      const x = tensor(
+        [
+          [0, -Infinity, 0],
+          [-Infinity, -Infinity, -Infinity],
+        ],
+        undefined,
+        { backend },
+      );
       const y = softmax(x).dataSync();
       expect(Array.from(y.slice(0, 3))).toEqual([0.5, 0, 0.5]);
       expect(Array.from(y.slice(3)).every(Number.isNaN)).toBe(true);
@@ -74,12 +82,26 @@ export function softmaxSuite(backend: string): void {
 
     it('keeps log-softmax exact for huge logits (the log-sum term is not lost against the shift)', () => {
       // Rows along the last axis and, transposed, along the first (the strided path).
-      const rows = [[1e30, 1e30, 0], [-1e30, -1e30, -1e30]];
-      const want = [[-Math.LN2, -Math.LN2, -1e30], [-Math.log(3), -Math.log(3), -Math.log(3)]];
+      const rows = [
+        [1e30, 1e30, 0],
+        [-1e30, -1e30, -1e30],
+      ];
+      const want = [
+        [-Math.LN2, -Math.LN2, -1e30],
+        [-Math.log(3), -Math.log(3), -Math.log(3)],
+      ];
       for (const dtype of storedDTypes(backend, ['float32', 'float64'])) {
         const x = tensor(rows, undefined, { dtype, backend });
         expectClose(logSoftmax(x, -1), want.flat(), { rtol: 1e-5, atol: 1e-6 });
-        const xt = tensor([[rows[0][0], rows[1][0]], [rows[0][1], rows[1][1]], [rows[0][2], rows[1][2]]], undefined, { dtype, backend });
+        const xt = tensor(
+          [
+            [rows[0][0], rows[1][0]],
+            [rows[0][1], rows[1][1]],
+            [rows[0][2], rows[1][2]],
+          ],
+          undefined,
+          { dtype, backend },
+        );
         expectClose(logSoftmax(xt, 0), [want[0][0], want[1][0], want[0][1], want[1][1], want[0][2], want[1][2]], { rtol: 1e-5, atol: 1e-6 });
       }
     });

@@ -81,7 +81,16 @@ export const addingExperiment = defineExperiment<AddingMeasurements>({
       for (const kind of MODEL_KINDS) {
         progress.status(`${kind} T=${length}`);
         const task = new AddingProblem({ length, seed: ctx.seed });
-        const model = new SequenceModel({ kind, vocabSize: null, inputFeatures: 2, hiddenSize: s.hiddenSize, outputSize: 1, heads: 4, maxLength: length, seed: ctx.seed });
+        const model = new SequenceModel({
+          kind,
+          vocabSize: null,
+          inputFeatures: 2,
+          hiddenSize: s.hiddenSize,
+          outputSize: 1,
+          heads: 4,
+          maxLength: length,
+          seed: ctx.seed,
+        });
         const report = await trainModel(
           model,
           () => {
@@ -93,14 +102,24 @@ export const addingExperiment = defineExperiment<AddingMeasurements>({
         );
         const final = report.checkpoints[report.checkpoints.length - 1].metrics;
         rows.push({
-          model: kind, length, mse: final.mse, baselineMse: task.baselineMse, steps: report.steps, seconds: report.seconds,
+          model: kind,
+          length,
+          mse: final.mse,
+          baselineMse: task.baselineMse,
+          steps: report.steps,
+          seconds: report.seconds,
           curve: report.checkpoints.map((c) => ({ step: c.step, seconds: c.seconds, mse: c.metrics.mse })),
         });
         progress.advance(`${kind} T=${length}: MSE ${final.mse.toFixed(4)}`);
       }
     }
     return {
-      settings: { ...s, budget: `at most ${s.steps} AdamW steps and ${s.timeBudgetSeconds} s of training per model and length`, readout: 'linear head on the last step', transformer: { layers: 1, heads: 4, width: s.hiddenSize } },
+      settings: {
+        ...s,
+        budget: `at most ${s.steps} AdamW steps and ${s.timeBudgetSeconds} s of training per model and length`,
+        readout: 'linear head on the last step',
+        transformer: { layers: 1, heads: 4, width: s.hiddenSize },
+      },
       measurements: { rows },
     };
   },
@@ -113,6 +132,13 @@ export const addingExperiment = defineExperiment<AddingMeasurements>({
   chart(result: ResultDocument<AddingMeasurements>) {
     const rows = result.measurements.rows;
     const data: ChartRow[] = rows.map((r) => ({ model: r.model, T: r.length, mse: r.mse }));
-    return lineChart({ title: 'Adding problem: held-out MSE under an equal training budget', data, x: { field: 'T', title: 'sequence length T', log: true }, y: { field: 'mse', title: 'MSE', zero: true }, series: 'model', rules: [{ value: rows[0]?.baselineMse ?? 1 / 6, label: 'predict 1: 0.167' }] });
+    return lineChart({
+      title: 'Adding problem: held-out MSE under an equal training budget',
+      data,
+      x: { field: 'T', title: 'sequence length T', log: true },
+      y: { field: 'mse', title: 'MSE', zero: true },
+      series: 'model',
+      rules: [{ value: rows[0]?.baselineMse ?? 1 / 6, label: 'predict 1: 0.167' }],
+    });
   },
 });

@@ -79,9 +79,45 @@ const SENTENCE = 'The cat sat on the mat because it was comfortable';
 const PRONOUN = 'it';
 const CANDIDATES = ['cat', 'mat'];
 const SIZES = {
-  test: { width: 16, layers: 1, heads: 2, context: 64, batch: 4, steps: 3, timeBudgetSeconds: 5, lr: 3e-3, rnnHidden: 16, unitsShown: 8, trainCharacters: 20000 as number | null },
-  quick: { width: 64, layers: 2, heads: 4, context: 64, batch: 12, steps: 400, timeBudgetSeconds: 25, lr: 3e-3, rnnHidden: 64, unitsShown: 24, trainCharacters: null },
-  full: { width: 128, layers: 4, heads: 4, context: 64, batch: 12, steps: 2000, timeBudgetSeconds: 300, lr: 1e-3, rnnHidden: 128, unitsShown: 32, trainCharacters: null },
+  test: {
+    width: 16,
+    layers: 1,
+    heads: 2,
+    context: 64,
+    batch: 4,
+    steps: 3,
+    timeBudgetSeconds: 5,
+    lr: 3e-3,
+    rnnHidden: 16,
+    unitsShown: 8,
+    trainCharacters: 20000 as number | null,
+  },
+  quick: {
+    width: 64,
+    layers: 2,
+    heads: 4,
+    context: 64,
+    batch: 12,
+    steps: 400,
+    timeBudgetSeconds: 25,
+    lr: 3e-3,
+    rnnHidden: 64,
+    unitsShown: 24,
+    trainCharacters: null,
+  },
+  full: {
+    width: 128,
+    layers: 4,
+    heads: 4,
+    context: 64,
+    batch: 12,
+    steps: 2000,
+    timeBudgetSeconds: 300,
+    lr: 1e-3,
+    rnnHidden: 128,
+    unitsShown: 32,
+    trainCharacters: null,
+  },
 };
 
 /** The `attention-map` experiment. */
@@ -97,7 +133,17 @@ export const attentionMapExperiment = defineExperiment<AttentionMapMeasurements>
     const progress = ctx.progress(2 * s.steps);
     const training: AttentionMapMeasurements['training'] = [];
     const trained = async (kind: ModelKind, hidden: number): Promise<SequenceModel> => {
-      const model = new SequenceModel({ kind, causal: true, vocabSize: vocab, hiddenSize: hidden, outputSize: vocab, numLayers: kind === 'Transformer' ? s.layers : 1, heads: s.heads, maxLength: s.context, seed: ctx.seed });
+      const model = new SequenceModel({
+        kind,
+        causal: true,
+        vocabSize: vocab,
+        hiddenSize: hidden,
+        outputSize: vocab,
+        numLayers: kind === 'Transformer' ? s.layers : 1,
+        heads: s.heads,
+        maxLength: s.context,
+        seed: ctx.seed,
+      });
       const batches = new Generator(ctx.seed);
       let done = 0;
       const report = await trainModel(
@@ -154,9 +200,17 @@ export const attentionMapExperiment = defineExperiment<AttentionMapMeasurements>
       stepChange.push(Math.sqrt(d));
     }
     return {
-      settings: { ...s, sentence: SENTENCE, corpus: corpus.name, vocabSize: vocab, level: 'characters; word maps sum key characters and average query characters per word' },
+      settings: {
+        ...s,
+        sentence: SENTENCE,
+        corpus: corpus.name,
+        vocabSize: vocab,
+        level: 'characters; word maps sum key characters and average query characters per word',
+      },
       measurements: {
-        sentence: SENTENCE, words, heads,
+        sentence: SENTENCE,
+        words,
+        heads,
         pronoun: { word: PRONOUN, candidates: CANDIDATES, links },
         rnn: { characters: [...SENTENCE], units: s.unitsShown, states, stepChange },
         training,
@@ -176,11 +230,17 @@ export const attentionMapExperiment = defineExperiment<AttentionMapMeasurements>
       '',
       '### Training',
       '',
-      markdownTable(['model', 'steps', 'seconds', 'final train loss'], m.training.map((t) => [t.model, t.steps, t.seconds, t.finalTrainLoss])),
+      markdownTable(
+        ['model', 'steps', 'seconds', 'final train loss'],
+        m.training.map((t) => [t.model, t.steps, t.seconds, t.finalTrainLoss]),
+      ),
       '',
       '### RNN: change of the hidden state per character',
       '',
-      markdownTable(['t', 'character', '‖h_t − h_{t−1}‖'], m.rnn.stepChange.map((d, t) => [t, JSON.stringify(m.rnn.characters[t]), d])),
+      markdownTable(
+        ['t', 'character', '‖h_t − h_{t−1}‖'],
+        m.rnn.stepChange.map((d, t) => [t, JSON.stringify(m.rnn.characters[t]), d]),
+      ),
     ].join('\n');
   },
   chart(result: ResultDocument<AttentionMapMeasurements>) {
@@ -188,15 +248,41 @@ export const attentionMapExperiment = defineExperiment<AttentionMapMeasurements>
     const label = (i: number): string => `${i}:${m.words[i]}`;
     const sort = m.words.map((_, i) => label(i));
     const cells: ChartRow[] = m.heads.flatMap((h) =>
-      h.weights.flatMap((row, i) => row.map((v, j) => ({ head: `layer ${h.layer} head ${h.head}`, query: label(i), key: label(j), weight: j <= i ? v : null }))),
+      h.weights.flatMap((row, i) =>
+        row.map((v, j) => ({ head: `layer ${h.layer} head ${h.head}`, query: label(i), key: label(j), weight: j <= i ? v : null })),
+      ),
     );
     const steps = m.rnn.characters.map((c, t) => `${t}:${c === ' ' ? '␣' : c}`);
     const rnnCells: ChartRow[] = m.rnn.states.flatMap((row, t) => row.map((v, u) => ({ step: steps[t], unit: u, value: v })));
     const change: ChartRow[] = m.rnn.stepChange.map((d, t) => ({ t, change: d, model: 'RNN' }));
     return concatCharts(`Attention heads and RNN states on "${m.sentence}"`, [
-      heatmap({ title: 'Transformer attention (query word → key word)', data: cells, x: { field: 'key', title: 'key word', sort }, y: { field: 'query', title: 'query word', sort }, value: { field: 'weight', title: 'weight' }, facet: { field: 'head', title: '', columns: 4 }, cell: 16 }),
-      heatmap({ title: 'vanilla RNN hidden units over the sentence', data: rnnCells, x: { field: 'step', title: 'character', sort: steps }, y: { field: 'unit', title: 'hidden unit' }, value: { field: 'value', title: 'h' }, cell: 12, scheme: 'redblue' }),
-      lineChart({ title: 'RNN ‖h_t − h_{t−1}‖', data: change, x: { field: 't', title: 'character index t' }, y: { field: 'change', title: 'state change', zero: true }, series: 'model', width: 600, height: 120 }),
+      heatmap({
+        title: 'Transformer attention (query word → key word)',
+        data: cells,
+        x: { field: 'key', title: 'key word', sort },
+        y: { field: 'query', title: 'query word', sort },
+        value: { field: 'weight', title: 'weight' },
+        facet: { field: 'head', title: '', columns: 4 },
+        cell: 16,
+      }),
+      heatmap({
+        title: 'vanilla RNN hidden units over the sentence',
+        data: rnnCells,
+        x: { field: 'step', title: 'character', sort: steps },
+        y: { field: 'unit', title: 'hidden unit' },
+        value: { field: 'value', title: 'h' },
+        cell: 12,
+        scheme: 'redblue',
+      }),
+      lineChart({
+        title: 'RNN ‖h_t − h_{t−1}‖',
+        data: change,
+        x: { field: 't', title: 'character index t' },
+        y: { field: 'change', title: 'state change', zero: true },
+        series: 'model',
+        width: 600,
+        height: 120,
+      }),
     ]);
   },
 });

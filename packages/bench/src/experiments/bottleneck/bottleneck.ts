@@ -61,7 +61,16 @@ const MODELS: Seq2SeqKind[] = ['GRU', 'GRU+attention', 'Transformer'];
 const SIZES = {
   test: { trainLengths: [3, 6], evalLengths: [3, 6], hiddenSize: 8, batch: 4, steps: 3, timeBudgetSeconds: 5, lr: 3e-3, evalSentences: 2 },
   quick: { trainLengths: [3, 30], evalLengths: [5, 10, 20, 30], hiddenSize: 32, batch: 16, steps: 80, timeBudgetSeconds: 10, lr: 3e-3, evalSentences: 8 },
-  full: { trainLengths: [3, 60], evalLengths: [5, 10, 20, 30, 40, 50, 60], hiddenSize: 128, batch: 32, steps: 3000, timeBudgetSeconds: 180, lr: 1e-3, evalSentences: 50 },
+  full: {
+    trainLengths: [3, 60],
+    evalLengths: [5, 10, 20, 30, 40, 50, 60],
+    hiddenSize: 128,
+    batch: 32,
+    steps: 3000,
+    timeBudgetSeconds: 180,
+    lr: 1e-3,
+    evalSentences: 50,
+  },
 };
 
 /** The `bottleneck` experiment. */
@@ -83,7 +92,12 @@ export const bottleneckExperiment = defineExperiment<BottleneckMeasurements>({
       const collate = seq2seqCollate(data.sourceTokenizer, data.targetTokenizer);
       const tgt = data.targetTokenizer;
       const model: TranslationModel = createTranslationModel({
-        kind, sourceVocab: data.sourceTokenizer.vocabSize, targetVocab: tgt.vocabSize, hiddenSize: s.hiddenSize, maxLength: 3 * maxLength + 8, seed: ctx.seed,
+        kind,
+        sourceVocab: data.sourceTokenizer.vocabSize,
+        targetVocab: tgt.vocabSize,
+        hiddenSize: s.hiddenSize,
+        maxLength: 3 * maxLength + 8,
+        seed: ctx.seed,
       });
       let done = 0;
       const report = await trainModel(
@@ -102,7 +116,13 @@ export const bottleneckExperiment = defineExperiment<BottleneckMeasurements>({
       );
       progress.advance(`${kind}: trained`, s.steps - done);
       const tail = report.losses.slice(Math.floor(report.losses.length * 0.9));
-      training.push({ model: kind, parameters: model.numParameters(), steps: report.steps, seconds: report.seconds, finalTrainLoss: tail.reduce((a, b) => a + b, 0) / tail.length });
+      training.push({
+        model: kind,
+        parameters: model.numParameters(),
+        steps: report.steps,
+        seconds: report.seconds,
+        finalTrainLoss: tail.reduce((a, b) => a + b, 0) / tail.length,
+      });
       for (const set of evalSets) {
         progress.status(`${kind}: decoding ${set.length}-word sentences`);
         const b = collate(set.pairs);
@@ -118,7 +138,13 @@ export const bottleneckExperiment = defineExperiment<BottleneckMeasurements>({
           total += ref.length;
           if (out.length === ref.length && out.every((id, j) => id === ref[j])) exact++;
         });
-        rows.push({ model: kind, sourceLength: set.length, tokenAccuracy: correct / total, exactMatch: exact / references.length, sentences: references.length });
+        rows.push({
+          model: kind,
+          sourceLength: set.length,
+          tokenAccuracy: correct / total,
+          exactMatch: exact / references.length,
+          sentences: references.length,
+        });
         if (set === evalSets[evalSets.length - 1]) {
           samples.push({ model: kind, source: set.pairs[0].source, reference: set.pairs[0].target, output: tgt.decode(Int32Array.from(outputs[0])) });
         }
@@ -126,31 +152,63 @@ export const bottleneckExperiment = defineExperiment<BottleneckMeasurements>({
       }
     }
     return {
-      settings: { ...s, decoding: 'greedy', tokenAccuracy: 'position-by-position match with the reference target tokens', gru: { layers: 1, decoderInput: '[embedding; context]' }, transformer: { encoderLayers: 1, decoderLayers: 1, heads: 4, width: s.hiddenSize } },
+      settings: {
+        ...s,
+        decoding: 'greedy',
+        tokenAccuracy: 'position-by-position match with the reference target tokens',
+        gru: { layers: 1, decoderInput: '[embedding; context]' },
+        transformer: { encoderLayers: 1, decoderLayers: 1, heads: 4, width: s.hiddenSize },
+      },
       measurements: { rows, training, samples },
     };
   },
   markdown(result: ResultDocument<BottleneckMeasurements>) {
     const m = result.measurements;
     return [
-      markdownTable(['model', 'source words', 'token accuracy', 'exact match', 'sentences'], m.rows.map((r) => [r.model, r.sourceLength, r.tokenAccuracy, r.exactMatch, r.sentences])),
+      markdownTable(
+        ['model', 'source words', 'token accuracy', 'exact match', 'sentences'],
+        m.rows.map((r) => [r.model, r.sourceLength, r.tokenAccuracy, r.exactMatch, r.sentences]),
+      ),
       '',
       '### Training',
       '',
-      markdownTable(['model', 'parameters', 'steps', 'seconds', 'final train loss'], m.training.map((t) => [t.model, t.parameters, t.steps, t.seconds, t.finalTrainLoss])),
+      markdownTable(
+        ['model', 'parameters', 'steps', 'seconds', 'final train loss'],
+        m.training.map((t) => [t.model, t.parameters, t.steps, t.seconds, t.finalTrainLoss]),
+      ),
       '',
       '### Samples (longest source length)',
       '',
-      markdownTable(['model', 'source', 'reference', 'output'], m.samples.map((x) => [x.model, x.source, x.reference, x.output])),
+      markdownTable(
+        ['model', 'source', 'reference', 'output'],
+        m.samples.map((x) => [x.model, x.source, x.reference, x.output]),
+      ),
     ].join('\n');
   },
   chart(result: ResultDocument<BottleneckMeasurements>) {
-    const data: ChartRow[] = result.measurements.rows.map((r) => ({ model: r.model, words: r.sourceLength, tokenAccuracy: r.tokenAccuracy, exactMatch: r.exactMatch }));
+    const data: ChartRow[] = result.measurements.rows.map((r) => ({
+      model: r.model,
+      words: r.sourceLength,
+      tokenAccuracy: r.tokenAccuracy,
+      exactMatch: r.exactMatch,
+    }));
     return concatCharts(
       'Translation quality against source length',
       [
-        lineChart({ title: 'token accuracy', data, x: { field: 'words', title: 'source length (words)' }, y: { field: 'tokenAccuracy', title: 'token accuracy', zero: true }, series: 'model' }),
-        lineChart({ title: 'exact match', data, x: { field: 'words', title: 'source length (words)' }, y: { field: 'exactMatch', title: 'exact match', zero: true }, series: 'model' }),
+        lineChart({
+          title: 'token accuracy',
+          data,
+          x: { field: 'words', title: 'source length (words)' },
+          y: { field: 'tokenAccuracy', title: 'token accuracy', zero: true },
+          series: 'model',
+        }),
+        lineChart({
+          title: 'exact match',
+          data,
+          x: { field: 'words', title: 'source length (words)' },
+          y: { field: 'exactMatch', title: 'exact match', zero: true },
+          series: 'model',
+        }),
       ],
       'horizontal',
     );

@@ -69,14 +69,57 @@ interface CharLMSize {
 
 const SIZES: Record<'test' | 'quick' | 'full', CharLMSize> = {
   test: {
-    transformer: { ...NANOGPT_CPU_PRESET, name: 'test', layers: 1, heads: 2, width: 16, context: 16, batch: 4, steps: 4, warmupSteps: 1, referenceValidationLoss: null },
-    timeBudgetSeconds: 5, lstmLayers: 1, lstmLr: 3e-3, evalEvery: 2, evalBatches: 2, sampleLength: 20, trainCharacters: 20000,
+    transformer: {
+      ...NANOGPT_CPU_PRESET,
+      name: 'test',
+      layers: 1,
+      heads: 2,
+      width: 16,
+      context: 16,
+      batch: 4,
+      steps: 4,
+      warmupSteps: 1,
+      referenceValidationLoss: null,
+    },
+    timeBudgetSeconds: 5,
+    lstmLayers: 1,
+    lstmLr: 3e-3,
+    evalEvery: 2,
+    evalBatches: 2,
+    sampleLength: 20,
+    trainCharacters: 20000,
   },
   quick: {
-    transformer: { ...NANOGPT_CPU_PRESET, name: 'quick', layers: 2, heads: 4, width: 64, context: 64, batch: 12, steps: 400, warmupSteps: 20, referenceValidationLoss: null },
-    timeBudgetSeconds: 25, lstmLayers: 1, lstmLr: 3e-3, evalEvery: 25, evalBatches: 4, sampleLength: 120, trainCharacters: null,
+    transformer: {
+      ...NANOGPT_CPU_PRESET,
+      name: 'quick',
+      layers: 2,
+      heads: 4,
+      width: 64,
+      context: 64,
+      batch: 12,
+      steps: 400,
+      warmupSteps: 20,
+      referenceValidationLoss: null,
+    },
+    timeBudgetSeconds: 25,
+    lstmLayers: 1,
+    lstmLr: 3e-3,
+    evalEvery: 25,
+    evalBatches: 4,
+    sampleLength: 120,
+    trainCharacters: null,
   },
-  full: { transformer: NANOGPT_CPU_PRESET, timeBudgetSeconds: 1500, lstmLayers: 1, lstmLr: 2e-3, evalEvery: 100, evalBatches: 20, sampleLength: 300, trainCharacters: null },
+  full: {
+    transformer: NANOGPT_CPU_PRESET,
+    timeBudgetSeconds: 1500,
+    lstmLayers: 1,
+    lstmLr: 2e-3,
+    evalEvery: 100,
+    evalBatches: 20,
+    sampleLength: 300,
+    trainCharacters: null,
+  },
 };
 
 const PROMPT = 'ROMEO:\n';
@@ -110,7 +153,9 @@ export const charlmExperiment = defineExperiment<CharLMMeasurements>({
     const vocab = tokenizer.vocabSize;
     const progress = ctx.progress(2 * p.steps);
     const evalGenerator = new Generator(ctx.seed + 7919);
-    const evalBatches = Array.from({ length: s.evalBatches }, () => randomWindows(validation, { batchSize: p.batch, seqLen: p.context, generator: evalGenerator }));
+    const evalBatches = Array.from({ length: s.evalBatches }, () =>
+      randomWindows(validation, { batchSize: p.batch, seqLen: p.context, generator: evalGenerator }),
+    );
     const runs: CharLMRun[] = [];
 
     const run = async (label: string, options: SequenceModelOptions, steps: number, budget: number, lr: number, schedule: boolean): Promise<CharLMRun> => {
@@ -130,7 +175,11 @@ export const charlmExperiment = defineExperiment<CharLMMeasurements>({
           return sequenceCrossEntropy(model.forward(b.inputs), b.targets);
         },
         {
-          steps, timeBudgetSeconds: budget, lr, weightDecay: p.weightDecay, evalEvery: s.evalEvery,
+          steps,
+          timeBudgetSeconds: budget,
+          lr,
+          weightDecay: p.weightDecay,
+          evalEvery: s.evalEvery,
           ...(schedule ? { schedule: cosineWithWarmup({ warmupSteps: p.warmupSteps, totalSteps: p.steps, minFactor: p.minLr / p.lr }) } : {}),
         },
         validate,
@@ -141,10 +190,19 @@ export const charlmExperiment = defineExperiment<CharLMMeasurements>({
       return {
         model: label,
         parameters: model.numParameters(),
-        config: { ...options, vocabSize: vocab, lr, schedule: schedule ? `cosine with ${p.warmupSteps} warm-up steps to ${p.minLr}` : 'constant' } as Record<string, number | string | boolean>,
+        config: { ...options, vocabSize: vocab, lr, schedule: schedule ? `cosine with ${p.warmupSteps} warm-up steps to ${p.minLr}` : 'constant' } as Record<
+          string,
+          number | string | boolean
+        >,
         steps: report.steps,
         seconds: report.seconds,
-        curve: report.checkpoints.map((c) => ({ step: c.step, seconds: c.seconds, trainLoss: c.trainLoss, validationLoss: c.metrics.validationLoss, bitsPerChar: c.metrics.bitsPerChar })),
+        curve: report.checkpoints.map((c) => ({
+          step: c.step,
+          seconds: c.seconds,
+          trainLoss: c.trainLoss,
+          validationLoss: c.metrics.validationLoss,
+          bitsPerChar: c.metrics.bitsPerChar,
+        })),
         validationLoss: final.metrics.validationLoss,
         bitsPerChar: final.metrics.bitsPerChar,
         sample,
@@ -152,7 +210,15 @@ export const charlmExperiment = defineExperiment<CharLMMeasurements>({
     };
 
     const transformerOptions: SequenceModelOptions = {
-      kind: 'Transformer', causal: true, vocabSize: vocab, hiddenSize: p.width, outputSize: vocab, numLayers: p.layers, heads: p.heads, maxLength: p.context, seed: ctx.seed,
+      kind: 'Transformer',
+      causal: true,
+      vocabSize: vocab,
+      hiddenSize: p.width,
+      outputSize: vocab,
+      numLayers: p.layers,
+      heads: p.heads,
+      maxLength: p.context,
+      seed: ctx.seed,
     };
     const transformer = await run('Transformer', transformerOptions, p.steps, s.timeBudgetSeconds, p.lr, true);
     runs.push(transformer);
@@ -160,14 +226,29 @@ export const charlmExperiment = defineExperiment<CharLMMeasurements>({
     // Equal parameter count: the LSTM's hidden size is solved for; equal wall-clock: it trains as long as the Transformer did.
     const embedding = p.width;
     const hidden = matchedHidden(transformer.parameters, vocab, embedding, s.lstmLayers);
-    const lstmOptions: SequenceModelOptions = { kind: 'LSTM', vocabSize: vocab, embeddingSize: embedding, hiddenSize: hidden, outputSize: vocab, numLayers: s.lstmLayers, seed: ctx.seed };
+    const lstmOptions: SequenceModelOptions = {
+      kind: 'LSTM',
+      vocabSize: vocab,
+      embeddingSize: embedding,
+      hiddenSize: hidden,
+      outputSize: vocab,
+      numLayers: s.lstmLayers,
+      seed: ctx.seed,
+    };
     runs.push(await run('LSTM', lstmOptions, Number.MAX_SAFE_INTEGER, Math.max(transformer.seconds, 0.001), s.lstmLr, false));
     progress.advance('LSTM trained', p.steps);
     return {
       settings: {
-        corpus: corpus.name, vocabSize: vocab, trainCharacters: train.length, validationCharacters: validation.length, transformerPreset: p,
-        timeBudgetSeconds: s.timeBudgetSeconds, lstm: { layers: s.lstmLayers, embedding, hidden, lr: s.lstmLr, budget: "the Transformer's training time" },
-        evalEvery: s.evalEvery, evalWindows: s.evalBatches * p.batch, sampling: { prompt: PROMPT, temperature: 0.8, length: s.sampleLength },
+        corpus: corpus.name,
+        vocabSize: vocab,
+        trainCharacters: train.length,
+        validationCharacters: validation.length,
+        transformerPreset: p,
+        timeBudgetSeconds: s.timeBudgetSeconds,
+        lstm: { layers: s.lstmLayers, embedding, hidden, lr: s.lstmLr, budget: "the Transformer's training time" },
+        evalEvery: s.evalEvery,
+        evalWindows: s.evalBatches * p.batch,
+        sampling: { prompt: PROMPT, temperature: 0.8, length: s.sampleLength },
       },
       measurements: { runs, prompt: PROMPT, uniformLoss: Math.log(vocab) },
     };
@@ -175,7 +256,10 @@ export const charlmExperiment = defineExperiment<CharLMMeasurements>({
   markdown(result: ResultDocument<CharLMMeasurements>) {
     const m = result.measurements;
     const preset = (result.settings as { transformerPreset: CharLMPreset }).transformerPreset;
-    const reference = preset.referenceValidationLoss === null ? '' : `Preset \`${preset.name}\`: PyTorch reaches about ${preset.referenceValidationLoss} nats validation loss after ${preset.steps} steps.`;
+    const reference =
+      preset.referenceValidationLoss === null
+        ? ''
+        : `Preset \`${preset.name}\`: PyTorch reaches about ${preset.referenceValidationLoss} nats validation loss after ${preset.steps} steps.`;
     return [
       reference,
       '',
@@ -188,7 +272,10 @@ export const charlmExperiment = defineExperiment<CharLMMeasurements>({
       '',
       '### Validation loss along training',
       '',
-      markdownTable(['model', 'step', 'seconds', 'train loss', 'validation loss', 'bits per char'], m.runs.flatMap((r) => r.curve.map((c) => [r.model, c.step, c.seconds, c.trainLoss, c.validationLoss, c.bitsPerChar]))),
+      markdownTable(
+        ['model', 'step', 'seconds', 'train loss', 'validation loss', 'bits per char'],
+        m.runs.flatMap((r) => r.curve.map((c) => [r.model, c.step, c.seconds, c.trainLoss, c.validationLoss, c.bitsPerChar])),
+      ),
       '',
       '### Samples',
       '',
@@ -196,12 +283,26 @@ export const charlmExperiment = defineExperiment<CharLMMeasurements>({
     ].join('\n');
   },
   chart(result: ResultDocument<CharLMMeasurements>) {
-    const data: ChartRow[] = result.measurements.runs.flatMap((r) => r.curve.map((c) => ({ model: r.model, step: c.step, seconds: c.seconds, loss: c.validationLoss })));
+    const data: ChartRow[] = result.measurements.runs.flatMap((r) =>
+      r.curve.map((c) => ({ model: r.model, step: c.step, seconds: c.seconds, loss: c.validationLoss })),
+    );
     return concatCharts(
       'tiny-shakespeare validation loss',
       [
-        lineChart({ title: 'against training time', data, x: { field: 'seconds', title: 'seconds of training' }, y: { field: 'loss', title: 'validation loss (nats/char)' }, series: 'model' }),
-        lineChart({ title: 'against steps', data, x: { field: 'step', title: 'optimizer steps' }, y: { field: 'loss', title: 'validation loss (nats/char)' }, series: 'model' }),
+        lineChart({
+          title: 'against training time',
+          data,
+          x: { field: 'seconds', title: 'seconds of training' },
+          y: { field: 'loss', title: 'validation loss (nats/char)' },
+          series: 'model',
+        }),
+        lineChart({
+          title: 'against steps',
+          data,
+          x: { field: 'step', title: 'optimizer steps' },
+          y: { field: 'loss', title: 'validation loss (nats/char)' },
+          series: 'model',
+        }),
       ],
       'horizontal',
     );

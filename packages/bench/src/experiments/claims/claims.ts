@@ -79,7 +79,11 @@ export function createClaimsExperiment(sources: () => readonly Experiment[]): Ex
         }
         progress.status(`running ${experiment.name} (${size})`);
         const outcome = await experiment.run({
-          size, seed: ctx.seed, backend: ctx.backend, outDir: ctx.outDir, write: ctx.write,
+          size,
+          seed: ctx.seed,
+          backend: ctx.backend,
+          outDir: ctx.outDir,
+          write: ctx.write,
           onProgress: (e) => progress.status(`${experiment.name}: ${e.message} (${e.completed}/${e.total})`),
         });
         results[experiment.name] = outcome.result;
@@ -88,12 +92,18 @@ export function createClaimsExperiment(sources: () => readonly Experiment[]): Ex
       }
       const evidence = results as unknown as ClaimEvidence;
       const claims = CLAIM_RULES.map((rule) => ({ id: rule.id, claim: rule.claim, sources: [...rule.sources], rule: rule.rule, ...rule.judge(evidence) }));
-      return { settings: { runSize: size, reused: ctx.reuse, experiments: list.map((e) => e.name), verdicts: 'computed by the rules in claims/rules.ts' }, measurements: { claims, runs } };
+      return {
+        settings: { runSize: size, reused: ctx.reuse, experiments: list.map((e) => e.name), verdicts: 'computed by the rules in claims/rules.ts' },
+        measurements: { claims, runs },
+      };
     },
     markdown(result: ResultDocument<ClaimsMeasurements>) {
       const m = result.measurements;
       return [
-        markdownTable(['claim', 'verdict', 'measured', 'why'], m.claims.map((c) => [c.claim, `**${c.verdict}**`, c.measured, c.reason])),
+        markdownTable(
+          ['claim', 'verdict', 'measured', 'why'],
+          m.claims.map((c) => [c.claim, `**${c.verdict}**`, c.measured, c.reason]),
+        ),
         '',
         '### Rules',
         '',
@@ -101,7 +111,10 @@ export function createClaimsExperiment(sources: () => readonly Experiment[]): Ex
         '',
         '### Runs',
         '',
-        markdownTable(['experiment', 'size', 'seconds', 'command'], m.runs.map((r) => [r.experiment, r.size, r.durationSeconds, r.command])),
+        markdownTable(
+          ['experiment', 'size', 'seconds', 'command'],
+          m.runs.map((r) => [r.experiment, r.size, r.durationSeconds, r.command]),
+        ),
       ].join('\n');
     },
     chart(result: ResultDocument<ClaimsMeasurements>): ChartSpec {
@@ -116,7 +129,12 @@ export function createClaimsExperiment(sources: () => readonly Experiment[]): Ex
         encoding: {
           y: { field: 'claim', type: 'nominal', title: null, sort: null },
           x: { field: 'verdict', type: 'nominal', title: 'verdict', scale: { domain: ['confirmed', 'depends', 'refuted'] } },
-          color: { field: 'verdict', type: 'nominal', scale: { domain: ['confirmed', 'depends', 'refuted'], range: ['#2ca02c', '#ff7f0e', '#d62728'] }, legend: null },
+          color: {
+            field: 'verdict',
+            type: 'nominal',
+            scale: { domain: ['confirmed', 'depends', 'refuted'], range: ['#2ca02c', '#ff7f0e', '#d62728'] },
+            legend: null,
+          },
           tooltip: [{ field: 'sources', type: 'nominal' }],
         },
       } as ChartSpec;

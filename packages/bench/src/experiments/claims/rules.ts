@@ -94,10 +94,16 @@ export const CLAIM_RULES: readonly ClaimRule[] = [
       const inRange = rnns.filter((p) => p.effectiveContext >= CONTEXT_RANGE[0] && p.effectiveContext <= CONTEXT_RANGE[1]);
       const values = Object.fromEntries(rnns.map((p) => [`context ρ=${p.spectralRadius}`, p.effectiveContext]));
       const measured = `Effective context of trained vanilla RNNs: ${rnns.map((p) => `ρ=${p.spectralRadius}: ${p.effectiveContext} steps`).join(', ')} (T = ${gradients.measurements.sequenceLength}).`;
-      if (inRange.length === rnns.length) return { verdict: 'confirmed', measured, reason: `every radius gives ${CONTEXT_RANGE[0]}–${CONTEXT_RANGE[1]} steps`, values };
+      if (inRange.length === rnns.length)
+        return { verdict: 'confirmed', measured, reason: `every radius gives ${CONTEXT_RANGE[0]}–${CONTEXT_RANGE[1]} steps`, values };
       if (inRange.length === 0) return { verdict: 'refuted', measured, reason: `no radius gives ${CONTEXT_RANGE[0]}–${CONTEXT_RANGE[1]} steps`, values };
       const out = rnns.filter((p) => !inRange.includes(p));
-      return { verdict: 'depends', measured, reason: `on the spectral radius of W_hh: within range for ρ = ${inRange.map((p) => p.spectralRadius).join(', ')}, outside for ρ = ${out.map((p) => p.spectralRadius).join(', ')}`, values };
+      return {
+        verdict: 'depends',
+        measured,
+        reason: `on the spectral radius of W_hh: within range for ρ = ${inRange.map((p) => p.spectralRadius).join(', ')}, outside for ρ = ${out.map((p) => p.spectralRadius).join(', ')}`,
+        values,
+      };
     },
   },
   {
@@ -110,10 +116,21 @@ export const CLAIM_RULES: readonly ClaimRule[] = [
       const long = lstm.filter((r) => r.delay >= LONG_DELAY);
       const values = Object.fromEntries(lstm.map((r) => [`accuracy T=${r.delay}`, r.accuracy]));
       const measured = `LSTM copy accuracy: ${lstm.map((r) => `T=${r.delay}: ${f(r.accuracy)}`).join(', ')} (chance ${f(lstm[0]?.baselineAccuracy ?? Number.NaN)}), ${lstm[0]?.steps ?? 0}+ steps per run.`;
-      if (long.length === 0) return { verdict: 'depends', measured, reason: `on sequence length: this run's longest delay was ${lstm.at(-1)?.delay}, below ${LONG_DELAY}`, values };
-      if (long.every((r) => r.accuracy >= SOLVED_ACCURACY)) return { verdict: 'refuted', measured, reason: `the LSTM solved every delay ≥ ${LONG_DELAY}`, values };
-      if (lstm[0].accuracy >= SOLVED_ACCURACY && long.every((r) => r.accuracy < FAIL_ACCURACY)) return { verdict: 'confirmed', measured, reason: `solved T=${lstm[0].delay} but failed every delay ≥ ${LONG_DELAY}`, values };
-      return { verdict: 'depends', measured, reason: lstm[0].accuracy < SOLVED_ACCURACY ? `on the training budget: the LSTM did not solve even T=${lstm[0].delay} in this run` : 'on the delay: mixed results at long delays', values };
+      if (long.length === 0)
+        return { verdict: 'depends', measured, reason: `on sequence length: this run's longest delay was ${lstm.at(-1)?.delay}, below ${LONG_DELAY}`, values };
+      if (long.every((r) => r.accuracy >= SOLVED_ACCURACY))
+        return { verdict: 'refuted', measured, reason: `the LSTM solved every delay ≥ ${LONG_DELAY}`, values };
+      if (lstm[0].accuracy >= SOLVED_ACCURACY && long.every((r) => r.accuracy < FAIL_ACCURACY))
+        return { verdict: 'confirmed', measured, reason: `solved T=${lstm[0].delay} but failed every delay ≥ ${LONG_DELAY}`, values };
+      return {
+        verdict: 'depends',
+        measured,
+        reason:
+          lstm[0].accuracy < SOLVED_ACCURACY
+            ? `on the training budget: the LSTM did not solve even T=${lstm[0].delay} in this run`
+            : 'on the delay: mixed results at long delays',
+        values,
+      };
     },
   },
   {
@@ -126,14 +143,35 @@ export const CLAIM_RULES: readonly ClaimRule[] = [
       const values: Record<string, number> = {};
       for (const p of gradients.measurements.profiles) if (p.stage === 'init' && p.decayOver50 !== null) values[`${p.model} d=50`] = p.decayOver50;
       if (rnns.some((p) => p.decayOver50 === null)) {
-        return { verdict: 'depends', measured: `The probe sequence has ${gradients.measurements.sequenceLength} steps.`, reason: 'on sequence length: the run is shorter than 50 steps, so the decay over 50 steps was not measured', values };
+        return {
+          verdict: 'depends',
+          measured: `The probe sequence has ${gradients.measurements.sequenceLength} steps.`,
+          reason: 'on sequence length: the run is shorter than 50 steps, so the decay over 50 steps was not measured',
+          values,
+        };
       }
-      const measured = `‖∂L/∂h‖ 50 steps back relative to the last step, at initialisation: ${gradients.measurements.profiles.filter((p) => p.stage === 'init').map((p) => `${p.model} ${f(p.decayOver50 ?? Number.NaN)}`).join(', ')}.`;
+      const measured = `‖∂L/∂h‖ 50 steps back relative to the last step, at initialisation: ${gradients.measurements.profiles
+        .filter((p) => p.stage === 'init')
+        .map((p) => `${p.model} ${f(p.decayOver50 ?? Number.NaN)}`)
+        .join(', ')}.`;
       const small = rnns.filter((p) => (p.spectralRadius ?? 0) <= 1);
       const vanished = (p: (typeof rnns)[number]): boolean => (p.decayOver50 ?? 1) < DECAY_50_THRESHOLD;
-      if (rnns.every((p) => !vanished(p))) return { verdict: 'refuted', measured, reason: `no radius decays below ${DECAY_50_THRESHOLD} over 50 steps`, values };
-      if (small.every(vanished) && rnns.every(vanished)) return { verdict: 'confirmed', measured, reason: `every radius decays below ${DECAY_50_THRESHOLD}`, values };
-      return { verdict: 'depends', measured, reason: `on the spectral radius: below ${DECAY_50_THRESHOLD} for ρ = ${rnns.filter(vanished).map((p) => p.spectralRadius).join(', ')}, not for ρ = ${rnns.filter((p) => !vanished(p)).map((p) => p.spectralRadius).join(', ')}`, values };
+      if (rnns.every((p) => !vanished(p)))
+        return { verdict: 'refuted', measured, reason: `no radius decays below ${DECAY_50_THRESHOLD} over 50 steps`, values };
+      if (small.every(vanished) && rnns.every(vanished))
+        return { verdict: 'confirmed', measured, reason: `every radius decays below ${DECAY_50_THRESHOLD}`, values };
+      return {
+        verdict: 'depends',
+        measured,
+        reason: `on the spectral radius: below ${DECAY_50_THRESHOLD} for ρ = ${rnns
+          .filter(vanished)
+          .map((p) => p.spectralRadius)
+          .join(', ')}, not for ρ = ${rnns
+          .filter((p) => !vanished(p))
+          .map((p) => p.spectralRadius)
+          .join(', ')}`,
+        values,
+      };
     },
   },
   {
@@ -145,8 +183,14 @@ export const CLAIM_RULES: readonly ClaimRule[] = [
       const rows = speed.measurements.rows.filter((r) => r.library === 'seqlab' && r.trainStepMs !== null);
       const rnn = rows.filter((r) => r.model === 'RNN');
       const tr = rows.filter((r) => r.model === 'Transformer');
-      const slope = logLogSlope(rnn.map((r) => r.length), rnn.map((r) => r.trainStepMs as number));
-      const trSlope = logLogSlope(tr.map((r) => r.length), tr.map((r) => r.trainStepMs as number));
+      const slope = logLogSlope(
+        rnn.map((r) => r.length),
+        rnn.map((r) => r.trainStepMs as number),
+      );
+      const trSlope = logLogSlope(
+        tr.map((r) => r.length),
+        tr.map((r) => r.trainStepMs as number),
+      );
       const shared = rnn.filter((r) => tr.some((t) => t.length === r.length));
       const faster = shared.filter((r) => (tr.find((t) => t.length === r.length)?.trainStepMs as number) < (r.trainStepMs as number));
       const linear = slope >= LINEAR_SLOPE[0] && slope <= LINEAR_SLOPE[1];
@@ -156,8 +200,11 @@ export const CLAIM_RULES: readonly ClaimRule[] = [
       if (linear && parallel) return { verdict: 'confirmed', measured, reason: 'linear RNN time and a faster Transformer', values };
       if (!linear && !parallel) return { verdict: 'refuted', measured, reason: 'neither linear RNN time nor a faster Transformer', values };
       return {
-        verdict: 'depends', measured,
-        reason: linear ? `on hardware parallelism: RNN time is linear, but on ${speed.environment.cores} CPU cores the Transformer was not faster at most lengths` : `on sequence length: the RNN slope ${f(slope)} is outside [${LINEAR_SLOPE}] over these lengths (fixed per-step costs dominate short sequences)`,
+        verdict: 'depends',
+        measured,
+        reason: linear
+          ? `on hardware parallelism: RNN time is linear, but on ${speed.environment.cores} CPU cores the Transformer was not faster at most lengths`
+          : `on sequence length: the RNN slope ${f(slope)} is outside [${LINEAR_SLOPE}] over these lengths (fixed per-step costs dominate short sequences)`,
         values,
       };
     },
@@ -176,11 +223,23 @@ export const CLAIM_RULES: readonly ClaimRule[] = [
       const values = { composedAttentionExponent: composed, fusedAttentionExponent: fused, lstmExponent: e.LSTM, longestT: maxT, width };
       const measured = `Peak tensor bytes ∝ T^${f(composed)} (Transformer, composed attention), T^${f(fused)} (Transformer, fused attention kernel where the backend has one) and T^${f(e.LSTM)} (LSTM) over the longest lengths, T up to ${maxT}, width ${width}, backend ${memory.environment.backend}.`;
       if (composed >= QUADRATIC_EXPONENT && e.LSTM <= LINEAR_EXPONENT) {
-        if (fused <= LINEAR_EXPONENT) return { verdict: 'depends', measured, reason: 'on the attention implementation: materialised scores grow as T², a fused kernel that never stores them grows linearly', values };
+        if (fused <= LINEAR_EXPONENT)
+          return {
+            verdict: 'depends',
+            measured,
+            reason: 'on the attention implementation: materialised scores grow as T², a fused kernel that never stores them grows linearly',
+            values,
+          };
         return { verdict: 'confirmed', measured, reason: 'quadratic attention memory and linear recurrent memory', values };
       }
-      if (composed < LINEAR_EXPONENT && maxT >= 4 * width) return { verdict: 'refuted', measured, reason: 'attention memory stayed near-linear even where T² terms should dominate', values };
-      return { verdict: 'depends', measured, reason: `on T relative to the width: with T ≤ ${maxT} and width ${width} the T·d terms still weigh against the T² attention scores`, values };
+      if (composed < LINEAR_EXPONENT && maxT >= 4 * width)
+        return { verdict: 'refuted', measured, reason: 'attention memory stayed near-linear even where T² terms should dominate', values };
+      return {
+        verdict: 'depends',
+        measured,
+        reason: `on T relative to the width: with T ≤ ${maxT} and width ${width} the T·d terms still weigh against the T² attention scores`,
+        values,
+      };
     },
   },
   {
@@ -197,8 +256,15 @@ export const CLAIM_RULES: readonly ClaimRule[] = [
       const best = Math.max(acc('LSTM'), acc('GRU'), acc('Transformer'));
       const values = { delay: longest, rnn: acc('RNN'), lstm: acc('LSTM'), gru: acc('GRU'), transformer: acc('Transformer'), baseline: base };
       const measured = `Copy accuracy at T=${longest}: RNN ${f(acc('RNN'))}, LSTM ${f(acc('LSTM'))}, GRU ${f(acc('GRU'))}, Transformer ${f(acc('Transformer'))}; memoryless ${f(base)}. Per-delay curves are in copy.md.`;
-      if (Math.max(best, acc('RNN')) < base + ACCURACY_MARGIN) return { verdict: 'depends', measured, reason: `on the training budget: no model beat the memoryless baseline by ${ACCURACY_MARGIN} (${rows[0]?.steps ?? 0} steps, ${f(rows[0]?.seconds ?? 0)} s per run)`, values };
-      if (best >= acc('RNN') + ACCURACY_MARGIN && best >= base + ACCURACY_MARGIN) return { verdict: 'confirmed', measured, reason: 'a gated RNN or the Transformer clearly beats the vanilla RNN at the longest delay', values };
+      if (Math.max(best, acc('RNN')) < base + ACCURACY_MARGIN)
+        return {
+          verdict: 'depends',
+          measured,
+          reason: `on the training budget: no model beat the memoryless baseline by ${ACCURACY_MARGIN} (${rows[0]?.steps ?? 0} steps, ${f(rows[0]?.seconds ?? 0)} s per run)`,
+          values,
+        };
+      if (best >= acc('RNN') + ACCURACY_MARGIN && best >= base + ACCURACY_MARGIN)
+        return { verdict: 'confirmed', measured, reason: 'a gated RNN or the Transformer clearly beats the vanilla RNN at the longest delay', values };
       return { verdict: 'refuted', measured, reason: `the vanilla RNN is within ${ACCURACY_MARGIN} of the best model at the longest delay`, values };
     },
   },
@@ -222,10 +288,22 @@ export const CLAIM_RULES: readonly ClaimRule[] = [
       if (!Number.isFinite(gruLong)) return { verdict: 'depends', measured, reason: 'on sentence length: no source of 30 words or more in this run', values };
       const degrades = gruShort - gruLong >= DEGRADATION_DROP;
       const repaired = attLong - gruLong >= ACCURACY_MARGIN;
-      if (gruShort < FAIL_ACCURACY) return { verdict: 'depends', measured, reason: `on the training budget: the GRU seq2seq reached only ${f(gruShort)} token accuracy on short sentences`, values };
-      if (degrades && repaired) return { verdict: 'confirmed', measured, reason: 'the bottleneck model degrades on long sources and attention recovers them', values };
+      if (gruShort < FAIL_ACCURACY)
+        return {
+          verdict: 'depends',
+          measured,
+          reason: `on the training budget: the GRU seq2seq reached only ${f(gruShort)} token accuracy on short sentences`,
+          values,
+        };
+      if (degrades && repaired)
+        return { verdict: 'confirmed', measured, reason: 'the bottleneck model degrades on long sources and attention recovers them', values };
       if (!degrades && !repaired) return { verdict: 'refuted', measured, reason: 'no degradation with length and no gain from attention', values };
-      return { verdict: 'depends', measured, reason: degrades ? 'attention did not repair the degradation in this budget' : 'attention helps, but the GRU did not degrade with length here', values };
+      return {
+        verdict: 'depends',
+        measured,
+        reason: degrades ? 'attention did not repair the degradation in this budget' : 'attention helps, but the GRU did not degrade with length here',
+        values,
+      };
     },
   },
   {
@@ -242,10 +320,24 @@ export const CLAIM_RULES: readonly ClaimRule[] = [
       const linksCat = m.pronoun.links.filter((l) => l.strongest === 'cat' && weightOn(l, 'cat') >= LINK_FACTOR * uniform);
       const linksNoun = m.pronoun.links.filter((l) => m.pronoun.candidates.includes(l.strongest) && weightOn(l, l.strongest) >= LINK_FACTOR * uniform);
       const values = { maxOnCat: best('cat'), maxOnMat: best('mat'), uniform, headsLinkingCat: linksCat.length, heads: m.pronoun.links.length };
-      const measured = `Across ${m.pronoun.links.length} heads, the most weight "it" puts on "cat" is ${f(best('cat'))} and on "mat" ${f(best('mat'))} (uniform ${f(uniform)}); heads whose strongest earlier word is a noun: ${m.pronoun.links.filter((l) => m.pronoun.candidates.includes(l.strongest)).map((l) => `L${l.layer}H${l.head}→${l.strongest}`).join(', ') || 'none'}.`;
+      const measured = `Across ${m.pronoun.links.length} heads, the most weight "it" puts on "cat" is ${f(best('cat'))} and on "mat" ${f(best('mat'))} (uniform ${f(uniform)}); heads whose strongest earlier word is a noun: ${
+        m.pronoun.links
+          .filter((l) => m.pronoun.candidates.includes(l.strongest))
+          .map((l) => `L${l.layer}H${l.head}→${l.strongest}`)
+          .join(', ') || 'none'
+      }.`;
       if (linksCat.length > 0) return { verdict: 'confirmed', measured, reason: `${linksCat.length} head(s) link "it" to "cat"`, values };
-      if (best('cat') <= uniform && best('mat') <= uniform) return { verdict: 'refuted', measured, reason: 'no head gives either noun more than uniform weight', values };
-      return { verdict: 'depends', measured, reason: linksNoun.length > 0 ? 'on the model: heads link "it" to a noun, but not to "cat"' : 'on the training: the nouns get more than uniform weight, but no head singles them out', values };
+      if (best('cat') <= uniform && best('mat') <= uniform)
+        return { verdict: 'refuted', measured, reason: 'no head gives either noun more than uniform weight', values };
+      return {
+        verdict: 'depends',
+        measured,
+        reason:
+          linksNoun.length > 0
+            ? 'on the model: heads link "it" to a noun, but not to "cat"'
+            : 'on the training: the nouns get more than uniform weight, but no head singles them out',
+        values,
+      };
     },
   },
 ];

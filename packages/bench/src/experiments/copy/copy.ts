@@ -48,7 +48,17 @@ export interface CopyMeasurements {
 const SIZES = {
   test: { delays: [3, 5], copyLength: 3, hiddenSize: 8, batch: 4, steps: 4, timeBudgetSeconds: 5, lr: 3e-3, evalBatch: 8, evalEvery: 2 },
   quick: { delays: [10, 20, 50], copyLength: 10, hiddenSize: 32, batch: 16, steps: 80, timeBudgetSeconds: 3, lr: 3e-3, evalBatch: 64, evalEvery: 20 },
-  full: { delays: [10, 20, 50, 100, 200], copyLength: 10, hiddenSize: 128, batch: 32, steps: 1500, timeBudgetSeconds: 30, lr: 1e-3, evalBatch: 256, evalEvery: 100 },
+  full: {
+    delays: [10, 20, 50, 100, 200],
+    copyLength: 10,
+    hiddenSize: 128,
+    batch: 32,
+    steps: 1500,
+    timeBudgetSeconds: 30,
+    lr: 1e-3,
+    evalBatch: 256,
+    evalEvery: 100,
+  },
 };
 
 /** The `copy` experiment. */
@@ -82,7 +92,12 @@ export const copyExperiment = defineExperiment<CopyMeasurements>({
     }
     const task = new CopyTask({ delay: s.delays[0], copyLength: s.copyLength });
     return {
-      settings: { ...s, numDataSymbols: task.numDataSymbols, budget: `at most ${s.steps} AdamW steps and ${s.timeBudgetSeconds} s of training per model and delay`, transformer: { layers: 1, heads: 4, width: s.hiddenSize } },
+      settings: {
+        ...s,
+        numDataSymbols: task.numDataSymbols,
+        budget: `at most ${s.steps} AdamW steps and ${s.timeBudgetSeconds} s of training per model and delay`,
+        transformer: { layers: 1, heads: 4, width: s.hiddenSize },
+      },
       measurements: { rows },
     };
   },
@@ -97,12 +112,30 @@ export const copyExperiment = defineExperiment<CopyMeasurements>({
     const rows = result.measurements.rows;
     const data: ChartRow[] = rows.map((r) => ({ model: r.model, T: r.delay, accuracy: r.accuracy, loss: r.loss }));
     const baselineAccuracy = rows[0]?.baselineAccuracy ?? 0;
-    const baselines = [...new Map(rows.map((r) => [r.delay, r.baselineLoss])).entries()].map(([T, loss]) => ({ model: 'memoryless baseline', T, accuracy: null, loss }));
+    const baselines = [...new Map(rows.map((r) => [r.delay, r.baselineLoss])).entries()].map(([T, loss]) => ({
+      model: 'memoryless baseline',
+      T,
+      accuracy: null,
+      loss,
+    }));
     return concatCharts(
       'Copy task under an equal training budget',
       [
-        lineChart({ title: 'held-out accuracy on the copied symbols', data, x: { field: 'T', title: 'delay T', log: true }, y: { field: 'accuracy', title: 'accuracy', zero: true }, series: 'model', rules: [{ value: baselineAccuracy, label: 'memoryless 1/K' }] }),
-        lineChart({ title: 'held-out loss per step', data: [...data, ...baselines], x: { field: 'T', title: 'delay T', log: true }, y: { field: 'loss', title: 'cross-entropy (nats)', zero: true }, series: 'model' }),
+        lineChart({
+          title: 'held-out accuracy on the copied symbols',
+          data,
+          x: { field: 'T', title: 'delay T', log: true },
+          y: { field: 'accuracy', title: 'accuracy', zero: true },
+          series: 'model',
+          rules: [{ value: baselineAccuracy, label: 'memoryless 1/K' }],
+        }),
+        lineChart({
+          title: 'held-out loss per step',
+          data: [...data, ...baselines],
+          x: { field: 'T', title: 'delay T', log: true },
+          y: { field: 'loss', title: 'cross-entropy (nats)', zero: true },
+          series: 'model',
+        }),
       ],
       'horizontal',
     );

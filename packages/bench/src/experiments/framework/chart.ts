@@ -114,7 +114,8 @@ export function lineChart(o: LineChartOptions): ChartSpec {
   }
   const inner = { width: o.width ?? 320, height: o.height ?? 220, layer: layers };
   const facet: Record<string, object> = {};
-  if (o.column) facet.column = { field: o.column.field, type: 'nominal', title: o.column.title ?? o.column.field, ...(o.column.sort ? { sort: o.column.sort } : {}) };
+  if (o.column)
+    facet.column = { field: o.column.field, type: 'nominal', title: o.column.title ?? o.column.field, ...(o.column.sort ? { sort: o.column.sort } : {}) };
   if (o.row) facet.row = { field: o.row.field, type: 'nominal', title: o.row.title ?? o.row.field, ...(o.row.sort ? { sort: o.row.sort } : {}) };
   const base = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', title: o.title, data: { values: o.data } };
   if (Object.keys(facet).length === 0) return { ...base, ...inner } as ChartSpec;
@@ -181,5 +182,10 @@ export function concatCharts(title: string, charts: ChartSpec[], direction: 'hor
     return rest;
   });
   const key = direction === 'horizontal' ? 'hconcat' : 'vconcat';
-  return { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', title, [key]: parts, resolve: { scale: { color: 'independent' } } } as unknown as ChartSpec;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title,
+    [key]: parts,
+    resolve: { scale: { color: 'independent' } },
+  } as unknown as ChartSpec;
 }

@@ -65,7 +65,9 @@ export function resolveOptions(experiment: string, options: ExperimentOptions = 
   checkNonNegativeInt(`experiment ${experiment}`, 'seed', seed, 'option');
   const backend = options.backend ?? getBackend().name;
   if (!listBackends().includes(backend)) {
-    throw new InvalidArgumentError(`experiment ${experiment}: option 'backend' must be a registered backend (${listBackends().join(', ')}); received ${JSON.stringify(backend)}`);
+    throw new InvalidArgumentError(
+      `experiment ${experiment}: option 'backend' must be a registered backend (${listBackends().join(', ')}); received ${JSON.stringify(backend)}`,
+    );
   }
   const outDir = options.outDir ?? 'experiments';
   if (typeof outDir !== 'string' || outDir.length === 0) {

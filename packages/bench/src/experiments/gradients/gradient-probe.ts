@@ -44,7 +44,8 @@ export function gradientNorms(model: SequenceModel, inputs: Tensor, targets: Ten
     for (let k = 0; k < steps; k++) norms.push(g === null ? 0 : norm(narrow(g, 1, k, 1)));
     return norms;
   }
-  if (model.recurrent.numLayers !== 1) throw new InvalidArgumentError(`gradientNorms: the probe follows one recurrent layer; received a model with numLayers ${model.recurrent.numLayers}`);
+  if (model.recurrent.numLayers !== 1)
+    throw new InvalidArgumentError(`gradientNorms: the probe follows one recurrent layer; received a model with numLayers ${model.recurrent.numLayers}`);
   const cell = cellOf(model);
   const batch = inputs.shape[0];
   const hidden = model.recurrent.hiddenSize;

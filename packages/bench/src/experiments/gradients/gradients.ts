@@ -58,7 +58,17 @@ export interface GradientMeasurements {
 const SIZES = {
   test: { delay: 4, copyLength: 3, hiddenSize: 8, batch: 4, probeBatch: 2, steps: 3, timeBudgetSeconds: 5, radii: [0.5, 1.0], lr: 3e-3 },
   quick: { delay: 50, copyLength: 10, hiddenSize: 32, batch: 16, probeBatch: 8, steps: 60, timeBudgetSeconds: 5, radii: [0.5, 0.9, 1.0, 1.2], lr: 3e-3 },
-  full: { delay: 100, copyLength: 10, hiddenSize: 128, batch: 32, probeBatch: 16, steps: 1500, timeBudgetSeconds: 60, radii: [0.5, 0.9, 1.0, 1.1, 1.5], lr: 1e-3 },
+  full: {
+    delay: 100,
+    copyLength: 10,
+    hiddenSize: 128,
+    batch: 32,
+    probeBatch: 16,
+    steps: 1500,
+    timeBudgetSeconds: 60,
+    radii: [0.5, 0.9, 1.0, 1.1, 1.5],
+    lr: 1e-3,
+  },
 };
 
 /** The `gradients` experiment. */
@@ -83,11 +93,29 @@ export const gradientsExperiment = defineExperiment<GradientMeasurements>({
       const norms = gradientNorms(model, probe.inputs, probe.targets);
       for (const p of model.parameters()) p.grad = null;
       const relative = relativeToLast(norms);
-      return { model: spec.label, kind: spec.kind, spectralRadius: spec.radius, stage, norms, relative, effectiveContext: effectiveContext(relative), decayOver50: relative.length > 50 ? relative[50] : null };
+      return {
+        model: spec.label,
+        kind: spec.kind,
+        spectralRadius: spec.radius,
+        stage,
+        norms,
+        relative,
+        effectiveContext: effectiveContext(relative),
+        decayOver50: relative.length > 50 ? relative[50] : null,
+      };
     };
     for (const spec of specs) {
       const task = new CopyTask({ delay: s.delay, copyLength: s.copyLength, seed: ctx.seed });
-      const model = new SequenceModel({ kind: spec.kind, vocabSize: task.vocabSize, hiddenSize: s.hiddenSize, outputSize: task.vocabSize, heads: 4, maxLength: task.sequenceLength, seed: ctx.seed, ...(spec.radius !== null ? { spectralRadius: spec.radius } : {}) });
+      const model = new SequenceModel({
+        kind: spec.kind,
+        vocabSize: task.vocabSize,
+        hiddenSize: s.hiddenSize,
+        outputSize: task.vocabSize,
+        heads: 4,
+        maxLength: task.sequenceLength,
+        seed: ctx.seed,
+        ...(spec.radius !== null ? { spectralRadius: spec.radius } : {}),
+      });
       progress.status(`${spec.label}: probing at initialisation`);
       profiles.push(profile(model, spec, 'init'));
       progress.advance(`${spec.label}: probed at initialisation`);
@@ -112,7 +140,14 @@ export const gradientsExperiment = defineExperiment<GradientMeasurements>({
       progress.advance(`${spec.label}: probed after training`);
     }
     return {
-      settings: { ...s, task: 'copy', loss: 'cross-entropy of the last step only', norm: 'Frobenius norm over the probe batch', effectiveContextThreshold: 0.01, transformer: { layers: 1, heads: 4, width: s.hiddenSize } },
+      settings: {
+        ...s,
+        task: 'copy',
+        loss: 'cross-entropy of the last step only',
+        norm: 'Frobenius norm over the probe batch',
+        effectiveContextThreshold: 0.01,
+        transformer: { layers: 1, heads: 4, width: s.hiddenSize },
+      },
       measurements: { profiles, training, sequenceLength: probeTask.sequenceLength },
     };
   },
@@ -129,7 +164,10 @@ export const gradientsExperiment = defineExperiment<GradientMeasurements>({
       '',
       '### Training on the copy task',
       '',
-      markdownTable(['model', 'steps', 'seconds', 'copy accuracy', 'loss'], m.training.map((t) => [t.model, t.steps, t.seconds, t.accuracy, t.loss])),
+      markdownTable(
+        ['model', 'steps', 'seconds', 'copy accuracy', 'loss'],
+        m.training.map((t) => [t.model, t.steps, t.seconds, t.accuracy, t.loss]),
+      ),
     ].join('\n');
   },
   chart(result: ResultDocument<GradientMeasurements>) {
@@ -140,6 +178,15 @@ export const gradientsExperiment = defineExperiment<GradientMeasurements>({
         if (n > 0) data.push({ model: p.model, k, norm: n, stage: p.stage === 'init' ? 'at initialisation' : 'after training' });
       });
     }
-    return lineChart({ title: '‖∂L/∂h_k‖ (Transformer: ‖∂L/∂x_k‖), L = loss at the last step', data, x: { field: 'k', title: 'time step k' }, y: { field: 'norm', title: 'gradient norm', log: true }, series: 'model', column: { field: 'stage', title: '', sort: ['at initialisation', 'after training'] }, width: 360, height: 260 });
+    return lineChart({
+      title: '‖∂L/∂h_k‖ (Transformer: ‖∂L/∂x_k‖), L = loss at the last step',
+      data,
+      x: { field: 'k', title: 'time step k' },
+      y: { field: 'norm', title: 'gradient norm', log: true },
+      series: 'model',
+      column: { field: 'stage', title: '', sort: ['at initialisation', 'after training'] },
+      width: 360,
+      height: 260,
+    });
   },
 });

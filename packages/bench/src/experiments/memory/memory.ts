@@ -77,7 +77,16 @@ export const memoryExperiment = defineExperiment<MemoryMeasurements>({
     let gcForced = true;
     for (const { label, kind, fusedAttention } of MODELS) {
       const previous = setFusedEnabled(fusedAttention);
-      const model = new SequenceModel({ kind, vocabSize: VOCAB, embeddingSize: s.embeddingSize, hiddenSize: s.hiddenSize, outputSize: VOCAB, heads: s.heads, maxLength: Math.max(...s.lengths), seed: ctx.seed });
+      const model = new SequenceModel({
+        kind,
+        vocabSize: VOCAB,
+        embeddingSize: s.embeddingSize,
+        hiddenSize: s.hiddenSize,
+        outputSize: VOCAB,
+        heads: s.heads,
+        maxLength: Math.max(...s.lengths),
+        seed: ctx.seed,
+      });
       try {
         // Fused recurrent kernels keep only what BPTT needs; the memory of the layer as users run it is what counts.
         for (const length of s.lengths) {
@@ -94,7 +103,13 @@ export const memoryExperiment = defineExperiment<MemoryMeasurements>({
           const buffersForward = process.memoryUsage().arrayBuffers;
           loss.backward();
           const peak = backendMemory(ctx.backend).peakBytes;
-          rows.push({ model: label, length, peakTensorBytes: peak - before, arrayBufferBytes: Math.max(0, buffersForward - buffersBefore), rssBytes: process.memoryUsage().rss });
+          rows.push({
+            model: label,
+            length,
+            peakTensorBytes: peak - before,
+            arrayBufferBytes: Math.max(0, buffersForward - buffersBefore),
+            rssBytes: process.memoryUsage().rss,
+          });
           progress.advance(`${label} T=${length}`);
         }
       } finally {
@@ -106,12 +121,23 @@ export const memoryExperiment = defineExperiment<MemoryMeasurements>({
       const half = r.slice(Math.floor(r.length / 2));
       return {
         model,
-        all: logLogSlope(r.map((x) => x.length), r.map((x) => x.peakTensorBytes)),
-        longestHalf: logLogSlope(half.map((x) => x.length), half.map((x) => x.peakTensorBytes)),
+        all: logLogSlope(
+          r.map((x) => x.length),
+          r.map((x) => x.peakTensorBytes),
+        ),
+        longestHalf: logLogSlope(
+          half.map((x) => x.length),
+          half.map((x) => x.peakTensorBytes),
+        ),
       };
     });
     return {
-      settings: { ...s, vocabSize: VOCAB, step: 'forward + cross-entropy + backward (no optimizer state)', transformer: { layers: 1, heads: s.heads, width: s.hiddenSize } },
+      settings: {
+        ...s,
+        vocabSize: VOCAB,
+        step: 'forward + cross-entropy + backward (no optimizer state)',
+        transformer: { layers: 1, heads: s.heads, width: s.hiddenSize },
+      },
       measurements: { rows, exponents, gcForced },
     };
   },
@@ -125,9 +151,14 @@ export const memoryExperiment = defineExperiment<MemoryMeasurements>({
       '',
       'Fitted exponent p in peak bytes ∝ T^p (1 = linear, 2 = quadratic):',
       '',
-      markdownTable(['model', 'p (all lengths)', 'p (longest half)'], m.exponents.map((e) => [e.model, e.all, e.longestHalf])),
+      markdownTable(
+        ['model', 'p (all lengths)', 'p (longest half)'],
+        m.exponents.map((e) => [e.model, e.all, e.longestHalf]),
+      ),
       '',
-      m.gcForced ? 'A garbage collection was forced before each step.' : 'No garbage collection could be forced (run node with --expose-gc): the counter also holds garbage of earlier steps.',
+      m.gcForced
+        ? 'A garbage collection was forced before each step.'
+        : 'No garbage collection could be forced (run node with --expose-gc): the counter also holds garbage of earlier steps.',
     ].join('\n');
   },
   chart(result: ResultDocument<MemoryMeasurements>) {
@@ -135,6 +166,13 @@ export const memoryExperiment = defineExperiment<MemoryMeasurements>({
       { model: r.model, T: r.length, MiB: r.peakTensorBytes / 2 ** 20, measure: 'peak live-tensor bytes' },
       { model: r.model, T: r.length, MiB: Math.max(r.arrayBufferBytes, 1) / 2 ** 20, measure: 'ArrayBuffer growth (process)' },
     ]);
-    return lineChart({ title: 'Training-step memory against sequence length', data, x: { field: 'T', title: 'sequence length T', log: true }, y: { field: 'MiB', title: 'MiB', log: true }, series: 'model', column: { field: 'measure', title: '' } });
+    return lineChart({
+      title: 'Training-step memory against sequence length',
+      data,
+      x: { field: 'T', title: 'sequence length T', log: true },
+      y: { field: 'MiB', title: 'MiB', log: true },
+      series: 'model',
+      column: { field: 'measure', title: '' },
+    });
   },
 });

@@ -117,7 +117,9 @@ class GRUTranslator extends TranslationModel {
   /** One decoder step: next state and the logits from `[state; context]`. */
   private step(enc: ReturnType<GRUTranslator['encode']>, embedded: Tensor, h: Tensor): { h: Tensor; logits: Tensor } {
     const context =
-      this.attention === null ? enc.final : this.attention.forward(h, enc.outputs, enc.outputs, { mask: enc.mask, projectedKeys: enc.projected ?? undefined }).context;
+      this.attention === null
+        ? enc.final
+        : this.attention.forward(h, enc.outputs, enc.outputs, { mask: enc.mask, projectedKeys: enc.projected ?? undefined }).context;
     const next = this.decoder.forward(concat([embedded, context], 1), h);
     return { h: next, logits: this.out.forward(concat([next, context], 1)) };
   }

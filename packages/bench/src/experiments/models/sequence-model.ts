@@ -85,7 +85,9 @@ export class SequenceModel extends Module {
     } else {
       const features = options.inputFeatures;
       if (features === undefined || !Number.isInteger(features) || features <= 0) {
-        throw new InvalidArgumentError(`SequenceModel: option 'inputFeatures' must be a positive integer when 'vocabSize' is null; received ${String(features)}`);
+        throw new InvalidArgumentError(
+          `SequenceModel: option 'inputFeatures' must be a positive integer when 'vocabSize' is null; received ${String(features)}`,
+        );
       }
       this.embedding = null;
       this.input_proj = new Linear(features, embed, { generator });

@@ -56,7 +56,15 @@ export function evaluateCopy(model: SequenceModel, task: CopyTask, batch: Return
 export async function trainOnCopy(kind: ModelKind, settings: CopyRunSettings, seed: number, onStep: (step: number) => void = () => {}): Promise<CopyRun> {
   const task = new CopyTask({ delay: settings.delay, copyLength: settings.copyLength, seed });
   const heldOut = new CopyTask({ delay: settings.delay, copyLength: settings.copyLength, seed: seed + 7919 }).sample(settings.evalBatch);
-  const model = new SequenceModel({ kind, vocabSize: task.vocabSize, hiddenSize: settings.hiddenSize, outputSize: task.vocabSize, heads: 4, maxLength: task.sequenceLength, seed });
+  const model = new SequenceModel({
+    kind,
+    vocabSize: task.vocabSize,
+    hiddenSize: settings.hiddenSize,
+    outputSize: task.vocabSize,
+    heads: 4,
+    maxLength: task.sequenceLength,
+    seed,
+  });
   const report = await trainModel(
     model,
     () => {

@@ -78,15 +78,35 @@ export const speedExperiment = defineExperiment<SpeedMeasurements>({
     const progress = ctx.progress(Math.ceil(s.lengths.length * MODEL_KINDS.length * libraries));
     const rows: SpeedRow[] = [];
     const capped = new Map<string, number>();
-    const note = (key: string): string | null => (capped.has(key) ? `skipped: a shorter length took ${capped.get(key)?.toFixed(1)} s per step, over the ${s.capSeconds} s cap` : null);
+    const note = (key: string): string | null =>
+      capped.has(key) ? `skipped: a shorter length took ${capped.get(key)?.toFixed(1)} s per step, over the ${s.capSeconds} s cap` : null;
     for (const kind of MODEL_KINDS) {
-      const model = new SequenceModel({ kind, vocabSize: VOCAB, embeddingSize: s.embeddingSize, hiddenSize: s.hiddenSize, outputSize: VOCAB, heads: s.heads, maxLength: Math.max(...s.lengths), seed: ctx.seed });
+      const model = new SequenceModel({
+        kind,
+        vocabSize: VOCAB,
+        embeddingSize: s.embeddingSize,
+        hiddenSize: s.hiddenSize,
+        outputSize: VOCAB,
+        heads: s.heads,
+        maxLength: Math.max(...s.lengths),
+        seed: ctx.seed,
+      });
       const optimizer = new AdamW(model.parameters(), { lr: 1e-3 });
       for (const length of s.lengths) {
         progress.status(`seqlab ${kind} T=${length}`);
         const key = `seqlab ${kind}`;
         if (capped.has(key)) {
-          rows.push({ library: 'seqlab', model: kind, backend: ctx.backend, length, forwardMs: null, trainStepMs: null, forwardTokensPerSecond: null, trainTokensPerSecond: null, note: note(key) });
+          rows.push({
+            library: 'seqlab',
+            model: kind,
+            backend: ctx.backend,
+            length,
+            forwardMs: null,
+            trainStepMs: null,
+            forwardTokensPerSecond: null,
+            trainTokensPerSecond: null,
+            note: note(key),
+          });
           progress.advance(`seqlab ${kind} T=${length} skipped`);
           continue;
         }
@@ -107,9 +127,15 @@ export const speedExperiment = defineExperiment<SpeedMeasurements>({
         );
         const tokens = s.batch * length;
         rows.push({
-          library: 'seqlab', model: kind, backend: ctx.backend, length,
-          forwardMs: forward.medianMs, trainStepMs: train.medianMs,
-          forwardTokensPerSecond: tokens / (forward.medianMs / 1000), trainTokensPerSecond: tokens / (train.medianMs / 1000), note: null,
+          library: 'seqlab',
+          model: kind,
+          backend: ctx.backend,
+          length,
+          forwardMs: forward.medianMs,
+          trainStepMs: train.medianMs,
+          forwardTokensPerSecond: tokens / (forward.medianMs / 1000),
+          trainTokensPerSecond: tokens / (train.medianMs / 1000),
+          note: null,
         });
         if (train.medianMs / 1000 > s.capSeconds || (now() - t0) / 1000 > s.capSeconds * (s.repeats + 1) * 1.5) capped.set(key, train.medianMs / 1000);
         progress.advance(`seqlab ${kind} T=${length}`);
@@ -117,7 +143,18 @@ export const speedExperiment = defineExperiment<SpeedMeasurements>({
     }
     if ('error' in tfjs) {
       for (const kind of ['LSTM', 'Transformer']) {
-        for (const length of s.lengths) rows.push({ library: 'tfjs', model: kind, backend: 'none', length, forwardMs: null, trainStepMs: null, forwardTokensPerSecond: null, trainTokensPerSecond: null, note: tfjs.error });
+        for (const length of s.lengths)
+          rows.push({
+            library: 'tfjs',
+            model: kind,
+            backend: 'none',
+            length,
+            forwardMs: null,
+            trainStepMs: null,
+            forwardTokensPerSecond: null,
+            trainTokensPerSecond: null,
+            note: tfjs.error,
+          });
       }
     } else {
       const sizes = { vocabSize: VOCAB, embeddingSize: s.embeddingSize, hiddenSize: s.hiddenSize, heads: s.heads };
@@ -127,7 +164,17 @@ export const speedExperiment = defineExperiment<SpeedMeasurements>({
           const length = s.lengths[i];
           progress.status(`TF.js ${kind} T=${length}`);
           if (capped.has(key)) {
-            rows.push({ library: 'tfjs', model: kind, backend: tfjs.backend, length, forwardMs: null, trainStepMs: null, forwardTokensPerSecond: null, trainTokensPerSecond: null, note: note(key) });
+            rows.push({
+              library: 'tfjs',
+              model: kind,
+              backend: tfjs.backend,
+              length,
+              forwardMs: null,
+              trainStepMs: null,
+              forwardTokensPerSecond: null,
+              trainTokensPerSecond: null,
+              note: note(key),
+            });
             progress.advance(`TF.js ${kind} T=${length} skipped`);
             continue;
           }
@@ -142,13 +189,29 @@ export const speedExperiment = defineExperiment<SpeedMeasurements>({
             continue;
           }
           if ('error' in measured) {
-            rows.push({ library: 'tfjs', model: kind, backend: tfjs.backend, length, forwardMs: null, trainStepMs: null, forwardTokensPerSecond: null, trainTokensPerSecond: null, note: `TF.js failed: ${measured.error}` });
+            rows.push({
+              library: 'tfjs',
+              model: kind,
+              backend: tfjs.backend,
+              length,
+              forwardMs: null,
+              trainStepMs: null,
+              forwardTokensPerSecond: null,
+              trainTokensPerSecond: null,
+              note: `TF.js failed: ${measured.error}`,
+            });
           } else {
             const tokens = s.batch * length;
             rows.push({
-              library: 'tfjs', model: kind, backend: tfjs.backend, length,
-              forwardMs: measured.forwardMs, trainStepMs: measured.trainStepMs,
-              forwardTokensPerSecond: tokens / (measured.forwardMs / 1000), trainTokensPerSecond: tokens / (measured.trainStepMs / 1000), note: null,
+              library: 'tfjs',
+              model: kind,
+              backend: tfjs.backend,
+              length,
+              forwardMs: measured.forwardMs,
+              trainStepMs: measured.trainStepMs,
+              forwardTokensPerSecond: tokens / (measured.forwardMs / 1000),
+              trainTokensPerSecond: tokens / (measured.trainStepMs / 1000),
+              note: null,
             });
             if (measured.trainStepMs / 1000 > s.capSeconds) capped.set(key, measured.trainStepMs / 1000);
           }
@@ -157,15 +220,39 @@ export const speedExperiment = defineExperiment<SpeedMeasurements>({
       }
     }
     return {
-      settings: { ...s, vocabSize: VOCAB, transformer: { layers: 1, heads: s.heads, width: s.hiddenSize, ffnWidth: 4 * s.hiddenSize, norm: 'pre-LN', positions: 'sinusoidal' }, recurrentLayers: 1, optimizer: 'AdamW lr 1e-3', timing: `1 warm-up run, median of ${s.repeats}` },
+      settings: {
+        ...s,
+        vocabSize: VOCAB,
+        transformer: { layers: 1, heads: s.heads, width: s.hiddenSize, ffnWidth: 4 * s.hiddenSize, norm: 'pre-LN', positions: 'sinusoidal' },
+        recurrentLayers: 1,
+        optimizer: 'AdamW lr 1e-3',
+        timing: `1 warm-up run, median of ${s.repeats}`,
+      },
       measurements: { rows, tfjs: 'error' in loaded ? { error: loaded.error } : { version: loaded.version, backend: loaded.backend, fallback } },
     };
   },
   markdown(result: ResultDocument<SpeedMeasurements>) {
     const m = result.measurements;
-    const tf = 'error' in m.tfjs ? `TF.js: not available (${m.tfjs.error}).` : `TF.js ${m.tfjs.version}, started on its ${m.tfjs.backend} backend${m.tfjs.fallback ? `; ${m.tfjs.fallback}` : ''}.`;
-    const rows: Cell[][] = m.rows.map((r) => [r.library, r.backend, r.model, r.length, r.forwardMs, r.trainStepMs, r.forwardTokensPerSecond, r.trainTokensPerSecond, r.note ?? '']);
-    return [tf, '', markdownTable(['library', 'backend', 'model', 'T', 'forward ms', 'train step ms', 'forward tokens/s', 'train tokens/s', 'note'], rows)].join('\n');
+    const tf =
+      'error' in m.tfjs
+        ? `TF.js: not available (${m.tfjs.error}).`
+        : `TF.js ${m.tfjs.version}, started on its ${m.tfjs.backend} backend${m.tfjs.fallback ? `; ${m.tfjs.fallback}` : ''}.`;
+    const rows: Cell[][] = m.rows.map((r) => [
+      r.library,
+      r.backend,
+      r.model,
+      r.length,
+      r.forwardMs,
+      r.trainStepMs,
+      r.forwardTokensPerSecond,
+      r.trainTokensPerSecond,
+      r.note ?? '',
+    ]);
+    return [
+      tf,
+      '',
+      markdownTable(['library', 'backend', 'model', 'T', 'forward ms', 'train step ms', 'forward tokens/s', 'train tokens/s', 'note'], rows),
+    ].join('\n');
   },
   chart(result: ResultDocument<SpeedMeasurements>) {
     const data: ChartRow[] = [];
@@ -173,7 +260,15 @@ export const speedExperiment = defineExperiment<SpeedMeasurements>({
       if (r.forwardMs !== null) data.push({ series: `${r.library} ${r.model}`, library: r.library, T: r.length, ms: r.forwardMs, pass: 'forward' });
       if (r.trainStepMs !== null) data.push({ series: `${r.library} ${r.model}`, library: r.library, T: r.length, ms: r.trainStepMs, pass: 'training step' });
     }
-    return lineChart({ title: 'Time per batch against sequence length', data, x: { field: 'T', title: 'sequence length T', log: true }, y: { field: 'ms', title: 'median ms per batch', log: true }, series: 'series', dash: 'library', column: { field: 'pass', title: '' } });
+    return lineChart({
+      title: 'Time per batch against sequence length',
+      data,
+      x: { field: 'T', title: 'sequence length T', log: true },
+      y: { field: 'ms', title: 'median ms per batch', log: true },
+      series: 'series',
+      dash: 'library',
+      column: { field: 'pass', title: '' },
+    });
   },
 });
 

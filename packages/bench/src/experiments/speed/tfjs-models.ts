@@ -119,21 +119,29 @@ export function tfjsTransformer(t: LoadedTfjs, sizes: TfjsModelSizes, batch: num
   const w = {
     emb: glorot([sizes.vocabSize, sizes.embeddingSize]),
     proj: glorot([sizes.embeddingSize, d]),
-    ln1g: ones(d), ln1b: zeros(d),
-    wqkv: glorot([d, 3 * d]), bqkv: zeros(3 * d),
-    wo: glorot([d, d]), bo: zeros(d),
-    ln2g: ones(d), ln2b: zeros(d),
-    w1: glorot([d, 4 * d]), b1: zeros(4 * d),
-    w2: glorot([4 * d, d]), b2: zeros(d),
-    head: glorot([d, sizes.vocabSize]), bh: zeros(sizes.vocabSize),
+    ln1g: ones(d),
+    ln1b: zeros(d),
+    wqkv: glorot([d, 3 * d]),
+    bqkv: zeros(3 * d),
+    wo: glorot([d, d]),
+    bo: zeros(d),
+    ln2g: ones(d),
+    ln2b: zeros(d),
+    w1: glorot([d, 4 * d]),
+    b1: zeros(4 * d),
+    w2: glorot([4 * d, d]),
+    b2: zeros(d),
+    head: glorot([d, sizes.vocabSize]),
+    bh: zeros(sizes.vocabSize),
   };
   const pe = tf.tidy(() => {
     const values = new Float32Array(length * d);
-    for (let p = 0; p < length; p++) for (let i = 0; i < d; i += 2) {
-      const a = p / Math.pow(10000, i / d);
-      values[p * d + i] = Math.sin(a);
-      if (i + 1 < d) values[p * d + i + 1] = Math.cos(a);
-    }
+    for (let p = 0; p < length; p++)
+      for (let i = 0; i < d; i += 2) {
+        const a = p / Math.pow(10000, i / d);
+        values[p * d + i] = Math.sin(a);
+        if (i + 1 < d) values[p * d + i + 1] = Math.cos(a);
+      }
     return tf.tensor2d(values, [length, d]);
   });
   const layerNorm = (x: TF, g: TF, b: TF): TF => {
