@@ -21,20 +21,48 @@ export interface DTypeArrayMap {
 /** Any typed array a tensor can be stored in. */
 export type TypedArray = Float32Array | Int32Array | Float64Array | Uint8Array;
 
-/** Every dtype name, in a stable order. */
+/**
+ * Every dtype name, in a stable order.
+ *
+ * @example
+ * ```ts
+ * console.assert(DTYPES.includes('int32') && DTYPES.length === 4);
+ * ```
+ */
 export const DTYPES: readonly DType[] = ['float32', 'int32', 'float64', 'bool'];
 
-/** True when `value` names a dtype. */
+/**
+ * True when `value` names a dtype.
+ *
+ * @example
+ * ```ts
+ * console.assert(isDType('float32') && !isDType('float16'));
+ * ```
+ */
 export function isDType(value: unknown): value is DType {
   return typeof value === 'string' && (DTYPES as readonly string[]).includes(value);
 }
 
-/** True for the floating-point dtypes (`float32`, `float64`). */
+/**
+ * True for the floating-point dtypes (`float32`, `float64`).
+ *
+ * @example
+ * ```ts
+ * console.assert(isFloatDType('float64') && !isFloatDType('int32'));
+ * ```
+ */
 export function isFloatDType(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64';
 }
 
-/** Bytes per element of `dtype`. */
+/**
+ * Bytes per element of `dtype`.
+ *
+ * @example
+ * ```ts
+ * console.assert(bytesPerElement('float64') === 8 && bytesPerElement('bool') === 1);
+ * ```
+ */
 export function bytesPerElement(dtype: DType): number {
   switch (dtype) {
     case 'float64':
@@ -49,6 +77,12 @@ export function bytesPerElement(dtype: DType): number {
 /**
  * A new zero-filled typed array of `size` elements for `dtype`. A size beyond {@link MAX_TENSOR_ELEMENTS}, or one the
  * host cannot allocate, is MEMORY_BUDGET_EXCEEDED naming the element count and bytes (never a bare RangeError).
+ *
+ * @example
+ * ```ts
+ * const a = allocArray('int32', 3);
+ * console.assert(a instanceof Int32Array && a.length === 3 && a[0] === 0);
+ * ```
  */
 export function allocArray<D extends DType>(dtype: D, size: number): DTypeArrayMap[D] {
   if (!isDType(dtype)) throw new InvalidArgumentError(`allocArray: argument 'dtype' must be one of ${DTYPES.join(', ')}; received ${describe(dtype)}`);
@@ -79,7 +113,14 @@ function newArray<D extends DType>(dtype: D, size: number): DTypeArrayMap[D] {
   }
 }
 
-/** The dtype whose storage is `array`'s type, or undefined for other arrays. */
+/**
+ * The dtype whose storage is `array`'s type, or undefined for other arrays.
+ *
+ * @example
+ * ```ts
+ * console.assert(dtypeOfArray(new Float64Array(2)) === 'float64' && dtypeOfArray([1, 2]) === undefined);
+ * ```
+ */
 export function dtypeOfArray(array: unknown): DType | undefined {
   if (array instanceof Float32Array) return 'float32';
   if (array instanceof Int32Array) return 'int32';

@@ -127,12 +127,31 @@ Generator = coreState.claim('Generator', Generator);
 
 const defaults = coreState.claim('defaultGenerator', { generator: new Generator(0) });
 
-/** The process-wide generator used when an op is given none (one for every loaded copy). Seeded with 0 until {@link manualSeed}. */
+/**
+ * The process-wide generator used when an op is given none (one for every loaded copy). Seeded with 0 until {@link manualSeed}.
+ *
+ * @example
+ * ```ts
+ * const g = defaultGenerator();
+ * const u = g.uniform();
+ * console.assert(u >= 0 && u < 1);
+ * ```
+ */
 export function defaultGenerator(): Generator {
   return defaults.generator;
 }
 
-/** Reseeds the process-wide generator, as `torch.manual_seed`. Returns it. */
+/**
+ * Reseeds the process-wide generator, as `torch.manual_seed`. Returns it.
+ *
+ * @example
+ * ```ts
+ * manualSeed(42);
+ * const a = defaultGenerator().uniform();
+ * manualSeed(42);
+ * console.assert(defaultGenerator().uniform() === a);
+ * ```
+ */
 export function manualSeed(seed: number): Generator {
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
     throw new InvalidArgumentError(`manualSeed: argument 'seed' must be a safe integer; received ${describe(seed)}`);

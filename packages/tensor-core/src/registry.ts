@@ -22,7 +22,16 @@ interface Entry {
 const registry = coreState.claim('registry', { entries: new Map<string, Entry>(), active: undefined as Entry | undefined });
 const entries = registry.entries;
 
-/** Registers `backend` under its name; a later registration of the same name replaces it. */
+/**
+ * Registers `backend` under its name; a later registration of the same name replaces it.
+ *
+ * @example
+ * ```ts
+ * const cpu = cpuBackend;
+ * registerBackend({ ...cpu, name: 'cpu-mirror' }); // another name for the CPU kernels
+ * console.assert(listBackends().includes('cpu-mirror') && getBackend().name !== 'cpu-mirror'); // active only with { setActive: true }
+ * ```
+ */
 export function registerBackend(backend: Backend, options: { setActive?: boolean } = {}): void {
   if (!backend || typeof backend.name !== 'string' || backend.name === '') {
     throw new InvalidArgumentError(`registerBackend: argument 'backend' must have a non-empty name; received ${String(backend?.name)}`);
@@ -34,7 +43,14 @@ export function registerBackend(backend: Backend, options: { setActive?: boolean
   if (options.setActive || active === undefined || active.backend.name === backend.name) registry.active = entry;
 }
 
-/** Names of the registered backends. */
+/**
+ * Names of the registered backends.
+ *
+ * @example
+ * ```ts
+ * console.assert(listBackends().includes('cpu'));
+ * ```
+ */
 export function listBackends(): string[] {
   return [...entries.keys()];
 }
@@ -47,12 +63,30 @@ function entryOf(op: string, name: string): Entry {
   return entry;
 }
 
-/** Makes the named backend the one new tensors are created on. */
+/**
+ * Makes the named backend the one new tensors are created on.
+ *
+ * @example
+ * ```ts
+ * const cpu = cpuBackend;
+ * registerBackend({ ...cpu, name: 'cpu-alt' });
+ * setBackend('cpu-alt');
+ * console.assert(zeros([2]).backendName === 'cpu-alt');
+ * setBackend('cpu');
+ * ```
+ */
 export function setBackend(name: string): void {
   registry.active = entryOf('setBackend', name);
 }
 
-/** The active backend, or the named one. */
+/**
+ * The active backend, or the named one.
+ *
+ * @example
+ * ```ts
+ * console.assert(getBackend().name === zeros([1]).backendName && getBackend('cpu') === cpuBackend);
+ * ```
+ */
 export function getBackend(name?: string): Backend {
   if (name !== undefined) return entryOf('getBackend', name).backend;
   const active = registry.active;
@@ -60,14 +94,33 @@ export function getBackend(name?: string): Backend {
   return active.backend;
 }
 
-/** Live-storage counters of the active or the named backend (a copy). */
+/**
+ * Live-storage counters of the active or the named backend (a copy).
+ *
+ * @example
+ * ```ts
+ * const before = memory().bytes;
+ * const x = zeros([256]); // 1 KiB of float32
+ * console.assert(memory().bytes >= before + 1024);
+ * x.dispose();
+ * ```
+ */
 export function memory(name?: string): MemoryInfo {
   const entry = name === undefined ? registry.active : entryOf('memory', name);
   if (!entry) throw new InvalidArgumentError('memory: no backend is registered');
   return { ...entry.memory };
 }
 
-/** Starts a new peak measurement: sets `peakBytes` to the current `bytes`. */
+/**
+ * Starts a new peak measurement: sets `peakBytes` to the current `bytes`.
+ *
+ * @example
+ * ```ts
+ * zeros([1024]).dispose();
+ * resetPeakMemory();
+ * console.assert(memory().peakBytes === memory().bytes);
+ * ```
+ */
 export function resetPeakMemory(name?: string): void {
   const entry = name === undefined ? registry.active : entryOf('resetPeakMemory', name);
   if (entry) entry.memory.peakBytes = entry.memory.bytes;

@@ -13,7 +13,14 @@ export interface SafetensorsDTypeInfo {
   readonly target: DType;
 }
 
-/** Every safetensors dtype seqlab can decode, with its element size and the seqlab dtype it becomes. */
+/**
+ * Every safetensors dtype seqlab can decode, with its element size and the seqlab dtype it becomes.
+ *
+ * @example
+ * ```ts
+ * console.assert(SAFETENSORS_DTYPES.BF16.bytes === 2 && SAFETENSORS_DTYPES.BF16.target === 'float32');
+ * ```
+ */
 export const SAFETENSORS_DTYPES: Readonly<Record<SafetensorsDType, SafetensorsDTypeInfo>> = {
   F64: { bytes: 8, target: 'float64' },
   F32: { bytes: 4, target: 'float32' },

@@ -4,7 +4,14 @@ import { isSafetensorsDType, SAFETENSORS_DTYPES, type SafetensorsDType } from '.
 import { JsonSyntaxError, parseStrictJson, type JsonObject, type JsonValue } from './safetensors-json.js';
 import { describe } from './shape.js';
 
-/** Largest header accepted, in bytes, as in the reference implementation (guards against huge allocations). */
+/**
+ * Largest header accepted, in bytes, as in the reference implementation (guards against huge allocations).
+ *
+ * @example
+ * ```ts
+ * console.assert(MAX_SAFETENSORS_HEADER_BYTES === 100_000_000); // headers larger than this are refused as corrupt
+ * ```
+ */
 export const MAX_SAFETENSORS_HEADER_BYTES = 100_000_000;
 
 /** One tensor described by a safetensors header. */

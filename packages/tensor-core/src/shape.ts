@@ -5,19 +5,40 @@ import { describeValue } from './validate.js';
 /** A tensor shape: a list of non-negative integer dimension sizes. */
 export type Shape = readonly number[];
 
-/** `[2, 3]` style text for messages. */
+/**
+ * `[2, 3]` style text for messages.
+ *
+ * @example
+ * ```ts
+ * console.assert(formatShape([2, 3]) === '[2, 3]');
+ * ```
+ */
 export function formatShape(shape: Shape): string {
   return `[${shape.join(', ')}]`;
 }
 
-/** Number of elements of `shape` (1 for a scalar). */
+/**
+ * Number of elements of `shape` (1 for a scalar).
+ *
+ * @example
+ * ```ts
+ * console.assert(sizeOf([2, 3, 4]) === 24 && sizeOf([]) === 1);
+ * ```
+ */
 export function sizeOf(shape: Shape): number {
   let n = 1;
   for (let i = 0; i < shape.length; i++) n *= shape[i];
   return n;
 }
 
-/** Row-major strides of `shape`, in elements. */
+/**
+ * Row-major strides of `shape`, in elements.
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(stridesOf([2, 3, 4])) === '[12,4,1]');
+ * ```
+ */
 export function stridesOf(shape: Shape): number[] {
   const strides = new Array<number>(shape.length);
   let s = 1;
@@ -28,7 +49,14 @@ export function stridesOf(shape: Shape): number[] {
   return strides;
 }
 
-/** True when both shapes have the same rank and sizes. */
+/**
+ * True when both shapes have the same rank and sizes.
+ *
+ * @example
+ * ```ts
+ * console.assert(shapesEqual([2, 3], [2, 3]) && !shapesEqual([2, 3], [3, 2]));
+ * ```
+ */
 export function shapesEqual(a: Shape, b: Shape): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -119,6 +147,11 @@ export function resolveShape(op: string, from: Shape, shape: unknown): number[] 
 /**
  * NumPy broadcasting of two shapes, or a SHAPE_MISMATCH error naming both (MEMORY_BUDGET_EXCEEDED when the result
  * would hold more than {@link MAX_TENSOR_ELEMENTS} elements).
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(broadcastShapes('add', [2, 1], [3])) === '[2,3]');
+ * ```
  */
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
   if (!isShape(a) || !isShape(b)) {
@@ -140,7 +173,14 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
   return out;
 }
 
-/** Normalises a possibly negative `axis` against `rank`, or throws naming the op and argument. */
+/**
+ * Normalises a possibly negative `axis` against `rank`, or throws naming the op and argument.
+ *
+ * @example
+ * ```ts
+ * console.assert(normalizeAxis('softmax', 'axis', -1, 3) === 2);
+ * ```
+ */
 export function normalizeAxis(op: string, arg: string, axis: unknown, rank: number): number {
   if (typeof axis !== 'number' || !Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
     throw new InvalidArgumentError(
@@ -153,6 +193,12 @@ export function normalizeAxis(op: string, arg: string, axis: unknown, rank: numb
 /**
  * Normalises `axes` (undefined = all, a number, or a list) to sorted unique non-negative axes.
  * Duplicates are an error, as in PyTorch.
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(normalizeAxes('sum', 'axes', [-1, 0], 3)) === '[0,2]');
+ * console.assert(normalizeAxes('sum', 'axes', undefined, 2).length === 2);
+ * ```
  */
 export function normalizeAxes(op: string, arg: string, axes: unknown, rank: number): number[] {
   if (axes === undefined || axes === null) return Array.from({ length: rank }, (_, i) => i);

@@ -34,7 +34,14 @@ const kernels = {
   ...geluKernels,
 } satisfies Kernels;
 
-/** The CPU backend, registered as `cpu` when tensor-core is imported (one object for every loaded copy of tensor-core). */
+/**
+ * The CPU backend, registered as `cpu` when tensor-core is imported (one object for every loaded copy of tensor-core).
+ *
+ * @example
+ * ```ts
+ * console.assert(cpuBackend.name === 'cpu' && listBackends().includes('cpu'));
+ * ```
+ */
 export const cpuBackend: Backend = coreState.claim<Backend>('cpuBackend', {
   name: 'cpu',
   dtypes: DTYPES,

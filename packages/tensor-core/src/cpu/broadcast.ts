@@ -4,7 +4,14 @@ import type { Shape } from '../shape.js';
 /** Visits one output row: `n` elements; input k starts at `offsets[k]` and steps by `steps[k]`; output starts at `outOffset`. */
 export type RowVisitor = (offsets: Int32Array, steps: Int32Array, outOffset: number, n: number) => void;
 
-/** Element strides of `shape` aligned right to `outShape`'s rank, 0 where the input broadcasts. */
+/**
+ * Element strides of `shape` aligned right to `outShape`'s rank, 0 where the input broadcasts.
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(Array.from(broadcastStrides([3, 1], [2, 3, 4]))) === '[0,1,0]'); // 0 where [3, 1] broadcasts
+ * ```
+ */
 export function broadcastStrides(shape: Shape, outShape: Shape): Int32Array {
   const rank = outShape.length;
   const strides = new Int32Array(rank);
@@ -20,6 +27,16 @@ export function broadcastStrides(shape: Shape, outShape: Shape): Int32Array {
 /**
  * Calls `visit` once per output row of `outShape` (its last dimension), giving every input's offset and step.
  * Allocation happens once per call, never per row.
+ *
+ * @example
+ * ```ts
+ * let rows = 0;
+ * forEachRow([[2, 3], [3]], [2, 3], (offsets, steps, outOffset, n) => {
+ *   rows++;
+ *   console.assert(n === 3 && offsets[1] === 0 && steps[1] === 1);
+ * });
+ * console.assert(rows === 2);
+ * ```
  */
 export function forEachRow(inputs: readonly Shape[], outShape: Shape, visit: RowVisitor): void {
   const k = inputs.length;

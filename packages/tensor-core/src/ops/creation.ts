@@ -150,22 +150,51 @@ function filled(op: string, shape: Shape, value: number | boolean, options: unkn
   return wrap(backend, backend.adopt(values, dt), shape, dt);
 }
 
-/** A tensor of `shape` filled with `value`. */
+/**
+ * A tensor of `shape` filled with `value`.
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(full([2], 7).toArray()) === '[7,7]');
+ * ```
+ */
 export function full(shape: Shape, value: number | boolean, options: DType | CreationOptions = {}): Tensor {
   return filled('full', shape, value, options);
 }
 
-/** A tensor of zeros. */
+/**
+ * A tensor of zeros.
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(zeros([2, 2]).toArray()) === '[[0,0],[0,0]]');
+ * ```
+ */
 export function zeros(shape: Shape, options: DType | CreationOptions = {}): Tensor {
   return filled('zeros', shape, 0, options);
 }
 
-/** A tensor of ones. */
+/**
+ * A tensor of ones.
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(ones([2], 'int32').toArray()) === '[1,1]');
+ * ```
+ */
 export function ones(shape: Shape, options: DType | CreationOptions = {}): Tensor {
   return filled('ones', shape, 1, options);
 }
 
-/** A scalar (rank-0) tensor. */
+/**
+ * A scalar (rank-0) tensor.
+ *
+ * @example
+ * ```ts
+ * const s = scalar(3);
+ * console.assert(s.rank === 0 && s.item() === 3);
+ * ```
+ */
 export function scalar(value: number | boolean, options: DType | CreationOptions = {}): Tensor {
   return filled('scalar', [], value, options);
 }
@@ -176,19 +205,42 @@ function likeOptions(op: string, x: Tensor, options: DType | CreationOptions): C
   return { dtype: opts.dtype ?? x.dtype, backend: opts.backend ?? x.backendName };
 }
 
-/** Zeros with `x`'s shape, dtype and backend (each overridable). */
+/**
+ * Zeros with `x`'s shape, dtype and backend (each overridable).
+ *
+ * @example
+ * ```ts
+ * const z = zerosLike(tensor([[1, 2, 3]]));
+ * console.assert(z.shape[1] === 3 && z.dtype === 'float32' && z.dataSync()[0] === 0);
+ * ```
+ */
 export function zerosLike(x: Tensor, options: DType | CreationOptions = {}): Tensor {
   const opts = likeOptions('zerosLike', x, options); // checks x before x.shape is read
   return filled('zerosLike', x.shape, 0, opts);
 }
 
-/** Ones with `x`'s shape, dtype and backend. */
+/**
+ * Ones with `x`'s shape, dtype and backend.
+ *
+ * @example
+ * ```ts
+ * console.assert(onesLike(zeros([2, 3])).shape[1] === 3 && onesLike(zeros([2, 3])).dataSync()[0] === 1);
+ * ```
+ */
 export function onesLike(x: Tensor, options: DType | CreationOptions = {}): Tensor {
   const opts = likeOptions('onesLike', x, options); // checks x before x.shape is read
   return filled('onesLike', x.shape, 1, opts);
 }
 
-/** `value` everywhere with `x`'s shape, dtype and backend. */
+/**
+ * `value` everywhere with `x`'s shape, dtype and backend.
+ *
+ * @example
+ * ```ts
+ * const x = zeros([2, 2], 'int32');
+ * console.assert(fullLike(x, 5).dtype === 'int32' && fullLike(x, 5).dataSync()[3] === 5);
+ * ```
+ */
 export function fullLike(x: Tensor, value: number | boolean, options: DType | CreationOptions = {}): Tensor {
   const opts = likeOptions('fullLike', x, options); // checks x before x.shape is read
   return filled('fullLike', x.shape, value, opts);
@@ -209,6 +261,12 @@ function checkSequence(op: string, dtype: DType, n: number, valueAt: (i: number)
 /**
  * Evenly spaced values in `[start, stop)` with `step`, as `torch.arange`.
  * With one argument, `arange(n)` is `0 .. n-1`. The dtype defaults to int32 when every argument is an integer.
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(arange(4).toArray()) === '[0,1,2,3]' && arange(4).dtype === 'int32');
+ * console.assert(JSON.stringify(arange(0, 1, 0.25).toArray()) === '[0,0.25,0.5,0.75]');
+ * ```
  */
 export function arange(start: number, stop?: number, step = 1, options: DType | CreationOptions = {}): Tensor {
   const opts = optionsOf('arange', options);
@@ -237,7 +295,14 @@ export function arange(start: number, stop?: number, step = 1, options: DType | 
   return wrap(backend, backend.adopt(values, dt), [n], dt);
 }
 
-/** `num` evenly spaced float values from `start` to `stop` inclusive, as `torch.linspace`. */
+/**
+ * `num` evenly spaced float values from `start` to `stop` inclusive, as `torch.linspace`.
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(linspace(0, 1, 5).toArray()) === '[0,0.25,0.5,0.75,1]');
+ * ```
+ */
 export function linspace(start: number, stop: number, num: number, options: DType | CreationOptions = {}): Tensor {
   const opts = optionsOf('linspace', options);
   checkNonNegativeInt('linspace', 'num', num);
@@ -262,7 +327,14 @@ export function linspace(start: number, stop: number, num: number, options: DTyp
   return wrap(backend, backend.adopt(values, dt), [num], dt);
 }
 
-/** An `n × m` matrix with ones on the main diagonal (`m` defaults to `n`). */
+/**
+ * An `n × m` matrix with ones on the main diagonal (`m` defaults to `n`).
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(eye(2).toArray()) === '[[1,0],[0,1]]' && eye(2, 3).shape[1] === 3);
+ * ```
+ */
 export function eye(n: number, m: number = n, options: DType | CreationOptions = {}): Tensor {
   const opts = optionsOf('eye', options);
   checkShape('eye', 'n, m', [n, m]);

@@ -27,7 +27,16 @@ const shareRecorder = coreState.link<GradRecorder | null>('gradRecorder', null, 
   recorder = next;
 });
 
-/** Installs (or removes, with null) the autograd recorder, in every loaded copy of tensor-core. Returns the previous one. */
+/**
+ * Installs (or removes, with null) the autograd recorder, in every loaded copy of tensor-core. Returns the previous one.
+ *
+ * @example
+ * ```ts
+ * const ops: string[] = [];
+ * const previous = setGradRecorder((op) => ops.push(op)); // called for ops whose inputs require gradients
+ * setGradRecorder(previous); // restore
+ * ```
+ */
 export function setGradRecorder(next: GradRecorder | null): GradRecorder | null {
   const previous = recorder;
   shareRecorder(next);

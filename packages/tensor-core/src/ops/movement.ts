@@ -146,7 +146,14 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   return record('expand', [padded], out, { shape: resolved });
 }
 
-/** Alias of {@link expand}, named as in NumPy and TensorFlow. */
+/**
+ * Alias of {@link expand}, named as in NumPy and TensorFlow.
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(broadcastTo(tensor([1, 2]), [2, 2]).toArray()) === '[[1,2],[1,2]]');
+ * ```
+ */
 export const broadcastTo: (x: Tensor, shape: readonly number[]) => Tensor = expand;
 
 /**
@@ -303,7 +310,14 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   return record('concat', inputs, out, { axis: a });
 }
 
-/** Alias of {@link concat}, named as in PyTorch. */
+/**
+ * Alias of {@link concat}, named as in PyTorch.
+ *
+ * @example
+ * ```ts
+ * console.assert(cat([zeros([2, 3]), ones([1, 3])], 0).shape[0] === 3);
+ * ```
+ */
 export const cat: (xs: readonly Tensor[], axis?: number) => Tensor = concat;
 
 function checkTensorList(op: string, xs: unknown): Tensor[] {

@@ -65,13 +65,34 @@ function reduction(op: ReduceOpName, allowEmpty: boolean) {
  */
 export const sum: (x: Tensor, axes?: number | number[], keepDims?: boolean) => Tensor = reduction('sum', true);
 
-/** Product over `axes` (all when omitted); an empty dimension gives 1. Same arguments as {@link sum}. */
+/**
+ * Product over `axes` (all when omitted); an empty dimension gives 1. Same arguments as {@link sum}.
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(prod(tensor([[1, 2], [3, 4]]), 1).toArray()) === '[2,12]');
+ * ```
+ */
 export const prod: (x: Tensor, axes?: number | number[], keepDims?: boolean) => Tensor = reduction('prod', true);
 
-/** Maximum over `axes` (NaN propagates); reducing an empty dimension is an error. Same arguments as {@link sum}. */
+/**
+ * Maximum over `axes` (NaN propagates); reducing an empty dimension is an error. Same arguments as {@link sum}.
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(max(tensor([[1, 5], [7, 2]]), 1).toArray()) === '[5,7]');
+ * ```
+ */
 export const max: (x: Tensor, axes?: number | number[], keepDims?: boolean) => Tensor = reduction('max', false);
 
-/** Minimum over `axes` (NaN propagates); reducing an empty dimension is an error. Same arguments as {@link sum}. */
+/**
+ * Minimum over `axes` (NaN propagates); reducing an empty dimension is an error. Same arguments as {@link sum}.
+ *
+ * @example
+ * ```ts
+ * console.assert(min(tensor([[1, 5], [7, 2]])).item() === 1);
+ * ```
+ */
 export const min: (x: Tensor, axes?: number | number[], keepDims?: boolean) => Tensor = reduction('min', false);
 
 /**
@@ -182,5 +203,12 @@ function argReduce(op: 'argmax' | 'argmin') {
  */
 export const argmax: (x: Tensor, axis?: number, keepDims?: boolean) => Tensor = argReduce('argmax');
 
-/** Index (int32) of the smallest element along `axis`, first on ties; see {@link argmax}. */
+/**
+ * Index (int32) of the smallest element along `axis`, first on ties; see {@link argmax}.
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(argmin(tensor([[1, 5], [7, 2]]), 1).toArray()) === '[0,1]');
+ * ```
+ */
 export const argmin: (x: Tensor, axis?: number, keepDims?: boolean) => Tensor = argReduce('argmin');

@@ -19,46 +19,178 @@ function unary(op: UnaryOpName, allowed: readonly DType[]): (x: Tensor) => Tenso
   };
 }
 
-/** `-x`. */
+/**
+ * `-x`.
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(neg(tensor([1, -2])).toArray()) === '[-1,2]');
+ * ```
+ */
 export const neg = unary('neg', NUMERIC);
-/** `|x|`. */
+/**
+ * `|x|`.
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(abs(tensor([-2, 3])).toArray()) === '[2,3]');
+ * ```
+ */
 export const abs = unary('abs', NUMERIC);
-/** `e^x`. */
+/**
+ * `e^x`.
+ *
+ * @example
+ * ```ts
+ * console.assert(exp(tensor([0])).item() === 1);
+ * ```
+ */
 export const exp = unary('exp', FLOAT);
-/** Natural logarithm. */
+/**
+ * Natural logarithm.
+ *
+ * @example
+ * ```ts
+ * console.assert(log(tensor([1])).item() === 0);
+ * ```
+ */
 export const log = unary('log', FLOAT);
-/** `log(1 + x)`, accurate for small x. */
+/**
+ * `log(1 + x)`, accurate for small x.
+ *
+ * @example
+ * ```ts
+ * console.assert(log1p(tensor([0])).item() === 0);
+ * ```
+ */
 export const log1p = unary('log1p', FLOAT);
-/** Square root. */
+/**
+ * Square root.
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(sqrt(tensor([4, 9])).toArray()) === '[2,3]');
+ * ```
+ */
 export const sqrt = unary('sqrt', FLOAT);
-/** `1 / sqrt(x)`. */
+/**
+ * `1 / sqrt(x)`.
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(rsqrt(tensor([4, 16])).toArray()) === '[0.5,0.25]');
+ * ```
+ */
 export const rsqrt = unary('rsqrt', FLOAT);
-/** Hyperbolic tangent. */
+/**
+ * Hyperbolic tangent.
+ *
+ * @example
+ * ```ts
+ * console.assert(tanh(tensor([0])).item() === 0);
+ * ```
+ */
 export const tanh = unary('tanh', FLOAT);
-/** Logistic sigmoid `1 / (1 + e^-x)`, computed without overflow. */
+/**
+ * Logistic sigmoid `1 / (1 + e^-x)`, computed without overflow.
+ *
+ * @example
+ * ```ts
+ * console.assert(sigmoid(tensor([0])).item() === 0.5);
+ * ```
+ */
 export const sigmoid = unary('sigmoid', FLOAT);
-/** `max(x, 0)`. */
+/**
+ * `max(x, 0)`.
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(relu(tensor([-1, 2])).toArray()) === '[0,2]');
+ * ```
+ */
 export const relu = unary('relu', NUMERIC);
-/** Sine. */
+/**
+ * Sine.
+ *
+ * @example
+ * ```ts
+ * console.assert(sin(tensor([0])).item() === 0);
+ * ```
+ */
 export const sin = unary('sin', FLOAT);
-/** Cosine. */
+/**
+ * Cosine.
+ *
+ * @example
+ * ```ts
+ * console.assert(cos(tensor([0])).item() === 1);
+ * ```
+ */
 export const cos = unary('cos', FLOAT);
-/** `x²`. */
+/**
+ * `x²`.
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(square(tensor([-3, 2])).toArray()) === '[9,4]');
+ * ```
+ */
 export const square = unary('square', NUMERIC);
-/** `1 / x`. */
+/**
+ * `1 / x`.
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(reciprocal(tensor([2, 4])).toArray()) === '[0.5,0.25]');
+ * ```
+ */
 export const reciprocal = unary('reciprocal', FLOAT);
-/** -1, 0 or 1 by the sign of x (0 for NaN-free zero). */
+/**
+ * -1, 0 or 1 by the sign of x (0 for NaN-free zero).
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(sign(tensor([-5, 0, 2])).toArray()) === '[-1,0,1]');
+ * ```
+ */
 export const sign = unary('sign', NUMERIC);
-/** Largest integer not above x. */
+/**
+ * Largest integer not above x.
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(floor(tensor([1.5, -1.5])).toArray()) === '[1,-2]');
+ * ```
+ */
 export const floor = unary('floor', FLOAT);
-/** Smallest integer not below x. */
+/**
+ * Smallest integer not below x.
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(ceil(tensor([1.5, -1.5])).toArray()) === '[2,-1]');
+ * ```
+ */
 export const ceil = unary('ceil', FLOAT);
-/** Nearest integer, halves to even (as `torch.round`). */
+/**
+ * Nearest integer, halves to even (as `torch.round`).
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(round(tensor([0.5, 1.5, 2.4])).toArray()) === '[0,2,2]'); // halves to even
+ * ```
+ */
 export const round = unary('round', FLOAT);
 
 /**
  * Gaussian error linear unit. `approximate: 'none'` uses the exact erf form `x·Φ(x)`,
  * `'tanh'` the tanh approximation, as `torch.nn.functional.gelu`.
+ *
+ * @example
+ * ```ts
+ * const y = gelu(tensor([-1, 0, 1]), { approximate: 'tanh' });
+ * console.assert(y.shape[0] === 3 && y.dataSync()[1] === 0);
+ * ```
  */
 export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
   checkTensor('gelu', 'x', x);
@@ -74,7 +206,14 @@ export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {})
   return record('gelu', [x], out, { approximate });
 }
 
-/** Limits every element to `[min, max]`; either bound may be omitted (±Infinity). */
+/**
+ * Limits every element to `[min, max]`; either bound may be omitted (±Infinity).
+ *
+ * @example
+ * ```ts
+ * console.assert(JSON.stringify(clamp(tensor([-2, 0.5, 3]), 0, 1).toArray()) === '[0,0.5,1]');
+ * ```
+ */
 export function clamp(x: Tensor, min = -Infinity, max = Infinity): Tensor {
   checkTensor('clamp', 'x', x);
   checkDType('clamp', 'x', x, NUMERIC);
