@@ -23,18 +23,55 @@ const measuring: readonly Experiment[] = [
   attentionMapExperiment as Experiment,
 ];
 
-/** The `claims` experiment: runs every measuring experiment's quick version and judges the tutorials' claims. */
+/**
+ * The `claims` experiment: runs every measuring experiment's quick version and judges the tutorials' claims.
+ *
+ * @example
+ * ```ts
+ * console.assert(claimsExperiment.name === 'claims');
+ * // Runs the quick version of every other experiment (or, with reuse, reads their NAME.json already in outDir) and judges each claim.
+ * const { result } = await claimsExperiment.run({ outDir: 'bench-results', reuse: true });
+ * for (const c of result.measurements.claims) console.log(`${c.verdict}: ${c.claim}`);
+ * ```
+ */
 export const claimsExperiment = createClaimsExperiment(() => measuring);
 
-/** Every experiment, `claims` last. Each has `name`, `description` and `run(options)`. */
+/**
+ * Every experiment, `claims` last. Each has `name`, `description` and `run(options)`.
+ *
+ * @example
+ * ```ts
+ * console.assert(experiments.length === 9 && experiments[experiments.length - 1].name === 'claims');
+ * for (const e of experiments) console.log(`${e.name}: ${e.description}`);
+ * ```
+ */
 export const experiments: readonly Experiment[] = [...measuring, claimsExperiment as Experiment];
 
-/** Names of the registered experiments. */
+/**
+ * Names of the registered experiments.
+ *
+ * @example
+ * ```ts
+ * console.assert(experimentNames().join() === 'speed,memory,gradients,copy,adding,bottleneck,charlm,attention-map,claims');
+ * ```
+ */
 export function experimentNames(): string[] {
   return experiments.map((e) => e.name);
 }
 
-/** The experiment called `name`; an unknown name throws `InvalidArgumentError` (code `INVALID_ARGUMENT`) listing the known ones. */
+/**
+ * The experiment called `name`; an unknown name throws `InvalidArgumentError` (code `INVALID_ARGUMENT`) listing the known ones.
+ *
+ * @example
+ * ```ts
+ * console.assert(getExperiment('copy').name === 'copy');
+ * try {
+ *   getExperiment('nope');
+ * } catch (e) {
+ *   console.assert(e instanceof InvalidArgumentError && e.code === 'INVALID_ARGUMENT');
+ * }
+ * ```
+ */
 export function getExperiment(name: string): Experiment {
   const found = experiments.find((e) => e.name === name);
   if (!found) throw new InvalidArgumentError(`getExperiment: argument 'name' must be one of ${experimentNames().join(', ')}; received ${JSON.stringify(name)}`);

@@ -11,7 +11,15 @@ import { benchTransformerBlock } from './seqlab-training.js';
 import { timeInterleaved, type Runner } from './timing.js';
 import { tokensPerStep, type LstmShape, type TransformerShape } from './training-shapes.js';
 
-/** Threads onnxruntime's intra-op pool gets: as many as seqlab's wasm backend uses on the reference machine. */
+/**
+ * Threads onnxruntime's intra-op pool gets: as many as seqlab's wasm backend uses on the reference machine.
+ *
+ * @example
+ * ```ts
+ * const sessionOptions = { graphOptimizationLevel: 'all', intraOpNumThreads: ONNXRUNTIME_THREADS, interOpNumThreads: 1 };
+ * console.assert(sessionOptions.intraOpNumThreads === 2);
+ * ```
+ */
 export const ONNXRUNTIME_THREADS = 2;
 
 /** The onnxruntime-node that ran, or why it did not. */

@@ -72,6 +72,16 @@ function checkShape<S extends object>(name: string, base: S, overrides: Partial<
  * Parses a comma-separated case list such as `matmul,lstm` (as `--cases` takes it).
  *
  * @throws InvalidArgumentError naming the unknown case and the known ones.
+ *
+ * @example
+ * ```ts
+ * console.assert(parseKernelBenchCases('lstm, matmul,lstm').join() === 'lstm,matmul');
+ * try {
+ *   parseKernelBenchCases('matmul,conv');
+ * } catch (e) {
+ *   console.assert(e instanceof InvalidArgumentError && e.code === 'INVALID_ARGUMENT');
+ * }
+ * ```
  */
 export function parseKernelBenchCases(list: string): KernelBenchCase[] {
   const names = list.split(',').map((s) => s.trim());

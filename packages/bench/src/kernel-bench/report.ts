@@ -49,7 +49,34 @@ function metricTable(rows: readonly KernelBenchRow[], metric: 'gflops' | 'tokens
   return lines;
 }
 
-/** The Markdown report: environment, one table per metric, row notes, and the targets with met / not met. */
+/**
+ * The Markdown report: environment, one table per metric, row notes, and the targets with met / not met.
+ *
+ * @example
+ * ```ts
+ * const rows: KernelBenchRow[] = [
+ *   { library: 'seqlab', backend: 'wasm', threads: 2, case: 'matmul-nn', size: 512, gflops: 30, medianMs: 8.9, runs: 5, note: null },
+ *   { library: 'tfjs', backend: 'wasm', threads: 1, case: 'matmul-nn', size: 512, gflops: 12, medianMs: 22.4, runs: 5, note: null },
+ * ];
+ * const report: KernelBenchReport = {
+ *   environment: {
+ *     date: '2026-01-01T00:00:00.000Z',
+ *     node: 'v22.0.0',
+ *     platform: 'linux-x64',
+ *     cpu: 'Example CPU',
+ *     cores: 2,
+ *     loadAverage: { before: 0.1, after: 0.2 },
+ *     seqlabWasm: null,
+ *     tfjs: { version: '4.22.0', backends: ['wasm'] },
+ *   },
+ *   settings: { cases: ['matmul'], sizes: [512], lstm: LSTM_SHAPE, transformer: TRANSFORMER_SHAPE, timing: '1 warm-up run' },
+ *   results: rows,
+ *   targets: checkTargets(rows, LSTM_SHAPE, TRANSFORMER_SHAPE),
+ * };
+ * const md = renderKernelMarkdown(report);
+ * console.assert(md.includes('## Matmul (GFLOP/s)') && md.includes('| matmul-nn | 512 | 30.0 | 12.0 | 2.5× |'));
+ * ```
+ */
 export function renderKernelMarkdown(report: KernelBenchReport): string {
   const { environment: env, settings, results } = report;
   const tf = 'error' in env.tfjs ? env.tfjs.error : `TF.js ${env.tfjs.version} (${env.tfjs.backends.join(', ')})`;
@@ -113,7 +140,16 @@ export interface KernelReportFiles {
   readonly markdown: string;
 }
 
-/** Writes `kernels.json` and `kernels.md` under `dir` (created when missing); returns their paths. */
+/**
+ * Writes `kernels.json` and `kernels.md` under `dir` (created when missing); returns their paths.
+ *
+ * @example
+ * ```ts
+ * const report = await runKernelBenchmark({ cases: ['matmul'], sizes: [128] });
+ * const files = writeKernelReport(report, 'bench-results');
+ * console.log(files.json, files.markdown); // bench-results/kernels.json, bench-results/kernels.md
+ * ```
+ */
 export function writeKernelReport(report: KernelBenchReport, dir: string): KernelReportFiles {
   mkdirSync(dir, { recursive: true });
   const json = join(dir, 'kernels.json');

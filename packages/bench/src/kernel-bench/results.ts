@@ -9,7 +9,14 @@ import type { LstmShape, TransformerShape } from './training-shapes.js';
  */
 export type KernelBenchCase = 'matmul' | 'lstm' | 'transformer' | 'inference';
 
-/** Every case family, in the order they run. */
+/**
+ * Every case family, in the order they run.
+ *
+ * @example
+ * ```ts
+ * console.assert(KERNEL_BENCH_CASES.join() === 'matmul,lstm,transformer,inference');
+ * ```
+ */
 export const KERNEL_BENCH_CASES: readonly KernelBenchCase[] = ['matmul', 'lstm', 'transformer', 'inference'];
 
 /** One measured (or failed) entry: a library's backend on one case at one size. */

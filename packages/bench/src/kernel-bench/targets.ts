@@ -16,14 +16,30 @@ export interface TargetCheck {
   readonly met: boolean | null;
 }
 
-/** The matmul size the speed-up target is set at, and the speed-up over TF.js wasm it asks for. */
+/**
+ * The matmul size the speed-up target is set at, and the speed-up over TF.js wasm it asks for.
+ *
+ * @example
+ * ```ts
+ * console.assert(MATMUL_TARGET.size === 512 && MATMUL_TARGET.speedup === 2);
+ * ```
+ */
 export const MATMUL_TARGET = {
   /** Matrix size n. */
   size: 512,
   /** seqlab's best GFLOP/s over TF.js wasm's, in every transpose layout. */
   speedup: 2,
 } as const;
-/** Training tokens/s targets at the issue's shapes. */
+/**
+ * Training tokens/s targets at the issue's shapes.
+ *
+ * @example
+ * ```ts
+ * // The LSTM target at the issue's shape leaves about 291 ms per training step.
+ * const stepMs = (1000 * tokensPerStep(LSTM_SHAPE)) / TRAINING_TARGETS.lstm;
+ * console.assert(Math.round(stepMs) === 291 && TRAINING_TARGETS.transformer === 6700);
+ * ```
+ */
 export const TRAINING_TARGETS = {
   /** LSTM language-model training tokens/s. */
   lstm: 11_000,
@@ -82,7 +98,20 @@ function trainingTarget(rows: readonly KernelBenchRow[], name: string, caseName:
   return { target, threshold, value, measured: `${Math.round(value).toLocaleString('en-US')} tokens/s (${label(best)})`, met: value >= threshold };
 }
 
-/** Judges every target on a run's rows; `lstm` and `transformer` are the shapes the run used. */
+/**
+ * Judges every target on a run's rows; `lstm` and `transformer` are the shapes the run used.
+ *
+ * @example
+ * ```ts
+ * const rows: KernelBenchRow[] = [
+ *   { library: 'seqlab', backend: 'wasm', threads: 2, case: 'matmul-nn', size: 512, gflops: 30, medianMs: 8.9, runs: 5, note: null },
+ *   { library: 'tfjs', backend: 'wasm', threads: 1, case: 'matmul-nn', size: 512, gflops: 12, medianMs: 22.4, runs: 5, note: null },
+ * ];
+ * const [nn, tn] = checkTargets(rows, LSTM_SHAPE, TRANSFORMER_SHAPE);
+ * console.assert(nn.met === true && nn.value === 2.5);
+ * console.assert(tn.met === null && tn.measured.startsWith('not measured')); // no matmul-tn rows
+ * ```
+ */
 export function checkTargets(rows: readonly KernelBenchRow[], lstm: LstmShape, transformer: TransformerShape): TargetCheck[] {
   return [
     ...['nn', 'tn', 'nt'].map((layout) => matmulTarget(rows, layout)),

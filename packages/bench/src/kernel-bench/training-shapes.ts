@@ -35,13 +35,35 @@ export interface TransformerShape {
   readonly causal: boolean;
 }
 
-/** The issue's LSTM shape: batch 32, embedding 128, hidden 256, vocabulary 65, T = 100. */
+/**
+ * The issue's LSTM shape: batch 32, embedding 128, hidden 256, vocabulary 65, T = 100.
+ *
+ * @example
+ * ```ts
+ * console.assert(LSTM_SHAPE.hiddenSize === 256 && tokensPerStep(LSTM_SHAPE) === 3200); // batch 32 × T 100
+ * ```
+ */
 export const LSTM_SHAPE: LstmShape = { batch: 32, length: 100, vocabSize: 65, embeddingSize: 128, hiddenSize: 256 };
 
-/** The issue's Transformer-block shape: d 256, 4 heads, feed-forward 1024, T = 100, batch 32, causal. */
+/**
+ * The issue's Transformer-block shape: d 256, 4 heads, feed-forward 1024, T = 100, batch 32, causal.
+ *
+ * @example
+ * ```ts
+ * console.assert(TRANSFORMER_SHAPE.dModel / TRANSFORMER_SHAPE.heads === 64 && TRANSFORMER_SHAPE.causal);
+ * console.assert(tokensPerStep(TRANSFORMER_SHAPE) === 3200);
+ * ```
+ */
 export const TRANSFORMER_SHAPE: TransformerShape = { batch: 32, length: 100, dModel: 256, heads: 4, ffnWidth: 1024, vocabSize: 65, causal: true };
 
-/** Tokens one training step processes. */
+/**
+ * Tokens one training step processes.
+ *
+ * @example
+ * ```ts
+ * console.assert(tokensPerStep({ batch: 8, length: 50 }) === 400);
+ * ```
+ */
 export function tokensPerStep(shape: { readonly batch: number; readonly length: number }): number {
   return shape.batch * shape.length;
 }

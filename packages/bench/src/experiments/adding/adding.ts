@@ -67,7 +67,17 @@ function heldOutMse(model: SequenceModel, inputs: Tensor, targets: Tensor): numb
   return total / n;
 }
 
-/** The `adding` experiment. */
+/**
+ * The `adding` experiment.
+ *
+ * @example
+ * ```ts
+ * console.assert(addingExperiment.name === 'adding' && addingExperiment.description.length > 0);
+ * // Writes adding.json, adding.md and adding.svg to outDir; `quick` takes about a minute on two cores.
+ * const { result, files } = await addingExperiment.run({ quick: true, seed: 0, outDir: 'bench-results' });
+ * console.log(result.durationSeconds, result.measurements, files?.markdown);
+ * ```
+ */
 export const addingExperiment = defineExperiment<AddingMeasurements>({
   name: 'adding',
   description:

@@ -120,7 +120,17 @@ const SIZES = {
   },
 };
 
-/** The `attention-map` experiment. */
+/**
+ * The `attention-map` experiment.
+ *
+ * @example
+ * ```ts
+ * console.assert(attentionMapExperiment.name === 'attention-map' && attentionMapExperiment.description.length > 0);
+ * // Writes attention-map.json, attention-map.md and attention-map.svg to outDir; `quick` takes about a minute on two cores.
+ * const { result, files } = await attentionMapExperiment.run({ quick: true, seed: 0, outDir: 'bench-results' });
+ * console.log(result.durationSeconds, result.measurements, files?.markdown);
+ * ```
+ */
 export const attentionMapExperiment = defineExperiment<AttentionMapMeasurements>({
   name: 'attention-map',
   description: `Per-head attention heatmaps of a small causal character-level Transformer trained on tiny-shakespeare, read on "${SENTENCE}" (character attention summed into words), and the hidden-state evolution of a vanilla RNN trained the same way.`,

@@ -11,7 +11,15 @@ export interface WordSpan {
   readonly end: number;
 }
 
-/** Character spans `[start, end)` of the space-separated words of `sentence`. */
+/**
+ * Character spans `[start, end)` of the space-separated words of `sentence`.
+ *
+ * @example
+ * ```ts
+ * const spans = wordSpans('the  cat sat');
+ * console.assert(spans.map((s) => `${s.word}@${s.start}-${s.end}`).join() === 'the@0-3,cat@5-8,sat@9-12');
+ * ```
+ */
 export function wordSpans(sentence: string): WordSpan[] {
   const spans: WordSpan[] = [];
   const re = /\S+/g;
@@ -22,6 +30,15 @@ export function wordSpans(sentence: string): WordSpan[] {
 /**
  * Word × word attention from a `[length, length]` row-major character attention matrix `weights` (rows: queries).
  * Row i sums to 1 over the key words whose characters query word i can see.
+ *
+ * @example
+ * ```ts
+ * const sentence = 'a bc';
+ * const n = sentence.length;
+ * const weights = new Float32Array(n * n).fill(1 / n); // every character attends uniformly
+ * const map = wordAttention(weights, n, wordSpans(sentence));
+ * console.assert(map.length === 2 && Math.abs(map[0][1] - 2 / 3) < 1e-6); // 'bc' holds two of the three word characters
+ * ```
  */
 export function wordAttention(weights: ArrayLike<number>, length: number, spans: readonly { start: number; end: number }[]): number[][] {
   return spans.map((q) => {

@@ -73,7 +73,17 @@ const SIZES = {
   },
 };
 
-/** The `bottleneck` experiment. */
+/**
+ * The `bottleneck` experiment.
+ *
+ * @example
+ * ```ts
+ * console.assert(bottleneckExperiment.name === 'bottleneck' && bottleneckExperiment.description.length > 0);
+ * // Writes bottleneck.json, bottleneck.md and bottleneck.svg to outDir; `quick` takes about a minute on two cores.
+ * const { result, files } = await bottleneckExperiment.run({ quick: true, seed: 0, outDir: 'bench-results' });
+ * console.log(result.durationSeconds, result.measurements, files?.markdown);
+ * ```
+ */
 export const bottleneckExperiment = defineExperiment<BottleneckMeasurements>({
   name: 'bottleneck',
   description:

@@ -138,7 +138,17 @@ function matchedHidden(target: number, v: number, e: number, layers: number): nu
   return best;
 }
 
-/** The `charlm` experiment. */
+/**
+ * The `charlm` experiment.
+ *
+ * @example
+ * ```ts
+ * console.assert(charlmExperiment.name === 'charlm' && charlmExperiment.description.length > 0);
+ * // Writes charlm.json, charlm.md and charlm.svg to outDir; `quick` takes about a minute on two cores.
+ * const { result, files } = await charlmExperiment.run({ quick: true, seed: 0, outDir: 'bench-results' });
+ * console.log(result.durationSeconds, result.measurements, files?.markdown);
+ * ```
+ */
 export const charlmExperiment = defineExperiment<CharLMMeasurements>({
   name: 'charlm',
   description:

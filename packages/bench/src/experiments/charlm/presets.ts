@@ -34,6 +34,13 @@ export interface CharLMPreset {
  * nanoGPT's shakespeare_char configuration as its README suggests for a CPU (`--device=cpu --compile=False
  * --eval_iters=20 --log_interval=1 --block_size=64 --batch_size=12 --n_layer=4 --n_head=4 --n_embd=128
  * --max_iters=2000 --lr_decay_iters=2000 --dropout=0.0`): about 1.88 nats validation loss in PyTorch.
+ *
+ * @example
+ * ```ts
+ * const p = NANOGPT_CPU_PRESET;
+ * console.assert(p.layers === 4 && p.heads === 4 && p.width === 128 && p.batch === 12);
+ * console.assert(p.referenceValidationLoss === 1.88); // nats per character, PyTorch
+ * ```
  */
 export const NANOGPT_CPU_PRESET: CharLMPreset = {
   name: 'nanogpt-shakespeare-char-cpu',
@@ -51,5 +58,14 @@ export const NANOGPT_CPU_PRESET: CharLMPreset = {
   referenceValidationLoss: 1.88,
 };
 
-/** Every named preset by name. */
+/**
+ * Every named preset by name.
+ *
+ * @example
+ * ```ts
+ * const preset = CHARLM_PRESETS['nanogpt-shakespeare-char-cpu'];
+ * console.assert(preset === NANOGPT_CPU_PRESET && preset.context === 64 && preset.steps === 2000);
+ * console.assert(Object.keys(CHARLM_PRESETS).includes(NANOGPT_CPU_PRESET.name));
+ * ```
+ */
 export const CHARLM_PRESETS: Readonly<Record<string, CharLMPreset>> = { [NANOGPT_CPU_PRESET.name]: NANOGPT_CPU_PRESET };

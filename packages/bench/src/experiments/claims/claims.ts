@@ -56,7 +56,18 @@ function readResult(path: string, name: string): ResultDocument | null {
   }
 }
 
-/** Builds the `claims` experiment over `sources` (the registry's other experiments, passed in to avoid an import cycle). */
+/**
+ * Builds the `claims` experiment over `sources` (the registry's other experiments, passed in to avoid an import cycle).
+ *
+ * @example
+ * ```ts
+ * // The registry's `claims` experiment is built this way over every measuring experiment (each rule reads its sources).
+ * const claims = createClaimsExperiment(() => experiments.filter((e) => e.name !== 'claims'));
+ * console.assert(claims.name === 'claims');
+ * const { result } = await claims.run({ outDir: 'bench-results', reuse: true });
+ * console.log(result.measurements.runs.map((r) => `${r.experiment} ${r.durationSeconds.toFixed(1)} s`));
+ * ```
+ */
 export function createClaimsExperiment(sources: () => readonly Experiment[]): Experiment<ClaimsMeasurements> {
   return defineExperiment<ClaimsMeasurements>({
     name: 'claims',

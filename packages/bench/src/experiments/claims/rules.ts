@@ -82,7 +82,15 @@ const DEGRADATION_DROP = 0.15;
 /** A head "links" the pronoun to a noun when a candidate is its strongest earlier word with at least this multiple of uniform weight. */
 const LINK_FACTOR = 2;
 
-/** The claims, in the order of the report. */
+/**
+ * The claims, in the order of the report.
+ *
+ * @example
+ * ```ts
+ * console.assert(CLAIM_RULES.some((r) => r.id === 'rnn-context' && r.sources.includes('gradients')));
+ * console.assert(CLAIM_RULES.every((r) => r.claim.length > 0 && r.rule.length > 0 && typeof r.judge === 'function'));
+ * ```
+ */
 export const CLAIM_RULES: readonly ClaimRule[] = [
   {
     id: 'rnn-context',

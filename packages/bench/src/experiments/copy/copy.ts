@@ -61,7 +61,17 @@ const SIZES = {
   },
 };
 
-/** The `copy` experiment. */
+/**
+ * The `copy` experiment.
+ *
+ * @example
+ * ```ts
+ * console.assert(copyExperiment.name === 'copy' && copyExperiment.description.length > 0);
+ * // Writes copy.json, copy.md and copy.svg to outDir; `quick` takes about a minute on two cores.
+ * const { result, files } = await copyExperiment.run({ quick: true, seed: 0, outDir: 'bench-results' });
+ * console.log(result.durationSeconds, result.measurements, files?.markdown);
+ * ```
+ */
 export const copyExperiment = defineExperiment<CopyMeasurements>({
   name: 'copy',
   description:

@@ -49,7 +49,15 @@ function hereDir(): string {
   return dirname(fileURLToPath(import.meta.url));
 }
 
-/** The version in `node_modules/<name>/package.json` of the nearest ancestor folder that has one. */
+/**
+ * The version in `node_modules/<name>/package.json` of the nearest ancestor folder that has one.
+ *
+ * @example
+ * ```ts
+ * const version = packageVersion('vega-lite'); // null when it is not installed
+ * console.assert(version === null || /^\d+\.\d+\.\d+/.test(version));
+ * ```
+ */
 export function packageVersion(name: string, from = hereDir()): string | null {
   let dir = from;
   for (;;) {
@@ -87,7 +95,16 @@ function git(args: string[]): string | null {
   }
 }
 
-/** Captures the environment of a run on `backend`. */
+/**
+ * Captures the environment of a run on `backend`.
+ *
+ * @example
+ * ```ts
+ * const env = captureEnvironment('cpu');
+ * console.assert(env.backend === 'cpu' && env.node === process.version && env.cores >= 1);
+ * console.log(env.cpuModel, env.gitCommit, env.packages['@seqlab/tensor-core']);
+ * ```
+ */
 export function captureEnvironment(backend: string): Environment {
   const cpuList = cpus();
   const packages: Record<string, string | null> = {};

@@ -149,7 +149,39 @@ function header(result: ResultDocument): string {
   return lines.join('\n');
 }
 
-/** Wraps a definition into a runnable {@link Experiment}. */
+/**
+ * Wraps a definition into a runnable {@link Experiment}.
+ *
+ * @example
+ * ```ts
+ * const squares = defineExperiment<{ values: number[] }>({
+ *   name: 'squares',
+ *   description: 'Squares of 1…n.',
+ *   async measure(ctx) {
+ *     const n = bySize(ctx.size, { test: 3, quick: 10, full: 100 });
+ *     const progress = ctx.progress(n);
+ *     const values: number[] = [];
+ *     for (let i = 1; i <= n; i++) {
+ *       values.push(i * i);
+ *       progress.advance(`i=${i}`);
+ *     }
+ *     return { settings: { n }, measurements: { values } };
+ *   },
+ *   markdown: (r) => markdownTable(['i', 'square'], r.measurements.values.map((v, i) => [i + 1, v])),
+ *   chart: (r) =>
+ *     lineChart({
+ *       title: 'Squares',
+ *       data: r.measurements.values.map((v, i) => ({ i: i + 1, v, s: 'square' })),
+ *       x: { field: 'i', title: 'i' },
+ *       y: { field: 'v', title: 'i²' },
+ *       series: 's',
+ *     }),
+ * });
+ * const { result, files } = await squares.run({ size: 'test', write: false });
+ * console.assert(files === null && result.measurements.values.join() === '1,4,9');
+ * console.assert(squares.renderMarkdown(result).includes('| 3 | 9 |'));
+ * ```
+ */
 export function defineExperiment<M>(definition: ExperimentDefinition<M>): Experiment<M> {
   const renderMarkdown = (result: ResultDocument<M>): string => `${header(result as ResultDocument)}## Results\n\n${definition.markdown(result).trim()}\n`;
   const renderChartSvg = (result: ResultDocument<M>): Promise<string> => renderSvg(definition.chart(result));

@@ -3,7 +3,15 @@
 /** A table cell: numbers are formatted with {@link formatNumber}, null prints as an em dash. */
 export type Cell = string | number | null;
 
-/** Formats a number with about `digits` significant digits, switching to exponent notation for tiny or huge values. */
+/**
+ * Formats a number with about `digits` significant digits, switching to exponent notation for tiny or huge values.
+ *
+ * @example
+ * ```ts
+ * console.assert(formatNumber(3.14159) === '3.142' && formatNumber(42) === '42');
+ * console.assert(formatNumber(1234567.8) === '1.235e+6' && formatNumber(0.000123456, 3) === '1.23e-4');
+ * ```
+ */
 export function formatNumber(value: number, digits = 4): string {
   if (!Number.isFinite(value)) return String(value);
   if (value === 0) return '0';
@@ -19,7 +27,15 @@ function cellText(cell: Cell): string {
   return cell.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-/** A GitHub-flavoured Markdown table; numeric columns are right-aligned. */
+/**
+ * A GitHub-flavoured Markdown table; numeric columns are right-aligned.
+ *
+ * @example
+ * ```ts
+ * const md = markdownTable(['model', 'ms'], [['LSTM', 1.5], ['GRU', null]]);
+ * console.assert(md === '| model | ms |\n| --- | ---: |\n| LSTM | 1.5 |\n| GRU | — |'); // the numeric column is right-aligned
+ * ```
+ */
 export function markdownTable(headers: readonly string[], rows: readonly (readonly Cell[])[]): string {
   const numeric = headers.map((_, c) => rows.length > 0 && rows.every((r) => typeof r[c] === 'number' || r[c] === null));
   const head = `| ${headers.map((h) => cellText(h)).join(' | ')} |`;
@@ -28,7 +44,14 @@ export function markdownTable(headers: readonly string[], rows: readonly (readon
   return [head, rule, ...body].join('\n');
 }
 
-/** Bytes as KiB/MiB/GiB with three significant digits. */
+/**
+ * Bytes as KiB/MiB/GiB with three significant digits.
+ *
+ * @example
+ * ```ts
+ * console.assert(formatBytes(512) === '512 B' && formatBytes(1536) === '1.5 KiB' && formatBytes(3 * 1024 ** 2) === '3 MiB');
+ * ```
+ */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB'];
   let v = bytes;

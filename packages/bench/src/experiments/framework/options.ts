@@ -8,7 +8,15 @@ import type { ProgressListener } from './progress.js';
  */
 export type ExperimentSize = 'test' | 'quick' | 'full';
 
-/** The sizes in increasing order. */
+/**
+ * The sizes in increasing order.
+ *
+ * @example
+ * ```ts
+ * console.assert(EXPERIMENT_SIZES.join() === 'test,quick,full');
+ * console.assert(EXPERIMENT_SIZES.indexOf('quick') < EXPERIMENT_SIZES.indexOf('full'));
+ * ```
+ */
 export const EXPERIMENT_SIZES: readonly ExperimentSize[] = ['test', 'quick', 'full'];
 
 /** Options of {@link Experiment.run}; the CLI maps `--quick`, `--out`, `--seed` and `--backend` onto them. */
@@ -52,7 +60,20 @@ export interface ResolvedOptions {
   readonly reuse: boolean;
 }
 
-/** Checks `options` and fills in defaults; bad values throw `InvalidArgumentError` (code `INVALID_ARGUMENT`) naming the option. */
+/**
+ * Checks `options` and fills in defaults; bad values throw `InvalidArgumentError` (code `INVALID_ARGUMENT`) naming the option.
+ *
+ * @example
+ * ```ts
+ * const o = resolveOptions('speed', { quick: true, seed: 3, write: false });
+ * console.assert(o.size === 'quick' && o.seed === 3 && o.outDir === 'experiments' && o.write === false && o.reuse === false);
+ * try {
+ *   resolveOptions('speed', { seed: -1 });
+ * } catch (e) {
+ *   console.assert(e instanceof InvalidArgumentError && e.code === 'INVALID_ARGUMENT');
+ * }
+ * ```
+ */
 export function resolveOptions(experiment: string, options: ExperimentOptions = {}): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError(`experiment ${experiment}: argument 'options' must be an object; received ${options === null ? 'null' : typeof options}`);
@@ -79,7 +100,15 @@ export function resolveOptions(experiment: string, options: ExperimentOptions = 
   return { size, outDir, seed, backend, onProgress: options.onProgress ?? (() => {}), write: options.write ?? true, reuse: options.reuse ?? false };
 }
 
-/** Picks the value for the run's size from a `{ test, quick, full }` table, so each experiment's sizes read as one line. */
+/**
+ * Picks the value for the run's size from a `{ test, quick, full }` table, so each experiment's sizes read as one line.
+ *
+ * @example
+ * ```ts
+ * const steps = bySize('quick', { test: 5, quick: 200, full: 2000 });
+ * console.assert(steps === 200);
+ * ```
+ */
 export function bySize<T>(size: ExperimentSize, table: Readonly<Record<ExperimentSize, T>>): T {
   return table[size];
 }

@@ -15,7 +15,19 @@ export interface ProgressEvent {
 /** Receives {@link ProgressEvent}s. */
 export type ProgressListener = (event: ProgressEvent) => void;
 
-/** Counts units of work for one experiment and forwards each step to a listener. */
+/**
+ * Counts units of work for one experiment and forwards each step to a listener.
+ *
+ * @example
+ * ```ts
+ * const events: string[] = [];
+ * const progress = new ProgressReporter('speed', 2, (e) => events.push(`${e.completed}/${e.total} ${e.message}`));
+ * progress.status('LSTM T=10');
+ * progress.advance('LSTM T=10');
+ * progress.advance('LSTM T=20');
+ * console.assert(events.join(', ') === '0/2 starting, 0/2 LSTM T=10, 1/2 LSTM T=10, 2/2 LSTM T=20');
+ * ```
+ */
 export class ProgressReporter {
   private done = 0;
 

@@ -1,12 +1,29 @@
 // Wall-clock timing with warm-up runs and medians, and a monotonic clock.
 import { performance } from 'node:perf_hooks';
 
-/** Milliseconds on a monotonic clock. */
+/**
+ * Milliseconds on a monotonic clock.
+ *
+ * @example
+ * ```ts
+ * const t0 = now();
+ * const squares = Array.from({ length: 1000 }, (_, i) => i * i);
+ * const ms = now() - t0;
+ * console.assert(squares.length === 1000 && ms >= 0);
+ * ```
+ */
 export function now(): number {
   return performance.now();
 }
 
-/** Median of a non-empty list (mean of the middle two for even lengths). */
+/**
+ * Median of a non-empty list (mean of the middle two for even lengths).
+ *
+ * @example
+ * ```ts
+ * console.assert(median([3, 1, 2]) === 2 && median([4, 1, 3, 2]) === 2.5);
+ * ```
+ */
 export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
@@ -32,7 +49,15 @@ export interface Timing {
   readonly samplesMs: number[];
 }
 
-/** Times `fn` after warm-up runs and returns the median of the timed runs. */
+/**
+ * Times `fn` after warm-up runs and returns the median of the timed runs.
+ *
+ * @example
+ * ```ts
+ * const { medianMs, samplesMs } = await timeMedian(() => Array.from({ length: 1000 }, (_, i) => i * i), { warmup: 1, repeats: 3 });
+ * console.assert(samplesMs.length === 3 && medianMs >= 0);
+ * ```
+ */
 export async function timeMedian(fn: () => unknown, options: TimingOptions = {}): Promise<Timing> {
   const warmup = options.warmup ?? 1;
   const repeats = options.repeats ?? 5;

@@ -29,6 +29,14 @@ function cellOf(model: SequenceModel): RNNCell | LSTMCell | GRUCell {
 /**
  * Norms of ∂L/∂h_k for k = 0…T−1 (recurrent models) or ∂L/∂x_k (a Transformer's encoder input), where L is the
  * cross-entropy of the last step's output against `targets[:, T−1]`, for the batch `inputs`.
+ *
+ * @example
+ * ```ts
+ * const model = new SequenceModel({ kind: 'RNN', vocabSize: 5, hiddenSize: 8, outputSize: 5, seed: 0 });
+ * const ids = tensor(Int32Array.from([1, 2, 3, 4, 0, 1]), [1, 6], { dtype: 'int32' });
+ * const norms = gradientNorms(model, ids, ids); // ‖∂L/∂h_k‖ for k = 0…5
+ * console.assert(norms.length === 6 && norms.every((g) => g >= 0) && norms[5] > 0);
+ * ```
  */
 export function gradientNorms(model: SequenceModel, inputs: Tensor, targets: Tensor): number[] {
   const steps = inputs.shape[1];
@@ -65,7 +73,14 @@ export function gradientNorms(model: SequenceModel, inputs: Tensor, targets: Ten
   return probes.map((p) => norm(p.grad));
 }
 
-/** ‖∂L/∂h_{T−1−d}‖ / ‖∂L/∂h_{T−1}‖ for d = 0…T−1: the gradient reaching d steps back, relative to the last step. */
+/**
+ * ‖∂L/∂h_{T−1−d}‖ / ‖∂L/∂h_{T−1}‖ for d = 0…T−1: the gradient reaching d steps back, relative to the last step.
+ *
+ * @example
+ * ```ts
+ * console.assert(relativeToLast([0.01, 0.1, 1]).join() === '1,0.1,0.01'); // distance 0 first
+ * ```
+ */
 export function relativeToLast(norms: readonly number[]): number[] {
   const last = norms[norms.length - 1];
   const out: number[] = [];
@@ -73,7 +88,15 @@ export function relativeToLast(norms: readonly number[]): number[] {
   return out;
 }
 
-/** The smallest distance d at which the relative gradient falls below `threshold` (the length when it never does). */
+/**
+ * The smallest distance d at which the relative gradient falls below `threshold` (the length when it never does).
+ *
+ * @example
+ * ```ts
+ * console.assert(effectiveContext([1, 0.3, 0.05, 0.004]) === 3);
+ * console.assert(effectiveContext([1, 0.3, 0.05], 0.1) === 2 && effectiveContext([1, 0.5]) === 2); // never below: the length
+ * ```
+ */
 export function effectiveContext(relative: readonly number[], threshold = 0.01): number {
   for (let d = 0; d < relative.length; d++) if (relative[d] < threshold) return d;
   return relative.length;

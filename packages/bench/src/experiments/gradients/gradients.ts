@@ -71,7 +71,17 @@ const SIZES = {
   },
 };
 
-/** The `gradients` experiment. */
+/**
+ * The `gradients` experiment.
+ *
+ * @example
+ * ```ts
+ * console.assert(gradientsExperiment.name === 'gradients' && gradientsExperiment.description.length > 0);
+ * // Writes gradients.json, gradients.md and gradients.svg to outDir; `quick` takes about a minute on two cores.
+ * const { result, files } = await gradientsExperiment.run({ quick: true, seed: 0, outDir: 'bench-results' });
+ * console.log(result.durationSeconds, result.measurements, files?.markdown);
+ * ```
+ */
 export const gradientsExperiment = defineExperiment<GradientMeasurements>({
   name: 'gradients',
   description:

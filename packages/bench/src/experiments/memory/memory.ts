@@ -65,7 +65,17 @@ function collect(): boolean {
   return true;
 }
 
-/** The `memory` experiment. */
+/**
+ * The `memory` experiment.
+ *
+ * @example
+ * ```ts
+ * console.assert(memoryExperiment.name === 'memory' && memoryExperiment.description.length > 0);
+ * // Writes memory.json, memory.md and memory.svg to outDir; `quick` takes about a minute on two cores.
+ * const { result, files } = await memoryExperiment.run({ quick: true, seed: 0, outDir: 'bench-results' });
+ * console.log(result.durationSeconds, result.measurements, files?.markdown);
+ * ```
+ */
 export const memoryExperiment = defineExperiment<MemoryMeasurements>({
   name: 'memory',
   description:

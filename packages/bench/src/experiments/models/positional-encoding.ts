@@ -1,7 +1,16 @@
 // Sinusoidal positional encodings (Vaswani et al. 2017) as a constant tensor.
 import { tensor, type Tensor } from '@seqlab/tensor-core';
 
-/** The `[length, width]` table PE[t, 2i] = sin(t / 10000^(2i/width)), PE[t, 2i+1] = cos(…). */
+/**
+ * The `[length, width]` table PE[t, 2i] = sin(t / 10000^(2i/width)), PE[t, 2i+1] = cos(…).
+ *
+ * @example
+ * ```ts
+ * const pe = sinusoidalEncoding(10, 4);
+ * console.assert(pe.shape.join() === '10,4');
+ * console.assert(Array.from(pe.dataSync().slice(0, 4)).join() === '0,1,0,1'); // t = 0: sin 0, cos 0
+ * ```
+ */
 export function sinusoidalEncoding(length: number, width: number, backend?: string): Tensor {
   const values = new Float32Array(length * width);
   for (let t = 0; t < length; t++) {

@@ -27,7 +27,21 @@ export interface TranslationModelOptions {
   seed: number;
 }
 
-/** A translation model: teacher-forced logits for training, greedy decoding for evaluation. */
+/**
+ * A translation model: teacher-forced logits for training, greedy decoding for evaluation.
+ *
+ * @example
+ * ```ts
+ * const model: TranslationModel = createTranslationModel({ kind: 'GRU+attention', sourceVocab: 12, targetVocab: 10, hiddenSize: 16, maxLength: 8, seed: 0 });
+ * const source = tensor(Int32Array.from([3, 4, 5, 0, 6, 7, 8, 9]), [2, 4], { dtype: 'int32' }); // the first sentence is padded
+ * const lengths = Int32Array.from([3, 4]);
+ * const logits = model.forward(source, lengths, tensor(Int32Array.from([1, 5, 1, 6]), [2, 2], { dtype: 'int32' }));
+ * console.assert(logits.shape.join() === '2,2,10');
+ * const decoded = model.greedy(source, lengths, 1, 2, 5); // <bos> 1, <eos> 2, at most 5 tokens
+ * console.assert(decoded.length === 2 && decoded.every((ids) => ids.length <= 5));
+ * console.assert(model instanceof TranslationModel);
+ * ```
+ */
 export abstract class TranslationModel extends Module {
   /** Logits `[batch, targetWidth, targetVocab]` for teacher-forced decoder inputs. */
   abstract override forward(source: Tensor, sourceLengths: Int32Array, targetInputs: Tensor): Tensor;
@@ -36,7 +50,20 @@ export abstract class TranslationModel extends Module {
   abstract greedy(source: Tensor, sourceLengths: Int32Array, bosId: number, eosId: number, maxSteps: number): number[][];
 }
 
-/** Builds the model of `options.kind`. */
+/**
+ * Builds the model of `options.kind`.
+ *
+ * @example
+ * ```ts
+ * const model: TranslationModel = createTranslationModel({ kind: 'GRU+attention', sourceVocab: 12, targetVocab: 10, hiddenSize: 16, maxLength: 8, seed: 0 });
+ * const source = tensor(Int32Array.from([3, 4, 5, 0, 6, 7, 8, 9]), [2, 4], { dtype: 'int32' }); // the first sentence is padded
+ * const lengths = Int32Array.from([3, 4]);
+ * const logits = model.forward(source, lengths, tensor(Int32Array.from([1, 5, 1, 6]), [2, 2], { dtype: 'int32' }));
+ * console.assert(logits.shape.join() === '2,2,10');
+ * const decoded = model.greedy(source, lengths, 1, 2, 5); // <bos> 1, <eos> 2, at most 5 tokens
+ * console.assert(decoded.length === 2 && decoded.every((ids) => ids.length <= 5));
+ * ```
+ */
 export function createTranslationModel(options: TranslationModelOptions): TranslationModel {
   return options.kind === 'Transformer' ? new TransformerTranslator(options) : new GRUTranslator(options, options.kind === 'GRU+attention');
 }

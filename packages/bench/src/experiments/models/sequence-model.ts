@@ -9,7 +9,16 @@ import { TransformerBlock } from './transformer-block.js';
 /** The model families. */
 export type ModelKind = 'RNN' | 'LSTM' | 'GRU' | 'Transformer';
 
-/** Every model family, in the order tables list them. */
+/**
+ * Every model family, in the order tables list them.
+ *
+ * @example
+ * ```ts
+ * console.assert(MODEL_KINDS.join() === 'RNN,LSTM,GRU,Transformer');
+ * const models = MODEL_KINDS.map((kind) => new SequenceModel({ kind, vocabSize: 5, hiddenSize: 8, heads: 2, outputSize: 5, seed: 0 }));
+ * console.assert(models.every((m) => (m.recurrent === null) === (m.config.kind === 'Transformer')));
+ * ```
+ */
 export const MODEL_KINDS: readonly ModelKind[] = ['RNN', 'LSTM', 'GRU', 'Transformer'];
 
 /** Sizes and inputs of a {@link SequenceModel}. */
@@ -55,6 +64,17 @@ export interface SequenceModelOutput {
 /**
  * Input layer → encoder (a recurrent layer or a stack of Transformer blocks with sinusoidal positions) → linear
  * head, batch first. The same class serves the speed, memory, copy, adding, gradient and language-model experiments.
+ *
+ * @example
+ * ```ts
+ * const model = new SequenceModel({ kind: 'LSTM', vocabSize: 10, hiddenSize: 8, outputSize: 10, seed: 0 });
+ * const ids = tensor(Int32Array.from([1, 2, 3, 4, 5, 6]), [2, 3], { dtype: 'int32' }); // [batch 2, length 3]
+ * const logits = model.forward(ids);
+ * console.assert(logits.shape.join() === '2,3,10');
+ * const transformer = new SequenceModel({ kind: 'Transformer', vocabSize: 10, hiddenSize: 8, heads: 2, outputSize: 10, causal: true, seed: 0 });
+ * const { attention } = transformer.run(ids, { needWeights: true });
+ * console.assert(attention.length === 1 && attention[0].shape.join() === '2,2,3,3'); // [batch, heads, length, length]
+ * ```
  */
 export class SequenceModel extends Module {
   /** Token embedding (token inputs), else null. */
@@ -159,7 +179,16 @@ export class SequenceModel extends Module {
   }
 }
 
-/** A random orthogonal `n × n` matrix (QR of a Gaussian matrix, Gram–Schmidt in float64) scaled by `scale`. */
+/**
+ * A random orthogonal `n × n` matrix (QR of a Gaussian matrix, Gram–Schmidt in float64) scaled by `scale`.
+ *
+ * @example
+ * ```ts
+ * const w = orthogonalScaled(4, 0.9, new Generator(0));
+ * const v = w.dataSync();
+ * console.assert(w.shape.join() === '4,4' && Math.abs(Math.hypot(v[0], v[4], v[8], v[12]) - 0.9) < 1e-5); // every column has norm 0.9
+ * ```
+ */
 export function orthogonalScaled(n: number, scale: number, generator: Generator): Tensor {
   const q = new Float64Array(n * n);
   for (let i = 0; i < q.length; i++) q[i] = generator.normal();

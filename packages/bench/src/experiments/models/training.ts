@@ -48,6 +48,15 @@ export interface TrainReport {
 /**
  * Trains `model` with AdamW: each step calls `loss(step)` (which samples its own batch and returns a scalar),
  * back-propagates, clips and updates. `evaluate` runs without recording at each checkpoint; `onStep` reports progress.
+ *
+ * @example
+ * ```ts
+ * const model = new SequenceModel({ kind: 'GRU', vocabSize: 4, hiddenSize: 8, outputSize: 4, seed: 0 });
+ * const x = tensor(Int32Array.from([0, 1, 2, 3, 0, 1, 2, 3]), [2, 4], { dtype: 'int32' });
+ * const loss = () => crossEntropy(reshape(model.forward(x), [8, 4]), reshape(x, [8])); // learn to echo each token
+ * const run = await trainModel(model, loss, { steps: 20, lr: 0.01 }, () => ({ loss: loss().item() }));
+ * console.assert(run.steps === 20 && run.losses[19] < run.losses[0] && run.checkpoints.length === 1);
+ * ```
  */
 export async function trainModel(
   model: Module,

@@ -46,7 +46,17 @@ export interface TransformerBlockOutput {
   readonly attention: BlockAttention;
 }
 
-/** x + SelfAttn(LN(x)) [+ CrossAttn(LN(x), memory)] + FFN(LN(x)), GELU in the feed-forward layer. */
+/**
+ * x + SelfAttn(LN(x)) [+ CrossAttn(LN(x), memory)] + FFN(LN(x)), GELU in the feed-forward layer.
+ *
+ * @example
+ * ```ts
+ * const block = new TransformerBlock({ width: 8, heads: 2, generator: new Generator(0) });
+ * const x = randn([2, 5, 8], { generator: new Generator(1) }); // [batch, length, width]
+ * const { output, attention } = block.forward(x, { causal: true, needWeights: true });
+ * console.assert(output.shape.join() === '2,5,8' && attention.selfWeights?.shape.join() === '2,2,5,5');
+ * ```
+ */
 export class TransformerBlock extends Module {
   /** Layer norm before self-attention. */
   readonly norm1: LayerNorm;

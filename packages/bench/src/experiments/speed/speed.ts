@@ -64,7 +64,17 @@ const SIZES = {
 };
 const VOCAB = 65;
 
-/** The `speed` experiment. */
+/**
+ * The `speed` experiment.
+ *
+ * @example
+ * ```ts
+ * console.assert(speedExperiment.name === 'speed' && speedExperiment.description.length > 0);
+ * // Writes speed.json, speed.md and speed.svg to outDir; `quick` takes about a minute on two cores.
+ * const { result, files } = await speedExperiment.run({ quick: true, seed: 0, outDir: 'bench-results' });
+ * console.log(result.durationSeconds, result.measurements, files?.markdown);
+ * ```
+ */
 export const speedExperiment = defineExperiment<SpeedMeasurements>({
   name: 'speed',
   description:
