@@ -106,6 +106,17 @@ function runAdam(
  * overwritten (their wasm copies, then their JS storages when the call returns), so every tensor viewing them
  * (reshapes included) sees the new values; `grad` is only read.
  * Callers own the moments: zero-filled tensors of the parameter's shape before step 1.
+ *
+ * @example
+ * ```ts
+ * const param = tensor([1, -2, 3], undefined, { backend: 'wasm' });
+ * const grad = tensor([0.1, 0.2, -0.3], undefined, { backend: 'wasm' });
+ * const m = zeros([3], { backend: 'wasm' }); // the moments start at zero
+ * const v = zeros([3], { backend: 'wasm' });
+ * adamUpdate(param, grad, m, v, { lr: 0.1, step: 1 }); // param, m and v change in place
+ * // Step 1 moves each element by lr against its gradient's sign.
+ * console.assert(Math.abs(param.dataSync()[0] - 0.9) < 1e-5 && Math.abs(m.dataSync()[0] - 0.01) < 1e-7);
+ * ```
  */
 export const adamUpdate: (param: TensorInfo, grad: TensorInfo, m: TensorInfo, v: TensorInfo, options: AdamStep) => void = framed(
   'adamUpdate',
@@ -127,6 +138,16 @@ export const adamUpdate: (param: TensorInfo, grad: TensorInfo, m: TensorInfo, v:
  * The same step as {@link adamUpdate}, leaving its inputs unchanged and returning new storages for the parameter
  * and both moments: tensor-core's `FusedAdamStep` contract, which `@seqlab/autograd`'s Adam and AdamW use for
  * float32 parameters.
+ *
+ * @example
+ * ```ts
+ * const param = tensor([1, -2, 3], undefined, { backend: 'wasm' });
+ * const grad = tensor([0.1, 0.2, -0.3], undefined, { backend: 'wasm' });
+ * const zero = zeros([3], { backend: 'wasm' });
+ * const hyper = { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false, step: 1 };
+ * const out = adamStep(param, grad, zero, zero, hyper); // new storages; the inputs are unchanged
+ * console.assert(Math.abs((out.param as Float32Array)[0] - 0.9) < 1e-5 && param.dataSync()[0] === 1);
+ * ```
  */
 export const adamStep: FusedAdamStep = framed(
   'adamStep',

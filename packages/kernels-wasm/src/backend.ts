@@ -81,6 +81,13 @@ function convert(values: TypedArray, dtype: DType): TypedArray {
  * step (`adamUpdate` in place; `adamStep`, returning new storages, for @seqlab/autograd's Adam) and the LSTM/GRU
  * sequence kernels of @seqlab/recurrent (`lstmSequence`, `gruSequence` and their backward kernels), fused attention and
  * LayerNorm over the last axis (`layerNorm`, `layerNormBackward`).
+ *
+ * @example
+ * ```ts
+ * const x = tensor([1, 2, 3], undefined, { backend: 'wasm' });
+ * console.assert(x.backend === wasmBackend && wasmBackend.name === 'wasm');
+ * console.assert(typeof wasmBackend.fused.adamStep === 'function'); // every fused kernel is there
+ * ```
  */
 export const wasmBackend: WasmBackend = wasmState.claim<WasmBackend>('wasmBackend', {
   name: 'wasm',

@@ -4,7 +4,14 @@ import { DTypeMismatchError, InvalidArgumentError, type DType, type TypedArray }
 import type { Heap } from './heap.js';
 import { recycler } from './recycler.js';
 
-/** Dtypes the wasm kernels work on; float64 (used for gradient checking) stays on the CPU backend. */
+/**
+ * Dtypes the wasm kernels work on; float64 (used for gradient checking) stays on the CPU backend.
+ *
+ * @example
+ * ```ts
+ * console.assert(WASM_DTYPES.includes('float32') && !WASM_DTYPES.includes('float64')); // float64 stays on the cpu backend
+ * ```
+ */
 export const WASM_DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
 
 /** Bytes per element on the wasm backend (bool is one byte). */

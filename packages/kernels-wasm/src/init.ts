@@ -31,7 +31,16 @@ function install(module: WebAssembly.Module, shared: boolean): Backend {
   return wasmBackend;
 }
 
-/** True where WebAssembly SIMD is available, i.e. where the wasm backend can run. */
+/**
+ * True where WebAssembly SIMD is available, i.e. where the wasm backend can run.
+ *
+ * @example
+ * ```ts
+ * const backend = isWasmSupported() ? 'wasm' : 'cpu';
+ * const x = zeros([2, 2], { backend });
+ * console.assert(x.backendName === backend);
+ * ```
+ */
 export function isWasmSupported(): boolean {
   return hasWasmSimd();
 }
@@ -40,6 +49,12 @@ export function isWasmSupported(): boolean {
  * Compiles and instantiates the kernels synchronously, registers `wasm` and makes it the active backend. Returns
  * false where SIMD is missing or the host refuses synchronous compilation (a browser's main thread); then
  * {@link initWasm} does it asynchronously.
+ *
+ * @example
+ * ```ts
+ * if (!initWasmSync()) await initWasm(); // synchronous in Node; a browser's main thread needs the asynchronous form
+ * console.assert(!isWasmSupported() || listBackends().includes('wasm'));
+ * ```
  */
 export function initWasmSync(): boolean {
   if (init.active) return true;
@@ -57,6 +72,13 @@ export function initWasmSync(): boolean {
  * Compiles the kernels asynchronously (as browsers require for modules over 4 KiB on the main thread), registers
  * `wasm` and makes it active. Resolves to the backend, or to undefined where WebAssembly SIMD is unavailable (the
  * `cpu` backend then stays active). Calling it again returns the same promise.
+ *
+ * @example
+ * ```ts
+ * // In a browser, before the first tensor op (Node has already initialised the backend on import).
+ * const backend = await initWasm();
+ * console.assert(backend === undefined || backend.name === 'wasm'); // undefined: no SIMD, cpu stays active
+ * ```
  */
 export function initWasm(): Promise<Backend | undefined> {
   if (init.active) return Promise.resolve(wasmBackend);
@@ -72,6 +94,13 @@ export function initWasm(): Promise<Backend | undefined> {
 /**
  * Resolves once the backend is initialised and, when more than one thread is configured, its workers are running
  * (or after `timeoutMs`, after which large matmuls still run, on the threads that did start).
+ *
+ * @example
+ * ```ts
+ * setThreads(4);
+ * const backend = await ready(); // the workers are up: the first large matmul runs on all four threads
+ * console.assert(backend?.name === 'wasm' && wasmThreadInfo().readyWorkers <= 3);
+ * ```
  */
 export async function ready(timeoutMs = 10_000): Promise<Backend | undefined> {
   const backend = await initWasm();
@@ -124,7 +153,15 @@ export function setThreads(n: number, options: ThreadOptions = {}): void {
   }
 }
 
-/** Threads large kernels use now, the calling thread included (the requested count before initialisation). */
+/**
+ * Threads large kernels use now, the calling thread included (the requested count before initialisation).
+ *
+ * @example
+ * ```ts
+ * const n = getThreads(); // by default the hardware threads, at most 4
+ * console.assert(Number.isInteger(n) && n >= 1);
+ * ```
+ */
 export function getThreads(): number {
   return init.active?.threadCount ?? init.requestedThreads ?? 1;
 }
@@ -143,7 +180,16 @@ export interface WasmThreadInfo {
   busyMs: number;
 }
 
-/** Thread count, running workers, whether memory is shared, and how much work the workers have done. */
+/**
+ * Thread count, running workers, whether memory is shared, and how much work the workers have done.
+ *
+ * @example
+ * ```ts
+ * const info = wasmThreadInfo();
+ * console.assert(info.threads === getThreads() && info.readyWorkers <= info.threads - 1);
+ * if (!info.sharedMemory) console.assert(info.threads === 1); // without SharedArrayBuffer: one thread
+ * ```
+ */
 export function wasmThreadInfo(): WasmThreadInfo {
   const rt = currentRuntime();
   return {
@@ -158,6 +204,13 @@ export function wasmThreadInfo(): WasmThreadInfo {
 /**
  * Counters of the wasm scratch allocator (blocks live and free, memory size, growth count). Kernel calls release
  * their blocks when they return, so between calls `liveBlocks` is 0 and `memoryBytes` is the largest any call needed.
+ *
+ * @example
+ * ```ts
+ * add(ones([1000], { backend: 'wasm' }), 1);
+ * const stats = wasmHeapStats();
+ * console.assert(stats.liveBlocks === 0 && stats.memoryBytes > 0); // kernel calls free their blocks when they return
+ * ```
  */
 export function wasmHeapStats(): HeapStats {
   return currentRuntime().heap.stats();

@@ -29,6 +29,12 @@ function processAlive(pid: number): boolean {
  * POSIX filesystems and NTFS). If anything fails before the rename, the temporary file is removed and `path` is
  * untouched. Node.js only (elsewhere it throws `UnsupportedRuntimeError`); no module imports `node:fs`, so browser
  * bundles never see it.
+ *
+ * @example
+ * ```ts
+ * const model = new Linear(2, 1);
+ * await writeFileAtomic('runs/lstm/model.safetensors', encodeCheckpoint({ model })); // readers never see half a file
+ * ```
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const fs = requireNodeBuiltin<typeof import('node:fs/promises')>('node:fs/promises', 'writeFileAtomic');

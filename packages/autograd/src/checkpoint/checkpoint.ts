@@ -99,6 +99,14 @@ function toJson(what: string, value: unknown): string {
  * `model.load_state_dict(load_file(path), strict=False)` works in Python); optimizer state tensors are named
  * `optimizer.state.<parameter name>.<field>` (e.g. `optimizer.state.fc.weight.exp_avg`); `__metadata__` holds JSON
  * strings for `step`, `rng`, `config`, `vocab`, `optimizer` (type, hyper-parameters, scalar state) and `scheduler`.
+ *
+ * @example
+ * ```ts
+ * const model = new Linear(2, 1);
+ * const bytes = encodeCheckpoint({ model, step: 100, config: { inFeatures: 2, outFeatures: 1 } });
+ * const checkpoint = decodeCheckpoint(bytes);
+ * console.assert(checkpoint.step === 100 && 'weight' in checkpoint.modelState);
+ * ```
  */
 export function encodeCheckpoint(contents: CheckpointContents): Uint8Array {
   if (typeof contents !== 'object' || contents === null) throw new InvalidArgumentError(`encodeCheckpoint: argument 'contents' must be an object`);

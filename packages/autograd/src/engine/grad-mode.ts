@@ -4,7 +4,15 @@ import { autogradState } from './shared.js';
 // One switch for every loaded copy of autograd: noGrad through one copy stops the recording of all.
 const mode = autogradState.claim('gradMode', { enabled: true });
 
-/** True while ops on tensors that require gradients are being recorded for `backward()`. */
+/**
+ * True while ops on tensors that require gradients are being recorded for `backward()`.
+ *
+ * @example
+ * ```ts
+ * console.assert(isGradEnabled());
+ * noGrad(() => console.assert(!isGradEnabled()));
+ * ```
+ */
 export function isGradEnabled(): boolean {
   return mode.enabled;
 }
@@ -33,7 +41,16 @@ export function noGrad<T>(fn: () => T): T {
   return withGradMode(false, fn);
 }
 
-/** Runs `fn` with recording switched back on, e.g. inside a {@link noGrad} block, as `torch.enable_grad()`. */
+/**
+ * Runs `fn` with recording switched back on, e.g. inside a {@link noGrad} block, as `torch.enable_grad()`.
+ *
+ * @example
+ * ```ts
+ * const w = tensor([1, 2]).requiresGrad_();
+ * const y = noGrad(() => enableGrad(() => mul(w, w))); // recorded despite the outer noGrad
+ * console.assert(y.requiresGrad);
+ * ```
+ */
 export function enableGrad<T>(fn: () => T): T {
   return withGradMode(true, fn);
 }

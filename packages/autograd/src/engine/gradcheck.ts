@@ -16,7 +16,26 @@ export interface GradcheckOptions {
   raiseException?: boolean;
 }
 
-/** A gradient check failed; the message names the input, element, output, and both values. */
+/**
+ * A gradient check failed; the message names the input, element, output, and both values.
+ *
+ * @example
+ * ```ts
+ * // A custom square whose backward forgets the factor 2.
+ * const badSquare = customOp({
+ *   name: 'badSquare',
+ *   inputs: ['x'],
+ *   forward: ([x]) => ({ outputs: mul(x, x) }),
+ *   backward: ([g], _saved, { inputs: [x] }) => [mul(g, x)],
+ * });
+ * const x = tensor([0.5, -1], undefined, 'float64').requiresGrad_();
+ * try {
+ *   gradcheck((a) => badSquare(a), [x]);
+ * } catch (e) {
+ *   console.assert(e instanceof GradcheckError && e.code === 'INVALID_ARGUMENT');
+ * }
+ * ```
+ */
 export class GradcheckError extends SeqlabError {
   constructor(message: string) {
     super('INVALID_ARGUMENT', message);

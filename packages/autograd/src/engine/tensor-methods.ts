@@ -23,7 +23,15 @@ declare module '@seqlab/tensor-core' {
   }
 }
 
-/** Marks a leaf as requiring gradients; see `Tensor.requiresGrad_`. */
+/**
+ * Marks a leaf as requiring gradients; see `Tensor.requiresGrad_`.
+ *
+ * @example
+ * ```ts
+ * const w = setRequiresGrad(zeros([3])); // as zeros([3]).requiresGrad_()
+ * console.assert(w.requiresGrad);
+ * ```
+ */
 export function setRequiresGrad<T extends Tensor>(t: T, flag = true): T {
   if (typeof flag !== 'boolean') {
     throw new InvalidArgumentError(`requiresGrad_: argument 'flag' must be a boolean; received ${typeof flag}`);
@@ -40,7 +48,16 @@ export function setRequiresGrad<T extends Tensor>(t: T, flag = true): T {
   return t;
 }
 
-/** A graph-free view of `t`'s values; see `Tensor.detach`. */
+/**
+ * A graph-free view of `t`'s values; see `Tensor.detach`.
+ *
+ * @example
+ * ```ts
+ * const w = tensor([1, 2]).requiresGrad_();
+ * const y = detach(mul(w, 3)); // the values, cut from the graph
+ * console.assert(!y.requiresGrad && Array.from(y.dataSync()).join() === '3,6');
+ * ```
+ */
 export function detach(t: Tensor): Tensor {
   // A view shares the immutable storage and starts with no gradNode and requiresGrad false.
   return t.alias();

@@ -71,6 +71,13 @@ function negativeLogLikelihood(op: string, logp: Tensor, target: Tensor, options
 /**
  * Negative log-likelihood of class indices, as `torch.nn.functional.nll_loss`: `input` holds log-probabilities
  * `[N, C]` (or `[C]`, or `[N, C, d1, ...]`), `target` int32 class indices of the input's shape without the class axis.
+ *
+ * @example
+ * ```ts
+ * const logProbs = log(tensor([[0.5, 0.25, 0.25], [0.1, 0.8, 0.1]]));
+ * const loss = nllLoss(logProbs, tensor([0, 1], undefined, 'int32')); // −(log 0.5 + log 0.8) / 2
+ * console.assert(Math.abs(loss.item() + (Math.log(0.5) + Math.log(0.8)) / 2) < 1e-6);
+ * ```
  */
 export function nllLoss(input: Tensor, target: Tensor, options: NllLossOptions = {}): Tensor {
   return negativeLogLikelihood('nllLoss', input, target, options);

@@ -34,13 +34,30 @@ function checkPair(op: string, input: Tensor, target: Tensor): void {
   }
 }
 
-/** Mean squared error `(input − target)²`, as `torch.nn.functional.mse_loss`. */
+/**
+ * Mean squared error `(input − target)²`, as `torch.nn.functional.mse_loss`.
+ *
+ * @example
+ * ```ts
+ * const loss = mseLoss(tensor([1, 2, 3]), tensor([2, 2, 5])); // (1 + 0 + 4) / 3
+ * console.assert(Math.abs(loss.item() - 5 / 3) < 1e-6);
+ * console.assert(mseLoss(tensor([1, 2]), tensor([0, 0]), { reduction: 'sum' }).item() === 5);
+ * ```
+ */
 export function mseLoss(input: Tensor, target: Tensor, options: ElementwiseLossOptions = {}): Tensor {
   checkPair('mseLoss', input, target);
   return reduceLoss(square(sub(input, target)), checkReduction('mseLoss', options.reduction ?? 'mean'));
 }
 
-/** Mean absolute error `|input − target|`, as `torch.nn.functional.l1_loss`. */
+/**
+ * Mean absolute error `|input − target|`, as `torch.nn.functional.l1_loss`.
+ *
+ * @example
+ * ```ts
+ * const loss = l1Loss(tensor([1, 2, 3]), tensor([2, 2, 5])); // (1 + 0 + 2) / 3
+ * console.assert(loss.item() === 1);
+ * ```
+ */
 export function l1Loss(input: Tensor, target: Tensor, options: ElementwiseLossOptions = {}): Tensor {
   checkPair('l1Loss', input, target);
   return reduceLoss(abs(sub(input, target)), checkReduction('l1Loss', options.reduction ?? 'mean'));
@@ -57,6 +74,15 @@ export interface BinaryCrossEntropyOptions extends ElementwiseLossOptions {
 /**
  * Binary cross-entropy of logits against targets in [0, 1], as `binary_cross_entropy_with_logits`, in the stable
  * form `(1 − t)·x + l·(log(1 + e^−|x|) + max(−x, 0))` with `l = 1 + (posWeight − 1)·t`.
+ *
+ * @example
+ * ```ts
+ * // At logit 0 the loss is log 2 whatever the target.
+ * const loss = binaryCrossEntropyWithLogits(tensor([0, 0]), tensor([1, 0]));
+ * console.assert(Math.abs(loss.item() - Math.LN2) < 1e-6);
+ * const perElement = binaryCrossEntropyWithLogits(tensor([5, -5]), tensor([1, 0]), { reduction: 'none' }); // both ≈ 0.0067
+ * console.assert(perElement.shape[0] === 2 && perElement.dataSync()[0] < 0.01);
+ * ```
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BinaryCrossEntropyOptions = {}): Tensor {
   const op = 'binaryCrossEntropyWithLogits';

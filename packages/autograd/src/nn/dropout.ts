@@ -6,6 +6,16 @@ import { Module } from './module.js';
  * Inverted dropout, as `torch.nn.Dropout`: in training mode each element is zeroed with probability `p` and the
  * survivors are scaled by 1/(1−p); in eval mode (or with p = 0) the input passes through unchanged.
  * Masks come from `generator` (default `defaultGenerator()`), so a seeded run drops the same elements every time.
+ *
+ * @example
+ * ```ts
+ * const drop = new Dropout(0.5, { generator: new Generator(0) });
+ * const x = ones([1000]);
+ * const y = drop.forward(x); // about half the elements 0, the others 1 / (1 − 0.5) = 2
+ * console.assert(Array.from(y.dataSync()).every((v) => v === 0 || v === 2));
+ * drop.eval();
+ * console.assert(drop.forward(x) === x); // eval mode: unchanged
+ * ```
  */
 export class Dropout extends Module {
   /** Probability of zeroing an element. */

@@ -41,7 +41,19 @@ export function parameter(value: Tensor, requiresGrad = true): Parameter {
   return p as Parameter;
 }
 
-/** Makes a buffer: state a Module saves and loads with its parameters but never trains, as `register_buffer`. */
+/**
+ * Makes a buffer: state a Module saves and loads with its parameters but never trains, as `register_buffer`.
+ *
+ * @example
+ * ```ts
+ * class Center extends Module {
+ *   readonly mean = buffer(tensor([0.5, 0.5]));
+ *   forward(x: Tensor): Tensor { return sub(x, this.mean); }
+ * }
+ * const m = new Center();
+ * console.assert(m.parameters().length === 0 && 'mean' in m.stateDict());
+ * ```
+ */
 export function buffer(value: Tensor): Buffer {
   if (!(value instanceof Tensor)) throw new InvalidArgumentError(`buffer: argument 'value' must be a Tensor; received ${typeof value}`);
   const b = value.alias();
@@ -49,12 +61,27 @@ export function buffer(value: Tensor): Buffer {
   return b as Buffer;
 }
 
-/** True for tensors made by {@link parameter}. */
+/**
+ * True for tensors made by {@link parameter}.
+ *
+ * @example
+ * ```ts
+ * const layer = new Linear(2, 2);
+ * console.assert(isParameter(layer.weight) && !isParameter(ones([2])));
+ * ```
+ */
 export function isParameter(value: unknown): value is Parameter {
   return value instanceof Tensor && (value as unknown as Record<symbol, unknown>)[PARAMETER] === true;
 }
 
-/** True for tensors made by {@link buffer}. */
+/**
+ * True for tensors made by {@link buffer}.
+ *
+ * @example
+ * ```ts
+ * console.assert(isBuffer(buffer(zeros([3]))) && !isBuffer(parameter(zeros([3]))) && !isBuffer(zeros([3])));
+ * ```
+ */
 export function isBuffer(value: unknown): value is Buffer {
   return value instanceof Tensor && (value as unknown as Record<symbol, unknown>)[BUFFER] === true;
 }

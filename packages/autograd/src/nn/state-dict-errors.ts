@@ -3,7 +3,19 @@ import { formatShape, InvalidArgumentError, ShapeMismatchError, type Shape } fro
 
 const list = (keys: readonly string[]): string => (keys.length > 12 ? `${keys.slice(0, 12).join(', ')}, … (${keys.length} in all)` : keys.join(', '));
 
-/** `loadStateDict` in strict mode found keys missing from the state dict or keys the module does not have. */
+/**
+ * `loadStateDict` in strict mode found keys missing from the state dict or keys the module does not have.
+ *
+ * @example
+ * ```ts
+ * const layer = new Linear(2, 2);
+ * try {
+ *   layer.loadStateDict({ weight: zeros([2, 2]) }); // no 'bias'
+ * } catch (e) {
+ *   console.assert(e instanceof StateDictKeyError && e.code === 'INVALID_ARGUMENT' && e.missingKeys[0] === 'bias');
+ * }
+ * ```
+ */
 export class StateDictKeyError extends InvalidArgumentError {
   /** Parameter and buffer names of the module absent from the state dict. */
   readonly missingKeys: readonly string[];
@@ -29,7 +41,19 @@ export interface StateDictShapeMismatch {
   readonly received: Shape;
 }
 
-/** `loadStateDict` found tensors whose shapes differ from the module's (an error even when not strict, as in PyTorch). */
+/**
+ * `loadStateDict` found tensors whose shapes differ from the module's (an error even when not strict, as in PyTorch).
+ *
+ * @example
+ * ```ts
+ * const layer = new Linear(2, 2);
+ * try {
+ *   layer.loadStateDict({ weight: zeros([3, 2]), bias: zeros([2]) });
+ * } catch (e) {
+ *   console.assert(e instanceof StateDictShapeError && e.code === 'SHAPE_MISMATCH' && e.mismatches[0].key === 'weight');
+ * }
+ * ```
+ */
 export class StateDictShapeError extends ShapeMismatchError {
   /** Every mismatching tensor. */
   readonly mismatches: readonly StateDictShapeMismatch[];

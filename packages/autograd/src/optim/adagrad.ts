@@ -19,6 +19,15 @@ export type AdagradOptions = {
 /**
  * Adagrad, as `torch.optim.Adagrad`: `sum += g²; p −= lr_t · g / (√sum + eps)` with
  * `lr_t = lr / (1 + (t−1)·lrDecay)`. State: `step`, `sum`.
+ *
+ * @example
+ * ```ts
+ * const w = tensor([1, -1]).requiresGrad_();
+ * const opt = new Adagrad([w], { lr: 0.1 });
+ * sum(mul(w, w)).backward();
+ * opt.step(); // the first step moves each element by lr against its gradient's sign
+ * console.assert(Math.abs(w.dataSync()[0] - 0.9) < 1e-6 && Math.abs(w.dataSync()[1] + 0.9) < 1e-6);
+ * ```
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
   constructor(params: Iterable<Tensor> | readonly ParamGroupInput<AdagradOptions>[], options: Partial<AdagradOptions> = {}) {

@@ -112,6 +112,16 @@ export class Adam extends AdamBase {
 /**
  * AdamW, as `torch.optim.AdamW`: Adam with decoupled weight decay (`p *= 1 − lr·weightDecay` before the Adam
  * update; default weightDecay 0.01).
+ *
+ * @example
+ * ```ts
+ * const model = new Linear(4, 2);
+ * const opt = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.01 });
+ * mseLoss(model.forward(ones([3, 4])), zeros([3, 2])).backward();
+ * opt.step();
+ * opt.zeroGrad();
+ * console.assert(opt.stateOf(model.weight).step === 1 && model.weight.grad === null);
+ * ```
  */
 export class AdamW extends AdamBase {
   protected readonly decoupled = true;

@@ -59,7 +59,17 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, options:
   });
 }
 
-/** Clamps every gradient element of `params` to `[−clipValue, clipValue]`, as `clip_grad_value_`. */
+/**
+ * Clamps every gradient element of `params` to `[−clipValue, clipValue]`, as `clip_grad_value_`.
+ *
+ * @example
+ * ```ts
+ * const w = tensor([1, 2]).requiresGrad_();
+ * sum(mul(w, tensor([10, -0.5]))).backward(); // grad [10, -0.5]
+ * clipGradValue([w], 1);
+ * console.assert(Array.from(w.grad!.dataSync()).join() === '1,-0.5');
+ * ```
+ */
 export function clipGradValue(params: Iterable<Tensor>, clipValue: number): void {
   if (typeof clipValue !== 'number' || !(clipValue >= 0)) {
     throw new InvalidArgumentError(`clipGradValue: argument 'clipValue' must be a non-negative number; received ${String(clipValue)}`);

@@ -97,14 +97,32 @@ function checkPositiveInt(op: string, name: string, v: unknown, allowZero = fals
   return v;
 }
 
-/** Step decay, as `StepLR`: the lr is multiplied by `gamma` every `stepSize` steps. */
+/**
+ * Step decay, as `StepLR`: the lr is multiplied by `gamma` every `stepSize` steps.
+ *
+ * @example
+ * ```ts
+ * const factor = stepDecay({ stepSize: 10, gamma: 0.5 });
+ * console.assert(factor(9) === 1 && factor(10) === 0.5 && factor(25) === 0.25);
+ * ```
+ */
 export function stepDecay(options: { stepSize: number; gamma?: number }): LRLambda {
   const stepSize = checkPositiveInt('stepDecay', 'stepSize', options.stepSize);
   const gamma = options.gamma ?? 0.1;
   return (s) => gamma ** Math.floor(s / stepSize);
 }
 
-/** Exponential decay, as `ExponentialLR`: the lr is multiplied by `gamma` every step. */
+/**
+ * Exponential decay, as `ExponentialLR`: the lr is multiplied by `gamma` every step.
+ *
+ * @example
+ * ```ts
+ * const opt = new SGD([zeros([2]).requiresGrad_()], { lr: 0.1 });
+ * const scheduler = new LRScheduler(opt, exponentialDecay({ gamma: 0.5 }));
+ * scheduler.step();
+ * console.assert(scheduler.getLastLr()[0] === 0.05);
+ * ```
+ */
 export function exponentialDecay(options: { gamma: number }): LRLambda {
   const { gamma } = options;
   if (typeof gamma !== 'number' || !(gamma > 0))
@@ -115,6 +133,12 @@ export function exponentialDecay(options: { gamma: number }): LRLambda {
 /**
  * Linear warm-up from 0 over `warmupSteps`, then half a cosine from 1 down to `minFactor` (default 0) at
  * `totalSteps`, constant after (the transformers `get_cosine_schedule_with_warmup` shape).
+ *
+ * @example
+ * ```ts
+ * const factor = cosineWithWarmup({ warmupSteps: 10, totalSteps: 110 });
+ * console.assert(factor(5) === 0.5 && factor(10) === 1 && Math.abs(factor(60) - 0.5) < 1e-12 && factor(110) === 0);
+ * ```
  */
 export function cosineWithWarmup(options: { warmupSteps: number; totalSteps: number; minFactor?: number }): LRLambda {
   const warmup = checkPositiveInt('cosineWithWarmup', 'warmupSteps', options.warmupSteps, true);
@@ -131,6 +155,12 @@ export function cosineWithWarmup(options: { warmupSteps: number; totalSteps: num
 /**
  * Optional linear warm-up over `warmupSteps`, then linear decay from 1 to `endFactor` (default 0) at `totalSteps`,
  * constant after (the transformers `get_linear_schedule_with_warmup` shape).
+ *
+ * @example
+ * ```ts
+ * const factor = linearDecay({ warmupSteps: 10, totalSteps: 110 });
+ * console.assert(factor(5) === 0.5 && factor(10) === 1 && factor(60) === 0.5 && factor(200) === 0);
+ * ```
  */
 export function linearDecay(options: { totalSteps: number; warmupSteps?: number; endFactor?: number }): LRLambda {
   const warmup = checkPositiveInt('linearDecay', 'warmupSteps', options.warmupSteps ?? 0, true);

@@ -24,6 +24,15 @@ function namedOf(source: Module | Iterable<[string, Tensor]> | Iterable<Tensor>)
  * Checks gradients after `backward()`: returns the first parameter (in registration order) whose gradient holds
  * NaN or ±Infinity, or null when all are finite. One scalar per parameter is read back (Σ g·0 is NaN exactly
  * when g holds a non-finite value), so the check works the same on every backend.
+ *
+ * @example
+ * ```ts
+ * const model = new Linear(2, 1);
+ * mseLoss(model.forward(ones([1, 2])), zeros([1, 1])).backward();
+ * console.assert(findNonFiniteGrad(model) === null);
+ * model.bias!.grad = tensor([NaN]);
+ * console.assert(findNonFiniteGrad(model)?.name === 'bias');
+ * ```
  */
 export function findNonFiniteGrad(source: Module | Iterable<[string, Tensor]> | Iterable<Tensor>): NonFiniteGrad | null {
   return noGrad(() => {

@@ -44,6 +44,27 @@ function isTensorIterable(value: unknown): value is Iterable<Tensor> {
  * Base of the optimizers, with PyTorch semantics: parameters come as one list or as groups with their own
  * hyper-parameters; `step()` updates every parameter that has a `.grad` (others are skipped) without recording,
  * replacing its values in place with `assign`; `zeroGrad()` clears the gradients.
+ *
+ * @example
+ * ```ts
+ * // Plain gradient descent: p −= lr·grad.
+ * class PlainSGD extends Optimizer<{ lr: number }> {
+ *   constructor(params: Iterable<Tensor>, lr: number) {
+ *     super(params, { lr });
+ *   }
+ *   protected validate(group: ParamGroup<{ lr: number }>): void {
+ *     checkHyper('PlainSGD', 'lr', group.lr, 0);
+ *   }
+ *   protected update(param: Tensor, grad: Tensor, group: ParamGroup<{ lr: number }>): void {
+ *     param.assign(sub(param, mul(grad, group.lr)));
+ *   }
+ * }
+ * const w = tensor([1, 2]).requiresGrad_();
+ * const opt = new PlainSGD([w], 0.25);
+ * sum(mul(w, w)).backward(); // grad 2w
+ * opt.step();
+ * console.assert(Array.from(w.dataSync()).join() === '0.5,1');
+ * ```
  */
 export abstract class Optimizer<H extends Hyperparameters> {
   /** The parameter groups. Changing `group.lr` takes effect at the next step. */
@@ -183,7 +204,19 @@ export abstract class Optimizer<H extends Hyperparameters> {
   }
 }
 
-/** Throws unless `value` is a finite number ≥ `min` (and < `below`, when given), naming the option. */
+/**
+ * Throws unless `value` is a finite number ≥ `min` (and < `below`, when given), naming the option.
+ *
+ * @example
+ * ```ts
+ * checkHyper('MyOptimizer', 'lr', 0.1, 0); // a finite number ≥ 0: passes
+ * try {
+ *   checkHyper('MyOptimizer', 'momentum', 1.5, 0, 1); // must be in [0, 1)
+ * } catch (e) {
+ *   console.assert(e instanceof InvalidArgumentError && e.code === 'INVALID_ARGUMENT');
+ * }
+ * ```
+ */
 export function checkHyper(op: string, name: string, value: unknown, min: number, below?: number): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || (below !== undefined && value >= below)) {
     const range = below === undefined ? `≥ ${min}` : `in [${min}, ${below})`;

@@ -22,6 +22,15 @@ export type RMSpropOptions = {
  * RMSprop, as `torch.optim.RMSprop`: `sq = α·sq + (1−α)·g²`, `avg = √(sq − ḡ²) + eps` (centred) or `√sq + eps`,
  * then `p −= lr·g/avg`, or with momentum `buf = μ·buf + g/avg; p −= lr·buf`. State: `square_avg`, `grad_avg`,
  * `momentum_buffer`, `step`.
+ *
+ * @example
+ * ```ts
+ * const w = tensor([1, -1]).requiresGrad_();
+ * const opt = new RMSprop([w], { lr: 0.01, momentum: 0.9 });
+ * sum(mul(w, w)).backward();
+ * opt.step();
+ * console.assert(w.dataSync()[0] < 1 && w.dataSync()[1] > -1);
+ * ```
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: Iterable<Tensor> | readonly ParamGroupInput<RMSpropOptions>[], options: Partial<RMSpropOptions> = {}) {

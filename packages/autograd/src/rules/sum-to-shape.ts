@@ -4,6 +4,13 @@ import { reshape, shapesEqual, sum, type Shape, type Tensor } from '@seqlab/tens
 /**
  * Reduces `grad` (of a broadcast result's shape) to `shape`, the shape of the input that was broadcast:
  * leading extra dimensions and dimensions where the input had size 1 are summed away.
+ *
+ * @example
+ * ```ts
+ * // The gradient of a [3] bias that was broadcast over a batch of 2 rows.
+ * const g = sumToShape(ones([2, 3]), [3]);
+ * console.assert(g.shape.join() === '3' && Array.from(g.dataSync()).join() === '2,2,2');
+ * ```
  */
 export function sumToShape(grad: Tensor, shape: Shape): Tensor {
   if (shapesEqual(grad.shape, shape)) return grad;
