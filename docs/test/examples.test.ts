@@ -4,10 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiExamples, EXAMPLES_DIR, exportedNames, guidePages, ROOT, runCapturingAsserts, writeApiModule, writeGuideModules } from './extract.js';
-
-/** Published packages, in the order their exports are searched for a name an example uses. */
-const PACKAGES = ['tensor-core', 'autograd', 'datasets', 'recurrent', 'attention', 'kernels-wasm', 'onnx', 'bench'];
+import { apiExamples, EXAMPLES_DIR, exportedNames, guidePages, PACKAGES, ROOT, runCapturingAsserts, writeApiModule, writeGuideModules } from './extract.js';
 /** Errors that only say an example uses names its surrounding text defines (`x`, `model`, ...): a fragment. */
 const FRAGMENT_CODES = new Set(['TS2304', 'TS2552', 'TS18004']);
 /** Examples that type-check but are not run: they read or write files, start threads or benchmarks, or need onnxruntime. */

@@ -6,6 +6,9 @@ import { pathToFileURL } from 'node:url';
 /** Repository root. */
 export const ROOT = resolve(import.meta.dirname, '../..');
 
+/** Published packages, in the order their exports are searched for a name an example uses. */
+export const PACKAGES = ['tensor-core', 'autograd', 'datasets', 'recurrent', 'attention', 'kernels-wasm', 'onnx', 'bench'];
+
 /** One fenced code block. */
 export interface CodeBlock {
   /** The block's text. */
@@ -186,4 +189,51 @@ export function writeApiModule(example: ApiExample, index: number, exports: Read
   const file = join(dir, `${example.pkg}-${String(index).padStart(3, '0')}.ts`);
   writeFileSync(file, `// ${example.file}:${example.line}\n${header.join('\n')}\n${code}\nexport {};\n`);
   return file;
+}
+
+/** The part of a reflection of TypeDoc's JSON output (`typedoc --json`) that {@link exportsWithoutExample} reads. */
+export interface JsonReflection {
+  readonly name: string;
+  readonly kind: number;
+  readonly comment?: { readonly blockTags?: readonly { readonly tag: string }[] };
+  readonly signatures?: readonly JsonReflection[];
+  readonly children?: readonly JsonReflection[];
+}
+
+/** TypeDoc's ReflectionKind values of the exports that need an `@example`: Variable, Function and Class. */
+const EXAMPLE_KINDS = new Set([32, 64, 128]);
+/** ReflectionKind.Constructor. */
+const CONSTRUCTOR = 512;
+
+const hasExampleTag = (r: JsonReflection | undefined): boolean => r?.comment?.blockTags?.some((t) => t.tag === '@example') ?? false;
+/** An `@example` on the reflection or on one of its signatures (where TypeDoc puts a function's comment). */
+const documentsExample = (r: JsonReflection | undefined): boolean => hasExampleTag(r) || (r?.signatures ?? []).some(hasExampleTag);
+
+/** What {@link exportsWithoutExample} finds in one package. */
+export interface ExampleCoverage {
+  /** Exported functions, variables and classes looked at. */
+  readonly checked: number;
+  /** Their names that have no `@example`, sorted. */
+  readonly missing: string[];
+}
+
+/**
+ * For each package, the exported functions, variables (constants) and classes of its module (`@seqlab/<pkg>`) in a
+ * TypeDoc JSON project, and those whose TSDoc has no `@example`: neither on the reflection nor on one of its
+ * signatures, nor, for a class, on its constructor. Throws if a package has no module in the project.
+ */
+export function exportsWithoutExample(project: JsonReflection, packages: readonly string[]): Record<string, ExampleCoverage> {
+  const modules = new Map((project.children ?? []).map((m) => [m.name, m]));
+  return Object.fromEntries(
+    packages.map((pkg) => {
+      const module = modules.get(`@seqlab/${pkg}`);
+      if (module === undefined) throw new Error(`the TypeDoc project has no module @seqlab/${pkg}; it has ${[...modules.keys()].join(', ')}`);
+      const exported = (module.children ?? []).filter((r) => EXAMPLE_KINDS.has(r.kind));
+      const missing = exported
+        .filter((r) => !documentsExample(r) && !(r.kind === 128 && documentsExample(r.children?.find((c) => c.kind === CONSTRUCTOR))))
+        .map((r) => r.name)
+        .sort();
+      return [pkg, { checked: exported.length, missing }];
+    }),
+  );
 }

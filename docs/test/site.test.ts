@@ -1,5 +1,6 @@
-// The docs site: `typedoc` builds it with no warnings, every local href/src in it resolves, and headless Chromium
-// renders the home page, a tutorial, an experiment (its chart) and an API page without console errors.
+// The docs site: `typedoc` builds it with no warnings, every local href/src in it resolves, every exported function,
+// constant and class has an @example (read from the JSON the same build writes), and headless Chromium renders the
+// home page, a tutorial, an experiment (its chart) and an API page without console errors.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -7,10 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { launchChromium } from '@seqlab/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from './extract.js';
+import { exportsWithoutExample, PACKAGES, ROOT, type JsonReflection } from './extract.js';
 
 /** Built here rather than in docs/site, so that a test run leaves the user's build alone. */
 const SITE = join(ROOT, 'docs/.site-test');
+/** The same build's project as JSON (`--json`), for the checks of the API's TSDoc. */
+const API_JSON = join(SITE, 'api.json');
 /** Screenshots for a person to look at (gitignored). */
 const SCREENSHOTS = join(ROOT, 'docs/.screenshots');
 
@@ -32,8 +35,9 @@ function localLinks(html: string): string[] {
 
 beforeAll(() => {
   rmSync(SITE, { recursive: true, force: true });
-  // treatWarningsAsErrors is on in typedoc.json: a warning fails the build, and so this beforeAll.
-  buildLog = execFileSync(process.execPath, [join(ROOT, 'node_modules/typedoc/bin/typedoc'), '--out', SITE], {
+  // treatWarningsAsErrors is on in typedoc.json: a warning fails the build, and so this beforeAll. One run writes both
+  // the HTML and the JSON.
+  buildLog = execFileSync(process.execPath, [join(ROOT, 'node_modules/typedoc/bin/typedoc'), '--out', SITE, '--json', API_JSON], {
     cwd: ROOT,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -83,6 +87,20 @@ describe('the docs site', () => {
     expect([...sections('datasets')]).toEqual(['Data']);
     for (const pkg of ['tensor-core', 'autograd', 'recurrent', 'attention', 'datasets', 'kernels-wasm', 'onnx', 'bench']) {
       expect(sections(pkg).has('Other'), pkg).toBe(false);
+    }
+  });
+
+  describe('documents every exported function, constant and class with an @example', () => {
+    // Interfaces and type aliases need none; a class's example may be on the class or its constructor.
+    let coverage: ReturnType<typeof exportsWithoutExample> = {};
+    beforeAll(() => {
+      coverage = exportsWithoutExample(JSON.parse(readFileSync(API_JSON, 'utf8')) as JsonReflection, PACKAGES);
+    });
+    for (const pkg of PACKAGES) {
+      it(pkg, () => {
+        expect(coverage[pkg].checked, `exported functions, constants and classes of ${pkg}`).toBeGreaterThan(0);
+        expect(coverage[pkg].missing, `${pkg} exports without an @example`).toEqual([]);
+      });
     }
   });
 

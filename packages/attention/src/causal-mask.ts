@@ -4,6 +4,14 @@ import { checkPositiveInt, tensor, type DType, type Tensor } from '@seqlab/tenso
 /**
  * Bool mask `[L, S]` with `true` (masked) where key `j` lies after query `i`, i.e. `j > i + offset`. With
  * `offset` 0 this is PyTorch's `is_causal`; with `offset = S − L` the queries are the last L positions of the keys.
+ *
+ * @example
+ * ```ts
+ * causalMask(2, 3).toArray();    // [[false, true, true], [false, false, true]]
+ * causalMask(2, 4, 2).toArray(); // [[false, false, false, true], [false, false, false, false]]: the last 2 of 4 positions
+ * const q = randn([1, 2, 3, 8]);
+ * const { output } = scaledDotProductAttention(q, q, q, { mask: causalMask(3, 3) }); // the same as isCausal: true
+ * ```
  */
 export function causalMask(queryLength: number, keyLength: number, offset = 0, backend?: string): Tensor {
   const data = new Uint8Array(queryLength * keyLength);

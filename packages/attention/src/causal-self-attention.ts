@@ -21,6 +21,17 @@ export interface CausalSelfAttentionOptions {
  * as `in_proj_weight`) projects `[B, T, E]` inputs, each position attends to itself and the positions before it,
  * and `c_proj` (`[E, E]`) mixes the heads, followed by dropout. Given a {@link KeyValueCache}, the new positions
  * also attend to every cached one and their keys and values are appended to the cache.
+ *
+ * @example
+ * ```ts
+ * const attn = new CausalSelfAttention(16, 4, { dropout: 0, bias: true, generator: new Generator(0) });
+ * attn.forward(randn([2, 5, 16])).shape; // [2, 5, 16]
+ * // Incrementally: the prompt, then one new position that attends to all four.
+ * const cache = new KeyValueCache(1);
+ * attn.forward(randn([1, 3, 16]), cache);
+ * const y = attn.forward(randn([1, 1, 16]), cache);
+ * console.assert(y.shape[1] === 1 && cache.length === 4);
+ * ```
  */
 export class CausalSelfAttention extends Module {
   /** Heads. */

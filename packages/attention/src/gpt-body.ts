@@ -5,7 +5,16 @@ import type { KeyValueCache } from './kv-cache.js';
 import { TransformerBlock } from './transformer-block.js';
 import type { TransformerLMConfig } from './transformer-lm-config.js';
 
-/** The embedding and block stack, named as nanoGPT's `transformer` ModuleDict. */
+/**
+ * The embedding and block stack, named as nanoGPT's `transformer` ModuleDict.
+ *
+ * @example
+ * ```ts
+ * const body = new GPTBody(resolveLMConfig({ vocabSize: 10, contextLength: 8, numLayers: 1, numHeads: 2, dModel: 16 }));
+ * const h = body.forward(tensor([[1, 2, 3]], undefined, 'int32'), 0); // tokens at positions 0, 1, 2
+ * console.assert(h.shape.join() === '1,3,16');
+ * ```
+ */
 export class GPTBody extends Module {
   /** Token embedding `[vocabSize, dModel]`. */
   readonly wte: Embedding;

@@ -14,6 +14,16 @@ export interface LayerKeyValues {
  * costs one step (its own projections plus attention over the cache) instead of a pass over the whole sequence.
  * Pass the same cache to successive `TransformerLM.forward` calls; `length` is the number of cached positions,
  * which is also the position of the next token.
+ *
+ * @example
+ * ```ts
+ * const lm = TransformerLM.fromPreset('tiny', { vocabSize: 20 }, { generator: new Generator(0) });
+ * const cache = new KeyValueCache(lm.config.numLayers); // or lm.createCache()
+ * lm.forward(tensor([[1, 2, 3]], undefined, 'int32'), { cache }); // the prompt
+ * const next = lm.forward(tensor([[4]], undefined, 'int32'), { cache }); // one step, at position 3
+ * console.assert(next.shape.join() === '1,1,20' && cache.length === 4);
+ * cache.clear();
+ * ```
  */
 export class KeyValueCache {
   /** One entry per layer. */

@@ -30,7 +30,16 @@ export function setAttentionMemoryBudget(bytes: number | undefined): number {
   return previous;
 }
 
-/** The current attention memory budget in bytes (see {@link setAttentionMemoryBudget}). */
+/**
+ * The current attention memory budget in bytes (see {@link setAttentionMemoryBudget}).
+ *
+ * @example
+ * ```ts
+ * const previous = setAttentionMemoryBudget(2 ** 20);
+ * console.assert(getAttentionMemoryBudget() === 2 ** 20);
+ * setAttentionMemoryBudget(previous); // back to what it was (2 GiB by default)
+ * ```
+ */
 export function getAttentionMemoryBudget(): number {
   return budget;
 }

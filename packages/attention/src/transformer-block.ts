@@ -5,7 +5,16 @@ import { CausalSelfAttention } from './causal-self-attention.js';
 import type { KeyValueCache } from './kv-cache.js';
 import type { TransformerLMConfig } from './transformer-lm-config.js';
 
-/** The feed-forward block: `dropout(c_proj(gelu(c_fc(x))))`. */
+/**
+ * The feed-forward block: `dropout(c_proj(gelu(c_fc(x))))`.
+ *
+ * @example
+ * ```ts
+ * const mlp = new MLP(resolveLMConfig({ vocabSize: 10, dModel: 16 })); // dFF = 64
+ * console.assert(mlp.c_fc.outFeatures === 64);
+ * mlp.forward(randn([2, 3, 16])).shape; // [2, 3, 16]
+ * ```
+ */
 export class MLP extends Module {
   /** `dModel → dFF`. */
   readonly c_fc: Linear;
@@ -27,7 +36,16 @@ export class MLP extends Module {
   }
 }
 
-/** One pre-norm Transformer block with causal self-attention, named as nanoGPT's `Block`: `ln_1`, `attn`, `ln_2`, `mlp`. */
+/**
+ * One pre-norm Transformer block with causal self-attention, named as nanoGPT's `Block`: `ln_1`, `attn`, `ln_2`, `mlp`.
+ *
+ * @example
+ * ```ts
+ * const block = new TransformerBlock(resolveLMConfig({ vocabSize: 10, numHeads: 2, dModel: 16 }), new Generator(0));
+ * const y = block.forward(randn([2, 5, 16])); // x + attn(ln_1(x)), then + mlp(ln_2(·))
+ * console.assert(y.shape.join() === '2,5,16');
+ * ```
+ */
 export class TransformerBlock extends Module {
   /** Norm before attention. */
   readonly ln_1: LayerNorm;

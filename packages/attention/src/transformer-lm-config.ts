@@ -37,6 +37,13 @@ export type TransformerLMPreset = 'gpt2' | 'gpt2-medium' | 'gpt2-large' | 'gpt2-
  * 1024 positions; `shakespeare-char` (nanoGPT's `train_shakespeare_char.py`: 6 layers, 6 heads, 384 wide,
  * context 256, dropout 0.2, 65 characters); `shakespeare-char-cpu` (the README's laptop run: 4 layers, 4 heads,
  * 128 wide, context 64, no dropout); and `tiny` (2 layers, 2 heads, 64 wide, context 64) for tests and demos.
+ *
+ * @example
+ * ```ts
+ * const config = resolveLMConfig(TRANSFORMER_LM_PRESETS['shakespeare-char']);
+ * console.assert(config.numLayers === 6 && config.dModel === 384 && config.dFF === 1536);
+ * const lm = TransformerLM.fromPreset('tiny', { vocabSize: 20 }); // a preset with some fields replaced
+ * ```
  */
 export const TRANSFORMER_LM_PRESETS: Readonly<Record<TransformerLMPreset, TransformerLMConfigInput>> = {
   gpt2: { vocabSize: 50257, contextLength: 1024, numLayers: 12, numHeads: 12, dModel: 768, dropout: 0 },
@@ -51,6 +58,17 @@ export const TRANSFORMER_LM_PRESETS: Readonly<Record<TransformerLMPreset, Transf
 /**
  * Fills in defaults (context 256, 4 layers, 4 heads, width 128, `dFF = 4·dModel`, dropout 0, bias, eps 1e-5,
  * tied weights) and validates the result; throws INVALID_ARGUMENT naming the bad field.
+ *
+ * @example
+ * ```ts
+ * const config = resolveLMConfig({ vocabSize: 65, dModel: 64 });
+ * console.assert(config.contextLength === 256 && config.numHeads === 4 && config.dFF === 256 && config.tieWeights);
+ * try {
+ *   resolveLMConfig({ vocabSize: 65, dModel: 30, numHeads: 4 }); // 30 is not divisible by 4
+ * } catch (e) {
+ *   console.assert(e instanceof InvalidArgumentError && e.code === 'INVALID_ARGUMENT');
+ * }
+ * ```
  */
 export function resolveLMConfig(input: TransformerLMConfigInput): TransformerLMConfig {
   if (typeof input !== 'object' || input === null)

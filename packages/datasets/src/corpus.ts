@@ -48,7 +48,15 @@ const SHIPPED: Readonly<Record<string, ShippedCorpus>> = {
   tinyshakespeare: { text: tinyShakespeareText, origin: TINY_SHAKESPEARE_ORIGIN },
 };
 
-/** Names accepted by {@link loadCorpus}. */
+/**
+ * Names accepted by {@link loadCorpus}.
+ *
+ * @example
+ * ```ts
+ * listCorpora(); // ['tinyshakespeare']
+ * for (const name of listCorpora()) console.assert(loadCorpus(name).name === name);
+ * ```
+ */
 export function listCorpora(): string[] {
   return Object.keys(SHIPPED);
 }
@@ -70,7 +78,14 @@ function codeUnitIndex(text: string, count: number): number {
   return index;
 }
 
-/** Number of code points (characters) in `text`. */
+/**
+ * Number of code points (characters) in `text`.
+ *
+ * @example
+ * ```ts
+ * console.assert(countCharacters('héllo 👋') === 7); // 'héllo 👋'.length is 8: the emoji is two UTF-16 code units
+ * ```
+ */
 export function countCharacters(text: string): number {
   let n = text.length;
   for (let i = 0; i < text.length; i++) {

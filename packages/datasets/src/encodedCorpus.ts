@@ -12,6 +12,13 @@ export type TokenIdArray = Uint8Array | Uint16Array | Int32Array;
  * The most characters a corpus may hold: 2³¹ − 1, because window offsets and token positions are int32 (as in
  * `randomWindows`' `offsets`), and because one JavaScript typed array of that many ids is the largest that
  * V8 allocates on every platform.
+ *
+ * @example
+ * ```ts
+ * console.assert(MAX_CORPUS_CHARACTERS === 2 ** 31 - 1);
+ * const text = 'to be or not to be';
+ * console.assert(countCharacters(text) <= MAX_CORPUS_CHARACTERS); // what encodeTextFile checks (its maxCharacters may only lower it)
+ * ```
  */
 export const MAX_CORPUS_CHARACTERS = 0x7fff_ffff;
 

@@ -1,7 +1,18 @@
 // Streaming UTF-8 validation and decoding that reports the byte offset of the first ill-formed sequence.
 import { InvalidArgumentError } from '@seqlab/tensor-core';
 
-/** Bytes that are not well-formed UTF-8; `byteOffset` is where the first ill-formed sequence starts. */
+/**
+ * Bytes that are not well-formed UTF-8; `byteOffset` is where the first ill-formed sequence starts.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   decodeUtf8(new Uint8Array([0x68, 0xc3, 0x28]), 'upload'); // 0xC3 starts a character that 0x28 does not continue
+ * } catch (e) {
+ *   console.assert(e instanceof Utf8Error && e.code === 'INVALID_ARGUMENT' && e.byteOffset === 1);
+ * }
+ * ```
+ */
 export class Utf8Error extends InvalidArgumentError {
   /** Offset, from the start of the input, of the first byte of the first ill-formed sequence. */
   readonly byteOffset: number;

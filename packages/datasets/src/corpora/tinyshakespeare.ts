@@ -3,7 +3,14 @@ import { gunzipSync } from 'fflate';
 import { decodeUtf8 } from '../utf8.js';
 import { TINY_SHAKESPEARE_GZIP_BASE64_LINES } from './tinyshakespeare.data.js';
 
-/** Where tiny-shakespeare comes from and under which terms; also in the package README. */
+/**
+ * Where tiny-shakespeare comes from and under which terms; also in the package README.
+ *
+ * @example
+ * ```ts
+ * console.assert(loadCorpus('tinyshakespeare').origin === TINY_SHAKESPEARE_ORIGIN);
+ * ```
+ */
 export const TINY_SHAKESPEARE_ORIGIN =
   "A selection of the works of William Shakespeare (public domain), as collected in the char-rnn project's " +
   'data/tinyshakespeare/input.txt (that repository is MIT-licensed). 1,115,394 ASCII characters, 65 distinct.';

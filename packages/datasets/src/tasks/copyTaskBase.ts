@@ -18,6 +18,15 @@ export interface CopyTaskBaseOptions extends SeedOptions {
 /**
  * Base of {@link CopyTask} and {@link VariableDelayCopyTask}: S data symbols from an alphabet of K, ids 0 blank,
  * 1…K data and K + 1 delimiter, and sequences long enough for the longest delay.
+ *
+ * @example
+ * ```ts
+ * const tasks: CopyTaskBase[] = [new CopyTask({ delay: 20, seed: 0 }), new VariableDelayCopyTask({ minDelay: 10, maxDelay: 20, seed: 0 })];
+ * for (const task of tasks) {
+ *   // K = 8 symbols, S = 10 to copy, longest delay T = 20: ids 0..9, T + 2S = 40 steps.
+ *   console.assert(task.vocabSize === 10 && task.delimiterId === 9 && task.sequenceLength === 40);
+ * }
+ * ```
  */
 export abstract class CopyTaskBase {
   /** S, the number of symbols to copy. */

@@ -5,6 +5,13 @@ import { checkSizes, createCellParameters, type CellOptions } from './cell-param
 /**
  * Base of {@link LSTMCell} and {@link GRUCell}: `gates` blocks of `hiddenSize` rows stacked in each parameter,
  * initialised from U(−1/√H, 1/√H) in the order weight_ih, weight_hh, bias_ih, bias_hh.
+ *
+ * @example
+ * ```ts
+ * const cells: GatedCell[] = [new LSTMCell(3, 4), new GRUCell(3, 4, { bias: false })];
+ * cells.map((cell) => cell.weight_ih.shape); // [[16, 3], [12, 3]]: 4 and 3 gate blocks of hiddenSize rows
+ * console.assert(cells[0].bias_hh!.shape[0] === 16 && cells[1].bias_hh === null);
+ * ```
  */
 export abstract class GatedCell extends Module {
   /** Input features per step. */

@@ -11,7 +11,19 @@ export interface RNNCellOptions extends CellOptions {
   nonlinearity?: RNNNonlinearity;
 }
 
-/** Checks the `nonlinearity` option of RNNCell and RNN. */
+/**
+ * Checks the `nonlinearity` option of RNNCell and RNN.
+ *
+ * @example
+ * ```ts
+ * console.assert(checkNonlinearity('MyRNN', undefined) === 'tanh' && checkNonlinearity('MyRNN', 'relu') === 'relu');
+ * try {
+ *   checkNonlinearity('MyRNN', 'gelu');
+ * } catch (e) {
+ *   console.assert(e instanceof InvalidArgumentError && e.code === 'INVALID_ARGUMENT');
+ * }
+ * ```
+ */
 export function checkNonlinearity(op: string, value: unknown): RNNNonlinearity {
   if (value === undefined) return 'tanh';
   if (value !== 'tanh' && value !== 'relu') {

@@ -98,6 +98,14 @@ export type DirectionRunner = (
  * Base of {@link RNN}, {@link LSTM} and {@link GRU}: registers the parameters under PyTorch's names
  * (`weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, `…_reverse`, layer by layer), checks inputs and runs
  * the layers and directions. Subclasses give the step equations and, where a backend has one, the fused kernel.
+ *
+ * @example
+ * ```ts
+ * const layers: RecurrentLayer[] = [new RNN(3, 4), new LSTM(3, 4, { numLayers: 2 }), new GRU(3, 4, { bidirectional: true })];
+ * for (const layer of layers) console.assert(layer.inputSize === 3 && layer.hiddenSize === 4);
+ * const gru = layers[2];
+ * console.assert(gru.directions === 2 && gru.cellParameters(0, true).weightIh.shape.join() === '12,3'); // weight_ih_l0_reverse
+ * ```
  */
 export abstract class RecurrentLayer extends Module {
   /** Features per step of `x`. */

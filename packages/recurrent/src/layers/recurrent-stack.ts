@@ -14,7 +14,19 @@ export type CellType = 'rnn' | 'lstm' | 'gru';
 /** Any of the recurrent layers. */
 export type AnyRecurrentLayer = RNN | LSTM | GRU;
 
-/** Checks a `cell` option. */
+/**
+ * Checks a `cell` option.
+ *
+ * @example
+ * ```ts
+ * const cell = checkCellType('MyModel', 'lstm'); // typed CellType
+ * try {
+ *   checkCellType('MyModel', 'transformer');
+ * } catch (e) {
+ *   console.assert(e instanceof InvalidArgumentError && e.code === 'INVALID_ARGUMENT');
+ * }
+ * ```
+ */
 export function checkCellType(op: string, value: unknown): CellType {
   if (value !== 'rnn' && value !== 'lstm' && value !== 'gru') {
     throw new InvalidArgumentError(`${op}: option 'cell' must be 'rnn', 'lstm' or 'gru'; received ${describeValue(value)}`);
@@ -22,7 +34,16 @@ export function checkCellType(op: string, value: unknown): CellType {
   return value;
 }
 
-/** A new layer of the named kind (`rnn` is the tanh RNN). */
+/**
+ * A new layer of the named kind (`rnn` is the tanh RNN).
+ *
+ * @example
+ * ```ts
+ * const layer = createRecurrentLayer('gru', 3, 4, { numLayers: 2, batchFirst: true });
+ * console.assert(layer instanceof GRU && layer.numLayers === 2);
+ * layer.forward(randn([2, 5, 3])).output.shape; // [2, 5, 4]
+ * ```
+ */
 export function createRecurrentLayer(cell: CellType, inputSize: number, hiddenSize: number, options: RecurrentLayerOptions): AnyRecurrentLayer {
   if (cell === 'lstm') return new LSTM(inputSize, hiddenSize, options);
   if (cell === 'gru') return new GRU(inputSize, hiddenSize, options);
@@ -37,7 +58,17 @@ export interface RecurrentRunResult {
   readonly state: RecurrentState;
 }
 
-/** Runs `layer` from `state` (zeros when null) and returns its output and final state in one shape for every kind. */
+/**
+ * Runs `layer` from `state` (zeros when null) and returns its output and final state in one shape for every kind.
+ *
+ * @example
+ * ```ts
+ * const lstm = createRecurrentLayer('lstm', 3, 4, { batchFirst: true });
+ * const first = runRecurrentLayer(lstm, randn([2, 5, 3]), null); // from zeros
+ * const next = runRecurrentLayer(lstm, randn([2, 5, 3]), first.state); // continues the same sequences
+ * console.assert(next.output.shape.join() === '2,5,4' && next.state.c!.shape.join() === '1,2,4');
+ * ```
+ */
 export function runRecurrentLayer(
   layer: AnyRecurrentLayer,
   x: Tensor,

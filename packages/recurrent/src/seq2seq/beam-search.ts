@@ -55,6 +55,26 @@ function scoreOf(logProbability: number, length: number, lengthPenalty: number):
  * extensions, and moves those ending in `endToken` to the finished set. It stops at `maxLength`, when no hypothesis is
  * open, or (with `lengthPenalty` 0, where extending never raises a score) when the best finished hypothesis beats
  * every open one. Returns the best of the finished and the still-open hypotheses; ties go to the earlier candidate.
+ *
+ * @example
+ * ```ts
+ * // A toy model over tokens 0 (start), 1 (end), 2 and 3 whose state counts each beam's steps: it says 3, then ends.
+ * const probabilities = [
+ *   [0.01, 0.09, 0.3, 0.6],
+ *   [0.01, 0.9, 0.05, 0.04],
+ * ];
+ * const best = beamSearchOne<number[]>({
+ *   beamWidth: 2,
+ *   lengthPenalty: 0,
+ *   maxLength: 5,
+ *   startToken: 0,
+ *   endToken: 1,
+ *   initialState: [0],
+ *   step: (previous, steps) => ({ logProbabilities: steps.flatMap((t) => probabilities[Math.min(t, 1)].map(Math.log)), state: steps.map((t) => t + 1) }),
+ *   selectBeams: (steps, beams) => Array.from(beams, (b) => steps[b]),
+ * });
+ * console.assert(best.finished && best.tokens.join() === '3' && Math.abs(best.logProbability - Math.log(0.6 * 0.9)) < 1e-12);
+ * ```
  */
 export function beamSearchOne<S>(spec: BeamSearchSpec<S>): BeamHypothesis {
   const { beamWidth, lengthPenalty, maxLength, endToken } = spec;

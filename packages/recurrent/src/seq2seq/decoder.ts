@@ -20,6 +20,16 @@ export interface DecoderStep {
  * The decoder of {@link Seq2Seq}. Without attention a step is `h = rnn(embed(y_{t−1}), h)`, `logits = out(h)`.
  * With attention (Bahdanau): the context `c = attention(h_{t−1}^top, encoder states)`, `h = rnn([embed(y_{t−1}); c], h)`
  * and `logits = out([h; c])`.
+ *
+ * @example
+ * ```ts
+ * const init = { generator: new Generator(0) };
+ * const encoder = new Seq2SeqEncoder(10, 8, 16, 1, 'lstm', 0, init);
+ * const decoder = new Seq2SeqDecoder(12, 8, 16, 1, 'lstm', 0, true, init); // with attention
+ * const { memory: source, state } = encoder.forward(tensor([[3, 4, 5]], undefined, 'int32'), null);
+ * const step = decoder.forward(tensor([1], undefined, 'int32'), state, source, decoder.projectKeys(source)); // 1: the start token
+ * console.assert(step.logits.shape.join() === '1,12' && step.attention!.shape.join() === '1,3');
+ * ```
  */
 export class Seq2SeqDecoder extends Module {
   /** Target token embeddings. */

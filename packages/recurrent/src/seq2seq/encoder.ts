@@ -30,7 +30,18 @@ export interface Seq2SeqInitOptions {
   backend?: string;
 }
 
-/** The encoder of {@link Seq2Seq}: `embedding` then `rnn` (batch-first). */
+/**
+ * The encoder of {@link Seq2Seq}: `embedding` then `rnn` (batch-first).
+ *
+ * @example
+ * ```ts
+ * const encoder = new Seq2SeqEncoder(10, 8, 16, 1, 'gru', 0, { generator: new Generator(0) });
+ * const source = tensor([[3, 4, 5], [6, 7, 0]], undefined, 'int32'); // the second source is padded
+ * const encoded = encoder.forward(source, Int32Array.of(3, 2));
+ * console.assert(encoded.memory.outputs.shape.join() === '2,3,16' && encoded.state.h.shape.join() === '1,2,16');
+ * encoded.memory.mask!.toArray(); // [[false, false, false], [false, false, true]]: the padding
+ * ```
+ */
 export class Seq2SeqEncoder extends Module {
   /** Source token embeddings. */
   readonly embedding: Embedding;
