@@ -57,6 +57,24 @@ function withValues(t: Tensor, values: Float64Array): Tensor {
   return tensor(values, [...t.shape], { dtype: 'float64', backend: t.backendName });
 }
 
+/** What {@link gradcheckReport} measured: the worst disagreement between backward and finite differences. */
+export interface GradcheckReport {
+  /** Every entry agrees within `atol + rtol·|numerical|`: what {@link gradcheck} returns. */
+  readonly passed: boolean;
+  /** Largest |analytical − numerical| over every Jacobian entry. */
+  readonly maxAbsoluteError: number;
+  /**
+   * Largest |analytical − numerical| / max(|analytical|, |numerical|, atol) over every entry: the relative error,
+   * measured against `atol` where both values are smaller (finite-difference noise on entries near zero is not
+   * inflated into a large ratio).
+   */
+  readonly maxRelativeError: number;
+  /** Jacobian entries compared (output elements × differentiated input elements). */
+  readonly entries: number;
+  /** The worst entry outside the tolerance, described as {@link gradcheck}'s error message; null when it passed. */
+  readonly failure: string | null;
+}
+
 /**
  * Checks the gradients that `backward()` computes for `fn` against central finite differences
  * `(f(x + eps) − f(x − eps)) / 2eps`, for every element of every input that requires gradients and every element
@@ -73,7 +91,25 @@ function withValues(t: Tensor, values: Float64Array): Tensor {
  * ```
  */
 export function gradcheck(fn: GradcheckFunction, inputs: readonly Tensor[], options: GradcheckOptions = {}): boolean {
-  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true } = options;
+  const report = gradcheckReport(fn, inputs, options);
+  if (report.failure !== null && (options.raiseException ?? true)) throw new GradcheckError(report.failure);
+  return report.passed;
+}
+
+/**
+ * The same check as {@link gradcheck} (same arguments and tolerances), returning what it measured instead of only
+ * pass or fail: the largest absolute and relative errors over the Jacobian, its size, and the worst failing entry.
+ * It never throws for a mismatch (`raiseException` is ignored); invalid arguments still throw.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[0.3, -1.2], [2.0, 0.5]], undefined, 'float64').requiresGrad_();
+ * const report = gradcheckReport((a) => tanh(matmul(a, a)), [x]);
+ * console.assert(report.passed && report.entries === 16 && report.maxRelativeError < 1e-6);
+ * ```
+ */
+export function gradcheckReport(fn: GradcheckFunction, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckReport {
+  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = options;
   if (typeof fn !== 'function') throw new InvalidArgumentError(`gradcheck: argument 'fn' must be a function; received ${typeof fn}`);
   if (!Array.isArray(inputs)) throw new InvalidArgumentError(`gradcheck: argument 'inputs' must be an array of tensors`);
   for (const [name, v] of [
@@ -103,6 +139,9 @@ export function gradcheck(fn: GradcheckFunction, inputs: readonly Tensor[], opti
 
   // numerical[input][outputIndex][flatOut][flatIn]; analytical alike, filled by one backward per output element.
   let worst: { excess: number; text: string } | null = null;
+  let maxAbsoluteError = 0;
+  let maxRelativeError = 0;
+  let entries = 0;
   outputs.forEach((out, o) => {
     if (!isFloatDType(out.dtype)) return;
     const numeric = checked.map((i) => new Float64Array(out.size * inputs[i].size));
@@ -133,6 +172,11 @@ export function gradcheck(fn: GradcheckFunction, inputs: readonly Tensor[], opti
         for (let k = 0; k < analytic.length; k++) {
           const a = analytic[k];
           const n = numeric[c][m * analytic.length + k];
+          const error = Math.abs(a - n);
+          entries++;
+          // NaN compares false, so record it explicitly: a NaN gradient is the largest error there is.
+          maxAbsoluteError = Number.isNaN(error) ? NaN : Math.max(maxAbsoluteError, error);
+          maxRelativeError = Number.isNaN(error) ? NaN : Math.max(maxRelativeError, error / Math.max(Math.abs(a), Math.abs(n), atol));
           const excess = Math.abs(a - n) - (atol + rtol * Math.abs(n));
           if (excess > 0 || Number.isNaN(a) !== Number.isNaN(n)) {
             if (worst === null || excess > worst.excess || Number.isNaN(excess)) {
@@ -149,7 +193,6 @@ export function gradcheck(fn: GradcheckFunction, inputs: readonly Tensor[], opti
     }
   });
   for (const leaf of leaves) if (leaf.requiresGrad) leaf.grad = null;
-  if (worst === null) return true;
-  if (raiseException) throw new GradcheckError((worst as { text: string }).text);
-  return false;
+  const failure = worst === null ? null : (worst as { text: string }).text;
+  return { passed: failure === null, maxAbsoluteError, maxRelativeError, entries, failure };
 }

@@ -1,0 +1,52 @@
+// gradcheckReport: the errors gradcheck measures, on a correct rule, a wrong one, and a NaN gradient.
+import { customOp, gradcheck, gradcheckReport } from '@seqlab/autograd';
+import { matmul, mul, sqrt, square, tanh, tensor } from '@seqlab/tensor-core';
+import { describe, expect, it } from 'vitest';
+
+const f64 = (v: number[]) => tensor(v, undefined, 'float64').requiresGrad_();
+
+describe('gradcheckReport', () => {
+  it('passes a correct function with errors at finite-difference noise, counting every Jacobian entry', () => {
+    const x = tensor(
+      [
+        [0.3, -1.2],
+        [2.0, 0.5],
+      ],
+      undefined,
+      'float64',
+    ).requiresGrad_();
+    const report = gradcheckReport((a) => tanh(matmul(a, a)), [x]);
+    expect(report.passed).toBe(true);
+    expect(report.failure).toBeNull();
+    expect(report.entries).toBe(16);
+    expect(report.maxAbsoluteError).toBeGreaterThan(0);
+    expect(report.maxAbsoluteError).toBeLessThan(1e-8);
+    expect(report.maxRelativeError).toBeLessThan(1e-7);
+    expect(x.grad).toBeNull();
+  });
+
+  it('measures a wrong rule: d(x²)/dx given as x has relative error 1/2, and gradcheck agrees on the verdict', () => {
+    const badSquare = customOp({
+      name: 'badSquareReport',
+      inputs: ['x'],
+      forward: ([a]) => ({ outputs: square(a) }),
+      backward: ([g], _saved, { inputs: [a] }) => [mul(g, a)],
+    });
+    const x = f64([0.5, -1, 2]);
+    const report = gradcheckReport((a) => badSquare(a), [x]);
+    expect(report.passed).toBe(false);
+    expect(report.entries).toBe(9);
+    expect(report.maxAbsoluteError).toBeCloseTo(2, 6); // |2·2 − 2| at x = 2
+    expect(report.maxRelativeError).toBeCloseTo(0.5, 6);
+    expect(report.failure).toMatch(/backward gave 2, finite differences 4/);
+    expect(gradcheck((a) => badSquare(a), [x], { raiseException: false })).toBe(false);
+    expect(() => gradcheck((a) => badSquare(a), [x])).toThrow(report.failure as string);
+  });
+
+  it('reports a NaN gradient as a NaN error and a failure', () => {
+    const report = gradcheckReport((a) => sqrt(a), [f64([0, 1])], { raiseException: true });
+    expect(report.passed).toBe(false);
+    expect(report.maxAbsoluteError).toBeNaN();
+    expect(report.maxRelativeError).toBeNaN();
+  });
+});
