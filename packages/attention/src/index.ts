@@ -36,3 +36,5 @@ export { LanguageModelBase } from './language-model.js';
 export type { DecodingSession, EvaluateOptions, GenerateOptions, LanguageModel, LanguageModelConfig, LanguageModelEvaluation } from './language-model.js';
 export { GPTBody } from './gpt-body.js';
 export { LMHead } from './lm-head.js';
+export { positionGradientFlow } from './gradient-flow.js';
+export type { PositionGradientFlowOptions } from './gradient-flow.js';
