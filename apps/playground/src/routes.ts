@@ -24,6 +24,12 @@ export interface RouteEntry {
 export const ROUTES: readonly RouteEntry[] = [
   { path: '/', title: 'Home', summary: 'What the playground shows, and what this browser gives it.', load: () => import('./views/Home.svelte') },
   // pg-explain: step-through, gradient flow, gradcheck
+  {
+    path: '/step',
+    title: 'Step-through',
+    summary: '“cat sat here”: an RNN, LSTM and GRU step by step, with live numbers and a gradcheck.',
+    load: () => import('./views/StepThrough.svelte'),
+  },
 
   // pg-shell: live training, race
 

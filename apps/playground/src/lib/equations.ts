@@ -43,7 +43,8 @@ export function latexMatrix(m: Matrix): string {
 }
 
 /**
- * The lines of one RNN step with its numbers: the input term, the hidden term, their sum with the bias, and tanh.
+ * The lines of one RNN step with its numbers: the input term, the hidden term, their sum with the bias (in symbols,
+ * then in numbers), and tanh.
  *
  * @example
  * ```ts
@@ -62,7 +63,8 @@ export function rnnStepLatex(step: RnnStep, W_xh: Matrix, W_hh: Matrix, conventi
   return [
     `${xTerm} = ${xProduct} = ${v(step.inputTerm)}`,
     `${hTerm} = ${hProduct} = ${v(step.hiddenTerm)}`,
-    `z_{${t}} = ${xTerm} + ${hTerm} + b_h = ${v(step.inputTerm)} + ${v(step.hiddenTerm)} + ${v(step.bias)} = ${v(step.preActivation)}`,
+    `z_{${t}} = ${xTerm} + ${hTerm} + b_h`,
+    `z_{${t}} = ${v(step.inputTerm)} + ${v(step.hiddenTerm)} + ${v(step.bias)} = ${v(step.preActivation)}`,
     `h_{${t}} = \\tanh(z_{${t}}) = ${v(step.h)}`,
   ];
 }
