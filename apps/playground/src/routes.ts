@@ -27,8 +27,14 @@ export const ROUTES: readonly RouteEntry[] = [
   {
     path: '/step',
     title: 'Step-through',
-    summary: '“cat sat here”: an RNN, LSTM and GRU step by step, with live numbers and a gradcheck.',
+    summary: '“cat sat here”: RNN, LSTM and GRU step by step, with a gradcheck.',
     load: () => import('./views/StepThrough.svelte'),
+  },
+  {
+    path: '/gradients',
+    title: 'Gradient flow',
+    summary: 'Measured ‖∂L/∂h_k‖ through time, RNN to Transformer.',
+    load: () => import('./views/GradientFlow.svelte'),
   },
 
   // pg-shell: live training, race

@@ -55,7 +55,7 @@ describe('spectralRadius', () => {
     const g = new Generator(5);
     const n = 16;
     const a = Float64Array.from({ length: n * n }, () => g.normal() / Math.sqrt(n));
-    let p = a;
+    let p: Float64Array = a;
     let logScale = 0;
     for (let k = 1; k < 4096; k++) {
       p = matmul(p, a, n);

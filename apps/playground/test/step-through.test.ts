@@ -104,10 +104,11 @@ describe('rnnStepLatex', () => {
     const row = rnnStepLatex(rnnSteps(inputs, 'row')[0], inputs.W_xh, inputs.W_hh, 'row');
     expect(row[0]).toMatch(/^x_\{1\} W_\{xh\} = \\begin\{bmatrix\}0\.5000 & 0\.2000\\end\{bmatrix\}/);
     expect(row.at(-1)).toBe('h_{1} = \\tanh(z_{1}) = \\begin{bmatrix}0.3185 & 0.5299\\end{bmatrix}');
-    expect(row).toHaveLength(5);
+    expect(row).toHaveLength(6);
     expect(row[3]).toBe(
-      'z_{1} = \\begin{bmatrix}0.2300 & 0.3900\\end{bmatrix} + \\begin{bmatrix}0.0000 & 0.0000\\end{bmatrix} + \\begin{bmatrix}0.1000 & 0.2000\\end{bmatrix} = \\begin{bmatrix}0.3300 & 0.5900\\end{bmatrix}',
+      'z_{1} = \\begin{bmatrix}0.2300 & 0.3900\\end{bmatrix} + \\begin{bmatrix}0.0000 & 0.0000\\end{bmatrix} + \\begin{bmatrix}0.1000 & 0.2000\\end{bmatrix}',
     );
+    expect(row[4]).toBe('z_{1} = \\begin{bmatrix}0.3300 & 0.5900\\end{bmatrix}');
     const column = rnnStepLatex(rnnSteps(inputs, 'column')[0], inputs.W_xh, inputs.W_hh, 'column');
     expect(column.at(-1)).toBe('h_{1} = \\tanh(z_{1}) = \\begin{bmatrix}0.3714 \\\\ 0.4136\\end{bmatrix}');
   });

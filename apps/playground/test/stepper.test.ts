@@ -1,6 +1,6 @@
 // The step-through's stepper: bounds, play, and the keyboard map.
 import { describe, expect, it } from 'vitest';
-import { createStepper, keyAction, stepperReduce, stepperTick } from '../src/lib/stepper.js';
+import { createStepper, keyAction, stepperAt, stepperReduce, stepperTick } from '../src/lib/stepper.js';
 
 describe('stepper', () => {
   it('steps within 0…count and jumps to the ends', () => {
@@ -23,6 +23,15 @@ describe('stepper', () => {
     expect(s).toEqual({ index: 2, count: 2, playing: false });
     expect(stepperReduce(s, 'togglePlay')).toEqual({ index: 0, count: 2, playing: true });
     expect(stepperReduce({ index: 1, count: 2, playing: true }, 'back').playing).toBe(false);
+  });
+
+  it('moves to a step from the URL, clamped', () => {
+    expect([
+      stepperAt(createStepper(3), 2).index,
+      stepperAt(createStepper(3), 9).index,
+      stepperAt(createStepper(3), -1).index,
+      stepperAt(createStepper(3), Number.NaN).index,
+    ]).toEqual([2, 3, 0, 0]);
   });
 
   it('maps arrow keys, Home/End and space to actions', () => {

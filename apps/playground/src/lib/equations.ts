@@ -44,7 +44,7 @@ export function latexMatrix(m: Matrix): string {
 
 /**
  * The lines of one RNN step with its numbers: the input term, the hidden term, their sum with the bias (in symbols,
- * then in numbers), and tanh.
+ * in numbers, and summed), and tanh.
  *
  * @example
  * ```ts
@@ -64,7 +64,8 @@ export function rnnStepLatex(step: RnnStep, W_xh: Matrix, W_hh: Matrix, conventi
     `${xTerm} = ${xProduct} = ${v(step.inputTerm)}`,
     `${hTerm} = ${hProduct} = ${v(step.hiddenTerm)}`,
     `z_{${t}} = ${xTerm} + ${hTerm} + b_h`,
-    `z_{${t}} = ${v(step.inputTerm)} + ${v(step.hiddenTerm)} + ${v(step.bias)} = ${v(step.preActivation)}`,
+    `z_{${t}} = ${v(step.inputTerm)} + ${v(step.hiddenTerm)} + ${v(step.bias)}`,
+    `z_{${t}} = ${v(step.preActivation)}`,
     `h_{${t}} = \\tanh(z_{${t}}) = ${v(step.h)}`,
   ];
 }

@@ -106,7 +106,12 @@ class FlowModel extends Module {
     return this.positions === null ? x : add(x, this.positions);
   }
 
-  /** Hidden states at every step, `[B, T, H]`. */
+  /** Hidden states at every step (`[B, T, H]`) for token ids `[B, T]`. */
+  forward(ids: Tensor): Tensor {
+    return this.hidden(this.inputs(ids));
+  }
+
+  /** Hidden states at every step, `[B, T, H]`, for the input sequence `x`. */
   hidden(x: Tensor): Tensor {
     return this.encoder !== null ? this.encoder.forward(x, { isCausal: true }) : (this.recurrent as AnyRecurrentLayer).forward(x).output;
   }
@@ -207,7 +212,7 @@ export class FlowExperiment {
     const losses: number[] = [];
     for (let i = 0; i < count; i++) {
       const { inputs, targets } = this.task.sample(this.config.batchSize);
-      const h = this.model.hidden(this.model.inputs(inputs));
+      const h = this.model.forward(inputs);
       const [B, T, H] = h.shape;
       const loss = crossEntropy(this.model.head.forward(reshape(h, [B * T, H])), reshape(targets, [B * T]));
       this.optimizer.zeroGrad();

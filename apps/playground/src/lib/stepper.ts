@@ -55,6 +55,18 @@ export function stepperReduce(state: StepperState, action: StepAction): StepperS
 }
 
 /**
+ * The stepper moved to `index`, clamped to 0…count (a step number read from the URL may be anything).
+ *
+ * @example
+ * ```ts
+ * stepperAt(createStepper(3), 7).index; // 3
+ * ```
+ */
+export function stepperAt(state: StepperState, index: number): StepperState {
+  return { ...state, index: Number.isFinite(index) ? Math.max(0, Math.min(state.count, Math.trunc(index))) : 0 };
+}
+
+/**
  * One tick of play: advance, and stop at the last step.
  *
  * @example
