@@ -26,6 +26,7 @@ export const ROUTES: readonly RouteEntry[] = [
   // pg-explain: step-through, gradient flow, gradcheck
 
   // pg-shell: live training, race
+  { path: '/train', title: 'Train', summary: 'Train a character model live in a Web Worker: loss, baselines, samples, copy as CLI command, checkpoints.', load: () => import('./views/Train.svelte') },
 
   // pg-attn: attention views, RNN state views, bench
 ];
