@@ -63,6 +63,21 @@ export function assertFreshBuild(): void {
   }
 }
 
+/** The built `seqlab` command (`apps/cli/dist/bin.js`), which the reproducibility tests run. */
+export const CLI_BIN = join(WORKSPACE_ROOT, 'apps/cli/dist/bin.js');
+
+/**
+ * Throws, naming the command to run, when the CLI is not built (`pnpm test` builds it with everything else).
+ *
+ * @example
+ * ```ts
+ * beforeAll(() => assertCliBuilt());
+ * ```
+ */
+export function assertCliBuilt(): void {
+  if (!existsSync(CLI_BIN)) throw new Error(`playground e2e: ${relative(WORKSPACE_ROOT, CLI_BIN)} is missing; run \`pnpm --filter @seqlab/cli build\``);
+}
+
 /** One opened page of the playground and what it reported. */
 export interface AppPage {
   /** The Playwright page. */
