@@ -104,8 +104,8 @@ export function gradcheck(fn: GradcheckFunction, inputs: readonly Tensor[], opti
  * @example
  * ```ts
  * const x = tensor([[0.3, -1.2], [2.0, 0.5]], undefined, 'float64').requiresGrad_();
- * const report = gradcheckReport((a) => tanh(matmul(a, a)), [x]);
- * console.assert(report.passed && report.entries === 16 && report.maxRelativeError < 1e-6);
+ * const checked = gradcheckReport((a) => tanh(matmul(a, a)), [x]);
+ * console.assert(checked.passed && checked.entries === 16 && checked.maxRelativeError < 1e-6);
  * ```
  */
 export function gradcheckReport(fn: GradcheckFunction, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckReport {
