@@ -30,6 +30,15 @@ describe('playground gradient flow (#/gradients)', () => {
     await close();
   });
 
+  it('works without COOP/COEP (no cross-origin isolation), the Worker included', async () => {
+    const { page, errors, close } = await app.open('#/gradients?rho=0.9&train=10', { isolated: false });
+    await page.getByTestId('flow-status').getByText('at training step 0').waitFor({ timeout: 60_000 });
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+    await expect(page.getByTestId('radius-gru').textContent()).resolves.toBe('0.900');
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   it('follows the slider from the keyboard, then trains in the Worker with the page responsive', async () => {
     const { page, errors, close } = await app.open('#/gradients?rho=0.5&train=10');
     const status = page.getByTestId('flow-status');
@@ -48,6 +57,12 @@ describe('playground gradient flow (#/gradients)', () => {
     expect(Number(await page.getByTestId('loss-lstm').textContent())).not.toBe(loss0);
     await page.getByRole('heading', { name: /as training proceeds/ }).waitFor();
     expect(Math.max(0, ...(await longTasks(page)))).toBeLessThan(200);
+    // The heatmap of every measurement: rows for steps 0, 2, 4, 6, 8, 10 (a snapshot every 10 / 5 steps).
+    await page.getByLabel('Model of the heatmap').selectOption('lstm');
+    const heatmap = page.locator('[aria-label="Heatmap of log10 gradient norm over position and training step"]');
+    await heatmap.scrollIntoViewIfNeeded();
+    await expect(heatmap.locator('rect').count()).resolves.toBeGreaterThanOrEqual(6 * 26);
+    await compareScreenshot(page, 'gradients-trained', { mask: [page.locator('nav')] });
     expect(errors).toEqual([]);
     await close();
   });
