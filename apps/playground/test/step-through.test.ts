@@ -1,7 +1,7 @@
 // The step-through's numbers against the worked-example fixture @seqlab/recurrent's test uses, and its decomposition.
 import { describe, expect, it } from 'vitest';
 import fixture from '../../../packages/recurrent/test/fixtures/worked_example.json';
-import { gatedStepLatex, rnnStepLatex } from '../src/lib/equations.js';
+import { formatNumber, gatedStepLatex, latexMatrix, latexVector, rnnStepLatex } from '../src/lib/equations.js';
 import { gatedSteps, initialGatedWeights, inputsFromFixture, rnnSteps, type GatedKind } from '../src/lib/step-through.js';
 import { workedExampleInputs } from '../src/lib/worked-example-fixture.js';
 
@@ -111,5 +111,24 @@ describe('rnnStepLatex', () => {
     expect(row[4]).toBe('z_{1} = \\begin{bmatrix}0.3300 & 0.5900\\end{bmatrix}');
     const column = rnnStepLatex(rnnSteps(inputs, 'column')[0], inputs.W_xh, inputs.W_hh, 'column');
     expect(column.at(-1)).toBe('h_{1} = \\tanh(z_{1}) = \\begin{bmatrix}0.3714 \\\\ 0.4136\\end{bmatrix}');
+  });
+});
+
+describe('number and matrix formatting', () => {
+  it('rounds to 4 decimals without a negative zero, and lays vectors out by convention', () => {
+    expect([formatNumber(-0.123456), formatNumber(-0.00001), formatNumber(0.31852077690277086), formatNumber(2, 1)]).toEqual([
+      '-0.1235',
+      '0.0000',
+      '0.3185',
+      '2.0',
+    ]);
+    expect(latexVector([0.5, 0.2], 'row')).toBe('\\begin{bmatrix}0.5000 & 0.2000\\end{bmatrix}');
+    expect(latexVector([0.5, 0.2], 'column')).toBe('\\begin{bmatrix}0.5000 \\\\ 0.2000\\end{bmatrix}');
+    expect(
+      latexMatrix([
+        [1, 0],
+        [0, -1],
+      ]),
+    ).toBe('\\begin{bmatrix}1.0000 & 0.0000 \\\\ 0.0000 & -1.0000\\end{bmatrix}');
   });
 });

@@ -79,9 +79,13 @@ describe('playground step-through (#/step)', () => {
     expect(Number(await page.getByTestId('gradcheck-rel').textContent())).toBeLessThan(1e-6);
     await page.evaluate(() => scrollTo(0, 0));
     await compareScreenshot(page, 'step-lstm', { mask: [page.locator('nav')] });
-    await page.getByRole('radio', { name: 'GRU' }).click();
-    await expect(page.getByRole('columnheader', { name: 'n' })).toBeDefined();
-    await page.getByTestId('h-gated-3').waitFor();
+    // The model radios follow the arrow keys, as an ARIA radio group does.
+    await page.getByRole('radio', { name: 'LSTM' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByRole('radio', { name: 'GRU' }).getAttribute('aria-checked')).resolves.toBe('true');
+    await page.getByRole('columnheader', { name: 'n', exact: true }).waitFor();
+    await expect(page.getByTestId('h-gated-3').textContent()).resolves.toMatch(/^\[-?\d\.\d{4}, -?\d\.\d{4}\]$/);
+    expect(page.url()).toContain('model=gru');
     expect(errors).toEqual([]);
     await close();
   });
