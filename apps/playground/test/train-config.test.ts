@@ -47,6 +47,8 @@ describe('train config URL codec', () => {
       'temperature',
       'topK',
       'topP',
+      'taskLength',
+      'attention',
     ]);
   });
 
@@ -60,11 +62,20 @@ describe('train config URL codec', () => {
 
   it('replaces malformed and out-of-range values by defaults and names each', () => {
     const { config, issues } = decodeTrainConfig(new URLSearchParams('model=cnn&hidden=2.5&lr=0&seed=-1&backend=tpu&topP=1.5&task=nope&view=heads'));
+    // 'view' belongs to a view's own controls: left alone.
     expect(config).toEqual(defaultTrainConfig());
     expect(issues.map((i) => i.key).sort()).toEqual(['backend', 'hidden', 'lr', 'model', 'seed', 'task', 'topP']);
     expect(issues.find((i) => i.key === 'lr')?.message).toBe('must be in (0, 1]; received 0');
     expect(issues.find((i) => i.key === 'hidden')?.message).toBe('must be an integer; received 2.5');
     expect(issues.find((i) => i.key === 'model')?.message).toBe('must be one of rnn, lstm, gru, transformer; received "cnn"');
+  });
+
+  it("takes the task's default size, and a recurrent cell for the sequence-to-sequence tasks", () => {
+    expect(decodeTrainConfig(new URLSearchParams('task=copy')).config.taskLength).toBe(20);
+    expect(decodeTrainConfig(new URLSearchParams('task=adding&taskLength=100')).config.taskLength).toBe(100);
+    const { config, issues } = decodeTrainConfig(new URLSearchParams('task=translation&model=transformer&attention=1'));
+    expect(config).toMatchObject({ task: 'translation', model: 'gru', attention: 1, taskLength: 8 });
+    expect(issues).toEqual([{ key: 'model', message: `must be rnn, lstm or gru for the sequence-to-sequence task 'translation'; received "transformer"` }]);
   });
 
   it('makes Transformer heads divide the width', () => {

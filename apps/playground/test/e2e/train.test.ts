@@ -78,12 +78,38 @@ describe('playground live training', () => {
     await close();
   });
 
+  it('trains every synthetic task in the worker and shows an example', async () => {
+    const tasks = [
+      ['copy', 'model=transformer&heads=2&taskLength=5'],
+      ['adding', 'model=lstm&taskLength=10'],
+      ['reversal', 'model=gru&taskLength=4&attention=0'],
+      ['translation', 'model=gru&taskLength=4&attention=1'],
+    ] as const;
+    for (const [task, params] of tasks) {
+      const { page, errors, close } = await app.open(`#/train?task=${task}&hidden=16&batch=4&seed=1&${params}`);
+      await trainReady(page);
+      expect(await page.getByTestId('task').inputValue()).toBe(task);
+      const losses = await trainSteps(page, 10);
+      expect(losses.every(Number.isFinite)).toBe(true);
+      await page.getByTestId('example').click();
+      const example = await page.getByTestId('example-output').textContent();
+      expect(example).toMatch(/Input.+Target.+Model/s);
+      if (task === 'copy') {
+        await compareScreenshot(page, 'train-copy-task', {
+          mask: [page.locator('nav'), page.getByTestId('tokens-per-second'), page.getByTestId('backend-badge')],
+        });
+      }
+      expect(errors).toEqual([]);
+      await close();
+    }
+  });
+
   it('round-trips its state through the URL: state → URL → reload → same state', async () => {
     const hash = '#/train?model=gru&hidden=24&layers=2&batch=4&seq=20&lr=0.005&seed=42&backend=cpu&temperature=0.5&topK=5&topP=0.9';
     const { page, errors, close } = await app.open(hash);
     await trainReady(page);
     const canonical =
-      'task=charlm&model=gru&hidden=24&layers=2&heads=4&batch=4&seq=20&lr=0.005&weightDecay=0.01&clip=1&seed=42&backend=cpu&temperature=0.5&topK=5&topP=0.9';
+      'task=charlm&model=gru&hidden=24&layers=2&heads=4&batch=4&seq=20&lr=0.005&weightDecay=0.01&clip=1&seed=42&backend=cpu&temperature=0.5&topK=5&topP=0.9&taskLength=1&attention=0';
     expect(new URL(page.url()).hash).toBe(`#/train?${canonical}`);
     await expect(page.getByTestId('backend-badge').textContent()).resolves.toBe('cpu');
     // Change the seed in the page: the URL follows, and a reload restores it.
