@@ -19,7 +19,7 @@ export type TaskId = (typeof TASKS)[number];
  * ```
  */
 export const TASK_LABELS: Readonly<Record<TaskId, string>> = {
-  charlm: 'character LM (tiny-shakespeare)',
+  charlm: 'char LM (shakespeare)',
   copy: 'copy task',
   adding: 'adding problem',
   reversal: 'reversal (seq2seq)',

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertCliBuilt, CLI_BIN, compareScreenshot, longTasks, startPlayground, type Playground } from './harness.js';
+import { assertCliBuilt, CLI_BIN, compareScreenshot, longTasks, startPlayground, updateDocScreenshot, type Playground } from './harness.js';
 
 const run = promisify(execFile);
 
@@ -63,6 +63,11 @@ describe('playground live training', () => {
     expect(await page.getByTestId('step-count').textContent()).toBe('50');
     const tasks = await longTasks(page);
     expect(Math.max(0, ...tasks)).toBeLessThan(200);
+    await page.getByTestId('prompt').fill('ROMEO:');
+    await page.getByTestId('sample').click();
+    await page.getByTestId('sample-output').waitFor();
+    await page.evaluate(() => scrollTo(0, 0));
+    await updateDocScreenshot(page, 'docs/playground-train.png');
     // Tokens/s is a measurement and the thread count the host's: mask them.
     await compareScreenshot(page, 'train-50-steps', { mask: [page.locator('nav'), page.getByTestId('tokens-per-second'), page.getByTestId('backend-badge')] });
     expect(errors).toEqual([]);
