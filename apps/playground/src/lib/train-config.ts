@@ -2,13 +2,40 @@
 import { DEFAULT_LANGUAGE_MODEL_LAYERS, DEFAULT_LANGUAGE_MODEL_LR, LANGUAGE_MODEL_KINDS, type LanguageModelKind } from '@seqlab/recurrent';
 
 /**
- * The tasks the training view offers. Only the character language model is implemented so far; the synthetic
- * tasks of `@seqlab/datasets` (copy, adding, reversal, toy translation) are listed in the view as not yet available.
+ * The tasks the training view offers: the character language model on the shipped corpus, and the synthetic tasks
+ * of `@seqlab/datasets` (copy, adding problem, reversal, toy translation).
  */
-export const TASKS = ['charlm'] as const;
+export const TASKS = ['charlm', 'copy', 'adding', 'reversal', 'translation'] as const;
 
 /** One of {@link TASKS}. */
 export type TaskId = (typeof TASKS)[number];
+
+/**
+ * Display names of the tasks.
+ *
+ * @example
+ * ```ts
+ * TASK_LABELS.copy; // "copy task"
+ * ```
+ */
+export const TASK_LABELS: Readonly<Record<TaskId, string>> = {
+  charlm: 'char LM (shakespeare)',
+  copy: 'copy task',
+  adding: 'adding problem',
+  reversal: 'reversal (seq2seq)',
+  translation: 'toy translation (seq2seq)',
+};
+
+/**
+ * Each task's default size (`taskLength`): the copy delay T, the adding problem's length, the reversed sequence's
+ * length, the longest English sentence in words; unused by the character model.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_TASK_LENGTH.copy; // 20
+ * ```
+ */
+export const DEFAULT_TASK_LENGTH: Readonly<Record<TaskId, number>> = { charlm: 1, copy: 20, adding: 50, reversal: 8, translation: 8 };
 
 /** Compute backends the worker can train on. */
 export const BACKENDS = ['wasm', 'cpu'] as const;
@@ -48,6 +75,10 @@ export interface TrainConfig {
   readonly topK: number;
   /** Nucleus sampling mass (1: off). */
   readonly topP: number;
+  /** The task's size ({@link DEFAULT_TASK_LENGTH}). */
+  readonly taskLength: number;
+  /** Sequence-to-sequence tasks: 1 for additive (Bahdanau) attention, 0 without. */
+  readonly attention: number;
 }
 
 /**
@@ -59,9 +90,9 @@ export interface TrainConfig {
  * defaultTrainConfig('transformer').layers; // 2
  * ```
  */
-export function defaultTrainConfig(model: LanguageModelKind = 'lstm'): TrainConfig {
+export function defaultTrainConfig(model: LanguageModelKind = 'lstm', task: TaskId = 'charlm'): TrainConfig {
   return {
-    task: 'charlm',
+    task,
     model,
     hidden: 64,
     layers: DEFAULT_LANGUAGE_MODEL_LAYERS[model],
@@ -76,6 +107,8 @@ export function defaultTrainConfig(model: LanguageModelKind = 'lstm'): TrainConf
     temperature: 0.8,
     topK: 0,
     topP: 1,
+    taskLength: DEFAULT_TASK_LENGTH[task],
+    attention: 0,
   };
 }
 
@@ -101,6 +134,8 @@ const NUMBER_FIELDS = {
   temperature: { min: 0, max: 10, integer: false, minExclusive: true },
   topK: { min: 0, max: 1_000_000, integer: true },
   topP: { min: 0, max: 1, integer: false, minExclusive: true },
+  taskLength: { min: 1, max: 1000, integer: true },
+  attention: { min: 0, max: 1, integer: true },
 } as const satisfies Record<string, NumberField>;
 
 type NumberKey = keyof typeof NUMBER_FIELDS;
@@ -122,6 +157,8 @@ const KEY_ORDER: readonly (keyof TrainConfig)[] = [
   'temperature',
   'topK',
   'topP',
+  'taskLength',
+  'attention',
 ];
 
 /** Why a URL value was not used. */
@@ -174,11 +211,18 @@ export function decodeTrainConfig(query: URLSearchParams): DecodedConfig {
     if (checked === rawModel) model = checked as LanguageModelKind;
     else issues.push({ key: 'model', message: checked });
   }
-  const config: Record<string, unknown> = { ...defaultTrainConfig(model) };
+  let task: TaskId = 'charlm';
+  const rawTask = query.get('task');
+  if (rawTask !== null) {
+    const checked = checkChoice(TASKS, rawTask);
+    if (checked === rawTask) task = checked as TaskId;
+    else issues.push({ key: 'task', message: checked });
+  }
+  const config: Record<string, unknown> = { ...defaultTrainConfig(model, task) };
   for (const [key, raw] of query) {
-    if (key === 'model') continue;
-    if (key === 'task' || key === 'backend') {
-      const checked = key === 'task' ? checkChoice(TASKS, raw) : checkChoice(BACKENDS, raw);
+    if (key === 'model' || key === 'task') continue;
+    if (key === 'backend') {
+      const checked = checkChoice(BACKENDS, raw);
       if (checked === raw) config[key] = checked;
       else issues.push({ key, message: checked });
     } else if (key in NUMBER_FIELDS) {
@@ -189,6 +233,10 @@ export function decodeTrainConfig(query: URLSearchParams): DecodedConfig {
     // Other parameters belong to the view (its own controls) and are left alone.
   }
   const result = config as unknown as TrainConfig;
+  if ((task === 'reversal' || task === 'translation') && result.model === 'transformer') {
+    issues.push({ key: 'model', message: `must be rnn, lstm or gru for the sequence-to-sequence task '${task}'; received "transformer"` });
+    return { config: { ...result, model: 'gru', layers: DEFAULT_LANGUAGE_MODEL_LAYERS.gru, lr: DEFAULT_LANGUAGE_MODEL_LR.gru }, issues };
+  }
   if (result.model === 'transformer' && result.hidden % result.heads !== 0) {
     issues.push({ key: 'heads', message: `must divide hidden (${result.hidden}); received ${result.heads}` });
     return { config: { ...result, heads: 1 }, issues };

@@ -169,6 +169,21 @@ export async function longTasks(page: Page): Promise<number[]> {
   return page.evaluate(() => [...(globalThis as unknown as { __longTasks: number[] }).__longTasks]);
 }
 
+/**
+ * With `SEQLAB_UPDATE_SCREENSHOTS=1`, saves an unmasked screenshot of `page` for the documentation at `path`
+ * (relative to the repository root, e.g. `docs/playground-train.png`); otherwise does nothing. Commit the PNG.
+ *
+ * @example
+ * ```ts
+ * await updateDocScreenshot(page, 'docs/playground-train.png');
+ * ```
+ */
+export async function updateDocScreenshot(page: Page, path: string): Promise<void> {
+  if (process.env[UPDATE_SCREENSHOTS_ENV] !== '1') return;
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: join(WORKSPACE_ROOT, path), animations: 'disabled', caret: 'hide', fullPage: true });
+}
+
 /** How two screenshots may differ and still match. */
 export interface ScreenshotTolerance {
   /** pixelmatch's per-pixel colour threshold in [0, 1] (default 0.2: anti-aliasing and font hinting pass). */

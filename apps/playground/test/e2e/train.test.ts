@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertCliBuilt, CLI_BIN, compareScreenshot, longTasks, startPlayground, type Playground } from './harness.js';
+import { assertCliBuilt, CLI_BIN, compareScreenshot, longTasks, startPlayground, updateDocScreenshot, type Playground } from './harness.js';
 
 const run = promisify(execFile);
 
@@ -63,8 +63,13 @@ describe('playground live training', () => {
     expect(await page.getByTestId('step-count').textContent()).toBe('50');
     const tasks = await longTasks(page);
     expect(Math.max(0, ...tasks)).toBeLessThan(200);
-    // The tokens/s figure is a measurement; mask it.
-    await compareScreenshot(page, 'train-50-steps', { mask: [page.locator('nav'), page.getByTestId('tokens-per-second')] });
+    await page.getByTestId('prompt').fill('ROMEO:');
+    await page.getByTestId('sample').click();
+    await page.getByTestId('sample-output').waitFor();
+    await page.evaluate(() => scrollTo(0, 0));
+    await updateDocScreenshot(page, 'docs/playground-train.png');
+    // Tokens/s is a measurement and the thread count the host's: mask them.
+    await compareScreenshot(page, 'train-50-steps', { mask: [page.locator('nav'), page.getByTestId('tokens-per-second'), page.getByTestId('backend-badge')] });
     expect(errors).toEqual([]);
     await close();
   });
@@ -78,12 +83,38 @@ describe('playground live training', () => {
     await close();
   });
 
+  it('trains every synthetic task in the worker and shows an example', async () => {
+    const tasks = [
+      ['copy', 'model=transformer&heads=2&taskLength=5'],
+      ['adding', 'model=lstm&taskLength=10'],
+      ['reversal', 'model=gru&taskLength=4&attention=0'],
+      ['translation', 'model=gru&taskLength=4&attention=1'],
+    ] as const;
+    for (const [task, params] of tasks) {
+      const { page, errors, close } = await app.open(`#/train?task=${task}&hidden=16&batch=4&seed=1&${params}`);
+      await trainReady(page);
+      expect(await page.getByTestId('task').inputValue()).toBe(task);
+      const losses = await trainSteps(page, 10);
+      expect(losses.every(Number.isFinite)).toBe(true);
+      await page.getByTestId('example').click();
+      const example = await page.getByTestId('example-output').textContent();
+      expect(example).toMatch(/Input.+Target.+Model/s);
+      if (task === 'copy') {
+        await compareScreenshot(page, 'train-copy-task', {
+          mask: [page.locator('nav'), page.getByTestId('tokens-per-second'), page.getByTestId('backend-badge')],
+        });
+      }
+      expect(errors).toEqual([]);
+      await close();
+    }
+  });
+
   it('round-trips its state through the URL: state → URL → reload → same state', async () => {
     const hash = '#/train?model=gru&hidden=24&layers=2&batch=4&seq=20&lr=0.005&seed=42&backend=cpu&temperature=0.5&topK=5&topP=0.9';
     const { page, errors, close } = await app.open(hash);
     await trainReady(page);
     const canonical =
-      'task=charlm&model=gru&hidden=24&layers=2&heads=4&batch=4&seq=20&lr=0.005&weightDecay=0.01&clip=1&seed=42&backend=cpu&temperature=0.5&topK=5&topP=0.9';
+      'task=charlm&model=gru&hidden=24&layers=2&heads=4&batch=4&seq=20&lr=0.005&weightDecay=0.01&clip=1&seed=42&backend=cpu&temperature=0.5&topK=5&topP=0.9&taskLength=1&attention=0';
     expect(new URL(page.url()).hash).toBe(`#/train?${canonical}`);
     await expect(page.getByTestId('backend-badge').textContent()).resolves.toBe('cpu');
     // Change the seed in the page: the URL follows, and a reload restores it.
