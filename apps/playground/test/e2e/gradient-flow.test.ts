@@ -26,6 +26,8 @@ describe('playground gradient flow (#/gradients)', () => {
     expect(await ratio('transformer')).toBeGreaterThan(1e3 * (await ratio('rnn')));
     expect(page.locator('figure, svg[aria-label]').first()).toBeDefined();
     await compareScreenshot(page, 'gradients', { mask: [page.locator('nav')] });
+    await page.getByRole('button', { name: 'Dark theme' }).click();
+    await compareScreenshot(page, 'gradients-dark', { mask: [page.locator('nav')] });
     expect(errors).toEqual([]);
     await close();
   });
