@@ -13,7 +13,7 @@ export { customOp } from './engine/custom-op.js';
 export { fusedKernels, fusedOrComposed } from './engine/fused-op.js';
 export type { FusedKernelSet } from './engine/fused-op.js';
 export type { CustomOpContext, CustomOpDefinition, CustomOpForwardResult } from './engine/custom-op.js';
-export { gradcheck, GradcheckError, gradcheckReport } from './engine/gradcheck.js';
+export { gradcheck, GradcheckError, gradcheckParameters, gradcheckReport } from './engine/gradcheck.js';
 export type { GradcheckFunction, GradcheckOptions, GradcheckReport } from './engine/gradcheck.js';
 export { gradRules } from './rules/index.js';
 export type { GradContext, GradRule, GradRules } from './rules/grad-rule.js';

@@ -1,6 +1,6 @@
 // gradcheckReport: the errors gradcheck measures, on a correct rule, a wrong one, and a NaN gradient.
-import { customOp, gradcheck, gradcheckReport } from '@seqlab/autograd';
-import { matmul, mul, sqrt, square, tanh, tensor } from '@seqlab/tensor-core';
+import { customOp, gradcheck, gradcheckParameters, gradcheckReport, Linear } from '@seqlab/autograd';
+import { Generator, matmul, mul, ones, sqrt, square, sum, tanh, tensor } from '@seqlab/tensor-core';
 import { describe, expect, it } from 'vitest';
 
 const f64 = (v: number[]) => tensor(v, undefined, 'float64').requiresGrad_();
@@ -48,5 +48,43 @@ describe('gradcheckReport', () => {
     expect(report.passed).toBe(false);
     expect(report.maxAbsoluteError).toBeNaN();
     expect(report.maxRelativeError).toBeNaN();
+  });
+});
+
+describe('gradcheckParameters', () => {
+  it('checks a module’s parameters in place and restores their values and gradients', () => {
+    const layer = new Linear(3, 2, { dtype: 'float64', generator: new Generator(0) });
+    const x = tensor([[0.5, -1, 2]], undefined, 'float64');
+    const before = layer.weight.dataSync().slice();
+    const sentinel = ones([2], 'float64');
+    (layer.bias as typeof layer.weight).grad = sentinel;
+    const checked = gradcheckParameters(() => tanh(layer.forward(x)), layer.parameters());
+    expect(checked.passed).toBe(true);
+    expect(checked.entries).toBe(2 * (6 + 2)); // two outputs × (weight 2×3 + bias 2)
+    expect(checked.maxRelativeError).toBeLessThan(1e-6);
+    expect(layer.weight.dataSync()).toEqual(before);
+    expect(layer.weight.grad).toBeNull();
+    expect(layer.bias?.grad).toBe(sentinel);
+  });
+
+  it('finds a wrong gradient rule on a parameter and names it', () => {
+    const badSquare = customOp({
+      name: 'badSquareParameters',
+      inputs: ['x'],
+      forward: ([a]) => ({ outputs: square(a) }),
+      backward: ([g], _saved, { inputs: [a] }) => [mul(g, a)],
+    });
+    const layer = new Linear(2, 2, { dtype: 'float64', generator: new Generator(1) });
+    const x = tensor([[1, -2]], undefined, 'float64');
+    const checked = gradcheckParameters(() => sum(badSquare(layer.forward(x))), [layer.weight]);
+    expect(checked.passed).toBe(false);
+    expect(checked.failure).toMatch(/^gradcheck: d\(output 0\[0\]\) \/ d\(parameter 0\[\d\]\): backward gave/);
+    expect(checked.maxRelativeError).toBeCloseTo(0.5, 6);
+  });
+
+  it('rejects float32 or missing parameters with the argument named', () => {
+    const layer = new Linear(2, 2);
+    expect(() => gradcheckParameters(() => layer.forward(ones([1, 2])), layer.parameters())).toThrowError(expect.objectContaining({ code: 'DTYPE_MISMATCH' }));
+    expect(() => gradcheckParameters(() => layer.forward(ones([1, 2])), [])).toThrow(/argument 'parameters' must be a non-empty array/);
   });
 });

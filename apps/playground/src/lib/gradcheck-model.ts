@@ -1,5 +1,5 @@
 // The step-through's gradcheck button: @seqlab/autograd's gradcheck on the current small model, unrolled over the sentence.
-import { gradcheckReport, type GradcheckReport } from '@seqlab/autograd';
+import { gradcheckParameters, gradcheckReport, type GradcheckReport } from '@seqlab/autograd';
 import { LSTMCell } from '@seqlab/recurrent';
 import { concat, narrow, tensor, type Tensor } from '@seqlab/tensor-core';
 import { gatedCellFor, rnnCellFor, type Convention, type GatedKind, type GatedWeights, type WorkedExampleInputs } from './step-through.js';
@@ -16,9 +16,10 @@ export interface ModelGradcheck extends GradcheckReport {
 const F64 = { dtype: 'float64', backend: 'cpu' } as const;
 
 /**
- * Runs `gradcheckReport` on the model as the step-through shows it: the library cell unrolled over the sentence,
- * every hidden (and cell) state as output, differentiated with respect to the word embeddings x_1…x_T and the
- * initial state (the weights are held at their current values).
+ * Runs @seqlab/autograd's gradient checks on the model as the step-through shows it: the library cell unrolled over
+ * the sentence, every hidden (and cell) state as output, differentiated with respect to the cell's four weights
+ * (`gradcheckParameters`) and to the word embeddings x_1…x_T and the initial state (`gradcheckReport`); the two
+ * reports are merged (largest errors, total entries).
  *
  * @example
  * ```ts
@@ -51,6 +52,26 @@ export function gradcheckStepModel(model: StepModel, inputs: WorkedExampleInputs
     return [concat(outputs, 0)];
   };
   const lstm = cell instanceof LSTMCell;
-  const report = lstm ? gradcheckReport(unroll, [x, h0, c0]) : gradcheckReport((xs, h) => unroll(xs, h, c0), [x, h0]);
-  return { ...report, checked: `x_1…x_${steps} and ${lstm ? 'h_0, c_0' : 'h_0'}` };
+  const inputsReport = lstm ? gradcheckReport(unroll, [x, h0, c0]) : gradcheckReport((xs, h) => unroll(xs, h, c0), [x, h0]);
+  const weightsReport = gradcheckParameters(() => unroll(x.detach(), h0.detach(), c0.detach()), cell.parameters());
+  return { ...mergeReports(weightsReport, inputsReport), checked: `weight_ih, weight_hh, bias_ih, bias_hh, x_1…x_${steps} and ${lstm ? 'h_0, c_0' : 'h_0'}` };
+}
+
+/**
+ * Two gradient-check reports as one: passed when both passed, the larger errors, the entries added, the first failure.
+ *
+ * @example
+ * ```ts
+ * mergeReports(weightsReport, inputsReport).entries; // weightsReport.entries + inputsReport.entries
+ * ```
+ */
+export function mergeReports(a: GradcheckReport, b: GradcheckReport): GradcheckReport {
+  // Math.max propagates NaN, which is what a NaN gradient should do here.
+  return {
+    passed: a.passed && b.passed,
+    maxAbsoluteError: Math.max(a.maxAbsoluteError, b.maxAbsoluteError),
+    maxRelativeError: Math.max(a.maxRelativeError, b.maxRelativeError),
+    entries: a.entries + b.entries,
+    failure: a.failure ?? b.failure,
+  };
 }

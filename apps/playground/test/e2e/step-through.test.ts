@@ -76,7 +76,7 @@ describe('playground step-through (#/step)', () => {
     await page.getByRole('button', { name: 'Run gradcheck' }).click();
     await page.getByTestId('gradcheck-result').waitFor();
     await expect(page.getByTestId('gradcheck-result').textContent()).resolves.toMatch(/pass\s+max relative error/);
-    expect(Number(await page.getByTestId('gradcheck-rel').textContent())).toBeLessThan(1e-6);
+    expect(Number(await page.getByTestId('gradcheck-rel').textContent())).toBeLessThan(1e-4);
     await page.evaluate(() => scrollTo(0, 0));
     await compareScreenshot(page, 'step-lstm', { mask: [page.locator('nav')] });
     // The model radios follow the arrow keys, as an ARIA radio group does.

@@ -109,18 +109,9 @@ export function gradcheck(fn: GradcheckFunction, inputs: readonly Tensor[], opti
  * ```
  */
 export function gradcheckReport(fn: GradcheckFunction, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckReport {
-  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = options;
+  const { eps, atol, rtol } = checkTolerances(options);
   if (typeof fn !== 'function') throw new InvalidArgumentError(`gradcheck: argument 'fn' must be a function; received ${typeof fn}`);
   if (!Array.isArray(inputs)) throw new InvalidArgumentError(`gradcheck: argument 'inputs' must be an array of tensors`);
-  for (const [name, v] of [
-    ['eps', eps],
-    ['atol', atol],
-    ['rtol', rtol],
-  ] as const) {
-    if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) {
-      throw new InvalidArgumentError(`gradcheck: option '${name}' must be a finite non-negative number; received ${String(v)}`);
-    }
-  }
   const checked: number[] = [];
   inputs.forEach((t, i) => {
     if (!(t instanceof Tensor)) throw new InvalidArgumentError(`gradcheck: input ${i} must be a Tensor; received ${typeof t}`);
@@ -136,63 +127,173 @@ export function gradcheckReport(fn: GradcheckFunction, inputs: readonly Tensor[]
   const leaves = inputs.map((t) => (t.requiresGrad ? setRequiresGrad(t.alias()) : t));
   const outputs = outputsOf(fn(...leaves));
   const base = inputs.map((t) => (t.requiresGrad ? (t.dataSync() as Float64Array) : null));
-
-  // numerical[input][outputIndex][flatOut][flatIn]; analytical alike, filled by one backward per output element.
-  let worst: { excess: number; text: string } | null = null;
-  let maxAbsoluteError = 0;
-  let maxRelativeError = 0;
-  let entries = 0;
+  const tally = new ErrorTally(atol, rtol);
+  // numerical[input][flatOut][flatIn]; analytical alike, filled by one backward per output element.
   outputs.forEach((out, o) => {
     if (!isFloatDType(out.dtype)) return;
-    const numeric = checked.map((i) => new Float64Array(out.size * inputs[i].size));
-    for (let c = 0; c < checked.length; c++) {
-      const i = checked[c];
+    const numeric = checked.map((i) => {
       const values = base[i] as Float64Array;
-      for (let k = 0; k < values.length; k++) {
-        const shifted = (delta: number): Float64Array => {
-          const v = values.slice();
-          v[k] += delta;
-          const args = inputs.map((t, j) => (j === i ? withValues(t, v) : t));
-          return noGrad(() => outputsOf(fn(...args))[o].dataSync() as Float64Array);
-        };
-        const plus = shifted(eps);
-        const minus = shifted(-eps);
-        for (let m = 0; m < out.size; m++) numeric[c][m * values.length + k] = (plus[m] - minus[m]) / (2 * eps);
-      }
-    }
-    for (let m = 0; m < out.size; m++) {
-      const seed = new Float64Array(out.size);
-      seed[m] = 1;
-      for (const leaf of leaves) leaf.grad = null;
-      if (out.requiresGrad) backward(out, tensor(seed, [...out.shape], { dtype: out.dtype, backend: out.backendName }), { retainGraph: true });
-      for (let c = 0; c < checked.length; c++) {
-        const i = checked[c];
-        const grad = leaves[i].grad ?? zeros([...inputs[i].shape], { dtype: 'float64', backend: inputs[i].backendName });
-        const analytic = grad.dataSync();
-        for (let k = 0; k < analytic.length; k++) {
-          const a = analytic[k];
-          const n = numeric[c][m * analytic.length + k];
-          const error = Math.abs(a - n);
-          entries++;
-          // NaN compares false, so record it explicitly: a NaN gradient is the largest error there is.
-          maxAbsoluteError = Number.isNaN(error) ? NaN : Math.max(maxAbsoluteError, error);
-          maxRelativeError = Number.isNaN(error) ? NaN : Math.max(maxRelativeError, error / Math.max(Math.abs(a), Math.abs(n), atol));
-          const excess = Math.abs(a - n) - (atol + rtol * Math.abs(n));
-          if (excess > 0 || Number.isNaN(a) !== Number.isNaN(n)) {
-            if (worst === null || excess > worst.excess || Number.isNaN(excess)) {
-              worst = {
-                excess: Number.isNaN(excess) ? Infinity : excess,
-                text:
-                  `gradcheck: d(output ${o}[${m}]) / d(input ${i}[${k}]): backward gave ${a}, finite differences ${n} ` +
-                  `(|diff| ${Math.abs(a - n)} > atol ${atol} + rtol ${rtol}·|numerical|)`,
-              };
-            }
-          }
-        }
-      }
-    }
+      return centralDifferences(values, out.size, eps, (v) => {
+        const args = inputs.map((t, j) => (j === i ? withValues(t, v) : t));
+        return noGrad(() => outputsOf(fn(...args))[o].dataSync() as Float64Array);
+      });
+    });
+    compareWithBackward(out, o, leaves, checked, `input`, numeric, tally);
   });
   for (const leaf of leaves) if (leaf.requiresGrad) leaf.grad = null;
-  const failure = worst === null ? null : (worst as { text: string }).text;
-  return { passed: failure === null, maxAbsoluteError, maxRelativeError, entries, failure };
+  return tally.report();
+}
+
+/**
+ * {@link gradcheckReport} for the parameters of a model rather than the arguments of a function: `fn` computes the
+ * model's outputs from its current parameters (a closure over the model and fixed inputs), and `parameters` are the
+ * float64 tensors to differentiate, typically `module.parameters()`. Each is perturbed in place with `assign` for
+ * the finite differences and restored exactly; their `.grad` is left as it was.
+ *
+ * @example
+ * ```ts
+ * const layer = new Linear(3, 2, { dtype: 'float64', generator: new Generator(0) });
+ * const x = tensor([[0.5, -1, 2]], undefined, 'float64');
+ * const checked = gradcheckParameters(() => tanh(layer.forward(x)), layer.parameters());
+ * console.assert(checked.passed && checked.entries === 2 * (6 + 2));
+ * ```
+ */
+export function gradcheckParameters(fn: () => Tensor | readonly Tensor[], parameters: readonly Tensor[], options: GradcheckOptions = {}): GradcheckReport {
+  const op = 'gradcheckParameters';
+  const { eps, atol, rtol } = checkTolerances(options);
+  if (typeof fn !== 'function') throw new InvalidArgumentError(`${op}: argument 'fn' must be a function; received ${typeof fn}`);
+  if (!Array.isArray(parameters) || parameters.length === 0) {
+    throw new InvalidArgumentError(
+      `${op}: argument 'parameters' must be a non-empty array of tensors; received ${Array.isArray(parameters) ? 'an empty array' : typeof parameters}`,
+    );
+  }
+  parameters.forEach((p, i) => {
+    if (!(p instanceof Tensor)) throw new InvalidArgumentError(`${op}: parameter ${i} must be a Tensor; received ${typeof p}`);
+    if (!p.requiresGrad) throw new InvalidArgumentError(`${op}: parameter ${i} must require gradients`);
+    if (p.dtype !== 'float64') throw new DTypeMismatchError(`${op}: parameter ${i} must be float64 for accurate differences; received ${p.dtype}`);
+  });
+  const saved = parameters.map((p) => p.grad);
+  const originals = parameters.map((p) => withValues(p, p.dataSync() as Float64Array));
+  const checked = parameters.map((_, i) => i);
+  const tally = new ErrorTally(atol, rtol);
+  try {
+    const probe = noGrad(() => outputsOf(fn()));
+    const numeric = probe.map((out, o) =>
+      isFloatDType(out.dtype)
+        ? parameters.map((p, i) => {
+            const values = originals[i].dataSync() as Float64Array;
+            return centralDifferences(values, out.size, eps, (v) => {
+              p.assign(withValues(p, v));
+              try {
+                return noGrad(() => outputsOf(fn())[o].dataSync() as Float64Array);
+              } finally {
+                p.assign(originals[i]);
+              }
+            });
+          })
+        : null,
+    );
+    const outputs = outputsOf(fn());
+    outputs.forEach((out, o) => {
+      const table = numeric[o];
+      if (table !== null) compareWithBackward(out, o, parameters, checked, 'parameter', table, tally);
+    });
+  } finally {
+    parameters.forEach((p, i) => {
+      p.assign(originals[i]);
+      p.grad = saved[i];
+    });
+  }
+  return tally.report();
+}
+
+function checkTolerances(options: GradcheckOptions): { eps: number; atol: number; rtol: number } {
+  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = options;
+  for (const [name, v] of [
+    ['eps', eps],
+    ['atol', atol],
+    ['rtol', rtol],
+  ] as const) {
+    if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) {
+      throw new InvalidArgumentError(`gradcheck: option '${name}' must be a finite non-negative number; received ${String(v)}`);
+    }
+  }
+  return { eps, atol, rtol };
+}
+
+/** ∂output/∂values by central differences, as `[outputSize × values.length]` row-major; `evaluate` gets shifted copies. */
+function centralDifferences(values: Float64Array, outputSize: number, eps: number, evaluate: (shifted: Float64Array) => Float64Array): Float64Array {
+  const numeric = new Float64Array(outputSize * values.length);
+  for (let k = 0; k < values.length; k++) {
+    const shifted = (delta: number): Float64Array => {
+      const v = values.slice();
+      v[k] += delta;
+      return evaluate(v);
+    };
+    const plus = shifted(eps);
+    const minus = shifted(-eps);
+    for (let m = 0; m < outputSize; m++) numeric[m * values.length + k] = (plus[m] - minus[m]) / (2 * eps);
+  }
+  return numeric;
+}
+
+/** One backward per element of `out`, comparing the gradients reaching `targets[checked[c]]` with `numeric[c]`. */
+function compareWithBackward(
+  out: Tensor,
+  o: number,
+  targets: readonly Tensor[],
+  checked: readonly number[],
+  noun: string,
+  numeric: Float64Array[],
+  tally: ErrorTally,
+): void {
+  for (let m = 0; m < out.size; m++) {
+    const seed = new Float64Array(out.size);
+    seed[m] = 1;
+    for (const i of checked) targets[i].grad = null;
+    if (out.requiresGrad) backward(out, tensor(seed, [...out.shape], { dtype: out.dtype, backend: out.backendName }), { retainGraph: true });
+    checked.forEach((i, c) => {
+      const target = targets[i];
+      const analytic = (target.grad ?? zeros([...target.shape], { dtype: 'float64', backend: target.backendName })).dataSync();
+      for (let k = 0; k < analytic.length; k++)
+        tally.add(analytic[k], numeric[c][m * analytic.length + k], () => `d(output ${o}[${m}]) / d(${noun} ${i}[${k}])`);
+    });
+  }
+  for (const i of checked) targets[i].grad = null;
+}
+
+/** The running maxima and the worst failing entry of a gradient check. */
+class ErrorTally {
+  private maxAbsoluteError = 0;
+  private maxRelativeError = 0;
+  private entries = 0;
+  private worst: { excess: number; text: string } | null = null;
+
+  constructor(
+    private readonly atol: number,
+    private readonly rtol: number,
+  ) {}
+
+  add(a: number, n: number, where: () => string): void {
+    const { atol, rtol } = this;
+    const error = Math.abs(a - n);
+    this.entries++;
+    // NaN compares false, so record it explicitly: a NaN gradient is the largest error there is.
+    this.maxAbsoluteError = Number.isNaN(error) ? NaN : Math.max(this.maxAbsoluteError, error);
+    this.maxRelativeError = Number.isNaN(error) ? NaN : Math.max(this.maxRelativeError, error / Math.max(Math.abs(a), Math.abs(n), atol));
+    const excess = error - (atol + rtol * Math.abs(n));
+    if (excess > 0 || Number.isNaN(a) !== Number.isNaN(n)) {
+      if (this.worst === null || excess > this.worst.excess || Number.isNaN(excess)) {
+        this.worst = {
+          excess: Number.isNaN(excess) ? Infinity : excess,
+          text: `gradcheck: ${where()}: backward gave ${a}, finite differences ${n} (|diff| ${error} > atol ${atol} + rtol ${rtol}·|numerical|)`,
+        };
+      }
+    }
+  }
+
+  report(): GradcheckReport {
+    const failure = this.worst === null ? null : this.worst.text;
+    return { passed: failure === null, maxAbsoluteError: this.maxAbsoluteError, maxRelativeError: this.maxRelativeError, entries: this.entries, failure };
+  }
 }
