@@ -11,6 +11,14 @@ export default defineConfig({
   base: './',
   plugins: [svelte()],
   server: { headers: isolation },
+  // The dev server pre-bundles the workspace packages like any installed dependency: @seqlab/datasets ships its corpus
+  // as a CommonJS data file, which only a bundler turns into ES-module exports (`vite build` does so as well). Pre-bundled
+  // together, the packages share one copy of tensor-core; `force` re-bundles at each start, since the packages'
+  // dist folders change without a lockfile change.
+  optimizeDeps: {
+    include: ['@seqlab/tensor-core', '@seqlab/kernels-wasm', '@seqlab/autograd', '@seqlab/attention', '@seqlab/recurrent', '@seqlab/datasets'],
+    force: true,
+  },
   preview: { headers: isolation },
   // Keep class names through minification: seqlab's optimizer state dicts record their class by name
   // (`constructor.name`), so a minified AdamW would write and expect a mangled type in checkpoints.

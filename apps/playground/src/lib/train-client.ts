@@ -11,7 +11,8 @@ export interface TrainWorker {
 }
 
 /**
- * Starts a training worker.
+ * Starts a training worker; `onError` hears of a worker that fails to load or throws outside a call (default:
+ * `console.error`).
  *
  * @example
  * ```ts
@@ -19,8 +20,11 @@ export interface TrainWorker {
  * const status = await worker.api.initBackend('wasm');
  * ```
  */
-export function startTrainWorker(): TrainWorker {
+export function startTrainWorker(onError: (message: string) => void = (message) => console.error(message)): TrainWorker {
   const worker = new Worker(new URL('../worker/train.worker.ts', import.meta.url), { type: 'module', name: 'seqlab-train' });
+  // A worker that fails to load or throws outside a call never answers Comlink: say so instead of waiting forever.
+  worker.addEventListener('error', (event) => onError(`the training worker failed: ${event.message || 'it could not be loaded'}`));
+  worker.addEventListener('messageerror', () => onError('the training worker sent a message that could not be read'));
   const api = Comlink.wrap<TrainWorkerApi>(worker);
   return {
     api,
