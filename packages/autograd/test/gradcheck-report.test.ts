@@ -5,6 +5,14 @@ import { describe, expect, it } from 'vitest';
 
 const f64 = (v: number[]) => tensor(v, undefined, 'float64').requiresGrad_();
 
+/** x² whose backward forgets the factor 2: every check below must catch it. */
+const badSquare = customOp({
+  name: 'badSquareReport',
+  inputs: ['x'],
+  forward: ([a]) => ({ outputs: square(a) }),
+  backward: ([g], _saved, { inputs: [a] }) => [mul(g, a)],
+});
+
 describe('gradcheckReport', () => {
   it('passes a correct function with errors at finite-difference noise, counting every Jacobian entry', () => {
     const x = tensor(
@@ -26,12 +34,6 @@ describe('gradcheckReport', () => {
   });
 
   it('measures a wrong rule: d(x²)/dx given as x has relative error 1/2, and gradcheck agrees on the verdict', () => {
-    const badSquare = customOp({
-      name: 'badSquareReport',
-      inputs: ['x'],
-      forward: ([a]) => ({ outputs: square(a) }),
-      backward: ([g], _saved, { inputs: [a] }) => [mul(g, a)],
-    });
     const x = f64([0.5, -1, 2]);
     const report = gradcheckReport((a) => badSquare(a), [x]);
     expect(report.passed).toBe(false);
@@ -68,12 +70,6 @@ describe('gradcheckParameters', () => {
   });
 
   it('finds a wrong gradient rule on a parameter and names it', () => {
-    const badSquare = customOp({
-      name: 'badSquareParameters',
-      inputs: ['x'],
-      forward: ([a]) => ({ outputs: square(a) }),
-      backward: ([g], _saved, { inputs: [a] }) => [mul(g, a)],
-    });
     const layer = new Linear(2, 2, { dtype: 'float64', generator: new Generator(1) });
     const x = tensor([[1, -2]], undefined, 'float64');
     const checked = gradcheckParameters(() => sum(badSquare(layer.forward(x))), [layer.weight]);
