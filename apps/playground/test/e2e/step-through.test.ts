@@ -63,6 +63,13 @@ describe('playground step-through (#/step)', () => {
     await expect(page.getByTestId('h-row-1').textContent()).resolves.toBe(fixed4(fixture.outputs.h1.data)); // h_0 = 0: W_hh not used yet
     await page.getByRole('button', { name: 'Reset to the tutorial’s weights' }).click();
     await expect(cell.textContent()).resolves.toBe(fixed4(fixture.outputs.h2.data));
+    // Home goes back to h_0; p plays through the three words and stops at the last.
+    await page.locator('h1').click();
+    await page.keyboard.press('Home');
+    await expect(page.getByTestId('step-index').textContent()).resolves.toBe('t = 0');
+    await page.keyboard.press('p');
+    await page.getByTestId('step-index').getByText('t = 3').waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: 'Play' }).waitFor();
     expect(errors).toEqual([]);
     await close();
   });
