@@ -1,6 +1,8 @@
 // Test pages in headless Chromium: a bundled script served from 127.0.0.1 (cross-origin isolated or not) and its result.
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { bundleForBrowser, type BrowserBundleOptions } from './bundle.js';
 import { launchChromium } from './chromium.js';
@@ -36,17 +38,76 @@ export interface PageServer {
 export async function servePage(script: string, options: { title?: string } = {}): Promise<PageServer> {
   const title = options.title ?? 'seqlab test';
   const page = `<!doctype html><meta charset="utf-8"><title>${title}</title><script type="module" src="entry.js"></script>`;
+  return listen(async (path) => (path.endsWith('/entry.js') ? { type: 'text/javascript', body: script } : { type: 'text/html', body: page }));
+}
+
+/** Content types of the files a built site holds, by extension. */
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+  '.safetensors': 'application/octet-stream',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/**
+ * Serves the static site in folder `root` (a `vite build` output, say) on 127.0.0.1 at a free port: `/` is its
+ * `index.html`, and every file is also served under `/plain/`. As with {@link servePage}, files under `/` are sent
+ * with {@link ISOLATION_HEADERS} and files under `/plain/` without them, so one site can be tested both
+ * cross-origin isolated and not. Paths outside `root` and missing files answer 404.
+ *
+ * @example
+ * ```ts
+ * const server = await serveDirectory('apps/playground/dist');
+ * console.log(server.url()); // http://127.0.0.1:<port>/
+ * await server.close();
+ * ```
+ */
+export async function serveDirectory(root: string): Promise<PageServer> {
+  const base = normalize(root);
+  return listen(async (path) => {
+    const relative = decodeURIComponent(path.replace(/^\/plain\//, '/')).replace(/^\/+/, '');
+    const file = normalize(join(base, relative === '' || relative.endsWith('/') ? `${relative}index.html` : relative));
+    if (file !== base && !file.startsWith(base.endsWith(sep) ? base : base + sep)) return undefined;
+    try {
+      return { type: CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', body: await readFile(file) };
+    } catch {
+      return undefined;
+    }
+  });
+}
+
+/** Starts a server that answers each GET path with `respond`'s file (404 when undefined), isolated unless under `/plain/`. */
+async function listen(respond: (path: string) => Promise<{ type: string; body: string | Uint8Array } | undefined>): Promise<PageServer> {
   const server = createServer((req, res) => {
-    const headers = req.url?.startsWith('/plain/') ? {} : ISOLATION_HEADERS;
-    if (req.url?.endsWith('/entry.js')) res.writeHead(200, { 'Content-Type': 'text/javascript', ...headers }).end(script);
-    else res.writeHead(200, { 'Content-Type': 'text/html', ...headers }).end(page);
+    const path = (req.url ?? '/').split(/[?#]/)[0];
+    const headers = path.startsWith('/plain/') ? {} : ISOLATION_HEADERS;
+    respond(path).then(
+      (file) => {
+        if (file === undefined) res.writeHead(404, { 'Content-Type': 'text/plain', ...headers }).end(`not found: ${path}`);
+        else res.writeHead(200, { 'Content-Type': file.type, ...headers }).end(file.body);
+      },
+      (error: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain' }).end(String(error)),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     origin,
     url: ({ isolated = true } = {}) => `${origin}${isolated ? '/' : '/plain/'}`,
-    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
   };
 }
 

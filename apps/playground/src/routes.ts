@@ -1,0 +1,43 @@
+// The playground's one route table: every view registers its hash route (`#/train`) here, one line each.
+import type { Component } from 'svelte';
+
+/** One view of the playground and its hash route. */
+export interface RouteEntry {
+  /** The hash path, e.g. `/train` for `#/train`; `/` is the home page. */
+  readonly path: `/${string}`;
+  /** The label in the navigation bar. */
+  readonly title: string;
+  /** One sentence for the home page's list of views. */
+  readonly summary: string;
+  /** Loads the view's component (each view is its own chunk, so the first paint loads only the view shown). */
+  readonly load: () => Promise<{ default: Component }>;
+}
+
+/**
+ * Every view, in navigation order. Add your view's line in your section only (it keeps merges clean).
+ *
+ * @example
+ * ```ts
+ * const entry = ROUTES.find((r) => r.path === '/');
+ * ```
+ */
+export const ROUTES: readonly RouteEntry[] = [
+  { path: '/', title: 'Home', summary: 'What the playground shows, and what this browser gives it.', load: () => import('./views/Home.svelte') },
+  // pg-explain: step-through, gradient flow, gradcheck
+
+  // pg-shell: live training, race
+
+  // pg-attn: attention views, RNN state views, bench
+];
+
+/**
+ * The route for `path`, or undefined when no view has it.
+ *
+ * @example
+ * ```ts
+ * findRoute('/')?.title; // "Home"
+ * ```
+ */
+export function findRoute(path: string): RouteEntry | undefined {
+  return ROUTES.find((r) => r.path === path);
+}
