@@ -5,21 +5,18 @@ import { noGrad } from '@seqlab/autograd';
 import type { CharTokenizer, WordTokenizer } from '@seqlab/datasets';
 import type { Seq2Seq } from '@seqlab/recurrent';
 import { add, arange, argmax, InvalidArgumentError, tensor, type Tensor } from '@seqlab/tensor-core';
+import { seriesColor } from './palette.js';
 
 /**
- * One colour per head: Paul Tol's "bright" qualitative scheme, designed to stay distinct under the common colour-vision
- * deficiencies and readable on light and dark backgrounds. Heads past the seventh reuse the colours in order.
+ * Colour of head `h`: the playground's colour-blind-safe categorical palette (Okabe-Ito), one colour per head.
  *
  * @example
  * ```ts
- * headColour(0); // '#4477AA'
+ * headColour(0); // '#0072B2'
  * ```
  */
-export const HEAD_COLOURS = ['#4477AA', '#EE6677', '#228833', '#CCBB44', '#66CCEE', '#AA3377', '#BBBBBB'] as const;
-
-/** Colour of head `h` (see {@link HEAD_COLOURS}). */
 export function headColour(h: number): string {
-  return HEAD_COLOURS[h % HEAD_COLOURS.length];
+  return seriesColor(h);
 }
 
 /** Every layer's per-head attention weights for one sequence: `weights[layer][head][query][key]`. */
