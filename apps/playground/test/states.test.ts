@@ -1,0 +1,79 @@
+// LSTM state view model: step-by-step states equal the layer's own sequence output, LSTMVis selection and matching.
+import { describe, expect, it } from 'vitest';
+import { noGrad } from '@seqlab/autograd';
+import { RecurrentLM } from '@seqlab/recurrent';
+import { Generator, tensor } from '@seqlab/tensor-core';
+import { absMax, cellsOnOver, lstmStates, matchingSpans } from '../src/lib/states.js';
+
+describe('lstmStates', () => {
+  const ids = [3, 1, 4, 1, 5, 9, 2, 6];
+
+  it.each([1, 2])("with %i layer(s), records the top layer's h_t and c_t: they equal the LSTM's output sequence and final cell state", (numLayers) => {
+    const lm = new RecurrentLM({ vocabSize: 10, embeddingDim: 4, hiddenSize: 6, numLayers }, { generator: new Generator(5) }).eval();
+    const { hidden, cell } = lstmStates(lm, ids);
+    expect([hidden.length, hidden[0].length, cell.length, cell[7].length]).toEqual([8, 6, 8, 6]);
+    const whole = noGrad(() =>
+      lm.rnn.forward(
+        lm.embedding.forward(
+          tensor(
+            ids.map((i) => [i]),
+            undefined,
+            'int32',
+          ),
+        ),
+      ),
+    );
+    const output = whole.output.toArray() as number[][][];
+    hidden.forEach((h, t) => h.forEach((v, u) => expect(v).toBeCloseTo(output[t][0][u], 5)));
+    const cN = (whole as { cN: { toArray(): unknown } }).cN.toArray() as number[][][];
+    cell[7].forEach((v, u) => expect(v).toBeCloseTo(cN[numLayers - 1][0][u], 5));
+    // h = o·tanh(c), so |h| < 1 and |h| ≤ |tanh c|.
+    hidden.forEach((h, t) => h.forEach((v, u) => expect(Math.abs(v)).toBeLessThanOrEqual(Math.abs(Math.tanh(cell[t][u])) + 1e-6)));
+  });
+
+  it('rejects a GRU model and an empty text', () => {
+    const gru = new RecurrentLM({ vocabSize: 10, embeddingDim: 4, hiddenSize: 6, cell: 'gru' });
+    expect(() => lstmStates(gru, ids)).toThrow(/lstmStates: argument 'lm' must be an LSTM language model; received cell 'gru'/);
+    const lm = new RecurrentLM({ vocabSize: 10, embeddingDim: 4, hiddenSize: 6 });
+    expect(() => lstmStates(lm, [])).toThrow(/at least one token/);
+  });
+});
+
+describe('LSTMVis selection', () => {
+  // 6 positions × 4 units.
+  const states = [
+    [0.9, 0.1, -0.5, 0.4],
+    [0.8, 0.6, -0.6, 0.5],
+    [0.7, 0.7, 0.2, 0.1],
+    [0.1, 0.9, 0.3, 0.6],
+    [0.9, 0.8, 0.1, 0.7],
+    [0.95, 0.9, 0.0, 0.2],
+  ];
+
+  it('finds the units at or above the threshold over the whole span', () => {
+    expect(cellsOnOver(states, 0, 3, 0.5)).toEqual([0]);
+    expect(cellsOnOver(states, 1, 3, 0.5)).toEqual([0, 1]);
+    expect(cellsOnOver(states, 3, 5, 0.5)).toEqual([1, 3]);
+    expect(cellsOnOver(states, 1, 3, 0.95)).toEqual([]);
+    expect(() => cellsOnOver(states, 3, 3, 0.5)).toThrow(/the span \[start, end\) must be a non-empty range within \[0, 6\); received \[3, 3\)/);
+    expect(() => cellsOnOver(states, 4, 7, 0.5)).toThrow(/received \[4, 7\)/);
+  });
+
+  it('matches the maximal runs where every selected unit is on, at least minLength long', () => {
+    expect(matchingSpans(states, [0, 1], 0.5)).toEqual([
+      { start: 1, end: 3 },
+      { start: 4, end: 6 },
+    ]);
+    expect(matchingSpans(states, [0, 1], 0.5, 3)).toEqual([]);
+    expect(matchingSpans(states, [1, 3], 0.5)).toEqual([
+      { start: 1, end: 2 },
+      { start: 3, end: 5 },
+    ]);
+    expect(matchingSpans(states, [], 0.5)).toEqual([]);
+  });
+
+  it('gives the symmetric colour domain', () => {
+    expect(absMax(states)).toBe(0.95);
+    expect(absMax([[-2, 1]])).toBe(2);
+  });
+});
