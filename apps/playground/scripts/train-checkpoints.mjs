@@ -4,7 +4,7 @@
 //
 // Reproduce (after `pnpm install && pnpm build` at the repository root):
 //   node apps/playground/scripts/train-checkpoints.mjs
-// Options: --out DIR (default apps/playground/public/checkpoints), --only transformer|lstm|seq2seq, --quick (10 steps each, for a smoke run).
+// Options: --out DIR (default apps/playground/public/checkpoints), --only transformer|lstm|seq2seq|examples, --quick (10 steps each, for a smoke run).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -181,16 +181,17 @@ async function writeExamples() {
     passages.push(corpus.validation.slice(at, Math.min(end, at + 60)));
   }
   const translations = new ToyTranslation({ ...TRANSLATION, seed: 2024 }).sample(6).map(({ source, target }) => ({ source, target }));
-  const examples = { passages, translations, text: corpus.validation.slice(0, 400) };
+  // The state view's text starts at the first speaker of the validation split.
+  const first = corpus.validation.indexOf('\n\n') + 2;
+  const examples = { passages, translations, text: corpus.validation.slice(first, first + 400) };
   await mkdir(args.out, { recursive: true });
   await writeFile(join(args.out, 'examples.json'), JSON.stringify(examples, null, 2) + '\n');
   console.log(`wrote examples.json: ${passages.length} passages, ${translations.length} translations`);
 }
 
-const jobs = { transformer: trainTransformer, lstm: trainLstm, seq2seq: trainSeq2Seq };
+const jobs = { transformer: trainTransformer, lstm: trainLstm, seq2seq: trainSeq2Seq, examples: writeExamples };
 if (args.only !== undefined && !(args.only in jobs)) throw new Error(`--only must be one of ${Object.keys(jobs).join(', ')}; received ${args.only}`);
 console.log(`backend ${getBackend().name}, ${wasmThreadInfo().threads} thread(s)`);
 for (const [name, job] of Object.entries(jobs)) if (args.only === undefined || args.only === name) await job();
-if (args.only === undefined) await writeExamples();
 // The wasm worker threads keep the event loop alive.
 process.exit(0);
