@@ -79,50 +79,53 @@ function provenance(facts) {
 
 const STEPS = args.quick ? 10 : undefined;
 
-async function trainTransformer() {
-  const seed = 1,
-    seqLen = 64,
-    batchSize = 16,
-    steps = STEPS ?? 1200;
+/**
+ * Trains a character LM built by `build(generator)` on random windows of the training slice (the same generator then
+ * draws the windows), scores it on the validation slice and saves it in the CLI's checkpoint layout.
+ */
+async function trainCharLm({ kind, file, seed, steps, lr, build }) {
+  const seqLen = 64,
+    batchSize = 16;
   const generator = new Generator(seed);
-  const config = { vocabSize: charTokenizer.vocabSize, contextLength: seqLen, numLayers: 2, numHeads: 4, dModel: 32, dFF: 128, dropout: 0 };
-  const model = new TransformerLM(config, { generator });
-  const facts = train('transformer', model, steps, 3e-3, () => {
+  const model = build(generator, seqLen);
+  const facts = train(kind, model, steps, lr, () => {
     const batch = randomWindows(trainIds, { batchSize, seqLen, generator });
     return model.loss(batch.inputs, batch.targets);
   });
   const validLoss = validationLoss(model, seqLen);
-  console.log(`transformer: validation loss ${validLoss.toFixed(4)} nats/char, ${facts.seconds.toFixed(1)} s`);
-  return save('transformer-lm.safetensors', {
+  console.log(`${kind}: validation loss ${validLoss.toFixed(4)} nats/char, ${facts.seconds.toFixed(1)} s`);
+  return save(file, {
     model,
     step: steps,
-    config: { kind: 'transformer', config: { ...model.config } },
+    config: { kind, config: { ...model.config } },
     vocab: charTokenizer.toJSON(),
-    metadata: provenance({ seed, steps, batchSize, seqLen, lr: 3e-3, trainChars: TRAIN_CHARS, ...facts, validLoss }),
+    metadata: provenance({ seed, steps, batchSize, seqLen, lr, trainChars: TRAIN_CHARS, ...facts, validLoss }),
   });
 }
 
-async function trainLstm() {
-  const seed = 2,
-    seqLen = 64,
-    batchSize = 16,
-    steps = STEPS ?? 1500;
-  const generator = new Generator(seed);
-  const model = new RecurrentLM({ vocabSize: charTokenizer.vocabSize, embeddingDim: 16, hiddenSize: 64, cell: 'lstm' }, { generator });
-  const facts = train('lstm', model, steps, 1e-2, () => {
-    const batch = randomWindows(trainIds, { batchSize, seqLen, generator });
-    return model.loss(batch.inputs, batch.targets);
+const trainTransformer = () =>
+  trainCharLm({
+    kind: 'transformer',
+    file: 'transformer-lm.safetensors',
+    seed: 1,
+    steps: STEPS ?? 1200,
+    lr: 3e-3,
+    build: (generator, seqLen) =>
+      new TransformerLM(
+        { vocabSize: charTokenizer.vocabSize, contextLength: seqLen, numLayers: 2, numHeads: 4, dModel: 32, dFF: 128, dropout: 0 },
+        { generator },
+      ),
   });
-  const validLoss = validationLoss(model, seqLen);
-  console.log(`lstm: validation loss ${validLoss.toFixed(4)} nats/char, ${facts.seconds.toFixed(1)} s`);
-  return save('lstm-lm.safetensors', {
-    model,
-    step: steps,
-    config: { kind: 'lstm', config: { ...model.config } },
-    vocab: charTokenizer.toJSON(),
-    metadata: provenance({ seed, steps, batchSize, seqLen, lr: 1e-2, trainChars: TRAIN_CHARS, ...facts, validLoss }),
+
+const trainLstm = () =>
+  trainCharLm({
+    kind: 'lstm',
+    file: 'lstm-lm.safetensors',
+    seed: 2,
+    steps: STEPS ?? 1500,
+    lr: 1e-2,
+    build: (generator) => new RecurrentLM({ vocabSize: charTokenizer.vocabSize, embeddingDim: 16, hiddenSize: 64, cell: 'lstm' }, { generator }),
   });
-}
 
 /** Toy translation sentence lengths (English words) of the shipped seq2seq model. */
 const TRANSLATION = { minLength: 3, maxLength: 8 };

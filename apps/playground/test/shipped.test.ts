@@ -44,7 +44,7 @@ describe('shipped checkpoints', () => {
       startToken: loaded.target.bosId,
       endToken: loaded.target.eosId,
       maxLength: 24,
-      sourceLengths: batch.sourceLengths.dataSync(),
+      sourceLengths: batch.sourceLengths.dataSync() as Int32Array,
     });
     const exact = decoded.filter((d, i) => loaded.target.decode(d.tokens) === pairs[i].target).length / pairs.length;
     expect(exact).toBeCloseTo(loaded.facts.exactMatch as number, 10);

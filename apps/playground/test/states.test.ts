@@ -1,7 +1,7 @@
 // LSTM state view model: step-by-step states equal the layer's own sequence output, LSTMVis selection and matching.
 import { describe, expect, it } from 'vitest';
 import { noGrad } from '@seqlab/autograd';
-import { RecurrentLM } from '@seqlab/recurrent';
+import { LSTM, RecurrentLM } from '@seqlab/recurrent';
 import { Generator, tensor } from '@seqlab/tensor-core';
 import { absMax, cellsOnOver, lstmStates, matchingSpans } from '../src/lib/states.js';
 
@@ -12,20 +12,12 @@ describe('lstmStates', () => {
     const lm = new RecurrentLM({ vocabSize: 10, embeddingDim: 4, hiddenSize: 6, numLayers }, { generator: new Generator(5) }).eval();
     const { hidden, cell } = lstmStates(lm, ids);
     expect([hidden.length, hidden[0].length, cell.length, cell[7].length]).toEqual([8, 6, 8, 6]);
-    const whole = noGrad(() =>
-      lm.rnn.forward(
-        lm.embedding.forward(
-          tensor(
-            ids.map((i) => [i]),
-            undefined,
-            'int32',
-          ),
-        ),
-      ),
-    );
+    const rnn = lm.rnn as LSTM;
+    const x = lm.embedding.forward(tensor(Int32Array.from(ids), [8, 1], 'int32'));
+    const whole = noGrad(() => rnn.forward(x));
     const output = whole.output.toArray() as number[][][];
     hidden.forEach((h, t) => h.forEach((v, u) => expect(v).toBeCloseTo(output[t][0][u], 5)));
-    const cN = (whole as { cN: { toArray(): unknown } }).cN.toArray() as number[][][];
+    const cN = whole.cN.toArray() as number[][][];
     cell[7].forEach((v, u) => expect(v).toBeCloseTo(cN[numLayers - 1][0][u], 5));
     // h = o·tanh(c), so |h| < 1 and |h| ≤ |tanh c|.
     hidden.forEach((h, t) => h.forEach((v, u) => expect(Math.abs(v)).toBeLessThanOrEqual(Math.abs(Math.tanh(cell[t][u])) + 1e-6)));
