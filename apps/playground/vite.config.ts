@@ -29,6 +29,8 @@ export default defineConfig({
   ],
   server: { headers: isolation },
   preview: { headers: isolation },
-  worker: { format: 'es' },
-  build: { target: 'es2022', reportCompressedSize: false, chunkSizeWarningLimit: 2_000 },
+  // Keep class names through minification: seqlab's optimizer state dicts record their class by name
+  // (`constructor.name`), so a minified AdamW would write and expect a mangled type in checkpoints.
+  worker: { format: 'es', rolldownOptions: { output: { keepNames: true } } },
+  build: { target: 'es2022', reportCompressedSize: false, chunkSizeWarningLimit: 2_000, rolldownOptions: { output: { keepNames: true } } },
 });

@@ -26,6 +26,18 @@ export const ROUTES: readonly RouteEntry[] = [
   // pg-explain: step-through, gradient flow, gradcheck
 
   // pg-shell: live training, race
+  {
+    path: '/train',
+    title: 'Train',
+    summary: 'Train a character model live in a Web Worker: loss, baselines, samples, copy as CLI command, checkpoints.',
+    load: () => import('./views/Train.svelte'),
+  },
+  {
+    path: '/race',
+    title: 'Race',
+    summary: 'An LSTM and a Transformer learn the same text side by side: loss against wall-clock time.',
+    load: () => import('./views/Race.svelte'),
+  },
 
   // pg-attn: attention views, RNN state views, bench
   { path: '/attention', title: 'Attention', summary: 'Head view, layers × heads, the causal mask, q·k/√d → softmax, and seq2seq cross-attention.', load: () => import('./views/Attention.svelte') },

@@ -21,6 +21,28 @@ export type { RecurrentState } from './state.js';
 export { RecurrentLM } from './lm/recurrent-lm.js';
 export type { LanguageModelLoss, LanguageModelOutput, RecurrentEvaluateOptions, RecurrentLMConfig, RecurrentLMOptions } from './lm/recurrent-lm.js';
 export { unigramCrossEntropy } from './lm/metrics.js';
+export {
+  buildLanguageModel,
+  DEFAULT_LANGUAGE_MODEL_LAYERS,
+  DEFAULT_LANGUAGE_MODEL_LR,
+  LANGUAGE_MODEL_KINDS,
+  LANGUAGE_MODEL_LABELS,
+  languageModelBatchSampler,
+  languageModelOptimizer,
+  languageModelSpec,
+  languageModelSpecOf,
+  languageModelTrainStep,
+  startLanguageModelTraining,
+} from './lm/language-models.js';
+export type {
+  AnyLanguageModel,
+  LanguageModelKind,
+  LanguageModelSize,
+  LanguageModelSpec,
+  LanguageModelStepResult,
+  LanguageModelTraining,
+  LanguageModelTrainingOptions,
+} from './lm/language-models.js';
 export { gradientFlow } from './probes/gradient-flow.js';
 export type { GradientFlowOptions } from './probes/gradient-flow.js';
 export { Seq2Seq } from './seq2seq/seq2seq.js';

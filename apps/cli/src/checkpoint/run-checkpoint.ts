@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { loadCheckpoint, readCheckpointHeader, saveCheckpoint, type AdamW, type Checkpoint } from '@seqlab/autograd';
 import { CharTokenizer } from '@seqlab/datasets';
 import { getBackend, type GeneratorState } from '@seqlab/tensor-core';
-import { specOf } from '../models/model-factory.js';
-import { MODEL_KINDS, type CharModel, type ModelSpec } from '../models/model-spec.js';
 import type { RunProgress, RunProgressJSON, ValidationPoint } from '../training/run-progress.js';
 import type { TrainSettings } from '../training/train-settings.js';
 import { asUserInput, UsageError } from '../usage-error.js';
+import { type AnyLanguageModel, LANGUAGE_MODEL_KINDS, type LanguageModelSpec, languageModelSpecOf } from '@seqlab/recurrent';
 
 /** File name of a run's latest checkpoint inside its output folder. */
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
@@ -25,7 +24,7 @@ export function checkpointPathIn(dir: string): string {
 /** What {@link saveRun} stores. */
 export interface RunToSave {
   /** The model (its state dict is stored under PyTorch names). */
-  readonly model: CharModel;
+  readonly model: AnyLanguageModel;
   /** Its optimizer, whose state continues on resume. */
   readonly optimizer: AdamW;
   /** The character vocabulary. */
@@ -44,7 +43,7 @@ export async function saveRun(path: string, run: RunToSave): Promise<void> {
     optimizer: run.optimizer,
     step,
     rng: sampler,
-    config: specOf(run.model),
+    config: languageModelSpecOf(run.model),
     vocab: run.tokenizer.toJSON(),
     metadata: { [TRAINING_KEY]: JSON.stringify(run.settings), [PROGRESS_KEY]: JSON.stringify(rest) },
   });
@@ -55,7 +54,7 @@ export interface SavedRun {
   /** The decoded checkpoint (weights, optimizer state...). */
   readonly checkpoint: Checkpoint;
   /** How to rebuild the model. */
-  readonly spec: ModelSpec;
+  readonly spec: LanguageModelSpec;
   /** The vocabulary. */
   readonly tokenizer: CharTokenizer;
   /** The training settings; null for a checkpoint not written by `seqlab train`. */
@@ -181,14 +180,14 @@ export async function readRun(path: string, notify: (line: string) => void = () 
   if (wide > 0) notify(`note: ${what} stores ${wide} float64 tensors; they are converted to float32, the dtype of the model's parameters`);
   const checkpoint = await asUserInput(what, () => loadCheckpoint(path, { downcastFloat64: !getBackend().dtypes.includes('float64') }));
   const spec = checkpoint.config;
-  if (!isRecord(spec) || !(MODEL_KINDS as readonly unknown[]).includes(spec.kind) || !isRecord(spec.config)) {
-    throw new UsageError(`${what} has no seqlab language-model config (metadata 'config' must be { kind: ${MODEL_KINDS.join('|')}, config })`);
+  if (!isRecord(spec) || !(LANGUAGE_MODEL_KINDS as readonly unknown[]).includes(spec.kind) || !isRecord(spec.config)) {
+    throw new UsageError(`${what} has no seqlab language-model config (metadata 'config' must be { kind: ${LANGUAGE_MODEL_KINDS.join('|')}, config })`);
   }
   checkSpecSize(what, spec.config, checkpoint);
   const tokenizer = await asUserInput(`${what}, metadata 'vocab'`, () => CharTokenizer.fromJSON(checkpoint.vocab as never));
   const rawSettings = parseMetadata(what, checkpoint.metadata, TRAINING_KEY);
   const rawProgress = parseMetadata(what, checkpoint.metadata, PROGRESS_KEY);
-  const model = spec as unknown as ModelSpec;
+  const model = spec as unknown as LanguageModelSpec;
   if (rawSettings === undefined && rawProgress === undefined) return { checkpoint, spec: model, tokenizer, settings: null, progress: null };
   const settings = readSettings(what, rawSettings);
   const progress = readProgress(what, rawProgress, checkpoint.step, checkpoint.rng);

@@ -17,7 +17,6 @@ import {
   type DemoModel,
 } from '../demo/demo-models.js';
 import { demoTable, type DemoModelResult, type DemoReport } from '../demo/demo-report.js';
-import { specOf } from '../models/model-factory.js';
 import { choiceOption, integerOption, realOption } from '../options.js';
 import { currentEnvironment } from '../report/environment.js';
 import { formatCount, formatDuration, formatLoss } from '../report/format.js';
@@ -30,6 +29,7 @@ import { train } from '../training/trainer.js';
 import { validationLoss } from '../training/validation.js';
 import { InterruptedError } from '../usage-error.js';
 import { printJson, type CommandIO } from './command-io.js';
+import { languageModelSpecOf } from '@seqlab/recurrent';
 
 interface DemoOptions {
   time: number;
@@ -97,7 +97,7 @@ async function trainOne(
     interrupted: outcome === 'interrupted',
     result: {
       name: entry.name,
-      spec: specOf(model),
+      spec: languageModelSpecOf(model),
       parameters,
       lr: entry.lr,
       steps: progress.step,

@@ -4,9 +4,9 @@ import { dirname, resolve } from 'node:path';
 import { saveOnnx, type OnnxSummary, type OnnxValueSummary } from '@seqlab/onnx';
 import type { Command } from 'commander';
 import { loadModel } from '../checkpoint/load-model.js';
-import { specOf } from '../models/model-factory.js';
 import { asUserInput, UsageError } from '../usage-error.js';
 import { printJson, type CommandIO } from './command-io.js';
+import { languageModelSpecOf } from '@seqlab/recurrent';
 
 interface ExportOptions {
   onnx: string;
@@ -41,7 +41,7 @@ function formatSize(bytes: number): string {
 async function runExport(opts: ExportOptions, io: CommandIO): Promise<void> {
   const file = checkOutput(opts.onnx, opts.force ?? false);
   const { model } = await loadModel(opts.checkpoint);
-  const spec = specOf(model);
+  const spec = languageModelSpecOf(model);
   const metadata = { seqlab_model: JSON.stringify(spec) };
   // Every model the CLI trains is a RecurrentLM or a TransformerLM, both exportable.
   const summary: OnnxSummary = await asUserInput(`export of '${opts.checkpoint}'`, () => saveOnnx(model, file, { state: opts.state ?? false, metadata }));

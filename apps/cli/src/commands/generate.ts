@@ -2,10 +2,10 @@
 import type { Command } from 'commander';
 import { activateBackend, BACKEND_CHOICES, type BackendChoice } from '../backend-choice.js';
 import { loadModel } from '../checkpoint/load-model.js';
-import { specOf } from '../models/model-factory.js';
 import { choiceOption, integerOption, realOption } from '../options.js';
 import { asUserInput, UsageError } from '../usage-error.js';
 import { printJson, type CommandIO } from './command-io.js';
+import { languageModelSpecOf } from '@seqlab/recurrent';
 
 interface GenerateOptions {
   checkpoint: string;
@@ -41,7 +41,7 @@ async function runGenerate(opts: GenerateOptions, io: CommandIO): Promise<void> 
     }
     return tokens;
   });
-  if (opts.json) printJson(io, { prompt, text: tokenizer.decode(sampled), length: sampled.length, model: specOf(model), seed: opts.seed });
+  if (opts.json) printJson(io, { prompt, text: tokenizer.decode(sampled), length: sampled.length, model: languageModelSpecOf(model), seed: opts.seed });
   else io.stdout.write('\n');
 }
 

@@ -6,8 +6,8 @@ import { formatCount } from '../report/format.js';
 import { formatTable } from '../report/text-table.js';
 import { asUserInput } from '../usage-error.js';
 import { isModelTensorName } from '../checkpoint/checkpoint-layout.js';
-import { MODEL_KINDS } from '../models/model-spec.js';
 import { printJson, type CommandIO } from './command-io.js';
+import { LANGUAGE_MODEL_KINDS } from '@seqlab/recurrent';
 
 /** What `inspect --json` prints. */
 export interface InspectReport {
@@ -39,7 +39,7 @@ function modelOf(metadata: Record<string, string>): { kind: string; tied: boolea
   }
   if (typeof spec !== 'object' || spec === null) return null;
   const { kind, config } = spec as { kind?: unknown; config?: unknown };
-  if (!(MODEL_KINDS as readonly unknown[]).includes(kind) || typeof config !== 'object' || config === null) return null;
+  if (!(LANGUAGE_MODEL_KINDS as readonly unknown[]).includes(kind) || typeof config !== 'object' || config === null) return null;
   // TransformerLM ties by default (nanoGPT's layout); only an explicit false unties.
   return { kind: kind as string, tied: kind === 'transformer' && (config as { tieWeights?: unknown }).tieWeights !== false };
 }

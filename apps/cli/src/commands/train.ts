@@ -7,12 +7,9 @@ import { activateBackend, BACKEND_CHOICES, type BackendChoice } from '../backend
 import { CHECKPOINT_FILE, checkpointPathIn, readRun, saveRun } from '../checkpoint/run-checkpoint.js';
 import { DEFAULT_DATA, loadDataSource } from '../data/corpus-source.js';
 import { defaultRunFolder, openRunFolder, type OpenRunFolder } from '../run-folder.js';
-import { buildModel, specOf } from '../models/model-factory.js';
-import { MODEL_KINDS, MODEL_LABELS, type ModelKind } from '../models/model-spec.js';
-import { DEFAULT_LAYERS, DEFAULT_LR } from '../models/model-size.js';
 import { choiceOption, integerOption, realOption } from '../options.js';
 import { formatCount, formatDuration, formatLoss, formatRate } from '../report/format.js';
-import { createOptimizer, freshRun, type PreparedRun } from '../training/fresh-run.js';
+import { freshRun, type PreparedRun } from '../training/fresh-run.js';
 import { InterruptFlag } from '../training/interrupt.js';
 import { ProgressDisplay } from '../training/progress-display.js';
 import { RunProgress } from '../training/run-progress.js';
@@ -20,9 +17,19 @@ import type { TrainBudget, TrainSettings } from '../training/train-settings.js';
 import { budgetFraction, DIVERGENCE_LIMITS, lossLimit, train } from '../training/trainer.js';
 import { asUserInput, DivergedError, InterruptedError, UsageError } from '../usage-error.js';
 import { printJson, type CommandIO } from './command-io.js';
+import {
+  buildLanguageModel,
+  DEFAULT_LANGUAGE_MODEL_LAYERS,
+  DEFAULT_LANGUAGE_MODEL_LR,
+  LANGUAGE_MODEL_KINDS,
+  LANGUAGE_MODEL_LABELS,
+  languageModelOptimizer,
+  type LanguageModelKind,
+  languageModelSpecOf,
+} from '@seqlab/recurrent';
 
 interface TrainOptions {
-  model?: ModelKind;
+  model?: LanguageModelKind;
   data: string;
   steps?: number;
   time?: number;
@@ -80,7 +87,7 @@ function targetOf(opts: TrainOptions, command: Command): RunTarget {
     }
     return { dir, option: '--resume' };
   }
-  if (opts.model === undefined) throw new UsageError(`--model is required (one of ${MODEL_KINDS.join(', ')}), unless you --resume a run`);
+  if (opts.model === undefined) throw new UsageError(`--model is required (one of ${LANGUAGE_MODEL_KINDS.join(', ')}), unless you --resume a run`);
   if (opts.model === 'transformer' && opts.hidden % opts.heads !== 0) {
     throw new UsageError(`--hidden ${opts.hidden} must be divisible by --heads ${opts.heads}: each head gets hidden/heads features`);
   }
@@ -88,7 +95,7 @@ function targetOf(opts: TrainOptions, command: Command): RunTarget {
   return { dir: resolve(opts.out ?? defaultRunFolder(opts.model)), option: '--out' };
 }
 
-async function newRun(kind: ModelKind, dir: string, opts: TrainOptions): Promise<PreparedRun> {
+async function newRun(kind: LanguageModelKind, dir: string, opts: TrainOptions): Promise<PreparedRun> {
   if (existsSync(checkpointPathIn(dir))) {
     throw new UsageError(`--out '${dir}' already holds a run; continue it with --resume '${dir}' or choose another --out`);
   }
@@ -96,7 +103,7 @@ async function newRun(kind: ModelKind, dir: string, opts: TrainOptions): Promise
     data: opts.data,
     batchSize: opts.batch,
     seqLen: opts.seq,
-    lr: opts.lr ?? DEFAULT_LR[kind],
+    lr: opts.lr ?? DEFAULT_LANGUAGE_MODEL_LR[kind],
     weightDecay: opts.weightDecay,
     clipNorm: opts.clip,
     seed: opts.seed,
@@ -107,7 +114,7 @@ async function newRun(kind: ModelKind, dir: string, opts: TrainOptions): Promise
   };
   const corpus = await loadDataSource(opts.data);
   const run = await asUserInput(`model ${kind}`, () =>
-    freshRun(kind, { hiddenSize: opts.hidden, numLayers: opts.layers ?? DEFAULT_LAYERS[kind], numHeads: opts.heads }, corpus, settings),
+    freshRun(kind, { hiddenSize: opts.hidden, numLayers: opts.layers ?? DEFAULT_LANGUAGE_MODEL_LAYERS[kind], numHeads: opts.heads }, corpus, settings),
   );
   if (run.trainIds.length <= settings.seqLen + 1)
     throw new UsageError(`--seq ${settings.seqLen} is not shorter than the training text (${run.trainIds.length} characters)`);
@@ -131,8 +138,8 @@ async function resumedRun(dirOption: string, dir: string, opts: TrainOptions, co
     tokenizer: saved.tokenizer,
     what: `--resume '${dirOption}': the data '${settings.data}' no longer matches the checkpoint's vocabulary`,
   });
-  const model = await asUserInput(`checkpoint '${path}'`, () => buildModel(saved.spec));
-  const optimizer = createOptimizer(model, settings);
+  const model = await asUserInput(`checkpoint '${path}'`, () => buildLanguageModel(saved.spec));
+  const optimizer = languageModelOptimizer(model, settings);
   await asUserInput(`checkpoint '${path}'`, () => restoreCheckpoint(saved.checkpoint, { model, optimizer }));
   const progress = RunProgress.fromJSON(saved.progress);
   return { model, optimizer, tokenizer: saved.tokenizer, settings, progress, trainIds: corpus.train, validationIds: corpus.validation };
@@ -145,7 +152,9 @@ async function runTrain(opts: TrainOptions, command: Command, io: CommandIO): Pr
   const folder = await openRunFolder(target.option, target.dir, [CHECKPOINT_FILE]);
   try {
     const run =
-      opts.resume !== undefined ? await resumedRun(opts.resume, folder.dir, opts, command, io) : await newRun(opts.model as ModelKind, folder.dir, opts);
+      opts.resume !== undefined
+        ? await resumedRun(opts.resume, folder.dir, opts, command, io)
+        : await newRun(opts.model as LanguageModelKind, folder.dir, opts);
     await trainIn(folder, run, backend, opts, io);
   } finally {
     folder.close();
@@ -156,8 +165,8 @@ async function trainIn(folder: OpenRunFolder, run: PreparedRun, backend: string,
   const { dir } = folder;
   const { model, settings, progress } = run;
   const json = opts.json === true;
-  const spec = specOf(model);
-  const label = MODEL_LABELS[spec.kind];
+  const spec = languageModelSpecOf(model);
+  const label = LANGUAGE_MODEL_LABELS[spec.kind];
   const checkpointPath = checkpointPathIn(dir);
   const parameters = model.numParameters();
   const resumedFrom = progress.step;
@@ -249,7 +258,7 @@ export function registerTrain(program: Command, io: CommandIO): void {
   program
     .command('train')
     .description('train a character language model, with progress, periodic validation and resumable checkpoints')
-    .option('--model <kind>', `model family: ${MODEL_KINDS.join(', ')}`, choiceOption('--model', MODEL_KINDS))
+    .option('--model <kind>', `model family: ${LANGUAGE_MODEL_KINDS.join(', ')}`, choiceOption('--model', LANGUAGE_MODEL_KINDS))
     .option('--data <name|path>', 'a shipped corpus (tinyshakespeare) or a UTF-8 text file; 90% train, 10% validation', DEFAULT_DATA)
     .option('--steps <n>', `train for n optimizer steps (default ${DEFAULT_STEPS})`, integerOption('--steps', { min: 1 }))
     .option('--time <seconds>', 'train for this many seconds instead', realOption('--time', { min: 0, minExclusive: true }))

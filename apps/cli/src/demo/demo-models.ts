@@ -1,15 +1,14 @@
 // The two models the demo compares, sized so that both learn visibly in about a minute each on two cores.
-import type { ModelKind } from '../models/model-spec.js';
-import type { ModelSize } from '../models/model-size.js';
+import type { LanguageModelKind, LanguageModelSize } from '@seqlab/recurrent';
 
 /** One contestant of the demo. */
 export interface DemoModel {
   /** Name in the table, the chart and the run folder. */
   readonly name: string;
   /** Model family. */
-  readonly kind: ModelKind;
+  readonly kind: LanguageModelKind;
   /** Its size (vocabulary and context come from the corpus and the window length). */
-  readonly size: Omit<ModelSize, 'vocabSize' | 'contextLength'>;
+  readonly size: Omit<LanguageModelSize, 'vocabSize' | 'contextLength'>;
   /** AdamW learning rate. */
   readonly lr: number;
 }

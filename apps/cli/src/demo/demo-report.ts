@@ -1,16 +1,16 @@
 // What the demo measured: the JSON it writes, the table it prints.
-import type { ModelSpec } from '../models/model-spec.js';
 import type { Environment } from '../report/environment.js';
 import { formatCount, formatDuration, formatLoss, formatRate } from '../report/format.js';
 import { formatTable } from '../report/text-table.js';
 import type { ValidationPoint } from '../training/run-progress.js';
+import { type LanguageModelSpec } from '@seqlab/recurrent';
 
 /** One model's measurements. */
 export interface DemoModelResult {
   /** Display name. */
   readonly name: string;
   /** How to rebuild it. */
-  readonly spec: ModelSpec;
+  readonly spec: LanguageModelSpec;
   /** Trainable parameters. */
   readonly parameters: number;
   /** AdamW learning rate. */

@@ -1,10 +1,7 @@
-// Setting up a new training run: vocabulary from the corpus, a seeded model, AdamW, and the encoded splits.
-import { AdamW } from '@seqlab/autograd';
+// Setting up a new training run: vocabulary from the corpus, then the seeded model, AdamW and batch sampler of the
+// shared definition in @seqlab/recurrent (the playground starts its runs with the same call).
 import type { CharTokenizer, EncodedCorpus } from '@seqlab/datasets';
-import { Generator, manualSeed } from '@seqlab/tensor-core';
-import type { CharModel, ModelKind } from '../models/model-spec.js';
-import { buildModel, modelSpecFor } from '../models/model-factory.js';
-import type { ModelSize } from '../models/model-size.js';
+import { languageModelSpec, startLanguageModelTraining, type LanguageModelKind, type LanguageModelSize } from '@seqlab/recurrent';
 import { RunProgress } from './run-progress.js';
 import type { TrainSettings } from './train-settings.js';
 import type { TrainingRun } from './trainer.js';
@@ -15,21 +12,18 @@ export interface PreparedRun extends TrainingRun {
   readonly tokenizer: CharTokenizer;
 }
 
-/** AdamW over `model`'s parameters with the run's learning rate and weight decay. */
-export function createOptimizer(model: CharModel, settings: TrainSettings): AdamW {
-  return new AdamW(model.parameters(), { lr: settings.lr, weightDecay: settings.weightDecay });
-}
-
 /**
  * A fresh run of a `kind` model on `corpus`, whose vocabulary (every character of the text, so validation text
  * encodes) the run keeps; weights are drawn from `settings.seed`, and batches from a separate stream of the same seed.
  */
-export function freshRun(kind: ModelKind, size: Omit<ModelSize, 'vocabSize' | 'contextLength'>, corpus: EncodedCorpus, settings: TrainSettings): PreparedRun {
-  // Anything that falls back to the process-wide generator is seeded too.
-  manualSeed(settings.seed);
+export function freshRun(
+  kind: LanguageModelKind,
+  size: Omit<LanguageModelSize, 'vocabSize' | 'contextLength'>,
+  corpus: EncodedCorpus,
+  settings: TrainSettings,
+): PreparedRun {
   const tokenizer = corpus.tokenizer;
-  const spec = modelSpecFor(kind, { ...size, vocabSize: tokenizer.vocabSize, contextLength: settings.seqLen });
-  const model = buildModel(spec, new Generator(settings.seed));
-  const optimizer = createOptimizer(model, settings);
-  return { model, optimizer, tokenizer, settings, progress: RunProgress.fresh(settings.seed), trainIds: corpus.train, validationIds: corpus.validation };
+  const spec = languageModelSpec(kind, { ...size, vocabSize: tokenizer.vocabSize, contextLength: settings.seqLen });
+  const { model, optimizer, sampler } = startLanguageModelTraining(spec, settings);
+  return { model, optimizer, tokenizer, settings, progress: RunProgress.fresh(sampler), trainIds: corpus.train, validationIds: corpus.validation };
 }

@@ -37,10 +37,9 @@ export class RunProgress {
     readonly validation: ValidationPoint[],
   ) {}
 
-  /** A run that has not started, sampling with `seed`. */
-  static fresh(seed: number): RunProgress {
-    // A far-away stream of the seed, so batches do not reuse the numbers that initialised the weights.
-    return new RunProgress(0, 0, 0, new Generator(seed).split(), []);
+  /** A run that has not started, drawing its batches from `sampler` (`startLanguageModelTraining`'s). */
+  static fresh(sampler: Generator): RunProgress {
+    return new RunProgress(0, 0, 0, sampler, []);
   }
 
   /** Restores a saved run; the caller has checked the shape of `json`. */

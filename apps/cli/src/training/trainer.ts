@@ -1,17 +1,17 @@
 // The training loop: seeded random windows, cross-entropy, clipped AdamW steps, periodic validation and checkpoints.
-import { clipGradNorm, type AdamW } from '@seqlab/autograd';
+import type { AdamW } from '@seqlab/autograd';
 import { randomWindows, type TokenIdArray } from '@seqlab/datasets';
 import { tensor, type Tensor } from '@seqlab/tensor-core';
-import type { CharModel } from '../models/model-spec.js';
 import { DivergedError } from '../usage-error.js';
 import type { RunProgress } from './run-progress.js';
 import type { TrainSettings } from './train-settings.js';
 import { validationLoss, type ValidationLoss } from './validation.js';
+import { languageModelTrainStep, type AnyLanguageModel } from '@seqlab/recurrent';
 
 /** A training run: the model, its optimizer, the encoded text and where the run stands. */
 export interface TrainingRun {
   /** The model being trained. */
-  readonly model: CharModel;
+  readonly model: AnyLanguageModel;
   /** AdamW over the model's parameters. */
   readonly optimizer: AdamW;
   /** Encoded training text. */
@@ -90,7 +90,7 @@ export const DIVERGENCE_LIMITS = {
 } as const;
 
 /** The guard's loss limit for `model`: {@link DIVERGENCE_LIMITS}.lossOverUniform · ln(vocabulary size). */
-export function lossLimit(model: CharModel): number {
+export function lossLimit(model: AnyLanguageModel): number {
   const vocab = model.config.vocabSize;
   return DIVERGENCE_LIMITS.lossOverUniform * Math.log(vocab > 1 ? vocab : 2);
 }
@@ -101,7 +101,7 @@ function formatLimit(x: number): string {
 }
 
 /** Throws {@link DivergedError} when a parameter is not finite or exceeds {@link DIVERGENCE_LIMITS}.maxAbsWeight. */
-function checkParameters(model: CharModel, step: number): void {
+function checkParameters(model: AnyLanguageModel, step: number): void {
   for (const [name, p] of model.namedParameters()) {
     const values = p.dataSync();
     let largest = 0;
@@ -171,19 +171,14 @@ export async function train(run: TrainingRun, hooks: TrainHooks): Promise<TrainO
     if (run.debugNanAtStep === next) poisonOneWeight(params[0]);
     const started = performance.now();
     const batch = randomWindows(run.trainIds, { batchSize: settings.batchSize, seqLen: settings.seqLen, generator: progress.sampler });
-    const loss = model.loss(batch.inputs, batch.targets);
-    const lossValue = loss.item();
+    const { loss: lossValue, gradNorm, applied } = languageModelTrainStep(model, optimizer, batch, settings);
     if (!Number.isFinite(lossValue)) {
       throw new DivergedError(`training diverged at step ${next}: the loss is ${lossValue}`);
     }
-    loss.backward();
-    const gradNorm = clipGradNorm(params, settings.clipNorm);
-    if (!Number.isFinite(gradNorm)) {
+    if (!applied) {
       throw new DivergedError(`training diverged at step ${next}: the gradient norm is ${gradNorm}`);
     }
     lastLoss = lossValue;
-    optimizer.step();
-    optimizer.zeroGrad();
     const seconds = (performance.now() - started) / 1000;
     progress.step = next;
     progress.elapsedSeconds += seconds;

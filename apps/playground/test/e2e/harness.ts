@@ -63,6 +63,21 @@ export function assertFreshBuild(): void {
   }
 }
 
+/** The built `seqlab` command (`apps/cli/dist/bin.js`), which the reproducibility tests run. */
+export const CLI_BIN = join(WORKSPACE_ROOT, 'apps/cli/dist/bin.js');
+
+/**
+ * Throws, naming the command to run, when the CLI is not built (`pnpm test` builds it with everything else).
+ *
+ * @example
+ * ```ts
+ * beforeAll(() => assertCliBuilt());
+ * ```
+ */
+export function assertCliBuilt(): void {
+  if (!existsSync(CLI_BIN)) throw new Error(`playground e2e: ${relative(WORKSPACE_ROOT, CLI_BIN)} is missing; run \`pnpm --filter @seqlab/cli build\``);
+}
+
 /** One opened page of the playground and what it reported. */
 export interface AppPage {
   /** The Playwright page. */
@@ -152,6 +167,21 @@ export async function startPlayground(): Promise<Playground> {
  */
 export async function longTasks(page: Page): Promise<number[]> {
   return page.evaluate(() => [...(globalThis as unknown as { __longTasks: number[] }).__longTasks]);
+}
+
+/**
+ * With `SEQLAB_UPDATE_SCREENSHOTS=1`, saves an unmasked screenshot of `page` for the documentation at `path`
+ * (relative to the repository root, e.g. `docs/playground-train.png`); otherwise does nothing. Commit the PNG.
+ *
+ * @example
+ * ```ts
+ * await updateDocScreenshot(page, 'docs/playground-train.png');
+ * ```
+ */
+export async function updateDocScreenshot(page: Page, path: string): Promise<void> {
+  if (process.env[UPDATE_SCREENSHOTS_ENV] !== '1') return;
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: join(WORKSPACE_ROOT, path), animations: 'disabled', caret: 'hide', fullPage: true });
 }
 
 /** How two screenshots may differ and still match. */
