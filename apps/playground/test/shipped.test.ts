@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '@seqlab/autograd';
 import { loadCorpus, seq2seqCollate, ToyTranslation } from '@seqlab/datasets';
+import { CharLMSession } from '../src/lib/char-lm-session.js';
 import { modelFromCheckpoint, SHIPPED_FILES, type ShippedExamples } from '../src/lib/shipped.js';
+import { defaultTrainConfig } from '../src/lib/train-config.js';
 
 const APP = join(import.meta.dirname, '..');
 const folder = join(APP, 'public/checkpoints');
@@ -62,6 +64,35 @@ describe('shipped checkpoints', () => {
       expect([...s2s.source.encode(source)].includes(s2s.source.unkId)).toBe(false);
       expect([...s2s.target.encode(target)].includes(s2s.target.unkId)).toBe(false);
     }
+  });
+
+  it.each(['transformer', 'lstm'] as const)('the %s LM opens in the seqlab CLI, which samples the same text as the library does', (kind) => {
+    const loaded = modelFromCheckpoint(bytesOf(SHIPPED_FILES[kind]));
+    if (loaded.kind !== kind) throw new Error(`expected a ${kind} model; received ${loaded.kind}`);
+    const cli = join(APP, '../cli/dist/bin.js');
+    const args = [
+      'generate',
+      '--checkpoint',
+      join(folder, SHIPPED_FILES[kind]),
+      '--prompt',
+      'ROMEO:',
+      '--length',
+      '40',
+      '--seed',
+      '3',
+      '--backend',
+      'cpu',
+      '--json',
+    ];
+    const printed = JSON.parse(execFileSync(process.execPath, [cli, ...args], { encoding: 'utf8' })) as { text: string };
+    const sampled = loaded.model.generate(loaded.tokenizer.encode('ROMEO:'), { length: 40, seed: 3, temperature: 0.8 });
+    expect(printed.text).toBe(loaded.tokenizer.decode(sampled));
+  });
+
+  it('opens in the training view, whose session continues from it', () => {
+    const session = CharLMSession.fromCheckpoint(bytesOf(SHIPPED_FILES.lstm), defaultTrainConfig());
+    expect(session.spec.kind).toBe('lstm');
+    expect(session.step).toBe(1500);
   });
 
   it('rejects a checkpoint without the { kind, config } metadata', () => {

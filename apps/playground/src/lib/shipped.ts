@@ -1,8 +1,8 @@
 // The checkpoints shipped with the playground: their files, and rebuilding each model and its vocabulary from the bytes.
-import { TransformerLM, type TransformerLMConfigInput } from '@seqlab/attention';
+import { TransformerLM } from '@seqlab/attention';
 import { decodeCheckpoint, restoreCheckpoint } from '@seqlab/autograd';
 import { CharTokenizer, WordTokenizer, type CharTokenizerJSON, type WordTokenizerJSON } from '@seqlab/datasets';
-import { RecurrentLM, Seq2Seq, type RecurrentLMConfig, type Seq2SeqConfig } from '@seqlab/recurrent';
+import { buildLanguageModel, RecurrentLM, Seq2Seq, type LanguageModelSpec, type Seq2SeqConfig } from '@seqlab/recurrent';
 import { InvalidArgumentError } from '@seqlab/tensor-core';
 
 /**
@@ -48,7 +48,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * Rebuilds a model from checkpoint bytes in the layout the CLI and the training script write (`config` metadata
+ * Rebuilds a model from checkpoint bytes in the layout `seqlab train` and the training script write (`config` metadata
  * `{ kind, config }`, `vocab` the tokenizer JSON, or `{ source, target }` for seq2seq), loads its weights strictly
  * and puts it in evaluation mode.
  *
@@ -67,12 +67,12 @@ export function modelFromCheckpoint(bytes: Uint8Array): LoadedModel {
   const facts = JSON.parse(checkpoint.metadata['seqlab.playground'] ?? '{}') as TrainingFacts;
   const vocab = checkpoint.vocab;
   let loaded: LoadedModel;
-  if (spec.kind === 'transformer') {
-    const model = new TransformerLM(spec.config as unknown as TransformerLMConfigInput);
-    loaded = { kind: 'transformer', model, tokenizer: CharTokenizer.fromJSON(vocab as CharTokenizerJSON), facts };
-  } else if (spec.kind === 'lstm') {
-    const model = new RecurrentLM(spec.config as unknown as RecurrentLMConfig);
-    loaded = { kind: 'lstm', model, tokenizer: CharTokenizer.fromJSON(vocab as CharTokenizerJSON), facts };
+  if (spec.kind === 'transformer' || spec.kind === 'lstm') {
+    // The language models are built by the one definition the CLI and the training view share.
+    const model = buildLanguageModel(spec as unknown as LanguageModelSpec);
+    const tokenizer = CharTokenizer.fromJSON(vocab as CharTokenizerJSON);
+    loaded =
+      model instanceof TransformerLM ? { kind: 'transformer', model, tokenizer, facts } : { kind: 'lstm', model: model as RecurrentLM, tokenizer, facts };
   } else if (spec.kind === 'seq2seq' && isRecord(vocab)) {
     const model = new Seq2Seq(spec.config as unknown as Seq2SeqConfig);
     const source = WordTokenizer.fromJSON(vocab.source as WordTokenizerJSON);
