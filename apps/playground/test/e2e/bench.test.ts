@@ -2,7 +2,7 @@
 // software one) and a JSON report whose numbers are the ones in the table.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchReport } from '../../src/lib/bench.js';
-import { longTasks, startPlayground, type Playground } from './harness.js';
+import { compareScreenshot, longTasks, startPlayground, type Playground } from './harness.js';
 
 describe('bench page', () => {
   let app: Playground;
@@ -15,7 +15,10 @@ describe('bench page', () => {
     const { page, errors, close } = await app.open('#/bench?quick=1');
     await page.getByTestId('run').click();
     // While the Worker measures, the page still runs script promptly.
-    await page.getByTestId('status').getByText(/matmul|LSTM/).waitFor();
+    await page
+      .getByTestId('status')
+      .getByText(/matmul|LSTM/)
+      .waitFor();
     const started = Date.now();
     await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 10)));
     expect(Date.now() - started).toBeLessThan(1000);
@@ -39,10 +42,18 @@ describe('bench page', () => {
       await expect(page.getByTestId('renderer').textContent()).resolves.toContain(report.environment.renderer);
       if (/swiftshader/i.test(report.environment.renderer)) {
         expect(report.environment.softwareRenderer).toBe(true);
-        await page.getByTestId('renderer').getByText(/software renderer/).waitFor();
+        await page
+          .getByTestId('renderer')
+          .getByText(/software renderer/)
+          .waitFor();
       }
     }
     expect(Math.max(0, ...(await longTasks(page)))).toBeLessThan(200);
+    // The numbers, the host's renderer and the report are the machine's: the screenshot checks the layout around them.
+    const machine = [page.locator('nav'), page.getByTestId('results').locator('td'), page.getByTestId('environment').locator('dd'), page.getByTestId('json')];
+    await compareScreenshot(page, 'bench-light', { mask: machine });
+    await page.getByRole('button', { name: 'Dark theme' }).click();
+    await compareScreenshot(page, 'bench-dark', { mask: machine });
     expect(errors).toEqual([]);
     await close();
   });
