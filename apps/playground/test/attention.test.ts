@@ -4,7 +4,18 @@ import { TransformerLM } from '@seqlab/attention';
 import { CharTokenizer, ToyTranslation } from '@seqlab/datasets';
 import { Seq2Seq } from '@seqlab/recurrent';
 import { Generator, tensor } from '@seqlab/tensor-core';
-import { crossAttention, decomposeCell, encodeText, headColour, headViewLines, isolateHead, toggleHead, transformerAttention } from '../src/lib/attention.js';
+import {
+  crossAttention,
+  decomposeCell,
+  encodeText,
+  formatAttentionQuery,
+  headColour,
+  headViewLines,
+  isolateHead,
+  parseAttentionQuery,
+  toggleHead,
+  transformerAttention,
+} from '../src/lib/attention.js';
 
 const tokenizer = CharTokenizer.fromText('abcdefghijklmnopqrstuvwxyz ,.');
 const lm = new TransformerLM(
@@ -114,5 +125,23 @@ describe('crossAttention', () => {
     const plain = new Seq2Seq({ sourceVocabSize: 10, targetVocabSize: 10, embeddingDim: 4, hiddenSize: 4 });
     expect(() => crossAttention(plain, data.sourceTokenizer, data.targetTokenizer, 'the girl dances')).toThrow(/must be a Seq2Seq built with attention: true/);
     expect(() => crossAttention(model, data.sourceTokenizer, data.targetTokenizer, '  ')).toThrow(/must hold at least one word/);
+  });
+});
+
+describe('attention view URL state', () => {
+  const defaults = { text: 'abc', layer: 0, heads: [true, true, true], cell: { layer: 0, head: 0, query: 0, key: 0 }, sentence: 'the girl dances' };
+  it('round-trips through the hash query', () => {
+    const state = { text: 'To be, or not?', layer: 1, heads: [false, true, true], cell: { layer: 1, head: 2, query: 9, key: 4 }, sentence: 'the boy runs' };
+    expect(parseAttentionQuery(formatAttentionQuery(state), defaults, 2, 3)).toEqual(state);
+    expect(parseAttentionQuery(new URLSearchParams(formatAttentionQuery(state).toString()), defaults, 2, 3)).toEqual(state);
+  });
+
+  it('keeps the defaults for what is missing or does not fit the model', () => {
+    expect(parseAttentionQuery(new URLSearchParams(''), defaults, 2, 3)).toEqual(defaults);
+    const bad = parseAttentionQuery(new URLSearchParams('layer=2&heads=000&cell=1.x.3.2'), defaults, 2, 3);
+    expect([bad.layer, bad.heads, bad.cell]).toEqual([0, defaults.heads, defaults.cell]);
+    expect(parseAttentionQuery(new URLSearchParams('heads=0101'), defaults, 2, 3).heads).toEqual(defaults.heads);
+    // A key after the query would be masked: it is clamped to the query.
+    expect(parseAttentionQuery(new URLSearchParams('cell=1.1.3.7'), defaults, 2, 3).cell).toEqual({ layer: 1, head: 1, query: 3, key: 3 });
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { noGrad } from '@seqlab/autograd';
 import { LSTM, RecurrentLM } from '@seqlab/recurrent';
 import { Generator, tensor } from '@seqlab/tensor-core';
-import { absMax, cellsOnOver, lstmStates, matchingSpans } from '../src/lib/states.js';
+import { absMax, cellsOnOver, formatStatesQuery, lstmStates, matchingSpans, parseStatesQuery } from '../src/lib/states.js';
 
 describe('lstmStates', () => {
   const ids = [3, 1, 4, 1, 5, 9, 2, 6];
@@ -67,5 +67,19 @@ describe('LSTMVis selection', () => {
   it('gives the symmetric colour domain', () => {
     expect(absMax(states)).toBe(0.95);
     expect(absMax([[-2, 1]])).toBe(2);
+  });
+});
+
+describe('state view URL state', () => {
+  const defaults = { text: 'GREMIO:', which: 'hidden' as const, threshold: 0.3, start: 2, end: 7 };
+  it('round-trips through the hash query', () => {
+    const state = { text: 'To be,\nor not', which: 'cell' as const, threshold: 0.55, start: 3, end: 9 };
+    expect(parseStatesQuery(new URLSearchParams(formatStatesQuery(state).toString()), defaults)).toEqual(state);
+  });
+
+  it('keeps the defaults for what is missing or invalid', () => {
+    expect(parseStatesQuery(new URLSearchParams(''), defaults)).toEqual(defaults);
+    expect(parseStatesQuery(new URLSearchParams('state=gates&threshold=2&span=9-3'), defaults)).toEqual(defaults);
+    expect(parseStatesQuery(new URLSearchParams('threshold=abc&span=1-'), defaults)).toEqual(defaults);
   });
 });

@@ -262,3 +262,63 @@ export function crossAttention(model: Seq2Seq, source: WordTokenizer, target: Wo
     return { source: Array.from(sourceIds, (id) => source.decode([id], { skipSpecial: false })), output, weights };
   });
 }
+
+/** What the attention view keeps in the URL, so a view is shared by copying the address. */
+export interface AttentionViewState {
+  readonly text: string;
+  readonly layer: number;
+  readonly heads: readonly boolean[];
+  /** The decomposed cell. */
+  readonly cell: { readonly layer: number; readonly head: number; readonly query: number; readonly key: number };
+  /** The seq2seq sentence. */
+  readonly sentence: string;
+}
+
+const intIn = (value: string | null | undefined, limit: number, fallback: number): number => {
+  const n = Number(value);
+  return value != null && value !== '' && Number.isInteger(n) && n >= 0 && n < limit ? n : fallback;
+};
+
+/**
+ * Reads the view's state from a hash query (`text`, `layer`, `heads` as 0/1 per head, `cell` as
+ * `layer.head.query.key`, `sentence`), keeping `defaults` for what is missing or out of range for a model of
+ * `layers` × `heads`.
+ *
+ * @example
+ * ```ts
+ * parseAttentionQuery(new URLSearchParams('layer=1&heads=0110'), defaults, 2, 4).heads; // [false, true, true, false]
+ * ```
+ */
+export function parseAttentionQuery(query: URLSearchParams, defaults: AttentionViewState, layers: number, heads: number): AttentionViewState {
+  const mask = query.get('heads');
+  const cell = (query.get('cell') ?? '').split('.');
+  const validCell = cell.length === 4 && cell.every((c) => /^\d+$/.test(c));
+  return {
+    text: query.get('text') ?? defaults.text,
+    layer: intIn(query.get('layer'), layers, defaults.layer),
+    heads: mask !== null && new RegExp(`^[01]{${heads}}$`).test(mask) && mask.includes('1') ? [...mask].map((c) => c === '1') : defaults.heads,
+    cell: validCell
+      ? { layer: intIn(cell[0], layers, 0), head: intIn(cell[1], heads, 0), query: Number(cell[2]), key: Math.min(Number(cell[2]), Number(cell[3])) }
+      : defaults.cell,
+    sentence: query.get('sentence') ?? defaults.sentence,
+  };
+}
+
+/**
+ * Writes the view's state as a hash query ({@link parseAttentionQuery} reads it back).
+ *
+ * @example
+ * ```ts
+ * setQuery(formatAttentionQuery(state));
+ * ```
+ */
+export function formatAttentionQuery(state: AttentionViewState): URLSearchParams {
+  const { cell } = state;
+  return new URLSearchParams({
+    text: state.text,
+    layer: String(state.layer),
+    heads: state.heads.map((on) => (on ? '1' : '0')).join(''),
+    cell: `${cell.layer}.${cell.head}.${cell.query}.${cell.key}`,
+    sentence: state.sentence,
+  });
+}

@@ -102,3 +102,47 @@ export function matchingSpans(states: readonly (readonly number[])[], cells: rea
   }
   return matches;
 }
+
+/** What the state view keeps in the URL. */
+export interface StatesViewState {
+  readonly text: string;
+  readonly which: 'hidden' | 'cell';
+  readonly threshold: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Reads the view's state from a hash query (`text`, `state` = hidden|cell, `threshold` in [0, 1], `span` as
+ * `start-end`), keeping `defaults` for what is missing or invalid.
+ *
+ * @example
+ * ```ts
+ * parseStatesQuery(new URLSearchParams('state=cell&span=3-9'), defaults); // { ..., which: 'cell', start: 3, end: 9 }
+ * ```
+ */
+export function parseStatesQuery(query: URLSearchParams, defaults: StatesViewState): StatesViewState {
+  const which = query.get('state');
+  const threshold = Number(query.get('threshold') ?? 'x');
+  const span = /^(\d+)-(\d+)$/.exec(query.get('span') ?? '');
+  const validSpan = span !== null && Number(span[1]) < Number(span[2]);
+  return {
+    text: query.get('text') ?? defaults.text,
+    which: which === 'hidden' || which === 'cell' ? which : defaults.which,
+    threshold: Number.isFinite(threshold) && threshold >= 0 && threshold <= 1 ? threshold : defaults.threshold,
+    start: validSpan ? Number(span[1]) : defaults.start,
+    end: validSpan ? Number(span[2]) : defaults.end,
+  };
+}
+
+/**
+ * Writes the view's state as a hash query ({@link parseStatesQuery} reads it back).
+ *
+ * @example
+ * ```ts
+ * setQuery(formatStatesQuery(state));
+ * ```
+ */
+export function formatStatesQuery(state: StatesViewState): URLSearchParams {
+  return new URLSearchParams({ text: state.text, state: state.which, threshold: String(state.threshold), span: `${state.start}-${state.end}` });
+}

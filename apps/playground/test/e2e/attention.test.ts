@@ -92,6 +92,25 @@ describe('attention view', () => {
     await close();
   });
 
+  it('keeps its state in the URL: a reload shows the same text, heads and decomposed cell', async () => {
+    const { page, errors, close } = await app.open('#/attention');
+    await page.getByTestId('decomposition').waitFor();
+    await page.locator('#attn-text').fill('To be, or not to be');
+    await page.getByTestId('head-2').dblclick();
+    await page.getByTestId('thumb-1-3').click();
+    await page.getByTestId('w-7-2').click();
+    const before = await page.getByTestId('decomposition').locator('[data-testid^="softmax-"]').allTextContents();
+    expect(new URL(page.url()).hash).toContain('cell=1.3.7.2');
+    await page.reload();
+    await page.getByTestId('decomposition').waitFor();
+    await expect(page.locator('#attn-text').inputValue()).resolves.toBe('To be, or not to be');
+    await expect(page.getByTestId('head-2').getAttribute('aria-pressed')).resolves.toBe('true');
+    await expect(page.getByTestId('head-0').getAttribute('aria-pressed')).resolves.toBe('false');
+    await expect(page.getByTestId('decomposition').locator('[data-testid^="softmax-"]').allTextContents()).resolves.toEqual(before);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   it('matches its screenshots in the light and dark themes', async () => {
     const { page, errors, close } = await app.open('#/attention');
     await page.getByTestId('decomposition').waitFor();

@@ -71,6 +71,25 @@ describe('LSTM state view', () => {
     await close();
   });
 
+  it('keeps its state in the URL: a reload shows the same text, state, threshold and span', async () => {
+    const { page, errors, close } = await app.open('#/states');
+    await page.getByTestId('heatmap').locator('svg').first().waitFor();
+    await page.locator('#st-text').fill('To be, or not to be.');
+    await page.getByRole('radio', { name: /cell/ }).check();
+    await page.getByTestId('threshold').fill('0.45');
+    await page.getByTestId('span-start').fill('3');
+    await page.getByTestId('span-end').fill('8');
+    const before = await page.getByTestId('selection').textContent();
+    await page.reload();
+    await page.getByTestId('heatmap').locator('svg').first().waitFor();
+    await expect(page.locator('#st-text').inputValue()).resolves.toBe('To be, or not to be.');
+    await expect(page.getByRole('radio', { name: /cell/ }).isChecked()).resolves.toBe(true);
+    await expect(page.getByTestId('threshold').inputValue()).resolves.toBe('0.45');
+    await expect(page.getByTestId('selection').textContent()).resolves.toBe(before);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   it('matches its screenshots in the light and dark themes', async () => {
     const { page, errors, close } = await app.open('#/states');
     await page.getByTestId('heatmap').locator('svg').first().waitFor();
