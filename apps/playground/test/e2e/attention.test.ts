@@ -88,6 +88,9 @@ describe('attention view', () => {
       .evaluateAll((spans) => spans.map((s) => Number(s.getAttribute('data-weight'))));
     expect(weights).toHaveLength(4);
     expect(weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    await page.locator('#s2s-text').fill('the unicorn dances');
+    await page.getByTestId('unknown-words').getByText('unicorn').waitFor();
+    await expect(page.getByTestId('source-words').locator('.word').allTextContents()).resolves.toEqual(['the', '<unk>', 'dances', '<eos>']);
     expect(errors).toEqual([]);
     await close();
   });
