@@ -2,7 +2,7 @@
 // selection (cells on over a selected span, then the other places where the same cells are on).
 import { noGrad } from '@seqlab/autograd';
 import { LSTM, type RecurrentLM } from '@seqlab/recurrent';
-import { InvalidArgumentError, tensor, type Tensor } from '@seqlab/tensor-core';
+import { InvalidArgumentError, narrow, tensor, type Tensor } from '@seqlab/tensor-core';
 
 /** The top layer's states after each character: `hidden[t][unit]`, `cell[t][unit]`. */
 export interface LstmStates {
@@ -24,17 +24,19 @@ export function lstmStates(lm: RecurrentLM, ids: ArrayLike<number>): LstmStates 
   const rnn = lm.rnn;
   if (!(rnn instanceof LSTM)) throw new InvalidArgumentError(`lstmStates: argument 'lm' must be an LSTM language model; received cell '${lm.config.cell}'`);
   if (ids.length === 0) throw new InvalidArgumentError(`lstmStates: argument 'ids' must hold at least one token; received none`);
-  const top = lm.config.numLayers - 1;
-  const lastLayer = (t: Tensor): number[] => (t.toArray() as number[][][])[top][0];
+  const size = lm.config.hiddenSize;
+  const top = (lm.config.numLayers - 1) * size;
+  // hN and cN are [numLayers, 1, hiddenSize]: the top layer is the last row.
+  const lastLayer = (t: Tensor): number[] => Array.from(t.dataSync().subarray(top, top + size) as Float32Array);
   return noGrad(() => {
     const hidden: number[][] = [];
     const cell: number[][] = [];
     let h0: Tensor | null = null;
     let c0: Tensor | null = null;
+    // Time-major [T, 1, embeddingDim], embedded at once; each step reads its [1, 1, embeddingDim] row.
+    const embedded = lm.embedding.forward(tensor(Int32Array.from(ids), [ids.length, 1], 'int32'));
     for (let t = 0; t < ids.length; t++) {
-      // Time-major [1, 1, embeddingDim]: one step of one sequence.
-      const x = lm.embedding.forward(tensor([[ids[t]]], undefined, 'int32'));
-      const { hN, cN } = rnn.forward(x, { h0, c0 });
+      const { hN, cN } = rnn.forward(narrow(embedded, 0, t, 1), { h0, c0 });
       hidden.push(lastLayer(hN));
       cell.push(lastLayer(cN));
       h0 = hN;
