@@ -1,8 +1,8 @@
 // Unit tests of the training view's logic: the URL codec of a run's settings, the CLI command, curves, the race and the badge.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { backendBadge, wasmThreadCount } from '../src/lib/backend-badge.js';
 import { cliTrainArgs, cliTrainCommand } from '../src/lib/cli-command.js';
-import { movingAverage, thin, tokensPerSecond } from '../src/lib/loss-curve.js';
+import { movingAverage, ReportBuffer, thin, tokensPerSecond } from '../src/lib/loss-curve.js';
 import { lossAgainstTime, raceConfig } from '../src/lib/race.js';
 import { decodeTrainConfig, defaultTrainConfig, encodeTrainConfig, type TrainConfig } from '../src/lib/train-config.js';
 import type { StepReport } from '../src/lib/char-lm-session.js';
@@ -30,26 +30,11 @@ describe('train config URL codec', () => {
     expect(back).toEqual(config);
   });
 
-  it('writes every field in a fixed order', () => {
-    expect([...encodeTrainConfig(defaultTrainConfig()).keys()]).toEqual([
-      'task',
-      'model',
-      'hidden',
-      'layers',
-      'heads',
-      'batch',
-      'seq',
-      'lr',
-      'weightDecay',
-      'clip',
-      'seed',
-      'backend',
-      'temperature',
-      'topK',
-      'topP',
-      'taskLength',
-      'attention',
-    ]);
+  it('writes every field in a fixed order, task and model first', () => {
+    const keys = [...encodeTrainConfig(defaultTrainConfig('gru', 'copy')).keys()];
+    expect(keys).toEqual(Object.keys(defaultTrainConfig()));
+    expect(keys.slice(0, 2)).toEqual(['task', 'model']);
+    expect(keys).toHaveLength(17);
   });
 
   it("fills what is absent with the model's defaults", () => {
@@ -158,6 +143,31 @@ describe('loss curves', () => {
     const reports = [report(1, 4, 10), report(2, 3, 0.5), report(3, 2, 0.5)];
     expect(tokensPerSecond(reports, 2)).toBe(200);
     expect(tokensPerSecond([], 2)).toBeNaN();
+  });
+});
+
+describe('report buffer', () => {
+  it('flushes what arrived at most once per interval, in order, and drains or clears on demand', () => {
+    vi.useFakeTimers();
+    try {
+      const flushed: number[][] = [];
+      const buffer = new ReportBuffer<number>((items) => flushed.push(items), 250);
+      buffer.push([1, 2]);
+      buffer.push([3]);
+      expect(flushed).toEqual([]);
+      vi.advanceTimersByTime(250);
+      expect(flushed).toEqual([[1, 2, 3]]);
+      buffer.push([4]);
+      buffer.drain();
+      expect(flushed).toEqual([[1, 2, 3], [4]]);
+      buffer.push([5]);
+      buffer.clear();
+      vi.advanceTimersByTime(1000);
+      buffer.drain();
+      expect(flushed).toEqual([[1, 2, 3], [4]]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

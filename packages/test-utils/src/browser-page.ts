@@ -142,6 +142,25 @@ export async function runPage<T>(browser: Browser, url: string, options: { timeo
   }
 }
 
+/**
+ * Launches Chromium ({@link launchChromium}) for pages of `server`, closing the server when the launch fails, so a
+ * failed `beforeAll` leaves no port open.
+ *
+ * @example
+ * ```ts
+ * const server = await serveDirectory('apps/playground/dist');
+ * const browser = await launchChromiumFor(server);
+ * ```
+ */
+export async function launchChromiumFor(server: PageServer): Promise<Browser> {
+  try {
+    return await launchChromium();
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+}
+
 /** A browser test's fixture: a bundled entry served by a {@link PageServer}, and a Chromium to open it in. */
 export interface BrowserPage {
   /** The running Chromium. */
@@ -169,13 +188,7 @@ export interface BrowserPage {
 export async function openBrowserPage(entry: string, options: BrowserBundleOptions & { title?: string } = {}): Promise<BrowserPage> {
   const { code } = await bundleForBrowser(entry, options);
   const server = await servePage(code, { title: options.title });
-  let browser: Browser;
-  try {
-    browser = await launchChromium();
-  } catch (error) {
-    await server.close();
-    throw error;
-  }
+  const browser = await launchChromiumFor(server);
   return {
     browser,
     server,

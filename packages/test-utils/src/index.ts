@@ -3,7 +3,7 @@ export { CHROMIUM_ARGS, DEBIAN_CHROMIUM, findChromium, launchChromium } from './
 export type { ChromiumLocation, ChromiumSource } from './chromium.js';
 export { bundleForBrowser, nodeBuiltinReferences } from './bundle.js';
 export type { BrowserBundle, BrowserBundleOptions } from './bundle.js';
-export { ISOLATION_HEADERS, openBrowserPage, runPage, serveDirectory, servePage } from './browser-page.js';
+export { ISOLATION_HEADERS, launchChromiumFor, openBrowserPage, runPage, serveDirectory, servePage } from './browser-page.js';
 export type { BrowserPage, PageRun, PageServer } from './browser-page.js';
 export { WORKSPACE_ROOT, workspacePackage, workspacePackages } from './workspace.js';
 export type { WorkspacePackage } from './workspace.js';

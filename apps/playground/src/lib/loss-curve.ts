@@ -62,3 +62,46 @@ export function tokensPerSecond(reports: readonly StepReport[], window: number):
   }
   return seconds > 0 ? tokens / seconds : Number.NaN;
 }
+
+/**
+ * Coalesces step reports that arrive from workers into at most one `flush` per `intervalMs`, so the page redraws its
+ * charts a few times a second however fast the workers report.
+ *
+ * @example
+ * ```ts
+ * const buffer = new ReportBuffer<StepReport>((batch) => (reports = [...reports, ...batch]), 250);
+ * buffer.push(batchFromWorker);
+ * ```
+ */
+export class ReportBuffer<T> {
+  private pending: T[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly flush: (items: T[]) => void,
+    private readonly intervalMs: number,
+  ) {}
+
+  /** Adds `items`; they reach `flush` within `intervalMs`. */
+  push(items: readonly T[]): void {
+    this.pending.push(...items);
+    this.timer ??= setTimeout(() => this.drain(), this.intervalMs);
+  }
+
+  /** Sends what is pending now (when a run stops, say) and cancels the timer. */
+  drain(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0) return;
+    const items = this.pending;
+    this.pending = [];
+    this.flush(items);
+  }
+
+  /** Drops what is pending (a reset) and cancels the timer. */
+  clear(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending = [];
+  }
+}

@@ -108,32 +108,31 @@ function sequenceCrossEntropy(logits: Tensor, targets: Tensor, ignoreIndex?: num
 
 const symbols = (ids: ArrayLike<number>): string => Array.from(ids).join(' ');
 
+/** A causal {@link SequenceTagger} of the config's kind and sizes, weights from the config's seed. */
+function taggerFor(config: TrainConfig, io: { vocabSize: number | null; inputFeatures?: number; outputSize: number; maxLength: number }): SequenceTagger {
+  const { model: kind, hidden, layers, heads, seed } = config;
+  return new SequenceTagger({ kind, hidden, layers, heads, ...io, causal: true, generator: new Generator(seed) });
+}
+
+/** A session whose model is a {@link SequenceTagger}. */
+abstract class TaggerSession extends BaseSession {
+  protected tagger!: SequenceTagger;
+
+  protected model(): SequenceTagger {
+    return this.tagger;
+  }
+}
+
 /** The copy task (Arjovsky et al. 2016): remember 10 symbols across `taskLength` blanks. */
-class CopySession extends BaseSession {
+class CopySession extends TaggerSession {
   readonly metric = 'cross-entropy (nats per step)';
   private readonly task: CopyTask;
-  private readonly tagger: SequenceTagger;
 
   constructor(config: TrainConfig) {
     super(config);
     this.task = new CopyTask({ delay: config.taskLength, seed: dataSeed(config.seed) });
-    const t = this.task;
-    this.tagger = new SequenceTagger({
-      kind: config.model,
-      vocabSize: t.vocabSize,
-      hidden: config.hidden,
-      layers: config.layers,
-      heads: config.heads,
-      outputSize: t.vocabSize,
-      maxLength: t.sequenceLength,
-      causal: true,
-      generator: new Generator(config.seed),
-    });
+    this.tagger = taggerFor(config, { vocabSize: this.task.vocabSize, outputSize: this.task.vocabSize, maxLength: this.task.sequenceLength });
     this.init();
-  }
-
-  protected model(): SequenceTagger {
-    return this.tagger;
   }
 
   protected batchLoss(): { loss: Tensor; tokens: number } {
@@ -159,31 +158,15 @@ class CopySession extends BaseSession {
 }
 
 /** The adding problem: the sum of the two marked values among `taskLength` (MSE on the last step's output). */
-class AddingSession extends BaseSession {
+class AddingSession extends TaggerSession {
   readonly metric = 'mean squared error';
   private readonly task: AddingProblem;
-  private readonly tagger: SequenceTagger;
 
   constructor(config: TrainConfig) {
     super(config);
     this.task = new AddingProblem({ length: config.taskLength, seed: dataSeed(config.seed) });
-    this.tagger = new SequenceTagger({
-      kind: config.model,
-      vocabSize: null,
-      inputFeatures: 2,
-      hidden: config.hidden,
-      layers: config.layers,
-      heads: config.heads,
-      outputSize: 1,
-      maxLength: config.taskLength,
-      causal: true,
-      generator: new Generator(config.seed),
-    });
+    this.tagger = taggerFor(config, { vocabSize: null, inputFeatures: 2, outputSize: 1, maxLength: config.taskLength });
     this.init();
-  }
-
-  protected model(): SequenceTagger {
-    return this.tagger;
   }
 
   private predict(inputs: Tensor): Tensor {

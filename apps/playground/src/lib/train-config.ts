@@ -140,26 +140,8 @@ const NUMBER_FIELDS = {
 
 type NumberKey = keyof typeof NUMBER_FIELDS;
 
-/** The URL parameter names, in the order they are written. */
-const KEY_ORDER: readonly (keyof TrainConfig)[] = [
-  'task',
-  'model',
-  'hidden',
-  'layers',
-  'heads',
-  'batch',
-  'seq',
-  'lr',
-  'weightDecay',
-  'clip',
-  'seed',
-  'backend',
-  'temperature',
-  'topK',
-  'topP',
-  'taskLength',
-  'attention',
-];
+/** The URL parameter names, in the order they are written: the order of {@link defaultTrainConfig}'s fields. */
+const KEY_ORDER = Object.keys(defaultTrainConfig()) as (keyof TrainConfig)[];
 
 /** Why a URL value was not used. */
 export interface ConfigIssue {

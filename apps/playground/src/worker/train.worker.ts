@@ -93,11 +93,14 @@ async function loop(s: Session, mine: number, more: (taken: number) => boolean, 
 }
 
 const api = {
-  /** Brings up `backend` (wasm with threads where the page is cross-origin isolated, else one thread; or cpu). */
-  async initBackend(backend: BackendId): Promise<BackendStatus> {
+  /**
+   * Brings up `backend`: wasm with threads where the page is cross-origin isolated (at most `maxThreads`), else one
+   * thread; or cpu.
+   */
+  async initBackend(backend: BackendId, maxThreads = Number.POSITIVE_INFINITY): Promise<BackendStatus> {
     if (backend === 'wasm') {
       const env = browserEnvironment(globalThis);
-      setThreads(wasmThreadCount(env.crossOriginIsolated, env.cores));
+      setThreads(Math.max(1, Math.min(maxThreads, wasmThreadCount(env.crossOriginIsolated, env.cores))));
       const loaded = await initWasm();
       if (loaded !== undefined) {
         await ready();

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchChromium, serveDirectory, WORKSPACE_ROOT, type PageServer } from '@seqlab/test-utils';
+import { launchChromiumFor, serveDirectory, WORKSPACE_ROOT, type PageServer } from '@seqlab/test-utils';
 import pixelmatch from 'pixelmatch';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
@@ -117,13 +117,7 @@ export interface Playground {
 export async function startPlayground(): Promise<Playground> {
   assertFreshBuild();
   const server = await serveDirectory(DIST);
-  let browser: Browser;
-  try {
-    browser = await launchChromium();
-  } catch (error) {
-    await server.close();
-    throw error;
-  }
+  const browser = await launchChromiumFor(server);
   return {
     browser,
     server,
@@ -136,11 +130,11 @@ export async function startPlayground(): Promise<Playground> {
       page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
       page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} (${r.failure()?.errorText ?? 'unknown'})`));
       await page.addInitScript(() => {
-        const durations: number[] = [];
-        (globalThis as unknown as { __longTasks: number[] }).__longTasks = durations;
+        const tasks: { start: number; duration: number }[] = [];
+        (globalThis as unknown as { __longTasks: typeof tasks }).__longTasks = tasks;
         try {
           new PerformanceObserver((list) => {
-            for (const entry of list.getEntries()) durations.push(entry.duration);
+            for (const entry of list.getEntries()) tasks.push({ start: entry.startTime, duration: entry.duration });
           }).observe({ type: 'longtask', buffered: true });
         } catch {
           // A browser without long-task timing: nothing is recorded.
@@ -158,15 +152,34 @@ export async function startPlayground(): Promise<Playground> {
 }
 
 /**
- * Durations (ms) of the main-thread long tasks (over 50 ms) the page has had since it opened.
+ * Durations (ms) of the main-thread long tasks (over 50 ms) the page has had since it opened, or since `since` (a
+ * `performance.now()` of the page, from {@link pageNow}), to look at one phase such as training alone.
  *
  * @example
  * ```ts
- * expect(Math.max(0, ...(await longTasks(page)))).toBeLessThan(200);
+ * const start = await pageNow(page);
+ * // ... train ...
+ * expect(Math.max(0, ...(await longTasks(page, start)))).toBeLessThan(200);
  * ```
  */
-export async function longTasks(page: Page): Promise<number[]> {
-  return page.evaluate(() => [...(globalThis as unknown as { __longTasks: number[] }).__longTasks]);
+export async function longTasks(page: Page, since = 0): Promise<number[]> {
+  return page.evaluate(
+    (from) =>
+      (globalThis as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((t) => t.start >= from).map((t) => t.duration),
+    since,
+  );
+}
+
+/**
+ * The page's `performance.now()`.
+ *
+ * @example
+ * ```ts
+ * const start = await pageNow(page);
+ * ```
+ */
+export async function pageNow(page: Page): Promise<number> {
+  return page.evaluate(() => performance.now());
 }
 
 /**

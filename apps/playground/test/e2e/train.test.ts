@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertCliBuilt, CLI_BIN, compareScreenshot, longTasks, startPlayground, updateDocScreenshot, type Playground } from './harness.js';
+import { assertCliBuilt, CLI_BIN, compareScreenshot, longTasks, pageNow, startPlayground, updateDocScreenshot, type Playground } from './harness.js';
 
 const run = promisify(execFile);
 
@@ -56,12 +56,13 @@ describe('playground live training', () => {
     const { page, errors, close } = await app.open(`#/train?${SMALL}`);
     await trainReady(page);
     await expect(page.getByTestId('backend-badge').textContent()).resolves.toMatch(/^wasm SIMD ×\d+ threads?$/);
+    const trainingFrom = await pageNow(page);
     const losses = await trainSteps(page, 50);
     expect(losses).toHaveLength(50);
     expect(losses.every(Number.isFinite)).toBe(true);
     expect(mean(losses.slice(-10))).toBeLessThan(mean(losses.slice(0, 10)) - 0.2);
     expect(await page.getByTestId('step-count').textContent()).toBe('50');
-    const tasks = await longTasks(page);
+    const tasks = await longTasks(page, trainingFrom);
     expect(Math.max(0, ...tasks)).toBeLessThan(200);
     await page.getByTestId('prompt').fill('ROMEO:');
     await page.getByTestId('sample').click();
