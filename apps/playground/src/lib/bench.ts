@@ -1,5 +1,5 @@
 // View model of the /bench page: timing loops for matmul GFLOP/s and LSTM training tokens/s on a backend, renderer
-// detection and labelling, and the copyable JSON report. The page runs these in a Worker (src/workers/bench.worker.ts).
+// detection and labelling, and the copyable JSON report. The page runs these in a Worker (src/worker/bench.worker.ts).
 import { AdamW } from '@seqlab/autograd';
 import { randomWindows } from '@seqlab/datasets';
 import { RecurrentLM } from '@seqlab/recurrent';
