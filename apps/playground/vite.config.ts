@@ -1,6 +1,7 @@
 // Vite configuration of the playground: Svelte, ES-module workers, and the COOP/COEP headers that give wasm its threads.
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 // Cross-origin isolation (SharedArrayBuffer, so shared wasm memory and worker threads). A host that cannot send
 // these still serves a working app: kernels-wasm then runs on one thread, and the backend badge says so.
@@ -9,7 +10,23 @@ const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-E
 export default defineConfig({
   // Relative asset paths: the built site works from any folder of any static host (routes live in the hash).
   base: './',
-  plugins: [svelte()],
+  plugins: [
+    svelte(),
+    // Works offline (pg-attn): a Workbox service worker precaches every built file, the shipped checkpoints included,
+    // and serves them (with the headers they were fetched with) when the network is gone. Registered by an injected script.
+    VitePWA({
+      registerType: 'autoUpdate',
+      injectRegister: 'script-defer',
+      manifest: false,
+      workbox: {
+        globPatterns: ['**/*.{html,js,css,wasm,json,safetensors,svg,png,woff,woff2,ttf}'],
+        maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
+        cleanupOutdatedCaches: true,
+        clientsClaim: true,
+        skipWaiting: true,
+      },
+    }),
+  ],
   server: { headers: isolation },
   // The dev server pre-bundles the workspace packages like any installed dependency: @seqlab/datasets ships its corpus
   // as a CommonJS data file, which only a bundler turns into ES-module exports (`vite build` does so as well). Pre-bundled

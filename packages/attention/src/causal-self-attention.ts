@@ -60,8 +60,12 @@ export class CausalSelfAttention extends Module {
     this.resid_dropout = new Dropout(options.dropout, { generator: options.generator });
   }
 
-  /** `x` is `[B, T, E]`; with `cache`, `layer` names this layer's entry in it. */
-  forward(x: Tensor, cache?: KeyValueCache, layer = 0): Tensor {
+  /**
+   * `x` is `[B, T, E]`; with `cache`, `layer` names this layer's entry in it. When `weightsOut` is given, this call's
+   * attention weights `[B, numHeads, T, cached + T]` (per head, after the causal mask and softmax, as PyTorch's
+   * `need_weights=True, average_attn_weights=False`) are appended to it.
+   */
+  forward(x: Tensor, cache?: KeyValueCache, layer = 0, weightsOut?: Tensor[]): Tensor {
     const [B, T] = x.shape;
     const E = this.dModel,
       H = this.numHeads,
@@ -86,7 +90,7 @@ export class CausalSelfAttention extends Module {
     }
     const S = cached + T;
     const view = (i: 0 | 1 | 2) => headView(sources[columns[i].source], columns[i], D, true);
-    const { output } = attend({
+    const { output, weights } = attend({
       op: 'CausalSelfAttention.forward',
       batch: B,
       heads: H,
@@ -101,9 +105,10 @@ export class CausalSelfAttention extends Module {
       scale: 1 / Math.sqrt(D),
       dropout: this.training ? this.dropout : 0,
       generator: this.generator,
-      returnWeights: false,
+      returnWeights: weightsOut !== undefined,
       outputLayout: 'batchFirst',
     });
+    if (weightsOut !== undefined && weights !== null) weightsOut.push(weights);
     return this.resid_dropout.forward(this.c_proj.forward(output));
   }
 }

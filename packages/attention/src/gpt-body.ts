@@ -36,13 +36,16 @@ export class GPTBody extends Module {
     this.ln_f = new LayerNorm(config.dModel, { eps: config.layerNormEps, bias: config.bias });
   }
 
-  /** Hidden states `[B, T, dModel]` of tokens `[B, T]` starting at position `offset`. */
-  forward(ids: Tensor, offset: number, cache?: KeyValueCache): Tensor {
+  /**
+   * Hidden states `[B, T, dModel]` of tokens `[B, T]` starting at position `offset`; with `weightsOut`, each block's
+   * attention weights `[B, numHeads, T, offset + T]` are appended to it, first block first.
+   */
+  forward(ids: Tensor, offset: number, cache?: KeyValueCache, weightsOut?: Tensor[]): Tensor {
     const T = ids.shape[1];
     const positions = arange(offset, offset + T, 1, { dtype: 'int32', backend: ids.backendName });
     let x = this.drop.forward(add(this.wte.forward(ids), this.wpe.forward(positions)));
     this.h.forEach((block, layer) => {
-      x = block.forward(x, cache, layer);
+      x = block.forward(x, cache, layer, weightsOut);
     });
     return this.ln_f.forward(x);
   }

@@ -24,7 +24,7 @@ export type { TransformerCallOptions, TransformerOptions } from './transformer.j
 export { TRANSFORMER_LM_PRESETS, resolveLMConfig } from './transformer-lm-config.js';
 export type { TransformerLMConfig, TransformerLMConfigInput, TransformerLMPreset } from './transformer-lm-config.js';
 export { TransformerLM } from './transformer-lm.js';
-export type { TransformerGenerateOptions, TransformerLMForwardOptions, TransformerLMOptions } from './transformer-lm.js';
+export type { TransformerGenerateOptions, TransformerLMForwardOptions, TransformerLMOptions, TransformerLMOutputWithWeights } from './transformer-lm.js';
 export { KeyValueCache } from './kv-cache.js';
 export type { LayerKeyValues } from './kv-cache.js';
 export { CausalSelfAttention } from './causal-self-attention.js';

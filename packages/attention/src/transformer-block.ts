@@ -65,9 +65,9 @@ export class TransformerBlock extends Module {
     this.mlp = new MLP(config, generator);
   }
 
-  /** `[B, T, dModel]` in and out; `cache`/`layer` as in {@link CausalSelfAttention.forward}. */
-  forward(x: Tensor, cache?: KeyValueCache, layer = 0): Tensor {
-    const h = add(x, this.attn.forward(this.ln_1.forward(x), cache, layer));
+  /** `[B, T, dModel]` in and out; `cache`, `layer` and `weightsOut` as in {@link CausalSelfAttention.forward}. */
+  forward(x: Tensor, cache?: KeyValueCache, layer = 0, weightsOut?: Tensor[]): Tensor {
+    const h = add(x, this.attn.forward(this.ln_1.forward(x), cache, layer, weightsOut));
     return add(h, this.mlp.forward(this.ln_2.forward(h)));
   }
 }

@@ -39,6 +39,25 @@ export interface TransformerLMForwardOptions {
 }
 
 /**
+ * What {@link TransformerLM.forwardWithWeights} returns: the logits and every layer's attention weights.
+ *
+ * @example
+ * ```ts
+ * const { logits, attentionWeights } = lm.forwardWithWeights(tensor([[1, 2, 3]], undefined, 'int32'));
+ * attentionWeights[0].shape; // [1, numHeads, 3, 3]: layer 0, one softmax row per query position
+ * ```
+ */
+export interface TransformerLMOutputWithWeights {
+  /** Next-token logits `[B, T, vocabSize]`, the same as {@link TransformerLM.forward} gives. */
+  readonly logits: Tensor;
+  /**
+   * One tensor per layer, first layer first: `[B, numHeads, T, cached + T]`, the weights after the causal mask and
+   * the softmax (zero above the diagonal), per head (PyTorch's `need_weights=True, average_attn_weights=False`).
+   */
+  readonly attentionWeights: Tensor[];
+}
+
+/**
  * Options of {@link TransformerLM.generate} and {@link TransformerLM.stream}: the shared {@link GenerateOptions} and the cache switch.
  *
  * @example
@@ -118,7 +137,21 @@ export class TransformerLM extends LanguageModelBase<TransformerGenerateOptions>
    * sequence. Throws INVALID_ARGUMENT when the sequence (with the cached positions) exceeds `contextLength`.
    */
   forward(ids: Tensor, options: TransformerLMForwardOptions = {}): Tensor {
-    const op = 'TransformerLM.forward';
+    return this.run('TransformerLM.forward', ids, options);
+  }
+
+  /**
+   * {@link forward}, also returning each layer's attention weights `[B, numHeads, T, cached + T]` (for attention
+   * views and probes). The logits are the same as `forward`'s; in training mode with dropout, the weights are the
+   * dropped-out ones the values were averaged with.
+   */
+  forwardWithWeights(ids: Tensor, options: TransformerLMForwardOptions = {}): TransformerLMOutputWithWeights {
+    const attentionWeights: Tensor[] = [];
+    const logits = this.run('TransformerLM.forwardWithWeights', ids, options, attentionWeights);
+    return { logits, attentionWeights };
+  }
+
+  private run(op: string, ids: Tensor, options: TransformerLMForwardOptions, weightsOut?: Tensor[]): Tensor {
     this.checkIds(op, ids);
     const cache = options.cache;
     if (cache !== undefined && (!(cache instanceof KeyValueCache) || cache.layers.length !== this.config.numLayers)) {
@@ -134,7 +167,7 @@ export class TransformerLM extends LanguageModelBase<TransformerGenerateOptions>
     if (cache !== undefined && offset > 0 && cache.layers[0].keys!.shape[0] !== ids.shape[0]) {
       throw new ShapeMismatchError(`${op}: the cache holds a batch of ${cache.layers[0].keys!.shape[0]} but 'ids' has ${ids.shape[0]} rows`);
     }
-    return this.lm_head.forward(this.transformer.forward(ids, offset, cache));
+    return this.lm_head.forward(this.transformer.forward(ids, offset, cache, weightsOut));
   }
 
   /** An empty key/value cache for this model. */

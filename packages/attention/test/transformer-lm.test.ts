@@ -1,6 +1,6 @@
 // TransformerLM: nanoGPT state dict names, context errors, KV-cached logits vs full recomputation, sampling, evaluation.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Generator, setFusedEnabled, tensor, type Tensor } from '@seqlab/tensor-core';
+import { add, Generator, setFusedEnabled, tensor, type Tensor } from '@seqlab/tensor-core';
 import { noGrad } from '@seqlab/autograd';
 import { resolveLMConfig, sampleFromLogits, TRANSFORMER_LM_PRESETS, TransformerLM } from '@seqlab/attention';
 import { expectClose } from './helpers.js';
@@ -122,6 +122,70 @@ describe('TransformerLM forward and KV cache', () => {
       b = run(false);
     expect(a.loss).toBeCloseTo(b.loss, 5);
     a.grads.forEach((g, i) => expectClose(g, b.grads[i], { rtol: 1e-4, atol: 1e-6 }));
+  });
+});
+
+describe('TransformerLM attention weights', () => {
+  /** softmax(q·kᵀ/√D) with the causal mask, per head, from the layer's own projections: the reference the weights must equal. */
+  const referenceWeights = (lm: TransformerLM, x: Tensor, layer: number): number[][][] => {
+    const { dModel: E, numHeads: H } = lm.config;
+    const D = E / H;
+    const qkv = lm.transformer.h[layer].attn.c_attn.forward(lm.transformer.h[layer].ln_1.forward(x)).toArray() as number[][][];
+    const T = qkv[0].length;
+    return Array.from({ length: H }, (_, h) =>
+      Array.from({ length: T }, (_, i) => {
+        const scores = Array.from({ length: T }, (_, j) => {
+          if (j > i) return -Infinity;
+          let dot = 0;
+          for (let d = 0; d < D; d++) dot += qkv[0][i][h * D + d] * qkv[0][j][E + h * D + d];
+          return dot / Math.sqrt(D);
+        });
+        const max = Math.max(...scores);
+        const exps = scores.map((s) => Math.exp(s - max));
+        const sum = exps.reduce((a, b) => a + b, 0);
+        return exps.map((e) => e / sum);
+      }),
+    );
+  };
+
+  it.each([true, false])("returns every layer's per-head weights, equal to softmax(q·kᵀ/√d) of its projections (fused %s)", (fused) => {
+    setFusedEnabled(fused);
+    const lm = small().eval();
+    const x = ids([[3, 1, 4, 1, 5, 9]]);
+    const { logits, attentionWeights } = noGrad(() => lm.forwardWithWeights(x));
+    expectClose(
+      logits,
+      noGrad(() => lm.forward(x)),
+      { rtol: 0, atol: 0 },
+    );
+    expect(attentionWeights.map((w) => w.shape)).toEqual([
+      [1, 2, 6, 6],
+      [1, 2, 6, 6],
+    ]);
+    // Walk the blocks by hand to get each layer's input, then rebuild its weights from q and k.
+    const positions = tensor([0, 1, 2, 3, 4, 5], undefined, 'int32');
+    let h = noGrad(() => add(lm.transformer.wte.forward(x), lm.transformer.wpe.forward(positions)));
+    for (let layer = 0; layer < 2; layer++) {
+      const got = attentionWeights[layer].toArray() as number[][][][];
+      const want = noGrad(() => referenceWeights(lm, h, layer));
+      for (let head = 0; head < 2; head++) expectClose(tensor(got[0][head]), want[head].flat(), { rtol: 1e-5, atol: 1e-6 });
+      expect(got[0][0][0].slice(1).every((v) => v === 0)).toBe(true);
+      h = noGrad(() => lm.transformer.h[layer].forward(h));
+    }
+  });
+
+  it('with a cache, gives the new rows of the full weights over every cached key', () => {
+    const lm = small().eval();
+    const sequence = [3, 1, 4, 1, 5, 9];
+    const full = noGrad(() => lm.forwardWithWeights(ids([sequence]))).attentionWeights.map((w) => w.toArray() as number[][][][]);
+    const cache = lm.createCache();
+    noGrad(() => lm.forward(ids([sequence.slice(0, 4)]), { cache }));
+    const step = noGrad(() => lm.forwardWithWeights(ids([sequence.slice(4)]), { cache }));
+    expect(step.attentionWeights[1].shape).toEqual([1, 2, 2, 6]);
+    const got = step.attentionWeights[1].toArray() as number[][][][];
+    for (let head = 0; head < 2; head++) expectClose(tensor(got[0][head]), full[1][0][head].slice(4).flat(), { rtol: 1e-5, atol: 1e-6 });
+    expect(() => lm.forwardWithWeights(ids([[1, 11]]))).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => lm.forwardWithWeights(tensor([[1, 2]]))).toThrow(/TransformerLM\.forwardWithWeights: argument 'ids' must be int32/);
   });
 });
 
