@@ -166,7 +166,10 @@ function launch(op: string, rt: GpuRuntime, key: string, build: () => ProgramSou
     entry.kernel.setOutput([size]);
     entry.size = size;
   }
+  const inner = (entry.kernel as unknown as { kernel: unknown }).kernel;
   const out = (entry.kernel as unknown as (...a: unknown[]) => Texture | Float32Array)(...args);
+  // gpu.js compiles a new kernel behind the same shortcut when an argument changes kind (array ↔ texture): count it.
+  if ((entry.kernel as unknown as { kernel: unknown }).kernel !== inner) programs.compiles++;
   runtime(op); // a context lost during the call reads as zeros or NaNs: throw instead
   return [out, entry];
 }
