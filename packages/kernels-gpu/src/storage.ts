@@ -1,6 +1,6 @@
 // Storage of the gpu backend: float32 in flat 1-D float textures (typed arrays in webasm/cpu modes); int32 and bool on the host.
 import { Texture } from 'gpu.js';
-import { formatShape, type DType, type TensorInfo, type TypedArray } from '@seqlab/tensor-core';
+import { formatShape } from '@seqlab/tensor-core';
 import { GpuContextLostError, TextureLimitError } from './errors.js';
 import { currentRuntime, runtime, type GpuRuntime } from './context.js';
 
@@ -154,14 +154,4 @@ export function releaseFloat(handle: GpuFloat): void {
   const onRelease = handle.onRelease;
   handle.onRelease = undefined;
   onRelease?.();
-}
-
-/** Internal: a host typed array of an int32 or bool tensor, checked. */
-export function hostArray(x: TensorInfo): TypedArray {
-  return x.handle as TypedArray;
-}
-
-/** Internal: true for the dtypes kept on the host. */
-export function isHostDType(dtype: DType): boolean {
-  return dtype !== 'float32';
 }
