@@ -7,6 +7,11 @@ import { currentRuntime, runtime, type GpuRuntime } from './context.js';
 /**
  * What gpu.js gives back for a flat output of `n` elements: a `Texture` in GL modes (pipeline), a `Float32Array` in
  * webasm and cpu modes (gpu.js returns typed arrays there even with `pipeline: true`).
+ *
+ * @example
+ * ```ts
+ * const data: FloatData | undefined = (y.handle as GpuFloat).data; // a Texture after a kernel on WebGL2
+ * ```
  */
 export type FloatData = Texture | Float32Array;
 
