@@ -17,8 +17,6 @@ export { indexingSuite } from './suite/indexing.js';
 export { limitsSuite } from './suite/limits.js';
 export { matmulSuite } from './suite/matmul.js';
 export { movementSuite } from './suite/movement.js';
-export { basicOpsParitySuite } from './suite/parity-basic-ops.js';
-export { optimParitySuite } from './suite/parity-optim.js';
 export { publicSurfaceSuite } from './suite/public-surface.js';
 export { readmeExample } from './suite/readme-example.js';
 export { reduceSuite } from './suite/reduce.js';
