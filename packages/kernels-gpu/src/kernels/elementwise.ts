@@ -20,7 +20,8 @@ const UNARY: Record<UnaryOpName, string> = {
   neg: 'y = -x;',
   abs: 'y = Math.abs(x);',
   exp: 'y = Math.exp(x);',
-  log: 'y = Math.log(x);',
+  // SwiftShader's log(0) is −127·ln 2 = −88.03 (a clamped log2), not −Infinity: divide by |0| instead.
+  log: 'y = Math.log(x); if (x == 0.0) { y = -1.0 / Math.abs(x); }',
   log1p: log1pSource('x', 'y'),
   sqrt: 'y = Math.sqrt(x);',
   rsqrt: 'y = 1.0 / Math.sqrt(x);',

@@ -131,7 +131,8 @@ export function softmaxOutput(outer: number, len: number, inner: number, logForm
     `const r = a * ${inner} + c;`,
     shiftCode('r'),
     'const v = x[this.thread.x] - s;',
-    logForm ? 'return v - Math.log(sum[r]);' : 'return Math.exp(v) / sum[r];',
+    // A zero sum means a row of -Infinity: NaN, as on cpu (SwiftShader's log(0) is -88, which would give -Infinity).
+    logForm ? 'const total = sum[r];\nif (total === 0) { return inf - inf; }\nreturn v - Math.log(total);' : 'return Math.exp(v) / sum[r];',
   ];
   return {
     key: `softmax|${logForm}|${outer}|${len}|${inner}`,
