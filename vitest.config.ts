@@ -48,8 +48,8 @@ export default defineConfig(async () => {
             browser: {
               enabled: true,
               headless: true,
-              // WebGL2 on SwiftShader (software GL): correctness, not speed.
-              provider: playwright({ launchOptions: { executablePath, args: [...CHROMIUM_ARGS] } }),
+              // WebGL2 on SwiftShader (software GL): correctness, not speed. `gc()` for the tests of the GC safety net.
+              provider: playwright({ launchOptions: { executablePath, args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'] } }),
               instances: [{ browser: 'chromium' }],
             },
           },

@@ -86,25 +86,39 @@ export function cpuKernel<K extends keyof Kernels>(name: K): Kernels[K] {
   return cpuBackend.kernels[name] as Kernels[K];
 }
 
+/**
+ * Internal: the value of a single-element input that has not reached the device (a number operand tensor-core made
+ * a scalar of, or a host int32/bool scalar) and is finite, passed as a uniform instead of uploaded; else undefined.
+ */
+function hostScalar(x: TensorInfo): number | undefined {
+  if (x.size !== 1) return undefined;
+  const values = x.handle instanceof GpuFloat ? x.handle.host : (x.handle as ArrayLike<number>);
+  const v = values?.[0];
+  return v !== undefined && Number.isFinite(v) ? v : undefined;
+}
+
 /** Internal: an n-ary broadcasting program: `body` reads `v0 … v{n-1}` and assigns `z`. */
 function broadcastFloat(op: string, key: string, body: string, inputs: readonly TensorInfo[], outShape: Shape): GpuFloat {
   const shapes = inputs.map((t) => t.shape);
+  const scalars = inputs.map(hostScalar);
   // Inputs that are the output's shape or a single element need no coordinates: one program serves every size, and
-  // the key says which input is which (`=` or `1`). Otherwise the index math is baked per shape.
+  // the key says which input is which (`=` same shape, `1` one element, `n` a uniform). Otherwise the index math is
+  // baked per shape.
   const dynamic = !needsCoords(shapes, outShape);
-  const fullKey = dynamic
-    ? `${key}|${shapes.map((s) => (sizeOf(s) <= 1 && !shapesEqual(s, outShape) ? '1' : '=')).join('')}`
-    : `${key}|${shapes.map(shapeKey).join('|')}|${shapeKey(outShape)}`;
+  const kinds = inputs.map((t, k) => (scalars[k] !== undefined ? 'n' : sizeOf(t.shape) <= 1 && !shapesEqual(t.shape, outShape) ? '1' : '='));
+  const fullKey = dynamic ? `${key}|${kinds.join('')}` : `${key}|${kinds.join('')}|${shapes.map(shapeKey).join('|')}|${shapeKey(outShape)}`;
   return runProgram(
     op,
     fullKey,
     () => {
       const params = inputs.map((_, k) => `a${k}`).join(', ');
-      const reads = inputs.map((t, k) => `const v${k} = a${k}[${broadcastIndexExpr(t.shape, outShape)}];`).join(' ');
+      const reads = inputs
+        .map((t, k) => (scalars[k] !== undefined ? `const v${k} = a${k};` : `const v${k} = a${k}[${broadcastIndexExpr(t.shape, outShape)}];`))
+        .join(' ');
       return { source: `function (${params}) { ${coordsSource(outShape, !dynamic)} ${reads} let z = 0.0; ${body} return z; }`, dynamicOutput: dynamic };
     },
     sizeOf(outShape),
-    inputs.map(kernelInput),
+    inputs.map((t, k) => scalars[k] ?? kernelInput(t)),
   );
 }
 
