@@ -79,14 +79,16 @@ export function matmulShape(aShape: readonly number[], bShape: readonly number[]
 }
 
 /**
- * Statements that sum `A(i, p)·B(p, j)` for p in `[p0, p0 + count)` ∩ `[0, k)` into `acc`, in blocks of `bs` terms
+ * Statements that sum `A(i, p)·B(p, j)` for p in `[h·count, (h + 1)·count)` ∩ `[0, k)` (all of k without `split`) into `acc`, in blocks of `bs` terms
  * whose partial sums are added in turn (rounding grows like 2√count instead of count). `count`, `bs` and `blocks`
  * are uniforms.
  */
-function dotLoop(s: MatmulShape, p0: string): string {
+function dotLoop(s: MatmulShape, split: boolean): string {
   const aAt = s.transA ? 'aOff + p * m + i' : 'aOff + i * k + p';
   const bAt = s.transB ? 'bOff + j * k + p' : 'bOff + p * n + j';
-  const term = `const p = ${p0} + blk * bs + q;\nif (blk * bs + q < count && p < k) { part = part + a[${aAt}] * b[${bAt}]; }`;
+  // Without split-K the thread's terms are all of k, so `p < k` is the only bound.
+  const inRange = split ? 'blk * bs + q < count && p < k' : 'p < k';
+  const term = `const p = ${split ? 'h * count + ' : ''}blk * bs + q;\nif (${inRange}) { part = part + a[${aAt}] * b[${bAt}]; }`;
   return `let acc = 0;\n${boundedLoop('blk', MAX_BLOCK, 'blocks', `let part = 0;\n${boundedLoop('q', MAX_BLOCK, 'bs', term)}\nacc = acc + part;`)}`;
 }
 
@@ -98,8 +100,9 @@ function matmulBody(s: MatmulShape, chunk: number, chunks: number): { body: stri
   const r = s.batch.length;
   const count = Math.min(chunk, s.k);
   const bs = Math.ceil(Math.sqrt(count));
-  const uniforms: Record<string, number> = { m: s.m, n: s.n, k: s.k, count, bs, blocks: Math.ceil(count / bs) };
   const split = chunks > 1;
+  const uniforms: Record<string, number> = { m: s.m, n: s.n, k: s.k, bs, blocks: Math.ceil(count / bs) };
+  if (split) uniforms.count = count;
   const outer = split ? ['t', 'i', 'j', 'h'] : ['t', 'i', 'j'];
   uniforms.sT = s.m * s.n * chunks;
   uniforms.sI = s.n * chunks;
@@ -117,7 +120,7 @@ function matmulBody(s: MatmulShape, chunk: number, chunks: number): { body: stri
     });
     lines.push(unravel('t', t, names('bt', r - 1)), `const aOff = ${dotCode(t, names('ba', r))};`, `const bOff = ${dotCode(t, names('bb', r))};`);
   }
-  lines.push(dotLoop(s, split ? 'h * count' : '0'), 'return acc;');
+  lines.push(dotLoop(s, split), 'return acc;');
   return { body: lines.join('\n'), uniforms };
 }
 

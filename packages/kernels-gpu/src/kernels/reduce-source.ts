@@ -38,12 +38,15 @@ export function stageWindows(len: number): number[] {
   return windows;
 }
 
-/** The uniforms every stage over `[outer, len, inner]` with windows of `window` reads to split its thread index. */
-function stageUniforms(len: number, inner: number, window: number): Record<string, number> {
-  const parts = Math.ceil(len / window);
-  // Block size and count for sums and products, computed here: a GPU's sqrt may round ⌈√256⌉ up to 17.
-  const bs = Math.ceil(Math.sqrt(window));
-  return { partsInner: parts * inner, inner, len, win: window, bs, blocks: Math.ceil(window / bs) };
+/** The uniforms of a fold stage over `[outer, len, inner]` with windows of `window` (block sizes for sums and products). */
+function stageUniforms(op: ReduceOpName, len: number, inner: number, window: number): Record<string, number> {
+  const u: Record<string, number> = { partsInner: Math.ceil(len / window) * inner, inner, len, win: window };
+  if (op === 'sum' || op === 'prod') {
+    // Block size and count, computed here: a GPU's sqrt may round ⌈√256⌉ up to 17.
+    u.bs = Math.ceil(Math.sqrt(window));
+    u.blocks = Math.ceil(window / u.bs);
+  }
+  return u;
 }
 
 /** What a fold stage reads: plain values, or (softmax's first sum stage) `exp(x - shift)` with the row shift. */
@@ -80,7 +83,7 @@ function foldLoop(op: ReduceOpName, read: (j: string) => string, guard: (j: stri
  * ```
  */
 export function foldStage(op: ReduceOpName, outer: number, len: number, inner: number, window: number, input: FoldInput = 'values'): KernelProgram {
-  const u = stageUniforms(len, inner, window);
+  const u = stageUniforms(op, len, inner, window);
   const at = (j: string): string => `x[(a * len + p * win + ${j}) * inner + c]`;
   const read = input === 'values' ? at : (j: string) => `Math.exp(${at(j)} - s)`;
   const guard = (j: string): string => `${j} < win && p * win + ${j} < len`;
