@@ -13,30 +13,30 @@ import {
 import { broadcastIndexExpr, coordsSource, needsCoords, shapeKey } from '../index-math.js';
 import { kernelInput, runProgram } from '../program.js';
 import { GpuFloat, readFloat, releaseFloat } from '../storage.js';
-import { log1pSource, normalCdfSource, powSource, roundSource, sigmoidSource, sinCosSource, tanhSource } from './math.js';
+import { log1pSource, logSource, nanPassSource, normalCdfSource, powSource, roundSource, sigmoidSource, sinCosSource, tanhSource } from './math.js';
 
 /** Statements computing `y` from `x` for each unary op (float32; `y` is declared `let y = 0.0;` before them). */
 const UNARY: Record<UnaryOpName, string> = {
   neg: 'y = -x;',
   abs: 'y = Math.abs(x);',
-  exp: 'y = Math.exp(x);',
-  // SwiftShader's log(0) is −127·ln 2 = −88.03 (a clamped log2), not −Infinity: divide by |0| instead.
-  log: 'y = Math.log(x); if (x == 0.0) { y = -1.0 / Math.abs(x); }',
+  exp: `y = Math.exp(x); ${nanPassSource('x', 'y')}`,
+  log: logSource('x', 'y'),
   log1p: log1pSource('x', 'y'),
-  sqrt: 'y = Math.sqrt(x);',
-  rsqrt: 'y = 1.0 / Math.sqrt(x);',
-  tanh: tanhSource('x', 'y'),
-  sigmoid: sigmoidSource('x', 'y'),
+  sqrt: `y = Math.sqrt(x); ${nanPassSource('x', 'y')}`,
+  rsqrt: `y = 1.0 / Math.sqrt(x); ${nanPassSource('x', 'y')}`,
+  tanh: `${tanhSource('x', 'y')} ${nanPassSource('x', 'y')}`,
+  sigmoid: `${sigmoidSource('x', 'y')} ${nanPassSource('x', 'y')}`,
   // NaN > 0 is false: NaN → 0, as on cpu.
   relu: 'if (x > 0.0) { y = x; }',
-  sin: sinCosSource('x', 'y', false),
-  cos: sinCosSource('x', 'y', true),
+  // sin(±0) is ±0.
+  sin: `${sinCosSource('x', 'y', false)} if (x == 0.0) { y = x; } ${nanPassSource('x', 'y')}`,
+  cos: `${sinCosSource('x', 'y', true)} ${nanPassSource('x', 'y')}`,
   square: 'y = x * x;',
   reciprocal: 'y = 1.0 / x;',
   // Keeps ±0 and NaN, as on cpu.
   sign: 'y = x; if (x > 0.0) { y = 1.0; } if (x < 0.0) { y = -1.0; }',
-  floor: 'y = Math.floor(x);',
-  ceil: 'y = Math.ceil(x);',
+  floor: `y = Math.floor(x); ${nanPassSource('x', 'y')}`,
+  ceil: `y = Math.ceil(x); ${nanPassSource('x', 'y')}`,
   round: roundSource('x', 'y'),
 };
 
@@ -134,7 +134,12 @@ export const elementwiseKernels = {
   gelu(x, approximate) {
     if (approximate === 'none') return mapFloat('gelu', 'gelu|none', `let p = 0.0; ${normalCdfSource('x', 'p')} y = x * p;`, x);
     // ½(1 + tanh(u)) = 1/(1 + e^(−2u)), without the cancellation of the textbook form for x ≪ 0 (as on cpu).
-    return mapFloat('gelu', 'gelu|tanh', `const u = ${SQRT_2_OVER_PI} * (x + 0.044715 * x * x * x); y = x / (1.0 + Math.exp(-2.0 * u));`, x);
+    return mapFloat(
+      'gelu',
+      'gelu|tanh',
+      `const u = ${SQRT_2_OVER_PI} * (x + 0.044715 * x * x * x); y = x / (1.0 + Math.exp(-2.0 * u)); if (x == 0.0) { y = x; }`,
+      x,
+    );
   },
   clamp(x, min, max) {
     if (x.dtype !== 'float32') return cpuKernel('clamp')(x, min, max);
