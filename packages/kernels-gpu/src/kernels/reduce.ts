@@ -9,8 +9,9 @@ import { argStage, foldStage, stageWindows } from './reduce-source.js';
 
 /**
  * Folds the middle axis of `x` seen as `[outer, len, inner]` (len ≥ 1) with `op`, in the stages of
- * {@link stageWindows}; each stage's partial results feed the next and are released after it. With `expShifted`,
- * the first stage sums `exp(x - shift)` from the row maxima `rowMax` (softmax's denominator).
+ * {@link stageWindows}; each stage's partial results feed the next and are released after it. Given the row maxima
+ * `rowMax` (`[outer, inner]`), the first stage sums `exp(x - shift)` instead (softmax's denominator); `name` is the
+ * public op named in errors.
  *
  * @example
  * ```ts
