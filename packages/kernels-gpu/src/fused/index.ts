@@ -1,5 +1,7 @@
 // The gpu backend's fused kernels (LSTM/GRU sequences, attention, LayerNorm, Adam), one file per family.
 import type { FusedKernels } from '@seqlab/tensor-core';
+import { gpuGruKernels } from './gru.js';
+import { gpuLstmKernels } from './lstm.js';
 
 /**
  * The fused fast paths of the gpu backend; a fused op without an entry here runs its composed reference on the gpu
@@ -7,7 +9,10 @@ import type { FusedKernels } from '@seqlab/tensor-core';
  *
  * @example
  * ```ts
- * const lstm = gpuFusedKernels.lstmSequence; // undefined until the fused LSTM lands: the composed path runs
+ * const lstm = gpuFusedKernels.lstmSequence!; // one input product, then a product and a cell kernel per step
  * ```
  */
-export const gpuFusedKernels: FusedKernels = {};
+export const gpuFusedKernels: FusedKernels = {
+  ...gpuLstmKernels,
+  ...gpuGruKernels,
+};
