@@ -95,7 +95,15 @@ function lstmSequence(args: LstmSequenceArgs): LstmSequenceResult {
 }
 
 /** The backward cell kernel of time `t`: gate gradients and the started-from cell state's gradient of t's records. */
-function backwardCell(d: SequenceDims, work: GpuFloat, dh: GpuFloat, args: LstmSequenceBackwardArgs, lengths: GpuFloat | null, t: number, tn: number): GpuFloat {
+function backwardCell(
+  d: SequenceDims,
+  work: GpuFloat,
+  dh: GpuFloat,
+  args: LstmSequenceBackwardArgs,
+  lengths: GpuFloat | null,
+  t: number,
+  tn: number,
+): GpuFloat {
   const { T, B, H } = d;
   const { R, DC } = bwd(H);
   const key = `lstmSequenceBackward|cell|${T},${B},${H}|${lengths !== null}`;
