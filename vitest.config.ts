@@ -40,14 +40,16 @@ export default defineConfig(async () => {
         },
         {
           extends: true,
+          // Pre-bundled up front: a dependency discovered mid-run makes Vite reload the page and fail the test file.
+          optimizeDeps: { include: ['fast-check'] },
           test: {
             name: 'browser',
             include: [BROWSER_TESTS],
             browser: {
               enabled: true,
               headless: true,
-              // WebGL2 on SwiftShader (software GL): correctness, not speed.
-              provider: playwright({ launchOptions: { executablePath, args: [...CHROMIUM_ARGS] } }),
+              // WebGL2 on SwiftShader (software GL): correctness, not speed. `gc()` for the tests of the GC safety net.
+              provider: playwright({ launchOptions: { executablePath, args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'] } }),
               instances: [{ browser: 'chromium' }],
             },
           },

@@ -168,11 +168,10 @@ function start(options: GpuOptions = {}): GpuRuntime {
   if (previous !== undefined) {
     clearPrograms();
     setRuntime(undefined);
-    try {
-      previous.gpu.destroy();
-    } catch {
-      // A lost context has nothing left to free.
-    }
+    // gpu.js frees the old kernels and loses the old context on the next macrotask; a lost context has nothing to free.
+    void Promise.resolve()
+      .then(() => previous.gpu.destroy())
+      .catch(() => undefined);
   }
   const { gpu, gl, canvas } = createGpu(mode);
   const glMax = gl === undefined ? undefined : (gl.getParameter(gl.MAX_TEXTURE_SIZE) as number);
