@@ -1,4 +1,5 @@
 // Shared test helpers for the PyTorch golden fixtures (shared/goldens): their JSON types, loading and conversion to tensors.
+// No import names node:fs, so suites that convert goldens (the parity suites) also load in browsers.
 import { requireNodeBuiltin, tensor, type Tensor } from '@seqlab/tensor-core';
 
 /** A golden tensor as stored in the fixtures: `{ shape, data, dtype? }`. */
@@ -22,11 +23,8 @@ export interface GoldenCase<C = Record<string, unknown>, P = Record<string, Gold
 
 /** A loader for the JSON fixtures in `dir` (a package's copy of shared/goldens, as a `file:` URL ending in `/`). */
 export function fixtureLoader<D = { cases: Record<string, GoldenCase> }>(dir: URL): <T = D>(name: string) => T {
-  // Reached at call time, so that importing these helpers in a browser (vitest browser mode) needs no Node built-in.
-  return <T = D>(name: string): T => {
-    const fs = requireNodeBuiltin<typeof import('node:fs')>('node:fs', 'fixtureLoader (import the JSON instead)');
-    return JSON.parse(fs.readFileSync(new URL(name, dir), 'utf8')) as T;
-  };
+  const fs = requireNodeBuiltin<typeof import('node:fs')>('node:fs', 'fixtureLoader (import the JSON instead)');
+  return <T = D>(name: string): T => JSON.parse(fs.readFileSync(new URL(name, dir), 'utf8')) as T;
 }
 
 /** A seqlab tensor from a golden tensor (int64 becomes int32, bool stays bool, floats become `dtype`), on `backend` (default the active one). */
