@@ -1,12 +1,12 @@
-// The gpu fused kernels called directly, in whatever gpu.js mode the caller started: the recurrent kernels against naive
-// references and finite differences, attention and LayerNorm against the cpu backend's fused kernels, Adam against its
-// formula, all on the same float32 inputs, and the compile cache over repeated calls. Run by a browser test (WebGL2) and
-// a Node test (gpu.js's webasm mode).
+// The gpu fused kernels called directly, in whatever gpu.js mode the caller started: attention and LayerNorm against the
+// cpu backend's fused kernels, Adam against its formula, all on the same float32 inputs; the compile cache over repeated
+// calls; no texture left behind. Run by a browser test (WebGL2) and a Node test (gpu.js's webasm mode).
 import { describe, expect, it } from 'vitest';
 import {
   Generator,
   getBackend,
   randn,
+  sizeOf,
   tensor,
   type AttentionMaskOperand,
   type FusedAttentionProblem,
@@ -15,7 +15,7 @@ import {
   type TensorInfo,
 } from '@seqlab/tensor-core';
 import { backendInfo, compileCount, gpuFusedKernels } from '@seqlab/kernels-gpu';
-import { expectClose, fusedRecurrentSuite } from '@seqlab/test-utils/suites';
+import { expectClose } from '@seqlab/test-utils/suites';
 
 const F32 = { rtol: 1e-4, atol: 1e-5 };
 
@@ -213,8 +213,6 @@ export function fusedKernelsSuite(kernelMode: string): void {
     expect(backendInfo().kernelMode).toBe(kernelMode);
   });
 
-  describe('LSTM/GRU sequence kernels against naive references and finite differences', () => fusedRecurrentSuite('gpu'));
-
   it.each(CASES)('attention forward and backward: $name', (c) => {
     const gpu = runAttention(c, 'gpu');
     const cpu = runAttention(c, 'cpu');
@@ -320,22 +318,33 @@ export function fusedKernelsSuite(kernelMode: string): void {
       expect(compiled(9)).toBe(short);
     });
   });
+
+  it('leaves no texture behind: once inputs and results are freed, the live texture count is back where it started', () => {
+    const before = backendInfo().textures;
+    for (const kind of ['lstm', 'gru'] as const) {
+      const { inputs, results } = recurrentStep(kind, 4, true);
+      expect(backendInfo().textures).toBeGreaterThanOrEqual(before);
+      for (const x of inputs) x.dispose();
+      for (const h of results) if (h !== null) getBackend('gpu').release(h);
+    }
+    expect(backendInfo().textures).toBe(before);
+  });
 }
 
-/** One forward and backward call of the fused LSTM or GRU kernels with T steps (B 2, I 3, H 4), with lengths or not. */
-function recurrentStep(kind: 'lstm' | 'gru', T: number, withLengths: boolean): void {
+/**
+ * One forward and backward call of the fused LSTM or GRU kernels with T steps (B 2, I 3, H 4), with lengths or not;
+ * returns the input tensors and every result handle, for the caller to free.
+ */
+function recurrentStep(kind: 'lstm' | 'gru', T: number, withLengths: boolean): { inputs: Tensor[]; results: unknown[] } {
   const [B, I, H] = [2, 3, 4];
   const G = (kind === 'lstm' ? 4 : 3) * H;
   const g = new Generator(T);
-  const t = (shape: number[]) =>
-    on(
-      'gpu',
-      values(
-        g,
-        shape.reduce((a, b) => a * b, 1),
-      ),
-      shape,
-    );
+  const inputs: Tensor[] = [];
+  const t = (shape: number[]) => {
+    const x = on('gpu', values(g, sizeOf(shape)), shape);
+    inputs.push(x);
+    return x;
+  };
   const args = {
     x: t([T, B, I]),
     h0: t([B, H]),
@@ -357,10 +366,9 @@ function recurrentStep(kind: 'lstm' | 'gru', T: number, withLengths: boolean): v
       cellTanh: info(r.cellTanh, [T, B, H]),
       hPrev: info(r.hPrev, [T, B, H]),
     };
-    gpuFusedKernels.lstmSequenceBackward!({ ...args, ...grads, saved });
-  } else {
-    const r = gpuFusedKernels.gruSequence!(args);
-    const saved = { gates: info(r.gates, [T, B, 4 * H]), hPrev: info(r.hPrev, [T, B, H]) };
-    gpuFusedKernels.gruSequenceBackward!({ ...args, ...grads, saved });
+    return { inputs, results: [...Object.values(r), ...Object.values(gpuFusedKernels.lstmSequenceBackward!({ ...args, ...grads, saved }))] };
   }
+  const r = gpuFusedKernels.gruSequence!(args);
+  const saved = { gates: info(r.gates, [T, B, 4 * H]), hPrev: info(r.hPrev, [T, B, H]) };
+  return { inputs, results: [...Object.values(r), ...Object.values(gpuFusedKernels.gruSequenceBackward!({ ...args, ...grads, saved }))] };
 }
