@@ -36,14 +36,9 @@ function read(backend: string, handle: unknown, size: number): Float32Array {
 
 const fusedOf = (backend: string): FusedKernels => getBackend(backend).fused!;
 
-interface AttentionCase {
+/** An attention problem's sizes (batch, heads, queries, keys, key width, value width) and options. */
+interface AttentionCase extends Record<'B' | 'H' | 'L' | 'S' | 'D' | 'Dv', number> {
   name: string;
-  B: number;
-  H: number;
-  L: number;
-  S: number;
-  D: number;
-  Dv: number;
   /** Queries, keys and values read from one packed `[B, L, 3·H·D]` projection (self-attention, L = S, D = Dv). */
   packed: boolean;
   causalOffset: number | null;
@@ -166,25 +161,9 @@ function attentionProblem(
   const outStrides: [number, number, number] =
     c.layout === 'heads' ? [H * L * Dv, L * Dv, Dv] : c.layout === 'batchFirst' ? [L * H * Dv, Dv, H * Dv] : [H * Dv, Dv, B * H * Dv];
   const outShape = c.layout === 'heads' ? [B, H, L, Dv] : c.layout === 'batchFirst' ? [B, L, H * Dv] : [L, B, H * Dv];
-  const problem: FusedAttentionProblem = {
-    dtype: 'float32',
-    batch: B,
-    heads: H,
-    queryLength: L,
-    keyLength: S,
-    headDim: D,
-    valueDim: Dv,
-    q,
-    k,
-    v,
-    scale: 1 / Math.sqrt(D),
-    causalOffset: c.causalOffset,
-    mask,
-    bias,
-    dropout,
-    outStrides,
-    outShape,
-  };
+  const dims = { batch: B, heads: H, queryLength: L, keyLength: S, headDim: D, valueDim: Dv };
+  const scale = 1 / Math.sqrt(D);
+  const problem: FusedAttentionProblem = { dtype: 'float32', ...dims, q, k, v, scale, causalOffset: c.causalOffset, mask, bias, dropout, outStrides, outShape };
   return { problem, sources, slots };
 }
 
