@@ -71,9 +71,9 @@ export interface GpuBackendInfo {
   maxTextureSize: number | undefined;
   /** The largest element count of one gpu tensor: min(MAX_TEXTURE_SIZE², 2^24). */
   maxElements: number;
-  /** Textures held by live tensors, and their bytes (float32: 4 per element). */
+  /** Textures held by live tensors (not counting the one output texture each cached program keeps). */
   textures: number;
-  /** Bytes of those textures. */
+  /** GPU bytes of those textures: texels × 16 (RGBA32F, four values per texel, padded to a near-square). */
   textureBytes: number;
   /** What the start-up probe measured. */
   probe: PrecisionProbe;

@@ -53,11 +53,17 @@ export function checkSize(rt: GpuRuntime, op: string, size: number, shape?: read
   );
 }
 
+/** Bytes of GPU memory a texture takes: its texels × 16 (RGBA32F). */
+function textureBytes(data: Texture): number {
+  const [w, h] = (data as unknown as { size: [number, number] }).size;
+  return w * h * 16;
+}
+
 /** Internal: counts a texture that a tensor now owns. */
-export function ownTexture(rt: GpuRuntime, data: FloatData, size: number): void {
+export function ownTexture(rt: GpuRuntime, data: FloatData): void {
   if (data instanceof Texture) {
     rt.textures++;
-    rt.textureBytes += 4 * size;
+    rt.textureBytes += textureBytes(data);
   }
 }
 
@@ -99,7 +105,7 @@ export async function readFloatAsync(op: string, handle: GpuFloat): Promise<Floa
   const data = handle.data;
   const gl = rt.gl;
   if (handle.host !== undefined || !(data instanceof Texture) || gl === undefined || rt.mode !== 'webgl2') return readFloat(op, handle);
-  const texture = data as unknown as { size: [number, number]; texture: WebGLTexture; framebuffer(): WebGLFramebuffer };
+  const texture = data as unknown as { size: [number, number]; type: string; texture: WebGLTexture; framebuffer(): WebGLFramebuffer };
   const [w, h] = texture.size;
   gl.bindFramebuffer(gl.FRAMEBUFFER, texture.framebuffer());
   gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, texture.texture, 0);
@@ -120,7 +126,8 @@ export async function readFloatAsync(op: string, handle: GpuFloat): Promise<Floa
     gl.getBufferSubData(gl.PIXEL_PACK_BUFFER, 0, rgba);
     gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
     runtime(op);
-    // One value per texel, in the red channel.
+    // Memory-optimized textures pack four values per texel; plain float textures keep one, in the red channel.
+    if (texture.type === 'MemoryOptimizedNumberTexture') return rgba.slice(0, handle.size);
     const out = new Float32Array(handle.size);
     for (let k = 0; k < out.length; k++) out[k] = rgba[4 * k];
     return out;
@@ -139,7 +146,7 @@ export function releaseFloat(handle: GpuFloat): void {
   const rt = currentRuntime();
   if (rt !== undefined && rt.id === handle.runtimeId) {
     rt.textures--;
-    rt.textureBytes -= 4 * handle.size;
+    rt.textureBytes -= textureBytes(data);
   }
   const glTexture = (data as unknown as { texture: { _refs?: number } }).texture;
   const kernel = (data as unknown as { kernel?: { context?: unknown } }).kernel;
