@@ -3,23 +3,51 @@ import type { TensorInfo } from '@seqlab/tensor-core';
 import { runProgram } from '../program.js';
 import { GpuFloat, hostFloat, releaseFloat } from '../storage.js';
 
-/** A float literal for generated source (`3` → `3.0`). */
+/**
+ * A float literal for generated source (`3` → `3.0`).
+ *
+ * @example
+ * ```ts
+ * f(3); // '3.0'
+ * ```
+ */
 export function f(v: number): string {
   const s = String(v);
   return /[.eE]/.test(s) ? s : `${s}.0`;
 }
 
-/** Statements declaring `row` and `col` of the thread's element in a row-major matrix `cols` wide (float, exact below 2^24). */
+/**
+ * Statements declaring `row` and `col` of the thread's element in a row-major matrix `cols` wide (float, exact below 2^24).
+ *
+ * @example
+ * ```ts
+ * const src = `function (m) { ${rowColSource(4)} return m[row * 4.0 + col]; }`;
+ * ```
+ */
 export function rowColSource(cols: number): string {
   return `const i = this.thread.x * 1.0; const row = Math.floor((i + 0.5) / ${f(cols)}); const col = i - row * ${f(cols)};`;
 }
 
-/** The storage handle of a float32 tensor. */
+/**
+ * The storage handle of a float32 tensor.
+ *
+ * @example
+ * ```ts
+ * const x = handleOf(args.x); // the GpuFloat of a float32 tensor
+ * ```
+ */
 export function handleOf(t: TensorInfo): GpuFloat {
   return t.handle as GpuFloat;
 }
 
-/** Frees storages the fused kernels made for themselves (workspaces, ping-pong states). */
+/**
+ * Frees storages the fused kernels made for themselves (workspaces, ping-pong states).
+ *
+ * @example
+ * ```ts
+ * release(workspace, stepProduct, null); // null and undefined are skipped
+ * ```
+ */
 export function release(...handles: (GpuFloat | null | undefined)[]): void {
   for (const h of handles) if (h !== null && h !== undefined) releaseFloat(h);
 }
@@ -92,12 +120,6 @@ export function columnSums(op: string, m: GpuFloat, rows: number, cols: number):
   return runProgram(op, key, build, cols, [m]);
 }
 
-/** The per-(t, b) validity of a recurrent call: sequence lengths on the device, or every step valid. */
-export interface Validity {
-  /** `[B]` lengths as floats, or null when every sequence has length T. */
-  readonly lengths: GpuFloat | null;
-}
-
 /**
  * The lengths of a recurrent call as a device input (uploaded on first use, freed by {@link release}), or null.
  *
@@ -113,6 +135,11 @@ export function lengthsInput(op: string, lengths: Int32Array | null): GpuFloat |
 /**
  * Statements declaring `valid` (a boolean) for batch entry `b` at time `t` (both float variables of the source), reading
  * the lengths argument `len` when `hasLengths`.
+ *
+ * @example
+ * ```ts
+ * validSource(true); // 'const valid = t < len[b];'
+ * ```
  */
 export function validSource(hasLengths: boolean): string {
   return hasLengths ? 'const valid = t < len[b];' : 'const valid = true;';

@@ -22,19 +22,40 @@ export interface SequenceDims {
   readonly G: number;
 }
 
-/** The sizes of `args`, refusing a dtype other than float32 (the gpu backend's only float). */
+/**
+ * The sizes of `args`, refusing a dtype other than float32 (the gpu backend's only float).
+ *
+ * @example
+ * ```ts
+ * const { T, B, I, H, G } = dimsOf('lstmSequence', args);
+ * ```
+ */
 export function dimsOf(op: string, args: RecurrentSequenceArgs): SequenceDims {
   if (args.x.dtype !== 'float32') throw new DTypeMismatchError(`${op}: argument 'x' must be float32 on the gpu backend; received ${args.x.dtype}`);
   const [T, B, I] = args.x.shape;
   return { T, B, I, H: args.h0.shape[1], G: args.weightIh.shape[0] };
 }
 
-/** Time index of processing step `s` (0 first). */
+/**
+ * Time index of processing step `s` (0 first).
+ *
+ * @example
+ * ```ts
+ * timeAt(0, 5, true); // 4: a reverse direction starts at the last step
+ * ```
+ */
 export function timeAt(s: number, T: number, reverse: boolean): number {
   return reverse ? T - 1 - s : s;
 }
 
-/** `x·W_ihᵀ` for all steps, `[T·B, G]` (biases are added in the cell kernels). */
+/**
+ * `x·W_ihᵀ` for all steps, `[T·B, G]` (biases are added in the cell kernels).
+ *
+ * @example
+ * ```ts
+ * const xp = inputProjection('gruSequence', args, dimsOf('gruSequence', args)); // [T·B, 3H]
+ * ```
+ */
 export function inputProjection(op: string, args: RecurrentSequenceArgs, d: SequenceDims): GpuFloat {
   return stridedProduct(op, handleOf(args.x), handleOf(args.weightIh), { rows: d.T * d.B, cols: d.G, depth: d.I, am: d.I, ak: 1, bk: 1, bn: d.I });
 }
@@ -42,6 +63,11 @@ export function inputProjection(op: string, args: RecurrentSequenceArgs, d: Sequ
 /**
  * The recurrent product of one step, `h·W_hhᵀ` `[B, G]`, with `h` read from the initial state `h0` (`prevTime` < 0) or
  * from field `hOffset` of record `prevTime` of the workspace `work` (`record` floats per (t, b)).
+ *
+ * @example
+ * ```ts
+ * const hh = stepProduct('lstmSequence', d, args.weightHh, args.h0, work, 7 * d.H, 6 * d.H, -1); // from h0
+ * ```
  */
 export function stepProduct(
   op: string,
@@ -62,6 +88,11 @@ export function stepProduct(
 /**
  * The state each time step started from, `[T, B, H]`: field `offset` of the record of the step processed before it,
  * or `init` for the first processed step.
+ *
+ * @example
+ * ```ts
+ * const hPrev = previousStates('lstmSequence', d, work, 7 * d.H, 6 * d.H, args.h0, args.reverse); // [T, B, H]
+ * ```
  */
 export function previousStates(op: string, d: SequenceDims, work: GpuFloat, record: number, offset: number, init: TensorInfo, reverse: boolean): GpuFloat {
   const { T, B, H } = d;
@@ -76,7 +107,14 @@ export function previousStates(op: string, d: SequenceDims, work: GpuFloat, reco
   return runProgram(op, key, build, T * B * H, [work, handleOf(init)]);
 }
 
-/** Field `offset` (H wide) of the records of time `t`, `[B, H]` (the final states: t is the last processed step). */
+/**
+ * Field `offset` (H wide) of the records of time `t`, `[B, H]` (the final states: t is the last processed step).
+ *
+ * @example
+ * ```ts
+ * const hN = stateAt('gruSequence', d, work, 5 * d.H, 4 * d.H, d.T - 1); // [B, H]
+ * ```
+ */
 export function stateAt(op: string, d: SequenceDims, work: GpuFloat, record: number, offset: number, t: number): GpuFloat {
   const key = `fused|stateat|${d.T},${d.B},${d.H}|${record},${offset}`;
   const build = () => ({
@@ -88,6 +126,11 @@ export function stateAt(op: string, d: SequenceDims, work: GpuFloat, record: num
 /**
  * `dx = dGi·W_ih`, `dW_ih = dGiᵀ·X`, `dW_hh = dGhᵀ·H_prev` and the bias gradients (column sums of dGi and dGh), from
  * the pre-activation gradients of all steps `[T·B, G]`.
+ *
+ * @example
+ * ```ts
+ * const { dx, dWeightIh, dWeightHh, dBiasIh, dBiasHh } = weightGrads(op, args, d, dGates, dGates, args.saved.hPrev);
+ * ```
  */
 export function weightGrads(
   op: string,
@@ -109,12 +152,26 @@ export function weightGrads(
   };
 }
 
-/** `[T·B, width]` field `offset` of a `[T, B, record]` workspace (gate gradients; rows of invalid steps are 0 there). */
+/**
+ * `[T·B, width]` field `offset` of a `[T, B, record]` workspace (gate gradients; rows of invalid steps are 0 there).
+ *
+ * @example
+ * ```ts
+ * const dGates = fieldOf('lstmSequenceBackward', d, work, 5 * d.H, 0, 4 * d.H); // [T·B, 4H]
+ * ```
+ */
 export function fieldOf(op: string, d: SequenceDims, work: GpuFloat, record: number, offset: number, width: number): GpuFloat {
   return recordField(op, work, d.T * d.B, record, offset, width, null, d.B);
 }
 
-/** Statements declaring `row`, `r` (position in the record), `b` and `j` (position in an H block) of a `[T, B, R]` workspace. */
+/**
+ * Statements declaring `row`, `r` (position in the record), `b` and `j` (position in an H block) of a `[T, B, R]` workspace.
+ *
+ * @example
+ * ```ts
+ * const src = `function (w) { ${recordCoords(d, 7 * d.H)} return w[i]; }`;
+ * ```
+ */
 export function recordCoords(d: SequenceDims, R: number): string {
   const { B, H } = d;
   return (
@@ -124,7 +181,14 @@ export function recordCoords(d: SequenceDims, R: number): string {
   );
 }
 
-/** The leading arguments of every forward cell program: workspace, input projection, step product and both biases (0 without). */
+/**
+ * The leading arguments of every forward cell program: workspace, input projection, step product and both biases (0 without).
+ *
+ * @example
+ * ```ts
+ * runProgram(op, key, build, size, [...cellInputs(work, xp, hh, args), t, tp]);
+ * ```
+ */
 export function cellInputs(work: GpuFloat, xp: GpuFloat, hh: GpuFloat, args: RecurrentSequenceArgs): ProgramArg[] {
   const bias = (b: TensorInfo | null): ProgramArg => (b === null ? 0 : handleOf(b));
   return [work, xp, hh, bias(args.biasIh), bias(args.biasHh)];
@@ -134,6 +198,11 @@ export function cellInputs(work: GpuFloat, xp: GpuFloat, hh: GpuFloat, args: Rec
  * The forward time loop: the input projection, then per step the recurrent product (h read from field `hOffset` of the
  * previous step's records, or h0) and `cell(work, xp, hh, t, tp)`, which returns the next workspace of `record` floats
  * per (t, b). Frees each superseded workspace and step product; returns the final workspace (the caller frees it).
+ *
+ * @example
+ * ```ts
+ * const work = forwardLoop(op, d, args, 5 * d.H, 4 * d.H, (w, xp, hh, t, tp) => cell(w, xp, hh, t, tp));
+ * ```
  */
 export function forwardLoop(
   op: string,
@@ -161,6 +230,11 @@ export function forwardLoop(
  * The BPTT time loop, in reverse processing order: per step `cell(work, dh, t, tn)` returns the next workspace of
  * `record` floats per (t, b) (tn: the time handled before, −1 at first), then `product(work, dh, t)` the hidden-state
  * gradient carried to the step before. Starts from `dhN` (never freed here); returns the final workspace and carry.
+ *
+ * @example
+ * ```ts
+ * const { work, dh } = backwardLoop(op, d, args, 6 * d.H, (w, dh, t) => cell(w, dh, t), (w, dh, t) => product(w, dh, t));
+ * ```
  */
 export function backwardLoop(
   op: string,
