@@ -1,5 +1,7 @@
 // Programs the fused kernels share: constant fills, strided products with per-call offsets, column sums, record fields.
 import type { TensorInfo } from '@seqlab/tensor-core';
+import { matmulKernels } from '../kernels/matmul.js';
+import { reduceAlong } from '../kernels/reduce.js';
 import { runProgram } from '../program.js';
 import { GpuFloat, hostFloat, releaseFloat } from '../storage.js';
 
@@ -105,7 +107,8 @@ export function stridedProduct(op: string, a: GpuFloat, b: GpuFloat, p: StridedP
 }
 
 /**
- * Column sums of a `[rows, cols]` storage as a new `[cols]` storage (bias gradients: one thread per column).
+ * Column sums of a `[rows, cols]` storage as a new `[cols]` storage (bias gradients), by the reduction kernels' tree:
+ * no thread sums more than a window of rows.
  *
  * @example
  * ```ts
@@ -113,11 +116,22 @@ export function stridedProduct(op: string, a: GpuFloat, b: GpuFloat, p: StridedP
  * ```
  */
 export function columnSums(op: string, m: GpuFloat, rows: number, cols: number): GpuFloat {
-  const key = `fused|colsum|${rows},${cols}`;
-  const build = () => ({
-    source: `function (m) { let s = 0.0; let p = this.thread.x * 1.0; for (let r = 0; r < ${rows}; r++) { s += m[p]; p += ${f(cols)}; } return s; }`,
-  });
-  return runProgram(op, key, build, cols, [m]);
+  return reduceAlong('sum', m, 1, rows, cols, undefined, op);
+}
+
+/**
+ * `op(a)·op(b)` on the backend's matmul kernel (split-K and a reduction tree for long dot products) for storages seen
+ * as matrices: `a` is `[m, k]` (`[k, m]` when `transA`), `b` is `[k, n]` (`[n, k]` when `transB`).
+ *
+ * @example
+ * ```ts
+ * const dW = matrixProduct(dGates, [T * B, G], x, [T * B, I], true, false); // dGatesᵀ·X, [G, I]
+ * ```
+ */
+export function matrixProduct(a: GpuFloat, aShape: [number, number], b: GpuFloat, bShape: [number, number], transA: boolean, transB: boolean): GpuFloat {
+  const info = (handle: GpuFloat, shape: [number, number]): TensorInfo => ({ handle, shape, dtype: 'float32', size: shape[0] * shape[1] });
+  const outShape = [transA ? aShape[1] : aShape[0], transB ? bShape[0] : bShape[1]];
+  return matmulKernels.matmul(info(a, aShape), info(b, bShape), transA, transB, outShape) as GpuFloat;
 }
 
 /**

@@ -10,7 +10,7 @@
 import { DTypeMismatchError, type RecurrentSequenceArgs, type RecurrentSequenceGrads, type TensorInfo } from '@seqlab/tensor-core';
 import { copyFloat, runProgram, type ProgramArg } from '../program.js';
 import type { GpuFloat } from '../storage.js';
-import { columnSums, f, fill, handleOf, recordField, release, rowColSource, stridedProduct } from './programs.js';
+import { columnSums, f, fill, handleOf, matrixProduct, recordField, release, rowColSource, stridedProduct } from './programs.js';
 
 /** Sizes of one recurrent call: sequence length, batch, input size, hidden size, gate rows. */
 export interface SequenceDims {
@@ -49,15 +49,15 @@ export function timeAt(s: number, T: number, reverse: boolean): number {
 }
 
 /**
- * `x·W_ihᵀ` for all steps, `[T·B, G]` (biases are added in the cell kernels).
+ * `x·W_ihᵀ` for all steps, `[T·B, G]`, on the matmul kernel (biases are added in the cell kernels).
  *
  * @example
  * ```ts
- * const xp = inputProjection('gruSequence', args, dimsOf('gruSequence', args)); // [T·B, 3H]
+ * const xp = inputProjection(args, dimsOf('gruSequence', args)); // [T·B, 3H]
  * ```
  */
-export function inputProjection(op: string, args: RecurrentSequenceArgs, d: SequenceDims): GpuFloat {
-  return stridedProduct(op, handleOf(args.x), handleOf(args.weightIh), { rows: d.T * d.B, cols: d.G, depth: d.I, am: d.I, ak: 1, bk: 1, bn: d.I });
+export function inputProjection(args: RecurrentSequenceArgs, d: SequenceDims): GpuFloat {
+  return matrixProduct(handleOf(args.x), [d.T * d.B, d.I], handleOf(args.weightIh), [d.G, d.I], false, true);
 }
 
 /**
@@ -144,9 +144,9 @@ export function weightGrads(
   const R = T * B;
   const hasBias = args.biasIh !== null;
   return {
-    dx: stridedProduct(op, dGi, handleOf(args.weightIh), { rows: R, cols: I, depth: G, am: G, ak: 1, bk: I, bn: 1 }),
-    dWeightIh: stridedProduct(op, dGi, handleOf(args.x), { rows: G, cols: I, depth: R, am: 1, ak: G, bk: I, bn: 1 }),
-    dWeightHh: stridedProduct(op, dGh, handleOf(hPrev), { rows: G, cols: H, depth: R, am: 1, ak: G, bk: H, bn: 1 }),
+    dx: matrixProduct(dGi, [R, G], handleOf(args.weightIh), [G, I], false, false),
+    dWeightIh: matrixProduct(dGi, [R, G], handleOf(args.x), [R, I], true, false),
+    dWeightHh: matrixProduct(dGh, [R, G], handleOf(hPrev), [R, H], true, false),
     dBiasIh: hasBias ? columnSums(op, dGi, R, G) : null,
     dBiasHh: hasBias ? columnSums(op, dGh, R, G) : null,
   };
@@ -212,7 +212,7 @@ export function forwardLoop(
   hOffset: number,
   cell: (work: GpuFloat, xp: GpuFloat, hh: GpuFloat, t: number, tp: number) => GpuFloat,
 ): GpuFloat {
-  const xp = inputProjection(op, args, d);
+  const xp = inputProjection(args, d);
   let work = fill(op, d.T * d.B * record, 0);
   for (let s = 0; s < d.T; s++) {
     const t = timeAt(s, d.T, args.reverse);
