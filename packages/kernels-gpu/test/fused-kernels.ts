@@ -314,7 +314,7 @@ export function fusedKernelsSuite(kernelMode: string): void {
       expect(compileCount() - before).toBe(0);
     });
 
-    it('the time loops compile per shape, not per step: T = 3 and T = 9 compile the same number of programs', () => {
+    it('the time loops compile per shape, not per step: 9 steps compile no more programs than 3 (time and batch are uniforms)', () => {
       const compiled = (T: number) => {
         const before = compileCount();
         recurrentStep('lstm', T, true);
@@ -323,7 +323,7 @@ export function fusedKernelsSuite(kernelMode: string): void {
       };
       const short = compiled(3);
       expect(short).toBeGreaterThan(0);
-      expect(compiled(9)).toBe(short);
+      expect(compiled(9)).toBeLessThanOrEqual(short);
     });
   });
 

@@ -96,8 +96,9 @@ export interface StridedProduct {
  * ```
  */
 export function stridedProduct(op: string, a: GpuFloat, b: GpuFloat, p: StridedProduct, aOffset = 0, bOffset = 0): GpuFloat {
-  const key = `fused|product|${p.rows},${p.cols},${p.depth}|${p.am},${p.ak},${p.bk},${p.bn}|${a.size},${b.size}`;
+  const key = `fused|product|${p.cols},${p.depth}|${p.am},${p.ak},${p.bk},${p.bn}`;
   const build = () => ({
+    dynamicOutput: true,
     source:
       `function (a, b, aOffset, bOffset) { ${rowColSource(p.cols)} ` +
       `let s = 0.0; let pa = aOffset + row * ${f(p.am)}; let pb = bOffset + col * ${f(p.bn)}; ` +
@@ -179,12 +180,13 @@ export function recordField(
   batch: number,
 ): GpuFloat {
   const masked = lengths !== null;
-  const key = `fused|field|${rows},${record},${offset},${width}|${masked ? batch : 'all'}`;
+  const key = `fused|field|${record},${offset},${width}|${masked}`;
   const build = () => ({
+    dynamicOutput: true,
     source:
-      `function (w, len) { ${rowColSource(width)} const v = w[row * ${f(record)} + ${f(offset)} + col]; ` +
-      (masked ? `const t = Math.floor((row + 0.5) / ${f(batch)}); const b = row - t * ${f(batch)}; if (t >= len[b]) { return 0.0; } ` : '') +
+      `function (w, len, batch) { ${rowColSource(width)} const v = w[row * ${f(record)} + ${f(offset)} + col]; ` +
+      (masked ? 'const t = Math.floor((row + 0.5) / batch); const b = row - t * batch; if (t >= len[b]) { return 0.0; } ' : '') +
       'return v; }',
   });
-  return runProgram(op, key, build, rows * width, [w, lengths ?? 0]);
+  return runProgram(op, key, build, rows * width, [w, lengths ?? 0, batch]);
 }

@@ -5,8 +5,8 @@
 // output. So each step's cell kernel writes a whole new sequence workspace (`[T, B, R]` records) that copies the
 // other steps from the previous one, which is then deleted (ping-pong: gpu.js hands the freed texture to the next
 // call). The copy costs T·B·R texel writes per step against the step product's B·G·2H reads, so it stays below the
-// product while T·R < 2·G·H (T < 2·4H·H/7H ≈ H for the LSTM); it keeps every step on the device and the time index
-// a uniform, so no step compiles anything after the first call.
+// product while T·R < 2·G·H (T < 2·4H·H/7H ≈ H for the LSTM); it keeps every step on the device, and the time index,
+// sequence length and batch size uniforms, so no step (and no other length or batch) compiles anything new.
 import { DTypeMismatchError, type RecurrentSequenceArgs, type RecurrentSequenceGrads, type TensorInfo } from '@seqlab/tensor-core';
 import { copyFloat, runProgram, type ProgramArg } from '../program.js';
 import type { GpuFloat } from '../storage.js';
@@ -96,15 +96,16 @@ export function stepProduct(
  */
 export function previousStates(op: string, d: SequenceDims, work: GpuFloat, record: number, offset: number, init: TensorInfo, reverse: boolean): GpuFloat {
   const { T, B, H } = d;
-  const key = `fused|prevstate|${T},${B},${H}|${record},${offset}|${reverse}`;
+  const key = `fused|prevstate|${H}|${record},${offset}|${reverse}`;
   const build = () => ({
+    dynamicOutput: true,
     source:
-      `function (w, init) { ${rowColSource(H)} const t = Math.floor((row + 0.5) / ${f(B)}); const b = row - t * ${f(B)}; ` +
+      `function (w, init, steps, batch) { ${rowColSource(H)} const t = Math.floor((row + 0.5) / batch); const b = row - t * batch; ` +
       `const tp = t ${reverse ? '+' : '-'} 1.0; ` +
-      `if (tp < 0.0 || tp > ${f(T - 1)}) { return init[b * ${f(H)} + col]; } ` +
-      `return w[(tp * ${f(B)} + b) * ${f(record)} + ${f(offset)} + col]; }`,
+      `if (tp < 0.0 || tp > steps - 1.0) { return init[b * ${f(H)} + col]; } ` +
+      `return w[(tp * batch + b) * ${f(record)} + ${f(offset)} + col]; }`,
   });
-  return runProgram(op, key, build, T * B * H, [work, handleOf(init)]);
+  return runProgram(op, key, build, T * B * H, [work, handleOf(init), T, B]);
 }
 
 /**
@@ -116,11 +117,12 @@ export function previousStates(op: string, d: SequenceDims, work: GpuFloat, reco
  * ```
  */
 export function stateAt(op: string, d: SequenceDims, work: GpuFloat, record: number, offset: number, t: number): GpuFloat {
-  const key = `fused|stateat|${d.T},${d.B},${d.H}|${record},${offset}`;
+  const key = `fused|stateat|${d.H}|${record},${offset}`;
   const build = () => ({
-    source: `function (w, t) { ${rowColSource(d.H)} return w[(t * ${f(d.B)} + row) * ${f(record)} + ${f(offset)} + col]; }`,
+    dynamicOutput: true,
+    source: `function (w, t, batch) { ${rowColSource(d.H)} return w[(t * batch + row) * ${f(record)} + ${f(offset)} + col]; }`,
   });
-  return runProgram(op, key, build, d.B * d.H, [work, t]);
+  return runProgram(op, key, build, d.B * d.H, [work, t, d.B]);
 }
 
 /**
@@ -173,10 +175,10 @@ export function fieldOf(op: string, d: SequenceDims, work: GpuFloat, record: num
  * ```
  */
 export function recordCoords(d: SequenceDims, R: number): string {
-  const { B, H } = d;
+  const { H } = d;
   return (
     `const i = this.thread.x * 1.0; const row = Math.floor((i + 0.5) / ${f(R)}); const r = i - row * ${f(R)}; ` +
-    `const tRow = Math.floor((row + 0.5) / ${f(B)}); const b = row - tRow * ${f(B)}; ` +
+    `const tRow = Math.floor((row + 0.5) / batch); const b = row - tRow * batch; ` +
     `const j = r - Math.floor((r + 0.5) / ${f(H)}) * ${f(H)};`
   );
 }
