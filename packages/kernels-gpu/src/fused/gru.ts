@@ -4,7 +4,7 @@ import type { GruSequenceBackwardArgs, GruSequenceResult, RecurrentSequenceArgs,
 import { sigmoidSource, tanhSource } from '../kernels/math.js';
 import { copyFloat, runProgram } from '../program.js';
 import type { GpuFloat } from '../storage.js';
-import { f, handleOf, lengthsInput, recordField, release, validSource } from './programs.js';
+import { divSource, f, handleOf, lengthsInput, recordField, release, validSource } from './programs.js';
 import {
   backwardLoop,
   cellInputs,
@@ -93,7 +93,7 @@ function backwardCell(d: SequenceDims, work: GpuFloat, dh: GpuFloat, args: GruSe
       `if (valid) { const go = row * ${f(4 * H)} + j; const so = row * ${f(H)} + j; ` +
       `const rg = gates[go]; const zg = gates[go + ${f(H)}]; const ng = gates[go + ${f(2 * H)}]; const ghn = gates[go + ${f(3 * H)}]; ` +
       `const dht = dh[b * ${f(H)} + j] + dOut[so]; const dn = dht * (1.0 - zg) * (1.0 - ng * ng); ` +
-      `const q = r - Math.floor((r + 0.5) / ${f(GH)}) * ${f(GH)}; ` +
+      `${divSource('r', f(GH), 'qBlock', 'q')} ` +
       `if (q < ${f(H)}) { out = dn * ghn * rg * (1.0 - rg); } ` +
       `else if (q < ${f(2 * H)}) { out = dht * (hPrev[so] - ng) * zg * (1.0 - zg); } ` +
       `else { out = dn; if (r >= ${f(GH)}) { out = dn * rg; } } } } return out; }`,
@@ -113,7 +113,7 @@ function backwardProduct(d: SequenceDims, work: GpuFloat, dh: GpuFloat, args: Gr
   const build = () => ({
     dynamicOutput: true,
     source:
-      `function (w, dh, whh, gates, dOut, len, t, batch) { const i = this.thread.x * 1.0; const b = Math.floor((i + 0.5) / ${f(H)}); const k = i - b * ${f(H)}; ` +
+      `function (w, dh, whh, gates, dOut, len, t, batch) { const i = this.thread.x * 1.0; ${divSource('i', f(H), 'b', 'k')} ` +
       `${validSource(lengths !== null)} let out = dh[i]; ` +
       `if (valid) { const row = t * batch + b; let s = (dh[i] + dOut[row * ${f(H)} + k]) * gates[row * ${f(4 * H)} + ${f(H)} + k]; ` +
       `let pw = row * ${f(R)} + ${f(GH)}; let pu = k; ` +

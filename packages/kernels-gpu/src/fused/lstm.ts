@@ -4,7 +4,7 @@ import type { LstmSequenceArgs, LstmSequenceBackwardArgs, LstmSequenceGrads, Lst
 import { sigmoidSource, tanhSource } from '../kernels/math.js';
 import { copyFloat, runProgram } from '../program.js';
 import type { GpuFloat } from '../storage.js';
-import { f, handleOf, lengthsInput, recordField, release, validSource } from './programs.js';
+import { divSource, f, handleOf, lengthsInput, recordField, release, validSource } from './programs.js';
 import {
   backwardLoop,
   cellInputs,
@@ -142,7 +142,7 @@ function backwardProduct(d: SequenceDims, work: GpuFloat, dh: GpuFloat, weightHh
   const build = () => ({
     dynamicOutput: true,
     source:
-      `function (w, dh, whh, len, t, batch) { const i = this.thread.x * 1.0; const b = Math.floor((i + 0.5) / ${f(H)}); const k = i - b * ${f(H)}; ` +
+      `function (w, dh, whh, len, t, batch) { const i = this.thread.x * 1.0; ${divSource('i', f(H), 'b', 'k')} ` +
       `${validSource(lengths !== null)} let out = dh[i]; ` +
       `if (valid) { let s = 0.0; let pw = (t * batch + b) * ${f(R)}; let pu = k; ` +
       `for (let g = 0; g < ${4 * H}; g++) { s += w[pw] * whh[pu]; pw += 1.0; pu += ${f(H)}; } out = s; } return out; }`,

@@ -10,7 +10,7 @@
 import { DTypeMismatchError, type RecurrentSequenceArgs, type RecurrentSequenceGrads, type TensorInfo } from '@seqlab/tensor-core';
 import { copyFloat, runProgram, type ProgramArg } from '../program.js';
 import type { GpuFloat } from '../storage.js';
-import { columnSums, f, fill, handleOf, matrixProduct, recordField, release, rowColSource, stridedProduct } from './programs.js';
+import { columnSums, divSource, f, fill, handleOf, matrixProduct, recordField, release, rowColSource, stridedProduct } from './programs.js';
 
 /** Sizes of one recurrent call: sequence length, batch, input size, hidden size, gate rows. */
 export interface SequenceDims {
@@ -100,7 +100,7 @@ export function previousStates(op: string, d: SequenceDims, work: GpuFloat, reco
   const build = () => ({
     dynamicOutput: true,
     source:
-      `function (w, init, steps, batch) { ${rowColSource(H)} const t = Math.floor((row + 0.5) / batch); const b = row - t * batch; ` +
+      `function (w, init, steps, batch) { ${rowColSource(H)} ${divSource('row', 'batch', 't', 'b')} ` +
       `const tp = t ${reverse ? '+' : '-'} 1.0; ` +
       `if (tp < 0.0 || tp > steps - 1.0) { return init[b * ${f(H)} + col]; } ` +
       `return w[(tp * batch + b) * ${f(record)} + ${f(offset)} + col]; }`,
@@ -177,9 +177,9 @@ export function fieldOf(op: string, d: SequenceDims, work: GpuFloat, record: num
 export function recordCoords(d: SequenceDims, R: number): string {
   const { H } = d;
   return (
-    `const i = this.thread.x * 1.0; const row = Math.floor((i + 0.5) / ${f(R)}); const r = i - row * ${f(R)}; ` +
-    `const tRow = Math.floor((row + 0.5) / batch); const b = row - tRow * batch; ` +
-    `const j = r - Math.floor((r + 0.5) / ${f(H)}) * ${f(H)};`
+    `const i = this.thread.x * 1.0; ${divSource('i', f(R), 'row', 'r')} ` +
+    `${divSource('row', 'batch', 'tRow', 'b')} ` +
+    `${divSource('r', f(H), 'jBlock', 'j')}`
   );
 }
 
