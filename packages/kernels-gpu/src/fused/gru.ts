@@ -7,6 +7,7 @@ import type { GpuFloat } from '../storage.js';
 import { divSource, f, handleOf, lengthsInput, recordField, release, validSource } from './programs.js';
 import {
   backwardLoop,
+  carriedGradient,
   cellInputs,
   dimsOf,
   fieldOf,
@@ -102,48 +103,20 @@ function backwardCell(d: SequenceDims, work: GpuFloat, dh: GpuFloat, args: GruSe
   return runProgram('gruSequenceBackward', key, build, T * B * R, [work, dh, handleOf(s.gates), handleOf(s.hPrev), handleOf(args.dOutput), lengths ?? 0, t, B]);
 }
 
-/**
- * The hidden-state gradient carried to the step before t: `(dh + dOut_t)·z + dGh_t·W_hh` for valid rows, unchanged
- * for the others.
- */
-function backwardProduct(d: SequenceDims, work: GpuFloat, dh: GpuFloat, args: GruSequenceBackwardArgs, lengths: GpuFloat | null, t: number): GpuFloat {
-  const { B, H } = d;
-  const { R, GH } = bwd(H);
-  const key = `gruSequenceBackward|product|${H}|${lengths !== null}`;
-  const build = () => ({
-    dynamicOutput: true,
-    source:
-      `function (w, dh, whh, gates, dOut, len, t, batch) { const i = this.thread.x * 1.0; ${divSource('i', f(H), 'b', 'k')} ` +
-      `${validSource(lengths !== null)} let out = dh[i]; ` +
-      `if (valid) { const row = t * batch + b; let s = (dh[i] + dOut[row * ${f(H)} + k]) * gates[row * ${f(4 * H)} + ${f(H)} + k]; ` +
-      `let pw = row * ${f(R)} + ${f(GH)}; let pu = k; ` +
-      `for (let g = 0; g < ${3 * H}; g++) { s += w[pw] * whh[pu]; pw += 1.0; pu += ${f(H)}; } out = s; } return out; }`,
-  });
-  return runProgram('gruSequenceBackward', key, build, B * H, [
-    work,
-    dh,
-    handleOf(args.weightHh),
-    handleOf(args.saved.gates),
-    handleOf(args.dOutput),
-    lengths ?? 0,
-    t,
-    B,
-  ]);
-}
-
 function gruSequenceBackward(args: GruSequenceBackwardArgs): RecurrentSequenceGrads {
   const op = 'gruSequenceBackward';
   const d = dimsOf(op, args);
   const { H } = d;
   const { R, GH } = bwd(H);
   const lengths = lengthsInput(op, args.lengths);
+  const direct = { gates: args.saved.gates, dOutput: args.dOutput, zOffset: H };
   const { work, dh } = backwardLoop(
     op,
     d,
     args,
     R,
     (w, carry, t) => backwardCell(d, w, carry, args, lengths, t),
-    (w, carry, t) => backwardProduct(d, w, carry, args, lengths, t),
+    (w, carry, t) => carriedGradient(op, d, w, carry, args.weightHh, lengths, t, R, GH, 3 * H, direct),
   );
   const dGi = fieldOf(op, d, work, R, 0, 3 * H);
   const dGh = fieldOf(op, d, work, R, GH, 3 * H);

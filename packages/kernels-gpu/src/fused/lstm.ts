@@ -4,9 +4,10 @@ import type { LstmSequenceArgs, LstmSequenceBackwardArgs, LstmSequenceGrads, Lst
 import { sigmoidSource, tanhSource } from '../kernels/math.js';
 import { copyFloat, runProgram } from '../program.js';
 import type { GpuFloat } from '../storage.js';
-import { divSource, f, handleOf, lengthsInput, recordField, release, validSource } from './programs.js';
+import { f, handleOf, lengthsInput, recordField, release, validSource } from './programs.js';
 import {
   backwardLoop,
+  carriedGradient,
   cellInputs,
   dimsOf,
   fieldOf,
@@ -134,36 +135,19 @@ function backwardCell(
   ]);
 }
 
-/** The hidden-state gradient carried to the step before t: `dGates_t·W_hh` for valid rows, unchanged for the others. */
-function backwardProduct(d: SequenceDims, work: GpuFloat, dh: GpuFloat, weightHh: GpuFloat, lengths: GpuFloat | null, t: number): GpuFloat {
-  const { B, H } = d;
-  const { R } = bwd(H);
-  const key = `lstmSequenceBackward|product|${H}|${lengths !== null}`;
-  const build = () => ({
-    dynamicOutput: true,
-    source:
-      `function (w, dh, whh, len, t, batch) { const i = this.thread.x * 1.0; ${divSource('i', f(H), 'b', 'k')} ` +
-      `${validSource(lengths !== null)} let out = dh[i]; ` +
-      `if (valid) { let s = 0.0; let pw = (t * batch + b) * ${f(R)}; let pu = k; ` +
-      `for (let g = 0; g < ${4 * H}; g++) { s += w[pw] * whh[pu]; pw += 1.0; pu += ${f(H)}; } out = s; } return out; }`,
-  });
-  return runProgram('lstmSequenceBackward', key, build, B * H, [work, dh, weightHh, lengths ?? 0, t, B]);
-}
-
 function lstmSequenceBackward(args: LstmSequenceBackwardArgs): LstmSequenceGrads {
   const op = 'lstmSequenceBackward';
   const d = dimsOf(op, args);
   const { T, H } = d;
   const { R, DC } = bwd(H);
   const lengths = lengthsInput(op, args.lengths);
-  const weightHh = handleOf(args.weightHh);
   const { work, dh } = backwardLoop(
     op,
     d,
     args,
     R,
     (w, carry, t, tn) => backwardCell(d, w, carry, args, lengths, t, tn),
-    (w, carry, t) => backwardProduct(d, w, carry, weightHh, lengths, t),
+    (w, carry, t) => carriedGradient(op, d, w, carry, args.weightHh, lengths, t, R, 0, 4 * H, null),
   );
   const dGates = fieldOf(op, d, work, R, 0, 4 * H);
   const grads: LstmSequenceGrads = {

@@ -10,7 +10,7 @@
 import { DTypeMismatchError, type RecurrentSequenceArgs, type RecurrentSequenceGrads, type TensorInfo } from '@seqlab/tensor-core';
 import { copyFloat, runProgram, type ProgramArg } from '../program.js';
 import type { GpuFloat } from '../storage.js';
-import { columnSums, divSource, f, fill, handleOf, matrixProduct, recordField, release, rowColSource, stridedProduct } from './programs.js';
+import { columnSums, divSource, f, fill, handleOf, matrixProduct, recordField, release, rowColSource, stridedProduct, validSource } from './programs.js';
 
 /** Sizes of one recurrent call: sequence length, batch, input size, hidden size, gate rows. */
 export interface SequenceDims {
@@ -260,4 +260,49 @@ export function backwardLoop(
     dh = carried;
   }
   return { work, dh: dh === dhN ? copyFloat(op, dhN) : dh };
+}
+
+/** The GRU's direct path `h' = … + z·h` in the carried gradient: gates `[T, B, 4H]` with z at `zOffset`, and dOutput. */
+export interface DirectPath {
+  readonly gates: TensorInfo;
+  readonly dOutput: TensorInfo;
+  readonly zOffset: number;
+}
+
+/**
+ * The hidden-state gradient carried to the step before t, `[B, H]`: for valid rows `dG_t·W_hh` with `dG_t` the `G`
+ * gate gradients at field `offset` of t's records (plus `(dh + dOut_t)·z` with a GRU's `direct` path); unchanged for
+ * the others.
+ *
+ * @example
+ * ```ts
+ * const dhPrev = carriedGradient('lstmSequenceBackward', d, work, dh, args.weightHh, lengths, t, 5 * d.H, 0, 4 * d.H, null);
+ * ```
+ */
+export function carriedGradient(
+  op: string,
+  d: SequenceDims,
+  work: GpuFloat,
+  dh: GpuFloat,
+  weightHh: TensorInfo,
+  lengths: GpuFloat | null,
+  t: number,
+  record: number,
+  offset: number,
+  G: number,
+  direct: DirectPath | null,
+): GpuFloat {
+  const { B, H } = d;
+  const key = `${op}|carried|${H}|${record},${offset},${G}|${direct?.zOffset ?? 'none'}|${lengths !== null}`;
+  const start = direct === null ? '0.0' : `(dh[i] + dOut[row * ${f(H)} + k]) * gates[row * ${f(4 * H)} + ${f(direct.zOffset)} + k]`;
+  const build = () => ({
+    dynamicOutput: true,
+    source:
+      `function (w, dh, whh, gates, dOut, len, t, batch) { const i = this.thread.x * 1.0; ${divSource('i', f(H), 'b', 'k')} ` +
+      `${validSource(lengths !== null)} let out = dh[i]; ` +
+      `if (valid) { const row = t * batch + b; let s = ${start}; let pw = row * ${f(record)} + ${f(offset)}; let pu = k; ` +
+      `for (let g = 0; g < ${G}; g++) { s += w[pw] * whh[pu]; pw += 1.0; pu += ${f(H)}; } out = s; } return out; }`,
+  });
+  const extra = direct === null ? [0, 0] : [handleOf(direct.gates), handleOf(direct.dOutput)];
+  return runProgram(op, key, build, B * H, [work, dh, handleOf(weightHh), ...extra, lengths ?? 0, t, B]);
 }
