@@ -44,7 +44,7 @@ function forwardCell(
   const hasBias = args.biasIh !== null;
   const bi = (gate: string) => (hasBias ? ` + bih[${gate}]` : '');
   const bh = (gate: string) => (hasBias ? ` + bhh[${gate}]` : '');
-  const key = `gruSequence|cell|${H}|${hasBias}|${lengths !== null}`;
+  const key = `gruSequence|cell|${T},${B},${H}|${hasBias}|${lengths !== null}`;
   const build = () => ({
     dynamicOutput: true,
     source:
@@ -85,7 +85,7 @@ function gruSequence(args: RecurrentSequenceArgs): GruSequenceResult {
 function backwardCell(d: SequenceDims, work: GpuFloat, dh: GpuFloat, args: GruSequenceBackwardArgs, lengths: GpuFloat | null, t: number): GpuFloat {
   const { T, B, H } = d;
   const { R, GH } = bwd(H);
-  const key = `gruSequenceBackward|cell|${H}|${lengths !== null}`;
+  const key = `gruSequenceBackward|cell|${T},${B},${H}|${lengths !== null}`;
   const build = () => ({
     dynamicOutput: true,
     source:

@@ -44,7 +44,7 @@ function forwardCell(
   const { R, C, TC, HT } = fwd(H);
   const G = 4 * H;
   const hasBias = args.biasIh !== null;
-  const key = `lstmSequence|cell|${H}|${hasBias}|${lengths !== null}`;
+  const key = `lstmSequence|cell|${T},${B},${H}|${hasBias}|${lengths !== null}`;
   const pre = (gate: string) => `xp[xo + ${gate}] + hh[ho + ${gate}]` + (hasBias ? ` + bih[${gate}] + bhh[${gate}]` : '');
   const build = () => ({
     dynamicOutput: true,
@@ -102,7 +102,7 @@ function backwardCell(
 ): GpuFloat {
   const { T, B, H } = d;
   const { R, DC } = bwd(H);
-  const key = `lstmSequenceBackward|cell|${H}|${lengths !== null}`;
+  const key = `lstmSequenceBackward|cell|${T},${B},${H}|${lengths !== null}`;
   const build = () => ({
     dynamicOutput: true,
     source:

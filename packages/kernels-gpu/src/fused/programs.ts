@@ -113,7 +113,7 @@ export interface StridedProduct {
  * ```
  */
 export function stridedProduct(op: string, a: GpuFloat, b: GpuFloat, p: StridedProduct, aOffset = 0, bOffset = 0): GpuFloat {
-  const key = `fused|product|${p.cols},${p.depth}|${p.am},${p.ak},${p.bk},${p.bn}`;
+  const key = `fused|product|${p.rows},${p.cols},${p.depth}|${p.am},${p.ak},${p.bk},${p.bn}|${a.size},${b.size}`;
   const build = () => ({
     dynamicOutput: true,
     source:
@@ -197,7 +197,7 @@ export function recordField(
   batch: number,
 ): GpuFloat {
   const masked = lengths !== null;
-  const key = `fused|field|${record},${offset},${width}|${masked}`;
+  const key = `fused|field|${rows},${record},${offset},${width}|${masked ? batch : 'all'}|${w.size}`;
   const build = () => ({
     dynamicOutput: true,
     source:

@@ -5,8 +5,10 @@
 // output. So each step's cell kernel writes a whole new sequence workspace (`[T, B, R]` records) that copies the
 // other steps from the previous one, which is then deleted (ping-pong: gpu.js hands the freed texture to the next
 // call). The copy costs T·B·R texel writes per step against the step product's B·G·2H reads, so it stays below the
-// product while T·R < 2·G·H (T < 2·4H·H/7H ≈ H for the LSTM); it keeps every step on the device, and the time index,
-// sequence length and batch size uniforms, so no step (and no other length or batch) compiles anything new.
+// product while T·R < 2·G·H (T < 2·4H·H/7H ≈ H for the LSTM); it keeps every step on the device and the time index a
+// uniform, so no step compiles anything after the first call. T and B stay in the cache keys although the sources read
+// them as uniforms: one program resized between calls (dynamic output, its deleted textures reused) gave wrong values
+// on WebGL2 (SwiftShader) when a layer ran a padded batch and then one sequence alone (recurrentLengthsSuite).
 import { DTypeMismatchError, type RecurrentSequenceArgs, type RecurrentSequenceGrads, type TensorInfo } from '@seqlab/tensor-core';
 import { copyFloat, runProgram, type ProgramArg } from '../program.js';
 import type { GpuFloat } from '../storage.js';
@@ -96,7 +98,7 @@ export function stepProduct(
  */
 export function previousStates(op: string, d: SequenceDims, work: GpuFloat, record: number, offset: number, init: TensorInfo, reverse: boolean): GpuFloat {
   const { T, B, H } = d;
-  const key = `fused|prevstate|${H}|${record},${offset}|${reverse}`;
+  const key = `fused|prevstate|${T},${B},${H}|${record},${offset}|${reverse}`;
   const build = () => ({
     dynamicOutput: true,
     source:
@@ -117,7 +119,7 @@ export function previousStates(op: string, d: SequenceDims, work: GpuFloat, reco
  * ```
  */
 export function stateAt(op: string, d: SequenceDims, work: GpuFloat, record: number, offset: number, t: number): GpuFloat {
-  const key = `fused|stateat|${d.H}|${record},${offset}`;
+  const key = `fused|stateat|${d.T},${d.B},${d.H}|${record},${offset}`;
   const build = () => ({
     dynamicOutput: true,
     source: `function (w, t, batch) { ${rowColSource(d.H)} return w[(t * batch + row) * ${f(record)} + ${f(offset)} + col]; }`,
@@ -293,7 +295,7 @@ export function carriedGradient(
   direct: DirectPath | null,
 ): GpuFloat {
   const { B, H } = d;
-  const key = `${op}|carried|${H}|${record},${offset},${G}|${direct?.zOffset ?? 'none'}|${lengths !== null}`;
+  const key = `${op}|carried|${d.T},${B},${H}|${record},${offset},${G}|${direct?.zOffset ?? 'none'}|${lengths !== null}`;
   const start = direct === null ? '0.0' : `(dh[i] + dOut[row * ${f(H)} + k]) * gates[row * ${f(4 * H)} + ${f(direct.zOffset)} + k]`;
   const build = () => ({
     dynamicOutput: true,
