@@ -2,7 +2,7 @@
 // kernel over ping-pong sequence workspaces; BPTT backward the same way in reverse, then all-steps weight products.
 import type { GruSequenceBackwardArgs, GruSequenceResult, RecurrentSequenceArgs, RecurrentSequenceGrads } from '@seqlab/tensor-core';
 import { sigmoidSource, tanhSource } from '../kernels/math.js';
-import { copyFloat, runProgram } from '../program.js';
+import { runProgram } from '../program.js';
 import type { GpuFloat } from '../storage.js';
 import { divSource, f, handleOf, lengthsInput, recordField, release, validSource } from './programs.js';
 import {
@@ -11,11 +11,10 @@ import {
   cellInputs,
   dimsOf,
   fieldOf,
+  finalState,
   forwardLoop,
   previousStates,
   recordCoords,
-  stateAt,
-  timeAt,
   weightGrads,
   type SequenceDims,
 } from './sequence.js';
@@ -73,7 +72,7 @@ function gruSequence(args: RecurrentSequenceArgs): GruSequenceResult {
   const work = forwardLoop(op, d, args, R, HT, (w, xp, hh, t, tp) => forwardCell(d, w, xp, hh, args, lengths, t, tp));
   const result: GruSequenceResult = {
     output: recordField(op, work, T * B, R, HT, H, lengths, B),
-    hN: T === 0 ? copyFloat(op, handleOf(args.h0)) : stateAt(op, d, work, R, HT, timeAt(T - 1, T, args.reverse)),
+    hN: finalState(op, d, work, R, HT, args.h0, args.reverse),
     gates: fieldOf(op, d, work, R, 0, 4 * H),
     hPrev: previousStates(op, d, work, R, HT, args.h0, args.reverse),
   };

@@ -1,6 +1,6 @@
 // The gpu backend's fused LSTM sequence kernels: one input projection, then per time step a recurrent product and a cell
 // kernel over ping-pong sequence workspaces; BPTT backward the same way in reverse, then all-steps weight products.
-import type { LstmSequenceArgs, LstmSequenceBackwardArgs, LstmSequenceGrads, LstmSequenceResult, TensorInfo } from '@seqlab/tensor-core';
+import type { LstmSequenceArgs, LstmSequenceBackwardArgs, LstmSequenceGrads, LstmSequenceResult } from '@seqlab/tensor-core';
 import { sigmoidSource, tanhSource } from '../kernels/math.js';
 import { copyFloat, runProgram } from '../program.js';
 import type { GpuFloat } from '../storage.js';
@@ -11,6 +11,7 @@ import {
   cellInputs,
   dimsOf,
   fieldOf,
+  finalState,
   forwardLoop,
   previousStates,
   recordCoords,
@@ -74,13 +75,10 @@ function lstmSequence(args: LstmSequenceArgs): LstmSequenceResult {
   const { R, C, TC, HT } = fwd(H);
   const lengths = lengthsInput(op, args.lengths);
   const work = forwardLoop(op, d, args, R, HT, (w, xp, hh, t, tp) => forwardCell(d, w, xp, hh, args, lengths, t, tp));
-  // The state after the last processed step (invalid steps carried it through); the initial state when T is 0.
-  const last = timeAt(T - 1, T, args.reverse);
-  const final = (offset: number, init: TensorInfo) => (T === 0 ? copyFloat(op, handleOf(init)) : stateAt(op, d, work, R, offset, last));
   const result: LstmSequenceResult = {
     output: recordField(op, work, T * B, R, HT, H, lengths, B),
-    hN: final(HT, args.h0),
-    cN: final(C, args.c0),
+    hN: finalState(op, d, work, R, HT, args.h0, args.reverse),
+    cN: finalState(op, d, work, R, C, args.c0, args.reverse),
     gates: fieldOf(op, d, work, R, GATES, 4 * H),
     cPrev: previousStates(op, d, work, R, C, args.c0, args.reverse),
     cellTanh: fieldOf(op, d, work, R, TC, H),

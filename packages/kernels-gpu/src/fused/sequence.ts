@@ -308,3 +308,16 @@ export function carriedGradient(
   const extra = direct === null ? [0, 0] : [handleOf(direct.gates), handleOf(direct.dOutput)];
   return runProgram(op, key, build, B * H, [work, dh, handleOf(weightHh), ...extra, lengths ?? 0, t, B]);
 }
+
+/**
+ * The state after the last processed step, `[B, H]` (invalid steps carried it through): field `offset` of its records,
+ * or a copy of `init` when T is 0.
+ *
+ * @example
+ * ```ts
+ * const hN = finalState('gruSequence', d, work, 5 * d.H, 4 * d.H, args.h0, args.reverse);
+ * ```
+ */
+export function finalState(op: string, d: SequenceDims, work: GpuFloat, record: number, offset: number, init: TensorInfo, reverse: boolean): GpuFloat {
+  return d.T === 0 ? copyFloat(op, handleOf(init)) : stateAt(op, d, work, record, offset, timeAt(d.T - 1, d.T, reverse));
+}
