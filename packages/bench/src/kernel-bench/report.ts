@@ -3,19 +3,22 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KernelBenchReport, KernelBenchRow } from './results.js';
 
-function contenderKey(r: KernelBenchRow): string {
+/** A row's contender as a column heading: `library backend`, with `×threads` for threaded backends. */
+export function contenderKey(r: KernelBenchRow): string {
   const threaded = (r.library === 'seqlab' && r.backend === 'wasm') || r.library === 'onnxruntime';
   return threaded ? `${r.library} ${r.backend} ×${r.threads}` : `${r.library} ${r.backend}`;
 }
 
-/** The last column of a table: how the best seqlab row compares with a reference contender. */
-interface RatioColumn {
+/** A last column of a table: how a seqlab row (by default the best one) compares with a reference contender. */
+export interface RatioColumn {
   /** Column heading. */
   readonly heading: string;
   /** The reference row among one case's rows. */
   readonly reference: (r: KernelBenchRow) => boolean;
   /** Reference over seqlab instead of seqlab over reference. */
   readonly inverted: boolean;
+  /** The compared row among one case's rows; default the best seqlab row. */
+  readonly subject?: (r: KernelBenchRow) => boolean;
 }
 
 const OVER_TFJS: RatioColumn = { heading: 'seqlab best / tfjs wasm', reference: (r) => r.library === 'tfjs' && r.backend === 'wasm', inverted: false };
@@ -28,23 +31,38 @@ function formatValue(v: number | null | undefined, metric: 'gflops' | 'tokensPer
   return metric === 'gflops' ? v.toFixed(1) : Math.round(v).toLocaleString('en-US');
 }
 
-/** One table for a metric: a row per case and size, a column per contender, and seqlab's best against a reference. */
-function metricTable(rows: readonly KernelBenchRow[], metric: 'gflops' | 'tokensPerSec', ratioColumn: RatioColumn = OVER_TFJS): string[] {
-  const contenders = [...new Set(rows.map(contenderKey))];
-  const lines = [`| case | size | ${contenders.join(' | ')} | ${ratioColumn.heading} |`, `|---|---:|${contenders.map(() => '---:').join('|')}|---:|`];
+function ratioCell(cells: readonly KernelBenchRow[], metric: 'gflops' | 'tokensPerSec', column: RatioColumn): string {
+  const subject = cells
+    .filter(column.subject ?? ((r) => r.library === 'seqlab'))
+    .map((r) => r[metric])
+    .filter((v): v is number => typeof v === 'number');
+  const reference = cells.find(column.reference)?.[metric];
+  const best = Math.max(...subject);
+  return subject.length > 0 && typeof reference === 'number' ? `${(column.inverted ? reference / best : best / reference).toFixed(1)}×` : '–';
+}
+
+/**
+ * One table for a metric: a row per case and size, a column per contender (headed by `heading`, default
+ * `library backend`, with the thread count for threaded backends), and one column per ratio.
+ */
+export function metricTable(
+  rows: readonly KernelBenchRow[],
+  metric: 'gflops' | 'tokensPerSec',
+  ratios: readonly RatioColumn[] = [OVER_TFJS],
+  heading: (r: KernelBenchRow) => string = contenderKey,
+): string[] {
+  const contenders = [...new Set(rows.map(heading))];
+  const lines = [
+    `| case | size | ${[...contenders, ...ratios.map((c) => c.heading)].join(' | ')} |`,
+    `|---|---:|${[...contenders, ...ratios].map(() => '---:').join('|')}|`,
+  ];
   const keys = [...new Set(rows.map((r) => `${r.case}\u0000${r.size}`))];
   for (const key of keys) {
     const [name, size] = key.split('\u0000');
     const cells = rows.filter((r) => r.case === name && String(r.size) === size);
-    const value = (c: string): number | null | undefined => cells.find((r) => contenderKey(r) === c)?.[metric];
-    const seqlab = cells
-      .filter((r) => r.library === 'seqlab')
-      .map((r) => r[metric])
-      .filter((v): v is number => typeof v === 'number');
-    const reference = cells.find(ratioColumn.reference)?.[metric];
-    const best = Math.max(...seqlab);
-    const ratio = seqlab.length > 0 && typeof reference === 'number' ? `${(ratioColumn.inverted ? reference / best : best / reference).toFixed(1)}×` : '–';
-    lines.push(`| ${name} | ${size} | ${contenders.map((c) => formatValue(value(c), metric)).join(' | ')} | ${ratio} |`);
+    const value = (c: string): number | null | undefined => cells.find((r) => heading(r) === c)?.[metric];
+    const values = contenders.map((c) => formatValue(value(c), metric));
+    lines.push(`| ${name} | ${size} | ${[...values, ...ratios.map((column) => ratioCell(cells, metric, column))].join(' | ')} |`);
   }
   return lines;
 }
@@ -118,8 +136,8 @@ export function renderKernelMarkdown(report: KernelBenchReport): string {
         `\`@seqlab/onnx\` (graph optimisation 'all'), interleaved call by call; outputs read back inside the timing.`,
       '',
     );
-    if (tokens.length > 0) lines.push(...metricTable(tokens, 'tokensPerSec', ONNXRUNTIME_OVER), '');
-    const flopsTable = metricTable(flops, 'gflops', ONNXRUNTIME_OVER).map((l) => l.replace('| case | size |', '| case (GFLOP/s) | size |'));
+    if (tokens.length > 0) lines.push(...metricTable(tokens, 'tokensPerSec', [ONNXRUNTIME_OVER]), '');
+    const flopsTable = metricTable(flops, 'gflops', [ONNXRUNTIME_OVER]).map((l) => l.replace('| case | size |', '| case (GFLOP/s) | size |'));
     if (flops.length > 0) lines.push(...flopsTable, '');
   }
   const notes = results.filter((r) => r.note !== null);

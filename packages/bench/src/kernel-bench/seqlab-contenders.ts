@@ -1,10 +1,16 @@
-// seqlab's contenders: the cpu backend, and the wasm backend on one thread and on its default (at least two).
+// seqlab's contenders: the cpu backend, and the wasm backend on one thread and on its default (at least two); one
+// seqlab backend as a contender.
 import { getThreads, ready, setThreads, wasmThreadInfo } from '@seqlab/kernels-wasm';
 import { matmul, tensor, type Tensor } from '@seqlab/tensor-core';
 import type { Contender } from './contender.js';
 import { seqlabLstmStep, seqlabTransformerStep } from './seqlab-training.js';
 
-function seqlabContender(backend: string, threads: number, trains: boolean, select: () => void): Contender {
+/**
+ * seqlab on `backend` as a contender: tensors made on that backend, its matmul, and (with `trains`) its LSTM and
+ * Transformer training steps; `select` runs untimed before every call (a thread count). Browser-safe: the browser
+ * benchmark builds its seqlab rows with it too.
+ */
+export function seqlabContender(backend: string, threads: number, trains: boolean, select: () => void): Contender {
   return {
     library: 'seqlab',
     backend,
