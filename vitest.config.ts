@@ -1,6 +1,9 @@
 import { readdirSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+// A relative import (not @seqlab/test-utils): the config is bundled, and test-utils' entry is TypeScript.
+import { CHROMIUM_ARGS, findChromium } from './packages/test-utils/src/chromium.js';
 
 // Tests import packages by name; resolve them to sources so tests never depend on stale builds. A subpath entry
 // (`@seqlab/test-utils/suites`) resolves to the source file of that name.
@@ -11,15 +14,45 @@ for (const dir of readdirSync(resolve(import.meta.dirname, 'packages'))) {
 }
 alias.push({ find: /^@seqlab\/([a-z-]+)\/([a-z-]+)$/, replacement: resolve(import.meta.dirname, 'packages/$1/src/$2.ts') });
 
-export default defineConfig({
-  resolve: { alias },
-  test: {
-    include: ['packages/*/{src,test}/**/*.test.ts', 'apps/*/{src,test}/**/*.test.ts', 'test/**/*.test.ts', 'docs/test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
-    pool: 'forks',
-    // Memory tests force a collection so the GC safety net frees CPU storage before counting.
-    execArgv: ['--expose-gc'],
-  },
+// Browser tests (`*.browser.test.ts`) run in headless Chromium through vitest's browser mode; everything else in Node.
+const BROWSER_TESTS = 'packages/*/test/**/*.browser.test.ts';
+
+export default defineConfig(async () => {
+  const { executablePath } = await findChromium();
+  return {
+    resolve: { alias },
+    test: {
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
+      // One JSON report for both projects: CI's summary line reads .vitest-results.json.
+      reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
+      projects: [
+        {
+          extends: true,
+          test: {
+            name: 'node',
+            include: ['packages/*/{src,test}/**/*.test.ts', 'apps/*/{src,test}/**/*.test.ts', 'test/**/*.test.ts', 'docs/test/**/*.test.ts'],
+            exclude: ['**/node_modules/**', BROWSER_TESTS],
+            pool: 'forks',
+            // Memory tests force a collection so the GC safety net frees CPU storage before counting.
+            execArgv: ['--expose-gc'],
+          },
+        },
+        {
+          extends: true,
+          test: {
+            name: 'browser',
+            include: [BROWSER_TESTS],
+            browser: {
+              enabled: true,
+              headless: true,
+              // WebGL2 on SwiftShader (software GL): correctness, not speed.
+              provider: playwright({ launchOptions: { executablePath, args: [...CHROMIUM_ARGS] } }),
+              instances: [{ browser: 'chromium' }],
+            },
+          },
+        },
+      ],
+    },
+  };
 });

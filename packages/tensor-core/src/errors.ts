@@ -11,7 +11,10 @@ export type ErrorCode =
   | 'DISPOSED'
   | 'MEMORY_BUDGET_EXCEEDED'
   | 'UNSUPPORTED_RUNTIME'
-  | 'INCOMPATIBLE_COPY';
+  | 'INCOMPATIBLE_COPY'
+  | 'GPU_UNAVAILABLE'
+  | 'GPU_CONTEXT_LOST'
+  | 'GPU_LIMIT_EXCEEDED';
 
 /**
  * Base class of every error seqlab throws on purpose. Test `err.code` rather than the message.

@@ -1,0 +1,63 @@
+// The gpu backend object: float32 in textures, int32/bool on the host, and the kernel tables.
+import { allocArray, dtypeOfArray, DTypeMismatchError, type Backend, type DType, type TypedArray } from '@seqlab/tensor-core';
+import { gpuFusedKernels } from './fused/index.js';
+import { gpuKernels } from './kernels/index.js';
+import { gpuState } from './shared.js';
+import { checkSize, GpuFloat, hostFloat, readFloat, releaseFloat } from './storage.js';
+import { runtime } from './context.js';
+
+/** Dtypes the gpu backend stores: float32 in textures; int32 and bool as host typed arrays. */
+export const GPU_DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
+
+function checkDType(op: string, dtype: DType): void {
+  if (!GPU_DTYPES.includes(dtype)) {
+    throw new DTypeMismatchError(`${op}: the gpu backend stores ${GPU_DTYPES.join(', ')}; received ${dtype} (keep float64 tensors on the 'cpu' backend)`);
+  }
+}
+
+function toHost(op: string, values: TypedArray, dtype: DType, copy: boolean): GpuFloat | TypedArray {
+  checkDType(op, dtype);
+  if (dtype === 'float32') {
+    const f = values instanceof Float32Array ? (copy ? values.slice() : values) : Float32Array.from(values as ArrayLike<number>);
+    return hostFloat(op, f);
+  }
+  checkSize(runtime(op), op, values.length);
+  if (dtypeOfArray(values) === dtype) return copy ? values.slice() : values;
+  const out = allocArray(dtype, values.length);
+  out.set(values as ArrayLike<number>);
+  return out;
+}
+
+function read(handle: unknown): TypedArray {
+  return handle instanceof GpuFloat ? readFloat('read', handle) : (handle as TypedArray).slice();
+}
+
+/**
+ * The `gpu` backend: float32 tensors in flat 1-D float32 textures that stay on the device between kernels (each
+ * kernel's output is a new texture, freed by `dispose()` or tensor-core's FinalizationRegistry net); int32 and bool
+ * tensors as host typed arrays (a float32 texture holds integers exactly only up to 2^24), converted to float inputs
+ * when a float kernel reads them, and run on tensor-core's cpu kernels when every operand is int32 or bool.
+ * Registered when the package is imported, never made the default: `setBackend('gpu')` or `{ backend: 'gpu' }`.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([1, 2, 3], undefined, { backend: 'gpu' });
+ * console.assert(x.backend === gpuBackend && add(x, x).dataSync()[2] === 6);
+ * ```
+ */
+export const gpuBackend: Backend = gpuState.claim<Backend>('gpuBackend', {
+  name: 'gpu',
+  dtypes: GPU_DTYPES,
+  upload: (values, dtype) => toHost('upload', values, dtype, true),
+  adopt: (values, dtype) => toHost('adopt', values, dtype, false),
+  readSync: (handle) => read(handle),
+  // gpu.js 2.24's texture reads are synchronous (readPixels); the promise resolves with the same copy.
+  read: async (handle) => read(handle),
+  release: (handle) => {
+    if (handle instanceof GpuFloat) releaseFloat(handle);
+  },
+  // Textures are not reclaimed by the garbage collector: the FinalizationRegistry net must hand handles to release.
+  garbageCollected: false,
+  kernels: gpuKernels,
+  fused: gpuFusedKernels,
+});

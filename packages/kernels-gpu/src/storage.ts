@@ -1,0 +1,121 @@
+// Storage of the gpu backend: float32 in flat 1-D float textures (typed arrays in webasm/cpu modes); int32 and bool on the host.
+import { Texture } from 'gpu.js';
+import { formatShape, type DType, type TensorInfo, type TypedArray } from '@seqlab/tensor-core';
+import { GpuContextLostError, TextureLimitError } from './errors.js';
+import { currentRuntime, runtime, type GpuRuntime } from './context.js';
+
+/**
+ * What gpu.js gives back for a flat output of `n` elements: a `Texture` in GL modes (pipeline), a `Float32Array` in
+ * webasm and cpu modes (gpu.js returns typed arrays there even with `pipeline: true`).
+ */
+export type FloatData = Texture | Float32Array;
+
+/**
+ * The storage handle of a float32 tensor on the gpu backend: `size` elements in one flat 1-D texture (`tex`), or, for
+ * a tensor uploaded from the host and not yet used by a kernel, in `host` (uploaded as an input the first time a
+ * program reads it, then dropped). int32 and bool tensors are not GpuFloat: their handle is the host typed array
+ * itself (Int32Array, Uint8Array), because a float32 texture holds integers exactly only up to 2^24.
+ *
+ * @example
+ * ```ts
+ * const h = getBackend('gpu').upload(new Float32Array([1, 2]), 'float32') as GpuFloat;
+ * console.assert(h instanceof GpuFloat && h.size === 2);
+ * ```
+ */
+export class GpuFloat {
+  /** Element count. */
+  readonly size: number;
+  /** The runtime that made it (a handle of an earlier `initGpu` is refused). */
+  readonly runtimeId: number;
+  /** Data on the device: a Texture (GL) or typed array (webasm/cpu); undefined while the data is still in `host`. */
+  data: FloatData | undefined;
+  /** Data not yet on the device. */
+  host: Float32Array | undefined;
+  constructor(size: number, runtimeId: number, data: FloatData | undefined, host: Float32Array | undefined) {
+    this.size = size;
+    this.runtimeId = runtimeId;
+    this.data = data;
+    this.host = host;
+  }
+}
+
+/** Internal: throws {@link TextureLimitError} when a tensor of `size` elements cannot live on `rt`. */
+export function checkSize(rt: GpuRuntime, op: string, size: number, shape?: readonly number[]): void {
+  if (size <= rt.maxElements) return;
+  const what = shape === undefined ? `${size} elements` : `shape ${formatShape(shape)} (${size} elements)`;
+  const limit =
+    rt.maxTextureSize !== undefined && rt.maxTextureSize * rt.maxTextureSize === rt.maxElements
+      ? `MAX_TEXTURE_SIZE² = ${rt.maxTextureSize}² texels of one flat texture`
+      : '2^24 elements, the largest count float32 index math addresses exactly';
+  throw new TextureLimitError(
+    `${op}: a gpu tensor holds at most ${rt.maxElements} elements (${limit}); received ${what}. Keep it on 'wasm' or 'cpu'`,
+    rt.maxElements,
+  );
+}
+
+/** Internal: counts a texture that a tensor now owns. */
+export function ownTexture(rt: GpuRuntime, data: FloatData, size: number): void {
+  if (data instanceof Texture) {
+    rt.textures++;
+    rt.textureBytes += 4 * size;
+  }
+}
+
+/** Internal: the handle's runtime, or a typed error when the handle outlived its context. */
+export function runtimeOf(op: string, handle: GpuFloat): GpuRuntime {
+  const rt = runtime(op);
+  if (handle.runtimeId !== rt.id) {
+    throw new GpuContextLostError(`${op}: this tensor belongs to an earlier gpu context (before the last initGpu()); its data is gone`);
+  }
+  return rt;
+}
+
+/** Internal: a new float32 handle on the host (uploaded on first use). */
+export function hostFloat(op: string, values: Float32Array): GpuFloat {
+  const rt = runtime(op);
+  checkSize(rt, op, values.length);
+  return new GpuFloat(values.length, rt.id, undefined, values);
+}
+
+/** Internal: reads a float32 handle back into a new Float32Array. */
+export function readFloat(op: string, handle: GpuFloat): Float32Array {
+  const rt = runtimeOf(op, handle);
+  if (handle.host !== undefined) return handle.host.slice();
+  const data = handle.data;
+  if (data === undefined) return new Float32Array(0);
+  if (!(data instanceof Texture)) return data.slice();
+  // A 1-D output reads back as the first `size` values of its squarified texture.
+  const values = data.toArray() as Float32Array;
+  if (rt.lost || (rt.gl !== undefined && rt.gl.isContextLost())) runtime(op);
+  return values.length === handle.size ? values.slice() : values.slice(0, handle.size);
+}
+
+/** Internal: frees a float32 handle's texture (the GL texture goes when no clone of it is left). */
+export function releaseFloat(handle: GpuFloat): void {
+  const data = handle.data;
+  handle.data = undefined;
+  handle.host = undefined;
+  if (!(data instanceof Texture)) return;
+  const rt = currentRuntime();
+  if (rt !== undefined && rt.id === handle.runtimeId) {
+    rt.textures--;
+    rt.textureBytes -= 4 * handle.size;
+  }
+  const glTexture = (data as unknown as { texture: { _refs?: number } }).texture;
+  const kernel = (data as unknown as { kernel?: { context?: unknown } }).kernel;
+  data.delete();
+  // A texture whose kernel was evicted from the program cache (and destroyed) is not freed by gpu.js: free it here.
+  if (kernel !== undefined && !kernel.context && glTexture._refs === 0 && rt?.gl !== undefined && rt.id === handle.runtimeId) {
+    rt.gl.deleteTexture(glTexture as unknown as WebGLTexture);
+  }
+}
+
+/** Internal: a host typed array of an int32 or bool tensor, checked. */
+export function hostArray(x: TensorInfo): TypedArray {
+  return x.handle as TypedArray;
+}
+
+/** Internal: true for the dtypes kept on the host. */
+export function isHostDType(dtype: DType): boolean {
+  return dtype !== 'float32';
+}
