@@ -1,5 +1,6 @@
 // The browser benchmark's contenders, set up inside the page: seqlab gpu (gpu.js WebGL2), seqlab wasm (threads when
 // the page is cross-origin isolated) and TensorFlow.js's WebGL backend, each with a readback that waits for its queue.
+import { backendInfo, initGpu } from '@seqlab/kernels-gpu';
 import { getThreads, ready, setThreads, wasmThreadInfo } from '@seqlab/kernels-wasm';
 import { slice, type Tensor } from '@seqlab/tensor-core';
 import type { Contender } from '../kernel-bench/contender.js';
@@ -43,6 +44,22 @@ export function rendererOf(gl: WebGLRenderingContext | WebGL2RenderingContext | 
   if (gl === undefined) return undefined;
   const ext = gl.getExtension('WEBGL_debug_renderer_info');
   return String(gl.getParameter(ext === null ? gl.RENDERER : ext.UNMASKED_RENDERER_WEBGL));
+}
+
+/**
+ * seqlab's gpu backend as `initGpu()` starts it in a page (gpu.js WebGL2 through OffscreenCanvas or a canvas): its
+ * rows are GPU rows only when the renderer is a GPU, and CPU rows if gpu.js fell back to a CPU mode.
+ */
+export async function seqlabGpuContender(): Promise<PageContenderOutcome> {
+  try {
+    await initGpu();
+    const { mode, kernelMode, renderer, software, maxTextureSize } = backendInfo();
+    const rendering: RowRendering = mode === 'webasm' || mode === 'cpu' ? 'cpu' : renderingOf(renderer) === 'gpu' && !software ? 'gpu' : 'software';
+    const base = seqlabContender('gpu', 1, true, () => {});
+    return { ...base, name: 'seqlab-gpu', info: { mode, kernelMode, renderer, software, maxTextureSize }, rendering, sync: seqlabSync };
+  } catch (e) {
+    return { name: 'seqlab-gpu', label: 'seqlab gpu', threads: 1, info: {}, error: errorText(e) };
+  }
 }
 
 /** seqlab's wasm backend at its default thread count (at least two), as in `bench:kernels`. */

@@ -1,7 +1,6 @@
 // The browser benchmark's page script (bundled and served by the runner): reads its settings from
 // `globalThis.seqlabBenchConfig`, sets up the contenders, runs the cases and leaves the outcome in `globalThis.seqlabResult`.
-import { gpuContender } from './page-gpu.js';
-import { seqlabWasmContender, tfjsWebglContender, type PageContender, type PageContenderOutcome } from './page-contenders.js';
+import { seqlabGpuContender, seqlabWasmContender, tfjsWebglContender, type PageContender, type PageContenderOutcome } from './page-contenders.js';
 import { runPageMatmul, runPageTraining } from './page-suites.js';
 import {
   PROGRESS_PREFIX,
@@ -31,7 +30,7 @@ function webglInfo(): WebGlInfo | { error: string } {
 }
 
 const SETUP: Record<BrowserContenderName, () => Promise<PageContenderOutcome>> = {
-  'seqlab-gpu': gpuContender,
+  'seqlab-gpu': seqlabGpuContender,
   'seqlab-wasm': seqlabWasmContender,
   'tfjs-webgl': tfjsWebglContender,
 };
