@@ -40,6 +40,8 @@ export default defineConfig(async () => {
         },
         {
           extends: true,
+          // Pre-bundled up front: a dependency discovered mid-run makes Vite reload the page and fail the test file.
+          optimizeDeps: { include: ['fast-check'] },
           test: {
             name: 'browser',
             include: [BROWSER_TESTS],

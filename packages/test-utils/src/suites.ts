@@ -1,6 +1,7 @@
 // Entry point `@seqlab/test-utils/suites`: the backend list, the shared op suites, the fused-op contract suites and the
 // test helpers (closeness, goldens, README examples) that every package's tests use instead of relative paths.
 export { BACKENDS, initBackends } from './backend-list.js';
+export { runBackendSuites } from './backend-suites.js';
 export type { TestBackend } from './backend-list.js';
 export { checkResultFiles } from './contracts/experiment-results.js';
 export { describeLanguageModelContract } from './contracts/language-model.js';

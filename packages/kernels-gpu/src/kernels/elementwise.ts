@@ -1,9 +1,19 @@
 // Elementwise kernels: unary ops, gelu, clamp, broadcasting binary ops, comparisons, logic, where; int32/bool on the host.
-import { cpuBackend, sizeOf, type BinaryOpName, type CompareOpName, type Kernels, type Shape, type TensorInfo, type UnaryOpName } from '@seqlab/tensor-core';
+import {
+  cpuBackend,
+  shapesEqual,
+  sizeOf,
+  type BinaryOpName,
+  type CompareOpName,
+  type Kernels,
+  type Shape,
+  type TensorInfo,
+  type UnaryOpName,
+} from '@seqlab/tensor-core';
 import { broadcastIndexExpr, coordsSource, needsCoords, shapeKey } from '../index-math.js';
 import { kernelInput, runProgram } from '../program.js';
 import { GpuFloat, readFloat, releaseFloat } from '../storage.js';
-import { log1pSource, normalCdfSource, powSource, roundSource, sigmoidSource, tanhSource } from './math.js';
+import { log1pSource, normalCdfSource, powSource, roundSource, sigmoidSource, sinCosSource, tanhSource } from './math.js';
 
 /** Statements computing `y` from `x` for each unary op (float32; `y` is declared `let y = 0.0;` before them). */
 const UNARY: Record<UnaryOpName, string> = {
@@ -18,8 +28,8 @@ const UNARY: Record<UnaryOpName, string> = {
   sigmoid: sigmoidSource('x', 'y'),
   // NaN > 0 is false: NaN → 0, as on cpu.
   relu: 'if (x > 0.0) { y = x; }',
-  sin: 'y = Math.sin(x);',
-  cos: 'y = Math.cos(x);',
+  sin: sinCosSource('x', 'y', false),
+  cos: sinCosSource('x', 'y', true),
   square: 'y = x * x;',
   reciprocal: 'y = 1.0 / x;',
   // Keeps ±0 and NaN, as on cpu.
@@ -78,15 +88,19 @@ export function cpuKernel<K extends keyof Kernels>(name: K): Kernels[K] {
 /** Internal: an n-ary broadcasting program: `body` reads `v0 … v{n-1}` and assigns `z`. */
 function broadcastFloat(op: string, key: string, body: string, inputs: readonly TensorInfo[], outShape: Shape): GpuFloat {
   const shapes = inputs.map((t) => t.shape);
-  const fullKey = `${key}|${shapes.map(shapeKey).join('|')}|${shapeKey(outShape)}`;
-  const same = !needsCoords(shapes, outShape);
+  // Inputs that are the output's shape or a single element need no coordinates: one program serves every size, and
+  // the key says which input is which (`=` or `1`). Otherwise the index math is baked per shape.
+  const dynamic = !needsCoords(shapes, outShape);
+  const fullKey = dynamic
+    ? `${key}|${shapes.map((s) => (sizeOf(s) <= 1 && !shapesEqual(s, outShape) ? '1' : '=')).join('')}`
+    : `${key}|${shapes.map(shapeKey).join('|')}|${shapeKey(outShape)}`;
   return runProgram(
     op,
-    same ? key : fullKey,
+    fullKey,
     () => {
       const params = inputs.map((_, k) => `a${k}`).join(', ');
       const reads = inputs.map((t, k) => `const v${k} = a${k}[${broadcastIndexExpr(t.shape, outShape)}];`).join(' ');
-      return { source: `function (${params}) { ${coordsSource(outShape, !same)} ${reads} let z = 0.0; ${body} return z; }`, dynamicOutput: same };
+      return { source: `function (${params}) { ${coordsSource(outShape, !dynamic)} ${reads} let z = 0.0; ${body} return z; }`, dynamicOutput: dynamic };
     },
     sizeOf(outShape),
     inputs.map(kernelInput),

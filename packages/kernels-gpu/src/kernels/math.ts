@@ -81,7 +81,36 @@ export function roundSource(x: string, out: string): string {
     `const ${out}F = Math.floor(${x}); const ${out}D = ${x} - ${out}F; ` +
     `if (${out}D > 0.5) { ${out} = ${out}F + 1.0; } else if (${out}D < 0.5) { ${out} = ${out}F; } ` +
     `else { const ${out}H = ${out}F * 0.5; if (Math.floor(${out}H) == ${out}H) { ${out} = ${out}F; } else { ${out} = ${out}F + 1.0; } } ` +
-    `if (${x} != ${x}) { ${out} = ${x}; }`
+    // −0.3 and −0.5 round to −0, as Math.round and torch.round do.
+    `if (${out} == 0.0 && ${x} < 0.0) { ${out} = -0.5 * 0.0; } if (${x} != ${x}) { ${out} = ${x}; }`
+  );
+}
+
+/**
+ * sin(x) or cos(x) to about 1 ulp for |x| up to a few thousand: GL's built-ins are approximations (SwiftShader's sin
+ * is 1.6e-4 off at x = −1.3). Reduction by q = round(x·2/π) with π/2 split in three float32 parts (Cody–Waite), then
+ * cephes' sinf/cosf polynomials on [−π/4, π/4] and the quadrant's sign and swap.
+ *
+ * @example
+ * ```ts
+ * sinCosSource('x', 'y', true); // statements assigning cos(x) to y
+ * ```
+ */
+export function sinCosSource(x: string, out: string, cosine: boolean): string {
+  const q = `${out}Q`,
+    r = `${out}R`,
+    r2 = `${out}R2`,
+    s = `${out}S`,
+    c = `${out}C`,
+    m = `${out}M`;
+  const pick = cosine ? [c, `-${s}`, `-${c}`, s] : [s, c, `-${s}`, `-${c}`];
+  return (
+    `const ${q} = Math.floor(${x} * 0.6366197723675814 + 0.5); ` +
+    `const ${r} = ((${x} - ${q} * 1.5703125) - ${q} * 4.837512969970703e-4) - ${q} * 7.549789954891882e-8; const ${r2} = ${r} * ${r}; ` +
+    `const ${s} = ${r} + ${r} * ${r2} * (-0.16666654611 + ${r2} * (0.0083321608736 + ${r2} * -0.00019515295891)); ` +
+    `const ${c} = 1.0 - 0.5 * ${r2} + ${r2} * ${r2} * (0.041666645683 + ${r2} * (-0.0013887316255 + ${r2} * 0.00002443315712)); ` +
+    `const ${m} = ${q} - 4.0 * Math.floor(${q} * 0.25); ` +
+    `if (${m} < 0.5) { ${out} = ${pick[0]}; } else if (${m} < 1.5) { ${out} = ${pick[1]}; } else if (${m} < 2.5) { ${out} = ${pick[2]}; } else { ${out} = ${pick[3]}; }`
   );
 }
 
