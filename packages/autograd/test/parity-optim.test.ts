@@ -1,63 +1,7 @@
-// PyTorch parity (shared/goldens/optim.json): Adam, AdamW, SGD with momentum and Nesterov for 3 steps, clip_grad_norm, on every backend.
-import { describe, expect, it } from 'vitest';
-import { tensor, type Tensor } from '@seqlab/tensor-core';
-import { Adam, AdamW, clipGradNorm, parameter, SGD, type Optimizer, type Hyperparameters } from '@seqlab/autograd';
-import { storedDTypes } from '@seqlab/test-utils/suites';
-import { expectClose, fromGolden, loadFixture, type GoldenTensor } from './helpers.js';
+// PyTorch parity (shared/goldens/optim.json): Adam, AdamW, SGD with momentum and Nesterov for 3 steps, clip_grad_norm,
+// on every backend of BACKENDS; the suite (in test-utils) also runs on gpu in the browser (kernels-gpu's parity test).
+import { describe } from 'vitest';
+import { optimParitySuite } from '@seqlab/test-utils/parity-suites';
 import { BACKENDS as PARITY_BACKENDS } from '@seqlab/test-utils/backends';
 
-interface OptimCase {
-  config: Record<string, number | boolean | number[]>;
-  inputs: { param0: GoldenTensor; grads: GoldenTensor[]; grad_a: GoldenTensor; grad_b: GoldenTensor };
-  outputs: { after_step: Record<string, GoldenTensor>[]; total_norm: GoldenTensor; grad_a_after: GoldenTensor; grad_b_after: GoldenTensor };
-}
-const cases = loadFixture<{ cases: Record<string, OptimCase> }>('optim.json').cases;
-
-type Make = (p: Tensor, c: OptimCase['config']) => Optimizer<Hyperparameters>;
-const makers: Record<string, Make> = {
-  adam: (p, c) => new Adam([p], { lr: c.lr as number, betas: c.betas as [number, number], eps: c.eps as number, weightDecay: c.weight_decay as number }),
-  adamw: (p, c) => new AdamW([p], { lr: c.lr as number, betas: c.betas as [number, number], eps: c.eps as number, weightDecay: c.weight_decay as number }),
-  sgd_momentum: (p, c) =>
-    new SGD([p], { lr: c.lr as number, momentum: c.momentum as number, dampening: c.dampening as number, nesterov: c.nesterov as boolean }),
-  sgd_nesterov: (p, c) =>
-    new SGD([p], { lr: c.lr as number, momentum: c.momentum as number, dampening: c.dampening as number, nesterov: c.nesterov as boolean }),
-};
-
-describe.each(PARITY_BACKENDS)('%s backend', (backend) => {
-  describe.each(storedDTypes(backend, ['float32', 'float64'] as const))('optim.json parity in %s', (dtype) => {
-    const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-10, atol: 1e-12 };
-    for (const [name, make] of Object.entries(makers)) {
-      it(`${name}: parameters and state after each of 3 steps`, () => {
-        const c = cases[name];
-        const p = parameter(fromGolden(c.inputs.param0, dtype, backend));
-        const opt = make(p, c.config);
-        c.inputs.grads.forEach((g, step) => {
-          p.grad = fromGolden(g, dtype, backend);
-          opt.step();
-          const expected = c.outputs.after_step[step];
-          expect(p.backendName).toBe(backend);
-          expectClose(p, expected.param.data, tol);
-          const state = opt.stateOf(p);
-          for (const [key, value] of Object.entries(expected)) {
-            if (key === 'param') continue;
-            expectClose(state[key] as Tensor, value.data, tol);
-          }
-        });
-      });
-    }
-
-    for (const name of ['clip_grad_norm_clipped', 'clip_grad_norm_unchanged']) {
-      it(`${name}: total norm before clipping and clipped gradients`, () => {
-        const c = cases[name];
-        const a = parameter(tensor(new Array(6).fill(0), [2, 3], { dtype, backend }));
-        const b = parameter(tensor(new Array(4).fill(0), [4], { dtype, backend }));
-        a.grad = fromGolden(c.inputs.grad_a, dtype, backend);
-        b.grad = fromGolden(c.inputs.grad_b, dtype, backend);
-        const norm = clipGradNorm([a, b], c.config.max_norm as number);
-        expect(Math.abs(norm - c.outputs.total_norm.data[0])).toBeLessThan(dtype === 'float32' ? 1e-5 : 1e-12);
-        expectClose(a.grad, c.outputs.grad_a_after.data, tol);
-        expectClose(b.grad, c.outputs.grad_b_after.data, tol);
-      });
-    }
-  });
-});
+describe.each(PARITY_BACKENDS)('%s backend', (backend) => optimParitySuite(backend));

@@ -2,6 +2,11 @@
 import type { Kernels } from '@seqlab/tensor-core';
 import { castKernels } from './cast.js';
 import { elementwiseKernels } from './elementwise.js';
+import { indexingKernels } from './indexing.js';
+import { matmulKernels } from './matmul.js';
+import { movementKernels } from './movement.js';
+import { reduceKernels } from './reduce.js';
+import { softmaxKernels } from './softmax.js';
 
 /**
  * Every kernel the gpu backend has. Each file exports a table typed `satisfies Pick<Kernels, …>`; a kernel missing
@@ -15,4 +20,9 @@ import { elementwiseKernels } from './elementwise.js';
 export const gpuKernels: Partial<Kernels> = {
   ...elementwiseKernels,
   ...castKernels,
+  ...reduceKernels,
+  ...softmaxKernels,
+  ...matmulKernels,
+  ...movementKernels,
+  ...indexingKernels,
 };

@@ -1,6 +1,6 @@
 // Shared test helpers for the PyTorch golden fixtures (shared/goldens): their JSON types, loading and conversion to tensors.
-import { readFileSync } from 'node:fs';
-import { tensor, type Tensor } from '@seqlab/tensor-core';
+// No import names node:fs, so suites that convert goldens (the parity suites) also load in browsers.
+import { requireNodeBuiltin, tensor, type Tensor } from '@seqlab/tensor-core';
 
 /** A golden tensor as stored in the fixtures: `{ shape, data, dtype? }`. */
 export interface GoldenTensor {
@@ -23,7 +23,8 @@ export interface GoldenCase<C = Record<string, unknown>, P = Record<string, Gold
 
 /** A loader for the JSON fixtures in `dir` (a package's copy of shared/goldens, as a `file:` URL ending in `/`). */
 export function fixtureLoader<D = { cases: Record<string, GoldenCase> }>(dir: URL): <T = D>(name: string) => T {
-  return <T = D>(name: string): T => JSON.parse(readFileSync(new URL(name, dir), 'utf8')) as T;
+  const fs = requireNodeBuiltin<typeof import('node:fs')>('node:fs', 'fixtureLoader (import the JSON instead)');
+  return <T = D>(name: string): T => JSON.parse(fs.readFileSync(new URL(name, dir), 'utf8')) as T;
 }
 
 /** A seqlab tensor from a golden tensor (int64 becomes int32, bool stays bool, floats become `dtype`), on `backend` (default the active one). */

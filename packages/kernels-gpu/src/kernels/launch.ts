@@ -1,0 +1,19 @@
+// Running the generated programs of the reduction, matmul, movement and indexing kernels on gpu storage.
+import { runProgram, type ProgramArg } from '../program.js';
+import { hostFloat, releaseFloat, type GpuFloat } from '../storage.js';
+import type { KernelProgram } from './kernel-source.js';
+
+/** Runs `program` (compiled once per key) on `args`; `op` names the public op in errors. */
+export function runSource(op: string, program: KernelProgram, args: readonly ProgramArg[]): GpuFloat {
+  return runProgram(op, program.key, () => ({ source: program.source }), program.size, args);
+}
+
+/** Releases an intermediate result unless it is `keep` (the caller's input, which the caller's tensor owns). */
+export function releaseUnless(handle: GpuFloat, keep: GpuFloat): void {
+  if (handle !== keep) releaseFloat(handle);
+}
+
+/** A float32 handle of `size` copies of `value`, uploaded from the host when a kernel first reads it. */
+export function filled(op: string, size: number, value: number): GpuFloat {
+  return hostFloat(op, new Float32Array(size).fill(value));
+}
