@@ -1,84 +1,17 @@
 // MultiHeadAttention: PyTorch parity (attention.json) on every backend, both paths and layouts, parameter layout, per-head weights, bad input.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Generator, mul, randn, reshape, setFusedEnabled, sum, tensor, transpose, type Tensor } from '@seqlab/tensor-core';
+import { Generator, randn, reshape, setFusedEnabled, sum, tensor } from '@seqlab/tensor-core';
 import { MultiHeadAttention, setAttentionMemoryBudget } from '@seqlab/attention';
-import { expectClose, fromGolden, loadFixture, parityConfigs, seeded, type GoldenCase, type GoldenTensor } from './helpers.js';
+import { multiHeadAttentionGoldensSuite } from '@seqlab/test-utils/parity';
+import { expectClose, seeded } from './helpers.js';
 import { BACKENDS as PARITY_BACKENDS } from '@seqlab/test-utils/backends';
-
-type MhaCase = GoldenCase<Record<string, number>, Record<string, GoldenTensor> | string> & { loss_weight_G: GoldenTensor };
-const cases = loadFixture<{ cases: Record<string, MhaCase> }>('attention.json').cases;
-const params = cases.mha_self.params as Record<string, GoldenTensor>;
 
 afterEach(() => {
   setFusedEnabled(true);
 });
 
-function build(dtype: 'float32' | 'float64', batchFirst: boolean, backend: string): MultiHeadAttention {
-  const mha = new MultiHeadAttention(8, 2, { batchFirst, dtype, backend });
-  mha.loadStateDict(Object.fromEntries(Object.entries(params).map(([k, g]) => [k, fromGolden(g, dtype, backend)])));
-  return mha;
-}
-
-/** Golden batch-first [B, L, E] in this layer's layout. */
-const layout = (t: Tensor, batchFirst: boolean): Tensor => (batchFirst ? t : transpose(t, 0, 1));
-
-describe.each(PARITY_BACKENDS)('%s backend', (backend) => {
-  describe.each(parityConfigs(backend))('attention.json MHA parity in %s (fused %s, batchFirst %s)', (dtype, fused, batchFirst) => {
-    const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-10, atol: 1e-12 };
-
-    for (const name of ['mha_self', 'mha_self_causal']) {
-      it(`${name}: output, averaged and per-head weights, gradients of x and every parameter`, () => {
-        setFusedEnabled(fused);
-        const c = cases[name];
-        const mha = build(dtype, batchFirst, backend);
-        const x = fromGolden(c.inputs.x, dtype, backend).requiresGrad_();
-        const xl = layout(x, batchFirst);
-        const attnMask = c.inputs.attn_mask === undefined ? undefined : fromGolden(c.inputs.attn_mask, dtype, backend);
-        const { output, weights } = mha.forward(xl, xl, xl, { attnMask });
-        expect(output.backendName).toBe(backend);
-        expectClose(layout(output, batchFirst), c.outputs.attn_output.data, { ...tol, shape: c.outputs.attn_output.shape });
-        expectClose(weights!, c.outputs.attn_weights_avg.data, { ...tol, shape: c.outputs.attn_weights_avg.shape });
-        const perHead = mha.forward(xl, xl, xl, { attnMask, averageAttnWeights: false }).weights!;
-        expectClose(perHead, c.outputs.attn_weights_per_head.data, { ...tol, shape: c.outputs.attn_weights_per_head.shape });
-        sum(mul(layout(output, batchFirst), fromGolden(c.loss_weight_G, dtype, backend))).backward();
-        expectClose(x.grad!, c.grads.x.data, tol);
-        const named = Object.fromEntries(mha.namedParameters());
-        for (const key of ['in_proj_weight', 'in_proj_bias', 'out_proj.weight', 'out_proj.bias']) expectClose(named[key].grad!, c.grads[key].data, tol);
-      });
-    }
-
-    it('mha_self_causal: isCausal without a mask gives the same output', () => {
-      setFusedEnabled(fused);
-      const c = cases.mha_self_causal;
-      const x = layout(fromGolden(c.inputs.x, dtype, backend), batchFirst);
-      const { output } = build(dtype, batchFirst, backend).forward(x, x, x, { isCausal: true });
-      expectClose(layout(output, batchFirst), c.outputs.attn_output.data, tol);
-    });
-
-    it('mha_cross_key_padding: output, weights and gradients of query, key, value and parameters', () => {
-      setFusedEnabled(fused);
-      const c = cases.mha_cross_key_padding;
-      const mha = build(dtype, batchFirst, backend);
-      const [query, key, value] = ['query', 'key', 'value'].map((n) => fromGolden(c.inputs[n], dtype, backend).requiresGrad_());
-      const keyPaddingMask = fromGolden(c.inputs.key_padding_mask, dtype, backend);
-      const { output, weights } = mha.forward(layout(query, batchFirst), layout(key, batchFirst), layout(value, batchFirst), { keyPaddingMask });
-      expectClose(layout(output, batchFirst), c.outputs.attn_output.data, tol);
-      expectClose(weights!, c.outputs.attn_weights_avg.data, tol);
-      sum(mul(layout(output, batchFirst), fromGolden(c.loss_weight_G, dtype, backend))).backward();
-      expectClose(query.grad!, c.grads.query.data, tol);
-      expectClose(key.grad!, c.grads.key.data, tol);
-      expectClose(value.grad!, c.grads.value.data, tol);
-      const named = Object.fromEntries(mha.namedParameters());
-      for (const k of ['in_proj_weight', 'in_proj_bias', 'out_proj.weight', 'out_proj.bias']) expectClose(named[k].grad!, c.grads[k].data, tol);
-      // The same key tensor passed as key and value (the packed k/v projection) gives the same result.
-      const shared = mha.forward(layout(query, batchFirst), layout(key, batchFirst), layout(key, batchFirst), { keyPaddingMask }).output;
-      const separate = mha.forward(layout(query, batchFirst), layout(key, batchFirst), layout(fromGolden(c.inputs.key, dtype, backend), batchFirst), {
-        keyPaddingMask,
-      }).output;
-      expectClose(shared, separate, { rtol: 1e-6, atol: 1e-7 });
-    });
-  });
-});
+// The PyTorch parity body is shared with the gpu backend's browser tests (packages/kernels-gpu).
+describe.each(PARITY_BACKENDS)('%s backend', (backend) => multiHeadAttentionGoldensSuite(backend));
 
 describe('MultiHeadAttention layout and options', () => {
   it('has PyTorch state dict names, with separate projections when kdim/vdim differ', () => {

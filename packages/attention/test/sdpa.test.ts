@@ -3,52 +3,13 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Generator, mul, randn, sum, tensor, zeros, type Tensor } from '@seqlab/tensor-core';
 import { gradcheck } from '@seqlab/autograd';
-import { generateSquareSubsequentMask, scaledDotProductAttention, setAttentionMemoryBudget, type ScaledDotProductAttentionOptions } from '@seqlab/attention';
-import { storedDTypes } from '@seqlab/test-utils/suites';
-import { expectClose, fromGolden, loadFixture, seeded, type GoldenTensor } from './helpers.js';
+import { scaledDotProductAttention, setAttentionMemoryBudget, type ScaledDotProductAttentionOptions } from '@seqlab/attention';
+import { attentionGoldensSuite } from '@seqlab/test-utils/parity';
+import { expectClose, seeded } from './helpers.js';
 import { BACKENDS as PARITY_BACKENDS } from '@seqlab/test-utils/backends';
 
-interface SdpaCase {
-  inputs: Record<string, GoldenTensor>;
-  loss_weight_G: GoldenTensor;
-  outputs: Record<string, GoldenTensor>;
-  grads: Record<string, GoldenTensor>;
-}
-const cases = loadFixture<{ cases: Record<string, SdpaCase> }>('attention.json').cases;
-
-/** `[dtype, fused]` for every float dtype `backend` stores. */
-function variants(backend: string): (readonly ['float32' | 'float64', boolean])[] {
-  return storedDTypes(backend, ['float32', 'float64'] as const).flatMap((dtype) => [[dtype, true] as const, [dtype, false] as const]);
-}
-
-describe.each(PARITY_BACKENDS)('%s backend', (backend) => {
-  describe.each(variants(backend))('attention.json SDPA parity in %s (fused %s)', (dtype, fused) => {
-    const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-10, atol: 1e-12 };
-    for (const name of ['sdpa_nomask', 'sdpa_causal', 'sdpa_cross_nonsquare']) {
-      it(`${name}: out, attn and grads of Q, K, V`, () => {
-        const c = cases[name];
-        const [q, k, v] = ['Q', 'K', 'V'].map((n) => fromGolden(c.inputs[n], dtype, backend).requiresGrad_());
-        const mask = c.inputs.mask === undefined ? undefined : fromGolden(c.inputs.mask, dtype, backend);
-        const { output, weights } = scaledDotProductAttention(q, k, v, { mask, returnWeights: true, fused });
-        expect(output.backendName).toBe(backend);
-        expectClose(output, c.outputs.out.data, { ...tol, shape: c.outputs.out.shape });
-        expectClose(weights!, c.outputs.attn.data, { ...tol, shape: c.outputs.attn.shape });
-        sum(mul(output, fromGolden(c.loss_weight_G, dtype, backend))).backward();
-        expectClose(q.grad!, c.grads.Q.data, tol);
-        expectClose(k.grad!, c.grads.K.data, tol);
-        expectClose(v.grad!, c.grads.V.data, tol);
-      });
-    }
-
-    it('sdpa_causal: isCausal and a float -inf mask give the same as the bool mask', () => {
-      const c = cases.sdpa_causal;
-      const [q, k, v] = ['Q', 'K', 'V'].map((n) => fromGolden(c.inputs[n], dtype, backend));
-      expectClose(scaledDotProductAttention(q, k, v, { isCausal: true, fused }).output, c.outputs.out.data, tol);
-      const floatMask = generateSquareSubsequentMask(4, { dtype, backend });
-      expectClose(scaledDotProductAttention(q, k, v, { mask: floatMask, fused }).output, c.outputs.out.data, tol);
-    });
-  });
-});
+// The PyTorch parity body is shared with the gpu backend's browser tests (packages/kernels-gpu).
+describe.each(PARITY_BACKENDS)('%s backend', (backend) => attentionGoldensSuite(backend));
 
 /** Runs the same call on both paths and compares outputs, weights and every gradient. */
 function compareFusedComposed(shapes: { q: number[]; k: number[]; v: number[] }, options: ScaledDotProductAttentionOptions, seed: number): void {

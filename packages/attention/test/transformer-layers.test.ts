@@ -13,62 +13,19 @@ import {
   TransformerEncoder,
   TransformerEncoderLayer,
 } from '@seqlab/attention';
-import { stores } from '@seqlab/test-utils/suites';
-import { expectClose, fromGolden, loadFixture, parityConfigs, seeded, type GoldenCase, type GoldenTensor } from './helpers.js';
+import { positionalEncodingGoldensSuite, transformerEncoderLayerGoldensSuite } from '@seqlab/test-utils/parity';
+import { expectClose, fromGolden, seeded } from './helpers.js';
 import { BACKENDS as PARITY_BACKENDS } from '@seqlab/test-utils/backends';
-
-type LayerCase = GoldenCase<Record<string, unknown>, Record<string, GoldenTensor> | string> & { loss_weight_G: GoldenTensor };
-const layerCases = loadFixture<{ cases: Record<string, LayerCase> }>('transformer_encoder_layer.json').cases;
-const sharedParams = layerCases.post_norm.params as Record<string, GoldenTensor>;
 
 afterEach(() => {
   setFusedEnabled(true);
 });
 
-describe.each(PARITY_BACKENDS)('%s backend', (backend) => {
-  describe.each(parityConfigs(backend))('transformer_encoder_layer.json parity in %s (fused %s, batchFirst %s)', (dtype, fused, batchFirst) => {
-    const tol = dtype === 'float32' ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-10, atol: 1e-11 };
-    for (const name of ['post_norm', 'pre_norm', 'post_norm_causal']) {
-      it(`${name}: output and gradients of src and every parameter`, () => {
-        setFusedEnabled(fused);
-        const c = layerCases[name];
-        const layer = new TransformerEncoderLayer(8, 2, {
-          dimFeedforward: 16,
-          dropout: 0,
-          normFirst: c.config.norm_first as boolean,
-          batchFirst,
-          dtype,
-          backend,
-        });
-        layer.loadStateDict(Object.fromEntries(Object.entries(sharedParams).map(([k, g]) => [k, fromGolden(g, dtype, backend)])));
-        const src = fromGolden(c.inputs.src, dtype, backend).requiresGrad_();
-        const srcMask = c.inputs.src_mask === undefined ? undefined : fromGolden(c.inputs.src_mask, dtype, backend);
-        const x = batchFirst ? src : transpose(src, 0, 1);
-        const yRaw = layer.forward(x, { srcMask });
-        const y = batchFirst ? yRaw : transpose(yRaw, 0, 1);
-        expect(y.backendName).toBe(backend);
-        expectClose(y, c.outputs.y.data, { ...tol, shape: c.outputs.y.shape });
-        sum(mul(y, fromGolden(c.loss_weight_G, dtype, backend))).backward();
-        expectClose(src.grad!, c.grads.src.data, tol);
-        const params = Object.fromEntries(layer.namedParameters());
-        expect(Object.keys(params)).toEqual(Object.keys(sharedParams));
-        for (const [key, p] of Object.entries(params)) expectClose(p.grad!, c.grads[key].data, tol);
-        if (name === 'post_norm_causal') expectClose(layer.forward(x, { isCausal: true }), yRaw, { rtol: 1e-6, atol: 1e-6 });
-      });
-    }
-  });
-});
+// The PyTorch parity bodies are shared with the gpu backend's browser tests (packages/kernels-gpu).
+describe.each(PARITY_BACKENDS)('%s backend', (backend) => transformerEncoderLayerGoldensSuite(backend));
 
 describe('positional encodings', () => {
-  const golden = loadFixture<{ outputs: { pe: GoldenTensor } }>('positional_encoding.json').outputs.pe;
-
-  it.each(PARITY_BACKENDS)('sinusoidal table matches positional_encoding.json (interleaved sin/cos) on %s, in float64 where stored', (backend) => {
-    const [dtype, tol] = stores(backend, 'float64') ? (['float64', { rtol: 0, atol: 1e-12 }] as const) : (['float32', { rtol: 0, atol: 1e-7 }] as const);
-    const table = sinusoidalPositionalEncoding(16, 8, { dtype, backend });
-    expect(table.backendName).toBe(backend);
-    expectClose(table, golden.data, { ...tol, shape: [16, 8] });
-    expect((sinusoidalPositionalEncoding(4, 8, { backend }).toArray() as number[][])[0]).toEqual([0, 1, 0, 1, 0, 1, 0, 1]);
-  });
+  for (const backend of PARITY_BACKENDS) positionalEncodingGoldensSuite(backend);
 
   it('the module adds rows [offset, offset+L) in both layouts and rejects sequences past maxLen', () => {
     const pe = new SinusoidalPositionalEncoding(8, { maxLen: 16, batchFirst: true, dtype: 'float64' });

@@ -3,49 +3,13 @@ import '@seqlab/autograd';
 import { add, Generator, matmul, narrow, randn, relu, reshape, stack, transpose, zeros, type Tensor } from '@seqlab/tensor-core';
 import { describe, expect, it } from 'vitest';
 import { GRU, LSTM, RNN } from '../src/index.js';
+import { recurrentLengthsSuite } from '@seqlab/test-utils/parity';
 import { expectClose } from './helpers.js';
 
 const tol = { rtol: 1e-12, atol: 1e-12 };
 
-describe.each([
-  ['RNN', true],
-  ['LSTM', true],
-  ['LSTM', false],
-  ['GRU', true],
-  ['GRU', false],
-] as const)('%s (fused %s) with lengths', (kind, fused) => {
-  const make = (): RNN | LSTM | GRU => {
-    const options = { numLayers: 2, bidirectional: true, batchFirst: true, dtype: 'float64' as const, generator: new Generator(3), fused };
-    return kind === 'RNN' ? new RNN(3, 4, options) : kind === 'LSTM' ? new LSTM(3, 4, options) : new GRU(3, 4, options);
-  };
-
-  it('equals running each sequence alone on its valid prefix: zero outputs past the end, hN at the last valid step', () => {
-    const layer = make();
-    const lengths = [5, 2, 4];
-    const x = randn([3, 5, 3], { generator: new Generator(4), dtype: 'float64' });
-    const h0 = randn([4, 3, 4], { generator: new Generator(5), dtype: 'float64' });
-    const padded = layer instanceof LSTM ? layer.forward(x, { h0, c0: h0, lengths }) : layer.forward(x, { h0, lengths });
-    lengths.forEach((n, b) => {
-      const xb = narrow(narrow(x, 0, b, 1), 1, 0, n);
-      const hb = narrow(h0, 1, b, 1);
-      const alone = layer instanceof LSTM ? layer.forward(xb, { h0: hb, c0: hb }) : layer.forward(xb, { h0: hb });
-      expectClose(narrow(narrow(padded.output, 0, b, 1), 1, 0, n), alone.output, tol, `output of sequence ${b}`);
-      expectClose(narrow(padded.hN, 1, b, 1), alone.hN, tol, `hN of sequence ${b}`);
-      if ('cN' in padded && 'cN' in alone) expectClose(narrow(padded.cN, 1, b, 1), alone.cN, tol, `cN of sequence ${b}`);
-      if (n < 5) expect(Array.from(narrow(narrow(padded.output, 0, b, 1), 1, n, 5 - n).dataSync()).every((v) => v === 0)).toBe(true);
-    });
-  });
-
-  it('gives no gradient to padded inputs', () => {
-    const layer = make();
-    const x = randn([2, 5, 3], { generator: new Generator(4), dtype: 'float64' }).requiresGrad_();
-    const r = layer.forward(x, { lengths: [5, 3] });
-    r.output.backward(randn([...r.output.shape], { generator: new Generator(6), dtype: 'float64' }));
-    const g = x.grad as Tensor;
-    expect(Array.from(narrow(narrow(g, 0, 1, 1), 1, 3, 2).dataSync()).every((v) => v === 0)).toBe(true);
-    expect(Array.from(narrow(narrow(g, 0, 1, 1), 1, 0, 3).dataSync()).some((v) => v !== 0)).toBe(true);
-  });
-});
+// Packed-sequence semantics of lengths, shared with the gpu backend's browser tests (packages/kernels-gpu).
+recurrentLengthsSuite('cpu');
 
 describe('state dict and options', () => {
   it('names parameters as PyTorch does, layer by layer with _reverse, in registration order', () => {

@@ -1,0 +1,149 @@
+// Programs the fused kernels share: constant fills, strided products with per-call offsets, column sums, record fields.
+import type { TensorInfo } from '@seqlab/tensor-core';
+import { runProgram } from '../program.js';
+import { GpuFloat, hostFloat, releaseFloat } from '../storage.js';
+
+/** A float literal for generated source (`3` → `3.0`). */
+export function f(v: number): string {
+  const s = String(v);
+  return /[.eE]/.test(s) ? s : `${s}.0`;
+}
+
+/** Statements declaring `row` and `col` of the thread's element in a row-major matrix `cols` wide (float, exact below 2^24). */
+export function rowColSource(cols: number): string {
+  return `const i = this.thread.x * 1.0; const row = Math.floor((i + 0.5) / ${f(cols)}); const col = i - row * ${f(cols)};`;
+}
+
+/** The storage handle of a float32 tensor. */
+export function handleOf(t: TensorInfo): GpuFloat {
+  return t.handle as GpuFloat;
+}
+
+/** Frees storages the fused kernels made for themselves (workspaces, ping-pong states). */
+export function release(...handles: (GpuFloat | null | undefined)[]): void {
+  for (const h of handles) if (h !== null && h !== undefined) releaseFloat(h);
+}
+
+/**
+ * A new storage of `size` elements all equal to `value` (a uniform, so one program serves every value and size).
+ *
+ * @example
+ * ```ts
+ * const zeros = fill('lstmSequence', 12, 0);
+ * ```
+ */
+export function fill(op: string, size: number, value: number): GpuFloat {
+  return runProgram(op, 'fused|fill', () => ({ source: 'function (v) { return v; }', dynamicOutput: true }), size, [value]);
+}
+
+/**
+ * `C[m, n] = Σ_k A[aOffset + m·am + k·ak] · B[bOffset + k·bk + n·bn]` as a new `[rows, cols]` storage: a matrix product
+ * whose operands are read through strides (so transposes and slices of a workspace cost nothing) and whose offsets are
+ * uniforms (so a time step's slice of a sequence buffer reuses the program compiled for the first step).
+ */
+export interface StridedProduct {
+  /** Rows and columns of the result. */
+  readonly rows: number;
+  readonly cols: number;
+  /** Length of each dot product. */
+  readonly depth: number;
+  /** Strides of A along the result's rows and along the depth. */
+  readonly am: number;
+  readonly ak: number;
+  /** Strides of B along the depth and along the result's columns. */
+  readonly bk: number;
+  readonly bn: number;
+}
+
+/**
+ * Runs the {@link StridedProduct} `p` on `a` and `b` from the element offsets `aOffset` and `bOffset`; one f32
+ * accumulator per output element (each dot product has `depth` terms).
+ *
+ * @example
+ * ```ts
+ * // x·Wᵀ for x [R, I] and W [G, I]: result [R, G]
+ * const xw = stridedProduct('lstmSequence', x, w, { rows: R, cols: G, depth: I, am: I, ak: 1, bk: 1, bn: I });
+ * ```
+ */
+export function stridedProduct(op: string, a: GpuFloat, b: GpuFloat, p: StridedProduct, aOffset = 0, bOffset = 0): GpuFloat {
+  const key = `fused|product|${p.rows},${p.cols},${p.depth}|${p.am},${p.ak},${p.bk},${p.bn}|${a.size},${b.size}`;
+  const build = () => ({
+    source:
+      `function (a, b, aOffset, bOffset) { ${rowColSource(p.cols)} ` +
+      `let s = 0.0; let pa = aOffset + row * ${f(p.am)}; let pb = bOffset + col * ${f(p.bn)}; ` +
+      `for (let k = 0; k < ${p.depth}; k++) { s += a[pa] * b[pb]; pa += ${f(p.ak)}; pb += ${f(p.bk)}; } return s; }`,
+  });
+  return runProgram(op, key, build, p.rows * p.cols, [a, b, aOffset, bOffset]);
+}
+
+/**
+ * Column sums of a `[rows, cols]` storage as a new `[cols]` storage (bias gradients: one thread per column).
+ *
+ * @example
+ * ```ts
+ * const dBias = columnSums('lstmSequenceBackward', dGates, T * B, 4 * H);
+ * ```
+ */
+export function columnSums(op: string, m: GpuFloat, rows: number, cols: number): GpuFloat {
+  const key = `fused|colsum|${rows},${cols}`;
+  const build = () => ({
+    source: `function (m) { let s = 0.0; let p = this.thread.x * 1.0; for (let r = 0; r < ${rows}; r++) { s += m[p]; p += ${f(cols)}; } return s; }`,
+  });
+  return runProgram(op, key, build, cols, [m]);
+}
+
+/** The per-(t, b) validity of a recurrent call: sequence lengths on the device, or every step valid. */
+export interface Validity {
+  /** `[B]` lengths as floats, or null when every sequence has length T. */
+  readonly lengths: GpuFloat | null;
+}
+
+/**
+ * The lengths of a recurrent call as a device input (uploaded on first use, freed by {@link release}), or null.
+ *
+ * @example
+ * ```ts
+ * const lengths = lengthsInput('lstmSequence', args.lengths);
+ * ```
+ */
+export function lengthsInput(op: string, lengths: Int32Array | null): GpuFloat | null {
+  return lengths === null ? null : hostFloat(op, Float32Array.from(lengths));
+}
+
+/**
+ * Statements declaring `valid` (a boolean) for batch entry `b` at time `t` (both float variables of the source), reading
+ * the lengths argument `len` when `hasLengths`.
+ */
+export function validSource(hasLengths: boolean): string {
+  return hasLengths ? 'const valid = t < len[b];' : 'const valid = true;';
+}
+
+/**
+ * Field `[offset, offset + width)` of each of `rows` records of `record` floats in `w`, as a new `[rows, width]`
+ * storage; with `lengths` (rows are `[T, B]` time-major), rows of invalid steps read 0.
+ *
+ * @example
+ * ```ts
+ * const gates = recordField('lstmSequence', work, T * B, 7 * H, 0, 4 * H, null, B); // [T·B, 4H]
+ * ```
+ */
+export function recordField(
+  op: string,
+  w: GpuFloat,
+  rows: number,
+  record: number,
+  offset: number,
+  width: number,
+  lengths: GpuFloat | null,
+  batch: number,
+): GpuFloat {
+  const masked = lengths !== null;
+  const key = `fused|field|${rows},${record},${offset},${width}|${masked ? batch : 'all'}`;
+  const build = () => ({
+    source:
+      `function (w, len) { ${rowColSource(width)} const v = w[row * ${f(record)} + ${f(offset)} + col]; ` +
+      (masked ? `const t = Math.floor((row + 0.5) / ${f(batch)}); const b = row - t * ${f(batch)}; if (t >= len[b]) { return 0.0; } ` : '') +
+      'return v; }',
+  });
+  return runProgram(op, key, build, rows * width, [w, lengths ?? 0]);
+}

@@ -1,0 +1,125 @@
+// What the gpu LSTM and GRU sequence kernels share: sizes, the per-step recurrent product, state slices of a
+// sequence workspace, and the all-steps weight gradients.
+//
+// A time loop on the gpu cannot write one step into a slice of an existing texture: every kernel call makes a new
+// output. So each step's cell kernel writes a whole new sequence workspace (`[T, B, R]` records) that copies the
+// other steps from the previous one, which is then deleted (ping-pong: gpu.js hands the freed texture to the next
+// call). The copy costs T·B·R texel writes per step against the step product's B·G·2H reads, so it stays below the
+// product while T·R < 2·G·H (T < 2·4H·H/7H ≈ H for the LSTM); it keeps every step on the device and the time index
+// a uniform, so no step compiles anything after the first call.
+import { DTypeMismatchError, type RecurrentSequenceArgs, type RecurrentSequenceGrads, type TensorInfo } from '@seqlab/tensor-core';
+import { runProgram } from '../program.js';
+import type { GpuFloat } from '../storage.js';
+import { columnSums, f, handleOf, recordField, rowColSource, stridedProduct } from './programs.js';
+
+/** Sizes of one recurrent call: sequence length, batch, input size, hidden size, gate rows. */
+export interface SequenceDims {
+  readonly T: number;
+  readonly B: number;
+  readonly I: number;
+  readonly H: number;
+  /** Gate rows of the weights: 4H (LSTM) or 3H (GRU). */
+  readonly G: number;
+}
+
+/** The sizes of `args`, refusing a dtype other than float32 (the gpu backend's only float). */
+export function dimsOf(op: string, args: RecurrentSequenceArgs): SequenceDims {
+  if (args.x.dtype !== 'float32') throw new DTypeMismatchError(`${op}: argument 'x' must be float32 on the gpu backend; received ${args.x.dtype}`);
+  const [T, B, I] = args.x.shape;
+  return { T, B, I, H: args.h0.shape[1], G: args.weightIh.shape[0] };
+}
+
+/** Time index of processing step `s` (0 first). */
+export function timeAt(s: number, T: number, reverse: boolean): number {
+  return reverse ? T - 1 - s : s;
+}
+
+/** `x·W_ihᵀ` for all steps, `[T·B, G]` (biases are added in the cell kernels). */
+export function inputProjection(op: string, args: RecurrentSequenceArgs, d: SequenceDims): GpuFloat {
+  return stridedProduct(op, handleOf(args.x), handleOf(args.weightIh), { rows: d.T * d.B, cols: d.G, depth: d.I, am: d.I, ak: 1, bk: 1, bn: d.I });
+}
+
+/**
+ * The recurrent product of one step, `h·W_hhᵀ` `[B, G]`, with `h` read from the initial state `h0` (`prevTime` < 0) or
+ * from field `hOffset` of record `prevTime` of the workspace `work` (`record` floats per (t, b)).
+ */
+export function stepProduct(
+  op: string,
+  d: SequenceDims,
+  weightHh: TensorInfo,
+  h0: TensorInfo,
+  work: GpuFloat,
+  record: number,
+  hOffset: number,
+  prevTime: number,
+): GpuFloat {
+  const w = handleOf(weightHh);
+  const shape = { rows: d.B, cols: d.G, depth: d.H, ak: 1, bk: 1, bn: d.H };
+  if (prevTime < 0) return stridedProduct(op, handleOf(h0), w, { ...shape, am: d.H });
+  return stridedProduct(op, work, w, { ...shape, am: record }, prevTime * d.B * record + hOffset);
+}
+
+/**
+ * The state each time step started from, `[T, B, H]`: field `offset` of the record of the step processed before it,
+ * or `init` for the first processed step.
+ */
+export function previousStates(op: string, d: SequenceDims, work: GpuFloat, record: number, offset: number, init: TensorInfo, reverse: boolean): GpuFloat {
+  const { T, B, H } = d;
+  const key = `fused|prevstate|${T},${B},${H}|${record},${offset}|${reverse}`;
+  const build = () => ({
+    source:
+      `function (w, init) { ${rowColSource(H)} const t = Math.floor((row + 0.5) / ${f(B)}); const b = row - t * ${f(B)}; ` +
+      `const tp = t ${reverse ? '+' : '-'} 1.0; ` +
+      `if (tp < 0.0 || tp > ${f(T - 1)}) { return init[b * ${f(H)} + col]; } ` +
+      `return w[(tp * ${f(B)} + b) * ${f(record)} + ${f(offset)} + col]; }`,
+  });
+  return runProgram(op, key, build, T * B * H, [work, handleOf(init)]);
+}
+
+/** Field `offset` (H wide) of the records of time `t`, `[B, H]` (the final states: t is the last processed step). */
+export function stateAt(op: string, d: SequenceDims, work: GpuFloat, record: number, offset: number, t: number): GpuFloat {
+  const key = `fused|stateat|${d.T},${d.B},${d.H}|${record},${offset}`;
+  const build = () => ({
+    source: `function (w, t) { ${rowColSource(d.H)} return w[(t * ${f(d.B)} + row) * ${f(record)} + ${f(offset)} + col]; }`,
+  });
+  return runProgram(op, key, build, d.B * d.H, [work, t]);
+}
+
+/**
+ * `dx = dGi·W_ih`, `dW_ih = dGiᵀ·X`, `dW_hh = dGhᵀ·H_prev` and the bias gradients (column sums of dGi and dGh), from
+ * the pre-activation gradients of all steps `[T·B, G]`.
+ */
+export function weightGrads(
+  op: string,
+  args: RecurrentSequenceArgs,
+  d: SequenceDims,
+  dGi: GpuFloat,
+  dGh: GpuFloat,
+  hPrev: TensorInfo,
+): Omit<RecurrentSequenceGrads, 'dh0'> {
+  const { T, B, I, H, G } = d;
+  const R = T * B;
+  const hasBias = args.biasIh !== null;
+  return {
+    dx: stridedProduct(op, dGi, handleOf(args.weightIh), { rows: R, cols: I, depth: G, am: G, ak: 1, bk: I, bn: 1 }),
+    dWeightIh: stridedProduct(op, dGi, handleOf(args.x), { rows: G, cols: I, depth: R, am: 1, ak: G, bk: I, bn: 1 }),
+    dWeightHh: stridedProduct(op, dGh, handleOf(hPrev), { rows: G, cols: H, depth: R, am: 1, ak: G, bk: H, bn: 1 }),
+    dBiasIh: hasBias ? columnSums(op, dGi, R, G) : null,
+    dBiasHh: hasBias ? columnSums(op, dGh, R, G) : null,
+  };
+}
+
+/** `[T·B, width]` field `offset` of a `[T, B, record]` workspace (gate gradients; rows of invalid steps are 0 there). */
+export function fieldOf(op: string, d: SequenceDims, work: GpuFloat, record: number, offset: number, width: number): GpuFloat {
+  return recordField(op, work, d.T * d.B, record, offset, width, null, d.B);
+}
+
+/** Statements declaring `row`, `r` (position in the record), `b` and `j` (position in an H block) of a `[T, B, R]` workspace. */
+export function recordCoords(d: SequenceDims, R: number): string {
+  const { B, H } = d;
+  return (
+    `const i = this.thread.x * 1.0; const row = Math.floor((i + 0.5) / ${f(R)}); const r = i - row * ${f(R)}; ` +
+    `const tRow = Math.floor((row + 0.5) / ${f(B)}); const b = row - tRow * ${f(B)}; ` +
+    `const j = r - Math.floor((r + 0.5) / ${f(H)}) * ${f(H)};`
+  );
+}
