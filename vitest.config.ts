@@ -49,7 +49,8 @@ export default defineConfig(async () => {
               enabled: true,
               headless: true,
               // WebGL2 on SwiftShader (software GL): correctness, not speed.
-              provider: playwright({ launchOptions: { executablePath, args: [...CHROMIUM_ARGS] } }),
+              // --expose-gc: memory tests force a collection before counting live textures, as the Node project's do.
+              provider: playwright({ launchOptions: { executablePath, args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'] } }),
               instances: [{ browser: 'chromium' }],
             },
           },
