@@ -35,6 +35,11 @@ export interface KernelBenchOptions {
    * of its steps takes tens of seconds (about 27 s for the LSTM, 42 s for the Transformer block on two cores).
    */
   tfjsCpu?: boolean;
+  /**
+   * Also time seqlab's gpu backend (`@seqlab/kernels-gpu`, when installed). In Node that is gpu.js's WebAssembly
+   * mode, a correctness mode slower than wasm (headless-gl when the optional `gl` package is installed). Default false.
+   */
+  gpu?: boolean;
   /** Seconds one contender may spend on a training case before its timed runs are cut (never below 3). Default 40. */
   budgetSeconds?: number;
   /** Seed of the weights and data. Default 0. */
@@ -134,7 +139,8 @@ export async function runKernelBenchmark(options: KernelBenchOptions = {}): Prom
   const log = options.log ?? ((): void => {});
 
   const loadBefore = loadavg()[0];
-  const seqlab = await seqlabContenders();
+  const seqlab = await seqlabContenders(options.gpu ?? false);
+  if (seqlab.gpu !== undefined && 'error' in seqlab.gpu) log(`seqlab gpu left out: ${seqlab.gpu.error}`);
   const tf = options.tfjs === false ? { error: 'TF.js left out (tfjs: false)' } : await tfjsContenders(options.tfjsCpu ?? false);
   if ('error' in tf) log(`${tf.error}: its rows are left out`);
   const contenders: Contender[] = [...seqlab.contenders, ...('error' in tf ? [] : tf.contenders)];
@@ -161,6 +167,7 @@ export async function runKernelBenchmark(options: KernelBenchOptions = {}): Prom
       cores: cpus().length,
       loadAverage: { before: loadBefore, after: loadavg()[0] },
       seqlabWasm: seqlab.wasm,
+      ...(seqlab.gpu === undefined ? {} : { seqlabGpu: seqlab.gpu }),
       tfjs: 'error' in tf ? { error: tf.error } : { version: tf.version, backends: tf.contenders.map((c) => c.backend) },
       ...(onnxruntime === undefined ? {} : { onnxruntime }),
     },

@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KernelBenchReport, KernelBenchRow } from './results.js';
+import type { SeqlabGpuInfo } from './seqlab-contenders.js';
 
 /** A row's contender as a column heading: `library backend`, with `×threads` for threaded backends. */
 export function contenderKey(r: KernelBenchRow): string {
@@ -67,6 +68,14 @@ export function metricTable(
   return lines;
 }
 
+/** Where the seqlab gpu column ran: gpu.js's mode and renderer, and that a CPU mode or software renderer is not a GPU. */
+function gpuLine(gpu: SeqlabGpuInfo | undefined): string[] {
+  if (gpu === undefined) return [];
+  if ('error' in gpu) return [`seqlab gpu left out: ${gpu.error}.`];
+  if (gpu.mode === 'webasm' || gpu.mode === 'cpu') return [`seqlab gpu: gpu.js ${gpu.mode} mode (a CPU mode for correctness tests, not a GPU).`];
+  return [`seqlab gpu: gpu.js ${gpu.mode} mode on ${gpu.renderer} (${gpu.software ? 'software rendering, not a GPU' : 'a GPU'}).`];
+}
+
 /**
  * The Markdown report: environment, one table per metric, row notes, and the targets with met / not met.
  *
@@ -105,6 +114,7 @@ export function renderKernelMarkdown(report: KernelBenchReport): string {
     '',
     `${env.cpu} (${env.cores} cores), Node ${env.node}, ${env.date}; load average ${env.loadAverage.before.toFixed(2)} before, ${env.loadAverage.after.toFixed(2)} after. ${tf}.`,
     `Medians after warm-up (${settings.timing}); matmul runs interleaved across contenders.`,
+    ...gpuLine(env.seqlabGpu),
     '',
   ];
   const matmul = results.filter((r) => r.gflops !== undefined && !isInference(r));

@@ -1,5 +1,6 @@
 // The kernel benchmark's result record: environment, one row per library, backend, case and size, and the targets.
 import type { OnnxRuntimeInfo } from './inference-suite.js';
+import type { SeqlabGpuInfo } from './seqlab-contenders.js';
 import type { TargetCheck } from './targets.js';
 import type { LstmShape, TransformerShape } from './training-shapes.js';
 
@@ -84,6 +85,8 @@ export interface KernelBenchEnvironment {
   readonly loadAverage: LoadAverage;
   /** seqlab's wasm thread state as reported by `wasmThreadInfo()`. */
   readonly seqlabWasm: unknown;
+  /** seqlab's gpu backend (mode, renderer, software) when `gpu` was asked, or why it did not start. */
+  readonly seqlabGpu?: SeqlabGpuInfo;
   /** The TF.js that ran beside seqlab, or why it did not. */
   readonly tfjs: TfjsRunInfo | TfjsMissing;
   /** The onnxruntime-node of the inference rows, or why it did not run; absent when no inference case ran. */

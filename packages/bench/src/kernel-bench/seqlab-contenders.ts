@@ -28,17 +28,38 @@ export function seqlabContender(backend: string, threads: number, trains: boolea
   };
 }
 
-/** Starts seqlab's wasm workers; returns the contenders and the thread state for the environment record. */
-export async function seqlabContenders(): Promise<{ contenders: Contender[]; wasm: unknown }> {
+/** seqlab's gpu backend as started here (mode, renderer, whether software), or why it could not start. */
+export type SeqlabGpuInfo = { readonly mode: string; readonly renderer: string; readonly software: boolean } | { readonly error: string };
+
+/** Starts seqlab's gpu backend (an optional dependency, loaded at run time): its contender and what it runs on. */
+async function gpuContender(): Promise<{ contender?: Contender; info: SeqlabGpuInfo }> {
+  try {
+    const gpu = await import('@seqlab/kernels-gpu');
+    await gpu.initGpu();
+    const { mode, renderer, software } = gpu.backendInfo();
+    return { contender: seqlabContender('gpu', 1, true, () => {}), info: { mode, renderer, software } };
+  } catch (e) {
+    return { info: { error: (e instanceof Error ? e.message : String(e)).split('\n')[0] } };
+  }
+}
+
+/**
+ * Starts seqlab's wasm workers (and, with `withGpu`, the gpu backend); returns the contenders, the wasm thread state
+ * and the gpu backend's facts for the environment record.
+ */
+export async function seqlabContenders(withGpu = false): Promise<{ contenders: Contender[]; wasm: unknown; gpu?: SeqlabGpuInfo }> {
   const threads = Math.max(2, getThreads());
   setThreads(threads);
   await ready();
+  const gpu = withGpu ? await gpuContender() : undefined;
   return {
     wasm: wasmThreadInfo(),
+    ...(gpu === undefined ? {} : { gpu: gpu.info }),
     contenders: [
       seqlabContender('cpu', 1, true, () => {}),
       seqlabContender('wasm', 1, false, () => setThreads(1)),
       seqlabContender('wasm', threads, true, () => setThreads(threads)),
+      ...(gpu?.contender === undefined ? [] : [gpu.contender]),
     ],
   };
 }
