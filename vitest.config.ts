@@ -48,8 +48,7 @@ export default defineConfig(async () => {
             browser: {
               enabled: true,
               headless: true,
-              // WebGL2 on SwiftShader (software GL): correctness, not speed.
-              // --expose-gc: memory tests force a collection before counting live textures, as the Node project's do.
+              // WebGL2 on SwiftShader (software GL): correctness, not speed. `gc()` for the tests of the GC safety net.
               provider: playwright({ launchOptions: { executablePath, args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'] } }),
               instances: [{ browser: 'chromium' }],
             },

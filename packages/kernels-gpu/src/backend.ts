@@ -3,7 +3,7 @@ import { allocArray, dtypeOfArray, DTypeMismatchError, type Backend, type DType,
 import { gpuFusedKernels } from './fused/index.js';
 import { gpuKernels } from './kernels/index.js';
 import { gpuState } from './shared.js';
-import { checkSize, GpuFloat, hostFloat, readFloat, releaseFloat } from './storage.js';
+import { checkSize, GpuFloat, hostFloat, readFloat, readFloatAsync, releaseFloat } from './storage.js';
 import { runtime } from './context.js';
 
 /** Dtypes the gpu backend stores: float32 in textures; int32 and bool as host typed arrays. */
@@ -28,8 +28,11 @@ function toHost(op: string, values: TypedArray, dtype: DType, copy: boolean): Gp
   return out;
 }
 
+// Host-side int32/bool data survives a lost context, but reads fail like every other use of the backend then.
 function read(handle: unknown): TypedArray {
-  return handle instanceof GpuFloat ? readFloat('read', handle) : (handle as TypedArray).slice();
+  if (handle instanceof GpuFloat) return readFloat('readSync', handle);
+  runtime('readSync');
+  return (handle as TypedArray).slice();
 }
 
 /**
@@ -51,8 +54,12 @@ export const gpuBackend: Backend = gpuState.claim<Backend>('gpuBackend', {
   upload: (values, dtype) => toHost('upload', values, dtype, true),
   adopt: (values, dtype) => toHost('adopt', values, dtype, false),
   readSync: (handle) => read(handle),
-  // gpu.js 2.24's texture reads are synchronous (readPixels); the promise resolves with the same copy.
-  read: async (handle) => read(handle),
+  // WebGL2: a pixel-pack buffer and a fence, so the page keeps running while the GPU finishes; elsewhere synchronous.
+  read: async (handle) => {
+    if (handle instanceof GpuFloat) return readFloatAsync('read', handle);
+    runtime('read');
+    return (handle as TypedArray).slice();
+  },
   release: (handle) => {
     if (handle instanceof GpuFloat) releaseFloat(handle);
   },

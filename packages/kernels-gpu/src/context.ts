@@ -37,7 +37,7 @@ export interface GpuRuntime {
   lost: boolean;
   /** Distinguishes this runtime's storages from those of an earlier `initGpu`. */
   readonly id: number;
-  /** GL textures held by live tensors, and their bytes (4 per element). */
+  /** GL textures held by live tensors, and their bytes (RGBA32F texels × 16, four values per texel). */
   textures: number;
   textureBytes: number;
 }

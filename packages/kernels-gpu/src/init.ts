@@ -71,9 +71,9 @@ export interface GpuBackendInfo {
   maxTextureSize: number | undefined;
   /** The largest element count of one gpu tensor: min(MAX_TEXTURE_SIZE², 2^24). */
   maxElements: number;
-  /** Textures held by live tensors, and their bytes (float32: 4 per element). */
+  /** Textures held by live tensors (not counting the one output texture each cached program keeps). */
   textures: number;
-  /** Bytes of those textures. */
+  /** GPU bytes of those textures: texels × 16 (RGBA32F, four values per texel, padded to a near-square). */
   textureBytes: number;
   /** What the start-up probe measured. */
   probe: PrecisionProbe;
@@ -168,11 +168,10 @@ function start(options: GpuOptions = {}): GpuRuntime {
   if (previous !== undefined) {
     clearPrograms();
     setRuntime(undefined);
-    try {
-      previous.gpu.destroy();
-    } catch {
-      // A lost context has nothing left to free.
-    }
+    // gpu.js frees the old kernels and loses the old context on the next macrotask; a lost context has nothing to free.
+    void Promise.resolve()
+      .then(() => previous.gpu.destroy())
+      .catch(() => undefined);
   }
   const { gpu, gl, canvas } = createGpu(mode);
   const glMax = gl === undefined ? undefined : (gl.getParameter(gl.MAX_TEXTURE_SIZE) as number);

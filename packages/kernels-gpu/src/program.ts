@@ -89,7 +89,7 @@ function argData(op: string, rt: GpuRuntime, arg: ProgramArg): FloatData | numbe
     // webasm/cpu kernels take the typed array as is; GL copies it into a texture once, by a cached identity program.
     arg.data = rt.gl === undefined ? host : launch(op, rt, 'upload', () => COPY, host.length, [host]);
     arg.host = undefined;
-    ownTexture(rt, arg.data, arg.size);
+    ownTexture(rt, arg.data);
   }
   if (arg.data === undefined) throw new InvalidArgumentError(`${op}: an argument of size ${arg.size} has no data (it was released)`);
   return arg.data;
@@ -117,6 +117,8 @@ function launch(op: string, rt: GpuRuntime, key: string, build: () => ProgramSou
       immutable: true,
       precision: 'single',
       tactic: 'precision',
+      // Four float32 values per RGBA32F texel: a quarter of the texture memory and readback of one value per texel.
+      optimizeFloatMemory: true,
     };
     if (spec.argumentTypes !== undefined) settings.argumentTypes = [...spec.argumentTypes];
     const kernel = rt.gpu.createKernel(spec.source as unknown as Parameters<typeof rt.gpu.createKernel>[0], settings) as IKernelRunShortcut;
@@ -180,7 +182,7 @@ export function runProgram(op: string, key: string, build: () => ProgramSource, 
     args.map((a) => argData(op, rt, a)),
   );
   const handle = new GpuFloat(size, rt.id, data, undefined);
-  ownTexture(rt, data, size);
+  ownTexture(rt, data);
   return handle;
 }
 

@@ -53,11 +53,17 @@ export function checkSize(rt: GpuRuntime, op: string, size: number, shape?: read
   );
 }
 
+/** Bytes of GPU memory a texture takes: its texels × 16 (RGBA32F). */
+function textureBytes(data: Texture): number {
+  const [w, h] = (data as unknown as { size: [number, number] }).size;
+  return w * h * 16;
+}
+
 /** Internal: counts a texture that a tensor now owns. */
-export function ownTexture(rt: GpuRuntime, data: FloatData, size: number): void {
+export function ownTexture(rt: GpuRuntime, data: FloatData): void {
   if (data instanceof Texture) {
     rt.textures++;
-    rt.textureBytes += 4 * size;
+    rt.textureBytes += textureBytes(data);
   }
 }
 
@@ -90,6 +96,47 @@ export function readFloat(op: string, handle: GpuFloat): Float32Array {
   return values.length === handle.size ? values.slice() : values.slice(0, handle.size);
 }
 
+/**
+ * Internal: reads a float32 handle back without blocking on WebGL2: readPixels into a pixel-pack buffer, a fence, and
+ * the copy once the fence has signalled (polled each macrotask). Other modes read synchronously.
+ */
+export async function readFloatAsync(op: string, handle: GpuFloat): Promise<Float32Array> {
+  const rt = runtimeOf(op, handle);
+  const data = handle.data;
+  const gl = rt.gl;
+  if (handle.host !== undefined || !(data instanceof Texture) || gl === undefined || rt.mode !== 'webgl2') return readFloat(op, handle);
+  const texture = data as unknown as { size: [number, number]; type: string; texture: WebGLTexture; framebuffer(): WebGLFramebuffer };
+  const [w, h] = texture.size;
+  gl.bindFramebuffer(gl.FRAMEBUFFER, texture.framebuffer());
+  gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, texture.texture, 0);
+  const buffer = gl.createBuffer();
+  gl.bindBuffer(gl.PIXEL_PACK_BUFFER, buffer);
+  gl.bufferData(gl.PIXEL_PACK_BUFFER, w * h * 16, gl.STREAM_READ);
+  gl.readPixels(0, 0, w, h, gl.RGBA, gl.FLOAT, 0);
+  gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+  const fence = gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0);
+  gl.flush();
+  try {
+    while (fence !== null && gl.getSyncParameter(fence, gl.SYNC_STATUS) !== gl.SIGNALED) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      runtime(op);
+    }
+    const rgba = new Float32Array(w * h * 4);
+    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, buffer);
+    gl.getBufferSubData(gl.PIXEL_PACK_BUFFER, 0, rgba);
+    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+    runtime(op);
+    // Memory-optimized textures pack four values per texel; plain float textures keep one, in the red channel.
+    if (texture.type === 'MemoryOptimizedNumberTexture') return rgba.slice(0, handle.size);
+    const out = new Float32Array(handle.size);
+    for (let k = 0; k < out.length; k++) out[k] = rgba[4 * k];
+    return out;
+  } finally {
+    if (fence !== null) gl.deleteSync(fence);
+    gl.deleteBuffer(buffer);
+  }
+}
+
 /** Internal: frees a float32 handle's texture (the GL texture goes when no clone of it is left). */
 export function releaseFloat(handle: GpuFloat): void {
   const data = handle.data;
@@ -99,7 +146,7 @@ export function releaseFloat(handle: GpuFloat): void {
   const rt = currentRuntime();
   if (rt !== undefined && rt.id === handle.runtimeId) {
     rt.textures--;
-    rt.textureBytes -= 4 * handle.size;
+    rt.textureBytes -= textureBytes(data);
   }
   const glTexture = (data as unknown as { texture: { _refs?: number } }).texture;
   const kernel = (data as unknown as { kernel?: { context?: unknown } }).kernel;

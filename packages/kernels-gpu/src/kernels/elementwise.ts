@@ -13,29 +13,30 @@ import {
 import { broadcastIndexExpr, coordsSource, needsCoords, shapeKey } from '../index-math.js';
 import { kernelInput, runProgram } from '../program.js';
 import { GpuFloat, readFloat, releaseFloat } from '../storage.js';
-import { log1pSource, normalCdfSource, powSource, roundSource, sigmoidSource, sinCosSource, tanhSource } from './math.js';
+import { log1pSource, logSource, nanPassSource, normalCdfSource, powSource, roundSource, sigmoidSource, sinCosSource, tanhSource } from './math.js';
 
 /** Statements computing `y` from `x` for each unary op (float32; `y` is declared `let y = 0.0;` before them). */
 const UNARY: Record<UnaryOpName, string> = {
   neg: 'y = -x;',
   abs: 'y = Math.abs(x);',
-  exp: 'y = Math.exp(x);',
-  log: 'y = Math.log(x);',
+  exp: `y = Math.exp(x); ${nanPassSource('x', 'y')}`,
+  log: logSource('x', 'y'),
   log1p: log1pSource('x', 'y'),
-  sqrt: 'y = Math.sqrt(x);',
-  rsqrt: 'y = 1.0 / Math.sqrt(x);',
-  tanh: tanhSource('x', 'y'),
-  sigmoid: sigmoidSource('x', 'y'),
+  sqrt: `y = Math.sqrt(x); ${nanPassSource('x', 'y')}`,
+  rsqrt: `y = 1.0 / Math.sqrt(x); ${nanPassSource('x', 'y')}`,
+  tanh: `${tanhSource('x', 'y')} ${nanPassSource('x', 'y')}`,
+  sigmoid: `${sigmoidSource('x', 'y')} ${nanPassSource('x', 'y')}`,
   // NaN > 0 is false: NaN → 0, as on cpu.
   relu: 'if (x > 0.0) { y = x; }',
-  sin: sinCosSource('x', 'y', false),
-  cos: sinCosSource('x', 'y', true),
+  // sin(±0) is ±0.
+  sin: `${sinCosSource('x', 'y', false)} if (x == 0.0) { y = x; } ${nanPassSource('x', 'y')}`,
+  cos: `${sinCosSource('x', 'y', true)} ${nanPassSource('x', 'y')}`,
   square: 'y = x * x;',
   reciprocal: 'y = 1.0 / x;',
   // Keeps ±0 and NaN, as on cpu.
   sign: 'y = x; if (x > 0.0) { y = 1.0; } if (x < 0.0) { y = -1.0; }',
-  floor: 'y = Math.floor(x);',
-  ceil: 'y = Math.ceil(x);',
+  floor: `y = Math.floor(x); ${nanPassSource('x', 'y')}`,
+  ceil: `y = Math.ceil(x); ${nanPassSource('x', 'y')}`,
   round: roundSource('x', 'y'),
 };
 
@@ -85,25 +86,39 @@ export function cpuKernel<K extends keyof Kernels>(name: K): Kernels[K] {
   return cpuBackend.kernels[name] as Kernels[K];
 }
 
+/**
+ * Internal: the value of a single-element input that has not reached the device (a number operand tensor-core made
+ * a scalar of, or a host int32/bool scalar) and is finite, passed as a uniform instead of uploaded; else undefined.
+ */
+function hostScalar(x: TensorInfo): number | undefined {
+  if (x.size !== 1) return undefined;
+  const values = x.handle instanceof GpuFloat ? x.handle.host : (x.handle as ArrayLike<number>);
+  const v = values?.[0];
+  return v !== undefined && Number.isFinite(v) ? v : undefined;
+}
+
 /** Internal: an n-ary broadcasting program: `body` reads `v0 … v{n-1}` and assigns `z`. */
 function broadcastFloat(op: string, key: string, body: string, inputs: readonly TensorInfo[], outShape: Shape): GpuFloat {
   const shapes = inputs.map((t) => t.shape);
+  const scalars = inputs.map(hostScalar);
   // Inputs that are the output's shape or a single element need no coordinates: one program serves every size, and
-  // the key says which input is which (`=` or `1`). Otherwise the index math is baked per shape.
+  // the key says which input is which (`=` same shape, `1` one element, `n` a uniform). Otherwise the index math is
+  // baked per shape.
   const dynamic = !needsCoords(shapes, outShape);
-  const fullKey = dynamic
-    ? `${key}|${shapes.map((s) => (sizeOf(s) <= 1 && !shapesEqual(s, outShape) ? '1' : '=')).join('')}`
-    : `${key}|${shapes.map(shapeKey).join('|')}|${shapeKey(outShape)}`;
+  const kinds = inputs.map((t, k) => (scalars[k] !== undefined ? 'n' : sizeOf(t.shape) <= 1 && !shapesEqual(t.shape, outShape) ? '1' : '='));
+  const fullKey = dynamic ? `${key}|${kinds.join('')}` : `${key}|${kinds.join('')}|${shapes.map(shapeKey).join('|')}|${shapeKey(outShape)}`;
   return runProgram(
     op,
     fullKey,
     () => {
       const params = inputs.map((_, k) => `a${k}`).join(', ');
-      const reads = inputs.map((t, k) => `const v${k} = a${k}[${broadcastIndexExpr(t.shape, outShape)}];`).join(' ');
+      const reads = inputs
+        .map((t, k) => (scalars[k] !== undefined ? `const v${k} = a${k};` : `const v${k} = a${k}[${broadcastIndexExpr(t.shape, outShape)}];`))
+        .join(' ');
       return { source: `function (${params}) { ${coordsSource(outShape, !dynamic)} ${reads} let z = 0.0; ${body} return z; }`, dynamicOutput: dynamic };
     },
     sizeOf(outShape),
-    inputs.map(kernelInput),
+    inputs.map((t, k) => scalars[k] ?? kernelInput(t)),
   );
 }
 
@@ -119,7 +134,12 @@ export const elementwiseKernels = {
   gelu(x, approximate) {
     if (approximate === 'none') return mapFloat('gelu', 'gelu|none', `let p = 0.0; ${normalCdfSource('x', 'p')} y = x * p;`, x);
     // ½(1 + tanh(u)) = 1/(1 + e^(−2u)), without the cancellation of the textbook form for x ≪ 0 (as on cpu).
-    return mapFloat('gelu', 'gelu|tanh', `const u = ${SQRT_2_OVER_PI} * (x + 0.044715 * x * x * x); y = x / (1.0 + Math.exp(-2.0 * u));`, x);
+    return mapFloat(
+      'gelu',
+      'gelu|tanh',
+      `const u = ${SQRT_2_OVER_PI} * (x + 0.044715 * x * x * x); y = x / (1.0 + Math.exp(-2.0 * u)); if (x == 0.0) { y = x; }`,
+      x,
+    );
   },
   clamp(x, min, max) {
     if (x.dtype !== 'float32') return cpuKernel('clamp')(x, min, max);

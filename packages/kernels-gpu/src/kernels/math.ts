@@ -35,8 +35,49 @@ export function sigmoidSource(x: string, out: string): string {
 }
 
 /**
- * log1p(x) by Goldberg's correction: u = 1 + x; x when u == 1, else log(u)·x/(u − 1), accurate to a few ulp where
- * log(1 + x) would cancel.
+ * NaN and +Infinity as shader expressions. ANGLE folds these constant divisions to IEEE NaN and +Infinity (measured on
+ * SwiftShader; gpu.js's webasm and cpu modes are JavaScript); GLSL itself has no NaN or Infinity literal.
+ * Sources use them where the cpu backend gives NaN or ±Infinity and GL built-ins give something finite (log(0) is
+ * −88 and log of a negative number is log|x| on SwiftShader).
+ *
+ * @example
+ * ```ts
+ * const body = `if (x < 0.0) { y = ${NAN}; }`;
+ * ```
+ */
+export const NAN = '(0.0 / 0.0)';
+
+/** +Infinity as a shader expression (see {@link NAN}). @example `y = -${INFINITY};` */
+export const INFINITY = '(1.0 / 0.0)';
+
+/**
+ * Statements that make `out` NaN when `x` is NaN (GL's exp of NaN is +Infinity and its log of NaN is finite on
+ * SwiftShader; the cpu backend propagates NaN through every unary op but relu).
+ *
+ * @example
+ * ```ts
+ * `y = Math.exp(x); ${nanPassSource('x', 'y')}`;
+ * ```
+ */
+export function nanPassSource(x: string, out: string): string {
+  return `if (${x} != ${x}) { ${out} = ${x}; }`;
+}
+
+/**
+ * log(x) with the cpu backend's edge cases: NaN below 0, −Infinity at ±0 (GL gives −88 and log|x|).
+ *
+ * @example
+ * ```ts
+ * logSource('x', 'y');
+ * ```
+ */
+export function logSource(x: string, out: string): string {
+  return `if (${x} < 0.0) { ${out} = ${NAN}; } else if (${x} == 0.0) { ${out} = -${INFINITY}; } else { ${out} = Math.log(${x}); } ${nanPassSource(x, out)}`;
+}
+
+/**
+ * log1p(x) by Goldberg's correction: u = 1 + x; x when u == 1, else log(u)·(x/(u − 1)), accurate to a few ulp where
+ * log(1 + x) would cancel; NaN below −1, −Infinity at −1, +Infinity at +Infinity.
  *
  * @example
  * ```ts
@@ -44,13 +85,18 @@ export function sigmoidSource(x: string, out: string): string {
  * ```
  */
 export function log1pSource(x: string, out: string): string {
-  return `const ${out}U = 1.0 + ${x}; if (${out}U == 1.0) { ${out} = ${x}; } else { ${out} = Math.log(${out}U) * ${x} / (${out}U - 1.0); } if (${x} == -1.0) { ${out} = Math.log(0.0); }`;
+  return (
+    `const ${out}U = 1.0 + ${x}; ` +
+    `if (${x} < -1.0) { ${out} = ${NAN}; } else if (${x} == -1.0) { ${out} = -${INFINITY}; } else if (${x} > 3.4028234663852886e38) { ${out} = ${x}; } ` +
+    `else if (${out}U == 1.0) { ${out} = ${x}; } else { ${out} = Math.log(${out}U) * (${x} / (${out}U - 1.0)); } ${nanPassSource(x, out)}`
+  );
 }
 
 /**
- * Math.pow semantics on top of GLSL's pow (undefined for negative bases): y == 0 gives 1 (even for NaN bases), a
- * negative base needs an integer exponent (odd exponents keep the sign; others give NaN), 0 to a negative power is
- * +Infinity.
+ * Math.pow's semantics, case by case, on top of GLSL's pow (defined only for positive finite bases): y == ±0 gives 1
+ * (even for a NaN base); otherwise a NaN on either side gives NaN, as does |x| == 1 with y = ±Infinity; zero and
+ * infinite bases and infinite exponents take their limits; a negative base needs an integer exponent (NaN
+ * otherwise) and keeps its sign for odd ones, −0 and −Infinity included.
  *
  * @example
  * ```ts
@@ -58,12 +104,27 @@ export function log1pSource(x: string, out: string): string {
  * ```
  */
 export function powSource(x: string, y: string, out: string): string {
+  const ax = `${out}Ax`,
+    ay = `${out}Ay`,
+    m = `${out}M`,
+    odd = `${out}Odd`,
+    neg = `${out}Neg`;
+  const big = '3.4028234663852886e38';
   return (
-    `if (${y} == 0.0) { ${out} = 1.0; } ` +
-    `else if (${x} == 0.0) { if (${y} > 0.0) { ${out} = 0.0; } else { ${out} = 1.0 / 0.0; } } ` +
-    `else { ${out} = Math.pow(Math.abs(${x}), ${y}); ` +
-    `if (${x} < 0.0) { if (Math.floor(${y}) != ${y}) { ${out} = Math.sqrt(-1.0 - ${out}); } ` +
-    `else { const ${out}H = ${y} * 0.5; if (Math.floor(${out}H) != ${out}H) { ${out} = -${out}; } } } }`
+    `const ${ax} = Math.abs(${x}); const ${ay} = Math.abs(${y}); ` +
+    // Odd integer exponents keep a negative base's sign; every float beyond 2^24 is even.
+    `let ${odd} = 0.0; if (Math.floor(${y}) == ${y} && ${ay} < 16777216.0) { const ${out}H = ${y} * 0.5; if (Math.floor(${out}H) != ${out}H) { ${odd} = 1.0; } } ` +
+    `let ${neg} = 0.0; if (${x} < 0.0) { ${neg} = 1.0; } else if (${x} == 0.0) { if (1.0 / ${x} < 0.0) { ${neg} = 1.0; } } ` +
+    `let ${m} = 0.0; ` +
+    `if (${ax} == 0.0) { if (${y} < 0.0) { ${m} = ${INFINITY}; } } ` +
+    `else if (${ax} > ${big}) { if (${y} > 0.0) { ${m} = ${INFINITY}; } } ` +
+    `else if (${ay} > ${big}) { if ((${ax} > 1.0) == (${y} > 0.0)) { ${m} = ${INFINITY}; } } ` +
+    `else { ${m} = Math.pow(${ax}, ${y}); } ` +
+    `${out} = ${m}; ` +
+    `if (${neg} > 0.5) { if (${odd} > 0.5) { ${out} = -${m}; } else if (${ax} > 0.0 && ${ax} <= ${big} && ${ay} <= ${big} && Math.floor(${y}) != ${y}) { ${out} = ${NAN}; } } ` +
+    `if (${ax} == 1.0 && ${ay} > ${big}) { ${out} = ${NAN}; } ` +
+    `if (${x} != ${x} || ${y} != ${y}) { ${out} = ${NAN}; } ` +
+    `if (${y} == 0.0) { ${out} = 1.0; }`
   );
 }
 
@@ -87,7 +148,7 @@ export function roundSource(x: string, out: string): string {
 }
 
 /**
- * sin(x) or cos(x) to about 1 ulp for |x| up to a few thousand: GL's built-ins are approximations (SwiftShader's sin
+ * sin(x) or cos(x) to about 1 ulp for |x| ≤ 8192 (beyond, GL's built-in: finite but not accurate): GL's built-ins are approximations (SwiftShader's sin
  * is 1.6e-4 off at x = −1.3). Reduction by q = round(x·2/π) with π/2 split in three float32 parts (Cody–Waite), then
  * cephes' sinf/cosf polynomials on [−π/4, π/4] and the quadrant's sign and swap.
  *
@@ -110,7 +171,9 @@ export function sinCosSource(x: string, out: string, cosine: boolean): string {
     `const ${s} = ${r} + ${r} * ${r2} * (-0.16666654611 + ${r2} * (0.0083321608736 + ${r2} * -0.00019515295891)); ` +
     `const ${c} = 1.0 - 0.5 * ${r2} + ${r2} * ${r2} * (0.041666645683 + ${r2} * (-0.0013887316255 + ${r2} * 0.00002443315712)); ` +
     `const ${m} = ${q} - 4.0 * Math.floor(${q} * 0.25); ` +
-    `if (${m} < 0.5) { ${out} = ${pick[0]}; } else if (${m} < 1.5) { ${out} = ${pick[1]}; } else if (${m} < 2.5) { ${out} = ${pick[2]}; } else { ${out} = ${pick[3]}; }`
+    `if (${m} < 0.5) { ${out} = ${pick[0]}; } else if (${m} < 1.5) { ${out} = ${pick[1]}; } else if (${m} < 2.5) { ${out} = ${pick[2]}; } else { ${out} = ${pick[3]}; } ` +
+    // q·π/2 is exact in three parts only while q < 2^13: beyond |x| = 8192, the GL built-in (finite, not accurate).
+    `if (Math.abs(${x}) > 8192.0 && Math.abs(${x}) <= 3.4028234663852886e38) { ${out} = Math.${cosine ? 'cos' : 'sin'}(${x}); }`
   );
 }
 
