@@ -1,7 +1,24 @@
 // Regression tests for the precision traps the gpu reduction, softmax, matmul and indexing kernels design around, run
 // in the browser (WebGL2) and in Node (gpu.js webasm); each compares against a float64 reference computed here.
 import { describe, expect, it } from 'vitest';
-import { argmax, argmin, concat, Generator, logSoftmax, matmul, max, min, scatterAdd, softmax, sum, tensor, zeros, type Tensor } from '@seqlab/tensor-core';
+import {
+  argmax,
+  argmin,
+  concat,
+  gather,
+  Generator,
+  logSoftmax,
+  matmul,
+  max,
+  min,
+  scatterAdd,
+  softmax,
+  sum,
+  tensor,
+  transpose,
+  zeros,
+  type Tensor,
+} from '@seqlab/tensor-core';
 import { compileCount } from '@seqlab/kernels-gpu';
 import { expectClose, randomValues } from '@seqlab/test-utils/parity-suites';
 
@@ -186,17 +203,21 @@ export function opsPrecisionSuite(): void {
     });
   });
 
-  it('compiles nothing the second time the same shapes run', () => {
-    const x = onGpu(randomValues(new Generator(7), 2 * 300), [2, 300]).t;
-    const w = onGpu(randomValues(new Generator(8), 300 * 5), [300, 5]).t;
-    const step = (): void => {
-      softmax(matmul(x, w), 1).dispose();
-      sum(x, 1).dispose();
-      argmax(x, 1).dispose();
+  it('compiles nothing the second time the same shapes run, nor for new shapes of the same ranks', () => {
+    const step = (rows: number, k: number, cols: number, seed: number): void => {
+      const x = onGpu(randomValues(new Generator(seed), rows * k), [rows, k]).t;
+      const w = onGpu(randomValues(new Generator(seed + 1), k * cols), [k, cols]).t;
+      const indices = tensor([0, rows - 1, 0], [3], { dtype: 'int32', backend });
+      for (const t of [softmax(matmul(x, w), 1), logSoftmax(x, 0), sum(x, 1), argmax(x, 1), max(x, 0), transpose(x), gather(x, indices, 0), concat([x, x], 1)])
+        t.dispose();
     };
-    step();
+    step(2, 300, 5, 7);
     const before = compileCount();
-    step();
+    step(2, 300, 5, 7);
+    expect(compileCount()).toBe(before);
+    // Sizes are uniforms: other sizes reuse every compiled kernel.
+    step(3, 200, 9, 9);
+    step(5, 77, 1, 11);
     expect(compileCount()).toBe(before);
   });
 }

@@ -1,16 +1,27 @@
-// Source-building helpers for the gpu.js kernels of reductions, matmul, movement and indexing: exact index math on floats.
+// Source-building helpers for the gpu.js kernels of reductions, matmul, movement and indexing: programs whose sizes
+// are uniforms (one compiled kernel serves every shape of a rank), and exact index math on floats.
 
 /**
- * A gpu.js kernel to compile and run: its JavaScript source (sizes baked in as literals), the number of output
- * elements (a flat 1-D output) and the key it is cached under, which names the op and every size in the source.
+ * A gpu.js kernel to run: its JavaScript source, the number of output elements (a flat 1-D output) and the key it
+ * is compiled and cached under. Sizes, strides and offsets are not in the source: they are the trailing scalar
+ * `uniforms` (float uniforms, exact for integers below 2^24), so the key names only what the source does bake in
+ * (the op, a rank, flags), and one compiled kernel serves every shape with that key.
  */
 export interface KernelProgram {
-  /** Cache key: the op and everything the source bakes in. */
+  /** Cache key: the op and what the source bakes in (never a size). */
   readonly key: string;
-  /** Source of a `function (...args) { ... }` in gpu.js's kernel language; `this.thread.x` is the flat output index. */
+  /** `function (...tensors, ...uniforms) { ... }` in gpu.js's kernel language; `this.thread.x` is the output index. */
   readonly source: string;
   /** Output element count. */
   readonly size: number;
+  /** Values of the trailing scalar parameters, in order. */
+  readonly uniforms: readonly number[];
+}
+
+/** A program from its parts: `tensors` are the leading parameters; `uniforms` names and values the trailing ones. */
+export function program(key: string, tensors: readonly string[], uniforms: Readonly<Record<string, number>>, body: string, size: number): KernelProgram {
+  const names = Object.keys(uniforms);
+  return { key, source: `function (${[...tensors, ...names].join(', ')}) {\n${body}\n}`, size, uniforms: names.map((n) => uniforms[n]) };
 }
 
 /** Row-major strides of `dims`. */
@@ -37,46 +48,37 @@ export function aroundAxis(shape: readonly number[], axis: number): [outer: numb
   return [productOf(shape, 0, axis), shape[axis], productOf(shape, axis + 1)];
 }
 
-/**
- * Statements that split the integer held in float variable `index` into coordinates `names[d]` of row-major `dims`.
- * GPU division is not correctly rounded (9/3 may come out 2.999…), so each quotient is floored and then corrected by
- * its remainder: exact for every index below 2^24, where float32 holds integers exactly. Size-1 dims get 0 without
- * any arithmetic, and the last coordinate is the final remainder.
- */
-export function unravel(index: string, names: readonly string[], dims: readonly number[]): string {
-  const strides = stridesOfDims(dims);
-  const rem = `${names[0]}Rem`;
-  const lines = [`let ${rem} = ${index};`];
-  for (let d = 0; d < dims.length; d++) {
-    const c = names[d];
-    if (dims[d] === 1) lines.push(`const ${c} = 0;`);
-    else if (strides[d] === 1) lines.push(`const ${c} = ${rem};`);
-    else {
-      const s = strides[d];
-      lines.push(
-        `let ${c} = Math.floor(${rem} / ${s});`,
-        `${rem} = ${rem} - ${c} * ${s};`,
-        `if (${rem} < 0) { ${c} = ${c} - 1; ${rem} = ${rem} + ${s}; }`,
-        `if (${rem} >= ${s}) { ${c} = ${c} + 1; ${rem} = ${rem} - ${s}; }`,
-      );
-    }
-  }
-  return lines.join('\n');
+/** `prefix0 … prefix{n-1}`. */
+export function names(prefix: string, n: number): string[] {
+  return Array.from({ length: n }, (_, d) => `${prefix}${d}`);
 }
 
 /**
- * `base + Σ names[d]·weights[d]` as source, terms with weight 0 dropped. Never a sum of literals alone: gpu.js 2.24.1
- * miscompiles an index like `x[2 + 0]` on WebGL2 (no matching `getFloatFromSampler2D` overload), while `x[2]` works.
+ * Statements that split the integer held in `index` into row-major coordinates `coords[d]`, given the source of each
+ * coordinate's stride (`strides[d]`, a uniform's name; the last is 1). GPU division is not correctly rounded (9/3 may
+ * come out 2.999…), so each quotient is floored and then corrected by its remainder: exact for every index below
+ * 2^24, where float32 holds integers exactly.
  */
-export function offsetCode(base: number, names: readonly string[], weights: readonly number[]): string {
-  const terms: string[] = [];
-  for (let d = 0; d < names.length; d++) {
-    const w = weights[d];
-    if (w === 0) continue;
-    terms.push(w === 1 ? names[d] : w === -1 ? `-${names[d]}` : `${names[d]} * ${w}`);
+export function unravel(index: string, coords: readonly string[], strides: readonly string[]): string {
+  const rem = `${coords[0]}Rem`;
+  const lines = [`let ${rem} = ${index};`];
+  for (let d = 0; d < coords.length - 1; d++) {
+    const c = coords[d],
+      s = strides[d];
+    lines.push(
+      `let ${c} = Math.floor(${rem} / ${s});`,
+      `${rem} = ${rem} - ${c} * ${s};`,
+      `if (${rem} < 0) { ${c} = ${c} - 1; ${rem} = ${rem} + ${s}; }`,
+      `if (${rem} >= ${s}) { ${c} = ${c} + 1; ${rem} = ${rem} - ${s}; }`,
+    );
   }
-  if (base !== 0 || terms.length === 0) terms.unshift(`${base}`);
-  return terms.join(' + ').replace(/\+ -/g, '- ');
+  lines.push(`const ${coords[coords.length - 1]} = ${rem};`);
+  return lines.join('\n');
+}
+
+/** `Σ coords[d]·weights[d]` as source (weights are sources too), or `0`. */
+export function dotCode(coords: readonly string[], weights: readonly string[]): string {
+  return coords.length === 0 ? '0' : coords.map((c, d) => `${c} * ${weights[d]}`).join(' + ');
 }
 
 /**
@@ -87,12 +89,10 @@ export function isNaNCode(v: string): string {
   return `${v} !== ${v}`;
 }
 
-/** `coordinates` names `prefix0..prefixN-1`. */
-export function coordNames(prefix: string, n: number): string[] {
-  return Array.from({ length: n }, (_, d) => `${prefix}${d}`);
-}
-
-/** Wraps statements into kernel source with the given parameters. */
-export function kernelSource(params: readonly string[], body: string): string {
-  return `function (${params.join(', ')}) {\n${body}\n}`;
+/**
+ * A loop over `j` in `[0, count)` where `count` is a runtime value known to be at most `bound` (GPU loops need a
+ * compile-time bound), around `body`.
+ */
+export function boundedLoop(j: string, bound: number, count: string, body: string): string {
+  return `for (let ${j} = 0; ${j} < ${bound}; ${j}++) {\nif (${j} >= ${count}) { break; }\n${body}\n}`;
 }

@@ -3,9 +3,12 @@ import { runProgram, type ProgramArg } from '../program.js';
 import { hostFloat, releaseFloat, type GpuFloat } from '../storage.js';
 import type { KernelProgram } from './kernel-source.js';
 
-/** Runs `program` (compiled once per key) on `args`; `op` names the public op in errors. */
+/**
+ * Runs `program` on `args` followed by its uniforms; `op` names the public op in errors. The program is compiled once
+ * per key and resized per call (its sizes are uniforms), so every shape of a rank shares one compiled kernel.
+ */
 export function runSource(op: string, program: KernelProgram, args: readonly ProgramArg[]): GpuFloat {
-  return runProgram(op, program.key, () => ({ source: program.source }), program.size, args);
+  return runProgram(op, program.key, () => ({ source: program.source, dynamicOutput: true }), program.size, [...args, ...program.uniforms]);
 }
 
 /** Releases an intermediate result unless it is `keep` (the caller's input, which the caller's tensor owns). */

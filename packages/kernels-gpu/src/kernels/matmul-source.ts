@@ -1,93 +1,107 @@
 // Kernel sources for batched matmul: broadcast batch dims and transposed operands by index math, blocked dot products,
-// and split-K partial products for long contractions.
-import { coordNames, kernelSource, offsetCode, productOf, stridesOfDims, unravel, type KernelProgram } from './kernel-source.js';
+// and split-K partial products for long contractions; every size is a uniform.
+import { boundedLoop, dotCode, names, program, stridesOfDims, unravel, type KernelProgram } from './kernel-source.js';
 
 /** Longest contraction one thread sums; a longer k is split into chunks of at most this many terms and tree-summed. */
 export const MAX_DOT = 1024;
 
+/** A dot product runs in blocks of at most this many terms (⌈√count⌉ of them). */
+const MAX_BLOCK = Math.sqrt(MAX_DOT);
+
 /** The batched product of {@link Kernels.matmul} reduced to sizes: batch dims and the per-operand batch strides. */
 export interface MatmulShape {
-  /** Output batch dims (broadcast), without m and n. */
+  /** Output batch dims (broadcast), without m and n; size-1 dims dropped. */
   readonly batch: readonly number[];
-  /** Offset of operand A's matrix per unit of each output batch coordinate (0 where A broadcasts). */
+  /** Operand A's stride per output batch dim, in matrices (0 where A broadcasts). */
   readonly aBatchStrides: readonly number[];
   /** The same for B. */
   readonly bBatchStrides: readonly number[];
+  /** Rows of the product. */
   readonly m: number;
+  /** Columns of the product. */
   readonly n: number;
+  /** Contraction length. */
   readonly k: number;
+  /** A is stored `[k, m]`. */
   readonly transA: boolean;
+  /** B is stored `[n, k]`. */
   readonly transB: boolean;
 }
 
-/** Batch strides of an operand whose leading dims `own` broadcast (right-aligned) to `batch`. */
-function batchStrides(own: readonly number[], batch: readonly number[], matrixSize: number): number[] {
+/** Batch strides (in matrices) of an operand whose leading dims `own` broadcast (right-aligned) to `batch`. */
+function batchStrides(own: readonly number[], batch: readonly number[]): number[] {
   const s = stridesOfDims(own);
   const off = batch.length - own.length;
-  return batch.map((_, d) => (d < off || own[d - off] === 1 ? 0 : s[d - off] * matrixSize));
+  return batch.map((_, d) => (d < off || own[d - off] === 1 ? 0 : s[d - off]));
 }
 
 /** {@link MatmulShape} from the kernel's arguments. */
 export function matmulShape(aShape: readonly number[], bShape: readonly number[], transA: boolean, transB: boolean, outShape: readonly number[]): MatmulShape {
   const rank = outShape.length;
-  const m = outShape[rank - 2],
-    n = outShape[rank - 1];
-  const k = transA ? aShape[aShape.length - 2] : aShape[aShape.length - 1];
-  const batch = outShape.slice(0, rank - 2);
+  const full = outShape.slice(0, rank - 2);
+  const aStrides = batchStrides(aShape.slice(0, -2), full);
+  const bStrides = batchStrides(bShape.slice(0, -2), full);
+  // Size-1 batch dims move nothing: dropping them keeps the program's rank (and so its key) small.
+  const keep = full.map((d) => d !== 1);
   return {
-    batch,
-    aBatchStrides: batchStrides(aShape.slice(0, -2), batch, m * k),
-    bBatchStrides: batchStrides(bShape.slice(0, -2), batch, k * n),
-    m,
-    n,
-    k,
+    batch: full.filter((_, d) => keep[d]),
+    aBatchStrides: aStrides.filter((_, d) => keep[d]),
+    bBatchStrides: bStrides.filter((_, d) => keep[d]),
+    m: outShape[rank - 2],
+    n: outShape[rank - 1],
+    k: transA ? aShape[aShape.length - 2] : aShape[aShape.length - 1],
     transA,
     transB,
   };
 }
 
 /**
- * Statements that sum `A(i, p)·B(p, j)` for p in `[p0, p0 + count)` into `acc`, in ⌈√count⌉ blocks whose partial sums
- * are added in turn (rounding grows like 2√count instead of count). `p0` is source; `pEnd` bounds p when the range may
- * run past k.
+ * Statements that sum `A(i, p)·B(p, j)` for p in `[p0, p0 + count)` ∩ `[0, k)` into `acc`, in blocks of `bs` terms
+ * whose partial sums are added in turn (rounding grows like 2√count instead of count). `count`, `bs` and `blocks`
+ * are uniforms.
  */
-function dotLoop(s: MatmulShape, p0: string, count: number, pEnd: string | null): string {
-  const { m, n, k } = s;
-  const aAt = s.transA ? `aOff + p * ${m} + i` : `aOff + i * ${k} + p`;
-  const bAt = s.transB ? `bOff + j * ${k} + p` : `bOff + p * ${n} + j`;
-  const block = Math.ceil(Math.sqrt(count));
-  const blocks = Math.ceil(count / block);
-  const exact = blocks * block === count && pEnd === null;
-  const conditions = [...(blocks * block === count ? [] : [`q + blk * ${block} < ${count}`]), ...(pEnd === null ? [] : [`p < ${pEnd}`])];
-  const term = 'part = part + a[' + aAt + '] * b[' + bAt + '];';
-  return [
-    'let acc = 0;',
-    `for (let blk = 0; blk < ${blocks}; blk++) {`,
-    'let part = 0;',
-    `for (let q = 0; q < ${block}; q++) {`,
-    `const p = ${p0} + blk * ${block} + q;`,
-    exact ? term : `if (${conditions.join(' && ')}) { ${term} }`,
-    '}',
-    'acc = acc + part;',
-    '}',
-  ].join('\n');
+function dotLoop(s: MatmulShape, p0: string): string {
+  const aAt = s.transA ? 'aOff + p * m + i' : 'aOff + i * k + p';
+  const bAt = s.transB ? 'bOff + j * k + p' : 'bOff + p * n + j';
+  const term = `const p = ${p0} + blk * bs + q;\nif (blk * bs + q < count && p < k) { part = part + a[${aAt}] * b[${bAt}]; }`;
+  return `let acc = 0;\n${boundedLoop('blk', MAX_BLOCK, 'blocks', `let part = 0;\n${boundedLoop('q', MAX_BLOCK, 'bs', term)}\nacc = acc + part;`)}`;
 }
 
-/** Statements declaring `aOff`, `bOff` from the output batch index `t`. */
-function batchOffsets(s: MatmulShape): string {
-  if (s.batch.length === 0) return 'const aOff = 0;\nconst bOff = 0;';
-  const c = coordNames('t', s.batch.length);
-  return [unravel('t', c, s.batch), `const aOff = ${offsetCode(0, c, s.aBatchStrides)};`, `const bOff = ${offsetCode(0, c, s.bBatchStrides)};`].join('\n');
-}
-
-function shapeKey(s: MatmulShape): string {
-  return `${s.batch}|${s.aBatchStrides}|${s.bBatchStrides}|${s.m}|${s.n}|${s.k}|${s.transA}|${s.transB}`;
+/**
+ * The source and uniforms shared by both matmul programs: the output index split into batch `t` and `[i, j]` (and the
+ * split-K chunk `h` when `chunks` > 1), the operands' matrix offsets, and the dot product over the thread's terms.
+ */
+function matmulBody(s: MatmulShape, chunk: number, chunks: number): { body: string; uniforms: Record<string, number> } {
+  const r = s.batch.length;
+  const count = Math.min(chunk, s.k);
+  const bs = Math.ceil(Math.sqrt(count));
+  const uniforms: Record<string, number> = { m: s.m, n: s.n, k: s.k, count, bs, blocks: Math.ceil(count / bs) };
+  const split = chunks > 1;
+  const outer = split ? ['t', 'i', 'j', 'h'] : ['t', 'i', 'j'];
+  uniforms.sT = s.m * s.n * chunks;
+  uniforms.sI = s.n * chunks;
+  if (split) uniforms.sJ = chunks;
+  const lines = [unravel('this.thread.x', outer, split ? ['sT', 'sI', 'sJ'] : ['sT', 'sI'])];
+  if (r === 0) lines.push('const aOff = 0;', 'const bOff = 0;');
+  else {
+    const t = names('t', r);
+    const unravelStrides = stridesOfDims(s.batch);
+    t.forEach((_, d) => {
+      // The last coordinate is the remainder: it needs no stride.
+      if (d < r - 1) uniforms[`bt${d}`] = unravelStrides[d];
+      uniforms[`ba${d}`] = s.aBatchStrides[d] * s.m * s.k;
+      uniforms[`bb${d}`] = s.bBatchStrides[d] * s.k * s.n;
+    });
+    lines.push(unravel('t', t, names('bt', r - 1)), `const aOff = ${dotCode(t, names('ba', r))};`, `const bOff = ${dotCode(t, names('bb', r))};`);
+  }
+  lines.push(dotLoop(s, split ? 'h * count' : '0'), 'return acc;');
+  return { body: lines.join('\n'), uniforms };
 }
 
 /** One thread per output element, summing all k terms (k ≤ {@link MAX_DOT}); arguments `a`, `b`. */
 export function matmulProgram(s: MatmulShape): KernelProgram {
-  const lines = [unravel('this.thread.x', ['t', 'i', 'j'], [productOf(s.batch), s.m, s.n]), batchOffsets(s), dotLoop(s, '0', s.k, null), 'return acc;'];
-  return { key: `matmul|${shapeKey(s)}`, source: kernelSource(['a', 'b'], lines.join('\n')), size: productOf(s.batch) * s.m * s.n };
+  const { body, uniforms } = matmulBody(s, s.k, 1);
+  return program(`matmul|${s.batch.length}|${s.transA}|${s.transB}`, ['a', 'b'], uniforms, body, productOf(s) * s.m * s.n);
 }
 
 /**
@@ -96,11 +110,10 @@ export function matmulProgram(s: MatmulShape): KernelProgram {
  */
 export function matmulPartialsProgram(s: MatmulShape, chunk: number): KernelProgram {
   const chunks = Math.ceil(s.k / chunk);
-  const lines = [
-    unravel('this.thread.x', ['t', 'i', 'j', 'h'], [productOf(s.batch), s.m, s.n, chunks]),
-    batchOffsets(s),
-    dotLoop(s, `h * ${chunk}`, chunk, s.k % chunk === 0 ? null : `${s.k}`),
-    'return acc;',
-  ];
-  return { key: `matmulSplit|${chunk}|${shapeKey(s)}`, source: kernelSource(['a', 'b'], lines.join('\n')), size: productOf(s.batch) * s.m * s.n * chunks };
+  const { body, uniforms } = matmulBody(s, chunk, chunks);
+  return program(`matmulSplit|${s.batch.length}|${s.transA}|${s.transB}`, ['a', 'b'], uniforms, body, productOf(s) * s.m * s.n * chunks);
+}
+
+function productOf(s: MatmulShape): number {
+  return s.batch.reduce((acc, d) => acc * d, 1);
 }

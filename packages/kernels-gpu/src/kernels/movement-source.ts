@@ -1,6 +1,6 @@
 // Kernel sources for data movement on flat float32 textures: strided views (transpose, expand, slice, flip), pad,
 // the triangle mask and concatenation, each an index map from an output element to the input element it copies.
-import { aroundAxis, coordNames, kernelSource, offsetCode, productOf, stridesOfDims, unravel, type KernelProgram } from './kernel-source.js';
+import { aroundAxis, dotCode, names, productOf, program, stridesOfDims, unravel, type KernelProgram } from './kernel-source.js';
 
 /** An output of row-major `dims` whose element at coordinates `c` reads the input at `base + Σ c[d]·strides[d]`. */
 export interface StridedView {
@@ -34,13 +34,28 @@ export function simplifyView(view: StridedView): StridedView {
   return { dims, strides, base: view.base };
 }
 
-/** Copies the strided view of `x` (simplified first); `op` names the cache entry. */
-export function viewProgram(op: string, view: StridedView): KernelProgram {
+/**
+ * Statements splitting the thread index into coordinates `c0 …` of `dims` (rank ≥ 1), with the strides as uniforms
+ * `o0 …` added to `uniforms`; returns the coordinate names.
+ */
+function outputCoords(dims: readonly number[], uniforms: Record<string, number>, lines: string[]): string[] {
+  const c = names('c', dims.length);
+  const s = stridesOfDims(dims);
+  for (let d = 0; d < dims.length - 1; d++) uniforms[`o${d}`] = s[d];
+  lines.push(unravel('this.thread.x', c, names('o', dims.length - 1)));
+  return c;
+}
+
+/** Copies the strided view of argument `x` (simplified first); one program per rank of the simplified view. */
+export function viewProgram(view: StridedView): KernelProgram {
   const v = simplifyView(view);
-  const size = productOf(v.dims);
-  const c = coordNames('c', v.dims.length);
-  const body = `${unravel('this.thread.x', c, v.dims)}\nreturn x[${offsetCode(v.base, c, v.strides)}];`;
-  return { key: `${op}|${v.dims}|${v.strides}|${v.base}`, source: kernelSource(['x'], body), size };
+  const uniforms: Record<string, number> = { base: v.base };
+  if (v.dims.length === 0) return program('view|0', ['x'], uniforms, 'return x[base];', 1);
+  const lines: string[] = [];
+  const c = outputCoords(v.dims, uniforms, lines);
+  v.strides.forEach((st, d) => (uniforms[`i${d}`] = st));
+  lines.push(`return x[base + ${dotCode(c, names('i', c.length))}];`);
+  return program(`view|${c.length}`, ['x'], uniforms, lines.join('\n'), productOf(v.dims));
 }
 
 /** Transpose: output axis d is input axis `perm[d]`. */
@@ -74,24 +89,27 @@ export function flipView(shape: readonly number[], axes: readonly number[]): Str
 }
 
 /**
- * Constant padding: coordinates outside the input's box read `value` (a kernel argument, so every fill value shares
- * one compiled kernel, ±Infinity and NaN included).
+ * Constant padding of argument `x` (rank ≥ 1): coordinates outside the input's box `[before, before + n)` read
+ * `value` (an argument, so every fill value, ±Infinity and NaN included, shares one compiled kernel per rank).
  */
 export function padProgram(shape: readonly number[], pads: readonly (readonly [number, number])[]): KernelProgram {
   const outDims = shape.map((n, d) => n + pads[d][0] + pads[d][1]);
   const s = stridesOfDims(shape);
-  const c = coordNames('c', shape.length);
+  const uniforms: Record<string, number> = {};
+  const lines: string[] = [];
+  const c = outputCoords(outDims, uniforms, lines);
   const outside: string[] = [];
   let base = 0;
-  for (let d = 0; d < shape.length; d++) {
-    const [before, after] = pads[d];
-    if (before > 0) outside.push(`${c[d]} < ${before}`);
-    if (after > 0) outside.push(`${c[d]} >= ${before + shape[d]}`);
-    base -= before * s[d];
-  }
-  const guard = outside.length === 0 ? '' : `if (${outside.join(' || ')}) { return value; }\n`;
-  const body = `${unravel('this.thread.x', c, outDims)}\n${guard}return x[${offsetCode(base, c, s)}];`;
-  return { key: `pad|${shape}|${pads.flat()}`, source: kernelSource(['x', 'value'], body), size: productOf(outDims) };
+  c.forEach((cd, d) => {
+    uniforms[`lo${d}`] = pads[d][0];
+    uniforms[`hi${d}`] = pads[d][0] + shape[d];
+    uniforms[`i${d}`] = s[d];
+    outside.push(`${cd} < lo${d} || ${cd} >= hi${d}`);
+    base -= pads[d][0] * s[d];
+  });
+  uniforms.base = base;
+  lines.push(`if (${outside.join(' || ')}) { return value; }`, `return x[base + ${dotCode(c, names('i', c.length))}];`);
+  return program(`pad|${c.length}`, ['x', 'value'], uniforms, lines.join('\n'), productOf(outDims));
 }
 
 /** Keeps the lower (`upper` false) or upper triangle of the last two dims relative to diagonal `k`; zeroes the rest. */
@@ -99,14 +117,13 @@ export function triangleProgram(shape: readonly number[], k: number, upper: bool
   const rank = shape.length;
   const rows = shape[rank - 2],
     cols = shape[rank - 1];
-  const size = productOf(shape);
   // Only the position within one [rows, cols] matrix matters.
   const body = [
-    unravel('this.thread.x', ['b', 'i', 'j'], [size / (rows * cols), rows, cols]),
-    `if (j - i ${upper ? '>=' : '<='} ${k}) { return x[this.thread.x]; }`,
+    unravel('this.thread.x', ['b', 'i', 'j'], ['matrix', 'cols']),
+    `if (j - i ${upper ? '>=' : '<='} diagonal) { return x[this.thread.x]; }`,
     'return 0;',
   ].join('\n');
-  return { key: `triangle|${rows}|${cols}|${size}|${k}|${upper}`, source: kernelSource(['x'], body), size };
+  return program(`triangle|${upper}`, ['x'], { matrix: rows * cols, cols, diagonal: k }, body, productOf(shape));
 }
 
 /** Most inputs one concat kernel reads, the previous group's output included (WebGL2 guarantees 16 texture units). */
@@ -119,19 +136,20 @@ export const CONCAT_GROUP = 8;
  */
 export function concatProgram(outShape: readonly number[], axis: number, lengths: readonly number[], start: number, carry: boolean): KernelProgram {
   const [outer, total, inner] = aroundAxis(outShape, axis);
-  const lines = [unravel('this.thread.x', ['a', 'k', 'c'], [outer, total, inner])];
-  const params = lengths.map((_, i) => `x${i}`);
-  let from = start;
-  if (carry) {
-    params.push('prev');
-    lines.push(`if (k < ${start}) { return prev[this.thread.x]; }`);
-  }
+  const uniforms: Record<string, number> = { totalInner: total * inner, inner, start };
+  const lines = [unravel('this.thread.x', ['a', 'k', 'c'], ['totalInner', 'inner'])];
+  if (carry) lines.push('if (k < start) { return prev[this.thread.x]; }');
+  let end = start;
   lengths.forEach((len, i) => {
-    const read = `x${i}[(a * ${len} + k - ${from}) * ${inner} + c]`;
-    from += len;
-    lines.push(i === lengths.length - 1 && from === total ? `return ${read};` : `if (k < ${from}) { return ${read}; }`);
+    uniforms[`len${i}`] = len;
+    uniforms[`from${i}`] = end;
+    end += len;
+    uniforms[`end${i}`] = end;
+    lines.push(`if (k < end${i}) { return x${i}[(a * len${i} + k - from${i}) * inner + c]; }`);
   });
   // Elements past this pass's range come from the previous passes, or are written by later ones.
-  if (from !== total) lines.push(carry ? 'return prev[this.thread.x];' : 'return 0;');
-  return { key: `concat|${outer}|${total}|${inner}|${lengths}|${start}|${carry}`, source: kernelSource(params, lines.join('\n')), size: outer * total * inner };
+  lines.push(carry ? 'return prev[this.thread.x];' : 'return 0;');
+  const tensors = lengths.map((_, i) => `x${i}`);
+  if (carry) tensors.push('prev');
+  return program(`concat|${lengths.length}|${carry}`, tensors, uniforms, lines.join('\n'), outer * total * inner);
 }

@@ -19,7 +19,7 @@ import {
 
 /** Copies a strided view of float32 `x` into a new storage. */
 function view(op: string, x: TensorInfo, v: StridedView): GpuFloat {
-  const program = viewProgram(op, v);
+  const program = viewProgram(v);
   return program.size === 0 ? filled(op, 0, 0) : runSource(op, program, [x.handle as GpuFloat]);
 }
 

@@ -1,13 +1,16 @@
 // Kernel sources for tree reductions over the middle axis of [outer, len, inner]: sum, prod, max, min, the
 // exp-sum of softmax, and the arg-reductions, each stage folding windows of the axis into partial results.
 import type { ReduceOpName } from '@seqlab/tensor-core';
-import { isNaNCode, kernelSource, unravel, type KernelProgram } from './kernel-source.js';
+import { boundedLoop, isNaNCode, program, unravel, type KernelProgram } from './kernel-source.js';
 
 /**
  * Most elements one thread folds in one stage. An axis up to this long is reduced in one pass, one thread per
  * output; a longer one in S = ⌈log_256 len⌉ stages of windows ⌈len^(1/S)⌉ (a √len tree up to 65,536 elements).
  */
 export const MAX_WINDOW = 256;
+
+/** Sums and products fold a window in blocks of at most this many elements (⌈√window⌉ of them). */
+const MAX_BLOCK = Math.sqrt(MAX_WINDOW);
 
 /** Window sizes of the stages that reduce an axis of `len` ≥ 1 elements to one (one entry per kernel pass). */
 export function stageWindows(len: number): number[] {
@@ -23,40 +26,34 @@ export function stageWindows(len: number): number[] {
   return windows;
 }
 
+/** The uniforms every stage over `[outer, len, inner]` with windows of `window` reads to split its thread index. */
+function stageUniforms(len: number, inner: number, window: number): Record<string, number> {
+  const parts = Math.ceil(len / window);
+  // Block size and count for sums and products, computed here: a GPU's sqrt may round ⌈√256⌉ up to 17.
+  const bs = Math.ceil(Math.sqrt(window));
+  return { partsInner: parts * inner, inner, len, win: window, bs, blocks: Math.ceil(window / bs) };
+}
+
 /** What a fold stage reads: plain values, or (softmax's first sum stage) `exp(x - shift)` with the row shift. */
 export type FoldInput = 'values' | 'expShifted';
 
 /**
- * Statements that fold `count` strided elements into `acc`: sums and products run in ⌈√count⌉ blocks whose partial
- * results are folded in turn, so rounding grows like 2√count rather than count (a float32 running sum of 2^20 × 0.1
- * drifts by 1e-5 relative; this tree keeps it near 1e-7); max and min need no blocking and let the first NaN win.
- * `read(j)` is the source of element j (0-based) of the window; `guard(j)` a condition that it exists, or null.
+ * Statements that fold the window's elements `read('j')` (j < `win`, with a valid `guard`) into `acc`: sums and
+ * products in blocks of `blk` whose partial results are folded in turn, so rounding grows like 2√window rather than
+ * window (a float32 running sum of 2^20 × 0.1 drifts by 1e-4 relative; this tree keeps it near 1e-7); max and min
+ * need no blocking and let the first NaN win.
  */
-function foldLoop(op: ReduceOpName, count: number, read: (j: string) => string, guard: (j: string) => string | null): string {
+function foldLoop(op: ReduceOpName, read: (j: string) => string, guard: (j: string) => string): string {
   if (op === 'max' || op === 'min') {
     const better = op === 'max' ? '>' : '<';
-    const g = guard('j');
-    const body = `const v = ${read('j')};\nif (v ${better} acc || ${isNaNCode('v')}) { acc = v; }`;
-    return `let acc = ${read('0')};\nfor (let j = 1; j < ${count}; j++) {\n${g === null ? body : `if (${g}) {\n${body}\n}`}\n}`;
+    const body = `if (${guard('j')}) {\nconst v = ${read('j')};\nif (v ${better} acc || ${isNaNCode('v')}) { acc = v; }\n}`;
+    return `let acc = ${read('0')};\n${boundedLoop('j', MAX_WINDOW, 'win', body)}`;
   }
   const combine = op === 'sum' ? '+' : '*';
   const identity = op === 'sum' ? '0' : '1';
-  const block = Math.ceil(Math.sqrt(count));
-  const blocks = Math.ceil(count / block);
-  const g = guard('j');
-  const exact = blocks * block === count && g === null;
-  const inner = `part = part ${combine} ${read('j')};`;
-  return [
-    `let acc = ${identity};`,
-    `for (let blk = 0; blk < ${blocks}; blk++) {`,
-    `let part = ${identity};`,
-    `for (let q = 0; q < ${block}; q++) {`,
-    `const j = blk * ${block} + q;`,
-    exact ? inner : `if (${[`j < ${count}`, ...(g === null ? [] : [g])].join(' && ')}) { ${inner} }`,
-    '}',
-    `acc = acc ${combine} part;`,
-    '}',
-  ].join('\n');
+  const inner = `const j = blk * bs + q;\nif (${guard('j')}) { part = part ${combine} ${read('j')}; }`;
+  const block = `let part = ${identity};\n${boundedLoop('q', MAX_BLOCK, 'bs', inner)}\nacc = acc ${combine} part;`;
+  return `let acc = ${identity};\n${boundedLoop('blk', MAX_BLOCK, 'blocks', block)}`;
 }
 
 /**
@@ -65,20 +62,15 @@ function foldLoop(op: ReduceOpName, count: number, read: (j: string) => string, 
  * stage sums `exp(x - shift)` (the first stage of softmax's denominator; see {@link shiftCode}).
  */
 export function foldStage(op: ReduceOpName, outer: number, len: number, inner: number, window: number, input: FoldInput = 'values'): KernelProgram {
-  const parts = Math.ceil(len / window);
-  const ragged = parts * window !== len;
-  const at = (j: string): string => `x[(a * ${len} + p * ${window} + ${j}) * ${inner} + c]`;
+  const u = stageUniforms(len, inner, window);
+  const at = (j: string): string => `x[(a * len + p * win + ${j}) * inner + c]`;
   const read = input === 'values' ? at : (j: string) => `Math.exp(${at(j)} - s)`;
-  const guard = ragged ? (j: string) => `p * ${window} + ${j} < ${len}` : () => null;
-  const lines = [unravel('this.thread.x', ['a', 'p', 'c'], [outer, parts, inner])];
-  if (input === 'expShifted') lines.push(shiftCode(`a * ${inner} + c`));
-  lines.push(foldLoop(op, window, read, guard), 'return acc;');
-  const params = input === 'values' ? ['x'] : ['x', 'rowMax', 'inf'];
-  return {
-    key: `fold|${op}|${input}|${outer}|${len}|${inner}|${window}`,
-    source: kernelSource(params, lines.join('\n')),
-    size: outer * parts * inner,
-  };
+  const guard = (j: string): string => `${j} < win && p * win + ${j} < len`;
+  const lines = [unravel('this.thread.x', ['a', 'p', 'c'], ['partsInner', 'inner'])];
+  if (input === 'expShifted') lines.push(shiftCode('a * inner + c'));
+  lines.push(foldLoop(op, read, guard), 'return acc;');
+  const tensors = input === 'values' ? ['x'] : ['x', 'rowMax', 'inf'];
+  return program(`fold|${op}|${input}`, tensors, u, lines.join('\n'), outer * u.partsInner);
 }
 
 /**
@@ -88,28 +80,25 @@ export function foldStage(op: ReduceOpName, outer: number, len: number, inner: n
  * order and only a strictly better value (or the first NaN) replaces the leader, so the first index wins ties.
  */
 export function argStage(wantMax: boolean, outer: number, len: number, inner: number, from: number, window: number, candidates: boolean): KernelProgram {
-  const parts = Math.ceil(from / window);
+  const u = { partsInner: Math.ceil(from / window) * inner, inner, len: from, win: window, axisLen: len };
   const better = wantMax ? '>' : '<';
-  const index = (j: string): string => (candidates ? `best[(a * ${from} + p * ${window} + ${j}) * ${inner} + c]` : `p * ${window} + ${j}`);
-  const value = (i: string): string => `x[(a * ${len} + ${i}) * ${inner} + c]`;
-  const lines = [
-    unravel('this.thread.x', ['a', 'p', 'c'], [outer, parts, inner]),
-    `let bi = ${index('0')};`,
-    `let bv = ${value('bi')};`,
-    `for (let j = 1; j < ${window}; j++) {`,
-    `if (p * ${window} + j < ${from}) {`,
+  const index = (j: string): string => (candidates ? `best[(a * len + p * win + ${j}) * inner + c]` : `p * win + ${j}`);
+  const value = (i: string): string => `x[(a * axisLen + ${i}) * inner + c]`;
+  const body = [
+    'if (p * win + j < len) {',
     `const i = ${index('j')};`,
     `const v = ${value('i')};`,
     `if (v ${better} bv || (${isNaNCode('v')} && !(${isNaNCode('bv')}))) { bv = v; bi = i; }`,
     '}',
-    '}',
+  ].join('\n');
+  const lines = [
+    unravel('this.thread.x', ['a', 'p', 'c'], ['partsInner', 'inner']),
+    `let bi = ${index('0')};`,
+    `let bv = ${value('bi')};`,
+    boundedLoop('j', MAX_WINDOW, 'win', body),
     'return bi;',
   ];
-  return {
-    key: `arg|${wantMax}|${outer}|${len}|${inner}|${from}|${window}|${candidates}`,
-    source: kernelSource(candidates ? ['x', 'best'] : ['x'], lines.join('\n')),
-    size: outer * parts * inner,
-  };
+  return program(`arg|${wantMax}|${candidates}`, candidates ? ['x', 'best'] : ['x'], u, lines.join('\n'), outer * u.partsInner);
 }
 
 /**
@@ -127,15 +116,12 @@ function shiftCode(row: string): string {
  */
 export function softmaxOutput(outer: number, len: number, inner: number, logForm: boolean): KernelProgram {
   const lines = [
-    unravel('this.thread.x', ['a', 'k', 'c'], [outer, len, inner]),
-    `const r = a * ${inner} + c;`,
+    unravel('this.thread.x', ['a', 'k', 'c'], ['lenInner', 'inner']),
+    'const r = a * inner + c;',
     shiftCode('r'),
     'const v = x[this.thread.x] - s;',
-    logForm ? 'return v - Math.log(sum[r]);' : 'return Math.exp(v) / sum[r];',
+    // A zero sum means a row of -Infinity: NaN, as on cpu (SwiftShader's log(0) is -88, which would give -Infinity).
+    logForm ? 'const total = sum[r];\nif (total === 0) { return inf - inf; }\nreturn v - Math.log(total);' : 'return Math.exp(v) / sum[r];',
   ];
-  return {
-    key: `softmax|${logForm}|${outer}|${len}|${inner}`,
-    source: kernelSource(['x', 'rowMax', 'sum', 'inf'], lines.join('\n')),
-    size: outer * len * inner,
-  };
+  return program(`softmax|${logForm}`, ['x', 'rowMax', 'sum', 'inf'], { lenInner: len * inner, inner }, lines.join('\n'), outer * len * inner);
 }
