@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Generator, randn, reshape, setFusedEnabled, sum, tensor } from '@seqlab/tensor-core';
 import { MultiHeadAttention, setAttentionMemoryBudget } from '@seqlab/attention';
-import { multiHeadAttentionGoldensSuite } from '@seqlab/test-utils/parity';
+import { multiHeadAttentionGoldensSuite } from '@seqlab/test-utils/parity-suites';
 import { expectClose, seeded } from './helpers.js';
 import { BACKENDS as PARITY_BACKENDS } from '@seqlab/test-utils/backends';
 

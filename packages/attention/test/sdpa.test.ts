@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { Generator, mul, randn, sum, tensor, zeros, type Tensor } from '@seqlab/tensor-core';
 import { gradcheck } from '@seqlab/autograd';
 import { scaledDotProductAttention, setAttentionMemoryBudget, type ScaledDotProductAttentionOptions } from '@seqlab/attention';
-import { attentionGoldensSuite } from '@seqlab/test-utils/parity';
+import { attentionGoldensSuite } from '@seqlab/test-utils/parity-suites';
 import { expectClose, seeded } from './helpers.js';
 import { BACKENDS as PARITY_BACKENDS } from '@seqlab/test-utils/backends';
 

@@ -13,7 +13,7 @@ import {
   TransformerEncoder,
   TransformerEncoderLayer,
 } from '@seqlab/attention';
-import { positionalEncodingGoldensSuite, transformerEncoderLayerGoldensSuite } from '@seqlab/test-utils/parity';
+import { positionalEncodingGoldensSuite, transformerEncoderLayerGoldensSuite } from '@seqlab/test-utils/parity-suites';
 import { expectClose, fromGolden, seeded } from './helpers.js';
 import { BACKENDS as PARITY_BACKENDS } from '@seqlab/test-utils/backends';
 

@@ -3,7 +3,7 @@ import '@seqlab/autograd';
 import { add, Generator, matmul, narrow, randn, relu, reshape, stack, transpose, zeros, type Tensor } from '@seqlab/tensor-core';
 import { describe, expect, it } from 'vitest';
 import { GRU, LSTM, RNN } from '../src/index.js';
-import { recurrentLengthsSuite } from '@seqlab/test-utils/parity';
+import { recurrentLengthsSuite } from '@seqlab/test-utils/parity-suites';
 import { expectClose } from './helpers.js';
 
 const tol = { rtol: 1e-12, atol: 1e-12 };

@@ -71,11 +71,6 @@ function bhijSource(p: FusedAttentionProblem): string {
   );
 }
 
-/** Statements declaring b, h, i of a contiguous `[B, H, L]` row `e`. */
-function bhiSource(p: FusedAttentionProblem): string {
-  return `const e = this.thread.x * 1.0; const bh = Math.floor((e + 0.5) / ${f(p.queryLength)}); const i = e - bh * ${f(p.queryLength)}; const b = Math.floor((bh + 0.5) / ${f(p.heads)}); const h = bh - b * ${f(p.heads)};`;
-}
-
 /** The problem's shape, strides and flags as a cache-key fragment (offsets and strides are baked into the sources). */
 function problemKey(p: FusedAttentionProblem): string {
   const op = (o: AttentionOperand) => `${o.offset},${o.batchStride},${o.headStride},${o.rowStride},${(o.handle as GpuFloat).size}`;

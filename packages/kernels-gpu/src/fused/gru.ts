@@ -4,8 +4,20 @@ import type { GruSequenceBackwardArgs, GruSequenceResult, RecurrentSequenceArgs,
 import { sigmoidSource, tanhSource } from '../kernels/math.js';
 import { copyFloat, runProgram } from '../program.js';
 import type { GpuFloat } from '../storage.js';
-import { f, fill, handleOf, lengthsInput, recordField, release, validSource } from './programs.js';
-import { dimsOf, fieldOf, inputProjection, previousStates, recordCoords, stateAt, stepProduct, timeAt, weightGrads, type SequenceDims } from './sequence.js';
+import { f, handleOf, lengthsInput, recordField, release, validSource } from './programs.js';
+import {
+  backwardLoop,
+  cellInputs,
+  dimsOf,
+  fieldOf,
+  forwardLoop,
+  previousStates,
+  recordCoords,
+  stateAt,
+  timeAt,
+  weightGrads,
+  type SequenceDims,
+} from './sequence.js';
 
 // Forward workspace record per (t, b): r, z, n and W_hn·h + b_hn (4H, the contract's gates), then h_t (H), which
 // carries the state through an invalid step.
@@ -47,17 +59,7 @@ function forwardCell(
       `if (r < ${f(H)}) { out = rg; } else if (r < ${f(2 * H)}) { out = zg; } else if (r < ${f(3 * H)}) { out = ng; } else if (r < ${f(4 * H)}) { out = ghn; } } } ` +
       'return out; }',
   });
-  return runProgram('gruSequence', key, build, T * B * R, [
-    work,
-    xp,
-    hh,
-    hasBias ? handleOf(args.biasIh!) : 0,
-    hasBias ? handleOf(args.biasHh!) : 0,
-    handleOf(args.h0),
-    lengths ?? 0,
-    t,
-    tp,
-  ]);
+  return runProgram('gruSequence', key, build, T * B * R, [...cellInputs(work, xp, hh, args), handleOf(args.h0), lengths ?? 0, t, tp]);
 }
 
 function gruSequence(args: RecurrentSequenceArgs): GruSequenceResult {
@@ -66,23 +68,14 @@ function gruSequence(args: RecurrentSequenceArgs): GruSequenceResult {
   const { T, B, H } = d;
   const { R, HT } = fwd(H);
   const lengths = lengthsInput(op, args.lengths);
-  const xp = inputProjection(op, args, d);
-  let work = fill(op, T * B * R, 0);
-  for (let s = 0; s < T; s++) {
-    const t = timeAt(s, T, args.reverse);
-    const tp = s === 0 ? -1 : timeAt(s - 1, T, args.reverse);
-    const hh = stepProduct(op, d, args.weightHh, args.h0, work, R, HT, tp);
-    const next = forwardCell(d, work, xp, hh, args, lengths, t, tp);
-    release(hh, work);
-    work = next;
-  }
+  const work = forwardLoop(op, d, args, R, HT, (w, xp, hh, t, tp) => forwardCell(d, w, xp, hh, args, lengths, t, tp));
   const result: GruSequenceResult = {
     output: recordField(op, work, T * B, R, HT, H, lengths, B),
     hN: T === 0 ? copyFloat(op, handleOf(args.h0)) : stateAt(op, d, work, R, HT, timeAt(T - 1, T, args.reverse)),
     gates: fieldOf(op, d, work, R, 0, 4 * H),
     hPrev: previousStates(op, d, work, R, HT, args.h0, args.reverse),
   };
-  release(xp, work, lengths);
+  release(work, lengths);
   return result;
 }
 
@@ -137,25 +130,22 @@ function backwardProduct(d: SequenceDims, work: GpuFloat, dh: GpuFloat, args: Gr
 function gruSequenceBackward(args: GruSequenceBackwardArgs): RecurrentSequenceGrads {
   const op = 'gruSequenceBackward';
   const d = dimsOf(op, args);
-  const { T, B, H } = d;
+  const { H } = d;
   const { R, GH } = bwd(H);
   const lengths = lengthsInput(op, args.lengths);
-  let work = fill(op, T * B * R, 0);
-  let dh = handleOf(args.dhN);
-  for (let s = T - 1; s >= 0; s--) {
-    const t = timeAt(s, T, args.reverse);
-    const next = backwardCell(d, work, dh, args, lengths, t);
-    release(work);
-    work = next;
-    const dhNext = backwardProduct(d, work, dh, args, lengths, t);
-    if (dh !== args.dhN.handle) release(dh);
-    dh = dhNext;
-  }
+  const { work, dh } = backwardLoop(
+    op,
+    d,
+    args,
+    R,
+    (w, carry, t) => backwardCell(d, w, carry, args, lengths, t),
+    (w, carry, t) => backwardProduct(d, w, carry, args, lengths, t),
+  );
   const dGi = fieldOf(op, d, work, R, 0, 3 * H);
   const dGh = fieldOf(op, d, work, R, GH, 3 * H);
   const grads: RecurrentSequenceGrads = {
     ...weightGrads(op, args, d, dGi, dGh, args.saved.hPrev),
-    dh0: dh === args.dhN.handle ? copyFloat(op, dh) : dh,
+    dh0: dh,
   };
   release(dGi, dGh, work, lengths);
   return grads;

@@ -1,11 +1,23 @@
 // The gpu backend's fused LSTM sequence kernels: one input projection, then per time step a recurrent product and a cell
 // kernel over ping-pong sequence workspaces; BPTT backward the same way in reverse, then all-steps weight products.
-import type { LstmSequenceArgs, LstmSequenceBackwardArgs, LstmSequenceGrads, LstmSequenceResult } from '@seqlab/tensor-core';
+import type { LstmSequenceArgs, LstmSequenceBackwardArgs, LstmSequenceGrads, LstmSequenceResult, TensorInfo } from '@seqlab/tensor-core';
 import { sigmoidSource, tanhSource } from '../kernels/math.js';
 import { copyFloat, runProgram } from '../program.js';
 import type { GpuFloat } from '../storage.js';
-import { f, fill, handleOf, lengthsInput, recordField, release, validSource } from './programs.js';
-import { dimsOf, fieldOf, inputProjection, previousStates, recordCoords, stateAt, stepProduct, timeAt, weightGrads, type SequenceDims } from './sequence.js';
+import { f, handleOf, lengthsInput, recordField, release, validSource } from './programs.js';
+import {
+  backwardLoop,
+  cellInputs,
+  dimsOf,
+  fieldOf,
+  forwardLoop,
+  previousStates,
+  recordCoords,
+  stateAt,
+  timeAt,
+  weightGrads,
+  type SequenceDims,
+} from './sequence.js';
 
 // Forward workspace record per (t, b): activated gates i, f, g, o (4H), c_t, tanh(c_t), h_t (H each). At an invalid
 // step c_t and h_t carry the state through unchanged.
@@ -50,18 +62,7 @@ function forwardCell(
       `const c = fg * cp + ig * gg; let tc = 0.0; ${tanhSource('c', 'tc')} ` +
       `out = og * tc; if (r < ${f(TC)}) { out = c; } else if (r < ${f(HT)}) { out = tc; } } } return out; }`,
   });
-  return runProgram('lstmSequence', key, build, T * B * R, [
-    work,
-    xp,
-    hh,
-    hasBias ? handleOf(args.biasIh!) : 0,
-    hasBias ? handleOf(args.biasHh!) : 0,
-    handleOf(args.h0),
-    handleOf(args.c0),
-    lengths ?? 0,
-    t,
-    tp,
-  ]);
+  return runProgram('lstmSequence', key, build, T * B * R, [...cellInputs(work, xp, hh, args), handleOf(args.h0), handleOf(args.c0), lengths ?? 0, t, tp]);
 }
 
 function lstmSequence(args: LstmSequenceArgs): LstmSequenceResult {
@@ -70,27 +71,20 @@ function lstmSequence(args: LstmSequenceArgs): LstmSequenceResult {
   const { T, B, H } = d;
   const { R, C, TC, HT } = fwd(H);
   const lengths = lengthsInput(op, args.lengths);
-  const xp = inputProjection(op, args, d);
-  let work = fill(op, T * B * R, 0);
-  for (let s = 0; s < T; s++) {
-    const t = timeAt(s, T, args.reverse);
-    const tp = s === 0 ? -1 : timeAt(s - 1, T, args.reverse);
-    const hh = stepProduct(op, d, args.weightHh, args.h0, work, R, HT, tp);
-    const next = forwardCell(d, work, xp, hh, args, lengths, t, tp);
-    release(hh, work);
-    work = next;
-  }
+  const work = forwardLoop(op, d, args, R, HT, (w, xp, hh, t, tp) => forwardCell(d, w, xp, hh, args, lengths, t, tp));
+  // The state after the last processed step (invalid steps carried it through); the initial state when T is 0.
   const last = timeAt(T - 1, T, args.reverse);
+  const final = (offset: number, init: TensorInfo) => (T === 0 ? copyFloat(op, handleOf(init)) : stateAt(op, d, work, R, offset, last));
   const result: LstmSequenceResult = {
     output: recordField(op, work, T * B, R, HT, H, lengths, B),
-    hN: stateAt(op, d, work, R, HT, last),
-    cN: stateAt(op, d, work, R, C, last),
+    hN: final(HT, args.h0),
+    cN: final(C, args.c0),
     gates: fieldOf(op, d, work, R, GATES, 4 * H),
     cPrev: previousStates(op, d, work, R, C, args.c0, args.reverse),
     cellTanh: fieldOf(op, d, work, R, TC, H),
     hPrev: previousStates(op, d, work, R, HT, args.h0, args.reverse),
   };
-  release(xp, work, lengths);
+  release(work, lengths);
   return result;
 }
 
@@ -155,25 +149,22 @@ function backwardProduct(d: SequenceDims, work: GpuFloat, dh: GpuFloat, weightHh
 function lstmSequenceBackward(args: LstmSequenceBackwardArgs): LstmSequenceGrads {
   const op = 'lstmSequenceBackward';
   const d = dimsOf(op, args);
-  const { T, B, H } = d;
+  const { T, H } = d;
   const { R, DC } = bwd(H);
   const lengths = lengthsInput(op, args.lengths);
-  let work = fill(op, T * B * R, 0);
-  let dh = handleOf(args.dhN);
-  for (let s = T - 1; s >= 0; s--) {
-    const t = timeAt(s, T, args.reverse);
-    const tn = s === T - 1 ? -1 : timeAt(s + 1, T, args.reverse);
-    const next = backwardCell(d, work, dh, args, lengths, t, tn);
-    release(work);
-    work = next;
-    const dhNext = backwardProduct(d, work, dh, handleOf(args.weightHh), lengths, t);
-    if (dh !== args.dhN.handle) release(dh);
-    dh = dhNext;
-  }
+  const weightHh = handleOf(args.weightHh);
+  const { work, dh } = backwardLoop(
+    op,
+    d,
+    args,
+    R,
+    (w, carry, t, tn) => backwardCell(d, w, carry, args, lengths, t, tn),
+    (w, carry, t) => backwardProduct(d, w, carry, weightHh, lengths, t),
+  );
   const dGates = fieldOf(op, d, work, R, 0, 4 * H);
   const grads: LstmSequenceGrads = {
     ...weightGrads(op, args, d, dGates, dGates, args.saved.hPrev),
-    dh0: dh === args.dhN.handle ? copyFloat(op, dh) : dh,
+    dh0: dh,
     dc0: T === 0 ? copyFloat(op, handleOf(args.dcN)) : stateAt(op, d, work, R, DC, timeAt(0, T, args.reverse)),
   };
   release(dGates, work, lengths);

@@ -8,9 +8,9 @@
 // product while T·R < 2·G·H (T < 2·4H·H/7H ≈ H for the LSTM); it keeps every step on the device and the time index
 // a uniform, so no step compiles anything after the first call.
 import { DTypeMismatchError, type RecurrentSequenceArgs, type RecurrentSequenceGrads, type TensorInfo } from '@seqlab/tensor-core';
-import { runProgram } from '../program.js';
+import { copyFloat, runProgram, type ProgramArg } from '../program.js';
 import type { GpuFloat } from '../storage.js';
-import { columnSums, f, handleOf, recordField, rowColSource, stridedProduct } from './programs.js';
+import { columnSums, f, fill, handleOf, recordField, release, rowColSource, stridedProduct } from './programs.js';
 
 /** Sizes of one recurrent call: sequence length, batch, input size, hidden size, gate rows. */
 export interface SequenceDims {
@@ -122,4 +122,66 @@ export function recordCoords(d: SequenceDims, R: number): string {
     `const tRow = Math.floor((row + 0.5) / ${f(B)}); const b = row - tRow * ${f(B)}; ` +
     `const j = r - Math.floor((r + 0.5) / ${f(H)}) * ${f(H)};`
   );
+}
+
+/** The leading arguments of every forward cell program: workspace, input projection, step product and both biases (0 without). */
+export function cellInputs(work: GpuFloat, xp: GpuFloat, hh: GpuFloat, args: RecurrentSequenceArgs): ProgramArg[] {
+  const bias = (b: TensorInfo | null): ProgramArg => (b === null ? 0 : handleOf(b));
+  return [work, xp, hh, bias(args.biasIh), bias(args.biasHh)];
+}
+
+/**
+ * The forward time loop: the input projection, then per step the recurrent product (h read from field `hOffset` of the
+ * previous step's records, or h0) and `cell(work, xp, hh, t, tp)`, which returns the next workspace of `record` floats
+ * per (t, b). Frees each superseded workspace and step product; returns the final workspace (the caller frees it).
+ */
+export function forwardLoop(
+  op: string,
+  d: SequenceDims,
+  args: RecurrentSequenceArgs,
+  record: number,
+  hOffset: number,
+  cell: (work: GpuFloat, xp: GpuFloat, hh: GpuFloat, t: number, tp: number) => GpuFloat,
+): GpuFloat {
+  const xp = inputProjection(op, args, d);
+  let work = fill(op, d.T * d.B * record, 0);
+  for (let s = 0; s < d.T; s++) {
+    const t = timeAt(s, d.T, args.reverse);
+    const tp = s === 0 ? -1 : timeAt(s - 1, d.T, args.reverse);
+    const hh = stepProduct(op, d, args.weightHh, args.h0, work, record, hOffset, tp);
+    const next = cell(work, xp, hh, t, tp);
+    release(hh, work);
+    work = next;
+  }
+  release(xp);
+  return work;
+}
+
+/**
+ * The BPTT time loop, in reverse processing order: per step `cell(work, dh, t, tn)` returns the next workspace of
+ * `record` floats per (t, b) (tn: the time handled before, −1 at first), then `product(work, dh, t)` the hidden-state
+ * gradient carried to the step before. Starts from `dhN` (never freed here); returns the final workspace and carry.
+ */
+export function backwardLoop(
+  op: string,
+  d: SequenceDims,
+  args: RecurrentSequenceArgs & { readonly dhN: TensorInfo },
+  record: number,
+  cell: (work: GpuFloat, dh: GpuFloat, t: number, tn: number) => GpuFloat,
+  product: (work: GpuFloat, dh: GpuFloat, t: number) => GpuFloat,
+): { work: GpuFloat; dh: GpuFloat } {
+  const dhN = handleOf(args.dhN);
+  let work = fill(op, d.T * d.B * record, 0);
+  let dh = dhN;
+  for (let s = d.T - 1; s >= 0; s--) {
+    const t = timeAt(s, d.T, args.reverse);
+    const tn = s === d.T - 1 ? -1 : timeAt(s + 1, d.T, args.reverse);
+    const next = cell(work, dh, t, tn);
+    release(work);
+    work = next;
+    const carried = product(work, dh, t);
+    if (dh !== dhN) release(dh);
+    dh = carried;
+  }
+  return { work, dh: dh === dhN ? copyFloat(op, dhN) : dh };
 }

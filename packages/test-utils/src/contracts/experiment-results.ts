@@ -1,7 +1,7 @@
 // Shared checks of an experiment's three files: JSON structure, finite numbers, Markdown tables, SVG document.
-import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { ExperimentOutcome } from '@seqlab/bench';
+import { requireNodeBuiltin } from '@seqlab/tensor-core';
 
 /** Every number anywhere in `value`, with its JSON path. */
 function numbers(value: unknown, path: string, out: [string, number][]): void {
@@ -12,6 +12,8 @@ function numbers(value: unknown, path: string, out: [string, number][]): void {
 
 /** Checks the files of `outcome` for experiment `name`; returns the parsed JSON. */
 export function checkResultFiles(name: string, outcome: ExperimentOutcome): Record<string, unknown> {
+  // Reached at call time, so that importing the suites in a browser (vitest browser mode) needs no Node built-in.
+  const { readFileSync } = requireNodeBuiltin<typeof import('node:fs')>('node:fs', 'checkResultFiles');
   expect(outcome.files).not.toBeNull();
   const files = outcome.files!;
   expect(files.json.endsWith(`${name}.json`)).toBe(true);

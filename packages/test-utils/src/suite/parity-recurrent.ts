@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import gruGoldens from '../fixtures/goldens/gru.json';
 import lstmGoldens from '../fixtures/goldens/lstm.json';
 import rnnGoldens from '../fixtures/goldens/rnn.json';
-import { storedDTypes, widestFloat } from '../suite/backend-dtypes.js';
-import { fromGolden, fromGoldens, type GoldenCase, type GoldenTensor } from '../suite/goldens.js';
+import { storedDTypes, widestFloat } from './backend-dtypes.js';
+import { fromGolden, fromGoldens, type GoldenCase, type GoldenTensor } from './goldens.js';
 import { expectCloseToGolden as expectClose, goldenTolerance as tolerance } from './golden-close.js';
 
 type DType = 'float32' | 'float64';

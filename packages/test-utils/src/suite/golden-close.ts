@@ -1,7 +1,7 @@
 // Closeness of a tensor to a PyTorch golden (or another tensor) that reports the worst element, and the goldens' tolerances.
 import type { Tensor } from '@seqlab/tensor-core';
 import { expect } from 'vitest';
-import type { GoldenTensor } from '../suite/goldens.js';
+import type { GoldenTensor } from './goldens.js';
 
 /** The goldens README's tolerances: float64 against float64 goldens is tight; float32 is 1e-4 relative / 1e-5 absolute. */
 export function goldenTolerance(dtype: 'float32' | 'float64'): { rtol: number; atol: number } {

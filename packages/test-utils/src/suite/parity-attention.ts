@@ -12,9 +12,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import attentionGoldens from '../fixtures/goldens/attention.json';
 import positionalEncodingGoldens from '../fixtures/goldens/positional_encoding.json';
 import encoderLayerGoldens from '../fixtures/goldens/transformer_encoder_layer.json';
-import { storedDTypes, stores } from '../suite/backend-dtypes.js';
-import { fromGolden, type GoldenCase, type GoldenTensor } from '../suite/goldens.js';
-import { expectClose } from '../suite/harness.js';
+import { storedDTypes, stores } from './backend-dtypes.js';
+import { fromGolden, type GoldenCase, type GoldenTensor } from './goldens.js';
+import { expectClose } from './harness.js';
 
 interface SdpaCase {
   inputs: Record<string, GoldenTensor>;
