@@ -1,9 +1,7 @@
 // Writing browser-benchmark results: browser.json, and browser.md with the renderer first, every GPU column labelled
 // by where it ran ("software rendering" on SwiftShader), how each library is timed, and the real-GPU targets.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { KernelBenchRow } from '../kernel-bench/results.js';
-import { contenderKey, metricTable, type RatioColumn } from '../kernel-bench/report.js';
+import { contenderKey, metricTable, writeReportFiles, type RatioColumn } from '../kernel-bench/report.js';
 import { renderingLabel } from './renderer.js';
 import type { BrowserBenchReport, BrowserBenchRow } from './settings.js';
 
@@ -137,14 +135,6 @@ export function renderBrowserMarkdown(report: BrowserBenchReport): string {
   return lines.join('\n');
 }
 
-/** Paths written by {@link writeBrowserReport}. */
-export interface BrowserReportFiles {
-  /** `DIR/browser.json` (or `browser-gpu.json` for a hardware-rendering launch). */
-  readonly json: string;
-  /** `DIR/browser.md` (or `browser-gpu.md`). */
-  readonly markdown: string;
-}
-
 /**
  * Writes `browser.json` and `browser.md` under `dir` (`browser-gpu.*` for a hardware-rendering launch, so a GPU run
  * never overwrites the SwiftShader one); returns their paths.
@@ -155,12 +145,7 @@ export interface BrowserReportFiles {
  * console.log(files.markdown); // bench-results/browser.md
  * ```
  */
-export function writeBrowserReport(report: BrowserBenchReport, dir: string): BrowserReportFiles {
-  mkdirSync(dir, { recursive: true });
-  const base = report.environment.chromium.launch === 'gpu' ? 'browser-gpu' : 'browser';
-  const json = join(dir, `${base}.json`);
-  const markdown = join(dir, `${base}.md`);
-  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(markdown, renderBrowserMarkdown(report));
-  return { json, markdown };
+export function writeBrowserReport(report: BrowserBenchReport, dir: string): { json: string; markdown: string } {
+  const name = report.environment.chromium.launch === 'gpu' ? 'browser-gpu' : 'browser';
+  return writeReportFiles(dir, name, report, renderBrowserMarkdown(report));
 }

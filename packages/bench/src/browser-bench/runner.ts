@@ -1,7 +1,8 @@
 // The browser benchmark's Node side: bundles the page, serves it cross-origin isolated, launches Chromium (software
 // WebGL, or hardware rendering flags for a machine with a GPU), forwards the page's progress and returns the report.
 import { existsSync, readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
+import { machineEnvironment } from '../kernel-bench/results.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleForBrowser, CHROMIUM_ARGS, findChromium, servePage } from '@seqlab/test-utils';
@@ -123,12 +124,7 @@ export async function runBrowserBenchmark(options: BrowserBenchOptions): Promise
     const renderer = 'error' in pageResult.webgl ? undefined : pageResult.webgl.renderer;
     return {
       environment: {
-        date: new Date().toISOString(),
-        node: process.version,
-        platform: `${process.platform}-${process.arch}`,
-        cpu: cpus()[0]?.model ?? 'unknown',
-        cores: cpus().length,
-        loadAverage: { before: loadBefore, after: loadavg()[0] },
+        ...machineEnvironment(loadBefore),
         chromium: { version: launched.browser.version(), source: launched.source, executable: launched.executable, launch: mode, args: launched.args },
         page: { userAgent: pageResult.userAgent, crossOriginIsolated: pageResult.crossOriginIsolated, hardwareConcurrency: pageResult.hardwareConcurrency },
         webgl: pageResult.webgl,

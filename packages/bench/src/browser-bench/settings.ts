@@ -1,7 +1,7 @@
 // What the browser benchmark runs (sizes, shapes, repeats, contenders) and what its page reports: the types shared by
 // the Node runner and the page, the defaults of the issue's run and the short `quick` preset.
 import { InvalidArgumentError } from '@seqlab/tensor-core';
-import type { KernelBenchRow, LoadAverage } from '../kernel-bench/results.js';
+import type { KernelBenchRow, MachineEnvironment } from '../kernel-bench/results.js';
 import type { TargetCheck } from '../kernel-bench/targets.js';
 import type { Rendering } from './renderer.js';
 import { LSTM_SHAPE, TRANSFORMER_SHAPE, type LstmShape, type TransformerShape } from '../kernel-bench/training-shapes.js';
@@ -148,19 +148,7 @@ export interface ChromiumRunInfo {
 }
 
 /** Where and when the browser benchmark ran. */
-export interface BrowserBenchEnvironment {
-  /** ISO date of the run. */
-  readonly date: string;
-  /** Node of the runner. */
-  readonly node: string;
-  /** `platform-arch`. */
-  readonly platform: string;
-  /** CPU model. */
-  readonly cpu: string;
-  /** Logical cores. */
-  readonly cores: number;
-  /** 1-minute load averages around the run. */
-  readonly loadAverage: LoadAverage;
+export interface BrowserBenchEnvironment extends MachineEnvironment {
   /** The browser. */
   readonly chromium: ChromiumRunInfo;
   /** The page as it saw itself. */

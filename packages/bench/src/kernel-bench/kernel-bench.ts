@@ -1,11 +1,11 @@
 // The kernel benchmark as a function: matmul GFLOP/s and LSTM / Transformer-block training tokens/s for every seqlab
 // backend with TensorFlow.js beside it, and inference against onnxruntime, in one run, returned as one record.
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { checkIntegerAtLeast, InvalidArgumentError } from '@seqlab/tensor-core';
 import type { Contender } from './contender.js';
 import { runInferenceSuite, type OnnxRuntimeInfo } from './inference-suite.js';
 import { runMatmulSuite } from './matmul-suite.js';
-import { KERNEL_BENCH_CASES, type KernelBenchCase, type KernelBenchReport, type KernelBenchRow } from './results.js';
+import { KERNEL_BENCH_CASES, machineEnvironment, type KernelBenchCase, type KernelBenchReport, type KernelBenchRow } from './results.js';
 import { seqlabContenders } from './seqlab-contenders.js';
 import { checkTargets } from './targets.js';
 import { tfjsContenders } from './tfjs-contenders.js';
@@ -160,12 +160,7 @@ export async function runKernelBenchmark(options: KernelBenchOptions = {}): Prom
 
   return {
     environment: {
-      date: new Date().toISOString(),
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-      cpu: cpus()[0]?.model ?? 'unknown',
-      cores: cpus().length,
-      loadAverage: { before: loadBefore, after: loadavg()[0] },
+      ...machineEnvironment(loadBefore),
       seqlabWasm: seqlab.wasm,
       ...(seqlab.gpu === undefined ? {} : { seqlabGpu: seqlab.gpu }),
       tfjs: 'error' in tf ? { error: tf.error } : { version: tf.version, backends: tf.contenders.map((c) => c.backend) },

@@ -168,6 +168,15 @@ export interface KernelReportFiles {
   readonly markdown: string;
 }
 
+/** Writes `DIR/NAME.json` (the record, indented) and `DIR/NAME.md` under `dir`, created when missing; returns their paths. */
+export function writeReportFiles(dir: string, name: string, record: unknown, markdown: string): KernelReportFiles {
+  mkdirSync(dir, { recursive: true });
+  const files = { json: join(dir, `${name}.json`), markdown: join(dir, `${name}.md`) };
+  writeFileSync(files.json, `${JSON.stringify(record, null, 2)}\n`);
+  writeFileSync(files.markdown, markdown);
+  return files;
+}
+
 /**
  * Writes `kernels.json` and `kernels.md` under `dir` (created when missing); returns their paths.
  *
@@ -179,10 +188,5 @@ export interface KernelReportFiles {
  * ```
  */
 export function writeKernelReport(report: KernelBenchReport, dir: string): KernelReportFiles {
-  mkdirSync(dir, { recursive: true });
-  const json = join(dir, 'kernels.json');
-  const markdown = join(dir, 'kernels.md');
-  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(markdown, renderKernelMarkdown(report));
-  return { json, markdown };
+  return writeReportFiles(dir, 'kernels', report, renderKernelMarkdown(report));
 }
