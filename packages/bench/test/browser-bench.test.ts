@@ -107,8 +107,8 @@ describe('targets', () => {
   });
 });
 
-function reportOf(rendering: RowRendering, renderer: string): BrowserBenchReport {
-  const results = rows(rendering, 250);
+function reportOf(rendering: RowRendering, renderer: string, gpuGflops = 250): BrowserBenchReport {
+  const results = rows(rendering, gpuGflops);
   return {
     environment: {
       date: '2026-01-01T00:00:00.000Z',
@@ -141,6 +141,9 @@ describe('the Markdown report', () => {
     expect(md).toContain('| matmul-nn | 1024 | 250.0 | 40.0 | 100.0 | 2.5× | 6.3× |');
     expect(md).toMatch(/not judged: software rendering.*\| not judged \|/);
     expect(md).toContain('one readback');
+    // Software GFLOP/s far below 0.1 keep two significant digits instead of reading 0.0.
+    const slow = renderBrowserMarkdown(reportOf('software', 'Google SwiftShader', 0.0118));
+    expect(slow).toContain('| matmul-nn | 1024 | 0.012 | 40.0 | 100.0 | 0.00012× | 0.00030× |');
   });
 
   it('on a GPU labels the columns "GPU" and judges the targets', () => {

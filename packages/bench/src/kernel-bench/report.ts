@@ -27,9 +27,14 @@ const ONNXRUNTIME_OVER: RatioColumn = { heading: 'onnxruntime / seqlab', referen
 
 const isInference = (r: KernelBenchRow): boolean => r.case.endsWith('-forward');
 
+/** One decimal, or two significant digits below 0.1 (a software renderer's GFLOP/s would all read 0.0). */
+function decimal(v: number): string {
+  return Math.abs(v) >= 0.1 || v === 0 ? v.toFixed(1) : v.toPrecision(2);
+}
+
 function formatValue(v: number | null | undefined, metric: 'gflops' | 'tokensPerSec'): string {
   if (v === null || v === undefined) return '–';
-  return metric === 'gflops' ? v.toFixed(1) : Math.round(v).toLocaleString('en-US');
+  return metric === 'gflops' ? decimal(v) : Math.round(v).toLocaleString('en-US');
 }
 
 function ratioCell(cells: readonly KernelBenchRow[], metric: 'gflops' | 'tokensPerSec', column: RatioColumn): string {
@@ -39,7 +44,7 @@ function ratioCell(cells: readonly KernelBenchRow[], metric: 'gflops' | 'tokensP
     .filter((v): v is number => typeof v === 'number');
   const reference = cells.find(column.reference)?.[metric];
   const best = Math.max(...subject);
-  return subject.length > 0 && typeof reference === 'number' ? `${(column.inverted ? reference / best : best / reference).toFixed(1)}×` : '–';
+  return subject.length > 0 && typeof reference === 'number' ? `${decimal(column.inverted ? reference / best : best / reference)}×` : '–';
 }
 
 /**
