@@ -29,7 +29,19 @@ export function seqlabContender(backend: string, threads: number, trains: boolea
 }
 
 /** seqlab's gpu backend as started here (mode, renderer, whether software), or why it could not start. */
-export type SeqlabGpuInfo = { readonly mode: string; readonly renderer: string; readonly software: boolean } | { readonly error: string };
+export type SeqlabGpuInfo =
+  | {
+      /** The gpu.js mode: `webgl2`, `headlessgl`, `webasm` or `cpu`. */
+      readonly mode: string;
+      /** The WebGL renderer string, or the CPU mode's name. */
+      readonly renderer: string;
+      /** True for software renderers and the CPU modes: never GPU numbers. */
+      readonly software: boolean;
+    }
+  | {
+      /** Why `initGpu` failed (or the package is not installed). */
+      readonly error: string;
+    };
 
 /** Starts seqlab's gpu backend (an optional dependency, loaded at run time): its contender and what it runs on. */
 async function gpuContender(): Promise<{ contender?: Contender; info: SeqlabGpuInfo }> {
