@@ -12,6 +12,8 @@ const RULES = [
   [/^tensor-core\/src\/errors\.ts$/, 'Errors'],
   [/^tensor-core\//, 'Backends'],
   [/^kernels-wasm\//, 'Backends'],
+  [/^kernels-gpu\/src\/errors\.ts$/, 'Errors'],
+  [/^kernels-gpu\//, 'Backends'],
   [/^autograd\/src\/(engine|rules)\//, 'Autograd'],
   [/^autograd\/src\/(nn|init)\//, 'Layers'],
   [/^autograd\/src\/losses\//, 'Training'],

@@ -3,13 +3,13 @@ import { shapesEqual, sizeOf, stridesOf, type Shape } from '@seqlab/tensor-core'
 
 /**
  * Statements declaring `i`, the flat output index of the thread as a float, and `c0 … c{rank-1}`, its row-major
- * coordinates in `outShape` (only when some input needs them: pass `needed` false to declare `i` alone). Divisions
- * are float and floored after adding 0.5, which is exact for indices below 2^23·(smallest dim); the backend caps
- * tensors at 2^24 elements.
+ * coordinates in `outShape` (only when some input needs them: pass `needed` false to declare `i` alone). Each
+ * quotient is a floored float division corrected by its remainder, exact for every index below 2^24 (the backend's
+ * cap) even where GL's division is off by an ulp.
  *
  * @example
  * ```ts
- * coordsSource([2, 3]); // 'const i = this.thread.x * 1.0; let r = i; const q1 = Math.floor((r + 0.5) / 3); const c1 = r - q1 * 3; r = q1; const c0 = r;'
+ * coordsSource([2, 3]); // declares i, c0 (the row) and c1 (the column) of the thread's output element
  * ```
  */
 export function coordsSource(outShape: Shape, needed = true): string {
@@ -17,7 +17,12 @@ export function coordsSource(outShape: Shape, needed = true): string {
   if (!needed || outShape.length === 0) return lines.join(' ');
   lines.push('let r = i;');
   for (let d = outShape.length - 1; d > 0; d--) {
-    lines.push(`const q${d} = Math.floor((r + 0.5) / ${outShape[d]}.0); const c${d} = r - q${d} * ${outShape[d]}.0; r = q${d};`);
+    // The float quotient may be one off (GL division is not correctly rounded); the remainder puts it right.
+    const n = `${outShape[d]}.0`;
+    lines.push(
+      `let q${d} = Math.floor(r / ${n}); let c${d} = r - q${d} * ${n}; ` +
+        `if (c${d} < 0.0) { q${d} = q${d} - 1.0; c${d} = c${d} + ${n}; } if (c${d} >= ${n}) { q${d} = q${d} + 1.0; c${d} = c${d} - ${n}; } r = q${d};`,
+    );
   }
   lines.push('const c0 = r;');
   return lines.join(' ');

@@ -1,5 +1,5 @@
 // Programs: gpu.js kernels compiled from generated source, cached by op+shape+flags, run on storage handles.
-import type { IKernelRunShortcut, Texture } from 'gpu.js';
+import { Texture, type IKernelRunShortcut } from 'gpu.js';
 import { InvalidArgumentError, type TensorInfo } from '@seqlab/tensor-core';
 import { runtime, type GpuRuntime } from './context.js';
 import { checkSize, GpuFloat, ownTexture, runtimeOf, type FloatData } from './storage.js';
@@ -55,6 +55,10 @@ interface Cached {
   readonly dynamicOutput: boolean;
   /** The output length the kernel is set to now. */
   size: number;
+  /** Textures this kernel made that tensors still hold: gpu.js reads (and frees) a texture through its kernel. */
+  live: number;
+  /** Out of the cache; destroyed once `live` is 0. */
+  evicted: boolean;
 }
 
 const programs = gpuState.claim('programs', {
@@ -65,11 +69,18 @@ const programs = gpuState.claim('programs', {
 });
 
 function destroy(entry: Cached): void {
+  entry.evicted = true;
   try {
     entry.kernel.destroy(false);
   } catch {
     // A kernel of a lost context has nothing left to free.
   }
+}
+
+/** Takes `entry` out of service: destroyed now, or when the last texture it made is released. */
+function evict(entry: Cached): void {
+  entry.evicted = true;
+  if (entry.live === 0) destroy(entry);
 }
 
 /** Internal: empties the cache when `rt` is not the runtime it was filled on. */
@@ -87,9 +98,14 @@ function argData(op: string, rt: GpuRuntime, arg: ProgramArg): FloatData | numbe
   if (arg.data === undefined && arg.host !== undefined) {
     const host = arg.host;
     // webasm/cpu kernels take the typed array as is; GL copies it into a texture once, by a cached identity program.
-    arg.data = rt.gl === undefined ? host : launch(op, rt, 'upload', () => COPY, host.length, [host]);
     arg.host = undefined;
-    ownTexture(rt, arg.data);
+    if (rt.gl === undefined) arg.data = host;
+    else
+      adopt(
+        rt,
+        arg,
+        launch(op, rt, 'upload', () => COPY, host.length, [host]),
+      );
   }
   if (arg.data === undefined) throw new InvalidArgumentError(`${op}: an argument of size ${arg.size} has no data (it was released)`);
   return arg.data;
@@ -98,7 +114,18 @@ function argData(op: string, rt: GpuRuntime, arg: ProgramArg): FloatData | numbe
 /** The identity program (uploads, float32 copies). */
 const COPY: ProgramSource = { source: 'function (a) { return a[this.thread.x]; }', dynamicOutput: true };
 
-function launch(op: string, rt: GpuRuntime, key: string, build: () => ProgramSource, size: number, args: readonly (FloatData | number)[]): FloatData {
+/** Internal: `handle` takes ownership of a launch's output (the texture, and a hold on the kernel that made it). */
+function adopt(rt: GpuRuntime, handle: GpuFloat, [data, entry]: readonly [FloatData, Cached]): void {
+  handle.data = data;
+  if (!(data instanceof Texture)) return;
+  ownTexture(rt, data);
+  entry.live++;
+  handle.onRelease = () => {
+    if (--entry.live === 0 && entry.evicted) destroy(entry);
+  };
+}
+
+function launch(op: string, rt: GpuRuntime, key: string, build: () => ProgramSource, size: number, args: readonly (FloatData | number)[]): [FloatData, Cached] {
   const cache = cacheFor(rt);
   let entry = cache.get(key);
   if (entry !== undefined) {
@@ -122,13 +149,13 @@ function launch(op: string, rt: GpuRuntime, key: string, build: () => ProgramSou
     };
     if (spec.argumentTypes !== undefined) settings.argumentTypes = [...spec.argumentTypes];
     const kernel = rt.gpu.createKernel(spec.source as unknown as Parameters<typeof rt.gpu.createKernel>[0], settings) as IKernelRunShortcut;
-    entry = { kernel, dynamicOutput: spec.dynamicOutput === true, size };
+    entry = { kernel, dynamicOutput: spec.dynamicOutput === true, size, live: 0, evicted: false };
     programs.compiles++;
     cache.set(key, entry);
     while (cache.size > programs.capacity) {
       const [oldest, evicted] = cache.entries().next().value as [string, Cached];
       cache.delete(oldest);
-      destroy(evicted);
+      evict(evicted);
     }
   }
   if (entry.size !== size) {
@@ -139,9 +166,12 @@ function launch(op: string, rt: GpuRuntime, key: string, build: () => ProgramSou
     entry.kernel.setOutput([size]);
     entry.size = size;
   }
+  const inner = (entry.kernel as unknown as { kernel: unknown }).kernel;
   const out = (entry.kernel as unknown as (...a: unknown[]) => Texture | Float32Array)(...args);
+  // gpu.js compiles a new kernel behind the same shortcut when an argument changes kind (array ↔ texture): count it.
+  if ((entry.kernel as unknown as { kernel: unknown }).kernel !== inner) programs.compiles++;
   runtime(op); // a context lost during the call reads as zeros or NaNs: throw instead
-  return out;
+  return [out, entry];
 }
 
 /**
@@ -158,8 +188,9 @@ function launch(op: string, rt: GpuRuntime, key: string, build: () => ProgramSou
  * - `size` is the output length; unless `build()` says `dynamicOutput`, the key must name it. 0 returns an empty
  *   handle without compiling anything.
  *   A size over the texture limit throws {@link TextureLimitError}; a lost context throws {@link GpuContextLostError}.
- * - The cache holds the 256 most recently used programs ({@link setProgramCacheCapacity}); an evicted program's
- *   kernel is destroyed and compiled again when needed. {@link compileCount} counts compilations.
+ * - The cache holds the 256 most recently used programs ({@link setProgramCacheCapacity}); an evicted program is
+ *   compiled again when needed, and its gpu.js kernel is destroyed once no tensor holds a texture it made (gpu.js
+ *   reads and frees a texture through the kernel that made it). {@link compileCount} counts compilations.
  * - `op` names the public op in error messages.
  *
  * @example
@@ -173,16 +204,9 @@ export function runProgram(op: string, key: string, build: () => ProgramSource, 
   const rt = runtime(op);
   checkSize(rt, op, size);
   if (size === 0) return new GpuFloat(0, rt.id, new Float32Array(0), undefined);
-  const data = launch(
-    op,
-    rt,
-    key,
-    build,
-    size,
-    args.map((a) => argData(op, rt, a)),
-  );
-  const handle = new GpuFloat(size, rt.id, data, undefined);
-  ownTexture(rt, data);
+  const inputs = args.map((a) => argData(op, rt, a));
+  const handle = new GpuFloat(size, rt.id, undefined, undefined);
+  adopt(rt, handle, launch(op, rt, key, build, size, inputs));
   return handle;
 }
 
@@ -244,7 +268,7 @@ export function setProgramCacheCapacity(capacity: number): void {
   while (programs.cache.size > capacity) {
     const [oldest, evicted] = programs.cache.entries().next().value as [string, Cached];
     programs.cache.delete(oldest);
-    destroy(evicted);
+    evict(evicted);
   }
 }
 

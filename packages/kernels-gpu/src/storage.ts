@@ -31,6 +31,8 @@ export class GpuFloat {
   data: FloatData | undefined;
   /** Data not yet on the device. */
   host: Float32Array | undefined;
+  /** Called once when the texture is released (the program cache's hold on the kernel that made it). */
+  onRelease: (() => void) | undefined = undefined;
   constructor(size: number, runtimeId: number, data: FloatData | undefined, host: Float32Array | undefined) {
     this.size = size;
     this.runtimeId = runtimeId;
@@ -148,13 +150,10 @@ export function releaseFloat(handle: GpuFloat): void {
     rt.textures--;
     rt.textureBytes -= textureBytes(data);
   }
-  const glTexture = (data as unknown as { texture: { _refs?: number } }).texture;
-  const kernel = (data as unknown as { kernel?: { context?: unknown } }).kernel;
   data.delete();
-  // A texture whose kernel was evicted from the program cache (and destroyed) is not freed by gpu.js: free it here.
-  if (kernel !== undefined && !kernel.context && glTexture._refs === 0 && rt?.gl !== undefined && rt.id === handle.runtimeId) {
-    rt.gl.deleteTexture(glTexture as unknown as WebGLTexture);
-  }
+  const onRelease = handle.onRelease;
+  handle.onRelease = undefined;
+  onRelease?.();
 }
 
 /** Internal: a host typed array of an int32 or bool tensor, checked. */

@@ -1,7 +1,7 @@
 // The gpu backend on WebGL2 in headless Chromium: storage and reads, the compile cache, memory and the GC net, limits.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { add, exp, getBackend, memory, mul, neg, sub, tanh, tensor, type Tensor } from '@seqlab/tensor-core';
-import { backendInfo, compileCount, GpuFloat, initGpu, programCacheSize, TextureLimitError } from '@seqlab/kernels-gpu';
+import { add, exp, getBackend, memory, mul, neg, sigmoid, sub, tanh, tensor, type Tensor } from '@seqlab/tensor-core';
+import { backendInfo, compileCount, GpuFloat, initGpu, programCacheSize, setProgramCacheCapacity, TextureLimitError } from '@seqlab/kernels-gpu';
 import { collectGarbage } from './helpers.js';
 
 beforeAll(async () => {
@@ -72,6 +72,28 @@ describe('the compile cache', () => {
     sub(b, a).dispose();
     expect(compileCount()).toBe(before + 1);
     expect(programCacheSize()).toBeLessThanOrEqual(256);
+  });
+});
+
+describe('the cache bound', () => {
+  afterAll(() => setProgramCacheCapacity(256));
+
+  it('evicts the least recently used program without touching the textures its results live in', () => {
+    const base = backendInfo().textures;
+    const x = tensor([1, 2, 3], undefined, { backend: 'gpu' });
+    const y = tensor([4, 5], undefined, { backend: 'gpu' });
+    const first = neg(x); // the program's first output texture
+    const second = neg(y); // a second one, while the first is still held
+    setProgramCacheCapacity(1);
+    const before = compileCount();
+    const third = sigmoid(y); // evicts (and destroys) neg's program
+    expect(programCacheSize()).toBe(1);
+    expect(Array.from(first.dataSync())).toEqual([-1, -2, -3]);
+    expect(Array.from(second.dataSync())).toEqual([-4, -5]);
+    expect(Array.from(neg(x).dataSync())).toEqual([-1, -2, -3]); // compiled again
+    expect(compileCount()).toBe(before + 2);
+    for (const t of [x, y, first, second, third]) t.dispose();
+    expect(backendInfo().textures).toBeLessThanOrEqual(base + 1); // the re-run neg's result, until collected
   });
 });
 

@@ -20,6 +20,7 @@ export { Tensor } from './tensor.js';
 export type { NestedArray } from './tensor.js';
 export { cpuBackend } from './cpu/backend.js';
 export { forEachRow, broadcastStrides } from './cpu/broadcast.js';
+export { ERF_FITS } from './cpu/erf.js';
 export type { RowVisitor } from './cpu/broadcast.js';
 export { setGradRecorder } from './ops/dispatch.js';
 export type { GradRecorder, TensorLike } from './ops/dispatch.js';

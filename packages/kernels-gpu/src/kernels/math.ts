@@ -1,4 +1,5 @@
 // Overflow-safe float32 math as gpu.js source snippets: tanh, sigmoid, log1p, pow, round, erf-based GELU.
+import { ERF_FITS } from '@seqlab/tensor-core';
 //
 // Each snippet is a list of statements that reads the variable named by `x` (and `y`) and assigns the result to the
 // variable named by `out`, which the caller declares (`let out = 0.0;`). Temporaries are prefixed with `out` so two
@@ -177,23 +178,6 @@ export function sinCosSource(x: string, out: string, cosine: boolean): string {
   );
 }
 
-// erf(x)/x = Q(x² − ½) on |x| < 1, and erfcx on [1, 2) and [2, 3): the float64 fits of tensor-core's cpu/erf.ts,
-// truncated to the terms that matter in float32.
-const ERF_SMALL = [
-  -7.795898827002142e-10, 9.432320191926508e-9, -1.0420387617195658e-7, 1.0536323840680666e-6, -9.614808641390195e-6, 7.829649688379886e-5,
-  -0.0005611894221209664, 0.003480274496570158, -0.018283884489152684, 0.07940998675593687, -0.2810721780454342, 0.9654687386698673,
-];
-const ERFCX_1_2 = [
-  1.3242541506849586e-8, -4.9545807838901603e-8, 1.6714292901928126e-7, -5.944961119917664e-7, 2.0670657912156654e-6, -6.97536222785843e-6,
-  2.2864299608127746e-5, -7.265887301589559e-5, 0.0002233099453004411, -0.0006619300701084315, 0.0018861348769919975, -0.0051459575478377826,
-  0.013377340953067394, -0.03293090529956527, 0.0761510398554774, -0.16362291773256005, 0.3215854164543175,
-];
-const ERFCX_2_3 = [
-  -9.299068690583155e-10, 4.023499351874463e-9, -1.61506305224933e-8, 6.705533370866154e-8, -2.729566325679601e-7, 1.0852406768030674e-6, -4.214295494064897e-6,
-  1.5961851018812493e-5, -5.886896472383184e-5, 0.0002110198244195237, -0.0007335909371382576, 0.002467036815697219, -0.008001569382101618,
-  0.024937997086656956, -0.07434734678979467, 0.2108063640611436,
-];
-
 function literal(v: number): string {
   const s = String(v);
   return /[.eE]/.test(s) ? s : `${s}.0`;
@@ -207,7 +191,7 @@ function horner(coefficients: readonly number[], u: string): string {
 
 /**
  * The normal CDF Φ(x) with full relative accuracy in the left tail (as tensor-core's cpu `normalCdf`): ½(1 + z·Q(z²−½))
- * for |z| < 1 (z = x/√2), else the tail ½·e^(−x²/2)·erfcx(|z|) from two polynomial fits below |z| = 3 and a
+ * for |z| < 1 (z = x/√2), else the tail ½·e^(−x²/2)·erfcx(|z|) from tensor-core's fits ({@link ERF_FITS}) below |z| = 3 and a
  * 30-term continued fraction above; Φ = tail for x < 0, 1 − tail otherwise.
  *
  * @example
@@ -222,10 +206,10 @@ export function normalCdfSource(x: string, out: string): string {
     c = `${out}C`;
   return (
     `const ${z} = ${x} * 0.7071067811865476; const ${a} = Math.abs(${z}); ` +
-    `if (${a} < 1.0) { const ${out}U = ${z} * ${z} - 0.5; ${out} = 0.5 * (1.0 + ${z} * (${horner(ERF_SMALL, `${out}U`)})); } ` +
+    `if (${a} < 1.0) { const ${out}U = ${z} * ${z} - 0.5; ${out} = 0.5 * (1.0 + ${z} * (${horner(ERF_FITS.small, `${out}U`)})); } ` +
     `else { let ${c} = 0.0; ` +
-    `if (${a} < 2.0) { const ${out}V = ${a} - 1.5; ${c} = ${horner(ERFCX_1_2, `${out}V`)}; } ` +
-    `else if (${a} < 3.0) { const ${out}W = ${a} - 2.5; ${c} = ${horner(ERFCX_2_3, `${out}W`)}; } ` +
+    `if (${a} < 2.0) { const ${out}V = ${a} - 1.5; ${c} = ${horner(ERF_FITS.erfcx12, `${out}V`)}; } ` +
+    `else if (${a} < 3.0) { const ${out}W = ${a} - 2.5; ${c} = ${horner(ERF_FITS.erfcx23, `${out}W`)}; } ` +
     `else { let ${t} = ${a}; let ${out}K = 30.0; for (let k = 0; k < 30; k++) { ${t} = ${a} + ${out}K * 0.5 / ${t}; ${out}K = ${out}K - 1.0; } ${c} = 0.5641895835477563 / ${t}; } ` +
     `const ${out}Tail = 0.5 * Math.exp(-0.5 * ${x} * ${x}) * ${c}; ` +
     `if (${x} < 0.0) { ${out} = ${out}Tail; } else { ${out} = 1.0 - ${out}Tail; } } ` +

@@ -28,6 +28,30 @@ const ERFCX_2_3 = [
   0.024937997086656956, -0.07434734678979467, 0.2108063640611436,
 ];
 
+/**
+ * The polynomial fits behind erf, erfc and the normal CDF (Horner order, highest power first): `small` is Q with
+ * erf(x) = x·Q(x² − ½) on |x| < 1; `erfcx12` and `erfcx23` are erfcx(x) = e^(x²)·erfc(x) in x − 1.5 on [1, 2) and
+ * in x − 2.5 on [2, 3). Exported so that device backends evaluate the same fits (in float32) as the cpu reference.
+ *
+ * @example
+ * ```ts
+ * const q = ERF_FITS.small.reduce((p, c) => p * (0.25 - 0.5) + c, 0); // Q(x² − ½) at x = 0.5
+ * console.assert(Math.abs(0.5 * q - 0.5204998778130465) < 1e-15); // erf(0.5)
+ * ```
+ */
+export const ERF_FITS: {
+  /** Q, with erf(x) = x·Q(x² − ½) on |x| < 1. */
+  readonly small: readonly number[];
+  /** erfcx in x − 1.5 on [1, 2). */
+  readonly erfcx12: readonly number[];
+  /** erfcx in x − 2.5 on [2, 3). */
+  readonly erfcx23: readonly number[];
+} = {
+  small: ERF_SMALL,
+  erfcx12: ERFCX_1_2,
+  erfcx23: ERFCX_2_3,
+};
+
 const INV_SQRT_PI = 0.5641895835477563;
 
 /** Horner's rule, highest degree first. */

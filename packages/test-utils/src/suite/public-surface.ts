@@ -21,6 +21,7 @@ interface Entry {
 export const NOT_FUZZED: Readonly<Record<string, string>> = {
   DTYPES: 'constant',
   MAX_TENSOR_ELEMENTS: 'constant',
+  ERF_FITS: 'constant',
   MAX_SAFETENSORS_HEADER_BYTES: 'constant',
   SAFETENSORS_DTYPES: 'constant',
   cpuBackend: 'backend object (its kernels trust validated arguments)',
