@@ -20,6 +20,8 @@ export { Tensor } from './tensor.js';
 export type { NestedArray } from './tensor.js';
 export { cpuBackend } from './cpu/backend.js';
 export { forEachRow, broadcastStrides } from './cpu/broadcast.js';
+export { coalesceReduction } from './cpu/reduce.js';
+export type { Coalesced } from './cpu/reduce.js';
 export { ERF_FITS } from './cpu/erf.js';
 export type { RowVisitor } from './cpu/broadcast.js';
 export { setGradRecorder } from './ops/dispatch.js';

@@ -34,7 +34,14 @@ function scatterAddFloat(x: TensorInfo, indices: TensorInfo, updates: TensorInfo
   return runSource('scatterAdd', program, [x.handle as GpuFloat, updates.handle as GpuFloat, start, order]);
 }
 
-/** The gpu backend's indexing kernels. */
+/**
+ * The gpu backend's indexing kernels.
+ *
+ * @example
+ * ```ts
+ * const rows = indexingKernels.gather(table, indices, 0);
+ * ```
+ */
 export const indexingKernels = {
   gather(x, indices, axis) {
     if (x.dtype !== 'float32') return cpuKernel('gather')(x, indices, axis);

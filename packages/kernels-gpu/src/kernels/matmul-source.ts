@@ -1,14 +1,29 @@
 // Kernel sources for batched matmul: broadcast batch dims and transposed operands by index math, blocked dot products,
 // and split-K partial products for long contractions; every size is a uniform.
-import { boundedLoop, dotCode, names, program, stridesOfDims, unravel, type KernelProgram } from './kernel-source.js';
+import { stridesOf } from '@seqlab/tensor-core';
+import { boundedLoop, dotCode, names, program, unravel, type KernelProgram } from './kernel-source.js';
 
-/** Longest contraction one thread sums; a longer k is split into chunks of at most this many terms and tree-summed. */
+/**
+ * Longest contraction one thread sums; a longer k is split into chunks of at most this many terms and tree-summed.
+ *
+ * @example
+ * ```ts
+ * const chunks = Math.ceil(5000 / MAX_DOT); // 5 partial products per output for k = 5000
+ * ```
+ */
 export const MAX_DOT = 1024;
 
 /** A dot product runs in blocks of at most this many terms (⌈√count⌉ of them). */
 const MAX_BLOCK = Math.sqrt(MAX_DOT);
 
-/** The batched product of {@link Kernels.matmul} reduced to sizes: batch dims and the per-operand batch strides. */
+/**
+ * The batched product of `Kernels.matmul` reduced to sizes: batch dims and the per-operand batch strides.
+ *
+ * @example
+ * ```ts
+ * const s: MatmulShape = matmulShape([8, 3, 4], [4, 5], false, false, [8, 3, 5]);
+ * ```
+ */
 export interface MatmulShape {
   /** Output batch dims (broadcast), without m and n; size-1 dims dropped. */
   readonly batch: readonly number[];
@@ -30,12 +45,20 @@ export interface MatmulShape {
 
 /** Batch strides (in matrices) of an operand whose leading dims `own` broadcast (right-aligned) to `batch`. */
 function batchStrides(own: readonly number[], batch: readonly number[]): number[] {
-  const s = stridesOfDims(own);
+  const s = stridesOf(own);
   const off = batch.length - own.length;
   return batch.map((_, d) => (d < off || own[d - off] === 1 ? 0 : s[d - off]));
 }
 
-/** {@link MatmulShape} from the kernel's arguments. */
+/**
+ * {@link MatmulShape} from the kernel's arguments.
+ *
+ * @example
+ * ```ts
+ * const s = matmulShape([2, 1, 3, 4], [5, 4, 6], false, false, [2, 5, 3, 6]);
+ * console.assert(s.batch.join() === '2,5' && s.bBatchStrides.join() === '0,1');
+ * ```
+ */
 export function matmulShape(aShape: readonly number[], bShape: readonly number[], transA: boolean, transB: boolean, outShape: readonly number[]): MatmulShape {
   const rank = outShape.length;
   const full = outShape.slice(0, rank - 2);
@@ -56,14 +79,16 @@ export function matmulShape(aShape: readonly number[], bShape: readonly number[]
 }
 
 /**
- * Statements that sum `A(i, p)·B(p, j)` for p in `[p0, p0 + count)` ∩ `[0, k)` into `acc`, in blocks of `bs` terms
+ * Statements that sum `A(i, p)·B(p, j)` for p in `[h·count, (h + 1)·count)` ∩ `[0, k)` (all of k without `split`) into `acc`, in blocks of `bs` terms
  * whose partial sums are added in turn (rounding grows like 2√count instead of count). `count`, `bs` and `blocks`
  * are uniforms.
  */
-function dotLoop(s: MatmulShape, p0: string): string {
+function dotLoop(s: MatmulShape, split: boolean): string {
   const aAt = s.transA ? 'aOff + p * m + i' : 'aOff + i * k + p';
   const bAt = s.transB ? 'bOff + j * k + p' : 'bOff + p * n + j';
-  const term = `const p = ${p0} + blk * bs + q;\nif (blk * bs + q < count && p < k) { part = part + a[${aAt}] * b[${bAt}]; }`;
+  // Without split-K the thread's terms are all of k, so `p < k` is the only bound.
+  const inRange = split ? 'blk * bs + q < count && p < k' : 'p < k';
+  const term = `const p = ${split ? 'h * count + ' : ''}blk * bs + q;\nif (${inRange}) { part = part + a[${aAt}] * b[${bAt}]; }`;
   return `let acc = 0;\n${boundedLoop('blk', MAX_BLOCK, 'blocks', `let part = 0;\n${boundedLoop('q', MAX_BLOCK, 'bs', term)}\nacc = acc + part;`)}`;
 }
 
@@ -75,8 +100,9 @@ function matmulBody(s: MatmulShape, chunk: number, chunks: number): { body: stri
   const r = s.batch.length;
   const count = Math.min(chunk, s.k);
   const bs = Math.ceil(Math.sqrt(count));
-  const uniforms: Record<string, number> = { m: s.m, n: s.n, k: s.k, count, bs, blocks: Math.ceil(count / bs) };
   const split = chunks > 1;
+  const uniforms: Record<string, number> = { m: s.m, n: s.n, k: s.k, bs, blocks: Math.ceil(count / bs) };
+  if (split) uniforms.count = count;
   const outer = split ? ['t', 'i', 'j', 'h'] : ['t', 'i', 'j'];
   uniforms.sT = s.m * s.n * chunks;
   uniforms.sI = s.n * chunks;
@@ -85,7 +111,7 @@ function matmulBody(s: MatmulShape, chunk: number, chunks: number): { body: stri
   if (r === 0) lines.push('const aOff = 0;', 'const bOff = 0;');
   else {
     const t = names('t', r);
-    const unravelStrides = stridesOfDims(s.batch);
+    const unravelStrides = stridesOf(s.batch);
     t.forEach((_, d) => {
       // The last coordinate is the remainder: it needs no stride.
       if (d < r - 1) uniforms[`bt${d}`] = unravelStrides[d];
@@ -94,11 +120,18 @@ function matmulBody(s: MatmulShape, chunk: number, chunks: number): { body: stri
     });
     lines.push(unravel('t', t, names('bt', r - 1)), `const aOff = ${dotCode(t, names('ba', r))};`, `const bOff = ${dotCode(t, names('bb', r))};`);
   }
-  lines.push(dotLoop(s, split ? 'h * count' : '0'), 'return acc;');
+  lines.push(dotLoop(s, split), 'return acc;');
   return { body: lines.join('\n'), uniforms };
 }
 
-/** One thread per output element, summing all k terms (k ≤ {@link MAX_DOT}); arguments `a`, `b`. */
+/**
+ * One thread per output element, summing all k terms (k ≤ {@link MAX_DOT}); arguments `a`, `b`.
+ *
+ * @example
+ * ```ts
+ * const p = matmulProgram(matmulShape([3, 4], [4, 5], false, false, [3, 5])); // p.size === 15
+ * ```
+ */
 export function matmulProgram(s: MatmulShape): KernelProgram {
   const { body, uniforms } = matmulBody(s, s.k, 1);
   return program(`matmul|${s.batch.length}|${s.transA}|${s.transB}`, ['a', 'b'], uniforms, body, productOf(s) * s.m * s.n);
@@ -107,6 +140,11 @@ export function matmulProgram(s: MatmulShape): KernelProgram {
 /**
  * Split-K: partial dot products over chunks of `chunk` terms, laid out `[outputs, chunks]` so a sum over the last
  * axis (the reduction tree) finishes the product; arguments `a`, `b`.
+ *
+ * @example
+ * ```ts
+ * const p = matmulPartialsProgram(matmulShape([2, 3000], [3000, 2], false, false, [2, 2]), 1000); // p.size === 12
+ * ```
  */
 export function matmulPartialsProgram(s: MatmulShape, chunk: number): KernelProgram {
   const chunks = Math.ceil(s.k / chunk);

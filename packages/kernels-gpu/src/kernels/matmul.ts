@@ -5,7 +5,14 @@ import { filled, runSource } from './launch.js';
 import { matmulPartialsProgram, matmulProgram, matmulShape, MAX_DOT } from './matmul-source.js';
 import { reduceAlong } from './reduce.js';
 
-/** The gpu backend's matmul kernel (float32: the only float dtype it stores, and matmul takes floats only). */
+/**
+ * The gpu backend's matmul kernel (float32: the only float dtype it stores, and matmul takes floats only).
+ *
+ * @example
+ * ```ts
+ * const c = matmulKernels.matmul(a, b, false, true, [3, 5]);
+ * ```
+ */
 export const matmulKernels = {
   matmul(a, b, transA, transB, outShape) {
     const size = sizeOf(outShape);

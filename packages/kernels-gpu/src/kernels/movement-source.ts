@@ -1,8 +1,16 @@
 // Kernel sources for data movement on flat float32 textures: strided views (transpose, expand, slice, flip), pad,
 // the triangle mask and concatenation, each an index map from an output element to the input element it copies.
-import { aroundAxis, dotCode, names, productOf, program, stridesOfDims, unravel, type KernelProgram } from './kernel-source.js';
+import { stridesOf } from '@seqlab/tensor-core';
+import { aroundAxis, dotCode, names, productOf, program, unravel, type KernelProgram } from './kernel-source.js';
 
-/** An output of row-major `dims` whose element at coordinates `c` reads the input at `base + Σ c[d]·strides[d]`. */
+/**
+ * An output of row-major `dims` whose element at coordinates `c` reads the input at `base + Σ c[d]·strides[d]`.
+ *
+ * @example
+ * ```ts
+ * const rowsReversed: StridedView = { dims: [3, 4], strides: [-4, 1], base: 8 };
+ * ```
+ */
 export interface StridedView {
   /** Output dimension sizes. */
   readonly dims: readonly number[];
@@ -16,6 +24,12 @@ export interface StridedView {
  * The same view with size-1 dims dropped and neighbouring dims merged where the input walks them as one
  * (`strides[d] = strides[d+1]·dims[d+1]`), so the kernel splits its index into as few coordinates as possible:
  * a slice of whole rows becomes one dim, `[B, T, H, D] → [B, H, T, D]` keeps D rows together.
+ *
+ * @example
+ * ```ts
+ * const v = simplifyView({ dims: [2, 1, 3], strides: [3, 7, 1], base: 0 });
+ * console.assert(v.dims.join() === '6');
+ * ```
  */
 export function simplifyView(view: StridedView): StridedView {
   const dims: number[] = [];
@@ -40,13 +54,20 @@ export function simplifyView(view: StridedView): StridedView {
  */
 function outputCoords(dims: readonly number[], uniforms: Record<string, number>, lines: string[]): string[] {
   const c = names('c', dims.length);
-  const s = stridesOfDims(dims);
+  const s = stridesOf(dims);
   for (let d = 0; d < dims.length - 1; d++) uniforms[`o${d}`] = s[d];
   lines.push(unravel('this.thread.x', c, names('o', dims.length - 1)));
   return c;
 }
 
-/** Copies the strided view of argument `x` (simplified first); one program per rank of the simplified view. */
+/**
+ * Copies the strided view of argument `x` (simplified first); one program per rank of the simplified view.
+ *
+ * @example
+ * ```ts
+ * const p = viewProgram(transposeView([2, 3], [1, 0])); // one program for every rank-2 view
+ * ```
+ */
 export function viewProgram(view: StridedView): KernelProgram {
   const v = simplifyView(view);
   const uniforms: Record<string, number> = { base: v.base };
@@ -58,27 +79,56 @@ export function viewProgram(view: StridedView): KernelProgram {
   return program(`view|${c.length}`, ['x'], uniforms, lines.join('\n'), productOf(v.dims));
 }
 
-/** Transpose: output axis d is input axis `perm[d]`. */
+/**
+ * Transpose: output axis d is input axis `perm[d]`.
+ *
+ * @example
+ * ```ts
+ * console.assert(transposeView([2, 3], [1, 0]).strides.join() === '1,3');
+ * ```
+ */
 export function transposeView(shape: readonly number[], perm: readonly number[]): StridedView {
-  const s = stridesOfDims(shape);
+  const s = stridesOf(shape);
   return { dims: perm.map((p) => shape[p]), strides: perm.map((p) => s[p]), base: 0 };
 }
 
-/** Broadcast of `shape` to `outShape` (same rank): size-1 dims read stride 0. */
+/**
+ * Broadcast of `shape` to `outShape` (same rank): size-1 dims read stride 0.
+ *
+ * @example
+ * ```ts
+ * console.assert(expandView([1, 3], [4, 3]).strides.join() === '0,1');
+ * ```
+ */
 export function expandView(shape: readonly number[], outShape: readonly number[]): StridedView {
-  const s = stridesOfDims(shape);
+  const s = stridesOf(shape);
   return { dims: outShape, strides: shape.map((d, i) => (d === 1 ? 0 : s[i])), base: 0 };
 }
 
-/** The box at `begin` of extent `size`. */
+/**
+ * The box at `begin` of extent `size`.
+ *
+ * @example
+ * ```ts
+ * console.assert(sliceView([4, 5], [1, 2], [2, 3]).base === 7);
+ * ```
+ */
 export function sliceView(shape: readonly number[], begin: readonly number[], size: readonly number[]): StridedView {
-  const s = stridesOfDims(shape);
+  const s = stridesOf(shape);
   return { dims: size, strides: s, base: begin.reduce((acc, b, d) => acc + b * s[d], 0) };
 }
 
-/** Reversal along `axes`: those dims start at their far end and step backwards. */
+/**
+ * Reversal along `axes`: those dims start at their far end and step backwards.
+ *
+ * @example
+ * ```ts
+ * const v = flipView([4], [0]);
+ * console.assert(v.base === 3 && v.strides[0] === -1);
+ * ```
+ */
 export function flipView(shape: readonly number[], axes: readonly number[]): StridedView {
-  const s = stridesOfDims(shape);
+  const s = stridesOf(shape);
   let base = 0;
   const strides = shape.map((n, d) => {
     if (!axes.includes(d)) return s[d];
@@ -91,10 +141,15 @@ export function flipView(shape: readonly number[], axes: readonly number[]): Str
 /**
  * Constant padding of argument `x` (rank ≥ 1): coordinates outside the input's box `[before, before + n)` read
  * `value` (an argument, so every fill value, ±Infinity and NaN included, shares one compiled kernel per rank).
+ *
+ * @example
+ * ```ts
+ * const p = padProgram([2, 3], [[1, 1], [0, 2]]); // p.size === 20; arguments x, value, then the uniforms
+ * ```
  */
 export function padProgram(shape: readonly number[], pads: readonly (readonly [number, number])[]): KernelProgram {
   const outDims = shape.map((n, d) => n + pads[d][0] + pads[d][1]);
-  const s = stridesOfDims(shape);
+  const s = stridesOf(shape);
   const uniforms: Record<string, number> = {};
   const lines: string[] = [];
   const c = outputCoords(outDims, uniforms, lines);
@@ -112,7 +167,14 @@ export function padProgram(shape: readonly number[], pads: readonly (readonly [n
   return program(`pad|${c.length}`, ['x', 'value'], uniforms, lines.join('\n'), productOf(outDims));
 }
 
-/** Keeps the lower (`upper` false) or upper triangle of the last two dims relative to diagonal `k`; zeroes the rest. */
+/**
+ * Keeps the lower (`upper` false) or upper triangle of the last two dims relative to diagonal `k`; zeroes the rest.
+ *
+ * @example
+ * ```ts
+ * const lower = triangleProgram([4, 4], 0, false); // tril of a 4×4 matrix
+ * ```
+ */
 export function triangleProgram(shape: readonly number[], k: number, upper: boolean): KernelProgram {
   const rank = shape.length;
   const rows = shape[rank - 2],
@@ -126,13 +188,25 @@ export function triangleProgram(shape: readonly number[], k: number, upper: bool
   return program(`triangle|${upper}`, ['x'], { matrix: rows * cols, cols, diagonal: k }, body, productOf(shape));
 }
 
-/** Most inputs one concat kernel reads, the previous group's output included (WebGL2 guarantees 16 texture units). */
+/**
+ * Most inputs one concat kernel reads, the previous group's output included (WebGL2 guarantees 16 texture units).
+ *
+ * @example
+ * ```ts
+ * const passes = 1 + Math.ceil(Math.max(0, 20 - CONCAT_GROUP) / (CONCAT_GROUP - 1)); // 3 passes for 20 inputs
+ * ```
+ */
 export const CONCAT_GROUP = 8;
 
 /**
  * One pass of a concatenation along `axis` into `outShape`: the inputs of `lengths` (their sizes along the axis)
  * land at axis offsets from `start`; with `carry`, the pass also reads the output of the previous passes (argument
  * `prev`) and copies every element outside its own range from it. Inputs are arguments `x0, x1, …`.
+ *
+ * @example
+ * ```ts
+ * const first = concatProgram([2, 5], 1, [2, 3], 0, false); // [2, 2] and [2, 3] side by side
+ * ```
  */
 export function concatProgram(outShape: readonly number[], axis: number, lengths: readonly number[], start: number, carry: boolean): KernelProgram {
   const [outer, total, inner] = aroundAxis(outShape, axis);

@@ -46,7 +46,14 @@ function concatFloat(xs: readonly TensorInfo[], axis: number, outShape: readonly
   return prev!;
 }
 
-/** The gpu backend's movement kernels. */
+/**
+ * The gpu backend's movement kernels.
+ *
+ * @example
+ * ```ts
+ * const t = movementKernels.transpose(x, [1, 0]);
+ * ```
+ */
 export const movementKernels = {
   transpose: (x, perm) => (x.dtype === 'float32' ? view('transpose', x, transposeView(x.shape, perm)) : cpuKernel('transpose')(x, perm)),
   expand: (x, shape) => (x.dtype === 'float32' ? view('expand', x, expandView(x.shape, shape)) : cpuKernel('expand')(x, shape)),

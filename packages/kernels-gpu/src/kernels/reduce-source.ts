@@ -6,13 +6,25 @@ import { boundedLoop, isNaNCode, program, unravel, type KernelProgram } from './
 /**
  * Most elements one thread folds in one stage. An axis up to this long is reduced in one pass, one thread per
  * output; a longer one in S = ⌈log_256 len⌉ stages of windows ⌈len^(1/S)⌉ (a √len tree up to 65,536 elements).
+ *
+ * @example
+ * ```ts
+ * console.assert(stageWindows(1000).every((w) => w <= MAX_WINDOW));
+ * ```
  */
 export const MAX_WINDOW = 256;
 
 /** Sums and products fold a window in blocks of at most this many elements (⌈√window⌉ of them). */
 const MAX_BLOCK = Math.sqrt(MAX_WINDOW);
 
-/** Window sizes of the stages that reduce an axis of `len` ≥ 1 elements to one (one entry per kernel pass). */
+/**
+ * Window sizes of the stages that reduce an axis of `len` ≥ 1 elements to one (one entry per kernel pass).
+ *
+ * @example
+ * ```ts
+ * console.assert(stageWindows(100).join() === '100' && stageWindows(65536).join() === '256,256');
+ * ```
+ */
 export function stageWindows(len: number): number[] {
   const windows: number[] = [];
   let remaining = len;
@@ -26,12 +38,15 @@ export function stageWindows(len: number): number[] {
   return windows;
 }
 
-/** The uniforms every stage over `[outer, len, inner]` with windows of `window` reads to split its thread index. */
-function stageUniforms(len: number, inner: number, window: number): Record<string, number> {
-  const parts = Math.ceil(len / window);
-  // Block size and count for sums and products, computed here: a GPU's sqrt may round ⌈√256⌉ up to 17.
-  const bs = Math.ceil(Math.sqrt(window));
-  return { partsInner: parts * inner, inner, len, win: window, bs, blocks: Math.ceil(window / bs) };
+/** The uniforms of a fold stage over `[outer, len, inner]` with windows of `window` (block sizes for sums and products). */
+function stageUniforms(op: ReduceOpName, len: number, inner: number, window: number): Record<string, number> {
+  const u: Record<string, number> = { partsInner: Math.ceil(len / window) * inner, inner, len, win: window };
+  if (op === 'sum' || op === 'prod') {
+    // Block size and count, computed here: a GPU's sqrt may round ⌈√256⌉ up to 17.
+    u.bs = Math.ceil(Math.sqrt(window));
+    u.blocks = Math.ceil(window / u.bs);
+  }
+  return u;
 }
 
 /** What a fold stage reads: plain values, or (softmax's first sum stage) `exp(x - shift)` with the row shift. */
@@ -59,10 +74,16 @@ function foldLoop(op: ReduceOpName, read: (j: string) => string, guard: (j: stri
 /**
  * One stage of a reduction: input `[outer, len, inner]` (argument `x`) to `[outer, ⌈len/window⌉, inner]`, each thread
  * folding one window of the axis. With `expShifted`, argument `rowMax` holds the `[outer, inner]` row maxima and the
- * stage sums `exp(x - shift)` (the first stage of softmax's denominator; see {@link shiftCode}).
+ * stage sums `exp(x - shift)` (the first stage of softmax's denominator; see `shiftCode`).
+ *
+ * @example
+ * ```ts
+ * // Sum each 16-element window of a [2, 300, 3] tensor's middle axis: a [2, 19, 3] result.
+ * const stage = foldStage('sum', 2, 300, 3, 16);
+ * ```
  */
 export function foldStage(op: ReduceOpName, outer: number, len: number, inner: number, window: number, input: FoldInput = 'values'): KernelProgram {
-  const u = stageUniforms(len, inner, window);
+  const u = stageUniforms(op, len, inner, window);
   const at = (j: string): string => `x[(a * len + p * win + ${j}) * inner + c]`;
   const read = input === 'values' ? at : (j: string) => `Math.exp(${at(j)} - s)`;
   const guard = (j: string): string => `${j} < win && p * win + ${j} < len`;
@@ -78,6 +99,12 @@ export function foldStage(op: ReduceOpName, outer: number, len: number, inner: n
  * scans windows of the axis; later ones scan windows of the previous stage's winners (argument `best`, shaped
  * `[outer, from, inner]`, holding axis indices) and compare the values they point at. Windows are visited in axis
  * order and only a strictly better value (or the first NaN) replaces the leader, so the first index wins ties.
+ *
+ * @example
+ * ```ts
+ * const first = argStage(true, 1, 1000, 1, 1000, 32, false); // 32 leaders of 32-element windows
+ * const last = argStage(true, 1, 1000, 1, 32, 32, true); // the index of the best of them
+ * ```
  */
 export function argStage(wantMax: boolean, outer: number, len: number, inner: number, from: number, window: number, candidates: boolean): KernelProgram {
   const u = { partsInner: Math.ceil(from / window) * inner, inner, len: from, win: window, axisLen: len };
@@ -113,6 +140,11 @@ function shiftCode(row: string): string {
 /**
  * Softmax's last pass over `[outer, len, inner]`: `exp(x - shift) / sum` or, for log-softmax, `x - shift - log(sum)`
  * (shift first, so a huge shift does not swallow the log-sum), with `rowMax` and `sum` shaped `[outer, inner]`.
+ *
+ * @example
+ * ```ts
+ * const out = softmaxOutput(4, 10, 1, false); // arguments x, rowMax, sum, Infinity, then the uniforms
+ * ```
  */
 export function softmaxOutput(outer: number, len: number, inner: number, logForm: boolean): KernelProgram {
   const lines = [

@@ -1,5 +1,5 @@
 // gpu kernels for reductions (sum, prod, max, min over sorted axes; argmax, argmin) as multi-stage trees; int32 on the host.
-import type { Kernels, ReduceOpName, TensorInfo } from '@seqlab/tensor-core';
+import { coalesceReduction, type Kernels, type ReduceOpName, type TensorInfo } from '@seqlab/tensor-core';
 import { copyFloat } from '../program.js';
 import { readFloat, releaseFloat, type GpuFloat } from '../storage.js';
 import { cpuKernel } from './elementwise.js';
@@ -9,8 +9,14 @@ import { argStage, foldStage, stageWindows } from './reduce-source.js';
 
 /**
  * Folds the middle axis of `x` seen as `[outer, len, inner]` (len ≥ 1) with `op`, in the stages of
- * {@link stageWindows}; each stage's partial results feed the next and are released after it. With `expShifted`,
- * the first stage sums `exp(x - shift)` from the row maxima `rowMax` (softmax's denominator).
+ * {@link stageWindows}; each stage's partial results feed the next and are released after it. Given the row maxima
+ * `rowMax` (`[outer, inner]`), the first stage sums `exp(x - shift)` instead (softmax's denominator); `name` is the
+ * public op named in errors.
+ *
+ * @example
+ * ```ts
+ * const rowSums = reduceAlong('sum', x.handle as GpuFloat, 4, 1000, 1); // [4, 1000] → [4]
+ * ```
  */
 export function reduceAlong(op: ReduceOpName, x: GpuFloat, outer: number, len: number, inner: number, rowMax?: GpuFloat, name: string = op): GpuFloat {
   let current = x;
@@ -27,26 +33,6 @@ export function reduceAlong(op: ReduceOpName, x: GpuFloat, outer: number, len: n
 }
 
 /**
- * The input shape with size-1 dims dropped and neighbouring dims of the same kind (reduced or kept) merged, as the
- * cpu backend does: reducing `[a, b, c, d]` over `{1, 2}` is reducing `[a, b·c, d]` over `{1}`.
- */
-function coalesce(shape: readonly number[], axes: readonly number[]): { dims: number[]; reduced: boolean[] } {
-  const dims: number[] = [];
-  const reduced: boolean[] = [];
-  for (let d = 0; d < shape.length; d++) {
-    if (shape[d] === 1) continue;
-    const r = axes.includes(d);
-    const last = dims.length - 1;
-    if (last >= 0 && reduced[last] === r) dims[last] *= shape[d];
-    else {
-      dims.push(shape[d]);
-      reduced.push(r);
-    }
-  }
-  return { dims, reduced };
-}
-
-/**
  * Reduces float32 `x` over `axes`: one tree ({@link reduceAlong}) per run of reduced dims, the last run first (removing
  * it leaves the earlier runs where they were). An empty reduced extent gives the op's identity.
  */
@@ -56,7 +42,7 @@ function reduceFloat(op: ReduceOpName, x: TensorInfo, axes: readonly number[]): 
   for (let d = 0; d < x.shape.length; d++) if (!axes.includes(d)) outSize *= x.shape[d];
   if (outSize === 0) return filled(op, 0, 0);
   if (x.size === 0) return filled(op, outSize, op === 'prod' ? 1 : 0);
-  const { dims, reduced } = coalesce(x.shape, axes);
+  const { dims, reduced } = coalesceReduction(x.shape, axes);
   let current = handle;
   for (let r = dims.length - 1; r >= 0; r--) {
     if (!reduced[r]) continue;
@@ -94,7 +80,14 @@ function argBest(x: TensorInfo, axis: number, wantMax: boolean): Int32Array {
   return out;
 }
 
-/** The gpu backend's reduction kernels. */
+/**
+ * The gpu backend's reduction kernels.
+ *
+ * @example
+ * ```ts
+ * const total = reduceKernels.reduce('sum', x, [0, 1]);
+ * ```
+ */
 export const reduceKernels = {
   reduce: (op, x, axes) => (x.dtype === 'float32' ? reduceFloat(op, x, axes) : cpuKernel('reduce')(op, x, axes)),
   argmax: (x, axis) => (x.dtype === 'float32' ? argBest(x, axis, true) : cpuKernel('argmax')(x, axis)),

@@ -24,7 +24,14 @@ function softmaxAlong(x: TensorInfo, axis: number, logForm: boolean): GpuFloat {
   return out;
 }
 
-/** The gpu backend's softmax kernels. */
+/**
+ * The gpu backend's softmax kernels.
+ *
+ * @example
+ * ```ts
+ * const probs = softmaxKernels.softmax(logits, 1);
+ * ```
+ */
 export const softmaxKernels = {
   softmax: (x, axis) => softmaxAlong(x, axis, false),
   logSoftmax: (x, axis) => softmaxAlong(x, axis, true),

@@ -3,17 +3,26 @@ import type { Kernels, TensorInfo } from '../backend.js';
 import { allocArray, type TypedArray } from '../dtype.js';
 import type { ReduceOpName } from '../ops/names.js';
 
-/**
- * The input shape with size-1 dims dropped and neighbouring dims of the same kind (reduced or kept) merged.
- * Reducing `[a, b, c, d]` over `{1, 2}` is the same as reducing `[a, b·c, d]` over `{1}`, and fewer, longer
- * dims mean longer inner loops.
- */
-interface Coalesced {
+/** A reduction's input shape after {@link coalesceReduction}: dims, and whether each is reduced. */
+export interface Coalesced {
+  /** Dimension sizes, none of them 1. */
   dims: number[];
+  /** Whether each dim is reduced; neighbours always differ. */
   reduced: boolean[];
 }
 
-function coalesce(shape: readonly number[], axes: readonly number[]): Coalesced {
+/**
+ * The input shape of a reduction over `axes` with size-1 dims dropped and neighbouring dims of the same kind (reduced
+ * or kept) merged. Reducing `[a, b, c, d]` over `{1, 2}` is the same as reducing `[a, b·c, d]` over `{1}`, and fewer,
+ * longer dims mean longer inner loops (or fewer passes); exported for backend authors.
+ *
+ * @example
+ * ```ts
+ * const { dims, reduced } = coalesceReduction([2, 3, 1, 4, 5], [1, 2, 3]);
+ * console.assert(dims.join() === '2,12,5' && reduced.join() === 'false,true,false');
+ * ```
+ */
+export function coalesceReduction(shape: readonly number[], axes: readonly number[]): Coalesced {
   const dims: number[] = [];
   const reduced: boolean[] = [];
   for (let d = 0; d < shape.length; d++) {
@@ -120,7 +129,7 @@ function reduce(op: ReduceOpName, x: TensorInfo, axes: readonly number[]): Typed
   const acc = new Float64Array(outSize).fill(identityOf(op));
   const src = x.handle as TypedArray;
   const intProd = op === 'prod' && x.dtype === 'int32';
-  const { dims, reduced } = coalesce(x.shape, axes);
+  const { dims, reduced } = coalesceReduction(x.shape, axes);
   const rank = dims.length;
   if (x.size > 0 && rank > 0) {
     // Output strides: kept dims are row-major over the kept dims only, reduced dims do not move the output.

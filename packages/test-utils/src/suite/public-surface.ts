@@ -36,6 +36,7 @@ export const NOT_FUZZED: Readonly<Record<string, string>> = {
   stridesOf: 'pure helper on shapes',
   forEachRow: 'kernel helper (trusts validated shapes)',
   broadcastStrides: 'kernel helper (trusts validated shapes)',
+  coalesceReduction: 'kernel helper (trusts validated shapes)',
   registerBackend: 'changes global state; validated by its own tests',
   setBackend: 'changes global state; validated by its own tests',
   getBackend: 'registry lookup; validated by its own tests',
