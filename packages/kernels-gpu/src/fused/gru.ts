@@ -43,12 +43,13 @@ function forwardCell(
   const hasBias = args.biasIh !== null;
   const bi = (gate: string) => (hasBias ? ` + bih[${gate}]` : '');
   const bh = (gate: string) => (hasBias ? ` + bhh[${gate}]` : '');
-  const key = `gruSequence|cell|${T},${B},${H}|${hasBias}|${lengths !== null}`;
+  const key = `gruSequence|cell|${H}|${hasBias}|${lengths !== null}`;
   const build = () => ({
+    dynamicOutput: true,
     source:
-      `function (w, xp, hh, bih, bhh, h0, len, t, tp) { ${recordCoords(d, R)} let out = w[i]; ` +
+      `function (w, xp, hh, bih, bhh, h0, len, t, tp, batch) { ${recordCoords(d, R)} let out = w[i]; ` +
       `if (tRow == t) { ${validSource(lengths !== null)} ` +
-      `let hp = 0.0; if (tp < 0.0) { hp = h0[b * ${f(H)} + j]; } else { hp = w[(tp * ${f(B)} + b) * ${f(R)} + ${f(HT)} + j]; } ` +
+      `let hp = 0.0; if (tp < 0.0) { hp = h0[b * ${f(H)} + j]; } else { hp = w[(tp * batch + b) * ${f(R)} + ${f(HT)} + j]; } ` +
       `if (!valid) { out = 0.0; if (r >= ${f(HT)}) { out = hp; } } else { ` +
       `const xo = row * ${f(G)} + j; const ho = b * ${f(G)} + j; ` +
       `const xr = xp[xo] + hh[ho]${bi('j')}${bh('j')}; const xz = xp[xo + ${f(H)}] + hh[ho + ${f(H)}]${bi(`j + ${f(H)}`)}${bh(`j + ${f(H)}`)}; ` +
@@ -59,7 +60,7 @@ function forwardCell(
       `if (r < ${f(H)}) { out = rg; } else if (r < ${f(2 * H)}) { out = zg; } else if (r < ${f(3 * H)}) { out = ng; } else if (r < ${f(4 * H)}) { out = ghn; } } } ` +
       'return out; }',
   });
-  return runProgram('gruSequence', key, build, T * B * R, [...cellInputs(work, xp, hh, args), handleOf(args.h0), lengths ?? 0, t, tp]);
+  return runProgram('gruSequence', key, build, T * B * R, [...cellInputs(work, xp, hh, args), handleOf(args.h0), lengths ?? 0, t, tp, B]);
 }
 
 function gruSequence(args: RecurrentSequenceArgs): GruSequenceResult {
@@ -83,10 +84,11 @@ function gruSequence(args: RecurrentSequenceArgs): GruSequenceResult {
 function backwardCell(d: SequenceDims, work: GpuFloat, dh: GpuFloat, args: GruSequenceBackwardArgs, lengths: GpuFloat | null, t: number): GpuFloat {
   const { T, B, H } = d;
   const { R, GH } = bwd(H);
-  const key = `gruSequenceBackward|cell|${T},${B},${H}|${lengths !== null}`;
+  const key = `gruSequenceBackward|cell|${H}|${lengths !== null}`;
   const build = () => ({
+    dynamicOutput: true,
     source:
-      `function (w, dh, gates, hPrev, dOut, len, t) { ${recordCoords(d, R)} let out = w[i]; ` +
+      `function (w, dh, gates, hPrev, dOut, len, t, batch) { ${recordCoords(d, R)} let out = w[i]; ` +
       `if (tRow == t) { ${validSource(lengths !== null)} out = 0.0; ` +
       `if (valid) { const go = row * ${f(4 * H)} + j; const so = row * ${f(H)} + j; ` +
       `const rg = gates[go]; const zg = gates[go + ${f(H)}]; const ng = gates[go + ${f(2 * H)}]; const ghn = gates[go + ${f(3 * H)}]; ` +
@@ -97,7 +99,7 @@ function backwardCell(d: SequenceDims, work: GpuFloat, dh: GpuFloat, args: GruSe
       `else { out = dn; if (r >= ${f(GH)}) { out = dn * rg; } } } } return out; }`,
   });
   const s = args.saved;
-  return runProgram('gruSequenceBackward', key, build, T * B * R, [work, dh, handleOf(s.gates), handleOf(s.hPrev), handleOf(args.dOutput), lengths ?? 0, t]);
+  return runProgram('gruSequenceBackward', key, build, T * B * R, [work, dh, handleOf(s.gates), handleOf(s.hPrev), handleOf(args.dOutput), lengths ?? 0, t, B]);
 }
 
 /**
@@ -105,14 +107,15 @@ function backwardCell(d: SequenceDims, work: GpuFloat, dh: GpuFloat, args: GruSe
  * for the others.
  */
 function backwardProduct(d: SequenceDims, work: GpuFloat, dh: GpuFloat, args: GruSequenceBackwardArgs, lengths: GpuFloat | null, t: number): GpuFloat {
-  const { T, B, H } = d;
+  const { B, H } = d;
   const { R, GH } = bwd(H);
-  const key = `gruSequenceBackward|product|${T},${B},${H}|${lengths !== null}`;
+  const key = `gruSequenceBackward|product|${H}|${lengths !== null}`;
   const build = () => ({
+    dynamicOutput: true,
     source:
-      `function (w, dh, whh, gates, dOut, len, t) { const i = this.thread.x * 1.0; const b = Math.floor((i + 0.5) / ${f(H)}); const k = i - b * ${f(H)}; ` +
+      `function (w, dh, whh, gates, dOut, len, t, batch) { const i = this.thread.x * 1.0; const b = Math.floor((i + 0.5) / ${f(H)}); const k = i - b * ${f(H)}; ` +
       `${validSource(lengths !== null)} let out = dh[i]; ` +
-      `if (valid) { const row = t * ${f(B)} + b; let s = (dh[i] + dOut[row * ${f(H)} + k]) * gates[row * ${f(4 * H)} + ${f(H)} + k]; ` +
+      `if (valid) { const row = t * batch + b; let s = (dh[i] + dOut[row * ${f(H)} + k]) * gates[row * ${f(4 * H)} + ${f(H)} + k]; ` +
       `let pw = row * ${f(R)} + ${f(GH)}; let pu = k; ` +
       `for (let g = 0; g < ${3 * H}; g++) { s += w[pw] * whh[pu]; pw += 1.0; pu += ${f(H)}; } out = s; } return out; }`,
   });
@@ -124,6 +127,7 @@ function backwardProduct(d: SequenceDims, work: GpuFloat, dh: GpuFloat, args: Gr
     handleOf(args.dOutput),
     lengths ?? 0,
     t,
+    B,
   ]);
 }
 

@@ -2,8 +2,7 @@
 // output, and the backward from the saved statistics (row sums per row, column sums for the affine gradients).
 import { DTypeMismatchError, type LayerNormBackwardResult, type LayerNormResult, type TensorInfo } from '@seqlab/tensor-core';
 import { runProgram } from '../program.js';
-import type { GpuFloat } from '../storage.js';
-import { f, handleOf, release, rowColSource } from './programs.js';
+import { columnSums, f, handleOf, release, rowColSource } from './programs.js';
 
 /** Rows and row width of `x` (`[..., D]`), refusing a dtype other than float32. */
 function rowsOf(op: string, x: TensorInfo): [number, number] {
@@ -88,22 +87,17 @@ function layerNormBackward(dOutput: TensorInfo, x: TensorInfo, weight: TensorInf
     [handleOf(dOutput), handleOf(x), scaled ? handleOf(weight) : 0, handleOf(mean), handleOf(rstd), rowSums],
   );
   release(rowSums);
-  // Column sums over every row: dWeight = Σ dy·x̂, dBias = Σ dy.
-  const column = (withXhat: boolean): GpuFloat =>
-    runProgram(
-      op,
-      `layerNormBackward|column|${rows},${D}|${withXhat}`,
-      () => ({
-        source:
-          `function (dy, x, mean, rstd) { const col = this.thread.x * 1.0; let s = 0.0; let p = col; let rf = 0.0; ` +
-          `for (let r = 0; r < ${rows}; r++) { ` +
-          (withXhat ? 's += dy[p] * (x[p] - mean[rf]) * rstd[rf]; ' : 's += dy[p]; ') +
-          `p += ${f(D)}; rf += 1.0; } return s; }`,
-      }),
-      D,
-      [handleOf(dOutput), handleOf(x), handleOf(mean), handleOf(rstd)],
-    );
-  return { dx, dWeight: column(true), dBias: column(false) };
+  // Column sums over every row by the reduction tree: dWeight = Σ dy·x̂, dBias = Σ dy.
+  const scaledByXhat = runProgram(
+    op,
+    `layerNormBackward|dyxhat|${rows},${D}`,
+    () => ({ source: `function (dy, x, mean, rstd) { ${rowColSource(D)} return dy[i] * (x[i] - mean[row]) * rstd[row]; }` }),
+    x.size,
+    [handleOf(dOutput), handleOf(x), handleOf(mean), handleOf(rstd)],
+  );
+  const dWeight = columnSums(op, scaledByXhat, rows, D);
+  release(scaledByXhat);
+  return { dx, dWeight, dBias: columnSums(op, handleOf(dOutput), rows, D) };
 }
 
 /**

@@ -43,15 +43,16 @@ function forwardCell(
   const { R, C, TC, HT } = fwd(H);
   const G = 4 * H;
   const hasBias = args.biasIh !== null;
-  const key = `lstmSequence|cell|${T},${B},${H}|${hasBias}|${lengths !== null}`;
+  const key = `lstmSequence|cell|${H}|${hasBias}|${lengths !== null}`;
   const pre = (gate: string) => `xp[xo + ${gate}] + hh[ho + ${gate}]` + (hasBias ? ` + bih[${gate}] + bhh[${gate}]` : '');
   const build = () => ({
+    dynamicOutput: true,
     source:
-      `function (w, xp, hh, bih, bhh, h0, c0, len, t, tp) { ${recordCoords(d, R)} let out = w[i]; ` +
+      `function (w, xp, hh, bih, bhh, h0, c0, len, t, tp, batch) { ${recordCoords(d, R)} let out = w[i]; ` +
       `if (tRow == t) { ${validSource(lengths !== null)} ` +
       `let cp = 0.0; let hp = 0.0; ` +
       `if (tp < 0.0) { cp = c0[b * ${f(H)} + j]; hp = h0[b * ${f(H)} + j]; } ` +
-      `else { const po = (tp * ${f(B)} + b) * ${f(R)}; cp = w[po + ${f(C)} + j]; hp = w[po + ${f(HT)} + j]; } ` +
+      `else { const po = (tp * batch + b) * ${f(R)}; cp = w[po + ${f(C)} + j]; hp = w[po + ${f(HT)} + j]; } ` +
       `const xo = row * ${f(G)}; const ho = b * ${f(G)}; ` +
       `if (!valid) { out = 0.0; if (r >= ${f(HT)}) { out = hp; } if (r >= ${f(C)} && r < ${f(TC)}) { out = cp; } } ` +
       `else if (r < ${f(G)}) { const x = ${pre('r')}; let y = 0.0; ` +
@@ -62,7 +63,7 @@ function forwardCell(
       `const c = fg * cp + ig * gg; let tc = 0.0; ${tanhSource('c', 'tc')} ` +
       `out = og * tc; if (r < ${f(TC)}) { out = c; } else if (r < ${f(HT)}) { out = tc; } } } return out; }`,
   });
-  return runProgram('lstmSequence', key, build, T * B * R, [...cellInputs(work, xp, hh, args), handleOf(args.h0), handleOf(args.c0), lengths ?? 0, t, tp]);
+  return runProgram('lstmSequence', key, build, T * B * R, [...cellInputs(work, xp, hh, args), handleOf(args.h0), handleOf(args.c0), lengths ?? 0, t, tp, B]);
 }
 
 function lstmSequence(args: LstmSequenceArgs): LstmSequenceResult {
@@ -100,12 +101,13 @@ function backwardCell(
 ): GpuFloat {
   const { T, B, H } = d;
   const { R, DC } = bwd(H);
-  const key = `lstmSequenceBackward|cell|${T},${B},${H}|${lengths !== null}`;
+  const key = `lstmSequenceBackward|cell|${H}|${lengths !== null}`;
   const build = () => ({
+    dynamicOutput: true,
     source:
-      `function (w, dh, dcN, gates, cPrev, cTanh, dOut, len, t, tn) { ${recordCoords(d, R)} let out = w[i]; ` +
+      `function (w, dh, dcN, gates, cPrev, cTanh, dOut, len, t, tn, batch) { ${recordCoords(d, R)} let out = w[i]; ` +
       `if (tRow == t) { ${validSource(lengths !== null)} ` +
-      `let dcIn = 0.0; if (tn < 0.0) { dcIn = dcN[b * ${f(H)} + j]; } else { dcIn = w[(tn * ${f(B)} + b) * ${f(R)} + ${f(DC)} + j]; } ` +
+      `let dcIn = 0.0; if (tn < 0.0) { dcIn = dcN[b * ${f(H)} + j]; } else { dcIn = w[(tn * batch + b) * ${f(R)} + ${f(DC)} + j]; } ` +
       `if (!valid) { out = 0.0; if (r >= ${f(DC)}) { out = dcIn; } } ` +
       `else { const go = row * ${f(4 * H)} + j; const so = row * ${f(H)} + j; ` +
       `const ig = gates[go]; const fg = gates[go + ${f(H)}]; const gg = gates[go + ${f(2 * H)}]; const og = gates[go + ${f(3 * H)}]; ` +
@@ -128,22 +130,24 @@ function backwardCell(
     lengths ?? 0,
     t,
     tn,
+    B,
   ]);
 }
 
 /** The hidden-state gradient carried to the step before t: `dGates_t·W_hh` for valid rows, unchanged for the others. */
 function backwardProduct(d: SequenceDims, work: GpuFloat, dh: GpuFloat, weightHh: GpuFloat, lengths: GpuFloat | null, t: number): GpuFloat {
-  const { T, B, H } = d;
+  const { B, H } = d;
   const { R } = bwd(H);
-  const key = `lstmSequenceBackward|product|${T},${B},${H}|${lengths !== null}`;
+  const key = `lstmSequenceBackward|product|${H}|${lengths !== null}`;
   const build = () => ({
+    dynamicOutput: true,
     source:
-      `function (w, dh, whh, len, t) { const i = this.thread.x * 1.0; const b = Math.floor((i + 0.5) / ${f(H)}); const k = i - b * ${f(H)}; ` +
+      `function (w, dh, whh, len, t, batch) { const i = this.thread.x * 1.0; const b = Math.floor((i + 0.5) / ${f(H)}); const k = i - b * ${f(H)}; ` +
       `${validSource(lengths !== null)} let out = dh[i]; ` +
-      `if (valid) { let s = 0.0; let pw = (t * ${f(B)} + b) * ${f(R)}; let pu = k; ` +
+      `if (valid) { let s = 0.0; let pw = (t * batch + b) * ${f(R)}; let pu = k; ` +
       `for (let g = 0; g < ${4 * H}; g++) { s += w[pw] * whh[pu]; pw += 1.0; pu += ${f(H)}; } out = s; } return out; }`,
   });
-  return runProgram('lstmSequenceBackward', key, build, B * H, [work, dh, weightHh, lengths ?? 0, t]);
+  return runProgram('lstmSequenceBackward', key, build, B * H, [work, dh, weightHh, lengths ?? 0, t, B]);
 }
 
 function lstmSequenceBackward(args: LstmSequenceBackwardArgs): LstmSequenceGrads {

@@ -1,25 +1,55 @@
 // Programs the fused kernels share: constant fills, strided products with per-call offsets, column sums, record fields.
 import type { TensorInfo } from '@seqlab/tensor-core';
+import { matmulKernels } from '../kernels/matmul.js';
+import { reduceAlong } from '../kernels/reduce.js';
 import { runProgram } from '../program.js';
 import { GpuFloat, hostFloat, releaseFloat } from '../storage.js';
 
-/** A float literal for generated source (`3` → `3.0`). */
+/**
+ * A float literal for generated source (`3` → `3.0`).
+ *
+ * @example
+ * ```ts
+ * f(3); // '3.0'
+ * ```
+ */
 export function f(v: number): string {
   const s = String(v);
   return /[.eE]/.test(s) ? s : `${s}.0`;
 }
 
-/** Statements declaring `row` and `col` of the thread's element in a row-major matrix `cols` wide (float, exact below 2^24). */
+/**
+ * Statements declaring `row` and `col` of the thread's element in a row-major matrix `cols` wide (float, exact below 2^24).
+ *
+ * @example
+ * ```ts
+ * const src = `function (m) { ${rowColSource(4)} return m[row * 4.0 + col]; }`;
+ * ```
+ */
 export function rowColSource(cols: number): string {
   return `const i = this.thread.x * 1.0; const row = Math.floor((i + 0.5) / ${f(cols)}); const col = i - row * ${f(cols)};`;
 }
 
-/** The storage handle of a float32 tensor. */
+/**
+ * The storage handle of a float32 tensor.
+ *
+ * @example
+ * ```ts
+ * const x = handleOf(args.x); // the GpuFloat of a float32 tensor
+ * ```
+ */
 export function handleOf(t: TensorInfo): GpuFloat {
   return t.handle as GpuFloat;
 }
 
-/** Frees storages the fused kernels made for themselves (workspaces, ping-pong states). */
+/**
+ * Frees storages the fused kernels made for themselves (workspaces, ping-pong states).
+ *
+ * @example
+ * ```ts
+ * release(workspace, stepProduct, null); // null and undefined are skipped
+ * ```
+ */
 export function release(...handles: (GpuFloat | null | undefined)[]): void {
   for (const h of handles) if (h !== null && h !== undefined) releaseFloat(h);
 }
@@ -66,8 +96,9 @@ export interface StridedProduct {
  * ```
  */
 export function stridedProduct(op: string, a: GpuFloat, b: GpuFloat, p: StridedProduct, aOffset = 0, bOffset = 0): GpuFloat {
-  const key = `fused|product|${p.rows},${p.cols},${p.depth}|${p.am},${p.ak},${p.bk},${p.bn}|${a.size},${b.size}`;
+  const key = `fused|product|${p.cols},${p.depth}|${p.am},${p.ak},${p.bk},${p.bn}`;
   const build = () => ({
+    dynamicOutput: true,
     source:
       `function (a, b, aOffset, bOffset) { ${rowColSource(p.cols)} ` +
       `let s = 0.0; let pa = aOffset + row * ${f(p.am)}; let pb = bOffset + col * ${f(p.bn)}; ` +
@@ -77,7 +108,8 @@ export function stridedProduct(op: string, a: GpuFloat, b: GpuFloat, p: StridedP
 }
 
 /**
- * Column sums of a `[rows, cols]` storage as a new `[cols]` storage (bias gradients: one thread per column).
+ * Column sums of a `[rows, cols]` storage as a new `[cols]` storage (bias gradients), by the reduction kernels' tree:
+ * no thread sums more than a window of rows.
  *
  * @example
  * ```ts
@@ -85,17 +117,22 @@ export function stridedProduct(op: string, a: GpuFloat, b: GpuFloat, p: StridedP
  * ```
  */
 export function columnSums(op: string, m: GpuFloat, rows: number, cols: number): GpuFloat {
-  const key = `fused|colsum|${rows},${cols}`;
-  const build = () => ({
-    source: `function (m) { let s = 0.0; let p = this.thread.x * 1.0; for (let r = 0; r < ${rows}; r++) { s += m[p]; p += ${f(cols)}; } return s; }`,
-  });
-  return runProgram(op, key, build, cols, [m]);
+  return reduceAlong('sum', m, 1, rows, cols, undefined, op);
 }
 
-/** The per-(t, b) validity of a recurrent call: sequence lengths on the device, or every step valid. */
-export interface Validity {
-  /** `[B]` lengths as floats, or null when every sequence has length T. */
-  readonly lengths: GpuFloat | null;
+/**
+ * `op(a)·op(b)` on the backend's matmul kernel (split-K and a reduction tree for long dot products) for storages seen
+ * as matrices: `a` is `[m, k]` (`[k, m]` when `transA`), `b` is `[k, n]` (`[n, k]` when `transB`).
+ *
+ * @example
+ * ```ts
+ * const dW = matrixProduct(dGates, [T * B, G], x, [T * B, I], true, false); // dGatesᵀ·X, [G, I]
+ * ```
+ */
+export function matrixProduct(a: GpuFloat, aShape: [number, number], b: GpuFloat, bShape: [number, number], transA: boolean, transB: boolean): GpuFloat {
+  const info = (handle: GpuFloat, shape: [number, number]): TensorInfo => ({ handle, shape, dtype: 'float32', size: shape[0] * shape[1] });
+  const outShape = [transA ? aShape[1] : aShape[0], transB ? bShape[0] : bShape[1]];
+  return matmulKernels.matmul(info(a, aShape), info(b, bShape), transA, transB, outShape) as GpuFloat;
 }
 
 /**
@@ -113,6 +150,11 @@ export function lengthsInput(op: string, lengths: Int32Array | null): GpuFloat |
 /**
  * Statements declaring `valid` (a boolean) for batch entry `b` at time `t` (both float variables of the source), reading
  * the lengths argument `len` when `hasLengths`.
+ *
+ * @example
+ * ```ts
+ * validSource(true); // 'const valid = t < len[b];'
+ * ```
  */
 export function validSource(hasLengths: boolean): string {
   return hasLengths ? 'const valid = t < len[b];' : 'const valid = true;';
@@ -138,12 +180,13 @@ export function recordField(
   batch: number,
 ): GpuFloat {
   const masked = lengths !== null;
-  const key = `fused|field|${rows},${record},${offset},${width}|${masked ? batch : 'all'}`;
+  const key = `fused|field|${record},${offset},${width}|${masked}`;
   const build = () => ({
+    dynamicOutput: true,
     source:
-      `function (w, len) { ${rowColSource(width)} const v = w[row * ${f(record)} + ${f(offset)} + col]; ` +
-      (masked ? `const t = Math.floor((row + 0.5) / ${f(batch)}); const b = row - t * ${f(batch)}; if (t >= len[b]) { return 0.0; } ` : '') +
+      `function (w, len, batch) { ${rowColSource(width)} const v = w[row * ${f(record)} + ${f(offset)} + col]; ` +
+      (masked ? 'const t = Math.floor((row + 0.5) / batch); const b = row - t * batch; if (t >= len[b]) { return 0.0; } ' : '') +
       'return v; }',
   });
-  return runProgram(op, key, build, rows * width, [w, lengths ?? 0]);
+  return runProgram(op, key, build, rows * width, [w, lengths ?? 0, batch]);
 }

@@ -5,12 +5,12 @@
 // output. So each step's cell kernel writes a whole new sequence workspace (`[T, B, R]` records) that copies the
 // other steps from the previous one, which is then deleted (ping-pong: gpu.js hands the freed texture to the next
 // call). The copy costs T·B·R texel writes per step against the step product's B·G·2H reads, so it stays below the
-// product while T·R < 2·G·H (T < 2·4H·H/7H ≈ H for the LSTM); it keeps every step on the device and the time index
-// a uniform, so no step compiles anything after the first call.
+// product while T·R < 2·G·H (T < 2·4H·H/7H ≈ H for the LSTM); it keeps every step on the device, and the time index,
+// sequence length and batch size uniforms, so no step (and no other length or batch) compiles anything new.
 import { DTypeMismatchError, type RecurrentSequenceArgs, type RecurrentSequenceGrads, type TensorInfo } from '@seqlab/tensor-core';
 import { copyFloat, runProgram, type ProgramArg } from '../program.js';
 import type { GpuFloat } from '../storage.js';
-import { columnSums, f, fill, handleOf, recordField, release, rowColSource, stridedProduct } from './programs.js';
+import { columnSums, f, fill, handleOf, matrixProduct, recordField, release, rowColSource, stridedProduct } from './programs.js';
 
 /** Sizes of one recurrent call: sequence length, batch, input size, hidden size, gate rows. */
 export interface SequenceDims {
@@ -22,26 +22,52 @@ export interface SequenceDims {
   readonly G: number;
 }
 
-/** The sizes of `args`, refusing a dtype other than float32 (the gpu backend's only float). */
+/**
+ * The sizes of `args`, refusing a dtype other than float32 (the gpu backend's only float).
+ *
+ * @example
+ * ```ts
+ * const { T, B, I, H, G } = dimsOf('lstmSequence', args);
+ * ```
+ */
 export function dimsOf(op: string, args: RecurrentSequenceArgs): SequenceDims {
   if (args.x.dtype !== 'float32') throw new DTypeMismatchError(`${op}: argument 'x' must be float32 on the gpu backend; received ${args.x.dtype}`);
   const [T, B, I] = args.x.shape;
   return { T, B, I, H: args.h0.shape[1], G: args.weightIh.shape[0] };
 }
 
-/** Time index of processing step `s` (0 first). */
+/**
+ * Time index of processing step `s` (0 first).
+ *
+ * @example
+ * ```ts
+ * timeAt(0, 5, true); // 4: a reverse direction starts at the last step
+ * ```
+ */
 export function timeAt(s: number, T: number, reverse: boolean): number {
   return reverse ? T - 1 - s : s;
 }
 
-/** `x·W_ihᵀ` for all steps, `[T·B, G]` (biases are added in the cell kernels). */
-export function inputProjection(op: string, args: RecurrentSequenceArgs, d: SequenceDims): GpuFloat {
-  return stridedProduct(op, handleOf(args.x), handleOf(args.weightIh), { rows: d.T * d.B, cols: d.G, depth: d.I, am: d.I, ak: 1, bk: 1, bn: d.I });
+/**
+ * `x·W_ihᵀ` for all steps, `[T·B, G]`, on the matmul kernel (biases are added in the cell kernels).
+ *
+ * @example
+ * ```ts
+ * const xp = inputProjection(args, dimsOf('gruSequence', args)); // [T·B, 3H]
+ * ```
+ */
+export function inputProjection(args: RecurrentSequenceArgs, d: SequenceDims): GpuFloat {
+  return matrixProduct(handleOf(args.x), [d.T * d.B, d.I], handleOf(args.weightIh), [d.G, d.I], false, true);
 }
 
 /**
  * The recurrent product of one step, `h·W_hhᵀ` `[B, G]`, with `h` read from the initial state `h0` (`prevTime` < 0) or
  * from field `hOffset` of record `prevTime` of the workspace `work` (`record` floats per (t, b)).
+ *
+ * @example
+ * ```ts
+ * const hh = stepProduct('lstmSequence', d, args.weightHh, args.h0, work, 7 * d.H, 6 * d.H, -1); // from h0
+ * ```
  */
 export function stepProduct(
   op: string,
@@ -62,32 +88,51 @@ export function stepProduct(
 /**
  * The state each time step started from, `[T, B, H]`: field `offset` of the record of the step processed before it,
  * or `init` for the first processed step.
+ *
+ * @example
+ * ```ts
+ * const hPrev = previousStates('lstmSequence', d, work, 7 * d.H, 6 * d.H, args.h0, args.reverse); // [T, B, H]
+ * ```
  */
 export function previousStates(op: string, d: SequenceDims, work: GpuFloat, record: number, offset: number, init: TensorInfo, reverse: boolean): GpuFloat {
   const { T, B, H } = d;
-  const key = `fused|prevstate|${T},${B},${H}|${record},${offset}|${reverse}`;
+  const key = `fused|prevstate|${H}|${record},${offset}|${reverse}`;
   const build = () => ({
+    dynamicOutput: true,
     source:
-      `function (w, init) { ${rowColSource(H)} const t = Math.floor((row + 0.5) / ${f(B)}); const b = row - t * ${f(B)}; ` +
+      `function (w, init, steps, batch) { ${rowColSource(H)} const t = Math.floor((row + 0.5) / batch); const b = row - t * batch; ` +
       `const tp = t ${reverse ? '+' : '-'} 1.0; ` +
-      `if (tp < 0.0 || tp > ${f(T - 1)}) { return init[b * ${f(H)} + col]; } ` +
-      `return w[(tp * ${f(B)} + b) * ${f(record)} + ${f(offset)} + col]; }`,
+      `if (tp < 0.0 || tp > steps - 1.0) { return init[b * ${f(H)} + col]; } ` +
+      `return w[(tp * batch + b) * ${f(record)} + ${f(offset)} + col]; }`,
   });
-  return runProgram(op, key, build, T * B * H, [work, handleOf(init)]);
+  return runProgram(op, key, build, T * B * H, [work, handleOf(init), T, B]);
 }
 
-/** Field `offset` (H wide) of the records of time `t`, `[B, H]` (the final states: t is the last processed step). */
+/**
+ * Field `offset` (H wide) of the records of time `t`, `[B, H]` (the final states: t is the last processed step).
+ *
+ * @example
+ * ```ts
+ * const hN = stateAt('gruSequence', d, work, 5 * d.H, 4 * d.H, d.T - 1); // [B, H]
+ * ```
+ */
 export function stateAt(op: string, d: SequenceDims, work: GpuFloat, record: number, offset: number, t: number): GpuFloat {
-  const key = `fused|stateat|${d.T},${d.B},${d.H}|${record},${offset}`;
+  const key = `fused|stateat|${d.H}|${record},${offset}`;
   const build = () => ({
-    source: `function (w, t) { ${rowColSource(d.H)} return w[(t * ${f(d.B)} + row) * ${f(record)} + ${f(offset)} + col]; }`,
+    dynamicOutput: true,
+    source: `function (w, t, batch) { ${rowColSource(d.H)} return w[(t * batch + row) * ${f(record)} + ${f(offset)} + col]; }`,
   });
-  return runProgram(op, key, build, d.B * d.H, [work, t]);
+  return runProgram(op, key, build, d.B * d.H, [work, t, d.B]);
 }
 
 /**
  * `dx = dGi·W_ih`, `dW_ih = dGiᵀ·X`, `dW_hh = dGhᵀ·H_prev` and the bias gradients (column sums of dGi and dGh), from
  * the pre-activation gradients of all steps `[T·B, G]`.
+ *
+ * @example
+ * ```ts
+ * const { dx, dWeightIh, dWeightHh, dBiasIh, dBiasHh } = weightGrads(op, args, d, dGates, dGates, args.saved.hPrev);
+ * ```
  */
 export function weightGrads(
   op: string,
@@ -101,30 +146,51 @@ export function weightGrads(
   const R = T * B;
   const hasBias = args.biasIh !== null;
   return {
-    dx: stridedProduct(op, dGi, handleOf(args.weightIh), { rows: R, cols: I, depth: G, am: G, ak: 1, bk: I, bn: 1 }),
-    dWeightIh: stridedProduct(op, dGi, handleOf(args.x), { rows: G, cols: I, depth: R, am: 1, ak: G, bk: I, bn: 1 }),
-    dWeightHh: stridedProduct(op, dGh, handleOf(hPrev), { rows: G, cols: H, depth: R, am: 1, ak: G, bk: H, bn: 1 }),
+    dx: matrixProduct(dGi, [R, G], handleOf(args.weightIh), [G, I], false, false),
+    dWeightIh: matrixProduct(dGi, [R, G], handleOf(args.x), [R, I], true, false),
+    dWeightHh: matrixProduct(dGh, [R, G], handleOf(hPrev), [R, H], true, false),
     dBiasIh: hasBias ? columnSums(op, dGi, R, G) : null,
     dBiasHh: hasBias ? columnSums(op, dGh, R, G) : null,
   };
 }
 
-/** `[T·B, width]` field `offset` of a `[T, B, record]` workspace (gate gradients; rows of invalid steps are 0 there). */
+/**
+ * `[T·B, width]` field `offset` of a `[T, B, record]` workspace (gate gradients; rows of invalid steps are 0 there).
+ *
+ * @example
+ * ```ts
+ * const dGates = fieldOf('lstmSequenceBackward', d, work, 5 * d.H, 0, 4 * d.H); // [T·B, 4H]
+ * ```
+ */
 export function fieldOf(op: string, d: SequenceDims, work: GpuFloat, record: number, offset: number, width: number): GpuFloat {
   return recordField(op, work, d.T * d.B, record, offset, width, null, d.B);
 }
 
-/** Statements declaring `row`, `r` (position in the record), `b` and `j` (position in an H block) of a `[T, B, R]` workspace. */
+/**
+ * Statements declaring `row`, `r` (position in the record), `b` and `j` (position in an H block) of a `[T, B, R]` workspace.
+ *
+ * @example
+ * ```ts
+ * const src = `function (w) { ${recordCoords(d, 7 * d.H)} return w[i]; }`;
+ * ```
+ */
 export function recordCoords(d: SequenceDims, R: number): string {
-  const { B, H } = d;
+  const { H } = d;
   return (
     `const i = this.thread.x * 1.0; const row = Math.floor((i + 0.5) / ${f(R)}); const r = i - row * ${f(R)}; ` +
-    `const tRow = Math.floor((row + 0.5) / ${f(B)}); const b = row - tRow * ${f(B)}; ` +
+    `const tRow = Math.floor((row + 0.5) / batch); const b = row - tRow * batch; ` +
     `const j = r - Math.floor((r + 0.5) / ${f(H)}) * ${f(H)};`
   );
 }
 
-/** The leading arguments of every forward cell program: workspace, input projection, step product and both biases (0 without). */
+/**
+ * The leading arguments of every forward cell program: workspace, input projection, step product and both biases (0 without).
+ *
+ * @example
+ * ```ts
+ * runProgram(op, key, build, size, [...cellInputs(work, xp, hh, args), t, tp]);
+ * ```
+ */
 export function cellInputs(work: GpuFloat, xp: GpuFloat, hh: GpuFloat, args: RecurrentSequenceArgs): ProgramArg[] {
   const bias = (b: TensorInfo | null): ProgramArg => (b === null ? 0 : handleOf(b));
   return [work, xp, hh, bias(args.biasIh), bias(args.biasHh)];
@@ -134,6 +200,11 @@ export function cellInputs(work: GpuFloat, xp: GpuFloat, hh: GpuFloat, args: Rec
  * The forward time loop: the input projection, then per step the recurrent product (h read from field `hOffset` of the
  * previous step's records, or h0) and `cell(work, xp, hh, t, tp)`, which returns the next workspace of `record` floats
  * per (t, b). Frees each superseded workspace and step product; returns the final workspace (the caller frees it).
+ *
+ * @example
+ * ```ts
+ * const work = forwardLoop(op, d, args, 5 * d.H, 4 * d.H, (w, xp, hh, t, tp) => cell(w, xp, hh, t, tp));
+ * ```
  */
 export function forwardLoop(
   op: string,
@@ -143,7 +214,7 @@ export function forwardLoop(
   hOffset: number,
   cell: (work: GpuFloat, xp: GpuFloat, hh: GpuFloat, t: number, tp: number) => GpuFloat,
 ): GpuFloat {
-  const xp = inputProjection(op, args, d);
+  const xp = inputProjection(args, d);
   let work = fill(op, d.T * d.B * record, 0);
   for (let s = 0; s < d.T; s++) {
     const t = timeAt(s, d.T, args.reverse);
@@ -161,6 +232,11 @@ export function forwardLoop(
  * The BPTT time loop, in reverse processing order: per step `cell(work, dh, t, tn)` returns the next workspace of
  * `record` floats per (t, b) (tn: the time handled before, −1 at first), then `product(work, dh, t)` the hidden-state
  * gradient carried to the step before. Starts from `dhN` (never freed here); returns the final workspace and carry.
+ *
+ * @example
+ * ```ts
+ * const { work, dh } = backwardLoop(op, d, args, 6 * d.H, (w, dh, t) => cell(w, dh, t), (w, dh, t) => product(w, dh, t));
+ * ```
  */
 export function backwardLoop(
   op: string,
