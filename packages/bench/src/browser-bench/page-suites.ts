@@ -109,7 +109,7 @@ export async function runPageMatmul(contenders: readonly PageContender[], config
         const perProduct = median(times[k]) / chains[k];
         const gflops = (2 * n ** 3) / (perProduct * 1e6);
         rows.push({ ...row, gflops, medianMs: perProduct, runs: times[k].length, note: null });
-        line.push(`${c.label} ${gflops.toFixed(1)}`);
+        line.push(`${c.label} ${gflops.toPrecision(3)}`);
       });
       log(`matmul ${layout} ${n}: ${line.join(', ')} GFLOP/s`);
     }
