@@ -30,14 +30,18 @@ describe('seqlab train --backend gpu', () => {
     expect(r.code).toBe(2);
     const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
     expect(lines, r.stderr).toHaveLength(1);
-    expect(lines[0]).toMatch(/^error: --backend gpu: no gpu\.js mode can run here \(SEQLAB_GPU_MODE=webgl2\): initGpu: .*'webgl2'.*; use --backend wasm or cpu$/);
+    expect(lines[0]).toMatch(
+      /^error: --backend gpu: no gpu\.js mode can run here \(SEQLAB_GPU_MODE=webgl2\): initGpu: .*'webgl2'.*; use --backend wasm or cpu$/,
+    );
     expect(r.stdout).toBe('');
   });
 
   it('an unknown SEQLAB_GPU_MODE is the same one-line error', async () => {
     const r = await runCli(tiny('gpu'), { env: { SEQLAB_GPU_MODE: 'cuda' } });
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^error: --backend gpu: no gpu\.js mode can run here \(SEQLAB_GPU_MODE=cuda\): initGpu: option 'mode' must be .*received cuda/);
+    expect(r.stderr.trim()).toMatch(
+      /^error: --backend gpu: no gpu\.js mode can run here \(SEQLAB_GPU_MODE=cuda\): initGpu: option 'mode' must be .*received cuda/,
+    );
   });
 
   it('auto keeps choosing wasm: gpu.js webasm is not a real GPU mode, and no notice is printed', async () => {
