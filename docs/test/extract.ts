@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 export const ROOT = resolve(import.meta.dirname, '../..');
 
 /** Published packages, in the order their exports are searched for a name an example uses. */
-export const PACKAGES = ['tensor-core', 'autograd', 'datasets', 'recurrent', 'attention', 'kernels-wasm', 'onnx', 'bench'];
+export const PACKAGES = ['tensor-core', 'autograd', 'datasets', 'recurrent', 'attention', 'kernels-wasm', 'kernels-gpu', 'onnx', 'bench'];
 
 /** One fenced code block. */
 export interface CodeBlock {

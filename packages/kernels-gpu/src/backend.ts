@@ -6,7 +6,14 @@ import { gpuState } from './shared.js';
 import { checkSize, GpuFloat, hostFloat, readFloat, readFloatAsync, releaseFloat } from './storage.js';
 import { runtime } from './context.js';
 
-/** Dtypes the gpu backend stores: float32 in textures; int32 and bool as host typed arrays. */
+/**
+ * Dtypes the gpu backend stores: float32 in textures; int32 and bool as host typed arrays.
+ *
+ * @example
+ * ```ts
+ * console.assert(!GPU_DTYPES.includes('float64')); // float64 tensors stay on 'cpu'
+ * ```
+ */
 export const GPU_DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
 
 function checkDType(op: string, dtype: DType): void {

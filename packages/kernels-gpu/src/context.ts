@@ -15,7 +15,14 @@ import { gpuState } from './shared.js';
  */
 export type GpuMode = 'webgl2' | 'headlessgl' | 'webasm' | 'cpu';
 
-/** Every {@link GpuMode}, in the order `auto` tries them. */
+/**
+ * Every {@link GpuMode}, in the order `auto` tries them.
+ *
+ * @example
+ * ```ts
+ * console.assert(GPU_MODES.includes(backendInfo().mode));
+ * ```
+ */
 export const GPU_MODES: readonly GpuMode[] = ['webgl2', 'headlessgl', 'webasm', 'cpu'];
 
 /** Internal: a started gpu.js instance and what the backend knows about it. */

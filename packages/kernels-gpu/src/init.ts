@@ -31,7 +31,15 @@ export interface PrecisionProbe {
   tanh100: readonly [number, number];
 }
 
-/** Options of {@link initGpu}. */
+/**
+ * Options of {@link initGpu}.
+ *
+ * @example
+ * ```ts
+ * const options: GpuOptions = { mode: 'webasm' }; // gpu.js's WebAssembly mode, for correctness tests in Node
+ * await initGpu(options);
+ * ```
+ */
 export interface GpuOptions {
   /** `auto` (default): webgl2 in browsers and Workers, headlessgl in Node with `gl` installed, else webasm. */
   mode?: 'auto' | GpuMode;

@@ -1,12 +1,17 @@
 // Storage of the gpu backend: float32 in flat 1-D float textures (typed arrays in webasm/cpu modes); int32 and bool on the host.
 import { Texture } from 'gpu.js';
-import { formatShape, type DType, type TensorInfo, type TypedArray } from '@seqlab/tensor-core';
+import { formatShape } from '@seqlab/tensor-core';
 import { GpuContextLostError, TextureLimitError } from './errors.js';
 import { currentRuntime, runtime, type GpuRuntime } from './context.js';
 
 /**
  * What gpu.js gives back for a flat output of `n` elements: a `Texture` in GL modes (pipeline), a `Float32Array` in
  * webasm and cpu modes (gpu.js returns typed arrays there even with `pipeline: true`).
+ *
+ * @example
+ * ```ts
+ * const data: FloatData | undefined = (y.handle as GpuFloat).data; // a Texture after a kernel on WebGL2
+ * ```
  */
 export type FloatData = Texture | Float32Array;
 
@@ -154,14 +159,4 @@ export function releaseFloat(handle: GpuFloat): void {
   const onRelease = handle.onRelease;
   handle.onRelease = undefined;
   onRelease?.();
-}
-
-/** Internal: a host typed array of an int32 or bool tensor, checked. */
-export function hostArray(x: TensorInfo): TypedArray {
-  return x.handle as TypedArray;
-}
-
-/** Internal: true for the dtypes kept on the host. */
-export function isHostDType(dtype: DType): boolean {
-  return dtype !== 'float32';
 }
