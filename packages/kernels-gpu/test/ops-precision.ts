@@ -141,6 +141,27 @@ export function opsPrecisionSuite(): void {
       expect(Math.fround(Math.exp(100))).toBe(Infinity);
     });
 
+    it('gives NaN for a row of -Infinity in log-softmax, as on cpu (log(0) is -88, not -Infinity, on SwiftShader)', () => {
+      const x = tensor([-Infinity, -Infinity, -Infinity, 0, -Infinity, 1], [2, 3], { backend });
+      const y = Array.from(logSoftmax(x, 1).dataSync());
+      expect(y.slice(0, 3).every(Number.isNaN)).toBe(true);
+      expectClose(y.slice(3), [-1 - Math.log1p(Math.exp(-1)), -Infinity, -Math.log1p(Math.exp(-1))]);
+      expect(Array.from(softmax(x, 1).dataSync()).slice(0, 3).every(Number.isNaN)).toBe(true);
+    });
+
+    it('normalises along a strided axis of 700 (two stages, three interleaved rows)', () => {
+      const { t, v } = onGpu(randomValues(new Generator(12), 700 * 3, -40, 40), [700, 3]);
+      const want = new Float64Array(2100);
+      for (let c = 0; c < 3; c++) {
+        let m = -Infinity;
+        for (let k = 0; k < 700; k++) m = Math.max(m, v[k * 3 + c]);
+        let s = 0;
+        for (let k = 0; k < 700; k++) s += Math.exp(v[k * 3 + c] - m);
+        for (let k = 0; k < 700; k++) want[k * 3 + c] = v[k * 3 + c] - m - Math.log(s);
+      }
+      expectClose(logSoftmax(t, 0), want, { rtol: 1e-5, atol: 1e-5 });
+    });
+
     it('normalises a row of 70,000 logits (a three-stage exp-sum) to within float32 tree error', () => {
       const n = 70_000;
       const { t, v } = onGpu(randomValues(new Generator(5), n, -30, 30), [1, n]);
