@@ -314,7 +314,7 @@ export function fusedKernelsSuite(kernelMode: string): void {
       expect(compileCount() - before).toBe(0);
     });
 
-    it('the time loops compile per shape, not per step: 9 steps compile no more programs than 3 (time and batch are uniforms)', () => {
+    it('the time loops compile per shape, not per step: 9 steps compile no more programs than 3 (the time index is a uniform)', () => {
       const compiled = (T: number) => {
         const before = compileCount();
         recurrentStep('lstm', T, true);

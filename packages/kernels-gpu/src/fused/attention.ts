@@ -12,7 +12,7 @@ import {
 } from '@seqlab/tensor-core';
 import { runProgram, type ProgramArg } from '../program.js';
 import type { GpuFloat } from '../storage.js';
-import { f, fill, release } from './programs.js';
+import { divSource, f, fill, release } from './programs.js';
 
 // A masked score: below every finite score the kernels meet, and read back as "no weight".
 const MASKED = '-3.0e38';
@@ -35,7 +35,7 @@ function decodeSource(rel: string, axes: readonly Axis[], tag: string): string {
   const lines = [`let ${tag}Rem = ${rel}; let inside${tag} = 1.0; if (${tag}Rem < 0.0) { inside${tag} = 0.0; }`];
   for (const a of axes) if (a.extent <= 1) lines.push(`const ${a.name} = 0.0;`);
   for (const a of sorted) {
-    lines.push(`const ${a.name} = Math.floor((${tag}Rem + 0.5) / ${f(a.stride)}); ${tag}Rem = ${tag}Rem - ${a.name} * ${f(a.stride)};`);
+    lines.push(`${divSource(`${tag}Rem`, f(a.stride), a.name, `${a.name}Rm`)} ${tag}Rem = ${a.name}Rm;`);
     lines.push(`if (${a.name} >= ${f(a.extent)}) { inside${tag} = 0.0; }`);
   }
   lines.push(`if (${tag}Rem > 0.5) { inside${tag} = 0.0; }`);
@@ -65,10 +65,7 @@ function maskIndex(m: AttentionMaskOperand, b: string, h: string, i: string, j: 
 /** Statements declaring b, h, i, j of a contiguous `[B, H, L, S]` element `e`. */
 function bhijSource(p: FusedAttentionProblem): string {
   const { heads: H, queryLength: L, keyLength: S } = p;
-  return (
-    `const e = this.thread.x * 1.0; const bhi = Math.floor((e + 0.5) / ${f(S)}); const j = e - bhi * ${f(S)}; ` +
-    `const bh = Math.floor((bhi + 0.5) / ${f(L)}); const i = bhi - bh * ${f(L)}; const b = Math.floor((bh + 0.5) / ${f(H)}); const h = bh - b * ${f(H)};`
-  );
+  return `const e = this.thread.x * 1.0; ${divSource('e', f(S), 'bhi', 'j')} ` + `${divSource('bhi', f(L), 'bh', 'i')} ${divSource('bh', f(H), 'b', 'h')}`;
 }
 
 /** The problem's shape, strides and flags as a cache-key fragment (offsets and strides are baked into the sources). */
@@ -154,7 +151,7 @@ function probabilities(op: string, p: FusedAttentionProblem, s: GpuFloat): GpuFl
     `attention|probs|${shape}`,
     () => ({
       source:
-        `function (s, mx, sm) { const e = this.thread.x * 1.0; const row = Math.floor((e + 0.5) / ${f(S)}); const v = s[e]; const m = mx[row]; ` +
+        `function (s, mx, sm) { const e = this.thread.x * 1.0; ${divSource('e', f(S), 'row', 'rowRem')} const v = s[e]; const m = mx[row]; ` +
         `let y = 0.0; if (v > ${IS_MASKED} && m > ${IS_MASKED}) { y = Math.exp(v - m) / sm[row]; } return y; }`,
     }),
     rows * S,
@@ -211,8 +208,8 @@ function valueGrad(op: string, p: FusedAttentionProblem, probs: GpuFloat, gradOu
   const [obs, ohs, ors] = p.outStrides;
   const build = () => ({
     source:
-      `function (probs, gradOut, drop) { const e = this.thread.x * 1.0; const bhj = Math.floor((e + 0.5) / ${f(Dv)}); const c = e - bhj * ${f(Dv)}; ` +
-      `const bh = Math.floor((bhj + 0.5) / ${f(S)}); const j = bhj - bh * ${f(S)}; const b = Math.floor((bh + 0.5) / ${f(H)}); const h = bh - b * ${f(H)}; ` +
+      `function (probs, gradOut, drop) { const e = this.thread.x * 1.0; ${divSource('e', f(Dv), 'bhj', 'c')} ` +
+      `${divSource('bhj', f(S), 'bh', 'j')} ${divSource('bh', f(H), 'b', 'h')} ` +
       `let pp = bh * ${f(L * S)} + j; let po = b * ${f(obs)} + h * ${f(ohs)} + c; let s = 0.0; ` +
       `for (let i = 0; i < ${L}; i++) { s += ${w} * gradOut[po]; pp += ${f(S)}; po += ${f(ors)}; } return s; }`,
   });
@@ -252,7 +249,7 @@ function scoreGrad(op: string, p: FusedAttentionProblem, probs: GpuFloat, gradOu
     op,
     `attentionBackward|ds|${B},${H},${L},${S}`,
     () => ({
-      source: `function (probs, dp, dot, scale) { const e = this.thread.x * 1.0; const row = Math.floor((e + 0.5) / ${f(S)}); return probs[e] * (dp[e] - dot[row]) * scale; }`,
+      source: `function (probs, dp, dot, scale) { const e = this.thread.x * 1.0; ${divSource('e', f(S), 'row', 'rowRem')} return probs[e] * (dp[e] - dot[row]) * scale; }`,
     }),
     B * H * L * S,
     [probs, dP, rowDot, p.scale],
@@ -274,8 +271,8 @@ function queryKeyGrad(op: string, p: FusedAttentionProblem, dS: GpuFloat, other:
   const step = transposed ? f(S) : '1.0';
   const build = () => ({
     source:
-      `function (ds, x) { const e = this.thread.x * 1.0; const bhr = Math.floor((e + 0.5) / ${f(D)}); const c = e - bhr * ${f(D)}; ` +
-      `const bh = Math.floor((bhr + 0.5) / ${f(rows)}); const r = bhr - bh * ${f(rows)}; const b = Math.floor((bh + 0.5) / ${f(H)}); const h = bh - b * ${f(H)}; ` +
+      `function (ds, x) { const e = this.thread.x * 1.0; ${divSource('e', f(D), 'bhr', 'c')} ` +
+      `${divSource('bhr', f(rows), 'bh', 'r')} ${divSource('bh', f(H), 'b', 'h')} ` +
       `let pd = ${start}; let px = ${operandIndex(other, 'b', 'h', '0.0', 'c')}; let s = 0.0; ` +
       `for (let k = 0; k < ${depth}; k++) { s += ds[pd] * x[px]; pd += ${step}; px += ${f(other.rowStride)}; } return s; }`,
   });

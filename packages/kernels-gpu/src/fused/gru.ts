@@ -4,9 +4,10 @@ import type { GruSequenceBackwardArgs, GruSequenceResult, RecurrentSequenceArgs,
 import { sigmoidSource, tanhSource } from '../kernels/math.js';
 import { copyFloat, runProgram } from '../program.js';
 import type { GpuFloat } from '../storage.js';
-import { f, handleOf, lengthsInput, recordField, release, validSource } from './programs.js';
+import { divSource, f, handleOf, lengthsInput, recordField, release, validSource } from './programs.js';
 import {
   backwardLoop,
+  carriedGradient,
   cellInputs,
   dimsOf,
   fieldOf,
@@ -43,7 +44,7 @@ function forwardCell(
   const hasBias = args.biasIh !== null;
   const bi = (gate: string) => (hasBias ? ` + bih[${gate}]` : '');
   const bh = (gate: string) => (hasBias ? ` + bhh[${gate}]` : '');
-  const key = `gruSequence|cell|${H}|${hasBias}|${lengths !== null}`;
+  const key = `gruSequence|cell|${T},${B},${H}|${hasBias}|${lengths !== null}`;
   const build = () => ({
     dynamicOutput: true,
     source:
@@ -84,7 +85,7 @@ function gruSequence(args: RecurrentSequenceArgs): GruSequenceResult {
 function backwardCell(d: SequenceDims, work: GpuFloat, dh: GpuFloat, args: GruSequenceBackwardArgs, lengths: GpuFloat | null, t: number): GpuFloat {
   const { T, B, H } = d;
   const { R, GH } = bwd(H);
-  const key = `gruSequenceBackward|cell|${H}|${lengths !== null}`;
+  const key = `gruSequenceBackward|cell|${T},${B},${H}|${lengths !== null}`;
   const build = () => ({
     dynamicOutput: true,
     source:
@@ -93,7 +94,7 @@ function backwardCell(d: SequenceDims, work: GpuFloat, dh: GpuFloat, args: GruSe
       `if (valid) { const go = row * ${f(4 * H)} + j; const so = row * ${f(H)} + j; ` +
       `const rg = gates[go]; const zg = gates[go + ${f(H)}]; const ng = gates[go + ${f(2 * H)}]; const ghn = gates[go + ${f(3 * H)}]; ` +
       `const dht = dh[b * ${f(H)} + j] + dOut[so]; const dn = dht * (1.0 - zg) * (1.0 - ng * ng); ` +
-      `const q = r - Math.floor((r + 0.5) / ${f(GH)}) * ${f(GH)}; ` +
+      `${divSource('r', f(GH), 'qBlock', 'q')} ` +
       `if (q < ${f(H)}) { out = dn * ghn * rg * (1.0 - rg); } ` +
       `else if (q < ${f(2 * H)}) { out = dht * (hPrev[so] - ng) * zg * (1.0 - zg); } ` +
       `else { out = dn; if (r >= ${f(GH)}) { out = dn * rg; } } } } return out; }`,
@@ -102,48 +103,20 @@ function backwardCell(d: SequenceDims, work: GpuFloat, dh: GpuFloat, args: GruSe
   return runProgram('gruSequenceBackward', key, build, T * B * R, [work, dh, handleOf(s.gates), handleOf(s.hPrev), handleOf(args.dOutput), lengths ?? 0, t, B]);
 }
 
-/**
- * The hidden-state gradient carried to the step before t: `(dh + dOut_t)·z + dGh_t·W_hh` for valid rows, unchanged
- * for the others.
- */
-function backwardProduct(d: SequenceDims, work: GpuFloat, dh: GpuFloat, args: GruSequenceBackwardArgs, lengths: GpuFloat | null, t: number): GpuFloat {
-  const { B, H } = d;
-  const { R, GH } = bwd(H);
-  const key = `gruSequenceBackward|product|${H}|${lengths !== null}`;
-  const build = () => ({
-    dynamicOutput: true,
-    source:
-      `function (w, dh, whh, gates, dOut, len, t, batch) { const i = this.thread.x * 1.0; const b = Math.floor((i + 0.5) / ${f(H)}); const k = i - b * ${f(H)}; ` +
-      `${validSource(lengths !== null)} let out = dh[i]; ` +
-      `if (valid) { const row = t * batch + b; let s = (dh[i] + dOut[row * ${f(H)} + k]) * gates[row * ${f(4 * H)} + ${f(H)} + k]; ` +
-      `let pw = row * ${f(R)} + ${f(GH)}; let pu = k; ` +
-      `for (let g = 0; g < ${3 * H}; g++) { s += w[pw] * whh[pu]; pw += 1.0; pu += ${f(H)}; } out = s; } return out; }`,
-  });
-  return runProgram('gruSequenceBackward', key, build, B * H, [
-    work,
-    dh,
-    handleOf(args.weightHh),
-    handleOf(args.saved.gates),
-    handleOf(args.dOutput),
-    lengths ?? 0,
-    t,
-    B,
-  ]);
-}
-
 function gruSequenceBackward(args: GruSequenceBackwardArgs): RecurrentSequenceGrads {
   const op = 'gruSequenceBackward';
   const d = dimsOf(op, args);
   const { H } = d;
   const { R, GH } = bwd(H);
   const lengths = lengthsInput(op, args.lengths);
+  const direct = { gates: args.saved.gates, dOutput: args.dOutput, zOffset: H };
   const { work, dh } = backwardLoop(
     op,
     d,
     args,
     R,
     (w, carry, t) => backwardCell(d, w, carry, args, lengths, t),
-    (w, carry, t) => backwardProduct(d, w, carry, args, lengths, t),
+    (w, carry, t) => carriedGradient(op, d, w, carry, args.weightHh, lengths, t, R, GH, 3 * H, direct),
   );
   const dGi = fieldOf(op, d, work, R, 0, 3 * H);
   const dGh = fieldOf(op, d, work, R, GH, 3 * H);

@@ -2,7 +2,7 @@
 // output, and the backward from the saved statistics (row sums per row, column sums for the affine gradients).
 import { DTypeMismatchError, type LayerNormBackwardResult, type LayerNormResult, type TensorInfo } from '@seqlab/tensor-core';
 import { runProgram } from '../program.js';
-import { columnSums, f, handleOf, release, rowColSource } from './programs.js';
+import { columnSums, divSource, f, handleOf, release, rowColSource } from './programs.js';
 
 /** Rows and row width of `x` (`[..., D]`), refusing a dtype other than float32. */
 function rowsOf(op: string, x: TensorInfo): [number, number] {
@@ -68,7 +68,7 @@ function layerNormBackward(dOutput: TensorInfo, x: TensorInfo, weight: TensorInf
     `layerNormBackward|rows|${rows},${D}|${scaled}`,
     () => ({
       source:
-        'function (dy, x, w, mean, rstd) { const i = this.thread.x * 1.0; const row = Math.floor((i + 0.5) / 2.0); const which = i - row * 2.0; ' +
+        `function (dy, x, w, mean, rstd) { const i = this.thread.x * 1.0; ${divSource('i', '2.0', 'row', 'which')} ` +
         `const mu = mean[row]; const rs = rstd[row]; let s = 0.0; let p = row * ${f(D)}; ` +
         `for (let k = 0; k < ${D}; k++) { const g = ${g}; if (which < 0.5) { s += g; } else { s += g * (x[p] - mu) * rs; } p += 1.0; } return s / ${f(D)}; }`,
     }),

@@ -7,6 +7,7 @@ import type { GpuFloat } from '../storage.js';
 import { f, handleOf, lengthsInput, recordField, release, validSource } from './programs.js';
 import {
   backwardLoop,
+  carriedGradient,
   cellInputs,
   dimsOf,
   fieldOf,
@@ -43,7 +44,7 @@ function forwardCell(
   const { R, C, TC, HT } = fwd(H);
   const G = 4 * H;
   const hasBias = args.biasIh !== null;
-  const key = `lstmSequence|cell|${H}|${hasBias}|${lengths !== null}`;
+  const key = `lstmSequence|cell|${T},${B},${H}|${hasBias}|${lengths !== null}`;
   const pre = (gate: string) => `xp[xo + ${gate}] + hh[ho + ${gate}]` + (hasBias ? ` + bih[${gate}] + bhh[${gate}]` : '');
   const build = () => ({
     dynamicOutput: true,
@@ -101,7 +102,7 @@ function backwardCell(
 ): GpuFloat {
   const { T, B, H } = d;
   const { R, DC } = bwd(H);
-  const key = `lstmSequenceBackward|cell|${H}|${lengths !== null}`;
+  const key = `lstmSequenceBackward|cell|${T},${B},${H}|${lengths !== null}`;
   const build = () => ({
     dynamicOutput: true,
     source:
@@ -134,36 +135,19 @@ function backwardCell(
   ]);
 }
 
-/** The hidden-state gradient carried to the step before t: `dGates_t·W_hh` for valid rows, unchanged for the others. */
-function backwardProduct(d: SequenceDims, work: GpuFloat, dh: GpuFloat, weightHh: GpuFloat, lengths: GpuFloat | null, t: number): GpuFloat {
-  const { B, H } = d;
-  const { R } = bwd(H);
-  const key = `lstmSequenceBackward|product|${H}|${lengths !== null}`;
-  const build = () => ({
-    dynamicOutput: true,
-    source:
-      `function (w, dh, whh, len, t, batch) { const i = this.thread.x * 1.0; const b = Math.floor((i + 0.5) / ${f(H)}); const k = i - b * ${f(H)}; ` +
-      `${validSource(lengths !== null)} let out = dh[i]; ` +
-      `if (valid) { let s = 0.0; let pw = (t * batch + b) * ${f(R)}; let pu = k; ` +
-      `for (let g = 0; g < ${4 * H}; g++) { s += w[pw] * whh[pu]; pw += 1.0; pu += ${f(H)}; } out = s; } return out; }`,
-  });
-  return runProgram('lstmSequenceBackward', key, build, B * H, [work, dh, weightHh, lengths ?? 0, t, B]);
-}
-
 function lstmSequenceBackward(args: LstmSequenceBackwardArgs): LstmSequenceGrads {
   const op = 'lstmSequenceBackward';
   const d = dimsOf(op, args);
   const { T, H } = d;
   const { R, DC } = bwd(H);
   const lengths = lengthsInput(op, args.lengths);
-  const weightHh = handleOf(args.weightHh);
   const { work, dh } = backwardLoop(
     op,
     d,
     args,
     R,
     (w, carry, t, tn) => backwardCell(d, w, carry, args, lengths, t, tn),
-    (w, carry, t) => backwardProduct(d, w, carry, weightHh, lengths, t),
+    (w, carry, t) => carriedGradient(op, d, w, carry, args.weightHh, lengths, t, R, 0, 4 * H, null),
   );
   const dGates = fieldOf(op, d, work, R, 0, 4 * H);
   const grads: LstmSequenceGrads = {

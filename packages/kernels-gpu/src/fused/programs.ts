@@ -19,6 +19,23 @@ export function f(v: number): string {
 }
 
 /**
+ * Statements declaring `q = floor(x / n)` and `rem = x − q·n` (float variables; `x` and `n` float expressions, n > 0): a
+ * floored float division corrected by its remainder, exact for every index below 2^24 even where GL's division is
+ * off by an ulp (SwiftShader's is from about 6.3M).
+ *
+ * @example
+ * ```ts
+ * divSource('i', '7.0', 'row', 'col'); // row = ⌊i / 7⌋, col = i mod 7
+ * ```
+ */
+export function divSource(x: string, n: string, q: string, rem: string): string {
+  return (
+    `let ${q} = Math.floor(${x} / ${n}); let ${rem} = ${x} - ${q} * ${n}; ` +
+    `if (${rem} < 0.0) { ${q} = ${q} - 1.0; ${rem} = ${rem} + ${n}; } if (${rem} >= ${n}) { ${q} = ${q} + 1.0; ${rem} = ${rem} - ${n}; }`
+  );
+}
+
+/**
  * Statements declaring `row` and `col` of the thread's element in a row-major matrix `cols` wide (float, exact below 2^24).
  *
  * @example
@@ -27,7 +44,7 @@ export function f(v: number): string {
  * ```
  */
 export function rowColSource(cols: number): string {
-  return `const i = this.thread.x * 1.0; const row = Math.floor((i + 0.5) / ${f(cols)}); const col = i - row * ${f(cols)};`;
+  return `const i = this.thread.x * 1.0; ${divSource('i', f(cols), 'row', 'col')}`;
 }
 
 /**
@@ -96,7 +113,7 @@ export interface StridedProduct {
  * ```
  */
 export function stridedProduct(op: string, a: GpuFloat, b: GpuFloat, p: StridedProduct, aOffset = 0, bOffset = 0): GpuFloat {
-  const key = `fused|product|${p.cols},${p.depth}|${p.am},${p.ak},${p.bk},${p.bn}`;
+  const key = `fused|product|${p.rows},${p.cols},${p.depth}|${p.am},${p.ak},${p.bk},${p.bn}|${a.size},${b.size}`;
   const build = () => ({
     dynamicOutput: true,
     source:
@@ -180,12 +197,12 @@ export function recordField(
   batch: number,
 ): GpuFloat {
   const masked = lengths !== null;
-  const key = `fused|field|${record},${offset},${width}|${masked}`;
+  const key = `fused|field|${rows},${record},${offset},${width}|${masked ? batch : 'all'}|${w.size}`;
   const build = () => ({
     dynamicOutput: true,
     source:
       `function (w, len, batch) { ${rowColSource(width)} const v = w[row * ${f(record)} + ${f(offset)} + col]; ` +
-      (masked ? 'const t = Math.floor((row + 0.5) / batch); const b = row - t * batch; if (t >= len[b]) { return 0.0; } ' : '') +
+      (masked ? `${divSource('row', 'batch', 't', 'b')} if (t >= len[b]) { return 0.0; } ` : '') +
       'return v; }',
   });
   return runProgram(op, key, build, rows * width, [w, lengths ?? 0, batch]);

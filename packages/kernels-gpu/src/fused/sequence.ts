@@ -5,12 +5,14 @@
 // output. So each step's cell kernel writes a whole new sequence workspace (`[T, B, R]` records) that copies the
 // other steps from the previous one, which is then deleted (ping-pong: gpu.js hands the freed texture to the next
 // call). The copy costs T·B·R texel writes per step against the step product's B·G·2H reads, so it stays below the
-// product while T·R < 2·G·H (T < 2·4H·H/7H ≈ H for the LSTM); it keeps every step on the device, and the time index,
-// sequence length and batch size uniforms, so no step (and no other length or batch) compiles anything new.
+// product while T·R < 2·G·H (T < 2·4H·H/7H ≈ H for the LSTM); it keeps every step on the device and the time index a
+// uniform, so no step compiles anything after the first call. T and B stay in the cache keys although the sources read
+// them as uniforms: one program resized between calls (dynamic output, its deleted textures reused) gave wrong values
+// on WebGL2 (SwiftShader) when a layer ran a padded batch and then one sequence alone (recurrentLengthsSuite).
 import { DTypeMismatchError, type RecurrentSequenceArgs, type RecurrentSequenceGrads, type TensorInfo } from '@seqlab/tensor-core';
 import { copyFloat, runProgram, type ProgramArg } from '../program.js';
 import type { GpuFloat } from '../storage.js';
-import { columnSums, f, fill, handleOf, matrixProduct, recordField, release, rowColSource, stridedProduct } from './programs.js';
+import { columnSums, divSource, f, fill, handleOf, matrixProduct, recordField, release, rowColSource, stridedProduct, validSource } from './programs.js';
 
 /** Sizes of one recurrent call: sequence length, batch, input size, hidden size, gate rows. */
 export interface SequenceDims {
@@ -96,11 +98,11 @@ export function stepProduct(
  */
 export function previousStates(op: string, d: SequenceDims, work: GpuFloat, record: number, offset: number, init: TensorInfo, reverse: boolean): GpuFloat {
   const { T, B, H } = d;
-  const key = `fused|prevstate|${H}|${record},${offset}|${reverse}`;
+  const key = `fused|prevstate|${T},${B},${H}|${record},${offset}|${reverse}`;
   const build = () => ({
     dynamicOutput: true,
     source:
-      `function (w, init, steps, batch) { ${rowColSource(H)} const t = Math.floor((row + 0.5) / batch); const b = row - t * batch; ` +
+      `function (w, init, steps, batch) { ${rowColSource(H)} ${divSource('row', 'batch', 't', 'b')} ` +
       `const tp = t ${reverse ? '+' : '-'} 1.0; ` +
       `if (tp < 0.0 || tp > steps - 1.0) { return init[b * ${f(H)} + col]; } ` +
       `return w[(tp * batch + b) * ${f(record)} + ${f(offset)} + col]; }`,
@@ -117,7 +119,7 @@ export function previousStates(op: string, d: SequenceDims, work: GpuFloat, reco
  * ```
  */
 export function stateAt(op: string, d: SequenceDims, work: GpuFloat, record: number, offset: number, t: number): GpuFloat {
-  const key = `fused|stateat|${d.H}|${record},${offset}`;
+  const key = `fused|stateat|${d.T},${d.B},${d.H}|${record},${offset}`;
   const build = () => ({
     dynamicOutput: true,
     source: `function (w, t, batch) { ${rowColSource(d.H)} return w[(t * batch + row) * ${f(record)} + ${f(offset)} + col]; }`,
@@ -177,9 +179,9 @@ export function fieldOf(op: string, d: SequenceDims, work: GpuFloat, record: num
 export function recordCoords(d: SequenceDims, R: number): string {
   const { H } = d;
   return (
-    `const i = this.thread.x * 1.0; const row = Math.floor((i + 0.5) / ${f(R)}); const r = i - row * ${f(R)}; ` +
-    `const tRow = Math.floor((row + 0.5) / batch); const b = row - tRow * batch; ` +
-    `const j = r - Math.floor((r + 0.5) / ${f(H)}) * ${f(H)};`
+    `const i = this.thread.x * 1.0; ${divSource('i', f(R), 'row', 'r')} ` +
+    `${divSource('row', 'batch', 'tRow', 'b')} ` +
+    `${divSource('r', f(H), 'jBlock', 'j')}`
   );
 }
 
@@ -260,4 +262,49 @@ export function backwardLoop(
     dh = carried;
   }
   return { work, dh: dh === dhN ? copyFloat(op, dhN) : dh };
+}
+
+/** The GRU's direct path `h' = … + z·h` in the carried gradient: gates `[T, B, 4H]` with z at `zOffset`, and dOutput. */
+export interface DirectPath {
+  readonly gates: TensorInfo;
+  readonly dOutput: TensorInfo;
+  readonly zOffset: number;
+}
+
+/**
+ * The hidden-state gradient carried to the step before t, `[B, H]`: for valid rows `dG_t·W_hh` with `dG_t` the `G`
+ * gate gradients at field `offset` of t's records (plus `(dh + dOut_t)·z` with a GRU's `direct` path); unchanged for
+ * the others.
+ *
+ * @example
+ * ```ts
+ * const dhPrev = carriedGradient('lstmSequenceBackward', d, work, dh, args.weightHh, lengths, t, 5 * d.H, 0, 4 * d.H, null);
+ * ```
+ */
+export function carriedGradient(
+  op: string,
+  d: SequenceDims,
+  work: GpuFloat,
+  dh: GpuFloat,
+  weightHh: TensorInfo,
+  lengths: GpuFloat | null,
+  t: number,
+  record: number,
+  offset: number,
+  G: number,
+  direct: DirectPath | null,
+): GpuFloat {
+  const { B, H } = d;
+  const key = `${op}|carried|${d.T},${B},${H}|${record},${offset},${G}|${direct?.zOffset ?? 'none'}|${lengths !== null}`;
+  const start = direct === null ? '0.0' : `(dh[i] + dOut[row * ${f(H)} + k]) * gates[row * ${f(4 * H)} + ${f(direct.zOffset)} + k]`;
+  const build = () => ({
+    dynamicOutput: true,
+    source:
+      `function (w, dh, whh, gates, dOut, len, t, batch) { const i = this.thread.x * 1.0; ${divSource('i', f(H), 'b', 'k')} ` +
+      `${validSource(lengths !== null)} let out = dh[i]; ` +
+      `if (valid) { const row = t * batch + b; let s = ${start}; let pw = row * ${f(record)} + ${f(offset)}; let pu = k; ` +
+      `for (let g = 0; g < ${G}; g++) { s += w[pw] * whh[pu]; pw += 1.0; pu += ${f(H)}; } out = s; } return out; }`,
+  });
+  const extra = direct === null ? [0, 0] : [handleOf(direct.gates), handleOf(direct.dOutput)];
+  return runProgram(op, key, build, B * H, [work, dh, handleOf(weightHh), ...extra, lengths ?? 0, t, B]);
 }
