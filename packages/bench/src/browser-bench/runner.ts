@@ -23,7 +23,7 @@ export type LaunchMode = 'software' | 'gpu';
  * @example
  * ```ts
  * console.assert(gpuLaunchArgs('vulkan').includes('--use-angle=vulkan'));
- * console.assert(!gpuLaunchArgs().some((a) => a.includes('swiftshader')));
+ * console.assert(!gpuLaunchArgs().join(' ').includes('swiftshader'));
  * ```
  */
 export function gpuLaunchArgs(angle?: string): string[] {
