@@ -1,6 +1,6 @@
 // The browser benchmark's page script (bundled and served by the runner): reads its settings from
 // `globalThis.seqlabBenchConfig`, sets up the contenders, runs the cases and leaves the outcome in `globalThis.seqlabResult`.
-import { seqlabGpuContender, seqlabWasmContender, tfjsWebglContender, type PageContender, type PageContenderOutcome } from './page-contenders.js';
+import { rendererOf, seqlabGpuContender, seqlabWasmContender, tfjsWebglContender, type PageContender, type PageContenderOutcome } from './page-contenders.js';
 import { runPageMatmul, runPageTraining } from './page-suites.js';
 import {
   PROGRESS_PREFIX,
@@ -19,7 +19,7 @@ function webglInfo(): WebGlInfo | { error: string } {
   if (gl === null) return { error: 'no WebGL2 context (WebGL disabled, or no renderer allowed by the launch flags)' };
   const ext = gl.getExtension('WEBGL_debug_renderer_info');
   const info = {
-    renderer: String(gl.getParameter(ext === null ? gl.RENDERER : ext.UNMASKED_RENDERER_WEBGL)),
+    renderer: rendererOf(gl) ?? '',
     vendor: String(gl.getParameter(ext === null ? gl.VENDOR : ext.UNMASKED_VENDOR_WEBGL)),
     version: String(gl.getParameter(gl.VERSION)),
     maxTextureSize: Number(gl.getParameter(gl.MAX_TEXTURE_SIZE)),
