@@ -38,11 +38,21 @@ function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0];
 }
 
+/** What starting the gpu backend gave: where it runs, or why it could not start. */
+export type GpuStart = { readonly software: boolean; readonly mode: string; readonly renderer: string } | { readonly error: string };
+
 /**
- * Starts the gpu backend in `mode` (`auto`: the backend's own choice); returns whether it runs on a GPU, or the reason
- * it cannot start.
+ * How {@link activateBackend} reaches the gpu backend; the defaults load `@seqlab/kernels-gpu`. Tests replace them to
+ * check the choice on a machine this one is not (one with headless-gl on a GPU).
  */
-async function startGpu(mode: string): Promise<{ software: boolean; mode: string; renderer: string } | { error: string }> {
+export interface GpuAccess {
+  /** Starts the gpu backend in a gpu.js mode (`auto`: the backend's own choice). */
+  readonly start: (mode: string) => Promise<GpuStart>;
+  /** Whether the optional `gl` package (headless-gl) is installed where gpu.js loads it. */
+  readonly headlessGlInstalled: () => boolean;
+}
+
+async function startGpu(mode: string): Promise<GpuStart> {
   try {
     const gpu = await import('@seqlab/kernels-gpu');
     await gpu.initGpu({ mode: mode as 'auto' });
@@ -60,10 +70,7 @@ function requestedGpuMode(): string {
   return value === undefined || value === '' ? 'auto' : value;
 }
 
-/**
- * Whether gpu.js can load headless-gl (the optional `gl` package), resolved as gpu.js resolves it; checked without
- * loading gpu.js, so that `auto` costs nothing where `gl` is absent (the usual case).
- */
+// Resolved as gpu.js resolves it, without loading gpu.js, so that `auto` costs nothing where `gl` is absent (the usual case).
 function headlessGlInstalled(): boolean {
   try {
     const fromCli = createRequire(import.meta.url);
@@ -75,13 +82,16 @@ function headlessGlInstalled(): boolean {
   }
 }
 
+/** The defaults of {@link GpuAccess}: the real `@seqlab/kernels-gpu`. */
+const KERNELS_GPU: GpuAccess = { start: startGpu, headlessGlInstalled };
+
 /**
  * Whether a real GPU mode can be active in this process: in Node that is headless-gl (the optional `gl` package) on a
  * hardware renderer. Software renderers (llvmpipe under Xvfb, SwiftShader) and gpu.js's CPU modes never count.
  */
-async function realGpuActive(): Promise<boolean> {
-  if (!headlessGlInstalled()) return false;
-  const started = await startGpu('headlessgl');
+async function realGpuActive(gpu: GpuAccess): Promise<boolean> {
+  if (!gpu.headlessGlInstalled()) return false;
+  const started = await gpu.start('headlessgl');
   return !('error' in started) && !started.software;
 }
 
@@ -90,17 +100,17 @@ async function realGpuActive(): Promise<boolean> {
  * gpu.js mode can start are {@link UsageError}s (one line, naming the alternative); `auto` picks gpu only on a real
  * GPU, then wasm, then cpu.
  */
-export async function activateBackend(choice: BackendChoice): Promise<string> {
+export async function activateBackend(choice: BackendChoice, gpu: GpuAccess = KERNELS_GPU): Promise<string> {
   if (choice === 'cpu') {
     setBackend('cpu');
   } else if (choice === 'gpu') {
     const mode = requestedGpuMode();
-    const started = await startGpu(mode);
+    const started = await gpu.start(mode);
     if ('error' in started) {
       throw new UsageError(`--backend gpu: no gpu.js mode can run here (${GPU_MODE_VARIABLE}=${mode}): ${started.error}; use --backend wasm or cpu`);
     }
     setBackend('gpu');
-  } else if (choice === 'auto' && (await realGpuActive())) {
+  } else if (choice === 'auto' && (await realGpuActive(gpu))) {
     setBackend('gpu');
   } else if (await loadWasm()) {
     setBackend('wasm');
