@@ -293,6 +293,26 @@ export function fusedKernelsSuite(kernelMode: string): void {
     }
   });
 
+  it('Adam over parameters of different sizes in turn (one program resized between calls, earlier results freed)', () => {
+    const g = new Generator(12);
+    const hyper = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupledWeightDecay: true, step: 2 };
+    for (const n of [20, 7, 300, 5, 64, 20]) {
+      const [p, grad, m] = [values(g, n), values(g, n), values(g, n)];
+      const v = Float32Array.from(values(g, n), (x) => x * x);
+      const inputs = [p, grad, m, v].map((a) => on('gpu', a, [n]));
+      const r = gpuFusedKernels.adamStep!(inputs[0], inputs[1], inputs[2], inputs[3], hyper);
+      const expected = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const m2 = 0.9 * m[i] + 0.1 * grad[i];
+        const v2 = 0.999 * v[i] + 0.001 * grad[i] * grad[i];
+        expected[i] = p[i] * (1 - 0.01 * 0.01) - ((0.01 / (1 - 0.9 ** 2)) * m2) / (Math.sqrt(v2) / Math.sqrt(1 - 0.999 ** 2) + 1e-8);
+      }
+      expectClose(read('gpu', r.param, n), expected, F32);
+      for (const h of Object.values(r)) getBackend('gpu').release(h);
+      for (const t of inputs) t.dispose();
+    }
+  });
+
   describe('compile cache', () => {
     it('a second lstmSequence, gruSequence, attention, layerNorm and adamStep call (forward and backward) with the same shapes compiles nothing', () => {
       const trainingStep = () => {
