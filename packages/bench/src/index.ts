@@ -8,6 +8,7 @@ export type {
   KernelBenchCase,
   KernelBenchEnvironment,
   LoadAverage,
+  MachineEnvironment,
   TfjsMissing,
   TfjsRunInfo,
   KernelBenchReport,
@@ -16,6 +17,7 @@ export type {
 } from './kernel-bench/results.js';
 export { renderKernelMarkdown, writeKernelReport } from './kernel-bench/report.js';
 export type { KernelReportFiles } from './kernel-bench/report.js';
+export type { SeqlabGpuInfo } from './kernel-bench/seqlab-contenders.js';
 export { checkTargets, MATMUL_TARGET, TRAINING_TARGETS } from './kernel-bench/targets.js';
 export type { TargetCheck } from './kernel-bench/targets.js';
 export { LSTM_SHAPE, TRANSFORMER_SHAPE, tokensPerStep } from './kernel-bench/training-shapes.js';

@@ -7,12 +7,13 @@ import { parseKernelBenchCases, runKernelBenchmark } from './kernel-bench/kernel
 import { renderKernelMarkdown, writeKernelReport } from './kernel-bench/report.js';
 
 const USAGE = `Usage: bench:kernels [--json] [--cases matmul,lstm,transformer,inference] [--sizes 128,256,512,1024] [--runs N]
-                     [--tfjs-cpu] [--out DIR]
+                     [--tfjs-cpu] [--gpu] [--out DIR]
 
 Times matmul (nn, tn, nt) and LSTM / Transformer-block training steps on seqlab's cpu and wasm backends and on
 TensorFlow.js's wasm backend, then the inference case (the LSTM LM and Transformer block forward only, and matmul 512
 and 1024) on seqlab wasm and in onnxruntime-node running seqlab's exported model; writes kernels.json and kernels.md
-to --out, and prints the Markdown report (or, with --json, one JSON object).`;
+to --out, and prints the Markdown report (or, with --json, one JSON object). --gpu adds seqlab's gpu backend: in Node,
+gpu.js's WebAssembly mode (a correctness mode, slower than wasm) unless the optional \`gl\` package is installed.`;
 
 const argv = process.argv.slice(2);
 let parsed;
@@ -26,6 +27,7 @@ try {
       sizes: { type: 'string' },
       runs: { type: 'string' },
       'tfjs-cpu': { type: 'boolean', default: false },
+      gpu: { type: 'boolean', default: false },
       out: { type: 'string', default: resolve(dirname(fileURLToPath(import.meta.url)), '../bench-results') },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -48,6 +50,7 @@ try {
     sizes: args.sizes?.split(',').map(Number),
     runs: args.runs === undefined ? undefined : Number(args.runs),
     tfjsCpu: args['tfjs-cpu'],
+    gpu: args.gpu,
     log,
   });
   const files = writeKernelReport(report, args.out);

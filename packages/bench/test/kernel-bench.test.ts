@@ -9,6 +9,7 @@ import {
   KERNEL_BENCH_CASES,
   LSTM_SHAPE,
   parseKernelBenchCases,
+  renderKernelMarkdown,
   runKernelBenchmark,
   TRANSFORMER_SHAPE,
   writeKernelReport,
@@ -147,5 +148,19 @@ describe('kernel benchmark options and targets', () => {
     expect([lstm.value, lstm.met]).toEqual([12_000, true]);
     expect([block.value, block.met]).toEqual([5_000, false]);
     expect(checkTargets(rows, { ...LSTM_SHAPE, length: 50 }, TRANSFORMER_SHAPE)[3].met).toBeNull();
+  });
+});
+
+describe('kernel benchmark with the gpu backend (gpu: true)', () => {
+  it('adds seqlab gpu rows, in Node from gpu.js webasm mode, and says in the report that it is a CPU mode', async () => {
+    const report = await runKernelBenchmark({ ...TINY, cases: ['matmul', 'lstm'], gpu: true, tfjs: false });
+    expect(report.environment.seqlabGpu).toMatchObject({ mode: 'webasm', software: true });
+    const gpu = report.results.filter((r) => r.library === 'seqlab' && r.backend === 'gpu');
+    expect(gpu.map((r) => r.case)).toEqual(['matmul-nn', 'matmul-tn', 'matmul-nt', 'lstm-train-step']);
+    for (const r of gpu) {
+      expect(r.note, r.case).toBeNull();
+      expect(r.medianMs, r.case).toBeGreaterThan(0);
+    }
+    expect(renderKernelMarkdown(report)).toContain('seqlab gpu: gpu.js webasm mode (a CPU mode for correctness tests, not a GPU).');
   });
 });

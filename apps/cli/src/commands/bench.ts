@@ -12,6 +12,7 @@ interface BenchOptions {
   runs?: number;
   out: string;
   tfjsCpu?: boolean;
+  gpu?: boolean;
   json?: boolean;
 }
 
@@ -28,6 +29,7 @@ async function runKernels(opts: BenchOptions, io: CommandIO): Promise<void> {
       sizes: opts.sizes?.split(',').map(Number),
       runs: opts.runs,
       tfjsCpu: opts.tfjsCpu ?? false,
+      gpu: opts.gpu ?? false,
       // Progress goes to stderr so that `--json` leaves stdout as one JSON object.
       log: (line) => io.stderr.write(`${line}\n`),
     }),
@@ -50,6 +52,7 @@ export function registerBench(program: Command, io: CommandIO): void {
     .option('--sizes <list>', 'matmul sizes, comma-separated (default 128,256,512,1024)')
     .option('--runs <n>', 'timed runs per case (default: chosen per size for matmul, 5 training steps)', integerOption('--runs', { min: 1 }))
     .option('--tfjs-cpu', "also time TF.js's cpu backend on the training steps (tens of seconds per step)")
+    .option('--gpu', "also time seqlab's gpu backend (in Node: gpu.js's WebAssembly correctness mode unless `gl` is installed)")
     .option('--out <dir>', 'folder for kernels.json and kernels.md', 'bench-results')
     .option('--json', 'print one JSON object { environment, settings, results, targets } instead of the Markdown report')
     .addHelpText(

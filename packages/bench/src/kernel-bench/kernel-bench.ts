@@ -1,11 +1,11 @@
 // The kernel benchmark as a function: matmul GFLOP/s and LSTM / Transformer-block training tokens/s for every seqlab
 // backend with TensorFlow.js beside it, and inference against onnxruntime, in one run, returned as one record.
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { checkIntegerAtLeast, InvalidArgumentError } from '@seqlab/tensor-core';
 import type { Contender } from './contender.js';
 import { runInferenceSuite, type OnnxRuntimeInfo } from './inference-suite.js';
 import { runMatmulSuite } from './matmul-suite.js';
-import { KERNEL_BENCH_CASES, type KernelBenchCase, type KernelBenchReport, type KernelBenchRow } from './results.js';
+import { KERNEL_BENCH_CASES, machineEnvironment, type KernelBenchCase, type KernelBenchReport, type KernelBenchRow } from './results.js';
 import { seqlabContenders } from './seqlab-contenders.js';
 import { checkTargets } from './targets.js';
 import { tfjsContenders } from './tfjs-contenders.js';
@@ -35,6 +35,11 @@ export interface KernelBenchOptions {
    * of its steps takes tens of seconds (about 27 s for the LSTM, 42 s for the Transformer block on two cores).
    */
   tfjsCpu?: boolean;
+  /**
+   * Also time seqlab's gpu backend (`@seqlab/kernels-gpu`, when installed). In Node that is gpu.js's WebAssembly
+   * mode, a correctness mode slower than wasm (headless-gl when the optional `gl` package is installed). Default false.
+   */
+  gpu?: boolean;
   /** Seconds one contender may spend on a training case before its timed runs are cut (never below 3). Default 40. */
   budgetSeconds?: number;
   /** Seed of the weights and data. Default 0. */
@@ -134,7 +139,8 @@ export async function runKernelBenchmark(options: KernelBenchOptions = {}): Prom
   const log = options.log ?? ((): void => {});
 
   const loadBefore = loadavg()[0];
-  const seqlab = await seqlabContenders();
+  const seqlab = await seqlabContenders(options.gpu ?? false);
+  if (seqlab.gpu !== undefined && 'error' in seqlab.gpu) log(`seqlab gpu left out: ${seqlab.gpu.error}`);
   const tf = options.tfjs === false ? { error: 'TF.js left out (tfjs: false)' } : await tfjsContenders(options.tfjsCpu ?? false);
   if ('error' in tf) log(`${tf.error}: its rows are left out`);
   const contenders: Contender[] = [...seqlab.contenders, ...('error' in tf ? [] : tf.contenders)];
@@ -154,13 +160,9 @@ export async function runKernelBenchmark(options: KernelBenchOptions = {}): Prom
 
   return {
     environment: {
-      date: new Date().toISOString(),
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-      cpu: cpus()[0]?.model ?? 'unknown',
-      cores: cpus().length,
-      loadAverage: { before: loadBefore, after: loadavg()[0] },
+      ...machineEnvironment(loadBefore),
       seqlabWasm: seqlab.wasm,
+      ...(seqlab.gpu === undefined ? {} : { seqlabGpu: seqlab.gpu }),
       tfjs: 'error' in tf ? { error: tf.error } : { version: tf.version, backends: tf.contenders.map((c) => c.backend) },
       ...(onnxruntime === undefined ? {} : { onnxruntime }),
     },

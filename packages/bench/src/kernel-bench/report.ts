@@ -2,20 +2,24 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KernelBenchReport, KernelBenchRow } from './results.js';
+import type { SeqlabGpuInfo } from './seqlab-contenders.js';
 
-function contenderKey(r: KernelBenchRow): string {
+/** A row's contender as a column heading: `library backend`, with `×threads` for threaded backends. */
+export function contenderKey(r: KernelBenchRow): string {
   const threaded = (r.library === 'seqlab' && r.backend === 'wasm') || r.library === 'onnxruntime';
   return threaded ? `${r.library} ${r.backend} ×${r.threads}` : `${r.library} ${r.backend}`;
 }
 
-/** The last column of a table: how the best seqlab row compares with a reference contender. */
-interface RatioColumn {
+/** A last column of a table: how a seqlab row (by default the best one) compares with a reference contender. */
+export interface RatioColumn {
   /** Column heading. */
   readonly heading: string;
   /** The reference row among one case's rows. */
   readonly reference: (r: KernelBenchRow) => boolean;
   /** Reference over seqlab instead of seqlab over reference. */
   readonly inverted: boolean;
+  /** The compared row among one case's rows; default the best seqlab row. */
+  readonly subject?: (r: KernelBenchRow) => boolean;
 }
 
 const OVER_TFJS: RatioColumn = { heading: 'seqlab best / tfjs wasm', reference: (r) => r.library === 'tfjs' && r.backend === 'wasm', inverted: false };
@@ -23,30 +27,58 @@ const ONNXRUNTIME_OVER: RatioColumn = { heading: 'onnxruntime / seqlab', referen
 
 const isInference = (r: KernelBenchRow): boolean => r.case.endsWith('-forward');
 
-function formatValue(v: number | null | undefined, metric: 'gflops' | 'tokensPerSec'): string {
-  if (v === null || v === undefined) return '–';
-  return metric === 'gflops' ? v.toFixed(1) : Math.round(v).toLocaleString('en-US');
+/** One decimal, or two significant digits below 0.1 (a software renderer's GFLOP/s would all read 0.0). */
+function decimal(v: number): string {
+  return Math.abs(v) >= 0.1 || v === 0 ? v.toFixed(1) : v.toPrecision(2);
 }
 
-/** One table for a metric: a row per case and size, a column per contender, and seqlab's best against a reference. */
-function metricTable(rows: readonly KernelBenchRow[], metric: 'gflops' | 'tokensPerSec', ratioColumn: RatioColumn = OVER_TFJS): string[] {
-  const contenders = [...new Set(rows.map(contenderKey))];
-  const lines = [`| case | size | ${contenders.join(' | ')} | ${ratioColumn.heading} |`, `|---|---:|${contenders.map(() => '---:').join('|')}|---:|`];
+function formatValue(v: number | null | undefined, metric: 'gflops' | 'tokensPerSec'): string {
+  if (v === null || v === undefined) return '–';
+  return metric === 'gflops' ? decimal(v) : Math.round(v).toLocaleString('en-US');
+}
+
+function ratioCell(cells: readonly KernelBenchRow[], metric: 'gflops' | 'tokensPerSec', column: RatioColumn): string {
+  const subject = cells
+    .filter(column.subject ?? ((r) => r.library === 'seqlab'))
+    .map((r) => r[metric])
+    .filter((v): v is number => typeof v === 'number');
+  const reference = cells.find(column.reference)?.[metric];
+  const best = Math.max(...subject);
+  return subject.length > 0 && typeof reference === 'number' ? `${decimal(column.inverted ? reference / best : best / reference)}×` : '–';
+}
+
+/**
+ * One table for a metric: a row per case and size, a column per contender (headed by `heading`, default
+ * `library backend`, with the thread count for threaded backends), and one column per ratio.
+ */
+export function metricTable(
+  rows: readonly KernelBenchRow[],
+  metric: 'gflops' | 'tokensPerSec',
+  ratios: readonly RatioColumn[] = [OVER_TFJS],
+  heading: (r: KernelBenchRow) => string = contenderKey,
+): string[] {
+  const contenders = [...new Set(rows.map(heading))];
+  const lines = [
+    `| case | size | ${[...contenders, ...ratios.map((c) => c.heading)].join(' | ')} |`,
+    `|---|---:|${[...contenders, ...ratios].map(() => '---:').join('|')}|`,
+  ];
   const keys = [...new Set(rows.map((r) => `${r.case}\u0000${r.size}`))];
   for (const key of keys) {
     const [name, size] = key.split('\u0000');
     const cells = rows.filter((r) => r.case === name && String(r.size) === size);
-    const value = (c: string): number | null | undefined => cells.find((r) => contenderKey(r) === c)?.[metric];
-    const seqlab = cells
-      .filter((r) => r.library === 'seqlab')
-      .map((r) => r[metric])
-      .filter((v): v is number => typeof v === 'number');
-    const reference = cells.find(ratioColumn.reference)?.[metric];
-    const best = Math.max(...seqlab);
-    const ratio = seqlab.length > 0 && typeof reference === 'number' ? `${(ratioColumn.inverted ? reference / best : best / reference).toFixed(1)}×` : '–';
-    lines.push(`| ${name} | ${size} | ${contenders.map((c) => formatValue(value(c), metric)).join(' | ')} | ${ratio} |`);
+    const value = (c: string): number | null | undefined => cells.find((r) => heading(r) === c)?.[metric];
+    const values = contenders.map((c) => formatValue(value(c), metric));
+    lines.push(`| ${name} | ${size} | ${[...values, ...ratios.map((column) => ratioCell(cells, metric, column))].join(' | ')} |`);
   }
   return lines;
+}
+
+/** Where the seqlab gpu column ran: gpu.js's mode and renderer, and that a CPU mode or software renderer is not a GPU. */
+function gpuLine(gpu: SeqlabGpuInfo | undefined): string[] {
+  if (gpu === undefined) return [];
+  if ('error' in gpu) return [`seqlab gpu left out: ${gpu.error}.`];
+  if (gpu.mode === 'webasm' || gpu.mode === 'cpu') return [`seqlab gpu: gpu.js ${gpu.mode} mode (a CPU mode for correctness tests, not a GPU).`];
+  return [`seqlab gpu: gpu.js ${gpu.mode} mode on ${gpu.renderer} (${gpu.software ? 'software rendering, not a GPU' : 'a GPU'}).`];
 }
 
 /**
@@ -87,6 +119,7 @@ export function renderKernelMarkdown(report: KernelBenchReport): string {
     '',
     `${env.cpu} (${env.cores} cores), Node ${env.node}, ${env.date}; load average ${env.loadAverage.before.toFixed(2)} before, ${env.loadAverage.after.toFixed(2)} after. ${tf}.`,
     `Medians after warm-up (${settings.timing}); matmul runs interleaved across contenders.`,
+    ...gpuLine(env.seqlabGpu),
     '',
   ];
   const matmul = results.filter((r) => r.gflops !== undefined && !isInference(r));
@@ -118,8 +151,8 @@ export function renderKernelMarkdown(report: KernelBenchReport): string {
         `\`@seqlab/onnx\` (graph optimisation 'all'), interleaved call by call; outputs read back inside the timing.`,
       '',
     );
-    if (tokens.length > 0) lines.push(...metricTable(tokens, 'tokensPerSec', ONNXRUNTIME_OVER), '');
-    const flopsTable = metricTable(flops, 'gflops', ONNXRUNTIME_OVER).map((l) => l.replace('| case | size |', '| case (GFLOP/s) | size |'));
+    if (tokens.length > 0) lines.push(...metricTable(tokens, 'tokensPerSec', [ONNXRUNTIME_OVER]), '');
+    const flopsTable = metricTable(flops, 'gflops', [ONNXRUNTIME_OVER]).map((l) => l.replace('| case | size |', '| case (GFLOP/s) | size |'));
     if (flops.length > 0) lines.push(...flopsTable, '');
   }
   const notes = results.filter((r) => r.note !== null);
@@ -140,6 +173,15 @@ export interface KernelReportFiles {
   readonly markdown: string;
 }
 
+/** Writes `DIR/NAME.json` (the record, indented) and `DIR/NAME.md` under `dir`, created when missing; returns their paths. */
+export function writeReportFiles(dir: string, name: string, record: unknown, markdown: string): KernelReportFiles {
+  mkdirSync(dir, { recursive: true });
+  const files = { json: join(dir, `${name}.json`), markdown: join(dir, `${name}.md`) };
+  writeFileSync(files.json, `${JSON.stringify(record, null, 2)}\n`);
+  writeFileSync(files.markdown, markdown);
+  return files;
+}
+
 /**
  * Writes `kernels.json` and `kernels.md` under `dir` (created when missing); returns their paths.
  *
@@ -151,10 +193,5 @@ export interface KernelReportFiles {
  * ```
  */
 export function writeKernelReport(report: KernelBenchReport, dir: string): KernelReportFiles {
-  mkdirSync(dir, { recursive: true });
-  const json = join(dir, 'kernels.json');
-  const markdown = join(dir, 'kernels.md');
-  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(markdown, renderKernelMarkdown(report));
-  return { json, markdown };
+  return writeReportFiles(dir, 'kernels', report, renderKernelMarkdown(report));
 }

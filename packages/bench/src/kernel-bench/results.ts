@@ -1,5 +1,7 @@
 // The kernel benchmark's result record: environment, one row per library, backend, case and size, and the targets.
+import { cpus, loadavg } from 'node:os';
 import type { OnnxRuntimeInfo } from './inference-suite.js';
+import type { SeqlabGpuInfo } from './seqlab-contenders.js';
 import type { TargetCheck } from './targets.js';
 import type { LstmShape, TransformerShape } from './training-shapes.js';
 
@@ -68,8 +70,8 @@ export interface TfjsMissing {
   readonly error: string;
 }
 
-/** Where and when the benchmark ran. */
-export interface KernelBenchEnvironment {
+/** The machine a benchmark ran on, and when: the part of the record every benchmark shares. */
+export interface MachineEnvironment {
   /** ISO date of the run. */
   readonly date: string;
   /** `process.version`. */
@@ -82,8 +84,26 @@ export interface KernelBenchEnvironment {
   readonly cores: number;
   /** 1-minute load averages before and after the run: how busy the machine was with other work. */
   readonly loadAverage: LoadAverage;
+}
+
+/** {@link MachineEnvironment} now, for a run that started with 1-minute load average `loadBefore`. */
+export function machineEnvironment(loadBefore: number): MachineEnvironment {
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    loadAverage: { before: loadBefore, after: loadavg()[0] },
+  };
+}
+
+/** Where and when the benchmark ran. */
+export interface KernelBenchEnvironment extends MachineEnvironment {
   /** seqlab's wasm thread state as reported by `wasmThreadInfo()`. */
   readonly seqlabWasm: unknown;
+  /** seqlab's gpu backend (mode, renderer, software) when `gpu` was asked, or why it did not start. */
+  readonly seqlabGpu?: SeqlabGpuInfo;
   /** The TF.js that ran beside seqlab, or why it did not. */
   readonly tfjs: TfjsRunInfo | TfjsMissing;
   /** The onnxruntime-node of the inference rows, or why it did not run; absent when no inference case ran. */

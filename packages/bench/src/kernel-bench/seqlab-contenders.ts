@@ -1,10 +1,16 @@
-// seqlab's contenders: the cpu backend, and the wasm backend on one thread and on its default (at least two).
+// seqlab's contenders: the cpu backend, and the wasm backend on one thread and on its default (at least two); one
+// seqlab backend as a contender.
 import { getThreads, ready, setThreads, wasmThreadInfo } from '@seqlab/kernels-wasm';
 import { matmul, tensor, type Tensor } from '@seqlab/tensor-core';
 import type { Contender } from './contender.js';
 import { seqlabLstmStep, seqlabTransformerStep } from './seqlab-training.js';
 
-function seqlabContender(backend: string, threads: number, trains: boolean, select: () => void): Contender {
+/**
+ * seqlab on `backend` as a contender: tensors made on that backend, its matmul, and (with `trains`) its LSTM and
+ * Transformer training steps; `select` runs untimed before every call (a thread count). Browser-safe: the browser
+ * benchmark builds its seqlab rows with it too.
+ */
+export function seqlabContender(backend: string, threads: number, trains: boolean, select: () => void): Contender {
   return {
     library: 'seqlab',
     backend,
@@ -22,17 +28,50 @@ function seqlabContender(backend: string, threads: number, trains: boolean, sele
   };
 }
 
-/** Starts seqlab's wasm workers; returns the contenders and the thread state for the environment record. */
-export async function seqlabContenders(): Promise<{ contenders: Contender[]; wasm: unknown }> {
+/** seqlab's gpu backend as started here (mode, renderer, whether software), or why it could not start. */
+export type SeqlabGpuInfo =
+  | {
+      /** The gpu.js mode: `webgl2`, `headlessgl`, `webasm` or `cpu`. */
+      readonly mode: string;
+      /** The WebGL renderer string, or the CPU mode's name. */
+      readonly renderer: string;
+      /** True for software renderers and the CPU modes: never GPU numbers. */
+      readonly software: boolean;
+    }
+  | {
+      /** Why `initGpu` failed (or the package is not installed). */
+      readonly error: string;
+    };
+
+/** Starts seqlab's gpu backend (an optional dependency, loaded at run time): its contender and what it runs on. */
+async function gpuContender(): Promise<{ contender?: Contender; info: SeqlabGpuInfo }> {
+  try {
+    const gpu = await import('@seqlab/kernels-gpu');
+    await gpu.initGpu();
+    const { mode, renderer, software } = gpu.backendInfo();
+    return { contender: seqlabContender('gpu', 1, true, () => {}), info: { mode, renderer, software } };
+  } catch (e) {
+    return { info: { error: (e instanceof Error ? e.message : String(e)).split('\n')[0] } };
+  }
+}
+
+/**
+ * Starts seqlab's wasm workers (and, with `withGpu`, the gpu backend); returns the contenders, the wasm thread state
+ * and the gpu backend's facts for the environment record.
+ */
+export async function seqlabContenders(withGpu = false): Promise<{ contenders: Contender[]; wasm: unknown; gpu?: SeqlabGpuInfo }> {
   const threads = Math.max(2, getThreads());
   setThreads(threads);
   await ready();
+  const gpu = withGpu ? await gpuContender() : undefined;
   return {
     wasm: wasmThreadInfo(),
+    ...(gpu === undefined ? {} : { gpu: gpu.info }),
     contenders: [
       seqlabContender('cpu', 1, true, () => {}),
       seqlabContender('wasm', 1, false, () => setThreads(1)),
       seqlabContender('wasm', threads, true, () => setThreads(threads)),
+      ...(gpu?.contender === undefined ? [] : [gpu.contender]),
     ],
   };
 }

@@ -82,7 +82,8 @@ function matmulTarget(rows: readonly KernelBenchRow[], layout: string): TargetCh
   };
 }
 
-function sameShape<S extends object>(a: S, b: S): boolean {
+/** Whether shape `a` has every field of `b` at `b`'s value (targets are judged only at the issue's shapes). */
+export function sameShape<S extends object>(a: S, b: S): boolean {
   return (Object.keys(b) as (keyof S)[]).every((k) => a[k] === b[k]);
 }
 

@@ -2,7 +2,8 @@
 // (training steps only), loaded with a dynamic import so the benchmark still runs, without them, when TF.js is absent.
 import { loadTfjs } from '../experiments/speed/tfjs-models.js';
 import type { Contender } from './contender.js';
-import { tfjsLstmStep, tfjsTransformerStep, type TF } from './tfjs-training.js';
+import { tfjsContender } from './tfjs-contender.js';
+import type { TF } from './tfjs-training.js';
 
 /** The TF.js contenders, or why there are none. */
 export type TfjsContenders = { readonly version: string; readonly contenders: Contender[] } | { readonly error: string };
@@ -14,30 +15,6 @@ async function wasmThreads(): Promise<number> {
   } catch {
     return 1;
   }
-}
-
-function tfjsContender(tf: TF, backend: string, threads: number, inMatmul: boolean): Contender {
-  // A TF.js tensor lives on the backend active when it was made, so every call first makes this one active.
-  const before = async (): Promise<void> => {
-    if (tf.getBackend() !== backend) await tf.setBackend(backend);
-  };
-  return {
-    library: 'tfjs',
-    backend,
-    threads,
-    label: `tfjs ${backend}`,
-    before,
-    matmul: inMatmul
-      ? {
-          tensor: (values, shape) => tf.tensor(values, shape, 'float32'),
-          // TF.js's wasm kernels run synchronously, so the product is complete when matMul returns.
-          matmul: (a, b, transA, transB) => tf.matMul(a, b, transA, transB),
-          dispose: (t) => (t as TF).dispose(),
-        }
-      : null,
-    lstmStep: (shape, seed) => tfjsLstmStep(tf, shape, seed),
-    transformerStep: (shape, seed) => tfjsTransformerStep(tf, shape, seed),
-  };
 }
 
 /**

@@ -1,6 +1,5 @@
-// Timing for the kernel benchmark: medians after warm-up, with a macrotask turn between runs so that finalizers
-// (which free backend storage) get to run during long synchronous training loops.
-import { performance } from 'node:perf_hooks';
+// Timing for the kernel benchmarks (Node and the browser page): medians after warm-up, with a macrotask turn between
+// runs so that finalizers (which free backend storage) get to run during long synchronous training loops.
 
 /** A timed call: `before` (untimed) selects its settings, e.g. a thread count; `run` is what is timed. */
 export interface Runner {
@@ -10,9 +9,20 @@ export interface Runner {
   run(): unknown;
 }
 
-/** Yields one macrotask turn so pending finalizers and worker messages are processed. */
+/**
+ * Yields one macrotask turn so pending finalizers and worker messages are processed: `setImmediate` in Node, a
+ * MessageChannel message in browsers (no 4 ms clamp, unlike a nested `setTimeout`).
+ */
 export function yieldTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 async function timeOnce(r: Runner): Promise<number> {
@@ -22,17 +32,33 @@ async function timeOnce(r: Runner): Promise<number> {
   return performance.now() - t0;
 }
 
+/** A time limit for {@link timeInterleaved}: what one runner may spend on its timed calls. */
+export interface InterleavedBudget {
+  /** Milliseconds per runner, judged on its last warm-up call. */
+  readonly budgetMs: number;
+  /** Timed calls a runner gets however slow it is. */
+  readonly minRuns: number;
+}
+
 /**
  * Times `runs` calls of every runner, round-robin after `warmup` untimed calls each, so load spikes on a shared
- * machine hit every contender alike. Returns the per-runner arrays of milliseconds.
+ * machine hit every contender alike. With a `budget`, a runner whose last warm-up call shows that `runs` calls
+ * would exceed `budget.budgetMs` gets fewer (never below `budget.minRuns`) and drops out of the rotation when done.
+ * Returns the per-runner arrays of milliseconds.
  */
-export async function timeInterleaved(runners: readonly Runner[], runs: number, warmup: number): Promise<number[][]> {
-  for (const r of runners) {
-    for (let i = 0; i < warmup; i++) await timeOnce(r);
+export async function timeInterleaved(runners: readonly Runner[], runs: number, warmup: number, budget?: InterleavedBudget): Promise<number[][]> {
+  const planned = runners.map(() => runs);
+  for (let k = 0; k < runners.length; k++) {
+    let last = 0;
+    for (let i = 0; i < warmup; i++) last = await timeOnce(runners[k]);
+    if (budget !== undefined && warmup > 0 && last * runs > budget.budgetMs) {
+      planned[k] = Math.min(runs, Math.max(budget.minRuns, Math.floor(budget.budgetMs / last)));
+    }
   }
   const times = runners.map((): number[] => []);
   for (let i = 0; i < runs; i++) {
     for (let k = 0; k < runners.length; k++) {
+      if (i >= planned[k]) continue;
       times[k].push(await timeOnce(runners[k]));
       await yieldTurn();
     }

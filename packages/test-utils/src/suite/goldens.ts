@@ -23,8 +23,11 @@ export interface GoldenCase<C = Record<string, unknown>, P = Record<string, Gold
 
 /** A loader for the JSON fixtures in `dir` (a package's copy of shared/goldens, as a `file:` URL ending in `/`). */
 export function fixtureLoader<D = { cases: Record<string, GoldenCase> }>(dir: URL): <T = D>(name: string) => T {
-  const fs = requireNodeBuiltin<typeof import('node:fs')>('node:fs', 'fixtureLoader (import the JSON instead)');
-  return <T = D>(name: string): T => JSON.parse(fs.readFileSync(new URL(name, dir), 'utf8')) as T;
+  // Reached at call time, so that importing these helpers in a browser (vitest browser mode) needs no Node built-in.
+  return <T = D>(name: string): T => {
+    const fs = requireNodeBuiltin<typeof import('node:fs')>('node:fs', 'fixtureLoader (import the JSON instead)');
+    return JSON.parse(fs.readFileSync(new URL(name, dir), 'utf8')) as T;
+  };
 }
 
 /** A seqlab tensor from a golden tensor (int64 becomes int32, bool stays bool, floats become `dtype`), on `backend` (default the active one). */

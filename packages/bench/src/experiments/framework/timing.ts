@@ -1,5 +1,4 @@
-// Wall-clock timing with warm-up runs and medians, and a monotonic clock.
-import { performance } from 'node:perf_hooks';
+// Wall-clock timing with warm-up runs and medians, and a monotonic clock (the global `performance` of Node and browsers).
 
 /**
  * Milliseconds on a monotonic clock.
