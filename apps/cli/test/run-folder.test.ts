@@ -157,11 +157,13 @@ describe('a closed output pipe', () => {
   });
 
   it('`seqlab --help | head -1` prints one line and no error', () => {
+    // 141 when the CLI writes after head has exited (EPIPE, handled quietly), 0 when all of it was written before:
+    // which one happens depends on scheduling; the EPIPE path itself is pinned by the test above.
     const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
     const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${bin}" --help | head -1`], { encoding: 'utf8' });
     expect(r.stdout).toBe('Usage: seqlab [options] [command]\n');
     expect(r.stderr).toBe('');
-    expect(r.status).toBe(141);
+    expect([0, 141]).toContain(r.status);
   });
 });
 

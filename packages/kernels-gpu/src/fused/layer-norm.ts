@@ -105,7 +105,7 @@ function layerNormBackward(dOutput: TensorInfo, x: TensorInfo, weight: TensorInf
  *
  * @example
  * ```ts
- * const { output, mean, rstd } = gpuLayerNormKernels.layerNorm(x, weight, bias, 1e-5);
+ * const normed = gpuLayerNormKernels.layerNorm(x, weight, bias, 1e-5); // { output, mean, rstd }
  * ```
  */
 export const gpuLayerNormKernels = { layerNorm, layerNormBackward };

@@ -205,7 +205,7 @@ export function cellInputs(work: GpuFloat, xp: GpuFloat, hh: GpuFloat, args: Rec
  *
  * @example
  * ```ts
- * const work = forwardLoop(op, d, args, 5 * d.H, 4 * d.H, (w, xp, hh, t, tp) => cell(w, xp, hh, t, tp));
+ * const work = forwardLoop(op, d, args, 5 * d.H, 4 * d.H, cell); // cell(work, xp, hh, t, tp) → next workspace
  * ```
  */
 export function forwardLoop(
@@ -237,7 +237,7 @@ export function forwardLoop(
  *
  * @example
  * ```ts
- * const { work, dh } = backwardLoop(op, d, args, 6 * d.H, (w, dh, t) => cell(w, dh, t), (w, dh, t) => product(w, dh, t));
+ * const { work, dh } = backwardLoop(op, d, args, 6 * d.H, cell, product); // cell(work, dh, t, tn), product(work, dh, t)
  * ```
  */
 export function backwardLoop(
