@@ -1,5 +1,6 @@
 // Bench view model: the timing loop (on a fake clock), the measured cases' arithmetic and shapes, renderer labels, the JSON report.
 import { describe, expect, it } from 'vitest';
+import { backendLabel } from '../src/lib/gpu-hook.js';
 import { isSoftwareRenderer, LSTM_BENCH_SHAPE, measureLstmTraining, measureMatmul, reportJson, timeCalls, type BenchReport } from '../src/lib/bench.js';
 
 /** A clock that advances by the next of `steps` on every read after a call starts (so call i lasts steps[i] ms). */
@@ -72,12 +73,34 @@ describe('renderers and the report', () => {
         softwareRenderer: false,
         wasmThreads: 2,
         backends: ['cpu', 'wasm'],
-        skipped: { gpu: 'not in this build' },
+        skipped: { gpu: 'GpuUnavailableError: initGpu: no WebGL2' },
+        gpu: null,
       },
       results: [{ backend: 'wasm', case: 'matmul 256×256', value: 12.3456789, unit: 'GFLOP/s', runs: 7, medianMs: 2.7182818 }],
     };
     const parsed = JSON.parse(reportJson(report)) as BenchReport;
     expect(parsed.results[0]).toEqual({ backend: 'wasm', case: 'matmul 256×256', value: 12.35, unit: 'GFLOP/s', runs: 7, medianMs: 2.718 });
     expect(parsed.environment).toEqual(report.environment);
+  });
+});
+
+describe('backend labels', () => {
+  const gpu = { mode: 'webgl2', renderer: 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)), SwiftShader driver)', software: true };
+
+  it('names the gpu by mode and renderer, and says when the renderer is software', () => {
+    expect(backendLabel('gpu', { gpu, wasmThreads: 2 })).toBe(`gpu (webgl2) — ${gpu.renderer} · software rendering`);
+    expect(
+      backendLabel('gpu', {
+        gpu: { mode: 'webgl2', renderer: 'ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0, D3D11)', software: false },
+        wasmThreads: 2,
+      }),
+    ).toBe('gpu (webgl2) — ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0, D3D11)');
+  });
+
+  it('gives wasm its thread count and other backends their name', () => {
+    expect(backendLabel('wasm', { gpu, wasmThreads: 1 })).toBe('wasm (1 thread)');
+    expect(backendLabel('wasm', { gpu: null, wasmThreads: 4 })).toBe('wasm (4 threads)');
+    expect(backendLabel('cpu', { gpu, wasmThreads: 4 })).toBe('cpu');
+    expect(backendLabel('gpu', { gpu: null, wasmThreads: null })).toBe('gpu');
   });
 });

@@ -4,6 +4,7 @@ import { AdamW } from '@seqlab/autograd';
 import { randomWindows } from '@seqlab/datasets';
 import { RecurrentLM } from '@seqlab/recurrent';
 import { Generator, InvalidArgumentError, matmul, randn, type Tensor } from '@seqlab/tensor-core';
+import type { GpuInfo } from './gpu-hook.js';
 
 /** A clock in milliseconds (`performance.now` on the page; a fake one in tests). */
 export type Clock = () => number;
@@ -143,8 +144,10 @@ export interface BenchEnvironment {
   readonly wasmThreads: number | null;
   /** Backends registered in the Worker and measured. */
   readonly backends: readonly string[];
-  /** Why a backend was not measured, by name (e.g. the gpu package is not part of this build). */
+  /** Why a backend was not measured, by name (e.g. the gpu backend could not start: the typed error's message). */
   readonly skipped: Readonly<Record<string, string>>;
+  /** What the gpu backend ran on (its mode, renderer and software flag), or null when it was not measured. */
+  readonly gpu: GpuInfo | null;
 }
 
 /**

@@ -40,10 +40,12 @@ addEventListener('message', async (event: MessageEvent<BenchRequest>) => {
     post({ type: 'status', text: 'starting the wasm backend…' });
     if (!isWasmSupported()) skipped.wasm = 'this browser has no WebAssembly SIMD';
     else await initWasm();
+    post({ type: 'status', text: 'starting the gpu backend…' });
     const gpu = await loadGpuBackend();
     if (gpu.skipped !== null) skipped.gpu = gpu.skipped;
     const renderer = webglRenderer();
-    const backends = listBackends();
+    // Importing kernels-gpu registers `gpu` even where initGpu then fails: only backends that started are measured.
+    const backends = listBackends().filter((name) => !(name in skipped));
     for (const backend of backends) {
       for (const n of sizes) {
         post({ type: 'status', text: `${backend}: matmul ${n}×${n}…` });
@@ -65,6 +67,7 @@ addEventListener('message', async (event: MessageEvent<BenchRequest>) => {
         wasmThreads: backends.includes('wasm') ? wasmThreadInfo().threads : null,
         backends,
         skipped,
+        gpu: gpu.info,
       },
     });
   } catch (error) {
