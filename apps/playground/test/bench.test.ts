@@ -1,7 +1,16 @@
 // Bench view model: the timing loop (on a fake clock), the measured cases' arithmetic and shapes, renderer labels, the JSON report.
 import { describe, expect, it } from 'vitest';
 import { backendLabel } from '../src/lib/gpu-hook.js';
-import { isSoftwareRenderer, LSTM_BENCH_SHAPE, measureLstmTraining, measureMatmul, reportJson, timeCalls, type BenchReport } from '../src/lib/bench.js';
+import {
+  isSoftwareRenderer,
+  LSTM_BENCH_SHAPE,
+  lstmCaseName,
+  measureLstmTraining,
+  measureMatmul,
+  reportJson,
+  timeCalls,
+  type BenchReport,
+} from '../src/lib/bench.js';
 
 /** A clock that advances by the next of `steps` on every read after a call starts (so call i lasts steps[i] ms). */
 function fakeClock(durations: number[]): { clock: () => number; calls: () => number } {
@@ -102,5 +111,21 @@ describe('backend labels', () => {
     expect(backendLabel('wasm', { gpu: null, wasmThreads: 4 })).toBe('wasm (4 threads)');
     expect(backendLabel('cpu', { gpu, wasmThreads: 4 })).toBe('cpu');
     expect(backendLabel('gpu', { gpu: null, wasmThreads: null })).toBe('gpu');
+  });
+});
+
+describe('the LSTM case name', () => {
+  it('is plain at the default shape and names the sizes of any other', () => {
+    expect(lstmCaseName(LSTM_BENCH_SHAPE)).toBe('LSTM LM training step');
+    expect(lstmCaseName({ batch: 4, length: 16, vocabSize: 65, embeddingDim: 16, hiddenSize: 32 })).toBe('LSTM LM training step (batch 4 × 16, hidden 32)');
+    expect(lstmCaseName({ ...LSTM_BENCH_SHAPE, embeddingDim: 8 })).not.toBe('LSTM LM training step');
+  });
+
+  it('measures the shape it is given', () => {
+    let now = 0;
+    const shape = { batch: 2, length: 5, vocabSize: 7, embeddingDim: 3, hiddenSize: 4 };
+    const r = measureLstmTraining('cpu', () => (now += 50), { warmup: 0, minRuns: 2, maxRuns: 2, minMs: 0 }, shape);
+    expect(r.case).toBe(lstmCaseName(shape));
+    expect(r.value).toBe((2 * 5) / 0.05);
   });
 });

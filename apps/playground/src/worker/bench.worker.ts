@@ -9,6 +9,7 @@ import {
   webglRenderer,
   type BenchEnvironment,
   type BenchResult,
+  type LstmBenchShape,
   type TimingOptions,
 } from '../lib/bench.js';
 import { loadGpuBackend } from '../lib/gpu-hook.js';
@@ -21,6 +22,8 @@ export interface BenchRequest {
   readonly lstm: boolean;
   /** Timing settings (shorter for a quick run). */
   readonly timing: TimingOptions;
+  /** The LSTM case's sizes (smaller for a quick run); default `LSTM_BENCH_SHAPE` of lib/bench.ts. */
+  readonly lstmShape?: LstmBenchShape;
 }
 
 /** What the Worker posts back. */
@@ -35,7 +38,7 @@ const clock = () => performance.now();
 
 addEventListener('message', async (event: MessageEvent<BenchRequest>) => {
   try {
-    const { sizes, lstm, timing } = event.data;
+    const { sizes, lstm, timing, lstmShape } = event.data;
     const skipped: Record<string, string> = {};
     post({ type: 'status', text: 'starting the wasm backend…' });
     if (!isWasmSupported()) skipped.wasm = 'this browser has no WebAssembly SIMD';
@@ -53,7 +56,7 @@ addEventListener('message', async (event: MessageEvent<BenchRequest>) => {
       }
       if (lstm) {
         post({ type: 'status', text: `${backend}: LSTM training steps…` });
-        post({ type: 'result', result: measureLstmTraining(backend, clock, timing) });
+        post({ type: 'result', result: measureLstmTraining(backend, clock, timing, lstmShape) });
       }
     }
     post({
