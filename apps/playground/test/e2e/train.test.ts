@@ -39,6 +39,9 @@ const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
 // A small LSTM: 50 steps take about a second on the wasm backend.
 const SMALL = 'model=lstm&hidden=32&batch=8&seq=32&seed=1';
 
+// Steps of the gpu test: enough for the loss to fall at lr 0.02, few enough for SwiftShader.
+const GPU_STEPS = 20;
+
 describe('playground live training', () => {
   let app: Playground;
   let scratch: string;
@@ -80,6 +83,34 @@ describe('playground live training', () => {
     await trainReady(page);
     await expect(page.getByTestId('backend-badge').textContent()).resolves.toBe('wasm SIMD ×1 thread (no cross-origin isolation)');
     expect((await trainSteps(page, 3)).length).toBe(3);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('trains on gpu (kernels-gpu on SwiftShader) in the worker: the badge names the renderer as software rendering, the loss falls, and the CLI command (--backend gpu) reproduces it', async () => {
+    // Tiny sizes: SwiftShader rasterises on the CPU, and each step runs dozens of shader programs.
+    const { page, errors, close } = await app.open('#/train?model=lstm&hidden=16&batch=4&seq=16&lr=0.02&seed=1&backend=gpu');
+    await trainReady(page);
+    expect(await page.getByTestId('backend').inputValue()).toBe('gpu');
+    const badge = (await page.getByTestId('backend-badge').textContent()) ?? '';
+    expect(badge).toMatch(/^gpu \(webgl2\) — .*SwiftShader.* · software rendering$/);
+    await expect(page.getByTestId('backend-fallback').count()).resolves.toBe(0);
+    const losses = await trainSteps(page, GPU_STEPS);
+    expect(losses).toHaveLength(GPU_STEPS);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(mean(losses.slice(-5))).toBeLessThan(mean(losses.slice(0, 5)) - 0.2);
+    const command = (await page.getByTestId('cli-command').textContent()) ?? '';
+    expect(command).toMatch(/ --backend gpu( |$)/);
+    // The CLI's gpu (gpu.js's webasm mode in Node) prints the page's WebGL2 losses within float32 tolerance.
+    const out = await seqlab([...command.split(' ').slice(1), '--out', join(scratch, 'cli-gpu')]);
+    const cliLosses = out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { event: string; loss?: number })
+      .filter((e) => e.event === 'step')
+      .map((e) => e.loss as number);
+    expect(cliLosses).toHaveLength(GPU_STEPS);
+    for (let i = 0; i < GPU_STEPS; i++) expect(cliLosses[i]).toBeCloseTo(losses[i], 3);
     expect(errors).toEqual([]);
     await close();
   });
