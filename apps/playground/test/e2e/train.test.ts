@@ -17,6 +17,17 @@ async function seqlab(args: string[]): Promise<string> {
   return stdout;
 }
 
+/** Runs a page's "copy as CLI command" line (its `seqlab` word dropped) writing to `out`; returns the losses of its JSON step lines. */
+async function cliStepLosses(command: string, out: string): Promise<number[]> {
+  const stdout = await seqlab([...command.split(' ').slice(1), '--out', out]);
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { event: string; loss?: number })
+    .filter((e) => e.event === 'step')
+    .map((e) => e.loss as number);
+}
+
 /** Waits until the training view has its session (worker up, backend chosen, model built). */
 async function trainReady(page: Page): Promise<void> {
   await page.locator('[data-testid=train-view][data-ready=true]').waitFor({ timeout: 60_000 });
@@ -102,13 +113,7 @@ describe('playground live training', () => {
     const command = (await page.getByTestId('cli-command').textContent()) ?? '';
     expect(command).toMatch(/ --backend gpu( |$)/);
     // The CLI's gpu (gpu.js's webasm mode in Node) prints the page's WebGL2 losses within float32 tolerance.
-    const out = await seqlab([...command.split(' ').slice(1), '--out', join(scratch, 'cli-gpu')]);
-    const cliLosses = out
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as { event: string; loss?: number })
-      .filter((e) => e.event === 'step')
-      .map((e) => e.loss as number);
+    const cliLosses = await cliStepLosses(command, join(scratch, 'cli-gpu'));
     expect(cliLosses).toHaveLength(GPU_STEPS);
     for (let i = 0; i < GPU_STEPS; i++) expect(cliLosses[i]).toBeCloseTo(losses[i], 3);
     expect(errors).toEqual([]);
@@ -181,14 +186,7 @@ describe('playground live training', () => {
       const losses = await trainSteps(page, 5);
       const command = (await page.getByTestId('cli-command').textContent()) ?? '';
       expect(command).toMatch(new RegExp(`^seqlab train --model ${model} --data tinyshakespeare --steps 5 `));
-      const args = command.split(' ').slice(1);
-      const out = await seqlab([...args, '--out', join(scratch, `cli-${model}`)]);
-      const cliLosses = out
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as { event: string; loss?: number })
-        .filter((e) => e.event === 'step')
-        .map((e) => e.loss as number);
+      const cliLosses = await cliStepLosses(command, join(scratch, `cli-${model}`));
       expect(cliLosses).toHaveLength(5);
       // Same weights, batches and kernels: the same float32 losses (a tolerance only for thread-count effects).
       for (let i = 0; i < 5; i++) expect(cliLosses[i]).toBeCloseTo(losses[i], 5);
