@@ -1,13 +1,13 @@
 // e2e: live training in the worker (loss falls, the page never blocks), the URL round-trip, copy-as-CLI giving the
 // CLI's losses, checkpoints moving between `seqlab train`/`generate` and the page, and the view's screenshot.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertCliBuilt, CLI_BIN, compareScreenshot, longTasks, pageNow, startPlayground, updateDocScreenshot, type Playground } from './harness.js';
+import { assertCliBuilt, CLI_BIN, compareScreenshot, DIST, longTasks, pageNow, startPlayground, updateDocScreenshot, type Playground } from './harness.js';
 
 const run = promisify(execFile);
 
@@ -117,6 +117,24 @@ describe('playground live training', () => {
     expect(cliLosses).toHaveLength(GPU_STEPS);
     for (let i = 0; i < GPU_STEPS; i++) expect(cliLosses[i]).toBeCloseTo(losses[i], 3);
     expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('falls back to wasm visibly when gpu cannot start: the badge and the line under it say why, the CLI command says --backend wasm', async () => {
+    // The training worker's lazily imported gpu chunk (kernels-gpu and gpu.js), refused by the network.
+    const worker = readdirSync(join(DIST, 'assets')).find((f) => /^train\.worker-.*\.js$/.test(f)) ?? '';
+    const gpuChunk = /import\(`\.\/([^`]+\.js)`\)/.exec(readFileSync(join(DIST, 'assets', worker), 'utf8'))?.[1];
+    expect(gpuChunk).toBeDefined();
+    const { page, errors, close } = await app.open('#/train');
+    await trainReady(page);
+    await page.route(`**/assets/${gpuChunk}`, (route) => route.abort());
+    await page.getByTestId('backend').selectOption('gpu');
+    await page.getByTestId('backend-fallback').waitFor({ timeout: 60_000 });
+    await trainReady(page);
+    expect(await page.getByTestId('backend-badge').textContent()).toMatch(/^wasm SIMD ×\d+ threads? \(gpu unavailable\)$/);
+    expect(await page.getByTestId('backend-fallback').textContent()).toMatch(/^gpu could not start \(.+\); training on wasm instead$/);
+    expect(await page.getByTestId('cli-command').textContent()).toMatch(/ --backend wasm( |$)/);
+    expect(errors.filter((e) => !e.includes(gpuChunk ?? ''))).toEqual([]);
     await close();
   });
 
