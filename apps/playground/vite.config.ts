@@ -31,9 +31,18 @@ export default defineConfig({
   // The dev server pre-bundles the workspace packages like any installed dependency: @seqlab/datasets ships its corpus
   // as a CommonJS data file, which only a bundler turns into ES-module exports (`vite build` does so as well). Pre-bundled
   // together, the packages share one copy of tensor-core; `force` re-bundles at each start, since the packages'
-  // dist folders change without a lockfile change.
+  // dist folders change without a lockfile change. kernels-gpu (imported lazily by the workers) is listed too: gpu.js is
+  // CommonJS, which the dev server serves only pre-bundled.
   optimizeDeps: {
-    include: ['@seqlab/tensor-core', '@seqlab/kernels-wasm', '@seqlab/autograd', '@seqlab/attention', '@seqlab/recurrent', '@seqlab/datasets'],
+    include: [
+      '@seqlab/tensor-core',
+      '@seqlab/kernels-wasm',
+      '@seqlab/kernels-gpu',
+      '@seqlab/autograd',
+      '@seqlab/attention',
+      '@seqlab/recurrent',
+      '@seqlab/datasets',
+    ],
     force: true,
   },
   preview: { headers: isolation },

@@ -1,6 +1,16 @@
 // Bench view model: the timing loop (on a fake clock), the measured cases' arithmetic and shapes, renderer labels, the JSON report.
 import { describe, expect, it } from 'vitest';
-import { isSoftwareRenderer, LSTM_BENCH_SHAPE, measureLstmTraining, measureMatmul, reportJson, timeCalls, type BenchReport } from '../src/lib/bench.js';
+import { backendLabel } from '../src/lib/gpu-hook.js';
+import {
+  isSoftwareRenderer,
+  LSTM_BENCH_SHAPE,
+  lstmCaseName,
+  measureLstmTraining,
+  measureMatmul,
+  reportJson,
+  timeCalls,
+  type BenchReport,
+} from '../src/lib/bench.js';
 
 /** A clock that advances by the next of `steps` on every read after a call starts (so call i lasts steps[i] ms). */
 function fakeClock(durations: number[]): { clock: () => number; calls: () => number } {
@@ -72,12 +82,50 @@ describe('renderers and the report', () => {
         softwareRenderer: false,
         wasmThreads: 2,
         backends: ['cpu', 'wasm'],
-        skipped: { gpu: 'not in this build' },
+        skipped: { gpu: 'GpuUnavailableError: initGpu: no WebGL2' },
+        gpu: null,
       },
       results: [{ backend: 'wasm', case: 'matmul 256×256', value: 12.3456789, unit: 'GFLOP/s', runs: 7, medianMs: 2.7182818 }],
     };
     const parsed = JSON.parse(reportJson(report)) as BenchReport;
     expect(parsed.results[0]).toEqual({ backend: 'wasm', case: 'matmul 256×256', value: 12.35, unit: 'GFLOP/s', runs: 7, medianMs: 2.718 });
     expect(parsed.environment).toEqual(report.environment);
+  });
+});
+
+describe('backend labels', () => {
+  const gpu = { mode: 'webgl2', renderer: 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)), SwiftShader driver)', software: true };
+
+  it('names the gpu by mode and renderer, and says when the renderer is software', () => {
+    expect(backendLabel('gpu', { gpu, wasmThreads: 2 })).toBe(`gpu (webgl2) — ${gpu.renderer} · software rendering`);
+    expect(
+      backendLabel('gpu', {
+        gpu: { mode: 'webgl2', renderer: 'ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0, D3D11)', software: false },
+        wasmThreads: 2,
+      }),
+    ).toBe('gpu (webgl2) — ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0, D3D11)');
+  });
+
+  it('gives wasm its thread count and other backends their name', () => {
+    expect(backendLabel('wasm', { gpu, wasmThreads: 1 })).toBe('wasm (1 thread)');
+    expect(backendLabel('wasm', { gpu: null, wasmThreads: 4 })).toBe('wasm (4 threads)');
+    expect(backendLabel('cpu', { gpu, wasmThreads: 4 })).toBe('cpu');
+    expect(backendLabel('gpu', { gpu: null, wasmThreads: null })).toBe('gpu');
+  });
+});
+
+describe('the LSTM case name', () => {
+  it('is plain at the default shape and names the sizes of any other', () => {
+    expect(lstmCaseName(LSTM_BENCH_SHAPE)).toBe('LSTM LM training step');
+    expect(lstmCaseName({ batch: 4, length: 16, vocabSize: 65, embeddingDim: 16, hiddenSize: 32 })).toBe('LSTM LM training step (batch 4 × 16, hidden 32)');
+    expect(lstmCaseName({ ...LSTM_BENCH_SHAPE, embeddingDim: 8 })).not.toBe('LSTM LM training step');
+  });
+
+  it('measures the shape it is given', () => {
+    let now = 0;
+    const shape = { batch: 2, length: 5, vocabSize: 7, embeddingDim: 3, hiddenSize: 4 };
+    const r = measureLstmTraining('cpu', () => (now += 50), { warmup: 0, minRuns: 2, maxRuns: 2, minMs: 0 }, shape);
+    expect(r.case).toBe(lstmCaseName(shape));
+    expect(r.value).toBe((2 * 5) / 0.05);
   });
 });

@@ -1,6 +1,6 @@
 // Unit tests of the training view's logic: the URL codec of a run's settings, the CLI command, curves, the race and the badge.
 import { describe, expect, it, vi } from 'vitest';
-import { backendBadge, wasmThreadCount } from '../src/lib/backend-badge.js';
+import { backendBadge, fallbackNote, runBackend, wasmThreadCount } from '../src/lib/backend-badge.js';
 import { cliTrainArgs, cliTrainCommand } from '../src/lib/cli-command.js';
 import { movingAverage, ReportBuffer, thin, tokensPerSecond } from '../src/lib/loss-curve.js';
 import { lossAgainstTime, raceConfig } from '../src/lib/race.js';
@@ -194,6 +194,36 @@ describe('backend badge', () => {
     expect(backendBadge({ backend: 'wasm', active: 'wasm', threads: 1, sharedMemory: false })).toBe('wasm SIMD ×1 thread (no cross-origin isolation)');
     expect(backendBadge({ backend: 'wasm', active: 'cpu' })).toBe('cpu (wasm unavailable)');
     expect(backendBadge({ backend: 'cpu', active: 'cpu' })).toBe('cpu');
+  });
+
+  it('names the gpu by mode and renderer, says "software rendering" on SwiftShader, and shows a fallback to wasm', () => {
+    const swiftshader = 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)), SwiftShader driver)';
+    expect(backendBadge({ backend: 'gpu', active: 'gpu', mode: 'webgl2', renderer: swiftshader, software: true })).toBe(
+      `gpu (webgl2) — ${swiftshader} · software rendering`,
+    );
+    expect(backendBadge({ backend: 'gpu', active: 'gpu', mode: 'webgl2', renderer: 'Apple M2', software: false })).toBe('gpu (webgl2) — Apple M2');
+    const fellBack = { backend: 'gpu', active: 'wasm', threads: 2, sharedMemory: true, fallbackReason: 'initGpu: this browser has no WebGL2' } as const;
+    expect(backendBadge(fellBack)).toBe('wasm SIMD ×2 threads (gpu unavailable)');
+    expect(fallbackNote(fellBack)).toBe('gpu could not start (initGpu: this browser has no WebGL2); training on wasm instead');
+    expect(fallbackNote({ backend: 'gpu', active: 'gpu', renderer: 'Apple M2' })).toBeUndefined();
+    expect(fallbackNote({ backend: 'wasm', active: 'cpu' })).toBe('wasm could not start; training on cpu instead');
+  });
+
+  it('reproduces a run with the backend it really computed on', () => {
+    expect(runBackend({ backend: 'gpu', active: 'gpu' }, 'gpu')).toBe('gpu');
+    expect(runBackend({ backend: 'gpu', active: 'wasm' }, 'gpu')).toBe('wasm');
+    expect(runBackend(undefined, 'gpu')).toBe('gpu');
+    const config = { ...defaultTrainConfig('lstm'), backend: 'gpu' as const };
+    expect(cliTrainArgs({ ...config, backend: runBackend({ backend: 'gpu', active: 'gpu' }, config.backend) }, { steps: 5 }).join(' ')).toContain(
+      '--backend gpu',
+    );
+  });
+
+  it('reads backend=gpu from the URL and writes it back', () => {
+    const { config, issues } = decodeTrainConfig(new URLSearchParams('backend=gpu'));
+    expect(issues).toEqual([]);
+    expect(config.backend).toBe('gpu');
+    expect(encodeTrainConfig(config).get('backend')).toBe('gpu');
   });
 
   it('uses threads only under cross-origin isolation, at most 4', () => {

@@ -4,6 +4,7 @@ import { AdamW } from '@seqlab/autograd';
 import { randomWindows } from '@seqlab/datasets';
 import { RecurrentLM } from '@seqlab/recurrent';
 import { Generator, InvalidArgumentError, matmul, randn, type Tensor } from '@seqlab/tensor-core';
+import type { GpuInfo } from './gpu-hook.js';
 
 /** A clock in milliseconds (`performance.now` on the page; a fake one in tests). */
 export type Clock = () => number;
@@ -86,21 +87,50 @@ export function measureMatmul(backend: string, n: number, clock: Clock, options:
   return { backend, case: `matmul ${n}×${n}`, value: (2 * n ** 3) / (timing.medianMs * 1e6), unit: 'GFLOP/s', runs: timing.runs, medianMs: timing.medianMs };
 }
 
+/** Sizes of the LSTM training case: windows per batch, characters per window, vocabulary, embedding and hidden width. */
+export interface LstmBenchShape {
+  readonly batch: number;
+  readonly length: number;
+  readonly vocabSize: number;
+  readonly embeddingDim: number;
+  readonly hiddenSize: number;
+}
+
 /** The LSTM language model and batch the training case measures: a character model of the playground's own size. */
-export const LSTM_BENCH_SHAPE = { batch: 16, length: 64, vocabSize: 65, embeddingDim: 32, hiddenSize: 128 } as const;
+export const LSTM_BENCH_SHAPE: LstmBenchShape = { batch: 16, length: 64, vocabSize: 65, embeddingDim: 32, hiddenSize: 128 };
+
+/**
+ * The training case's name: `LSTM LM training step` at {@link LSTM_BENCH_SHAPE}, with the sizes appended for any
+ * other shape (so a quick run's smaller model is never mistaken for the full one).
+ *
+ * @example
+ * ```ts
+ * lstmCaseName({ ...LSTM_BENCH_SHAPE, batch: 4 }); // "LSTM LM training step (batch 4 × 64, hidden 128)"
+ * ```
+ */
+export function lstmCaseName(shape: LstmBenchShape): string {
+  const s = LSTM_BENCH_SHAPE;
+  const same =
+    shape.batch === s.batch &&
+    shape.length === s.length &&
+    shape.vocabSize === s.vocabSize &&
+    shape.embeddingDim === s.embeddingDim &&
+    shape.hiddenSize === s.hiddenSize;
+  return same ? 'LSTM LM training step' : `LSTM LM training step (batch ${shape.batch} × ${shape.length}, hidden ${shape.hiddenSize})`;
+}
 
 /**
  * LSTM language-model training throughput on `backend`: forward, cross-entropy, backward and an AdamW step per call
- * on {@link LSTM_BENCH_SHAPE}, tokens/s = batch·length / median step time. The batches are random ids from a seeded
- * generator (throughput does not depend on the text).
+ * on `shape` (default {@link LSTM_BENCH_SHAPE}), tokens/s = batch·length / median step time. The batches are random
+ * ids from a seeded generator (throughput does not depend on the text).
  *
  * @example
  * ```ts
  * measureLstmTraining('wasm', performance.now.bind(performance)).value; // tokens/s
  * ```
  */
-export function measureLstmTraining(backend: string, clock: Clock, options: TimingOptions = {}): BenchResult {
-  const s = LSTM_BENCH_SHAPE;
+export function measureLstmTraining(backend: string, clock: Clock, options: TimingOptions = {}, shape: LstmBenchShape = LSTM_BENCH_SHAPE): BenchResult {
+  const s = shape;
   const generator = new Generator(7);
   const model = new RecurrentLM({ vocabSize: s.vocabSize, embeddingDim: s.embeddingDim, hiddenSize: s.hiddenSize, cell: 'lstm' }, { generator, backend });
   const optimizer = new AdamW(model.parameters(), { lr: 1e-3 });
@@ -115,7 +145,7 @@ export function measureLstmTraining(backend: string, clock: Clock, options: Timi
   };
   const timing = timeCalls(step, clock, { minMs: 1000, ...options });
   const tokens = s.batch * s.length;
-  return { backend, case: 'LSTM LM training step', value: tokens / (timing.medianMs / 1000), unit: 'tokens/s', runs: timing.runs, medianMs: timing.medianMs };
+  return { backend, case: lstmCaseName(s), value: tokens / (timing.medianMs / 1000), unit: 'tokens/s', runs: timing.runs, medianMs: timing.medianMs };
 }
 
 /**
@@ -143,8 +173,10 @@ export interface BenchEnvironment {
   readonly wasmThreads: number | null;
   /** Backends registered in the Worker and measured. */
   readonly backends: readonly string[];
-  /** Why a backend was not measured, by name (e.g. the gpu package is not part of this build). */
+  /** Why a backend was not measured, by name (e.g. the gpu backend could not start: the typed error's message). */
   readonly skipped: Readonly<Record<string, string>>;
+  /** What the gpu backend ran on (its mode, renderer and software flag), or null when it was not measured. */
+  readonly gpu: GpuInfo | null;
 }
 
 /**

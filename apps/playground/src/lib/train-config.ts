@@ -37,8 +37,11 @@ export const TASK_LABELS: Readonly<Record<TaskId, string>> = {
  */
 export const DEFAULT_TASK_LENGTH: Readonly<Record<TaskId, number>> = { charlm: 1, copy: 20, adding: 50, reversal: 8, translation: 8 };
 
-/** Compute backends the worker can train on. */
-export const BACKENDS = ['wasm', 'cpu'] as const;
+/**
+ * Compute backends the worker can train on: wasm (SIMD, threads where the page is cross-origin isolated), gpu
+ * (`@seqlab/kernels-gpu` on WebGL2, loaded only when picked; the worker falls back to wasm where it cannot start), cpu.
+ */
+export const BACKENDS = ['wasm', 'gpu', 'cpu'] as const;
 
 /** One of {@link BACKENDS}. */
 export type BackendId = (typeof BACKENDS)[number];

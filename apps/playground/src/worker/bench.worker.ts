@@ -9,6 +9,7 @@ import {
   webglRenderer,
   type BenchEnvironment,
   type BenchResult,
+  type LstmBenchShape,
   type TimingOptions,
 } from '../lib/bench.js';
 import { loadGpuBackend } from '../lib/gpu-hook.js';
@@ -21,6 +22,8 @@ export interface BenchRequest {
   readonly lstm: boolean;
   /** Timing settings (shorter for a quick run). */
   readonly timing: TimingOptions;
+  /** The LSTM case's sizes (smaller for a quick run); default `LSTM_BENCH_SHAPE` of lib/bench.ts. */
+  readonly lstmShape?: LstmBenchShape;
 }
 
 /** What the Worker posts back. */
@@ -35,15 +38,17 @@ const clock = () => performance.now();
 
 addEventListener('message', async (event: MessageEvent<BenchRequest>) => {
   try {
-    const { sizes, lstm, timing } = event.data;
+    const { sizes, lstm, timing, lstmShape } = event.data;
     const skipped: Record<string, string> = {};
     post({ type: 'status', text: 'starting the wasm backend…' });
     if (!isWasmSupported()) skipped.wasm = 'this browser has no WebAssembly SIMD';
     else await initWasm();
+    post({ type: 'status', text: 'starting the gpu backend…' });
     const gpu = await loadGpuBackend();
     if (gpu.skipped !== null) skipped.gpu = gpu.skipped;
     const renderer = webglRenderer();
-    const backends = listBackends();
+    // Importing kernels-gpu registers `gpu` even where initGpu then fails: only backends that started are measured.
+    const backends = listBackends().filter((name) => !(name in skipped));
     for (const backend of backends) {
       for (const n of sizes) {
         post({ type: 'status', text: `${backend}: matmul ${n}×${n}…` });
@@ -51,7 +56,7 @@ addEventListener('message', async (event: MessageEvent<BenchRequest>) => {
       }
       if (lstm) {
         post({ type: 'status', text: `${backend}: LSTM training steps…` });
-        post({ type: 'result', result: measureLstmTraining(backend, clock, timing) });
+        post({ type: 'result', result: measureLstmTraining(backend, clock, timing, lstmShape) });
       }
     }
     post({
@@ -65,6 +70,7 @@ addEventListener('message', async (event: MessageEvent<BenchRequest>) => {
         wasmThreads: backends.includes('wasm') ? wasmThreadInfo().threads : null,
         backends,
         skipped,
+        gpu: gpu.info,
       },
     });
   } catch (error) {

@@ -92,25 +92,41 @@ async function loop(s: Session, mine: number, more: (taken: number) => boolean, 
   return all;
 }
 
+/** Starts the wasm backend (cpu where this browser has no wasm SIMD) and says what runs. */
+async function startWasm(maxThreads: number): Promise<BackendStatus> {
+  const env = browserEnvironment(globalThis);
+  setThreads(Math.max(1, Math.min(maxThreads, wasmThreadCount(env.crossOriginIsolated, env.cores))));
+  const loaded = await initWasm();
+  if (loaded !== undefined) {
+    await ready();
+    setBackend('wasm');
+    const { threads, sharedMemory } = wasmThreadInfo();
+    return { backend: 'wasm', active: 'wasm', threads, sharedMemory };
+  }
+  setBackend('cpu');
+  return { backend: 'wasm', active: getBackend().name };
+}
+
 const api = {
   /**
    * Brings up `backend`: wasm with threads where the page is cross-origin isolated (at most `maxThreads`), else one
-   * thread; or cpu.
+   * thread; gpu (`@seqlab/kernels-gpu`, imported only now, so pages that never pick it never load gpu.js), falling
+   * back to wasm with the typed error's message where it cannot start; or cpu.
    */
   async initBackend(backend: BackendId, maxThreads = Number.POSITIVE_INFINITY): Promise<BackendStatus> {
-    if (backend === 'wasm') {
-      const env = browserEnvironment(globalThis);
-      setThreads(Math.max(1, Math.min(maxThreads, wasmThreadCount(env.crossOriginIsolated, env.cores))));
-      const loaded = await initWasm();
-      if (loaded !== undefined) {
-        await ready();
-        setBackend('wasm');
-        const { threads, sharedMemory } = wasmThreadInfo();
-        return { backend, active: 'wasm', threads, sharedMemory };
+    if (backend === 'gpu') {
+      try {
+        const gpu = await import('@seqlab/kernels-gpu');
+        await gpu.initGpu();
+        setBackend('gpu');
+        const { mode, renderer, software } = gpu.backendInfo();
+        return { backend, active: 'gpu', mode, renderer, software };
+      } catch (error) {
+        const fallbackReason = error instanceof Error ? error.message : String(error);
+        return { ...(await startWasm(maxThreads)), backend, fallbackReason };
       }
     }
-    // GPU hook: once @seqlab/kernels-gpu is published, add 'gpu' to BACKENDS (train-config.ts), initialise it here,
-    // and return { backend, active: 'gpu', renderer } for the badge.
+    if (backend === 'wasm') return startWasm(maxThreads);
     setBackend('cpu');
     return { backend, active: getBackend().name };
   },

@@ -19,7 +19,7 @@ describe('playground dev server', () => {
     await server?.close();
   });
 
-  it('serves the training view, whose worker trains on wasm threads', async () => {
+  it('serves the training view, whose worker trains on wasm threads and starts gpu when picked', async () => {
     const page = await browser.newPage({ viewport: VIEWPORT });
     const errors: string[] = [];
     page.on('console', (m) => {
@@ -35,6 +35,12 @@ describe('playground dev server', () => {
     await page.getByTestId('step-count-input').fill('3');
     await page.getByTestId('step').click();
     await page.waitForFunction(() => ((globalThis as { seqlabTrainLosses?: number[] }).seqlabTrainLosses?.length ?? 0) >= 3, undefined, { timeout: 60_000 });
+    // Picking gpu loads kernels-gpu (and gpu.js, CommonJS, pre-bundled) into a new worker, on WebGL2.
+    await page.getByTestId('backend').selectOption('gpu');
+    await page
+      .getByTestId('backend-badge')
+      .getByText(/^gpu \(webgl2\) — /)
+      .waitFor({ timeout: 60_000 });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -1,5 +1,5 @@
 // e2e: the service worker precaches the build (shipped checkpoints included), so after one visit the attention view
-// reloads and renders with the network off.
+// reloads and renders with the network off, and the training worker starts the lazily loaded gpu backend offline.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlayground, type Playground } from './harness.js';
 
@@ -10,7 +10,7 @@ describe('offline', () => {
   });
   afterAll(() => app?.close());
 
-  it('reloads the attention view offline and renders it from the precache', async () => {
+  it('reloads the attention view offline and renders it from the precache; gpu starts offline', async () => {
     const { page, errors, close } = await app.open('#/attention');
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready;
@@ -32,6 +32,10 @@ describe('offline', () => {
       await page.getByTestId('cross').waitFor();
       expect(await page.evaluate(() => navigator.onLine)).toBe(false);
       expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+      // The lazily loaded gpu chunk (kernels-gpu and gpu.js) is precached too: the training worker starts gpu offline.
+      await page.evaluate(() => (location.hash = '#/train?model=lstm&hidden=8&batch=2&seq=8&backend=gpu'));
+      await page.locator('[data-testid=train-view][data-ready=true]').waitFor({ timeout: 60_000 });
+      await expect(page.getByTestId('backend-badge').textContent()).resolves.toMatch(/^gpu \(webgl2\) — /);
     } finally {
       await page.context().setOffline(false);
     }

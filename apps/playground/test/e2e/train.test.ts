@@ -1,13 +1,13 @@
 // e2e: live training in the worker (loss falls, the page never blocks), the URL round-trip, copy-as-CLI giving the
 // CLI's losses, checkpoints moving between `seqlab train`/`generate` and the page, and the view's screenshot.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertCliBuilt, CLI_BIN, compareScreenshot, longTasks, pageNow, startPlayground, updateDocScreenshot, type Playground } from './harness.js';
+import { assertCliBuilt, CLI_BIN, compareScreenshot, DIST, longTasks, pageNow, startPlayground, updateDocScreenshot, type Playground } from './harness.js';
 
 const run = promisify(execFile);
 
@@ -15,6 +15,17 @@ const run = promisify(execFile);
 async function seqlab(args: string[]): Promise<string> {
   const { stdout } = await run(process.execPath, [CLI_BIN, ...args], { maxBuffer: 16 * 1024 * 1024 });
   return stdout;
+}
+
+/** Runs a page's "copy as CLI command" line (its `seqlab` word dropped) writing to `out`; returns the losses of its JSON step lines. */
+async function cliStepLosses(command: string, out: string): Promise<number[]> {
+  const stdout = await seqlab([...command.split(' ').slice(1), '--out', out]);
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { event: string; loss?: number })
+    .filter((e) => e.event === 'step')
+    .map((e) => e.loss as number);
 }
 
 /** Waits until the training view has its session (worker up, backend chosen, model built). */
@@ -38,6 +49,9 @@ const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
 
 // A small LSTM: 50 steps take about a second on the wasm backend.
 const SMALL = 'model=lstm&hidden=32&batch=8&seq=32&seed=1';
+
+// Steps of the gpu test: enough for the loss to fall at lr 0.02, few enough for SwiftShader.
+const GPU_STEPS = 20;
 
 describe('playground live training', () => {
   let app: Playground;
@@ -81,6 +95,46 @@ describe('playground live training', () => {
     await expect(page.getByTestId('backend-badge').textContent()).resolves.toBe('wasm SIMD ×1 thread (no cross-origin isolation)');
     expect((await trainSteps(page, 3)).length).toBe(3);
     expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('trains on gpu (kernels-gpu on SwiftShader) in the worker: the badge names the renderer as software rendering, the loss falls, and the CLI command (--backend gpu) reproduces it', async () => {
+    // Tiny sizes: SwiftShader rasterises on the CPU, and each step runs dozens of shader programs.
+    const { page, errors, close } = await app.open('#/train?model=lstm&hidden=16&batch=4&seq=16&lr=0.02&seed=1&backend=gpu');
+    await trainReady(page);
+    expect(await page.getByTestId('backend').inputValue()).toBe('gpu');
+    const badge = (await page.getByTestId('backend-badge').textContent()) ?? '';
+    expect(badge).toMatch(/^gpu \(webgl2\) — .*SwiftShader.* · software rendering$/);
+    await expect(page.getByTestId('backend-fallback').count()).resolves.toBe(0);
+    const losses = await trainSteps(page, GPU_STEPS);
+    expect(losses).toHaveLength(GPU_STEPS);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(mean(losses.slice(-5))).toBeLessThan(mean(losses.slice(0, 5)) - 0.2);
+    const command = (await page.getByTestId('cli-command').textContent()) ?? '';
+    expect(command).toMatch(/ --backend gpu( |$)/);
+    // The CLI's gpu (gpu.js's webasm mode in Node) prints the page's WebGL2 losses within float32 tolerance.
+    const cliLosses = await cliStepLosses(command, join(scratch, 'cli-gpu'));
+    expect(cliLosses).toHaveLength(GPU_STEPS);
+    for (let i = 0; i < GPU_STEPS; i++) expect(cliLosses[i]).toBeCloseTo(losses[i], 3);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('falls back to wasm visibly when gpu cannot start: the badge and the line under it say why, the CLI command says --backend wasm', async () => {
+    // The training worker's lazily imported gpu chunk (kernels-gpu and gpu.js), refused by the network.
+    const worker = readdirSync(join(DIST, 'assets')).find((f) => /^train\.worker-.*\.js$/.test(f)) ?? '';
+    const gpuChunk = /import\(`\.\/([^`]+\.js)`\)/.exec(readFileSync(join(DIST, 'assets', worker), 'utf8'))?.[1];
+    expect(gpuChunk).toBeDefined();
+    const { page, errors, close } = await app.open('#/train');
+    await trainReady(page);
+    await page.route(`**/assets/${gpuChunk}`, (route) => route.abort());
+    await page.getByTestId('backend').selectOption('gpu');
+    await page.getByTestId('backend-fallback').waitFor({ timeout: 60_000 });
+    await trainReady(page);
+    expect(await page.getByTestId('backend-badge').textContent()).toMatch(/^wasm SIMD ×\d+ threads? \(gpu unavailable\)$/);
+    expect(await page.getByTestId('backend-fallback').textContent()).toMatch(/^gpu could not start \(.+\); training on wasm instead$/);
+    expect(await page.getByTestId('cli-command').textContent()).toMatch(/ --backend wasm( |$)/);
+    expect(errors.filter((e) => !e.includes(gpuChunk ?? ''))).toEqual([]);
     await close();
   });
 
@@ -150,14 +204,7 @@ describe('playground live training', () => {
       const losses = await trainSteps(page, 5);
       const command = (await page.getByTestId('cli-command').textContent()) ?? '';
       expect(command).toMatch(new RegExp(`^seqlab train --model ${model} --data tinyshakespeare --steps 5 `));
-      const args = command.split(' ').slice(1);
-      const out = await seqlab([...args, '--out', join(scratch, `cli-${model}`)]);
-      const cliLosses = out
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as { event: string; loss?: number })
-        .filter((e) => e.event === 'step')
-        .map((e) => e.loss as number);
+      const cliLosses = await cliStepLosses(command, join(scratch, `cli-${model}`));
       expect(cliLosses).toHaveLength(5);
       // Same weights, batches and kernels: the same float32 losses (a tolerance only for thread-count effects).
       for (let i = 0; i < 5; i++) expect(cliLosses[i]).toBeCloseTo(losses[i], 5);
