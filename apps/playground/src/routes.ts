@@ -52,9 +52,24 @@ export const ROUTES: readonly RouteEntry[] = [
   },
 
   // pg-attn: attention views, RNN state views, bench
-  { path: '/attention', title: 'Attention', summary: 'Head view, layers × heads, the causal mask, q·k/√d → softmax, and seq2seq cross-attention.', load: () => import('./views/Attention.svelte') },
-  { path: '/states', title: 'LSTM states', summary: 'Hidden and cell states over the text, and LSTMVis-style span selection.', load: () => import('./views/States.svelte') },
-  { path: '/bench', title: 'Bench', summary: 'Matmul GFLOP/s and LSTM training tokens/s on this machine, per backend.', load: () => import('./views/Bench.svelte') },
+  {
+    path: '/attention',
+    title: 'Attention',
+    summary: 'Head view, layers × heads, the causal mask, q·k/√d → softmax, and seq2seq cross-attention.',
+    load: () => import('./views/Attention.svelte'),
+  },
+  {
+    path: '/states',
+    title: 'LSTM states',
+    summary: 'Hidden and cell states over the text, and LSTMVis-style span selection.',
+    load: () => import('./views/States.svelte'),
+  },
+  {
+    path: '/bench',
+    title: 'Bench',
+    summary: 'Matmul GFLOP/s and LSTM training tokens/s on this machine, per backend.',
+    load: () => import('./views/Bench.svelte'),
+  },
 ];
 
 /**
