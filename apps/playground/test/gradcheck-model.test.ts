@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { gradcheckStepModel, mergeReports } from '../src/lib/gradcheck-model.js';
 import { initialGatedWeights } from '../src/lib/step-through.js';
-import { workedExampleInputs } from '../src/lib/worked-example-fixture.js';
+import { workedExampleInputs } from '../src/lib/worked-example.js';
 
 describe('gradcheckStepModel', () => {
   const inputs = workedExampleInputs();

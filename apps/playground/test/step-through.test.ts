@@ -1,13 +1,19 @@
 // The step-through's numbers against the worked-example fixture @seqlab/recurrent's test uses, and its decomposition.
 import { describe, expect, it } from 'vitest';
-import fixture from '../../../packages/recurrent/test/fixtures/worked_example.json';
+import { workedExampleGolden as fixture } from '@seqlab/test-utils/worked-example';
 import { formatNumber, gatedStepLatex, latexMatrix, latexVector, rnnStepLatex } from '../src/lib/equations.js';
 import { gatedSteps, initialGatedWeights, inputsFromFixture, rnnSteps, type GatedKind } from '../src/lib/step-through.js';
-import { workedExampleInputs } from '../src/lib/worked-example-fixture.js';
+import { workedExampleInputs } from '../src/lib/worked-example.js';
 
 const inputs = inputsFromFixture(fixture);
 const names = ['h1', 'h2', 'h3'] as const;
 const sigma = (v: number): number => 1 / (1 + Math.exp(-v));
+
+describe('the shipped inputs', () => {
+  it("are the golden file's inputs, so the page computes on what PyTorch computed on", () => {
+    expect(workedExampleInputs()).toEqual(inputs);
+  });
+});
 
 describe('rnnSteps', () => {
   it('row vectors (the stated convention) give the fixture outputs, h from RNNCell', () => {

@@ -2,14 +2,14 @@
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- a plain ES module example without type declarations
 import { workedExample } from '../examples/worked-example.mjs';
-import { loadFixture } from './helpers.js';
+import { workedExampleGolden } from '@seqlab/test-utils/worked-example';
 
 interface WorkedExample {
   outputs: Record<'h1' | 'h2' | 'h3', { data: number[] }>;
   alternatives: { column_vector_convention: { h_rounded_6dp: Record<'h1' | 'h2' | 'h3', number[]> } };
 }
 
-const golden = loadFixture<WorkedExample>('worked_example.json');
+const golden: WorkedExample = workedExampleGolden;
 const steps = ['h1', 'h2', 'h3'] as const;
 
 describe('worked example "cat sat here"', () => {

@@ -154,7 +154,7 @@ function embeddingsOf(fn: string, inputs: Pick<WorkedExampleInputs, 'embeddings'
 }
 
 /**
- * The tutorial's inputs read from a worked-example fixture (`packages/recurrent/test/fixtures/worked_example.json`).
+ * The tutorial's inputs read from a worked-example fixture (shared/goldens `worked_example.json`, or the app's `TUTORIAL_INPUTS`).
  *
  * @example
  * ```ts

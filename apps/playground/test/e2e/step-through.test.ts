@@ -1,7 +1,7 @@
 // e2e: the step-through shows the worked-example fixture's numbers to 4 decimals, steps by keyboard, recomputes on
 // edits, shows LSTM/GRU gates, runs gradcheck, and matches its screenshots in light and dark themes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import fixture from '../../../../packages/recurrent/test/fixtures/worked_example.json';
+import { workedExampleGolden as fixture } from '@seqlab/test-utils/worked-example';
 import { compareScreenshot, startPlayground, type Playground } from './harness.js';
 
 const fixed4 = (v: number[]): string => `[${v.map((x) => x.toFixed(4)).join(', ')}]`;
