@@ -301,3 +301,23 @@ describe('clipGradValue and the non-finite guard', () => {
     expect(opt.stateOf(model.out.weight).step).toBe(1);
   });
 });
+
+describe('optimizer names in state dicts survive minification', () => {
+  // A minifier renames classes (AdamW becomes e.g. `hd`); a subclass with another name stands in for that here.
+  const renamed = <T>(cls: T): T => ({ hd: class extends (cls as unknown as new (...a: never[]) => object) {} }).hd as unknown as T;
+
+  it.each([
+    ['SGD', SGD],
+    ['Adam', Adam],
+    ['AdamW', AdamW],
+    ['RMSprop', RMSprop],
+    ['Adagrad', Adagrad],
+  ] as const)('%s writes and reads its own name whatever its class is called', (name, Cls) => {
+    const Minified = renamed(Cls);
+    expect(Minified.name).toBe('hd');
+    const w = parameter(tensor([1, 2, 3]));
+    const opt = new Minified([w], { lr: 0.1 });
+    expect(opt.stateDict().type).toBe(name);
+    expect(() => new Cls([w], { lr: 0.1 }).loadStateDict(opt.stateDict())).not.toThrow();
+  });
+});

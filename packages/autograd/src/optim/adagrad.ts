@@ -30,6 +30,11 @@ export type AdagradOptions = {
  * ```
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
+  /** `'Adagrad'`, written out so state dicts keep the name in minified builds. */
+  override get typeName(): string {
+    return 'Adagrad';
+  }
+
   constructor(params: Iterable<Tensor> | readonly ParamGroupInput<AdagradOptions>[], options: Partial<AdagradOptions> = {}) {
     super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, ...options });
   }

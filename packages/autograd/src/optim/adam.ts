@@ -33,7 +33,7 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
   fused = true;
 
   protected validate(g: ParamGroup<AdamOptions>): void {
-    const op = this.constructor.name;
+    const op = this.typeName;
     checkHyper(op, 'lr', g.lr, 0);
     checkHyper(op, 'eps', g.eps, 0);
     checkHyper(op, 'weightDecay', g.weightDecay, 0);
@@ -102,6 +102,11 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
  * ```
  */
 export class Adam extends AdamBase {
+  /** `'Adam'`, written out so state dicts keep the name in minified builds. */
+  override get typeName(): string {
+    return 'Adam';
+  }
+
   protected readonly decoupled = false;
 
   constructor(params: Iterable<Tensor> | readonly ParamGroupInput<AdamOptions>[], options: Partial<AdamOptions> = {}) {
@@ -124,6 +129,11 @@ export class Adam extends AdamBase {
  * ```
  */
 export class AdamW extends AdamBase {
+  /** `'AdamW'`, written out so state dicts keep the name in minified builds. */
+  override get typeName(): string {
+    return 'AdamW';
+  }
+
   protected readonly decoupled = true;
 
   constructor(params: Iterable<Tensor> | readonly ParamGroupInput<AdamOptions>[], options: Partial<AdamOptions> = {}) {

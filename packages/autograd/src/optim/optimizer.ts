@@ -72,6 +72,15 @@ export abstract class Optimizer<H extends Hyperparameters> {
   /** Per-parameter state, created at a parameter's first update. */
   protected readonly state = new Map<Tensor, ParamState>();
 
+  /**
+   * The optimizer's name in state dicts and messages. The library's optimizers write theirs out (`'AdamW'`, ...), so a
+   * minified bundle, which renames classes, still writes and reads the names PyTorch-style checkpoints carry; a
+   * subclass of your own gets its class name unless it overrides this.
+   */
+  get typeName(): string {
+    return this.constructor.name;
+  }
+
   constructor(params: Iterable<Tensor> | readonly ParamGroupInput<H>[], defaults: H) {
     const list = [...(params as Iterable<unknown>)];
     const groups: ParamGroupInput<H>[] =
@@ -79,14 +88,12 @@ export abstract class Optimizer<H extends Hyperparameters> {
     const seen = new Set<Tensor>();
     this.paramGroups = groups.map((g, gi) => {
       if (typeof g !== 'object' || g === null || !isTensorIterable(g.params)) {
-        throw new InvalidArgumentError(`${this.constructor.name}: parameter group ${gi} must be { params: Tensor[], ...options }`);
+        throw new InvalidArgumentError(`${this.typeName}: parameter group ${gi} must be { params: Tensor[], ...options }`);
       }
       const ps = [...g.params];
       ps.forEach((p, i) => {
-        if (!(p instanceof Tensor))
-          throw new InvalidArgumentError(`${this.constructor.name}: parameter ${i} of group ${gi} must be a Tensor; received ${typeof p}`);
-        if (seen.has(p))
-          throw new InvalidArgumentError(`${this.constructor.name}: a parameter appears twice (group ${gi}, position ${i}); give each parameter once`);
+        if (!(p instanceof Tensor)) throw new InvalidArgumentError(`${this.typeName}: parameter ${i} of group ${gi} must be a Tensor; received ${typeof p}`);
+        if (seen.has(p)) throw new InvalidArgumentError(`${this.typeName}: a parameter appears twice (group ${gi}, position ${i}); give each parameter once`);
         seen.add(p);
       });
       const { params: _ignored, ...overrides } = g;
@@ -94,7 +101,7 @@ export abstract class Optimizer<H extends Hyperparameters> {
       this.validate(group);
       return group;
     });
-    if (seen.size === 0) throw new InvalidArgumentError(`${this.constructor.name}: the optimizer got an empty parameter list`);
+    if (seen.size === 0) throw new InvalidArgumentError(`${this.typeName}: the optimizer got an empty parameter list`);
   }
 
   /** Checks a group's hyper-parameters; subclasses throw typed errors naming the option. */
@@ -145,7 +152,7 @@ export abstract class Optimizer<H extends Hyperparameters> {
       const { params, ...hp } = g;
       return { ...(hp as unknown as Hyperparameters), params: params.map((p) => positions.get(p) as number) };
     });
-    return { type: this.constructor.name, state, paramGroups };
+    return { type: this.typeName, state, paramGroups };
   }
 
   /**
@@ -153,7 +160,7 @@ export abstract class Optimizer<H extends Hyperparameters> {
    * same order). State tensors are converted to each parameter's dtype and backend.
    */
   loadStateDict(dict: OptimizerStateDict): void {
-    const name = this.constructor.name;
+    const name = this.typeName;
     if (typeof dict !== 'object' || dict === null || !Array.isArray(dict.paramGroups) || typeof dict.state !== 'object') {
       throw new InvalidArgumentError(`${name}.loadStateDict: argument 'dict' must be an optimizer state dict { type, state, paramGroups }`);
     }

@@ -33,6 +33,11 @@ export type RMSpropOptions = {
  * ```
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
+  /** `'RMSprop'`, written out so state dicts keep the name in minified builds. */
+  override get typeName(): string {
+    return 'RMSprop';
+  }
+
   constructor(params: Iterable<Tensor> | readonly ParamGroupInput<RMSpropOptions>[], options: Partial<RMSpropOptions> = {}) {
     super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, ...options });
   }

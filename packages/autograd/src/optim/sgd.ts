@@ -29,6 +29,11 @@ export type SGDOptions = {
  * ```
  */
 export class SGD extends Optimizer<SGDOptions> {
+  /** `'SGD'`, written out so state dicts keep the name in minified builds. */
+  override get typeName(): string {
+    return 'SGD';
+  }
+
   constructor(params: Iterable<Tensor> | readonly ParamGroupInput<SGDOptions>[], options: Partial<SGDOptions> & { lr: number }) {
     super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options });
   }
