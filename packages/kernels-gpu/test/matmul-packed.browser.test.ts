@@ -54,13 +54,15 @@ for (const [transA, transB] of [
   [true, false],
   [false, true],
 ] as const) {
-  for (const k of [1, 3, 8, 13, 64]) {
-    const m = 5,
-      n = 8;
-    CASES.push({ a: transA ? [k, m] : [m, k], b: transB ? [n, k] : [k, n], transA, transB, out: [m, n] });
-  }
+  // m = 8 gives transposed A whole-texel rows; m = 5 does not.
+  for (const m of [5, 8])
+    for (const k of [1, 3, 8, 13, 64]) {
+      const n = 8;
+      CASES.push({ a: transA ? [k, m] : [m, k], b: transB ? [n, k] : [k, n], transA, transB, out: [m, n] });
+    }
   // Broadcast batch: A [2, 1, ...] against B [3, ...].
   CASES.push({ a: transA ? [2, 1, 12, 3] : [2, 1, 3, 12], b: transB ? [3, 4, 12] : [3, 12, 4], transA, transB, out: [2, 3, 3, 4] });
+  CASES.push({ a: transA ? [2, 1, 9, 4] : [2, 1, 4, 9], b: transB ? [3, 8, 9] : [3, 9, 8], transA, transB, out: [2, 3, 4, 8] });
   // n not a multiple of 4: the portable program.
   CASES.push({ a: transA ? [7, 6] : [6, 7], b: transB ? [5, 7] : [7, 5], transA, transB, out: [6, 5] });
 }

@@ -168,32 +168,55 @@ const PACKED_BLOCK = 32;
  * fetch when `k % 4 == 0`.
  */
 function packedSource(s: MatmulShape, k4: boolean): string {
-  const aVec = k4 && !s.transA;
-  const bCols = s.transB;
-  const step = k4 ? 4 : 1;
-  // A's `step` values at term p: a vec4 over p..p+3 (k4), or one float.
-  const aRead = k4
-    ? aVec
-      ? 'mmTexel(user_a, user_aSize, (aBase + p) >> 2)'
-      : 'vec4(mmAt(user_a, user_aSize, aBase + p * m), mmAt(user_a, user_aSize, aBase + (p + 1) * m), mmAt(user_a, user_aSize, aBase + (p + 2) * m), mmAt(user_a, user_aSize, aBase + (p + 3) * m))'
-    : `mmAt(user_a, user_aSize, aBase + p${s.transA ? ' * m' : ''})`;
+  // Cursors walk a texel position by a fixed stride (no division per fetch): A's row (k4, A not transposed), B's
+  // rows (B not transposed: n / 4 texels per term) or B's four columns (B transposed, k4). Other reads index flat.
+  const init: string[] = [];
+  const fetch = (cursor: string, t: 'a' | 'b', step: string): string => `mmNext(user_${t}, ${cursor}, ${step}, user_${t}Size.x)`;
+  let aRead: string;
+  if (k4 && !s.transA) {
+    init.push('ivec2 ca = mmPos(user_aSize, aBase >> 2);');
+    aRead = fetch('ca', 'a', 'ivec2(1, 0)');
+  } else if (s.transA && s.m % 4 === 0) {
+    // A stored [k, m] with whole-texel rows: A(i, p) is channel i % 4 of a texel m / 4 texels on per term.
+    init.push(
+      'ivec2 ca = mmPos(user_aSize, aBase >> 2);',
+      'ivec2 sa = mmPos(user_aSize, m >> 2);',
+      'vec4 ma = vec4(equal(ivec4(0, 1, 2, 3), ivec4(aBase & 3)));',
+    );
+    const one = `dot(${fetch('ca', 'a', 'sa')}, ma)`;
+    aRead = k4 ? `vec4(0.0);\n${[0, 1, 2, 3].map((q) => `av[${q}] = ${one};`).join('\n')}` : one;
+  } else if (k4) {
+    aRead = `vec4(${[0, 1, 2, 3].map((q) => `mmAt(user_a, user_aSize, aBase + (p + ${q}) * m)`).join(', ')})`;
+  } else aRead = `mmAt(user_a, user_aSize, aBase + p${s.transA ? ' * m' : ''})`;
   let update: string;
-  if (!bCols) {
+  if (!s.transB) {
     // B rows: one texel holds B(p, j0..j0+3).
-    const row = (q: string) => `mmTexel(user_b, user_bSize, (bOff + (p${q}) * n + j0) >> 2)`;
-    update = k4 ? [0, 1, 2, 3].map((q) => `part += av[${q}] * ${row(` + ${q}`)};`).join('\n') : `part += av * ${row('')};`;
+    init.push('ivec2 cb = mmPos(user_bSize, (bOff + j0) >> 2);', 'ivec2 sb = mmPos(user_bSize, n >> 2);');
+    update = k4 ? [0, 1, 2, 3].map((q) => `part += av[${q}] * ${fetch('cb', 'b', 'sb')};`).join('\n') : `part += av * ${fetch('cb', 'b', 'sb')};`;
   } else if (k4) {
     // B columns (B stored [n, k]): one texel holds B(p..p+3, j) for each j of the four.
-    update = `part += vec4(${[0, 1, 2, 3].map((c) => `dot(av, mmTexel(user_b, user_bSize, (bOff + (j0 + ${c}) * k + p) >> 2))`).join(', ')});`;
+    for (const c of [0, 1, 2, 3]) init.push(`ivec2 cb${c} = mmPos(user_bSize, (bOff + (j0 + ${c}) * k) >> 2);`);
+    update = `part += vec4(${[0, 1, 2, 3].map((c) => `dot(av, ${fetch(`cb${c}`, 'b', 'ivec2(1, 0)')})`).join(', ')});`;
   } else {
     update = `part += av * vec4(${[0, 1, 2, 3].map((c) => `mmAt(user_b, user_bSize, bOff + (j0 + ${c}) * k + p)`).join(', ')});`;
   }
+  const step = k4 ? 4 : 1;
   return `vec4 mmPackedOut;
 vec4 mmTexel(sampler2D t, ivec2 size, int texel) {
   return texelFetch(t, ivec2(texel - (texel / size.x) * size.x, texel / size.x), 0);
 }
 float mmAt(sampler2D t, ivec2 size, int f) {
   return mmTexel(t, size, f >> 2)[f & 3];
+}
+ivec2 mmPos(ivec2 size, int texel) {
+  int y = texel / size.x;
+  return ivec2(texel - y * size.x, y);
+}
+vec4 mmNext(sampler2D t, inout ivec2 pos, ivec2 stride, int w) {
+  vec4 v = texelFetch(t, pos, 0);
+  pos += stride;
+  if (pos.x >= w) { pos.x -= w; pos.y += 1; }
+  return v;
 }
 float mmPacked(float aBaseF, float bOffF, float jF, float kF, float mF, float nF) {
   int j = int(jF + 0.5);
@@ -205,6 +228,7 @@ float mmPacked(float aBaseF, float bOffF, float jF, float kF, float mF, float nF
     int m = int(mF + 0.5);
     int n = int(nF + 0.5);
     int j0 = j;
+    ${init.join('\n    ')}
     vec4 acc = vec4(0.0);
     for (int blk = 0; blk < ${MAX_DOT}; blk += ${PACKED_BLOCK}) {
       if (blk >= k) { break; }
@@ -258,6 +282,12 @@ export function matmulPackedProgram(s: MatmulShape): KernelProgram {
     returnType: 'Number',
     argumentTypes: ['Number', 'Number', 'Number', 'Number', 'Number', 'Number'],
   };
-  const p = program(`matmulPacked|${s.batch.length}|${s.transA}|${s.transB}|${k4}`, ['a', 'b'], uniforms, `${head}${call}`, productOf(s) * s.m * s.n);
+  const p = program(
+    `matmulPacked|${s.batch.length}|${s.transA}|${s.transB}|${k4}|${s.transA && s.m % 4 === 0}`,
+    ['a', 'b'],
+    uniforms,
+    `${head}${call}`,
+    productOf(s) * s.m * s.n,
+  );
   return { ...p, nativeFunctions: [native] };
 }
