@@ -215,7 +215,8 @@ ivec2 mmPos(ivec2 size, int texel) {
 vec4 mmNext(sampler2D t, inout ivec2 pos, ivec2 stride, int w) {
   vec4 v = texelFetch(t, pos, 0);
   pos += stride;
-  if (pos.x >= w) { pos.x -= w; pos.y += 1; }
+  int wrap = int(pos.x >= w);
+  pos += ivec2(-w * wrap, wrap);
   return v;
 }
 float mmPacked(float aBaseF, float bOffF, float jF, float kF, float mF, float nF) {
