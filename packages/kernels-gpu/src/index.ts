@@ -9,7 +9,7 @@ export { GpuContextLostError, GpuUnavailableError, TextureLimitError } from './e
 export { backendInfo, initGpu, isContextLost } from './init.js';
 export type { GpuBackendInfo, GpuOptions, PrecisionProbe } from './init.js';
 export { compileCount, copyFloat, kernelInput, programCacheSize, runProgram, setProgramCacheCapacity } from './program.js';
-export type { ProgramArg, ProgramSource } from './program.js';
+export type { NativeFunction, ProgramArg, ProgramSource } from './program.js';
 export { GpuFloat } from './storage.js';
 export type { FloatData } from './storage.js';
 export { broadcastIndexExpr, coordsSource, needsCoords, shapeKey } from './index-math.js';

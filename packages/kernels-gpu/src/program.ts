@@ -37,6 +37,30 @@ export interface ProgramSource {
    * Float32Array, `ArrayTexture(1)` for a texture, `Float` for a number).
    */
   readonly argumentTypes?: readonly string[];
+  /**
+   * GLSL functions the source calls by name (gpu.js `nativeFunctions`; webgl2 only): each declares its return and
+   * argument types in `returnType` and `argumentTypes` (gpu.js type names, in parameter order).
+   */
+  readonly nativeFunctions?: readonly NativeFunction[];
+}
+
+/**
+ * A GLSL function a {@link ProgramSource} calls: its name, its GLSL source, and the gpu.js types it returns and takes.
+ *
+ * @example
+ * ```ts
+ * const twice: NativeFunction = { name: 'twice', source: 'float twice(float x) { return 2.0 * x; }', returnType: 'Number', argumentTypes: ['Number'] };
+ * ```
+ */
+export interface NativeFunction {
+  /** The function's name in the GLSL source. */
+  readonly name: string;
+  /** GLSL: the function, after any global declarations it uses. */
+  readonly source: string;
+  /** gpu.js type of the result (`Number` for a float). */
+  readonly returnType: string;
+  /** gpu.js types of the parameters, in order. */
+  readonly argumentTypes: readonly string[];
 }
 
 /**
@@ -148,6 +172,13 @@ function launch(op: string, rt: GpuRuntime, key: string, build: () => ProgramSou
       optimizeFloatMemory: true,
     };
     if (spec.argumentTypes !== undefined) settings.argumentTypes = [...spec.argumentTypes];
+    if (spec.nativeFunctions !== undefined)
+      settings.nativeFunctions = spec.nativeFunctions.map((f) => ({
+        name: f.name,
+        source: f.source,
+        returnType: f.returnType,
+        argumentTypes: Object.fromEntries(f.argumentTypes.map((t, i) => [`arg${i}`, t])),
+      }));
     const kernel = rt.gpu.createKernel(spec.source as unknown as Parameters<typeof rt.gpu.createKernel>[0], settings) as IKernelRunShortcut;
     entry = { kernel, dynamicOutput: spec.dynamicOutput === true, size, live: 0, evicted: false };
     programs.compiles++;

@@ -1,5 +1,6 @@
 // Source-building helpers for the gpu.js kernels of reductions, matmul, movement and indexing: programs whose sizes
 // are uniforms (one compiled kernel serves every shape of a rank), and exact index math on floats.
+import type { NativeFunction } from '../program.js';
 
 /**
  * A gpu.js kernel to run: its JavaScript source, the number of output elements (a flat 1-D output) and the key it
@@ -22,6 +23,8 @@ export interface KernelProgram {
   readonly size: number;
   /** Values of the trailing scalar parameters, in order. */
   readonly uniforms: readonly number[];
+  /** GLSL functions the source calls (webgl2 only). */
+  readonly nativeFunctions?: readonly NativeFunction[];
 }
 
 /**

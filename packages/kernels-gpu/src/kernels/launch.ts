@@ -13,7 +13,10 @@ import type { KernelProgram } from './kernel-source.js';
  * ```
  */
 export function runSource(op: string, program: KernelProgram, args: readonly ProgramArg[]): GpuFloat {
-  return runProgram(op, program.key, () => ({ source: program.source, dynamicOutput: true }), program.size, [...args, ...program.uniforms]);
+  return runProgram(op, program.key, () => ({ source: program.source, dynamicOutput: true, nativeFunctions: program.nativeFunctions }), program.size, [
+    ...args,
+    ...program.uniforms,
+  ]);
 }
 
 /**

@@ -155,3 +155,140 @@ export function matmulPartialsProgram(s: MatmulShape, chunk: number): KernelProg
 function productOf(s: MatmulShape): number {
   return s.batch.reduce((acc, d) => acc * d, 1);
 }
+
+/** Terms summed into a partial before it is added to the total (blocked summation, as in the other programs). */
+const PACKED_BLOCK = 32;
+
+/**
+ * GLSL of `mmPacked(aBase, bOff, j, k, m, n)`: the product's outputs `j0..j0+3` (`j0 = j - j % 4`) of one row,
+ * computed together when `j % 4 == 0` and kept in a global for the three calls that follow. gpu.js's memory-optimized
+ * output runs the kernel four times per texel, for flat outputs `4c..4c+3`, in order; with `n % 4 == 0` those are
+ * one row's `j0..j0+3`, so one texel fetch of B (or of A) serves four outputs. Reads are `texelFetch`es of the
+ * 4-values-per-texel layout: a contiguous run of four (an A row in nn/nt, a B row in nn/tn, a B column in nt) is one
+ * fetch when `k % 4 == 0`.
+ */
+function packedSource(s: MatmulShape, k4: boolean): string {
+  // Cursors walk a texel position by a fixed stride (no division per fetch): A's row (k4, A not transposed), B's
+  // rows (B not transposed: n / 4 texels per term) or B's four columns (B transposed, k4). Other reads index flat.
+  const init: string[] = [];
+  const fetch = (cursor: string, t: 'a' | 'b', step: string): string => `mmNext(user_${t}, ${cursor}, ${step}, user_${t}Size.x)`;
+  let aRead: string;
+  if (k4 && !s.transA) {
+    init.push('ivec2 ca = mmPos(user_aSize, aBase >> 2);');
+    aRead = fetch('ca', 'a', 'ivec2(1, 0)');
+  } else if (s.transA && s.m % 4 === 0) {
+    // A stored [k, m] with whole-texel rows: A(i, p) is channel i % 4 of a texel m / 4 texels on per term.
+    init.push(
+      'ivec2 ca = mmPos(user_aSize, aBase >> 2);',
+      'ivec2 sa = mmPos(user_aSize, m >> 2);',
+      'vec4 ma = vec4(equal(ivec4(0, 1, 2, 3), ivec4(aBase & 3)));',
+    );
+    const one = `dot(${fetch('ca', 'a', 'sa')}, ma)`;
+    aRead = k4 ? `vec4(0.0);\n${[0, 1, 2, 3].map((q) => `av[${q}] = ${one};`).join('\n')}` : one;
+  } else if (k4) {
+    aRead = `vec4(${[0, 1, 2, 3].map((q) => `mmAt(user_a, user_aSize, aBase + (p + ${q}) * m)`).join(', ')})`;
+  } else aRead = `mmAt(user_a, user_aSize, aBase + p${s.transA ? ' * m' : ''})`;
+  let update: string;
+  if (!s.transB) {
+    // B rows: one texel holds B(p, j0..j0+3).
+    init.push('ivec2 cb = mmPos(user_bSize, (bOff + j0) >> 2);', 'ivec2 sb = mmPos(user_bSize, n >> 2);');
+    update = k4 ? [0, 1, 2, 3].map((q) => `part += av[${q}] * ${fetch('cb', 'b', 'sb')};`).join('\n') : `part += av * ${fetch('cb', 'b', 'sb')};`;
+  } else if (k4) {
+    // B columns (B stored [n, k]): one texel holds B(p..p+3, j) for each j of the four.
+    for (const c of [0, 1, 2, 3]) init.push(`ivec2 cb${c} = mmPos(user_bSize, (bOff + (j0 + ${c}) * k) >> 2);`);
+    update = `part += vec4(${[0, 1, 2, 3].map((c) => `dot(av, ${fetch(`cb${c}`, 'b', 'ivec2(1, 0)')})`).join(', ')});`;
+  } else {
+    update = `part += av * vec4(${[0, 1, 2, 3].map((c) => `mmAt(user_b, user_bSize, bOff + (j0 + ${c}) * k + p)`).join(', ')});`;
+  }
+  const step = k4 ? 4 : 1;
+  return `vec4 mmPackedOut;
+vec4 mmTexel(sampler2D t, ivec2 size, int texel) {
+  return texelFetch(t, ivec2(texel - (texel / size.x) * size.x, texel / size.x), 0);
+}
+float mmAt(sampler2D t, ivec2 size, int f) {
+  return mmTexel(t, size, f >> 2)[f & 3];
+}
+ivec2 mmPos(ivec2 size, int texel) {
+  int y = texel / size.x;
+  return ivec2(texel - y * size.x, y);
+}
+vec4 mmNext(sampler2D t, inout ivec2 pos, ivec2 stride, int w) {
+  vec4 v = texelFetch(t, pos, 0);
+  pos += stride;
+  int wrap = int(pos.x >= w);
+  pos += ivec2(-w * wrap, wrap);
+  return v;
+}
+float mmPacked(float aBaseF, float bOffF, float jF, float kF, float mF, float nF) {
+  int j = int(jF + 0.5);
+  int ch = j & 3;
+  if (ch == 0) {
+    int aBase = int(aBaseF + 0.5);
+    int bOff = int(bOffF + 0.5);
+    int k = int(kF + 0.5);
+    int m = int(mF + 0.5);
+    int n = int(nF + 0.5);
+    int j0 = j;
+    ${init.join('\n    ')}
+    vec4 acc = vec4(0.0);
+    for (int blk = 0; blk < ${MAX_DOT}; blk += ${PACKED_BLOCK}) {
+      if (blk >= k) { break; }
+      vec4 part = vec4(0.0);
+      for (int q = 0; q < ${PACKED_BLOCK}; q += ${step}) {
+        int p = blk + q;
+        if (p >= k) { break; }
+        ${k4 ? 'vec4' : 'float'} av = ${aRead};
+        ${update}
+      }
+      acc += part;
+    }
+    mmPackedOut = acc;
+  }
+  return mmPackedOut[ch];
+}`;
+}
+
+/**
+ * Whether {@link matmulPackedProgram} serves a product on webgl2: rows of whole texels (`n % 4 == 0`) and no split-K.
+ *
+ * @example
+ * ```ts
+ * console.assert(packedMatmulFits(matmulShape([256, 256], [256, 256], false, false, [256, 256])));
+ * ```
+ */
+export function packedMatmulFits(s: MatmulShape): boolean {
+  return s.n % 4 === 0 && s.k <= MAX_DOT;
+}
+
+/**
+ * The webgl2 matmul for {@link packedMatmulFits} shapes: the same batch and index math as {@link matmulProgram} in the
+ * kernel, with the dot products in a GLSL function that computes four outputs per texel (see `packedSource`);
+ * arguments `a`, `b`.
+ *
+ * @example
+ * ```ts
+ * const p = matmulPackedProgram(matmulShape([8, 4], [4, 8], false, false, [8, 8])); // p.nativeFunctions[0].name === 'mmPacked'
+ * ```
+ */
+export function matmulPackedProgram(s: MatmulShape): KernelProgram {
+  const k4 = s.k % 4 === 0;
+  const { body, uniforms } = matmulBody(s, s.k, 1);
+  // Replace the dot loop: keep the index math (t, i, j, aOff, bOff), then call the GLSL function.
+  const head = body.slice(0, body.indexOf('let acc = 0;'));
+  const aBase = s.transA ? 'aOff + i' : 'aOff + i * k';
+  const call = `return mmPacked(${aBase}, bOff, j, k, m, n);`;
+  const native = {
+    name: 'mmPacked',
+    source: packedSource(s, k4),
+    returnType: 'Number',
+    argumentTypes: ['Number', 'Number', 'Number', 'Number', 'Number', 'Number'],
+  };
+  const p = program(
+    `matmulPacked|${s.batch.length}|${s.transA}|${s.transB}|${k4}|${s.transA && s.m % 4 === 0}`,
+    ['a', 'b'],
+    uniforms,
+    `${head}${call}`,
+    productOf(s) * s.m * s.n,
+  );
+  return { ...p, nativeFunctions: [native] };
+}
