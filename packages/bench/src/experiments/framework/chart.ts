@@ -3,6 +3,7 @@
 // each chart a few lines of data description instead of hand-placed shapes.
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { seriesColorScale } from './palette.js';
 
 /** A Vega-Lite specification, as accepted by {@link renderSvg}. */
 export type ChartSpec = TopLevelSpec;
@@ -128,8 +129,9 @@ export function lineChart(o: LineChartOptions): ChartSpec {
   const encoding = {
     x: { field: o.x.field, type: 'quantitative' as const, title: o.x.title, scale: xScale },
     y: { field: o.y.field, type: 'quantitative' as const, title: o.y.title, scale: yScale },
-    color: { field: o.series, type: 'nominal' as const, title: o.series },
-    ...(o.dash ? { strokeDash: { field: o.dash, type: 'nominal' as const, title: o.dash } } : {}),
+    // One colour per model across every chart (the palette module), and a legend for the line style too.
+    color: { field: o.series, type: 'nominal' as const, title: o.series, scale: seriesColorScale(o.data.map((r) => r[o.series])) },
+    ...(o.dash ? { strokeDash: { field: o.dash, type: 'nominal' as const, title: o.dash, legend: { symbolType: 'stroke', symbolSize: 300 } } } : {}),
   };
   const layers: object[] = [{ mark: { type: 'line', point: true }, encoding }];
   if (o.rules && o.rules.length > 0) {

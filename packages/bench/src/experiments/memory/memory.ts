@@ -5,7 +5,7 @@ import { lineChart, type ChartRow } from '../framework/chart.js';
 import { defineExperiment, type ResultDocument } from '../framework/experiment.js';
 import { formatBytes, markdownTable } from '../framework/markdown.js';
 import { bySize } from '../framework/options.js';
-import { SequenceModel, type ModelKind } from '../models/sequence-model.js';
+import { SequenceModel, type ModelKind } from '../shared/sequence-model.js';
 import { logLogSlope, sequenceCrossEntropy } from '../shared/losses.js';
 
 /** One training step's memory at one length. */

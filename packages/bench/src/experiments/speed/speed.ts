@@ -7,7 +7,7 @@ import { defineExperiment, type ResultDocument } from '../framework/experiment.j
 import { markdownTable, type Cell } from '../framework/markdown.js';
 import { bySize } from '../framework/options.js';
 import { now, timeMedian } from '../framework/timing.js';
-import { MODEL_KINDS, SequenceModel } from '../models/sequence-model.js';
+import { MODEL_KINDS, SequenceModel } from '../shared/sequence-model.js';
 import { sequenceCrossEntropy } from '../shared/losses.js';
 import { loadTfjs, tfjsLstm, tfjsTransformer, type LoadedTfjs, type TfjsModelSizes } from './tfjs-models.js';
 
