@@ -53,3 +53,4 @@ export type { CurvePoint, CurveTrend } from './shared/curves.js';
 export { LITERATURE_SETTINGS } from './shared/literature.js';
 export type { LiteratureSetting } from './shared/literature.js';
 export { SERIES_COLORS, seriesColorScale } from './framework/palette.js';
+export { renderReportReadme, writeReportReadme } from './report/readme.js';

@@ -57,9 +57,9 @@ const ADDING = LITERATURE_SETTINGS.adding;
 /** Early stopping: the task counts as solved at a held-out MSE below this (1 % of the 0.167 baseline's order). */
 const SOLVED_MSE = 0.002;
 const SIZES = {
-  test: { lengths: [4, 6], hiddenSize: 8, batch: 16, steps: 30, lr: 1e-2, evalBatch: 16, evalEvery: 10 },
+  test: { lengths: [4, 6], hiddenSize: 8, batch: 16, steps: 16, lr: 1e-2, evalBatch: 16, evalEvery: 8 },
   quick: { lengths: [10, 25], hiddenSize: 32, batch: ADDING.batch, steps: 150, lr: ADDING.lr, evalBatch: 200, evalEvery: 25 },
-  full: { lengths: [50, 100, 200], hiddenSize: 64, batch: ADDING.batch, steps: 1200, lr: ADDING.lr, evalBatch: 500, evalEvery: 100 },
+  full: { lengths: [50, 100, 200], hiddenSize: 64, batch: ADDING.batch, steps: 800, lr: ADDING.lr, evalBatch: 500, evalEvery: 100 },
 };
 
 /** The prediction at the last step, `[batch, 1]`. */

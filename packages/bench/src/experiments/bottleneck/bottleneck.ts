@@ -90,7 +90,7 @@ const TASK_CHOICE =
 /** Early stopping: teacher-forced held-out accuracy at least this on short and long sources. */
 const STOP_ACCURACY = 0.99;
 const SIZES = {
-  test: { lengths: [3, 6], evalLengths: [3, 6], symbols: 6, hiddenSize: 8, batch: 8, steps: 30, lr: 1e-2, evalSentences: 4, evalEvery: 10 },
+  test: { lengths: [3, 6], evalLengths: [3, 6], symbols: 6, hiddenSize: 8, batch: 8, steps: 16, lr: 1e-2, evalSentences: 4, evalEvery: 8 },
   quick: { lengths: [5, 20], evalLengths: [5, 10, 20], symbols: 8, hiddenSize: 32, batch: 32, steps: 120, lr: 3e-3, evalSentences: 16, evalEvery: 30 },
   full: {
     lengths: [5, 60],
@@ -98,10 +98,10 @@ const SIZES = {
     symbols: 8,
     hiddenSize: 64,
     batch: 32,
-    steps: 1500,
+    steps: 1000,
     lr: 3e-3,
     evalSentences: 50,
-    evalEvery: 150,
+    evalEvery: 100,
   },
 };
 
@@ -346,7 +346,7 @@ export const bottleneckExperiment = defineExperiment<BottleneckMeasurements>({
         title: 'learning curves: teacher-forced held-out accuracy',
         data: curves,
         x: { field: 'step', title: 'optimizer steps' },
-        y: { field: 'accuracy', title: 'token accuracy', zero: true },
+        y: { field: 'accuracy', title: 'token accuracy', fraction: true },
         series: 'model',
         dash: 'sources',
       }),
@@ -357,14 +357,14 @@ export const bottleneckExperiment = defineExperiment<BottleneckMeasurements>({
             title: 'token accuracy',
             data,
             x: { field: 'length', title: 'source length' },
-            y: { field: 'tokenAccuracy', title: 'token accuracy', zero: true },
+            y: { field: 'tokenAccuracy', title: 'token accuracy', fraction: true },
             series: 'model',
           }),
           lineChart({
             title: 'exact match',
             data,
             x: { field: 'length', title: 'source length' },
-            y: { field: 'exactMatch', title: 'exact match', zero: true },
+            y: { field: 'exactMatch', title: 'exact match', fraction: true },
             series: 'model',
           }),
         ],

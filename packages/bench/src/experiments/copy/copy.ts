@@ -63,14 +63,14 @@ export interface CopyMeasurements {
 
 const COPY = LITERATURE_SETTINGS.copy;
 const SIZES = {
-  test: { delays: [3, 5], copyLength: 3, hiddenSize: 8, batch: 8, steps: 30, lr: 1e-2, evalBatch: 8, evalEvery: 10, stopAccuracy: 1.01 },
+  test: { delays: [3, 5], copyLength: 3, hiddenSize: 8, batch: 8, steps: 16, lr: 1e-2, evalBatch: 8, evalEvery: 8, stopAccuracy: 1.01 },
   quick: { delays: [10, 20], copyLength: 10, hiddenSize: 32, batch: COPY.batch, steps: 150, lr: COPY.lr, evalBatch: 64, evalEvery: 25, stopAccuracy: 0.99 },
   full: {
     delays: [10, 50, 100, 200],
     copyLength: 10,
     hiddenSize: 64,
     batch: COPY.batch,
-    steps: 1200,
+    steps: 800,
     lr: COPY.lr,
     evalBatch: 200,
     evalEvery: 100,
@@ -182,7 +182,7 @@ export const copyExperiment = defineExperiment<CopyMeasurements>({
         title: 'learning curves, one panel per delay',
         data: curves,
         x: { field: 'step', title: 'optimizer steps' },
-        y: { field: 'accuracy', title: 'accuracy', zero: true },
+        y: { field: 'accuracy', title: 'accuracy', fraction: true },
         series: 'model',
         column: { field: 'T', title: 'delay', sort: delays },
         rules: [{ value: baselineAccuracy, label: 'memoryless 1/K' }],
@@ -193,7 +193,7 @@ export const copyExperiment = defineExperiment<CopyMeasurements>({
         title: 'after training, against the delay',
         data: finals,
         x: { field: 'T', title: 'delay T', log: true },
-        y: { field: 'accuracy', title: 'accuracy', zero: true },
+        y: { field: 'accuracy', title: 'accuracy', fraction: true },
         series: 'model',
         rules: [{ value: baselineAccuracy, label: 'memoryless 1/K' }],
       }),

@@ -83,6 +83,8 @@ export interface LineChartOptions {
   y: AxisOptions & {
     /** Include zero in a linear scale. Default false. */
     zero?: boolean;
+    /** A fraction in [0, 1] (an accuracy): the axis spans exactly 0–1, so panels compare and small values are not blown up. */
+    fraction?: boolean;
   };
   /** Field naming the series (one coloured line each). */
   series: string;
@@ -125,13 +127,22 @@ export interface LineChartOptions {
  */
 export function lineChart(o: LineChartOptions): ChartSpec {
   const xScale = o.x.log ? { type: 'log' as const } : { zero: false };
-  const yScale = o.y.log ? { type: 'log' as const } : { zero: o.y.zero ?? false };
+  const yScale = o.y.log ? { type: 'log' as const } : o.y.fraction ? { domain: [0, 1] } : { zero: o.y.zero ?? false };
   const encoding = {
     x: { field: o.x.field, type: 'quantitative' as const, title: o.x.title, scale: xScale },
     y: { field: o.y.field, type: 'quantitative' as const, title: o.y.title, scale: yScale },
     // One colour per model across every chart (the palette module), and a legend for the line style too.
     color: { field: o.series, type: 'nominal' as const, title: o.series, scale: seriesColorScale(o.data.map((r) => r[o.series])) },
-    ...(o.dash ? { strokeDash: { field: o.dash, type: 'nominal' as const, title: o.dash, legend: { symbolType: 'stroke', symbolSize: 300 } } } : {}),
+    ...(o.dash
+      ? {
+          strokeDash: {
+            field: o.dash,
+            type: 'nominal' as const,
+            title: o.dash,
+            legend: { symbolType: 'stroke', symbolSize: 300, symbolStrokeColor: '#333333', symbolStrokeWidth: 2 },
+          },
+        }
+      : {}),
   };
   const layers: object[] = [{ mark: { type: 'line', point: true }, encoding }];
   if (o.rules && o.rules.length > 0) {
