@@ -11,8 +11,18 @@ export { median, now, timeMedian } from './framework/timing.js';
 export type { Timing, TimingOptions } from './framework/timing.js';
 export { formatBytes, formatNumber, markdownTable } from './framework/markdown.js';
 export type { Cell } from './framework/markdown.js';
-export { concatCharts, heatmap, lineChart, renderSvg } from './framework/chart.js';
-export type { AxisOptions, ChartRow, ChartSpec, HeatmapOptions, LineChartOptions, OrdinalAxis, PanelField, ReferenceLine } from './framework/chart.js';
+export { concatCharts, curvesByLength, heatmap, learningCurves, lineChart, renderSvg } from './framework/chart.js';
+export type {
+  AxisOptions,
+  ChartRow,
+  ChartSpec,
+  CurvesByLengthOptions,
+  HeatmapOptions,
+  LineChartOptions,
+  OrdinalAxis,
+  PanelField,
+  ReferenceLine,
+} from './framework/chart.js';
 export { defineExperiment } from './framework/experiment.js';
 export type { Experiment, ExperimentContext, ExperimentDefinition, ExperimentOutcome, Measured, ResultDocument, ResultFiles } from './framework/experiment.js';
 export { SequenceModel, MODEL_KINDS, orthogonalScaled } from './shared/sequence-model.js';
@@ -48,7 +58,7 @@ export { createClaimsExperiment } from './claims/claims.js';
 export type { ClaimResult, ClaimsMeasurements } from './claims/claims.js';
 export { CLAIM_RULES } from './claims/rules.js';
 export type { ClaimEvidence, ClaimJudgement, ClaimRule, Verdict } from './claims/rules.js';
-export { curveTrend, lossTrend, MOVING_DEFINITION } from './shared/curves.js';
+export { budgetNotes, curveTrend, lossTrend, MOVING_DEFINITION, yesNo } from './shared/curves.js';
 export type { CurvePoint, CurveTrend } from './shared/curves.js';
 export { LITERATURE_SETTINGS } from './shared/literature.js';
 export type { LiteratureSetting } from './shared/literature.js';

@@ -3,12 +3,12 @@
 import { mseLoss, noGrad } from '@seqlab/autograd';
 import { AddingProblem } from '@seqlab/datasets';
 import { narrow, reshape, type Tensor } from '@seqlab/tensor-core';
-import { concatCharts, lineChart, type ChartRow } from '../framework/chart.js';
+import { curvesByLength } from '../framework/chart.js';
 import { defineExperiment, type ResultDocument } from '../framework/experiment.js';
 import { markdownTable } from '../framework/markdown.js';
 import { bySize } from '../framework/options.js';
 import { MODEL_KINDS, SequenceModel } from '../shared/sequence-model.js';
-import { curveTrend, MOVING_DEFINITION } from '../shared/curves.js';
+import { budgetNotes, curveTrend, MOVING_DEFINITION, yesNo } from '../shared/curves.js';
 import { LITERATURE_SETTINGS } from '../shared/literature.js';
 import { trainModel } from '../shared/training.js';
 
@@ -57,9 +57,9 @@ const ADDING = LITERATURE_SETTINGS.adding;
 /** Early stopping: the task counts as solved at a held-out MSE below this (1 % of the 0.167 baseline's order). */
 const SOLVED_MSE = 0.002;
 const SIZES = {
-  test: { lengths: [4, 6], hiddenSize: 8, batch: 16, steps: 16, lr: 1e-2, evalBatch: 16, evalEvery: 8 },
+  test: { lengths: [4, 6], hiddenSize: 8, batch: 32, steps: 24, lr: 1e-2, evalBatch: 16, evalEvery: 8 },
   quick: { lengths: [10, 25], hiddenSize: 32, batch: ADDING.batch, steps: 150, lr: ADDING.lr, evalBatch: 200, evalEvery: 25 },
-  full: { lengths: [50, 100, 200], hiddenSize: 64, batch: ADDING.batch, steps: 800, lr: ADDING.lr, evalBatch: 500, evalEvery: 100 },
+  full: { lengths: [50, 200], hiddenSize: 64, batch: ADDING.batch, steps: 1000, lr: ADDING.lr, evalBatch: 500, evalEvery: 100 },
 };
 
 /** The prediction at the last step, `[batch, 1]`. */
@@ -172,44 +172,27 @@ export const addingExperiment = defineExperiment<AddingMeasurements>({
           r.baselineMse,
           r.mse / r.baselineMse,
           r.steps,
-          r.stoppedEarly ? 'yes' : 'no',
-          r.moving ? 'yes' : 'no',
+          yesNo(r.stoppedEarly),
+          yesNo(r.moving),
           r.seconds,
         ]),
       ),
-      '',
-      `Learning rate and batch size: ${s.literature ?? 'see settings'}.`,
-      '',
-      `"Still moving": ${s.moving ?? MOVING_DEFINITION}.`,
+      ...budgetNotes(result.settings),
     ].join('\n');
   },
   chart(result: ResultDocument<AddingMeasurements>) {
     const rows = result.measurements.rows;
     const baseline = rows[0]?.baselineMse ?? 1 / 6;
-    const lengths = [...new Set(rows.map((r) => r.length))].map((t) => `T = ${t}`);
     // The first evaluations of an untrained model can sit far above the baseline; clip them so the scale shows the learning.
     const ceiling = 2 * baseline;
-    const curves: ChartRow[] = rows.flatMap((r) => r.curve.map((c) => ({ model: r.model, T: `T = ${r.length}`, step: c.step, mse: Math.min(c.mse, ceiling) })));
-    return concatCharts('Adding problem: held-out MSE', [
-      lineChart({
-        title: `learning curves, one panel per length (values above ${Number(ceiling.toFixed(3))} drawn at it)`,
-        data: curves,
-        x: { field: 'step', title: 'optimizer steps' },
-        y: { field: 'mse', title: 'MSE', zero: true },
-        series: 'model',
-        column: { field: 'T', title: 'length', sort: lengths },
-        rules: [{ value: baseline, label: 'predict 1: 0.167' }],
-        width: 200,
-        height: 160,
-      }),
-      lineChart({
-        title: 'after training, against the length',
-        data: rows.map((r) => ({ model: r.model, T: r.length, mse: Math.min(r.mse, ceiling) })),
-        x: { field: 'T', title: 'sequence length T', log: true },
-        y: { field: 'mse', title: 'MSE', zero: true },
-        series: 'model',
-        rules: [{ value: baseline, label: 'predict 1: 0.167' }],
-      }),
-    ]);
+    return curvesByLength({
+      title: 'Adding problem: held-out MSE',
+      curvesTitle: `learning curves, one panel per length (values above ${Number(ceiling.toFixed(3))} drawn at it)`,
+      y: { field: 'mse', title: 'MSE', zero: true },
+      curves: rows.flatMap((r) => r.curve.map((c) => ({ model: r.model, T: `T = ${r.length}`, step: c.step, mse: Math.min(c.mse, ceiling) }))),
+      finals: rows.map((r) => ({ model: r.model, T: r.length, mse: Math.min(r.mse, ceiling) })),
+      lengthName: 'length',
+      rules: [{ value: baseline, label: 'predict 1: 0.167' }],
+    });
   },
 });

@@ -5,12 +5,12 @@
 import { crossEntropy, noGrad } from '@seqlab/autograd';
 import { argmax, Generator, narrow, reshape, type Tensor } from '@seqlab/tensor-core';
 import type { ChartSpec } from '../framework/chart.js';
-import { concatCharts, lineChart, type ChartRow } from '../framework/chart.js';
+import { concatCharts, learningCurves, lineChart, type ChartRow } from '../framework/chart.js';
 import { defineExperiment, type ResultDocument } from '../framework/experiment.js';
 import { markdownTable } from '../framework/markdown.js';
 import { bySize } from '../framework/options.js';
 import { seriesColorScale } from '../framework/palette.js';
-import { curveTrend, MOVING_DEFINITION } from '../shared/curves.js';
+import { budgetNotes, curveTrend, MOVING_DEFINITION, yesNo } from '../shared/curves.js';
 import { SequenceModel, type ModelKind } from '../shared/sequence-model.js';
 import { trainModel } from '../shared/training.js';
 import { NOUN_POSITIONS, PRONOUN_POSITION, PRONOUN_ROLES, PRONOUN_VOCABULARY, pronounBatch, type PronounBatch } from './pronoun-task.js';
@@ -228,7 +228,7 @@ export const attentionMapExperiment = defineExperiment<AttentionMapMeasurements>
       '',
       markdownTable(
         ['model', 'steps', 'stopped early', 'still moving', 'seconds', 'accuracy untrained', 'accuracy trained'],
-        m.training.map((t) => [t.model, t.steps, t.stoppedEarly ? 'yes' : 'no', t.moving ? 'yes' : 'no', t.seconds, t.untrainedAccuracy, t.accuracy]),
+        m.training.map((t) => [t.model, t.steps, yesNo(t.stoppedEarly), yesNo(t.moving), t.seconds, t.untrainedAccuracy, t.accuracy]),
       ),
       '',
       '### Attention mass from "it" (mean over held-out sentences; uniform would be 0.1 per word)',
@@ -314,10 +314,9 @@ export const attentionMapExperiment = defineExperiment<AttentionMapMeasurements>
       concatCharts(
         'training and the RNN view',
         [
-          lineChart({
+          learningCurves({
             title: 'held-out accuracy of naming the referent',
             data: curves,
-            x: { field: 'step', title: 'optimizer steps' },
             y: { field: 'accuracy', title: 'accuracy', fraction: true },
             series: 'model',
             rules: [{ value: 0.5, label: 'either noun of the sentence: 0.5' }],

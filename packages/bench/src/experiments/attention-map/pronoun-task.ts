@@ -16,14 +16,28 @@ const TEMPLATES = [
   ['the', '{O}', 'was', 'under', 'the', '{A}', 'because', 'it', 'was', '{ADJ}'],
 ];
 
-/** The role of each word position, the same in both templates. */
+/**
+ * The role of each word position, the same in both templates.
+ *
+ * @example
+ * ```ts
+ * console.assert(PRONOUN_ROLES[7] === 'it' && PRONOUN_ROLES.length === 10);
+ * ```
+ */
 export const PRONOUN_ROLES = ['the', 'noun 1', 'verb', 'preposition', 'the', 'noun 2', 'because', 'it', 'was', 'adjective'];
 /** Position of "it". */
 export const PRONOUN_POSITION = 7;
 /** Positions of the two nouns. */
 export const NOUN_POSITIONS: readonly [number, number] = [1, 5];
 
-/** Every word of the task, in a fixed order (its token id is its index). */
+/**
+ * Every word of the task, in a fixed order (its token id is its index).
+ *
+ * @example
+ * ```ts
+ * console.assert(PRONOUN_VOCABULARY.includes('cat') && PRONOUN_VOCABULARY.includes('soft'));
+ * ```
+ */
 export const PRONOUN_VOCABULARY: readonly string[] = [
   ...new Set([...TEMPLATES.flat().filter((w) => !w.startsWith('{')), ...ANIMALS, ...OBJECTS, ...ANIMAL_ADJECTIVES, ...OBJECT_ADJECTIVES]),
 ];

@@ -4,11 +4,11 @@
 import { crossEntropy, noGrad } from '@seqlab/autograd';
 import { ReversalTask } from '@seqlab/datasets';
 import { reshape, tensor, type Tensor } from '@seqlab/tensor-core';
-import { concatCharts, lineChart, type ChartRow } from '../framework/chart.js';
+import { concatCharts, learningCurves, lineChart, type ChartRow } from '../framework/chart.js';
 import { defineExperiment, type ResultDocument } from '../framework/experiment.js';
 import { markdownTable } from '../framework/markdown.js';
 import { bySize } from '../framework/options.js';
-import { curveTrend, MOVING_DEFINITION } from '../shared/curves.js';
+import { budgetNotes, curveTrend, MOVING_DEFINITION, yesNo } from '../shared/curves.js';
 import { trainModel } from '../shared/training.js';
 import { createTranslator, type Translator, type TranslatorKind } from '../shared/translators.js';
 
@@ -310,19 +310,9 @@ export const bottleneckExperiment = defineExperiment<BottleneckMeasurements>({
       '',
       markdownTable(
         ['model', 'parameters', 'steps', 'stopped early', 'short still moving', 'long still moving', 'seconds', 'final train loss'],
-        m.training.map((t) => [
-          t.model,
-          t.parameters,
-          t.steps,
-          t.stoppedEarly ? 'yes' : 'no',
-          t.shortMoving ? 'yes' : 'no',
-          t.longMoving ? 'yes' : 'no',
-          t.seconds,
-          t.finalTrainLoss,
-        ]),
+        m.training.map((t) => [t.model, t.parameters, t.steps, yesNo(t.stoppedEarly), yesNo(t.shortMoving), yesNo(t.longMoving), t.seconds, t.finalTrainLoss]),
       ),
-      '',
-      `"Still moving": ${settings.moving ?? MOVING_DEFINITION}.`,
+      ...budgetNotes(result.settings),
       '',
       '### Samples (longest source length)',
       '',
@@ -342,10 +332,9 @@ export const bottleneckExperiment = defineExperiment<BottleneckMeasurements>({
       ]),
     );
     return concatCharts('Reversal through an encoder–decoder, by source length', [
-      lineChart({
+      learningCurves({
         title: 'learning curves: teacher-forced held-out accuracy',
         data: curves,
-        x: { field: 'step', title: 'optimizer steps' },
         y: { field: 'accuracy', title: 'token accuracy', fraction: true },
         series: 'model',
         dash: 'sources',
@@ -353,21 +342,11 @@ export const bottleneckExperiment = defineExperiment<BottleneckMeasurements>({
       concatCharts(
         'after training, greedy decoding',
         [
-          lineChart({
-            title: 'token accuracy',
-            data,
-            x: { field: 'length', title: 'source length' },
-            y: { field: 'tokenAccuracy', title: 'token accuracy', fraction: true },
-            series: 'model',
-          }),
-          lineChart({
-            title: 'exact match',
-            data,
-            x: { field: 'length', title: 'source length' },
-            y: { field: 'exactMatch', title: 'exact match', fraction: true },
-            series: 'model',
-          }),
-        ],
+          ['tokenAccuracy', 'token accuracy'],
+          ['exactMatch', 'exact match'],
+        ].map(([field, title]) =>
+          lineChart({ title, data, x: { field: 'length', title: 'source length' }, y: { field, title, fraction: true }, series: 'model' }),
+        ),
         'horizontal',
       ),
     ]);

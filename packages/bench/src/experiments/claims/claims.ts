@@ -46,6 +46,11 @@ export interface ClaimsMeasurements {
   }[];
 }
 
+/** Whether both numbers are positive and two or more decades apart (a gradient ratio), so a log axis shows both. */
+function spansDecades(c: ClaimComparison): boolean {
+  return c.measured > 0 && c.tutorial > 0 && Math.max(c.measured / c.tutorial, c.tutorial / c.measured) >= 100;
+}
+
 /** The result document at `path` when it exists and is a result of `name`, else null. */
 function readResult(path: string, name: string): ResultDocument | null {
   if (!existsSync(path)) return null;
@@ -145,36 +150,31 @@ export function createClaimsExperiment(sources: () => readonly Experiment[]): Ex
       ].join('\n');
     },
     chart(result: ResultDocument<ClaimsMeasurements>): ChartSpec {
-      // One row per claim, each on its own scale: the measured quantity (coloured by verdict) beside the tutorials' number.
-      const rows = result.measurements.claims.flatMap((c) => {
-        const label = `${c.id}: ${c.comparison.quantity}`;
-        return [
-          { claim: label, what: 'measured', value: Number.isFinite(c.comparison.measured) ? c.comparison.measured : null, verdict: c.verdict },
-          { claim: label, what: "tutorials' number", value: c.comparison.tutorial, verdict: "tutorials' number" },
-        ];
-      });
+      // One small chart per claim on its own scale: the measured quantity (coloured by its verdict) beside the tutorials' number.
+      const verdictColors = { domain: ['confirmed', 'depends', 'refuted', "tutorials' number"], range: ['#2ca02c', '#ff7f0e', '#d62728', '#333333'] };
+      const panels = result.measurements.claims.map((c) => ({
+        title: { text: `${c.id}: ${c.verdict}`, fontSize: 12, anchor: 'start' },
+        data: {
+          values: [
+            { what: 'measured', value: Number.isFinite(c.comparison.measured) ? c.comparison.measured : null, verdict: c.verdict },
+            { what: "tutorials' number", value: c.comparison.tutorial, verdict: "tutorials' number" },
+          ],
+        },
+        width: 420,
+        height: 24,
+        mark: { type: 'point', filled: true, size: 150 },
+        encoding: {
+          x: { field: 'value', type: 'quantitative', title: c.comparison.quantity, scale: spansDecades(c.comparison) ? { type: 'log' } : { zero: true } },
+          shape: { field: 'what', type: 'nominal', title: 'point', scale: { domain: ['measured', "tutorials' number"], range: ['circle', 'diamond'] } },
+          color: { field: 'verdict', type: 'nominal', title: 'verdict', scale: verdictColors },
+        },
+      }));
       return {
         $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-        title: "The tutorials' claims: measured against the tutorials' numbers",
-        data: { values: rows },
-        facet: { row: { field: 'claim', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left', labelLimit: 520 }, sort: null } },
-        spec: {
-          width: 320,
-          height: 26,
-          mark: { type: 'point', filled: true, size: 140 },
-          encoding: {
-            x: { field: 'value', type: 'quantitative', title: null, scale: { zero: true } },
-            shape: { field: 'what', type: 'nominal', title: 'point', scale: { domain: ['measured', "tutorials' number"], range: ['circle', 'diamond'] } },
-            color: {
-              field: 'verdict',
-              type: 'nominal',
-              title: 'verdict',
-              scale: { domain: ['confirmed', 'depends', 'refuted', "tutorials' number"], range: ['#2ca02c', '#ff7f0e', '#d62728', '#333333'] },
-            },
-          },
-        },
-        resolve: { scale: { x: 'independent' } },
-      } as ChartSpec;
+        title: "The tutorials' claims: each measured quantity against the tutorials' number",
+        vconcat: panels,
+        spacing: 14,
+      } as unknown as ChartSpec;
     },
   });
 }

@@ -2,11 +2,11 @@
 // and loss along a fixed budget of optimizer steps for RNN, LSTM, GRU and Transformer at each delay T, beside the
 // memoryless baseline.
 import { CopyTask } from '@seqlab/datasets';
-import { concatCharts, lineChart, type ChartRow } from '../framework/chart.js';
+import { curvesByLength } from '../framework/chart.js';
 import { defineExperiment, type ResultDocument } from '../framework/experiment.js';
 import { markdownTable } from '../framework/markdown.js';
 import { bySize } from '../framework/options.js';
-import { curveTrend, MOVING_DEFINITION } from '../shared/curves.js';
+import { budgetNotes, curveTrend, MOVING_DEFINITION, yesNo } from '../shared/curves.js';
 import { LITERATURE_SETTINGS } from '../shared/literature.js';
 import { MODEL_KINDS } from '../shared/sequence-model.js';
 import { trainOnCopy } from '../shared/copy-training.js';
@@ -66,11 +66,11 @@ const SIZES = {
   test: { delays: [3, 5], copyLength: 3, hiddenSize: 8, batch: 8, steps: 16, lr: 1e-2, evalBatch: 8, evalEvery: 8, stopAccuracy: 1.01 },
   quick: { delays: [10, 20], copyLength: 10, hiddenSize: 32, batch: COPY.batch, steps: 150, lr: COPY.lr, evalBatch: 64, evalEvery: 25, stopAccuracy: 0.99 },
   full: {
-    delays: [10, 50, 100, 200],
+    delays: [10, 50, 200],
     copyLength: 10,
     hiddenSize: 64,
     batch: COPY.batch,
-    steps: 800,
+    steps: 1500,
     lr: COPY.lr,
     evalBatch: 200,
     evalEvery: 100,
@@ -152,51 +152,21 @@ export const copyExperiment = defineExperiment<CopyMeasurements>({
     return [
       markdownTable(
         ['model', 'T', 'accuracy', 'baseline accuracy', 'loss (nats)', 'baseline loss', 'steps', 'stopped early', 'still moving', 'seconds'],
-        rows.map((r) => [
-          r.model,
-          r.delay,
-          r.accuracy,
-          r.baselineAccuracy,
-          r.loss,
-          r.baselineLoss,
-          r.steps,
-          r.stoppedEarly ? 'yes' : 'no',
-          r.moving ? 'yes' : 'no',
-          r.seconds,
-        ]),
+        rows.map((r) => [r.model, r.delay, r.accuracy, r.baselineAccuracy, r.loss, r.baselineLoss, r.steps, yesNo(r.stoppedEarly), yesNo(r.moving), r.seconds]),
       ),
-      '',
-      `Learning rate and batch size: ${s.literature ?? 'see settings'}.`,
-      '',
-      `"Still moving": ${s.moving ?? MOVING_DEFINITION}.`,
+      ...budgetNotes(result.settings),
     ].join('\n');
   },
   chart(result: ResultDocument<CopyMeasurements>) {
     const rows = result.measurements.rows;
-    const curves: ChartRow[] = rows.flatMap((r) => r.curve.map((c) => ({ model: r.model, T: `T = ${r.delay}`, step: c.step, accuracy: c.accuracy })));
-    const delays = [...new Set(rows.map((r) => r.delay))].map((d) => `T = ${d}`);
-    const finals: ChartRow[] = rows.map((r) => ({ model: r.model, T: r.delay, accuracy: r.accuracy }));
-    const baselineAccuracy = rows[0]?.baselineAccuracy ?? 0;
-    return concatCharts('Copy task: held-out accuracy on the copied symbols', [
-      lineChart({
-        title: 'learning curves, one panel per delay',
-        data: curves,
-        x: { field: 'step', title: 'optimizer steps' },
-        y: { field: 'accuracy', title: 'accuracy', fraction: true },
-        series: 'model',
-        column: { field: 'T', title: 'delay', sort: delays },
-        rules: [{ value: baselineAccuracy, label: 'memoryless 1/K' }],
-        width: 200,
-        height: 160,
-      }),
-      lineChart({
-        title: 'after training, against the delay',
-        data: finals,
-        x: { field: 'T', title: 'delay T', log: true },
-        y: { field: 'accuracy', title: 'accuracy', fraction: true },
-        series: 'model',
-        rules: [{ value: baselineAccuracy, label: 'memoryless 1/K' }],
-      }),
-    ]);
+    return curvesByLength({
+      title: 'Copy task: held-out accuracy on the copied symbols',
+      curvesTitle: 'learning curves, one panel per delay',
+      y: { field: 'accuracy', title: 'accuracy', fraction: true },
+      curves: rows.flatMap((r) => r.curve.map((c) => ({ model: r.model, T: `T = ${r.delay}`, step: c.step, accuracy: c.accuracy }))),
+      finals: rows.map((r) => ({ model: r.model, T: r.delay, accuracy: r.accuracy })),
+      lengthName: 'delay',
+      rules: [{ value: rows[0]?.baselineAccuracy ?? 0, label: 'memoryless 1/K' }],
+    });
   },
 });

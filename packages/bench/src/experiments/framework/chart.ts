@@ -172,6 +172,72 @@ export function lineChart(o: LineChartOptions): ChartSpec {
   } as ChartSpec;
 }
 
+/**
+ * A learning-curve chart: {@link lineChart} with optimizer steps on the x axis and one line per model.
+ *
+ * @example
+ * ```ts
+ * const spec = learningCurves({ title: 'held-out accuracy', data: [{ model: 'LSTM', step: 100, accuracy: 0.5 }], y: { field: 'accuracy', title: 'accuracy', fraction: true } });
+ * console.assert(JSON.stringify(spec).includes('optimizer steps'));
+ * ```
+ */
+export function learningCurves(o: Omit<LineChartOptions, 'x' | 'series'> & { series?: string }): ChartSpec {
+  return lineChart({ ...o, x: { field: 'step', title: 'optimizer steps' }, series: o.series ?? 'model' });
+}
+
+/** Settings of {@link curvesByLength}. */
+export interface CurvesByLengthOptions {
+  /** Chart title. */
+  title: string;
+  /** Title of the learning-curve panels. */
+  curvesTitle: string;
+  /** The metric on the y axis. */
+  y: LineChartOptions['y'];
+  /** Curve points: `model`, `step`, the metric and `T` (the panel label, e.g. "T = 50"). */
+  curves: ChartRow[];
+  /** Values after training: `model`, the metric and `T` (the length, a number). */
+  finals: ChartRow[];
+  /** What T is (e.g. "delay"), for the panel header and the x axis. */
+  lengthName: string;
+  /** Reference lines on both charts. */
+  rules: ReferenceLine[];
+}
+
+/**
+ * A task experiment's chart: learning curves in one panel per length T, above the values after training against T.
+ *
+ * @example
+ * ```ts
+ * const spec = curvesByLength({
+ *   title: 'Copy task', curvesTitle: 'learning curves', y: { field: 'accuracy', title: 'accuracy', fraction: true }, lengthName: 'delay',
+ *   curves: [{ model: 'GRU', T: 'T = 10', step: 100, accuracy: 0.5 }], finals: [{ model: 'GRU', T: 10, accuracy: 0.5 }], rules: [],
+ * });
+ * console.assert(JSON.stringify(spec).includes('vconcat'));
+ * ```
+ */
+export function curvesByLength(o: CurvesByLengthOptions): ChartSpec {
+  const panels = [...new Set(o.curves.map((r) => String(r.T)))];
+  return concatCharts(o.title, [
+    learningCurves({
+      title: o.curvesTitle,
+      data: o.curves,
+      y: o.y,
+      column: { field: 'T', title: o.lengthName, sort: panels },
+      rules: o.rules,
+      width: 200,
+      height: 160,
+    }),
+    lineChart({
+      title: 'after training, against T',
+      data: o.finals,
+      x: { field: 'T', title: `${o.lengthName} T`, log: true },
+      y: o.y,
+      series: 'model',
+      rules: o.rules,
+    }),
+  ]);
+}
+
 /** Settings of {@link heatmap}. */
 export interface HeatmapOptions {
   /** Chart title. */

@@ -1,5 +1,12 @@
 // The one palette of the experiment charts: every model (and baseline) has the same colour in every chart.
-/** Colour of each model or reference series, by the name the experiments give it. */
+/**
+ * Colour of each model or reference series, by the name the experiments give it.
+ *
+ * @example
+ * ```ts
+ * console.assert(SERIES_COLORS.LSTM !== SERIES_COLORS.GRU);
+ * ```
+ */
 export const SERIES_COLORS: Readonly<Record<string, string>> = {
   RNN: '#d62728',
   LSTM: '#1f77b4',

@@ -1,6 +1,5 @@
 // Learning curves: one held-out evaluation per checkpoint, and the rule that says whether a curve is still moving at
 // the end of its step budget (the only case in which a claim may "depend on the training budget").
-import type { TrainReport } from './training.js';
 
 /** One evaluation along training. */
 export interface CurvePoint {
@@ -21,7 +20,14 @@ export const MOVING_ABSOLUTE = 0.03;
 /** An unbounded metric (a loss, an MSE) is moving when it improved by more than this fraction of its value over the tail. */
 export const MOVING_RELATIVE = 0.03;
 
-/** The plain-words definition of "still moving", for reports. */
+/**
+ * The plain-words definition of "still moving", for reports.
+ *
+ * @example
+ * ```ts
+ * console.assert(MOVING_DEFINITION.includes('last 20 %'));
+ * ```
+ */
 export const MOVING_DEFINITION = `a curve is still moving when its held-out metric improved over the last ${MOVING_TAIL * 100} % of the step budget (from the checkpoint at or before 80 % of the steps to the last one) by more than ${MOVING_ABSOLUTE} absolute for an accuracy, or by more than ${MOVING_RELATIVE * 100} % of its value for a loss or MSE; a run stopped early on its success criterion is not moving`;
 
 /** Whether a curve is still moving, and by how much it moved over the tail. */
@@ -32,14 +38,15 @@ export interface CurveTrend {
   readonly tailImprovement: number;
 }
 
-/** The held-out curve of `metric` from a training report. */
-export function curveOf(report: TrainReport, metric: string): CurvePoint[] {
-  return report.checkpoints.map((c) => ({ step: c.step, seconds: c.seconds, trainLoss: c.trainLoss, value: c.metrics[metric] }));
-}
-
 /**
  * Applies {@link MOVING_DEFINITION} to `curve`: `higherIsBetter` for accuracies (judged absolutely), else a loss
  * (judged relative to its value). A curve with fewer than two points, or one that stopped early, is not moving.
+ *
+ * @example
+ * ```ts
+ * const rising = [0.1, 0.2, 0.3, 0.4, 0.5].map((value, i) => ({ step: (i + 1) * 100, value }));
+ * console.assert(curveTrend(rising, true).moving && !curveTrend(rising, true, true).moving);
+ * ```
  */
 export function curveTrend(curve: readonly Pick<CurvePoint, 'step' | 'value'>[], higherIsBetter: boolean, stoppedEarly = false): CurveTrend {
   if (curve.length < 2 || stoppedEarly) return { moving: false, tailImprovement: 0 };
@@ -56,7 +63,14 @@ export function curveTrend(curve: readonly Pick<CurvePoint, 'step' | 'value'>[],
   return { moving: gain > MOVING_RELATIVE, tailImprovement: gain };
 }
 
-/** Kendall's τ between step order and training loss over `losses`, on at most `samples` evenly spaced points: −1 = always falling. */
+/**
+ * Kendall's τ between step order and training loss over `losses`, on at most `samples` evenly spaced points: −1 = always falling.
+ *
+ * @example
+ * ```ts
+ * console.assert(lossTrend([3, 2.5, 2, 1.8, 1.7]) === -1 && lossTrend([1, 1, 1]) === 0);
+ * ```
+ */
 export function lossTrend(losses: readonly number[], samples = 50): number {
   const stride = Math.max(1, Math.floor(losses.length / samples));
   const ys: number[] = [];
@@ -71,4 +85,33 @@ export function lossTrend(losses: readonly number[], samples = 50): number {
   }
   const pairs = (ys.length * (ys.length - 1)) / 2;
   return pairs === 0 ? 0 : (concordant - discordant) / pairs;
+}
+
+/**
+ * "yes" or "no", for the tables' stopped-early and still-moving columns.
+ *
+ * @example
+ * ```ts
+ * console.assert(yesNo(true) === 'yes');
+ * ```
+ */
+export function yesNo(value: boolean): string {
+  return value ? 'yes' : 'no';
+}
+
+/**
+ * The Markdown lines under a learning experiment's table: where its learning rate and batch size come from, and what "still moving" means.
+ *
+ * @example
+ * ```ts
+ * console.assert(budgetNotes({ literature: 'Arjovsky et al. 2016' }).join('\n').includes('Still moving'));
+ * ```
+ */
+export function budgetNotes(settings: Record<string, unknown>): string[] {
+  const s = settings as { literature?: string; moving?: string };
+  return [
+    ...(s.literature === undefined ? [] : ['', `Learning rate and batch size: ${s.literature}.`]),
+    '',
+    `"Still moving": ${s.moving ?? MOVING_DEFINITION}.`,
+  ];
 }
