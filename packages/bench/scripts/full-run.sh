@@ -9,7 +9,8 @@ out="${1:-docs/experiments}"
 backend="${SEQLAB_BACKEND:-wasm}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
-for name in speed memory gradients copy adding bottleneck attention-map charlm; do
+# Learning experiments first (their numbers do not depend on machine load), timing experiments last.
+for name in copy adding bottleneck attention-map charlm gradients memory speed; do
   size=full
   case " ${SEQLAB_QUICK:-} " in *" $name "*) size=quick ;; esac
   echo "== $name ($size, $backend) $(date -u +%FT%TZ)"

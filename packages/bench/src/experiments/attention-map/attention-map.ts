@@ -50,7 +50,16 @@ export interface PronounTraining {
   /** Every training step's loss, for the falling-loss check. */
   readonly trainLosses: number[];
   /** Held-out accuracy along training. */
-  readonly curve: { step: number; seconds: number; trainLoss: number; accuracy: number }[];
+  readonly curve: {
+    /** Steps done. */
+    step: number;
+    /** Seconds of training so far. */
+    seconds: number;
+    /** Mean training loss since the previous point. */
+    trainLoss: number;
+    /** Held-out accuracy of naming the referent. */
+    accuracy: number;
+  }[];
 }
 
 /** Measurements of `attention-map`. */
@@ -62,7 +71,16 @@ export interface AttentionMapMeasurements {
   /** Training of the Transformer and of the RNN. */
   readonly training: PronounTraining[];
   /** The RNN's mean ‖h_t − h_{t−1}‖ per word position over the held-out sentences, trained and untrained. */
-  readonly rnnStateChange: { stage: 'trained' | 'untrained'; position: number; role: string; change: number }[];
+  readonly rnnStateChange: {
+    /** Before or after training. */
+    stage: 'trained' | 'untrained';
+    /** Word position. */
+    position: number;
+    /** The word's role (see `PRONOUN_ROLES`). */
+    role: string;
+    /** Mean ‖h_t − h_{t−1}‖ at that position. */
+    change: number;
+  }[];
 }
 
 /** Early stopping: held-out accuracy of naming the referent. */

@@ -19,6 +19,14 @@ export const SERIES_COLORS: Readonly<Record<string, string>> = {
   'TF.js': '#ff7f0e',
 };
 
+/** A Vega-Lite colour scale: the series names and their colours, in the same order. */
+export interface SeriesColorScale {
+  /** Series names. */
+  domain: string[];
+  /** Their colours. */
+  range: string[];
+}
+
 /** Colours for names missing from {@link SERIES_COLORS}, in order of appearance. */
 const FALLBACK = ['#8c564b', '#e377c2', '#bcbd22', '#ff9896', '#98df8a', '#aec7e8'];
 
@@ -32,7 +40,7 @@ const FALLBACK = ['#8c564b', '#e377c2', '#bcbd22', '#ff9896', '#98df8a', '#aec7e
  * console.assert(scale.domain.join() === 'LSTM,RNN' && scale.range[0] === SERIES_COLORS.LSTM);
  * ```
  */
-export function seriesColorScale(names: readonly (string | number | null)[]): { domain: string[]; range: string[] } {
+export function seriesColorScale(names: readonly (string | number | null)[]): SeriesColorScale {
   const domain = [...new Set(names.filter((n): n is string | number => n !== null).map(String))];
   let next = 0;
   const range = domain.map((name) => SERIES_COLORS[name] ?? FALLBACK[next++ % FALLBACK.length]);
