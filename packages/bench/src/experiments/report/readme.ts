@@ -170,7 +170,10 @@ export function renderReportReadme(dir: string): string {
       '',
       markdownTable(
         ['claim', 'quantity', 'measured', "tutorials' number"],
-        list.map((c) => [c.id, c.comparison.quantity, c.comparison.measured, `${c.comparison.tutorial} (${c.comparison.tutorialNote})`]),
+        // Claims files written before comparisons existed have none.
+        list
+          .filter((c) => c.comparison !== undefined)
+          .map((c) => [c.id, c.comparison.quantity, c.comparison.measured, `${c.comparison.tutorial} (${c.comparison.tutorialNote})`]),
       ),
       '',
     );
@@ -183,8 +186,8 @@ export function renderReportReadme(dir: string): string {
  *
  * @example
  * ```ts
- * const path = writeReportReadme('docs/experiments'); // after the full run and `claims` with reuse
- * console.log(path);
+ * const path = writeReportReadme('bench-results'); // the folder of a run, after `claims` with reuse
+ * console.log(path); // bench-results/README.md
  * ```
  */
 export function writeReportReadme(dir: string): string {
