@@ -328,35 +328,36 @@ export const CLAIM_RULES: readonly ClaimRule[] = [
     id: 'copy-curves',
     claim: 'On the copy task, vanilla RNNs fail as the delay grows while gated RNNs (LSTM/GRU) and Transformers keep high accuracy.',
     sources: ['copy'],
-    rule: `At the longest delay: confirmed if the best gated RNN or the Transformer beats the vanilla RNN by ≥ ${ACCURACY_MARGIN} and the memoryless baseline by ≥ ${ACCURACY_MARGIN}; otherwise depends on the training budget if any of the four curves at that delay is still moving (${MOVING_DEFINITION}), and is refuted if none is.`,
+    rule: `At the longest delay the claim predicts that the vanilla RNN fails (accuracy < ${FAIL_ACCURACY}) and that the LSTM, the GRU and the Transformer each keep high accuracy (≥ ${SOLVED_ACCURACY}). Confirmed if every model does as predicted; a model that does not contradicts the claim: refuted if any such model's curve is flat, otherwise (every contradicting curve still moving: ${MOVING_DEFINITION}) it depends on the training budget.`,
     judge({ copy }) {
       const rows = copy.measurements.rows;
       const longest = Math.max(...rows.map((r) => r.delay));
       const at = rows.filter((r) => r.delay === longest);
       const acc = (m: string): number => at.find((r) => r.model === m)?.accuracy ?? Number.NaN;
       const base = at[0]?.baselineAccuracy ?? Number.NaN;
-      const best = Math.max(acc('LSTM'), acc('GRU'), acc('Transformer'));
       const values = { delay: longest, rnn: acc('RNN'), lstm: acc('LSTM'), gru: acc('GRU'), transformer: acc('Transformer'), baseline: base };
-      const measured = `Copy accuracy at T=${longest} after ${at[0]?.steps ?? 0}+ steps: RNN ${f(acc('RNN'))}, LSTM ${f(acc('LSTM'))}, GRU ${f(acc('GRU'))}, Transformer ${f(acc('Transformer'))}; memoryless ${f(base)}. Per-delay curves are in copy.md.`;
-      if (best >= acc('RNN') + ACCURACY_MARGIN && best >= base + ACCURACY_MARGIN)
+      const measured = `Copy accuracy at T=${longest}: ${at.map((r) => `${r.model} ${f(r.accuracy)} (${r.steps} steps${r.moving ? ', still moving' : ''})`).join(', ')}; memoryless ${f(base)}. Per-delay curves are in copy.md.`;
+      const contradicting = at.filter((r) => (r.model === 'RNN' ? r.accuracy >= FAIL_ACCURACY : r.accuracy < SOLVED_ACCURACY));
+      const describe = (xs: CopyRow[]): string => xs.map((r) => `${r.model} (${f(r.accuracy)})`).join(', ');
+      if (contradicting.length === 0)
         return {
           verdict: 'confirmed',
           measured,
-          reason: 'a gated RNN or the Transformer clearly beats the vanilla RNN and the baseline at the longest delay',
+          reason: `at T=${longest} the vanilla RNN fails while the LSTM, the GRU and the Transformer all keep high accuracy`,
           values,
         };
-      const moving = at.filter((r) => r.moving);
-      if (moving.length > 0)
+      const flat = contradicting.filter((r) => !r.moving);
+      if (flat.length > 0)
         return {
-          verdict: 'depends',
+          verdict: 'refuted',
           measured,
-          reason: `on the training budget: the held-out accuracy curves of ${moving.map((r) => r.model).join(', ')} at T=${longest} (copy.json) were still moving`,
+          reason: `at T=${longest}, ${describe(flat)} did not do as the claim says, with flat curves at the end of the ${flat[0].steps}-step budget`,
           values,
         };
       return {
-        verdict: 'refuted',
+        verdict: 'depends',
         measured,
-        reason: `no gated RNN or Transformer beat the vanilla RNN and the baseline by ${ACCURACY_MARGIN} at T=${longest}, and every curve there had stopped moving`,
+        reason: `on the training budget: at T=${longest}, the held-out accuracy curves of ${describe(contradicting)} (copy.json) were still moving`,
         values,
       };
     },
@@ -366,10 +367,10 @@ export const CLAIM_RULES: readonly ClaimRule[] = [
       const at = rows.filter((r) => r.delay === longest);
       const acc = (m: string): number => at.find((r) => r.model === m)?.accuracy ?? Number.NaN;
       return {
-        quantity: `copy accuracy gap at T=${longest}: best gated RNN / Transformer − vanilla RNN`,
-        measured: Math.max(acc('LSTM'), acc('GRU'), acc('Transformer')) - acc('RNN'),
-        tutorial: 1 - (at[0]?.baselineAccuracy ?? 0),
-        tutorialNote: 'gated models near 1, the RNN at chance',
+        quantity: `copy accuracy at T=${longest}: the lowest of LSTM, GRU and Transformer`,
+        measured: Math.min(acc('LSTM'), acc('GRU'), acc('Transformer')),
+        tutorial: SOLVED_ACCURACY,
+        tutorialNote: '"keep high accuracy", read as ≥ 0.9',
       };
     },
   },
