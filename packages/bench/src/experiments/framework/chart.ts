@@ -126,7 +126,8 @@ export interface LineChartOptions {
  * ```
  */
 export function lineChart(o: LineChartOptions): ChartSpec {
-  const xScale = o.x.log ? { type: 'log' as const } : { zero: false };
+  // A log axis ends at the data (not at the next power of ten), so a few lengths are not squeezed to one side.
+  const xScale = o.x.log ? { type: 'log' as const, nice: false } : { zero: false };
   const yScale = o.y.log ? { type: 'log' as const } : o.y.fraction ? { domain: [0, 1] } : { zero: o.y.zero ?? false };
   const encoding = {
     x: { field: o.x.field, type: 'quantitative' as const, title: o.x.title, scale: xScale },
