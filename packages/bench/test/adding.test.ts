@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addingExperiment, type AddingMeasurements } from '../src/index.js';
-import { checkResultFiles } from '@seqlab/test-utils/suites';
+import { checkResultFiles, expectFallingLoss } from '@seqlab/test-utils/suites';
 
 describe('adding experiment (test size)', () => {
-  it('writes adding.json/.md/.svg with a trained run per model and length, within the step budget', async () => {
+  it('writes adding.json/.md/.svg with a trained run per model and length, within the step budget, with falling training loss', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'seqlab-adding-'));
     const json = checkResultFiles('adding', await addingExperiment.run({ size: 'test', outDir, seed: 4, backend: 'cpu' }));
     const m = json.measurements as AddingMeasurements;
@@ -15,6 +15,8 @@ describe('adding experiment (test size)', () => {
       expect(r.steps).toBeGreaterThan(0);
       expect(r.steps).toBeLessThanOrEqual((json.settings as { steps: number }).steps);
       expect(r.curve.at(-1)?.step).toBe(r.steps);
+      expect(r.trainLosses.length).toBe(r.steps);
+      expectFallingLoss(`${r.model} T=${r.length}`, r.trainLosses);
     }
   });
 });

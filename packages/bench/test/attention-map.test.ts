@@ -2,46 +2,39 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { attentionMapExperiment, wordAttention, wordSpans, type AttentionMapMeasurements } from '../src/index.js';
-import { checkResultFiles } from '@seqlab/test-utils/suites';
+import { Generator } from '@seqlab/tensor-core';
+import { attentionMapExperiment, PRONOUN_ROLES, PRONOUN_VOCABULARY, pronounBatch, type AttentionMapMeasurements } from '../src/index.js';
+import { checkResultFiles, expectFallingLoss } from '@seqlab/test-utils/suites';
 
 describe('attention-map experiment (test size)', () => {
-  it('writes attention-map.json/.md/.svg with a causal word map per head and RNN states per character', async () => {
+  it('writes attention-map.json/.md/.svg with the mass from "it" per head, trained and untrained, the RNN view and falling training loss', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'seqlab-attention-map-'));
     const json = checkResultFiles('attention-map', await attentionMapExperiment.run({ size: 'test', outDir, seed: 7, backend: 'cpu' }));
     const m = json.measurements as AttentionMapMeasurements;
-    expect(m.words).toEqual(['The', 'cat', 'sat', 'on', 'the', 'mat', 'because', 'it', 'was', 'comfortable']);
-    expect(m.heads.length).toBe(2);
+    // test size: one layer, two heads, each before and after training.
+    expect(m.heads.map((h) => `${h.stage}/L${h.layer}H${h.head}`)).toEqual(['untrained/L0H0', 'untrained/L0H1', 'trained/L0H0', 'trained/L0H1']);
     for (const h of m.heads) {
-      h.weights.forEach((row, i) => {
-        expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
-        for (let j = i + 1; j < row.length; j++) expect(row[j]).toBeCloseTo(0, 6);
-      });
+      for (const v of [h.rightNoun, h.wrongNoun, h.rest]) expect(v).toBeGreaterThanOrEqual(-1e-6);
+      expect(h.rightNoun + h.wrongNoun + h.rest).toBeCloseTo(1, 5);
     }
-    expect(m.rnn.states.length).toBe(m.sentence.length);
-    expect(m.pronoun.links.length).toBe(2);
+    expect(m.rnnStateChange.map((r) => r.role)).toEqual([...PRONOUN_ROLES, ...PRONOUN_ROLES]);
+    expect(m.training.map((t) => t.model)).toEqual(['Transformer', 'RNN']);
+    for (const t of m.training) expectFallingLoss(t.model, t.trainLosses);
   });
 
-  it('sums character attention into words', () => {
-    const spans = wordSpans('ab c');
-    expect(spans).toEqual([
-      { word: 'ab', start: 0, end: 2 },
-      { word: 'c', start: 3, end: 4 },
-    ]);
-    // 4 characters; query 'c' (row 3) puts 0.5 on 'a', 0.25 on the space, 0.25 on itself.
-    const w = new Float64Array(16);
-    w[0] = 1;
-    w[4] = 0.5;
-    w[5] = 0.5;
-    w[8] = 0.2;
-    w[9] = 0.3;
-    w[10] = 0.5;
-    w[12] = 0.5;
-    w[14] = 0.25;
-    w[15] = 0.25;
-    const words = wordAttention(w, 4, spans);
-    expect(words[0]).toEqual([1, 0]);
-    expect(words[1][0]).toBeCloseTo(0.5 / 0.75, 10);
-    expect(words[1][1]).toBeCloseTo(0.25 / 0.75, 10);
+  it('generates sentences whose adjective after "it" decides the referent', () => {
+    const b = pronounBatch(64, new Generator(3));
+    const referents = b.referents.dataSync();
+    const animals = ['cat', 'dog', 'bird', 'mouse', 'fox', 'cow'];
+    const animalAdjectives = ['tired', 'hungry', 'sleepy', 'scared'];
+    b.sentences.forEach((sentence, i) => {
+      const words = sentence.split(' ');
+      expect(words[7]).toBe('it');
+      const referent = PRONOUN_VOCABULARY[referents[i]];
+      expect(words[b.rightPositions[i]]).toBe(referent);
+      expect(animals.includes(referent)).toBe(animalAdjectives.includes(words[9]));
+    });
+    // Both noun positions hold the referent in some sentences, so position alone cannot answer.
+    expect(new Set(b.rightPositions)).toEqual(new Set([1, 5]));
   });
 });

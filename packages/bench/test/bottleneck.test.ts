@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bottleneckExperiment, type BottleneckMeasurements } from '../src/index.js';
-import { checkResultFiles } from '@seqlab/test-utils/suites';
+import { checkResultFiles, expectFallingLoss } from '@seqlab/test-utils/suites';
 
 describe('bottleneck experiment (test size)', () => {
-  it('writes bottleneck.json/.md/.svg with scores per architecture and source length', async () => {
+  it('writes bottleneck.json/.md/.svg with scores per architecture and source length, curves and falling training loss', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'seqlab-bottleneck-'));
     const json = checkResultFiles('bottleneck', await bottleneckExperiment.run({ size: 'test', outDir, seed: 5, backend: 'cpu' }));
     const m = json.measurements as BottleneckMeasurements;
@@ -23,5 +23,9 @@ describe('bottleneck experiment (test size)', () => {
       expect(r.tokenAccuracy).toBeLessThanOrEqual(1);
     }
     expect(m.samples.map((x) => x.model)).toEqual(['GRU', 'GRU+attention', 'Transformer']);
+    for (const t of m.training) {
+      expect(t.curve.at(-1)?.step).toBe(t.steps);
+      expectFallingLoss(t.model, t.trainLosses);
+    }
   });
 });

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { charlmExperiment, CHARLM_PRESETS, type CharLMMeasurements } from '../src/index.js';
-import { checkResultFiles } from '@seqlab/test-utils/suites';
+import { checkResultFiles, expectFallingLoss } from '@seqlab/test-utils/suites';
 
 describe('charlm experiment (test size)', () => {
-  it('writes charlm.json/.md/.svg with matched-size Transformer and LSTM runs, curves and samples', async () => {
+  it('writes charlm.json/.md/.svg with matched-size Transformer and LSTM runs of equal steps, curves, samples and falling training loss', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'seqlab-charlm-'));
     const json = checkResultFiles('charlm', await charlmExperiment.run({ size: 'test', outDir, seed: 6, backend: 'cpu' }));
     const m = json.measurements as CharLMMeasurements;
@@ -17,6 +17,9 @@ describe('charlm experiment (test size)', () => {
       expect(r.curve.length).toBeGreaterThan(0);
       expect(r.bitsPerChar).toBeCloseTo(r.validationLoss / Math.LN2, 6);
       expect(r.sample.length).toBeGreaterThan(0);
+      // Equal budgets in steps, and the training loss falls.
+      expect(r.steps).toBe(transformer.steps);
+      expectFallingLoss(r.model, r.trainLosses);
     }
   });
 

@@ -1,12 +1,12 @@
-import { mkdtempSync, existsSync } from 'node:fs';
+import { mkdtempSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLAIM_RULES, claimsExperiment, experimentNames, getExperiment, type ClaimsMeasurements } from '../src/index.js';
+import { CLAIM_RULES, claimsExperiment, experimentNames, getExperiment, writeReportReadme, type ClaimsMeasurements } from '../src/index.js';
 import { checkResultFiles } from '@seqlab/test-utils/suites';
 
 describe('claims experiment (test size)', () => {
-  it('runs every experiment, writes their files and a verdict per claim computed by its rule', async () => {
+  it('runs every experiment, writes their files, a verdict per claim computed by its rule, and the README from them', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'seqlab-claims-'));
     const json = checkResultFiles('claims', await claimsExperiment.run({ size: 'test', outDir, seed: 8, backend: 'cpu' }));
     const m = json.measurements as ClaimsMeasurements;
@@ -15,10 +15,24 @@ describe('claims experiment (test size)', () => {
       expect(['confirmed', 'refuted', 'depends']).toContain(c.verdict);
       expect(c.measured.length).toBeGreaterThan(0);
       expect(c.reason.length).toBeGreaterThan(0);
+      expect(c.comparison.quantity.length).toBeGreaterThan(0);
+      expect(Number.isFinite(c.comparison.tutorial)).toBe(true);
     }
     expect(m.runs.map((r) => r.experiment)).toEqual(experimentNames().filter((n) => n !== 'claims'));
     for (const name of experimentNames()) {
       for (const ext of ['json', 'md', 'svg']) expect(existsSync(join(outDir, `${name}.${ext}`))).toBe(true);
+    }
+    // The report's README is generated from these files, every verdict read from claims.json.
+    const md = readFileSync(writeReportReadme(outDir), 'utf8');
+    expect(md.startsWith('---\ntitle: Experiments\n')).toBe(true);
+    for (const name of experimentNames()) expect(md).toContain(`[md](${name}.md)`);
+    for (const v of ['confirmed', 'refuted', 'depends'] as const) {
+      const n = m.claims.filter((c) => c.verdict === v).length;
+      expect(md).toContain(`${n} ${v === 'depends' ? 'depend on a setting' : v}`);
+    }
+    for (const c of m.claims) {
+      expect(md).toContain(`| ${c.claim} | **${c.verdict}** |`);
+      if (c.verdict === 'depends') expect(md).toContain(`\`${c.id}\` depends ${c.reason}.`);
     }
   });
 });

@@ -1,6 +1,6 @@
 // Shared checks of an experiment's three files: JSON structure, finite numbers, Markdown tables, SVG document.
 import { expect } from 'vitest';
-import type { ExperimentOutcome } from '@seqlab/bench';
+import { lossTrend, type ExperimentOutcome } from '@seqlab/bench';
 import { requireNodeBuiltin } from '@seqlab/tensor-core';
 
 /** Every number anywhere in `value`, with its JSON path. */
@@ -42,4 +42,19 @@ export function checkResultFiles(name: string, outcome: ExperimentOutcome): Reco
   expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
   expect(svg).toMatch(/<path|<rect/);
   return json;
+}
+
+/**
+ * Checks that a training run's per-step losses fall: Kendall's τ between step and loss at most `maxTau` (−1 = always
+ * falling; an optimizer that does nothing gives τ near 0) and the last quarter's mean below the first quarter's.
+ */
+export function expectFallingLoss(label: string, losses: readonly number[], maxTau = -0.3): void {
+  expect(losses.length, `${label}: steps`).toBeGreaterThanOrEqual(8);
+  const tau = lossTrend(losses);
+  const quarter = Math.floor(losses.length / 4);
+  const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const first = mean(losses.slice(0, quarter));
+  const last = mean(losses.slice(losses.length - quarter));
+  expect(tau, `${label}: Kendall τ of the training loss against the step`).toBeLessThanOrEqual(maxTau);
+  expect(last, `${label}: mean loss of the last quarter against the first (${first})`).toBeLessThan(first);
 }

@@ -2,7 +2,7 @@
 import { sampleFromLogits } from '@seqlab/attention';
 import { noGrad } from '@seqlab/autograd';
 import { narrow, reshape, tensor, type Generator } from '@seqlab/tensor-core';
-import type { SequenceModel } from '../models/sequence-model.js';
+import type { SequenceModel } from '../shared/sequence-model.js';
 
 /**
  * Draws `count` token ids after `prompt`, feeding the model the last `context` ids at each step; each token is

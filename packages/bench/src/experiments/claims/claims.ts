@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ChartSpec } from '../framework/chart.js';
 import { defineExperiment, type Experiment, type ResultDocument } from '../framework/experiment.js';
 import { markdownTable } from '../framework/markdown.js';
-import { CLAIM_RULES, type ClaimEvidence, type Verdict } from './rules.js';
+import { CLAIM_RULES, type ClaimComparison, type ClaimEvidence, type Verdict } from './rules.js';
 
 /** One judged claim. */
 export interface ClaimResult {
@@ -25,6 +25,8 @@ export interface ClaimResult {
   readonly reason: string;
   /** The numbers behind it. */
   readonly values: Record<string, number>;
+  /** The headline quantity against the tutorials' number. */
+  readonly comparison: ClaimComparison;
 }
 
 /** Measurements of `claims`. */
@@ -42,6 +44,11 @@ export interface ClaimsMeasurements {
     /** The command that reproduces it. */
     command: string;
   }[];
+}
+
+/** Whether both numbers are positive and two or more decades apart (a gradient ratio), so a log axis shows both. */
+function spansDecades(c: ClaimComparison): boolean {
+  return c.measured > 0 && c.tutorial > 0 && Math.max(c.measured / c.tutorial, c.tutorial / c.measured) >= 100;
 }
 
 /** The result document at `path` when it exists and is a result of `name`, else null. */
@@ -102,7 +109,14 @@ export function createClaimsExperiment(sources: () => readonly Experiment[]): Ex
         progress.advance(`${experiment.name} done`);
       }
       const evidence = results as unknown as ClaimEvidence;
-      const claims = CLAIM_RULES.map((rule) => ({ id: rule.id, claim: rule.claim, sources: [...rule.sources], rule: rule.rule, ...rule.judge(evidence) }));
+      const claims = CLAIM_RULES.map((rule) => ({
+        id: rule.id,
+        claim: rule.claim,
+        sources: [...rule.sources],
+        rule: rule.rule,
+        ...rule.judge(evidence),
+        comparison: rule.compare(evidence),
+      }));
       return {
         settings: { runSize: size, reused: ctx.reuse, experiments: list.map((e) => e.name), verdicts: 'computed by the rules in claims/rules.ts' },
         measurements: { claims, runs },
@@ -114,6 +128,13 @@ export function createClaimsExperiment(sources: () => readonly Experiment[]): Ex
         markdownTable(
           ['claim', 'verdict', 'measured', 'why'],
           m.claims.map((c) => [c.claim, `**${c.verdict}**`, c.measured, c.reason]),
+        ),
+        '',
+        '### Measured against the tutorials',
+        '',
+        markdownTable(
+          ['claim', 'quantity', 'measured', "tutorials' number", 'from'],
+          m.claims.map((c) => [c.id, c.comparison.quantity, c.comparison.measured, c.comparison.tutorial, c.comparison.tutorialNote]),
         ),
         '',
         '### Rules',
@@ -129,26 +150,31 @@ export function createClaimsExperiment(sources: () => readonly Experiment[]): Ex
       ].join('\n');
     },
     chart(result: ResultDocument<ClaimsMeasurements>): ChartSpec {
-      const data = result.measurements.claims.map((c) => ({ claim: c.id, verdict: c.verdict, sources: c.sources.join(', ') }));
+      // One small chart per claim on its own scale: the measured quantity (coloured by its verdict) beside the tutorials' number.
+      const verdictColors = { domain: ['confirmed', 'depends', 'refuted', "tutorials' number"], range: ['#2ca02c', '#ff7f0e', '#d62728', '#333333'] };
+      const panels = result.measurements.claims.map((c) => ({
+        title: { text: `${c.id}: ${c.verdict}`, fontSize: 12, anchor: 'start' },
+        data: {
+          values: [
+            { what: 'measured', value: Number.isFinite(c.comparison.measured) ? c.comparison.measured : null, verdict: c.verdict },
+            { what: "tutorials' number", value: c.comparison.tutorial, verdict: "tutorials' number" },
+          ],
+        },
+        width: 420,
+        height: 24,
+        mark: { type: 'point', filled: true, size: 150 },
+        encoding: {
+          x: { field: 'value', type: 'quantitative', title: c.comparison.quantity, scale: spansDecades(c.comparison) ? { type: 'log' } : { zero: true } },
+          shape: { field: 'what', type: 'nominal', title: 'point', scale: { domain: ['measured', "tutorials' number"], range: ['circle', 'diamond'] } },
+          color: { field: 'verdict', type: 'nominal', title: 'verdict', scale: verdictColors },
+        },
+      }));
       return {
         $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-        title: "Verdicts on the tutorials' claims",
-        data: { values: data },
-        width: 300,
-        height: { step: 26 },
-        mark: { type: 'square', size: 260 },
-        encoding: {
-          y: { field: 'claim', type: 'nominal', title: null, sort: null },
-          x: { field: 'verdict', type: 'nominal', title: 'verdict', scale: { domain: ['confirmed', 'depends', 'refuted'] } },
-          color: {
-            field: 'verdict',
-            type: 'nominal',
-            scale: { domain: ['confirmed', 'depends', 'refuted'], range: ['#2ca02c', '#ff7f0e', '#d62728'] },
-            legend: null,
-          },
-          tooltip: [{ field: 'sources', type: 'nominal' }],
-        },
-      } as ChartSpec;
+        title: "The tutorials' claims: each measured quantity against the tutorials' number",
+        vconcat: panels,
+        spacing: 14,
+      } as unknown as ChartSpec;
     },
   });
 }

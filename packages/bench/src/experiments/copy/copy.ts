@@ -1,12 +1,29 @@
-// Experiment `copy`: held-out accuracy and loss against the delay T for RNN, LSTM, GRU and Transformer under the
-// same training budget (steps and wall-clock time), beside the memoryless baseline.
+// Experiment `copy` (the layout of Hochreiter & Schmidhuber 1997 as set by Arjovsky et al. 2016): held-out accuracy
+// and loss along a fixed budget of optimizer steps for RNN, LSTM, GRU and Transformer at each delay T, beside the
+// memoryless baseline.
 import { CopyTask } from '@seqlab/datasets';
-import { concatCharts, lineChart, type ChartRow } from '../framework/chart.js';
+import { curvesByLength } from '../framework/chart.js';
 import { defineExperiment, type ResultDocument } from '../framework/experiment.js';
 import { markdownTable } from '../framework/markdown.js';
 import { bySize } from '../framework/options.js';
-import { MODEL_KINDS } from '../models/sequence-model.js';
+import { budgetNotes, curveTrend, MOVING_DEFINITION, yesNo } from '../shared/curves.js';
+import { LITERATURE_SETTINGS } from '../shared/literature.js';
+import { MODEL_KINDS } from '../shared/sequence-model.js';
 import { trainOnCopy } from '../shared/copy-training.js';
+
+/** One point of a copy-task learning curve. */
+export interface CopyCurvePoint {
+  /** Steps done. */
+  readonly step: number;
+  /** Seconds of training so far. */
+  readonly seconds: number;
+  /** Mean training loss since the previous point. */
+  readonly trainLoss: number;
+  /** Held-out loss. */
+  readonly loss: number;
+  /** Held-out accuracy on the copied symbols. */
+  readonly accuracy: number;
+}
 
 /** One model trained at one delay. */
 export interface CopyRow {
@@ -24,19 +41,18 @@ export interface CopyRow {
   readonly baselineAccuracy: number;
   /** Training steps taken. */
   readonly steps: number;
+  /** Whether the run stopped early on its success criterion. */
+  readonly stoppedEarly: boolean;
+  /** Whether the held-out accuracy was still moving at the end (see `settings.moving`). */
+  readonly moving: boolean;
+  /** Held-out accuracy gained over the last 20 % of the steps. */
+  readonly tailImprovement: number;
   /** Seconds of training. */
   readonly seconds: number;
+  /** Every training step's loss, for the falling-loss check. */
+  readonly trainLosses: number[];
   /** Held-out loss and accuracy along training. */
-  readonly curve: {
-    /** Steps done. */
-    step: number;
-    /** Seconds of training so far. */
-    seconds: number;
-    /** Held-out loss. */
-    loss: number;
-    /** Held-out accuracy on the copied symbols. */
-    accuracy: number;
-  }[];
+  readonly curve: CopyCurvePoint[];
 }
 
 /** Measurements of `copy`. */
@@ -45,19 +61,20 @@ export interface CopyMeasurements {
   readonly rows: CopyRow[];
 }
 
+const COPY = LITERATURE_SETTINGS.copy;
 const SIZES = {
-  test: { delays: [3, 5], copyLength: 3, hiddenSize: 8, batch: 4, steps: 4, timeBudgetSeconds: 5, lr: 3e-3, evalBatch: 8, evalEvery: 2 },
-  quick: { delays: [10, 20, 50], copyLength: 10, hiddenSize: 32, batch: 16, steps: 80, timeBudgetSeconds: 3, lr: 3e-3, evalBatch: 64, evalEvery: 20 },
+  test: { delays: [3, 5], copyLength: 3, hiddenSize: 8, batch: 8, steps: 16, lr: 1e-2, evalBatch: 8, evalEvery: 8, stopAccuracy: 1.01 },
+  quick: { delays: [10, 20], copyLength: 10, hiddenSize: 32, batch: COPY.batch, steps: 150, lr: COPY.lr, evalBatch: 64, evalEvery: 25, stopAccuracy: 0.99 },
   full: {
-    delays: [10, 20, 50, 100, 200],
+    delays: [10, 50, 200],
     copyLength: 10,
-    hiddenSize: 128,
-    batch: 32,
+    hiddenSize: 64,
+    batch: COPY.batch,
     steps: 1500,
-    timeBudgetSeconds: 30,
-    lr: 1e-3,
-    evalBatch: 256,
+    lr: COPY.lr,
+    evalBatch: 200,
     evalEvery: 100,
+    stopAccuracy: 0.99,
   },
 };
 
@@ -75,7 +92,7 @@ const SIZES = {
 export const copyExperiment = defineExperiment<CopyMeasurements>({
   name: 'copy',
   description:
-    'Copy task (remember 10 symbols across a delay of T blanks): held-out accuracy and loss against T for RNN, LSTM, GRU and Transformer under the same training budget, with the memoryless baseline.',
+    'Copy task (remember 10 symbols across a delay of T blanks): held-out accuracy and loss along a fixed budget of optimizer steps for RNN, LSTM, GRU and Transformer at each T, with the memoryless baseline.',
   async measure(ctx) {
     const s = bySize(ctx.size, SIZES);
     const progress = ctx.progress(s.delays.length * MODEL_KINDS.length);
@@ -86,6 +103,18 @@ export const copyExperiment = defineExperiment<CopyMeasurements>({
         const run = await trainOnCopy(kind, { ...s, delay }, ctx.seed, (step) => {
           if (step % 10 === 0) progress.status(`${kind} T=${delay}: step ${step}`);
         });
+        const curve = run.report.checkpoints.map((c) => ({
+          step: c.step,
+          seconds: c.seconds,
+          trainLoss: c.trainLoss,
+          loss: c.metrics.loss,
+          accuracy: c.metrics.accuracy,
+        }));
+        const trend = curveTrend(
+          curve.map((c) => ({ step: c.step, value: c.accuracy })),
+          true,
+          run.report.stoppedEarly,
+        );
         rows.push({
           model: kind,
           delay,
@@ -94,10 +123,14 @@ export const copyExperiment = defineExperiment<CopyMeasurements>({
           baselineLoss: run.task.baselineLoss,
           baselineAccuracy: 1 / run.task.numDataSymbols,
           steps: run.report.steps,
+          stoppedEarly: run.report.stoppedEarly,
+          moving: trend.moving,
+          tailImprovement: trend.tailImprovement,
           seconds: run.report.seconds,
-          curve: run.report.checkpoints.map((c) => ({ step: c.step, seconds: c.seconds, loss: c.metrics.loss, accuracy: c.metrics.accuracy })),
+          trainLosses: run.report.losses,
+          curve,
         });
-        progress.advance(`${kind} T=${delay}: accuracy ${run.accuracy.toFixed(3)}`);
+        progress.advance(`${kind} T=${delay}: accuracy ${run.accuracy.toFixed(3)} after ${run.report.steps} steps`);
       }
     }
     const task = new CopyTask({ delay: s.delays[0], copyLength: s.copyLength });
@@ -105,49 +138,35 @@ export const copyExperiment = defineExperiment<CopyMeasurements>({
       settings: {
         ...s,
         numDataSymbols: task.numDataSymbols,
-        budget: `at most ${s.steps} AdamW steps and ${s.timeBudgetSeconds} s of training per model and delay`,
-        transformer: { layers: 1, heads: 4, width: s.hiddenSize },
+        budget: `${s.steps} Adam steps per model and delay (batch ${s.batch}, learning rate ${s.lr}), stopping early once held-out accuracy reaches ${s.stopAccuracy}`,
+        literature: COPY.source,
+        moving: MOVING_DEFINITION,
+        transformer: { layers: 1, heads: 4, width: s.hiddenSize, layer: '@seqlab/attention TransformerEncoderLayer (normFirst, GELU, no dropout)' },
       },
       measurements: { rows },
     };
   },
   markdown(result: ResultDocument<CopyMeasurements>) {
     const rows = result.measurements.rows;
-    return markdownTable(
-      ['model', 'T', 'accuracy', 'baseline accuracy', 'loss (nats)', 'baseline loss', 'steps', 'seconds'],
-      rows.map((r) => [r.model, r.delay, r.accuracy, r.baselineAccuracy, r.loss, r.baselineLoss, r.steps, r.seconds]),
-    );
+    const s = result.settings as { literature?: string; moving?: string };
+    return [
+      markdownTable(
+        ['model', 'T', 'accuracy', 'baseline accuracy', 'loss (nats)', 'baseline loss', 'steps', 'stopped early', 'still moving', 'seconds'],
+        rows.map((r) => [r.model, r.delay, r.accuracy, r.baselineAccuracy, r.loss, r.baselineLoss, r.steps, yesNo(r.stoppedEarly), yesNo(r.moving), r.seconds]),
+      ),
+      ...budgetNotes(result.settings),
+    ].join('\n');
   },
   chart(result: ResultDocument<CopyMeasurements>) {
     const rows = result.measurements.rows;
-    const data: ChartRow[] = rows.map((r) => ({ model: r.model, T: r.delay, accuracy: r.accuracy, loss: r.loss }));
-    const baselineAccuracy = rows[0]?.baselineAccuracy ?? 0;
-    const baselines = [...new Map(rows.map((r) => [r.delay, r.baselineLoss])).entries()].map(([T, loss]) => ({
-      model: 'memoryless baseline',
-      T,
-      accuracy: null,
-      loss,
-    }));
-    return concatCharts(
-      'Copy task under an equal training budget',
-      [
-        lineChart({
-          title: 'held-out accuracy on the copied symbols',
-          data,
-          x: { field: 'T', title: 'delay T', log: true },
-          y: { field: 'accuracy', title: 'accuracy', zero: true },
-          series: 'model',
-          rules: [{ value: baselineAccuracy, label: 'memoryless 1/K' }],
-        }),
-        lineChart({
-          title: 'held-out loss per step',
-          data: [...data, ...baselines],
-          x: { field: 'T', title: 'delay T', log: true },
-          y: { field: 'loss', title: 'cross-entropy (nats)', zero: true },
-          series: 'model',
-        }),
-      ],
-      'horizontal',
-    );
+    return curvesByLength({
+      title: 'Copy task: held-out accuracy on the copied symbols',
+      curvesTitle: 'learning curves, one panel per delay',
+      y: { field: 'accuracy', title: 'accuracy', fraction: true },
+      curves: rows.flatMap((r) => r.curve.map((c) => ({ model: r.model, T: `T = ${r.delay}`, step: c.step, accuracy: c.accuracy }))),
+      finals: rows.map((r) => ({ model: r.model, T: r.delay, accuracy: r.accuracy })),
+      lengthName: 'delay',
+      rules: [{ value: rows[0]?.baselineAccuracy ?? 0, label: 'memoryless 1/K' }],
+    });
   },
 });

@@ -3,6 +3,7 @@
 // each chart a few lines of data description instead of hand-placed shapes.
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { seriesColorScale } from './palette.js';
 
 /** A Vega-Lite specification, as accepted by {@link renderSvg}. */
 export type ChartSpec = TopLevelSpec;
@@ -82,6 +83,8 @@ export interface LineChartOptions {
   y: AxisOptions & {
     /** Include zero in a linear scale. Default false. */
     zero?: boolean;
+    /** A fraction in [0, 1] (an accuracy): the axis spans exactly 0–1, so panels compare and small values are not blown up. */
+    fraction?: boolean;
   };
   /** Field naming the series (one coloured line each). */
   series: string;
@@ -123,13 +126,24 @@ export interface LineChartOptions {
  * ```
  */
 export function lineChart(o: LineChartOptions): ChartSpec {
-  const xScale = o.x.log ? { type: 'log' as const } : { zero: false };
-  const yScale = o.y.log ? { type: 'log' as const } : { zero: o.y.zero ?? false };
+  // A log axis ends at the data (not at the next power of ten), so a few lengths are not squeezed to one side.
+  const xScale = o.x.log ? { type: 'log' as const, nice: false } : { zero: false };
+  const yScale = o.y.log ? { type: 'log' as const } : o.y.fraction ? { domain: [0, 1] } : { zero: o.y.zero ?? false };
   const encoding = {
     x: { field: o.x.field, type: 'quantitative' as const, title: o.x.title, scale: xScale },
     y: { field: o.y.field, type: 'quantitative' as const, title: o.y.title, scale: yScale },
-    color: { field: o.series, type: 'nominal' as const, title: o.series },
-    ...(o.dash ? { strokeDash: { field: o.dash, type: 'nominal' as const, title: o.dash } } : {}),
+    // One colour per model across every chart (the palette module), and a legend for the line style too.
+    color: { field: o.series, type: 'nominal' as const, title: o.series, scale: seriesColorScale(o.data.map((r) => r[o.series])) },
+    ...(o.dash
+      ? {
+          strokeDash: {
+            field: o.dash,
+            type: 'nominal' as const,
+            title: o.dash,
+            legend: { symbolType: 'stroke', symbolSize: 300, symbolStrokeColor: '#333333', symbolStrokeWidth: 2 },
+          },
+        }
+      : {}),
   };
   const layers: object[] = [{ mark: { type: 'line', point: true }, encoding }];
   if (o.rules && o.rules.length > 0) {
@@ -157,6 +171,72 @@ export function lineChart(o: LineChartOptions): ChartSpec {
     spec: inner,
     resolve: { scale: { y: o.sharedY === false ? 'independent' : 'shared' } },
   } as ChartSpec;
+}
+
+/**
+ * A learning-curve chart: {@link lineChart} with optimizer steps on the x axis and one line per model.
+ *
+ * @example
+ * ```ts
+ * const spec = learningCurves({ title: 'held-out accuracy', data: [{ model: 'LSTM', step: 100, accuracy: 0.5 }], y: { field: 'accuracy', title: 'accuracy', fraction: true } });
+ * console.assert(JSON.stringify(spec).includes('optimizer steps'));
+ * ```
+ */
+export function learningCurves(o: Omit<LineChartOptions, 'x' | 'series'> & { series?: string }): ChartSpec {
+  return lineChart({ ...o, x: { field: 'step', title: 'optimizer steps' }, series: o.series ?? 'model' });
+}
+
+/** Settings of {@link curvesByLength}. */
+export interface CurvesByLengthOptions {
+  /** Chart title. */
+  title: string;
+  /** Title of the learning-curve panels. */
+  curvesTitle: string;
+  /** The metric on the y axis. */
+  y: LineChartOptions['y'];
+  /** Curve points: `model`, `step`, the metric and `T` (the panel label, e.g. "T = 50"). */
+  curves: ChartRow[];
+  /** Values after training: `model`, the metric and `T` (the length, a number). */
+  finals: ChartRow[];
+  /** What T is (e.g. "delay"), for the panel header and the x axis. */
+  lengthName: string;
+  /** Reference lines on both charts. */
+  rules: ReferenceLine[];
+}
+
+/**
+ * A task experiment's chart: learning curves in one panel per length T, above the values after training against T.
+ *
+ * @example
+ * ```ts
+ * const spec = curvesByLength({
+ *   title: 'Copy task', curvesTitle: 'learning curves', y: { field: 'accuracy', title: 'accuracy', fraction: true }, lengthName: 'delay',
+ *   curves: [{ model: 'GRU', T: 'T = 10', step: 100, accuracy: 0.5 }], finals: [{ model: 'GRU', T: 10, accuracy: 0.5 }], rules: [],
+ * });
+ * console.assert(JSON.stringify(spec).includes('vconcat'));
+ * ```
+ */
+export function curvesByLength(o: CurvesByLengthOptions): ChartSpec {
+  const panels = [...new Set(o.curves.map((r) => String(r.T)))];
+  return concatCharts(o.title, [
+    learningCurves({
+      title: o.curvesTitle,
+      data: o.curves,
+      y: o.y,
+      column: { field: 'T', title: o.lengthName, sort: panels },
+      rules: o.rules,
+      width: 200,
+      height: 160,
+    }),
+    lineChart({
+      title: 'after training, against T',
+      data: o.finals,
+      x: { field: 'T', title: `${o.lengthName} T`, log: true },
+      y: o.y,
+      series: 'model',
+      rules: o.rules,
+    }),
+  ]);
 }
 
 /** Settings of {@link heatmap}. */

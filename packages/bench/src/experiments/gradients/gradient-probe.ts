@@ -3,7 +3,7 @@
 import { crossEntropy, setRequiresGrad } from '@seqlab/autograd';
 import { GRUCell, LSTMCell, RNNCell } from '@seqlab/recurrent';
 import { add, InvalidArgumentError, narrow, reshape, sqrt, square, sum, zeros, zerosLike, type Tensor } from '@seqlab/tensor-core';
-import type { SequenceModel } from '../models/sequence-model.js';
+import type { SequenceModel } from '../shared/sequence-model.js';
 
 /** ‖g‖ (Frobenius) of a gradient, or 0 when the tensor received none. */
 function norm(g: Tensor | null): number {

@@ -5,8 +5,8 @@ import { lineChart, type ChartRow } from '../framework/chart.js';
 import { defineExperiment, type ResultDocument } from '../framework/experiment.js';
 import { markdownTable } from '../framework/markdown.js';
 import { bySize } from '../framework/options.js';
-import { SequenceModel, type ModelKind } from '../models/sequence-model.js';
-import { trainModel } from '../models/training.js';
+import { SequenceModel, type ModelKind } from '../shared/sequence-model.js';
+import { trainModel } from '../shared/training.js';
 import { sequenceCrossEntropy } from '../shared/losses.js';
 import { evaluateCopy } from '../shared/copy-training.js';
 import { effectiveContext, gradientNorms, relativeToLast } from './gradient-probe.js';
@@ -56,19 +56,9 @@ export interface GradientMeasurements {
 }
 
 const SIZES = {
-  test: { delay: 4, copyLength: 3, hiddenSize: 8, batch: 4, probeBatch: 2, steps: 3, timeBudgetSeconds: 5, radii: [0.5, 1.0], lr: 3e-3 },
-  quick: { delay: 50, copyLength: 10, hiddenSize: 32, batch: 16, probeBatch: 8, steps: 60, timeBudgetSeconds: 5, radii: [0.5, 0.9, 1.0, 1.2], lr: 3e-3 },
-  full: {
-    delay: 100,
-    copyLength: 10,
-    hiddenSize: 128,
-    batch: 32,
-    probeBatch: 16,
-    steps: 1500,
-    timeBudgetSeconds: 60,
-    radii: [0.5, 0.9, 1.0, 1.1, 1.5],
-    lr: 1e-3,
-  },
+  test: { delay: 4, copyLength: 3, hiddenSize: 8, batch: 4, probeBatch: 2, steps: 3, radii: [0.5, 1.0], lr: 3e-3 },
+  quick: { delay: 50, copyLength: 10, hiddenSize: 32, batch: 16, probeBatch: 8, steps: 60, radii: [0.5, 0.9, 1.0, 1.2], lr: 3e-3 },
+  full: { delay: 100, copyLength: 10, hiddenSize: 64, batch: 20, probeBatch: 16, steps: 300, radii: [0.5, 0.9, 1.0, 1.1, 1.5], lr: 1e-3 },
 };
 
 /**
@@ -136,7 +126,7 @@ export const gradientsExperiment = defineExperiment<GradientMeasurements>({
           const b = task.sample(s.batch);
           return sequenceCrossEntropy(model.forward(b.inputs), b.targets);
         },
-        { steps: s.steps, timeBudgetSeconds: s.timeBudgetSeconds, lr: s.lr },
+        { steps: s.steps, lr: s.lr },
         () => evaluateCopy(model, probeTask, probe),
         (step) => {
           progress.advance(`${spec.label}: training step ${step}`);

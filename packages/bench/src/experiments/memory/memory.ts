@@ -5,7 +5,7 @@ import { lineChart, type ChartRow } from '../framework/chart.js';
 import { defineExperiment, type ResultDocument } from '../framework/experiment.js';
 import { formatBytes, markdownTable } from '../framework/markdown.js';
 import { bySize } from '../framework/options.js';
-import { SequenceModel, type ModelKind } from '../models/sequence-model.js';
+import { SequenceModel, type ModelKind } from '../shared/sequence-model.js';
 import { logLogSlope, sequenceCrossEntropy } from '../shared/losses.js';
 
 /** One training step's memory at one length. */
@@ -45,7 +45,7 @@ export interface MemoryMeasurements {
 const SIZES = {
   test: { lengths: [4, 8, 16], batch: 2, hiddenSize: 16, embeddingSize: 8, heads: 2 },
   quick: { lengths: [50, 100, 200, 400, 800], batch: 4, hiddenSize: 64, embeddingSize: 32, heads: 4 },
-  full: { lengths: [50, 100, 200, 500, 1000], batch: 32, hiddenSize: 256, embeddingSize: 128, heads: 4 },
+  full: { lengths: [50, 100, 200, 500, 1000], batch: 16, hiddenSize: 128, embeddingSize: 64, heads: 4 },
 };
 const VOCAB = 65;
 /**

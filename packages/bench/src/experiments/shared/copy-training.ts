@@ -1,8 +1,8 @@
 // Training and evaluating a sequence model on the copy task (Arjovsky et al. 2016), shared by `copy` and `gradients`.
 import { noGrad } from '@seqlab/autograd';
 import { CopyTask } from '@seqlab/datasets';
-import { SequenceModel, type ModelKind } from '../models/sequence-model.js';
-import { trainModel, type TrainReport } from '../models/training.js';
+import { SequenceModel, type ModelKind } from './sequence-model.js';
+import { trainModel, type TrainReport } from './training.js';
 import { sequenceCrossEntropy, windowAccuracy } from './losses.js';
 
 /** Sizes and budget of a copy-task run. */
@@ -15,10 +15,10 @@ export interface CopyRunSettings {
   readonly hiddenSize: number;
   /** Batch size. */
   readonly batch: number;
-  /** Training steps at most. */
+  /** The budget: optimizer steps at most. */
   readonly steps: number;
-  /** Wall-clock budget per model in seconds. */
-  readonly timeBudgetSeconds: number;
+  /** Early stopping: stop once held-out accuracy on the copied symbols reaches this. Default never. */
+  readonly stopAccuracy?: number;
   /** Learning rate. */
   readonly lr: number;
   /** Sequences in the held-out evaluation batch. */
@@ -52,7 +52,7 @@ export function evaluateCopy(model: SequenceModel, task: CopyTask, batch: Return
   });
 }
 
-/** Builds a `kind` model and trains it on the copy task with delay `settings.delay` under the step and time budget. */
+/** Builds a `kind` model and trains it on the copy task with delay `settings.delay` for at most `settings.steps` steps. */
 export async function trainOnCopy(kind: ModelKind, settings: CopyRunSettings, seed: number, onStep: (step: number) => void = () => {}): Promise<CopyRun> {
   const task = new CopyTask({ delay: settings.delay, copyLength: settings.copyLength, seed });
   const heldOut = new CopyTask({ delay: settings.delay, copyLength: settings.copyLength, seed: seed + 7919 }).sample(settings.evalBatch);
@@ -71,7 +71,12 @@ export async function trainOnCopy(kind: ModelKind, settings: CopyRunSettings, se
       const b = task.sample(settings.batch);
       return sequenceCrossEntropy(model.forward(b.inputs), b.targets);
     },
-    { steps: settings.steps, timeBudgetSeconds: settings.timeBudgetSeconds, lr: settings.lr, evalEvery: settings.evalEvery },
+    {
+      steps: settings.steps,
+      lr: settings.lr,
+      evalEvery: settings.evalEvery,
+      stopWhen: settings.stopAccuracy === undefined ? undefined : (m) => m.accuracy >= (settings.stopAccuracy as number),
+    },
     () => evaluateCopy(model, task, heldOut),
     onStep,
   );

@@ -7,7 +7,7 @@ import { defineExperiment, type ResultDocument } from '../framework/experiment.j
 import { markdownTable, type Cell } from '../framework/markdown.js';
 import { bySize } from '../framework/options.js';
 import { now, timeMedian } from '../framework/timing.js';
-import { MODEL_KINDS, SequenceModel } from '../models/sequence-model.js';
+import { MODEL_KINDS, SequenceModel } from '../shared/sequence-model.js';
 import { sequenceCrossEntropy } from '../shared/losses.js';
 import { loadTfjs, tfjsLstm, tfjsTransformer, type LoadedTfjs, type TfjsModelSizes } from './tfjs-models.js';
 
@@ -60,7 +60,7 @@ export interface SpeedMeasurements {
 const SIZES = {
   test: { lengths: [4, 8], batch: 2, hiddenSize: 16, embeddingSize: 8, heads: 2, repeats: 1, capSeconds: 30 },
   quick: { lengths: [10, 50, 100, 200], batch: 8, hiddenSize: 64, embeddingSize: 32, heads: 4, repeats: 3, capSeconds: 1.5 },
-  full: { lengths: [10, 50, 100, 200, 500, 1000], batch: 32, hiddenSize: 256, embeddingSize: 128, heads: 4, repeats: 3, capSeconds: 30 },
+  full: { lengths: [10, 50, 100, 200, 500, 1000], batch: 16, hiddenSize: 128, embeddingSize: 64, heads: 4, repeats: 3, capSeconds: 2 },
 };
 const VOCAB = 65;
 

@@ -1,14 +1,13 @@
-// A small training loop shared by the experiments: AdamW, gradient clipping, optional schedule, step and time budgets.
+// A small training loop shared by the experiments: AdamW, gradient clipping, optional schedule, a budget in optimizer
+// steps (time is recorded, never the budget), held-out evaluations along the way and early stopping on success.
 import { AdamW, clipGradNorm, LRScheduler, noGrad, type LRLambda, type Module } from '@seqlab/autograd';
 import type { Tensor } from '@seqlab/tensor-core';
 import { now } from '../framework/timing.js';
 
 /** Settings of {@link trainModel}. */
 export interface TrainSettings {
-  /** Optimizer steps at most. */
+  /** The budget: optimizer steps at most. */
   steps: number;
-  /** Stop early once this many seconds of training have passed (the equal wall-clock budget). Default none. */
-  timeBudgetSeconds?: number;
   /** Learning rate. */
   lr: number;
   /** AdamW weight decay. Default 0. */
@@ -19,6 +18,8 @@ export interface TrainSettings {
   schedule?: LRLambda;
   /** Evaluate every this many steps (and after the last). Default: only after the last step. */
   evalEvery?: number;
+  /** Early stopping: checked on each evaluation's metrics; training stops when it returns true. Default never. */
+  stopWhen?: (metrics: Record<string, number>) => boolean;
 }
 
 /** One evaluation during training. */
@@ -43,6 +44,8 @@ export interface TrainReport {
   readonly losses: number[];
   /** Evaluations along the way, the last one after the final step. */
   readonly checkpoints: TrainCheckpoint[];
+  /** Whether `stopWhen` ended training before the step budget. */
+  readonly stoppedEarly: boolean;
 }
 
 /**
@@ -71,18 +74,22 @@ export async function trainModel(
   const scheduler = settings.schedule ? new LRScheduler(optimizer, settings.schedule) : null;
   const losses: number[] = [];
   const checkpoints: TrainCheckpoint[] = [];
-  const budgetMs = (settings.timeBudgetSeconds ?? Number.POSITIVE_INFINITY) * 1000;
   const evalEvery = settings.evalEvery ?? Number.POSITIVE_INFINITY;
   let trainedMs = 0;
   let sinceCheckpoint: number[] = [];
-  const checkpoint = (step: number): void => {
+  const checkpoint = (step: number): Record<string, number> => {
+    const wasTraining = model.training;
+    model.training = false;
     const metrics = noGrad(evaluate);
+    model.training = wasTraining;
     const mean = sinceCheckpoint.length > 0 ? sinceCheckpoint.reduce((a, b) => a + b, 0) / sinceCheckpoint.length : Number.NaN;
     checkpoints.push({ step, seconds: trainedMs / 1000, trainLoss: mean, metrics });
     sinceCheckpoint = [];
+    return metrics;
   };
   let step = 0;
-  while (step < settings.steps && trainedMs < budgetMs) {
+  let stoppedEarly = false;
+  while (step < settings.steps) {
     const t0 = now();
     optimizer.zeroGrad();
     const l = loss(step);
@@ -96,11 +103,17 @@ export async function trainModel(
     sinceCheckpoint.push(value);
     step++;
     onStep(step, value);
-    if (step % evalEvery === 0 && step < settings.steps) checkpoint(step);
+    if (step % evalEvery === 0 && step < settings.steps) {
+      const metrics = checkpoint(step);
+      if (settings.stopWhen?.(metrics) === true) {
+        stoppedEarly = true;
+        break;
+      }
+    }
     // Yield to the event loop so progress listeners (a CLI bar) can draw during long runs.
     if (step % 10 === 0) await new Promise((r) => setImmediate(r));
   }
-  checkpoint(step);
+  if (!stoppedEarly) checkpoint(step);
   model.training = false;
-  return { steps: step, seconds: trainedMs / 1000, losses, checkpoints };
+  return { steps: step, seconds: trainedMs / 1000, losses, checkpoints, stoppedEarly };
 }

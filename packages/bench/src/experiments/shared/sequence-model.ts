@@ -1,10 +1,10 @@
-// The four model families the experiments compare (RNN, LSTM, GRU, Transformer encoder), behind one interface:
-// inputs (token ids or feature vectors) → per-step outputs, with a hook on the encoder's input for gradient probes.
+// The four model families the experiments compare (RNN, LSTM, GRU, Transformer encoder), each assembled from the
+// library's own layers (@seqlab/recurrent's RNN/LSTM/GRU, @seqlab/attention's pre-norm TransformerEncoderLayer and
+// SinusoidalPositionalEncoding) behind one interface: inputs (token ids or feature vectors) → per-step outputs.
+import { SinusoidalPositionalEncoding, TransformerEncoderLayer } from '@seqlab/attention';
 import { Embedding, Linear, Module } from '@seqlab/autograd';
 import { GRU, LSTM, RNN } from '@seqlab/recurrent';
-import { add, Generator, InvalidArgumentError, narrow, tensor, type Tensor } from '@seqlab/tensor-core';
-import { sinusoidalEncoding } from './positional-encoding.js';
-import { TransformerBlock } from './transformer-block.js';
+import { Generator, InvalidArgumentError, tensor, type Tensor } from '@seqlab/tensor-core';
 
 /** The model families. */
 export type ModelKind = 'RNN' | 'LSTM' | 'GRU' | 'Transformer';
@@ -62,8 +62,8 @@ export interface SequenceModelOutput {
 }
 
 /**
- * Input layer → encoder (a recurrent layer or a stack of Transformer blocks with sinusoidal positions) → linear
- * head, batch first. The same class serves the speed, memory, copy, adding, gradient and language-model experiments.
+ * Input layer → encoder (a library recurrent layer, or a stack of the library's pre-norm `TransformerEncoderLayer`s
+ * (GELU, no dropout) after its `SinusoidalPositionalEncoding`) → linear head, batch first. The same class serves the speed, memory, copy, adding, gradient and language-model experiments.
  *
  * @example
  * ```ts
@@ -85,13 +85,14 @@ export class SequenceModel extends Module {
   readonly width_proj: Linear | null;
   /** The recurrent layer (batch first), or null for a Transformer. */
   readonly recurrent: RNN | LSTM | GRU | null;
-  /** The Transformer blocks (empty for recurrent models). */
-  readonly layers: TransformerBlock[];
+  /** The Transformer encoder layers (empty for recurrent models). */
+  readonly layers: TransformerEncoderLayer[];
   /** Per-step output layer. */
   readonly head: Linear;
   /** The options the model was built with. */
   readonly config: Readonly<SequenceModelOptions>;
-  private readonly positions: Tensor | null;
+  /** Transformer only: the sinusoidal positions added to the inputs. */
+  readonly positions: SinusoidalPositionalEncoding | null;
 
   constructor(options: SequenceModelOptions) {
     super();
@@ -117,10 +118,16 @@ export class SequenceModel extends Module {
       this.recurrent = null;
       this.width_proj = embed === hidden ? null : new Linear(embed, hidden, { generator });
       this.layers = [];
-      for (let l = 0; l < layers; l++) {
-        this.layers.push(new TransformerBlock({ width: hidden, heads: options.heads ?? 4, ffnWidth: options.ffnWidth, generator }));
-      }
-      this.positions = sinusoidalEncoding(options.maxLength ?? 1024, hidden);
+      const layerOptions = {
+        dimFeedforward: options.ffnWidth ?? 4 * hidden,
+        dropout: 0,
+        activation: 'gelu',
+        batchFirst: true,
+        normFirst: true,
+        generator,
+      } as const;
+      for (let l = 0; l < layers; l++) this.layers.push(new TransformerEncoderLayer(hidden, options.heads ?? 4, layerOptions));
+      this.positions = new SinusoidalPositionalEncoding(hidden, { maxLen: options.maxLength ?? 1024, batchFirst: true });
     } else {
       this.width_proj = null;
       this.layers = [];
@@ -156,14 +163,17 @@ export class SequenceModel extends Module {
       const { output } = this.recurrent.forward(x);
       return { output: this.head.forward(output), attention: [], hidden: output };
     }
-    const length = x.shape[1];
-    let h = this.width_proj === null ? x : this.width_proj.forward(x);
-    h = add(h, narrow(this.positions as Tensor, 0, 0, length));
+    let h = (this.positions as SinusoidalPositionalEncoding).forward(this.width_proj === null ? x : this.width_proj.forward(x));
+    const isCausal = this.config.causal ?? false;
     const attention: Tensor[] = [];
-    for (const block of this.layers) {
-      const r = block.forward(h, { causal: this.config.causal ?? false, needWeights: options.needWeights ?? false });
-      h = r.output;
-      if (r.attention.selfWeights !== null) attention.push(r.attention.selfWeights);
+    for (const layer of this.layers) {
+      // The layer's own attention module on its own pre-norm input gives exactly the weights the layer uses.
+      if (options.needWeights) {
+        const q = layer.norm1.forward(h);
+        const { weights } = layer.self_attn.forward(q, q, q, { isCausal, needWeights: true, averageAttnWeights: false });
+        if (weights) attention.push(weights);
+      }
+      h = layer.forward(h, { isCausal });
     }
     return { output: this.head.forward(h), attention, hidden: h };
   }
