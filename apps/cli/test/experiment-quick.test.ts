@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ExperimentOutcome } from '@seqlab/bench';
-import { checkResultFiles } from '@seqlab/test-utils/suites';
+import { checkResultFiles } from '@seqlab/test-utils/experiment-results';
 import { runCli, tempDir } from './run-cli.js';
 
 /** claims runs the quick size of the eight measuring experiments into its folder, then judges them. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addingExperiment, type AddingMeasurements } from '../src/index.js';
-import { checkResultFiles, expectFallingLoss } from '@seqlab/test-utils/suites';
+import { checkResultFiles, expectFallingLoss } from '@seqlab/test-utils/experiment-results';
 
 describe('adding experiment (test size)', () => {
   it('writes adding.json/.md/.svg with a trained run per model and length, within the step budget, with falling training loss', async () => {

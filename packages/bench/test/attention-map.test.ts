@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Generator } from '@seqlab/tensor-core';
 import { attentionMapExperiment, PRONOUN_ROLES, PRONOUN_VOCABULARY, pronounBatch, type AttentionMapMeasurements } from '../src/index.js';
-import { checkResultFiles, expectFallingLoss } from '@seqlab/test-utils/suites';
+import { checkResultFiles, expectFallingLoss } from '@seqlab/test-utils/experiment-results';
 
 describe('attention-map experiment (test size)', () => {
   it('writes attention-map.json/.md/.svg with the mass from "it" per head, trained and untrained, the RNN view and falling training loss', async () => {

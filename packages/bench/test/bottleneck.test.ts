@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bottleneckExperiment, type BottleneckMeasurements } from '../src/index.js';
-import { checkResultFiles, expectFallingLoss } from '@seqlab/test-utils/suites';
+import { checkResultFiles, expectFallingLoss } from '@seqlab/test-utils/experiment-results';
 
 describe('bottleneck experiment (test size)', () => {
   it('writes bottleneck.json/.md/.svg with scores per architecture and source length, curves and falling training loss', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { charlmExperiment, CHARLM_PRESETS, type CharLMMeasurements } from '../src/index.js';
-import { checkResultFiles, expectFallingLoss } from '@seqlab/test-utils/suites';
+import { checkResultFiles, expectFallingLoss } from '@seqlab/test-utils/experiment-results';
 
 describe('charlm experiment (test size)', () => {
   it('writes charlm.json/.md/.svg with matched-size Transformer and LSTM runs of equal steps, curves, samples and falling training loss', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLAIM_RULES, claimsExperiment, experimentNames, getExperiment, writeReportReadme, type ClaimsMeasurements } from '../src/index.js';
-import { checkResultFiles } from '@seqlab/test-utils/suites';
+import { checkResultFiles } from '@seqlab/test-utils/experiment-results';
 
 describe('claims experiment (test size)', () => {
   it('runs every experiment, writes their files, a verdict per claim computed by its rule, and the README from them', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copyExperiment, type CopyMeasurements } from '../src/index.js';
-import { checkResultFiles, expectFallingLoss } from '@seqlab/test-utils/suites';
+import { checkResultFiles, expectFallingLoss } from '@seqlab/test-utils/experiment-results';
 
 describe('copy experiment (test size)', () => {
   it('writes copy.json/.md/.svg with a trained run per model and delay, its curve and trend, within the step budget, with falling training loss', async () => {

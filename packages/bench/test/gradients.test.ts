@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { effectiveContext, gradientsExperiment, relativeToLast, type GradientMeasurements } from '../src/index.js';
-import { checkResultFiles } from '@seqlab/test-utils/suites';
+import { checkResultFiles } from '@seqlab/test-utils/experiment-results';
 
 describe('gradients experiment (test size)', () => {
   it('writes gradients.json/.md/.svg with a norm per step for every model, before and after training', async () => {

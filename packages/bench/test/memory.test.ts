@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryExperiment, type MemoryMeasurements } from '../src/index.js';
-import { checkResultFiles } from '@seqlab/test-utils/suites';
+import { checkResultFiles } from '@seqlab/test-utils/experiment-results';
 
 describe('memory experiment (test size)', () => {
   it('writes memory.json/.md/.svg with rows for both models and fitted exponents', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { speedExperiment, type SpeedMeasurements } from '../src/index.js';
-import { checkResultFiles } from '@seqlab/test-utils/suites';
+import { checkResultFiles } from '@seqlab/test-utils/experiment-results';
 
 describe('speed experiment (test size)', () => {
   it('writes speed.json/.md/.svg with a row per model, library and length', async () => {

@@ -3,7 +3,6 @@
 export { BACKENDS, initBackends } from './backend-list.js';
 export { runBackendSuites } from './backend-suites.js';
 export type { TestBackend } from './backend-list.js';
-export { checkResultFiles, expectFallingLoss } from './contracts/experiment-results.js';
 export { describeLanguageModelContract } from './contracts/language-model.js';
 export type { LanguageModelCase } from './contracts/language-model.js';
 export { adamStepContract, attentionContract, gruSequenceContract, layerNormContract, lstmSequenceContract } from './contracts/fused-ops.js';
