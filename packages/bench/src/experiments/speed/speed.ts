@@ -57,6 +57,11 @@ export interface SpeedMeasurements {
   readonly tfjs: TfjsInfo | TfjsUnavailable;
 }
 
+/** A row for a model and length that was not measured, with the reason in `note`. */
+function unmeasured(library: SpeedRow['library'], model: string, backend: string, length: number, note: string | null): SpeedRow {
+  return { library, model, backend, length, forwardMs: null, trainStepMs: null, forwardTokensPerSecond: null, trainTokensPerSecond: null, note };
+}
+
 const SIZES = {
   test: { lengths: [4, 8], batch: 2, hiddenSize: 16, embeddingSize: 8, heads: 2, repeats: 1, capSeconds: 30 },
   quick: { lengths: [10, 50, 100, 200], batch: 8, hiddenSize: 64, embeddingSize: 32, heads: 4, repeats: 3, capSeconds: 1.5 },
@@ -106,17 +111,7 @@ export const speedExperiment = defineExperiment<SpeedMeasurements>({
         progress.status(`seqlab ${kind} T=${length}`);
         const key = `seqlab ${kind}`;
         if (capped.has(key)) {
-          rows.push({
-            library: 'seqlab',
-            model: kind,
-            backend: ctx.backend,
-            length,
-            forwardMs: null,
-            trainStepMs: null,
-            forwardTokensPerSecond: null,
-            trainTokensPerSecond: null,
-            note: note(key),
-          });
+          rows.push(unmeasured('seqlab', kind, ctx.backend, length, note(key)));
           progress.advance(`seqlab ${kind} T=${length} skipped`);
           continue;
         }
@@ -153,18 +148,7 @@ export const speedExperiment = defineExperiment<SpeedMeasurements>({
     }
     if ('error' in tfjs) {
       for (const kind of ['LSTM', 'Transformer']) {
-        for (const length of s.lengths)
-          rows.push({
-            library: 'tfjs',
-            model: kind,
-            backend: 'none',
-            length,
-            forwardMs: null,
-            trainStepMs: null,
-            forwardTokensPerSecond: null,
-            trainTokensPerSecond: null,
-            note: tfjs.error,
-          });
+        for (const length of s.lengths) rows.push(unmeasured('tfjs', kind, 'none', length, tfjs.error));
       }
     } else {
       const sizes = { vocabSize: VOCAB, embeddingSize: s.embeddingSize, hiddenSize: s.hiddenSize, heads: s.heads };
@@ -174,17 +158,7 @@ export const speedExperiment = defineExperiment<SpeedMeasurements>({
           const length = s.lengths[i];
           progress.status(`TF.js ${kind} T=${length}`);
           if (capped.has(key)) {
-            rows.push({
-              library: 'tfjs',
-              model: kind,
-              backend: tfjs.backend,
-              length,
-              forwardMs: null,
-              trainStepMs: null,
-              forwardTokensPerSecond: null,
-              trainTokensPerSecond: null,
-              note: note(key),
-            });
+            rows.push(unmeasured('tfjs', kind, tfjs.backend, length, note(key)));
             progress.advance(`TF.js ${kind} T=${length} skipped`);
             continue;
           }
@@ -199,17 +173,7 @@ export const speedExperiment = defineExperiment<SpeedMeasurements>({
             continue;
           }
           if ('error' in measured) {
-            rows.push({
-              library: 'tfjs',
-              model: kind,
-              backend: tfjs.backend,
-              length,
-              forwardMs: null,
-              trainStepMs: null,
-              forwardTokensPerSecond: null,
-              trainTokensPerSecond: null,
-              note: `TF.js failed: ${measured.error}`,
-            });
+            rows.push(unmeasured('tfjs', kind, tfjs.backend, length, `TF.js failed: ${measured.error}`));
           } else {
             const tokens = s.batch * length;
             rows.push({
