@@ -41,14 +41,15 @@ function lower(g: GraphBuilder, model: unknown, options: ExportOnnxOptions): voi
   throw new UnsupportedExportError(kind, `exportOnnx: argument 'model' must be one of ${SUPPORTED}; received a ${kind}, which has no ONNX mapping`);
 }
 
-function checkOptions(options: unknown): ExportOnnxOptions {
+/** Checks the options object and its boolean fields; `op` names the calling function in errors. */
+export function checkOptions(options: unknown, op = 'exportOnnx'): ExportOnnxOptions {
   if (typeof options !== 'object' || options === null) {
-    throw new InvalidArgumentError(`exportOnnx: argument 'options' must be an object; received ${String(options)}`);
+    throw new InvalidArgumentError(`${op}: argument 'options' must be an object; received ${String(options)}`);
   }
   const o = options as ExportOnnxOptions;
   for (const key of ['state', 'causal'] as const) {
     if (o[key] !== undefined && typeof o[key] !== 'boolean') {
-      throw new InvalidArgumentError(`exportOnnx: option '${key}' must be a boolean; received ${String(o[key])}`);
+      throw new InvalidArgumentError(`${op}: option '${key}' must be a boolean; received ${String(o[key])}`);
     }
   }
   return o;
@@ -79,8 +80,13 @@ export function exportOnnx(model: ExportableModel, options: ExportOnnxOptions = 
   const o = checkOptions(options);
   const g = new GraphBuilder();
   lower(g, model, o);
-  const name = o.name ?? (model as Module).constructor.name;
-  return g.encode({ name, docString: `${name} exported by @seqlab/onnx`, metadata: o.metadata });
+  return encodeModel(g, model, o);
+}
+
+/** The ModelProto bytes of a lowered graph, named after `options.name` or the model's class. */
+export function encodeModel(g: GraphBuilder, model: Module, options: Pick<ExportOnnxOptions, 'name' | 'metadata'>): Uint8Array {
+  const name = options.name ?? model.constructor.name;
+  return g.encode({ name, docString: `${name} exported by @seqlab/onnx`, metadata: options.metadata });
 }
 
 /**

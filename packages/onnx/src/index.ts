@@ -4,3 +4,5 @@ export type { ExportableModel, ExportOnnxOptions } from './export-onnx.js';
 export { UnsupportedExportError } from './errors.js';
 export { GraphBuilder, ONNX_IR_VERSION, ONNX_OPSET, float, readOnnxSummary } from './graph-builder.js';
 export type { AttributeValue, FloatAttribute, ModelInfo, OnnxDim, OnnxElementType, OnnxSummary, OnnxValueSummary } from './graph-builder.js';
+export { exportOnnxStep, onnxStepStates } from './step-export.js';
+export type { ExportOnnxStepOptions, OnnxStepState, SteppableModel } from './step-export.js';

@@ -79,6 +79,11 @@ export interface AttentionShape {
   readonly headDim: number;
   /** Mask key `j` from query `i` when `j > i` (self-attention of a causal model). */
   readonly causal: boolean;
+  /**
+   * An int64 scalar value: how many cached keys precede the first query, so query `i` sits at key position
+   * `offset + i` and the causal mask hides keys `j > offset + i` (a step model's past). Default none: offset 0.
+   */
+  readonly queryOffset?: string;
 }
 
 /**
@@ -86,7 +91,7 @@ export interface AttentionShape {
  * `softmax(q·kᵀ/√D (+ causal mask))·v` per head, heads concatenated back to `[B, L, H·D]`.
  */
 export function multiHeadAttend(g: GraphBuilder, q: string, k: string, v: string, shape: AttentionShape): string {
-  const { heads, headDim, causal } = shape;
+  const { heads, headDim, causal, queryOffset } = shape;
   const split = g.int64s('heads_shape', [0, 0, heads, headDim]);
   const perHead = (x: string, perm: number[]): string => g.op('Transpose', [g.op('Reshape', [x, split])], { perm });
   const qh = perHead(q, [0, 2, 1, 3]);
@@ -94,7 +99,10 @@ export function multiHeadAttend(g: GraphBuilder, q: string, k: string, v: string
   const vh = perHead(v, [0, 2, 1, 3]);
   let scores = g.op('Mul', [g.op('MatMul', [qh, kt]), g.scalar('scale', 1 / Math.sqrt(headDim))]);
   if (causal) {
-    const rows = g.op('Unsqueeze', [range(g, dimOf(g, q, 1)), g.int64s('axes', [1])]);
+    const queries = dimOf(g, q, 1);
+    const positions =
+      queryOffset === undefined ? range(g, queries) : g.op('Range', [queryOffset, g.op('Add', [queryOffset, queries]), g.int64s('one', [1], [])]);
+    const rows = g.op('Unsqueeze', [positions, g.int64s('axes', [1])]);
     const cols = g.op('Unsqueeze', [range(g, dimOf(g, k, 1)), g.int64s('axes', [0])]);
     scores = g.op('Where', [g.op('Greater', [cols, rows]), g.scalar('minus_inf', -Infinity), scores]);
   }

@@ -71,22 +71,45 @@ export function lowerEncoderLayer(g: GraphBuilder, layer: TransformerEncoderLaye
   g.output(bf ? out : swapLeadingAxes(g, out), 'output', 'float32', layout(bf, 'sequence', layer.dModel));
 }
 
+/** Names of a step model's cache inputs and outputs for layer `layer`: `past_key_L` → `present_key_L`, and the values. */
+export function transformerStepStates(numLayers: number): { input: string; output: string }[] {
+  return Array.from({ length: numLayers }, (_, l) =>
+    (['key', 'value'] as const).map((kind) => ({ input: `past_${kind}_${l}`, output: `present_${kind}_${l}` })),
+  ).flat();
+}
+
 /**
  * A `TransformerLM` (nanoGPT's pre-norm GPT): `ids` int32 `[batch, sequence]` → `logits` `[batch, sequence, vocab]`.
  * Sequences longer than the model's `contextLength` have no learned position and fail in the runtime.
+ *
+ * With `step`, the graph is a decoding step with a key/value cache: it also takes `past_key_L` and `past_value_L`
+ * `[batch, past, dModel]` for every layer L (the projected keys and values of the `past` positions already read,
+ * heads side by side, as seqlab's `KeyValueCache` holds them; `past` may be 0), reads `ids` as positions
+ * `past … past + sequence − 1`, and outputs `present_key_L` and `present_value_L` `[batch, past + sequence, dModel]`.
  */
-export function lowerTransformerLM(g: GraphBuilder, model: TransformerLM): void {
+export function lowerTransformerLM(g: GraphBuilder, model: TransformerLM, step = false): void {
   const { vocabSize, dModel, numHeads } = model.config;
   const body = model.transformer;
   const ids = g.input('ids', 'int32', ['batch', 'sequence']);
+  const states = step ? transformerStepStates(body.h.length) : [];
+  const past = states.map((s) => g.input(s.input, 'float32', ['batch', 'past', dModel]));
+  const length = dimOf(g, ids, 1);
+  // A step model's positions continue after its cached ones.
+  const offset = step ? dimOf(g, past[0], 1) : undefined;
+  const positionRange = offset === undefined ? range(g, length) : g.op('Range', [offset, g.op('Add', [offset, length]), g.int64s('one', [1], [])]);
   const tokens = g.op('Gather', [g.parameter('transformer.wte.weight', body.wte.weight), ids]);
-  const positions = g.op('Gather', [g.parameter('transformer.wpe.weight', body.wpe.weight), range(g, dimOf(g, ids, 1))]);
+  const positions = g.op('Gather', [g.parameter('transformer.wpe.weight', body.wpe.weight), positionRange]);
   let x = g.op('Add', [tokens, positions]);
+  const presents: string[] = [];
   body.h.forEach((block, i) => {
     const p = `transformer.h.${i}.`;
     const qkv = linear(g, layerNorm(g, x, `${p}ln_1`, block.ln_1), `${p}attn.c_attn`, block.attn.c_attn);
-    const [q, k, v] = g.ops('Split', [qkv, g.int64s('split', [dModel, dModel, dModel])], 3, { axis: -1 });
-    const context = multiHeadAttend(g, q, k, v, { heads: numHeads, headDim: dModel / numHeads, causal: true });
+    let [q, k, v] = g.ops('Split', [qkv, g.int64s('split', [dModel, dModel, dModel])], 3, { axis: -1 });
+    if (step) {
+      [k, v] = [k, v].map((fresh, j) => g.op('Concat', [past[2 * i + j], fresh], { axis: 1 }));
+      presents.push(k, v);
+    }
+    const context = multiHeadAttend(g, q, k, v, { heads: numHeads, headDim: dModel / numHeads, causal: true, queryOffset: offset });
     x = g.op('Add', [x, linear(g, context, `${p}attn.c_proj`, block.attn.c_proj)]);
     const hidden = activation(g, linear(g, layerNorm(g, x, `${p}ln_2`, block.ln_2), `${p}mlp.c_fc`, block.mlp.c_fc), 'gelu');
     x = g.op('Add', [x, linear(g, hidden, `${p}mlp.c_proj`, block.mlp.c_proj)]);
@@ -95,4 +118,5 @@ export function lowerTransformerLM(g: GraphBuilder, model: TransformerLM): void 
   // The head may share the token embedding: one stored matrix, transposed in the graph (folded by the runtime).
   const head = g.op('Transpose', [g.parameter('lm_head.weight', model.lm_head.weight)], { perm: [1, 0] });
   g.output(g.op('MatMul', [x, head]), 'logits', 'float32', ['batch', 'sequence', vocabSize]);
+  presents.forEach((value, j) => g.output(value, states[j].output, 'float32', ['batch', 'present', dModel]));
 }
