@@ -18,9 +18,11 @@ export type {
 export { renderKernelMarkdown, writeKernelReport } from './kernel-bench/report.js';
 export type { KernelReportFiles } from './kernel-bench/report.js';
 export type { SeqlabGpuInfo } from './kernel-bench/seqlab-contenders.js';
-export { checkTargets, MATMUL_TARGET, TRAINING_TARGETS } from './kernel-bench/targets.js';
+export { checkTargets, MATMUL_TARGET, RATIO_TARGETS, TRAINING_TARGETS } from './kernel-bench/targets.js';
 export type { TargetCheck } from './kernel-bench/targets.js';
-export { LSTM_SHAPE, TRANSFORMER_SHAPE, tokensPerStep } from './kernel-bench/training-shapes.js';
+export { LSTM_SHAPE, lstmTrainingFlops, TRANSFORMER_SHAPE, tokensPerStep, transformerTrainingFlops } from './kernel-bench/training-shapes.js';
+export { GENERATION_LSTM_SHAPE, GENERATION_TRANSFORMER_SHAPE } from './kernel-bench/generation-shapes.js';
+export type { GenerationLstmShape, GenerationShapes, GenerationTransformerShape } from './kernel-bench/generation-shapes.js';
 export { ONNXRUNTIME_THREADS } from './kernel-bench/inference-suite.js';
 export type { OnnxRuntimeInfo } from './kernel-bench/inference-suite.js';
 export type { LstmShape, TransformerShape } from './kernel-bench/training-shapes.js';

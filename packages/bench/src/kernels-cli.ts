@@ -6,14 +6,18 @@ import { parseArgs } from 'node:util';
 import { parseKernelBenchCases, runKernelBenchmark } from './kernel-bench/kernel-bench.js';
 import { renderKernelMarkdown, writeKernelReport } from './kernel-bench/report.js';
 
-const USAGE = `Usage: bench:kernels [--json] [--cases matmul,lstm,transformer,inference] [--sizes 128,256,512,1024] [--runs N]
-                     [--tfjs-cpu] [--gpu] [--out DIR]
+const USAGE = `Usage: bench:kernels [--json] [--cases matmul,lstm,transformer,inference,generation] [--sizes 128,256,512,1024]
+                     [--runs N] [--warmup N] [--backends cpu,wasm] [--skip-tfjs] [--tfjs-cpu] [--gpu] [--out DIR]
 
-Times matmul (nn, tn, nt) and LSTM / Transformer-block training steps on seqlab's cpu and wasm backends and on
-TensorFlow.js's wasm backend, then the inference case (the LSTM LM and Transformer block forward only, and matmul 512
-and 1024) on seqlab wasm and in onnxruntime-node running seqlab's exported model; writes kernels.json and kernels.md
-to --out, and prints the Markdown report (or, with --json, one JSON object). --gpu adds seqlab's gpu backend: in Node,
-gpu.js's WebAssembly mode (a correctness mode, slower than wasm) unless the optional \`gl\` package is installed.`;
+Times matmul (nn, tn, nt) and LSTM / Transformer-block training steps (tokens/s, and useful GFLOP/s against the same
+run's matmul-nn 512) on seqlab's cpu and wasm backends and on TensorFlow.js's wasm backend, then the inference case
+(the LSTM LM and Transformer block forward only, and matmul 512 and 1024) on seqlab wasm and in onnxruntime-node
+running seqlab's exported model, then the generation case (ms per token at batch 1 for an LSTM LM and a Transformer
+LM, seqlab's generate against onnxruntime stepping the exported step model); writes kernels.json and kernels.md to
+--out, and prints the Markdown report (or, with --json, one JSON object). --gpu adds seqlab's gpu backend: in Node,
+gpu.js's WebAssembly mode (a correctness mode, slower than wasm) unless the optional \`gl\` package is installed.
+--backends picks seqlab's backends and --skip-tfjs leaves TF.js out: the training rows cheaply are
+  bench:kernels --cases matmul,lstm,transformer --sizes 512 --runs 1 --warmup 1 --backends wasm --skip-tfjs`;
 
 const argv = process.argv.slice(2);
 let parsed;
@@ -26,6 +30,9 @@ try {
       cases: { type: 'string' },
       sizes: { type: 'string' },
       runs: { type: 'string' },
+      warmup: { type: 'string' },
+      backends: { type: 'string' },
+      'skip-tfjs': { type: 'boolean', default: false },
       'tfjs-cpu': { type: 'boolean', default: false },
       gpu: { type: 'boolean', default: false },
       out: { type: 'string', default: resolve(dirname(fileURLToPath(import.meta.url)), '../bench-results') },
@@ -49,6 +56,9 @@ try {
     cases: args.cases === undefined ? undefined : parseKernelBenchCases(args.cases),
     sizes: args.sizes?.split(',').map(Number),
     runs: args.runs === undefined ? undefined : Number(args.runs),
+    warmup: args.warmup === undefined ? undefined : Number(args.warmup),
+    backends: args.backends?.split(',').map((b) => b.trim()),
+    tfjs: !args['skip-tfjs'],
     tfjsCpu: args['tfjs-cpu'],
     gpu: args.gpu,
     log,

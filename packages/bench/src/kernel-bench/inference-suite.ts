@@ -33,17 +33,21 @@ export type OnnxRuntimeInfo =
       readonly error: string;
     };
 
-/** The slice of onnxruntime-node's API the suite uses. */
-interface Ort {
+/** The slice of onnxruntime-node's API the inference and generation suites use. */
+export interface Ort {
   readonly env: { readonly versions?: { readonly node?: string } };
   readonly Tensor: new (type: string, data: Float32Array | Int32Array, dims: readonly number[]) => unknown;
   readonly InferenceSession: { create(model: Uint8Array, options: object): Promise<OrtSession> };
 }
 
-interface OrtSession {
+/** An onnxruntime session as the suites use it. */
+export interface OrtSession {
   run(feeds: Record<string, unknown>): Promise<Record<string, { readonly data: unknown }>>;
   release(): Promise<void>;
 }
+
+/** onnxruntime session options of every onnxruntime row: graph optimisation 'all', {@link ONNXRUNTIME_THREADS} intra-op threads. */
+export const ONNXRUNTIME_SESSION_OPTIONS = { graphOptimizationLevel: 'all', intraOpNumThreads: ONNXRUNTIME_THREADS, interOpNumThreads: 1 } as const;
 
 /** Options of {@link runInferenceSuite}. */
 export interface InferenceSuiteOptions {
@@ -63,7 +67,8 @@ export interface InferenceSuiteOptions {
   readonly log: (line: string) => void;
 }
 
-async function loadOrt(): Promise<{ ort: Ort; version: string } | { error: string }> {
+/** Imports onnxruntime-node (an optional dependency), or says why it could not. */
+export async function loadOrt(): Promise<{ ort: Ort; version: string } | { error: string }> {
   try {
     const ort = (await import('onnxruntime-node')) as unknown as Ort;
     return { ort, version: ort.env.versions?.node ?? 'unknown' };
@@ -73,7 +78,7 @@ async function loadOrt(): Promise<{ ort: Ort; version: string } | { error: strin
 }
 
 /** Lets the other contender's spinning threads go idle before a timed call (seqlab's workers spin for 200 ms). */
-function settle(): Promise<void> {
+export function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 250));
 }
 
@@ -190,7 +195,7 @@ export async function runInferenceSuite(options: InferenceSuiteOptions): Promise
       const runners: Runner[] = [{ before: selectSeqlab, run: c.seqlab }];
       if (!('error' in loaded)) {
         const ort = loaded.ort;
-        const s = await ort.InferenceSession.create(c.onnx, { graphOptimizationLevel: 'all', intraOpNumThreads: ONNXRUNTIME_THREADS, interOpNumThreads: 1 });
+        const s = await ort.InferenceSession.create(c.onnx, ONNXRUNTIME_SESSION_OPTIONS);
         session = s;
         const feeds = c.feeds(ort);
         runners.push({ before: settle, run: async () => Object.values(await s.run(feeds)).forEach((t) => t.data) });

@@ -3,6 +3,8 @@
 import { loadavg } from 'node:os';
 import { checkIntegerAtLeast, InvalidArgumentError } from '@seqlab/tensor-core';
 import type { Contender } from './contender.js';
+import { GENERATION_LSTM_SHAPE, GENERATION_TRANSFORMER_SHAPE, type GenerationLstmShape, type GenerationTransformerShape } from './generation-shapes.js';
+import { runGenerationSuite } from './generation-suite.js';
 import { runInferenceSuite, type OnnxRuntimeInfo } from './inference-suite.js';
 import { runMatmulSuite } from './matmul-suite.js';
 import { KERNEL_BENCH_CASES, machineEnvironment, type KernelBenchCase, type KernelBenchReport, type KernelBenchRow } from './results.js';
@@ -14,13 +16,16 @@ import { LSTM_SHAPE, TRANSFORMER_SHAPE, type LstmShape, type TransformerShape } 
 
 /** Options of {@link runKernelBenchmark}; every field has a default that runs the issue's full benchmark. */
 export interface KernelBenchOptions {
-  /** Case families to run. Default every one: `matmul`, `lstm`, `transformer`. */
+  /** Case families to run. Default every one: `matmul`, `lstm`, `transformer`, `inference`, `generation`. */
   cases?: readonly KernelBenchCase[];
   /** Matmul sizes n. Default 128, 256, 512, 1024. */
   sizes?: readonly number[];
   /** Matmul sizes of the inference case (seqlab wasm against an onnxruntime MatMul model). Default 512, 1024. */
   inferenceMatmulSizes?: readonly number[];
-  /** Timed runs per case for every family. Default: per matmul size (31 at 128 down to 5 at 1024), 5 training steps, 9 inference calls. */
+  /**
+   * Timed runs per case for every family. Default: per matmul size (31 at 128 down to 5 at 1024), 5 training steps,
+   * 9 inference calls, 5 generation calls.
+   */
   runs?: number;
   /** Untimed training steps before the timed ones. Default 2. */
   warmup?: number;
@@ -28,6 +33,16 @@ export interface KernelBenchOptions {
   lstm?: Partial<LstmShape>;
   /** Overrides of the Transformer-block shape (default {@link TRANSFORMER_SHAPE}). */
   transformer?: Partial<TransformerShape>;
+  /**
+   * Overrides of the generation case's models and lengths (defaults {@link GENERATION_LSTM_SHAPE} and
+   * {@link GENERATION_TRANSFORMER_SHAPE}); its targets are judged only at the defaults.
+   */
+  generation?: { lstm?: Partial<GenerationLstmShape>; transformer?: Partial<GenerationTransformerShape> };
+  /**
+   * seqlab backends of the matmul and training cases: `cpu`, `wasm`, `gpu`. Default all (gpu only with `gpu`).
+   * `['wasm']` skips the cpu backend's slow training steps: with `tfjs: false`, a cheap run of the training rows.
+   */
+  backends?: readonly string[];
   /** Time TensorFlow.js's wasm backend beside seqlab when TF.js is installed. Default true. */
   tfjs?: boolean;
   /**
@@ -51,6 +66,7 @@ export interface KernelBenchOptions {
 const DEFAULT_SIZES = [128, 256, 512, 1024];
 const DEFAULT_INFERENCE_SIZES = [512, 1024];
 const DEFAULT_INFERENCE_RUNS = 9;
+const DEFAULT_GENERATION_RUNS = 5;
 const DEFAULT_TRAINING_RUNS = 5;
 const DEFAULT_WARMUP = 2;
 const DEFAULT_BUDGET_SECONDS = 40;
@@ -102,8 +118,10 @@ export function parseKernelBenchCases(list: string): KernelBenchCase[] {
  * Runs the kernel benchmark: square matmul in the nn, tn and nt layouts, and the LSTM language-model and
  * Transformer-block training steps, on seqlab's cpu and wasm backends and (when installed) TensorFlow.js's wasm
  * and cpu backends; then the inference case: the same LSTM LM and Transformer block forward only, and matmul, on
- * seqlab wasm and (when installed) onnxruntime-node running seqlab's exported model on 2 threads, interleaved.
- * Medians after warm-up; tokens/s = batch·T / median seconds. The full default run takes a few
+ * seqlab wasm and (when installed) onnxruntime-node running seqlab's exported model on 2 threads, interleaved; then
+ * the generation case: greedy `generate` at batch 1 of an LSTM LM and a Transformer LM on seqlab wasm against
+ * onnxruntime stepping the exported step model token by token. Medians after warm-up; tokens/s = batch·T / median
+ * seconds; training rows also give useful GFLOP/s (see `lstmTrainingFlops`). The full default run takes a few
  * minutes on two cores. Results are measured here and now: nothing is cached or estimated.
  *
  * @example
@@ -132,6 +150,21 @@ export async function runKernelBenchmark(options: KernelBenchOptions = {}): Prom
       `runKernelBenchmark: 'transformer.dModel' (${transformer.dModel}) must be divisible by 'transformer.heads' (${transformer.heads})`,
     );
   }
+  const generation = {
+    lstm: checkShape('generation.lstm', GENERATION_LSTM_SHAPE, options.generation?.lstm),
+    transformer: checkShape('generation.transformer', GENERATION_TRANSFORMER_SHAPE, options.generation?.transformer),
+  };
+  const g = generation.transformer;
+  if (g.dModel % g.heads !== 0 || g.prompt + g.tokens > g.context) {
+    throw new InvalidArgumentError(
+      `runKernelBenchmark: 'generation.transformer' must have dModel divisible by heads and prompt + tokens ≤ context; received dModel ${g.dModel}, heads ${g.heads}, prompt ${g.prompt}, tokens ${g.tokens}, context ${g.context}`,
+    );
+  }
+  const backends = options.backends ?? ['cpu', 'wasm', 'gpu'];
+  const unknownBackend = backends.find((b) => !['cpu', 'wasm', 'gpu'].includes(b));
+  if (unknownBackend !== undefined) {
+    throw new InvalidArgumentError(`runKernelBenchmark: option 'backends' holds unknown backend '${unknownBackend}'; the seqlab backends are cpu, wasm, gpu`);
+  }
   const budgetSeconds = options.budgetSeconds ?? DEFAULT_BUDGET_SECONDS;
   if (!(budgetSeconds > 0))
     throw new InvalidArgumentError(`runKernelBenchmark: option 'budgetSeconds' must be a positive number; received ${String(budgetSeconds)}`);
@@ -143,7 +176,7 @@ export async function runKernelBenchmark(options: KernelBenchOptions = {}): Prom
   if (seqlab.gpu !== undefined && 'error' in seqlab.gpu) log(`seqlab gpu left out: ${seqlab.gpu.error}`);
   const tf = options.tfjs === false ? { error: 'TF.js left out (tfjs: false)' } : await tfjsContenders(options.tfjsCpu ?? false);
   if ('error' in tf) log(`${tf.error}: its rows are left out`);
-  const contenders: Contender[] = [...seqlab.contenders, ...('error' in tf ? [] : tf.contenders)];
+  const contenders: Contender[] = [...seqlab.contenders.filter((c) => backends.includes(c.backend)), ...('error' in tf ? [] : tf.contenders)];
 
   const training = { runs: runs ?? DEFAULT_TRAINING_RUNS, warmup, seed, log, budgetMs: budgetSeconds * 1000 };
   const results: KernelBenchRow[] = [];
@@ -156,6 +189,11 @@ export async function runKernelBenchmark(options: KernelBenchOptions = {}): Prom
     const inference = await runInferenceSuite({ runs: inferenceRuns, warmup, lstm, transformer, matmulSizes: inferenceMatmulSizes, seed, log });
     results.push(...inference.rows);
     onnxruntime = inference.onnxruntime;
+  }
+  if (cases.includes('generation')) {
+    const generated = await runGenerationSuite({ runs: runs ?? DEFAULT_GENERATION_RUNS, warmup, shapes: generation, seed, log });
+    results.push(...generated.rows);
+    onnxruntime ??= generated.onnxruntime;
   }
 
   return {
@@ -172,12 +210,14 @@ export async function runKernelBenchmark(options: KernelBenchOptions = {}): Prom
       ...(cases.includes('inference') ? { inferenceMatmulSizes } : {}),
       lstm,
       transformer,
+      ...(cases.includes('generation') ? { generation } : {}),
       timing:
         `training: ${warmup} warm-up steps, median of ${training.runs} (fewer, at least 3, past ${budgetSeconds} s per contender); ` +
         `matmul: 2 warm-up runs, median of ${runs === undefined ? '31 (n ≤ 128) to 5 (n = 1024)' : runs}` +
-        (cases.includes('inference') ? `; inference: ${warmup} warm-up calls, median of ${runs ?? DEFAULT_INFERENCE_RUNS}, interleaved` : ''),
+        (cases.includes('inference') ? `; inference: ${warmup} warm-up calls, median of ${runs ?? DEFAULT_INFERENCE_RUNS}, interleaved` : '') +
+        (cases.includes('generation') ? `; generation: ${Math.max(1, warmup)} warm-up calls, median of ${runs ?? DEFAULT_GENERATION_RUNS}, interleaved` : ''),
     },
     results,
-    targets: checkTargets(results, lstm, transformer),
+    targets: checkTargets(results, lstm, transformer, generation),
   };
 }

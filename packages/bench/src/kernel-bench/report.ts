@@ -3,6 +3,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KernelBenchReport, KernelBenchRow } from './results.js';
 import type { SeqlabGpuInfo } from './seqlab-contenders.js';
+import { MATMUL_TARGET } from './targets.js';
+import { lstmTrainingFlops, transformerTrainingFlops } from './training-shapes.js';
+
+/** A row's numeric measure: GFLOP/s, tokens/s, useful GFLOP/s of a training step, or ms per generated token (lower is better). */
+export type RowMetric = 'gflops' | 'tokensPerSec' | 'usefulGflops' | 'msPerToken';
 
 /** A row's contender as a column heading: `library backend`, with `×threads` for threaded backends. */
 export function contenderKey(r: KernelBenchRow): string {
@@ -20,6 +25,10 @@ export interface RatioColumn {
   readonly inverted: boolean;
   /** The compared row among one case's rows; default the best seqlab row. */
   readonly subject?: (r: KernelBenchRow) => boolean;
+  /** Rows to find the reference in, when it is not among the case's own rows (another case's row). */
+  readonly among?: readonly KernelBenchRow[];
+  /** The reference's metric, when it differs from the table's. */
+  readonly referenceMetric?: RowMetric;
 }
 
 const OVER_TFJS: RatioColumn = { heading: 'seqlab best / tfjs wasm', reference: (r) => r.library === 'tfjs' && r.backend === 'wasm', inverted: false };
@@ -32,19 +41,23 @@ function decimal(v: number): string {
   return Math.abs(v) >= 0.1 || v === 0 ? v.toFixed(1) : v.toPrecision(2);
 }
 
-function formatValue(v: number | null | undefined, metric: 'gflops' | 'tokensPerSec'): string {
+function formatValue(v: number | null | undefined, metric: RowMetric): string {
   if (v === null || v === undefined) return '–';
-  return metric === 'gflops' ? decimal(v) : Math.round(v).toLocaleString('en-US');
+  if (metric === 'msPerToken') return v.toFixed(2);
+  return metric === 'tokensPerSec' ? Math.round(v).toLocaleString('en-US') : decimal(v);
 }
 
-function ratioCell(cells: readonly KernelBenchRow[], metric: 'gflops' | 'tokensPerSec', column: RatioColumn): string {
+function ratioCell(cells: readonly KernelBenchRow[], metric: RowMetric, column: RatioColumn): string {
   const subject = cells
     .filter(column.subject ?? ((r) => r.library === 'seqlab'))
     .map((r) => r[metric])
     .filter((v): v is number => typeof v === 'number');
-  const reference = cells.find(column.reference)?.[metric];
-  const best = Math.max(...subject);
-  return subject.length > 0 && typeof reference === 'number' ? `${decimal(column.inverted ? reference / best : best / reference)}×` : '–';
+  const reference = (column.among ?? cells).find(column.reference)?.[column.referenceMetric ?? metric];
+  // For ms per token the best is the smallest, and a speed ratio is the time ratio the other way round.
+  const lowerIsBetter = metric === 'msPerToken';
+  const best = lowerIsBetter ? Math.min(...subject) : Math.max(...subject);
+  const flipped = column.inverted !== lowerIsBetter;
+  return subject.length > 0 && typeof reference === 'number' ? `${decimal(flipped ? reference / best : best / reference)}×` : '–';
 }
 
 /**
@@ -53,7 +66,7 @@ function ratioCell(cells: readonly KernelBenchRow[], metric: 'gflops' | 'tokensP
  */
 export function metricTable(
   rows: readonly KernelBenchRow[],
-  metric: 'gflops' | 'tokensPerSec',
+  metric: RowMetric,
   ratios: readonly RatioColumn[] = [OVER_TFJS],
   heading: (r: KernelBenchRow) => string = contenderKey,
 ): string[] {
@@ -79,6 +92,62 @@ function gpuLine(gpu: SeqlabGpuInfo | undefined): string[] {
   if ('error' in gpu) return [`seqlab gpu left out: ${gpu.error}.`];
   if (gpu.mode === 'webasm' || gpu.mode === 'cpu') return [`seqlab gpu: gpu.js ${gpu.mode} mode (a CPU mode for correctness tests, not a GPU).`];
   return [`seqlab gpu: gpu.js ${gpu.mode} mode on ${gpu.renderer} (${gpu.software ? 'software rendering, not a GPU' : 'a GPU'}).`];
+}
+
+const GFLOP = 1e9;
+
+/** Training useful GFLOP/s per contender, the FLOP count in words, and the ratio to the same run's matmul-nn 512. */
+function efficiencySection(report: KernelBenchReport, training: readonly KernelBenchRow[]): string[] {
+  const { lstm, transformer: block } = report.settings;
+  const wasmThreads = Math.max(0, ...training.filter((r) => r.library === 'seqlab' && r.backend === 'wasm').map((r) => r.threads));
+  const matmulHeading = `seqlab wasm ×${wasmThreads} / its matmul-nn ${MATMUL_TARGET.size}`;
+  const matmulRows = report.results.filter((r) => r.case === 'matmul-nn' && r.size === MATMUL_TARGET.size);
+  const column: RatioColumn = {
+    heading: matmulHeading,
+    subject: (r) => r.library === 'seqlab' && r.backend === 'wasm',
+    reference: (r) => r.library === 'seqlab' && r.backend === 'wasm' && r.threads === wasmThreads,
+    among: matmulRows,
+    referenceMetric: 'gflops',
+    inverted: false,
+  };
+  const matmul = matmulRows.find(column.reference)?.gflops;
+  return [
+    '## Training efficiency (useful GFLOP/s)',
+    '',
+    `Useful FLOPs per step: the forward matrix products × 3 (forward, plus the input and weight gradients). LSTM LM: ` +
+      `3·batch·T·(2·4H·(E + H) + 2·H·V), the input, recurrent and head products = ${(lstmTrainingFlops(lstm) / GFLOP).toFixed(2)} GFLOP. ` +
+      `Transformer block: 3·batch·T·(2·d·4d + 2·2·d·f + 2·d·V + 2·2·T·d), the q/k/v, output, feed-forward and head ` +
+      `products and attention's Q·Kᵀ and A·V over all T keys (the causal half not subtracted) = ${(transformerTrainingFlops(block) / GFLOP).toFixed(2)} GFLOP. ` +
+      `Not counted: embedding lookups, gate nonlinearities, LayerNorm, softmax, the mask, residual adds, the loss and Adam. ` +
+      (typeof matmul === 'number'
+        ? `The ratio is to seqlab wasm ×${wasmThreads}'s matmul-nn ${MATMUL_TARGET.size} in this run: ${decimal(matmul)} GFLOP/s.`
+        : `No matmul-nn ${MATMUL_TARGET.size} row for seqlab wasm in this run (run the matmul case with size ${MATMUL_TARGET.size}), so no ratio.`),
+    '',
+    ...metricTable(training, 'usefulGflops', [column]),
+    '',
+  ];
+}
+
+/** ms per generated token at batch 1, with the models, lengths and how onnxruntime steps. */
+function generationSection(report: KernelBenchReport): string[] {
+  const rows = report.results.filter((r) => r.msPerToken !== undefined);
+  const shapes = report.settings.generation;
+  if (rows.length === 0 || shapes === undefined) return [];
+  const { lstm, transformer: t } = shapes;
+  const info = report.environment.onnxruntime;
+  const ort = info === undefined ? 'did not run' : 'error' in info ? info.error : info.version;
+  return [
+    '## Generation (ms per token, batch 1)',
+    '',
+    `Greedy \`generate\` at batch 1 on seqlab wasm (no gradients; the Transformer with its KV cache) against onnxruntime-node (${ort}) ` +
+      `stepping the model exported by \`exportOnnxStep\` (h/c, or past/present keys and values fed back each call; argmax in JavaScript), interleaved call by call. ` +
+      `LSTM LM: vocabulary ${lstm.vocabSize}, embedding ${lstm.embeddingSize}, ${lstm.layers} layers of ${lstm.hiddenSize}, ${lstm.tokens} tokens after a prompt of ${lstm.prompt}. ` +
+      `Transformer LM: ${t.layers} layers, ${t.heads} heads, width ${t.dModel}, context ${t.context}, vocabulary ${t.vocabSize}, ${t.tokens} tokens after a prompt of ${t.prompt} ` +
+      `(prompt + tokens ≤ context, so every token is one cached step). ms/token = median call / tokens, the prompt's call included; the first calls are untimed warm-ups.`,
+    '',
+    ...metricTable(rows, 'msPerToken', [ONNXRUNTIME_OVER]).map((l) => l.replace('| case | size |', '| case (ms/token) | tokens |')),
+    '',
+  ];
 }
 
 /**
@@ -135,6 +204,7 @@ export function renderKernelMarkdown(report: KernelBenchReport): string {
       ...metricTable(training, 'tokensPerSec'),
       '',
     );
+    lines.push(...efficiencySection(report, training));
   }
   const inference = results.filter(isInference);
   if (inference.length > 0) {
@@ -155,6 +225,7 @@ export function renderKernelMarkdown(report: KernelBenchReport): string {
     const flopsTable = metricTable(flops, 'gflops', [ONNXRUNTIME_OVER]).map((l) => l.replace('| case | size |', '| case (GFLOP/s) | size |'));
     if (flops.length > 0) lines.push(...flopsTable, '');
   }
+  lines.push(...generationSection(report));
   const notes = results.filter((r) => r.note !== null);
   if (notes.length > 0) {
     lines.push('Notes:', '', ...notes.map((r) => `- ${contenderKey(r)}, ${r.case} ${r.size}: ${r.note}`), '');

@@ -3,23 +3,25 @@ import { cpus, loadavg } from 'node:os';
 import type { OnnxRuntimeInfo } from './inference-suite.js';
 import type { SeqlabGpuInfo } from './seqlab-contenders.js';
 import type { TargetCheck } from './targets.js';
+import type { GenerationShapes } from './generation-shapes.js';
 import type { LstmShape, TransformerShape } from './training-shapes.js';
 
 /**
  * The case families the kernel benchmark can run (`--cases`): `inference` is the forward-only LSTM LM, Transformer
- * block and matmul on seqlab wasm and in onnxruntime-node.
+ * block and matmul on seqlab wasm and in onnxruntime-node; `generation` is `generate` at batch 1 for the LSTM LM and
+ * the Transformer LM on seqlab wasm against onnxruntime-node stepping the exported step model.
  */
-export type KernelBenchCase = 'matmul' | 'lstm' | 'transformer' | 'inference';
+export type KernelBenchCase = 'matmul' | 'lstm' | 'transformer' | 'inference' | 'generation';
 
 /**
  * Every case family, in the order they run.
  *
  * @example
  * ```ts
- * console.assert(KERNEL_BENCH_CASES.join() === 'matmul,lstm,transformer,inference');
+ * console.assert(KERNEL_BENCH_CASES.join() === 'matmul,lstm,transformer,inference,generation');
  * ```
  */
-export const KERNEL_BENCH_CASES: readonly KernelBenchCase[] = ['matmul', 'lstm', 'transformer', 'inference'];
+export const KERNEL_BENCH_CASES: readonly KernelBenchCase[] = ['matmul', 'lstm', 'transformer', 'inference', 'generation'];
 
 /** One measured (or failed) entry: a library's backend on one case at one size. */
 export interface KernelBenchRow {
@@ -30,16 +32,23 @@ export interface KernelBenchRow {
   /** Threads the backend ran on. */
   readonly threads: number;
   /**
-   * `matmul-nn`, `matmul-tn`, `matmul-nt`, `lstm-train-step`, `transformer-train-step`, or an inference case:
-   * `lstm-forward`, `transformer-forward`, `matmul-forward`.
+   * `matmul-nn`, `matmul-tn`, `matmul-nt`, `lstm-train-step`, `transformer-train-step`, an inference case:
+   * `lstm-forward`, `transformer-forward`, `matmul-forward`, or a generation case: `lstm-generate`, `transformer-generate`.
    */
   readonly case: string;
-  /** Matrix size n (matmul) or sequence length T (training steps). */
+  /** Matrix size n (matmul), sequence length T (training and inference), or tokens generated per call (generation). */
   readonly size: number;
   /** Matmul throughput, 2n³ / median time; only on matmul rows (null when the run failed). */
   readonly gflops?: number | null;
   /** Training throughput, batch·T / median seconds; only on training-step rows (null when the run failed). */
   readonly tokensPerSec?: number | null;
+  /**
+   * Useful GFLOP/s of a training step: `lstmTrainingFlops` or `transformerTrainingFlops` over the median time; only
+   * on training-step rows (null when the run failed).
+   */
+  readonly usefulGflops?: number | null;
+  /** Median milliseconds per generated token at batch 1 (the call's time over its tokens); only on generation rows. */
+  readonly msPerToken?: number | null;
   /** Median milliseconds per call after warm-up, or null when the run failed. */
   readonly medianMs: number | null;
   /** Timed runs behind the median. */
@@ -122,6 +131,8 @@ export interface KernelBenchSettings {
   readonly lstm: LstmShape;
   /** Transformer-block training-step shape. */
   readonly transformer: TransformerShape;
+  /** Models and lengths of the generation case, when it ran. */
+  readonly generation?: GenerationShapes;
   /** Untimed warm-up runs per training-step contender, and the timed-run override if any. */
   readonly timing: string;
 }

@@ -1,4 +1,6 @@
-// The issue's targets, judged on a run's rows: matmul at 512 against TF.js wasm, and training tokens/s.
+// The issues' targets, judged on a run's rows: matmul at 512 against TF.js wasm, training tokens/s and useful GFLOP/s
+// against matmul 512, and inference and generation speed against onnxruntime.
+import { GENERATION_LSTM_SHAPE, GENERATION_TRANSFORMER_SHAPE, type GenerationShapes } from './generation-shapes.js';
 import type { KernelBenchRow } from './results.js';
 import { LSTM_SHAPE, TRANSFORMER_SHAPE, type LstmShape, type TransformerShape } from './training-shapes.js';
 
@@ -47,12 +49,31 @@ export const TRAINING_TARGETS = {
   transformer: 6_700,
 } as const;
 
+/**
+ * Issue 21's ratio targets: training useful GFLOP/s over the same run's matmul-nn 512 GFLOP/s on the same seqlab
+ * contender, and seqlab's speed over onnxruntime-node's on the same exported model, forward (tokens/s) and in
+ * generation at batch 1 (ms per token; the issue sets no number there, so the inference bar is applied).
+ *
+ * @example
+ * ```ts
+ * console.assert(RATIO_TARGETS.trainingEfficiency === 0.8 && RATIO_TARGETS.inference === 0.6);
+ * ```
+ */
+export const RATIO_TARGETS = {
+  /** Training useful GFLOP/s over matmul-nn 512 GFLOP/s, LSTM and Transformer block alike. */
+  trainingEfficiency: 0.8,
+  /** seqlab tokens/s over onnxruntime's on the forward cases. */
+  inference: 0.6,
+  /** onnxruntime ms/token over seqlab's (seqlab's speed relative to onnxruntime's) in generation. */
+  generation: 0.6,
+} as const;
+
 function label(r: KernelBenchRow): string {
   return r.library === 'seqlab' && r.backend === 'wasm' ? `seqlab wasm ×${r.threads}` : `${r.library} ${r.backend}`;
 }
 
 /** The fastest seqlab row among `rows` by `metric`, ignoring failed rows. */
-function bestSeqlab(rows: readonly KernelBenchRow[], metric: 'gflops' | 'tokensPerSec'): KernelBenchRow | undefined {
+function bestSeqlab(rows: readonly KernelBenchRow[], metric: 'gflops' | 'tokensPerSec' | 'usefulGflops'): KernelBenchRow | undefined {
   let best: KernelBenchRow | undefined;
   for (const r of rows) {
     const v = r[metric];
@@ -69,7 +90,7 @@ function matmulTarget(rows: readonly KernelBenchRow[], layout: string): TargetCh
   const tf = cells.find((r) => r.library === 'tfjs' && r.backend === 'wasm' && typeof r.gflops === 'number');
   if (best === undefined || tf === undefined) {
     const missing =
-      cells.length === 0 ? `size ${MATMUL_TARGET.size} not run` : best === undefined ? 'every seqlab row failed' : 'no TF.js wasm row (TF.js not installed)';
+      cells.length === 0 ? `size ${MATMUL_TARGET.size} not run` : best === undefined ? 'every seqlab row failed' : 'no TF.js wasm row (TF.js not installed or left out)';
     return { target, threshold: MATMUL_TARGET.speedup, value: null, measured: `not measured: ${missing}`, met: null };
   }
   const ratio = (best.gflops as number) / (tf.gflops as number);
@@ -99,6 +120,58 @@ function trainingTarget(rows: readonly KernelBenchRow[], name: string, caseName:
   return { target, threshold, value, measured: `${Math.round(value).toLocaleString('en-US')} tokens/s (${label(best)})`, met: value >= threshold };
 }
 
+function notMeasured(target: string, threshold: number, why: string): TargetCheck {
+  return { target, threshold, value: null, measured: `not measured: ${why}`, met: null };
+}
+
+function efficiencyTarget(rows: readonly KernelBenchRow[], name: string, caseName: string, atIssueShape: boolean): TargetCheck {
+  const threshold = RATIO_TARGETS.trainingEfficiency;
+  const target = `${name} training step useful GFLOP/s / matmul-nn ${MATMUL_TARGET.size} GFLOP/s (same contender) ≥ ${threshold}×`;
+  if (!atIssueShape) return notMeasured(target, threshold, 'this run used a different shape');
+  const best = bestSeqlab(
+    rows.filter((r) => r.case === caseName),
+    'usefulGflops',
+  );
+  if (best === undefined) return notMeasured(target, threshold, 'case not run or every seqlab backend failed');
+  const matmul = rows.find(
+    (r) => r.case === 'matmul-nn' && r.size === MATMUL_TARGET.size && r.library === best.library && r.backend === best.backend && r.threads === best.threads,
+  );
+  if (typeof matmul?.gflops !== 'number') return notMeasured(target, threshold, `no matmul-nn ${MATMUL_TARGET.size} row for ${label(best)} in this run`);
+  const useful = best.usefulGflops as number;
+  const value = useful / matmul.gflops;
+  return {
+    target,
+    threshold,
+    value,
+    measured: `${value.toFixed(2)}× (${label(best)} ${useful.toFixed(1)} useful vs matmul ${matmul.gflops.toFixed(1)} GFLOP/s)`,
+    met: value >= threshold,
+  };
+}
+
+/** seqlab's speed over onnxruntime's on one case: tokens/s (forward) or ms per token (generation). */
+function onnxruntimeTarget(
+  rows: readonly KernelBenchRow[],
+  target: string,
+  caseName: string,
+  metric: 'tokensPerSec' | 'msPerToken',
+  atShape: boolean,
+): TargetCheck {
+  const threshold = metric === 'msPerToken' ? RATIO_TARGETS.generation : RATIO_TARGETS.inference;
+  if (!atShape) return notMeasured(target, threshold, 'this run used a different shape');
+  const cells = rows.filter((r) => r.case === caseName);
+  const seqlab = cells.find((r) => r.library === 'seqlab' && typeof r[metric] === 'number');
+  const ort = cells.find((r) => r.library === 'onnxruntime' && typeof r[metric] === 'number');
+  if (seqlab === undefined) return notMeasured(target, threshold, 'case not run');
+  if (ort === undefined) return notMeasured(target, threshold, 'no onnxruntime row (onnxruntime-node not installed)');
+  const [s, o] = [seqlab[metric] as number, ort[metric] as number];
+  const value = metric === 'msPerToken' ? o / s : s / o;
+  const numbers =
+    metric === 'msPerToken'
+      ? `${s.toFixed(2)} vs ${o.toFixed(2)} ms/token`
+      : `${Math.round(s).toLocaleString('en-US')} vs ${Math.round(o).toLocaleString('en-US')} tokens/s`;
+  return { target, threshold, value, measured: `${value.toFixed(2)}× (${label(seqlab)} ${numbers} for onnxruntime ×${ort.threads})`, met: value >= threshold };
+}
+
 /**
  * Judges every target on a run's rows; `lstm` and `transformer` are the shapes the run used.
  *
@@ -113,10 +186,30 @@ function trainingTarget(rows: readonly KernelBenchRow[], name: string, caseName:
  * console.assert(tn.met === null && tn.measured.startsWith('not measured')); // no matmul-tn rows
  * ```
  */
-export function checkTargets(rows: readonly KernelBenchRow[], lstm: LstmShape, transformer: TransformerShape): TargetCheck[] {
+export function checkTargets(
+  rows: readonly KernelBenchRow[],
+  lstm: LstmShape,
+  transformer: TransformerShape,
+  generation: GenerationShapes = { lstm: GENERATION_LSTM_SHAPE, transformer: GENERATION_TRANSFORMER_SHAPE },
+): TargetCheck[] {
+  const [lstmShape, blockShape] = [sameShape(lstm, LSTM_SHAPE), sameShape(transformer, TRANSFORMER_SHAPE)];
+  const inference = RATIO_TARGETS.inference;
+  const generationBar = `≥ ${RATIO_TARGETS.generation}× onnxruntime's speed (onnxruntime ms / seqlab ms)`;
   return [
     ...['nn', 'tn', 'nt'].map((layout) => matmulTarget(rows, layout)),
-    trainingTarget(rows, 'LSTM', 'lstm-train-step', TRAINING_TARGETS.lstm, sameShape(lstm, LSTM_SHAPE)),
-    trainingTarget(rows, 'Transformer block', 'transformer-train-step', TRAINING_TARGETS.transformer, sameShape(transformer, TRANSFORMER_SHAPE)),
+    trainingTarget(rows, 'LSTM', 'lstm-train-step', TRAINING_TARGETS.lstm, lstmShape),
+    trainingTarget(rows, 'Transformer block', 'transformer-train-step', TRAINING_TARGETS.transformer, blockShape),
+    efficiencyTarget(rows, 'LSTM', 'lstm-train-step', lstmShape),
+    efficiencyTarget(rows, 'Transformer block', 'transformer-train-step', blockShape),
+    onnxruntimeTarget(rows, `LSTM LM forward: seqlab / onnxruntime tokens/s ≥ ${inference}×`, 'lstm-forward', 'tokensPerSec', lstmShape),
+    onnxruntimeTarget(rows, `Transformer block forward: seqlab / onnxruntime tokens/s ≥ ${inference}×`, 'transformer-forward', 'tokensPerSec', blockShape),
+    onnxruntimeTarget(rows, `LSTM LM generation at batch 1 ${generationBar}`, 'lstm-generate', 'msPerToken', sameShape(generation.lstm, GENERATION_LSTM_SHAPE)),
+    onnxruntimeTarget(
+      rows,
+      `Transformer LM generation at batch 1 ${generationBar}`,
+      'transformer-generate',
+      'msPerToken',
+      sameShape(generation.transformer, GENERATION_TRANSFORMER_SHAPE),
+    ),
   ];
 }

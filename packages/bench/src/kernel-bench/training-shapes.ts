@@ -67,3 +67,38 @@ export const TRANSFORMER_SHAPE: TransformerShape = { batch: 32, length: 100, dMo
 export function tokensPerStep(shape: { readonly batch: number; readonly length: number }): number {
   return shape.batch * shape.length;
 }
+
+/**
+ * Useful floating-point operations of one LSTM LM training step (forward and backward), the count behind the
+ * training-efficiency rows: per token the forward matrix products, 2·4H·(E + H) for the input and recurrent products
+ * and 2·H·V for the head, times 3 for forward plus backward (the input and the weight gradient each cost a forward
+ * product). Excluded: the embedding lookup, gate nonlinearities and other elementwise work, the loss and Adam.
+ *
+ * @example
+ * ```ts
+ * // batch 32 × T 100 tokens × 3 × (2·1024·(128 + 256) + 2·256·65) ≈ 7.87 GFLOP per step
+ * console.assert(Math.round(lstmTrainingFlops(LSTM_SHAPE) / 1e7) === 787);
+ * ```
+ */
+export function lstmTrainingFlops(shape: LstmShape): number {
+  const { embeddingSize: E, hiddenSize: H, vocabSize: V } = shape;
+  return 3 * tokensPerStep(shape) * (2 * 4 * H * (E + H) + 2 * H * V);
+}
+
+/**
+ * Useful floating-point operations of one Transformer-block training step (forward and backward): per token the
+ * forward matrix products, 2·d·3d (q, k, v), 2·d·d (output projection), 2·2·d·f (feed-forward), 2·d·V (head) and
+ * 2·2·T·d for attention's Q·Kᵀ and A·V over all T keys (the causal mask is not subtracted, as nanoGPT's MFU
+ * estimate counts it), times 3 for forward plus backward. Excluded: LayerNorm, softmax, the mask, ReLU, residual
+ * adds, the loss and Adam.
+ *
+ * @example
+ * ```ts
+ * // 3200 tokens × 3 × (2·256·(768 + 256 + 2048) + 2·256·65 + 4·100·256) ≈ 16.4 GFLOP per step
+ * console.assert(Math.round(transformerTrainingFlops(TRANSFORMER_SHAPE) / 1e8) === 164);
+ * ```
+ */
+export function transformerTrainingFlops(shape: TransformerShape): number {
+  const { dModel: d, ffnWidth: f, vocabSize: V, length: T } = shape;
+  return 3 * tokensPerStep(shape) * (2 * d * (3 * d + d + 2 * f) + 2 * d * V + 4 * T * d);
+}

@@ -4,7 +4,7 @@ import { median } from '../experiments/framework/timing.js';
 import type { Contender, TrainingStep } from './contender.js';
 import type { KernelBenchRow } from './results.js';
 import { timeAlone, yieldTurn } from './timing.js';
-import { tokensPerStep, type LstmShape, type TransformerShape } from './training-shapes.js';
+import { lstmTrainingFlops, tokensPerStep, transformerTrainingFlops, type LstmShape, type TransformerShape } from './training-shapes.js';
 
 /** Options of {@link runTrainingSuite}. */
 export interface TrainingSuiteOptions {
@@ -44,6 +44,7 @@ function errorLine(e: unknown): string {
 export async function runTrainingSuite(contenders: readonly Contender[], trainingCase: TrainingCase, options: TrainingSuiteOptions): Promise<KernelBenchRow[]> {
   const rows: KernelBenchRow[] = [];
   const tokens = tokensPerStep(trainingCase.shape);
+  const flops = trainingCase.name === 'lstm-train-step' ? lstmTrainingFlops(trainingCase.shape) : transformerTrainingFlops(trainingCase.shape);
   for (const c of contenders) {
     const build = builder(c, trainingCase);
     if (build === null) continue;
@@ -59,10 +60,10 @@ export async function runTrainingSuite(contenders: readonly Contender[], trainin
       );
       const medianMs = median(times);
       const tokensPerSec = tokens / (medianMs / 1000);
-      rows.push({ ...base, runs: times.length, tokensPerSec, medianMs, note: s.note });
+      rows.push({ ...base, runs: times.length, tokensPerSec, usefulGflops: flops / (medianMs * 1e6), medianMs, note: s.note });
       options.log(`${trainingCase.name} T=${trainingCase.shape.length}: ${c.label} ${tokensPerSec.toFixed(0)} tokens/s (${medianMs.toFixed(0)} ms per step)`);
     } catch (e) {
-      rows.push({ ...base, tokensPerSec: null, medianMs: null, note: `failed: ${errorLine(e)}` });
+      rows.push({ ...base, tokensPerSec: null, usefulGflops: null, medianMs: null, note: `failed: ${errorLine(e)}` });
       options.log(`${trainingCase.name}: ${c.label} failed: ${errorLine(e)}`);
     } finally {
       try {
