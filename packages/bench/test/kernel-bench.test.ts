@@ -6,6 +6,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   checkTargets,
+  GENERATION_LSTM_SHAPE,
+  GENERATION_TRANSFORMER_SHAPE,
+  lstmTrainingFlops,
+  RATIO_TARGETS,
+  transformerTrainingFlops,
   KERNEL_BENCH_CASES,
   LSTM_SHAPE,
   parseKernelBenchCases,
@@ -24,6 +29,10 @@ const TINY = {
   warmup: 0,
   lstm: { batch: 2, length: 3, embeddingSize: 4, hiddenSize: 4, vocabSize: 5 },
   transformer: { batch: 2, length: 3, dModel: 4, heads: 2, ffnWidth: 8, vocabSize: 5 },
+  generation: {
+    lstm: { vocabSize: 5, embeddingSize: 4, hiddenSize: 4, layers: 2, prompt: 2, tokens: 3 },
+    transformer: { vocabSize: 5, layers: 1, heads: 2, dModel: 4, context: 8, prompt: 2, tokens: 3 },
+  },
 };
 
 describe('kernel benchmark (tiny run)', () => {
@@ -39,10 +48,12 @@ describe('kernel benchmark (tiny run)', () => {
 
     const cases = ['matmul-nn', 'matmul-tn', 'matmul-nt', 'lstm-train-step', 'transformer-train-step'];
     const inferenceCases = ['lstm-forward', 'transformer-forward', 'matmul-forward'];
-    expect([...new Set(json.results.map((r) => r.case))].sort()).toEqual([...cases, ...inferenceCases].sort());
+    const generationCases = ['lstm-generate', 'transformer-generate'];
+    expect([...new Set(json.results.map((r) => r.case))].sort()).toEqual([...cases, ...inferenceCases, ...generationCases].sort());
+    expect(json.settings.generation).toEqual(TINY.generation);
     // The inference rows: seqlab wasm and onnxruntime-node (a dev dependency here) on 2 threads, side by side.
     expect(json.environment.onnxruntime).toEqual({ version: expect.stringMatching(/^\d+\.\d+/) });
-    for (const c of inferenceCases) {
+    for (const c of [...inferenceCases, ...generationCases]) {
       const rows = json.results.filter((r) => r.case === c);
       expect(
         rows.map((r) => `${r.library} ${r.backend}`),
@@ -73,14 +84,20 @@ describe('kernel benchmark (tiny run)', () => {
       expect(Number.isInteger(r.threads) && r.threads >= 1, where).toBe(true);
       expect(r.runs, where).toBe(1);
       expect(r.note === null || typeof r.note === 'string', where).toBe(true);
-      const metric = r.case.startsWith('matmul') ? r.gflops : r.tokensPerSec;
+      const generation = r.case.endsWith('-generate');
+      const metric = r.case.startsWith('matmul') ? r.gflops : generation ? r.msPerToken : r.tokensPerSec;
+      // Matrix size, sequence length T, or tokens generated per call (3 in TINY).
       expect(r.size, where).toBe(r.case.startsWith('matmul') ? 16 : 3);
+      if (r.case.endsWith('-train-step')) expect(Number.isFinite(r.usefulGflops) && (r.usefulGflops as number) > 0, `${where}: useful GFLOP/s`).toBe(true);
+      else expect(r.usefulGflops, where).toBeUndefined();
+      if (generation && r.library === 'onnxruntime')
+        expect(r.note === null || /^greedy tokens differ from seqlab's from token \d+/.test(r.note), where).toBe(true);
       expect(Number.isFinite(metric) && (metric as number) > 0, `${where}: throughput ${String(metric)} (${String(r.note)})`).toBe(true);
       expect(Number.isFinite(r.medianMs) && (r.medianMs as number) > 0, where).toBe(true);
     }
 
     // Off the issue's shapes and without size 512, every target is present and reported as not measured.
-    expect(json.targets).toHaveLength(5);
+    expect(json.targets).toHaveLength(11);
     for (const t of json.targets) {
       expect(t.met).toBeNull();
       expect(t.measured).toMatch(/^not measured/);
@@ -90,6 +107,15 @@ describe('kernel benchmark (tiny run)', () => {
     expect(markdown).toMatch(/## Training steps \(tokens\/s\)/);
     expect(markdown).toMatch(/## Inference \(forward only\)[\s\S]*\| lstm-forward \| 3 \| [\d,]+ \| [\d,]+ \| [\d.]+× \|/);
     expect(markdown).toMatch(/\| matmul-forward \| 16 \| [\d.]+ \| [\d.]+ \| [\d.]+× \|/);
+    // Training efficiency: the FLOP count in words, useful GFLOP/s per contender; no ratio without a matmul 512 row.
+    expect(markdown).toMatch(/## Training efficiency \(useful GFLOP\/s\)\n\nUseful FLOPs per step: .*Not counted: .*No matmul-nn 512 row/);
+    expect(markdown).toMatch(/\| lstm-train-step \| 3 \| [\d.]+ \|.* – \|/);
+    // Generation: ms per token of seqlab and onnxruntime, and the speed ratio.
+    expect(markdown).toMatch(
+      /## Generation \(ms per token, batch 1\)[\s\S]*\| case \(ms\/token\) \| tokens \| seqlab wasm ×\d \| onnxruntime cpu ×2 \| onnxruntime \/ seqlab \|/,
+    );
+    expect(markdown).toMatch(/\| transformer-generate \| 3 \| [\d.]+ \| [\d.]+ \| [\d.]+× \|/);
+    expect(markdown.split('## Generation')[0]).not.toMatch(/-generate \|/);
     // Training rows stay out of the inference tables and the other way round.
     expect(markdown.split('## Inference')[0]).not.toMatch(/\| [a-z]+-forward \|/);
     expect(markdown).toMatch(/## Targets/);
@@ -100,13 +126,25 @@ describe('kernel benchmark (tiny run)', () => {
     expect([...new Set(report.results.map((r) => r.case))]).toEqual(['lstm-train-step']);
     expect(report.environment.tfjs).toHaveProperty('error');
   });
+
+  it("times only the seqlab backends asked for, and judges training efficiency against the same run's matmul-nn 512", async () => {
+    const report = await runKernelBenchmark({ ...TINY, sizes: [512], cases: ['matmul', 'transformer'], backends: ['wasm'], tfjs: false });
+    expect([...new Set(report.results.map((r) => `${r.library} ${r.backend}`))]).toEqual(['seqlab wasm']);
+    const efficiency = report.targets.find((t) => t.target.startsWith('Transformer block training step useful GFLOP/s'));
+    // Off the issue's shape the target is not judged, but the report's efficiency table has its ratio.
+    expect(efficiency?.met).toBeNull();
+    expect(renderKernelMarkdown(report)).toMatch(
+      /The ratio is to seqlab wasm ×\d's matmul-nn 512 in this run: [\d.]+ GFLOP\/s\.[\s\S]*\| transformer-train-step \| 3 \| [\d.]+ \| [\d.]+× \|/,
+    );
+  });
 });
 
 describe('kernel benchmark options and targets', () => {
   it('parses a case list and rejects an unknown case, naming the known ones', () => {
     expect(parseKernelBenchCases('transformer,matmul')).toEqual(['transformer', 'matmul']);
-    expect(() => parseKernelBenchCases('matmul,gru')).toThrow(/unknown case 'gru'.*matmul, lstm, transformer/);
+    expect(() => parseKernelBenchCases('matmul,gru')).toThrow(/unknown case 'gru'.*matmul, lstm, transformer, inference, generation/);
     expect(parseKernelBenchCases('inference')).toEqual(['inference']);
+    expect(parseKernelBenchCases('generation')).toEqual(['generation']);
   });
 
   it('rejects bad sizes, runs and shapes with the option named', async () => {
@@ -118,6 +156,15 @@ describe('kernel benchmark options and targets', () => {
       /'lstm.hiddenSize' must be a positive integer; received 8/,
     );
     await expect(runKernelBenchmark({ transformer: { causal: 1 as unknown as boolean } })).rejects.toThrow(/'transformer.causal' must be a boolean/);
+    await expect(runKernelBenchmark({ generation: { transformer: { tokens: 60 } } })).rejects.toThrow(
+      /'generation.transformer' must have .*prompt \+ tokens ≤ context; received .*prompt 8, tokens 60, context 64/,
+    );
+    await expect(runKernelBenchmark({ generation: { lstm: { layers: 0 } } })).rejects.toThrow(
+      /'generation.lstm.layers' must be a positive integer; received 0/,
+    );
+    await expect(runKernelBenchmark({ backends: ['wasm', 'webgpu'] })).rejects.toThrow(
+      /'backends' holds unknown backend 'webgpu'; the seqlab backends are cpu, wasm, gpu/,
+    );
   });
 
   it('judges each target on the best seqlab row, at the issue shapes only', () => {
@@ -148,6 +195,49 @@ describe('kernel benchmark options and targets', () => {
     expect([lstm.value, lstm.met]).toEqual([12_000, true]);
     expect([block.value, block.met]).toEqual([5_000, false]);
     expect(checkTargets(rows, { ...LSTM_SHAPE, length: 50 }, TRANSFORMER_SHAPE)[3].met).toBeNull();
+  });
+
+  it("judges training efficiency on the same contender's matmul-nn 512, and inference and generation against onnxruntime", () => {
+    const base = { threads: 2, runs: 1, note: null, medianMs: 1 };
+    const rows: KernelBenchRow[] = [
+      { ...base, library: 'seqlab', backend: 'wasm', case: 'matmul-nn', size: 512, gflops: 50 },
+      { ...base, library: 'seqlab', backend: 'wasm', threads: 1, case: 'matmul-nn', size: 512, gflops: 30 },
+      { ...base, library: 'seqlab', backend: 'wasm', case: 'lstm-train-step', size: 100, tokensPerSec: 9_000, usefulGflops: 45 },
+      { ...base, library: 'seqlab', backend: 'cpu', threads: 1, case: 'lstm-train-step', size: 100, tokensPerSec: 900, usefulGflops: 4.5 },
+      { ...base, library: 'seqlab', backend: 'wasm', case: 'transformer-train-step', size: 100, tokensPerSec: 5_000, usefulGflops: 30 },
+      { ...base, library: 'seqlab', backend: 'wasm', case: 'lstm-forward', size: 100, tokensPerSec: 70_000 },
+      { ...base, library: 'onnxruntime', backend: 'cpu', case: 'lstm-forward', size: 100, tokensPerSec: 100_000 },
+      { ...base, library: 'seqlab', backend: 'wasm', case: 'transformer-forward', size: 100, tokensPerSec: 20_000 },
+      { ...base, library: 'seqlab', backend: 'wasm', case: 'lstm-generate', size: 200, msPerToken: 1 },
+      { ...base, library: 'onnxruntime', backend: 'cpu', case: 'lstm-generate', size: 200, msPerToken: 0.5 },
+      { ...base, library: 'seqlab', backend: 'wasm', case: 'transformer-generate', size: 56, msPerToken: 2 },
+      { ...base, library: 'onnxruntime', backend: 'cpu', case: 'transformer-generate', size: 56, msPerToken: 1.5 },
+    ];
+    const targets = checkTargets(rows, LSTM_SHAPE, TRANSFORMER_SHAPE);
+    expect(targets).toHaveLength(11);
+    const [lstmEfficiency, blockEfficiency, lstmForward, blockForward, lstmGenerate, blockGenerate] = targets.slice(5);
+    expect([lstmEfficiency.value, lstmEfficiency.met, lstmEfficiency.threshold]).toEqual([0.9, true, RATIO_TARGETS.trainingEfficiency]);
+    expect(lstmEfficiency.measured).toBe('0.90× (seqlab wasm ×2 45.0 useful vs matmul 50.0 GFLOP/s)');
+    expect([blockEfficiency.value, blockEfficiency.met]).toEqual([0.6, false]);
+    expect([lstmForward.value, lstmForward.met]).toEqual([0.7, true]);
+    expect(blockForward.met).toBeNull();
+    expect(blockForward.measured).toMatch(/no onnxruntime row/);
+    expect([lstmGenerate.value, lstmGenerate.met]).toEqual([0.5, false]);
+    expect([blockGenerate.value, blockGenerate.met]).toEqual([0.75, true]);
+    expect(blockGenerate.measured).toBe('0.75× (seqlab wasm ×2 2.00 vs 1.50 ms/token for onnxruntime ×2)');
+    // Without the matmul 512 row of the training contender, efficiency is not measured; off the default shapes neither is generation.
+    expect(checkTargets(rows.slice(1), LSTM_SHAPE, TRANSFORMER_SHAPE)[5].measured).toMatch(/no matmul-nn 512 row for seqlab wasm ×2/);
+    const offShape = { lstm: { ...GENERATION_LSTM_SHAPE, tokens: 10 }, transformer: GENERATION_TRANSFORMER_SHAPE };
+    expect(checkTargets(rows, LSTM_SHAPE, TRANSFORMER_SHAPE, offShape)[9].met).toBeNull();
+  });
+
+  it('counts the useful FLOPs of a training step as 3 × the forward matrix products', () => {
+    const lstm = { batch: 1, length: 1, vocabSize: 3, embeddingSize: 2, hiddenSize: 1 };
+    // 3 × (2·4·1·(2 + 1) + 2·1·3) = 3 × 30
+    expect(lstmTrainingFlops(lstm)).toBe(90);
+    const block = { batch: 2, length: 2, dModel: 1, heads: 1, ffnWidth: 2, vocabSize: 1, causal: true };
+    // 4 tokens × 3 × (2·1·(3 + 1 + 4) + 2·1·1 + 4·2·1) = 12 × 26
+    expect(transformerTrainingFlops(block)).toBe(312);
   });
 });
 
