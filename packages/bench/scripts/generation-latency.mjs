@@ -1,5 +1,5 @@
 // Rough ms per generated token at batch 1 for the LSTM LM and the Transformer LM on seqlab's wasm backend (for
-// profiling with `node --cpu-prof`): `node scripts/generation-latency.mjs [tokens]` after `pnpm build`.
+// profiling with `node --cpu-prof`): `node scripts/generation-latency.mjs [tokens] [lstm|transformer]` after `pnpm build`.
 import { TransformerLM } from '@seqlab/attention';
 import { ready } from '@seqlab/kernels-wasm';
 import { RecurrentLM } from '@seqlab/recurrent';
@@ -16,10 +16,14 @@ const models = {
 for (const [name, model] of Object.entries(models).filter(([n]) => only === undefined || n === only)) {
   model.generate(prompt, { length: 20, temperature: 0 });
   const times = [];
-  for (let r = 0; r < 3; r++) {
-    const t0 = performance.now();
+  const cpu = [];
+  for (let r = 0; r < 5; r++) {
+    const [t0, c0] = [performance.now(), process.cpuUsage()];
     model.generate(prompt, { length: tokens, temperature: 0 });
+    const c = process.cpuUsage(c0);
     times.push((performance.now() - t0) / tokens);
+    cpu.push((c.user + c.system) / 1000 / tokens);
   }
-  console.log(`${name}: ${Math.min(...times).toFixed(3)} ms/token (best of 3 × ${tokens} tokens)`);
+  // CPU time (all threads of the process) is less sensitive than wall time to other processes on a loaded machine.
+  console.log(`${name}: ${Math.min(...times).toFixed(3)} ms/token wall, ${Math.min(...cpu).toFixed(3)} ms/token CPU (best of 5 × ${tokens} tokens)`);
 }
