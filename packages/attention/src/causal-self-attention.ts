@@ -1,8 +1,9 @@
 // nanoGPT's CausalSelfAttention: one packed q/k/v projection, causal multi-head attention, an output projection, and a KV cache.
-import { InvalidArgumentError, slice, type Generator, type Tensor } from '@seqlab/tensor-core';
+import { InvalidArgumentError, type Generator, type Tensor } from '@seqlab/tensor-core';
 import { Dropout, Linear, Module } from '@seqlab/autograd';
 import { attend } from './attention-core.js';
-import { headView, type HeadColumns } from './head-views.js';
+import type { HeadView } from './attention-spec.js';
+import { headView } from './head-views.js';
 import type { KeyValueCache } from './kv-cache.js';
 import { NO_MASK } from './masks.js';
 
@@ -71,25 +72,13 @@ export class CausalSelfAttention extends Module {
       H = this.numHeads,
       D = E / H;
     const qkv = this.c_attn.forward(x);
-    let sources: Tensor[] = [qkv];
-    let columns: [HeadColumns, HeadColumns, HeadColumns] = [
-      { source: 0, column: 0 },
-      { source: 0, column: E },
-      { source: 0, column: 2 * E },
-    ];
-    let cached = 0;
-    if (cache !== undefined) {
-      cached = cache.layers[layer].keys?.shape[1] ?? 0;
-      const [keys, values] = cache.append(layer, slice(qkv, [0, 0, E], [B, T, E]), slice(qkv, [0, 0, 2 * E], [B, T, E]));
-      sources = [qkv, keys, values];
-      columns = [
-        { source: 0, column: 0 },
-        { source: 1, column: 0 },
-        { source: 2, column: 0 },
-      ];
-    }
+    // Without a cache q, k and v are column blocks of the one projection; with one, k and v come from the cache.
+    const inputs =
+      cache === undefined
+        ? { sources: [qkv], views: [0, E, 2 * E].map((column) => headView(qkv, { source: 0, column }, D, true)) as [HeadView, HeadView, HeadView], cached: 0 }
+        : cache.appendProjections(layer, qkv, D);
+    const cached = inputs.cached;
     const S = cached + T;
-    const view = (i: 0 | 1 | 2) => headView(sources[columns[i].source], columns[i], D, true);
     const { output, weights } = attend({
       op: 'CausalSelfAttention.forward',
       batch: B,
@@ -98,8 +87,8 @@ export class CausalSelfAttention extends Module {
       keyLength: S,
       headDim: D,
       valueDim: D,
-      sources,
-      views: [view(0), view(1), view(2)],
+      sources: inputs.sources,
+      views: inputs.views,
       mask: NO_MASK,
       causalOffset: cached,
       scale: 1 / Math.sqrt(D),

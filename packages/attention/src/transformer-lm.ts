@@ -164,8 +164,8 @@ export class TransformerLM extends LanguageModelBase<TransformerGenerateOptions>
         `${op}: a sequence of ${offset + T} tokens${offset > 0 ? ` (${offset} cached + ${T} new)` : ''} is longer than the model's context of ${this.config.contextLength}`,
       );
     }
-    if (cache !== undefined && offset > 0 && cache.layers[0].keys!.shape[0] !== ids.shape[0]) {
-      throw new ShapeMismatchError(`${op}: the cache holds a batch of ${cache.layers[0].keys!.shape[0]} but 'ids' has ${ids.shape[0]} rows`);
+    if (cache !== undefined && offset > 0 && cache.batch !== ids.shape[0]) {
+      throw new ShapeMismatchError(`${op}: the cache holds a batch of ${String(cache.batch)} but 'ids' has ${ids.shape[0]} rows`);
     }
     return this.lm_head.forward(this.transformer.forward(ids, offset, cache, weightsOut));
   }
