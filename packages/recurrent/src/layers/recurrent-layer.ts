@@ -236,8 +236,29 @@ export abstract class RecurrentLayer extends Module {
     const like = this.cells[0][0].weightIh;
     const initial = stateArgs.map(([name, value]) => this.initialStates(op, name, value, input, like));
     const masks = lengths === null ? null : stepMasks(lengths, input.steps, like.backendName);
-    const finals: Tensor[][] = stateArgs.map(() => []);
-    let layerInput = input.x;
+    const { output: layerOutput, finals } = this.runLayers(input.x, initial, lengths, masks, hook);
+    let output = layerOutput;
+    let states = finals.map((f) => stack(f, 0));
+    if (input.unbatched) {
+      output = reshape(output, [input.steps, output.shape[2]]);
+      states = states.map((s) => reshape(s, [s.shape[0], s.shape[2]]));
+    } else if (this.batchFirst) output = transpose(output, 0, 1);
+    return { output, states };
+  }
+
+  /**
+   * Every layer and direction over time-major `x` `[T, B, I]` from `initial[i][k]`, state tensor i (h, or h and c)
+   * of layer direction k; returns the top layer's output and the final states in the same per-direction form.
+   */
+  private runLayers(
+    x: Tensor,
+    initial: readonly (readonly Tensor[])[],
+    lengths: Int32Array | null,
+    masks: (Tensor | null)[] | null,
+    hook: StepHook | undefined,
+  ): { output: Tensor; finals: Tensor[][] } {
+    const finals: Tensor[][] = initial.map(() => []);
+    let layerInput = x;
     for (let l = 0; l < this.numLayers; l++) {
       const outputs: Tensor[] = [];
       for (let d = 0; d < this.directions; d++) {
@@ -251,13 +272,27 @@ export abstract class RecurrentLayer extends Module {
       layerInput = outputs.length === 1 ? outputs[0] : concat(outputs, 2);
       if (l < this.numLayers - 1) layerInput = this.dropoutBetweenLayers(layerInput);
     }
-    let output = layerInput;
-    let states = finals.map((f) => stack(f, 0));
-    if (input.unbatched) {
-      output = reshape(output, [input.steps, output.shape[2]]);
-      states = states.map((s) => reshape(s, [s.shape[0], s.shape[2]]));
-    } else if (this.batchFirst) output = transpose(output, 0, 1);
-    return { output, states };
+    return { output: layerInput, finals };
+  }
+
+  /**
+   * One call of step-by-step decoding (language models): time-major `x` `[T, B, inputSize]` from the per-direction
+   * states the previous call returned (`states[i][k]`, state tensor i of layer direction k; null for zeros, with
+   * `stateCount` tensors per direction), returning the output `[T, B, directions·H]` and the final states in the
+   * same form. Unlike `forward`, the states are not split and stacked again at every call. Nothing is checked:
+   * callers pass what they got back.
+   * @internal
+   */
+  runDecoding(x: Tensor, states: readonly (readonly Tensor[])[] | null, stateCount: number): { output: Tensor; states: Tensor[][] } {
+    const count = this.numLayers * this.directions;
+    const like = this.cells[0][0].weightIh;
+    const initial =
+      states ??
+      Array.from({ length: stateCount }, () =>
+        new Array<Tensor>(count).fill(zeros([x.shape[1], this.hiddenSize], { dtype: like.dtype, backend: like.backendName })),
+      );
+    const { output, finals } = this.runLayers(x, initial, null, null, undefined);
+    return { output, states: finals };
   }
 
   private dropoutBetweenLayers(x: Tensor): Tensor {

@@ -172,17 +172,21 @@ export class RecurrentLM extends LanguageModelBase {
     return { loss, state: r.state };
   }
 
-  /** Generation after `prompt`: the prompt is read once, then each drawn token is one step from the carried state. */
+  /**
+   * Generation after `prompt`: the prompt is read once, then each drawn token is one step from the carried state,
+   * kept per layer between steps (not stacked and split again each token); ids go in time-major `[T, 1]` directly.
+   */
   protected startDecoding(prompt: Int32Array): DecodingSession {
     const backend = this.head.weight.backendName;
-    let step = this.logitsTimeMajor(tensor(prompt, [1, prompt.length], { dtype: 'int32', backend }), null);
-    return {
-      logits: lastRow(step.logits),
-      next: (token) => {
-        step = this.logitsTimeMajor(tensor([token], [1, 1], { dtype: 'int32', backend }), step.state);
-        return lastRow(step.logits);
-      },
+    const stateCount = this.config.cell === 'lstm' ? 2 : 1;
+    let states: Tensor[][] | null = null;
+    const step = (ids: Int32Array): ArrayLike<number> => {
+      const x = this.embedding.forward(tensor(ids, [ids.length, 1], { dtype: 'int32', backend }));
+      const r = this.rnn.runDecoding(x, states, stateCount);
+      states = r.states;
+      return lastRow(this.head.forward(r.output));
     };
+    return { logits: step(prompt), next: (token) => step(Int32Array.of(token)) };
   }
 
   /**
