@@ -90,7 +90,11 @@ function matmulTarget(rows: readonly KernelBenchRow[], layout: string): TargetCh
   const tf = cells.find((r) => r.library === 'tfjs' && r.backend === 'wasm' && typeof r.gflops === 'number');
   if (best === undefined || tf === undefined) {
     const missing =
-      cells.length === 0 ? `size ${MATMUL_TARGET.size} not run` : best === undefined ? 'every seqlab row failed' : 'no TF.js wasm row (TF.js not installed or left out)';
+      cells.length === 0
+        ? `size ${MATMUL_TARGET.size} not run`
+        : best === undefined
+          ? 'every seqlab row failed'
+          : 'no TF.js wasm row (TF.js not installed or left out)';
     return { target, threshold: MATMUL_TARGET.speedup, value: null, measured: `not measured: ${missing}`, met: null };
   }
   const ratio = (best.gflops as number) / (tf.gflops as number);
