@@ -6,19 +6,10 @@ import { noGrad, type Module } from '@seqlab/autograd';
 import { GRU, LSTM, RecurrentLM, RNN, type AnyRecurrentLayer, type CellType } from '@seqlab/recurrent';
 import { Generator, randn, randint, type Tensor } from '@seqlab/tensor-core';
 import { exportOnnx, readOnnxSummary } from '../src/index.js';
+import { expectClose } from './helpers.js';
 
 const BATCHES = [1, 3];
 const LENGTHS = [1, 6];
-
-/** |a − b| ≤ 1e-5 + 1e-4·|b| everywhere (numpy's allclose with float32 tolerances), shapes equal. */
-function expectClose(actual: ort.Tensor, expected: Tensor, what: string): void {
-  expect(actual.dims, `${what} shape`).toEqual(expected.shape);
-  const a = actual.data as Float32Array;
-  const b = expected.dataSync();
-  let worst = 0;
-  for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) - 1e-4 * Math.abs(b[i]));
-  expect(worst, `${what}: largest excess over 1e-4·|expected|`).toBeLessThanOrEqual(1e-5);
-}
 
 async function session(model: Module, bytes: Uint8Array): Promise<ort.InferenceSession> {
   model.eval();

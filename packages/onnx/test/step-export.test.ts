@@ -7,16 +7,7 @@ import { LayerNorm, noGrad } from '@seqlab/autograd';
 import { RecurrentLM, type CellType } from '@seqlab/recurrent';
 import { Generator, randint, tensor, type Tensor } from '@seqlab/tensor-core';
 import { exportOnnxStep, onnxStepStates, readOnnxSummary, UnsupportedExportError, type SteppableModel } from '../src/index.js';
-
-/** |a − b| ≤ 1e-5 + 1e-4·|b| everywhere, shapes equal. */
-function expectClose(actual: ort.Tensor, expected: Tensor, what: string): void {
-  expect(actual.dims, `${what} shape`).toEqual(expected.shape);
-  const a = actual.data as Float32Array;
-  const b = expected.dataSync();
-  let worst = 0;
-  for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) - 1e-4 * Math.abs(b[i]));
-  expect(worst, `${what}: largest excess over 1e-4·|expected|`).toBeLessThanOrEqual(1e-5);
-}
+import { expectClose } from './helpers.js';
 
 /** onnxruntime on the step model, fed with zero initial states; `step` runs ids `[batch, n]` and carries the states. */
 async function stepper(model: SteppableModel, batch: number): Promise<(ids: Tensor) => Promise<ort.InferenceSession.ReturnType>> {
