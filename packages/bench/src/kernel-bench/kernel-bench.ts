@@ -37,7 +37,12 @@ export interface KernelBenchOptions {
    * Overrides of the generation case's models and lengths (defaults {@link GENERATION_LSTM_SHAPE} and
    * {@link GENERATION_TRANSFORMER_SHAPE}); its targets are judged only at the defaults.
    */
-  generation?: { lstm?: Partial<GenerationLstmShape>; transformer?: Partial<GenerationTransformerShape> };
+  generation?: {
+    /** Overrides of the LSTM LM's sizes and lengths. */
+    lstm?: Partial<GenerationLstmShape>;
+    /** Overrides of the Transformer LM's sizes and lengths. */
+    transformer?: Partial<GenerationTransformerShape>;
+  };
   /**
    * seqlab backends of the matmul and training cases: `cpu`, `wasm`, `gpu`. Default all (gpu only with `gpu`).
    * `['wasm']` skips the cpu backend's slow training steps: with `tfjs: false`, a cheap run of the training rows.
