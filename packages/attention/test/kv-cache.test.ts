@@ -55,6 +55,12 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     const steps = sequence[0].slice(4).map((token) => lm.forward(ids([[token]]), { cache }));
     sum(concat(steps, 1)).backward();
     expectClose(weight.grad!, tensor(full, weight.shape), { rtol: 1e-4, atol: 1e-6 });
+    // A prompt cached without gradients, then steps recorded: the cache switches to concatenation, same logits.
+    const mixed = lm.createCache();
+    noGrad(() => lm.forward(ids([sequence[0].slice(0, 4)]), { cache: mixed }));
+    const recorded = sequence[0].slice(4).map((token) => lm.forward(ids([[token]]), { cache: mixed }));
+    expectClose(concat(recorded, 1), concat(steps, 1), { rtol: 1e-5, atol: 1e-6 });
+    expect(mixed.layers[1].keys!.shape).toEqual([1, 8, 8]);
   });
 
   it('greedy generation with the cache equals recomputing the window', () => {
