@@ -48,7 +48,7 @@ export function registerBench(program: Command, io: CommandIO): void {
   bench
     .command('kernels')
     .description('matmul GFLOP/s (nn, tn, nt) and LSTM / Transformer-block training tokens/s per seqlab backend, with TensorFlow.js in the same run')
-    .option('--cases <list>', 'case families, comma-separated: matmul, lstm, transformer, inference (default all)')
+    .option('--cases <list>', 'case families, comma-separated: matmul, lstm, transformer, inference, generation (default all)')
     .option('--sizes <list>', 'matmul sizes, comma-separated (default 128,256,512,1024)')
     .option('--runs <n>', 'timed runs per case (default: chosen per size for matmul, 5 training steps)', integerOption('--runs', { min: 1 }))
     .option('--tfjs-cpu', "also time TF.js's cpu backend on the training steps (tens of seconds per step)")
