@@ -169,11 +169,10 @@ function onnxruntimeTarget(
   if (ort === undefined) return notMeasured(target, threshold, 'no onnxruntime row (onnxruntime-node not installed)');
   const [s, o] = [seqlab[metric] as number, ort[metric] as number];
   const value = metric === 'msPerToken' ? o / s : s / o;
-  const numbers =
-    metric === 'msPerToken'
-      ? `${s.toFixed(2)} vs ${o.toFixed(2)} ms/token`
-      : `${Math.round(s).toLocaleString('en-US')} vs ${Math.round(o).toLocaleString('en-US')} tokens/s`;
-  return { target, threshold, value, measured: `${value.toFixed(2)}× (${label(seqlab)} ${numbers} for onnxruntime ×${ort.threads})`, met: value >= threshold };
+  const format = (v: number): string => (metric === 'msPerToken' ? v.toFixed(2) : Math.round(v).toLocaleString('en-US'));
+  const unit = metric === 'msPerToken' ? 'ms/token' : 'tokens/s';
+  const measured = `${value.toFixed(2)}× (${label(seqlab)} ${format(s)} vs onnxruntime ×${ort.threads} ${format(o)} ${unit})`;
+  return { target, threshold, value, measured, met: value >= threshold };
 }
 
 /**
