@@ -53,13 +53,22 @@ describe('kernel benchmark (tiny run)', () => {
     expect(json.settings.generation).toEqual(TINY.generation);
     // The inference rows: seqlab wasm and onnxruntime-node (a dev dependency here) on 2 threads, side by side.
     expect(json.environment.onnxruntime).toEqual({ version: expect.stringMatching(/^\d+\.\d+/) });
-    for (const c of [...inferenceCases, ...generationCases]) {
+    for (const c of inferenceCases) {
       const rows = json.results.filter((r) => r.case === c);
       expect(
         rows.map((r) => `${r.library} ${r.backend}`),
         c,
       ).toEqual(['seqlab wasm', 'onnxruntime cpu']);
       expect(rows[1].threads).toBe(2);
+    }
+    // Generation at batch 1: seqlab wasm at its thread count and on one thread, then onnxruntime on 2.
+    for (const c of generationCases) {
+      const rows = json.results.filter((r) => r.case === c);
+      expect(
+        rows.map((r) => `${r.library} ${r.backend} ×${r.threads}`),
+        c,
+      ).toEqual([`seqlab wasm ×${rows[0].threads}`, 'seqlab wasm ×1', 'onnxruntime cpu ×2']);
+      expect(rows[0].threads).toBeGreaterThanOrEqual(2);
     }
     for (const c of cases) {
       const rows = json.results.filter((r) => r.case === c);
@@ -112,9 +121,9 @@ describe('kernel benchmark (tiny run)', () => {
     expect(markdown).toMatch(/\| lstm-train-step \| 3 \| [\d.]+ \|.* – \|/);
     // Generation: ms per token of seqlab and onnxruntime, and the speed ratio.
     expect(markdown).toMatch(
-      /## Generation \(ms per token, batch 1\)[\s\S]*\| case \(ms\/token\) \| tokens \| seqlab wasm ×\d \| onnxruntime cpu ×2 \| onnxruntime \/ seqlab \|/,
+      /## Generation \(ms per token, batch 1\)[\s\S]*\| case \(ms\/token\) \| tokens \| seqlab wasm ×\d \| seqlab wasm ×1 \| onnxruntime cpu ×2 \| onnxruntime \/ seqlab \|/,
     );
-    expect(markdown).toMatch(/\| transformer-generate \| 3 \| [\d.]+ \| [\d.]+ \| [\d.]+× \|/);
+    expect(markdown).toMatch(/\| transformer-generate \| 3 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+× \|/);
     expect(markdown.split('## Generation')[0]).not.toMatch(/-generate \|/);
     // Training rows stay out of the inference tables and the other way round.
     expect(markdown.split('## Inference')[0]).not.toMatch(/\| [a-z]+-forward \|/);
@@ -208,7 +217,8 @@ describe('kernel benchmark options and targets', () => {
       { ...base, library: 'seqlab', backend: 'wasm', case: 'lstm-forward', size: 100, tokensPerSec: 70_000 },
       { ...base, library: 'onnxruntime', backend: 'cpu', case: 'lstm-forward', size: 100, tokensPerSec: 100_000 },
       { ...base, library: 'seqlab', backend: 'wasm', case: 'transformer-forward', size: 100, tokensPerSec: 20_000 },
-      { ...base, library: 'seqlab', backend: 'wasm', case: 'lstm-generate', size: 200, msPerToken: 1 },
+      { ...base, library: 'seqlab', backend: 'wasm', case: 'lstm-generate', size: 200, msPerToken: 1.25 },
+      { ...base, library: 'seqlab', backend: 'wasm', threads: 1, case: 'lstm-generate', size: 200, msPerToken: 1 },
       { ...base, library: 'onnxruntime', backend: 'cpu', case: 'lstm-generate', size: 200, msPerToken: 0.5 },
       { ...base, library: 'seqlab', backend: 'wasm', case: 'transformer-generate', size: 56, msPerToken: 2 },
       { ...base, library: 'onnxruntime', backend: 'cpu', case: 'transformer-generate', size: 56, msPerToken: 1.5 },
@@ -223,7 +233,9 @@ describe('kernel benchmark options and targets', () => {
     expect(lstmForward.measured).toBe('0.70× (seqlab wasm ×2 70,000 vs onnxruntime ×2 100,000 tokens/s)');
     expect(blockForward.met).toBeNull();
     expect(blockForward.measured).toMatch(/no onnxruntime row/);
+    // The fastest seqlab row (here on one thread) is compared.
     expect([lstmGenerate.value, lstmGenerate.met]).toEqual([0.5, false]);
+    expect(lstmGenerate.measured).toBe('0.50× (seqlab wasm ×1 1.00 vs onnxruntime ×2 0.50 ms/token)');
     expect([blockGenerate.value, blockGenerate.met]).toEqual([0.75, true]);
     expect(blockGenerate.measured).toBe('0.75× (seqlab wasm ×2 2.00 vs onnxruntime ×2 1.50 ms/token)');
     // Without the matmul 512 row of the training contender, efficiency is not measured; off the default shapes neither is generation.

@@ -92,7 +92,7 @@ function agreement(seqlab: readonly number[], onnx: readonly number[]): string |
 
 /**
  * Times greedy generation at batch 1 for each model: seqlab's `generate` on the wasm backend (at its default thread
- * count; the prompt read once, then one step per token, no gradients) and, when onnxruntime-node is installed, the
+ * count, and on one thread; the prompt read once, then one step per token, no gradients) and, when onnxruntime-node is installed, the
  * same model's step model from `exportOnnxStep` in an onnxruntime session ({@link ONNXRUNTIME_THREADS} threads)
  * stepped token by token with its state fed back, argmax in JavaScript; interleaved call by call after `warmup`
  * untimed calls. ms per token = median call time / tokens (the prompt's call included in both).
@@ -110,34 +110,36 @@ export async function runGenerationSuite(options: GenerationSuiteOptions): Promi
       const m = make();
       m.model.eval();
       let session: OrtSession | null = null;
-      const produced: number[][] = [[], []];
+      // seqlab at its thread count and, at batch 1 where waking a worker may cost more than it saves, on one thread.
+      const threadCounts = threads > 1 ? [threads, 1] : [threads];
+      const produced: number[][] = [];
       try {
-        const runners: Runner[] = [
-          {
-            before: async () => {
-              setThreads(threads);
-              await settle();
-            },
-            run: () => (produced[0] = m.model.generate(m.prompt, { length: m.tokens, temperature: 0 })),
+        const runners: Runner[] = threadCounts.map((n, k) => ({
+          before: async () => {
+            setThreads(n);
+            await settle();
           },
-        ];
+          run: () => (produced[k] = m.model.generate(m.prompt, { length: m.tokens, temperature: 0 })),
+        }));
         if (!('error' in loaded)) {
           const s = await loaded.ort.InferenceSession.create(exportOnnxStep(m.model), ONNXRUNTIME_SESSION_OPTIONS);
           session = s;
-          runners.push({ before: settle, run: async () => (produced[1] = await ortGenerate(loaded.ort, s, m.model, m.prompt, m.tokens)) });
+          const k = runners.length;
+          runners.push({ before: settle, run: async () => (produced[k] = await ortGenerate(loaded.ort, s, m.model, m.prompt, m.tokens)) });
         }
         const times = await timeInterleaved(runners, options.runs, Math.max(1, options.warmup));
         const contenders = [
-          { library: 'seqlab', backend: 'wasm', threads, note: null },
-          { library: 'onnxruntime', backend: 'cpu', threads: ONNXRUNTIME_THREADS, note: agreement(produced[0], produced[1]) },
+          ...threadCounts.map((n) => ({ library: 'seqlab', backend: 'wasm', threads: n, note: null })),
+          { library: 'onnxruntime', backend: 'cpu', threads: ONNXRUNTIME_THREADS, note: agreement(produced[0], produced[threadCounts.length] ?? []) },
         ].slice(0, runners.length);
         contenders.forEach((who, k) => {
           const medianMs = median(times[k]);
           rows.push({ ...who, case: m.name, size: m.tokens, msPerToken: medianMs / m.tokens, medianMs, runs: times[k].length });
         });
-        const measured = contenders.map((who, k) => `${who.library} ${(median(times[k]) / m.tokens).toFixed(2)}`);
+        const measured = contenders.map((who, k) => `${who.library} ×${who.threads} ${(median(times[k]) / m.tokens).toFixed(2)}`);
         options.log(`${m.name} ${m.tokens} tokens: ${measured.join(', ')} ms/token`);
       } finally {
+        setThreads(threads);
         await session?.release();
         for (const p of m.model.parameters()) p.dispose();
       }

@@ -139,7 +139,7 @@ function generationSection(report: KernelBenchReport): string[] {
   return [
     '## Generation (ms per token, batch 1)',
     '',
-    `Greedy \`generate\` at batch 1 on seqlab wasm (no gradients; the Transformer with its KV cache) against onnxruntime-node (${ort}) ` +
+    `Greedy \`generate\` at batch 1 on seqlab wasm, at its thread count and on one thread (no gradients; the Transformer with its KV cache), against onnxruntime-node (${ort}) ` +
       `stepping the model exported by \`exportOnnxStep\` (h/c, or past/present keys and values fed back each call; argmax in JavaScript), interleaved call by call. ` +
       `LSTM LM: vocabulary ${lstm.vocabSize}, embedding ${lstm.embeddingSize}, ${lstm.layers} layers of ${lstm.hiddenSize}, ${lstm.tokens} tokens after a prompt of ${lstm.prompt}. ` +
       `Transformer LM: ${t.layers} layers, ${t.heads} heads, width ${t.dModel}, context ${t.context}, vocabulary ${t.vocabSize}, ${t.tokens} tokens after a prompt of ${t.prompt} ` +
