@@ -44,7 +44,8 @@ export interface KernelBenchOptions {
     transformer?: Partial<GenerationTransformerShape>;
   };
   /**
-   * seqlab backends of the matmul and training cases: `cpu`, `wasm`, `gpu`. Default all (gpu only with `gpu`).
+   * seqlab backends of the matmul and training cases: `cpu`, `wasm`, `gpu`. Default every seqlab contender (gpu only
+   * with `gpu`).
    * `['wasm']` skips the cpu backend's slow training steps: with `tfjs: false`, a cheap run of the training rows.
    */
   backends?: readonly string[];
@@ -165,8 +166,9 @@ export async function runKernelBenchmark(options: KernelBenchOptions = {}): Prom
       `runKernelBenchmark: 'generation.transformer' must have dModel divisible by heads and prompt + tokens ≤ context; received dModel ${g.dModel}, heads ${g.heads}, prompt ${g.prompt}, tokens ${g.tokens}, context ${g.context}`,
     );
   }
-  const backends = options.backends ?? ['cpu', 'wasm', 'gpu'];
-  const unknownBackend = backends.find((b) => !['cpu', 'wasm', 'gpu'].includes(b));
+  // Without the option every seqlab contender runs (whatever backend names later contenders bring).
+  const backends = options.backends;
+  const unknownBackend = backends?.find((b) => !['cpu', 'wasm', 'gpu'].includes(b));
   if (unknownBackend !== undefined) {
     throw new InvalidArgumentError(`runKernelBenchmark: option 'backends' holds unknown backend '${unknownBackend}'; the seqlab backends are cpu, wasm, gpu`);
   }
@@ -181,7 +183,8 @@ export async function runKernelBenchmark(options: KernelBenchOptions = {}): Prom
   if (seqlab.gpu !== undefined && 'error' in seqlab.gpu) log(`seqlab gpu left out: ${seqlab.gpu.error}`);
   const tf = options.tfjs === false ? { error: 'TF.js left out (tfjs: false)' } : await tfjsContenders(options.tfjsCpu ?? false);
   if ('error' in tf) log(`${tf.error}: its rows are left out`);
-  const contenders: Contender[] = [...seqlab.contenders.filter((c) => backends.includes(c.backend)), ...('error' in tf ? [] : tf.contenders)];
+  const wanted = (c: Contender): boolean => backends === undefined || backends.includes(c.backend);
+  const contenders: Contender[] = [...seqlab.contenders.filter(wanted), ...('error' in tf ? [] : tf.contenders)];
 
   const training = { runs: runs ?? DEFAULT_TRAINING_RUNS, warmup, seed, log, budgetMs: budgetSeconds * 1000 };
   const results: KernelBenchRow[] = [];
