@@ -7,6 +7,7 @@ import { hasSharedMemory, hasWasmSimd } from './features.js';
 import type { HeapStats } from './heap.js';
 import { kernelBytes, unshareMemoryImport } from './module-bytes.js';
 import { Runtime } from './runtime.js';
+import { DEFAULT_BUSY_MS } from './thread-pool.js';
 import { wasmState } from './shared.js';
 
 // One runtime for every loaded copy of kernels-wasm, and the thread count and busy time set before it exists (a
@@ -41,14 +42,19 @@ function startBuild(): { build: WasmBuild; chosenBy: WasmBuildInfo['chosenBy'] }
   return { build: resolveBuild('auto', 'auto'), chosenBy: 'auto' };
 }
 
-// Makes `rt` (running `build`) the runtime every kernel call uses, with the requested thread settings.
+// Makes `rt` (running `build`) the runtime every kernel call uses, with the requested thread settings. The workers of
+// the runtime it replaces go to sleep at once (busy, they would take cores from this one's), and this one's are woken
+// so that they are running when its first task comes.
 function activate(rt: Runtime, build: WasmBuild, chosenBy: WasmBuildInfo['chosenBy']): void {
+  const previous = init.active;
+  if (previous !== undefined && previous !== rt) previous.busyMs = 0;
   builds.runtimes[build] = rt;
   builds.active = build;
   builds.chosenBy = chosenBy;
   init.active = rt;
   if (init.requestedThreads !== undefined) rt.setThreads(init.requestedThreads);
-  if (init.requestedBusyMs !== undefined) rt.busyMs = init.requestedBusyMs;
+  rt.busyMs = init.requestedBusyMs ?? DEFAULT_BUSY_MS;
+  rt.currentPool?.wake();
   setRuntime(rt);
 }
 

@@ -105,6 +105,9 @@ describe('choosing the build', () => {
     expect(runtime() === plainRuntime).toBe(true);
     await setWasmBuild('fma');
     expect(runtime() === fmaRuntime).toBe(true);
+    // The idle build's workers sleep at once (no keeping busy), so they take no core from the running build's.
+    expect([plainRuntime.busyMs, fmaRuntime.busyMs]).toEqual([0, wasmThreadInfo().busyMs]);
+    expect(fmaRuntime.busyMs).toBeGreaterThan(0);
   });
 });
 
