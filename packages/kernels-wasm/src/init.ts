@@ -7,7 +7,6 @@ import { hasSharedMemory, hasWasmSimd } from './features.js';
 import type { HeapStats } from './heap.js';
 import { kernelBytes, unshareMemoryImport } from './module-bytes.js';
 import { Runtime } from './runtime.js';
-import { DEFAULT_BUSY_MS } from './thread-pool.js';
 import { wasmState } from './shared.js';
 
 // One runtime for every loaded copy of kernels-wasm, and the thread count and busy time set before it exists (a
@@ -19,13 +18,10 @@ const init = wasmState.claim('init', {
   requestedBusyMs: undefined as number | undefined,
 });
 
-// The kernel build of the active runtime and what chose it, a runtime per build made so far (switching back to one
-// is immediate) and the queue that runs setWasmBuild's switches one after another.
+// What chose the running kernel build, setWasmBuild's last choice, and the queue that runs its switches in call order.
 const builds = wasmState.claim('builds', {
-  active: undefined as WasmBuild | undefined,
   chosenBy: 'auto' as WasmBuildInfo['chosenBy'],
   requested: undefined as WasmBuildChoice | undefined,
-  runtimes: {} as Partial<Record<WasmBuild, Runtime>>,
   switches: Promise.resolve() as Promise<unknown>,
 });
 
@@ -42,24 +38,12 @@ function startBuild(): { build: WasmBuild; chosenBy: WasmBuildInfo['chosenBy'] }
   return { build: resolveBuild('auto', 'auto'), chosenBy: 'auto' };
 }
 
-// Makes `rt` (running `build`) the runtime every kernel call uses, with the requested thread settings. The workers of
-// the runtime it replaces go to sleep at once (busy, they would take cores from this one's), and this one's are woken
-// so that they are running when its first task comes.
-function activate(rt: Runtime, build: WasmBuild, chosenBy: WasmBuildInfo['chosenBy']): void {
-  const previous = init.active;
-  if (previous !== undefined && previous !== rt) previous.busyMs = 0;
-  builds.runtimes[build] = rt;
-  builds.active = build;
-  builds.chosenBy = chosenBy;
-  init.active = rt;
-  if (init.requestedThreads !== undefined) rt.setThreads(init.requestedThreads);
-  rt.busyMs = init.requestedBusyMs ?? DEFAULT_BUSY_MS;
-  rt.currentPool?.wake();
-  setRuntime(rt);
-}
-
 function install(module: WebAssembly.Module, shared: boolean, start: ReturnType<typeof startBuild>): Backend {
-  activate(new Runtime(module, shared), start.build, start.chosenBy);
+  init.active = new Runtime(module, shared, start.build);
+  builds.chosenBy = start.chosenBy;
+  if (init.requestedThreads !== undefined) init.active.setThreads(init.requestedThreads);
+  if (init.requestedBusyMs !== undefined) init.active.busyMs = init.requestedBusyMs;
+  setRuntime(init.active);
   registerBackend(wasmBackend, { setActive: true });
   return wasmBackend;
 }
@@ -276,7 +260,7 @@ export interface WasmBuildInfo {
  */
 export function wasmBuildInfo(): WasmBuildInfo {
   const available = availableBuilds();
-  if (builds.active !== undefined) return { build: builds.active, available, chosenBy: builds.chosenBy };
+  if (init.active !== undefined) return { build: init.active.build, available, chosenBy: builds.chosenBy };
   const { build, chosenBy } = startBuild();
   return { build, available, chosenBy };
 }
@@ -285,8 +269,9 @@ export function wasmBuildInfo(): WasmBuildInfo {
  * Runs the kernels on build `build` from the next kernel call on: `fma` (relaxed-SIMD fused multiply-add in every
  * multiply-add loop), `plain` (WebAssembly SIMD, mul then add) or `auto` (the fastest this host runs). Before
  * initialisation it picks the build that initialisation loads; afterwards it compiles the other build on first use
- * (asynchronously, so a browser's main thread may call it too) and keeps both loaded, so switching back is
- * immediate. Resolves to the build once it runs and its worker threads are up (see {@link ready}). Tensors keep
+ * (asynchronously, so a browser's main thread may call it too) and instantiates it on the same memory, beside the
+ * first, in this thread and in the workers (which restart once to take it), so that switching is immediate and the
+ * workers keep running. Resolves to the build once it runs and the workers are up (see {@link ready}). Tensors keep
  * their values across a switch; only the rounding of multiply-adds changes. Throws an InvalidArgumentError for
  * another value, or for `fma` where relaxed SIMD is missing (Node 20 has it behind
  * `--experimental-wasm-relaxed-simd`; Node 22+ and browsers since 2023 have it on).
@@ -303,13 +288,11 @@ export function setWasmBuild(build: WasmBuildChoice): Promise<WasmBuild> {
   builds.requested = build;
   const next = builds.switches.then(async () => {
     await initWasm();
-    if (builds.active === target) {
-      builds.chosenBy = 'setWasmBuild';
-      return target;
-    }
-    const shared = init.active?.shared ?? hasSharedMemory();
-    const rt = builds.runtimes[target] ?? new Runtime(await WebAssembly.compile(moduleBytes(shared, target) as BufferSource), shared);
-    activate(rt, target, 'setWasmBuild');
+    const rt = currentRuntime();
+    if (!rt.hasBuild(target)) rt.addBuild(target, await WebAssembly.compile(moduleBytes(rt.shared, target) as BufferSource));
+    rt.useBuild(target);
+    builds.chosenBy = 'setWasmBuild';
+    // Adding a build restarts the workers (they instantiate every build the runtime holds).
     await ready();
     return target;
   });
