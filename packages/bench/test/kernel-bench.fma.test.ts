@@ -3,21 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { wasmBuildInfo } from '@seqlab/kernels-wasm';
 import { renderKernelMarkdown, runKernelBenchmark } from '../src/index.js';
-
-const TINY = {
-  sizes: [16],
-  inferenceMatmulSizes: [16],
-  runs: 1,
-  warmup: 0,
-  tfjs: false,
-  lstm: { batch: 2, length: 3, embeddingSize: 4, hiddenSize: 4, vocabSize: 5 },
-  transformer: { batch: 2, length: 3, dModel: 4, heads: 2, ffnWidth: 8, vocabSize: 5 },
-};
+import { TINY } from './tiny-kernel-bench.js';
 
 describe('kernel benchmark with both wasm builds', () => {
   it('times the FMA build as its own contender, beside the plain build, in matmul and training rows', async () => {
     expect(wasmBuildInfo().available).toEqual(['plain', 'fma']);
-    const report = await runKernelBenchmark({ ...TINY, cases: ['matmul', 'lstm', 'inference'] });
+    const report = await runKernelBenchmark({ ...TINY, tfjs: false, cases: ['matmul', 'lstm', 'inference'] });
     for (const c of ['matmul-nn', 'matmul-tn', 'matmul-nt', 'lstm-train-step']) {
       const wasm = report.results.filter((r) => r.case === c && r.library === 'seqlab' && r.backend.startsWith('wasm'));
       const threads = c.startsWith('matmul') ? ['wasm 1', 'wasm 2', 'wasm fma 2'] : ['wasm 2', 'wasm fma 2'];

@@ -1,0 +1,11 @@
+// Settings of a kernel-benchmark run small enough for a test: one matmul size, one timed run, tiny model shapes.
+
+/** Tiny `runKernelBenchmark` options shared by the kernel-benchmark tests. */
+export const TINY = {
+  sizes: [16],
+  inferenceMatmulSizes: [16],
+  runs: 1,
+  warmup: 0,
+  lstm: { batch: 2, length: 3, embeddingSize: 4, hiddenSize: 4, vocabSize: 5 },
+  transformer: { batch: 2, length: 3, dModel: 4, heads: 2, ffnWidth: 8, vocabSize: 5 },
+};
