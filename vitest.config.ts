@@ -44,6 +44,8 @@ export default defineConfig(async () => {
             pool: 'forks',
             // Memory tests force a collection so the GC safety net frees CPU storage before counting.
             execArgv: ['--expose-gc'],
+            // The plain wasm kernel build, also where Node has relaxed SIMD on (22+): `node-fma` runs the FMA build.
+            env: { SEQLAB_WASM_BUILD: 'plain' },
           },
         },
         {

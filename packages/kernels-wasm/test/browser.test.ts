@@ -46,6 +46,8 @@ describe('the wasm backend in Chromium', () => {
     expect(result.build).toEqual({ build: 'fma', available: ['plain', 'fma'], chosenBy: 'auto' });
     // Every tile of a product the page thread and the worker shared rounded a·a − 1 once.
     expect(result.roundingProbe).toEqual([2 ** -11 + 2 ** -24]);
+    // Switched to the plain build (compiled then, instantiated beside the first in the page and its worker) and back.
+    expect(result.switched).toEqual({ plain: [2 ** -11], fma: [2 ** -11 + 2 ** -24] });
   }, 60_000);
 
   it('runs them on the page thread where the page is not isolated', async () => {

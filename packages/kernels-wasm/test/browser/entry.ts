@@ -1,7 +1,7 @@
 // Runs in a browser page (bundled by test/browser.test.ts): large matmuls on the wasm backend, with Web Workers when
 // the page is cross-origin isolated, checked against the cpu backend; the outcome goes to `window.seqlabResult`.
 import { matmul, randn, tensor, Generator, getBackend } from '@seqlab/tensor-core';
-import { ready, setThreads, wasmBuildInfo, wasmThreadInfo } from '@seqlab/kernels-wasm';
+import { ready, setThreads, setWasmBuild, wasmBuildInfo, wasmThreadInfo } from '@seqlab/kernels-wasm';
 
 /** What the page reports back to the test. */
 export interface BrowserResult {
@@ -15,6 +15,8 @@ export interface BrowserResult {
    * a = 1 + 2^-12: 2^-11 + 2^-24 where each thread fuses the multiply-add, 2^-11 where it rounds a·a first.
    */
   roundingProbe: number[];
+  /** The same product after `setWasmBuild('plain')`, then after `setWasmBuild('fma')`: the workers follow each switch. */
+  switched: { plain: number[]; fma: number[] } | null;
   /** Largest |wasm − cpu| over every product, relative to the largest |cpu| value of that product. */
   worstRelativeError: number;
   error?: string;
@@ -58,12 +60,22 @@ async function run(): Promise<BrowserResult> {
       worst = Math.max(worst, diff / scale);
     }
   }
+  const build = wasmBuildInfo();
+  const probe = roundingProbe();
+  let switched: BrowserResult['switched'] = null;
+  if (build.available.includes('fma')) {
+    await setWasmBuild('plain');
+    const plain = roundingProbe();
+    await setWasmBuild('fma');
+    switched = { plain, fma: roundingProbe() };
+  }
   return {
     backend: getBackend().name,
     crossOriginIsolated: globalThis.crossOriginIsolated,
     info: wasmThreadInfo(),
-    build: wasmBuildInfo(),
-    roundingProbe: roundingProbe(),
+    build,
+    roundingProbe: probe,
+    switched,
     worstRelativeError: worst,
   };
 }
@@ -74,6 +86,7 @@ async function run(): Promise<BrowserResult> {
   info: { threads: 0, readyWorkers: 0, sharedMemory: false, workerChunks: 0, busyMs: 0 },
   build: null,
   roundingProbe: [],
+  switched: null,
   worstRelativeError: NaN,
   error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
 }));
