@@ -24,6 +24,12 @@ const RELAXED_SIMD_FLAG = Number(process.versions.node.split('.')[0]) < 22 ? ['-
 const FMA_KERNEL_TESTS = ['backend', 'builds', 'fused-attention', 'fused-layer-norm', 'fused-recurrent', 'matmul-stacked-rows', 'vmath'].map(
   (name) => `packages/kernels-wasm/test/${name}.test.ts`,
 );
+// It also runs the PyTorch-parity tests of the layers whose kernels it changes (LSTM/GRU, attention, LayerNorm).
+const FMA_PARITY_TESTS = [
+  'packages/recurrent/test/parity.test.ts',
+  'packages/attention/test/{sdpa,multi-head-attention,transformer-layers}.test.ts',
+  'packages/autograd/test/fused-layer-norm.test.ts',
+];
 
 export default defineConfig(async () => {
   const { executablePath } = await findChromium();
@@ -52,7 +58,7 @@ export default defineConfig(async () => {
           extends: true,
           test: {
             name: 'node-fma',
-            include: [FMA_TESTS, ...FMA_KERNEL_TESTS],
+            include: [FMA_TESTS, ...FMA_KERNEL_TESTS, ...FMA_PARITY_TESTS],
             pool: 'forks',
             execArgv: ['--expose-gc', ...RELAXED_SIMD_FLAG],
             env: { SEQLAB_WASM_BUILD: 'fma' },
