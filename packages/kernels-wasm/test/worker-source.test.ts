@@ -9,6 +9,25 @@ async function until(check: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
 }
 
+/** Byte address the stand-in module of the multi-build test writes to. */
+const MARK = 2048;
+
+// (module (import "env" "memory" (memory 1 65536 shared))
+//   (func (export "runTask") (param i32 i32 i32) (result i32) (i32.store (i32.const 2048) (i32.const 7)) (i32.const 0)))
+const MARKER_MODULE = (() => {
+  const name = (s: string): number[] => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
+  const section = (id: number, content: number[]): number[] => [id, content.length, ...content];
+  const body = [0x00, 0x41, 0x80, 0x10, 0x41, 0x07, 0x36, 0x02, 0x00, 0x41, 0x00, 0x0b];
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, [0x01, 0x60, 0x03, 0x7f, 0x7f, 0x7f, 0x01, 0x7f]),
+    ...section(2, [0x01, ...name('env'), ...name('memory'), 0x02, 0x03, 0x01, 0x80, 0x80, 0x04]),
+    ...section(3, [0x01, 0x00]),
+    ...section(7, [0x01, ...name('runTask'), 0x00, 0x00]),
+    ...section(10, [0x01, body.length, ...body]),
+  ]);
+})();
+
 const BROWSER_SHIM = `const { parentPort } = require('node:worker_threads');
 const self = { set onmessage(fn) { parentPort.once('message', (data) => fn({ data })); } };
 `;
@@ -74,6 +93,44 @@ describe.each([
     post();
     await until(() => done() === CHUNKS);
     expect(done()).toBe(CHUNKS);
+    Atomics.store(ctl, CTL.STOP, 1);
+    Atomics.add(ctl, CTL.GEN, 1);
+    Atomics.notify(ctl, CTL.GEN);
+    await expect(exited).resolves.toBe(0);
+  });
+
+  it('given several modules (the kernel builds), runs each task on the one the shared build index names', async () => {
+    const memory = new WebAssembly.Memory({ initial: 32, maximum: 1024, shared: true });
+    const ctl = new Int32Array(new SharedArrayBuffer(CTL.LENGTH * 4));
+    const build = new Int32Array(new SharedArrayBuffer(4));
+    const i32 = new Int32Array(memory.buffer);
+    const worker = spawn();
+    const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+    // Module 0: the kernels; module 1: a stand-in whose runTask only writes 7 at MARK.
+    const modules = [new WebAssembly.Module(kernelBytes() as BufferSource), new WebAssembly.Module(MARKER_MODULE as BufferSource)];
+    worker.postMessage({ modules, build, memory, ctl, index: 1, spinMs: 0.1, yieldMs: 0.05, yieldEveryMs: 0.5 });
+    await until(() => Atomics.load(ctl, CTL.READY) === 1);
+    const TASK = 1024;
+    const post = (): void => {
+      const tag = (Atomics.load(ctl, CTL.GEN) + 1) % TAG_MODULUS;
+      i32[TASK >>> 2] = 99;
+      i32[(TASK + 4) >>> 2] = 1;
+      i32[(TASK + 12) >>> 2] = 0;
+      i32[(TASK + 84) >>> 2] = 2;
+      Atomics.store(i32, (TASK + 8) >>> 2, tag << 16);
+      Atomics.store(ctl, CTL.TASK, TASK);
+      Atomics.add(ctl, CTL.GEN, 1);
+      Atomics.notify(ctl, CTL.GEN);
+    };
+    // Build 0: the kernels run the task (its one chunk done), the stand-in does not.
+    post();
+    await until(() => Atomics.load(i32, (TASK + 12) >>> 2) === 1);
+    expect([Atomics.load(i32, (TASK + 12) >>> 2), Atomics.load(i32, MARK >>> 2)]).toEqual([1, 0]);
+    // Build 1 from the next task on: the stand-in runs it, the kernels do not.
+    Atomics.store(build, 0, 1);
+    post();
+    await until(() => Atomics.load(i32, MARK >>> 2) === 7);
+    expect([Atomics.load(i32, (TASK + 12) >>> 2), Atomics.load(i32, MARK >>> 2)]).toEqual([0, 7]);
     Atomics.store(ctl, CTL.STOP, 1);
     Atomics.add(ctl, CTL.GEN, 1);
     Atomics.notify(ctl, CTL.GEN);
