@@ -9,6 +9,29 @@ async function until(check: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
 }
 
+/**
+ * Posts, as ThreadPool does, a task of a kind with no work per chunk at `task` (whoever claims a chunk just counts
+ * it done; see assembly/task.ts), with `chunks` chunks and its done counter reset.
+ */
+function postNoWorkTask(i32: Int32Array, ctl: Int32Array, task: number, chunks: number): void {
+  const tag = (Atomics.load(ctl, CTL.GEN) + 1) % TAG_MODULUS;
+  i32[task >>> 2] = 99;
+  i32[(task + 4) >>> 2] = chunks;
+  i32[(task + 12) >>> 2] = 0;
+  i32[(task + 84) >>> 2] = 2;
+  Atomics.store(i32, (task + 8) >>> 2, tag << 16);
+  Atomics.store(ctl, CTL.TASK, task);
+  Atomics.add(ctl, CTL.GEN, 1);
+  Atomics.notify(ctl, CTL.GEN);
+}
+
+/** Asks the workers on `ctl` to exit (the loop returns on STOP). */
+function stopWorkers(ctl: Int32Array): void {
+  Atomics.store(ctl, CTL.STOP, 1);
+  Atomics.add(ctl, CTL.GEN, 1);
+  Atomics.notify(ctl, CTL.GEN);
+}
+
 /** Byte address the stand-in module of the multi-build test writes to. */
 const MARK = 2048;
 
@@ -45,9 +68,7 @@ describe.each([
     worker.postMessage({ module, memory, ctl, index: 1, spinMs: 0.1, yieldMs: 0.05, yieldEveryMs: 0.5 });
     await until(() => Atomics.load(ctl, CTL.READY) === 1);
     expect(Atomics.load(ctl, CTL.READY)).toBe(1);
-    Atomics.store(ctl, CTL.STOP, 1);
-    Atomics.add(ctl, CTL.GEN, 1);
-    Atomics.notify(ctl, CTL.GEN);
+    stopWorkers(ctl);
     // The loop returns on STOP; the worker then has nothing left to do and exits by itself.
     await expect(exited).resolves.toBe(0);
   });
@@ -66,17 +87,7 @@ describe.each([
     // A task of a kind with no work per chunk: whoever claims a chunk just counts it done (see assembly/task.ts).
     const TASK = 1024,
       CHUNKS = 3;
-    const post = (): void => {
-      const tag = (Atomics.load(ctl, CTL.GEN) + 1) % TAG_MODULUS;
-      i32[TASK >>> 2] = 99;
-      i32[(TASK + 4) >>> 2] = CHUNKS;
-      i32[(TASK + 12) >>> 2] = 0;
-      i32[(TASK + 84) >>> 2] = 2;
-      Atomics.store(i32, (TASK + 8) >>> 2, tag << 16);
-      Atomics.store(ctl, CTL.TASK, TASK);
-      Atomics.add(ctl, CTL.GEN, 1);
-      Atomics.notify(ctl, CTL.GEN);
-    };
+    const post = (): void => postNoWorkTask(i32, ctl, TASK, CHUNKS);
     const done = (): number => Atomics.load(i32, (TASK + 12) >>> 2);
     for (const idleMs of [0, 5, 80]) {
       await new Promise((r) => setTimeout(r, idleMs));
@@ -93,9 +104,7 @@ describe.each([
     post();
     await until(() => done() === CHUNKS);
     expect(done()).toBe(CHUNKS);
-    Atomics.store(ctl, CTL.STOP, 1);
-    Atomics.add(ctl, CTL.GEN, 1);
-    Atomics.notify(ctl, CTL.GEN);
+    stopWorkers(ctl);
     await expect(exited).resolves.toBe(0);
   });
 
@@ -111,17 +120,7 @@ describe.each([
     worker.postMessage({ modules, build, memory, ctl, index: 1, spinMs: 0.1, yieldMs: 0.05, yieldEveryMs: 0.5 });
     await until(() => Atomics.load(ctl, CTL.READY) === 1);
     const TASK = 1024;
-    const post = (): void => {
-      const tag = (Atomics.load(ctl, CTL.GEN) + 1) % TAG_MODULUS;
-      i32[TASK >>> 2] = 99;
-      i32[(TASK + 4) >>> 2] = 1;
-      i32[(TASK + 12) >>> 2] = 0;
-      i32[(TASK + 84) >>> 2] = 2;
-      Atomics.store(i32, (TASK + 8) >>> 2, tag << 16);
-      Atomics.store(ctl, CTL.TASK, TASK);
-      Atomics.add(ctl, CTL.GEN, 1);
-      Atomics.notify(ctl, CTL.GEN);
-    };
+    const post = (): void => postNoWorkTask(i32, ctl, TASK, 1);
     // Build 0: the kernels run the task (its one chunk done), the stand-in does not.
     post();
     await until(() => Atomics.load(i32, (TASK + 12) >>> 2) === 1);
@@ -131,9 +130,7 @@ describe.each([
     post();
     await until(() => Atomics.load(i32, MARK >>> 2) === 7);
     expect([Atomics.load(i32, (TASK + 12) >>> 2), Atomics.load(i32, MARK >>> 2)]).toEqual([0, 7]);
-    Atomics.store(ctl, CTL.STOP, 1);
-    Atomics.add(ctl, CTL.GEN, 1);
-    Atomics.notify(ctl, CTL.GEN);
+    stopWorkers(ctl);
     await expect(exited).resolves.toBe(0);
   });
 });
