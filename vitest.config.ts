@@ -17,6 +17,20 @@ alias.push({ find: /^@seqlab\/([a-z-]+)\/([a-z-]+)$/, replacement: resolve(impor
 // Browser tests (`*.browser.test.ts`) run in headless Chromium through vitest's browser mode; everything else in Node.
 const BROWSER_TESTS = 'packages/*/test/**/*.browser.test.ts';
 
+// The wasm kernels' FMA build (relaxed SIMD) runs the backend suites (`*.fma.test.ts`) and the kernel tests whose
+// arithmetic it changes, in Node started with relaxed SIMD (behind a flag before Node 22) and the build forced.
+const FMA_TESTS = 'packages/*/test/**/*.fma.test.ts';
+const RELAXED_SIMD_FLAG = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
+const FMA_KERNEL_TESTS = ['backend', 'builds', 'fused-attention', 'fused-layer-norm', 'fused-recurrent', 'matmul-stacked-rows', 'vmath'].map(
+  (name) => `packages/kernels-wasm/test/${name}.test.ts`,
+);
+// It also runs the PyTorch-parity tests of the layers whose kernels it changes (LSTM/GRU, attention, LayerNorm).
+const FMA_PARITY_TESTS = [
+  'packages/recurrent/test/parity.test.ts',
+  'packages/attention/test/{sdpa,multi-head-attention,transformer-layers}.test.ts',
+  'packages/autograd/test/fused-layer-norm.test.ts',
+];
+
 export default defineConfig(async () => {
   const { executablePath } = await findChromium();
   return {
@@ -32,10 +46,22 @@ export default defineConfig(async () => {
           test: {
             name: 'node',
             include: ['packages/*/{src,test}/**/*.test.ts', 'apps/*/{src,test}/**/*.test.ts', 'test/**/*.test.ts', 'docs/test/**/*.test.ts'],
-            exclude: ['**/node_modules/**', BROWSER_TESTS],
+            exclude: ['**/node_modules/**', BROWSER_TESTS, FMA_TESTS],
             pool: 'forks',
             // Memory tests force a collection so the GC safety net frees CPU storage before counting.
             execArgv: ['--expose-gc'],
+            // The plain wasm kernel build, also where Node has relaxed SIMD on (22+): `node-fma` runs the FMA build.
+            env: { SEQLAB_WASM_BUILD: 'plain' },
+          },
+        },
+        {
+          extends: true,
+          test: {
+            name: 'node-fma',
+            include: [FMA_TESTS, ...FMA_KERNEL_TESTS, ...FMA_PARITY_TESTS],
+            pool: 'forks',
+            execArgv: ['--expose-gc', ...RELAXED_SIMD_FLAG],
+            env: { SEQLAB_WASM_BUILD: 'fma' },
           },
         },
         {

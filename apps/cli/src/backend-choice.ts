@@ -1,7 +1,7 @@
 // `--backend`: the wasm backend where WebAssembly SIMD runs (the default, `auto`), the TypeScript CPU backend, or the
 // gpu.js backend where a gpu.js mode exists (`auto` picks it only on a real, non-software GPU).
 import { createRequire } from 'node:module';
-import { getBackend, listBackends, setBackend } from '@seqlab/tensor-core';
+import { getBackend, InvalidArgumentError, listBackends, setBackend } from '@seqlab/tensor-core';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -21,13 +21,17 @@ export type BackendChoice = (typeof BACKEND_CHOICES)[number];
  */
 export const GPU_MODE_VARIABLE = 'SEQLAB_GPU_MODE';
 
-/** Imports the wasm backend and waits for it to compile; false when this runtime cannot run it. */
+/**
+ * Imports the wasm backend and waits for it to compile; false when this runtime cannot run it. A kernel build named
+ * by SEQLAB_WASM_BUILD that cannot run here (or an unknown one) is a {@link UsageError}, not a quiet fall-back to cpu.
+ */
 async function loadWasm(): Promise<boolean> {
   try {
     const wasm: Record<string, unknown> = await import('@seqlab/kernels-wasm');
     const ready = wasm.ready ?? wasm.initWasm;
     if (typeof ready === 'function') await (ready as () => unknown)();
-  } catch {
+  } catch (e) {
+    if (e instanceof InvalidArgumentError) throw new UsageError(firstLine(e));
     return false;
   }
   return listBackends().includes('wasm');

@@ -176,6 +176,8 @@ describe('a tiny run in headless Chromium (SwiftShader)', () => {
     expect(lines.some((l) => /^renderer: .*SwiftShader/.test(l))).toBe(true);
     expect(env.pageErrors).toEqual([]);
     for (const c of env.contenders) expect(c.error, c.label).toBeUndefined();
+    // Chromium has relaxed SIMD: the seqlab wasm rows are the fused multiply-add build's.
+    expect(env.contenders.find((c) => c.name === 'seqlab-wasm')?.info.build).toBe('fma');
     const cases = ['matmul-nn', 'matmul-tn', 'matmul-nt', 'lstm-train-step', 'transformer-train-step'];
     for (const name of cases) {
       for (const [library, backend] of [

@@ -2,6 +2,7 @@
 //
 // A 1×k by k×n product (or m×k by k×1) reads each matrix element once, so it is bound by memory, not arithmetic;
 // packing for the 4×8 micro-kernel would waste three of its four rows. Two shapes of loop cover every layout.
+import { madd } from './madd';
 
 /** out[r] = Σ_p mat[r·k + p] · vec[p] for `rows` contiguous rows of length k (a dot product per row). */
 export function rowDots(mat: usize, vec: usize, out: usize, rows: i32, k: i32): void {
@@ -15,10 +16,10 @@ export function rowDots(mat: usize, vec: usize, out: usize, rows: i32, k: i32): 
     for (; p + 4 <= k; p += 4) {
       const o = <usize>p << 2;
       const v = v128.load(vec + o);
-      s0 = f32x4.add(s0, f32x4.mul(v128.load(m0 + o), v));
-      s1 = f32x4.add(s1, f32x4.mul(v128.load(m1 + o), v));
-      s2 = f32x4.add(s2, f32x4.mul(v128.load(m2 + o), v));
-      s3 = f32x4.add(s3, f32x4.mul(v128.load(m3 + o), v));
+      s0 = madd(v128.load(m0 + o), v, s0);
+      s1 = madd(v128.load(m1 + o), v, s1);
+      s2 = madd(v128.load(m2 + o), v, s2);
+      s3 = madd(v128.load(m3 + o), v, s3);
     }
     let t0 = horizontalSum(s0), t1 = horizontalSum(s1), t2 = horizontalSum(s2), t3 = horizontalSum(s3);
     for (; p < k; p++) {
@@ -40,7 +41,7 @@ export function rowDots(mat: usize, vec: usize, out: usize, rows: i32, k: i32): 
     let p = 0;
     for (; p + 4 <= k; p += 4) {
       const o = <usize>p << 2;
-      s0 = f32x4.add(s0, f32x4.mul(v128.load(m0 + o), v128.load(vec + o)));
+      s0 = madd(v128.load(m0 + o), v128.load(vec + o), s0);
     }
     let t0 = horizontalSum(s0);
     for (; p < k; p++) t0 += load<f32>(m0 + (<usize>p << 2)) * load<f32>(vec + (<usize>p << 2));
@@ -63,10 +64,10 @@ export function rowCombination(mat: usize, vec: usize, out: usize, k: i32, n: i3
     let m = mat + (<usize>j << 2);
     for (let p = 0; p < k; p++) {
       const w = v128.load32_splat(vec + (<usize>p << 2));
-      a0 = f32x4.add(a0, f32x4.mul(w, v128.load(m)));
-      a1 = f32x4.add(a1, f32x4.mul(w, v128.load(m, 16)));
-      a2 = f32x4.add(a2, f32x4.mul(w, v128.load(m, 32)));
-      a3 = f32x4.add(a3, f32x4.mul(w, v128.load(m, 48)));
+      a0 = madd(w, v128.load(m), a0);
+      a1 = madd(w, v128.load(m, 16), a1);
+      a2 = madd(w, v128.load(m, 32), a2);
+      a3 = madd(w, v128.load(m, 48), a3);
       m += rowBytes;
     }
     const o = out + (<usize>j << 2);
@@ -79,7 +80,7 @@ export function rowCombination(mat: usize, vec: usize, out: usize, k: i32, n: i3
     let a0 = f32x4.splat(0);
     let m = mat + (<usize>j << 2);
     for (let p = 0; p < k; p++) {
-      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(vec + (<usize>p << 2)), v128.load(m)));
+      a0 = madd(v128.load32_splat(vec + (<usize>p << 2)), v128.load(m), a0);
       m += rowBytes;
     }
     v128.store(out + (<usize>j << 2), a0);

@@ -3,6 +3,7 @@
 // Same split as assembly/lstm.ts: all-steps products on the TS side, here one [B, H]×[H, 3H] product per step and
 // the gate math in one f32x4 pass. PyTorch's convention: b_hn sits inside the reset product.
 import { accumulateColumnsF32, anyValid, isValid, ld, mergeValidRowsF32, st, stepProduct, storeColumnSumsF32, zeroF32, zeroIdleOutputRowsF32 } from './recurrent';
+import { madd } from './madd';
 import { sigmoidV, tanhV } from './vmath';
 
 // One group of hidden units of one sequence at one step. `xp` row `[3H]` (x·W_ihᵀ), `hh` row `[3H]` (h·W_hhᵀ),
@@ -24,12 +25,12 @@ function forwardUnits(
   }
   const r = sigmoidV(f32x4.add(xr, hr));
   const z = sigmoidV(f32x4.add(xz, hz));
-  const n = tanhV(f32x4.add(xn, f32x4.mul(r, hn)));
+  const n = tanhV(madd(r, hn, xn));
   st(g + j, r, wide);
   st(g + j + hb, z, wide);
   st(g + j + 2 * hb, n, wide);
   st(g + j + 3 * hb, hn, wide);
-  const hNew = f32x4.add(f32x4.mul(f32x4.sub(f32x4.splat(1), z), n), f32x4.mul(z, ld(h + j, wide)));
+  const hNew = madd(f32x4.sub(f32x4.splat(1), z), n, f32x4.mul(z, ld(h + j, wide)));
   st(h + j, hNew, wide);
   st(out + j, hNew, wide);
 }

@@ -1,4 +1,5 @@
 // LayerNorm over the last axis of float32 rows, forward and backward, with the row sums accumulated in f64.
+import { madd, nmadd } from './madd';
 
 // The four f32 lanes of v as two f64x2 halves: lanes 0, 1 and lanes 2, 3.
 @inline function lowHalf(v: v128): v128 {
@@ -55,8 +56,9 @@ export function layerNormF32(x: usize, w: usize, b: usize, out: usize, mean: usi
     for (; i + 4 <= D; i += 4) {
       const k = <usize>i << 2;
       let y = f32x4.mul(f32x4.sub(v128.load(src + k), vmuf), vrs);
-      if (w != 0) y = f32x4.mul(y, v128.load(w + k));
-      if (b != 0) y = f32x4.add(y, v128.load(b + k));
+      if (w != 0 && b != 0) y = madd(y, v128.load(w + k), v128.load(b + k));
+      else if (w != 0) y = f32x4.mul(y, v128.load(w + k));
+      else if (b != 0) y = f32x4.add(y, v128.load(b + k));
       v128.store(dst + k, y);
     }
     for (; i < D; i++) {
@@ -126,7 +128,7 @@ export function layerNormBackwardF32(
       const xh = f32x4.mul(f32x4.sub(v128.load(xs + k), vmu), vrs);
       const g0 = v128.load(gs + k);
       const g = w != 0 ? f32x4.mul(g0, v128.load(w + k)) : g0;
-      v128.store(ds + k, f32x4.mul(vrs, f32x4.sub(f32x4.sub(g, vmg), f32x4.mul(xh, vmgx))));
+      v128.store(ds + k, f32x4.mul(vrs, nmadd(xh, vmgx, f32x4.sub(g, vmg))));
     }
     for (; i < D; i++) {
       const k = <usize>i << 2;

@@ -3,6 +3,7 @@
 // The TS side (src/fused-recurrent.ts) does the all-steps products on two threads; here each step runs one
 // [B, H]×[H, 4H] product on the calling thread and then the gate math for every hidden unit in one f32x4 pass.
 import { accumulateColumnsF32, anyValid, isValid, ld, mergeValidRowsF32, st, stepProduct, storeColumnSumsF32, zeroF32, zeroIdleOutputRowsF32 } from './recurrent';
+import { madd, nmadd } from './madd';
 import { sigmoidV, tanhV } from './vmath';
 
 // Pre-activation of gate block k (0..3) for the units at byte offset o of a row: projected input + recurrent + biases.
@@ -27,7 +28,7 @@ function forwardUnits(
   st(g + j + hb, fg, wide);
   st(g + j + 2 * hb, gg, wide);
   st(g + j + 3 * hb, og, wide);
-  const cn = f32x4.add(f32x4.mul(fg, ld(c + j, wide)), f32x4.mul(ig, gg));
+  const cn = madd(fg, ld(c + j, wide), f32x4.mul(ig, gg));
   st(c + j, cn, wide);
   const tc = tanhV(cn);
   st(ct + j, tc, wide);
@@ -98,7 +99,7 @@ function backwardUnits(
   const ig = ld(g + j, wide), fg = ld(g + j + hb, wide), gg = ld(g + j + 2 * hb, wide), og = ld(g + j + 3 * hb, wide);
   const tc = ld(ct + j, wide);
   const dhj = f32x4.add(ld(dh + j, wide), ld(dOut + j, wide));
-  const dcj = f32x4.add(ld(dc + j, wide), f32x4.mul(f32x4.mul(dhj, og), f32x4.sub(one, f32x4.mul(tc, tc))));
+  const dcj = madd(f32x4.mul(dhj, og), nmadd(tc, tc, one), ld(dc + j, wide));
   st(dc + j, f32x4.mul(dcj, fg), wide);
   st(dg + j, f32x4.mul(f32x4.mul(dcj, gg), f32x4.mul(ig, f32x4.sub(one, ig))), wide);
   st(dg + j + hb, f32x4.mul(f32x4.mul(dcj, ld(cp + j, wide)), f32x4.mul(fg, f32x4.sub(one, fg))), wide);

@@ -2,6 +2,7 @@
 //
 // Accuracy is a few float32 ulps over the whole range, well inside the 1e-4 relative tolerance that every
 // backend is held to against PyTorch; NaN propagates and the overflow/underflow ends saturate like Math.exp.
+import { madd, nmadd } from './madd';
 
 const LOG2E: f32 = 1.44269504;
 // ln 2 split in a short high part (exact times any n we use) and the remainder, so r = x - n·ln2 stays exact.
@@ -35,17 +36,17 @@ const EXP_TABLE = memory.data<f32>([
 export function expV(x: v128): v128 {
   const t = EXP_TABLE;
   const xc = f32x4.min(f32x4.max(x, v128.load(t, 0)), v128.load(t, 16));
-  const j = f32x4.add(f32x4.mul(xc, v128.load(t, 32)), v128.load(t, 48));
+  const j = madd(xc, v128.load(t, 32), v128.load(t, 48));
   const n = f32x4.sub(j, v128.load(t, 48));
-  let r = f32x4.sub(xc, f32x4.mul(n, v128.load(t, 64)));
-  r = f32x4.sub(r, f32x4.mul(n, v128.load(t, 80)));
-  let p = f32x4.add(f32x4.mul(v128.load(t, 96), r), v128.load(t, 112));
-  p = f32x4.add(f32x4.mul(p, r), v128.load(t, 128));
-  p = f32x4.add(f32x4.mul(p, r), v128.load(t, 144));
-  p = f32x4.add(f32x4.mul(p, r), v128.load(t, 160));
+  let r = nmadd(n, v128.load(t, 64), xc);
+  r = nmadd(n, v128.load(t, 80), r);
+  let p = madd(v128.load(t, 96), r, v128.load(t, 112));
+  p = madd(p, r, v128.load(t, 128));
+  p = madd(p, r, v128.load(t, 144));
+  p = madd(p, r, v128.load(t, 160));
   const one = v128.load(t, 176);
-  p = f32x4.add(f32x4.mul(p, r), one);
-  p = f32x4.add(f32x4.mul(p, r), one);
+  p = madd(p, r, one);
+  p = madd(p, r, one);
   // n as an integer straight from the rounder's mantissa bits. n ∈ [-126, 128] after the clamp; 2^128 is not a
   // float, so n = 128 is applied as 2^127 · 2.
   const ni = i32x4.sub(j, v128.load(t, 48));
@@ -70,10 +71,10 @@ export function tanhV(x: v128): v128 {
   const one = f32x4.splat(1);
   const big = f32x4.sub(one, f32x4.div(f32x4.splat(2), f32x4.add(expV(f32x4.add(ax, ax)), one)));
   const z = f32x4.mul(x, x);
-  let p = f32x4.add(f32x4.mul(f32x4.splat(62.0 / 2835.0), z), f32x4.splat(-17.0 / 315.0));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.0 / 15.0));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-1.0 / 3.0));
-  const small = f32x4.add(x, f32x4.mul(f32x4.mul(p, z), x));
+  let p = madd(f32x4.splat(62.0 / 2835.0), z, f32x4.splat(-17.0 / 315.0));
+  p = madd(p, z, f32x4.splat(2.0 / 15.0));
+  p = madd(p, z, f32x4.splat(-1.0 / 3.0));
+  const small = madd(f32x4.mul(p, z), x, x);
   // Restore the sign on the large branch by copying x's sign bit; NaN fails both compares and stays NaN via `small`.
   const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
   return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.25)));

@@ -9,6 +9,9 @@ export type { AdamStep } from './adam.js';
 export type { AdamStepHyperparameters, AdamStepResult } from '@seqlab/tensor-core';
 export { getThreads, initWasm, initWasmSync, isWasmSupported, ready, setThreads, wasmHeapStats, wasmThreadInfo } from './init.js';
 export type { ThreadOptions, WasmThreadInfo } from './init.js';
+export { setWasmBuild, wasmBuildInfo } from './init.js';
+export type { WasmBuildInfo } from './init.js';
+export type { WasmBuild, WasmBuildChoice } from './builds.js';
 export type { HeapStats } from './heap.js';
 
 initWasmSync();

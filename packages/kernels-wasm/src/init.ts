@@ -1,6 +1,7 @@
 // Bringing the backend up: synchronous where the host allows (Node), asynchronous otherwise (browsers).
 import { InvalidArgumentError, registerBackend, type Backend } from '@seqlab/tensor-core';
 import { wasmBackend } from './backend.js';
+import { availableBuilds, BUILD_ENV, envChoice, resolveBuild, type WasmBuild, type WasmBuildChoice } from './builds.js';
 import { runtime as currentRuntime, setRuntime } from './context.js';
 import { hasSharedMemory, hasWasmSimd } from './features.js';
 import type { HeapStats } from './heap.js';
@@ -17,13 +18,29 @@ const init = wasmState.claim('init', {
   requestedBusyMs: undefined as number | undefined,
 });
 
-function moduleBytes(shared: boolean): Uint8Array {
-  const bytes = kernelBytes();
+// What chose the running kernel build, setWasmBuild's last choice, and the queue that runs its switches in call order.
+const builds = wasmState.claim('builds', {
+  chosenBy: 'auto' as WasmBuildInfo['chosenBy'],
+  requested: undefined as WasmBuildChoice | undefined,
+  switches: Promise.resolve() as Promise<unknown>,
+});
+
+function moduleBytes(shared: boolean, build: WasmBuild): Uint8Array {
+  const bytes = kernelBytes(build);
   return shared ? bytes : unshareMemoryImport(bytes);
 }
 
-function install(module: WebAssembly.Module, shared: boolean): Backend {
-  init.active = new Runtime(module, shared);
+// The build initialisation loads: setWasmBuild's choice, else $SEQLAB_WASM_BUILD's, else the fastest available.
+function startBuild(): { build: WasmBuild; chosenBy: WasmBuildInfo['chosenBy'] } {
+  if (builds.requested !== undefined) return { build: resolveBuild(builds.requested, "setWasmBuild: argument 'build'"), chosenBy: 'setWasmBuild' };
+  const env = envChoice();
+  if (env !== undefined) return { build: resolveBuild(env, `the environment variable ${BUILD_ENV}`), chosenBy: BUILD_ENV };
+  return { build: resolveBuild('auto', 'auto'), chosenBy: 'auto' };
+}
+
+function install(module: WebAssembly.Module, shared: boolean, start: ReturnType<typeof startBuild>): Backend {
+  init.active = new Runtime(module, shared, start.build);
+  builds.chosenBy = start.chosenBy;
   if (init.requestedThreads !== undefined) init.active.setThreads(init.requestedThreads);
   if (init.requestedBusyMs !== undefined) init.active.busyMs = init.requestedBusyMs;
   setRuntime(init.active);
@@ -59,9 +76,11 @@ export function isWasmSupported(): boolean {
 export function initWasmSync(): boolean {
   if (init.active) return true;
   if (!hasWasmSimd()) return false;
+  // Outside the try: a build that was asked for by name and cannot run here is an error, not a silent cpu fallback.
+  const start = startBuild();
   try {
     const shared = hasSharedMemory();
-    install(new WebAssembly.Module(moduleBytes(shared) as BufferSource), shared);
+    install(new WebAssembly.Module(moduleBytes(shared, start.build) as BufferSource), shared, start);
     return true;
   } catch {
     return false;
@@ -84,9 +103,10 @@ export function initWasm(): Promise<Backend | undefined> {
   if (init.active) return Promise.resolve(wasmBackend);
   init.pending ??= (async () => {
     if (!hasWasmSimd()) return undefined;
+    const start = startBuild();
     const shared = hasSharedMemory();
-    const module = await WebAssembly.compile(moduleBytes(shared) as BufferSource);
-    return init.active ? wasmBackend : install(module, shared);
+    const module = await WebAssembly.compile(moduleBytes(shared, start.build) as BufferSource);
+    return init.active ? wasmBackend : install(module, shared, start);
   })();
   return init.pending;
 }
@@ -214,4 +234,68 @@ export function wasmThreadInfo(): WasmThreadInfo {
  */
 export function wasmHeapStats(): HeapStats {
   return currentRuntime().heap.stats();
+}
+
+/** Which kernel build runs, which builds this host can run, and what chose the running one. */
+export interface WasmBuildInfo {
+  /** The build kernel calls run on (before initialisation: the one initialisation will load). */
+  build: WasmBuild;
+  /** The builds this host can run: `plain` wherever WebAssembly SIMD exists, `fma` where relaxed SIMD validates too. */
+  available: WasmBuild[];
+  /** `auto` (the fastest available), the `SEQLAB_WASM_BUILD` environment variable, or a {@link setWasmBuild} call. */
+  chosenBy: 'auto' | 'SEQLAB_WASM_BUILD' | 'setWasmBuild';
+}
+
+/**
+ * The kernel build that runs (`fma`: relaxed-SIMD fused multiply-add; `plain`: SIMD mul then add), the builds
+ * available here and what chose it. By default the fastest available runs; `SEQLAB_WASM_BUILD=plain|fma|auto` (Node)
+ * or {@link setWasmBuild} choose another.
+ *
+ * @example
+ * ```ts
+ * const { build, available } = wasmBuildInfo();
+ * console.log(`wasm kernels: ${build} build (available here: ${available.join(', ')})`);
+ * console.assert(available.includes(build));
+ * ```
+ */
+export function wasmBuildInfo(): WasmBuildInfo {
+  const available = availableBuilds();
+  if (init.active !== undefined) return { build: init.active.build, available, chosenBy: builds.chosenBy };
+  const { build, chosenBy } = startBuild();
+  return { build, available, chosenBy };
+}
+
+/**
+ * Runs the kernels on build `build` from the next kernel call on: `fma` (relaxed-SIMD fused multiply-add in every
+ * multiply-add loop), `plain` (WebAssembly SIMD, mul then add) or `auto` (the fastest this host runs). Before
+ * initialisation it picks the build that initialisation loads; afterwards it compiles the other build on first use
+ * (asynchronously, so a browser's main thread may call it too) and instantiates it on the same memory, beside the
+ * first, in this thread and in the workers (which restart once to take it), so that switching is immediate and the
+ * workers keep running. Resolves to the build once it runs and the workers are up (see {@link ready}). Tensors keep
+ * their values across a switch; only the rounding of multiply-adds changes. Throws an InvalidArgumentError for
+ * another value, or for `fma` where relaxed SIMD is missing (Node 20 has it behind
+ * `--experimental-wasm-relaxed-simd`; Node 22+ and browsers since 2023 have it on).
+ *
+ * @example
+ * ```ts
+ * const build = await setWasmBuild(wasmBuildInfo().available.includes('fma') ? 'fma' : 'plain');
+ * console.assert(wasmBuildInfo().build === build);
+ * await setWasmBuild('auto'); // back to the default
+ * ```
+ */
+export function setWasmBuild(build: WasmBuildChoice): Promise<WasmBuild> {
+  const target = resolveBuild(build, "setWasmBuild: argument 'build'");
+  builds.requested = build;
+  const next = builds.switches.then(async () => {
+    await initWasm();
+    const rt = currentRuntime();
+    if (!rt.hasBuild(target)) rt.addBuild(target, await WebAssembly.compile(moduleBytes(rt.shared, target) as BufferSource));
+    rt.useBuild(target);
+    builds.chosenBy = 'setWasmBuild';
+    // Adding a build restarts the workers (they instantiate every build the runtime holds).
+    await ready();
+    return target;
+  });
+  builds.switches = next.catch(() => undefined);
+  return next;
 }

@@ -1,10 +1,14 @@
-// The embedded kernel binary: base64 decoding and the rewrite that lets it run on unshared memory.
+// The embedded kernel binaries (plain and FMA builds): base64 decoding and the rewrite that lets them run on unshared memory.
 import { InvalidArgumentError } from '@seqlab/tensor-core';
+import type { WasmBuild } from './builds.js';
 import { WASM_BASE64 } from './wasm-binary.js';
+import { WASM_FMA_BASE64 } from './wasm-binary-fma.js';
 
-/** The kernel module's bytes, decoded from the base64 embedded at build time. */
-export function kernelBytes(): Uint8Array {
-  const text = atob(WASM_BASE64);
+const BASE64: Record<WasmBuild, string> = { plain: WASM_BASE64, fma: WASM_FMA_BASE64 };
+
+/** The module bytes of kernel build `build` (default `plain`), decoded from the base64 embedded at build time. */
+export function kernelBytes(build: WasmBuild = 'plain'): Uint8Array {
+  const text = atob(BASE64[build]);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;

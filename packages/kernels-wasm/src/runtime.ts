@@ -1,5 +1,6 @@
-// The live wasm runtime: compiled module, shared memory, instance, heap, call frame, thread pool and matmul scratch.
+// The live wasm runtime: compiled modules (one per kernel build), shared memory, instances, heap, call frame, thread pool and matmul scratch.
 import { InvalidArgumentError } from '@seqlab/tensor-core';
+import type { WasmBuild } from './builds.js';
 import { CallFrame } from './call-frame.js';
 import type { KernelExports } from './exports.js';
 import { hardwareThreads, hasSharedMemory } from './features.js';
@@ -23,11 +24,17 @@ function createMemory(shared: boolean): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial: 32, maximum: 4096, shared });
 }
 
+function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
+  return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+}
+
 /** Everything the kernels need at run time. */
 export class Runtime {
+  /** The module of the build the runtime started with. */
   readonly module: WebAssembly.Module;
   readonly memory: WebAssembly.Memory;
-  readonly exports: KernelExports;
+  /** The exports of the build in use ({@link useBuild}). */
+  exports: KernelExports;
   readonly heap: Heap;
   /** The memory of the kernel call in progress. */
   readonly frame: CallFrame;
@@ -38,17 +45,60 @@ export class Runtime {
   private busy = DEFAULT_BUSY_MS;
   /** Bytes of matmul scratch per thread. */
   readonly scratchStride: number;
+  /**
+   * The builds instantiated on this memory, in the order the workers instantiate them, and the index of the one in
+   * use, which the workers read before every task (shared, so that they follow a switch at once).
+   */
+  private readonly builds: { build: WasmBuild; module: WebAssembly.Module; exports: KernelExports }[];
+  private readonly buildIndex: Int32Array;
 
-  constructor(module: WebAssembly.Module, shared: boolean) {
+  constructor(module: WebAssembly.Module, shared: boolean, build: WasmBuild = 'plain') {
     this.module = module;
     this.shared = shared;
     this.memory = createMemory(shared);
-    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
-    this.exports = instance.exports as unknown as KernelExports;
+    this.exports = instantiate(module, this.memory);
+    this.builds = [{ build, module, exports: this.exports }];
+    this.buildIndex = new Int32Array(shared ? new SharedArrayBuffer(4) : new ArrayBuffer(4));
     this.heap = new Heap(this.memory, this.exports.heapBase());
     this.frame = new CallFrame(this.heap);
     this.scratchStride = Math.ceil(this.exports.matmulScratchBytes(MAX_TILE, MAX_TILE) / 64) * 64;
     this.threads = shared ? Math.max(1, Math.min(hardwareThreads(), 4)) : 1;
+  }
+
+  /** The kernel build in use. */
+  get build(): WasmBuild {
+    return this.builds[Atomics.load(this.buildIndex, 0)].build;
+  }
+
+  /** Whether `build` is instantiated here. */
+  hasBuild(build: WasmBuild): boolean {
+    return this.builds.some((b) => b.build === build);
+  }
+
+  /**
+   * Instantiates `module` (kernel build `build`) on this runtime's memory. Every build compiles from the same sources,
+   * so their static data is the same bytes at the same addresses (checked through heapBase) and instantiating one
+   * more rewrites it unchanged. Running workers are stopped: the next task starts workers that hold every build.
+   */
+  addBuild(build: WasmBuild, module: WebAssembly.Module): void {
+    if (this.hasBuild(build)) return;
+    const exports = instantiate(module, this.memory);
+    if (exports.heapBase() !== this.exports.heapBase()) {
+      throw new InvalidArgumentError(
+        `wasm: the '${build}' kernel build's static data ends at ${exports.heapBase()}, the running build's at ${this.exports.heapBase()}; they cannot share one memory`,
+      );
+    }
+    this.builds.push({ build, module, exports });
+    this.pool?.stop();
+    this.pool = undefined;
+  }
+
+  /** Runs kernels on `build` (instantiated by {@link addBuild}) from the next call on, on this thread and the workers. */
+  useBuild(build: WasmBuild): void {
+    const index = this.builds.findIndex((b) => b.build === build);
+    if (index < 0) throw new InvalidArgumentError(`wasm: the '${build}' kernel build is not instantiated; add it first`);
+    this.exports = this.builds[index].exports;
+    Atomics.store(this.buildIndex, 0, index);
   }
 
   /** Threads used for large kernels (the calling thread included). */
@@ -89,7 +139,13 @@ export class Runtime {
       this.pool = undefined;
       return undefined;
     }
-    this.pool ??= ThreadPool.start(this.threads, this.module, this.memory, this.busy);
+    this.pool ??= ThreadPool.start(
+      this.threads,
+      this.builds.map((b) => b.module),
+      this.memory,
+      this.busy,
+      this.buildIndex,
+    );
     if (!this.pool) this.threads = 1;
     return this.pool;
   }

@@ -102,14 +102,31 @@ export class ThreadPool {
 
   /**
    * Starts `threads - 1` workers on `module` and `memory`, each keeping busy for `busyMs` after a task; returns
-   * undefined where workers cannot be created.
+   * undefined where workers cannot be created. With several modules (the kernel builds), each worker instantiates
+   * them all and runs every task on the one `build[0]` indexes when the task comes.
    */
-  static start(threads: number, module: WebAssembly.Module, memory: WebAssembly.Memory, busyMs = DEFAULT_BUSY_MS): ThreadPool | undefined {
+  static start(
+    threads: number,
+    module: WebAssembly.Module | readonly WebAssembly.Module[],
+    memory: WebAssembly.Memory,
+    busyMs = DEFAULT_BUSY_MS,
+    build?: Int32Array,
+  ): ThreadPool | undefined {
     const pool = new ThreadPool(threads, busyMs);
+    const modules = Array.isArray(module) ? module : [module];
     try {
       for (let index = 1; index < threads; index++) {
         const worker = pool.spawn();
-        worker.postMessage({ module, memory, ctl: pool.ctl, index, spinMs: WORKER_SPIN_MS, yieldMs: WORKER_YIELD_MS, yieldEveryMs: WORKER_YIELD_EVERY_MS });
+        worker.postMessage({
+          modules,
+          build,
+          memory,
+          ctl: pool.ctl,
+          index,
+          spinMs: WORKER_SPIN_MS,
+          yieldMs: WORKER_YIELD_MS,
+          yieldEveryMs: WORKER_YIELD_EVERY_MS,
+        });
         pool.workers.push(worker);
       }
     } catch {

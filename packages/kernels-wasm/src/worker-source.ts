@@ -36,7 +36,9 @@ const body = `
 const GEN = ${CTL.GEN}, TASK = ${CTL.TASK}, READY = ${CTL.READY}, STOP = ${CTL.STOP}, BUSY_US = ${CTL.BUSY_US};
 function start(msg) {
   const { module, memory, ctl, index, spinMs, yieldMs, yieldEveryMs } = msg;
-  const runTask = new WebAssembly.Instance(module, { env: { memory } }).exports.runTask;
+  // One instance per kernel build (a single \`module\` is one build); \`build[0]\` says which runs each task.
+  const { modules = [module], build } = msg;
+  const runTasks = modules.map((m) => new WebAssembly.Instance(m, { env: { memory } }).exports.runTask);
   let seen = Atomics.load(ctl, GEN);
   Atomics.add(ctl, READY, 1);
   for (;;) {
@@ -59,7 +61,7 @@ function start(msg) {
     }
     seen = Atomics.load(ctl, GEN);
     // The tag lets runTask tell this task from a later one that replaced it while this thread was not running.
-    if (Atomics.load(ctl, STOP) === 0) runTask(Atomics.load(ctl, TASK), index, seen % ${TAG_MODULUS});
+    if (Atomics.load(ctl, STOP) === 0) runTasks[build ? Atomics.load(build, 0) : 0](Atomics.load(ctl, TASK), index, seen % ${TAG_MODULUS});
   }
 }
 `;

@@ -1,9 +1,10 @@
-// The embedded kernel binary: up to date with assembly/, and usable on unshared memory.
+// The embedded kernel binaries (plain and FMA builds): up to date with assembly/, and usable on unshared memory.
 import { describe, expect, it } from 'vitest';
 import { kernelBytes, unshareMemoryImport } from '../src/module-bytes.js';
 import { WASM_BASE64 } from '../src/wasm-binary.js';
+import { WASM_FMA_BASE64 } from '../src/wasm-binary-fma.js';
 // @ts-expect-error the build script is plain JavaScript without type declarations
-import { compileKernels, renderBinaryModule, BINARY_MODULE_PATH } from '../scripts/embed-wasm.mjs';
+import { compileKernels, renderBinaryModule, BINARY_MODULE_PATH, binaryModulePath } from '../scripts/embed-wasm.mjs';
 import { readFileSync } from 'node:fs';
 
 describe('embedded binary', () => {
@@ -12,6 +13,18 @@ describe('embedded binary', () => {
     expect(readFileSync(BINARY_MODULE_PATH, 'utf8')).toBe(renderBinaryModule(fresh));
     expect(Buffer.from(kernelBytes()).equals(Buffer.from(fresh))).toBe(true);
     expect(WASM_BASE64.length).toBeGreaterThan(1000);
+  });
+
+  it('the FMA build matches a fresh compile of assembly/ with relaxed SIMD, in its own module', async () => {
+    const fresh: Uint8Array = await compileKernels('fma');
+    expect(binaryModulePath('fma')).not.toBe(BINARY_MODULE_PATH);
+    expect(readFileSync(binaryModulePath('fma'), 'utf8')).toBe(renderBinaryModule(fresh, 'fma'));
+    expect(Buffer.from(kernelBytes('fma')).equals(Buffer.from(fresh))).toBe(true);
+    expect(WASM_FMA_BASE64).not.toBe(WASM_BASE64);
+  });
+
+  it('names an unknown build', async () => {
+    await expect(compileKernels('avx')).rejects.toThrow(/unknown kernel build 'avx'; expected one of plain, fma/);
   });
 
   it('imports a shared memory, and after unsharing runs on a plain one with the same results', () => {

@@ -5,7 +5,7 @@
 // @seqlab/test-utils finds the Chromium ($SEQLAB_BROWSER, Debian's /usr/bin/chromium, or the one @sparticuz/chromium
 // ships), bundles test/browser/entry.ts for browsers and serves it.
 import { fileURLToPath } from 'node:url';
-import { openBrowserPage, type BrowserPage } from '@seqlab/test-utils';
+import { openBrowserPage, type BrowserPage, type PageRun } from '@seqlab/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserResult } from './browser/entry.js';
 
@@ -19,8 +19,12 @@ afterAll(async () => {
   await page?.close();
 });
 
+// One page run per setting, shared by the tests that read it.
+const runs = new Map<boolean, Promise<PageRun<BrowserResult>>>();
+
 async function resultOf(options: { isolated: boolean }): Promise<BrowserResult> {
-  const { result, pageErrors } = await page.run<BrowserResult>(options);
+  if (!runs.has(options.isolated)) runs.set(options.isolated, page.run<BrowserResult>(options));
+  const { result, pageErrors } = await runs.get(options.isolated)!;
   expect(pageErrors).toEqual([]);
   return result;
 }
@@ -35,6 +39,15 @@ describe('the wasm backend in Chromium', () => {
     // 80 products of 8–20 tiles each: the worker took part in them.
     expect(result.info.workerChunks).toBeGreaterThan(0);
     expect(result.worstRelativeError).toBeLessThan(1e-5);
+  }, 60_000);
+
+  it('picks the FMA build: Chromium has relaxed SIMD, so its workers run fused multiply-adds too', async () => {
+    const result = await resultOf({ isolated: true });
+    expect(result.build).toEqual({ build: 'fma', available: ['plain', 'fma'], chosenBy: 'auto' });
+    // Every tile of a product the page thread and the worker shared rounded a·a − 1 once.
+    expect(result.roundingProbe).toEqual([2 ** -11 + 2 ** -24]);
+    // Switched to the plain build (compiled then, instantiated beside the first in the page and its worker) and back.
+    expect(result.switched).toEqual({ plain: [2 ** -11], fma: [2 ** -11 + 2 ** -24] });
   }, 60_000);
 
   it('runs them on the page thread where the page is not isolated', async () => {

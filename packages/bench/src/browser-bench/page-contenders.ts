@@ -1,7 +1,7 @@
 // The browser benchmark's contenders, set up inside the page: seqlab gpu (gpu.js WebGL2), seqlab wasm (threads when
 // the page is cross-origin isolated) and TensorFlow.js's WebGL backend, each with a readback that waits for its queue.
 import { backendInfo, initGpu } from '@seqlab/kernels-gpu';
-import { getThreads, ready, setThreads, wasmThreadInfo } from '@seqlab/kernels-wasm';
+import { getThreads, ready, setThreads, wasmBuildInfo, wasmThreadInfo } from '@seqlab/kernels-wasm';
 import { slice, type Tensor } from '@seqlab/tensor-core';
 import type { Contender } from '../kernel-bench/contender.js';
 import { seqlabContender } from '../kernel-bench/seqlab-contenders.js';
@@ -70,7 +70,8 @@ export async function seqlabWasmContender(): Promise<PageContenderOutcome> {
     await ready();
     const info = wasmThreadInfo();
     const base = seqlabContender('wasm', info.threads, true, () => setThreads(threads));
-    return { ...base, name: 'seqlab-wasm', info: { ...info }, rendering: 'cpu', sync: seqlabSync };
+    // The kernel build too: browsers with relaxed SIMD run the fused multiply-add build.
+    return { ...base, name: 'seqlab-wasm', info: { ...info, build: wasmBuildInfo().build }, rendering: 'cpu', sync: seqlabSync };
   } catch (e) {
     return { name: 'seqlab-wasm', label: 'seqlab wasm', threads: 0, info: {}, error: errorText(e) };
   }

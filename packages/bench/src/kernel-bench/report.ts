@@ -11,7 +11,7 @@ export type RowMetric = 'gflops' | 'tokensPerSec' | 'usefulGflops' | 'msPerToken
 
 /** A row's contender as a column heading: `library backend`, with `×threads` for threaded backends. */
 export function contenderKey(r: KernelBenchRow): string {
-  const threaded = (r.library === 'seqlab' && r.backend === 'wasm') || r.library === 'onnxruntime';
+  const threaded = (r.library === 'seqlab' && r.backend.startsWith('wasm')) || r.library === 'onnxruntime';
   return threaded ? `${r.library} ${r.backend} ×${r.threads}` : `${r.library} ${r.backend}`;
 }
 

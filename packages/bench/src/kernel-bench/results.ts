@@ -109,7 +109,7 @@ export function machineEnvironment(loadBefore: number): MachineEnvironment {
 
 /** Where and when the benchmark ran. */
 export interface KernelBenchEnvironment extends MachineEnvironment {
-  /** seqlab's wasm thread state as reported by `wasmThreadInfo()`. */
+  /** seqlab's wasm thread state as reported by `wasmThreadInfo()`, with `builds`: `wasmBuildInfo()` (the kernel builds available). */
   readonly seqlabWasm: unknown;
   /** seqlab's gpu backend (mode, renderer, software) when `gpu` was asked, or why it did not start. */
   readonly seqlabGpu?: SeqlabGpuInfo;

@@ -1,6 +1,6 @@
 // seqlab's contenders: the cpu backend, and the wasm backend on one thread and on its default (at least two); one
 // seqlab backend as a contender.
-import { getThreads, ready, setThreads, wasmThreadInfo } from '@seqlab/kernels-wasm';
+import { getThreads, ready, setThreads, setWasmBuild, wasmBuildInfo, wasmThreadInfo, type WasmBuild } from '@seqlab/kernels-wasm';
 import { matmul, tensor, type Tensor } from '@seqlab/tensor-core';
 import type { Contender } from './contender.js';
 import { seqlabLstmStep, seqlabTransformerStep } from './seqlab-training.js';
@@ -10,7 +10,7 @@ import { seqlabLstmStep, seqlabTransformerStep } from './seqlab-training.js';
  * Transformer training steps; `select` runs untimed before every call (a thread count). Browser-safe: the browser
  * benchmark builds its seqlab rows with it too.
  */
-export function seqlabContender(backend: string, threads: number, trains: boolean, select: () => void): Contender {
+export function seqlabContender(backend: string, threads: number, trains: boolean, select: () => void | Promise<void>): Contender {
   return {
     library: 'seqlab',
     backend,
@@ -56,6 +56,20 @@ async function gpuContender(): Promise<{ contender?: Contender; info: SeqlabGpuI
 }
 
 /**
+ * The wasm contenders of one kernel build where this host runs both (relaxed SIMD: Node 22+, or Node 20 with
+ * --experimental-wasm-relaxed-simd): `select` then also switches to the build, and the FMA build's contender is
+ * labelled `seqlab wasm fma ×threads` with backend `wasm fma` in its rows. Elsewhere, the default build, unlabelled.
+ */
+function buildContender(build: WasmBuild, threads: number, trains: boolean, both: boolean): Contender {
+  const select = (): void | Promise<void> => {
+    setThreads(threads);
+    if (both) return setWasmBuild(build).then(() => undefined);
+  };
+  const contender = seqlabContender('wasm', threads, trains, select);
+  return build === 'fma' ? { ...contender, backend: 'wasm fma', label: `seqlab wasm fma ×${threads}` } : contender;
+}
+
+/**
  * Starts seqlab's wasm workers (and, with `withGpu`, the gpu backend); returns the contenders, the wasm thread state
  * and the gpu backend's facts for the environment record.
  */
@@ -64,13 +78,17 @@ export async function seqlabContenders(withGpu = false): Promise<{ contenders: C
   setThreads(threads);
   await ready();
   const gpu = withGpu ? await gpuContender() : undefined;
+  const builds = wasmBuildInfo();
+  const both = builds.available.includes('fma');
   return {
-    wasm: wasmThreadInfo(),
+    wasm: { ...wasmThreadInfo(), builds },
     ...(gpu === undefined ? {} : { gpu: gpu.info }),
     contenders: [
       seqlabContender('cpu', 1, true, () => {}),
-      seqlabContender('wasm', 1, false, () => setThreads(1)),
-      seqlabContender('wasm', threads, true, () => setThreads(threads)),
+      buildContender('plain', 1, false, both),
+      buildContender('plain', threads, true, both),
+      // Last of the wasm contenders: the cases after the contenders' (inference) run on the build it leaves, the default.
+      ...(both ? [buildContender('fma', threads, true, true)] : []),
       ...(gpu?.contender === undefined ? [] : [gpu.contender]),
     ],
   };

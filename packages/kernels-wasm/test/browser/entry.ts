@@ -1,16 +1,36 @@
 // Runs in a browser page (bundled by test/browser.test.ts): large matmuls on the wasm backend, with Web Workers when
 // the page is cross-origin isolated, checked against the cpu backend; the outcome goes to `window.seqlabResult`.
-import { matmul, randn, Generator, getBackend } from '@seqlab/tensor-core';
-import { ready, setThreads, wasmThreadInfo } from '@seqlab/kernels-wasm';
+import { matmul, randn, tensor, Generator, getBackend } from '@seqlab/tensor-core';
+import { ready, setThreads, setWasmBuild, wasmBuildInfo, wasmThreadInfo } from '@seqlab/kernels-wasm';
 
 /** What the page reports back to the test. */
 export interface BrowserResult {
   backend: string;
   crossOriginIsolated: boolean;
   info: ReturnType<typeof wasmThreadInfo>;
+  /** The kernel build that ran and the builds available (Chromium has relaxed SIMD: fma). */
+  build: ReturnType<typeof wasmBuildInfo> | null;
+  /**
+   * The distinct entries of a 512×512 product (depth 64, shared with the workers) whose every entry is −1 + a·a for
+   * a = 1 + 2^-12: 2^-11 + 2^-24 where each thread fuses the multiply-add, 2^-11 where it rounds a·a first.
+   */
+  roundingProbe: number[];
+  /** The same product after `setWasmBuild('plain')`, then after `setWasmBuild('fma')`: the workers follow each switch. */
+  switched: { plain: number[]; fma: number[] } | null;
   /** Largest |wasm − cpu| over every product, relative to the largest |cpu| value of that product. */
   worstRelativeError: number;
   error?: string;
+}
+
+function roundingProbe(): number[] {
+  const [m, n, k, a] = [512, 512, 64, 1 + 2 ** -12];
+  const x = new Float32Array(m * k),
+    y = new Float32Array(k * n);
+  for (let i = 0; i < m; i++) x.set([1, a], i * k);
+  y.fill(-1, 0, n);
+  y.fill(a, n, 2 * n);
+  const c = matmul(tensor(x, [m, k], { backend: 'wasm' }), tensor(y, [k, n], { backend: 'wasm' })).dataSync();
+  return [...new Set(c)];
 }
 
 async function run(): Promise<BrowserResult> {
@@ -40,13 +60,33 @@ async function run(): Promise<BrowserResult> {
       worst = Math.max(worst, diff / scale);
     }
   }
-  return { backend: getBackend().name, crossOriginIsolated: globalThis.crossOriginIsolated, info: wasmThreadInfo(), worstRelativeError: worst };
+  const build = wasmBuildInfo();
+  const probe = roundingProbe();
+  let switched: BrowserResult['switched'] = null;
+  if (build.available.includes('fma')) {
+    await setWasmBuild('plain');
+    const plain = roundingProbe();
+    await setWasmBuild('fma');
+    switched = { plain, fma: roundingProbe() };
+  }
+  return {
+    backend: getBackend().name,
+    crossOriginIsolated: globalThis.crossOriginIsolated,
+    info: wasmThreadInfo(),
+    build,
+    roundingProbe: probe,
+    switched,
+    worstRelativeError: worst,
+  };
 }
 
 (globalThis as { seqlabResult?: Promise<BrowserResult> }).seqlabResult = run().catch((e: unknown) => ({
   backend: '',
   crossOriginIsolated: globalThis.crossOriginIsolated,
   info: { threads: 0, readyWorkers: 0, sharedMemory: false, workerChunks: 0, busyMs: 0 },
+  build: null,
+  roundingProbe: [],
+  switched: null,
   worstRelativeError: NaN,
   error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
 }));
