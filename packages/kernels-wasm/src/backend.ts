@@ -6,6 +6,7 @@ import { framedTable } from './framed.js';
 import { fusedAttentionKernels } from './fused-attention.js';
 import { fusedLayerNormKernels } from './fused-layer-norm.js';
 import { fusedRecurrentKernels } from './fused-recurrent.js';
+import { releaseStorage } from './context.js';
 import { recycler } from './recycler.js';
 import { wasmState } from './shared.js';
 import { binaryKernels } from './kernels/binary.js';
@@ -102,8 +103,9 @@ export const wasmBackend: WasmBackend = wasmState.claim<WasmBackend>('wasmBacken
   },
   readSync: (handle) => (handle as TypedArray).slice(),
   read: async (handle) => (handle as TypedArray).slice(),
-  // Storage is garbage-collected; a disposed tensor's array is kept for the next result of its size (recycler.ts).
-  release: (handle) => recycler.give(handle),
+  // Storage is garbage-collected; a disposed tensor's array is kept for the next result of its size (recycler.ts),
+  // and a resident storage's block of wasm memory is freed (resident.ts).
+  release: releaseStorage,
   garbageCollected: true,
   kernels,
   fused: framedTable({

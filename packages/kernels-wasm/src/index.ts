@@ -10,5 +10,7 @@ export type { AdamStepHyperparameters, AdamStepResult } from '@seqlab/tensor-cor
 export { getThreads, initWasm, initWasmSync, isWasmSupported, ready, setThreads, wasmHeapStats, wasmThreadInfo } from './init.js';
 export type { ThreadOptions, WasmThreadInfo } from './init.js';
 export type { HeapStats } from './heap.js';
+export type { CopyStats } from './call-frame.js';
+export type { ResidentStats, WasmHeapStats } from './resident.js';
 
 initWasmSync();
