@@ -3,7 +3,7 @@
 // parameters' effect, not a benchmark (use `bench:kernels` on a quiet machine for that).
 //
 // Run from the repository root after `pnpm build` (it loads the packages' dist builds):
-//   node packages/bench/scripts/resident-step.mjs [steps=12]
+//   node packages/bench/scripts/resident-step.mjs [steps=12] [modes=staged,resident] [cases=lstm,transformer]
 // Each case runs twice, interleaved: "staged" copies every Adam result out of wasm memory (the behaviour before
 // resident storages: parameters and moments are staged into every call), "resident" keeps them there.
 import { TransformerEncoderLayer } from '@seqlab/attention';
@@ -14,6 +14,8 @@ import { Generator, randint, randn, reshape } from '@seqlab/tensor-core';
 import { LSTM_SHAPE, TRANSFORMER_SHAPE } from '@seqlab/bench';
 
 const steps = Number(process.argv[2] ?? 12);
+const modes = (process.argv[3] ?? 'staged,resident').split(',');
+const cases = (process.argv[4] ?? 'lstm,transformer').split(',');
 const backend = 'wasm';
 
 function lstmCase() {
@@ -42,11 +44,13 @@ function transformerCase() {
 
 // The fused Adam step with its results copied out into plain typed arrays (their resident blocks released).
 const residentAdam = wasmBackend.fused.adamStep;
+let stagedOut = 0; // bytes stagedAdam copies out (counted like the call frames' copies before resident storages)
 function stagedAdam(...args) {
   const out = residentAdam(...args);
   const plain = {};
   for (const [key, handle] of Object.entries(out)) {
     plain[key] = handle.slice();
+    stagedOut += handle.byteLength;
     wasmBackend.release(handle);
   }
   return plain;
@@ -54,10 +58,8 @@ function stagedAdam(...args) {
 
 const mib = (bytes) => (bytes === undefined ? 'n/a' : (bytes / 2 ** 20).toFixed(2));
 
-for (const [make, mode] of [lstmCase, transformerCase].flatMap((m) => [
-  [m, 'staged'],
-  [m, 'resident'],
-])) {
+const makers = { lstm: lstmCase, transformer: transformerCase };
+for (const [make, mode] of cases.flatMap((c) => modes.map((m) => [makers[c], m]))) {
   wasmBackend.fused.adamStep = mode === 'resident' ? residentAdam : stagedAdam;
   const { name, modules, loss } = make();
   const parameters = modules.flatMap((m) => [...m.parameters()]);
@@ -66,7 +68,7 @@ for (const [make, mode] of [lstmCase, transformerCase].flatMap((m) => [
   const times = [];
   let copied;
   for (let i = 0; i < steps; i++) {
-    const before = wasmHeapStats();
+    const before = { ...wasmHeapStats(), stagedOut };
     const t0 = performance.now();
     optimizer.zeroGrad();
     const l = loss();
@@ -74,8 +76,9 @@ for (const [make, mode] of [lstmCase, transformerCase].flatMap((m) => [
     optimizer.step();
     l.item();
     times.push(performance.now() - t0);
-    const after = wasmHeapStats();
-    if (after.bytesCopiedIn !== undefined) copied = { in: after.bytesCopiedIn - before.bytesCopiedIn, out: after.bytesCopiedOut - before.bytesCopiedOut };
+    const after = { ...wasmHeapStats(), stagedOut };
+    if (after.bytesCopiedIn !== undefined)
+      copied = { in: after.bytesCopiedIn - before.bytesCopiedIn, out: after.bytesCopiedOut - before.bytesCopiedOut + after.stagedOut - before.stagedOut };
   }
   // The first two steps warm up (and the first moves the parameters into resident memory); report the median of the rest.
   const rest = times.slice(2).sort((a, b) => a - b);

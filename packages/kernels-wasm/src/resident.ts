@@ -15,6 +15,13 @@ import type { Heap, HeapStats } from './heap.js';
 /** Every resident block starts on a 64-byte boundary, like the frames' blocks. */
 const ALIGN = 64;
 
+/**
+ * Default cap on live resident bytes. Replaced storages are freed as soon as nothing else views them, but one that a
+ * forgotten view still holds is freed only by a finalizer, which never runs inside a synchronous loop; past the cap
+ * new storages are plain typed arrays again (copied in and out as before), so such a loop cannot exhaust memory.
+ */
+export const RESIDENT_LIMIT_BYTES = 1024 * 1024 * 1024;
+
 /** Counters of the resident region, for tests and diagnostics. */
 export interface ResidentStats {
   /** Bytes of live resident storages (rounded up to 64 bytes each). */
@@ -46,6 +53,8 @@ export class ResidentRegion {
   private readonly views = new WeakMap<object, number>();
   private readonly collected: FinalizationRegistry<number>;
   private liveBytes = 0;
+  /** Live resident bytes at most (see {@link RESIDENT_LIMIT_BYTES}); tests lower it. */
+  limitBytes = RESIDENT_LIMIT_BYTES;
 
   /** `frames` is the call frames' heap, whose base sits at this region's top; `base` is where the region starts. */
   constructor(frames: Heap, base: number, shared: boolean) {
@@ -58,10 +67,11 @@ export class ResidentRegion {
 
   /**
    * A new resident float32 storage of `size` elements (contents undefined), or undefined where it cannot be made
-   * now: memory is not shared, or the region must grow while a kernel call holds blocks above it.
+   * now: memory is not shared, the region must grow while a kernel call holds blocks above it, memory cannot grow,
+   * or the live resident bytes would pass {@link limitBytes}.
    */
   allocF32(size: number): Float32Array | undefined {
-    if (!this.enabled) return undefined;
+    if (!this.enabled || this.liveBytes + size * 4 > this.limitBytes) return undefined;
     const at = this.alloc(Math.max(size * 4, 1));
     if (at < 0) return undefined;
     const view = new Float32Array(this.frames.memory.buffer, at, size);
@@ -109,7 +119,11 @@ export class ResidentRegion {
       // Growing the region moves the frames' base, which only an empty frame allows.
       if (!this.frames.isEmpty) return -1;
       at = this.top;
-      this.frames.reserve(at + size);
+      try {
+        this.frames.reserve(at + size);
+      } catch {
+        return -1; // memory cannot grow this far: the storage stays an ordinary array
+      }
       this.top = at + size;
       this.frames.moveBase(this.top);
     }

@@ -11,7 +11,7 @@ import { runtime, setRuntime } from '../src/context.js';
 import { framed } from '../src/framed.js';
 import { Heap } from '../src/heap.js';
 import { kernelBytes, unshareMemoryImport } from '../src/module-bytes.js';
-import { ResidentRegion } from '../src/resident.js';
+import { RESIDENT_LIMIT_BYTES, ResidentRegion } from '../src/resident.js';
 import { Runtime } from '../src/runtime.js';
 
 const isResident = (t: Tensor): boolean => runtime().resident.addressOf(t.handle as object) >= 0;
@@ -186,6 +186,36 @@ describe('resident parameters and moments', () => {
     }
     expect(Array.from(restored.weight.dataSync())).toEqual(Array.from(layer.weight.dataSync()));
     expect(isResident(restored.weight)).toBe(true);
+  });
+
+  it('stops making storages resident past its cap when kept views hold replaced ones, and trains on', () => {
+    const region = runtime().resident;
+    const cap = region.stats().residentBytes + 8192;
+    const layer = new Linear(24, 10, { generator: new Generator(2), backend: 'wasm' });
+    const reference = new Linear(24, 10, { generator: new Generator(2), backend: 'cpu' });
+    const x = randn([16, 24], { generator: new Generator(3), backend: 'wasm' });
+    const kept: Tensor[] = [];
+    region.limitBytes = cap;
+    try {
+      for (const [l, input] of [
+        [layer, x],
+        [reference, x.to('cpu')],
+      ] as const) {
+        const opt = new Adam(l.parameters(), { lr: 0.01 });
+        for (let step = 0; step < 12; step++) {
+          kept.push(l.weight.view([240])); // a view that outlives the step keeps the replaced storage alive
+          opt.zeroGrad();
+          backward(mseLoss(l.forward(input), zeros([16, 10], { backend: l.weight.backendName })));
+          opt.step();
+          expect(region.stats().residentBytes).toBeLessThanOrEqual(cap);
+        }
+      }
+    } finally {
+      region.limitBytes = RESIDENT_LIMIT_BYTES;
+    }
+    expect(isResident(layer.weight)).toBe(false); // the cap was reached
+    expectClose(layer.weight, reference.weight.dataSync(), { rtol: 1e-5, atol: 1e-6 });
+    expect(kept).toHaveLength(24);
   });
 
   it('frees the resident memory of a model and optimizer that are dropped without dispose', async () => {
