@@ -68,3 +68,14 @@ export function releaseStorage(handle: DataHandle): void {
   if (typeof handle === 'object' && handle !== null && current?.resident.release(handle)) return;
   recycler.give(handle);
 }
+
+/**
+ * A new resident storage (resident.ts) holding a copy of a float32 storage, for the backend's `resident` hook; undefined
+ * for other dtypes and where none can be made now (no shared memory, the cap reached, inside a kernel call).
+ */
+export function residentCopy(handle: DataHandle, dtype: DType, size: number): DataHandle | undefined {
+  if (dtype !== 'float32' || !(handle instanceof Float32Array) || current === undefined) return undefined;
+  const view = current.resident.allocF32(size);
+  view?.set(handle);
+  return view;
+}

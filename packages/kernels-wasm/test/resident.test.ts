@@ -83,6 +83,21 @@ describe('ResidentRegion', () => {
 });
 
 describe('resident parameters and moments', () => {
+  it('parameters are resident from creation and after loadStateDict, so a forward pass copies in activations only', () => {
+    const layer = new Linear(64, 32, { generator: new Generator(1), backend: 'wasm' });
+    expect(isResident(layer.weight) && isResident(layer.bias!)).toBe(true);
+    const x = randn([8, 64], { generator: new Generator(2), backend: 'wasm' });
+    const before = wasmHeapStats().bytesCopiedIn;
+    expect(layer.forward(x).shape).toEqual([8, 32]);
+    // The input and (for the bias add) the product: 8·64 + 8·32 floats, not the 64·32 weight.
+    expect(wasmHeapStats().bytesCopiedIn - before).toBe((8 * 64 + 8 * 32) * 4);
+    const source = new Linear(64, 32, { generator: new Generator(3), backend: 'wasm' });
+    layer.loadStateDict(source.stateDict());
+    expect(isResident(layer.weight)).toBe(true);
+    expect(Array.from(layer.weight.dataSync())).toEqual(Array.from(source.weight.dataSync()));
+    expect(layer.weight.handle).not.toBe(source.weight.handle); // a copy: training one leaves the other
+  });
+
   it('adamStep returns resident storages that the next call reads without copying', () => {
     const param = randn([300], { generator: new Generator(1), backend: 'wasm' });
     const grad = randn([300], { generator: new Generator(2), backend: 'wasm' });
