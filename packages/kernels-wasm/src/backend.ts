@@ -6,7 +6,7 @@ import { framedTable } from './framed.js';
 import { fusedAttentionKernels } from './fused-attention.js';
 import { fusedLayerNormKernels } from './fused-layer-norm.js';
 import { fusedRecurrentKernels } from './fused-recurrent.js';
-import { releaseStorage, residentCopy } from './context.js';
+import { releaseStorage, residentCopy, runtime } from './context.js';
 import { recycler } from './recycler.js';
 import { wasmState } from './shared.js';
 import { binaryKernels } from './kernels/binary.js';
@@ -106,8 +106,9 @@ export const wasmBackend: WasmBackend = wasmState.claim<WasmBackend>('wasmBacken
   // Storage is garbage-collected; a disposed tensor's array is kept for the next result of its size (recycler.ts),
   // and a resident storage's block of wasm memory is freed (resident.ts).
   release: releaseStorage,
-  // Parameters (autograd's `parameter()` and `loadStateDict`) live in wasm memory, where kernels read them in place.
+  // Parameters (autograd's `parameter()`, kept by `assign`) live in wasm memory, where kernels read them in place.
   resident: residentCopy,
+  isResident: (handle) => typeof handle === 'object' && handle !== null && runtime().resident.addressOf(handle) >= 0,
   garbageCollected: true,
   kernels,
   fused: framedTable({

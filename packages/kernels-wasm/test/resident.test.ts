@@ -4,7 +4,8 @@ import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { Generator, matmul, randn, tensor, zeros, type Tensor } from '@seqlab/tensor-core';
-import { Adam, AdamW, backward, decodeCheckpoint, encodeCheckpoint, Linear, mseLoss, restoreCheckpoint, type Optimizer } from '@seqlab/autograd';
+import { Adam, AdamW, backward, decodeCheckpoint, encodeCheckpoint, Linear, mseLoss, restoreCheckpoint, SGD, type Optimizer } from '@seqlab/autograd';
+import { TransformerLM } from '@seqlab/attention';
 import { adamStep, wasmBackend, wasmHeapStats } from '@seqlab/kernels-wasm';
 import { expectClose } from '@seqlab/test-utils/suites';
 import { runtime, setRuntime } from '../src/context.js';
@@ -95,7 +96,25 @@ describe('resident parameters and moments', () => {
     layer.loadStateDict(source.stateDict());
     expect(isResident(layer.weight)).toBe(true);
     expect(Array.from(layer.weight.dataSync())).toEqual(Array.from(source.weight.dataSync()));
-    expect(layer.weight.handle).not.toBe(source.weight.handle); // a copy: training one leaves the other
+  });
+
+  it('stays resident under SGD (assign keeps it) and in a TransformerLM initialised by assign, with the cpu values', () => {
+    const run = (backend: string): Linear => {
+      const layer = new Linear(24, 10, { generator: new Generator(2), backend });
+      const x = randn([16, 24], { generator: new Generator(3), backend });
+      const opt = new SGD(layer.parameters(), { lr: 0.1, momentum: 0.9 });
+      for (let step = 0; step < 4; step++) {
+        opt.zeroGrad();
+        backward(mseLoss(layer.forward(x), zeros([16, 10], { backend })));
+        opt.step();
+      }
+      return layer;
+    };
+    const onWasm = run('wasm');
+    expect(isResident(onWasm.weight) && isResident(onWasm.bias!)).toBe(true);
+    expectClose(onWasm.weight, run('cpu').weight.dataSync(), { rtol: 1e-5, atol: 1e-6 });
+    const lm = TransformerLM.fromPreset('tiny', {}, { generator: new Generator(4), backend: 'wasm' });
+    expect(lm.parameters().every(isResident)).toBe(true);
   });
 
   it('adamStep returns resident storages that the next call reads without copying', () => {
@@ -167,8 +186,10 @@ describe('resident parameters and moments', () => {
         .filter((_, i) => i % 24 === 0)
         .map((v) => Math.fround(2 * v)),
     );
-    // ...or replaced by assign.
-    layer.weight.assign(tensor(new Array(240).fill(1), [10, 24], { backend: 'wasm' }));
+    // ...or replaced by assign, which copies the new values into a resident storage of their own.
+    const ones = tensor(new Array(240).fill(1), [10, 24], { backend: 'wasm' });
+    layer.weight.assign(ones);
+    expect(isResident(layer.weight) && layer.weight.handle !== ones.handle).toBe(true);
     const rowSums = [0, 1, 2].map((r) =>
       Array.from(x.dataSync())
         .slice(r * 24, r * 24 + 24)

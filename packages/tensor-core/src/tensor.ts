@@ -193,12 +193,22 @@ export class Tensor implements TensorInfo {
     }
     value.checkAlive('assign');
     if (value.storage !== this.storage) {
-      value.storage.retain();
+      const storage = this.residentCopy(value) ?? value.storage;
+      storage.retain();
       this.storage.drop();
-      this.storage = value.storage;
+      this.storage = storage;
     }
     this.version++;
     return this;
+  }
+
+  // A tensor whose storage the backend keeps resident (a parameter in wasm memory) keeps `value` there too: a new
+  // resident storage holding a copy of `value`'s values, or undefined (then this tensor shares `value`'s storage).
+  private residentCopy(value: Tensor): Storage | undefined {
+    const backend = this.storage.backend;
+    if (backend.resident === undefined || backend.isResident?.(this.storage.handle) !== true || backend.isResident(value.storage.handle)) return undefined;
+    const handle = backend.resident(value.storage.handle, value.dtype, value.size);
+    return handle === undefined ? undefined : new Storage(backend, handle, value.storage.bytes);
   }
 
   /** Frees this tensor's hold on its storage now; the storage is released when no other view holds it. */

@@ -1,7 +1,7 @@
 // Module: the base of every layer, with PyTorch-style named parameters, submodules, state dicts and train/eval modes.
 import { InvalidArgumentError, shapesEqual, Tensor, tensor } from '@seqlab/tensor-core';
 import { autogradState } from '../engine/shared.js';
-import { isBuffer, isParameter, residentTensor, type Parameter } from './parameter.js';
+import { isBuffer, isParameter, type Parameter } from './parameter.js';
 import { StateDictKeyError, StateDictShapeError, type StateDictShapeMismatch } from './state-dict-errors.js';
 
 /** Result of a non-strict {@link Module.loadStateDict}. */
@@ -174,10 +174,7 @@ export abstract class Module {
         source.dtype === target.dtype && source.backend === target.backend
           ? source
           : tensor(source.dataSync(), [...target.shape], { dtype: target.dtype, backend: target.backendName });
-      // A parameter's new values go where the backend keeps parameters (see `parameter`); buffers share the source.
-      const kept = isParameter(target) ? residentTensor(value) : value;
-      target.assign(kept);
-      if (kept !== value) kept.dispose();
+      target.assign(value);
     }
     return { missingKeys, unexpectedKeys };
   }

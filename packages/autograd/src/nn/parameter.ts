@@ -21,11 +21,9 @@ function brand(t: Tensor, key: symbol): void {
   Object.defineProperty(t, key, { value: true, enumerable: false });
 }
 
-/**
- * A tensor of `value`'s values in a storage its backend keeps where kernels read it in place (the wasm backend's
- * resident memory), or a plain alias of `value` where the backend keeps none.
- */
-export function residentTensor(value: Tensor): Tensor {
+// A tensor of `value`'s values in a storage its backend keeps where kernels read it in place (the wasm backend's
+// resident memory; `assign` keeps it there), or a plain alias of `value` where the backend keeps none.
+function residentTensor(value: Tensor): Tensor {
   const handle = value.backend.resident?.(value.handle, value.dtype, value.size);
   return handle === undefined ? value.alias() : Tensor.fromHandle(value.backend, handle, value.shape, value.dtype);
 }
