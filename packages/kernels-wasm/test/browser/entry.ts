@@ -1,7 +1,8 @@
 // Runs in a browser page (bundled by test/browser.test.ts): large matmuls on the wasm backend, with Web Workers when
-// the page is cross-origin isolated, checked against the cpu backend; the outcome goes to `window.seqlabResult`.
-import { matmul, randn, Generator, getBackend } from '@seqlab/tensor-core';
-import { ready, setThreads, wasmThreadInfo } from '@seqlab/kernels-wasm';
+// the page is cross-origin isolated, and a few Adam steps (resident parameters where memory is shared), checked
+// against the cpu backend; the outcome goes to `window.seqlabResult`.
+import { div, fusedKernel, matmul, randn, Generator, getBackend, zerosLike } from '@seqlab/tensor-core';
+import { ready, setThreads, wasmHeapStats, wasmThreadInfo } from '@seqlab/kernels-wasm';
 
 /** What the page reports back to the test. */
 export interface BrowserResult {
@@ -10,7 +11,36 @@ export interface BrowserResult {
   info: ReturnType<typeof wasmThreadInfo>;
   /** Largest |wasm − cpu| over every product, relative to the largest |cpu| value of that product. */
   worstRelativeError: number;
+  /** Largest |wasm − float64 reference| of a parameter after 5 fused Adam steps whose activations grow wasm memory. */
+  adamError: number;
+  /** Bytes of resident storages (the parameter and moments the Adam steps returned) after those steps. */
+  residentBytes: number;
   error?: string;
+}
+
+// Five fused Adam steps on a 256×256 parameter whose gradient comes from [512, 256] activations (memory grows
+// meanwhile); returns the largest difference from the same steps in float64 JavaScript on the same gradients.
+function adamError(): number {
+  const adam = fusedKernel(getBackend('wasm'), 'adamStep')!;
+  const x = randn([512, 256], { generator: new Generator(2), backend: 'wasm' });
+  let p = randn([256, 256], { generator: new Generator(1), backend: 'wasm' });
+  let m = zerosLike(p),
+    v = zerosLike(p);
+  const ref = Float64Array.from(p.dataSync()),
+    refM = new Float64Array(ref.length),
+    refV = new Float64Array(ref.length);
+  const hyper = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false };
+  for (let step = 1; step <= 5; step++) {
+    const grad = div(matmul(x, matmul(x, p), { transA: true }), 512);
+    ({ param: p, expAvg: m, expAvgSq: v } = adam(p, grad, m, v, { ...hyper, step }));
+    const g = grad.dataSync();
+    for (let i = 0; i < ref.length; i++) {
+      refM[i] = 0.9 * refM[i] + 0.1 * g[i];
+      refV[i] = 0.999 * refV[i] + 0.001 * g[i] * g[i];
+      ref[i] -= (0.01 * refM[i]) / (1 - 0.9 ** step) / (Math.sqrt(refV[i] / (1 - 0.999 ** step)) + 1e-8);
+    }
+  }
+  return p.dataSync().reduce((worst, value, i) => Math.max(worst, Math.abs(value - ref[i])), 0);
 }
 
 async function run(): Promise<BrowserResult> {
@@ -40,7 +70,15 @@ async function run(): Promise<BrowserResult> {
       worst = Math.max(worst, diff / scale);
     }
   }
-  return { backend: getBackend().name, crossOriginIsolated: globalThis.crossOriginIsolated, info: wasmThreadInfo(), worstRelativeError: worst };
+  const adam = adamError();
+  return {
+    backend: getBackend().name,
+    crossOriginIsolated: globalThis.crossOriginIsolated,
+    info: wasmThreadInfo(),
+    worstRelativeError: worst,
+    adamError: adam,
+    residentBytes: wasmHeapStats().residentBytes,
+  };
 }
 
 (globalThis as { seqlabResult?: Promise<BrowserResult> }).seqlabResult = run().catch((e: unknown) => ({
@@ -48,5 +86,7 @@ async function run(): Promise<BrowserResult> {
   crossOriginIsolated: globalThis.crossOriginIsolated,
   info: { threads: 0, readyWorkers: 0, sharedMemory: false, workerChunks: 0, busyMs: 0 },
   worstRelativeError: NaN,
+  adamError: NaN,
+  residentBytes: NaN,
   error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
 }));
