@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Generator, matmul, randn, tensor, zeros, type Tensor } from '@seqlab/tensor-core';
 import { Adam, AdamW, backward, decodeCheckpoint, encodeCheckpoint, Linear, mseLoss, restoreCheckpoint, SGD, type Optimizer } from '@seqlab/autograd';
 import { TransformerLM } from '@seqlab/attention';
-import { adamStep, wasmBackend, wasmHeapStats } from '@seqlab/kernels-wasm';
+import { adamStep, adamUpdate, wasmBackend, wasmHeapStats } from '@seqlab/kernels-wasm';
 import { expectClose } from '@seqlab/test-utils/suites';
 import { runtime, setRuntime } from '../src/context.js';
 import { framed } from '../src/framed.js';
@@ -126,10 +126,21 @@ describe('resident parameters and moments', () => {
     const region = runtime().resident;
     for (const handle of Object.values(first)) expect(region.addressOf(handle as object)).toBeGreaterThan(0);
     const info = (handle: unknown) => ({ handle, shape: [300], dtype: 'float32' as const, size: 300 });
+    const kept = Object.values(first).map((h) => Array.from(h as Float32Array));
+    // A call that needs more memory than there is grows it: the resident views still read their values.
+    const grows = wasmHeapStats().grows;
+    framed('grow', () => void runtime().heap.alloc(runtime().memory.buffer.byteLength))();
+    expect(wasmHeapStats().grows).toBeGreaterThan(grows);
+    Object.values(first).forEach((h, i) => expect(Array.from(h as Float32Array)).toEqual(kept[i]));
     const before = wasmHeapStats().bytesCopiedIn;
     const second = adamStep(info(first.param), grad, info(first.expAvg), info(first.expAvgSq), { ...hyper, step: 2 });
     expect(wasmHeapStats().bytesCopiedIn - before).toBe(300 * 4); // only the gradient
     expect(wasmHeapStats().liveBlocks).toBe(0);
+    // The same two steps on plain copies (adamUpdate, staged in and out) give the same values.
+    const [p2, m2, v2] = [param, zero, zero].map((t) => tensor(Array.from(t.dataSync()), [300], { backend: 'wasm' }));
+    for (const step of [1, 2]) adamUpdate(p2, grad, m2, v2, { ...hyper, step });
+    expect(Array.from(second.param as Float32Array)).toEqual(Array.from(p2.dataSync()));
+    expect(Array.from(second.expAvgSq as Float32Array)).toEqual(Array.from(v2.dataSync()));
     for (const handle of [...Object.values(first), ...Object.values(second)]) wasmBackend.release(handle);
   });
 
