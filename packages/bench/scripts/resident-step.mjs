@@ -5,8 +5,9 @@
 //
 // Run from the repository root after `pnpm build` (it loads the packages' dist builds):
 //   node packages/bench/scripts/resident-step.mjs [steps=12] [modes=staged,resident] [cases=lstm,transformer,generate]
-// Each case runs once per mode, one after the other: "staged" turns residency off (no `resident` hook, Adam results
-// copied out into plain arrays: the behaviour before resident storages), "resident" is the backend as shipped.
+// Each case is built once per mode and their steps alternate (so both see the same load): "staged" turns residency
+// off (no `resident` hook, Adam results copied out into plain arrays: the behaviour before resident storages),
+// "resident" is the backend as shipped.
 import { TransformerEncoderLayer, TransformerLM } from '@seqlab/attention';
 import { Adam, crossEntropy, Embedding, Linear } from '@seqlab/autograd';
 import { wasmBackend, wasmHeapStats } from '@seqlab/kernels-wasm';
@@ -69,63 +70,70 @@ function transformerModel() {
   return { name: 'Transformer block training step', modules: [block, head], loss };
 }
 
-function training(make, mode) {
-  const { name, modules, loss } = make();
-  const parameters = modules.flatMap((m) => [...m.parameters()]);
-  const optimizer = new Adam(parameters, { lr: 1e-3 });
-  const times = [];
-  let copied;
+// Builds the case once per mode (in that mode), then alternates their steps, so both see the same machine load.
+function training(make) {
+  const runs = modes.map((mode) => {
+    setMode(mode);
+    const { name, modules, loss } = make();
+    const parameters = modules.flatMap((m) => [...m.parameters()]);
+    return { mode, name, parameters, loss, optimizer: new Adam(parameters, { lr: 1e-3 }), times: [], copied: undefined };
+  });
   for (let i = 0; i < steps; i++) {
-    const before = copies();
-    const t0 = performance.now();
-    optimizer.zeroGrad();
-    const l = loss();
-    l.backward();
-    optimizer.step();
-    l.item();
-    times.push(performance.now() - t0);
-    const after = copies();
-    copied = { in: after.in - before.in, out: after.out - before.out };
-  }
-  // The first two steps warm up; report the median of the rest.
-  const rest = times.slice(2);
-  const paramBytes = parameters.reduce((n, p) => n + p.size * 4, 0);
-  console.log(
-    `${name} (${mode}): median ${median(rest).toFixed(1)} ms over ${rest.length} steps (min ${Math.min(...rest).toFixed(1)}); ` +
-      `parameters ${mib(paramBytes)} MiB; last step copied in ${mib(copied.in)} MiB, out ${mib(copied.out)} MiB; resident ${mib(wasmHeapStats().residentBytes)} MiB`,
-  );
-  for (const p of parameters) p.dispose();
-}
-
-function generation(mode) {
-  const generator = new Generator(1);
-  const models = [
-    ['TransformerLM shakespeare-char-cpu', TransformerLM.fromPreset('shakespeare-char-cpu', { vocabSize: 65 }, { generator, backend })],
-    ['RecurrentLM LSTM 128/256', new RecurrentLM({ vocabSize: 65, embeddingDim: 128, hiddenSize: 256 }, { generator, backend })],
-  ];
-  const length = 40;
-  for (const [name, lm] of models) {
-    const perToken = [];
-    let copiedIn = 0;
-    for (let r = 0; r < Math.max(3, Math.ceil(steps / 2)); r++) {
+    for (const run of runs) {
+      setMode(run.mode);
       const before = copies();
       const t0 = performance.now();
-      lm.generate([1, 2, 3], { length, temperature: 0 });
-      perToken.push((performance.now() - t0) / length);
-      copiedIn = (copies().in - before.in) / length;
+      run.optimizer.zeroGrad();
+      const l = run.loss();
+      l.backward();
+      run.optimizer.step();
+      l.item();
+      run.times.push(performance.now() - t0);
+      const after = copies();
+      run.copied = { in: after.in - before.in, out: after.out - before.out };
     }
-    console.log(`${name} generation at batch 1 (${mode}): median ${median(perToken.slice(1)).toFixed(3)} ms/token; copied in ${mib(copiedIn)} MiB/token`);
-    for (const p of lm.parameters()) p.dispose();
+  }
+  for (const { mode, name, parameters, times, copied } of runs) {
+    // The first two steps warm up; report the median of the rest.
+    const rest = times.slice(2);
+    const paramBytes = parameters.reduce((n, p) => n + p.size * 4, 0);
+    console.log(
+      `${name} (${mode}): median ${median(rest).toFixed(1)} ms over ${rest.length} steps (min ${Math.min(...rest).toFixed(1)}); ` +
+        `parameters ${mib(paramBytes)} MiB; last step copied in ${mib(copied.in)} MiB, out ${mib(copied.out)} MiB`,
+    );
+    for (const p of parameters) p.dispose();
+  }
+}
+
+function generation() {
+  const length = 40;
+  const makers = [
+    ['TransformerLM shakespeare-char-cpu', () => TransformerLM.fromPreset('shakespeare-char-cpu', { vocabSize: 65 }, { generator: new Generator(1), backend })],
+    ['RecurrentLM LSTM 128/256', () => new RecurrentLM({ vocabSize: 65, embeddingDim: 128, hiddenSize: 256 }, { generator: new Generator(1), backend })],
+  ];
+  for (const [name, make] of makers) {
+    const runs = modes.map((mode) => (setMode(mode), { mode, lm: make(), perToken: [], copiedIn: 0 }));
+    for (let r = 0; r < Math.max(3, steps); r++) {
+      for (const run of runs) {
+        setMode(run.mode);
+        const before = copies();
+        const t0 = performance.now();
+        run.lm.generate([1, 2, 3], { length, temperature: 0 });
+        run.perToken.push((performance.now() - t0) / length);
+        run.copiedIn = (copies().in - before.in) / length;
+      }
+    }
+    for (const { mode, lm, perToken, copiedIn } of runs) {
+      console.log(`${name} generation at batch 1 (${mode}): median ${median(perToken.slice(1)).toFixed(3)} ms/token; copied in ${mib(copiedIn)} MiB/token`);
+      for (const p of lm.parameters()) p.dispose();
+    }
   }
 }
 
 for (const c of cases) {
-  for (const mode of modes) {
-    setMode(mode);
-    if (c === 'lstm') training(lstmModel, mode);
-    else if (c === 'transformer') training(transformerModel, mode);
-    else if (c === 'generate') generation(mode);
-    else throw new Error(`unknown case '${c}' (lstm, transformer, generate)`);
-  }
+  if (c === 'lstm') training(lstmModel);
+  else if (c === 'transformer') training(transformerModel);
+  else if (c === 'generate') generation();
+  else throw new Error(`unknown case '${c}' (lstm, transformer, generate)`);
 }
 setMode('resident');

@@ -78,7 +78,8 @@ function convert(values: TypedArray, dtype: DType): TypedArray {
  * The `wasm` backend: float32/int32/bool storage in JS typed arrays that the garbage collector reclaims (a disposed
  * tensor's array, 64 KiB or more, is reused for the next result of its dtype and length), f32x4 SIMD
  * kernels that run on a per-call region of WebAssembly memory (inputs copied in, results copied out, the region
- * released when the call returns), large matmuls split across worker threads, and in `fused` a one-pass Adam/AdamW
+ * released when the call returns; parameters and Adam moments are resident in wasm memory where it is shared, and
+ * read in place), large matmuls split across worker threads, and in `fused` a one-pass Adam/AdamW
  * step (`adamUpdate` in place; `adamStep`, returning new storages, for @seqlab/autograd's Adam) and the LSTM/GRU
  * sequence kernels of @seqlab/recurrent (`lstmSequence`, `gruSequence` and their backward kernels), fused attention and
  * LayerNorm over the last axis (`layerNorm`, `layerNormBackward`).
