@@ -73,6 +73,18 @@ describe('ResidentRegion', () => {
     expect(region.release(new Float32Array(4))).toBe(false);
   });
 
+  it('moves the frames base down at the next reset when it shrinks during a call', () => {
+    const { heap, region } = setup();
+    const a = region.allocF32(1000)!;
+    const base = region.addressOf(a);
+    const frameBlock = heap.alloc(64);
+    expect(frameBlock).toBe(base + 4032); // 4000 bytes rounded up to 64
+    region.release(a);
+    expect(heap.alloc(64)).toBe(frameBlock + 64); // blocks of the open call stay where they are
+    heap.reset();
+    expect(heap.alloc(64)).toBe(base);
+  });
+
   it('does not grow while a call frame holds blocks, and makes nothing resident without shared memory', () => {
     const { heap, region } = setup();
     heap.alloc(64);
