@@ -111,6 +111,7 @@ describe('resident parameters and moments', () => {
   });
 
   it('stays resident under SGD (assign keeps it) and in a TransformerLM initialised by assign, with the cpu values', () => {
+    const baseline = wasmHeapStats().residentBytes;
     const run = (backend: string): Linear => {
       const layer = new Linear(24, 10, { generator: new Generator(2), backend });
       const x = randn([16, 24], { generator: new Generator(3), backend });
@@ -124,6 +125,8 @@ describe('resident parameters and moments', () => {
     };
     const onWasm = run('wasm');
     expect(isResident(onWasm.weight) && isResident(onWasm.bias!)).toBe(true);
+    // Only the current weight and bias: each step's assign released the storage it replaced.
+    expect(wasmHeapStats().residentBytes - baseline).toBe(Math.ceil((240 * 4) / 64) * 64 + 64);
     expectClose(onWasm.weight, run('cpu').weight.dataSync(), { rtol: 1e-5, atol: 1e-6 });
     const lm = TransformerLM.fromPreset('tiny', {}, { generator: new Generator(4), backend: 'wasm' });
     expect(lm.parameters().every(isResident)).toBe(true);
