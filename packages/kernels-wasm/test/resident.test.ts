@@ -132,6 +132,20 @@ describe('resident parameters and moments', () => {
     expect(lm.parameters().every(isResident)).toBe(true);
   });
 
+  it('adamUpdate updates a resident parameter where it is: nothing copied back, the same values as a staged copy', () => {
+    const layer = new Linear(24, 10, { generator: new Generator(2), backend: 'wasm' });
+    const staged = tensor(Array.from(layer.weight.dataSync()), [10, 24], { backend: 'wasm' });
+    const grad = randn([10, 24], { generator: new Generator(3), backend: 'wasm' });
+    const moments = () => [zeros([10, 24], { backend: 'wasm' }), zeros([10, 24], { backend: 'wasm' })];
+    const handle = layer.weight.handle;
+    const before = wasmHeapStats().bytesCopiedOut;
+    adamUpdate(layer.weight, grad, ...(moments() as [Tensor, Tensor]), { lr: 0.1, step: 1 });
+    expect(wasmHeapStats().bytesCopiedOut - before).toBe(2 * 240 * 4); // the two moments, not the parameter
+    adamUpdate(staged, grad, ...(moments() as [Tensor, Tensor]), { lr: 0.1, step: 1 });
+    expect(layer.weight.handle).toBe(handle);
+    expect(Array.from(layer.weight.dataSync())).toEqual(Array.from(staged.dataSync()));
+  });
+
   it('adamStep returns resident storages that the next call reads without copying', () => {
     const param = randn([300], { generator: new Generator(1), backend: 'wasm' });
     const grad = randn([300], { generator: new Generator(2), backend: 'wasm' });
