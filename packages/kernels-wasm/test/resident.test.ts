@@ -3,7 +3,7 @@
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { Generator, matmul, randn, tensor, zeros, type Tensor } from '@seqlab/tensor-core';
+import { Generator, matmul, randn, tensor, zeros, zerosLike, type Tensor } from '@seqlab/tensor-core';
 import { Adam, AdamW, backward, decodeCheckpoint, encodeCheckpoint, Linear, mseLoss, restoreCheckpoint, SGD, type Optimizer } from '@seqlab/autograd';
 import { TransformerLM } from '@seqlab/attention';
 import { adamStep, adamUpdate, wasmBackend, wasmHeapStats } from '@seqlab/kernels-wasm';
@@ -193,7 +193,7 @@ describe('resident parameters and moments', () => {
     expect(wasmHeapStats().residentBytes - baseline).toBe(held);
   });
 
-  it('a snapshot (stateDict, stateOf, optimizer stateDict) keeps its values while training goes on', () => {
+  it('a snapshot (stateDict, stateOf, an optimizer state dict, also once loaded into another optimizer) keeps its values while training goes on', () => {
     const { layer, opt } = train('wasm', 2);
     const snap = layer.stateDict();
     const moments = opt.stateOf(layer.weight);
@@ -202,10 +202,15 @@ describe('resident parameters and moments', () => {
     const m = Array.from((moments.exp_avg as Tensor).dataSync());
     const savedM = Array.from((saved.state[0].exp_avg as Tensor).dataSync());
     const x = randn([16, 24], { generator: new Generator(5), backend: 'wasm' });
+    // A second optimizer resumes from the saved state: its steps release its own state, not the caller's tensors.
+    const resumed = new Adam(train('wasm', 0).layer.parameters(), { lr: 0.01 });
+    resumed.loadStateDict(saved);
     for (let step = 0; step < 2; step++) {
       opt.zeroGrad();
       backward(mseLoss(layer.forward(x), zeros([16, 10], { backend: 'wasm' })));
       opt.step();
+      for (const p of resumed.params()) p.grad = zerosLike(p);
+      resumed.step();
     }
     expect(Array.from(layer.weight.dataSync())).not.toEqual(values);
     expect(Array.from(snap.weight.dataSync())).toEqual(values);
