@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { Generator, max, min, mul, ones, sum, tanh, tensor, zeros, type Tensor } from '@seqlab/tensor-core';
+import {
+  cpuBackend,
+  Generator,
+  max,
+  min,
+  mul,
+  ones,
+  registerBackend,
+  sum,
+  tanh,
+  tensor,
+  zeros,
+  type DataHandle,
+  type Tensor,
+  type TypedArray,
+} from '@seqlab/tensor-core';
 import {
   buffer,
   Dropout,
@@ -97,6 +112,32 @@ describe('Module registration and names', () => {
     expect(net.scale.grad).not.toBeNull();
     net.zeroGrad();
     expect(net.parameters().every((p) => p.grad === null)).toBe(true);
+  });
+});
+
+describe('parameters on a backend that keeps them resident', () => {
+  it('parameter() takes a resident copy, assign keeps it resident, and a stateDict snapshot keeps its values', () => {
+    const kept = new WeakSet<object>();
+    const resident = (handle: DataHandle): DataHandle => {
+      const copy = (handle as TypedArray).slice();
+      kept.add(copy);
+      return copy;
+    };
+    registerBackend({ ...cpuBackend, name: 'cpu-keeps', resident, isResident: (handle) => kept.has(handle as object) });
+    const value = tensor([1, 2, 3], undefined, { backend: 'cpu-keeps' });
+    const p = parameter(value);
+    expect(kept.has(p.handle as object) && p.handle !== value.handle && p.requiresGrad).toBe(true);
+    expect(p.toArray()).toEqual([1, 2, 3]);
+    const lin = new Linear(2, 2, { backend: 'cpu-keeps' });
+    const snap = lin.stateDict();
+    const before = snap.weight.toArray();
+    lin.weight.assign(zeros([2, 2], { backend: 'cpu-keeps' }));
+    expect(kept.has(lin.weight.handle as object)).toBe(true);
+    expect(lin.weight.toArray()).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
+    expect(snap.weight.toArray()).toEqual(before);
   });
 });
 

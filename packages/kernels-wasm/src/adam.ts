@@ -1,5 +1,5 @@
 // The fused one-pass Adam / AdamW step offered in the wasm backend's `fused` table: in place (adamUpdate) and as
-// new storages (adamStep, the contract of @seqlab/autograd's Adam).
+// new storages (adamStep, the contract of @seqlab/autograd's Adam), which it makes resident in wasm memory.
 import {
   DTypeMismatchError,
   InvalidArgumentError,
@@ -134,10 +134,33 @@ export const adamUpdate: (param: TensorInfo, grad: TensorInfo, m: TensorInfo, v:
     ),
 );
 
+// Resident blocks for the next adamStep's results, made before the call stages anything (the resident region can
+// only grow while the call frame is empty); undefined where they cannot be made (no shared memory).
+let residentOut: [Float32Array, Float32Array, Float32Array] | undefined;
+
+function makeResidentOut(param: TensorInfo): void {
+  residentOut = undefined;
+  if (param.dtype !== 'float32') return;
+  const region = runtime().resident;
+  const blocks: Float32Array[] = [];
+  for (let i = 0; i < 3; i++) {
+    const view = region.allocF32(param.size);
+    if (view === undefined) {
+      for (const b of blocks) region.release(b);
+      return;
+    }
+    blocks.push(view);
+  }
+  residentOut = blocks as [Float32Array, Float32Array, Float32Array];
+}
+
 /**
  * The same step as {@link adamUpdate}, leaving its inputs unchanged and returning new storages for the parameter
  * and both moments: tensor-core's `FusedAdamStep` contract, which `@seqlab/autograd`'s Adam and AdamW use for
- * float32 parameters.
+ * float32 parameters. With shared wasm memory (Node; a cross-origin-isolated page) the new storages are
+ * **resident**: views into wasm memory that later kernels read in place, so from the second step on the parameter
+ * and moments are neither copied in nor out (only the gradient is staged). Without shared memory they are ordinary
+ * typed arrays copied out of the call.
  *
  * @example
  * ```ts
@@ -153,9 +176,12 @@ export const adamStep: FusedAdamStep = framed(
   'adamStep',
   (param: TensorInfo, grad: TensorInfo, expAvg: TensorInfo, expAvgSq: TensorInfo, hyper: AdamStepHyperparameters) => {
     const options: AdamStep = { ...hyper, decoupled: hyper.decoupledWeightDecay };
-    // Results start as copies of the inputs in blocks of their own: inputs may share a storage, results may not.
-    const copyOf = (x: TensorInfo) => (): number => {
-      const out = allocFor('float32', x.size);
+    const resident = residentOut;
+    residentOut = undefined;
+    // Results start as copies of the inputs in blocks of their own (inputs may share a storage, results may not):
+    // resident blocks that outlive the call, or blocks of the call's frame that are copied out.
+    const copyOf = (x: TensorInfo, into: Float32Array | undefined) => (): number => {
+      const out = into === undefined ? allocFor('float32', x.size) : runtime().resident.addressOf(into);
       const at = ptr(x);
       runtime().heap.u8.copyWithin(out, at, at + x.size * 4);
       return out;
@@ -163,17 +189,24 @@ export const adamStep: FusedAdamStep = framed(
     let p = 0,
       m = 0,
       v = 0;
-    runAdam(
-      'adamStep',
-      param,
-      grad,
-      expAvg,
-      expAvgSq,
-      options,
-      () => (p = copyOf(param)()),
-      () => (m = copyOf(expAvg)()),
-      () => (v = copyOf(expAvgSq)()),
-    );
+    try {
+      runAdam(
+        'adamStep',
+        param,
+        grad,
+        expAvg,
+        expAvgSq,
+        options,
+        () => (p = copyOf(param, resident?.[0])()),
+        () => (m = copyOf(expAvg, resident?.[1])()),
+        () => (v = copyOf(expAvgSq, resident?.[2])()),
+      );
+    } catch (error) {
+      for (const block of resident ?? []) runtime().resident.release(block);
+      throw error;
+    }
+    if (resident !== undefined) return { param: resident[0], expAvg: resident[1], expAvgSq: resident[2] } satisfies AdamStepResult;
     return { param: p, expAvg: m, expAvgSq: v } satisfies AdamStepResult;
   },
+  makeResidentOut,
 );

@@ -6,6 +6,7 @@ import { framedTable } from './framed.js';
 import { fusedAttentionKernels } from './fused-attention.js';
 import { fusedLayerNormKernels } from './fused-layer-norm.js';
 import { fusedRecurrentKernels } from './fused-recurrent.js';
+import { releaseStorage, residentCopy, runtime } from './context.js';
 import { recycler } from './recycler.js';
 import { wasmState } from './shared.js';
 import { binaryKernels } from './kernels/binary.js';
@@ -77,7 +78,8 @@ function convert(values: TypedArray, dtype: DType): TypedArray {
  * The `wasm` backend: float32/int32/bool storage in JS typed arrays that the garbage collector reclaims (a disposed
  * tensor's array, 64 KiB or more, is reused for the next result of its dtype and length), f32x4 SIMD
  * kernels that run on a per-call region of WebAssembly memory (inputs copied in, results copied out, the region
- * released when the call returns), large matmuls split across worker threads, and in `fused` a one-pass Adam/AdamW
+ * released when the call returns; parameters and Adam moments are resident in wasm memory where it is shared, and
+ * read in place), large matmuls split across worker threads, and in `fused` a one-pass Adam/AdamW
  * step (`adamUpdate` in place; `adamStep`, returning new storages, for @seqlab/autograd's Adam) and the LSTM/GRU
  * sequence kernels of @seqlab/recurrent (`lstmSequence`, `gruSequence` and their backward kernels), fused attention and
  * LayerNorm over the last axis (`layerNorm`, `layerNormBackward`).
@@ -102,8 +104,12 @@ export const wasmBackend: WasmBackend = wasmState.claim<WasmBackend>('wasmBacken
   },
   readSync: (handle) => (handle as TypedArray).slice(),
   read: async (handle) => (handle as TypedArray).slice(),
-  // Storage is garbage-collected; a disposed tensor's array is kept for the next result of its size (recycler.ts).
-  release: (handle) => recycler.give(handle),
+  // Storage is garbage-collected; a disposed tensor's array is kept for the next result of its size (recycler.ts),
+  // and a resident storage's block of wasm memory is freed (resident.ts).
+  release: releaseStorage,
+  // Parameters (autograd's `parameter()`, kept by `assign`) live in wasm memory, where kernels read them in place.
+  resident: residentCopy,
+  isResident: (handle) => typeof handle === 'object' && handle !== null && runtime().resident.addressOf(handle) >= 0,
   garbageCollected: true,
   kernels,
   fused: framedTable({

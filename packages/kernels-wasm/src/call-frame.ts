@@ -1,8 +1,9 @@
-// A kernel call's scratch region of wasm memory: inputs staged in, outputs allocated there and copied out, all of
-// it released when the call returns.
+// A kernel call's scratch region of wasm memory: inputs staged in (resident storages used where they are), outputs
+// allocated there and copied out, all of it released when the call returns.
 import { DTypeMismatchError, InvalidArgumentError, type DType, type TypedArray } from '@seqlab/tensor-core';
 import type { Heap } from './heap.js';
 import { recycler } from './recycler.js';
+import type { ResidentRegion } from './resident.js';
 
 /**
  * Dtypes the wasm kernels work on; float64 (used for gradient checking) stays on the CPU backend.
@@ -22,14 +23,26 @@ export function elementBytes(dtype: DType): number {
 // The bytes of any typed array, for copies that do not care about its element type.
 const bytesOf = (values: TypedArray): Uint8Array => new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
 
+/** Bytes the call frames have copied between JS typed arrays and wasm memory since the runtime started. */
+export interface CopyStats {
+  /** Bytes of inputs staged into wasm memory (resident storages are used in place and not counted). */
+  bytesCopiedIn: number;
+  /** Bytes of results copied out of wasm memory into typed arrays. */
+  bytesCopiedOut: number;
+}
+
 /**
  * The wasm memory one kernel call uses. Storages are JS typed arrays; a kernel sees them through {@link stage},
  * which copies an array into the frame once per call and returns its address, and writes its results into blocks
  * from {@link allocate}. {@link result} copies those blocks out into fresh typed arrays (the result handles), and
  * {@link close} releases every block, so wasm memory between calls holds nothing and is reused by the next call.
+ * A resident storage (resident.ts) already lives in wasm memory: staging it returns its address and copies nothing.
  */
 export class CallFrame {
   private readonly heap: Heap;
+  private readonly resident: ResidentRegion | undefined;
+  private copiedIn = 0;
+  private copiedOut = 0;
   /** Open calls: kernels called from inside a kernel share the outermost call's frame. */
   private depth = 0;
   /** Kernel name of the outermost open call, for error messages. */
@@ -47,8 +60,14 @@ export class CallFrame {
   private readonly presetAt: number[] = [];
   private readonly presetArrays: TypedArray[] = [];
 
-  constructor(heap: Heap) {
+  constructor(heap: Heap, resident?: ResidentRegion) {
     this.heap = heap;
+    this.resident = resident;
+  }
+
+  /** Bytes copied in and out so far. */
+  copyStats(): CopyStats {
+    return { bytesCopiedIn: this.copiedIn, bytesCopiedOut: this.copiedOut };
   }
 
   /** True while a kernel call is running. */
@@ -70,22 +89,29 @@ export class CallFrame {
     if (this.depth === 0) throw new InvalidArgumentError(`wasm: ${what} outside a kernel call (kernels run through the backend's kernel table)`);
   }
 
-  /** Address of `values`' copy in this call's memory, staging it on first use. */
+  /** Address of `values`' copy in this call's memory, staging it on first use (a resident storage's own address). */
   stage(values: TypedArray): number {
     this.check('staging an input');
     const arrays = this.stagedArrays;
     for (let i = arrays.length - 1; i >= 0; i--) if (arrays[i] === values) return this.stagedAt[i];
-    const at = this.heap.alloc(values.byteLength);
-    this.heap.u8.set(bytesOf(values), at);
+    let at = this.resident?.addressOf(values) ?? -1;
+    if (at < 0) {
+      at = this.heap.alloc(values.byteLength);
+      this.heap.u8.set(bytesOf(values), at);
+      this.copiedIn += values.byteLength;
+    }
     arrays.push(values);
     this.stagedAt.push(at);
     return at;
   }
 
-  /** Like {@link stage}, for an input the kernel overwrites: its new values are copied back into `values`. */
+  /**
+   * Like {@link stage}, for an input the kernel overwrites: its new values are copied back into `values` (a resident
+   * storage is overwritten where it is).
+   */
   stageForUpdate(values: TypedArray): number {
     const at = this.stage(values);
-    if (!this.written.includes(values)) this.written.push(values);
+    if (!this.written.includes(values) && this.resident?.addressOf(values) !== at) this.written.push(values);
     return at;
   }
 
@@ -135,6 +161,7 @@ export class CallFrame {
       if (this.allocAt[i] !== at) continue;
       const size = this.allocSize[i],
         dtype = this.allocDType[i];
+      this.copiedOut += size * elementBytes(dtype);
       const preset = this.presetAt.lastIndexOf(at);
       if (preset >= 0) {
         const values = this.presetArrays[preset];
@@ -156,6 +183,7 @@ export class CallFrame {
       // The staged copy, as the kernel may have left it (a fused step updating copies of its inputs).
       const values = recycler.own(this.stagedArrays[staged].slice());
       bytesOf(values).set(heap.u8.subarray(at, at + values.byteLength));
+      this.copiedOut += values.byteLength;
       return values;
     }
     throw new InvalidArgumentError(`wasm: kernel '${kernel}' returned ${at}, which is not a block it allocated or an input it staged`);
@@ -166,6 +194,7 @@ export class CallFrame {
     for (const values of this.written) {
       const at = this.stagedAt[this.stagedArrays.indexOf(values)];
       bytesOf(values).set(this.heap.u8.subarray(at, at + values.byteLength));
+      this.copiedOut += values.byteLength;
     }
     this.written.length = 0;
   }

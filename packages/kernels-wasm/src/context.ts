@@ -1,5 +1,6 @@
 // The runtime the kernels run on, set once the module is instantiated, and the kernels' view of their call frame.
 import { InvalidArgumentError, type DataHandle, type DType, type TensorInfo, type TypedArray } from '@seqlab/tensor-core';
+import { recycler } from './recycler.js';
 import type { Runtime } from './runtime.js';
 import { wasmState } from './shared.js';
 
@@ -57,4 +58,24 @@ export function ptrForUpdate(x: TensorInfo): number {
  */
 export function allocFor(dtype: DType, size: number): number {
   return runtime().frame.allocate(dtype, size);
+}
+
+/**
+ * Frees a released storage: a resident storage's block of wasm memory goes back to the resident region; any other
+ * array the backend made is kept by the recycler for the next result of its dtype and length.
+ */
+export function releaseStorage(handle: DataHandle): void {
+  if (typeof handle === 'object' && handle !== null && current?.resident.release(handle)) return;
+  recycler.give(handle);
+}
+
+/**
+ * A new resident storage (resident.ts) holding a copy of a float32 storage, for the backend's `resident` hook; undefined
+ * for other dtypes and where none can be made now (no shared memory, the cap reached, inside a kernel call).
+ */
+export function residentCopy(handle: DataHandle, dtype: DType, size: number): DataHandle | undefined {
+  if (dtype !== 'float32' || !(handle instanceof Float32Array) || current === undefined) return undefined;
+  const view = current.resident.allocF32(size);
+  view?.set(handle);
+  return view;
 }

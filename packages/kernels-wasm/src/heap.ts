@@ -1,5 +1,5 @@
-// The JS-side allocator of wasm linear memory: size-class free lists over a bump pointer, growing with memory.grow,
-// reset wholesale when a kernel call returns.
+// The JS-side allocator of kernel calls' wasm memory: size-class free lists over a bump pointer, growing with
+// memory.grow, reset wholesale when a kernel call returns; its base moves up and down above the resident region.
 import { InvalidArgumentError, MemoryBudgetError } from '@seqlab/tensor-core';
 
 const PAGE = 65536;
@@ -52,7 +52,9 @@ export class Heap {
   /** byte view of all of memory. */
   u8!: Uint8Array;
   private top: number;
-  private readonly base: number;
+  private base: number;
+  /** A base requested while blocks were live, taken at the next {@link reset}. */
+  private pendingBase: number | undefined;
   private readonly freeLists: number[][] = [];
   private readonly blockClass = new Map<number, number>();
   private liveBytes = 0;
@@ -72,6 +74,33 @@ export class Heap {
     this.f32 = new Float32Array(buffer);
     this.i32 = new Int32Array(buffer);
     this.u8 = new Uint8Array(buffer);
+  }
+
+  /** True when no block is live: the bump pointer is at the base (between kernel calls, or before a call stages). */
+  get isEmpty(): boolean {
+    return this.blockClass.size === 0 && this.top === this.base;
+  }
+
+  /**
+   * Moves the base (where the bump pointer starts) to `base`, rounded up to the alignment: at once when no block is
+   * live, else at the next {@link reset}. The resident region below it grows and shrinks this way.
+   */
+  moveBase(base: number): void {
+    const aligned = Math.ceil(base / ALIGN) * ALIGN;
+    if (!this.isEmpty) {
+      this.pendingBase = aligned;
+      return;
+    }
+    this.base = this.top = aligned;
+    this.pendingBase = undefined;
+    this.freeLists.length = 0;
+    this.freeBytes = 0;
+    this.freeCount = 0;
+  }
+
+  /** Grows memory (if needed) so that addresses below `end` exist; the views are renewed when it grows. */
+  reserve(end: number): void {
+    if (end > this.memory.buffer.byteLength) this.grow(end);
   }
 
   private grow(end: number): void {
@@ -113,7 +142,7 @@ export class Heap {
     const size = classBytes(wanted);
     const ptr = this.top;
     const end = ptr + Math.ceil(size / ALIGN) * ALIGN;
-    if (end > this.memory.buffer.byteLength) this.grow(end);
+    this.reserve(end);
     this.top = end;
     this.blockClass.set(ptr, wanted);
     this.liveBytes += size;
@@ -142,6 +171,8 @@ export class Heap {
    * keeps its size, so the next round of allocations reuses it without growing.
    */
   reset(): void {
+    if (this.pendingBase !== undefined) this.base = this.pendingBase;
+    this.pendingBase = undefined;
     this.top = this.base;
     this.freeLists.length = 0;
     this.blockClass.clear();

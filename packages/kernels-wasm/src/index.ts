@@ -13,5 +13,7 @@ export { setWasmBuild, wasmBuildInfo } from './init.js';
 export type { WasmBuildInfo } from './init.js';
 export type { WasmBuild, WasmBuildChoice } from './builds.js';
 export type { HeapStats } from './heap.js';
+export type { CopyStats } from './call-frame.js';
+export type { ResidentStats, WasmHeapStats } from './resident.js';
 
 initWasmSync();

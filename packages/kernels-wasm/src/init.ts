@@ -4,7 +4,7 @@ import { wasmBackend } from './backend.js';
 import { availableBuilds, BUILD_ENV, envChoice, resolveBuild, type WasmBuild, type WasmBuildChoice } from './builds.js';
 import { runtime as currentRuntime, setRuntime } from './context.js';
 import { hasSharedMemory, hasWasmSimd } from './features.js';
-import type { HeapStats } from './heap.js';
+import type { WasmHeapStats } from './resident.js';
 import { kernelBytes, unshareMemoryImport } from './module-bytes.js';
 import { Runtime } from './runtime.js';
 import { wasmState } from './shared.js';
@@ -222,8 +222,9 @@ export function wasmThreadInfo(): WasmThreadInfo {
 }
 
 /**
- * Counters of the wasm scratch allocator (blocks live and free, memory size, growth count). Kernel calls release
- * their blocks when they return, so between calls `liveBlocks` is 0 and `memoryBytes` is the largest any call needed.
+ * Counters of the wasm scratch allocator (blocks live and free, memory size, growth count), of the resident region
+ * (parameters and optimizer moments kept in wasm memory: `residentBytes`, `residentBlocks`) and of the bytes call
+ * frames copied in and out. Kernel calls release their blocks when they return, so between calls `liveBlocks` is 0.
  *
  * @example
  * ```ts
@@ -232,8 +233,9 @@ export function wasmThreadInfo(): WasmThreadInfo {
  * console.assert(stats.liveBlocks === 0 && stats.memoryBytes > 0); // kernel calls free their blocks when they return
  * ```
  */
-export function wasmHeapStats(): HeapStats {
-  return currentRuntime().heap.stats();
+export function wasmHeapStats(): WasmHeapStats {
+  const rt = currentRuntime();
+  return { ...rt.heap.stats(), ...rt.resident.stats(), ...rt.frame.copyStats() };
 }
 
 /** Which kernel build runs, which builds this host can run, and what chose the running one. */

@@ -5,6 +5,7 @@ import { CallFrame } from './call-frame.js';
 import type { KernelExports } from './exports.js';
 import { hardwareThreads, hasSharedMemory } from './features.js';
 import { Heap } from './heap.js';
+import { ResidentRegion } from './resident.js';
 import { DEFAULT_BUSY_MS, ThreadPool } from './thread-pool.js';
 
 /** wasm32's address space in 64 KiB pages (4 GiB). */
@@ -36,6 +37,8 @@ export class Runtime {
   /** The exports of the build in use ({@link useBuild}). */
   exports: KernelExports;
   readonly heap: Heap;
+  /** Storages that stay in wasm memory between calls (parameters and optimizer moments); see resident.ts. */
+  readonly resident: ResidentRegion;
   /** The memory of the kernel call in progress. */
   readonly frame: CallFrame;
   /** Whether memory is a SharedArrayBuffer, i.e. whether worker threads are possible. */
@@ -60,7 +63,8 @@ export class Runtime {
     this.builds = [{ build, module, exports: this.exports }];
     this.buildIndex = new Int32Array(shared ? new SharedArrayBuffer(4) : new ArrayBuffer(4));
     this.heap = new Heap(this.memory, this.exports.heapBase());
-    this.frame = new CallFrame(this.heap);
+    this.resident = new ResidentRegion(this.heap, this.exports.heapBase(), shared);
+    this.frame = new CallFrame(this.heap, this.resident);
     this.scratchStride = Math.ceil(this.exports.matmulScratchBytes(MAX_TILE, MAX_TILE) / 64) * 64;
     this.threads = shared ? Math.max(1, Math.min(hardwareThreads(), 4)) : 1;
   }

@@ -1,6 +1,7 @@
 // The backend in a real browser (headless Chromium, driven by playwright-core): in a cross-origin isolated
-// page it runs large matmuls on Web Workers over shared memory; in a page that is not isolated (no
-// SharedArrayBuffer) it runs them on the page's thread. Either way the products match the cpu backend.
+// page it runs large matmuls on Web Workers over shared memory and keeps parameters resident in it; in a page that
+// is not isolated (no SharedArrayBuffer) it runs them on the page's thread and copies parameters in per call. Either
+// way the products and the Adam steps match the cpu backend.
 //
 // @seqlab/test-utils finds the Chromium ($SEQLAB_BROWSER, Debian's /usr/bin/chromium, or the one @sparticuz/chromium
 // ships), bundles test/browser/entry.ts for browsers and serves it.
@@ -39,6 +40,9 @@ describe('the wasm backend in Chromium', () => {
     // 80 products of 8–20 tiles each: the worker took part in them.
     expect(result.info.workerChunks).toBeGreaterThan(0);
     expect(result.worstRelativeError).toBeLessThan(1e-5);
+    // The last step's parameter and moments at least (earlier steps' are freed when the page collects them).
+    expect(result.residentBytes).toBeGreaterThanOrEqual(3 * 256 * 256 * 4);
+    expect(result.adamError).toBeLessThan(1e-5);
   }, 60_000);
 
   it('picks the FMA build: Chromium has relaxed SIMD, so its workers run fused multiply-adds too', async () => {
@@ -57,5 +61,7 @@ describe('the wasm backend in Chromium', () => {
     expect(result.crossOriginIsolated).toBe(false);
     expect(result.info).toEqual({ threads: 1, readyWorkers: 0, sharedMemory: false, workerChunks: 0, busyMs: 200 });
     expect(result.worstRelativeError).toBeLessThan(1e-5);
+    expect(result.residentBytes).toBe(0);
+    expect(result.adamError).toBeLessThan(1e-5);
   }, 60_000);
 });

@@ -135,6 +135,15 @@ export interface Backend {
   /** Frees a storage; called once per storage, when its last tensor is disposed or collected. */
   release(handle: DataHandle): void;
   /**
+   * Optional: a new storage holding a copy of `handle`'s values, kept where the backend's kernels read it without
+   * staging it first (the wasm backend: a region of WebAssembly memory), for long-lived tensors such as parameters;
+   * undefined where the backend keeps none for it. `@seqlab/autograd`'s `parameter()` uses it, and `Tensor.assign`
+   * keeps a resident tensor resident (a parameter updated by an optimizer or loaded from a checkpoint).
+   */
+  resident?(handle: DataHandle, dtype: DType, size: number): DataHandle | undefined;
+  /** Optional, with {@link resident}: whether `handle` is a storage the backend keeps resident. */
+  isResident?(handle: DataHandle): boolean;
+  /**
    * True when storage is ordinary JS memory that the garbage collector reclaims by itself (the CPU backend).
    * The GC safety net then keeps no reference to the handle, so a collected tensor's memory is free at once
    * rather than when the event loop next runs finalizers, and `release` receives no handle from it.

@@ -8,6 +8,15 @@ import { formatShape, sizeOf, type Shape } from './shape.js';
 import { coreState } from './shared-state.js';
 import { Storage } from './storage.js';
 
+// A tensor whose storage the backend keeps resident (a parameter in wasm memory) keeps an assigned value there too: a
+// new resident storage holding a copy of `value`'s values, or undefined (the tensor then shares `value`'s storage).
+function residentCopy(current: Storage, value: Storage, dtype: DType, size: number): Storage | undefined {
+  const backend = current.backend;
+  if (backend.resident === undefined || backend.isResident?.(current.handle) !== true || backend.isResident(value.handle)) return undefined;
+  const handle = backend.resident(value.handle, dtype, size);
+  return handle === undefined ? undefined : new Storage(backend, handle, value.bytes);
+}
+
 /** Nested JavaScript arrays as returned by {@link Tensor.toArray}. */
 export type NestedArray = number | boolean | NestedArray[];
 
@@ -193,9 +202,10 @@ export class Tensor implements TensorInfo {
     }
     value.checkAlive('assign');
     if (value.storage !== this.storage) {
-      value.storage.retain();
+      const storage = residentCopy(this.storage, value.storage, value.dtype, value.size) ?? value.storage;
+      storage.retain();
       this.storage.drop();
-      this.storage = value.storage;
+      this.storage = storage;
     }
     this.version++;
     return this;

@@ -21,9 +21,17 @@ function brand(t: Tensor, key: symbol): void {
   Object.defineProperty(t, key, { value: true, enumerable: false });
 }
 
+// A tensor of `value`'s values in a storage its backend keeps where kernels read it in place (the wasm backend's
+// resident memory; `assign` keeps it there), or a plain alias of `value` where the backend keeps none.
+function residentTensor(value: Tensor): Tensor {
+  const handle = value.backend.resident?.(value.handle, value.dtype, value.size);
+  return handle === undefined ? value.alias() : Tensor.fromHandle(value.backend, handle, value.shape, value.dtype);
+}
+
 /**
  * Makes a trainable parameter holding `value`'s values, as `torch.nn.Parameter(value)`: a new leaf tensor that
- * shares `value`'s (immutable) storage, requires gradients, and is registered when assigned to a Module field.
+ * requires gradients and is registered when assigned to a Module field. It shares `value`'s (immutable) storage, or
+ * holds a copy where the backend keeps parameters resident (wasm: in WebAssembly memory, read without copying).
  *
  * @example
  * ```ts
@@ -35,7 +43,7 @@ function brand(t: Tensor, key: symbol): void {
  */
 export function parameter(value: Tensor, requiresGrad = true): Parameter {
   if (!(value instanceof Tensor)) throw new InvalidArgumentError(`parameter: argument 'value' must be a Tensor; received ${typeof value}`);
-  const p = value.alias();
+  const p = residentTensor(value);
   setRequiresGrad(p, requiresGrad);
   brand(p, PARAMETER);
   return p as Parameter;

@@ -60,6 +60,12 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
         s.exp_avg = out.expAvg;
         s.exp_avg_sq = out.expAvgSq;
         p.assign(out.param);
+        // Only p views the new parameter storage and only the state holds the moments (stateOf, stateDict and
+        // loadStateDict hand out and take in aliases), so the old storages are released now unless someone kept a
+        // view: a backend keeping them outside JS (wasm's resident memory, GPU textures) reuses them next step.
+        out.param.dispose();
+        m.dispose();
+        v.dispose();
       },
       () => this.composedUpdate(p, grad, m, v, g, s),
     );

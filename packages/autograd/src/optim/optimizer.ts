@@ -137,9 +137,12 @@ export abstract class Optimizer<H extends Hyperparameters> {
     return this.paramGroups.flatMap((g) => g.params);
   }
 
-  /** The state of one parameter (empty before its first update). A copy of the record; tensors are immutable. */
+  /**
+   * The state of one parameter (empty before its first update): a copy of the record whose tensors are snapshots
+   * (views of the state's storages that keep their values when later steps replace the state).
+   */
   stateOf(param: Tensor): ParamState {
-    return { ...(this.state.get(param) ?? {}) };
+    return snapshot(this.state.get(param) ?? {});
   }
 
   /** A snapshot of hyper-parameters and state, for checkpoints. */
@@ -147,7 +150,7 @@ export abstract class Optimizer<H extends Hyperparameters> {
     const positions = new Map<Tensor, number>();
     this.params().forEach((p, i) => positions.set(p, i));
     const state: Record<number, ParamState> = {};
-    for (const [p, s] of this.state) state[positions.get(p) as number] = { ...s };
+    for (const [p, s] of this.state) state[positions.get(p) as number] = snapshot(s);
     const paramGroups = this.paramGroups.map((g) => {
       const { params, ...hp } = g;
       return { ...(hp as unknown as Hyperparameters), params: params.map((p) => positions.get(p) as number) };
@@ -193,8 +196,11 @@ export abstract class Optimizer<H extends Hyperparameters> {
               `${name}.loadStateDict: state '${field}' of parameter ${index} has shape ${formatShape(value.shape)}; the parameter has ${formatShape(p.shape)}`,
             );
           }
+          // An alias, so that the optimizer may dispose its state tensors without touching the caller's.
           copy[field] =
-            value.dtype === p.dtype && value.backend === p.backend ? value : tensor(value.dataSync(), [...p.shape], { dtype: p.dtype, backend: p.backendName });
+            value.dtype === p.dtype && value.backend === p.backend
+              ? value.alias()
+              : tensor(value.dataSync(), [...p.shape], { dtype: p.dtype, backend: p.backendName });
         } else if (typeof value === 'number') copy[field] = value;
         else throw new InvalidArgumentError(`${name}.loadStateDict: state '${field}' of parameter ${index} must be a Tensor or a number`);
       }
@@ -209,6 +215,13 @@ export abstract class Optimizer<H extends Hyperparameters> {
     this.state.clear();
     for (const [p, s] of restored) this.state.set(p, s);
   }
+}
+
+// A copy of a state record with each tensor replaced by an alias: callers keep values, the optimizer keeps ownership.
+function snapshot(s: ParamState): ParamState {
+  const out: ParamState = {};
+  for (const [field, value] of Object.entries(s)) out[field] = value instanceof Tensor ? value.alias() : value;
+  return out;
 }
 
 /**

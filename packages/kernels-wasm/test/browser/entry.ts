@@ -1,7 +1,8 @@
 // Runs in a browser page (bundled by test/browser.test.ts): large matmuls on the wasm backend, with Web Workers when
-// the page is cross-origin isolated, checked against the cpu backend; the outcome goes to `window.seqlabResult`.
-import { matmul, randn, tensor, Generator, getBackend } from '@seqlab/tensor-core';
-import { ready, setThreads, setWasmBuild, wasmBuildInfo, wasmThreadInfo } from '@seqlab/kernels-wasm';
+// the page is cross-origin isolated, and a few Adam steps (resident parameters where memory is shared), checked
+// against the cpu backend; the outcome goes to `window.seqlabResult`.
+import { div, fusedKernel, matmul, randn, tensor, Generator, getBackend, zerosLike } from '@seqlab/tensor-core';
+import { ready, setThreads, setWasmBuild, wasmBuildInfo, wasmHeapStats, wasmThreadInfo } from '@seqlab/kernels-wasm';
 
 /** What the page reports back to the test. */
 export interface BrowserResult {
@@ -19,6 +20,10 @@ export interface BrowserResult {
   switched: { plain: number[]; fma: number[] } | null;
   /** Largest |wasm − cpu| over every product, relative to the largest |cpu| value of that product. */
   worstRelativeError: number;
+  /** Largest |wasm − float64 reference| of a parameter after 5 fused Adam steps whose activations grow wasm memory. */
+  adamError: number;
+  /** Bytes of resident storages (the parameter and moments the Adam steps returned) after those steps. */
+  residentBytes: number;
   error?: string;
 }
 
@@ -31,6 +36,31 @@ function roundingProbe(): number[] {
   y.fill(a, n, 2 * n);
   const c = matmul(tensor(x, [m, k], { backend: 'wasm' }), tensor(y, [k, n], { backend: 'wasm' })).dataSync();
   return [...new Set(c)];
+}
+
+// Five fused Adam steps on a 256×256 parameter whose gradient comes from [512, 256] activations (memory grows
+// meanwhile); returns the largest difference from the same steps in float64 JavaScript on the same gradients.
+function adamError(): number {
+  const adam = fusedKernel(getBackend('wasm'), 'adamStep')!;
+  const x = randn([512, 256], { generator: new Generator(2), backend: 'wasm' });
+  let p = randn([256, 256], { generator: new Generator(1), backend: 'wasm' });
+  let m = zerosLike(p),
+    v = zerosLike(p);
+  const ref = Float64Array.from(p.dataSync()),
+    refM = new Float64Array(ref.length),
+    refV = new Float64Array(ref.length);
+  const hyper = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false };
+  for (let step = 1; step <= 5; step++) {
+    const grad = div(matmul(x, matmul(x, p), { transA: true }), 512);
+    ({ param: p, expAvg: m, expAvgSq: v } = adam(p, grad, m, v, { ...hyper, step }));
+    const g = grad.dataSync();
+    for (let i = 0; i < ref.length; i++) {
+      refM[i] = 0.9 * refM[i] + 0.1 * g[i];
+      refV[i] = 0.999 * refV[i] + 0.001 * g[i] * g[i];
+      ref[i] -= (0.01 * refM[i]) / (1 - 0.9 ** step) / (Math.sqrt(refV[i] / (1 - 0.999 ** step)) + 1e-8);
+    }
+  }
+  return p.dataSync().reduce((worst, value, i) => Math.max(worst, Math.abs(value - ref[i])), 0);
 }
 
 async function run(): Promise<BrowserResult> {
@@ -69,6 +99,7 @@ async function run(): Promise<BrowserResult> {
     await setWasmBuild('fma');
     switched = { plain, fma: roundingProbe() };
   }
+  const adam = adamError();
   return {
     backend: getBackend().name,
     crossOriginIsolated: globalThis.crossOriginIsolated,
@@ -77,6 +108,8 @@ async function run(): Promise<BrowserResult> {
     roundingProbe: probe,
     switched,
     worstRelativeError: worst,
+    adamError: adam,
+    residentBytes: wasmHeapStats().residentBytes,
   };
 }
 
@@ -88,5 +121,7 @@ async function run(): Promise<BrowserResult> {
   roundingProbe: [],
   switched: null,
   worstRelativeError: NaN,
+  adamError: NaN,
+  residentBytes: NaN,
   error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
 }));
