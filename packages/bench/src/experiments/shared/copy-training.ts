@@ -11,8 +11,10 @@ export interface CopyRunSettings {
   readonly delay: number;
   /** Symbols to copy. */
   readonly copyLength: number;
-  /** Hidden width. */
+  /** Hidden width of the recurrent models (and of the Transformer unless `transformerWidth` is set). */
   readonly hiddenSize: number;
+  /** The Transformer's model width. Default `hiddenSize`. */
+  readonly transformerWidth?: number;
   /** Batch size. */
   readonly batch: number;
   /** The budget: optimizer steps at most. */
@@ -25,6 +27,8 @@ export interface CopyRunSettings {
   readonly evalBatch: number;
   /** Evaluate every this many steps. */
   readonly evalEvery: number;
+  /** LSTM forget-gate bias at initialisation (see `SequenceModelOptions.forgetBias`). Default PyTorch's init. */
+  readonly forgetBias?: number;
 }
 
 /** Result of {@link trainOnCopy}. */
@@ -59,10 +63,11 @@ export async function trainOnCopy(kind: ModelKind, settings: CopyRunSettings, se
   const model = new SequenceModel({
     kind,
     vocabSize: task.vocabSize,
-    hiddenSize: settings.hiddenSize,
+    hiddenSize: kind === 'Transformer' ? (settings.transformerWidth ?? settings.hiddenSize) : settings.hiddenSize,
     outputSize: task.vocabSize,
     heads: 4,
     maxLength: task.sequenceLength,
+    forgetBias: kind === 'LSTM' ? settings.forgetBias : undefined,
     seed,
   });
   const report = await trainModel(
