@@ -1,5 +1,5 @@
 // Training and evaluating a sequence model on the copy task (Arjovsky et al. 2016), shared by `copy` and `gradients`.
-import { noGrad } from '@seqlab/autograd';
+import { cosineWithWarmup, noGrad } from '@seqlab/autograd';
 import { CopyTask } from '@seqlab/datasets';
 import { SequenceModel, type ModelKind } from './sequence-model.js';
 import { trainModel, type TrainReport } from './training.js';
@@ -21,8 +21,10 @@ export interface CopyRunSettings {
   readonly steps: number;
   /** Early stopping: stop once held-out accuracy on the copied symbols reaches this. Default never. */
   readonly stopAccuracy?: number;
-  /** Learning rate. */
+  /** Learning rate (the peak, with a schedule). */
   readonly lr: number;
+  /** When set, the learning rate follows half a cosine from `lr` down to `lr · lrMinFactor` over the step budget. Default constant. */
+  readonly lrMinFactor?: number;
   /** Sequences in the held-out evaluation batch. */
   readonly evalBatch: number;
   /** Evaluate every this many steps. */
@@ -79,6 +81,8 @@ export async function trainOnCopy(kind: ModelKind, settings: CopyRunSettings, se
     {
       steps: settings.steps,
       lr: settings.lr,
+      schedule:
+        settings.lrMinFactor === undefined ? undefined : cosineWithWarmup({ warmupSteps: 0, totalSteps: settings.steps, minFactor: settings.lrMinFactor }),
       evalEvery: settings.evalEvery,
       stopWhen: settings.stopAccuracy === undefined ? undefined : (m) => m.accuracy >= (settings.stopAccuracy as number),
     },
