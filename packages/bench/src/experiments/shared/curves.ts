@@ -119,7 +119,7 @@ export function budgetNotes(settings: Record<string, unknown>): string[] {
       ? []
       : [
           '',
-          'Trial runs behind the settings (same seed, wasm backend):',
+          'Trial runs behind the settings (seed 0, wasm backend; wall times on the shared 2-core machine):',
           '',
           markdownTable(
             ['run', 'result'],
