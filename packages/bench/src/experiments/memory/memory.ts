@@ -157,11 +157,17 @@ export const memoryExperiment = defineExperiment<MemoryMeasurements>({
     const { rows, gcForced } = await memoryRows({ ...s, backend: ctx.backend, seed: ctx.seed, capSeconds: Number.POSITIVE_INFINITY }, progress);
     // The gpu backend's rows (software in Node unless headless-gl is installed): fewer lengths, and a time cap.
     const gpu = await startGpuRows();
-    const gpuRows =
-      'error' in gpu
-        ? []
-        : (await withBackend('gpu', () => memoryRows({ ...s, lengths: s.gpuLengths, backend: 'gpu', seed: ctx.seed, capSeconds: s.gpuCapSeconds }, progress)))
-            .rows;
+    let gpuRows: MemoryRow[] = [];
+    let gpuInfo: GpuRowsInfo | GpuRowsUnavailable = gpu;
+    if (!('error' in gpu)) {
+      try {
+        gpuRows = (
+          await withBackend('gpu', () => memoryRows({ ...s, lengths: s.gpuLengths, backend: 'gpu', seed: ctx.seed, capSeconds: s.gpuCapSeconds }, progress))
+        ).rows;
+      } catch (e) {
+        gpuInfo = { error: `gpu run failed: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}` };
+      }
+    }
     const exponents = MODELS.map(({ label: model }) => {
       const r = rows.filter((row) => row.model === model);
       const half = r.slice(Math.floor(r.length / 2));
@@ -184,7 +190,7 @@ export const memoryExperiment = defineExperiment<MemoryMeasurements>({
         step: 'forward + cross-entropy + backward (no optimizer state)',
         transformer: { layers: 1, heads: s.heads, width: s.hiddenSize },
       },
-      measurements: { rows, exponents, gcForced, gpu, gpuRows },
+      measurements: { rows, exponents, gcForced, gpu: gpuInfo, gpuRows },
     };
   },
   markdown(result: ResultDocument<MemoryMeasurements>) {

@@ -131,7 +131,13 @@ export const speedExperiment = defineExperiment<SpeedMeasurements>({
         for (const length of s.gpuLengths) gpuRows.push(unmeasured('seqlab', kind, 'gpu', length, `gpu backend unavailable: ${gpu.error}`));
     } else {
       const gpuSizes = { ...s, lengths: s.gpuLengths, capSeconds: s.gpuCapSeconds, backend: 'gpu', label: gpu.label, seed: ctx.seed };
-      gpuRows.push(...(await withBackend('gpu', () => seqlabRows(gpuSizes, progress))));
+      try {
+        gpuRows.push(...(await withBackend('gpu', () => seqlabRows(gpuSizes, progress))));
+      } catch (e) {
+        const error = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+        for (const kind of MODEL_KINDS)
+          for (const length of s.gpuLengths) gpuRows.push(unmeasured('seqlab', kind, gpu.label, length, `gpu run failed: ${error}`));
+      }
     }
     if ('error' in tfjs) {
       for (const kind of ['LSTM', 'Transformer']) {
