@@ -62,12 +62,15 @@ export interface CopyMeasurements {
 }
 
 const COPY = LITERATURE_SETTINGS.copy;
+/** The optimizer and task settings that quick and full runs share (from {@link LITERATURE_SETTINGS}). */
+const COPY_RUN = { copyLength: 10, batch: COPY.batch, lr: COPY.lr, forgetBias: COPY.forgetBias, lrMinFactor: COPY.lrMinFactor, stopAccuracy: 0.99 };
 /**
  * Sizes and budgets. `delaySteps[i]` is the step budget at `delays[i]` (a longer delay costs more per step, so the
  * budget shrinks with it; the tables state each run's steps); `steps` is the largest budget.
  */
 const SIZES = {
   test: {
+    ...COPY_RUN,
     delays: [3, 5],
     delaySteps: [16, 16],
     copyLength: 3,
@@ -75,39 +78,19 @@ const SIZES = {
     transformerWidth: 8,
     batch: 8,
     lr: 1e-2,
-    forgetBias: 1,
-    lrMinFactor: 0.1,
     evalBatch: 8,
     evalEvery: 8,
     stopAccuracy: 1.01,
   },
-  quick: {
-    delays: [10, 20],
-    delaySteps: [150, 150],
-    copyLength: 10,
-    hiddenSize: 32,
-    transformerWidth: 32,
-    batch: COPY.batch,
-    lr: COPY.lr,
-    forgetBias: COPY.forgetBias,
-    lrMinFactor: COPY.lrMinFactor,
-    evalBatch: 64,
-    evalEvery: 25,
-    stopAccuracy: 0.99,
-  },
+  quick: { ...COPY_RUN, delays: [10, 20], delaySteps: [150, 150], hiddenSize: 32, transformerWidth: 32, evalBatch: 64, evalEvery: 25 },
   full: {
+    ...COPY_RUN,
     delays: [10, 50, 200],
     delaySteps: [4000, 1000, 300],
-    copyLength: 10,
     hiddenSize: COPY.hiddenSize,
     transformerWidth: 64,
-    batch: COPY.batch,
-    lr: COPY.lr,
-    forgetBias: COPY.forgetBias,
-    lrMinFactor: COPY.lrMinFactor,
     evalBatch: 200,
     evalEvery: 100,
-    stopAccuracy: 0.99,
   },
 };
 

@@ -5,7 +5,8 @@ import { lineChart, type ChartRow } from '../framework/chart.js';
 import { defineExperiment, type ResultDocument } from '../framework/experiment.js';
 import { formatBytes, markdownTable } from '../framework/markdown.js';
 import { bySize } from '../framework/options.js';
-import { SequenceModel, type ModelKind } from '../shared/sequence-model.js';
+import type { ModelKind } from '../shared/sequence-model.js';
+import { timingModel, TIMING_VOCAB } from '../shared/timing-model.js';
 import { startGpuRows, withBackend, type GpuRowsInfo, type GpuRowsUnavailable } from '../shared/gpu-backend.js';
 import type { ProgressReporter } from '../framework/progress.js';
 import { now } from '../framework/timing.js';
@@ -54,7 +55,6 @@ const SIZES = {
   quick: { lengths: [50, 100, 200, 400, 800], gpuLengths: [50], batch: 4, hiddenSize: 64, embeddingSize: 32, heads: 4, gpuCapSeconds: 5 },
   full: { lengths: [50, 100, 200, 500, 1000], gpuLengths: [50, 100], batch: 16, hiddenSize: 128, embeddingSize: 64, heads: 4, gpuCapSeconds: 10 },
 };
-const VOCAB = 65;
 /**
  * The models measured: the Transformer once with the fused kernels (attention and LayerNorm, when the backend has them) and
  * once with fused paths off (`setFusedEnabled(false)`), whose composed attention materialises the T×T scores.
@@ -92,23 +92,14 @@ async function memoryRows(s: MemoryRowSizes, progress: ProgressReporter): Promis
   let gcForced = true;
   for (const { label, kind, fusedAttention } of MODELS) {
     const previous = setFusedEnabled(fusedAttention);
-    const model = new SequenceModel({
-      kind,
-      vocabSize: VOCAB,
-      embeddingSize: s.embeddingSize,
-      hiddenSize: s.hiddenSize,
-      outputSize: VOCAB,
-      heads: s.heads,
-      maxLength: Math.max(...s.lengths),
-      seed: s.seed,
-    });
+    const model = timingModel(kind, s, s.seed);
     try {
       // Fused recurrent kernels keep only what BPTT needs; the memory of the layer as users run it is what counts.
       for (const length of s.lengths) {
         progress.status(`${label} T=${length} (${s.backend})`);
         const g = new Generator(s.seed + length);
-        const x = randint(0, VOCAB, [s.batch, length], { generator: g });
-        const y = randint(0, VOCAB, [s.batch, length], { generator: g });
+        const x = randint(0, TIMING_VOCAB, [s.batch, length], { generator: g });
+        const y = randint(0, TIMING_VOCAB, [s.batch, length], { generator: g });
         for (const p of model.parameters()) p.grad = null;
         gcForced = collect() && gcForced;
         const before = backendMemory(s.backend).bytes;
@@ -186,7 +177,7 @@ export const memoryExperiment = defineExperiment<MemoryMeasurements>({
     return {
       settings: {
         ...s,
-        vocabSize: VOCAB,
+        vocabSize: TIMING_VOCAB,
         step: 'forward + cross-entropy + backward (no optimizer state)',
         transformer: { layers: 1, heads: s.heads, width: s.hiddenSize },
       },

@@ -7,7 +7,8 @@ import { defineExperiment, type ResultDocument } from '../framework/experiment.j
 import { markdownTable, type Cell } from '../framework/markdown.js';
 import { bySize } from '../framework/options.js';
 import { now, timeMedian } from '../framework/timing.js';
-import { MODEL_KINDS, SequenceModel } from '../shared/sequence-model.js';
+import { MODEL_KINDS } from '../shared/sequence-model.js';
+import { timingModel, TIMING_VOCAB } from '../shared/timing-model.js';
 import { startGpuRows, withBackend, type GpuRowsInfo, type GpuRowsUnavailable } from '../shared/gpu-backend.js';
 import type { ProgressReporter } from '../framework/progress.js';
 import { sequenceCrossEntropy } from '../shared/losses.js';
@@ -68,6 +69,30 @@ function unmeasured(library: SpeedRow['library'], model: string, backend: string
   return { library, model, backend, length, forwardMs: null, trainStepMs: null, forwardTokensPerSecond: null, trainTokensPerSecond: null, note };
 }
 
+/** A measured row: times per batch of `batch` sequences of `length` tokens, and the tokens per second they give. */
+function measuredRow(
+  library: SpeedRow['library'],
+  model: string,
+  backend: string,
+  length: number,
+  batch: number,
+  forwardMs: number,
+  trainStepMs: number,
+): SpeedRow {
+  const tokens = batch * length;
+  return {
+    library,
+    model,
+    backend,
+    length,
+    forwardMs,
+    trainStepMs,
+    forwardTokensPerSecond: tokens / (forwardMs / 1000),
+    trainTokensPerSecond: tokens / (trainStepMs / 1000),
+    note: null,
+  };
+}
+
 const SIZES = {
   test: { lengths: [4, 8], gpuLengths: [4], batch: 2, hiddenSize: 16, embeddingSize: 8, heads: 2, repeats: 1, capSeconds: 30, gpuCapSeconds: 30 },
   quick: {
@@ -93,7 +118,6 @@ const SIZES = {
     gpuCapSeconds: 1,
   },
 };
-const VOCAB = 65;
 
 /**
  * The `speed` experiment.
@@ -144,7 +168,7 @@ export const speedExperiment = defineExperiment<SpeedMeasurements>({
         for (const length of s.lengths) rows.push(unmeasured('tfjs', kind, 'none', length, tfjs.error));
       }
     } else {
-      const sizes = { vocabSize: VOCAB, embeddingSize: s.embeddingSize, hiddenSize: s.hiddenSize, heads: s.heads };
+      const sizes = { vocabSize: TIMING_VOCAB, embeddingSize: s.embeddingSize, hiddenSize: s.hiddenSize, heads: s.heads };
       for (const kind of ['LSTM', 'Transformer']) {
         const key = `tfjs ${kind}`;
         for (let i = 0; i < s.lengths.length; i++) {
@@ -168,18 +192,7 @@ export const speedExperiment = defineExperiment<SpeedMeasurements>({
           if ('error' in measured) {
             rows.push(unmeasured('tfjs', kind, tfjs.backend, length, `TF.js failed: ${measured.error}`));
           } else {
-            const tokens = s.batch * length;
-            rows.push({
-              library: 'tfjs',
-              model: kind,
-              backend: tfjs.backend,
-              length,
-              forwardMs: measured.forwardMs,
-              trainStepMs: measured.trainStepMs,
-              forwardTokensPerSecond: tokens / (measured.forwardMs / 1000),
-              trainTokensPerSecond: tokens / (measured.trainStepMs / 1000),
-              note: null,
-            });
+            rows.push(measuredRow('tfjs', kind, tfjs.backend, length, s.batch, measured.forwardMs, measured.trainStepMs));
             if (measured.trainStepMs / 1000 > s.capSeconds) capped.set(key, measured.trainStepMs / 1000);
           }
           progress.advance(`TF.js ${kind} T=${length}`);
@@ -189,7 +202,7 @@ export const speedExperiment = defineExperiment<SpeedMeasurements>({
     return {
       settings: {
         ...s,
-        vocabSize: VOCAB,
+        vocabSize: TIMING_VOCAB,
         transformer: { layers: 1, heads: s.heads, width: s.hiddenSize, ffnWidth: 4 * s.hiddenSize, norm: 'pre-LN', positions: 'sinusoidal' },
         recurrentLayers: 1,
         optimizer: 'AdamW lr 1e-3',
@@ -275,16 +288,7 @@ async function seqlabRows(s: SeqlabRowSizes, progress: ProgressReporter): Promis
   const note = (key: string): string | null =>
     capped.has(key) ? `skipped: a shorter length took ${capped.get(key)?.toFixed(1)} s per step, over the ${s.capSeconds} s cap` : null;
   for (const kind of MODEL_KINDS) {
-    const model = new SequenceModel({
-      kind,
-      vocabSize: VOCAB,
-      embeddingSize: s.embeddingSize,
-      hiddenSize: s.hiddenSize,
-      outputSize: VOCAB,
-      heads: s.heads,
-      maxLength: Math.max(...s.lengths),
-      seed: s.seed,
-    });
+    const model = timingModel(kind, s, s.seed);
     const optimizer = new AdamW(model.parameters(), { lr: 1e-3 });
     for (const length of s.lengths) {
       progress.status(`seqlab ${s.label} ${kind} T=${length}`);
@@ -295,8 +299,8 @@ async function seqlabRows(s: SeqlabRowSizes, progress: ProgressReporter): Promis
         continue;
       }
       const g = new Generator(s.seed + length);
-      const x = randint(0, VOCAB, [s.batch, length], { generator: g });
-      const y = randint(0, VOCAB, [s.batch, length], { generator: g });
+      const x = randint(0, TIMING_VOCAB, [s.batch, length], { generator: g });
+      const y = randint(0, TIMING_VOCAB, [s.batch, length], { generator: g });
       const forward = await timeMedian(() => noGrad(() => model.forward(x).dataSync()), { warmup: 1, repeats: s.repeats });
       const t0 = now();
       const train = await timeMedian(
@@ -309,18 +313,7 @@ async function seqlabRows(s: SeqlabRowSizes, progress: ProgressReporter): Promis
         },
         { warmup: 1, repeats: s.repeats },
       );
-      const tokens = s.batch * length;
-      rows.push({
-        library: 'seqlab',
-        model: kind,
-        backend: s.label,
-        length,
-        forwardMs: forward.medianMs,
-        trainStepMs: train.medianMs,
-        forwardTokensPerSecond: tokens / (forward.medianMs / 1000),
-        trainTokensPerSecond: tokens / (train.medianMs / 1000),
-        note: null,
-      });
+      rows.push(measuredRow('seqlab', kind, s.label, length, s.batch, forward.medianMs, train.medianMs));
       if (train.medianMs / 1000 > s.capSeconds || (now() - t0) / 1000 > s.capSeconds * (s.repeats + 1) * 1.5) capped.set(key, train.medianMs / 1000);
       progress.advance(`seqlab ${s.label} ${kind} T=${length}`);
     }
