@@ -23,8 +23,10 @@ export interface CopyRunSettings {
   readonly stopAccuracy?: number;
   /** Learning rate (the peak, with a schedule). */
   readonly lr: number;
-  /** When set, the learning rate follows half a cosine from `lr` down to `lr · lrMinFactor` over the step budget. Default constant. */
+  /** When set, the learning rate follows half a cosine from `lr` down to `lr · lrMinFactor` over `lrDecaySteps`. Default constant. */
   readonly lrMinFactor?: number;
+  /** The horizon of the cosine decay, the same for every delay so a short budget is not decayed faster. Default `steps`. */
+  readonly lrDecaySteps?: number;
   /** Sequences in the held-out evaluation batch. */
   readonly evalBatch: number;
   /** Evaluate every this many steps. */
@@ -82,7 +84,9 @@ export async function trainOnCopy(kind: ModelKind, settings: CopyRunSettings, se
       steps: settings.steps,
       lr: settings.lr,
       schedule:
-        settings.lrMinFactor === undefined ? undefined : cosineWithWarmup({ warmupSteps: 0, totalSteps: settings.steps, minFactor: settings.lrMinFactor }),
+        settings.lrMinFactor === undefined
+          ? undefined
+          : cosineWithWarmup({ warmupSteps: 0, totalSteps: settings.lrDecaySteps ?? settings.steps, minFactor: settings.lrMinFactor }),
       evalEvery: settings.evalEvery,
       stopWhen: settings.stopAccuracy === undefined ? undefined : (m) => m.accuracy >= (settings.stopAccuracy as number),
     },
