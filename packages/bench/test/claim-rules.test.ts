@@ -44,6 +44,12 @@ describe('copy-curves rule', () => {
     expect(moving.reason).toMatch(/training budget.*LSTM.*GRU/);
     expect(rule('copy-curves').judge(copyEvidence(at200(0.13, 0.3, false))).verdict).toBe('refuted');
   });
+
+  it("shows every model's accuracy at every delay, so the claim's 'as the delay grows' can be read off", () => {
+    const rows = [...['RNN', 'LSTM', 'GRU', 'Transformer'].map((m) => copyRow(m, 10, m === 'RNN' ? 0.5 : 0.97, false)), ...at200(0.13, 0.3, false)];
+    const { measured } = rule('copy-curves').judge(copyEvidence(rows));
+    expect(measured).toContain('As the delay grows (T = 10, 200): RNN 0.5 → 0.13; LSTM 0.97 → 0.3; GRU 0.97 → 0.3; Transformer 0.97 → 1');
+  });
 });
 
 describe('lstm-long-delays rule', () => {

@@ -21,5 +21,12 @@ describe('memory experiment (test size)', () => {
     ]);
     for (const r of m.rows) expect(r.peakTensorBytes).toBeGreaterThan(0);
     expect(m.exponents.map((e) => e.model)).toEqual(['LSTM', 'Transformer', 'Transformer (composed attention)']);
+    // gpu rows (when the gpu backend starts): the same three models at the gpu lengths, with a positive counter.
+    if ('error' in m.gpu) expect(m.gpuRows).toEqual([]);
+    else {
+      expect(m.gpuRows.map((r) => r.model)).toEqual(['LSTM', 'Transformer', 'Transformer (composed attention)']);
+      for (const r of m.gpuRows) expect(r.peakTensorBytes).toBeGreaterThan(0);
+      expect(m.gpu.label).toMatch(/^gpu \(/);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,5 +19,13 @@ describe('speed experiment (test size)', () => {
     expect(tf.length).toBe(4);
     for (const r of tf) expect(r.trainStepMs !== null || typeof r.note === 'string').toBe(true);
     expect(events.at(-1)).toBe(events.length > 0 ? Math.max(...events) : 0);
+    // gpu rows: one per model at the gpu lengths, labelled with what ran them; software rows say so in the label.
+    expect(m.gpuRows.map((r) => r.model)).toEqual(['RNN', 'LSTM', 'GRU', 'Transformer']);
+    for (const r of m.gpuRows) expect(r.backend).toMatch(/^gpu/);
+    if (!('error' in m.gpu)) {
+      expect(m.gpuRows.every((r) => r.backend === m.gpu.label && r.trainStepMs !== null)).toBe(true);
+      if (m.gpu.software) expect(m.gpu.label).toMatch(/software/);
+    }
+    expect(readFileSync(join(outDir, 'speed.md'), 'utf8')).toMatch(/gpu rows/);
   });
 });

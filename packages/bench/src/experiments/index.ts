@@ -61,7 +61,8 @@ export type { ClaimComparison, ClaimEvidence, ClaimJudgement, ClaimRule, Verdict
 export { budgetNotes, curveTrend, lossTrend, MOVING_DEFINITION, yesNo } from './shared/curves.js';
 export type { CurvePoint, CurveTrend } from './shared/curves.js';
 export { LITERATURE_SETTINGS } from './shared/literature.js';
-export type { LiteratureSetting } from './shared/literature.js';
+export type { BudgetTrial, LiteratureSetting } from './shared/literature.js';
+export type { GpuRowsInfo, GpuRowsUnavailable } from './shared/gpu-backend.js';
 export { SERIES_COLORS, seriesColorScale } from './framework/palette.js';
 export type { SeriesColorScale } from './framework/palette.js';
 export { renderReportReadme, writeReportReadme } from './report/readme.js';

@@ -56,10 +56,29 @@ export interface AddingMeasurements {
 const ADDING = LITERATURE_SETTINGS.adding;
 /** Early stopping: the task counts as solved at a held-out MSE below this (1 % of the 0.167 baseline's order). */
 const SOLVED_MSE = 0.002;
+/** Sizes and budgets: `lengthSteps[i]` is the step budget at `lengths[i]`; `steps` is the largest. */
 const SIZES = {
-  test: { lengths: [4, 6], hiddenSize: 8, batch: 32, steps: 24, lr: 1e-2, evalBatch: 16, evalEvery: 8 },
-  quick: { lengths: [10, 25], hiddenSize: 32, batch: ADDING.batch, steps: 150, lr: ADDING.lr, evalBatch: 200, evalEvery: 25 },
-  full: { lengths: [50, 200], hiddenSize: 64, batch: ADDING.batch, steps: 1000, lr: ADDING.lr, evalBatch: 500, evalEvery: 100 },
+  test: { lengths: [4, 6], lengthSteps: [24, 24], hiddenSize: 8, batch: 32, lr: 1e-2, forgetBias: 1, evalBatch: 16, evalEvery: 8 },
+  quick: {
+    lengths: [10, 25],
+    lengthSteps: [150, 150],
+    hiddenSize: 32,
+    batch: ADDING.batch,
+    lr: ADDING.lr,
+    forgetBias: ADDING.forgetBias,
+    evalBatch: 200,
+    evalEvery: 25,
+  },
+  full: {
+    lengths: [50, 200],
+    lengthSteps: [1000, 1500],
+    hiddenSize: ADDING.hiddenSize,
+    batch: ADDING.batch,
+    lr: ADDING.lr,
+    forgetBias: ADDING.forgetBias,
+    evalBatch: 500,
+    evalEvery: 100,
+  },
 };
 
 /** The prediction at the last step, `[batch, 1]`. */
@@ -101,7 +120,7 @@ export const addingExperiment = defineExperiment<AddingMeasurements>({
     const s = bySize(ctx.size, SIZES);
     const progress = ctx.progress(s.lengths.length * MODEL_KINDS.length);
     const rows: AddingRow[] = [];
-    for (const length of s.lengths) {
+    for (const [i, length] of s.lengths.entries()) {
       const heldOut = new AddingProblem({ length, seed: ctx.seed + 7919 }).sample(s.evalBatch);
       for (const kind of MODEL_KINDS) {
         progress.status(`${kind} T=${length}`);
@@ -114,6 +133,7 @@ export const addingExperiment = defineExperiment<AddingMeasurements>({
           outputSize: 1,
           heads: 4,
           maxLength: length,
+          forgetBias: kind === 'LSTM' ? s.forgetBias : undefined,
           seed: ctx.seed,
         });
         const report = await trainModel(
@@ -122,7 +142,7 @@ export const addingExperiment = defineExperiment<AddingMeasurements>({
             const b = task.sample(s.batch);
             return mseLoss(lastStep(model, b.inputs), b.targets);
           },
-          { steps: s.steps, lr: s.lr, evalEvery: s.evalEvery, stopWhen: (m) => m.mse < SOLVED_MSE },
+          { steps: s.lengthSteps[i], lr: s.lr, evalEvery: s.evalEvery, stopWhen: (m) => m.mse < SOLVED_MSE },
           () => ({ mse: noGrad(() => heldOutMse(model, heldOut.inputs, heldOut.targets)) }),
         );
         const final = report.checkpoints[report.checkpoints.length - 1].metrics;
@@ -130,7 +150,7 @@ export const addingExperiment = defineExperiment<AddingMeasurements>({
         const trend = curveTrend(
           curve.map((c) => ({ step: c.step, value: c.mse })),
           false,
-          report.stoppedEarly,
+          report.succeeded,
         );
         rows.push({
           model: kind,
@@ -151,8 +171,10 @@ export const addingExperiment = defineExperiment<AddingMeasurements>({
     return {
       settings: {
         ...s,
-        budget: `${s.steps} Adam steps per model and length (batch ${s.batch}, learning rate ${s.lr}), stopping early once held-out MSE is below ${SOLVED_MSE}`,
+        steps: Math.max(...s.lengthSteps),
+        budget: `${s.lengths.map((t, j) => `${s.lengthSteps[j]} Adam steps at T=${t}`).join(', ')}, per model (batch ${s.batch}, learning rate ${s.lr}, LSTM forget-gate bias ${s.forgetBias}), stopping early once held-out MSE is below ${SOLVED_MSE}`,
         literature: ADDING.source,
+        trials: ADDING.trials,
         moving: MOVING_DEFINITION,
         readout: 'linear head on the last step',
         transformer: { layers: 1, heads: 4, width: s.hiddenSize, layer: '@seqlab/attention TransformerEncoderLayer (normFirst, GELU, no dropout)' },

@@ -336,7 +336,11 @@ export const CLAIM_RULES: readonly ClaimRule[] = [
       const acc = (m: string): number => at.find((r) => r.model === m)?.accuracy ?? Number.NaN;
       const base = at[0]?.baselineAccuracy ?? Number.NaN;
       const values = { delay: longest, rnn: acc('RNN'), lstm: acc('LSTM'), gru: acc('GRU'), transformer: acc('Transformer'), baseline: base };
-      const measured = `Copy accuracy at T=${longest}: ${at.map((r) => `${r.model} ${f(r.accuracy)} (${r.steps} steps${r.moving ? ', still moving' : ''})`).join(', ')}; memoryless ${f(base)}. Per-delay curves are in copy.md.`;
+      const delays = [...new Set(rows.map((r) => r.delay))].sort((a, b) => a - b);
+      const byModel = [...new Set(rows.map((r) => r.model))].map(
+        (m) => `${m} ${delays.map((d) => f(rows.find((r) => r.model === m && r.delay === d)?.accuracy ?? Number.NaN)).join(' → ')}`,
+      );
+      const measured = `Copy accuracy at T=${longest}: ${at.map((r) => `${r.model} ${f(r.accuracy)} (${r.steps} steps${r.moving ? ', still moving' : ''})`).join(', ')}; memoryless ${f(base)}. As the delay grows (T = ${delays.join(', ')}): ${byModel.join('; ')}. Per-delay curves are in copy.md.`;
       const contradicting = at.filter((r) => (r.model === 'RNN' ? r.accuracy >= FAIL_ACCURACY : r.accuracy < SOLVED_ACCURACY));
       const describe = (xs: CopyRow[]): string => xs.map((r) => `${r.model} (${f(r.accuracy)})`).join(', ');
       if (contradicting.length === 0)

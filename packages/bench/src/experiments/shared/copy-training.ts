@@ -1,5 +1,5 @@
 // Training and evaluating a sequence model on the copy task (Arjovsky et al. 2016), shared by `copy` and `gradients`.
-import { noGrad } from '@seqlab/autograd';
+import { cosineWithWarmup, noGrad } from '@seqlab/autograd';
 import { CopyTask } from '@seqlab/datasets';
 import { SequenceModel, type ModelKind } from './sequence-model.js';
 import { trainModel, type TrainReport } from './training.js';
@@ -11,20 +11,28 @@ export interface CopyRunSettings {
   readonly delay: number;
   /** Symbols to copy. */
   readonly copyLength: number;
-  /** Hidden width. */
+  /** Hidden width of the recurrent models (and of the Transformer unless `transformerWidth` is set). */
   readonly hiddenSize: number;
+  /** The Transformer's model width. Default `hiddenSize`. */
+  readonly transformerWidth?: number;
   /** Batch size. */
   readonly batch: number;
   /** The budget: optimizer steps at most. */
   readonly steps: number;
   /** Early stopping: stop once held-out accuracy on the copied symbols reaches this. Default never. */
   readonly stopAccuracy?: number;
-  /** Learning rate. */
+  /** Learning rate (the peak, with a schedule). */
   readonly lr: number;
+  /** When set, the learning rate follows half a cosine from `lr` down to `lr · lrMinFactor` over `lrDecaySteps`. Default constant. */
+  readonly lrMinFactor?: number;
+  /** The horizon of the cosine decay, the same for every delay so a short budget is not decayed faster. Default `steps`. */
+  readonly lrDecaySteps?: number;
   /** Sequences in the held-out evaluation batch. */
   readonly evalBatch: number;
   /** Evaluate every this many steps. */
   readonly evalEvery: number;
+  /** LSTM forget-gate bias at initialisation (see `SequenceModelOptions.forgetBias`). Default PyTorch's init. */
+  readonly forgetBias?: number;
 }
 
 /** Result of {@link trainOnCopy}. */
@@ -59,10 +67,11 @@ export async function trainOnCopy(kind: ModelKind, settings: CopyRunSettings, se
   const model = new SequenceModel({
     kind,
     vocabSize: task.vocabSize,
-    hiddenSize: settings.hiddenSize,
+    hiddenSize: kind === 'Transformer' ? (settings.transformerWidth ?? settings.hiddenSize) : settings.hiddenSize,
     outputSize: task.vocabSize,
     heads: 4,
     maxLength: task.sequenceLength,
+    forgetBias: kind === 'LSTM' ? settings.forgetBias : undefined,
     seed,
   });
   const report = await trainModel(
@@ -74,6 +83,10 @@ export async function trainOnCopy(kind: ModelKind, settings: CopyRunSettings, se
     {
       steps: settings.steps,
       lr: settings.lr,
+      schedule:
+        settings.lrMinFactor === undefined
+          ? undefined
+          : cosineWithWarmup({ warmupSteps: 0, totalSteps: settings.lrDecaySteps ?? settings.steps, minFactor: settings.lrMinFactor }),
       evalEvery: settings.evalEvery,
       stopWhen: settings.stopAccuracy === undefined ? undefined : (m) => m.accuracy >= (settings.stopAccuracy as number),
     },

@@ -1,5 +1,6 @@
 // Learning curves: one held-out evaluation per checkpoint, and the rule that says whether a curve is still moving at
 // the end of its step budget (the only case in which a claim may "depend on the training budget").
+import { markdownTable } from '../framework/markdown.js';
 
 /** One evaluation along training. */
 export interface CurvePoint {
@@ -28,7 +29,7 @@ export const MOVING_RELATIVE = 0.03;
  * console.assert(MOVING_DEFINITION.includes('last 20 %'));
  * ```
  */
-export const MOVING_DEFINITION = `a curve is still moving when its held-out metric improved over the last ${MOVING_TAIL * 100} % of the step budget (from the checkpoint at or before 80 % of the steps to the last one) by more than ${MOVING_ABSOLUTE} absolute for an accuracy, or by more than ${MOVING_RELATIVE * 100} % of its value for a loss or MSE; a run stopped early on its success criterion is not moving`;
+export const MOVING_DEFINITION = `a curve is still moving when its held-out metric improved over the last ${MOVING_TAIL * 100} % of the step budget (from the checkpoint at or before 80 % of the steps to the last one) by more than ${MOVING_ABSOLUTE} absolute for an accuracy, or by more than ${MOVING_RELATIVE * 100} % of its value for a loss or MSE; a run that met its success criterion (stopping early, or at its last evaluation) is not moving`;
 
 /** Whether a curve is still moving, and by how much it moved over the tail. */
 export interface CurveTrend {
@@ -40,7 +41,7 @@ export interface CurveTrend {
 
 /**
  * Applies {@link MOVING_DEFINITION} to `curve`: `higherIsBetter` for accuracies (judged absolutely), else a loss
- * (judged relative to its value). A curve with fewer than two points, or one that stopped early, is not moving.
+ * (judged relative to its value). A curve with fewer than two points, or of a run that met its success criterion, is not moving.
  *
  * @example
  * ```ts
@@ -48,8 +49,8 @@ export interface CurveTrend {
  * console.assert(curveTrend(rising, true).moving && !curveTrend(rising, true, true).moving);
  * ```
  */
-export function curveTrend(curve: readonly Pick<CurvePoint, 'step' | 'value'>[], higherIsBetter: boolean, stoppedEarly = false): CurveTrend {
-  if (curve.length < 2 || stoppedEarly) return { moving: false, tailImprovement: 0 };
+export function curveTrend(curve: readonly Pick<CurvePoint, 'step' | 'value'>[], higherIsBetter: boolean, succeeded = false): CurveTrend {
+  if (curve.length < 2 || succeeded) return { moving: false, tailImprovement: 0 };
   const last = curve[curve.length - 1];
   const cut = last.step * (1 - MOVING_TAIL);
   let from = curve[0];
@@ -100,17 +101,31 @@ export function yesNo(value: boolean): string {
 }
 
 /**
- * The Markdown lines under a learning experiment's table: where its learning rate and batch size come from, and what "still moving" means.
+ * The Markdown lines under a learning experiment's table: where its settings come from, the trial runs that chose
+ * them (`settings.trials`, when any), and what "still moving" means.
  *
  * @example
  * ```ts
- * console.assert(budgetNotes({ literature: 'Arjovsky et al. 2016' }).join('\n').includes('Still moving'));
+ * const notes = budgetNotes({ literature: 'trial runs', trials: [{ run: 'LSTM T=10', result: 'accuracy 0.9' }] }).join('\n');
+ * console.assert(notes.includes('Still moving') && notes.includes('| LSTM T=10 | accuracy 0.9 |'));
  * ```
  */
 export function budgetNotes(settings: Record<string, unknown>): string[] {
-  const s = settings as { literature?: string; moving?: string };
+  const s = settings as { literature?: string; moving?: string; trials?: readonly { run: string; result: string }[] };
+  const trials = s.trials ?? [];
   return [
-    ...(s.literature === undefined ? [] : ['', `Learning rate and batch size: ${s.literature}.`]),
+    ...(s.literature === undefined ? [] : ['', `Settings: ${s.literature}.`]),
+    ...(trials.length === 0
+      ? []
+      : [
+          '',
+          'Trial runs behind the settings (seed 0, wasm backend; wall times on the shared 2-core machine):',
+          '',
+          markdownTable(
+            ['run', 'result'],
+            trials.map((t) => [t.run, t.result]),
+          ),
+        ]),
     '',
     `"Still moving": ${s.moving ?? MOVING_DEFINITION}.`,
   ];

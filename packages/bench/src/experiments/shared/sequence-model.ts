@@ -47,6 +47,8 @@ export interface SequenceModelOptions {
   maxLength?: number;
   /** Vanilla RNN only: rescale the orthogonal-initialised W_hh to this spectral radius; default PyTorch's uniform init. */
   spectralRadius?: number;
+  /** LSTM only: set the forget-gate biases so that b_ih + b_hh = this value in every unit (Jozefowicz et al. 2015 use 1); default PyTorch's uniform init. */
+  forgetBias?: number;
   /** Seed of the initial weights. */
   seed: number;
 }
@@ -136,6 +138,7 @@ export class SequenceModel extends Module {
       this.recurrent =
         options.kind === 'RNN' ? new RNN(embed, hidden, common) : options.kind === 'LSTM' ? new LSTM(embed, hidden, common) : new GRU(embed, hidden, common);
       if (options.kind === 'RNN' && options.spectralRadius !== undefined) this.setSpectralRadius(options.spectralRadius, generator);
+      if (options.kind === 'LSTM' && options.forgetBias !== undefined) this.setForgetBias(options.forgetBias);
     }
     this.head = new Linear(hidden, options.outputSize, { generator });
   }
@@ -149,6 +152,25 @@ export class SequenceModel extends Module {
     for (let l = 0; l < recurrent.numLayers; l++) {
       const w = recurrent.cellParameters(l).weightHh;
       w.assign(orthogonalScaled(w.shape[0], radius, generator));
+    }
+  }
+
+  /** LSTM: forget-gate slice (PyTorch gate order i, f, g, o) of b_ih set to `value` and of b_hh to 0, in every layer. */
+  private setForgetBias(value: number): void {
+    if (!Number.isFinite(value)) throw new InvalidArgumentError(`SequenceModel: option 'forgetBias' must be a finite number; received ${String(value)}`);
+    const recurrent = this.recurrent as LSTM;
+    const h = this.config.hiddenSize;
+    for (let l = 0; l < recurrent.numLayers; l++) {
+      const { biasIh, biasHh } = recurrent.cellParameters(l);
+      if (biasIh === null || biasHh === null) continue;
+      for (const [bias, fill] of [
+        [biasIh, value],
+        [biasHh, 0],
+      ] as const) {
+        const values = Float32Array.from(bias.dataSync());
+        values.fill(fill, h, 2 * h);
+        bias.assign(tensor(values, [4 * h]));
+      }
     }
   }
 

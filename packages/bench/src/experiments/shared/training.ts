@@ -46,6 +46,8 @@ export interface TrainReport {
   readonly checkpoints: TrainCheckpoint[];
   /** Whether `stopWhen` ended training before the step budget. */
   readonly stoppedEarly: boolean;
+  /** Whether `stopWhen` held at the last evaluation (after an early stop, or on the final step of the budget). */
+  readonly succeeded: boolean;
 }
 
 /**
@@ -113,7 +115,11 @@ export async function trainModel(
     // Yield to the event loop so progress listeners (a CLI bar) can draw during long runs.
     if (step % 10 === 0) await new Promise((r) => setImmediate(r));
   }
-  if (!stoppedEarly) checkpoint(step);
+  let succeeded = stoppedEarly;
+  if (!stoppedEarly) {
+    const metrics = checkpoint(step);
+    succeeded = settings.stopWhen?.(metrics) === true;
+  }
   model.training = false;
-  return { steps: step, seconds: trainedMs / 1000, losses, checkpoints, stoppedEarly };
+  return { steps: step, seconds: trainedMs / 1000, losses, checkpoints, stoppedEarly, succeeded };
 }

@@ -7,7 +7,10 @@ import { defineExperiment, type ResultDocument } from '../framework/experiment.j
 import { markdownTable, type Cell } from '../framework/markdown.js';
 import { bySize } from '../framework/options.js';
 import { now, timeMedian } from '../framework/timing.js';
-import { MODEL_KINDS, SequenceModel } from '../shared/sequence-model.js';
+import { MODEL_KINDS } from '../shared/sequence-model.js';
+import { timingModel, TIMING_VOCAB } from '../shared/timing-model.js';
+import { startGpuRows, withBackend, type GpuRowsInfo, type GpuRowsUnavailable } from '../shared/gpu-backend.js';
+import type { ProgressReporter } from '../framework/progress.js';
 import { sequenceCrossEntropy } from '../shared/losses.js';
 import { loadTfjs, tfjsLstm, tfjsTransformer, type LoadedTfjs, type TfjsModelSizes } from './tfjs-models.js';
 
@@ -55,6 +58,10 @@ export interface SpeedMeasurements {
   readonly rows: SpeedRow[];
   /** TF.js version and the backend it started on, or why it was not available. */
   readonly tfjs: TfjsInfo | TfjsUnavailable;
+  /** The gpu backend behind the gpu rows (mode, renderer, label), or why it could not start. */
+  readonly gpu: GpuRowsInfo | GpuRowsUnavailable;
+  /** seqlab's rows on the gpu backend (`backend` holds the gpu label), at `settings.gpuLengths` under `settings.gpuCapSeconds`. */
+  readonly gpuRows: SpeedRow[];
 }
 
 /** A row for a model and length that was not measured, with the reason in `note`. */
@@ -62,12 +69,55 @@ function unmeasured(library: SpeedRow['library'], model: string, backend: string
   return { library, model, backend, length, forwardMs: null, trainStepMs: null, forwardTokensPerSecond: null, trainTokensPerSecond: null, note };
 }
 
+/** A measured row: times per batch of `batch` sequences of `length` tokens, and the tokens per second they give. */
+function measuredRow(
+  library: SpeedRow['library'],
+  model: string,
+  backend: string,
+  length: number,
+  batch: number,
+  forwardMs: number,
+  trainStepMs: number,
+): SpeedRow {
+  const tokens = batch * length;
+  return {
+    library,
+    model,
+    backend,
+    length,
+    forwardMs,
+    trainStepMs,
+    forwardTokensPerSecond: tokens / (forwardMs / 1000),
+    trainTokensPerSecond: tokens / (trainStepMs / 1000),
+    note: null,
+  };
+}
+
 const SIZES = {
-  test: { lengths: [4, 8], batch: 2, hiddenSize: 16, embeddingSize: 8, heads: 2, repeats: 1, capSeconds: 30 },
-  quick: { lengths: [10, 50, 100, 200], batch: 8, hiddenSize: 64, embeddingSize: 32, heads: 4, repeats: 3, capSeconds: 1.5 },
-  full: { lengths: [10, 50, 100, 200, 500, 1000], batch: 16, hiddenSize: 128, embeddingSize: 64, heads: 4, repeats: 3, capSeconds: 2 },
+  test: { lengths: [4, 8], gpuLengths: [4], batch: 2, hiddenSize: 16, embeddingSize: 8, heads: 2, repeats: 1, capSeconds: 30, gpuCapSeconds: 30 },
+  quick: {
+    lengths: [10, 50, 100, 200],
+    gpuLengths: [10],
+    batch: 8,
+    hiddenSize: 64,
+    embeddingSize: 32,
+    heads: 4,
+    repeats: 3,
+    capSeconds: 1.5,
+    gpuCapSeconds: 1,
+  },
+  full: {
+    lengths: [10, 50, 100, 200, 500, 1000],
+    gpuLengths: [10, 50, 100],
+    batch: 16,
+    hiddenSize: 128,
+    embeddingSize: 64,
+    heads: 4,
+    repeats: 3,
+    capSeconds: 2,
+    gpuCapSeconds: 1,
+  },
 };
-const VOCAB = 65;
 
 /**
  * The `speed` experiment.
@@ -90,60 +140,27 @@ export const speedExperiment = defineExperiment<SpeedMeasurements>({
     let tfjs = loaded;
     let fallback: string | null = null;
     const libraries = 'error' in loaded ? 1 : 1.5;
-    const progress = ctx.progress(Math.ceil(s.lengths.length * MODEL_KINDS.length * libraries));
+    const progress = ctx.progress(Math.ceil(s.lengths.length * MODEL_KINDS.length * libraries) + s.gpuLengths.length * MODEL_KINDS.length);
     const rows: SpeedRow[] = [];
     const capped = new Map<string, number>();
     const note = (key: string): string | null =>
       capped.has(key) ? `skipped: a shorter length took ${capped.get(key)?.toFixed(1)} s per step, over the ${s.capSeconds} s cap` : null;
-    for (const kind of MODEL_KINDS) {
-      const model = new SequenceModel({
-        kind,
-        vocabSize: VOCAB,
-        embeddingSize: s.embeddingSize,
-        hiddenSize: s.hiddenSize,
-        outputSize: VOCAB,
-        heads: s.heads,
-        maxLength: Math.max(...s.lengths),
-        seed: ctx.seed,
-      });
-      const optimizer = new AdamW(model.parameters(), { lr: 1e-3 });
-      for (const length of s.lengths) {
-        progress.status(`seqlab ${kind} T=${length}`);
-        const key = `seqlab ${kind}`;
-        if (capped.has(key)) {
-          rows.push(unmeasured('seqlab', kind, ctx.backend, length, note(key)));
-          progress.advance(`seqlab ${kind} T=${length} skipped`);
-          continue;
-        }
-        const g = new Generator(ctx.seed + length);
-        const x = randint(0, VOCAB, [s.batch, length], { generator: g });
-        const y = randint(0, VOCAB, [s.batch, length], { generator: g });
-        const forward = await timeMedian(() => noGrad(() => model.forward(x).dataSync()), { warmup: 1, repeats: s.repeats });
-        const t0 = now();
-        const train = await timeMedian(
-          () => {
-            optimizer.zeroGrad();
-            const loss = sequenceCrossEntropy(model.forward(x), y);
-            loss.backward();
-            optimizer.step();
-            loss.item();
-          },
-          { warmup: 1, repeats: s.repeats },
-        );
-        const tokens = s.batch * length;
-        rows.push({
-          library: 'seqlab',
-          model: kind,
-          backend: ctx.backend,
-          length,
-          forwardMs: forward.medianMs,
-          trainStepMs: train.medianMs,
-          forwardTokensPerSecond: tokens / (forward.medianMs / 1000),
-          trainTokensPerSecond: tokens / (train.medianMs / 1000),
-          note: null,
-        });
-        if (train.medianMs / 1000 > s.capSeconds || (now() - t0) / 1000 > s.capSeconds * (s.repeats + 1) * 1.5) capped.set(key, train.medianMs / 1000);
-        progress.advance(`seqlab ${kind} T=${length}`);
+    rows.push(...(await seqlabRows({ ...s, backend: ctx.backend, label: ctx.backend, seed: ctx.seed }, progress)));
+    // The gpu backend's rows: gpu.js in Node runs in software (webasm) unless headless-gl is installed, so its lengths
+    // are fewer and its cap shorter; the label and the note say what ran.
+    const gpu = await startGpuRows();
+    const gpuRows: SpeedRow[] = [];
+    if ('error' in gpu) {
+      for (const kind of MODEL_KINDS)
+        for (const length of s.gpuLengths) gpuRows.push(unmeasured('seqlab', kind, 'gpu', length, `gpu backend unavailable: ${gpu.error}`));
+    } else {
+      const gpuSizes = { ...s, lengths: s.gpuLengths, capSeconds: s.gpuCapSeconds, backend: 'gpu', label: gpu.label, seed: ctx.seed };
+      try {
+        gpuRows.push(...(await withBackend('gpu', () => seqlabRows(gpuSizes, progress))));
+      } catch (e) {
+        const error = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+        for (const kind of MODEL_KINDS)
+          for (const length of s.gpuLengths) gpuRows.push(unmeasured('seqlab', kind, gpu.label, length, `gpu run failed: ${error}`));
       }
     }
     if ('error' in tfjs) {
@@ -151,7 +168,7 @@ export const speedExperiment = defineExperiment<SpeedMeasurements>({
         for (const length of s.lengths) rows.push(unmeasured('tfjs', kind, 'none', length, tfjs.error));
       }
     } else {
-      const sizes = { vocabSize: VOCAB, embeddingSize: s.embeddingSize, hiddenSize: s.hiddenSize, heads: s.heads };
+      const sizes = { vocabSize: TIMING_VOCAB, embeddingSize: s.embeddingSize, hiddenSize: s.hiddenSize, heads: s.heads };
       for (const kind of ['LSTM', 'Transformer']) {
         const key = `tfjs ${kind}`;
         for (let i = 0; i < s.lengths.length; i++) {
@@ -175,18 +192,7 @@ export const speedExperiment = defineExperiment<SpeedMeasurements>({
           if ('error' in measured) {
             rows.push(unmeasured('tfjs', kind, tfjs.backend, length, `TF.js failed: ${measured.error}`));
           } else {
-            const tokens = s.batch * length;
-            rows.push({
-              library: 'tfjs',
-              model: kind,
-              backend: tfjs.backend,
-              length,
-              forwardMs: measured.forwardMs,
-              trainStepMs: measured.trainStepMs,
-              forwardTokensPerSecond: tokens / (measured.forwardMs / 1000),
-              trainTokensPerSecond: tokens / (measured.trainStepMs / 1000),
-              note: null,
-            });
+            rows.push(measuredRow('tfjs', kind, tfjs.backend, length, s.batch, measured.forwardMs, measured.trainStepMs));
             if (measured.trainStepMs / 1000 > s.capSeconds) capped.set(key, measured.trainStepMs / 1000);
           }
           progress.advance(`TF.js ${kind} T=${length}`);
@@ -196,13 +202,13 @@ export const speedExperiment = defineExperiment<SpeedMeasurements>({
     return {
       settings: {
         ...s,
-        vocabSize: VOCAB,
+        vocabSize: TIMING_VOCAB,
         transformer: { layers: 1, heads: s.heads, width: s.hiddenSize, ffnWidth: 4 * s.hiddenSize, norm: 'pre-LN', positions: 'sinusoidal' },
         recurrentLayers: 1,
         optimizer: 'AdamW lr 1e-3',
         timing: `1 warm-up run, median of ${s.repeats}`,
       },
-      measurements: { rows, tfjs: 'error' in loaded ? { error: loaded.error } : { version: loaded.version, backend: loaded.backend, fallback } },
+      measurements: { rows, tfjs: 'error' in loaded ? { error: loaded.error } : { version: loaded.version, backend: loaded.backend, fallback }, gpu, gpuRows },
     };
   },
   markdown(result: ResultDocument<SpeedMeasurements>) {
@@ -211,7 +217,7 @@ export const speedExperiment = defineExperiment<SpeedMeasurements>({
       'error' in m.tfjs
         ? `TF.js: not available (${m.tfjs.error}).`
         : `TF.js ${m.tfjs.version}, started on its ${m.tfjs.backend} backend${m.tfjs.fallback ? `; ${m.tfjs.fallback}` : ''}.`;
-    const rows: Cell[][] = m.rows.map((r) => [
+    const rows: Cell[][] = [...m.rows, ...(m.gpuRows ?? [])].map((r) => [
       r.library,
       r.backend,
       r.model,
@@ -222,17 +228,30 @@ export const speedExperiment = defineExperiment<SpeedMeasurements>({
       r.trainTokensPerSecond,
       r.note ?? '',
     ]);
+    const settings = result.settings as { gpuLengths?: number[]; gpuCapSeconds?: number };
+    const gpu =
+      m.gpu === undefined
+        ? []
+        : [
+            '',
+            'error' in m.gpu
+              ? `gpu rows: not measured (${m.gpu.error}).`
+              : `The gpu rows (backend ${m.gpu.label}) ${m.gpu.note}. To keep the run short they use T = ${settings.gpuLengths?.join(', ')} only, and skip the lengths after one whose training step took over ${settings.gpuCapSeconds} s.`,
+          ];
     return [
       tf,
+      ...gpu,
       '',
       markdownTable(['library', 'backend', 'model', 'T', 'forward ms', 'train step ms', 'forward tokens/s', 'train tokens/s', 'note'], rows),
     ].join('\n');
   },
   chart(result: ResultDocument<SpeedMeasurements>) {
     const data: ChartRow[] = [];
-    for (const r of result.measurements.rows) {
-      if (r.forwardMs !== null) data.push({ series: `${r.library} ${r.model}`, library: r.library, T: r.length, ms: r.forwardMs, pass: 'forward' });
-      if (r.trainStepMs !== null) data.push({ series: `${r.library} ${r.model}`, library: r.library, T: r.length, ms: r.trainStepMs, pass: 'training step' });
+    for (const r of [...result.measurements.rows, ...(result.measurements.gpuRows ?? [])]) {
+      // Line style: the library, and for seqlab's gpu rows the gpu label (software rows are not GPU numbers).
+      const run = r.library === 'seqlab' && r.backend.startsWith('gpu') ? `seqlab ${r.backend}` : r.library;
+      if (r.forwardMs !== null) data.push({ series: `${r.library} ${r.model}`, run, T: r.length, ms: r.forwardMs, pass: 'forward' });
+      if (r.trainStepMs !== null) data.push({ series: `${r.library} ${r.model}`, run, T: r.length, ms: r.trainStepMs, pass: 'training step' });
     }
     return lineChart({
       title: 'Time per batch against sequence length',
@@ -240,11 +259,67 @@ export const speedExperiment = defineExperiment<SpeedMeasurements>({
       x: { field: 'T', title: 'sequence length T', log: true },
       y: { field: 'ms', title: 'median ms per batch', log: true },
       series: 'series',
-      dash: 'library',
+      dash: 'run',
       column: { field: 'pass', title: '' },
     });
   },
 });
+
+/** Sizes of one backend's seqlab rows. */
+interface SeqlabRowSizes {
+  readonly lengths: number[];
+  readonly batch: number;
+  readonly hiddenSize: number;
+  readonly embeddingSize: number;
+  readonly heads: number;
+  readonly repeats: number;
+  readonly capSeconds: number;
+  /** The backend that runs the rows (active while they run). */
+  readonly backend: string;
+  /** What the rows' backend column says. */
+  readonly label: string;
+  readonly seed: number;
+}
+
+/** Times every model family at each length on the active backend, skipping the lengths after one whose step exceeds the cap. */
+async function seqlabRows(s: SeqlabRowSizes, progress: ProgressReporter): Promise<SpeedRow[]> {
+  const rows: SpeedRow[] = [];
+  const capped = new Map<string, number>();
+  const note = (key: string): string | null =>
+    capped.has(key) ? `skipped: a shorter length took ${capped.get(key)?.toFixed(1)} s per step, over the ${s.capSeconds} s cap` : null;
+  for (const kind of MODEL_KINDS) {
+    const model = timingModel(kind, s, s.seed);
+    const optimizer = new AdamW(model.parameters(), { lr: 1e-3 });
+    for (const length of s.lengths) {
+      progress.status(`seqlab ${s.label} ${kind} T=${length}`);
+      const key = `seqlab ${kind}`;
+      if (capped.has(key)) {
+        rows.push(unmeasured('seqlab', kind, s.label, length, note(key)));
+        progress.advance(`seqlab ${s.label} ${kind} T=${length} skipped`);
+        continue;
+      }
+      const g = new Generator(s.seed + length);
+      const x = randint(0, TIMING_VOCAB, [s.batch, length], { generator: g });
+      const y = randint(0, TIMING_VOCAB, [s.batch, length], { generator: g });
+      const forward = await timeMedian(() => noGrad(() => model.forward(x).dataSync()), { warmup: 1, repeats: s.repeats });
+      const t0 = now();
+      const train = await timeMedian(
+        () => {
+          optimizer.zeroGrad();
+          const loss = sequenceCrossEntropy(model.forward(x), y);
+          loss.backward();
+          optimizer.step();
+          loss.item();
+        },
+        { warmup: 1, repeats: s.repeats },
+      );
+      rows.push(measuredRow('seqlab', kind, s.label, length, s.batch, forward.medianMs, train.medianMs));
+      if (train.medianMs / 1000 > s.capSeconds || (now() - t0) / 1000 > s.capSeconds * (s.repeats + 1) * 1.5) capped.set(key, train.medianMs / 1000);
+      progress.advance(`seqlab ${s.label} ${kind} T=${length}`);
+    }
+  }
+  return rows;
+}
 
 /** Times one TF.js model at one length: median forward and training-step milliseconds, or the error it threw. */
 async function timeTfjsRow(
