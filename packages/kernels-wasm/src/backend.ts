@@ -6,6 +6,7 @@ import { framedTable } from './framed.js';
 import { fusedAttentionKernels } from './fused-attention.js';
 import { fusedLayerNormKernels } from './fused-layer-norm.js';
 import { fusedRecurrentKernels } from './fused-recurrent.js';
+import { forgetPacked } from './packed-weights.js';
 import { recycler } from './recycler.js';
 import { wasmState } from './shared.js';
 import { binaryKernels } from './kernels/binary.js';
@@ -103,7 +104,11 @@ export const wasmBackend: WasmBackend = wasmState.claim<WasmBackend>('wasmBacken
   readSync: (handle) => (handle as TypedArray).slice(),
   read: async (handle) => (handle as TypedArray).slice(),
   // Storage is garbage-collected; a disposed tensor's array is kept for the next result of its size (recycler.ts).
-  release: (handle) => recycler.give(handle),
+  release: (handle) => {
+    // The array may be recycled into another tensor: packed copies of it must not outlive the storage.
+    forgetPacked(handle);
+    recycler.give(handle);
+  },
   garbageCollected: true,
   kernels,
   fused: framedTable({

@@ -1,5 +1,6 @@
 // The runtime the kernels run on, set once the module is instantiated, and the kernels' view of their call frame.
 import { InvalidArgumentError, type DataHandle, type DType, type TensorInfo, type TypedArray } from '@seqlab/tensor-core';
+import { forgetPacked } from './packed-weights.js';
 import type { Runtime } from './runtime.js';
 import { wasmState } from './shared.js';
 
@@ -48,6 +49,7 @@ export function ptr(x: TensorInfo): number {
  * copied back into the storage, so every tensor viewing it sees them.
  */
 export function ptrForUpdate(x: TensorInfo): number {
+  forgetPacked(x.handle);
   return runtime().frame.stageForUpdate(storageOf(x.handle));
 }
 

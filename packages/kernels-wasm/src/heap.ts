@@ -52,7 +52,10 @@ export class Heap {
   /** byte view of all of memory. */
   u8!: Uint8Array;
   private top: number;
-  private readonly base: number;
+  /** Where the bump pointer returns on reset: the first byte above the pinned blocks. */
+  private base: number;
+  /** Pinned blocks, lowest first, each spanning up to the next (or up to `base`); freed ones wait for reuse. */
+  private readonly pinned: { at: number; bytes: number; free: boolean }[] = [];
   private readonly freeLists: number[][] = [];
   private readonly blockClass = new Map<number, number>();
   private liveBytes = 0;
@@ -148,6 +151,41 @@ export class Heap {
     this.liveBytes = 0;
     this.freeBytes = 0;
     this.freeCount = 0;
+  }
+
+  /**
+   * A block of at least `bytes` bytes that {@link reset} keeps (64-byte aligned, contents undefined), for data that
+   * outlives kernel calls; null when none can be made now. A freed pinned block large enough is reused; otherwise the
+   * block is cut from the bottom of the heap, which only works while no block is live (between kernel calls, or in a
+   * call that has not allocated yet).
+   */
+  pin(bytes: number): number | null {
+    const size = Math.ceil(Math.max(bytes, 1) / ALIGN) * ALIGN;
+    const hole = this.pinned.find((p) => p.free && p.bytes >= size);
+    if (hole) {
+      hole.free = false;
+      return hole.at;
+    }
+    if (this.blockClass.size > 0 || this.top !== this.base) return null;
+    const at = this.base;
+    if (at + size > this.memory.buffer.byteLength) this.grow(at + size);
+    this.base = this.top = at + size;
+    this.pinned.push({ at, bytes: size, free: false });
+    return at;
+  }
+
+  /** Frees a block from {@link pin}; the heap takes freed pinned blocks at its bottom back when no block is live. */
+  unpin(at: number): void {
+    const block = this.pinned.find((p) => p.at === at && !p.free);
+    if (!block) throw new InvalidArgumentError(`wasm heap: argument 'at' must be a pinned block; received ${at}`);
+    block.free = true;
+    if (this.blockClass.size > 0 || this.top !== this.base) return;
+    while (this.pinned.length > 0 && this.pinned[this.pinned.length - 1].free) this.base = this.top = this.pinned.pop()!.at;
+  }
+
+  /** Bytes held by pinned blocks, free ones included. */
+  get pinnedBytes(): number {
+    return this.pinned.reduce((total, p) => total + p.bytes, 0);
   }
 
   /** Current counters. */
