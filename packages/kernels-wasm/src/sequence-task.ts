@@ -102,8 +102,9 @@ export function runSequenceTask(task: SequenceTask): void {
   const key = `${kind}:${B}:${H}:${planned}`;
   let state = timings.get(key);
   if (!state) timings.set(key, (state = { alone: undefined, pooled: undefined, calls: 0 }));
-  let pool = planned > 1 && choosePooled(state) ? rt.workerPool() : undefined;
-  if (pool && !pool.take(flops)) pool = undefined;
+  let pool = planned > 1 ? rt.workerPool() : undefined;
+  // With the pool's adaptivity off (tests), every sequence is shared.
+  if (pool?.adaptive && (!choosePooled(state) || !pool.take(flops))) pool = undefined;
   const threads = pool ? planned : 1;
   const U = unitsPerChunk(H, threads);
   // Scratch tile per thread: ⌈B/4⌉·4 rows of one chunk's gates·U floats, 64-byte aligned.
