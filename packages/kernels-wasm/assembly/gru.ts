@@ -1,27 +1,8 @@
 // Fused GRU sequence kernels (float32): the chunks of the forward pass and of backpropagation through time, run by every
 // thread of one sequence task. Same structure as assembly/lstm.ts with 3 gates; PyTorch's convention: b_hn sits inside
 // the reset product.
-import {
-  accumulateColumnsF32,
-  anyValid,
-  arg,
-  copyUnits,
-  isValid,
-  ld,
-  mergeValidRows,
-  panelProduct,
-  REC_B,
-  REC_H,
-  REC_LENGTHS,
-  REC_T,
-  REC_UNITS,
-  REC_WEIGHTS,
-  runPhases,
-  scratchOf,
-  st,
-  stepAt,
-  zeroF32,
-} from './recurrent';
+import { accumulateColumnsF32, anyValid, arg, copyUnits, endUnit, firstUnit, isValid, ld, panelProduct, recurrentGradientChunk, runPhases, scratchOf, st, stepAt, zeroF32 } from './recurrent';
+import { REC_B, REC_H, REC_LENGTHS, REC_T, REC_WEIGHTS } from './recurrent';
 import { sigmoidV, tanhV } from './vmath';
 
 // One group of hidden units of one sequence at one step. `xp` row `[3H]` (x·W_ihᵀ), `hh` the units' recurrent part of
@@ -67,7 +48,7 @@ function gruForwardChunk(rec: usize, s: i32, chunk: i32, thread: i32): void {
   const xp = arg(rec, 0), bih = arg(rec, 1), bhh = arg(rec, 2), output = arg(rec, 3), gates = arg(rec, 5);
   const hSrc = arg(rec, 4) + at;
   const hDst = s == T - 1 ? arg(rec, 6) : arg(rec, 4) + <usize>next * stepBytes;
-  const u0 = chunk * load<i32>(rec, REC_UNITS), u1 = min(H, u0 + load<i32>(rec, REC_UNITS));
+  const u0 = firstUnit(rec, chunk), u1 = endUnit(rec, chunk);
   const q0 = u0 >> 3, groups = (u1 - u0 + 7) >> 3;
   const tile = scratchOf(rec, thread), ldt = <usize>(groups * 3) << 5;
   if (anyValid(lengths, t, B)) {
@@ -132,16 +113,12 @@ function gruBackwardChunk(rec: usize, phase: i32, chunk: i32, thread: i32): void
   const G = 3 * H;
   const hb = <usize>H << 2, dRow = <usize>G << 2, at = <usize>t * (<usize>(B * H) << 2);
   const dh = arg(rec, 3), giStep = arg(rec, 4) + <usize>(t * B) * dRow, ghStep = arg(rec, 5) + <usize>(t * B) * dRow;
-  const u0 = chunk * load<i32>(rec, REC_UNITS), u1 = min(H, u0 + load<i32>(rec, REC_UNITS));
-  const any = anyValid(lengths, t, B);
+  const u0 = firstUnit(rec, chunk), u1 = endUnit(rec, chunk);
   if ((phase & 1) != 0) {
-    if (!any) return;
-    const q0 = u0 >> 3, groups = (u1 - u0 + 7) >> 3;
-    const tile = scratchOf(rec, thread), ldt = <usize>groups << 5;
-    panelProduct(ghStep, dRow, B, G, <usize>load<i32>(rec, REC_WEIGHTS) + (<usize>(q0 * G) << 5), groups, tile, ldt);
-    mergeValidRows(tile, ldt, dh, lengths, t, B, H, u0, u1, true);
+    recurrentGradientChunk(rec, ghStep, G, dh, t, u0, u1, thread, true);
     return;
   }
+  const any = anyValid(lengths, t, B);
   const gates = arg(rec, 0), hPrev = arg(rec, 1) + at, dOut = arg(rec, 2) + at;
   const gateRow = hb << 2, j0 = <usize>u0 << 2, j1 = <usize>u1 << 2;
   for (let b = 0; b < B; b++) {

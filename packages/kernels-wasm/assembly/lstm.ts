@@ -6,27 +6,8 @@
 // hPrev/cPrev rows, which hold h_{t−1}/c_{t−1} of every step: state is double-buffered through the saved sequences).
 // Backward, two phases per step: the gate gradients of a chunk of units (each unit needs only itself), then a chunk
 // of columns of the recurrent gradient dG_t·W_hh.
-import {
-  accumulateColumnsF32,
-  anyValid,
-  arg,
-  copyUnits,
-  isValid,
-  ld,
-  mergeValidRows,
-  panelProduct,
-  REC_B,
-  REC_H,
-  REC_LENGTHS,
-  REC_T,
-  REC_UNITS,
-  REC_WEIGHTS,
-  runPhases,
-  scratchOf,
-  st,
-  stepAt,
-  zeroF32,
-} from './recurrent';
+import { accumulateColumnsF32, anyValid, arg, copyUnits, endUnit, firstUnit, isValid, ld, panelProduct, recurrentGradientChunk, runPhases, scratchOf, st, stepAt, zeroF32 } from './recurrent';
+import { REC_B, REC_H, REC_LENGTHS, REC_T, REC_WEIGHTS } from './recurrent';
 import { sigmoidV, tanhV } from './vmath';
 
 // Pre-activation of gate k of the units at byte offset `o` of a row (`o` = unit offset + k·H bytes): projected
@@ -76,7 +57,7 @@ function lstmForwardChunk(rec: usize, s: i32, chunk: i32, thread: i32): void {
   const last = s == T - 1;
   const hDst = last ? arg(rec, 7) : arg(rec, 4) + <usize>next * stepBytes;
   const cDst = last ? arg(rec, 8) : arg(rec, 5) + <usize>next * stepBytes;
-  const u0 = chunk * load<i32>(rec, REC_UNITS), u1 = min(H, u0 + load<i32>(rec, REC_UNITS));
+  const u0 = firstUnit(rec, chunk), u1 = endUnit(rec, chunk);
   const q0 = u0 >> 3, groups = (u1 - u0 + 7) >> 3;
   const tile = scratchOf(rec, thread), ldt = <usize>groups << 7;
   if (anyValid(lengths, t, B)) {
@@ -143,16 +124,12 @@ function lstmBackwardChunk(rec: usize, phase: i32, chunk: i32, thread: i32): voi
   const G = 4 * H;
   const hb = <usize>H << 2, gateRow = <usize>G << 2, at = <usize>t * (<usize>(B * H) << 2);
   const dh = arg(rec, 4), dGates = arg(rec, 6) + <usize>(t * B) * gateRow;
-  const u0 = chunk * load<i32>(rec, REC_UNITS), u1 = min(H, u0 + load<i32>(rec, REC_UNITS));
-  const any = anyValid(lengths, t, B);
+  const u0 = firstUnit(rec, chunk), u1 = endUnit(rec, chunk);
   if ((phase & 1) != 0) {
-    if (!any) return;
-    const q0 = u0 >> 3, groups = (u1 - u0 + 7) >> 3;
-    const tile = scratchOf(rec, thread), ldt = <usize>groups << 5;
-    panelProduct(dGates, gateRow, B, G, <usize>load<i32>(rec, REC_WEIGHTS) + (<usize>(q0 * G) << 5), groups, tile, ldt);
-    mergeValidRows(tile, ldt, dh, lengths, t, B, H, u0, u1, false);
+    recurrentGradientChunk(rec, dGates, G, dh, t, u0, u1, thread, false);
     return;
   }
+  const any = anyValid(lengths, t, B);
   const gates = arg(rec, 0), cPrev = arg(rec, 1) + at, cellTanh = arg(rec, 2) + at, dOut = arg(rec, 3) + at, dc = arg(rec, 5);
   const j0 = <usize>u0 << 2, j1 = <usize>u1 << 2;
   for (let b = 0; b < B; b++) {

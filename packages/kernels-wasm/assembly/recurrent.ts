@@ -266,6 +266,31 @@ export function mergeValidRows(tile: usize, ldt: usize, dst: usize, lengths: usi
   }
 }
 
+/** First hidden unit of chunk `chunk`. */
+@inline
+export function firstUnit(rec: usize, chunk: i32): i32 {
+  return chunk * load<i32>(rec, REC_UNITS);
+}
+
+/** One past the last hidden unit of chunk `chunk`. */
+@inline
+export function endUnit(rec: usize, chunk: i32): i32 {
+  return min(load<i32>(rec, REC_H), (chunk + 1) * load<i32>(rec, REC_UNITS));
+}
+
+/**
+ * The second backward phase of step `t` for the columns [u0, u1) of dh `[B, H]`: dG_t (`dG`, rows of `width` floats)
+ * times the backward-packed W_hh, set into (or, when `add`, added to) dh for the sequences valid at `t`.
+ */
+export function recurrentGradientChunk(rec: usize, dG: usize, width: i32, dh: usize, t: i32, u0: i32, u1: i32, thread: i32, add: bool): void {
+  const B = load<i32>(rec, REC_B), H = load<i32>(rec, REC_H), lengths = <usize>load<i32>(rec, REC_LENGTHS);
+  if (!anyValid(lengths, t, B)) return;
+  const q0 = u0 >> 3, groups = (u1 - u0 + 7) >> 3;
+  const tile = scratchOf(rec, thread), ldt = <usize>groups << 5;
+  panelProduct(dG, <usize>width << 2, B, width, <usize>load<i32>(rec, REC_WEIGHTS) + (<usize>(q0 * width) << 5), groups, tile, ldt);
+  mergeValidRows(tile, ldt, dh, lengths, t, B, H, u0, u1, add);
+}
+
 /** Copies units [u0, u1) of row `b` from `src` to `dst` (both `[B, H]`): a state passing an invalid step unchanged. */
 @inline
 export function copyUnits(src: usize, dst: usize, H: i32, b: i32, u0: i32, u1: i32): void {

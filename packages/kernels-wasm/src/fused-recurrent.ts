@@ -85,9 +85,10 @@ function stageLengths(lengths: Int32Array | null): number {
   return at;
 }
 
-/** What every sequence task states besides its kind, weights and fields. */
-function sequenceShape(args: RecurrentSequenceArgs, T: number, B: number, H: number, gates: number): Omit<SequenceTask, 'kind' | 'weights' | 'fields'> {
-  return { T, B, H, gates, reverse: args.reverse, lengths: stageLengths(args.lengths) };
+/** Runs the sequence task `kind` of `args` (`gates` gates, W_hh packed for `layout`) with the kernel's `fields`. */
+function runSequence(kind: number, args: RecurrentSequenceArgs, { T, B, H }: SequenceDims, gates: number, layout: PackedLayout, fields: number[]): void {
+  const weights = packedWeights(runtime(), args.weightHh, ptr(args.weightHh), layout);
+  runSequenceTask({ kind, T, B, H, gates, reverse: args.reverse, lengths: stageLengths(args.lengths), weights, fields });
 }
 
 /** Addresses of b_ih and b_hh, or zeros for a layer without bias. */
@@ -128,10 +129,10 @@ function biasGrads(args: RecurrentSequenceArgs, G: number, count: 1 | 2): { acc:
 }
 
 function lstmSequence(args: LstmSequenceArgs): LstmSequenceResult {
-  const { T, B, I, H } = dimsOf('lstmSequence', args);
+  const dims = dimsOf('lstmSequence', args);
+  const { T, B, I, H } = dims;
   const G = 4 * H,
     BH = B * H;
-  const rt = runtime();
   // x·W_ihᵀ for all steps at once; the sequence task then overwrites it with the activated gates.
   const gates = product(asMatrix(args.x, T * B, I), args.weightIh, false, true, T * B, G);
   const output = allocFor('float32', T * BH);
@@ -141,12 +142,7 @@ function lstmSequence(args: LstmSequenceArgs): LstmSequenceResult {
   const cellTanh = allocFor('float32', T * BH);
   const hPrev = allocFor('float32', T * BH);
   if (!startState(args, T, BH, [hPrev, ptr(args.h0), hN], [cPrev, ptr(args.c0), cN])) return { output, hN, cN, gates, cPrev, cellTanh, hPrev };
-  runSequenceTask({
-    kind: SEQ.lstmForward,
-    ...sequenceShape(args, T, B, H, 4),
-    weights: packedWeights(rt, args.weightHh, ptr(args.weightHh), 'forward'),
-    fields: [gates, ...biases(args), output, hPrev, cPrev, cellTanh, hN, cN],
-  });
+  runSequence(SEQ.lstmForward, args, dims, 4, 'forward', [gates, ...biases(args), output, hPrev, cPrev, cellTanh, hN, cN]);
   return { output, hN, cN, gates, cPrev, cellTanh, hPrev };
 }
 
@@ -172,7 +168,6 @@ function lstmSequenceBackward(args: LstmSequenceBackwardArgs): LstmSequenceGrads
   const { T, B, H } = dims;
   const G = 4 * H,
     BH = B * H;
-  const rt = runtime();
   const { saved } = args;
   const dGates = stagedScratch(T * B, G);
   const dh0 = allocFor('float32', BH);
@@ -180,33 +175,32 @@ function lstmSequenceBackward(args: LstmSequenceBackwardArgs): LstmSequenceGrads
   copyBlock(dh0, ptr(args.dhN), BH * 4);
   copyBlock(dc0, ptr(args.dcN), BH * 4);
   const bias = biasGrads(args, G, 1);
-  runSequenceTask({
-    kind: SEQ.lstmBackward,
-    ...sequenceShape(args, T, B, H, 4),
-    weights: packedWeights(rt, args.weightHh, ptr(args.weightHh), 'backward'),
-    fields: [ptr(saved.gates), ptr(saved.cPrev), ptr(saved.cellTanh), ptr(args.dOutput), dh0, dc0, dGates.at, bias.acc[0]],
-  });
+  runSequence(SEQ.lstmBackward, args, dims, 4, 'backward', [
+    ptr(saved.gates),
+    ptr(saved.cPrev),
+    ptr(saved.cellTanh),
+    ptr(args.dOutput),
+    dh0,
+    dc0,
+    dGates.at,
+    bias.acc[0],
+  ]);
   const [dBiasIh, dBiasHh] = bias.store();
   return { ...weightGrads(args, dims, dGates.info, dGates.info, saved.hPrev), dh0, dc0, dBiasIh, dBiasHh };
 }
 
 function gruSequence(args: RecurrentSequenceArgs): GruSequenceResult {
-  const { T, B, I, H } = dimsOf('gruSequence', args);
+  const dims = dimsOf('gruSequence', args);
+  const { T, B, I, H } = dims;
   const G = 3 * H,
     BH = B * H;
-  const rt = runtime();
   const xp = product(asMatrix(args.x, T * B, I), args.weightIh, false, true, T * B, G);
   const output = allocFor('float32', T * BH);
   const hN = allocFor('float32', BH);
   const gates = allocFor('float32', T * B * 4 * H);
   const hPrev = allocFor('float32', T * BH);
   if (!startState(args, T, BH, [hPrev, ptr(args.h0), hN])) return { output, hN, gates, hPrev };
-  runSequenceTask({
-    kind: SEQ.gruForward,
-    ...sequenceShape(args, T, B, H, 3),
-    weights: packedWeights(rt, args.weightHh, ptr(args.weightHh), 'forward'),
-    fields: [xp, ...biases(args), output, hPrev, gates, hN],
-  });
+  runSequence(SEQ.gruForward, args, dims, 3, 'forward', [xp, ...biases(args), output, hPrev, gates, hN]);
   return { output, hN, gates, hPrev };
 }
 
@@ -215,18 +209,12 @@ function gruSequenceBackward(args: GruSequenceBackwardArgs): RecurrentSequenceGr
   const { T, B, H } = dims;
   const G = 3 * H,
     BH = B * H;
-  const rt = runtime();
   const dGi = stagedScratch(T * B, G),
     dGh = stagedScratch(T * B, G);
   const dh0 = allocFor('float32', BH);
   copyBlock(dh0, ptr(args.dhN), BH * 4);
   const bias = biasGrads(args, G, 2);
-  runSequenceTask({
-    kind: SEQ.gruBackward,
-    ...sequenceShape(args, T, B, H, 3),
-    weights: packedWeights(rt, args.weightHh, ptr(args.weightHh), 'backward'),
-    fields: [ptr(args.saved.gates), ptr(args.saved.hPrev), ptr(args.dOutput), dh0, dGi.at, dGh.at, ...bias.acc],
-  });
+  runSequence(SEQ.gruBackward, args, dims, 3, 'backward', [ptr(args.saved.gates), ptr(args.saved.hPrev), ptr(args.dOutput), dh0, dGi.at, dGh.at, ...bias.acc]);
   const [dBiasIh, dBiasHh] = bias.store();
   return { ...weightGrads(args, dims, dGi.info, dGh.info, args.saved.hPrev), dh0, dBiasIh, dBiasHh };
 }
