@@ -1,6 +1,7 @@
 // Rough timing of the fused LSTM on the wasm backend: the LM forward (inference) and the training step of bench:kernels.
 //
-// Usage (from the repository root, after `pnpm build`): node packages/bench/scripts/lstm-timing.mjs [runs] [threads]
+// Usage (from the repository root, after `pnpm build`): node packages/bench/scripts/lstm-timing.mjs [runs] [threads] [case]
+// where case is `forward` or `training` (default: both).
 // Shapes are bench:kernels' (batch 32, T 100, embedding 128, hidden 256, vocabulary 65). Prints the median of `runs`
 // timed calls after two warm-up calls; on a machine busy with other work the numbers are rough. SEQLAB_KERNELS_WASM,
 // if set, is the path of another build of @seqlab/kernels-wasm's index.js to time instead (a before/after comparison).
@@ -37,11 +38,13 @@ const lm = new RecurrentLM({ vocabSize: shape.vocabSize, embeddingDim: shape.emb
 lm.eval();
 const ids = randint(0, shape.vocabSize, [shape.batch, shape.length], { generator, backend });
 console.log(`threads ${getThreads()}`);
-time('lstm-forward (LM, batch 32, T 100)', () => {
-  const { logits, state } = noGrad(() => lm.forward(ids));
-  logits.dataSync();
-  for (const t of [logits, state.h, state.c]) t?.dispose();
-});
+const only = process.argv[4];
+if (only !== 'training')
+  time('lstm-forward (LM, batch 32, T 100)', () => {
+    const { logits, state } = noGrad(() => lm.forward(ids));
+    logits.dataSync();
+    for (const t of [logits, state.h, state.c]) t?.dispose();
+  });
 
 const embedding = new Embedding(shape.vocabSize, shape.embeddingSize, { generator, backend });
 const lstm = new LSTM(shape.embeddingSize, shape.hiddenSize, { batchFirst: true, generator, backend });
@@ -51,11 +54,12 @@ const optimizer = new Adam(
   [embedding, lstm, head].flatMap((m) => [...m.parameters()]),
   { lr: 1e-3 },
 );
-time('lstm-training step (embedding, LSTM, head, Adam)', () => {
-  optimizer.zeroGrad();
-  const { output } = lstm.forward(embedding.forward(ids));
-  const loss = crossEntropy(reshape(head.forward(output), [-1, shape.vocabSize]), targets);
-  loss.backward();
-  optimizer.step();
-  loss.item();
-});
+if (only !== 'forward')
+  time('lstm-training step (embedding, LSTM, head, Adam)', () => {
+    optimizer.zeroGrad();
+    const { output } = lstm.forward(embedding.forward(ids));
+    const loss = crossEntropy(reshape(head.forward(output), [-1, shape.vocabSize]), targets);
+    loss.backward();
+    optimizer.step();
+    loss.item();
+  });
