@@ -1,20 +1,21 @@
-// Fused GRU sequence kernels (float32): the time loop of the forward pass and of backpropagation through time.
-//
-// Same split as assembly/lstm.ts: all-steps products on the TS side, here one [B, H]×[H, 3H] product per step and
-// the gate math in one f32x4 pass. PyTorch's convention: b_hn sits inside the reset product.
-import { accumulateColumnsF32, anyValid, isValid, ld, mergeValidRowsF32, st, stepProduct, storeColumnSumsF32, zeroF32, zeroIdleOutputRowsF32 } from './recurrent';
+// Fused GRU sequence kernels (float32): the chunks of the forward pass and of backpropagation through time, run by every
+// thread of one sequence task. Same structure as assembly/lstm.ts with 3 gates; PyTorch's convention: b_hn sits inside
+// the reset product.
+import { accumulateColumnsF32, anyValid, arg, copyUnits, endUnit, firstUnit, isValid, ld, panelProduct, recurrentGradientChunk, runPhases, scratchOf, st, stepAt, zeroF32 } from './recurrent';
+import { REC_B, REC_H, REC_LENGTHS, REC_T, REC_WEIGHTS } from './recurrent';
 import { madd } from './madd';
 import { sigmoidV, tanhV } from './vmath';
 
-// One group of hidden units of one sequence at one step. `xp` row `[3H]` (x·W_ihᵀ), `hh` row `[3H]` (h·W_hhᵀ),
-// `g` gates row `[4H]`; `j` is the byte offset of the units within a block of H, `hb` the bytes of H.
+// One group of hidden units of one sequence at one step. `xp` row `[3H]` (x·W_ihᵀ), `hh` the units' recurrent part of
+// gate 0 in the step's tile (gate k 32·k bytes on), `g` gates row `[4H]`; `j` is the byte offset of the units within
+// a block of H, `hb` the bytes of H.
 @inline
 function forwardUnits(
-  xp: usize, hh: usize, bih: usize, bhh: usize, g: usize, h: usize, out: usize,
+  xp: usize, hh: usize, bih: usize, bhh: usize, g: usize, hSrc: usize, hDst: usize, out: usize,
   j: usize, hb: usize, hasBias: bool, wide: bool,
 ): void {
   let xr = ld(xp + j, wide), xz = ld(xp + j + hb, wide), xn = ld(xp + j + 2 * hb, wide);
-  let hr = ld(hh + j, wide), hz = ld(hh + j + hb, wide), hn = ld(hh + j + 2 * hb, wide);
+  let hr = ld(hh, wide), hz = ld(hh + 32, wide), hn = ld(hh + 64, wide);
   if (hasBias) {
     xr = f32x4.add(xr, ld(bih + j, wide));
     xz = f32x4.add(xz, ld(bih + j + hb, wide));
@@ -30,60 +31,57 @@ function forwardUnits(
   st(g + j + hb, z, wide);
   st(g + j + 2 * hb, n, wide);
   st(g + j + 3 * hb, hn, wide);
-  const hNew = madd(f32x4.sub(f32x4.splat(1), z), n, f32x4.mul(z, ld(h + j, wide)));
-  st(h + j, hNew, wide);
+  const hNew = madd(f32x4.sub(f32x4.splat(1), z), n, f32x4.mul(z, ld(hSrc + j, wide)));
+  st(hDst + j, hNew, wide);
   st(out + j, hNew, wide);
 }
 
 /**
- * Step `t` of the GRU forward pass after its recurrent product: records `hPrev[t]` ← `hN`, then for every valid
- * sequence applies the gate math to `xp[t]` (x·W_ihᵀ, `[B, 3H]`, read only) and `hh`, writes `gates[t]` (r, z, n,
- * W_hn·h + b_hn), `output[t]` and the new `hN`; output rows of invalid sequences become 0. `hh` `[B, 3H]` is h·W_hhᵀ,
- * or 0 when no sequence is valid at `t`.
+ * Forward chunk: hidden units [chunk·U, chunk·U + U) at processing position `s`. Fields: 0 xp `[T, B, 3H]` (x·W_ihᵀ,
+ * read only), 1 b_ih and 2 b_hh (`[3H]`, or both 0), 3 output and 4 hPrev (`[T, B, H]`; hPrev of the first step holds
+ * h0 on entry), 5 gates `[T, B, 4H]` (r, z, n, W_hn·h + b_hn), 6 hN `[B, H]`. Rows of sequences not valid at the step
+ * pass their state on and get a zero output.
  */
-export function gruStepF32(
-  xp: usize, hh: usize, bih: usize, bhh: usize, lengths: usize, t: i32, B: i32, H: i32,
-  hN: usize, output: usize, gates: usize, hPrev: usize,
-): void {
-  const hb = <usize>H << 2, stepBytes = <usize>(B * H) << 2, inRow = <usize>(3 * H) << 2, gateRow = <usize>(4 * H) << 2;
+function gruForwardChunk(rec: usize, s: i32, chunk: i32, thread: i32): void {
+  const T = load<i32>(rec, REC_T), B = load<i32>(rec, REC_B), H = load<i32>(rec, REC_H), lengths = <usize>load<i32>(rec, REC_LENGTHS);
+  const t = stepAt(rec, s), next = stepAt(rec, s + 1);
+  const hb = <usize>H << 2, stepBytes = <usize>(B * H) << 2, inRow = hb * 3, gateRow = hb << 2, at = <usize>t * stepBytes;
+  const xp = arg(rec, 0), bih = arg(rec, 1), bhh = arg(rec, 2), output = arg(rec, 3), gates = arg(rec, 5);
+  const hSrc = arg(rec, 4) + at;
+  const hDst = s == T - 1 ? arg(rec, 6) : arg(rec, 4) + <usize>next * stepBytes;
+  const u0 = firstUnit(rec, chunk), u1 = endUnit(rec, chunk);
+  const q0 = u0 >> 3, groups = (u1 - u0 + 7) >> 3;
+  const tile = scratchOf(rec, thread), ldt = <usize>(groups * 3) << 5;
+  if (anyValid(lengths, t, B)) {
+    panelProduct(hSrc, hb, B, H, <usize>load<i32>(rec, REC_WEIGHTS) + (<usize>(q0 * 3 * H) << 5), groups * 3, tile, ldt);
+  }
   const hasBias = bih != 0;
-  const at = <usize>t * stepBytes;
-  memory.copy(hPrev + at, hN, stepBytes);
-  if (!zeroIdleOutputRowsF32(output, lengths, t, B, H, hh == 0)) return;
+  const j0 = <usize>u0 << 2, j1 = <usize>u1 << 2;
   for (let b = 0; b < B; b++) {
-    if (!isValid(lengths, t, b)) continue;
-    const row = <usize>b * hb;
-    const x = xp + <usize>(t * B + b) * inRow, hr = hh + <usize>b * inRow, g = gates + <usize>(t * B + b) * gateRow;
-    const h = hN + row, out = output + at + row;
-    let j: usize = 0;
-    for (; j + 16 <= hb; j += 16) forwardUnits(x, hr, bih, bhh, g, h, out, j, hb, hasBias, true);
-    for (; j < hb; j += 4) forwardUnits(x, hr, bih, bhh, g, h, out, j, hb, hasBias, false);
+    const row = <usize>b * hb, out = output + at + row;
+    if (!isValid(lengths, t, b)) {
+      zeroF32(out + j0, u1 - u0);
+      copyUnits(hSrc, hDst, H, b, u0, u1);
+      continue;
+    }
+    const x = xp + <usize>(t * B + b) * inRow, g = gates + <usize>(t * B + b) * gateRow, hh = tile + <usize>b * ldt;
+    let j = j0;
+    // Unit u's gate-0 value sits in group u/8 − q0 (3·32 bytes per group), lane u mod 8.
+    for (; j + 16 <= j1; j += 16) {
+      forwardUnits(x, hh + ((j >> 5) - <usize>q0) * 96 + (j & 31), bih, bhh, g, hSrc + row, hDst + row, out, j, hb, hasBias, true);
+    }
+    for (; j < j1; j += 4) {
+      forwardUnits(x, hh + ((j >> 5) - <usize>q0) * 96 + (j & 31), bih, bhh, g, hSrc + row, hDst + row, out, j, hb, hasBias, false);
+    }
   }
 }
 
-/**
- * Forward pass of one GRU layer direction over `T` steps on the calling thread (float32, PyTorch gate order
- * r, z, n): per step one `[B, H]×[H, 3H]` product into `hh` and {@link gruStepF32}.
- *
- * `xp` `[T, B, 3H]` is x·W_ihᵀ; `whh` is W_hh `[3H, H]`; `bih`/`bhh` are `[3H]` or both 0. `hN` `[B, H]` receives the
- * running state, starting from `h0`. `lengths` is `B` int32 or 0. Outputs: `output` and `hPrev` `[T, B, H]`,
- * `gates` `[T, B, 4H]`. `hh` is `[B, 3H]` of scratch and `scratch` holds matmulScratchBytes(256, 256) bytes.
- */
-export function gruForwardF32(
-  xp: usize, whh: usize, bih: usize, bhh: usize, h0: usize, lengths: usize, reverse: bool,
-  T: i32, B: i32, H: i32,
-  output: usize, hN: usize, gates: usize, hPrev: usize, hh: usize, scratch: usize,
-): void {
-  memory.copy(hN, h0, <usize>(B * H) << 2);
-  for (let s = 0; s < T; s++) {
-    const t = reverse ? T - 1 - s : s;
-    const valid = anyValid(lengths, t, B);
-    if (valid) stepProduct(hN, whh, hh, B, 3 * H, H, true, scratch);
-    gruStepF32(xp, valid ? hh : 0, bih, bhh, lengths, t, B, H, hN, output, gates, hPrev);
-  }
+/** Runs the forward chunks this thread claims of the GRU sequence task at `rec`; returns how many it ran. */
+export function gruForwardTask(rec: usize, thread: i32): i32 {
+  return runPhases(rec, thread, 1, gruForwardChunk);
 }
 
-// Pre-activation gradients of one group of hidden units of one sequence at one step (see gruBackwardF32).
+// Pre-activation gradients of one group of hidden units of one sequence at one step (see gruBackwardChunk).
 @inline
 function backwardUnits(g: usize, hp: usize, dOut: usize, dh: usize, dgi: usize, dgh: usize, j: usize, hb: usize, wide: bool): void {
   const one = f32x4.splat(1);
@@ -98,77 +96,57 @@ function backwardUnits(g: usize, hp: usize, dOut: usize, dh: usize, dgi: usize, 
   st(dgh + j, drPre, wide);
   st(dgh + j + hb, dzPre, wide);
   st(dgh + j + 2 * hb, f32x4.mul(dnPre, r), wide);
-  // The direct path through h' = … + z·h; the recurrent product is added after the step.
+  // The direct path through h' = … + z·h; the recurrent product is added in the step's second phase.
   st(dh + j, f32x4.mul(dhj, z), wide);
 }
 
 /**
- * Step `t` of GRU backpropagation through time, before its recurrent product: for every valid sequence, the
- * input-side and hidden-side pre-activation gradients `dGi[t]`, `dGh[t]` `[B, 3H]` from `dh` + `dOut[t]`, and `dh`
- * set to the direct path's share (dh'·z; the recurrent product is added after); rows of invalid sequences become 0.
- * `accIh`/`accHh` (`[3H]` float64, or both 0) accumulate the column sums. Returns false when no sequence is valid.
+ * Backward chunk of phase `phase` (two per step, in reverse processing order). Fields: 0 gates, 1 hPrev (the forward
+ * workspace), 2 dOutput `[T, B, H]`, 3 dh `[B, H]` (dhN on entry, dh0 on return), 4 dGi and 5 dGh `[T, B, 3H]` (out),
+ * 6 and 7 the bias accumulators (`[3H]` float64 each, zeroed, or both 0). The first phase of a step writes the
+ * input-side and hidden-side pre-activation gradients of units [chunk·U, chunk·U + U) and sets their dh to the direct
+ * path's share (zero gradients, dh unchanged, for sequences not valid at the step); the second adds dGh[t]·W_hh to
+ * columns [chunk·U, chunk·U + U) of dh for the valid rows.
  */
-export function gruBackwardStepF32(
-  gates: usize, hPrev: usize, dOut: usize, lengths: usize, t: i32, B: i32, H: i32,
-  dh: usize, dGi: usize, dGh: usize, accIh: usize, accHh: usize,
-): bool {
+function gruBackwardChunk(rec: usize, phase: i32, chunk: i32, thread: i32): void {
+  const T = load<i32>(rec, REC_T), B = load<i32>(rec, REC_B), H = load<i32>(rec, REC_H), lengths = <usize>load<i32>(rec, REC_LENGTHS);
+  const t = stepAt(rec, T - 1 - (phase >> 1));
   const G = 3 * H;
-  const hb = <usize>H << 2, stepBytes = <usize>(B * H) << 2, dRow = <usize>G << 2, gateRow = <usize>(4 * H) << 2;
-  const at = <usize>t * stepBytes;
-  const giStep = dGi + <usize>(t * B) * dRow, ghStep = dGh + <usize>(t * B) * dRow;
-  if (!anyValid(lengths, t, B)) {
-    zeroF32(giStep, B * G);
-    zeroF32(ghStep, B * G);
-    return false;
+  const hb = <usize>H << 2, dRow = <usize>G << 2, at = <usize>t * (<usize>(B * H) << 2);
+  const dh = arg(rec, 3), giStep = arg(rec, 4) + <usize>(t * B) * dRow, ghStep = arg(rec, 5) + <usize>(t * B) * dRow;
+  const u0 = firstUnit(rec, chunk), u1 = endUnit(rec, chunk);
+  if ((phase & 1) != 0) {
+    recurrentGradientChunk(rec, ghStep, G, dh, t, u0, u1, thread, true);
+    return;
   }
+  const any = anyValid(lengths, t, B);
+  const gates = arg(rec, 0), hPrev = arg(rec, 1) + at, dOut = arg(rec, 2) + at;
+  const gateRow = hb << 2, j0 = <usize>u0 << 2, j1 = <usize>u1 << 2;
   for (let b = 0; b < B; b++) {
-    const row = <usize>b * hb;
-    const dgi = giStep + <usize>b * dRow, dgh = ghStep + <usize>b * dRow;
+    const row = <usize>b * hb, dgi = giStep + <usize>b * dRow, dgh = ghStep + <usize>b * dRow;
     if (!isValid(lengths, t, b)) {
-      zeroF32(dgi, G);
-      zeroF32(dgh, G);
+      for (let k = 0; k < 3; k++) {
+        zeroF32(dgi + <usize>k * hb + j0, u1 - u0);
+        zeroF32(dgh + <usize>k * hb + j0, u1 - u0);
+      }
       continue;
     }
-    const g = gates + <usize>(t * B + b) * gateRow, hp = hPrev + at + row, dO = dOut + at + row, dhr = dh + row;
-    let j: usize = 0;
-    for (; j + 16 <= hb; j += 16) backwardUnits(g, hp, dO, dhr, dgi, dgh, j, hb, true);
-    for (; j < hb; j += 4) backwardUnits(g, hp, dO, dhr, dgi, dgh, j, hb, false);
+    const g = gates + <usize>(t * B + b) * gateRow;
+    let j = j0;
+    for (; j + 16 <= j1; j += 16) backwardUnits(g, hPrev + row, dOut + row, dh + row, dgi, dgh, j, hb, true);
+    for (; j < j1; j += 4) backwardUnits(g, hPrev + row, dOut + row, dh + row, dgi, dgh, j, hb, false);
   }
-  if (accIh != 0) {
-    accumulateColumnsF32(giStep, B, G, accIh);
-    accumulateColumnsF32(ghStep, B, G, accHh);
+  const accIh = arg(rec, 6), accHh = arg(rec, 7);
+  if (accIh != 0 && any) {
+    for (let k = 0; k < 3; k++) {
+      const o = <usize>k * hb + j0, a = <usize>(k * H + u0) << 3;
+      accumulateColumnsF32(giStep + o, dRow, B, u1 - u0, accIh + a);
+      accumulateColumnsF32(ghStep + o, dRow, B, u1 - u0, accHh + a);
+    }
   }
-  return true;
 }
 
-/**
- * Backpropagation through time for {@link gruForwardF32} on the calling thread: walks the steps in reverse
- * processing order, per step {@link gruBackwardStepF32} and the `[B, 3H]×[3H, H]` product added to `dh`. Writes
- * `dGi`, `dGh` `[T, B, 3H]` for the TS side's all-steps weight products; `dh` `[B, H]` starts as a copy of `dhN` and
- * ends as dh0. With a bias, `accIh`/`accHh` (`[3H]` float64 scratch each) collect the bias gradients, stored to
- * `dBiasIh`/`dBiasHh` (else all four are 0). `dhRec` is `[B, H]` of scratch, `scratch` as above.
- */
-export function gruBackwardF32(
-  gates: usize, hPrev: usize, dOut: usize, whh: usize, lengths: usize, reverse: bool,
-  T: i32, B: i32, H: i32,
-  dhN: usize, dh: usize, dGi: usize, dGh: usize, accIh: usize, accHh: usize, dBiasIh: usize, dBiasHh: usize,
-  dhRec: usize, scratch: usize,
-): void {
-  const G = 3 * H;
-  const dRow = <usize>G << 2;
-  memory.copy(dh, dhN, <usize>(B * H) << 2);
-  if (accIh != 0) {
-    memory.fill(accIh, 0, <usize>G << 3);
-    memory.fill(accHh, 0, <usize>G << 3);
-  }
-  for (let s = T - 1; s >= 0; s--) {
-    const t = reverse ? T - 1 - s : s;
-    if (!gruBackwardStepF32(gates, hPrev, dOut, lengths, t, B, H, dh, dGi, dGh, accIh, accHh)) continue;
-    stepProduct(dGh + <usize>(t * B) * dRow, whh, dhRec, B, H, G, false, scratch);
-    mergeValidRowsF32(dhRec, dh, lengths, t, B, H, true);
-  }
-  if (accIh != 0) {
-    storeColumnSumsF32(accIh, G, dBiasIh, 0);
-    storeColumnSumsF32(accHh, G, dBiasHh, 0);
-  }
+/** Runs the backward chunks this thread claims of the GRU sequence task at `rec`; returns how many it ran. */
+export function gruBackwardTask(rec: usize, thread: i32): i32 {
+  return runPhases(rec, thread, 2, gruBackwardChunk);
 }

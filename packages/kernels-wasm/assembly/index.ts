@@ -9,9 +9,7 @@ export { softmaxF32 } from './softmax';
 export { copyStrided, transposeBlock } from './copy';
 export { attentionForwardF32, attentionBackwardF32, attentionScratchBytes } from './attention';
 export { adamF32 } from './adam';
-export { lstmForwardF32, lstmStepF32, lstmBackwardF32, lstmBackwardStepF32 } from './lstm';
-export { gruForwardF32, gruStepF32, gruBackwardF32, gruBackwardStepF32 } from './gru';
-export { mergeValidRowsF32, storeColumnSumsF32 } from './recurrent';
+export { packForwardWeights, packBackwardWeights, storeColumnSumsF32 } from './recurrent';
 export { layerNormF32, layerNormBackwardF32 } from './layer-norm';
 
 /** First byte after the module's static data; the JS allocator starts its heap above it. */

@@ -1,95 +1,99 @@
-// Fused LSTM sequence kernels (float32): the time loop of the forward pass and of backpropagation through time.
+// Fused LSTM sequence kernels (float32): the chunks of the forward pass and of backpropagation through time, run by
+// every thread of one sequence task (see assembly/recurrent.ts for the scheduling, src/fused-recurrent.ts for the rest).
 //
-// The TS side (src/fused-recurrent.ts) does the all-steps products on two threads; here each step runs one
-// [B, H]×[H, 4H] product on the calling thread and then the gate math for every hidden unit in one f32x4 pass.
-import { accumulateColumnsF32, anyValid, isValid, ld, mergeValidRowsF32, st, stepProduct, storeColumnSumsF32, zeroF32, zeroIdleOutputRowsF32 } from './recurrent';
+// Forward, one phase per step: a chunk of hidden units takes its 4 gate columns of h_{t−1}·W_hhᵀ from the packed
+// weights, applies the cell update to those units and writes their share of h_t and c_t (into the next step's
+// hPrev/cPrev rows, which hold h_{t−1}/c_{t−1} of every step: state is double-buffered through the saved sequences).
+// Backward, two phases per step: the gate gradients of a chunk of units (each unit needs only itself), then a chunk
+// of columns of the recurrent gradient dG_t·W_hh.
+import { accumulateColumnsF32, anyValid, arg, copyUnits, endUnit, firstUnit, isValid, ld, panelProduct, recurrentGradientChunk, runPhases, scratchOf, st, stepAt, zeroF32 } from './recurrent';
+import { REC_B, REC_H, REC_LENGTHS, REC_T, REC_WEIGHTS } from './recurrent';
 import { madd, nmadd } from './madd';
 import { sigmoidV, tanhV } from './vmath';
 
-// Pre-activation of gate block k (0..3) for the units at byte offset o of a row: projected input + recurrent + biases.
+// Pre-activation of gate k of the units at byte offset `o` of a row (`o` = unit offset + k·H bytes): projected
+// input + recurrent part (at `hh`) + biases.
 @inline
 function pre(g: usize, hh: usize, bih: usize, bhh: usize, o: usize, hasBias: bool, wide: bool): v128 {
-  const v = f32x4.add(ld(g + o, wide), ld(hh + o, wide));
+  const v = f32x4.add(ld(g + o, wide), ld(hh, wide));
   return hasBias ? f32x4.add(v, f32x4.add(ld(bih + o, wide), ld(bhh + o, wide))) : v;
 }
 
-// One f32x4 (or one-lane) group of hidden units of one sequence at one step; `j` is the byte offset of the units
-// within a block of H, `hb` the bytes of H.
+// One f32x4 (or one-lane) group of hidden units of one sequence at one step. `j` is the byte offset of the units in a
+// block of H (`hb` bytes); `hh` points at their recurrent part of gate 0 in the step's tile, gate k 32·k bytes on.
 @inline
 function forwardUnits(
-  g: usize, hh: usize, bih: usize, bhh: usize, c: usize, ct: usize, h: usize, out: usize,
+  g: usize, hh: usize, bih: usize, bhh: usize, cSrc: usize, cDst: usize, ct: usize, hDst: usize, out: usize,
   j: usize, hb: usize, hasBias: bool, wide: bool,
 ): void {
   const ig = sigmoidV(pre(g, hh, bih, bhh, j, hasBias, wide));
-  const fg = sigmoidV(pre(g, hh, bih, bhh, j + hb, hasBias, wide));
-  const gg = tanhV(pre(g, hh, bih, bhh, j + 2 * hb, hasBias, wide));
-  const og = sigmoidV(pre(g, hh, bih, bhh, j + 3 * hb, hasBias, wide));
+  const fg = sigmoidV(pre(g, hh + 32, bih, bhh, j + hb, hasBias, wide));
+  const gg = tanhV(pre(g, hh + 64, bih, bhh, j + 2 * hb, hasBias, wide));
+  const og = sigmoidV(pre(g, hh + 96, bih, bhh, j + 3 * hb, hasBias, wide));
   st(g + j, ig, wide);
   st(g + j + hb, fg, wide);
   st(g + j + 2 * hb, gg, wide);
   st(g + j + 3 * hb, og, wide);
-  const cn = madd(fg, ld(c + j, wide), f32x4.mul(ig, gg));
-  st(c + j, cn, wide);
+  const cn = madd(fg, ld(cSrc + j, wide), f32x4.mul(ig, gg));
+  st(cDst + j, cn, wide);
   const tc = tanhV(cn);
   st(ct + j, tc, wide);
   const hn = f32x4.mul(og, tc);
-  st(h + j, hn, wide);
+  st(hDst + j, hn, wide);
   st(out + j, hn, wide);
 }
 
 /**
- * Step `t` of the LSTM forward pass after its recurrent product: records the state the step starts from
- * (`hPrev`, `cPrev` `[T, B, H]` at t ← `hN`, `cN`), then for every valid sequence applies the gate math to
- * `gates[t]` (x·W_ihᵀ in, activated gates out), updates `hN`/`cN` and writes `output[t]` and `cellTanh[t]`; output
- * rows of invalid sequences become 0. `hh` `[B, 4H]` is h·W_hhᵀ, or 0 when no sequence is valid at `t`.
+ * Forward chunk: hidden units [chunk·U, chunk·U + U) at processing position `s`. Fields: 0 gates `[T, B, 4H]`
+ * (x·W_ihᵀ in, activated i, f, g, o out), 1 b_ih and 2 b_hh (`[4H]`, or both 0), 3 output, 4 hPrev, 5 cPrev,
+ * 6 cellTanh (`[T, B, H]` each; hPrev/cPrev of the first step hold h0/c0 on entry), 7 hN and 8 cN (`[B, H]`). Rows
+ * of sequences not valid at the step pass their state on and get a zero output.
  */
-export function lstmStepF32(
-  gates: usize, hh: usize, bih: usize, bhh: usize, lengths: usize, t: i32, B: i32, H: i32,
-  hN: usize, cN: usize, output: usize, cPrev: usize, cellTanh: usize, hPrev: usize,
-): void {
-  const hb = <usize>H << 2, stepBytes = <usize>(B * H) << 2, gateRow = <usize>(4 * H) << 2;
+function lstmForwardChunk(rec: usize, s: i32, chunk: i32, thread: i32): void {
+  const T = load<i32>(rec, REC_T), B = load<i32>(rec, REC_B), H = load<i32>(rec, REC_H), lengths = <usize>load<i32>(rec, REC_LENGTHS);
+  const t = stepAt(rec, s), next = stepAt(rec, s + 1);
+  const hb = <usize>H << 2, stepBytes = <usize>(B * H) << 2, gateRow = hb << 2, at = <usize>t * stepBytes;
+  const gates = arg(rec, 0), bih = arg(rec, 1), bhh = arg(rec, 2), output = arg(rec, 3);
+  const hSrc = arg(rec, 4) + at, cSrc = arg(rec, 5) + at, cellTanh = arg(rec, 6) + at;
+  const last = s == T - 1;
+  const hDst = last ? arg(rec, 7) : arg(rec, 4) + <usize>next * stepBytes;
+  const cDst = last ? arg(rec, 8) : arg(rec, 5) + <usize>next * stepBytes;
+  const u0 = firstUnit(rec, chunk), u1 = endUnit(rec, chunk);
+  const q0 = u0 >> 3, groups = (u1 - u0 + 7) >> 3;
+  const tile = scratchOf(rec, thread), ldt = <usize>groups << 7;
+  if (anyValid(lengths, t, B)) {
+    panelProduct(hSrc, hb, B, H, <usize>load<i32>(rec, REC_WEIGHTS) + (<usize>(q0 * 4 * H) << 5), groups * 4, tile, ldt);
+  }
   const hasBias = bih != 0;
-  const at = <usize>t * stepBytes;
-  memory.copy(hPrev + at, hN, stepBytes);
-  memory.copy(cPrev + at, cN, stepBytes);
-  if (!zeroIdleOutputRowsF32(output, lengths, t, B, H, hh == 0)) return;
+  const j0 = <usize>u0 << 2, j1 = <usize>u1 << 2;
   for (let b = 0; b < B; b++) {
-    if (!isValid(lengths, t, b)) continue;
-    const row = <usize>b * hb;
-    const g = gates + (<usize>(t * B + b) * gateRow), hr = hh + <usize>b * gateRow;
-    const c = cN + row, ct = cellTanh + at + row, h = hN + row, out = output + at + row;
-    let j: usize = 0;
-    for (; j + 16 <= hb; j += 16) forwardUnits(g, hr, bih, bhh, c, ct, h, out, j, hb, hasBias, true);
-    for (; j < hb; j += 4) forwardUnits(g, hr, bih, bhh, c, ct, h, out, j, hb, hasBias, false);
+    const row = <usize>b * hb, out = output + at + row;
+    if (!isValid(lengths, t, b)) {
+      zeroF32(out + j0, u1 - u0);
+      copyUnits(hSrc, hDst, H, b, u0, u1);
+      copyUnits(cSrc, cDst, H, b, u0, u1);
+      continue;
+    }
+    const g = gates + <usize>(t * B + b) * gateRow, hh = tile + <usize>b * ldt;
+    let j = j0;
+    // Unit u's gate-0 value sits in group u/8 − q0 (4·32 bytes per group: one 8-float panel row per gate), lane u mod 8.
+    for (; j + 16 <= j1; j += 16) {
+      const h = hh + (((j >> 5) - <usize>q0) << 7) + (j & 31);
+      forwardUnits(g, h, bih, bhh, cSrc + row, cDst + row, cellTanh + row, hDst + row, out, j, hb, hasBias, true);
+    }
+    for (; j < j1; j += 4) {
+      const h = hh + (((j >> 5) - <usize>q0) << 7) + (j & 31);
+      forwardUnits(g, h, bih, bhh, cSrc + row, cDst + row, cellTanh + row, hDst + row, out, j, hb, hasBias, false);
+    }
   }
 }
 
-/**
- * Forward pass of one LSTM layer direction over `T` steps on the calling thread (float32, PyTorch gate order
- * i, f, g, o): per step one `[B, H]×[H, 4H]` product into `hh` and {@link lstmStepF32}.
- *
- * `gates` `[T, B, 4H]` holds x·W_ihᵀ on entry and the activated gates on return; `whh` is W_hh `[4H, H]`; `bih`
- * and `bhh` are `[4H]` or both 0. `h0`/`c0` are `[B, H]`; `hN`/`cN` receive the running state (the final state
- * on return). `lengths` is `B` int32 or 0. `output`, `cPrev`, `cellTanh`, `hPrev` are `[T, B, H]` outputs. `hh` is
- * `[B, 4H]` of scratch and `scratch` holds matmulScratchBytes(256, 256) bytes.
- */
-export function lstmForwardF32(
-  gates: usize, whh: usize, bih: usize, bhh: usize, h0: usize, c0: usize, lengths: usize, reverse: bool,
-  T: i32, B: i32, H: i32,
-  output: usize, hN: usize, cN: usize, cPrev: usize, cellTanh: usize, hPrev: usize, hh: usize, scratch: usize,
-): void {
-  const stepBytes = <usize>(B * H) << 2;
-  memory.copy(hN, h0, stepBytes);
-  memory.copy(cN, c0, stepBytes);
-  for (let s = 0; s < T; s++) {
-    const t = reverse ? T - 1 - s : s;
-    const valid = anyValid(lengths, t, B);
-    if (valid) stepProduct(hN, whh, hh, B, 4 * H, H, true, scratch);
-    lstmStepF32(gates, valid ? hh : 0, bih, bhh, lengths, t, B, H, hN, cN, output, cPrev, cellTanh, hPrev);
-  }
+/** Runs the forward chunks this thread claims of the LSTM sequence task at `rec`; returns how many it ran. */
+export function lstmForwardTask(rec: usize, thread: i32): i32 {
+  return runPhases(rec, thread, 1, lstmForwardChunk);
 }
 
-// Gate gradients of one group of hidden units of one sequence at one step (see lstmBackwardF32).
+// Gate gradients of one group of hidden units of one sequence at one step (see lstmBackwardChunk).
 @inline
 function backwardUnits(
   g: usize, cp: usize, ct: usize, dOut: usize, dh: usize, dc: usize, dg: usize,
@@ -108,70 +112,45 @@ function backwardUnits(
 }
 
 /**
- * Step `t` of LSTM backpropagation through time, before its recurrent product: for every valid sequence, the
- * pre-activation gate gradients `dGates[t]` `[B, 4H]` from `dh` + `dOut[t]` and `dc` (updating `dc` to the
- * gradient of the step's starting cell state); rows of invalid sequences become 0. `gates`, `cPrev`, `cellTanh`
- * are the forward workspace. `biasAcc` (`[4H]` float64, or 0) accumulates the column sums of `dGates[t]`.
- * Returns false when no sequence is valid at `t` (then there is no recurrent product to add).
+ * Backward chunk of phase `phase` (two per step, in reverse processing order). Fields: 0 gates, 1 cPrev, 2 cellTanh
+ * (the forward workspace), 3 dOutput `[T, B, H]`, 4 dh and 5 dc (`[B, H]`: dhN/dcN on entry, dh0/dc0 on return),
+ * 6 dGates `[T, B, 4H]` (out), 7 the bias accumulator (`[4H]` float64, zeroed, or 0). The first phase of a step
+ * writes the pre-activation gate gradients of units [chunk·U, chunk·U + U) from dh + dOutput[t] and dc (leaving in
+ * dc the gradient of the step's starting cell state), zero for rows of sequences not valid at the step; the second
+ * sets columns [chunk·U, chunk·U + U) of dh to dGates[t]·W_hh for the valid rows.
  */
-export function lstmBackwardStepF32(
-  gates: usize, cPrev: usize, cellTanh: usize, dOut: usize, lengths: usize, t: i32, B: i32, H: i32,
-  dh: usize, dc: usize, dGates: usize, biasAcc: usize,
-): bool {
+function lstmBackwardChunk(rec: usize, phase: i32, chunk: i32, thread: i32): void {
+  const T = load<i32>(rec, REC_T), B = load<i32>(rec, REC_B), H = load<i32>(rec, REC_H), lengths = <usize>load<i32>(rec, REC_LENGTHS);
+  const t = stepAt(rec, T - 1 - (phase >> 1));
   const G = 4 * H;
-  const hb = <usize>H << 2, stepBytes = <usize>(B * H) << 2, gateRow = <usize>G << 2;
-  const at = <usize>t * stepBytes;
-  const dgStep = dGates + <usize>(t * B) * gateRow;
-  if (!anyValid(lengths, t, B)) {
-    zeroF32(dgStep, B * G);
-    return false;
+  const hb = <usize>H << 2, gateRow = <usize>G << 2, at = <usize>t * (<usize>(B * H) << 2);
+  const dh = arg(rec, 4), dGates = arg(rec, 6) + <usize>(t * B) * gateRow;
+  const u0 = firstUnit(rec, chunk), u1 = endUnit(rec, chunk);
+  if ((phase & 1) != 0) {
+    recurrentGradientChunk(rec, dGates, G, dh, t, u0, u1, thread, false);
+    return;
   }
+  const any = anyValid(lengths, t, B);
+  const gates = arg(rec, 0), cPrev = arg(rec, 1) + at, cellTanh = arg(rec, 2) + at, dOut = arg(rec, 3) + at, dc = arg(rec, 5);
+  const j0 = <usize>u0 << 2, j1 = <usize>u1 << 2;
   for (let b = 0; b < B; b++) {
-    const row = <usize>b * hb;
-    const dg = dgStep + <usize>b * gateRow;
+    const row = <usize>b * hb, dg = dGates + <usize>b * gateRow;
     if (!isValid(lengths, t, b)) {
-      zeroF32(dg, G);
+      for (let k = 0; k < 4; k++) zeroF32(dg + <usize>k * hb + j0, u1 - u0);
       continue;
     }
-    const g = gates + (<usize>(t * B + b) * gateRow);
-    const cp = cPrev + at + row, ct = cellTanh + at + row, dO = dOut + at + row, dhr = dh + row, dcr = dc + row;
-    let j: usize = 0;
-    for (; j + 16 <= hb; j += 16) backwardUnits(g, cp, ct, dO, dhr, dcr, dg, j, hb, true);
-    for (; j < hb; j += 4) backwardUnits(g, cp, ct, dO, dhr, dcr, dg, j, hb, false);
+    const g = gates + <usize>(t * B + b) * gateRow;
+    let j = j0;
+    for (; j + 16 <= j1; j += 16) backwardUnits(g, cPrev + row, cellTanh + row, dOut + row, dh + row, dc + row, dg, j, hb, true);
+    for (; j < j1; j += 4) backwardUnits(g, cPrev + row, cellTanh + row, dOut + row, dh + row, dc + row, dg, j, hb, false);
   }
-  if (biasAcc != 0) accumulateColumnsF32(dgStep, B, G, biasAcc);
-  return true;
+  const acc = arg(rec, 7);
+  if (acc != 0 && any) {
+    for (let k = 0; k < 4; k++) accumulateColumnsF32(dGates + <usize>k * hb + j0, gateRow, B, u1 - u0, acc + (<usize>(k * H + u0) << 3));
+  }
 }
 
-/**
- * Backpropagation through time for {@link lstmForwardF32} on the calling thread: walks the steps in reverse
- * processing order, per step {@link lstmBackwardStepF32} and the `[B, 4H]×[4H, H]` product that carries the
- * gradient to the previous hidden state. Writes `dGates` `[T, B, 4H]` for the TS side's all-steps weight products;
- * `dh`/`dc` `[B, H]` start as copies of `dhN`/`dcN` and end as dh0/dc0. With a bias, `biasAcc` (`[4H]` float64
- * scratch) collects the bias gradient, stored to `dBiasIh` and `dBiasHh` (else all three are 0). `dhRec` is
- * `[B, H]` of scratch and `scratch` holds matmulScratchBytes(256, 256) bytes.
- */
-export function lstmBackwardF32(
-  gates: usize, cPrev: usize, cellTanh: usize, dOut: usize, whh: usize, lengths: usize, reverse: bool,
-  T: i32, B: i32, H: i32,
-  dhN: usize, dcN: usize, dh: usize, dc: usize, dGates: usize, biasAcc: usize, dBiasIh: usize, dBiasHh: usize,
-  dhRec: usize, scratch: usize,
-): void {
-  const G = 4 * H;
-  const stepBytes = <usize>(B * H) << 2, gateRow = <usize>G << 2;
-  memory.copy(dh, dhN, stepBytes);
-  memory.copy(dc, dcN, stepBytes);
-  if (biasAcc != 0) memory.fill(biasAcc, 0, <usize>G << 3);
-  for (let s = T - 1; s >= 0; s--) {
-    const t = reverse ? T - 1 - s : s;
-    if (!lstmBackwardStepF32(gates, cPrev, cellTanh, dOut, lengths, t, B, H, dh, dc, dGates, biasAcc)) continue;
-    const dgStep = dGates + <usize>(t * B) * gateRow;
-    if (lengths == 0) {
-      stepProduct(dgStep, whh, dh, B, H, G, false, scratch);
-    } else {
-      stepProduct(dgStep, whh, dhRec, B, H, G, false, scratch);
-      mergeValidRowsF32(dhRec, dh, lengths, t, B, H, false);
-    }
-  }
-  if (biasAcc != 0) storeColumnSumsF32(biasAcc, G, dBiasIh, dBiasHh);
+/** Runs the backward chunks this thread claims of the LSTM sequence task at `rec`; returns how many it ran. */
+export function lstmBackwardTask(rec: usize, thread: i32): i32 {
+  return runPhases(rec, thread, 2, lstmBackwardChunk);
 }

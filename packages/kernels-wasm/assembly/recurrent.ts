@@ -1,8 +1,99 @@
-// What the fused LSTM and GRU sequence kernels share: step validity under lengths, the per-step product, column sums.
-import { matmulTile } from './matmul';
+// What the fused LSTM and GRU sequence kernels share: the task record and its per-step scheduler, the packed recurrent
+// weights and their product, step validity, column sums.
+//
+// A whole sequence runs as one task (src/sequence-task.ts posts it). Its work is cut into phases (one per step
+// forward; two per step backward: the gate gradients, then the recurrent product) and each phase into chunks of
+// hidden units. Every thread taking part claims chunks in order from one atomic counter and counts each finished
+// chunk on a second one; a chunk of phase p can be claimed only once every chunk of the phases before p is done, and
+// is then run at once. So every claimed chunk is being run: a thread that never starts, wakes late or is descheduled
+// while it waits holds nothing anyone waits for, and the calling thread alone finishes the task if it must.
+import { KC, storeBlock4x8 } from './matmul';
+import { madd } from './madd';
 
-/** Largest tile side {@link stepProduct} hands to matmulTile: the scratch the caller passes is sized for it. */
-export const STEP_TILE: i32 = 256;
+// Record fields (byte offsets of i32 values), written by src/sequence-task.ts in the same order.
+/** Next chunk to claim (atomic). */
+const REC_CLAIM: usize = 0;
+/** Chunks finished (atomic). */
+const REC_DONE: usize = 4;
+/** Which kernel: one of the SEQ_* kinds. */
+export const REC_KIND: usize = 8;
+// Byte 12 is unused (kept so that the fields below keep their offsets).
+/** Steps T, batch B, hidden size H. */
+export const REC_T: usize = 16;
+export const REC_B: usize = 20;
+export const REC_H: usize = 24;
+/** Hidden units per chunk (a multiple of 8). */
+export const REC_UNITS: usize = 28;
+/** Non-zero: steps run from T−1 down to 0. */
+export const REC_REVERSE: usize = 32;
+/** `B` int32 sequence lengths, or 0 when every sequence runs all T steps. */
+export const REC_LENGTHS: usize = 36;
+/** The packed recurrent weights (forward or backward layout, see {@link packForwardWeights}). */
+export const REC_WEIGHTS: usize = 40;
+/** Per-thread scratch: the first of `threads` blocks of REC_SCRATCH_STRIDE bytes. */
+export const REC_SCRATCH: usize = 44;
+export const REC_SCRATCH_STRIDE: usize = 48;
+/** First of the kernel's own fields (addresses), listed with each kernel. */
+export const REC_ARGS: usize = 64;
+
+/** Kinds of sequence task. */
+export const SEQ_LSTM_FORWARD = 1;
+export const SEQ_LSTM_BACKWARD = 2;
+export const SEQ_GRU_FORWARD = 3;
+export const SEQ_GRU_BACKWARD = 4;
+
+/** Address field `i` of the kernel's own fields. */
+@inline
+export function arg(rec: usize, i: i32): usize {
+  return <usize>load<i32>(rec + REC_ARGS + (<usize>i << 2));
+}
+
+/** Chunks of hidden units per phase: H split into REC_UNITS-wide pieces. */
+@inline
+export function chunksPerPhase(rec: usize): i32 {
+  const H = load<i32>(rec, REC_H), U = load<i32>(rec, REC_UNITS);
+  return (H + U - 1) / U;
+}
+
+// Waiting between phases is a spin on the counters: the usual wait is the tail of one chunk on the other thread
+// (microseconds). The threads do not sleep in wasm: V8 11.3 (Node 20) loses a live register across
+// `memory.atomic.wait32` in its baseline (Liftoff) code, which the first calls of a kernel run, and a barrier whose
+// target is clobbered lets a phase start early (seen as wrong results, about once per process on two threads).
+
+/**
+ * Claims chunks of the sequence task at `rec` until none is left, running each with `run(rec, phase, chunk,
+ * thread)` once every earlier phase is done; returns how many chunks this thread ran. `phasesPerStep` phases make one
+ * time step. Deadlock-free for any number of threads joining at any time (see the top of this file).
+ */
+export function runPhases(rec: usize, thread: i32, phasesPerStep: i32, run: (rec: usize, phase: i32, chunk: i32, thread: i32) => void): i32 {
+  const per = chunksPerPhase(rec);
+  const total = load<i32>(rec, REC_T) * phasesPerStep * per;
+  let ran = 0;
+  for (;;) {
+    // A chunk is claimed only once its phase is open, so a thread that is descheduled while it waits holds nothing.
+    const k = atomic.load<i32>(rec + REC_CLAIM);
+    if (k >= total) break;
+    const phase = k / per;
+    if (atomic.load<i32>(rec + REC_DONE) < phase * per) continue;
+    if (atomic.cmpxchg<i32>(rec + REC_CLAIM, k, k + 1) != k) continue;
+    run(rec, phase, k - phase * per, thread);
+    atomic.add<i32>(rec + REC_DONE, 1);
+    ran++;
+  }
+  return ran;
+}
+
+/** The time step of processing position `s` (0-based, in processing order). */
+@inline
+export function stepAt(rec: usize, s: i32): i32 {
+  return load<i32>(rec, REC_REVERSE) != 0 ? load<i32>(rec, REC_T) - 1 - s : s;
+}
+
+/** This thread's scratch block. */
+@inline
+export function scratchOf(rec: usize, thread: i32): usize {
+  return <usize>load<i32>(rec, REC_SCRATCH) + <usize>thread * <usize>load<i32>(rec, REC_SCRATCH_STRIDE);
+}
 
 /** Time step `t` of sequence `b` is valid when `t < lengths[b]`; `lengths == 0` means every step is valid. */
 @inline
@@ -17,26 +108,125 @@ export function anyValid(lengths: usize, t: i32, batch: i32): bool {
   return false;
 }
 
+// Packed recurrent weights. W_hh `[G·H, H]` (G gate blocks of H rows) is multiplied from two sides: forward, h·W_hhᵀ
+// needs for each hidden unit its G gate rows; backward, dG·W_hh needs columns of W_hh. Both layouts are panels of 8
+// columns of the product's right operand, each panel whole over the product's depth, float after float of one depth
+// index (the micro-kernel reads one f32x4 pair per depth step). Groups of 8 hidden units come first, so a chunk of
+// units finds its panels side by side. Both take ⌈H/8⌉·8·G·H floats; columns past H are zero.
+
+/** Bytes of either packed layout of a `[G·H, H]` W_hh. */
+export function packedWeightBytes(G: i32, H: i32): i32 {
+  return ((H + 7) >> 3) * 8 * G * H * 4;
+}
+
 /**
- * C `[m, n]` = A `[m, k]` · op(B) on the calling thread, tile by tile so that `scratch`
- * (matmulScratchBytes(STEP_TILE, STEP_TILE) bytes) always suffices. op(B) is Bᵀ of a `[n, k]` B when `transB`.
+ * Packs W_hh `[G·H, H]` at `w` for the forward product h·W_hhᵀ: for each group q of 8 hidden units and each gate g,
+ * one panel of depth H whose column i is row g·H + 8q + i of W_hh (zero past H). Panel (q, g) starts at float
+ * (q·G + g)·8H.
  */
-export function stepProduct(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, transB: bool, scratch: usize): void {
-  for (let i0 = 0; i0 < m; i0 += STEP_TILE) {
-    const rows = min(STEP_TILE, m - i0);
-    for (let j0 = 0; j0 < n; j0 += STEP_TILE) {
-      matmulTile(a, b, c, m, n, k, false, transB, i0, rows, j0, min(STEP_TILE, n - j0), scratch);
+export function packForwardWeights(w: usize, G: i32, H: i32, dst: usize): void {
+  const groups = (H + 7) >> 3;
+  let out = dst;
+  for (let q = 0; q < groups; q++) {
+    for (let g = 0; g < G; g++) {
+      for (let p = 0; p < H; p++) {
+        for (let i = 0; i < 8; i++) {
+          const u = q * 8 + i;
+          store<f32>(out + (<usize>i << 2), u < H ? load<f32>(w + ((<usize>(g * H + u) * <usize>H + <usize>p) << 2)) : 0);
+        }
+        out += 32;
+      }
     }
   }
 }
 
 /**
- * acc `[cols]` (float64) += column sums of the row-major `[rows, cols]` float32 matrix at `m`. Bias gradients are
- * long sums of terms of mixed sign; float64 keeps their relative accuracy.
+ * Packs W_hh `[G·H, H]` at `w` for the backward product dG·W_hh: for each group q of 8 columns, one panel of depth
+ * G·H whose column i is column 8q + i of W_hh (zero past H). Panel q starts at float q·8GH.
  */
-export function accumulateColumnsF32(m: usize, rows: i32, cols: i32, acc: usize): void {
+export function packBackwardWeights(w: usize, G: i32, H: i32, dst: usize): void {
+  const groups = (H + 7) >> 3, depth = G * H;
+  let out = dst;
+  for (let q = 0; q < groups; q++) {
+    const c0 = q * 8;
+    for (let d = 0; d < depth; d++) {
+      const row = w + ((<usize>d * <usize>H + <usize>c0) << 2);
+      if (c0 + 8 <= H) {
+        v128.store(out, v128.load(row));
+        v128.store(out, v128.load(row, 16), 16);
+      } else {
+        for (let i = 0; i < 8; i++) store<f32>(out + (<usize>i << 2), c0 + i < H ? load<f32>(row + (<usize>i << 2)) : 0);
+      }
+      out += 32;
+    }
+  }
+}
+
+// C[0:4, 0:8] (row stride ldc bytes) = (accumulate ? C : 0) + Σ_p A[r, p]·panel[p] for the rows at a0..a3 (unpacked:
+// one float of each row per depth step, splatted) and one packed panel.
+@inline
+function rowsTimesPanel(a0: usize, a1: usize, a2: usize, a3: usize, pb: usize, kc: i32, c: usize, ldc: usize, accumulate: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  const end = a0 + (<usize>kc << 2);
+  while (a0 < end) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(a0);
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
+    a = v128.load32_splat(a1);
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
+    a = v128.load32_splat(a2);
+    c20 = madd(a, b0, c20);
+    c21 = madd(a, b1, c21);
+    a = v128.load32_splat(a3);
+    c30 = madd(a, b0, c30);
+    c31 = madd(a, b1, c31);
+    a0 += 4;
+    a1 += 4;
+    a2 += 4;
+    a3 += 4;
+    pb += 32;
+  }
+  storeBlock4x8(c, ldc, accumulate, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+/**
+ * tile = A · P: A `[rows, k]` row-major at `a` (row stride `lda` bytes), P `panels` consecutive packed panels of depth
+ * `k` at `w`. The tile has ⌈rows/4⌉·4 rows of `panels`·8 floats (row stride `ldt` bytes); rows past `rows` repeat the
+ * last row's values. Depth runs in blocks of KC, so a block of a panel stays in L1 while the rows pass over it; within
+ * a block each output sums its depth in order, as matmulTile does, so results match the plain product bit for bit.
+ */
+export function panelProduct(a: usize, lda: usize, rows: i32, k: i32, w: usize, panels: i32, tile: usize, ldt: usize): void {
+  const panelBytes = <usize>k << 5;
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kc = min(KC, k - p0);
+    const ap = a + (<usize>p0 << 2);
+    for (let i = 0; i < panels; i++) {
+      const panel = w + <usize>i * panelBytes + (<usize>p0 << 5);
+      for (let r = 0; r < rows; r += 4) {
+        const a0 = ap + <usize>r * lda;
+        const a1 = r + 1 < rows ? a0 + lda : a0;
+        const a2 = r + 2 < rows ? a1 + lda : a1;
+        const a3 = r + 3 < rows ? a2 + lda : a2;
+        rowsTimesPanel(a0, a1, a2, a3, panel, kc, tile + <usize>r * ldt + (<usize>i << 5), ldt, p0 > 0);
+      }
+    }
+  }
+}
+
+/**
+ * acc (float64) += column sums of `rows` rows of `cols` float32 at `m` (row stride `ld` bytes); `acc` has `cols` doubles.
+ * Bias gradients are long sums of terms of mixed sign; float64 keeps their relative accuracy. Rows are added in order,
+ * so a chunk of columns summed on its own thread gives what summing whole rows would.
+ */
+export function accumulateColumnsF32(m: usize, ld: usize, rows: i32, cols: i32, acc: usize): void {
   for (let r = 0; r < rows; r++) {
-    const row = m + (<usize>r * <usize>cols << 2);
+    const row = m + <usize>r * ld;
     let j = 0;
     for (; j + 4 <= cols; j += 4) {
       const v = v128.load(row + (<usize>j << 2));
@@ -58,37 +248,55 @@ export function storeColumnSumsF32(acc: usize, cols: i32, out: usize, copy: usiz
 }
 
 /**
- * For every sequence `b` valid at step `t`: row b of dst `[B, H]` = (add ? dst + src : src). The recurrent
- * gradient reaches only sequences still running; the others pass their state gradient through unchanged.
+ * Rows b of `dst` `[B, H]` (units [u0, u1)) for the sequences valid at `t` = (add ? dst + tile : tile), from a tile
+ * whose row b holds the units from u0 on (row stride `ldt` bytes). The recurrent gradient reaches only sequences
+ * still running; the others pass their state gradient through unchanged.
  */
-export function mergeValidRowsF32(src: usize, dst: usize, lengths: usize, t: i32, B: i32, H: i32, add: bool): void {
-  const hb = <usize>H << 2;
+export function mergeValidRows(tile: usize, ldt: usize, dst: usize, lengths: usize, t: i32, B: i32, H: i32, u0: i32, u1: i32, add: bool): void {
+  const hb = <usize>H << 2, bytes = <usize>(u1 - u0) << 2;
   for (let b = 0; b < B; b++) {
     if (!isValid(lengths, t, b)) continue;
-    const d = dst + <usize>b * hb, s = src + <usize>b * hb;
+    const d = dst + <usize>b * hb + (<usize>u0 << 2), s = tile + <usize>b * ldt;
     if (!add) {
-      memory.copy(d, s, hb);
+      memory.copy(d, s, bytes);
       continue;
     }
     let j: usize = 0;
-    for (; j + 16 <= hb; j += 16) v128.store(d + j, f32x4.add(v128.load(d + j), v128.load(s + j)));
-    for (; j < hb; j += 4) store<f32>(d + j, load<f32>(d + j) + load<f32>(s + j));
+    for (; j + 16 <= bytes; j += 16) v128.store(d + j, f32x4.add(v128.load(d + j), v128.load(s + j)));
+    for (; j < bytes; j += 4) store<f32>(d + j, load<f32>(d + j) + load<f32>(s + j));
   }
 }
 
+/** First hidden unit of chunk `chunk`. */
+@inline
+export function firstUnit(rec: usize, chunk: i32): i32 {
+  return chunk * load<i32>(rec, REC_UNITS);
+}
+
+/** One past the last hidden unit of chunk `chunk`. */
+@inline
+export function endUnit(rec: usize, chunk: i32): i32 {
+  return min(load<i32>(rec, REC_H), (chunk + 1) * load<i32>(rec, REC_UNITS));
+}
+
 /**
- * Zeroes the rows of `output[t]` (`[T, B, H]`) that step `t` does not compute: every row when `noStep` (no sequence
- * is valid at `t`), else the rows of sequences whose length ends before `t`. Returns whether any row is left for the
- * step's gate math.
+ * The second backward phase of step `t` for the columns [u0, u1) of dh `[B, H]`: dG_t (`dG`, rows of `width` floats)
+ * times the backward-packed W_hh, set into (or, when `add`, added to) dh for the sequences valid at `t`.
  */
-export function zeroIdleOutputRowsF32(output: usize, lengths: usize, t: i32, B: i32, H: i32, noStep: bool): bool {
-  const at = output + <usize>t * (<usize>(B * H) << 2);
-  if (noStep) {
-    zeroF32(at, B * H);
-    return false;
-  }
-  for (let b = 0; b < B; b++) if (!isValid(lengths, t, b)) zeroF32(at + (<usize>(b * H) << 2), H);
-  return true;
+export function recurrentGradientChunk(rec: usize, dG: usize, width: i32, dh: usize, t: i32, u0: i32, u1: i32, thread: i32, add: bool): void {
+  const B = load<i32>(rec, REC_B), H = load<i32>(rec, REC_H), lengths = <usize>load<i32>(rec, REC_LENGTHS);
+  if (!anyValid(lengths, t, B)) return;
+  const q0 = u0 >> 3, groups = (u1 - u0 + 7) >> 3;
+  const tile = scratchOf(rec, thread), ldt = <usize>groups << 5;
+  panelProduct(dG, <usize>width << 2, B, width, <usize>load<i32>(rec, REC_WEIGHTS) + (<usize>(q0 * width) << 5), groups, tile, ldt);
+  mergeValidRows(tile, ldt, dh, lengths, t, B, H, u0, u1, add);
+}
+
+/** Copies units [u0, u1) of row `b` from `src` to `dst` (both `[B, H]`): a state passing an invalid step unchanged. */
+@inline
+export function copyUnits(src: usize, dst: usize, H: i32, b: i32, u0: i32, u1: i32): void {
+  const at = (<usize>(b * H + u0)) << 2;
+  memory.copy(dst + at, src + at, <usize>(u1 - u0) << 2);
 }
 
 /** Zeroes `count` floats at `p`. */

@@ -8,6 +8,7 @@
 // TASK_MATMUL_PACKED also uses 88–103 (see packedMatmulChunk).
 import { attentionBackwardF32, attentionForwardF32 } from './attention';
 import { matmulTile, matmulTileFromPacked, packColumnsWhole, packRowsWhole } from './matmul';
+import { sequenceTask } from './sequence-task';
 
 /** Task kind: a batch of float32 matmul tiles. */
 export const TASK_MATMUL = 1;
@@ -22,12 +23,18 @@ export const TASK_ATTENTION_BACKWARD = 3;
  */
 export const TASK_MATMUL_PACKED = 4;
 
+/**
+ * Task kind: a fused LSTM/GRU sequence (field 16: its record, see recurrent.ts). Each chunk is one thread joining;
+ * the threads then split the time steps' work among themselves, and a chunk counts the units of work its thread ran.
+ */
+export const TASK_SEQUENCE = 5;
+
 /** Byte size of a task descriptor. */
 export const TASK_BYTES = 104;
 
 /**
- * Claims chunks of the task tagged `tag` until none is left and returns how many units of work this thread ran (tiles
- * or attention pairs: a packing chunk of TASK_MATMUL_PACKED counts for none); each finished chunk bumps `done`, which
+ * Claims chunks of the task tagged `tag` until none is left and returns how many units of work this thread ran (tiles,
+ * attention pairs or sequence chunks: a packing chunk of TASK_MATMUL_PACKED counts for none); each finished chunk bumps `done`, which
  * the poster waits on. Chunk indices are below 65535.
  */
 export function runTask(task: usize, thread: i32, tag: i32): i32 {
@@ -40,13 +47,14 @@ export function runTask(task: usize, thread: i32, tag: i32): i32 {
     // Only threads with a scratch slot take part (a worker beyond the configured count sits the task out).
     if (chunk >= atomic.load<i32>(task + 4) || thread >= atomic.load<i32>(task + 84)) break;
     if (atomic.cmpxchg<i32>(task + 8, word, word + 1) != word) continue;
-    let unit = true;
+    let units = 1;
     if (kind == TASK_MATMUL) matmulChunk(task, chunk, thread);
-    else if (kind == TASK_MATMUL_PACKED) unit = packedMatmulChunk(task, chunk, thread);
+    else if (kind == TASK_MATMUL_PACKED) units = packedMatmulChunk(task, chunk, thread) ? 1 : 0;
+    else if (kind == TASK_SEQUENCE) units = sequenceTask(<usize>load<i32>(task, 16), thread);
     else attentionChunk(task, kind, chunk, thread);
     atomic.add<i32>(task + 12, 1);
     atomic.notify(task + 12);
-    if (unit) ran++;
+    ran += units;
   }
   return ran;
 }

@@ -1,5 +1,6 @@
 // The runtime the kernels run on, set once the module is instantiated, and the kernels' view of their call frame.
 import { InvalidArgumentError, type DataHandle, type DType, type TensorInfo, type TypedArray } from '@seqlab/tensor-core';
+import { forgetPacked } from './packed-weights.js';
 import { recycler } from './recycler.js';
 import type { Runtime } from './runtime.js';
 import { wasmState } from './shared.js';
@@ -49,6 +50,7 @@ export function ptr(x: TensorInfo): number {
  * copied back into the storage, so every tensor viewing it sees them.
  */
 export function ptrForUpdate(x: TensorInfo): number {
+  forgetPacked(x.handle);
   return runtime().frame.stageForUpdate(storageOf(x.handle));
 }
 
@@ -65,6 +67,8 @@ export function allocFor(dtype: DType, size: number): number {
  * array the backend made is kept by the recycler for the next result of its dtype and length.
  */
 export function releaseStorage(handle: DataHandle): void {
+  // The array may be recycled into another tensor, or its block reused: packed copies of it must not outlive it.
+  forgetPacked(handle);
   if (typeof handle === 'object' && handle !== null && current?.resident.release(handle)) return;
   recycler.give(handle);
 }

@@ -1,9 +1,10 @@
-// The wasm backend's fused LSTM/GRU sequence kernels: all-steps products on the threaded matmul, time loops in wasm.
+// The wasm backend's fused LSTM/GRU sequence kernels: all-steps products on the threaded matmul, the whole time loop
+// as one task in wasm.
 //
-// Each time step needs one recurrent product ([B, H]×[H, G·H] forward, [B, G·H]×[G·H, H] backward). When that
-// product is big enough to share (StepProduct.shareable) the step loop runs here, posting each product to the
-// worker pool and calling wasm for the gate math of each step; otherwise the whole loop runs in wasm on the
-// calling thread (assembly/lstm.ts, assembly/gru.ts).
+// Each time step needs one recurrent product ([B, H]×[H, G·H] forward, [B, G·H]×[G·H, H] backward) and the gate math.
+// The loop runs inside wasm in one call (sequence-task.ts; assembly/lstm.ts, assembly/gru.ts), every thread taking
+// chunks of each step's hidden units and the threads meeting once per step (twice backward) on shared counters, with
+// W_hh packed once per parameter version and kept in wasm memory between calls (packed-weights.ts).
 import {
   DTypeMismatchError,
   type FusedRecurrentKernels,
@@ -21,7 +22,8 @@ import {
 import { allocFor, ptr, runtime } from './context.js';
 import { framedTable } from './framed.js';
 import { matmulKernels } from './kernels/matmul.js';
-import { StepProduct } from './step-product.js';
+import { packedWeights, reservePacked, type PackedLayout } from './packed-weights.js';
+import { runSequenceTask, SEQ, STEP_PARALLEL_MIN_FLOPS, type SequenceTask } from './sequence-task.js';
 
 /** Sizes of one call: sequence length, batch, input size, hidden size. */
 interface SequenceDims {
@@ -74,28 +76,64 @@ function zeroedF64(count: number): number {
   return at;
 }
 
-/** This call's scratch: `floats` float32 values, then a copy of `lengths` when given (address 0 when not). */
-function allocWork(floats: number, lengths: Int32Array | null): { floats: number; lengths: number } {
+/** The sequence lengths copied into this call's memory (address 0 when every sequence runs all steps). */
+function stageLengths(lengths: Int32Array | null): number {
+  if (lengths === null) return 0;
   const heap = runtime().heap;
-  const block = heap.alloc(floats * 4 + (lengths === null ? 0 : lengths.length * 4));
-  const at = block + floats * 4;
-  if (lengths !== null) heap.i32.set(lengths, at >>> 2);
-  return { floats: block, lengths: lengths === null ? 0 : at };
+  const at = heap.alloc(lengths.length * 4);
+  heap.i32.set(lengths, at >>> 2);
+  return at;
 }
 
-/** True when some sequence has a valid step at time t. */
-function anyValid(lengths: Int32Array | null, t: number): boolean {
-  if (lengths === null) return true;
-  for (let b = 0; b < lengths.length; b++) if (t < lengths[b]) return true;
-  return false;
+/** Runs the sequence task `kind` of `args` (`gates` gates, W_hh packed for `layout`) with the kernel's `fields`. */
+function runSequence(kind: number, args: RecurrentSequenceArgs, { T, B, H }: SequenceDims, gates: number, layout: PackedLayout, fields: number[]): void {
+  const weights = packedWeights(runtime(), args.weightHh, ptr(args.weightHh), layout);
+  runSequenceTask({ kind, T, B, H, gates, reverse: args.reverse, lengths: stageLengths(args.lengths), weights, fields });
+}
+
+/** Addresses of b_ih and b_hh, or zeros for a layer without bias. */
+function biases(args: RecurrentSequenceArgs): [number, number] {
+  return [args.biasIh === null ? 0 : ptr(args.biasIh), args.biasHh === null ? 0 : ptr(args.biasHh)];
+}
+
+/**
+ * Puts each initial state (`[B, H]` at `initial`) in the first processed step's row of its `[T, B, H]` state
+ * sequence at `seq`, where the sequence task reads every step's starting state. An empty sequence has no step: its
+ * final states (at `final`) are the initial ones, and the function returns false.
+ */
+function startState(args: RecurrentSequenceArgs, T: number, BH: number, ...states: [seq: number, initial: number, final: number][]): boolean {
+  for (const [seq, initial, final] of states) copyBlock(T === 0 ? final : seq + (args.reverse ? T - 1 : 0) * BH * 4, initial, BH * 4);
+  return T > 0;
+}
+
+/**
+ * The bias gradients of a backward call: `count` zeroed float64 `[G]` accumulators (addresses 0 for a layer without
+ * bias), and `store`, which rounds them into the two results: the LSTM's one sum serves both biases, the GRU's two
+ * sums are one each.
+ */
+function biasGrads(args: RecurrentSequenceArgs, G: number, count: 1 | 2): { acc: number[]; store: () => [number | null, number | null] } {
+  if (args.biasIh === null) return { acc: new Array<number>(count).fill(0), store: () => [null, null] };
+  const acc = Array.from({ length: count }, () => zeroedF64(G));
+  const store = (): [number, number] => {
+    const ih = allocFor('float32', G),
+      hh = allocFor('float32', G);
+    const ex = runtime().exports;
+    if (count === 1) ex.storeColumnSumsF32(acc[0], G, ih, hh);
+    else {
+      ex.storeColumnSumsF32(acc[0], G, ih, 0);
+      ex.storeColumnSumsF32(acc[1], G, hh, 0);
+    }
+    return [ih, hh];
+  };
+  return { acc, store };
 }
 
 function lstmSequence(args: LstmSequenceArgs): LstmSequenceResult {
-  const { T, B, I, H } = dimsOf('lstmSequence', args);
+  const dims = dimsOf('lstmSequence', args);
+  const { T, B, I, H } = dims;
   const G = 4 * H,
     BH = B * H;
-  const rt = runtime();
-  // x·W_ihᵀ for all steps at once; the time loop then overwrites it with the activated gates.
+  // x·W_ihᵀ for all steps at once; the sequence task then overwrites it with the activated gates.
   const gates = product(asMatrix(args.x, T * B, I), args.weightIh, false, true, T * B, G);
   const output = allocFor('float32', T * BH);
   const hN = allocFor('float32', BH);
@@ -103,46 +141,8 @@ function lstmSequence(args: LstmSequenceArgs): LstmSequenceResult {
   const cPrev = allocFor('float32', T * BH);
   const cellTanh = allocFor('float32', T * BH);
   const hPrev = allocFor('float32', T * BH);
-  const bih = args.biasIh === null ? 0 : ptr(args.biasIh),
-    bhh = args.biasHh === null ? 0 : ptr(args.biasHh);
-  const whh = ptr(args.weightHh),
-    h0 = ptr(args.h0),
-    c0 = ptr(args.c0);
-  const work = allocWork(B * G, args.lengths);
-  const ex = rt.exports;
-  const step = new StepProduct(B, G, H, true);
-  if (!step.shareable) {
-    ex.lstmForwardF32(
-      gates,
-      whh,
-      bih,
-      bhh,
-      h0,
-      c0,
-      work.lengths,
-      args.reverse ? 1 : 0,
-      T,
-      B,
-      H,
-      output,
-      hN,
-      cN,
-      cPrev,
-      cellTanh,
-      hPrev,
-      work.floats,
-      step.scratch,
-    );
-  } else {
-    copyBlock(hN, h0, BH * 4);
-    copyBlock(cN, c0, BH * 4);
-    for (let s = 0; s < T; s++) {
-      const t = args.reverse ? T - 1 - s : s;
-      const valid = anyValid(args.lengths, t);
-      if (valid) step.run(hN, whh, work.floats);
-      ex.lstmStepF32(gates, valid ? work.floats : 0, bih, bhh, work.lengths, t, B, H, hN, cN, output, cPrev, cellTanh, hPrev);
-    }
-  }
+  if (!startState(args, T, BH, [hPrev, ptr(args.h0), hN], [cPrev, ptr(args.c0), cN])) return { output, hN, cN, gates, cPrev, cellTanh, hPrev };
+  runSequence(SEQ.lstmForward, args, dims, 4, 'forward', [gates, ...biases(args), output, hPrev, cPrev, cellTanh, hN, cN]);
   return { output, hN, cN, gates, cPrev, cellTanh, hPrev };
 }
 
@@ -168,96 +168,39 @@ function lstmSequenceBackward(args: LstmSequenceBackwardArgs): LstmSequenceGrads
   const { T, B, H } = dims;
   const G = 4 * H,
     BH = B * H;
-  const rt = runtime();
-  const { saved, lengths } = args;
-  const gates = ptr(saved.gates),
-    cPrev = ptr(saved.cPrev),
-    cellTanh = ptr(saved.cellTanh),
-    dOut = ptr(args.dOutput);
-  const whh = ptr(args.weightHh),
-    dhN = ptr(args.dhN),
-    dcN = ptr(args.dcN);
-  const dGatesScratch = stagedScratch(T * B, G);
-  const dGates = dGatesScratch.at;
+  const { saved } = args;
+  const dGates = stagedScratch(T * B, G);
   const dh0 = allocFor('float32', BH);
   const dc0 = allocFor('float32', BH);
-  const hasBias = args.biasIh !== null;
-  const dBiasIh = hasBias ? allocFor('float32', G) : null;
-  const dBiasHh = hasBias ? allocFor('float32', G) : null;
-  const acc = hasBias ? zeroedF64(G) : 0;
-  const work = allocWork(BH, lengths);
-  const ex = rt.exports;
-  const step = new StepProduct(B, H, G, false);
-  if (!step.shareable) {
-    ex.lstmBackwardF32(
-      gates,
-      cPrev,
-      cellTanh,
-      dOut,
-      whh,
-      work.lengths,
-      args.reverse ? 1 : 0,
-      T,
-      B,
-      H,
-      dhN,
-      dcN,
-      dh0,
-      dc0,
-      dGates,
-      acc,
-      dBiasIh ?? 0,
-      dBiasHh ?? 0,
-      work.floats,
-      step.scratch,
-    );
-  } else {
-    copyBlock(dh0, dhN, BH * 4);
-    copyBlock(dc0, dcN, BH * 4);
-    for (let s = T - 1; s >= 0; s--) {
-      const t = args.reverse ? T - 1 - s : s;
-      if (!ex.lstmBackwardStepF32(gates, cPrev, cellTanh, dOut, work.lengths, t, B, H, dh0, dc0, dGates, acc)) continue;
-      const dgStep = dGates + t * B * G * 4;
-      if (work.lengths === 0) step.run(dgStep, whh, dh0);
-      else {
-        step.run(dgStep, whh, work.floats);
-        ex.mergeValidRowsF32(work.floats, dh0, work.lengths, t, B, H, 0);
-      }
-    }
-    if (hasBias) ex.storeColumnSumsF32(acc, G, dBiasIh!, dBiasHh!);
-  }
-  const dg = dGatesScratch.info;
-  return { ...weightGrads(args, dims, dg, dg, saved.hPrev), dh0, dc0, dBiasIh, dBiasHh };
+  copyBlock(dh0, ptr(args.dhN), BH * 4);
+  copyBlock(dc0, ptr(args.dcN), BH * 4);
+  const bias = biasGrads(args, G, 1);
+  runSequence(SEQ.lstmBackward, args, dims, 4, 'backward', [
+    ptr(saved.gates),
+    ptr(saved.cPrev),
+    ptr(saved.cellTanh),
+    ptr(args.dOutput),
+    dh0,
+    dc0,
+    dGates.at,
+    bias.acc[0],
+  ]);
+  const [dBiasIh, dBiasHh] = bias.store();
+  return { ...weightGrads(args, dims, dGates.info, dGates.info, saved.hPrev), dh0, dc0, dBiasIh, dBiasHh };
 }
 
 function gruSequence(args: RecurrentSequenceArgs): GruSequenceResult {
-  const { T, B, I, H } = dimsOf('gruSequence', args);
+  const dims = dimsOf('gruSequence', args);
+  const { T, B, I, H } = dims;
   const G = 3 * H,
     BH = B * H;
-  const rt = runtime();
   const xp = product(asMatrix(args.x, T * B, I), args.weightIh, false, true, T * B, G);
   const output = allocFor('float32', T * BH);
   const hN = allocFor('float32', BH);
   const gates = allocFor('float32', T * B * 4 * H);
   const hPrev = allocFor('float32', T * BH);
-  const bih = args.biasIh === null ? 0 : ptr(args.biasIh),
-    bhh = args.biasHh === null ? 0 : ptr(args.biasHh);
-  const whh = ptr(args.weightHh),
-    h0 = ptr(args.h0);
-  const work = allocWork(B * G, args.lengths);
-  const ex = rt.exports;
-  const step = new StepProduct(B, G, H, true);
-  if (!step.shareable) {
-    ex.gruForwardF32(xp, whh, bih, bhh, h0, work.lengths, args.reverse ? 1 : 0, T, B, H, output, hN, gates, hPrev, work.floats, step.scratch);
-  } else {
-    copyBlock(hN, h0, BH * 4);
-    for (let s = 0; s < T; s++) {
-      const t = args.reverse ? T - 1 - s : s;
-      const valid = anyValid(args.lengths, t);
-      if (valid) step.run(hN, whh, work.floats);
-      ex.gruStepF32(xp, valid ? work.floats : 0, bih, bhh, work.lengths, t, B, H, hN, output, gates, hPrev);
-    }
-  }
+  if (!startState(args, T, BH, [hPrev, ptr(args.h0), hN])) return { output, hN, gates, hPrev };
+  runSequence(SEQ.gruForward, args, dims, 3, 'forward', [xp, ...biases(args), output, hPrev, gates, hN]);
   return { output, hN, gates, hPrev };
 }
 
@@ -266,72 +209,38 @@ function gruSequenceBackward(args: GruSequenceBackwardArgs): RecurrentSequenceGr
   const { T, B, H } = dims;
   const G = 3 * H,
     BH = B * H;
-  const rt = runtime();
-  const gates = ptr(args.saved.gates),
-    hPrev = ptr(args.saved.hPrev),
-    dOut = ptr(args.dOutput);
-  const whh = ptr(args.weightHh),
-    dhN = ptr(args.dhN);
-  const dGiScratch = stagedScratch(T * B, G),
-    dGhScratch = stagedScratch(T * B, G);
-  const dGi = dGiScratch.at,
-    dGh = dGhScratch.at;
+  const dGi = stagedScratch(T * B, G),
+    dGh = stagedScratch(T * B, G);
   const dh0 = allocFor('float32', BH);
-  const hasBias = args.biasIh !== null;
-  const dBiasIh = hasBias ? allocFor('float32', G) : null;
-  const dBiasHh = hasBias ? allocFor('float32', G) : null;
-  const accIh = hasBias ? zeroedF64(G) : 0,
-    accHh = hasBias ? zeroedF64(G) : 0;
-  const work = allocWork(BH, args.lengths);
-  const ex = rt.exports;
-  const step = new StepProduct(B, H, G, false);
-  if (!step.shareable) {
-    ex.gruBackwardF32(
-      gates,
-      hPrev,
-      dOut,
-      whh,
-      work.lengths,
-      args.reverse ? 1 : 0,
-      T,
-      B,
-      H,
-      dhN,
-      dh0,
-      dGi,
-      dGh,
-      accIh,
-      accHh,
-      dBiasIh ?? 0,
-      dBiasHh ?? 0,
-      work.floats,
-      step.scratch,
-    );
-  } else {
-    copyBlock(dh0, dhN, BH * 4);
-    for (let s = T - 1; s >= 0; s--) {
-      const t = args.reverse ? T - 1 - s : s;
-      if (!ex.gruBackwardStepF32(gates, hPrev, dOut, work.lengths, t, B, H, dh0, dGi, dGh, accIh, accHh)) continue;
-      step.run(dGh + t * B * G * 4, whh, work.floats);
-      ex.mergeValidRowsF32(work.floats, dh0, work.lengths, t, B, H, 1);
-    }
-    if (hasBias) {
-      ex.storeColumnSumsF32(accIh, G, dBiasIh!, 0);
-      ex.storeColumnSumsF32(accHh, G, dBiasHh!, 0);
-    }
-  }
-  const grads = weightGrads(args, dims, dGiScratch.info, dGhScratch.info, args.saved.hPrev);
-  return { ...grads, dh0, dBiasIh, dBiasHh };
+  copyBlock(dh0, ptr(args.dhN), BH * 4);
+  const bias = biasGrads(args, G, 2);
+  runSequence(SEQ.gruBackward, args, dims, 3, 'backward', [ptr(args.saved.gates), ptr(args.saved.hPrev), ptr(args.dOutput), dh0, dGi.at, dGh.at, ...bias.acc]);
+  const [dBiasIh, dBiasHh] = bias.store();
+  return { ...weightGrads(args, dims, dGi.info, dGh.info, args.saved.hPrev), dh0, dBiasIh, dBiasHh };
 }
 
 /**
- * The wasm backend's fused recurrent kernels (float32; see tensor-core's `FusedRecurrentKernels` for the
- * contract), each run in a call frame. The input projection and the weight gradients are single products over all
- * steps on the threaded matmul; the time loops run one recurrent product and one f32x4 pass of gate math per step.
+ * Run before a call's inputs are staged: reserves the pinned block of the packed W_hh while no block of the call is
+ * live (see packed-weights.ts), and wakes the worker pool when the steps are large enough to share, so that the
+ * workers' wake-up overlaps the copying-in and the input projection.
  */
-export const fusedRecurrentKernels: FusedRecurrentKernels = framedTable({
-  lstmSequence,
-  lstmSequenceBackward,
-  gruSequence,
-  gruSequenceBackward,
-});
+const prepare =
+  (layout: PackedLayout) =>
+  (args: RecurrentSequenceArgs): void => {
+    if (args.weightHh.dtype !== 'float32') return;
+    const rt = runtime();
+    reservePacked(rt, args.weightHh, layout);
+    const [rows, H] = args.weightHh.shape;
+    if (2 * args.x.shape[1] * rows * H >= STEP_PARALLEL_MIN_FLOPS) rt.workerPool()?.wake();
+  };
+
+/**
+ * The wasm backend's fused recurrent kernels (float32; see tensor-core's `FusedRecurrentKernels` for the contract),
+ * each run in a call frame. The input projection and the weight gradients are single products over all steps on the
+ * threaded matmul; the time loop is one sequence task (sequence-task.ts) on the packed W_hh (packed-weights.ts), in
+ * which the threads split every step's hidden units.
+ */
+export const fusedRecurrentKernels: FusedRecurrentKernels = framedTable(
+  { lstmSequence, lstmSequenceBackward, gruSequence, gruSequenceBackward },
+  { lstmSequence: prepare('forward'), lstmSequenceBackward: prepare('backward'), gruSequence: prepare('forward'), gruSequenceBackward: prepare('backward') },
+);

@@ -9,6 +9,7 @@
 // stay valid when memory grows, so the handle is an ordinary typed array to every reader, and a kernel staging it
 // gets its address without copying. Without shared memory (a page that is not cross-origin isolated) `grow` would
 // detach such views, so nothing is made resident there and every call copies its inputs as before.
+import { InvalidArgumentError } from '@seqlab/tensor-core';
 import type { CopyStats } from './call-frame.js';
 import type { Heap, HeapStats } from './heap.js';
 
@@ -51,6 +52,8 @@ export class ResidentRegion {
   private readonly gapEnd: number[] = [];
   private readonly blockBytes = new Map<number, number>();
   private readonly views = new WeakMap<object, number>();
+  /** Addresses of the blocks from {@link pin}. */
+  private readonly pinned = new Set<number>();
   private readonly collected: FinalizationRegistry<number>;
   private liveBytes = 0;
   /** Live resident bytes at most (see {@link RESIDENT_LIMIT_BYTES}); tests lower it. */
@@ -80,6 +83,34 @@ export class ResidentRegion {
     return view;
   }
 
+  /**
+   * A block of at least `bytes` bytes kept across kernel calls for the backend's own data (the packed recurrent
+   * weights of packed-weights.ts), or null when none can be made now (the region must grow while a kernel call holds
+   * blocks above it, or memory cannot grow). Pinned blocks work on unshared memory too (they are addresses, not views)
+   * and count in {@link pinnedBytes}, not in the resident bytes or their limit.
+   */
+  pin(bytes: number): number | null {
+    const at = this.alloc(Math.max(bytes, 1));
+    if (at < 0) return null;
+    this.liveBytes -= this.blockBytes.get(at)!;
+    this.pinned.add(at);
+    return at;
+  }
+
+  /** Frees a block from {@link pin}. */
+  unpin(at: number): void {
+    if (!this.pinned.delete(at)) throw new InvalidArgumentError(`wasm resident region: argument 'at' must be a pinned block; received ${at}`);
+    this.liveBytes += this.blockBytes.get(at)!;
+    this.free(at);
+  }
+
+  /** Bytes of the blocks from {@link pin} not yet freed. */
+  get pinnedBytes(): number {
+    let total = 0;
+    for (const at of this.pinned) total += this.blockBytes.get(at)!;
+    return total;
+  }
+
   /** The wasm address of a resident storage, or -1 for any other array. */
   addressOf(values: object): number {
     return this.views.get(values) ?? -1;
@@ -97,7 +128,7 @@ export class ResidentRegion {
 
   /** Current counters. */
   stats(): ResidentStats {
-    return { residentBytes: this.liveBytes, residentBlocks: this.blockBytes.size, residentRegionBytes: this.top - this.base };
+    return { residentBytes: this.liveBytes, residentBlocks: this.blockBytes.size - this.pinned.size, residentRegionBytes: this.top - this.base };
   }
 
   private alloc(bytes: number): number {

@@ -20,6 +20,11 @@ export interface TensorInfo {
   readonly dtype: DType;
   /** Number of elements. */
   readonly size: number;
+  /**
+   * The viewing tensor's version counter (`Tensor.version`, bumped by every in-place change), when the info is a
+   * tensor: backends that keep derived copies of a storage across calls (packed weights) compare it to notice changes.
+   */
+  readonly version?: number;
 }
 
 /** One kernel per elementwise unary op (see {@link UnaryOpName}). */
