@@ -15,7 +15,7 @@ const run = promisify(execFile);
 /** Packed size limits in bytes. datasets ships tiny-shakespeare (about 470 kB packed as gzip+base64) once. */
 /**
  * Packages over the default limit: datasets ships the corpus; kernels-wasm embeds two kernel builds (plain SIMD and
- * relaxed-SIMD FMA, about 80 kB of base64 each, which gzip packs to about a quarter) in both its ESM and its CJS build.
+ * relaxed-SIMD FMA, about 80 kB of base64 each) in both its ESM and its CJS build.
  */
 const SIZE_LIMIT: Record<string, number> = { '@seqlab/datasets': 600_000, '@seqlab/kernels-wasm': 300_000 };
 /** Every other package: the largest packs to about 120 kB today; one inlined copy of its sources would pass this. */
