@@ -22,4 +22,10 @@ describe('kernel benchmark with both wasm builds', () => {
     const markdown = renderKernelMarkdown(report);
     expect(markdown).toContain('| seqlab wasm ×2 | seqlab wasm fma ×2 |');
   });
+
+  it("keeps the FMA contender when the backends asked for are ['wasm'] (it is the wasm backend on another build)", async () => {
+    const report = await runKernelBenchmark({ ...TINY, tfjs: false, backends: ['wasm'], cases: ['lstm'] });
+    const rows = report.results.filter((r) => r.case === 'lstm-train-step' && r.library === 'seqlab');
+    expect(rows.map((r) => r.backend).sort()).toEqual(['wasm', 'wasm fma']);
+  });
 });

@@ -44,7 +44,7 @@ export interface KernelBenchOptions {
     transformer?: Partial<GenerationTransformerShape>;
   };
   /**
-   * seqlab backends of the matmul and training cases: `cpu`, `wasm`, `gpu`. Default every seqlab contender (gpu only
+   * seqlab backends of the matmul and training cases: `cpu`, `wasm` (both its builds where the FMA build runs), `gpu`. Default every seqlab contender (gpu only
    * with `gpu`).
    * `['wasm']` skips the cpu backend's slow training steps: with `tfjs: false`, a cheap run of the training rows.
    */
@@ -183,7 +183,8 @@ export async function runKernelBenchmark(options: KernelBenchOptions = {}): Prom
   if (seqlab.gpu !== undefined && 'error' in seqlab.gpu) log(`seqlab gpu left out: ${seqlab.gpu.error}`);
   const tf = options.tfjs === false ? { error: 'TF.js left out (tfjs: false)' } : await tfjsContenders(options.tfjsCpu ?? false);
   if ('error' in tf) log(`${tf.error}: its rows are left out`);
-  const wanted = (c: Contender): boolean => backends === undefined || backends.includes(c.backend);
+  // A contender's backend is its first word: `wasm fma` is the wasm backend on its FMA build.
+  const wanted = (c: Contender): boolean => backends === undefined || backends.includes(c.backend.split(' ')[0]);
   const contenders: Contender[] = [...seqlab.contenders.filter(wanted), ...('error' in tf ? [] : tf.contenders)];
 
   const training = { runs: runs ?? DEFAULT_TRAINING_RUNS, warmup, seed, log, budgetMs: budgetSeconds * 1000 };
