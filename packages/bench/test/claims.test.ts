@@ -1,4 +1,4 @@
-import { mkdtempSync, existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,19 @@ describe('claims experiment (test size)', () => {
       expect(md).toContain(`| ${c.claim} | **${c.verdict}** |`);
       if (c.verdict === 'depends') expect(md).toContain(`\`${c.id}\` depends ${c.reason}.`);
     }
+    // One run on one checkout: its commit, once.
+    const commit = (JSON.parse(readFileSync(join(outDir, 'speed.json'), 'utf8')) as { environment: { gitCommit?: string } }).environment.gitCommit ?? 'unknown';
+    expect(md).toContain(`git commit ${commit}`);
+    expect(md).not.toContain('separate sessions');
+    // Results from another checkout (an experiment rerun later): each commit is named with its experiments.
+    const copyFile = join(outDir, 'copy.json');
+    const copyDoc = JSON.parse(readFileSync(copyFile, 'utf8')) as { environment: { gitCommit?: string } };
+    copyDoc.environment.gitCommit = 'f'.repeat(40);
+    writeFileSync(copyFile, JSON.stringify(copyDoc));
+    const mixed = readFileSync(writeReportReadme(outDir), 'utf8');
+    expect(mixed).toContain('the experiments ran in separate sessions, on git commits');
+    expect(mixed).toMatch(new RegExp(`${'f'.repeat(40)}[^;]* for copy \\(started [0-9-]+ [0-9:]+ UTC\\)`));
+    expect(mixed).toMatch(new RegExp(`${commit}[^;]* for speed \\(started`));
   });
 });
 

@@ -84,6 +84,26 @@ function summary(doc: ResultDocument, claims: ResultDocument<ClaimsMeasurements>
   return cited.length === 0 ? '' : cited.map((c) => `${c.measured} (\`${c.id}\`: ${c.verdict})`).join(' ');
 }
 
+// The checkouts the experiments ran on: one commit for a single run, else each commit with its experiments and start
+// times. Whether a checkout had uncommitted changes is read from its first experiment: later ones of the same run also
+// see the run's own result files as changes.
+function checkouts(docs: readonly ResultDocument[]): string {
+  const byStart = [...docs].sort((a, b) => a.environment.startedAt.localeCompare(b.environment.startedAt));
+  const groups = new Map<string, ResultDocument[]>();
+  for (const d of byStart) {
+    const commit = d.environment.gitCommit ?? 'unknown';
+    groups.set(commit, [...(groups.get(commit) ?? []), d]);
+  }
+  const label = (commit: string, first: ResultDocument): string => `${commit}${first.environment.gitDirty ? ' (with uncommitted changes)' : ''}`;
+  if (groups.size === 1) {
+    const [[commit, ds]] = [...groups];
+    return `git commit ${label(commit, ds[0])} when the first experiment started`;
+  }
+  const when = (d: ResultDocument): string => d.environment.startedAt.slice(0, 16).replace('T', ' ');
+  const parts = [...groups].map(([commit, ds]) => `${label(commit, ds[0])} for ${ds.map((d) => `${d.experiment} (started ${when(d)} UTC)`).join(', ')}`);
+  return `the experiments ran in separate sessions, on git commits ${parts.join('; ')}`;
+}
+
 /**
  * The Markdown of the report's index for the result files in `dir`: front matter for the docs site, the commands and
  * environment of the run, one row per experiment, and the claims grouped by verdict with what each "depends" on.
@@ -130,7 +150,7 @@ export function renderReportReadme(dir: string): string {
     ...docs.map((d) => `- \`${d.command}\``),
     '',
     env
-      ? `Machine: ${env.cpuModel}, ${env.cores} cores, Node ${env.node}, ${env.platform}; backend \`${env.backend}\`; git commit ${env.gitCommit ?? 'unknown'}${env.gitDirty ? ' (with uncommitted changes)' : ''} when the first experiment started. The measuring experiments took ${minutes(total)} of wall-clock time in all.`
+      ? `Machine: ${env.cpuModel}, ${env.cores} cores, Node ${env.node}, ${env.platform}; backend \`${env.backend}\`; ${checkouts(measuring)}. The measuring experiments took ${minutes(total)} of wall-clock time in all.`
       : 'No result files were found.',
     '',
     '## Results',
