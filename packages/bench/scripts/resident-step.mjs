@@ -124,7 +124,9 @@ function generation() {
       }
     }
     for (const { mode, lm, perToken, copiedIn } of runs) {
-      console.log(`${name} generation at batch 1 (${mode}): median ${median(perToken.slice(1)).toFixed(3)} ms/token; copied in ${(copiedIn / 1024).toFixed(1)} KiB/token`);
+      console.log(
+        `${name} generation at batch 1 (${mode}): median ${median(perToken.slice(1)).toFixed(3)} ms/token; copied in ${(copiedIn / 1024).toFixed(1)} KiB/token`,
+      );
       for (const p of lm.parameters()) p.dispose();
     }
   }
