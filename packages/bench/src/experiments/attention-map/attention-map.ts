@@ -5,7 +5,7 @@
 import { crossEntropy, noGrad } from '@seqlab/autograd';
 import { argmax, Generator, narrow, reshape, type Tensor } from '@seqlab/tensor-core';
 import type { ChartSpec } from '../framework/chart.js';
-import { concatCharts, learningCurves, lineChart, type ChartRow } from '../framework/chart.js';
+import { concatCharts, DASH_LEGEND, learningCurves, lineChart, type ChartRow } from '../framework/chart.js';
 import { defineExperiment, type ResultDocument } from '../framework/experiment.js';
 import { markdownTable } from '../framework/markdown.js';
 import { bySize } from '../framework/options.js';
@@ -323,7 +323,7 @@ export const attentionMapExperiment = defineExperiment<AttentionMapMeasurements>
           type: 'nominal',
           title: 'stage',
           sort: ['trained', 'untrained'],
-          legend: { symbolType: 'stroke', symbolSize: 300, symbolStrokeColor: '#333333', symbolStrokeWidth: 2 },
+          legend: DASH_LEGEND,
         },
       },
     } as unknown as ChartSpec;

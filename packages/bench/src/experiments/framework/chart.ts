@@ -105,6 +105,22 @@ export interface LineChartOptions {
 }
 
 /**
+ * Legend of a line-style (strokeDash) encoding: a dark stroke per entry. Vega-lite's `symbolStrokeColor` alone leaves
+ * the legend's line symbols without a stroke (only a fill, which a line does not have), so the entries showed no line.
+ *
+ * @example
+ * ```ts
+ * console.assert(DASH_LEGEND.symbolType === 'stroke' && DASH_LEGEND.encode.symbols.update.stroke.value === '#333333');
+ * ```
+ */
+export const DASH_LEGEND = {
+  symbolType: 'stroke',
+  symbolSize: 300,
+  symbolStrokeWidth: 2,
+  encode: { symbols: { update: { stroke: { value: '#333333' } } } },
+} as const;
+
+/**
  * A line chart with points, one colour per series, optional log axes, panels and labelled reference lines.
  *
  * @example
@@ -140,7 +156,7 @@ export function lineChart(o: LineChartOptions): ChartSpec {
             field: o.dash,
             type: 'nominal' as const,
             title: o.dash,
-            legend: { symbolType: 'stroke', symbolSize: 300, symbolStrokeColor: '#333333', symbolStrokeWidth: 2 },
+            legend: DASH_LEGEND,
           },
         }
       : {}),
