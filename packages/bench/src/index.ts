@@ -18,9 +18,19 @@ export type {
 export { renderKernelMarkdown, writeKernelReport } from './kernel-bench/report.js';
 export type { KernelReportFiles } from './kernel-bench/report.js';
 export type { SeqlabGpuInfo } from './kernel-bench/seqlab-contenders.js';
-export { checkTargets, MATMUL_TARGET, RATIO_TARGETS, TRAINING_TARGETS } from './kernel-bench/targets.js';
-export type { TargetCheck } from './kernel-bench/targets.js';
-export { LSTM_SHAPE, lstmTrainingFlops, TRANSFORMER_SHAPE, tokensPerStep, transformerTrainingFlops } from './kernel-bench/training-shapes.js';
+export { ceilingNeed, checkTargets, MATMUL_TARGET, RATIO_TARGETS, TRAINING_TARGETS } from './kernel-bench/targets.js';
+export type { CeilingNeed, TargetCheck } from './kernel-bench/targets.js';
+export {
+  LSTM_SHAPE,
+  lstmForwardFlops,
+  lstmTrainingFlops,
+  TRANSFORMER_SHAPE,
+  tokensPerStep,
+  transformerBlockForwardFlops,
+  transformerTrainingFlops,
+} from './kernel-bench/training-shapes.js';
+export { measureSimdPeak, simdPeakModule } from './kernel-bench/simd-peak.js';
+export type { SimdPeakKind, SimdPeakOptions } from './kernel-bench/simd-peak.js';
 export { GENERATION_LSTM_SHAPE, GENERATION_TRANSFORMER_SHAPE } from './kernel-bench/generation-shapes.js';
 export type { GenerationLstmShape, GenerationShapes, GenerationTransformerShape } from './kernel-bench/generation-shapes.js';
 export { ONNXRUNTIME_THREADS } from './kernel-bench/inference-suite.js';

@@ -6,10 +6,11 @@ import { parseArgs } from 'node:util';
 import { parseKernelBenchCases, runKernelBenchmark } from './kernel-bench/kernel-bench.js';
 import { renderKernelMarkdown, writeKernelReport } from './kernel-bench/report.js';
 
-const USAGE = `Usage: bench:kernels [--json] [--cases matmul,lstm,transformer,inference,generation] [--sizes 128,256,512,1024]
+const USAGE = `Usage: bench:kernels [--json] [--cases peak,matmul,lstm,transformer,inference,generation] [--sizes 128,256,512,1024]
                      [--runs N] [--warmup N] [--backends cpu,wasm] [--skip-tfjs] [--tfjs-cpu] [--gpu] [--out DIR]
 
-Times matmul (nn, tn, nt) and LSTM / Transformer-block training steps (tokens/s, and useful GFLOP/s against the same
+Measures the machine's 128-bit wasm SIMD peak (a multiply-add loop, plain and fused, on 1 and 2 threads: the
+ceiling of every wasm row), times matmul (nn, tn, nt) and LSTM / Transformer-block training steps (tokens/s, and useful GFLOP/s against the same
 run's matmul-nn 512) on seqlab's cpu and wasm backends and on TensorFlow.js's wasm backend, then the inference case
 (the LSTM LM and Transformer block forward only, and matmul 512 and 1024) on seqlab wasm and in onnxruntime-node
 running seqlab's exported model, then the generation case (ms per token at batch 1 for an LSTM LM and a Transformer

@@ -5,11 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  ceilingNeed,
   checkTargets,
   GENERATION_LSTM_SHAPE,
   GENERATION_TRANSFORMER_SHAPE,
+  lstmForwardFlops,
   lstmTrainingFlops,
   RATIO_TARGETS,
+  transformerBlockForwardFlops,
   transformerTrainingFlops,
   KERNEL_BENCH_CASES,
   LSTM_SHAPE,
@@ -37,7 +40,13 @@ describe('kernel benchmark (tiny run)', () => {
     const cases = ['matmul-nn', 'matmul-tn', 'matmul-nt', 'lstm-train-step', 'transformer-train-step'];
     const inferenceCases = ['lstm-forward', 'transformer-forward', 'matmul-forward'];
     const generationCases = ['lstm-generate', 'transformer-generate'];
-    expect([...new Set(json.results.map((r) => r.case))].sort()).toEqual([...cases, ...inferenceCases, ...generationCases].sort());
+    const peakCases = ['simd-peak-muladd', 'simd-peak-fma'];
+    expect([...new Set(json.results.map((r) => r.case))].sort()).toEqual([...cases, ...inferenceCases, ...generationCases, ...peakCases].sort());
+    // The machine's wasm SIMD peak on 1 and 2 threads; the fused form only where the engine has relaxed SIMD.
+    for (const c of peakCases) {
+      const rows = json.results.filter((r) => r.case === c);
+      expect(rows.map((r) => `${r.library} ${r.backend} ×${r.threads}`)).toEqual(['wasm simd128 ×1', 'wasm simd128 ×2']);
+    }
     expect(json.settings.generation).toEqual(TINY.generation);
     // The inference rows: seqlab wasm and onnxruntime-node (a dev dependency here) on 2 threads, side by side.
     expect(json.environment.onnxruntime).toEqual({ version: expect.stringMatching(/^\d+\.\d+/) });
@@ -75,7 +84,7 @@ describe('kernel benchmark (tiny run)', () => {
         ).toBe(true);
     }
 
-    for (const r of json.results as KernelBenchRow[]) {
+    for (const r of (json.results as KernelBenchRow[]).filter((row) => !peakCases.includes(row.case))) {
       const where = `${r.library} ${r.backend} ${r.case}`;
       expect(typeof r.library, where).toBe('string');
       expect(Number.isInteger(r.threads) && r.threads >= 1, where).toBe(true);
@@ -85,7 +94,9 @@ describe('kernel benchmark (tiny run)', () => {
       const metric = r.case.startsWith('matmul') ? r.gflops : generation ? r.msPerToken : r.tokensPerSec;
       // Matrix size, sequence length T, or tokens generated per call (3 in TINY).
       expect(r.size, where).toBe(r.case.startsWith('matmul') ? 16 : 3);
-      if (r.case.endsWith('-train-step')) expect(Number.isFinite(r.usefulGflops) && (r.usefulGflops as number) > 0, `${where}: useful GFLOP/s`).toBe(true);
+      // Useful GFLOP/s on the training steps and the model forward passes (not on matmul or generation rows).
+      if (r.case.endsWith('-train-step') || r.case === 'lstm-forward' || r.case === 'transformer-forward')
+        expect(Number.isFinite(r.usefulGflops) && (r.usefulGflops as number) > 0, `${where}: useful GFLOP/s`).toBe(true);
       else expect(r.usefulGflops, where).toBeUndefined();
       if (generation && r.library === 'onnxruntime')
         expect(r.note === null || /^greedy tokens differ from seqlab's from token \d+/.test(r.note), where).toBe(true);
@@ -115,6 +126,12 @@ describe('kernel benchmark (tiny run)', () => {
     expect(markdown.split('## Generation')[0]).not.toMatch(/-generate \|/);
     // Training rows stay out of the inference tables and the other way round.
     expect(markdown.split('## Inference')[0]).not.toMatch(/\| [a-z]+-forward \|/);
+    // The ceiling: the wasm SIMD peak per form and thread count, and what 0.6× onnxruntime would need of it.
+    expect(markdown).toMatch(/## Machine ceiling \(wasm SIMD peak, GFLOP\/s\)[\s\S]*\| simd-peak-muladd \| 128 \| [\d.]+ \| [\d.]+ \|/);
+    expect(markdown).toMatch(/\| lstm-forward \| 3 \| [\d.]+ \| [\d.]+ \| [\d.]+× \|/);
+    expect(markdown).toMatch(
+      /At 0\.6× onnxruntime's tokens\/s, the LSTM LM forward would run at [\d.]+ useful GFLOP\/s: [\d.]+× the best wasm SIMD peak measured here/,
+    );
     expect(markdown).toMatch(/## Targets/);
   });
 
@@ -139,7 +156,7 @@ describe('kernel benchmark (tiny run)', () => {
 describe('kernel benchmark options and targets', () => {
   it('parses a case list and rejects an unknown case, naming the known ones', () => {
     expect(parseKernelBenchCases('transformer,matmul')).toEqual(['transformer', 'matmul']);
-    expect(() => parseKernelBenchCases('matmul,gru')).toThrow(/unknown case 'gru'.*matmul, lstm, transformer, inference, generation/);
+    expect(() => parseKernelBenchCases('matmul,gru')).toThrow(/unknown case 'gru'.*peak, matmul, lstm, transformer, inference, generation/);
     expect(parseKernelBenchCases('inference')).toEqual(['inference']);
     expect(parseKernelBenchCases('generation')).toEqual(['generation']);
   });
@@ -232,6 +249,25 @@ describe('kernel benchmark options and targets', () => {
     expect(checkTargets(rows, LSTM_SHAPE, TRANSFORMER_SHAPE, offShape)[9].met).toBeNull();
   });
 
+  it('says what the inference target asks against the wasm SIMD peak when the run measured both', () => {
+    const base = { threads: 2, runs: 1, note: null, medianMs: 1 };
+    const rows: KernelBenchRow[] = [
+      { ...base, library: 'wasm', backend: 'simd128', case: 'simd-peak-muladd', size: 128, gflops: 90 },
+      { ...base, library: 'wasm', backend: 'simd128', case: 'simd-peak-fma', size: 128, gflops: 120 },
+      { ...base, library: 'wasm', backend: 'simd128', threads: 1, case: 'simd-peak-fma', size: 128, gflops: 60 },
+      { ...base, library: 'seqlab', backend: 'wasm', case: 'lstm-forward', size: 100, tokensPerSec: 50_000, usefulGflops: 40 },
+      { ...base, library: 'onnxruntime', backend: 'cpu', case: 'lstm-forward', size: 100, tokensPerSec: 200_000, usefulGflops: 160 },
+    ];
+    // 0.6 × 160 = 96 useful GFLOP/s, against the best peak row (fma on 2 threads, 120).
+    expect(ceilingNeed(rows, 'lstm-forward')).toEqual({ needed: 96, onnxruntime: 160, peak: 120, peakLabel: 'fma ×2' });
+    expect(ceilingNeed(rows, 'transformer-forward')).toBeUndefined();
+    expect(ceilingNeed(rows.slice(3), 'lstm-forward')).toBeUndefined();
+    const lstmForward = checkTargets(rows, LSTM_SHAPE, TRANSFORMER_SHAPE)[7];
+    expect(lstmForward.measured).toBe(
+      '0.25× (seqlab wasm ×2 50,000 vs onnxruntime ×2 200,000 tokens/s; 0.6× needs 96.0 useful GFLOP/s, 0.80× the wasm SIMD peak (120.0 GFLOP/s, fma ×2))',
+    );
+  });
+
   it('counts the useful FLOPs of a training step as 3 × the forward matrix products', () => {
     const lstm = { batch: 1, length: 1, vocabSize: 3, embeddingSize: 2, hiddenSize: 1 };
     // 3 × (2·4·1·(2 + 1) + 2·1·3) = 3 × 30
@@ -239,6 +275,9 @@ describe('kernel benchmark options and targets', () => {
     const block = { batch: 2, length: 2, dModel: 1, heads: 1, ffnWidth: 2, vocabSize: 1, causal: true };
     // 4 tokens × 3 × (2·1·(3 + 1 + 4) + 2·1·1 + 4·2·1) = 12 × 26
     expect(transformerTrainingFlops(block)).toBe(312);
+    // The forward passes alone: the LSTM LM with its head, the block without one.
+    expect(lstmForwardFlops(lstm)).toBe(30);
+    expect(transformerBlockForwardFlops(block)).toBe(4 * (16 + 8));
   });
 });
 

@@ -10,7 +10,7 @@ describe('bench:kernels command line', () => {
     const run = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('Usage: bench:kernels');
-    expect(run.stdout).toContain('--cases matmul,lstm,transformer,inference,generation');
+    expect(run.stdout).toContain('--cases peak,matmul,lstm,transformer,inference,generation');
     expect(run.stdout).toContain('--backends wasm --skip-tfjs');
   });
 

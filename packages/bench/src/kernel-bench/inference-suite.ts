@@ -9,7 +9,7 @@ import { median } from '../experiments/framework/timing.js';
 import type { KernelBenchRow } from './results.js';
 import { benchTransformerBlock } from './seqlab-training.js';
 import { timeInterleaved, type Runner } from './timing.js';
-import { tokensPerStep, type LstmShape, type TransformerShape } from './training-shapes.js';
+import { lstmForwardFlops, tokensPerStep, transformerBlockForwardFlops, type LstmShape, type TransformerShape } from './training-shapes.js';
 
 /**
  * Threads onnxruntime's intra-op pool gets: as many as seqlab's wasm backend uses on the reference machine.
@@ -89,15 +89,21 @@ interface InferenceCase {
   /** Work per call: tokens for the models, 2n³ flops for matmul. */
   readonly work: number;
   readonly metric: 'tokensPerSec' | 'gflops';
+  /** Useful FLOPs per call of a model case (its matrix products), for its useful GFLOP/s; absent on matmul. */
+  readonly flops?: number;
   readonly seqlab: () => void;
   readonly onnx: Uint8Array;
   readonly feeds: (ort: Ort) => Record<string, unknown>;
   readonly dispose: () => void;
 }
 
-/** The name, size and work of a model case over `batch·length` tokens. */
-function tokenCase(name: string, shape: { readonly batch: number; readonly length: number }): Pick<InferenceCase, 'name' | 'size' | 'work' | 'metric'> {
-  return { name, size: shape.length, work: tokensPerStep(shape), metric: 'tokensPerSec' };
+/** The name, size, work and useful FLOPs of a model case over `batch·length` tokens. */
+function tokenCase(
+  name: string,
+  shape: { readonly batch: number; readonly length: number },
+  flops: number,
+): Pick<InferenceCase, 'name' | 'size' | 'work' | 'metric' | 'flops'> {
+  return { name, size: shape.length, work: tokensPerStep(shape), metric: 'tokensPerSec', flops };
 }
 
 function lstmCase(shape: LstmShape, seed: number): InferenceCase {
@@ -108,7 +114,7 @@ function lstmCase(shape: LstmShape, seed: number): InferenceCase {
   const ids = randint(0, shape.vocabSize, [shape.batch, shape.length], { generator, backend: 'wasm' });
   const idValues = Int32Array.from(ids.dataSync());
   return {
-    ...tokenCase('lstm-forward', shape),
+    ...tokenCase('lstm-forward', shape, lstmForwardFlops(shape)),
     seqlab: () => {
       const { logits, state } = noGrad(() => model.forward(ids));
       logits.dataSync();
@@ -128,7 +134,7 @@ function transformerCase(shape: TransformerShape, seed: number): InferenceCase {
   const inputs = randn(dims, { generator, backend: 'wasm' });
   const values = Float32Array.from(inputs.dataSync());
   return {
-    ...tokenCase('transformer-forward', shape),
+    ...tokenCase('transformer-forward', shape, transformerBlockForwardFlops(shape)),
     seqlab: () => {
       const out = noGrad(() => block.forward(inputs, { isCausal: shape.causal }));
       out.dataSync();
@@ -207,7 +213,8 @@ export async function runInferenceSuite(options: InferenceSuiteOptions): Promise
       ].slice(0, runners.length);
       contenders.forEach((who, k) => {
         const medianMs = median(times[k]);
-        rows.push({ ...who, case: c.name, size: c.size, [c.metric]: rate(c, medianMs), medianMs, runs: times[k].length, note: null });
+        const useful = c.flops === undefined ? {} : { usefulGflops: c.flops / (medianMs * 1e6) };
+        rows.push({ ...who, case: c.name, size: c.size, [c.metric]: rate(c, medianMs), ...useful, medianMs, runs: times[k].length, note: null });
       });
       const unit = c.metric === 'gflops' ? 'GFLOP/s' : 'tokens/s';
       const measured = contenders.map((who, k) => `${who.library} ${rate(c, median(times[k])).toFixed(c.metric === 'gflops' ? 1 : 0)}`);

@@ -9,6 +9,7 @@ import { runInferenceSuite, type OnnxRuntimeInfo } from './inference-suite.js';
 import { runMatmulSuite } from './matmul-suite.js';
 import { KERNEL_BENCH_CASES, machineEnvironment, type KernelBenchCase, type KernelBenchReport, type KernelBenchRow } from './results.js';
 import { seqlabContenders } from './seqlab-contenders.js';
+import { measureSimdPeak, type SimdPeakOptions } from './simd-peak.js';
 import { checkTargets } from './targets.js';
 import { tfjsContenders } from './tfjs-contenders.js';
 import { runTrainingSuite } from './training-suite.js';
@@ -16,8 +17,10 @@ import { LSTM_SHAPE, TRANSFORMER_SHAPE, type LstmShape, type TransformerShape } 
 
 /** Options of {@link runKernelBenchmark}; every field has a default that runs the issue's full benchmark. */
 export interface KernelBenchOptions {
-  /** Case families to run. Default every one: `matmul`, `lstm`, `transformer`, `inference`, `generation`. */
+  /** Case families to run. Default every one: `peak`, `matmul`, `lstm`, `transformer`, `inference`, `generation`. */
   cases?: readonly KernelBenchCase[];
+  /** Rounds and round length of the SIMD peak case (see `measureSimdPeak`). Default 5 rounds of about 100 ms. */
+  peak?: Pick<SimdPeakOptions, 'rounds' | 'targetMs'>;
   /** Matmul sizes n. Default 128, 256, 512, 1024. */
   sizes?: readonly number[];
   /** Matmul sizes of the inference case (seqlab wasm against an onnxruntime MatMul model). Default 512, 1024. */
@@ -121,7 +124,8 @@ export function parseKernelBenchCases(list: string): KernelBenchCase[] {
 }
 
 /**
- * Runs the kernel benchmark: square matmul in the nn, tn and nt layouts, and the LSTM language-model and
+ * Runs the kernel benchmark: the machine's 128-bit wasm SIMD peak (a multiply-add loop, plain and fused, on 1 and 2
+ * threads), square matmul in the nn, tn and nt layouts, and the LSTM language-model and
  * Transformer-block training steps, on seqlab's cpu and wasm backends and (when installed) TensorFlow.js's wasm
  * and cpu backends; then the inference case: the same LSTM LM and Transformer block forward only, and matmul, on
  * seqlab wasm and (when installed) onnxruntime-node running seqlab's exported model on 2 threads, interleaved; then
@@ -189,6 +193,10 @@ export async function runKernelBenchmark(options: KernelBenchOptions = {}): Prom
 
   const training = { runs: runs ?? DEFAULT_TRAINING_RUNS, warmup, seed, log, budgetMs: budgetSeconds * 1000 };
   const results: KernelBenchRow[] = [];
+  if (cases.includes('peak')) {
+    log('wasm SIMD peak: a multiply-add loop on 1 and 2 threads');
+    results.push(...(await measureSimdPeak(options.peak)));
+  }
   if (cases.includes('matmul')) results.push(...(await runMatmulSuite(contenders, { sizes, runs, log })));
   if (cases.includes('lstm')) results.push(...(await runTrainingSuite(contenders, { name: 'lstm-train-step', shape: lstm }, training)));
   if (cases.includes('transformer')) results.push(...(await runTrainingSuite(contenders, { name: 'transformer-train-step', shape: transformer }, training)));
@@ -222,6 +230,7 @@ export async function runKernelBenchmark(options: KernelBenchOptions = {}): Prom
       ...(cases.includes('generation') ? { generation } : {}),
       timing:
         `training: ${warmup} warm-up steps, median of ${training.runs} (fewer, at least 3, past ${budgetSeconds} s per contender); ` +
+        (cases.includes('peak') ? `peak: best of ${options.peak?.rounds ?? 5} rounds of about ${options.peak?.targetMs ?? 100} ms; ` : '') +
         `matmul: 2 warm-up runs, median of ${runs === undefined ? '31 (n ≤ 128) to 5 (n = 1024)' : runs}` +
         (cases.includes('inference') ? `; inference: ${warmup} warm-up calls, median of ${runs ?? DEFAULT_INFERENCE_RUNS}, interleaved` : '') +
         (cases.includes('generation') ? `; generation: ${Math.max(1, warmup)} warm-up calls, median of ${runs ?? DEFAULT_GENERATION_RUNS}, interleaved` : ''),

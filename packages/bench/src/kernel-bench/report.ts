@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KernelBenchReport, KernelBenchRow } from './results.js';
 import type { SeqlabGpuInfo } from './seqlab-contenders.js';
-import { MATMUL_TARGET } from './targets.js';
+import { ceilingNeed, MATMUL_TARGET, RATIO_TARGETS } from './targets.js';
 import { lstmTrainingFlops, transformerTrainingFlops } from './training-shapes.js';
 
 /** A row's numeric measure: GFLOP/s, tokens/s, useful GFLOP/s of a training step, or ms per generated token (lower is better). */
@@ -11,7 +11,7 @@ export type RowMetric = 'gflops' | 'tokensPerSec' | 'usefulGflops' | 'msPerToken
 
 /** A row's contender as a column heading: `library backend`, with `×threads` for threaded backends. */
 export function contenderKey(r: KernelBenchRow): string {
-  const threaded = (r.library === 'seqlab' && r.backend.startsWith('wasm')) || r.library === 'onnxruntime';
+  const threaded = (r.library === 'seqlab' && r.backend.startsWith('wasm')) || r.library === 'onnxruntime' || r.library === 'wasm';
   return threaded ? `${r.library} ${r.backend} ×${r.threads}` : `${r.library} ${r.backend}`;
 }
 
@@ -35,6 +35,7 @@ const OVER_TFJS: RatioColumn = { heading: 'seqlab best / tfjs wasm', reference: 
 const ONNXRUNTIME_OVER: RatioColumn = { heading: 'onnxruntime / seqlab', reference: (r) => r.library === 'onnxruntime', inverted: true };
 
 const isInference = (r: KernelBenchRow): boolean => r.case.endsWith('-forward');
+const isPeak = (r: KernelBenchRow): boolean => r.case.startsWith('simd-peak-');
 
 /** One decimal, or two significant digits below 0.1 (a software renderer's GFLOP/s would all read 0.0). */
 function decimal(v: number): string {
@@ -128,6 +129,42 @@ function efficiencySection(report: KernelBenchReport, training: readonly KernelB
   ];
 }
 
+/** The wasm SIMD peak per form and thread count: the ceiling of every wasm row. */
+function peakSection(rows: readonly KernelBenchRow[]): string[] {
+  if (rows.length === 0) return [];
+  return [
+    '## Machine ceiling (wasm SIMD peak, GFLOP/s)',
+    '',
+    'A loop of 12 independent 4-lane multiply-add chains (plain `f32x4.mul` + `f32x4.add`, and `f32x4.relaxed_madd` where the engine has relaxed SIMD) ' +
+      'on 1 and 2 worker threads at once: the most 128-bit wasm SIMD does on this machine. No wasm kernel can beat it; native code with wider vectors ' +
+      '(onnxruntime uses AVX2 or AVX-512 where the CPU has them) is not bound by it.',
+    '',
+    ...metricTable(rows, 'gflops', []),
+    '',
+  ];
+}
+
+/** For each forward case, the useful GFLOP/s that the inference target asks, against the wasm ceiling. */
+function ceilingLines(rows: readonly KernelBenchRow[]): string[] {
+  const cases = [
+    ['lstm-forward', 'the LSTM LM forward'],
+    ['transformer-forward', 'the Transformer block forward'],
+  ] as const;
+  const matmul = rows.find((r) => r.case === 'matmul-forward' && r.size === MATMUL_TARGET.size && r.library === 'seqlab')?.gflops;
+  return cases.flatMap(([name, words]) => {
+    const need = ceilingNeed(rows, name);
+    if (need === undefined) return [];
+    const mm =
+      typeof matmul === 'number' ? ` and ${(need.needed / matmul).toFixed(2)}× seqlab's own matmul-forward ${MATMUL_TARGET.size} in the table above` : '';
+    return [
+      `At ${RATIO_TARGETS.inference}× onnxruntime's tokens/s, ${words} would run at ${decimal(need.needed)} useful GFLOP/s: ` +
+        `${(need.needed / need.peak).toFixed(2)}× the best wasm SIMD peak measured here (${decimal(need.peak)} GFLOP/s, ${need.peakLabel})${mm}; ` +
+        `onnxruntime itself ran it at ${decimal(need.onnxruntime)}.`,
+      '',
+    ];
+  });
+}
+
 /** ms per generated token at batch 1, with the models, lengths and how onnxruntime steps. */
 function generationSection(report: KernelBenchReport): string[] {
   const rows = report.results.filter((r) => r.msPerToken !== undefined);
@@ -191,7 +228,8 @@ export function renderKernelMarkdown(report: KernelBenchReport): string {
     ...gpuLine(env.seqlabGpu),
     '',
   ];
-  const matmul = results.filter((r) => r.gflops !== undefined && !isInference(r));
+  lines.push(...peakSection(results.filter(isPeak)));
+  const matmul = results.filter((r) => r.gflops !== undefined && !isInference(r) && !isPeak(r));
   if (matmul.length > 0) lines.push('## Matmul (GFLOP/s)', '', ...metricTable(matmul, 'gflops'), '');
   const training = results.filter((r) => r.tokensPerSec !== undefined && !isInference(r));
   if (training.length > 0) {
@@ -222,8 +260,18 @@ export function renderKernelMarkdown(report: KernelBenchReport): string {
       '',
     );
     if (tokens.length > 0) lines.push(...metricTable(tokens, 'tokensPerSec', [ONNXRUNTIME_OVER]), '');
+    const useful = inference.filter((r) => r.usefulGflops !== undefined);
+    if (useful.length > 0) {
+      lines.push(
+        'Useful GFLOP/s of the forward passes (their matrix products: LSTM LM 2·4H·(E + H) + 2·H·V per token; Transformer block 2·d·4d + 2·2·d·f + 2·2·T·d per token):',
+        '',
+        ...metricTable(useful, 'usefulGflops', [ONNXRUNTIME_OVER]).map((l) => l.replace('| case | size |', '| case (useful GFLOP/s) | size |')),
+        '',
+      );
+    }
     const flopsTable = metricTable(flops, 'gflops', [ONNXRUNTIME_OVER]).map((l) => l.replace('| case | size |', '| case (GFLOP/s) | size |'));
     if (flops.length > 0) lines.push(...flopsTable, '');
+    lines.push(...ceilingLines(results));
   }
   lines.push(...generationSection(report));
   const notes = results.filter((r) => r.note !== null);

@@ -7,25 +7,26 @@ import type { GenerationShapes } from './generation-shapes.js';
 import type { LstmShape, TransformerShape } from './training-shapes.js';
 
 /**
- * The case families the kernel benchmark can run (`--cases`): `inference` is the forward-only LSTM LM, Transformer
+ * The case families the kernel benchmark can run (`--cases`): `peak` is the machine's 128-bit wasm SIMD peak
+ * (a multiply-add loop on 1 and 2 threads, the ceiling every other row is bounded by); `inference` is the forward-only LSTM LM, Transformer
  * block and matmul on seqlab wasm and in onnxruntime-node; `generation` is `generate` at batch 1 for the LSTM LM and
  * the Transformer LM on seqlab wasm against onnxruntime-node stepping the exported step model.
  */
-export type KernelBenchCase = 'matmul' | 'lstm' | 'transformer' | 'inference' | 'generation';
+export type KernelBenchCase = 'peak' | 'matmul' | 'lstm' | 'transformer' | 'inference' | 'generation';
 
 /**
  * Every case family, in the order they run.
  *
  * @example
  * ```ts
- * console.assert(KERNEL_BENCH_CASES.join() === 'matmul,lstm,transformer,inference,generation');
+ * console.assert(KERNEL_BENCH_CASES.join() === 'peak,matmul,lstm,transformer,inference,generation');
  * ```
  */
-export const KERNEL_BENCH_CASES: readonly KernelBenchCase[] = ['matmul', 'lstm', 'transformer', 'inference', 'generation'];
+export const KERNEL_BENCH_CASES: readonly KernelBenchCase[] = ['peak', 'matmul', 'lstm', 'transformer', 'inference', 'generation'];
 
 /** One measured (or failed) entry: a library's backend on one case at one size. */
 export interface KernelBenchRow {
-  /** `seqlab`, `tfjs` or `onnxruntime`. */
+  /** `seqlab`, `tfjs` or `onnxruntime`; `wasm` on the SIMD peak rows (the engine itself, no library). */
   readonly library: string;
   /** The library's backend (`cpu`, `wasm`). */
   readonly backend: string;
@@ -33,23 +34,25 @@ export interface KernelBenchRow {
   readonly threads: number;
   /**
    * `matmul-nn`, `matmul-tn`, `matmul-nt`, `lstm-train-step`, `transformer-train-step`, an inference case:
-   * `lstm-forward`, `transformer-forward`, `matmul-forward`, or a generation case: `lstm-generate`, `transformer-generate`.
+   * `lstm-forward`, `transformer-forward`, `matmul-forward`, a generation case: `lstm-generate`, `transformer-generate`,
+   * or a peak case: `simd-peak-muladd`, `simd-peak-fma`.
    */
   readonly case: string;
-  /** Matrix size n (matmul), sequence length T (training and inference), or tokens generated per call (generation). */
+  /** Matrix size n (matmul), sequence length T (training and inference), tokens generated per call (generation), or the vector width in bits (peak). */
   readonly size: number;
-  /** Matmul throughput, 2n³ / median time; only on matmul rows (null when the run failed). */
+  /** Matmul throughput, 2n³ / median time, or the SIMD peak's best round; only on matmul and peak rows (null when the run failed). */
   readonly gflops?: number | null;
   /** Training throughput, batch·T / median seconds; only on training-step rows (null when the run failed). */
   readonly tokensPerSec?: number | null;
   /**
-   * Useful GFLOP/s of a training step: `lstmTrainingFlops` or `transformerTrainingFlops` over the median time; only
-   * on training-step rows (null when the run failed).
+   * Useful GFLOP/s of a training step (`lstmTrainingFlops` or `transformerTrainingFlops`) or of a model's forward pass
+   * (`lstmForwardFlops` or `transformerBlockForwardFlops`) over the median time; only on training-step and model
+   * inference rows (null when the run failed).
    */
   readonly usefulGflops?: number | null;
   /** Median milliseconds per generated token at batch 1 (the call's time over its tokens); only on generation rows. */
   readonly msPerToken?: number | null;
-  /** Median milliseconds per call after warm-up, or null when the run failed. */
+  /** Median milliseconds per call after warm-up (on peak rows the best round's slowest thread), or null when the run failed. */
   readonly medianMs: number | null;
   /** Timed runs behind the median. */
   readonly runs: number;

@@ -152,6 +152,49 @@ function efficiencyTarget(rows: readonly KernelBenchRow[], name: string, caseNam
   };
 }
 
+/** What the inference target asks of a forward case, against the machine's wasm ceiling. */
+export interface CeilingNeed {
+  /** Useful GFLOP/s seqlab would run at with {@link RATIO_TARGETS}.inference × onnxruntime's tokens/s. */
+  readonly needed: number;
+  /** onnxruntime's own useful GFLOP/s on the case. */
+  readonly onnxruntime: number;
+  /** The best wasm SIMD peak of the run (GFLOP/s) and its row. */
+  readonly peak: number;
+  /** The peak row as words, e.g. `fma ×2`. */
+  readonly peakLabel: string;
+}
+
+/**
+ * The useful GFLOP/s that the inference target asks of forward case `caseName` (`lstm-forward` or
+ * `transformer-forward`), with onnxruntime's own rate and the run's best wasm SIMD peak; undefined when the run has
+ * no onnxruntime row with useful GFLOP/s or no peak row. No wasm kernel can run faster than the peak, so a `needed`
+ * above it (or near it: no real kernel reaches its machine's peak) is out of reach of 128-bit wasm SIMD on this CPU.
+ *
+ * @example
+ * ```ts
+ * const rows: KernelBenchRow[] = [
+ *   { library: 'wasm', backend: 'simd128', threads: 2, case: 'simd-peak-fma', size: 128, gflops: 100, medianMs: 100, runs: 5, note: null },
+ *   { library: 'onnxruntime', backend: 'cpu', threads: 2, case: 'lstm-forward', size: 100, tokensPerSec: 2e5, usefulGflops: 160, medianMs: 16, runs: 9, note: null },
+ * ];
+ * const need = ceilingNeed(rows, 'lstm-forward');
+ * console.assert(need !== undefined && Math.round(need.needed) === 96 && need.peakLabel === 'fma ×2');
+ * ```
+ */
+export function ceilingNeed(rows: readonly KernelBenchRow[], caseName: string): CeilingNeed | undefined {
+  const ort = rows.find((r) => r.case === caseName && r.library === 'onnxruntime' && typeof r.usefulGflops === 'number');
+  const peak = rows
+    .filter((r) => r.case.startsWith('simd-peak-') && typeof r.gflops === 'number')
+    .reduce<KernelBenchRow | undefined>((best, r) => (best === undefined || (r.gflops as number) > (best.gflops as number) ? r : best), undefined);
+  if (ort === undefined || peak === undefined) return undefined;
+  const onnxruntime = ort.usefulGflops as number;
+  return {
+    needed: RATIO_TARGETS.inference * onnxruntime,
+    onnxruntime,
+    peak: peak.gflops as number,
+    peakLabel: `${peak.case.slice('simd-peak-'.length).replace('muladd', 'mul+add')} ×${peak.threads}`,
+  };
+}
+
 /** seqlab's speed over onnxruntime's on one case: tokens/s (forward) or ms per token (generation). */
 function onnxruntimeTarget(
   rows: readonly KernelBenchRow[],
@@ -178,7 +221,12 @@ function onnxruntimeTarget(
   const value = metric === 'msPerToken' ? o / s : s / o;
   const format = (v: number): string => (metric === 'msPerToken' ? v.toFixed(2) : Math.round(v).toLocaleString('en-US'));
   const unit = metric === 'msPerToken' ? 'ms/token' : 'tokens/s';
-  const measured = `${value.toFixed(2)}× (${label(seqlab)} ${format(s)} vs onnxruntime ×${ort.threads} ${format(o)} ${unit})`;
+  const need = metric === 'tokensPerSec' ? ceilingNeed(rows, caseName) : undefined;
+  const ceiling =
+    need === undefined
+      ? ''
+      : `; ${threshold}× needs ${need.needed.toFixed(1)} useful GFLOP/s, ${(need.needed / need.peak).toFixed(2)}× the wasm SIMD peak (${need.peak.toFixed(1)} GFLOP/s, ${need.peakLabel})`;
+  const measured = `${value.toFixed(2)}× (${label(seqlab)} ${format(s)} vs onnxruntime ×${ort.threads} ${format(o)} ${unit}${ceiling})`;
   return { target, threshold, value, measured, met: value >= threshold };
 }
 

@@ -69,10 +69,26 @@ export function tokensPerStep(shape: { readonly batch: number; readonly length: 
 }
 
 /**
+ * Useful floating-point operations of one LSTM LM forward pass over batch·T tokens: per token the matrix products,
+ * 2·4H·(E + H) for the input and recurrent products and 2·H·V for the head. Excluded: the embedding lookup, gate
+ * nonlinearities and other elementwise work. The inference rows' useful GFLOP/s divide this by the time.
+ *
+ * @example
+ * ```ts
+ * // batch 32 × T 100 tokens × (2·1024·(128 + 256) + 2·256·65) ≈ 2.62 GFLOP per forward pass
+ * console.assert(Math.round(lstmForwardFlops(LSTM_SHAPE) / 1e7) === 262);
+ * ```
+ */
+export function lstmForwardFlops(shape: LstmShape): number {
+  const { embeddingSize: E, hiddenSize: H, vocabSize: V } = shape;
+  return tokensPerStep(shape) * (2 * 4 * H * (E + H) + 2 * H * V);
+}
+
+/**
  * Useful floating-point operations of one LSTM LM training step (forward and backward), the count behind the
- * training-efficiency rows: per token the forward matrix products, 2·4H·(E + H) for the input and recurrent products
- * and 2·H·V for the head, times 3 for forward plus backward (the input and the weight gradient each cost a forward
- * product). Excluded: the embedding lookup, gate nonlinearities and other elementwise work, the loss and Adam.
+ * training-efficiency rows: {@link lstmForwardFlops} times 3 for forward plus backward (the input and the weight
+ * gradient each cost a forward product). Excluded: the embedding lookup, gate nonlinearities and other elementwise
+ * work, the loss and Adam.
  *
  * @example
  * ```ts
@@ -81,13 +97,28 @@ export function tokensPerStep(shape: { readonly batch: number; readonly length: 
  * ```
  */
 export function lstmTrainingFlops(shape: LstmShape): number {
-  const { embeddingSize: E, hiddenSize: H, vocabSize: V } = shape;
-  return 3 * tokensPerStep(shape) * (2 * 4 * H * (E + H) + 2 * H * V);
+  return 3 * lstmForwardFlops(shape);
+}
+
+/**
+ * Useful floating-point operations of one Transformer-block forward pass without a head (the inference case): per
+ * token 2·d·3d (q, k, v), 2·d·d (output projection), 2·2·d·f (feed-forward) and 2·2·T·d for attention's Q·Kᵀ and
+ * A·V over all T keys (the causal mask not subtracted). Excluded: LayerNorm, softmax, the mask, ReLU, residual adds.
+ *
+ * @example
+ * ```ts
+ * // 3200 tokens × (2·256·(768 + 256 + 2048) + 4·100·256) ≈ 5.36 GFLOP per forward pass
+ * console.assert(Math.round(transformerBlockForwardFlops(TRANSFORMER_SHAPE) / 1e7) === 536);
+ * ```
+ */
+export function transformerBlockForwardFlops(shape: TransformerShape): number {
+  const { dModel: d, ffnWidth: f, length: T } = shape;
+  return tokensPerStep(shape) * (2 * d * (3 * d + d + 2 * f) + 4 * T * d);
 }
 
 /**
  * Useful floating-point operations of one Transformer-block training step (forward and backward): per token the
- * forward matrix products, 2·d·3d (q, k, v), 2·d·d (output projection), 2·2·d·f (feed-forward), 2·d·V (head) and
+ * forward matrix products ({@link transformerBlockForwardFlops} plus the head), 2·d·3d (q, k, v), 2·d·d (output projection), 2·2·d·f (feed-forward), 2·d·V (head) and
  * 2·2·T·d for attention's Q·Kᵀ and A·V over all T keys (the causal mask is not subtracted, as nanoGPT's MFU
  * estimate counts it), times 3 for forward plus backward. Excluded: LayerNorm, softmax, the mask, ReLU, residual
  * adds, the loss and Adam.
@@ -99,6 +130,5 @@ export function lstmTrainingFlops(shape: LstmShape): number {
  * ```
  */
 export function transformerTrainingFlops(shape: TransformerShape): number {
-  const { dModel: d, ffnWidth: f, vocabSize: V, length: T } = shape;
-  return 3 * tokensPerStep(shape) * (2 * d * (3 * d + d + 2 * f) + 2 * d * V + 4 * T * d);
+  return 3 * (transformerBlockForwardFlops(shape) + tokensPerStep(shape) * 2 * shape.dModel * shape.vocabSize);
 }
