@@ -57,6 +57,21 @@ export class StepKernels {
     return this.dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
   }
 
+  /**
+   * A zeroed array of `size` elements that the backend keeps where its kernels read it in place (a resident storage
+   * in wasm memory, which a kernel call does not copy in), or a plain one where it keeps none; give it back with
+   * {@link release}. For buffers a step writes into and every call reads, such as a key/value cache.
+   */
+  residentZeros(size: number): FloatArray {
+    const plain = this.zeros(size);
+    return (this.backend.resident?.(plain, this.dtype, size) as FloatArray | undefined) ?? plain;
+  }
+
+  /** Frees an array from {@link residentZeros} now, rather than when the garbage collector finds it. */
+  release(values: FloatArray): void {
+    if (this.backend.isResident?.(values) === true) this.backend.release(values);
+  }
+
   /** The storage of `t` as a typed array (a parameter's values, read in place). */
   values(t: Tensor): FloatArray {
     return t.handle as FloatArray;

@@ -41,13 +41,13 @@ export function fusedTransformerDecoding(model: TransformerLM, prompt: Int32Arra
   const { contextLength: ctx, dModel: E, numHeads: H, vocabSize: V } = model.config;
   const D = E / H;
   // Per layer, keys and values of every cached position side by side: [ctx, 1, 2E], time-major.
-  const caches = blocks.map(() => step.zeros(ctx * 2 * E));
+  // Resident where the backend allows, so that attention reads the cache in place instead of staging it every call.
+  const caches = blocks.map(() => step.residentZeros(ctx * 2 * E));
   let cached = 0;
   const norm = (x: FloatArray, T: number, n: LayerNorm): FloatArray => layerNorm(step.info(x, [1, T, E]), n.weight, n.bias, n.eps).output as FloatArray;
   const linear = (x: FloatArray, T: number, l: Linear): FloatArray => step.linear(x, T, l.weight, l.bias);
   const attend = (qkv: FloatArray, T: number, cache: FloatArray): FloatArray => {
     const S = cached + T;
-    const keys = cache.subarray(0, S * 2 * E);
     const problem: FusedAttentionProblem = {
       dtype: step.dtype as 'float32' | 'float64',
       batch: 1,
@@ -57,8 +57,9 @@ export function fusedTransformerDecoding(model: TransformerLM, prompt: Int32Arra
       headDim: D,
       valueDim: D,
       q: { handle: qkv, offset: 0, batchStride: T * 3 * E, headStride: D, rowStride: 3 * E },
-      k: { handle: keys, offset: 0, batchStride: 2 * E, headStride: D, rowStride: 2 * E },
-      v: { handle: keys, offset: E, batchStride: 2 * E, headStride: D, rowStride: 2 * E },
+      // The whole buffer (a resident one is found by identity); the kernel reads its first S rows.
+      k: { handle: cache, offset: 0, batchStride: 2 * E, headStride: D, rowStride: 2 * E },
+      v: { handle: cache, offset: E, batchStride: 2 * E, headStride: D, rowStride: 2 * E },
       scale: 1 / Math.sqrt(D),
       causalOffset: cached,
       mask: null,
@@ -96,5 +97,6 @@ export function fusedTransformerDecoding(model: TransformerLM, prompt: Int32Arra
       cached = 0;
       return run(tokens.slice(-ctx));
     },
+    close: () => caches.forEach((cache) => step.release(cache)),
   };
 }
