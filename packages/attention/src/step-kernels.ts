@@ -10,7 +10,14 @@ import {
   type TypedArray,
 } from '@seqlab/tensor-core';
 
-/** A typed array of floats a step works on (float32, or float64 on the cpu backend). */
+/**
+ * A typed array of floats a step works on (float32, or float64 on the cpu backend).
+ *
+ * @example
+ * ```ts
+ * const hidden: FloatArray = new Float32Array(128);
+ * ```
+ */
 export type FloatArray = Float32Array | Float64Array;
 
 /**

@@ -19,7 +19,12 @@ function tensorDecoding(lm: TransformerLM): (token: number | number[]) => number
   const last = (ids: number[], c: KeyValueCache): number[] =>
     noGrad(() => {
       const V = lm.config.vocabSize;
-      return Array.from(lm.forward(tensor(Int32Array.from(ids), [1, ids.length], 'int32'), { cache: c }).dataSync().subarray((ids.length - 1) * V, ids.length * V));
+      return Array.from(
+        lm
+          .forward(tensor(Int32Array.from(ids), [1, ids.length], 'int32'), { cache: c })
+          .dataSync()
+          .subarray((ids.length - 1) * V, ids.length * V),
+      );
     });
   return (token) => {
     if (Array.isArray(token)) {

@@ -20,7 +20,12 @@ function tensorDecoding(model: RecurrentLM, backend: string): (ids: number[]) =>
       const r = model.rnn.runDecoding(x, states, model.config.cell === 'lstm' ? 2 : 1);
       states = r.states;
       const V = model.config.vocabSize;
-      return Array.from(model.head.forward(r.output).dataSync().subarray((ids.length - 1) * V, ids.length * V));
+      return Array.from(
+        model.head
+          .forward(r.output)
+          .dataSync()
+          .subarray((ids.length - 1) * V, ids.length * V),
+      );
     });
 }
 

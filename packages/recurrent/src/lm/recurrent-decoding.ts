@@ -4,7 +4,14 @@ import type { Embedding, Linear } from '@seqlab/autograd';
 import { isFusedEnabled, type RecurrentSequenceArgs } from '@seqlab/tensor-core';
 import type { AnyRecurrentLayer, CellType } from '../layers/recurrent-stack.js';
 
-/** The parts of a recurrent language model a decoding step reads. */
+/**
+ * The parts of a recurrent language model a decoding step reads.
+ *
+ * @example
+ * ```ts
+ * const parts: RecurrentDecodingModel = { embedding: lm.embedding, rnn: lm.rnn, head: lm.head, cell: lm.config.cell };
+ * ```
+ */
 export interface RecurrentDecodingModel {
   /** Token embeddings `[vocab, E]`. */
   readonly embedding: Embedding;
