@@ -3,12 +3,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BACKENDS } from '@seqlab/test-utils/backends';
 import { noGrad } from '@seqlab/autograd';
+import { wasmHeapStats } from '@seqlab/kernels-wasm';
 import { Generator, getBackend, isFusedEnabled, normal, setBackend, setFusedEnabled, tensor } from '@seqlab/tensor-core';
 import { KeyValueCache, sampleFromLogits, TransformerLM } from '../src/index.js';
 import { fusedTransformerDecoding } from '../src/transformer-decoding.js';
 
 const initial = getBackend().name;
-afterEach(() => setBackend(initial));
+const fusedInitially = isFusedEnabled();
+afterEach(() => {
+  setBackend(initial);
+  setFusedEnabled(fusedInitially);
+});
 
 const CONTEXT = 12;
 
@@ -70,6 +75,25 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     expect(lm.generate(prompt, { length: 30, temperature: 0.8, topK: 6, seed: 2 })).toEqual(tokens);
   });
 
+  it('keeps the key/value cache in wasm memory while generating and frees it when generation ends, also a stream left early', async () => {
+    setBackend(backend);
+    const lm = model();
+    const blocks = (): number => wasmHeapStats().residentBlocks;
+    const before = blocks();
+    const session = noGrad(() => fusedTransformerDecoding(lm, Int32Array.of(1, 2)));
+    // One resident buffer per layer on wasm (memory is shared in Node); plain arrays on the cpu backend.
+    expect(blocks() - before).toBe(backend === 'wasm' ? lm.config.numLayers : 0);
+    session!.close!();
+    expect(blocks()).toBe(before);
+    lm.generate([1, 2], { length: 5, seed: 1 });
+    expect(blocks()).toBe(before);
+    for await (const token of lm.stream([1, 2], { length: 20, seed: 1 })) {
+      expect(blocks() - before).toBe(backend === 'wasm' ? lm.config.numLayers : 0);
+      if (token >= 0) break;
+    }
+    expect(blocks()).toBe(before);
+  });
+
   it('decodes with tensors (null here) when fused paths are off or a LayerNorm has fused off', () => {
     setBackend(backend);
     const lm = model();
@@ -78,15 +102,10 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     Object.assign(lm.transformer.h[1].ln_2, { fused: false });
     expect(fusedTransformerDecoding(lm, prompt)).toBeNull();
     Object.assign(lm.transformer.h[1].ln_2, { fused: true });
-    const was = isFusedEnabled();
     setFusedEnabled(false);
-    try {
-      expect(fusedTransformerDecoding(lm, prompt)).toBeNull();
-      // The composed path rounds differently, but this small model's greedy tokens do not move.
-      expect(lm.generate([3, 2], { length: 8, temperature: 0 })).toEqual(greedy);
-    } finally {
-      setFusedEnabled(was);
-    }
+    expect(fusedTransformerDecoding(lm, prompt)).toBeNull();
+    // The composed path rounds differently, but this small model's greedy tokens do not move.
+    expect(lm.generate([3, 2], { length: 8, temperature: 0 })).toEqual(greedy);
     // Without the cache every token re-encodes its window with tensors, and greedy decoding agrees.
     expect(lm.generate([3, 2], { length: 8, temperature: 0, useCache: false })).toEqual(greedy);
   });

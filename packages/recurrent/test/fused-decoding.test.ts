@@ -9,7 +9,11 @@ import { RecurrentLM, type CellType } from '../src/index.js';
 import { fusedRecurrentDecoding } from '../src/lm/recurrent-decoding.js';
 
 const initial = getBackend().name;
-afterEach(() => setBackend(initial));
+const fusedInitially = isFusedEnabled();
+afterEach(() => {
+  setBackend(initial);
+  setFusedEnabled(fusedInitially);
+});
 
 /** The tensor path's step, as RecurrentLM decoded before: embedding, the layers' runDecoding, head; the last row's logits. */
 function tensorDecoding(model: RecurrentLM, backend: string): (ids: number[]) => number[] {
@@ -71,14 +75,9 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     lstm.rnn.fused = false;
     expect(fusedRecurrentDecoding(parts, prompt)).toBeNull();
     lstm.rnn.fused = true;
-    const was = isFusedEnabled();
     setFusedEnabled(false);
-    try {
-      expect(fusedRecurrentDecoding(parts, prompt)).toBeNull();
-      // The composed path rounds differently, but this small model's greedy tokens do not move.
-      expect(lstm.generate([1, 2], { length: 6, temperature: 0 })).toEqual(greedy);
-    } finally {
-      setFusedEnabled(was);
-    }
+    expect(fusedRecurrentDecoding(parts, prompt)).toBeNull();
+    // The composed path rounds differently, but this small model's greedy tokens do not move.
+    expect(lstm.generate([1, 2], { length: 6, temperature: 0 })).toEqual(greedy);
   });
 });
