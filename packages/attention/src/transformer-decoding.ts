@@ -70,10 +70,12 @@ export function fusedTransformerDecoding(model: TransformerLM, prompt: Int32Arra
     };
     return attention(problem, false).out as FloatArray;
   };
+  const row = step.zeros(E);
   const run = (ids: ArrayLike<number>): FloatArray => {
     const T = ids.length;
-    const positions = Array.from({ length: T }, (_, t) => cached + t);
-    const x = step.addInto(step.gatherRows(wte.weight, ids, step.zeros(T * E)), step.gatherRows(wpe.weight, positions, step.zeros(T * E)));
+    // Token rows plus the position rows cached..cached+T−1, which lie one after another in wpe; a token's step reuses
+    // one buffer (the kernels copy their inputs and return new arrays, so nothing holds it past the step).
+    const x = step.addInto(step.gatherRows(wte.weight, ids, T === 1 ? row : step.zeros(T * E)), step.values(wpe.weight), cached * E);
     blocks.forEach((block, layer) => {
       const qkv = linear(norm(x, T, block.ln_1), T, block.attn.c_attn);
       // This step's keys and values (columns E..3E of each row) go after the cached positions.

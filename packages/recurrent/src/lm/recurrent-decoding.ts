@@ -56,9 +56,11 @@ export function fusedRecurrentDecoding(model: RecurrentDecodingModel, prompt: In
     const p = rnn.cellParameters(l);
     return { weightIh: p.weightIh, weightHh: p.weightHh, biasIh: p.biasIh, biasHh: p.biasHh, lengths: null, reverse: false };
   });
+  const row = step.zeros(E);
   const run = (ids: ArrayLike<number>): FloatArray => {
     const T = ids.length;
-    let x = step.gatherRows(embedding.weight, ids, step.zeros(T * E));
+    // A token's step reuses one input buffer: the kernels copy their inputs and return new arrays.
+    let x = step.gatherRows(embedding.weight, ids, T === 1 ? row : step.zeros(T * E));
     let width = E;
     for (let l = 0; l < rnn.numLayers; l++) {
       const args: RecurrentSequenceArgs = { ...layerArgs[l], x: step.info(x, [T, 1, width]), h0: step.info(h[l], [1, H]) };
