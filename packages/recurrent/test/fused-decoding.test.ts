@@ -81,3 +81,16 @@ describe.each(BACKENDS)('%s backend', (backend) => {
     expect(lstm.generate([1, 2], { length: 6, temperature: 0 })).toEqual(greedy);
   });
 });
+
+it('float64 on the cpu backend: the fused decoding gives bitwise the tensor step logits', () => {
+  const lm = new RecurrentLM(
+    { vocabSize: 13, embeddingDim: 8, hiddenSize: 12, numLayers: 2 },
+    { generator: new Generator(7), backend: 'cpu', dtype: 'float64' },
+  );
+  lm.eval();
+  const session = noGrad(() => fusedRecurrentDecoding({ embedding: lm.embedding, rnn: lm.rnn, head: lm.head, cell: 'lstm' }, Int32Array.of(3, 1, 12)));
+  expect(session!.logits).toBeInstanceOf(Float64Array);
+  const reference = tensorDecoding(lm, 'cpu');
+  expect(Array.from(session!.logits)).toEqual(reference([3, 1, 12]));
+  for (const token of [4, 0, 9]) expect(Array.from(noGrad(() => session!.next(token)))).toEqual(reference([token]));
+});
