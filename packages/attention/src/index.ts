@@ -38,3 +38,5 @@ export { GPTBody } from './gpt-body.js';
 export { LMHead } from './lm-head.js';
 export { positionGradientFlow } from './gradient-flow.js';
 export type { PositionGradientFlowOptions } from './gradient-flow.js';
+export { StepKernels } from './step-kernels.js';
+export type { FloatArray } from './step-kernels.js';

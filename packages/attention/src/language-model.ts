@@ -115,6 +115,8 @@ export interface DecodingSession {
   readonly logits: ArrayLike<number>;
   /** Feeds `token` to the model and returns the next-token logits after it. */
   next(token: number): ArrayLike<number>;
+  /** Frees what the session holds (called once when the generation ends, also when a stream is left early); optional. */
+  close?(): void;
 }
 
 /** A checked generation: prompt ids, number of tokens, sampling options and the generator to draw from. */
@@ -219,16 +221,19 @@ export abstract class LanguageModelBase<G extends GenerateOptions = GenerateOpti
   private *draw(run: GenerationRun, options: G): IterableIterator<number> {
     const wasTraining = this.training;
     this.eval();
+    let session: DecodingSession | undefined;
     try {
-      const session = noGrad(() => this.startDecoding(run.ids, options));
+      session = noGrad(() => this.startDecoding(run.ids, options));
       let logits = session.logits;
       for (let i = 0; i < run.length; i++) {
         const token = sampleFromLogits(logits, run.sampling, run.generator);
         yield token;
         if (i === run.length - 1) break;
-        logits = noGrad(() => session.next(token));
+        const current = session;
+        logits = noGrad(() => current.next(token));
       }
     } finally {
+      session?.close?.();
       this.train(wasTraining);
     }
   }

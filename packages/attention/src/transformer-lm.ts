@@ -13,6 +13,7 @@ import {
 import { crossEntropy, init, noGrad, parameter } from '@seqlab/autograd';
 import { GPTBody } from './gpt-body.js';
 import { KeyValueCache } from './kv-cache.js';
+import { fusedTransformerDecoding } from './transformer-decoding.js';
 import { LMHead } from './lm-head.js';
 import { LanguageModelBase, type DecodingSession, type GenerateOptions } from './language-model.js';
 import {
@@ -206,6 +207,9 @@ export class TransformerLM extends LanguageModelBase<TransformerGenerateOptions>
    * by one token and is re-encoded from the last `contextLength` tokens, as nanoGPT's `generate` crops its input.
    */
   protected startDecoding(prompt: Int32Array, options: TransformerGenerateOptions): DecodingSession {
+    // With the cache, on the kernels without tensors where the backend allows; the same logits either way.
+    const fused = (options.useCache ?? true) ? fusedTransformerDecoding(this, prompt) : null;
+    if (fused !== null) return fused;
     const ctx = this.config.contextLength;
     const tokens = Array.from(prompt);
     let cache = (options.useCache ?? true) ? this.createCache() : undefined;

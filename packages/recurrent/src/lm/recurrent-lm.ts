@@ -14,6 +14,7 @@ import {
 } from '@seqlab/tensor-core';
 import { checkCellType, createRecurrentLayer, runRecurrentLayer, type AnyRecurrentLayer, type CellType } from '../layers/recurrent-stack.js';
 import type { RecurrentState } from '../state.js';
+import { fusedRecurrentDecoding } from './recurrent-decoding.js';
 import { checkBoolean, checkIntegerAtLeast, checkRange, checkTensorArg, describeValue } from '../validate.js';
 
 /** Plain-data description of a {@link RecurrentLM}, enough to rebuild it (e.g. from a checkpoint's metadata). */
@@ -177,6 +178,9 @@ export class RecurrentLM extends LanguageModelBase {
    * kept per layer between steps (not stacked and split again each token); ids go in time-major `[T, 1]` directly.
    */
   protected startDecoding(prompt: Int32Array): DecodingSession {
+    // On the fused kernels without tensors where the backend allows; the same logits either way.
+    const fused = fusedRecurrentDecoding({ embedding: this.embedding, rnn: this.rnn, head: this.head, cell: this.config.cell }, prompt);
+    if (fused !== null) return fused;
     const backend = this.head.weight.backendName;
     const stateCount = this.config.cell === 'lstm' ? 2 : 1;
     let states: Tensor[][] | null = null;
