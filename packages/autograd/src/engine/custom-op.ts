@@ -34,6 +34,13 @@ export interface CustomOpDefinition<O extends Tensor | readonly Tensor[], S> {
    * that input, or null where there is none. Runs with recording off.
    */
   backward(outputGrads: readonly Tensor[], saved: S, ctx: CustomOpContext): readonly (Tensor | null)[];
+  /**
+   * Declares that `backward` keeps no reference to the gradients it receives or to the tensors it makes, beyond
+   * returning its input gradients (no logging or caching of them): backward() may then dispose them as soon as it has
+   * consumed them, and on the wasm backend keep them in wasm memory, where the next kernels read them without a copy.
+   * Default false: the op receives copies it may keep. Library fused ops (attention, LayerNorm, LSTM/GRU) declare it.
+   */
+  readonly pureBackward?: boolean;
 }
 
 /**
@@ -111,6 +118,7 @@ export function customOp<O extends Tensor | readonly Tensor[], S = undefined>(de
         return grads;
       },
       true,
+      definition.pureBackward === true,
     );
     for (const o of owned) {
       if (!isFloatDType(o.dtype)) continue;

@@ -21,6 +21,12 @@ export class GradNode {
   readonly order: number;
   /** Whether null output gradients are replaced by zeros before {@link apply} runs. */
   readonly materializeGrads: boolean;
+  /**
+   * Whether the rule is library code that keeps no reference to the gradients it receives or to the tensors it makes
+   * beyond returning them (every rule of the op table; custom ops that declare `pureBackward`), so that backward may
+   * dispose them as soon as it has consumed them. Gradients handed to any other rule may be kept by user code.
+   */
+  readonly pureBackward: boolean;
   private inputsHeld: readonly Tensor[];
   private readonly outputsHeld: readonly Tensor[];
   private readonly inputVersions: readonly number[];
@@ -28,7 +34,7 @@ export class GradNode {
   private readonly rule: NodeBackward;
   private freed = false;
 
-  constructor(name: string, inputs: readonly Tensor[], outputs: readonly Tensor[], rule: NodeBackward, materializeGrads = false) {
+  constructor(name: string, inputs: readonly Tensor[], outputs: readonly Tensor[], rule: NodeBackward, materializeGrads = false, pureBackward = false) {
     this.name = name;
     this.inputsHeld = inputs;
     this.outputsHeld = outputs;
@@ -36,6 +42,7 @@ export class GradNode {
     this.outputVersions = outputs.map((t) => t.version);
     this.rule = rule;
     this.materializeGrads = materializeGrads;
+    this.pureBackward = pureBackward;
     let order = -1;
     for (const o of outputs) order = Math.max(order, o.id);
     this.order = order;

@@ -212,7 +212,8 @@ function touchPages(values: Float32Array): void {
 // tenth of a 512³ product on two threads, and copying out into an untouched array after the product would add them.
 function presetResult(out: number, size: number): (() => void) | undefined {
   const rt = runtime();
-  if (!rt.frame.isOutermost('matmul')) return undefined;
+  // Scratch results move into resident storages instead (call-frame.ts), which are not new arrays.
+  if (!rt.frame.isOutermost('matmul') || rt.frame.promotesResults) return undefined;
   let result = recycler.take('float32', size) as Float32Array | undefined;
   let touch: (() => void) | undefined;
   if (!result) {
