@@ -41,7 +41,7 @@ function setMode(mode) {
 
 const copies = () => {
   const s = wasmHeapStats();
-  return { in: s.bytesCopiedIn, out: s.bytesCopiedOut + stagedOut };
+  return { in: s.bytesCopiedIn, out: s.bytesCopiedOut + stagedOut, moved: s.bytesMoved ?? 0 };
 };
 const mib = (bytes) => (bytes / 2 ** 20).toFixed(2);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -90,7 +90,7 @@ function training(make) {
       l.item();
       run.times.push(performance.now() - t0);
       const after = copies();
-      run.copied = { in: after.in - before.in, out: after.out - before.out };
+      run.copied = { in: after.in - before.in, out: after.out - before.out, moved: after.moved - before.moved };
     }
   }
   for (const { mode, name, parameters, times, copied } of runs) {
@@ -99,7 +99,7 @@ function training(make) {
     const paramBytes = parameters.reduce((n, p) => n + p.size * 4, 0);
     console.log(
       `${name} (${mode}): median ${median(rest).toFixed(1)} ms over ${rest.length} steps (min ${Math.min(...rest).toFixed(1)}); ` +
-        `parameters ${mib(paramBytes)} MiB; last step copied in ${mib(copied.in)} MiB, out ${mib(copied.out)} MiB`,
+        `parameters ${mib(paramBytes)} MiB; last step copied in ${mib(copied.in)} MiB, out ${mib(copied.out)} MiB, moved inside wasm memory ${mib(copied.moved)} MiB`,
     );
     for (const p of parameters) p.dispose();
   }

@@ -25,6 +25,14 @@ let nextId = 0;
 // The tensors made while {@link collectCreated} runs (shared by every loaded copy, as the class is).
 const creation = coreState.claim('tensorCreationLog', { log: null as Tensor[] | null });
 
+/** What {@link collectCreated} returns. */
+export interface Collected<T> {
+  /** What the function returned. */
+  result: T;
+  /** Every tensor object made while it ran, in creation order. */
+  created: Tensor[];
+}
+
 /**
  * Runs `fn` and returns its result with every tensor object made while it ran (results, temporaries and views, in
  * creation order; nested calls see their own tensors, which the enclosing call sees too). The owner of a
@@ -37,7 +45,7 @@ const creation = coreState.claim('tensorCreationLog', { log: null as Tensor[] | 
  * for (const t of created) if (t !== result) t.dispose(); // the temporary x·x
  * ```
  */
-export function collectCreated<T>(fn: () => T): { result: T; created: Tensor[] } {
+export function collectCreated<T>(fn: () => T): Collected<T> {
   const outer = creation.log;
   const created: Tensor[] = [];
   creation.log = created;
