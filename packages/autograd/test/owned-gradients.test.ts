@@ -94,6 +94,35 @@ describe.each(BACKENDS)('backward on %s', (backend) => {
     expect(Array.from(w.grad!.dataSync())).toEqual([18, -36]);
   });
 
+  it('disposes what a pure custom op’s forward made besides its outputs once the graph is freed, not before', () => {
+    let made: Tensor[] = [];
+    const square2 = customOp<Tensor[], Tensor>({
+      name: 'square2',
+      inputs: ['x'],
+      pureBackward: true,
+      forward: ([x]) => {
+        const twice = mul(x, 2); // saved for backward
+        const temporary = add(x, 1);
+        const y = mul(x, x);
+        const unused = add(x, 5); // neither output nor saved
+        made = [twice, temporary, y, unused];
+        return { outputs: [y, temporary], saved: twice };
+      },
+      backward: ([g], twice) => [mul(g, twice)],
+    });
+    const x = tensor([1, 2, 3], [3], opts).requiresGrad_();
+    const [y, plusOne] = square2(x);
+    const loss = sum(y);
+    loss.backward(null, { retainGraph: true });
+    expect(made.map((t) => t.isDisposed)).toEqual([false, false, false, false]);
+    loss.backward();
+    // The saved tensor is gone; the outputs (the second one a tensor forward also made) are the user's.
+    expect(made.map((t) => t.isDisposed)).toEqual([true, false, false, true]);
+    expect(Array.from(y.dataSync())).toEqual([1, 4, 9]);
+    expect(Array.from(plusOne.dataSync())).toEqual([2, 3, 4]);
+    expect(Array.from(x.grad!.dataSync())).toEqual([4, 8, 12]);
+  });
+
   it('runs backward twice through a retained graph with the same gradients', () => {
     const w = tensor([0.5, -1, 2], [3], opts).requiresGrad_();
     const h = tanh(mul(w, w));

@@ -33,6 +33,8 @@ export class GradNode {
   private readonly outputVersions: readonly number[];
   private readonly rule: NodeBackward;
   private freed = false;
+  /** Run once when the graph is freed: disposes what only this node's rule would have read (a custom op's saved tensors). */
+  onFree: (() => void) | undefined = undefined;
 
   constructor(name: string, inputs: readonly Tensor[], outputs: readonly Tensor[], rule: NodeBackward, materializeGrads = false, pureBackward = false) {
     this.name = name;
@@ -85,6 +87,9 @@ export class GradNode {
   free(): void {
     this.freed = true;
     this.inputsHeld = [];
+    const onFree = this.onFree;
+    this.onFree = undefined;
+    onFree?.();
   }
 
   private checkVersions(tensors: readonly Tensor[], versions: readonly number[], what: string): void {
