@@ -57,7 +57,9 @@ function checkSeed(root: Tensor, seed: Tensor | undefined | null): Tensor {
 /**
  * Computes the gradient of `root` with respect to every leaf tensor that requires gradients and adds it to
  * that leaf's `.grad` (gradients accumulate across calls until zeroed, as in PyTorch). Intermediate gradients
- * are dropped, and the graph is freed afterwards unless `retainGraph` is set.
+ * and the temporaries of gradient rules are disposed as soon as they are consumed (nothing the caller can reach: a
+ * leaf's `.grad`, the seed, and what custom ops without `pureBackward` receive stay valid), and the graph is freed
+ * afterwards unless `retainGraph` is set.
  *
  * @param root - the tensor to differentiate, usually a scalar loss
  * @param seedGrad - d(loss)/d(root); defaults to 1 for a one-element root and is required otherwise
