@@ -1,7 +1,10 @@
 // Scratch results (the backend's `scratchResults`): float32 results kept resident in wasm memory, moved out of the call
 // frame instead of copied out, read by later kernels without a copy; values equal to ordinary results.
 import { afterEach, describe, expect, it } from 'vitest';
-import { add, cast, Generator, greater, matmul, randn, tensor, type TensorInfo, type TypedArray } from '@seqlab/tensor-core';
+import { add, cast, Generator, greater, matmul, mean, randn, square, tensor, type Tensor, type TensorInfo, type TypedArray } from '@seqlab/tensor-core';
+import { Adam } from '@seqlab/autograd';
+import { TransformerEncoderLayer } from '@seqlab/attention';
+import { LSTM } from '@seqlab/recurrent';
 import { wasmBackend, wasmHeapStats } from '@seqlab/kernels-wasm';
 import { runtime } from '../src/context.js';
 
@@ -103,4 +106,64 @@ describe('scratch results', () => {
     ).toThrow('inside');
     expect(runtime().frame.scratch).toBe(false);
   });
+});
+
+describe('scratch gradients in training', () => {
+  // Trains a fresh model for a few Adam steps with scratch gradients on or off; returns the losses, the final
+  // parameters and the bytes copied in and out over the steps.
+  function train(build: (gen: Generator) => { params: Tensor[]; loss: () => Tensor }, scratchOn: boolean) {
+    const hook = wasmBackend.scratchResults;
+    if (!scratchOn) (wasmBackend as { scratchResults?: unknown }).scratchResults = undefined;
+    try {
+      const { params, loss } = build(new Generator(21));
+      const opt = new Adam(params, { lr: 1e-2 });
+      const before = wasmHeapStats();
+      const losses: number[] = [];
+      for (let step = 0; step < 3; step++) {
+        opt.zeroGrad();
+        const l = loss();
+        l.backward();
+        opt.step();
+        losses.push(l.item());
+      }
+      const after = wasmHeapStats();
+      return {
+        losses,
+        params: params.map((p) => Array.from(p.dataSync())),
+        in: after.bytesCopiedIn - before.bytesCopiedIn,
+        out: after.bytesCopiedOut - before.bytesCopiedOut,
+      };
+    } finally {
+      (wasmBackend as { scratchResults?: unknown }).scratchResults = hook;
+    }
+  }
+
+  const models: [string, (gen: Generator) => { params: Tensor[]; loss: () => Tensor }][] = [
+    [
+      'Transformer encoder layer',
+      (gen) => {
+        const layer = new TransformerEncoderLayer(32, 4, { dimFeedforward: 64, dropout: 0, batchFirst: true, generator: gen, backend: 'wasm' });
+        const x = randn([3, 10, 32], { generator: gen, backend: 'wasm' });
+        return { params: [...layer.parameters()], loss: () => mean(square(layer.forward(x, { isCausal: true }))) };
+      },
+    ],
+    [
+      'LSTM',
+      (gen) => {
+        const lstm = new LSTM(12, 24, { batchFirst: true, generator: gen, backend: 'wasm' });
+        const x = randn([4, 9, 12], { generator: gen, backend: 'wasm' });
+        return { params: [...lstm.parameters()], loss: () => mean(square(lstm.forward(x).output)) };
+      },
+    ],
+  ];
+  for (const [name, build] of models) {
+    it(`${name}: the same losses and parameters with fewer bytes copied in and out`, () => {
+      const off = train(build, false);
+      const on = train(build, true);
+      expect(on.losses).toEqual(off.losses);
+      expect(on.params).toEqual(off.params);
+      expect(on.in).toBeLessThan(off.in);
+      expect(on.out).toBeLessThan(off.out);
+    });
+  }
 });
