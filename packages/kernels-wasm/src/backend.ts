@@ -81,7 +81,7 @@ function readCopy(handle: unknown): TypedArray {
   return values;
 }
 
-// Runs `fn` with float32 results of kernel calls made resident (where memory is shared), for an owner that disposes them.
+// Runs `fn` with the results of kernel calls made resident (where memory is shared), for an owner that disposes them.
 function scratchResults<T>(fn: () => T): T {
   const frame = runtime().frame;
   const outer = frame.scratch;

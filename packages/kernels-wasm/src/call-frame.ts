@@ -55,13 +55,14 @@ export class CallFrame {
   private copiedOut = 0;
   private moved = 0;
   /**
-   * Set while the backend's `scratchResults` runs: the float32 results of outermost calls become resident storages
-   * (moved out of the frame when it closes) instead of typed-array copies.
+   * Set while the backend's `scratchResults` runs: the results of outermost calls become resident storages (moved out
+   * of the frame when it closes) instead of typed-array copies.
    */
   scratch = false;
   // Scratch results of the open call waiting for `close` (parallel arrays: block address, elements, resident view).
   private readonly promoteAt: number[] = [];
   private readonly promoteSize: number[] = [];
+  private readonly promoteDType: DType[] = [];
   private readonly promoted: TypedArray[] = [];
   /** Open calls: kernels called from inside a kernel share the outermost call's frame. */
   private depth = 0;
@@ -100,7 +101,7 @@ export class CallFrame {
     return this.depth > 0 && this.kernel === kernel;
   }
 
-  /** Whether float32 results of the outermost call become resident storages (scratch results, on shared memory). */
+  /** Whether results of the outermost call become resident storages (scratch results, on shared memory). */
   get promotesResults(): boolean {
     return this.scratch && this.resident?.enabled === true;
   }
@@ -209,10 +210,11 @@ export class CallFrame {
       const size = this.allocSize[i],
         dtype = this.allocDType[i];
       const preset = this.presetAt.lastIndexOf(at);
-      if (preset < 0 && this.depth === 1 && dtype === 'float32' && this.promotesResults) {
+      if (preset < 0 && this.depth === 1 && this.promotesResults) {
         // Moved into a resident storage once the frame is released (the region can grow only then): see close.
         this.promoteAt.push(at);
         this.promoteSize.push(size);
+        this.promoteDType.push(dtype);
         return new Promised(this.promoteAt.length - 1) as unknown as TypedArray;
       }
       this.copiedOut += size * elementBytes(dtype);
@@ -277,20 +279,23 @@ export class CallFrame {
     this.promoted.length = this.promoteAt.length;
     for (const i of order) {
       const at = this.promoteAt[i],
-        size = this.promoteSize[i];
-      const view = this.resident!.allocF32(size);
+        size = this.promoteSize[i],
+        dtype = this.promoteDType[i];
+      const bytes = size * elementBytes(dtype);
+      const view = this.resident!.allocView(dtype, size);
       if (view === undefined) {
-        this.promoted[i] = this.copyBlock(at, 'float32', size);
-        this.copiedOut += size * 4;
+        this.promoted[i] = this.copyBlock(at, dtype, size);
+        this.copiedOut += bytes;
         continue;
       }
-      // Read the views after allocF32, which may have grown memory.
-      this.heap.f32.copyWithin(view.byteOffset >>> 2, at >>> 2, (at >>> 2) + size);
+      // Read the views after allocView, which may have grown memory.
+      this.heap.u8.copyWithin(view.byteOffset, at, at + bytes);
       this.promoted[i] = view;
-      this.moved += size * 4;
+      this.moved += bytes;
     }
     this.promoteAt.length = 0;
     this.promoteSize.length = 0;
+    this.promoteDType.length = 0;
   }
 
   /** Leaves a kernel call; the outermost one releases every block of the frame and makes its scratch results resident. */

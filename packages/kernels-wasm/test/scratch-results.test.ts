@@ -1,7 +1,7 @@
 // Scratch results (the backend's `scratchResults`): float32 results kept resident in wasm memory, moved out of the call
 // frame instead of copied out, read by later kernels without a copy; values equal to ordinary results.
 import { afterEach, describe, expect, it } from 'vitest';
-import { add, cast, Generator, greater, matmul, mean, randn, square, tensor, type Tensor, type TensorInfo, type TypedArray } from '@seqlab/tensor-core';
+import { add, cast, Generator, greater, matmul, mean, randn, square, tensor, where, type Tensor, type TensorInfo, type TypedArray } from '@seqlab/tensor-core';
 import { Adam } from '@seqlab/autograd';
 import { TransformerEncoderLayer } from '@seqlab/attention';
 import { LSTM } from '@seqlab/recurrent';
@@ -87,16 +87,23 @@ describe('scratch results', () => {
     z.dispose();
   });
 
-  it('leaves int32 and bool results and results of kernels outside the scope as ordinary arrays', () => {
+  it('makes int32 and bool results resident too, and leaves results of kernels outside the scope ordinary arrays', () => {
     const x = tensor([1, -2, 3], [3], { backend: 'wasm' });
-    const [mask, ints] = scratch(() => [greater(x, 0), cast(x, 'int32')]);
-    expect(isResident(mask.handle)).toBe(false);
-    expect(isResident(ints.handle)).toBe(false);
-    // Copied out into arrays of their own (uninitialised memory in Node, every byte overwritten by the copy).
-    expect((mask.handle as Uint8Array).constructor).toBe(Uint8Array);
-    expect((ints.handle as Int32Array).constructor).toBe(Int32Array);
-    expect(Array.from(mask.dataSync())).toEqual([1, 0, 1]);
-    expect(Array.from(ints.dataSync())).toEqual([1, -2, 3]);
+    for (const inScope of [true, false]) {
+      const make = (): Tensor[] => [greater(x, 0), cast(x, 'int32')];
+      const [mask, ints] = inScope ? scratch(make) : make();
+      expect(isResident(mask.handle)).toBe(inScope);
+      expect(isResident(ints.handle)).toBe(inScope);
+      // Views of their dtype's array type either way (outside: uninitialised memory in Node, overwritten by the copy).
+      expect((mask.handle as Uint8Array).constructor).toBe(Uint8Array);
+      expect((ints.handle as Int32Array).constructor).toBe(Int32Array);
+      expect(Array.from(mask.dataSync())).toEqual([1, 0, 1]);
+      expect(Array.from(ints.dataSync())).toEqual([1, -2, 3]);
+      // A resident mask read in place by the next kernel.
+      expect(Array.from(where(mask, x, 0).dataSync())).toEqual([1, 0, 3]);
+      mask.dispose();
+      ints.dispose();
+    }
     expect(wasmBackend.scratchResults!(() => 7)).toBe(7);
     expect(runtime().frame.scratch).toBe(false);
     expect(() =>

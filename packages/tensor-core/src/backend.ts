@@ -149,7 +149,7 @@ export interface Backend {
   /** Optional, with {@link resident}: whether `handle` is a storage the backend keeps resident. */
   isResident?(handle: DataHandle): boolean;
   /**
-   * Optional: runs `fn` with the float results of this backend's kernels kept where its kernels read them without
+   * Optional: runs `fn` with the results of this backend's kernels kept where its kernels read them without
    * staging (the wasm backend: resident storages in WebAssembly memory), for results whose owner disposes every
    * tensor made in `fn` as soon as it is done with it: `@seqlab/autograd`'s backward, for the gradients and
    * temporaries of its gradient rules. Memory held this way is freed by `dispose`, and only late by the garbage
