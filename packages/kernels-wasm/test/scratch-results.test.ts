@@ -126,16 +126,19 @@ describe('scratch gradients in training', () => {
       const opt = new Adam(params, { lr: 1e-2 });
       const before = wasmHeapStats();
       const losses: number[] = [];
+      const resident: number[] = [];
       for (let step = 0; step < 3; step++) {
         opt.zeroGrad();
         const l = loss();
         l.backward();
         opt.step();
         losses.push(l.item());
+        resident.push(wasmHeapStats().residentBytes);
       }
       const after = wasmHeapStats();
       return {
         losses,
+        resident,
         params: params.map((p) => Array.from(p.dataSync())),
         in: after.bytesCopiedIn - before.bytesCopiedIn,
         out: after.bytesCopiedOut - before.bytesCopiedOut,
@@ -171,6 +174,8 @@ describe('scratch gradients in training', () => {
       expect(on.params).toEqual(off.params);
       expect(on.in).toBeLessThan(off.in);
       expect(on.out).toBeLessThan(off.out);
+      // No scratch gradient outlives its step: resident memory holds the same after the second and third steps.
+      expect(on.resident[2]).toBe(on.resident[1]);
     });
   }
 });
