@@ -8,8 +8,9 @@
 // freed by the garbage collector.
 import { dtypeOfArray, type DType, type TypedArray } from '@seqlab/tensor-core';
 
-// Node's Buffer.allocUnsafeSlow: memory without the zero-fill of a new typed array. Measured on 12.5 MiB copies out of
-// shared wasm memory: about 0.5 ms less than `slice` (10-15% of the copy), median of paired runs.
+// Node's Buffer.allocUnsafeSlow: memory without the zero-fill of a new typed array. On 12.5 MiB copies out of shared
+// wasm memory it took 0.4-0.75 ms less than `slice` (10-20% of the copy; medians of paired runs of
+// packages/bench/scripts/copy-out-alloc.mjs on a loaded 2-core machine).
 const allocUnsafe = (globalThis as { Buffer?: { allocUnsafeSlow?: (bytes: number) => Uint8Array } }).Buffer?.allocUnsafeSlow;
 
 /**
