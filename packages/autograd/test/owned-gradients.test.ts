@@ -164,6 +164,30 @@ describe('scratch gradients on wasm', () => {
     };
   }
 
+  it('frees the scratch memory of a rule that throws, and backward works again afterwards', () => {
+    const made: Tensor[] = [];
+    const failing = customOp<Tensor>({
+      name: 'failing',
+      inputs: ['x'],
+      pureBackward: true,
+      forward: ([x]) => ({ outputs: mul(x, 1) }),
+      backward: ([g]) => {
+        made.push(mul(g, 2), add(g, 1));
+        throw new Error('rule failed');
+      },
+    });
+    const w = randn([64, 64], { generator: new Generator(8), backend: 'wasm' }).requiresGrad_();
+    const h = tanh(w);
+    const before = wasmHeapStats();
+    expect(() => sum(failing(mul(h, h))).backward()).toThrow('rule failed');
+    expect(made).toHaveLength(2);
+    expect(made.map((t) => t.isDisposed)).toEqual([true, true]);
+    expect(wasmHeapStats().residentBytes).toBe(before.residentBytes);
+    sum(mul(h, h)).backward();
+    expect(w.grad!.shape).toEqual([64, 64]);
+    expect(wasmHeapStats().residentBytes).toBe(before.residentBytes);
+  });
+
   it('copies fewer bytes in and out, frees every scratch block, and gives the same gradients as without', () => {
     const hook = wasmBackend.scratchResults;
     let off;

@@ -37,7 +37,8 @@ export interface Collected<T> {
  * Runs `fn` and returns its result with every tensor object made while it ran (results, temporaries and views, in
  * creation order; nested calls see their own tensors, which the enclosing call sees too). The owner of a
  * computation whose temporaries nobody else can reach (autograd's backward, for its gradient rules) disposes them
- * with it instead of waiting for the garbage collector.
+ * with it instead of waiting for the garbage collector. `into`, if given, is the array they are pushed to as they are
+ * made, which still holds them when `fn` throws.
  *
  * @example
  * ```ts
@@ -45,9 +46,9 @@ export interface Collected<T> {
  * for (const t of created) if (t !== result) t.dispose(); // the temporary x·x
  * ```
  */
-export function collectCreated<T>(fn: () => T): Collected<T> {
+export function collectCreated<T>(fn: () => T, into: Tensor[] = []): Collected<T> {
   const outer = creation.log;
-  const created: Tensor[] = [];
+  const created = into;
   creation.log = created;
   try {
     const result = fn();

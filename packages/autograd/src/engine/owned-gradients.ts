@@ -18,7 +18,15 @@ export class OwnedGradients {
    * them); disposes every tensor it made except `keep(result)`, which become owned.
    */
   run<T>(backend: Backend, fn: () => T, keep: (result: T) => readonly (Tensor | null)[]): T {
-    const { result, created } = collectCreated(() => (backend.scratchResults === undefined ? fn() : backend.scratchResults(fn)));
+    const created: Tensor[] = [];
+    let result: T;
+    try {
+      result = collectCreated(() => (backend.scratchResults === undefined ? fn() : backend.scratchResults(fn)), created).result;
+    } catch (error) {
+      // A rule that threw leaves only garbage behind: free it now rather than when it is collected.
+      for (const t of created) t.dispose();
+      throw error;
+    }
     const kept = new Set(keep(result));
     for (const t of created) {
       if (kept.has(t)) this.owned.add(t);
