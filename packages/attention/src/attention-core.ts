@@ -149,6 +149,7 @@ function fusedAttention(
   }
   const op = customOp<Tensor[], Saved>({
     name: spec.op,
+    pureBackward: true,
     inputs: sources.map((_, i) => `source${i}`),
     forward: (inputs) => {
       const { out, probs, weights, problem } = run(inputs, true);

@@ -5,9 +5,11 @@
 //
 // Run from the repository root after `pnpm build` (it loads the packages' dist builds):
 //   node packages/bench/scripts/resident-step.mjs [steps=12] [modes=staged,resident] [cases=lstm,transformer,generate]
+// (modes: staged, unscratched, resident)
 // Each case is built once per mode and their steps alternate (so both see the same load): "staged" turns residency
 // off (no `resident` hook, Adam results copied out into plain arrays: the behaviour before resident storages),
-// "resident" is the backend as shipped.
+// "resident" is the backend as shipped, "unscratched" is "resident" with backward's gradients copied out of wasm memory
+// into plain arrays (no `scratchResults` hook: the behaviour before scratch gradients).
 import { TransformerEncoderLayer, TransformerLM } from '@seqlab/attention';
 import { Adam, crossEntropy, Embedding, Linear } from '@seqlab/autograd';
 import { wasmBackend, wasmHeapStats } from '@seqlab/kernels-wasm';
@@ -23,6 +25,7 @@ const backend = 'wasm';
 // Residency off: no resident copies of parameters, and the fused Adam step's results copied out into plain arrays.
 const residentHook = wasmBackend.resident;
 const residentAdam = wasmBackend.fused.adamStep;
+const scratchHook = wasmBackend.scratchResults;
 let stagedOut = 0; // bytes stagedAdam copies out (counted like the call frames' copies before resident storages)
 function stagedAdam(...args) {
   const out = residentAdam(...args);
@@ -35,13 +38,15 @@ function stagedAdam(...args) {
   return plain;
 }
 function setMode(mode) {
-  wasmBackend.resident = mode === 'resident' ? residentHook : undefined;
-  wasmBackend.fused.adamStep = mode === 'resident' ? residentAdam : stagedAdam;
+  const resident = mode === 'resident' || mode === 'unscratched';
+  wasmBackend.resident = resident ? residentHook : undefined;
+  wasmBackend.fused.adamStep = resident ? residentAdam : stagedAdam;
+  wasmBackend.scratchResults = mode === 'resident' ? scratchHook : undefined;
 }
 
 const copies = () => {
   const s = wasmHeapStats();
-  return { in: s.bytesCopiedIn, out: s.bytesCopiedOut + stagedOut };
+  return { in: s.bytesCopiedIn, out: s.bytesCopiedOut + stagedOut, moved: s.bytesMoved ?? 0 };
 };
 const mib = (bytes) => (bytes / 2 ** 20).toFixed(2);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -90,7 +95,7 @@ function training(make) {
       l.item();
       run.times.push(performance.now() - t0);
       const after = copies();
-      run.copied = { in: after.in - before.in, out: after.out - before.out };
+      run.copied = { in: after.in - before.in, out: after.out - before.out, moved: after.moved - before.moved };
     }
   }
   for (const { mode, name, parameters, times, copied } of runs) {
@@ -99,7 +104,7 @@ function training(make) {
     const paramBytes = parameters.reduce((n, p) => n + p.size * 4, 0);
     console.log(
       `${name} (${mode}): median ${median(rest).toFixed(1)} ms over ${rest.length} steps (min ${Math.min(...rest).toFixed(1)}); ` +
-        `parameters ${mib(paramBytes)} MiB; last step copied in ${mib(copied.in)} MiB, out ${mib(copied.out)} MiB`,
+        `parameters ${mib(paramBytes)} MiB; last step copied in ${mib(copied.in)} MiB, out ${mib(copied.out)} MiB, moved inside wasm memory ${mib(copied.moved)} MiB`,
     );
     for (const p of parameters) p.dispose();
   }

@@ -74,6 +74,25 @@ function convert(values: TypedArray, dtype: DType): TypedArray {
   return out;
 }
 
+// A copy of a storage's values; reading a resident storage back is a copy out of wasm memory, counted as one.
+function readCopy(handle: unknown): TypedArray {
+  const values = (handle as TypedArray).slice();
+  if (runtime().resident.addressOf(handle as object) >= 0) runtime().frame.countCopiedOut(values.byteLength);
+  return values;
+}
+
+// Runs `fn` with the results of kernel calls made resident (where memory is shared), for an owner that disposes them.
+function scratchResults<T>(fn: () => T): T {
+  const frame = runtime().frame;
+  const outer = frame.scratch;
+  frame.scratch = true;
+  try {
+    return fn();
+  } finally {
+    frame.scratch = outer;
+  }
+}
+
 /**
  * The `wasm` backend: float32/int32/bool storage in JS typed arrays that the garbage collector reclaims (a disposed
  * tensor's array, 64 KiB or more, is reused for the next result of its dtype and length), f32x4 SIMD
@@ -102,14 +121,16 @@ export const wasmBackend: WasmBackend = wasmState.claim<WasmBackend>('wasmBacken
     checkDType('adopt', dtype);
     return dtypeOfArray(values) === dtype ? values : convert(values, dtype);
   },
-  readSync: (handle) => (handle as TypedArray).slice(),
-  read: async (handle) => (handle as TypedArray).slice(),
+  readSync: readCopy,
+  read: async (handle) => readCopy(handle),
   // Storage is garbage-collected; a disposed tensor's array is kept for the next result of its size (recycler.ts),
   // and a resident storage's block of wasm memory is freed (resident.ts).
   release: releaseStorage,
   // Parameters (autograd's `parameter()`, kept by `assign`) live in wasm memory, where kernels read them in place.
   resident: residentCopy,
   isResident: (handle) => typeof handle === 'object' && handle !== null && runtime().resident.addressOf(handle) >= 0,
+  // Autograd's backward: gradients and rule temporaries it disposes once consumed stay in wasm memory (call-frame.ts).
+  scratchResults,
   garbageCollected: true,
   kernels,
   fused: framedTable({

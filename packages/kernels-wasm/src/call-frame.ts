@@ -2,7 +2,7 @@
 // allocated there and copied out, all of it released when the call returns.
 import { DTypeMismatchError, InvalidArgumentError, type DType, type TypedArray } from '@seqlab/tensor-core';
 import type { Heap } from './heap.js';
-import { recycler } from './recycler.js';
+import { recycler, uninitialisedArray } from './recycler.js';
 import type { ResidentRegion } from './resident.js';
 
 /**
@@ -27,8 +27,18 @@ const bytesOf = (values: TypedArray): Uint8Array => new Uint8Array(values.buffer
 export interface CopyStats {
   /** Bytes of inputs staged into wasm memory (resident storages are used in place and not counted). */
   bytesCopiedIn: number;
-  /** Bytes of results copied out of wasm memory into typed arrays. */
+  /** Bytes of results copied out of wasm memory into typed arrays (and of resident storages read back by `readSync`). */
   bytesCopiedOut: number;
+  /**
+   * Bytes of scratch results (the backend's `scratchResults`) moved inside wasm memory, from the call's frame into
+   * resident storages: no JS array is made for them, and later kernels read them in place.
+   */
+  bytesMoved: number;
+}
+
+// What `result` returns in place of a scratch result until `close` has made its resident storage (see `settle`).
+class Promised {
+  constructor(readonly index: number) {}
 }
 
 /**
@@ -43,6 +53,17 @@ export class CallFrame {
   private readonly resident: ResidentRegion | undefined;
   private copiedIn = 0;
   private copiedOut = 0;
+  private moved = 0;
+  /**
+   * Set while the backend's `scratchResults` runs: the results of outermost calls become resident storages (moved out
+   * of the frame when it closes) instead of typed-array copies.
+   */
+  scratch = false;
+  // Scratch results of the open call waiting for `close` (parallel arrays: block address, elements, resident view).
+  private readonly promoteAt: number[] = [];
+  private readonly promoteSize: number[] = [];
+  private readonly promoteDType: DType[] = [];
+  private readonly promoted: TypedArray[] = [];
   /** Open calls: kernels called from inside a kernel share the outermost call's frame. */
   private depth = 0;
   /** Kernel name of the outermost open call, for error messages. */
@@ -67,7 +88,7 @@ export class CallFrame {
 
   /** Bytes copied in and out so far. */
   copyStats(): CopyStats {
-    return { bytesCopiedIn: this.copiedIn, bytesCopiedOut: this.copiedOut };
+    return { bytesCopiedIn: this.copiedIn, bytesCopiedOut: this.copiedOut, bytesMoved: this.moved };
   }
 
   /** True while a kernel call is running. */
@@ -80,9 +101,17 @@ export class CallFrame {
     return this.depth > 0 && this.kernel === kernel;
   }
 
+  /** Whether results of the outermost call become resident storages (scratch results, on shared memory). */
+  get promotesResults(): boolean {
+    return this.scratch && this.resident?.enabled === true;
+  }
+
   /** Enters a kernel call named `kernel`. */
   open(kernel: string): void {
-    if (this.depth++ === 0) this.kernel = kernel;
+    if (this.depth++ === 0) {
+      this.kernel = kernel;
+      this.promoted.length = 0;
+    }
   }
 
   private check(what: string): void {
@@ -155,28 +184,46 @@ export class CallFrame {
     return out;
   }
 
+  /** A block's contents as a new typed array of its dtype (a disposed storage's array reused where one is kept). */
+  private copyBlock(at: number, dtype: DType, size: number): TypedArray {
+    const heap = this.heap;
+    const kept = recycler.take(dtype, size);
+    if (kept) {
+      bytesOf(kept).set(heap.u8.subarray(at, at + kept.byteLength));
+      return kept;
+    }
+    const values = uninitialisedArray(dtype, size);
+    if (values === undefined) {
+      if (dtype === 'bool') return recycler.own(heap.u8.slice(at, at + size));
+      // Unsigned shifts: addresses above 2 GiB are positive numbers whose signed shift would be negative.
+      if (dtype === 'int32') return recycler.own(heap.i32.slice(at >>> 2, (at >>> 2) + size));
+      return recycler.own(heap.f32.slice(at >>> 2, (at >>> 2) + size));
+    }
+    bytesOf(values).set(heap.u8.subarray(at, at + values.byteLength));
+    return recycler.own(values);
+  }
+
   private copyOut(at: number, kernel: string): TypedArray {
     const heap = this.heap;
     for (let i = this.allocAt.length - 1; i >= 0; i--) {
       if (this.allocAt[i] !== at) continue;
       const size = this.allocSize[i],
         dtype = this.allocDType[i];
-      this.copiedOut += size * elementBytes(dtype);
       const preset = this.presetAt.lastIndexOf(at);
+      if (preset < 0 && this.depth === 1 && this.promotesResults) {
+        // Moved into a resident storage once the frame is released (the region can grow only then): see close.
+        this.promoteAt.push(at);
+        this.promoteSize.push(size);
+        this.promoteDType.push(dtype);
+        return new Promised(this.promoteAt.length - 1) as unknown as TypedArray;
+      }
+      this.copiedOut += size * elementBytes(dtype);
       if (preset >= 0) {
         const values = this.presetArrays[preset];
         bytesOf(values).set(heap.u8.subarray(at, at + values.byteLength));
         return values;
       }
-      const kept = recycler.take(dtype, size);
-      if (kept) {
-        bytesOf(kept).set(heap.u8.subarray(at, at + kept.byteLength));
-        return kept;
-      }
-      if (dtype === 'bool') return recycler.own(heap.u8.slice(at, at + size));
-      // Unsigned shifts: addresses above 2 GiB are positive numbers whose signed shift would be negative.
-      if (dtype === 'int32') return recycler.own(heap.i32.slice(at >>> 2, (at >>> 2) + size));
-      return recycler.own(heap.f32.slice(at >>> 2, (at >>> 2) + size));
+      return this.copyBlock(at, dtype, size);
     }
     const staged = this.stagedAt.indexOf(at);
     if (staged >= 0) {
@@ -199,7 +246,59 @@ export class CallFrame {
     this.written.length = 0;
   }
 
-  /** Leaves a kernel call; the outermost one releases every block of the frame. */
+  /** Counts `bytes` read out of a resident storage into a typed array (the backend's `readSync`). */
+  countCopiedOut(bytes: number): void {
+    this.copiedOut += bytes;
+  }
+
+  /**
+   * `value` from {@link result} with its scratch results replaced by the resident storages {@link close} made for
+   * them; call it after the outermost call's close.
+   */
+  settle(value: unknown): unknown {
+    if (this.promoted.length === 0) return value;
+    const out = this.replacePromised(value);
+    if (this.depth === 0) this.promoted.length = 0;
+    return out;
+  }
+
+  private replacePromised(value: unknown): unknown {
+    if (value instanceof Promised) return this.promoted[value.index];
+    if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
+    if (Array.isArray(value)) return value.map((v) => this.replacePromised(v));
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) out[key] = this.replacePromised(v);
+    return out;
+  }
+
+  // Moves the scratch results out of the released frame into resident storages, lowest address first: the region
+  // grows upwards from below the frame's base, so a block never lands on a result still waiting to move. A result
+  // that cannot be made resident (the cap reached, memory full) is copied out as any other result.
+  private promote(): void {
+    const order = this.promoteAt.map((_, i) => i).sort((a, b) => this.promoteAt[a] - this.promoteAt[b]);
+    this.promoted.length = this.promoteAt.length;
+    for (const i of order) {
+      const at = this.promoteAt[i],
+        size = this.promoteSize[i],
+        dtype = this.promoteDType[i];
+      const bytes = size * elementBytes(dtype);
+      const view = this.resident!.allocView(dtype, size);
+      if (view === undefined) {
+        this.promoted[i] = this.copyBlock(at, dtype, size);
+        this.copiedOut += bytes;
+        continue;
+      }
+      // Read the views after allocView, which may have grown memory.
+      this.heap.u8.copyWithin(view.byteOffset, at, at + bytes);
+      this.promoted[i] = view;
+      this.moved += bytes;
+    }
+    this.promoteAt.length = 0;
+    this.promoteSize.length = 0;
+    this.promoteDType.length = 0;
+  }
+
+  /** Leaves a kernel call; the outermost one releases every block of the frame and makes its scratch results resident. */
   close(): void {
     if (--this.depth > 0) return;
     this.stagedArrays.length = 0;
@@ -211,5 +310,6 @@ export class CallFrame {
     this.presetAt.length = 0;
     this.presetArrays.length = 0;
     this.heap.reset();
+    if (this.promoteAt.length > 0) this.promote();
   }
 }

@@ -37,15 +37,17 @@ export function framed<F extends (...args: never[]) => unknown>(name: string, ke
   const run = (...args: unknown[]): unknown => {
     const frame = runtime().frame;
     frame.open(name);
+    let out: unknown;
     try {
       before?.(...args);
       for (const arg of args) prestage(frame, arg, 0);
-      const out = frame.result(call(...args), name);
+      out = frame.result(call(...args), name);
       frame.writeBack();
-      return out;
     } finally {
       frame.close();
     }
+    // Scratch results become resident storages once the frame is released (call-frame.ts).
+    return frame.settle(out);
   };
   (run as unknown as { [FRAMED]: boolean })[FRAMED] = true;
   return run as unknown as F;

@@ -9,8 +9,8 @@
 // stay valid when memory grows, so the handle is an ordinary typed array to every reader, and a kernel staging it
 // gets its address without copying. Without shared memory (a page that is not cross-origin isolated) `grow` would
 // detach such views, so nothing is made resident there and every call copies its inputs as before.
-import { InvalidArgumentError } from '@seqlab/tensor-core';
-import type { CopyStats } from './call-frame.js';
+import { InvalidArgumentError, type DType, type TypedArray } from '@seqlab/tensor-core';
+import { elementBytes, type CopyStats } from './call-frame.js';
 import type { Heap, HeapStats } from './heap.js';
 
 /** Every resident block starts on a 64-byte boundary, like the frames' blocks. */
@@ -74,10 +74,21 @@ export class ResidentRegion {
    * or the live resident bytes would pass {@link limitBytes}.
    */
   allocF32(size: number): Float32Array | undefined {
-    if (!this.enabled || this.liveBytes + size * 4 > this.limitBytes) return undefined;
-    const at = this.alloc(Math.max(size * 4, 1));
+    return this.allocView('float32', size) as Float32Array | undefined;
+  }
+
+  /**
+   * Like {@link allocF32} for any dtype the wasm kernels compute in (an `Int32Array` or, for bool, a `Uint8Array`
+   * view): the backend's scratch results (call-frame.ts).
+   */
+  allocView(dtype: DType, size: number): TypedArray | undefined {
+    const bytes = size * elementBytes(dtype);
+    if (!this.enabled || this.liveBytes + bytes > this.limitBytes) return undefined;
+    const at = this.alloc(Math.max(bytes, 1));
     if (at < 0) return undefined;
-    const view = new Float32Array(this.frames.memory.buffer, at, size);
+    const buffer = this.frames.memory.buffer;
+    const view =
+      dtype === 'bool' ? new Uint8Array(buffer, at, size) : dtype === 'int32' ? new Int32Array(buffer, at, size) : new Float32Array(buffer, at, size);
     this.views.set(view, at);
     this.collected.register(view, at, view);
     return view;

@@ -2,7 +2,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { add, Generator, matmul, randn, reshape, tensor } from '@seqlab/tensor-core';
 import { ready } from '@seqlab/kernels-wasm';
-import { Recycler, RECYCLE_MAX_BYTES, RECYCLE_MIN_BYTES, recycler } from '../src/recycler.js';
+import { Recycler, RECYCLE_MAX_BYTES, RECYCLE_MIN_BYTES, recycler, uninitialisedArray } from '../src/recycler.js';
 
 await ready();
 
@@ -102,5 +102,29 @@ describe('the wasm backend with the recycler', () => {
     const again = matmul(a, b);
     expect(again.handle).toBe(array);
     expect(Array.from(again.dataSync())).toEqual(Array.from(want));
+  });
+});
+
+describe('uninitialisedArray', () => {
+  it('makes arrays of the dtype and length over buffers of their own (Node), which results are copied into', () => {
+    for (const [dtype, type, bytes] of [
+      ['float32', Float32Array, 4],
+      ['int32', Int32Array, 4],
+      ['bool', Uint8Array, 1],
+    ] as const) {
+      const values = uninitialisedArray(dtype, 1000)!;
+      expect(values.constructor).toBe(type);
+      expect(values.length).toBe(1000);
+      expect(values.buffer.byteLength).toBe(1000 * bytes);
+      expect(values.buffer).toBeInstanceOf(ArrayBuffer);
+    }
+    // A fresh matmul result (no disposed array to reuse) made from one holds exactly the product.
+    const gen = new Generator(4);
+    const a = randn([130, 70], { generator: gen, backend: 'wasm' });
+    const b = randn([70, 150], { generator: gen, backend: 'wasm' });
+    recycler.clear();
+    const product = matmul(a, b).dataSync();
+    const reference = matmul(a.to('cpu'), b.to('cpu')).dataSync();
+    product.forEach((v, i) => expect(v).toBeCloseTo(reference[i], 4));
   });
 });

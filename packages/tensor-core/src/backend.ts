@@ -149,6 +149,14 @@ export interface Backend {
   /** Optional, with {@link resident}: whether `handle` is a storage the backend keeps resident. */
   isResident?(handle: DataHandle): boolean;
   /**
+   * Optional: runs `fn` with the results of this backend's kernels kept where its kernels read them without
+   * staging (the wasm backend: resident storages in WebAssembly memory), for results whose owner disposes every
+   * tensor made in `fn` as soon as it is done with it: `@seqlab/autograd`'s backward, for the gradients and
+   * temporaries of its gradient rules. Memory held this way is freed by `dispose`, and only late by the garbage
+   * collector, so results that anyone else can reach must not be made here.
+   */
+  scratchResults?<T>(fn: () => T): T;
+  /**
    * True when storage is ordinary JS memory that the garbage collector reclaims by itself (the CPU backend).
    * The GC safety net then keeps no reference to the handle, so a collected tensor's memory is free at once
    * rather than when the event loop next runs finalizers, and `release` receives no handle from it.

@@ -16,8 +16,8 @@ export { broadcastShapes, formatShape, MAX_TENSOR_ELEMENTS, normalizeAxes, norma
 export type { Shape } from './shape.js';
 export { getBackend, listBackends, memory, registerBackend, resetPeakMemory, setBackend } from './registry.js';
 export type { MemoryInfo } from './registry.js';
-export { Tensor } from './tensor.js';
-export type { NestedArray } from './tensor.js';
+export { collectCreated, Tensor } from './tensor.js';
+export type { Collected, NestedArray } from './tensor.js';
 export { cpuBackend } from './cpu/backend.js';
 export { forEachRow, broadcastStrides } from './cpu/broadcast.js';
 export { coalesceReduction } from './cpu/reduce.js';

@@ -22,6 +22,43 @@ export type NestedArray = number | boolean | NestedArray[];
 
 let nextId = 0;
 
+// The tensors made while {@link collectCreated} runs (shared by every loaded copy, as the class is).
+const creation = coreState.claim('tensorCreationLog', { log: null as Tensor[] | null });
+
+/** What {@link collectCreated} returns. */
+export interface Collected<T> {
+  /** What the function returned. */
+  result: T;
+  /** Every tensor object made while it ran, in creation order. */
+  created: Tensor[];
+}
+
+/**
+ * Runs `fn` and returns its result with every tensor object made while it ran (results, temporaries and views, in
+ * creation order; nested calls see their own tensors, which the enclosing call sees too). The owner of a
+ * computation whose temporaries nobody else can reach (autograd's backward, for its gradient rules) disposes them
+ * with it instead of waiting for the garbage collector. `into`, if given, is the array they are pushed to as they are
+ * made, which still holds them when `fn` throws.
+ *
+ * @example
+ * ```ts
+ * const { result, created } = collectCreated(() => add(mul(x, x), 1));
+ * for (const t of created) if (t !== result) t.dispose(); // the temporary x·x
+ * ```
+ */
+export function collectCreated<T>(fn: () => T, into: Tensor[] = []): Collected<T> {
+  const outer = creation.log;
+  const created = into;
+  creation.log = created;
+  try {
+    const result = fn();
+    return { result, created };
+  } finally {
+    creation.log = outer;
+    if (outer !== null) for (const t of created) outer.push(t);
+  }
+}
+
 /**
  * An immutable n-d array: row-major and contiguous, stored by one backend.
  *
@@ -63,6 +100,7 @@ export class Tensor implements TensorInfo {
     this.dtype = dtype;
     this.size = sizeOf(shape);
     storage.retain();
+    creation.log?.push(this);
   }
 
   /** Internal: wraps a fresh backend handle as a tensor. */

@@ -2,6 +2,7 @@
 import { add, formatShape, InvalidArgumentError, onesLike, ShapeMismatchError, shapesEqual, Tensor, zerosLike } from '@seqlab/tensor-core';
 import { noGrad } from './grad-mode.js';
 import { nodeOf, type GradNode } from './grad-node.js';
+import { OwnedGradients } from './owned-gradients.js';
 
 /** Options of {@link backward}. */
 export interface BackwardOptions {
@@ -56,7 +57,9 @@ function checkSeed(root: Tensor, seed: Tensor | undefined | null): Tensor {
 /**
  * Computes the gradient of `root` with respect to every leaf tensor that requires gradients and adds it to
  * that leaf's `.grad` (gradients accumulate across calls until zeroed, as in PyTorch). Intermediate gradients
- * are dropped, and the graph is freed afterwards unless `retainGraph` is set.
+ * and the temporaries of gradient rules are disposed as soon as they are consumed (nothing the caller can reach: a
+ * leaf's `.grad`, the seed, and what custom ops without `pureBackward` receive stay valid), and the graph is freed
+ * afterwards unless `retainGraph` is set.
  *
  * @param root - the tensor to differentiate, usually a scalar loss
  * @param seedGrad - d(loss)/d(root); defaults to 1 for a one-element root and is required otherwise
@@ -87,35 +90,68 @@ export function backward(root: Tensor, seedGrad?: Tensor | null, options: Backwa
     }
     const order = collectNodes(rootNode);
     const pending = new Map<Tensor, Tensor>([[root, seed]]);
-    for (const node of order) {
-      let any = false;
-      const outputGrads = node.outputs.map((o) => {
-        const g = pending.get(o);
-        if (g === undefined) return node.materializeGrads ? zerosLike(o) : null;
-        pending.delete(o);
-        any = true;
-        return g;
-      });
-      if (!any) continue;
-      const inputs = node.inputs;
-      const needsGrad = inputs.map((t) => t.requiresGrad);
-      const inputGrads = node.apply(outputGrads, needsGrad);
-      for (let i = 0; i < inputs.length; i++) {
-        const g = inputGrads[i];
-        if (!needsGrad[i] || g === null || g === undefined) continue;
-        const x = inputs[i];
-        if (!shapesEqual(g.shape, x.shape) || g.dtype !== x.dtype) {
-          throw new ShapeMismatchError(
-            `backward: the rule of '${node.name}' returned a ${g.dtype} gradient of shape ${formatShape(g.shape)} for input ${i}, ` +
-              `which is a ${x.dtype} tensor of shape ${formatShape(x.shape)}`,
-          );
-        }
-        if (nodeOf(x) === null) accumulateLeaf(x, g);
-        else {
+    // Intermediate gradients and rule temporaries are disposed once consumed (owned-gradients.ts).
+    const owned = new OwnedGradients();
+    try {
+      for (const node of order) {
+        let any = false;
+        const outputGrads = node.outputs.map((o) => {
+          const g = pending.get(o);
+          if (g === undefined) return node.materializeGrads ? zerosLike(o) : null;
+          pending.delete(o);
+          owned.unhold(g);
+          any = true;
+          return g;
+        });
+        if (!any) continue;
+        const inputs = node.inputs;
+        const needsGrad = inputs.map((t) => t.requiresGrad);
+        const backend = node.outputs[0].backend;
+        const inputGrads = node.pureBackward
+          ? owned.run(
+              backend,
+              () => node.apply(outputGrads, needsGrad),
+              (grads) => grads,
+            )
+          : node.apply(
+              outputGrads.map((g) => (g === null ? null : owned.handOver(g))),
+              needsGrad,
+            );
+        const consumed: (Tensor | null | undefined)[] = [...outputGrads, ...inputGrads];
+        for (let i = 0; i < inputs.length; i++) {
+          const g = inputGrads[i];
+          if (!needsGrad[i] || g === null || g === undefined) continue;
+          const x = inputs[i];
+          if (!shapesEqual(g.shape, x.shape) || g.dtype !== x.dtype) {
+            throw new ShapeMismatchError(
+              `backward: the rule of '${node.name}' returned a ${g.dtype} gradient of shape ${formatShape(g.shape)} for input ${i}, ` +
+                `which is a ${x.dtype} tensor of shape ${formatShape(x.shape)}`,
+            );
+          }
+          if (nodeOf(x) === null) {
+            accumulateLeaf(x, x.grad === null ? owned.handOver(g) : g);
+            continue;
+          }
           const previous = pending.get(x);
-          pending.set(x, previous === undefined ? g : add(previous, g));
+          const sum =
+            previous === undefined
+              ? g
+              : owned.run(
+                  backend,
+                  () => add(previous, g),
+                  (t) => [t],
+                );
+          if (previous !== undefined) {
+            owned.unhold(previous);
+            consumed.push(previous);
+          }
+          pending.set(x, sum);
+          owned.hold(sum);
         }
+        owned.release(consumed);
       }
+    } finally {
+      owned.releaseAll();
     }
     if (!options.retainGraph) for (const node of order) node.free();
   });

@@ -1,5 +1,5 @@
 // User-defined differentiable ops with a hand-written backward, like torch.autograd.Function: the hook for fused fast paths.
-import { formatShape, InvalidArgumentError, isFloatDType, Tensor } from '@seqlab/tensor-core';
+import { collectCreated, formatShape, InvalidArgumentError, isFloatDType, Tensor } from '@seqlab/tensor-core';
 import { isGradEnabled, noGrad } from './grad-mode.js';
 import { GradNode } from './grad-node.js';
 
@@ -34,6 +34,16 @@ export interface CustomOpDefinition<O extends Tensor | readonly Tensor[], S> {
    * that input, or null where there is none. Runs with recording off.
    */
   backward(outputGrads: readonly Tensor[], saved: S, ctx: CustomOpContext): readonly (Tensor | null)[];
+  /**
+   * Declares that `backward` keeps no reference to the gradients it receives or to the tensors it makes, beyond
+   * returning its input gradients (no logging or caching of them), and that `forward` keeps the tensors it makes only
+   * in its outputs and `saved`: backward() may then dispose the gradients and temporaries as soon as it has consumed
+   * them (on the wasm backend keeping them in wasm memory, where the next kernels read them without a copy), and the
+   * tensors `forward` made besides its outputs once a backward() without `retainGraph` has gone through the op (so
+   * their memory is reused at once). Default false: the op receives copies it may keep. Library fused ops (attention,
+   * LayerNorm, LSTM/GRU) declare it.
+   */
+  readonly pureBackward?: boolean;
 }
 
 /**
@@ -80,7 +90,10 @@ export function customOp<O extends Tensor | readonly Tensor[], S = undefined>(de
         throw new InvalidArgumentError(`${name}: argument '${inputNames[i]}' must be a Tensor; received ${typeof t}`);
       }
     });
-    const result = noGrad(() => definition.forward(inputs));
+    const pure = definition.pureBackward === true;
+    const { result, created } = pure
+      ? collectCreated(() => noGrad(() => definition.forward(inputs)))
+      : { result: noGrad(() => definition.forward(inputs)), created: [] };
     const single = result.outputs instanceof Tensor;
     const outputs: Tensor[] = single ? [result.outputs as Tensor] : [...(result.outputs as readonly Tensor[])];
     if (!isGradEnabled() || !inputs.some((t) => t.requiresGrad)) return result.outputs;
@@ -111,7 +124,11 @@ export function customOp<O extends Tensor | readonly Tensor[], S = undefined>(de
         return grads;
       },
       true,
+      pure,
     );
+    // What forward made besides its outputs (saved tensors, temporaries) is read by nothing once the graph is freed.
+    const made = created.filter((t) => !outputs.includes(t));
+    if (made.length > 0) node.onFree = () => made.forEach((t) => t.dispose());
     for (const o of owned) {
       if (!isFloatDType(o.dtype)) continue;
       o.gradNode = node;

@@ -21,14 +21,22 @@ export class GradNode {
   readonly order: number;
   /** Whether null output gradients are replaced by zeros before {@link apply} runs. */
   readonly materializeGrads: boolean;
+  /**
+   * Whether the rule is library code that keeps no reference to the gradients it receives or to the tensors it makes
+   * beyond returning them (every rule of the op table; custom ops that declare `pureBackward`), so that backward may
+   * dispose them as soon as it has consumed them. Gradients handed to any other rule may be kept by user code.
+   */
+  readonly pureBackward: boolean;
   private inputsHeld: readonly Tensor[];
   private readonly outputsHeld: readonly Tensor[];
   private readonly inputVersions: readonly number[];
   private readonly outputVersions: readonly number[];
   private readonly rule: NodeBackward;
   private freed = false;
+  /** Run once when the graph is freed: disposes what only this node's rule would have read (a custom op's saved tensors). */
+  onFree: (() => void) | undefined = undefined;
 
-  constructor(name: string, inputs: readonly Tensor[], outputs: readonly Tensor[], rule: NodeBackward, materializeGrads = false) {
+  constructor(name: string, inputs: readonly Tensor[], outputs: readonly Tensor[], rule: NodeBackward, materializeGrads = false, pureBackward = false) {
     this.name = name;
     this.inputsHeld = inputs;
     this.outputsHeld = outputs;
@@ -36,6 +44,7 @@ export class GradNode {
     this.outputVersions = outputs.map((t) => t.version);
     this.rule = rule;
     this.materializeGrads = materializeGrads;
+    this.pureBackward = pureBackward;
     let order = -1;
     for (const o of outputs) order = Math.max(order, o.id);
     this.order = order;
@@ -78,6 +87,9 @@ export class GradNode {
   free(): void {
     this.freed = true;
     this.inputsHeld = [];
+    const onFree = this.onFree;
+    this.onFree = undefined;
+    onFree?.();
   }
 
   private checkVersions(tensors: readonly Tensor[], versions: readonly number[], what: string): void {

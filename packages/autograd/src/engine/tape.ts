@@ -9,8 +9,14 @@ const recordOnTape: GradRecorder = (op, inputs, output, attrs) => {
   // Integer and bool results (comparisons, argmax, indices) never carry gradients, as in PyTorch.
   if (!isGradEnabled() || !isFloatDType(output.dtype)) return;
   const rule = gradRules[op] as Rule<OpName>;
-  output.gradNode = new GradNode(op, inputs, [output], (grads, ins, outs, needsGrad) =>
-    rule(grads[0] as NonNullable<(typeof grads)[0]>, { inputs: ins, output: outs[0], attrs, needsGrad }),
+  // The op table's rules are pure functions of their arguments, so backward may dispose what they make once consumed.
+  output.gradNode = new GradNode(
+    op,
+    inputs,
+    [output],
+    (grads, ins, outs, needsGrad) => rule(grads[0] as NonNullable<(typeof grads)[0]>, { inputs: ins, output: outs[0], attrs, needsGrad }),
+    false,
+    true,
   );
   output.requiresGrad = true;
 };

@@ -92,6 +92,7 @@ export function fusedLayerNorm(
   } else {
     const op = customOp<Tensor, Saved>({
       name: 'layerNorm',
+      pureBackward: true,
       inputs: ['x', ...(w === null ? [] : ['weight']), ...(b === null ? [] : ['bias'])],
       forward: ([xi, ...rest]) => {
         const r = run(xi, w === null ? null : rest[0], b === null ? null : rest[rest.length - 1]);

@@ -4,7 +4,7 @@ import { allocFor, ptr, runtime } from '../context.js';
 import { broadcastStridesOf } from '../dims.js';
 import { TASK_PTR } from '../layout.js';
 import { runHere, type ThreadPool } from '../thread-pool.js';
-import { recycler } from '../recycler.js';
+import { recycler, uninitialisedArray } from '../recycler.js';
 import { MAX_TILE } from '../runtime.js';
 
 /** Task kinds of assembly/task.ts: a float32 matmul packing per tile, and one packing its operands whole first. */
@@ -201,7 +201,7 @@ const EDGE_BYTES = 4 * 8 * 4;
 /** Float32 elements per 4 KiB page. */
 const PAGE_FLOATS = 1024;
 
-// Writes one zero per page of a fresh (all-zero) array, so that its page faults are taken now.
+// Writes one zero per page of a fresh array (the copy out overwrites them), so that its page faults are taken now.
 function touchPages(values: Float32Array): void {
   for (let i = 0; i < values.length; i += PAGE_FLOATS) values[i] = 0;
 }
@@ -212,11 +212,12 @@ function touchPages(values: Float32Array): void {
 // tenth of a 512³ product on two threads, and copying out into an untouched array after the product would add them.
 function presetResult(out: number, size: number): (() => void) | undefined {
   const rt = runtime();
-  if (!rt.frame.isOutermost('matmul')) return undefined;
+  // Scratch results move into resident storages instead (call-frame.ts), which are not new arrays.
+  if (!rt.frame.isOutermost('matmul') || rt.frame.promotesResults) return undefined;
   let result = recycler.take('float32', size) as Float32Array | undefined;
   let touch: (() => void) | undefined;
   if (!result) {
-    const fresh = (result = recycler.own(new Float32Array(size)));
+    const fresh = (result = recycler.own((uninitialisedArray('float32', size) as Float32Array | undefined) ?? new Float32Array(size)));
     touch = (): void => touchPages(fresh);
   }
   rt.frame.resultInto(out, result);

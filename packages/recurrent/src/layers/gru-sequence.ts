@@ -43,6 +43,7 @@ function fusedGruSequence(kernels: GruKernels, ...[x, [h0], weights, lengths, re
   const { hasBias, weightNames, weights: weightInputs } = fusedSequenceCall(weights);
   const op = customOp<Tensor[], GruSaved>({
     name: 'gruSequence',
+    pureBackward: true,
     inputs: ['x', 'h0', ...weightNames],
     forward: ([xs, h, weightIh, weightHh, biasIh = null, biasHh = null]) => {
       const { output, hN, ...saved } = forward({ x: xs, h0: h, weightIh, weightHh, biasIh, biasHh, lengths, reverse });

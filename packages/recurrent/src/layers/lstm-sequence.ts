@@ -41,6 +41,7 @@ function fusedLstmSequence(kernels: LstmKernels, ...[x, [h0, c0], weights, lengt
   const { hasBias, weightNames, weights: weightInputs } = fusedSequenceCall(weights);
   const op = customOp<Tensor[], LstmSaved>({
     name: 'lstmSequence',
+    pureBackward: true,
     inputs: ['x', 'h0', 'c0', ...weightNames],
     forward: ([xs, h, c, weightIh, weightHh, biasIh = null, biasHh = null]) => {
       const { output, hN, cN, ...saved } = forward({ x: xs, h0: h, c0: c, weightIh, weightHh, biasIh, biasHh, lengths, reverse });

@@ -4,6 +4,7 @@ import { reshape, split, stack, type Tensor } from '@seqlab/tensor-core';
 
 const unbindOp = customOp<Tensor[]>({
   name: 'unbind',
+  pureBackward: true,
   inputs: ['x'],
   forward: ([x]) => ({ outputs: split(x, 1, 0).map((piece) => reshape(piece, x.shape.slice(1))) }),
   // Slicing records one full-size padded gradient per step; stacking the step gradients once is linear.
