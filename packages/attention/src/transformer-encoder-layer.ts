@@ -3,7 +3,7 @@ import { add, type Tensor } from '@seqlab/tensor-core';
 import { Dropout, LayerNorm, Linear, Module } from '@seqlab/autograd';
 import { MultiHeadAttention } from './multi-head-attention.js';
 import { onRows } from './rows.js';
-import { activate, resolveLayerOptions, type ResolvedLayerOptions, type TransformerLayerOptions } from './transformer-options.js';
+import { expand, resolveLayerOptions, type ResolvedLayerOptions, type TransformerLayerOptions } from './transformer-options.js';
 
 /** Options of {@link TransformerEncoderLayer.forward}. */
 export interface EncoderLayerCallOptions {
@@ -87,12 +87,7 @@ export class TransformerEncoderLayer extends Module {
   }
 
   private feedForward(x: Tensor): Tensor {
-    const hidden = this.dropout.forward(
-      activate(
-        this.options.activation,
-        onRows(x, (rows) => this.linear1.forward(rows)),
-      ),
-    );
+    const hidden = this.dropout.forward(expand(this.options.activation, this.linear1, x));
     return this.dropout2.forward(onRows(hidden, (rows) => this.linear2.forward(rows)));
   }
 

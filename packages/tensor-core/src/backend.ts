@@ -5,6 +5,7 @@ import type { Shape } from './shape.js';
 import type { FusedAdamStep } from './fused-adam.js';
 import type { FusedAttentionBackwardKernel, FusedAttentionKernel } from './fused-attention.js';
 import type { LayerNormBackwardKernel, LayerNormKernel } from './fused-layer-norm.js';
+import type { LinearBackwardKernel, LinearKernel } from './fused-linear.js';
 import type { GruSequenceBackwardKernel, GruSequenceKernel, LstmSequenceBackwardKernel, LstmSequenceKernel } from './fused-recurrent.js';
 
 /** A backend's opaque handle to a tensor's storage (a typed array on the CPU backend). */
@@ -116,6 +117,10 @@ export interface FusedKernels {
   layerNorm?: LayerNormKernel;
   /** Its backward; see {@link LayerNormBackwardKernel}. */
   layerNormBackward?: LayerNormBackwardKernel;
+  /** Linear (matmul with a bias and activation epilogue); see {@link LinearKernel}. */
+  linear?: LinearKernel;
+  /** Its backward, the bias gradient included; see {@link LinearBackwardKernel}. */
+  linearBackward?: LinearBackwardKernel;
   /** One Adam / AdamW step of a float32 parameter; see {@link FusedAdamStep}. */
   adamStep?: FusedAdamStep;
 }
