@@ -125,8 +125,9 @@ export class TransformerDecoderLayer extends Module {
       x = add(x, this.crossAttention(this.norm2.forward(x), memory, options));
       return add(x, this.feedForward(this.norm3.forward(x)));
     }
-    x = this.norm1.forward(add(x, this.selfAttention(x, options)));
-    x = this.norm2.forward(add(x, this.crossAttention(x, memory, options)));
-    return this.norm3.forward(add(x, this.feedForward(x)));
+    // norm(x + sublayer(x)): the residual sums are fused into the norms.
+    x = this.norm1.forward(x, this.selfAttention(x, options));
+    x = this.norm2.forward(x, this.crossAttention(x, memory, options));
+    return this.norm3.forward(x, this.feedForward(x));
   }
 }

@@ -98,7 +98,8 @@ export class TransformerEncoderLayer extends Module {
       x = add(x, this.selfAttention(this.norm1.forward(x), options));
       return add(x, this.feedForward(this.norm2.forward(x)));
     }
-    x = this.norm1.forward(add(x, this.selfAttention(x, options)));
-    return this.norm2.forward(add(x, this.feedForward(x)));
+    // norm(x + sublayer(x)): the residual sum is fused into the norm.
+    x = this.norm1.forward(x, this.selfAttention(x, options));
+    return this.norm2.forward(x, this.feedForward(x));
   }
 }

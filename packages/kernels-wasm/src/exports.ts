@@ -57,4 +57,5 @@ export interface KernelExports {
   biasActivationTile(c: number, n: number, i0: number, rows: number, j0: number, cols: number, bias: number, flags: number): void;
   reluMaskF32(dOutput: number, output: number, g: number, count: number): void;
   columnSumsF32(g: number, rows: number, n: number, sums: number, acc: number): void;
+  addF32(a: number, b: number, out: number, count: number): void;
 }

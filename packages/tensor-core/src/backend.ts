@@ -4,7 +4,7 @@ import type { BinaryOpName, CompareOpName, LogicalOpName, ReduceOpName, UnaryOpN
 import type { Shape } from './shape.js';
 import type { FusedAdamStep } from './fused-adam.js';
 import type { FusedAttentionBackwardKernel, FusedAttentionKernel } from './fused-attention.js';
-import type { LayerNormBackwardKernel, LayerNormKernel } from './fused-layer-norm.js';
+import type { AddLayerNormKernel, LayerNormBackwardKernel, LayerNormKernel } from './fused-layer-norm.js';
 import type { LinearBackwardKernel, LinearKernel } from './fused-linear.js';
 import type { GruSequenceBackwardKernel, GruSequenceKernel, LstmSequenceBackwardKernel, LstmSequenceKernel } from './fused-recurrent.js';
 
@@ -117,6 +117,8 @@ export interface FusedKernels {
   layerNorm?: LayerNormKernel;
   /** Its backward; see {@link LayerNormBackwardKernel}. */
   layerNormBackward?: LayerNormBackwardKernel;
+  /** LayerNorm of a residual sum `x + residual`; see {@link AddLayerNormKernel}. */
+  addLayerNorm?: AddLayerNormKernel;
   /** Linear (matmul with a bias and activation epilogue); see {@link LinearKernel}. */
   linear?: LinearKernel;
   /** Its backward, the bias gradient included; see {@link LinearBackwardKernel}. */

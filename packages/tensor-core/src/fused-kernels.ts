@@ -4,7 +4,7 @@ import type { DType } from './dtype.js';
 import { InvalidArgumentError } from './errors.js';
 import type { AdamStepResult } from './fused-adam.js';
 import type { FusedAttentionResult } from './fused-attention.js';
-import type { LayerNormBackwardResult, LayerNormResult } from './fused-layer-norm.js';
+import type { AddLayerNormResult, LayerNormBackwardResult, LayerNormResult } from './fused-layer-norm.js';
 import type { LinearBackwardResult, LinearResult } from './fused-linear.js';
 import type { GruSequenceResult, LstmSequenceGrads, LstmSequenceResult, RecurrentSequenceGrads } from './fused-recurrent.js';
 import { coreState } from './shared-state.js';
@@ -37,6 +37,8 @@ export interface FusedResults<H> {
   layerNorm: LayerNormResult<H>;
   /** See {@link LayerNormBackwardKernel}. */
   layerNormBackward: LayerNormBackwardResult<H>;
+  /** See {@link AddLayerNormKernel}. */
+  addLayerNorm: AddLayerNormResult<H>;
   /** See {@link LinearKernel}. */
   linear: LinearResult<H>;
   /** See {@link LinearBackwardKernel}. */
@@ -113,6 +115,10 @@ const RESULT_LAYOUTS: { readonly [K in FusedKernelName]: (...args: FusedArgs<K>)
   layerNormBackward: (_dOutput, x) => {
     const [, D] = layerNormRows(x);
     return { dtype: x.dtype, shapes: { dx: x.shape, dWeight: [D], dBias: [D] } };
+  },
+  addLayerNorm: (x) => {
+    const [rows] = layerNormRows(x);
+    return { dtype: x.dtype, shapes: { output: x.shape, sum: x.shape, mean: [rows], rstd: [rows] } };
   },
   linear: (x, weight) => ({ dtype: x.dtype, shapes: { output: [...x.shape.slice(0, -1), weight.shape[0]] } }),
   linearBackward: (_dOutput, x, weight) => ({ dtype: x.dtype, shapes: { dx: x.shape, dWeight: weight.shape, dBias: [weight.shape[0]] } }),
