@@ -83,6 +83,23 @@ describe.each(PARITY_BACKENDS)('fused Linear equals the composed one on %s', (ba
       }
     });
 
+    it('an input that needs no gradient gets none, and the weight and bias gradients are unchanged', () => {
+      const x = randn([6, 5], { dtype, backend, generator: gen });
+      const w = randn([4, 5], { dtype, backend, generator: gen });
+      const b = randn([4], { dtype, backend, generator: gen });
+      const upstream = randn([6, 4], { dtype, backend, generator: gen });
+      const grads = (fused: boolean): Tensor[] => {
+        const [wi, bi] = [w, b].map((t) => t.view(t.shape).requiresGrad_());
+        sum(mul(linear(x, wi, bi, { activation: 'relu', fused }), upstream)).backward();
+        expect(x.grad).toBeNull();
+        return [wi.grad!, bi.grad!];
+      };
+      const [fw, fb] = grads(true);
+      const [cw, cb] = grads(false);
+      expectClose(fw, cw.dataSync(), { ...tol, shape: [4, 5] });
+      expectClose(fb, cb.dataSync(), { ...tol, shape: [4] });
+    });
+
     it('an empty batch gives empty outputs and zero weight and bias gradients', () => {
       const x = zeros([0, 4], { dtype, backend });
       const w = randn([3, 4], { dtype, backend, generator: gen });

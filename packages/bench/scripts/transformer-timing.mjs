@@ -1,12 +1,12 @@
 // Rough timing of the bench's Transformer block on wasm (batch 32, T 100, d 256, 4 heads, ff 1024, causal, post-norm,
 // ReLU): the inference forward and the training step (block → Linear head → cross-entropy → backward → Adam), in modes
-// that alternate step by step so all see the same load: "fused" is the backend as shipped, "nolinear" takes the fused
-// Linear kernels out of the wasm backend (Linear runs as matmul + add + relu, as before they existed), "composed" turns
-// every fused path off (tensor-core's `setFusedEnabled`).
+// that alternate step by step so all see the same load: "fused" is the backend as shipped, "before" takes the fused
+// Linear and add + LayerNorm kernels out of the wasm backend (Linear runs as matmul + add + relu and the residual sum as
+// its own add, as before those kernels existed), "composed" turns every fused path off (tensor-core's `setFusedEnabled`).
 // A check of a change's direction, not a benchmark (use `bench:kernels` on a quiet machine for that).
 //
 // Run from the repository root after `pnpm build` (it loads the packages' dist builds):
-//   node --experimental-wasm-relaxed-simd packages/bench/scripts/transformer-timing.mjs [steps=10] [modes=fused,nolinear] [cases=forward,train]
+//   node --experimental-wasm-relaxed-simd packages/bench/scripts/transformer-timing.mjs [steps=10] [modes=fused,before] [cases=forward,train]
 import { TransformerEncoderLayer } from '@seqlab/attention';
 import { noGrad, Adam, crossEntropy, Linear } from '@seqlab/autograd';
 import { wasmBackend, wasmHeapStats } from '@seqlab/kernels-wasm';
@@ -14,18 +14,18 @@ import { Generator, randint, randn, reshape, setFusedEnabled } from '@seqlab/ten
 import { TRANSFORMER_SHAPE } from '@seqlab/bench';
 
 const steps = Number(process.argv[2] ?? 10);
-const modes = (process.argv[3] ?? 'fused,nolinear').split(',');
+const modes = (process.argv[3] ?? 'fused,before').split(',');
 const cases = (process.argv[4] ?? 'forward,train').split(',');
 const s = TRANSFORMER_SHAPE;
 const tokens = s.batch * s.length;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mib = (bytes) => (bytes / 2 ** 20).toFixed(1);
 
-const { linear, linearBackward } = wasmBackend.fused;
+// The kernels "before" removes.
+const added = ['linear', 'linearBackward', 'addLayerNorm'].map((name) => [name, wasmBackend.fused[name]]);
 function setMode(mode) {
   setFusedEnabled(mode !== 'composed');
-  wasmBackend.fused.linear = mode === 'nolinear' ? undefined : linear;
-  wasmBackend.fused.linearBackward = mode === 'nolinear' ? undefined : linearBackward;
+  for (const [name, kernel] of added) wasmBackend.fused[name] = mode === 'before' ? undefined : kernel;
 }
 
 function build(kind) {

@@ -29,7 +29,7 @@ const linear: LinearKernel = (x, weight, bias, activation) => {
   };
 };
 
-const linearBackward: LinearBackwardKernel = (dOutput, x, weight, output, activation) => {
+const linearBackward: LinearBackwardKernel = (dOutput, x, weight, output, activation, needInputGrad) => {
   checkFloat32('linearBackward', x);
   const [out, inFeatures] = weight.shape;
   const rows = x.size / inFeatures;
@@ -42,7 +42,7 @@ const linearBackward: LinearBackwardKernel = (dOutput, x, weight, output, activa
     g = masked;
   }
   const gRows = { at: g, shape: [rows, out], dtype: 'float32' as const };
-  const dx = productAt(gRows, { at: ptr(weight), shape: weight.shape }, false, false, [rows, inFeatures], none, 'linearBackward');
+  const dx = !needInputGrad ? null : productAt(gRows, { at: ptr(weight), shape: weight.shape }, false, false, [rows, inFeatures], none, 'linearBackward');
   const dWeight = productAt(gRows, { at: ptr(x), shape: [rows, inFeatures] }, true, false, [out, inFeatures], none, 'linearBackward');
   const dBias = allocFor('float32', out);
   // n f64 accumulators, as 2·n f32 slots (blocks are 64-byte aligned).

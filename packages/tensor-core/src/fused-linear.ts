@@ -21,8 +21,8 @@ export type LinearKernel = (x: TensorInfo, weight: TensorInfo, bias: TensorInfo 
 
 /** Result of {@link LinearBackwardKernel}: handles of new storages of the input's dtype. */
 export interface LinearBackwardResult<H = DataHandle> {
-  /** Gradient with respect to `x`, shaped like `x`. */
-  readonly dx: H;
+  /** Gradient with respect to `x`, shaped like `x`; null when not asked for (`needInputGrad` false). */
+  readonly dx: H | null;
   /** `[out, in]`: the gradient of the weight. */
   readonly dWeight: H;
   /** `[out]`: `Σ_rows g`, the gradient of the bias (whether or not the forward had one). */
@@ -32,7 +32,8 @@ export interface LinearBackwardResult<H = DataHandle> {
 /**
  * Backward of {@link LinearKernel}: with `g = dOutput` (`'none'`) or `g = dOutput·[output > 0]` (`'relu'`, from the
  * forward's saved `output`), `dx = g·weight`, `dWeight = gᵀ·x` and `dBias = Σ_rows g`. `dOutput` and `output` are
- * `[..., out]`, `x` `[..., in]`; for `'none'` `output` may be null.
+ * `[..., out]`, `x` `[..., in]`; for `'none'` `output` may be null. `needInputGrad` false skips `dx` (an input that
+ * needs no gradient, such as a model's first layer's), which is then null.
  */
 export type LinearBackwardKernel = (
   dOutput: TensorInfo,
@@ -40,6 +41,7 @@ export type LinearBackwardKernel = (
   weight: TensorInfo,
   output: TensorInfo | null,
   activation: LinearActivation,
+  needInputGrad: boolean,
 ) => LinearBackwardResult;
 
 /** The fused Linear kernels, as a backend lists them in `Backend.fused`. */

@@ -85,10 +85,10 @@ export function fusedLinear(kernels: FusedLinearKernels, x: Tensor, weight: Tens
     inputs: bias === null ? ['x', 'weight'] : ['x', 'weight', 'bias'],
     forward: ([xi, wi, bi]) => ({ outputs: kernels.linear(xi, wi, bi ?? null, activation).output }),
     backward: ([g], _saved, { inputs: [xi, wi], outputs: [y], needsInputGrad }) => {
-      const { dx, dWeight, dBias } = kernels.linearBackward(g, xi, wi, activation === 'relu' ? y : null, activation);
-      const grads = [needsInputGrad[0] ? dx : null, needsInputGrad[1] ? dWeight : null];
+      const { dx, dWeight, dBias } = kernels.linearBackward(g, xi, wi, activation === 'relu' ? y : null, activation, needsInputGrad[0]);
+      const grads = [dx, needsInputGrad[1] ? dWeight : null];
       if (bias !== null) grads.push(needsInputGrad[2] ? dBias : null);
-      for (const [i, t] of [dx, dWeight, dBias].entries()) if (grads[i] !== t) t.dispose();
+      for (const [i, t] of [dx, dWeight, dBias].entries()) if (t !== null && grads[i] !== t) t.dispose();
       return grads;
     },
   });

@@ -31,7 +31,7 @@ const linear: LinearKernel = (x, weight, bias, activation) => {
   return { output: y };
 };
 
-const linearBackward: LinearBackwardKernel = (dOutput, x, weight, output, activation) => {
+const linearBackward: LinearBackwardKernel = (dOutput, x, weight, output, activation, needInputGrad) => {
   const [rows, inFeatures, out] = sizes(x, weight);
   const dtype = x.dtype as 'float32' | 'float64';
   const dy = values(dOutput),
@@ -62,7 +62,7 @@ const linearBackward: LinearBackwardKernel = (dOutput, x, weight, output, activa
     to.set(from);
     return to;
   };
-  return { dx: store(dx), dWeight: store(dW), dBias: store(db) };
+  return { dx: needInputGrad ? store(dx) : null, dWeight: store(dW), dBias: store(db) };
 };
 
 /** The CPU backend's fused Linear kernels (`Backend.fused.linear` / `linearBackward`). */
