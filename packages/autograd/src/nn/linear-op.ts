@@ -34,7 +34,15 @@ export function fusedLinearKernelsFor(x: Tensor, weight: Tensor, bias: Tensor | 
   return fusable(x, weight, bias) ? fusedKernels(x.backend, KERNELS, fused) : null;
 }
 
-/** The composed reference every fused Linear must equal: `act(x·weightᵀ + bias)`. */
+/**
+ * The composed reference every fused Linear must equal: `act(x·weightᵀ + bias)` as matmul, add and relu ops.
+ *
+ * @example
+ * ```ts
+ * const y = composedLinear(tensor([[1, 2]]), tensor([[1, -1], [2, 0]]), tensor([0.5, -5]), 'relu');
+ * console.assert(JSON.stringify(y.toArray()) === '[[0,0]]');
+ * ```
+ */
 export function composedLinear(x: Tensor, weight: Tensor, bias: Tensor | null, activation: LinearActivation = 'none'): Tensor {
   const y = matmul(x, weight, { transB: true });
   const biased = bias === null ? y : add(y, bias);
