@@ -2,8 +2,8 @@
 import { add, type Tensor } from '@seqlab/tensor-core';
 import { Dropout, LayerNorm, Linear, Module } from '@seqlab/autograd';
 import { MultiHeadAttention } from './multi-head-attention.js';
-import { onRows } from './rows.js';
-import { expand, resolveLayerOptions, type ResolvedLayerOptions, type TransformerLayerOptions } from './transformer-options.js';
+import { feedForward } from './feed-forward.js';
+import { resolveLayerOptions, type ResolvedLayerOptions, type TransformerLayerOptions } from './transformer-options.js';
 
 /** Options of {@link TransformerDecoderLayer.forward}. */
 export interface DecoderLayerCallOptions {
@@ -113,8 +113,7 @@ export class TransformerDecoderLayer extends Module {
   }
 
   private feedForward(x: Tensor): Tensor {
-    const hidden = this.dropout.forward(expand(this.options.activation, this.linear1, x));
-    return this.dropout3.forward(onRows(hidden, (rows) => this.linear2.forward(rows)));
+    return this.dropout3.forward(feedForward(this.options.activation, this, x));
   }
 
   /** Decodes `tgt` `[T, B, dModel]` against `memory` `[S, B, dModel]` (batch first with `batchFirst`); same shape as `tgt`. */

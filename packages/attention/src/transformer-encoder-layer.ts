@@ -2,8 +2,8 @@
 import { add, type Tensor } from '@seqlab/tensor-core';
 import { Dropout, LayerNorm, Linear, Module } from '@seqlab/autograd';
 import { MultiHeadAttention } from './multi-head-attention.js';
-import { onRows } from './rows.js';
-import { expand, resolveLayerOptions, type ResolvedLayerOptions, type TransformerLayerOptions } from './transformer-options.js';
+import { feedForward } from './feed-forward.js';
+import { resolveLayerOptions, type ResolvedLayerOptions, type TransformerLayerOptions } from './transformer-options.js';
 
 /** Options of {@link TransformerEncoderLayer.forward}. */
 export interface EncoderLayerCallOptions {
@@ -87,8 +87,7 @@ export class TransformerEncoderLayer extends Module {
   }
 
   private feedForward(x: Tensor): Tensor {
-    const hidden = this.dropout.forward(expand(this.options.activation, this.linear1, x));
-    return this.dropout2.forward(onRows(hidden, (rows) => this.linear2.forward(rows)));
+    return this.dropout2.forward(feedForward(this.options.activation, this, x));
   }
 
   /** Encodes `src` (`[L, B, dModel]`, `[B, L, dModel]` with `batchFirst`, or `[L, dModel]`); same shape out. */

@@ -1,7 +1,5 @@
-// Options shared by the Transformer layers, with PyTorch's defaults, and the feed-forward activation.
-import { checkPositiveInt, gelu, InvalidArgumentError, type DType, type Generator, type Tensor } from '@seqlab/tensor-core';
-import type { Linear } from '@seqlab/autograd';
-import { onRows } from './rows.js';
+// Options shared by the Transformer layers, with PyTorch's defaults.
+import { checkPositiveInt, InvalidArgumentError, type DType, type Generator } from '@seqlab/tensor-core';
 
 /** Feed-forward activation of a Transformer layer. */
 export type TransformerActivation = 'relu' | 'gelu';
@@ -64,13 +62,4 @@ export function resolveLayerOptions(op: string, dModel: number, nhead: number, o
     generator: options.generator,
     backend: options.backend,
   };
-}
-
-/**
- * `act(linear1(x))` on the rows of `x`, the first half of a feed-forward block: ReLU rides in the Linear's fused
- * kernel (applied as the product is stored), GELU is its own op.
- */
-export function expand(activation: TransformerActivation, linear1: Linear, x: Tensor): Tensor {
-  if (activation === 'relu') return onRows(x, (rows) => linear1.forward(rows, 'relu'));
-  return gelu(onRows(x, (rows) => linear1.forward(rows)));
 }

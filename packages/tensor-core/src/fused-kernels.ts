@@ -5,7 +5,7 @@ import { InvalidArgumentError } from './errors.js';
 import type { AdamStepResult } from './fused-adam.js';
 import type { FusedAttentionResult } from './fused-attention.js';
 import type { AddLayerNormResult, LayerNormBackwardResult, LayerNormResult } from './fused-layer-norm.js';
-import type { LinearBackwardResult, LinearResult } from './fused-linear.js';
+import type { FeedForwardBackwardResult, FeedForwardResult, LinearBackwardResult, LinearResult } from './fused-linear.js';
 import type { GruSequenceResult, LstmSequenceGrads, LstmSequenceResult, RecurrentSequenceGrads } from './fused-recurrent.js';
 import { coreState } from './shared-state.js';
 import type { Shape } from './shape.js';
@@ -43,6 +43,10 @@ export interface FusedResults<H> {
   linear: LinearResult<H>;
   /** See {@link LinearBackwardKernel}. */
   linearBackward: LinearBackwardResult<H>;
+  /** See {@link FeedForwardKernel}. */
+  feedForward: FeedForwardResult<H>;
+  /** See {@link FeedForwardBackwardKernel}. */
+  feedForwardBackward: FeedForwardBackwardResult<H>;
   /** See {@link FusedAdamStep}. */
   adamStep: AdamStepResult<H>;
 }
@@ -122,6 +126,14 @@ const RESULT_LAYOUTS: { readonly [K in FusedKernelName]: (...args: FusedArgs<K>)
   },
   linear: (x, weight) => ({ dtype: x.dtype, shapes: { output: [...x.shape.slice(0, -1), weight.shape[0]] } }),
   linearBackward: (_dOutput, x, weight) => ({ dtype: x.dtype, shapes: { dx: x.shape, dWeight: weight.shape, dBias: [weight.shape[0]] } }),
+  feedForward: (x, w1, _b1, w2) => {
+    const lead = x.shape.slice(0, -1);
+    return { dtype: x.dtype, shapes: { output: [...lead, w2.shape[0]], hidden: [...lead, w1.shape[0]] } };
+  },
+  feedForwardBackward: (_dOutput, x, w1, w2) => ({
+    dtype: x.dtype,
+    shapes: { dx: x.shape, dW1: w1.shape, db1: [w1.shape[0]], dW2: w2.shape, db2: [w2.shape[0]] },
+  }),
   adamStep: (param) => ({ dtype: param.dtype, shapes: { param: param.shape, expAvg: param.shape, expAvgSq: param.shape } }),
 };
 

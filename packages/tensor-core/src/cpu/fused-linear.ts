@@ -1,7 +1,7 @@
 // CPU fused Linear (float32 and float64): the product with its bias and ReLU epilogue, and its backward, sums in float64.
 import type { TensorInfo } from '../backend.js';
 import { allocArray } from '../dtype.js';
-import type { FusedLinearKernels, LinearBackwardKernel, LinearKernel } from '../fused-linear.js';
+import type { FeedForwardBackwardKernel, FeedForwardKernel, FusedLinearKernels, LinearBackwardKernel, LinearKernel } from '../fused-linear.js';
 
 type FloatArray = Float32Array | Float64Array;
 
@@ -65,5 +65,19 @@ const linearBackward: LinearBackwardKernel = (dOutput, x, weight, output, activa
   return { dx: needInputGrad ? store(dx) : null, dWeight: store(dW), dBias: store(db) };
 };
 
-/** The CPU backend's fused Linear kernels (`Backend.fused.linear` / `linearBackward`). */
-export const fusedLinearKernels: FusedLinearKernels = { linear, linearBackward };
+// The block as its two Linears: the hidden activation as an info of x's dtype.
+const feedForward: FeedForwardKernel = (x, w1, b1, w2, b2, saveHidden) => {
+  const hidden = linear(x, w1, b1, 'relu').output;
+  const info = { handle: hidden, shape: [...x.shape.slice(0, -1), w1.shape[0]], dtype: x.dtype, size: (x.size / w1.shape[1]) * w1.shape[0] };
+  return { output: linear(info, w2, b2, 'none').output, hidden: saveHidden ? hidden : null };
+};
+
+const feedForwardBackward: FeedForwardBackwardKernel = (dOutput, x, w1, w2, hidden, needInputGrad) => {
+  const second = linearBackward(dOutput, hidden, w2, null, 'none', true);
+  const dHidden = { ...hidden, handle: second.dx };
+  const first = linearBackward(dHidden, x, w1, hidden, 'relu', needInputGrad);
+  return { dx: first.dx, dW1: first.dWeight, db1: first.dBias, dW2: second.dWeight, db2: second.dBias };
+};
+
+/** The CPU backend's fused Linear kernels (`Backend.fused.linear` / `linearBackward` / `feedForward` / `feedForwardBackward`). */
+export const fusedLinearKernels: FusedLinearKernels = { linear, linearBackward, feedForward, feedForwardBackward };
