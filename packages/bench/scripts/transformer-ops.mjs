@@ -4,8 +4,8 @@
 //
 // Run from the repository root after `pnpm build` (it loads the packages' dist builds):
 //   node --experimental-wasm-relaxed-simd packages/bench/scripts/transformer-ops.mjs [mode=fused|before]
-// "before" takes the fused Linear and add + LayerNorm kernels out of the backend (Linear as matmul + add + relu, the
-// residual sum as its own add), as before they existed.
+// "before" takes the fused Linear, feed-forward and add + LayerNorm kernels out of the backend (Linear as matmul + add
+// + relu, the residual sum as its own add), as before they existed.
 import { TransformerEncoderLayer } from '@seqlab/attention';
 import { noGrad, Adam, crossEntropy, Linear } from '@seqlab/autograd';
 import { wasmBackend, wasmHeapStats } from '@seqlab/kernels-wasm';
@@ -13,7 +13,8 @@ import { Generator, randint, randn, reshape } from '@seqlab/tensor-core';
 import { TRANSFORMER_SHAPE as s } from '@seqlab/bench';
 
 const mode = process.argv[2] ?? 'fused';
-if (mode === 'before') for (const name of ['linear', 'linearBackward', 'addLayerNorm']) wasmBackend.fused[name] = undefined;
+if (mode === 'before')
+  for (const name of ['linear', 'linearBackward', 'addLayerNorm', 'feedForward', 'feedForwardBackward']) wasmBackend.fused[name] = undefined;
 
 // Per kernel name: calls, bytes copied in and out, milliseconds (outermost calls only: a kernel calling another counts once).
 const counts = new Map();

@@ -1,8 +1,9 @@
 // Rough timing of the bench's Transformer block on wasm (batch 32, T 100, d 256, 4 heads, ff 1024, causal, post-norm,
 // ReLU): the inference forward and the training step (block → Linear head → cross-entropy → backward → Adam), in modes
-// that alternate step by step so all see the same load: "fused" is the backend as shipped, "before" takes the fused
-// Linear and add + LayerNorm kernels out of the wasm backend (Linear runs as matmul + add + relu and the residual sum as
-// its own add, as before those kernels existed), "composed" turns every fused path off (tensor-core's `setFusedEnabled`).
+// that alternate step by step so all see the same load: "fused" is the backend as shipped; "before" takes the fused
+// Linear, feed-forward and add + LayerNorm kernels out of the wasm backend (Linear runs as matmul + add + relu and the
+// residual sum as its own add, as before those kernels existed); "composed" turns every fused path off (tensor-core's
+// `setFusedEnabled`).
 // A check of a change's direction, not a benchmark (use `bench:kernels` on a quiet machine for that).
 //
 // Run from the repository root after `pnpm build` (it loads the packages' dist builds):
@@ -22,7 +23,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mib = (bytes) => (bytes / 2 ** 20).toFixed(1);
 
 // The kernels "before" removes.
-const added = ['linear', 'linearBackward', 'addLayerNorm'].map((name) => [name, wasmBackend.fused[name]]);
+const added = ['linear', 'linearBackward', 'addLayerNorm', 'feedForward', 'feedForwardBackward'].map((name) => [name, wasmBackend.fused[name]]);
 function setMode(mode) {
   setFusedEnabled(mode !== 'composed');
   for (const [name, kernel] of added) wasmBackend.fused[name] = mode === 'before' ? undefined : kernel;
