@@ -11,7 +11,7 @@ export { attentionForwardF32, attentionBackwardF32, attentionScratchBytes } from
 export { adamF32 } from './adam';
 export { packForwardWeights, packBackwardWeights, storeColumnSumsF32 } from './recurrent';
 export { layerNormF32, layerNormBackwardF32 } from './layer-norm';
-export { biasActivationTile, reluMaskF32, columnSumsF32 } from './linear';
+export { biasActivationTile, biasGradientF32 } from './linear';
 export { addF32 } from './residual';
 
 /** First byte after the module's static data; the JS allocator starts its heap above it. */

@@ -1,5 +1,5 @@
-// Linear's fused pieces: the bias-and-ReLU epilogue applied to a matmul tile while it is in cache, the ReLU mask of
-// the gradient, and the bias gradient's column sums.
+// Linear's fused pieces: the bias-and-ReLU epilogue applied to a matmul tile while it is in cache, and the ReLU mask
+// of the gradient with the bias gradient's column sums in one pass.
 
 /** Epilogue flag: `max(0, ·)` after the bias. */
 export const EPILOGUE_RELU: i32 = 1;
@@ -34,40 +34,51 @@ export function biasActivationTile(c: usize, n: i32, i0: i32, rows: i32, j0: i32
   }
 }
 
-/** g[i] = output[i] > 0 ? dOutput[i] : 0 over `count` floats (ReLU's gradient from its saved output). */
-export function reluMaskF32(dOutput: usize, output: usize, g: usize, count: i32): void {
-  const zero = f32x4.splat(0);
-  const vec = count & ~3;
-  let i = 0;
-  for (; i < vec; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(g + o, v128.and(v128.load(dOutput + o), f32x4.gt(v128.load(output + o), zero)));
-  }
-  for (; i < count; i++) {
-    const o = <usize>i << 2;
-    store<f32>(g + o, load<f32>(output + o) > 0 ? load<f32>(dOutput + o) : 0);
-  }
-}
+/** Rows summed in float32 before their partial sums are added to the float64 accumulators. */
+const SUM_BLOCK: i32 = 16;
 
 /**
- * sums[j] = Σ_i g[i, j] over the `rows` rows of the row-major `[rows, n]` g, accumulated in float64 (the bias
- * gradient of a Linear); `acc` is scratch for n f64 values.
+ * The gradient behind a Linear's activation and its bias gradient in one pass over the row-major `[rows, n]`
+ * `dOutput`: with `relu` (the forward's output, or 0 for no activation) g = dOutput·[relu > 0] is written to `g`;
+ * sums[j] = Σ_i g[i, j], accumulated in float32 over blocks of SUM_BLOCK rows and in float64 across blocks. `acc` is
+ * scratch for n f64 values; n is a multiple of 4 or the tail columns are summed one by one.
  */
-export function columnSumsF32(g: usize, rows: i32, n: i32, sums: usize, acc: usize): void {
+export function biasGradientF32(dOutput: usize, relu: usize, g: usize, rows: i32, n: i32, sums: usize, acc: usize): void {
   memory.fill(acc, 0, <usize>n << 3);
   const ld = <usize>n << 2;
-  const pairs = n & ~1;
-  for (let i = 0; i < rows; i++) {
-    const row = g + <usize>i * ld;
-    let j = 0;
-    for (; j < pairs; j += 2) {
-      const a = acc + (<usize>j << 3);
-      v128.store(a, f64x2.add(v128.load(a), f64x2.promote_low_f32x4(v128.load64_zero(row + (<usize>j << 2)))));
+  const vec = n & ~3;
+  const zero = f32x4.splat(0);
+  for (let j = 0; j < vec; j += 4) {
+    const col = <usize>j << 2;
+    const a = acc + (<usize>j << 3);
+    for (let i0 = 0; i0 < rows; i0 += SUM_BLOCK) {
+      const end = min(rows, i0 + SUM_BLOCK);
+      let part = zero;
+      for (let i = i0; i < end; i++) {
+        const o = <usize>i * ld + col;
+        let v = v128.load(dOutput + o);
+        if (relu != 0) {
+          v = v128.and(v, f32x4.gt(v128.load(relu + o), zero));
+          v128.store(g + o, v);
+        }
+        part = f32x4.add(part, v);
+      }
+      v128.store(a, f64x2.add(v128.load(a), f64x2.promote_low_f32x4(part)));
+      v128.store(a, f64x2.add(v128.load(a, 16), f64x2.promote_low_f32x4(i32x4.shuffle(part, part, 2, 3, 0, 1))), 16);
     }
-    for (; j < n; j++) {
-      const a = acc + (<usize>j << 3);
-      store<f64>(a, load<f64>(a) + <f64>load<f32>(row + (<usize>j << 2)));
+  }
+  for (let j = vec; j < n; j++) {
+    let total: f64 = 0;
+    for (let i = 0; i < rows; i++) {
+      const o = <usize>i * ld + (<usize>j << 2);
+      let v = load<f32>(dOutput + o);
+      if (relu != 0) {
+        v = load<f32>(relu + o) > 0 ? v : 0;
+        store<f32>(g + o, v);
+      }
+      total += <f64>v;
     }
+    store<f64>(acc + (<usize>j << 3), total);
   }
   for (let j = 0; j < n; j++) store<f32>(sums + (<usize>j << 2), <f32>load<f64>(acc + (<usize>j << 3)));
 }

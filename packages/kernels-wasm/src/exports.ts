@@ -55,7 +55,6 @@ export interface KernelExports {
     D: number,
   ): void;
   biasActivationTile(c: number, n: number, i0: number, rows: number, j0: number, cols: number, bias: number, flags: number): void;
-  reluMaskF32(dOutput: number, output: number, g: number, count: number): void;
-  columnSumsF32(g: number, rows: number, n: number, sums: number, acc: number): void;
+  biasGradientF32(dOutput: number, relu: number, g: number, rows: number, n: number, sums: number, acc: number): void;
   addF32(a: number, b: number, out: number, count: number): void;
 }

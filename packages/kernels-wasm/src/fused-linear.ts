@@ -54,19 +54,15 @@ function linearBackwardAt(
   resultOf: string,
 ): { dx: number; dWeight: number; dBias: number } {
   const [out, inFeatures] = weight.shape;
-  const exports = runtime().exports;
-  let g = dOutput;
-  if (relu !== 0) {
-    g = allocFor('float32', rows * out);
-    exports.reluMaskF32(dOutput, relu, g, rows * out);
-  }
-  const gRows = { at: g, shape: [rows, out], dtype: 'float32' as const };
-  const dx = needInputGrad ? productAt(gRows, { at: ptr(weight), shape: weight.shape }, false, false, [rows, inFeatures], NONE, resultOf) : 0;
-  const dWeight = productAt(gRows, { at: x, shape: [rows, inFeatures] }, true, false, [out, inFeatures], NONE, resultOf);
+  // The gradient behind the ReLU (dOutput itself without one) and the bias gradient, in one pass.
+  const g = relu === 0 ? dOutput : allocFor('float32', rows * out);
   const dBias = allocFor('float32', out);
   // n f64 accumulators, as 2·n f32 slots (blocks are 64-byte aligned).
   const acc = allocFor('float32', 2 * out);
-  exports.columnSumsF32(g, rows, out, dBias, acc);
+  runtime().exports.biasGradientF32(dOutput, relu, g, rows, out, dBias, acc);
+  const gRows = { at: g, shape: [rows, out], dtype: 'float32' as const };
+  const dx = needInputGrad ? productAt(gRows, { at: ptr(weight), shape: weight.shape }, false, false, [rows, inFeatures], NONE, resultOf) : 0;
+  const dWeight = productAt(gRows, { at: x, shape: [rows, inFeatures] }, true, false, [out, inFeatures], NONE, resultOf);
   return { dx, dWeight, dBias };
 }
 
