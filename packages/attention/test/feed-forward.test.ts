@@ -1,9 +1,10 @@
 // The fused Transformer feed-forward block (ReLU): gradcheck on cpu in float64, equality with the composed block on
 // cpu and wasm (output and every gradient), the hidden activation kept inside the kernel, and the composed fallbacks.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Generator, mul, randn, setFusedEnabled, sum, type Tensor } from '@seqlab/tensor-core';
 import { Dropout, gradcheck, gradcheckParameters, Linear, noGrad } from '@seqlab/autograd';
-import { wasmHeapStats } from '@seqlab/kernels-wasm';
+import { wasmBackend, wasmHeapStats } from '@seqlab/kernels-wasm';
+import { TransformerEncoderLayer } from '@seqlab/attention';
 import { composedFeedForward, feedForward, fusedFeedForwardKernelsFor, type FeedForwardLayers } from '../src/feed-forward.js';
 import { storedDTypes } from '@seqlab/test-utils/suites';
 import { expectClose } from './helpers.js';
@@ -73,6 +74,27 @@ describe.each(PARITY_BACKENDS)('fused feed-forward equals the composed block on 
 });
 
 describe('feed-forward block wiring', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('the post-norm ReLU encoder layer on wasm runs on the fused Linear, feed-forward and add + LayerNorm kernels, with the composed numbers', () => {
+    const layer = new TransformerEncoderLayer(16, 4, { dimFeedforward: 32, dropout: 0, batchFirst: true, generator: gen, backend: 'wasm' });
+    const x = randn([2, 5, 16], { backend: 'wasm', generator: gen });
+    const names = ['linear', 'feedForward', 'addLayerNorm', 'linearBackward', 'feedForwardBackward'] as const;
+    const spies = names.map((name) => vi.spyOn(wasmBackend.fused, name));
+    const y = layer.forward(x, { isCausal: true });
+    sum(y).backward();
+    // in_proj and out_proj, the block, both norms; then the backward of each.
+    expect(spies.map((spy) => spy.mock.calls.length)).toEqual([2, 1, 2, 2, 1]);
+    const previous = setFusedEnabled(false);
+    try {
+      expectClose(y, layer.forward(x, { isCausal: true }).dataSync(), { rtol: 2e-4, atol: 2e-5, shape: [2, 5, 16] });
+    } finally {
+      setFusedEnabled(previous);
+    }
+  });
+
   it('on wasm without gradients the hidden activation never leaves the kernel: only x comes in and the output goes out', () => {
     const l = layers(32, 128, 'float32', 'wasm');
     const x = randn([10, 32], { backend: 'wasm', generator: gen });

@@ -100,6 +100,21 @@ describe.each(PARITY_BACKENDS)('fused Linear equals the composed one on %s', (ba
       expectClose(fb, cb.dataSync(), { ...tol, shape: [4] });
     });
 
+    it('frozen weights get no gradient, and the input gradient is unchanged', () => {
+      const x = randn([6, 5], { dtype, backend, generator: gen });
+      const w = randn([4, 5], { dtype, backend, generator: gen });
+      const b = randn([4], { dtype, backend, generator: gen });
+      const upstream = randn([6, 4], { dtype, backend, generator: gen });
+      const inputGrad = (fused: boolean): Tensor => {
+        const xi = x.view(x.shape).requiresGrad_();
+        sum(mul(linear(xi, w, b, { activation: 'relu', fused }), upstream)).backward();
+        expect(w.grad).toBeNull();
+        expect(b.grad).toBeNull();
+        return xi.grad!;
+      };
+      expectClose(inputGrad(true), inputGrad(false).dataSync(), { ...tol, shape: [6, 5] });
+    });
+
     it('an empty batch gives empty outputs and zero weight and bias gradients', () => {
       const x = zeros([0, 4], { dtype, backend });
       const w = randn([3, 4], { dtype, backend, generator: gen });
