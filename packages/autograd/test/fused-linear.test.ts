@@ -141,6 +141,12 @@ describe('Linear module and the linear op', () => {
     expect(Object.keys(layer.stateDict()).sort()).toEqual(['bias', 'weight']);
   });
 
+  it('an empty depth (in = 0) runs composed and gives the bias on every row', () => {
+    const w = zeros([3, 0]);
+    expect(fusedLinearKernelsFor(zeros([4, 0]), w, null)).toBeNull();
+    expect(linear(zeros([4, 0]), w, tensor([1, -2, 3]), { activation: 'relu' }).toArray()).toEqual(Array.from({ length: 4 }, () => [1, 0, 3]));
+  });
+
   it('follows the worked example of its documentation', () => {
     const w = tensor([
       [1, -1],

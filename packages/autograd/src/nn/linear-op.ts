@@ -19,9 +19,10 @@ export interface LinearCallOptions {
 }
 
 // Whether the fused kernels can run x·weightᵀ + bias: floating x of rank ≥ 2 whose last axis matches the [out, in]
-// weight, all of one dtype and backend. Anything else goes down the composed path, whose ops raise the typed errors.
+// weight (in ≥ 1: an empty depth is left to the composed ops), all of one dtype and backend. Anything else goes down the composed path, whose ops raise the typed errors.
 function fusable(x: Tensor, weight: Tensor, bias: Tensor | null): boolean {
-  if ((x.dtype !== 'float32' && x.dtype !== 'float64') || x.rank < 2 || weight.rank !== 2 || x.shape[x.rank - 1] !== weight.shape[1]) return false;
+  if ((x.dtype !== 'float32' && x.dtype !== 'float64') || x.rank < 2 || weight.rank !== 2 || x.shape[x.rank - 1] !== weight.shape[1] || weight.shape[1] === 0)
+    return false;
   if (bias !== null && (bias.rank !== 1 || bias.shape[0] !== weight.shape[0])) return false;
   return [weight, bias].every((p) => p === null || (p.dtype === x.dtype && p.backend === x.backend));
 }
