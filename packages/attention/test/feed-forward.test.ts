@@ -73,6 +73,28 @@ describe.each(PARITY_BACKENDS)('fused feed-forward equals the composed block on 
   });
 });
 
+describe.each(PARITY_BACKENDS)('fused feed-forward on %s with an input that needs no gradient', (backend) => {
+  it('gives no input gradient and the composed parameter gradients', () => {
+    const l = layers(12, 20, 'float32', backend);
+    const x = randn([3, 4, 12], { backend, generator: gen });
+    const upstream = randn([3, 4, 12], { backend, generator: gen });
+    const grads = (fused: boolean): Tensor[] => {
+      for (const p of parametersOf(l)) p.grad = null;
+      const previous = setFusedEnabled(fused);
+      try {
+        sum(mul(feedForward('relu', l, x), upstream)).backward();
+      } finally {
+        setFusedEnabled(previous);
+      }
+      expect(x.grad).toBeNull();
+      return parametersOf(l).map((p) => p.grad!);
+    };
+    const fused = grads(true);
+    const composed = grads(false);
+    fused.forEach((t, i) => expectClose(t, composed[i].dataSync(), { rtol: 3e-4, atol: 5e-5, shape: [...composed[i].shape] }));
+  });
+});
+
 describe('feed-forward block wiring', () => {
   afterEach(() => {
     vi.restoreAllMocks();
