@@ -159,8 +159,10 @@ function softmaxRow(rec: usize, b: i32, h: i32, i: i32, row: usize, S: i32): voi
     const base = mask + maskRow(rec, F_MASK, b, h, i), cs = <usize>field(rec, F_MASK + 4);
     for (j = 0; j < jEnd; j++) if (load<u8>(base + <usize>j * cs) != 0) store<f32>(row + (<usize>j << 2), -Infinity);
   }
-  let mx: f32 = -Infinity;
-  for (j = 0; j < jEnd; j++) mx = max(mx, load<f32>(row + (<usize>j << 2)));
+  let vmax = f32x4.splat(-Infinity);
+  for (j = 0; j + 4 <= jEnd; j += 4) vmax = f32x4.max(vmax, v128.load(row + (<usize>j << 2)));
+  let mx: f32 = max(max(f32x4.extract_lane(vmax, 0), f32x4.extract_lane(vmax, 1)), max(f32x4.extract_lane(vmax, 2), f32x4.extract_lane(vmax, 3)));
+  for (; j < jEnd; j++) mx = max(mx, load<f32>(row + (<usize>j << 2)));
   if (mx == -Infinity) {
     memory.fill(row, 0, <usize>S << 2);
     return;
