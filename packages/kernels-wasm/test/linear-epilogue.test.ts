@@ -22,8 +22,8 @@ const withEpilogue = framed('epilogueTest', (a: TensorInfo, b: TensorInfo, bias:
 );
 
 describe('wasm matmul epilogue: bias and ReLU applied as tiles are stored', () => {
-  // [a, b, out]: a batch of products (the per-tile task), one product (packed whole, on the workers when large), a
-  // single row (the vector path); sizes off the 4×8 micro-tile and the 4-lane vectors.
+  // Each matmul path that stores tiles (a batch runs per tile; one product packs its operands whole; one row takes the
+  // vector path), with sizes off the 4×8 micro-tile and the 4-lane vectors.
   const cases: { path: string; a: Shape; b: Shape }[] = [
     { path: 'per-tile task (a batch)', a: [2, 37, 45], b: [2, 45, 53] },
     { path: 'per-tile task on the workers', a: [2, 170, 160], b: [2, 160, 171] },
