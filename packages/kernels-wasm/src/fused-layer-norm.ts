@@ -19,17 +19,9 @@ function float32Rows(op: string, x: TensorInfo): { D: number; rows: number } {
   return { D, rows: x.size / D };
 }
 
-// LayerNorm of `rows` rows of D floats at address `x` of this call's memory into `output` (by default a new block;
-// x itself works: each element is read before it is overwritten), with the row statistics in new blocks.
-function normalizeRows(
-  x: number,
-  rows: number,
-  D: number,
-  weight: TensorInfo | null,
-  bias: TensorInfo | null,
-  eps: number,
-  output = allocFor('float32', rows * D),
-): LayerNormResult {
+// LayerNorm of `rows` rows of D floats at address `x` of this call's memory, into new blocks of the call.
+function normalizeRows(x: number, rows: number, D: number, weight: TensorInfo | null, bias: TensorInfo | null, eps: number): LayerNormResult {
+  const output = allocFor('float32', rows * D);
   const mean = allocFor('float32', rows);
   const rstd = allocFor('float32', rows);
   const w = weight === null ? 0 : ptr(weight);
@@ -58,11 +50,15 @@ const layerNormBackward: LayerNormBackwardKernel = (dOutput, x, weight, mean, rs
 
 const addLayerNorm: AddLayerNormKernel = (x, residual, weight, bias, eps, saveSum) => {
   const { D, rows } = float32Rows('addLayerNorm', x);
-  // The sum stays in this call's memory, where the LayerNorm reads it; it is copied out only when asked for.
-  const sum = allocFor('float32', x.size);
-  if (x.size > 0) runtime().exports.addF32(ptr(x), ptr(residual), sum, x.size);
-  // Unless the sum is saved, it is normalised in place: one block instead of two.
-  return { ...normalizeRows(sum, rows, D, weight, bias, eps, saveSum ? undefined : sum), sum: saveSum ? sum : null };
+  const output = allocFor('float32', x.size);
+  // Unless the sum is saved for the backward pass, each summed row is normalised in place in the output.
+  const sum = saveSum ? allocFor('float32', x.size) : output;
+  const mean = allocFor('float32', rows);
+  const rstd = allocFor('float32', rows);
+  const w = weight === null ? 0 : ptr(weight);
+  const b = bias === null ? 0 : ptr(bias);
+  if (rows > 0) runtime().exports.addLayerNormF32(ptr(x), ptr(residual), w, b, sum, output, mean, rstd, rows, D, eps);
+  return { output, mean, rstd, sum: saveSum ? sum : null };
 };
 
 /** The fused LayerNorm kernels (`Backend.fused.layerNorm` / `layerNormBackward` / `addLayerNorm`), each run in a call frame. */
