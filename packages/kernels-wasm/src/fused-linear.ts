@@ -42,7 +42,9 @@ function linearAt(x: number, rows: number, weight: TensorInfo, bias: TensorInfo 
 
 /**
  * The gradients of one Linear from `dOutput` (an address of `[rows, out]`), `x` (of `[rows, in]`) and, for a ReLU,
- * the forward's output at `relu` (0 for none): new blocks for dx (0 when not needed), dWeight and dBias.
+ * the forward's output at `relu` (0 for none): new blocks for dx (0 when not needed), dWeight and dBias, all results
+ * of the kernel `resultOf` but dx when `dxIsResult` is false (a gradient the kernel goes on using: no array is
+ * prepared for it).
  */
 function linearBackwardAt(
   dOutput: number,
@@ -52,6 +54,7 @@ function linearBackwardAt(
   relu: number,
   needInputGrad: boolean,
   resultOf: string,
+  dxIsResult = true,
 ): { dx: number; dWeight: number; dBias: number } {
   const [out, inFeatures] = weight.shape;
   // The gradient behind the ReLU (dOutput itself without one) and the bias gradient, in one pass.
@@ -61,7 +64,9 @@ function linearBackwardAt(
   const acc = allocFor('float32', 2 * out);
   runtime().exports.biasGradientF32(dOutput, relu, g, rows, out, dBias, acc);
   const gRows = { at: g, shape: [rows, out], dtype: 'float32' as const };
-  const dx = needInputGrad ? productAt(gRows, { at: ptr(weight), shape: weight.shape }, false, false, [rows, inFeatures], NONE, resultOf) : 0;
+  const dx = needInputGrad
+    ? productAt(gRows, { at: ptr(weight), shape: weight.shape }, false, false, [rows, inFeatures], NONE, dxIsResult ? resultOf : undefined)
+    : 0;
   const dWeight = productAt(gRows, { at: x, shape: [rows, inFeatures] }, true, false, [out, inFeatures], NONE, resultOf);
   return { dx, dWeight, dBias };
 }
@@ -96,7 +101,7 @@ const feedForwardBackward: FeedForwardBackwardKernel = (dOutput, x, w1, w2, hidd
   checkFloat32('feedForwardBackward', x);
   const rows = rowsOf(x, w1);
   const h = ptr(hidden);
-  const second = linearBackwardAt(ptr(dOutput), h, rows, w2, 0, true, 'feedForwardBackward');
+  const second = linearBackwardAt(ptr(dOutput), h, rows, w2, 0, true, 'feedForwardBackward', false);
   // The hidden gradient stays in this call's memory: the first Linear's backward reads it in place.
   const first = linearBackwardAt(second.dx, ptr(x), rows, w1, h, needInputGrad, 'feedForwardBackward');
   return { dx: first.dx === 0 ? null : first.dx, dW1: first.dWeight, db1: first.dBias, dW2: second.dWeight, db2: second.dBias };
