@@ -38,47 +38,55 @@ export function biasActivationTile(c: usize, n: i32, i0: i32, rows: i32, j0: i32
 const SUM_BLOCK: i32 = 16;
 
 /**
- * The gradient behind a Linear's activation and its bias gradient in one pass over the row-major `[rows, n]`
+ * The gradient behind a Linear's activation and its bias gradient in one row-major pass over the `[rows, n]`
  * `dOutput`: with `relu` (the forward's output, or 0 for no activation) g = dOutput·[relu > 0] is written to `g`;
- * sums[j] = Σ_i g[i, j], accumulated in float32 over blocks of SUM_BLOCK rows and in float64 across blocks. `acc` is
- * scratch for n f64 values; n is a multiple of 4 or the tail columns are summed one by one.
+ * sums[j] = Σ_i g[i, j], accumulated in float32 over blocks of SUM_BLOCK rows (an n-float partial row that stays in
+ * L1) and in float64 across blocks. `acc` is scratch for n f64 values followed by n f32 values.
  */
 export function biasGradientF32(dOutput: usize, relu: usize, g: usize, rows: i32, n: i32, sums: usize, acc: usize): void {
+  const part = acc + (<usize>n << 3);
   memory.fill(acc, 0, <usize>n << 3);
   const ld = <usize>n << 2;
   const vec = n & ~3;
   const zero = f32x4.splat(0);
-  for (let j = 0; j < vec; j += 4) {
-    const col = <usize>j << 2;
-    const a = acc + (<usize>j << 3);
-    for (let i0 = 0; i0 < rows; i0 += SUM_BLOCK) {
-      const end = min(rows, i0 + SUM_BLOCK);
-      let part = zero;
-      for (let i = i0; i < end; i++) {
-        const o = <usize>i * ld + col;
+  for (let i0 = 0; i0 < rows; i0 += SUM_BLOCK) {
+    memory.fill(part, 0, <usize>n << 2);
+    const end = min(rows, i0 + SUM_BLOCK);
+    for (let i = i0; i < end; i++) {
+      const row = <usize>i * ld;
+      let j = 0;
+      for (; j < vec; j += 4) {
+        const o = row + (<usize>j << 2);
         let v = v128.load(dOutput + o);
         if (relu != 0) {
           v = v128.and(v, f32x4.gt(v128.load(relu + o), zero));
           v128.store(g + o, v);
         }
-        part = f32x4.add(part, v);
+        const p = part + (<usize>j << 2);
+        v128.store(p, f32x4.add(v128.load(p), v));
       }
-      v128.store(a, f64x2.add(v128.load(a), f64x2.promote_low_f32x4(part)));
-      v128.store(a, f64x2.add(v128.load(a, 16), f64x2.promote_low_f32x4(i32x4.shuffle(part, part, 2, 3, 0, 1))), 16);
-    }
-  }
-  for (let j = vec; j < n; j++) {
-    let total: f64 = 0;
-    for (let i = 0; i < rows; i++) {
-      const o = <usize>i * ld + (<usize>j << 2);
-      let v = load<f32>(dOutput + o);
-      if (relu != 0) {
-        v = load<f32>(relu + o) > 0 ? v : 0;
-        store<f32>(g + o, v);
+      for (; j < n; j++) {
+        const o = row + (<usize>j << 2);
+        let v = load<f32>(dOutput + o);
+        if (relu != 0) {
+          v = load<f32>(relu + o) > 0 ? v : 0;
+          store<f32>(g + o, v);
+        }
+        const p = part + (<usize>j << 2);
+        store<f32>(p, load<f32>(p) + v);
       }
-      total += <f64>v;
     }
-    store<f64>(acc + (<usize>j << 3), total);
+    let j = 0;
+    for (; j < vec; j += 4) {
+      const a = acc + (<usize>j << 3);
+      const v = v128.load(part + (<usize>j << 2));
+      v128.store(a, f64x2.add(v128.load(a), f64x2.promote_low_f32x4(v)));
+      v128.store(a, f64x2.add(v128.load(a, 16), f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1))), 16);
+    }
+    for (; j < n; j++) {
+      const a = acc + (<usize>j << 3);
+      store<f64>(a, load<f64>(a) + <f64>load<f32>(part + (<usize>j << 2)));
+    }
   }
   for (let j = 0; j < n; j++) store<f32>(sums + (<usize>j << 2), <f32>load<f64>(acc + (<usize>j << 3)));
 }

@@ -60,8 +60,8 @@ function linearBackwardAt(
   // The gradient behind the ReLU (dOutput itself without one) and the bias gradient, in one pass.
   const g = relu === 0 ? dOutput : allocFor('float32', rows * out);
   const dBias = allocFor('float32', out);
-  // n f64 accumulators, as 2·n f32 slots (blocks are 64-byte aligned).
-  const acc = allocFor('float32', 2 * out);
+  // n f64 accumulators (2·n f32 slots) and an n-float partial row.
+  const acc = allocFor('float32', 3 * out);
   runtime().exports.biasGradientF32(dOutput, relu, g, rows, out, dBias, acc);
   const gRows = { at: g, shape: [rows, out], dtype: 'float32' as const };
   const dx = needInputGrad
