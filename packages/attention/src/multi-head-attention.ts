@@ -1,10 +1,8 @@
 // MultiHeadAttention with PyTorch's parameter layout (in_proj_weight, in_proj_bias, out_proj), masks and per-head weights.
 import {
   checkPositiveInt,
-  add,
   formatShape,
   InvalidArgumentError,
-  matmul,
   mean,
   reshape,
   ShapeMismatchError,
@@ -16,7 +14,7 @@ import {
   type DType,
   type Generator,
 } from '@seqlab/tensor-core';
-import { init, Linear, Module, parameter, type Parameter } from '@seqlab/autograd';
+import { init, linear, Linear, Module, parameter, type Parameter } from '@seqlab/autograd';
 import { attend } from './attention-core.js';
 import type { AttentionSpec } from './attention-spec.js';
 import { headView, type HeadColumns } from './head-views.js';
@@ -60,10 +58,7 @@ export interface MultiHeadAttentionCallOptions {
 
 /** `x·Wᵀ + b` with a weight (and bias) that may be a slice of a packed parameter. */
 function project(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
-  return onRows(x, (rows) => {
-    const y = matmul(rows, weight, { transB: true });
-    return bias === null ? y : add(y, bias);
-  });
+  return onRows(x, (rows) => linear(rows, weight, bias));
 }
 
 /**

@@ -2,8 +2,8 @@
 import { add, type Tensor } from '@seqlab/tensor-core';
 import { Dropout, LayerNorm, Linear, Module } from '@seqlab/autograd';
 import { MultiHeadAttention } from './multi-head-attention.js';
-import { onRows } from './rows.js';
-import { activate, resolveLayerOptions, type ResolvedLayerOptions, type TransformerLayerOptions } from './transformer-options.js';
+import { feedForward } from './feed-forward.js';
+import { resolveLayerOptions, type ResolvedLayerOptions, type TransformerLayerOptions } from './transformer-options.js';
 
 /** Options of {@link TransformerDecoderLayer.forward}. */
 export interface DecoderLayerCallOptions {
@@ -113,13 +113,7 @@ export class TransformerDecoderLayer extends Module {
   }
 
   private feedForward(x: Tensor): Tensor {
-    const hidden = this.dropout.forward(
-      activate(
-        this.options.activation,
-        onRows(x, (rows) => this.linear1.forward(rows)),
-      ),
-    );
-    return this.dropout3.forward(onRows(hidden, (rows) => this.linear2.forward(rows)));
+    return this.dropout3.forward(feedForward(this.options.activation, this, x));
   }
 
   /** Decodes `tgt` `[T, B, dModel]` against `memory` `[S, B, dModel]` (batch first with `batchFirst`); same shape as `tgt`. */
@@ -130,8 +124,9 @@ export class TransformerDecoderLayer extends Module {
       x = add(x, this.crossAttention(this.norm2.forward(x), memory, options));
       return add(x, this.feedForward(this.norm3.forward(x)));
     }
-    x = this.norm1.forward(add(x, this.selfAttention(x, options)));
-    x = this.norm2.forward(add(x, this.crossAttention(x, memory, options)));
-    return this.norm3.forward(add(x, this.feedForward(x)));
+    // norm(x + sublayer(x)): the residual sums are fused into the norms.
+    x = this.norm1.forward(x, this.selfAttention(x, options));
+    x = this.norm2.forward(x, this.crossAttention(x, memory, options));
+    return this.norm3.forward(x, this.feedForward(x));
   }
 }

@@ -2,8 +2,8 @@
 import { add, type Tensor } from '@seqlab/tensor-core';
 import { Dropout, LayerNorm, Linear, Module } from '@seqlab/autograd';
 import { MultiHeadAttention } from './multi-head-attention.js';
-import { onRows } from './rows.js';
-import { activate, resolveLayerOptions, type ResolvedLayerOptions, type TransformerLayerOptions } from './transformer-options.js';
+import { feedForward } from './feed-forward.js';
+import { resolveLayerOptions, type ResolvedLayerOptions, type TransformerLayerOptions } from './transformer-options.js';
 
 /** Options of {@link TransformerEncoderLayer.forward}. */
 export interface EncoderLayerCallOptions {
@@ -87,13 +87,7 @@ export class TransformerEncoderLayer extends Module {
   }
 
   private feedForward(x: Tensor): Tensor {
-    const hidden = this.dropout.forward(
-      activate(
-        this.options.activation,
-        onRows(x, (rows) => this.linear1.forward(rows)),
-      ),
-    );
-    return this.dropout2.forward(onRows(hidden, (rows) => this.linear2.forward(rows)));
+    return this.dropout2.forward(feedForward(this.options.activation, this, x));
   }
 
   /** Encodes `src` (`[L, B, dModel]`, `[B, L, dModel]` with `batchFirst`, or `[L, dModel]`); same shape out. */
@@ -103,7 +97,8 @@ export class TransformerEncoderLayer extends Module {
       x = add(x, this.selfAttention(this.norm1.forward(x), options));
       return add(x, this.feedForward(this.norm2.forward(x)));
     }
-    x = this.norm1.forward(add(x, this.selfAttention(x, options)));
-    return this.norm2.forward(add(x, this.feedForward(x)));
+    // norm(x + sublayer(x)): the residual sum is fused into the norm.
+    x = this.norm1.forward(x, this.selfAttention(x, options));
+    return this.norm2.forward(x, this.feedForward(x));
   }
 }

@@ -1,5 +1,5 @@
-// Options shared by the Transformer layers, with PyTorch's defaults, and the feed-forward activation.
-import { checkPositiveInt, gelu, InvalidArgumentError, relu, type DType, type Generator, type Tensor } from '@seqlab/tensor-core';
+// Options shared by the Transformer layers, with PyTorch's defaults.
+import { checkPositiveInt, InvalidArgumentError, type DType, type Generator } from '@seqlab/tensor-core';
 
 /** Feed-forward activation of a Transformer layer. */
 export type TransformerActivation = 'relu' | 'gelu';
@@ -62,9 +62,4 @@ export function resolveLayerOptions(op: string, dModel: number, nhead: number, o
     generator: options.generator,
     backend: options.backend,
   };
-}
-
-/** Applies the named activation. */
-export function activate(activation: TransformerActivation, x: Tensor): Tensor {
-  return activation === 'gelu' ? gelu(x) : relu(x);
 }

@@ -26,6 +26,8 @@ export { StateDictKeyError, StateDictShapeError } from './nn/state-dict-errors.j
 export type { StateDictShapeMismatch } from './nn/state-dict-errors.js';
 export { Linear } from './nn/linear.js';
 export type { LinearOptions } from './nn/linear.js';
+export { composedLinear, linear } from './nn/linear-op.js';
+export type { LinearCallOptions } from './nn/linear-op.js';
 export { Embedding } from './nn/embedding.js';
 export type { EmbeddingOptions } from './nn/embedding.js';
 export { Dropout } from './nn/dropout.js';

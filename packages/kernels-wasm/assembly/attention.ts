@@ -122,11 +122,36 @@ function packRows(src: usize, rowStride: i32, rows: i32, cols: i32, dst: usize, 
   for (let r = 0; r < rows; r++) memory.copy(dst + (<usize>r * <usize>dstStride << 2), src + (<usize>r * <usize>rowStride << 2), bytes);
 }
 
-// The transpose of `rows` strided rows of `cols` floats: dst[c·dstStride + r] = src[r·rowStride + c].
+// The transpose of `rows` strided rows of `cols` floats: dst[c·dstStride + r] = src[r·rowStride + c], in 4×4 blocks
+// transposed in registers (the rows and columns past the last full block one by one).
 function packTransposed(src: usize, rowStride: i32, rows: i32, cols: i32, dst: usize, dstStride: i32): void {
-  for (let r = 0; r < rows; r++) {
-    const s = src + (<usize>r * <usize>rowStride << 2), d = dst + (<usize>r << 2);
-    for (let c = 0; c < cols; c++) store<f32>(d + (<usize>c * <usize>dstStride << 2), load<f32>(s + (<usize>c << 2)));
+  const rsb = <usize>rowStride << 2, dsb = <usize>dstStride << 2;
+  const r4 = rows & ~3, c4 = cols & ~3;
+  let r = 0;
+  for (; r < r4; r += 4) {
+    const s0 = src + <usize>r * rsb, s1 = s0 + rsb, s2 = s1 + rsb, s3 = s2 + rsb;
+    const d = dst + (<usize>r << 2);
+    for (let c = 0; c < c4; c += 4) {
+      const o = <usize>c << 2, dc = d + <usize>c * dsb;
+      const a0 = v128.load(s0 + o), a1 = v128.load(s1 + o), a2 = v128.load(s2 + o), a3 = v128.load(s3 + o);
+      const t0 = i32x4.shuffle(a0, a1, 0, 4, 1, 5), t1 = i32x4.shuffle(a2, a3, 0, 4, 1, 5);
+      const t2 = i32x4.shuffle(a0, a1, 2, 6, 3, 7), t3 = i32x4.shuffle(a2, a3, 2, 6, 3, 7);
+      v128.store(dc, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+      v128.store(dc + dsb, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+      v128.store(dc + 2 * dsb, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+      v128.store(dc + 3 * dsb, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
+    }
+    for (let c = c4; c < cols; c++) {
+      const o = <usize>c << 2, dc = d + <usize>c * dsb;
+      store<f32>(dc, load<f32>(s0 + o));
+      store<f32>(dc, load<f32>(s1 + o), 4);
+      store<f32>(dc, load<f32>(s2 + o), 8);
+      store<f32>(dc, load<f32>(s3 + o), 12);
+    }
+  }
+  for (; r < rows; r++) {
+    const s = src + <usize>r * rsb, d = dst + (<usize>r << 2);
+    for (let c = 0; c < cols; c++) store<f32>(d + <usize>c * dsb, load<f32>(s + (<usize>c << 2)));
   }
 }
 
@@ -159,8 +184,10 @@ function softmaxRow(rec: usize, b: i32, h: i32, i: i32, row: usize, S: i32): voi
     const base = mask + maskRow(rec, F_MASK, b, h, i), cs = <usize>field(rec, F_MASK + 4);
     for (j = 0; j < jEnd; j++) if (load<u8>(base + <usize>j * cs) != 0) store<f32>(row + (<usize>j << 2), -Infinity);
   }
-  let mx: f32 = -Infinity;
-  for (j = 0; j < jEnd; j++) mx = max(mx, load<f32>(row + (<usize>j << 2)));
+  let vmax = f32x4.splat(-Infinity);
+  for (j = 0; j + 4 <= jEnd; j += 4) vmax = f32x4.max(vmax, v128.load(row + (<usize>j << 2)));
+  let mx: f32 = max(max(f32x4.extract_lane(vmax, 0), f32x4.extract_lane(vmax, 1)), max(f32x4.extract_lane(vmax, 2), f32x4.extract_lane(vmax, 3)));
+  for (; j < jEnd; j++) mx = max(mx, load<f32>(row + (<usize>j << 2)));
   if (mx == -Infinity) {
     memory.fill(row, 0, <usize>S << 2);
     return;

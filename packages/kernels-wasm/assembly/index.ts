@@ -11,6 +11,8 @@ export { attentionForwardF32, attentionBackwardF32, attentionScratchBytes } from
 export { adamF32 } from './adam';
 export { packForwardWeights, packBackwardWeights, storeColumnSumsF32 } from './recurrent';
 export { layerNormF32, layerNormBackwardF32 } from './layer-norm';
+export { biasActivationTile, biasGradientF32 } from './linear';
+export { addLayerNormF32 } from './residual';
 
 /** First byte after the module's static data; the JS allocator starts its heap above it. */
 export function heapBase(): usize {

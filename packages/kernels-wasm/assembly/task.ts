@@ -5,8 +5,10 @@
 // already replaced) finds a foreign tag or no chunk left and returns without touching anything: the poster never
 // waits for a worker that has not started. Layout (i32 fields, byte offsets) is shared with src/kernels/matmul.ts:
 // 0 kind, 4 chunks, 8 claim (tag << 16 | next), 12 done, 84 threads (scratch slots), then the kind's arguments.
-// TASK_MATMUL_PACKED also uses 88–103 (see packedMatmulChunk).
+// TASK_MATMUL_PACKED also uses 88–103 (see packedMatmulChunk); both matmul kinds read their tile epilogue (Linear's
+// bias and ReLU, see linear.ts) at 104 (bias address, 0 for none) and 108 (flags).
 import { attentionBackwardF32, attentionForwardF32 } from './attention';
+import { biasActivationTile } from './linear';
 import { matmulTile, matmulTileFromPacked, packColumnsWhole, packRowsWhole } from './matmul';
 import { sequenceTask } from './sequence-task';
 
@@ -30,7 +32,7 @@ export const TASK_MATMUL_PACKED = 4;
 export const TASK_SEQUENCE = 5;
 
 /** Byte size of a task descriptor. */
-export const TASK_BYTES = 104;
+export const TASK_BYTES = 112;
 
 /**
  * Claims chunks of the task tagged `tag` until none is left and returns how many units of work this thread ran (tiles,
@@ -80,6 +82,14 @@ function matmulChunk(task: usize, chunk: i32, thread: i32): void {
     m, n, k, load<i32>(task, 40) != 0, load<i32>(task, 44) != 0,
     i0, min(tileRows, m - i0), j0, min(tileCols, n - j0), scratch,
   );
+  tileEpilogue(task, <usize>load<i32>(task, 24) + cOff, n, i0, min(tileRows, m - i0), j0, min(tileCols, n - j0));
+}
+
+// Applies the task's epilogue (fields 104 bias, 108 flags) to a finished tile of C, while it is in this core's cache.
+@inline
+function tileEpilogue(task: usize, c: usize, n: i32, i0: i32, rows: i32, j0: i32, cols: i32): void {
+  const bias = <usize>load<i32>(task, 104), flags = load<i32>(task, 108);
+  if (bias != 0 || flags != 0) biasActivationTile(c, n, i0, rows, j0, cols, bias, flags);
 }
 
 // Fields as TASK_MATMUL's (16 a, 20 b, 24 c, 28 m, 32 n, 36 k, 40 transA, 44 transB, 48 tile rows, 52 tile columns,
@@ -111,7 +121,9 @@ function packedMatmulChunk(task: usize, chunk: i32, thread: i32): bool {
   const tileRows = load<i32>(task, 48), tileCols = load<i32>(task, 52);
   const i0 = ti * tileRows, j0 = tj * tileCols;
   const edge = <usize>load<i32>(task, 72) + <usize>thread * <usize>load<i32>(task, 76);
-  matmulTileFromPacked(packedA, packedB, <usize>load<i32>(task, 24), m, n, k, i0, min(tileRows, m - i0), j0, min(tileCols, n - j0), edge);
+  const c = <usize>load<i32>(task, 24), rows = min(tileRows, m - i0), cols = min(tileCols, n - j0);
+  matmulTileFromPacked(packedA, packedB, c, m, n, k, i0, rows, j0, cols, edge);
+  tileEpilogue(task, c, n, i0, rows, j0, cols);
   return true;
 }
 

@@ -5,6 +5,7 @@ import { WASM_DTYPES } from './call-frame.js';
 import { framedTable } from './framed.js';
 import { fusedAttentionKernels } from './fused-attention.js';
 import { fusedLayerNormKernels } from './fused-layer-norm.js';
+import { fusedLinearKernels } from './fused-linear.js';
 import { fusedRecurrentKernels } from './fused-recurrent.js';
 import { releaseStorage, residentCopy, runtime } from './context.js';
 import { recycler } from './recycler.js';
@@ -139,5 +140,6 @@ export const wasmBackend: WasmBackend = wasmState.claim<WasmBackend>('wasmBacken
     ...fusedRecurrentKernels,
     ...fusedAttentionKernels,
     ...fusedLayerNormKernels,
+    ...fusedLinearKernels,
   } satisfies Required<FusedKernels> & WasmFusedKernels),
 });

@@ -54,4 +54,19 @@ export interface KernelExports {
     rows: number,
     D: number,
   ): void;
+  biasActivationTile(c: number, n: number, i0: number, rows: number, j0: number, cols: number, bias: number, flags: number): void;
+  biasGradientF32(dOutput: number, relu: number, g: number, rows: number, n: number, sums: number, acc: number): void;
+  addLayerNormF32(
+    x: number,
+    residual: number,
+    w: number,
+    b: number,
+    sum: number,
+    out: number,
+    mean: number,
+    rstd: number,
+    rows: number,
+    D: number,
+    eps: number,
+  ): void;
 }

@@ -1,6 +1,7 @@
-// The wasm backend's fused LayerNorm over the last axis (float32): one pass per row forward, one backward.
+// The wasm backend's fused LayerNorm over the last axis (float32): one pass per row forward (of a residual sum, too), one backward.
 import {
   DTypeMismatchError,
+  type AddLayerNormKernel,
   type FusedLayerNormKernels,
   type LayerNormBackwardKernel,
   type LayerNormBackwardResult,
@@ -18,16 +19,21 @@ function float32Rows(op: string, x: TensorInfo): { D: number; rows: number } {
   return { D, rows: x.size / D };
 }
 
-const layerNorm: LayerNormKernel = (x, weight, bias, eps) => {
-  const { D, rows } = float32Rows('layerNorm', x);
-  const output = allocFor('float32', x.size);
+// LayerNorm of `rows` rows of D floats at address `x` of this call's memory, into new blocks of the call.
+function normalizeRows(x: number, rows: number, D: number, weight: TensorInfo | null, bias: TensorInfo | null, eps: number): LayerNormResult {
+  const output = allocFor('float32', rows * D);
   const mean = allocFor('float32', rows);
   const rstd = allocFor('float32', rows);
   const w = weight === null ? 0 : ptr(weight);
   const b = bias === null ? 0 : ptr(bias);
-  if (rows > 0) runtime().exports.layerNormF32(ptr(x), w, b, output, mean, rstd, rows, D, eps);
+  if (rows > 0) runtime().exports.layerNormF32(x, w, b, output, mean, rstd, rows, D, eps);
   // The frame copies these blocks out into new storages.
   return { output, mean, rstd } satisfies LayerNormResult;
+}
+
+const layerNorm: LayerNormKernel = (x, weight, bias, eps) => {
+  const { D, rows } = float32Rows('layerNorm', x);
+  return normalizeRows(ptr(x), rows, D, weight, bias, eps);
 };
 
 const layerNormBackward: LayerNormBackwardKernel = (dOutput, x, weight, mean, rstd) => {
@@ -42,5 +48,18 @@ const layerNormBackward: LayerNormBackwardKernel = (dOutput, x, weight, mean, rs
   return { dx, dWeight, dBias } satisfies LayerNormBackwardResult;
 };
 
-/** The fused LayerNorm kernels (`Backend.fused.layerNorm` / `layerNormBackward`), each run in a call frame. */
-export const fusedLayerNormKernels: FusedLayerNormKernels = framedTable({ layerNorm, layerNormBackward });
+const addLayerNorm: AddLayerNormKernel = (x, residual, weight, bias, eps, saveSum) => {
+  const { D, rows } = float32Rows('addLayerNorm', x);
+  const output = allocFor('float32', x.size);
+  // Unless the sum is saved for the backward pass, each summed row is normalised in place in the output.
+  const sum = saveSum ? allocFor('float32', x.size) : output;
+  const mean = allocFor('float32', rows);
+  const rstd = allocFor('float32', rows);
+  const w = weight === null ? 0 : ptr(weight);
+  const b = bias === null ? 0 : ptr(bias);
+  if (rows > 0) runtime().exports.addLayerNormF32(ptr(x), ptr(residual), w, b, sum, output, mean, rstd, rows, D, eps);
+  return { output, mean, rstd, sum: saveSum ? sum : null };
+};
+
+/** The fused LayerNorm kernels (`Backend.fused.layerNorm` / `layerNormBackward` / `addLayerNorm`), each run in a call frame. */
+export const fusedLayerNormKernels: FusedLayerNormKernels = framedTable({ layerNorm, layerNormBackward, addLayerNorm });

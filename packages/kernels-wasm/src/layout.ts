@@ -3,7 +3,7 @@
 /** The one parallel-task descriptor (see assembly/task.ts for its fields). */
 export const TASK_PTR = 64;
 /** Byte size of the task descriptor. */
-export const TASK_BYTES = 104;
+export const TASK_BYTES = 112;
 /** Scratch for the small i32 arrays (shapes, strides, counters) that the calling thread passes to a kernel. */
 export const ARGS_PTR = 256;
 /** Bytes available at {@link ARGS_PTR}. */

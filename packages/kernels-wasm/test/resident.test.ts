@@ -3,7 +3,7 @@
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { Generator, matmul, randn, tensor, zeros, zerosLike, type Tensor } from '@seqlab/tensor-core';
+import { Generator, matmul, randn, setFusedEnabled, tensor, zeros, zerosLike, type Tensor } from '@seqlab/tensor-core';
 import { Adam, AdamW, backward, decodeCheckpoint, encodeCheckpoint, Linear, mseLoss, restoreCheckpoint, SGD, type Optimizer } from '@seqlab/autograd';
 import { TransformerLM } from '@seqlab/attention';
 import { adamStep, adamUpdate, wasmBackend, wasmHeapStats } from '@seqlab/kernels-wasm';
@@ -100,10 +100,19 @@ describe('resident parameters and moments', () => {
     const layer = new Linear(64, 32, { generator: new Generator(1), backend: 'wasm' });
     expect(isResident(layer.weight) && isResident(layer.bias!)).toBe(true);
     const x = randn([8, 64], { generator: new Generator(2), backend: 'wasm' });
-    const before = wasmHeapStats().bytesCopiedIn;
+    let before = wasmHeapStats().bytesCopiedIn;
     expect(layer.forward(x).shape).toEqual([8, 32]);
-    // The input and (for the bias add) the product: 8·64 + 8·32 floats, not the 64·32 weight.
-    expect(wasmHeapStats().bytesCopiedIn - before).toBe((8 * 64 + 8 * 32) * 4);
+    // The fused Linear copies in the input only: 8·64 floats, not the 64·32 weight (the bias is added in the kernel).
+    expect(wasmHeapStats().bytesCopiedIn - before).toBe(8 * 64 * 4);
+    // Composed (matmul, then add): the input and (for the bias add) the product: 8·64 + 8·32 floats.
+    const previous = setFusedEnabled(false);
+    try {
+      before = wasmHeapStats().bytesCopiedIn;
+      expect(layer.forward(x).shape).toEqual([8, 32]);
+      expect(wasmHeapStats().bytesCopiedIn - before).toBe((8 * 64 + 8 * 32) * 4);
+    } finally {
+      setFusedEnabled(previous);
+    }
     const source = new Linear(64, 32, { generator: new Generator(3), backend: 'wasm' });
     layer.loadStateDict(source.stateDict());
     expect(isResident(layer.weight)).toBe(true);

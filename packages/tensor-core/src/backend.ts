@@ -4,7 +4,8 @@ import type { BinaryOpName, CompareOpName, LogicalOpName, ReduceOpName, UnaryOpN
 import type { Shape } from './shape.js';
 import type { FusedAdamStep } from './fused-adam.js';
 import type { FusedAttentionBackwardKernel, FusedAttentionKernel } from './fused-attention.js';
-import type { LayerNormBackwardKernel, LayerNormKernel } from './fused-layer-norm.js';
+import type { AddLayerNormKernel, LayerNormBackwardKernel, LayerNormKernel } from './fused-layer-norm.js';
+import type { FeedForwardBackwardKernel, FeedForwardKernel, LinearBackwardKernel, LinearKernel } from './fused-linear.js';
 import type { GruSequenceBackwardKernel, GruSequenceKernel, LstmSequenceBackwardKernel, LstmSequenceKernel } from './fused-recurrent.js';
 
 /** A backend's opaque handle to a tensor's storage (a typed array on the CPU backend). */
@@ -116,6 +117,16 @@ export interface FusedKernels {
   layerNorm?: LayerNormKernel;
   /** Its backward; see {@link LayerNormBackwardKernel}. */
   layerNormBackward?: LayerNormBackwardKernel;
+  /** LayerNorm of a residual sum `x + residual`; see {@link AddLayerNormKernel}. */
+  addLayerNorm?: AddLayerNormKernel;
+  /** Linear (matmul with a bias and activation epilogue); see {@link LinearKernel}. */
+  linear?: LinearKernel;
+  /** Its backward, the bias gradient included; see {@link LinearBackwardKernel}. */
+  linearBackward?: LinearBackwardKernel;
+  /** A Transformer feed-forward block `relu(x·w1ᵀ + b1)·w2ᵀ + b2`; see {@link FeedForwardKernel}. */
+  feedForward?: FeedForwardKernel;
+  /** Its backward; see {@link FeedForwardBackwardKernel}. */
+  feedForwardBackward?: FeedForwardBackwardKernel;
   /** One Adam / AdamW step of a float32 parameter; see {@link FusedAdamStep}. */
   adamStep?: FusedAdamStep;
 }

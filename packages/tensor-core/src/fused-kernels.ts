@@ -4,7 +4,8 @@ import type { DType } from './dtype.js';
 import { InvalidArgumentError } from './errors.js';
 import type { AdamStepResult } from './fused-adam.js';
 import type { FusedAttentionResult } from './fused-attention.js';
-import type { LayerNormBackwardResult, LayerNormResult } from './fused-layer-norm.js';
+import type { AddLayerNormResult, LayerNormBackwardResult, LayerNormResult } from './fused-layer-norm.js';
+import type { FeedForwardBackwardResult, FeedForwardResult, LinearBackwardResult, LinearResult } from './fused-linear.js';
 import type { GruSequenceResult, LstmSequenceGrads, LstmSequenceResult, RecurrentSequenceGrads } from './fused-recurrent.js';
 import { coreState } from './shared-state.js';
 import type { Shape } from './shape.js';
@@ -36,6 +37,16 @@ export interface FusedResults<H> {
   layerNorm: LayerNormResult<H>;
   /** See {@link LayerNormBackwardKernel}. */
   layerNormBackward: LayerNormBackwardResult<H>;
+  /** See {@link AddLayerNormKernel}. */
+  addLayerNorm: AddLayerNormResult<H>;
+  /** See {@link LinearKernel}. */
+  linear: LinearResult<H>;
+  /** See {@link LinearBackwardKernel}. */
+  linearBackward: LinearBackwardResult<H>;
+  /** See {@link FeedForwardKernel}. */
+  feedForward: FeedForwardResult<H>;
+  /** See {@link FeedForwardBackwardKernel}. */
+  feedForwardBackward: FeedForwardBackwardResult<H>;
   /** See {@link FusedAdamStep}. */
   adamStep: AdamStepResult<H>;
 }
@@ -109,6 +120,20 @@ const RESULT_LAYOUTS: { readonly [K in FusedKernelName]: (...args: FusedArgs<K>)
     const [, D] = layerNormRows(x);
     return { dtype: x.dtype, shapes: { dx: x.shape, dWeight: [D], dBias: [D] } };
   },
+  addLayerNorm: (x) => {
+    const [rows] = layerNormRows(x);
+    return { dtype: x.dtype, shapes: { output: x.shape, sum: x.shape, mean: [rows], rstd: [rows] } };
+  },
+  linear: (x, weight) => ({ dtype: x.dtype, shapes: { output: [...x.shape.slice(0, -1), weight.shape[0]] } }),
+  linearBackward: (_dOutput, x, weight) => ({ dtype: x.dtype, shapes: { dx: x.shape, dWeight: weight.shape, dBias: [weight.shape[0]] } }),
+  feedForward: (x, w1, _b1, w2) => {
+    const lead = x.shape.slice(0, -1);
+    return { dtype: x.dtype, shapes: { output: [...lead, w2.shape[0]], hidden: [...lead, w1.shape[0]] } };
+  },
+  feedForwardBackward: (_dOutput, x, w1, w2) => ({
+    dtype: x.dtype,
+    shapes: { dx: x.shape, dW1: w1.shape, db1: [w1.shape[0]], dW2: w2.shape, db2: [w2.shape[0]] },
+  }),
   adamStep: (param) => ({ dtype: param.dtype, shapes: { param: param.shape, expAvg: param.shape, expAvgSq: param.shape } }),
 };
 
@@ -129,7 +154,7 @@ const shareFusedEnabled = coreState.link('fusedEnabled', true, (enabled) => {
 });
 
 /**
- * Turns every fused path (LSTM/GRU sequences, attention, LayerNorm, the Adam step) on or off for the whole process;
+ * Turns every fused path (LSTM/GRU sequences, attention, LayerNorm, Linear, the Adam step) on or off for the whole process;
  * off, each op runs its composed reference, with the same numbers within float rounding. A layer's or call's own
  * `fused: false` turns one use off while this is on. Returns the previous setting.
  *

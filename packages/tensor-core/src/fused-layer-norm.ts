@@ -49,10 +49,32 @@ export type LayerNormBackwardKernel = (
   rstd: TensorInfo,
 ) => LayerNormBackwardResult;
 
+/** Result of {@link AddLayerNormKernel}: handles of new storages of the input's dtype. */
+export interface AddLayerNormResult<H = DataHandle> extends LayerNormResult<H> {
+  /** `x + residual`, what the backward pass normalised (null unless asked for). */
+  readonly sum: H | null;
+}
+
+/**
+ * LayerNorm of a residual sum, `layerNorm(x + residual)` as {@link LayerNormKernel} (the post-norm Transformer's
+ * `norm(x + sublayer(x))`), in one call: `residual` is shaped like `x`. `saveSum` asks for the sum too (the
+ * backward pass, {@link LayerNormBackwardKernel}, normalises it again). Pure: the inputs are not modified.
+ */
+export type AddLayerNormKernel = (
+  x: TensorInfo,
+  residual: TensorInfo,
+  weight: TensorInfo | null,
+  bias: TensorInfo | null,
+  eps: number,
+  saveSum: boolean,
+) => AddLayerNormResult;
+
 /** The fused LayerNorm kernels, as a backend lists them in `Backend.fused`. */
 export interface FusedLayerNormKernels {
   /** Forward pass; see {@link LayerNormKernel}. */
   layerNorm: LayerNormKernel;
   /** Backward pass; see {@link LayerNormBackwardKernel}. */
   layerNormBackward: LayerNormBackwardKernel;
+  /** LayerNorm of a residual sum; see {@link AddLayerNormKernel}. */
+  addLayerNorm: AddLayerNormKernel;
 }

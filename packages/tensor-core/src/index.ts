@@ -8,6 +8,7 @@ export type { FusedArgs, FusedResults, FusedTensorKernel } from './fused-kernels
 export type * from './fused-recurrent.js';
 export type * from './fused-attention.js';
 export type * from './fused-layer-norm.js';
+export type * from './fused-linear.js';
 export type * from './fused-adam.js';
 export { allocArray, bytesPerElement, DTYPES, dtypeOfArray, isDType, isFloatDType, truncToInt32 } from './dtype.js';
 export type { DType, DTypeArrayMap, TypedArray } from './dtype.js';

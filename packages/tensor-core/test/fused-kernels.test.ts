@@ -11,6 +11,11 @@ const ALL: FusedKernelName[] = [
   'attentionBackward',
   'layerNorm',
   'layerNormBackward',
+  'addLayerNorm',
+  'linear',
+  'linearBackward',
+  'feedForward',
+  'feedForwardBackward',
 ];
 
 describe('fusedKernel', () => {
@@ -58,6 +63,44 @@ describe('fusedKernel', () => {
     expect(g.dx.shape).toEqual([2, 3]);
     expect(g.dWeight.shape).toEqual([3]);
     expect(g.dBias.shape).toEqual([3]);
+  });
+
+  it('declares the shapes of the Linear, feed-forward and add + LayerNorm results, optional ones null when not asked for', () => {
+    const x = tensor([[[1, -2, 3]], [[0.5, 1, -1]]], undefined, 'float64'); // [2, 1, 3]
+    const w1 = tensor(
+      [
+        [1, 0, 0],
+        [0, 1, 0],
+        [1, 1, 1],
+        [0, 0, -1],
+      ],
+      undefined,
+      'float64',
+    ); // [4, 3]
+    const w2 = tensor(
+      [
+        [1, 1, 1, 1],
+        [0, 1, 0, 1],
+        [2, 0, 0, 0],
+      ],
+      undefined,
+      'float64',
+    ); // [3, 4]
+    const y = fusedKernel(x.backend, 'linear')!(x, w1, null, 'relu').output;
+    expect(y.shape).toEqual([2, 1, 4]);
+    expect(Array.from(y.dataSync())).toEqual([1, 0, 2, 0, 0.5, 1, 0.5, 1]);
+    const g = fusedKernel(x.backend, 'linearBackward')!(y, x, w1, y, 'relu', false);
+    expect(g.dx).toBeNull();
+    expect([g.dWeight.shape, g.dBias.shape]).toEqual([[4, 3], [4]]);
+    const ff = fusedKernel(x.backend, 'feedForward')!(x, w1, null, w2, null, false);
+    expect([ff.output.shape, ff.hidden]).toEqual([[2, 1, 3], null]);
+    const saved = fusedKernel(x.backend, 'feedForward')!(x, w1, null, w2, null, true);
+    expect(saved.hidden!.shape).toEqual([2, 1, 4]);
+    const fb = fusedKernel(x.backend, 'feedForwardBackward')!(saved.output, x, w1, w2, saved.hidden!, true);
+    expect([fb.dx!.shape, fb.dW1.shape, fb.db1.shape, fb.dW2.shape, fb.db2.shape]).toEqual([[2, 1, 3], [4, 3], [4], [3, 4], [3]]);
+    const ln = fusedKernel(x.backend, 'addLayerNorm')!(x, x, null, null, 1e-5, false);
+    expect([ln.output.shape, ln.mean.shape, ln.sum]).toEqual([[2, 1, 3], [2], null]);
+    expect(Array.from(fusedKernel(x.backend, 'addLayerNorm')!(x, x, null, null, 1e-5, true).sum!.dataSync())).toEqual([2, -4, 6, 1, 2, -2]);
   });
 
   it('keeps a null optional result null (attention without saved probabilities)', () => {

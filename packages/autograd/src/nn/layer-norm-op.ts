@@ -1,5 +1,5 @@
-// The LayerNorm op in one place: its composed reference, the customOp glue around the backend's fused kernels, the choice.
-import { add, mean, mul, reshape, rsqrt, sub, variance, type Tensor } from '@seqlab/tensor-core';
+// The LayerNorm op in one place (and LayerNorm of a residual sum): composed references, the customOp glue around the backend's fused kernels, the choice.
+import { add, mean, mul, reshape, rsqrt, shapesEqual, sub, variance, type Tensor } from '@seqlab/tensor-core';
 import { customOp } from '../engine/custom-op.js';
 import { fusedKernels, fusedOrComposed, type FusedKernelSet } from '../engine/fused-op.js';
 import { isGradEnabled } from '../engine/grad-mode.js';
@@ -110,4 +110,94 @@ export function fusedLayerNorm(
     y = op(x2, ...params);
   }
   return flat ? reshape(y, outShape) : y;
+}
+
+/** The fused kernels LayerNorm of a residual sum runs on. */
+const ADD_KERNELS = ['addLayerNorm', 'layerNormBackward'] as const;
+
+/** The fused kernels of LayerNorm of a residual sum, forward and backward. */
+export type FusedAddLayerNormKernels = FusedKernelSet<(typeof ADD_KERNELS)[number]>;
+
+/**
+ * The backend's fused kernels for LayerNorm (over the last axis) of `x + residual` when they can run these operands
+ * (equal shapes, one dtype and backend; and `fused` and the global switch allow them), else null.
+ */
+export function fusedAddLayerNormKernelsFor(
+  x: Tensor,
+  residual: Tensor,
+  weight: Tensor | null,
+  bias: Tensor | null,
+  fused = true,
+): FusedAddLayerNormKernels | null {
+  const fits = shapesEqual(x.shape, residual.shape) && residual.dtype === x.dtype && residual.backend === x.backend && x.rank >= 1;
+  return fits && fusable(x, weight, bias) ? fusedKernels(x.backend, ADD_KERNELS, fused) : null;
+}
+
+/** The composed reference of LayerNorm of a residual sum: {@link layerNorm} of `add(x, residual)`. */
+export function composedAddLayerNorm(x: Tensor, residual: Tensor, weight: Tensor | null, bias: Tensor | null, normalizedRank: number, eps: number): Tensor {
+  return composedLayerNorm(add(x, residual), weight, bias, normalizedRank, eps);
+}
+
+/**
+ * LayerNorm of `x + residual` (a post-norm Transformer's `norm(x + sublayer(x))`) over the trailing
+ * `normalizedRank` dimensions: one fused call (the sum never leaves the kernel unless the backward pass needs it)
+ * when the backend has the kernels, the norm is over one axis and `fused` allows, else LayerNorm of the sum.
+ */
+export function addLayerNorm(
+  x: Tensor,
+  residual: Tensor,
+  weight: Tensor | null,
+  bias: Tensor | null,
+  normalizedRank: number,
+  eps: number,
+  fused: boolean,
+): Tensor {
+  const kernels = fused && normalizedRank === 1 ? fusedAddLayerNormKernelsFor(x, residual, weight, bias) : null;
+  if (kernels === null) return layerNorm(add(x, residual), weight, bias, normalizedRank, eps, fused);
+  return fusedAddLayerNorm(kernels, x, residual, weight, bias, eps);
+}
+
+/** What the backward pass of LayerNorm of a residual sum keeps: the sum and its `[rows]` statistics. */
+interface SavedSum extends Saved {
+  readonly sum: Tensor;
+}
+
+/**
+ * LayerNorm over the last axis of `x + residual` (equal shapes) on the fused kernels. Differentiable through a
+ * customOp whose backward is the LayerNorm backward kernel on the saved sum; x and the residual get the same gradient.
+ */
+export function fusedAddLayerNorm(
+  kernels: FusedAddLayerNormKernels,
+  x: Tensor,
+  residual: Tensor,
+  weight: Tensor | null,
+  bias: Tensor | null,
+  eps: number,
+): Tensor {
+  const params = [weight, bias].filter((p): p is Tensor => p !== null);
+  if (!isGradEnabled() || ![x, residual, ...params].some((t) => t.requiresGrad)) {
+    const r = kernels.addLayerNorm(x, residual, weight, bias, eps, false);
+    r.mean.dispose();
+    r.rstd.dispose();
+    return r.output;
+  }
+  const op = customOp<Tensor, SavedSum>({
+    name: 'addLayerNorm',
+    pureBackward: true,
+    inputs: ['x', 'residual', ...(weight === null ? [] : ['weight']), ...(bias === null ? [] : ['bias'])],
+    forward: ([xi, ri, ...rest]) => {
+      const r = kernels.addLayerNorm(xi, ri, weight === null ? null : rest[0], bias === null ? null : rest[rest.length - 1], eps, true);
+      return { outputs: r.output, saved: { sum: r.sum as Tensor, mean: r.mean, rstd: r.rstd } };
+    },
+    backward: ([g], saved, { inputs: [, , ...rest], needsInputGrad }) => {
+      const wi = weight === null ? null : rest[0];
+      const { dx, dWeight, dBias } = kernels.layerNormBackward(g, saved.sum, wi, saved.mean, saved.rstd);
+      // The sum's gradient flows unchanged to both of its terms.
+      const grads: (Tensor | null)[] = [needsInputGrad[0] ? dx : null, needsInputGrad[1] ? dx : null];
+      if (weight !== null) grads.push(needsInputGrad[2] ? dWeight : null);
+      if (bias !== null) grads.push(needsInputGrad[grads.length] ? dBias : null);
+      return grads;
+    },
+  });
+  return op(x, residual, ...params);
 }

@@ -2,7 +2,7 @@
 import { InvalidArgumentError, ones, zeros, type DType, type Tensor } from '@seqlab/tensor-core';
 import { Module } from './module.js';
 import { parameter, type Parameter } from './parameter.js';
-import { layerNorm } from './layer-norm-op.js';
+import { addLayerNorm, layerNorm } from './layer-norm-op.js';
 
 /** Options of {@link LayerNorm}. */
 export interface LayerNormOptions {
@@ -31,6 +31,7 @@ export interface LayerNormOptions {
  * ```ts
  * const norm = new LayerNorm(6);
  * norm.forward(randn([2, 6])).shape; // [2, 6]
+ * norm.forward(x, sublayer(x)); // norm(x + sublayer(x)), the residual sum fused into the norm
  * ```
  */
 export class LayerNorm extends Module {
@@ -65,8 +66,12 @@ export class LayerNorm extends Module {
     this.bias = affine && (options.bias ?? true) ? parameter(zeros(shape, opts)) : null;
   }
 
-  /** Normalises `x`, whose trailing dimensions must equal `normalizedShape`. */
-  forward(x: Tensor): Tensor {
+  /**
+   * Normalises `x`, whose trailing dimensions must equal `normalizedShape`; with `residual` (shaped like `x`),
+   * normalises `x + residual` (a post-norm Transformer's `norm(x + sublayer(x))`) in one fused call where the
+   * backend has one.
+   */
+  forward(x: Tensor, residual?: Tensor): Tensor {
     const k = this.normalizedShape.length;
     const tail = x.shape.slice(x.rank - k);
     if (x.rank < k || tail.some((d, i) => d !== this.normalizedShape[i])) {
@@ -74,6 +79,7 @@ export class LayerNorm extends Module {
         `LayerNorm.forward: argument 'x' must end with dimensions [${this.normalizedShape.join(', ')}]; received shape [${x.shape.join(', ')}]`,
       );
     }
-    return layerNorm(x, this.weight, this.bias, k, this.eps, this.fused);
+    if (residual === undefined) return layerNorm(x, this.weight, this.bias, k, this.eps, this.fused);
+    return addLayerNorm(x, residual, this.weight, this.bias, k, this.eps, this.fused);
   }
 }

@@ -1,6 +1,7 @@
 // Linear: y = x·Wᵀ + b with PyTorch's [out, in] weight layout and default initialisation.
-import { checkPositiveInt, add, InvalidArgumentError, matmul, type DType, type Generator, type Tensor } from '@seqlab/tensor-core';
+import { checkPositiveInt, InvalidArgumentError, type DType, type Generator, type LinearActivation, type Tensor } from '@seqlab/tensor-core';
 import { kaimingUniform, uniform } from '../init/initializers.js';
+import { linear } from './linear-op.js';
 import { Module } from './module.js';
 import { parameter, type Parameter } from './parameter.js';
 
@@ -29,6 +30,7 @@ function checkFeatures(name: string, value: unknown): number {
  * ```ts
  * const layer = new Linear(3, 2, { generator: new Generator(0) });
  * layer.forward(ones([5, 3])).shape; // [5, 2]
+ * layer.forward(ones([5, 3]), 'relu'); // relu(x·Wᵀ + b) in one fused op
  * ```
  */
 export class Linear extends Module {
@@ -51,12 +53,14 @@ export class Linear extends Module {
     this.bias = options.bias === false ? null : parameter(uniform([outFeatures], -bound, bound, init));
   }
 
-  /** `x` is `[..., inFeatures]`; the result is `[..., outFeatures]`. */
-  forward(x: Tensor): Tensor {
+  /**
+   * `x` is `[..., inFeatures]`; the result is `[..., outFeatures]`, passed through `activation` (`'relu'`: the ReLU
+   * applied as the product is stored, on backends with the fused Linear kernel; see {@link linear}).
+   */
+  forward(x: Tensor, activation: LinearActivation = 'none'): Tensor {
     if (x.rank === 0 || x.shape[x.rank - 1] !== this.inFeatures) {
       throw new InvalidArgumentError(`Linear.forward: argument 'x' must have last dimension ${this.inFeatures}; received shape [${x.shape.join(', ')}]`);
     }
-    const y = matmul(x, this.weight, { transB: true });
-    return this.bias === null ? y : add(y, this.bias);
+    return linear(x, this.weight, this.bias, { activation });
   }
 }

@@ -57,6 +57,10 @@ interface ProductTask {
   scratchStride: number;
   /** Threads taking part. */
   threads: number;
+  /** Address of a bias row added to every row of C as its tiles are stored (0: none); see assembly/linear.ts. */
+  bias: number;
+  /** Epilogue flags of assembly/linear.ts (EPILOGUE_RELU), applied as C's tiles are stored. */
+  epilogue: number;
 }
 
 /** A float32 matmul task that packs per tile (assembly/task.ts's TASK_MATMUL). */
@@ -103,6 +107,8 @@ const PRODUCT_WORDS: readonly (readonly [number, keyof ProductTask])[] = [
   [18, 'scratch'],
   [19, 'scratchStride'],
   [21, 'threads'],
+  [26, 'bias'],
+  [27, 'epilogue'],
 ];
 const MATMUL_WORDS: readonly (readonly [number, keyof MatmulTask])[] = [
   [16, 'aOffsets'],
@@ -206,14 +212,15 @@ function touchPages(values: Float32Array): void {
   for (let i = 0; i < values.length; i += PAGE_FLOATS) values[i] = 0;
 }
 
-// With workers, when the product is the call's result (not a step inside a fused kernel), its array is chosen here:
+// With workers, when the product is a result of the call `resultOf` (not a step inside another fused kernel), its
+// array is chosen here:
 // a disposed tensor's (recycler.ts), resident already, or a fresh one whose pages the calling thread touches (the
 // returned function) while the workers take the first tiles. The first-touch page faults of a new array cost about a
 // tenth of a 512³ product on two threads, and copying out into an untouched array after the product would add them.
-function presetResult(out: number, size: number): (() => void) | undefined {
+function presetResult(out: number, size: number, resultOf: string | undefined): (() => void) | undefined {
   const rt = runtime();
   // Scratch results move into resident storages instead (call-frame.ts), which are not new arrays.
-  if (!rt.frame.isOutermost('matmul') || rt.frame.promotesResults) return undefined;
+  if (resultOf === undefined || !rt.frame.isOutermost(resultOf) || rt.frame.promotesResults) return undefined;
   let result = recycler.take('float32', size) as Float32Array | undefined;
   let touch: (() => void) | undefined;
   if (!result) {
@@ -231,8 +238,8 @@ function presetResult(out: number, size: number): (() => void) | undefined {
  * depth or its packed copies would be too large (it is then packed per tile).
  */
 function packedProduct(
-  a: TensorInfo,
-  b: TensorInfo,
+  a: number,
+  b: number,
   out: number,
   m: number,
   n: number,
@@ -243,6 +250,7 @@ function packedProduct(
   threads: number,
   flops: number,
   touch: (() => void) | undefined,
+  epilogue: Epilogue,
 ): boolean {
   const packedBytes = (roundUp(m, 4) + roundUp(n, 8)) * k * 4;
   if (k === 0 || packedBytes > PACKED_MAX_BYTES) return false;
@@ -261,8 +269,8 @@ function packedProduct(
   const fill = (): void =>
     writePackedMatmulTask(i32, {
       chunks,
-      a: ptr(a),
-      b: ptr(b),
+      a,
+      b,
       c: out,
       m,
       n,
@@ -276,6 +284,7 @@ function packedProduct(
       scratch: edge,
       scratchStride: EDGE_BYTES,
       threads,
+      ...epilogue,
       packedA,
       packedB,
       chunksA,
@@ -294,9 +303,46 @@ function packedProduct(
 // The shared dimension of op(A)·op(B): A's last axis, or its second-to-last when transposed.
 const depthOf = (a: TensorInfo, transA: boolean): number => a.shape[a.shape.length - (transA ? 2 : 1)];
 
+/** A bias row and activation applied to a product's tiles as they are stored (assembly/linear.ts). */
+export interface Epilogue {
+  /** Address of `n` floats added to every row of C, or 0 for none. */
+  readonly bias: number;
+  /** Flags of assembly/linear.ts's epilogue: 0 none, {@link EPILOGUE_RELU}. */
+  readonly epilogue: number;
+}
+
+/** Epilogue flag: `max(0, ·)` after the bias (assembly/linear.ts's EPILOGUE_RELU). */
+export const EPILOGUE_RELU = 1;
+const NO_EPILOGUE: Epilogue = { bias: 0, epilogue: 0 };
+
 function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, outShape: Shape): number {
+  return productAt({ at: ptr(a), shape: a.shape, dtype: a.dtype }, { at: ptr(b), shape: b.shape }, transA, transB, outShape, NO_EPILOGUE, 'matmul');
+}
+
+/** A matmul operand already in this call's memory: its address and shape (and, for A, the dtype of both). */
+export interface ProductOperand {
+  /** Byte address in wasm memory. */
+  readonly at: number;
+  /** Its shape, as a tensor's. */
+  readonly shape: Shape;
+}
+
+/**
+ * op(A)·op(B) of operands already in this call's memory (the matmul kernel, with broadcasting batch dimensions),
+ * into a new block of the call; float32 products apply `epilogue` to each tile as it is stored. `resultOf` names the
+ * kernel whose result the block is when that kernel is the outermost call (its array is then prepared in advance).
+ */
+export function productAt(
+  a: ProductOperand & { readonly dtype: TensorInfo['dtype'] },
+  b: ProductOperand,
+  transA: boolean,
+  transB: boolean,
+  outShape: Shape,
+  epilogue: Epilogue,
+  resultOf?: string,
+): number {
   const rank = outShape.length;
-  const k = depthOf(a, transA);
+  const k = a.shape[a.shape.length - (transA ? 2 : 1)];
   let m = outShape[rank - 2];
   const n = outShape[rank - 1];
   let outBatch = outShape.slice(0, rank - 2);
@@ -315,21 +361,22 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
     for (let i = 0; i < batch; i++) {
       const ao = offsets ? offsets[0][i] : 0,
         bo = offsets ? offsets[1][i] : 0;
-      rt.exports.matmulI32(ptr(a) + ao, ptr(b) + bo, out + i * m * n * 4, m, n, k, transA ? 1 : 0, transB ? 1 : 0);
+      rt.exports.matmulI32(a.at + ao, b.at + bo, out + i * m * n * 4, m, n, k, transA ? 1 : 0, transB ? 1 : 0);
     }
     return out;
   }
   if (m === 1 || n === 1) {
     // A vector on one side: a pass over the matrix (see assembly/gemv.ts), no packing.
     for (let i = 0; i < batch; i++) {
-      const pa = ptr(a) + (offsets ? offsets[0][i] : 0),
-        pb = ptr(b) + (offsets ? offsets[1][i] : 0),
+      const pa = a.at + (offsets ? offsets[0][i] : 0),
+        pb = b.at + (offsets ? offsets[1][i] : 0),
         pc = out + i * m * n * 4;
       if (m === 1) {
         if (transB) rt.exports.rowDots(pb, pa, pc, n, k);
         else rt.exports.rowCombination(pb, pa, pc, k, n);
       } else if (transA) rt.exports.rowCombination(pa, pb, pc, k, m);
       else rt.exports.rowDots(pa, pb, pc, m, k);
+      if (epilogue !== NO_EPILOGUE) rt.exports.biasActivationTile(pc, n, 0, m, 0, n, epilogue.bias, epilogue.epilogue);
     }
     return out;
   }
@@ -337,8 +384,8 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
   let pool = flops >= PARALLEL_MIN_FLOPS ? rt.workerPool() : undefined;
   if (pool && !pool.take(flops)) pool = undefined;
   const threads = pool ? rt.threadCount : 1;
-  let touch = pool ? presetResult(out, batch * m * n) : undefined;
-  if (batch === 1 && packedProduct(a, b, out, m, n, k, transA, transB, pool, threads, flops, touch)) return out;
+  let touch = pool ? presetResult(out, batch * m * n, resultOf) : undefined;
+  if (batch === 1 && packedProduct(a.at, b.at, out, m, n, k, transA, transB, pool, threads, flops, touch, epilogue)) return out;
   const [tileRows, tileCols] = chooseTiles(m, n, batch, threads, pool ? POOLED_TILES_PER_THREAD : 2);
   const tilesM = Math.ceil(m / tileRows),
     tilesN = Math.ceil(n / tileCols);
@@ -359,8 +406,8 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
     const fill = (): void =>
       writeMatmulTask(i32, {
         chunks,
-        a: ptr(a),
-        b: ptr(b),
+        a: a.at,
+        b: b.at,
         c: out,
         m,
         n,
@@ -377,6 +424,7 @@ function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, 
         scratchStride: rt.scratchStride,
         first,
         threads,
+        ...epilogue,
       });
     if (pool && chunks > 1) {
       pool.run(rt.exports, i32, TASK_PTR, fill, flops, touch);

@@ -13,6 +13,7 @@ import { geluKernels } from './gelu.js';
 import { fusedRecurrentKernels } from './fused-recurrent.js';
 import { fusedAttentionKernels } from './fused-attention.js';
 import { fusedLayerNormKernels } from './fused-layer-norm.js';
+import { fusedLinearKernels } from './fused-linear.js';
 import { coreState } from '../shared-state.js';
 
 function toDType(values: TypedArray, dtype: DType): TypedArray {
@@ -53,5 +54,5 @@ export const cpuBackend: Backend = coreState.claim<Backend>('cpuBackend', {
   release: () => {},
   garbageCollected: true,
   kernels,
-  fused: { ...fusedRecurrentKernels, ...fusedAttentionKernels, ...fusedLayerNormKernels } satisfies FusedKernels,
+  fused: { ...fusedRecurrentKernels, ...fusedAttentionKernels, ...fusedLayerNormKernels, ...fusedLinearKernels } satisfies FusedKernels,
 });

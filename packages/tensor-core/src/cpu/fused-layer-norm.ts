@@ -1,7 +1,7 @@
 // CPU fused LayerNorm over the last axis (float32 and float64): row statistics and their backward in float64.
 import type { TensorInfo } from '../backend.js';
 import { allocArray } from '../dtype.js';
-import type { FusedLayerNormKernels, LayerNormBackwardKernel, LayerNormKernel } from '../fused-layer-norm.js';
+import type { AddLayerNormKernel, FusedLayerNormKernels, LayerNormBackwardKernel, LayerNormKernel } from '../fused-layer-norm.js';
 
 type FloatArray = Float32Array | Float64Array;
 
@@ -85,5 +85,13 @@ const layerNormBackward: LayerNormBackwardKernel = (dOutput, x, weight, mean, rs
   return { dx, dWeight: cast(dWeight), dBias: cast(dBias) };
 };
 
-/** The CPU backend's fused LayerNorm kernels (`Backend.fused.layerNorm` / `layerNormBackward`). */
-export const fusedLayerNormKernels: FusedLayerNormKernels = { layerNorm, layerNormBackward };
+const addLayerNorm: AddLayerNormKernel = (x, residual, weight, bias, eps, saveSum) => {
+  const xs = floatArray(x),
+    rs = floatArray(residual);
+  const sum = allocArray(x.dtype as 'float32' | 'float64', x.size);
+  for (let i = 0; i < sum.length; i++) sum[i] = xs[i] + rs[i];
+  return { ...layerNorm({ ...x, handle: sum }, weight, bias, eps), sum: saveSum ? sum : null };
+};
+
+/** The CPU backend's fused LayerNorm kernels (`Backend.fused.layerNorm` / `layerNormBackward` / `addLayerNorm`). */
+export const fusedLayerNormKernels: FusedLayerNormKernels = { layerNorm, layerNormBackward, addLayerNorm };
