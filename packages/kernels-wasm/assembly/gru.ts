@@ -2,17 +2,16 @@
 // thread of one sequence task. Same structure as assembly/lstm.ts with 3 gates; PyTorch's convention: b_hn sits inside
 // the reset product.
 import { accumulateColumnsF32, anyValid, arg, copyUnits, endUnit, firstUnit, isValid, ld, panelProduct, recurrentGradientChunk, runPhases, scratchOf, st, stepAt, zeroF32 } from './recurrent';
-import { REC_B, REC_H, REC_LENGTHS, REC_T, REC_WEIGHTS } from './recurrent';
+import { gateSigmoid, gateTanh, REC_B, REC_H, REC_LENGTHS, REC_SAVE, REC_T, REC_WEIGHTS, stateAt } from './recurrent';
 import { madd } from './madd';
-import { sigmoidV, tanhV } from './vmath';
 
 // One group of hidden units of one sequence at one step. `xp` row `[3H]` (x·W_ihᵀ), `hh` the units' recurrent part of
 // gate 0 in the step's tile (gate k 32·k bytes on), `g` gates row `[4H]`; `j` is the byte offset of the units within
-// a block of H, `hb` the bytes of H.
+// a block of H, `hb` the bytes of H. With `save`, the gates go into `g` for the backward pass.
 @inline
 function forwardUnits(
   xp: usize, hh: usize, bih: usize, bhh: usize, g: usize, hSrc: usize, hDst: usize, out: usize,
-  j: usize, hb: usize, hasBias: bool, wide: bool,
+  j: usize, hb: usize, hasBias: bool, wide: bool, save: bool,
 ): void {
   let xr = ld(xp + j, wide), xz = ld(xp + j + hb, wide), xn = ld(xp + j + 2 * hb, wide);
   let hr = ld(hh, wide), hz = ld(hh + 32, wide), hn = ld(hh + 64, wide);
@@ -24,31 +23,47 @@ function forwardUnits(
     hz = f32x4.add(hz, ld(bhh + j + hb, wide));
     hn = f32x4.add(hn, ld(bhh + j + 2 * hb, wide));
   }
-  const r = sigmoidV(f32x4.add(xr, hr));
-  const z = sigmoidV(f32x4.add(xz, hz));
-  const n = tanhV(madd(r, hn, xn));
-  st(g + j, r, wide);
-  st(g + j + hb, z, wide);
-  st(g + j + 2 * hb, n, wide);
-  st(g + j + 3 * hb, hn, wide);
+  const r = gateSigmoid(f32x4.add(xr, hr));
+  const z = gateSigmoid(f32x4.add(xz, hz));
+  const n = gateTanh(madd(r, hn, xn));
+  if (save) {
+    st(g + j, r, wide);
+    st(g + j + hb, z, wide);
+    st(g + j + 2 * hb, n, wide);
+    st(g + j + 3 * hb, hn, wide);
+  }
   const hNew = madd(f32x4.sub(f32x4.splat(1), z), n, f32x4.mul(z, ld(hSrc + j, wide)));
   st(hDst + j, hNew, wide);
   st(out + j, hNew, wide);
 }
 
+// The units [j0, j1) (byte offsets) of one valid sequence row; `hh` is the row's tile, its group q0 first.
+@inline
+function forwardRow(
+  x: usize, hh: usize, q0: usize, bih: usize, bhh: usize, g: usize, hSrc: usize, hDst: usize, out: usize,
+  j0: usize, j1: usize, hb: usize, hasBias: bool, save: bool,
+): void {
+  let j = j0;
+  // Unit u's gate-0 value sits in group u/8 − q0 (3·32 bytes per group), lane u mod 8.
+  for (; j + 16 <= j1; j += 16) forwardUnits(x, hh + ((j >> 5) - q0) * 96 + (j & 31), bih, bhh, g, hSrc, hDst, out, j, hb, hasBias, true, save);
+  for (; j < j1; j += 4) forwardUnits(x, hh + ((j >> 5) - q0) * 96 + (j & 31), bih, bhh, g, hSrc, hDst, out, j, hb, hasBias, false, save);
+}
+
 /**
  * Forward chunk: hidden units [chunk·U, chunk·U + U) at processing position `s`. Fields: 0 xp `[T, B, 3H]` (x·W_ihᵀ,
- * read only), 1 b_ih and 2 b_hh (`[3H]`, or both 0), 3 output and 4 hPrev (`[T, B, H]`; hPrev of the first step holds
- * h0 on entry), 5 gates `[T, B, 4H]` (r, z, n, W_hn·h + b_hn), 6 hN `[B, H]`. Rows of sequences not valid at the step
- * pass their state on and get a zero output.
+ * read only), 1 b_ih and 2 b_hh (`[3H]`, or both 0), 3 output `[T, B, H]`, 4 hPrev (`[T, B, H]` with REC_SAVE, else
+ * `[2, B, H]`: see {@link stateAt}; the first step's row holds h0 on entry), 5 gates `[T, B, 4H]` (r, z, n,
+ * W_hn·h + b_hn; written only with REC_SAVE), 6 hN `[B, H]`. Rows of sequences not valid at the step pass their state
+ * on and get a zero output.
  */
 function gruForwardChunk(rec: usize, s: i32, chunk: i32, thread: i32): void {
   const T = load<i32>(rec, REC_T), B = load<i32>(rec, REC_B), H = load<i32>(rec, REC_H), lengths = <usize>load<i32>(rec, REC_LENGTHS);
-  const t = stepAt(rec, s), next = stepAt(rec, s + 1);
-  const hb = <usize>H << 2, stepBytes = <usize>(B * H) << 2, inRow = hb * 3, gateRow = hb << 2, at = <usize>t * stepBytes;
+  const t = stepAt(rec, s);
+  const hb = <usize>H << 2, inRow = hb * 3, gateRow = hb << 2, at = <usize>t * (<usize>(B * H) << 2);
   const xp = arg(rec, 0), bih = arg(rec, 1), bhh = arg(rec, 2), output = arg(rec, 3), gates = arg(rec, 5);
-  const hSrc = arg(rec, 4) + at;
-  const hDst = s == T - 1 ? arg(rec, 6) : arg(rec, 4) + <usize>next * stepBytes;
+  const save = load<i32>(rec, REC_SAVE) != 0;
+  const hSrc = arg(rec, 4) + stateAt(rec, s);
+  const hDst = s == T - 1 ? arg(rec, 6) : arg(rec, 4) + stateAt(rec, s + 1);
   const u0 = firstUnit(rec, chunk), u1 = endUnit(rec, chunk);
   const q0 = u0 >> 3, groups = (u1 - u0 + 7) >> 3;
   const tile = scratchOf(rec, thread), ldt = <usize>(groups * 3) << 5;
@@ -65,14 +80,9 @@ function gruForwardChunk(rec: usize, s: i32, chunk: i32, thread: i32): void {
       continue;
     }
     const x = xp + <usize>(t * B + b) * inRow, g = gates + <usize>(t * B + b) * gateRow, hh = tile + <usize>b * ldt;
-    let j = j0;
-    // Unit u's gate-0 value sits in group u/8 − q0 (3·32 bytes per group), lane u mod 8.
-    for (; j + 16 <= j1; j += 16) {
-      forwardUnits(x, hh + ((j >> 5) - <usize>q0) * 96 + (j & 31), bih, bhh, g, hSrc + row, hDst + row, out, j, hb, hasBias, true);
-    }
-    for (; j < j1; j += 4) {
-      forwardUnits(x, hh + ((j >> 5) - <usize>q0) * 96 + (j & 31), bih, bhh, g, hSrc + row, hDst + row, out, j, hb, hasBias, false);
-    }
+    // Two copies of the row loop, so that neither tests `save` per group.
+    if (save) forwardRow(x, hh, <usize>q0, bih, bhh, g, hSrc + row, hDst + row, out, j0, j1, hb, hasBias, true);
+    else forwardRow(x, hh, <usize>q0, bih, bhh, g, hSrc + row, hDst + row, out, j0, j1, hb, hasBias, false);
   }
 }
 

@@ -7,9 +7,8 @@
 // Backward, two phases per step: the gate gradients of a chunk of units (each unit needs only itself), then a chunk
 // of columns of the recurrent gradient dG_t·W_hh.
 import { accumulateColumnsF32, anyValid, arg, copyUnits, endUnit, firstUnit, isValid, ld, panelProduct, recurrentGradientChunk, runPhases, scratchOf, st, stepAt, zeroF32 } from './recurrent';
-import { REC_B, REC_H, REC_LENGTHS, REC_T, REC_WEIGHTS } from './recurrent';
+import { gateSigmoid, gateTanh, REC_B, REC_H, REC_LENGTHS, REC_SAVE, REC_T, REC_WEIGHTS, stateAt } from './recurrent';
 import { madd, nmadd } from './madd';
-import { sigmoidV, tanhV } from './vmath';
 
 // Pre-activation of gate k of the units at byte offset `o` of a row (`o` = unit offset + k·H bytes): projected
 // input + recurrent part (at `hh`) + biases.
@@ -21,43 +20,64 @@ function pre(g: usize, hh: usize, bih: usize, bhh: usize, o: usize, hasBias: boo
 
 // One f32x4 (or one-lane) group of hidden units of one sequence at one step. `j` is the byte offset of the units in a
 // block of H (`hb` bytes); `hh` points at their recurrent part of gate 0 in the step's tile, gate k 32·k bytes on.
+// With `save`, the activated gates go back into the gates row and tanh(c') into `ct` for the backward pass.
 @inline
 function forwardUnits(
   g: usize, hh: usize, bih: usize, bhh: usize, cSrc: usize, cDst: usize, ct: usize, hDst: usize, out: usize,
-  j: usize, hb: usize, hasBias: bool, wide: bool,
+  j: usize, hb: usize, hasBias: bool, wide: bool, save: bool,
 ): void {
-  const ig = sigmoidV(pre(g, hh, bih, bhh, j, hasBias, wide));
-  const fg = sigmoidV(pre(g, hh + 32, bih, bhh, j + hb, hasBias, wide));
-  const gg = tanhV(pre(g, hh + 64, bih, bhh, j + 2 * hb, hasBias, wide));
-  const og = sigmoidV(pre(g, hh + 96, bih, bhh, j + 3 * hb, hasBias, wide));
-  st(g + j, ig, wide);
-  st(g + j + hb, fg, wide);
-  st(g + j + 2 * hb, gg, wide);
-  st(g + j + 3 * hb, og, wide);
+  const ig = gateSigmoid(pre(g, hh, bih, bhh, j, hasBias, wide));
+  const fg = gateSigmoid(pre(g, hh + 32, bih, bhh, j + hb, hasBias, wide));
+  const gg = gateTanh(pre(g, hh + 64, bih, bhh, j + 2 * hb, hasBias, wide));
+  const og = gateSigmoid(pre(g, hh + 96, bih, bhh, j + 3 * hb, hasBias, wide));
   const cn = madd(fg, ld(cSrc + j, wide), f32x4.mul(ig, gg));
   st(cDst + j, cn, wide);
-  const tc = tanhV(cn);
-  st(ct + j, tc, wide);
+  const tc = gateTanh(cn);
   const hn = f32x4.mul(og, tc);
   st(hDst + j, hn, wide);
   st(out + j, hn, wide);
+  if (save) {
+    st(g + j, ig, wide);
+    st(g + j + hb, fg, wide);
+    st(g + j + 2 * hb, gg, wide);
+    st(g + j + 3 * hb, og, wide);
+    st(ct + j, tc, wide);
+  }
+}
+
+// The units [j0, j1) (byte offsets) of one valid sequence row; `hh` is the row's tile, its group q0 first.
+@inline
+function forwardRow(
+  g: usize, hh: usize, q0: usize, bih: usize, bhh: usize, cSrc: usize, cDst: usize, ct: usize, hDst: usize, out: usize,
+  j0: usize, j1: usize, hb: usize, hasBias: bool, save: bool,
+): void {
+  let j = j0;
+  // Unit u's gate-0 value sits in group u/8 − q0 (4·32 bytes per group: one 8-float panel row per gate), lane u mod 8.
+  for (; j + 16 <= j1; j += 16) {
+    forwardUnits(g, hh + (((j >> 5) - q0) << 7) + (j & 31), bih, bhh, cSrc, cDst, ct, hDst, out, j, hb, hasBias, true, save);
+  }
+  for (; j < j1; j += 4) {
+    forwardUnits(g, hh + (((j >> 5) - q0) << 7) + (j & 31), bih, bhh, cSrc, cDst, ct, hDst, out, j, hb, hasBias, false, save);
+  }
 }
 
 /**
  * Forward chunk: hidden units [chunk·U, chunk·U + U) at processing position `s`. Fields: 0 gates `[T, B, 4H]`
- * (x·W_ihᵀ in, activated i, f, g, o out), 1 b_ih and 2 b_hh (`[4H]`, or both 0), 3 output, 4 hPrev, 5 cPrev,
- * 6 cellTanh (`[T, B, H]` each; hPrev/cPrev of the first step hold h0/c0 on entry), 7 hN and 8 cN (`[B, H]`). Rows
- * of sequences not valid at the step pass their state on and get a zero output.
+ * (x·W_ihᵀ in; with REC_SAVE the activated i, f, g, o out), 1 b_ih and 2 b_hh (`[4H]`, or both 0), 3 output, 4 hPrev,
+ * 5 cPrev, 6 cellTanh (`[T, B, H]` each with REC_SAVE, else hPrev and cPrev `[2, B, H]` and no cellTanh: see
+ * {@link stateAt}; the first step's row holds h0/c0 on entry), 7 hN and 8 cN (`[B, H]`). Rows of sequences not valid
+ * at the step pass their state on and get a zero output.
  */
 function lstmForwardChunk(rec: usize, s: i32, chunk: i32, thread: i32): void {
   const T = load<i32>(rec, REC_T), B = load<i32>(rec, REC_B), H = load<i32>(rec, REC_H), lengths = <usize>load<i32>(rec, REC_LENGTHS);
-  const t = stepAt(rec, s), next = stepAt(rec, s + 1);
-  const hb = <usize>H << 2, stepBytes = <usize>(B * H) << 2, gateRow = hb << 2, at = <usize>t * stepBytes;
+  const t = stepAt(rec, s);
+  const hb = <usize>H << 2, gateRow = hb << 2, at = <usize>t * (<usize>(B * H) << 2);
   const gates = arg(rec, 0), bih = arg(rec, 1), bhh = arg(rec, 2), output = arg(rec, 3);
-  const hSrc = arg(rec, 4) + at, cSrc = arg(rec, 5) + at, cellTanh = arg(rec, 6) + at;
+  const save = load<i32>(rec, REC_SAVE) != 0;
+  const hSrc = arg(rec, 4) + stateAt(rec, s), cSrc = arg(rec, 5) + stateAt(rec, s), cellTanh = arg(rec, 6) + at;
   const last = s == T - 1;
-  const hDst = last ? arg(rec, 7) : arg(rec, 4) + <usize>next * stepBytes;
-  const cDst = last ? arg(rec, 8) : arg(rec, 5) + <usize>next * stepBytes;
+  const hDst = last ? arg(rec, 7) : arg(rec, 4) + stateAt(rec, s + 1);
+  const cDst = last ? arg(rec, 8) : arg(rec, 5) + stateAt(rec, s + 1);
   const u0 = firstUnit(rec, chunk), u1 = endUnit(rec, chunk);
   const q0 = u0 >> 3, groups = (u1 - u0 + 7) >> 3;
   const tile = scratchOf(rec, thread), ldt = <usize>groups << 7;
@@ -75,16 +95,9 @@ function lstmForwardChunk(rec: usize, s: i32, chunk: i32, thread: i32): void {
       continue;
     }
     const g = gates + <usize>(t * B + b) * gateRow, hh = tile + <usize>b * ldt;
-    let j = j0;
-    // Unit u's gate-0 value sits in group u/8 − q0 (4·32 bytes per group: one 8-float panel row per gate), lane u mod 8.
-    for (; j + 16 <= j1; j += 16) {
-      const h = hh + (((j >> 5) - <usize>q0) << 7) + (j & 31);
-      forwardUnits(g, h, bih, bhh, cSrc + row, cDst + row, cellTanh + row, hDst + row, out, j, hb, hasBias, true);
-    }
-    for (; j < j1; j += 4) {
-      const h = hh + (((j >> 5) - <usize>q0) << 7) + (j & 31);
-      forwardUnits(g, h, bih, bhh, cSrc + row, cDst + row, cellTanh + row, hDst + row, out, j, hb, hasBias, false);
-    }
+    // Two copies of the row loop, so that neither tests `save` per group.
+    if (save) forwardRow(g, hh, <usize>q0, bih, bhh, cSrc + row, cDst + row, cellTanh + row, hDst + row, out, j0, j1, hb, hasBias, true);
+    else forwardRow(g, hh, <usize>q0, bih, bhh, cSrc + row, cDst + row, cellTanh + row, hDst + row, out, j0, j1, hb, hasBias, false);
   }
 }
 

@@ -8,7 +8,7 @@
 // is then run at once. So every claimed chunk is being run: a thread that never starts, wakes late or is descheduled
 // while it waits holds nothing anyone waits for, and the calling thread alone finishes the task if it must.
 import { KC, storeBlock4x8 } from './matmul';
-import { madd } from './madd';
+import { madd, nmadd } from './madd';
 
 // Record fields (byte offsets of i32 values), written by src/sequence-task.ts in the same order.
 /** Next chunk to claim (atomic). */
@@ -17,7 +17,8 @@ const REC_CLAIM: usize = 0;
 const REC_DONE: usize = 4;
 /** Which kernel: one of the SEQ_* kinds. */
 export const REC_KIND: usize = 8;
-// Byte 12 is unused (kept so that the fields below keep their offsets).
+/** Non-zero: the forward pass keeps its backward workspace (every step's state and the activated gates). */
+export const REC_SAVE: usize = 12;
 /** Steps T, batch B, hidden size H. */
 export const REC_T: usize = 16;
 export const REC_B: usize = 20;
@@ -87,6 +88,17 @@ export function runPhases(rec: usize, thread: i32, phasesPerStep: i32, run: (rec
 @inline
 export function stepAt(rec: usize, s: i32): i32 {
   return load<i32>(rec, REC_REVERSE) != 0 ? load<i32>(rec, REC_T) - 1 - s : s;
+}
+
+/**
+ * Byte offset of the starting state of processing position `s` in a `[·, B, H]` state sequence: its time step's row
+ * when the task keeps the workspace (REC_SAVE), else row s mod 2 of a two-row buffer (inference needs only the
+ * current and the next state).
+ */
+@inline
+export function stateAt(rec: usize, s: i32): usize {
+  const row = load<i32>(rec, REC_SAVE) != 0 ? stepAt(rec, s) : s & 1;
+  return <usize>row * (<usize>(load<i32>(rec, REC_B) * load<i32>(rec, REC_H)) << 2);
 }
 
 /** This thread's scratch block. */
@@ -316,4 +328,71 @@ export function ld(p: usize, wide: bool): v128 {
 export function st(p: usize, v: v128, wide: bool): void {
   if (wide) v128.store(p, v);
   else v128.store32_lane(p, v, 0);
+}
+
+// Gate nonlinearities of the fused kernels. vmath's sigmoidV/tanhV are general (exact saturation, NaN ends, a series
+// for small tanh arguments); gate pre-activations only need float32 accuracy in absolute terms (the outputs are
+// compared with 1e-5 absolute tolerance), so these take the exponential on a range clamped to ±80, where 2^n needs
+// no overflow or subnormal handling, and tanh from one exponential with no small-argument branch (absolute error
+// about 1.2e-7 near 0, a few ulps elsewhere). About half the instructions of the general pair.
+const GATE_LOG2E: f32 = 1.44269504;
+const GATE_LN2_HI: f32 = 0.693359375;
+const GATE_LN2_LO: f32 = -2.12194440e-4;
+// 1.5·2^23: adding it rounds to an integer held in the low mantissa bits.
+const GATE_ROUNDER: f32 = 12582912.0;
+// 2^n from the rounder's bits j (= bits(ROUNDER) + n): (j << 23) + GATE_EXP_BIAS = (n + 127) << 23.
+const GATE_EXP_BIAS: i32 = (127 - 0x4b400000) << 23;
+const GATE_TABLE = memory.data<f32>([
+  -80, -80, -80, -80,
+  80, 80, 80, 80,
+  GATE_LOG2E, GATE_LOG2E, GATE_LOG2E, GATE_LOG2E,
+  GATE_ROUNDER, GATE_ROUNDER, GATE_ROUNDER, GATE_ROUNDER,
+  GATE_LN2_HI, GATE_LN2_HI, GATE_LN2_HI, GATE_LN2_HI,
+  GATE_LN2_LO, GATE_LN2_LO, GATE_LN2_LO, GATE_LN2_LO,
+  1.0 / 720.0, 1.0 / 720.0, 1.0 / 720.0, 1.0 / 720.0,
+  1.0 / 120.0, 1.0 / 120.0, 1.0 / 120.0, 1.0 / 120.0,
+  1.0 / 24.0, 1.0 / 24.0, 1.0 / 24.0, 1.0 / 24.0,
+  1.0 / 6.0, 1.0 / 6.0, 1.0 / 6.0, 1.0 / 6.0,
+  0.5, 0.5, 0.5, 0.5,
+  1, 1, 1, 1,
+  2, 2, 2, 2,
+], 16);
+const GATE_BIAS_TABLE = memory.data<i32>([GATE_EXP_BIAS, GATE_EXP_BIAS, GATE_EXP_BIAS, GATE_EXP_BIAS, 0x80000000, 0x80000000, 0x80000000, 0x80000000], 16);
+
+// e^z for z in [−80, 80]: 2^n · p(r), |r| ≤ ln2/2, p the degree-6 Taylor polynomial (relative error below 2.5e-7).
+@inline
+function gateExp(z: v128): v128 {
+  const t = GATE_TABLE;
+  const j = madd(z, v128.load(t, 32), v128.load(t, 48));
+  const n = f32x4.sub(j, v128.load(t, 48));
+  let r = nmadd(n, v128.load(t, 64), z);
+  r = nmadd(n, v128.load(t, 80), r);
+  let p = madd(v128.load(t, 96), r, v128.load(t, 112));
+  p = madd(p, r, v128.load(t, 128));
+  p = madd(p, r, v128.load(t, 144));
+  p = madd(p, r, v128.load(t, 160));
+  const one = v128.load(t, 176);
+  p = madd(p, r, one);
+  p = madd(p, r, one);
+  return f32x4.mul(p, i32x4.add(i32x4.shl(j, 23), v128.load(GATE_BIAS_TABLE)));
+}
+
+/** σ(x) = 1 / (1 + e^−x) of a gate pre-activation, x clamped to ±80 (σ(±80) is 1 or 1.8e-35). */
+@inline
+export function gateSigmoid(x: v128): v128 {
+  const t = GATE_TABLE;
+  const z = f32x4.min(f32x4.max(f32x4.neg(x), v128.load(t, 0)), v128.load(t, 16));
+  const one = v128.load(t, 176);
+  return f32x4.div(one, f32x4.add(one, gateExp(z)));
+}
+
+/** tanh(x) = sign(x)·(1 − 2 / (e^{2|x|} + 1)) of a gate pre-activation or cell state (|x| ≥ 40 gives ±1). */
+@inline
+export function gateTanh(x: v128): v128 {
+  const t = GATE_TABLE;
+  const ax = f32x4.abs(x);
+  const one = v128.load(t, 176);
+  const e = gateExp(f32x4.min(f32x4.add(ax, ax), v128.load(t, 16)));
+  const y = f32x4.sub(one, f32x4.div(v128.load(t, 192), f32x4.add(e, one)));
+  return v128.or(y, v128.and(x, v128.load(GATE_BIAS_TABLE, 16)));
 }

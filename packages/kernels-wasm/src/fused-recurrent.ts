@@ -88,7 +88,22 @@ function stageLengths(lengths: Int32Array | null): number {
 /** Runs the sequence task `kind` of `args` (`gates` gates, W_hh packed for `layout`) with the kernel's `fields`. */
 function runSequence(kind: number, args: RecurrentSequenceArgs, { T, B, H }: SequenceDims, gates: number, layout: PackedLayout, fields: number[]): void {
   const weights = packedWeights(runtime(), args.weightHh, ptr(args.weightHh), layout);
-  runSequenceTask({ kind, T, B, H, gates, reverse: args.reverse, lengths: stageLengths(args.lengths), weights, fields });
+  const save = savesWorkspace(args);
+  runSequenceTask({ kind, T, B, H, gates, reverse: args.reverse, save, lengths: stageLengths(args.lengths), weights, fields });
+}
+
+/** Whether a forward call keeps its backward workspace (see `RecurrentSequenceArgs.saveWorkspace`). */
+function savesWorkspace(args: RecurrentSequenceArgs): boolean {
+  return args.saveWorkspace !== false;
+}
+
+/**
+ * A forward call's `[·, B, H]` state sequence: every step's starting state when it keeps the workspace, else two
+ * rows that the steps alternate between. The kernels put the first step's state in its time step's row in the first
+ * case and in row 0 in the second (assembly/recurrent.ts, stateAt).
+ */
+function stateSequence(args: RecurrentSequenceArgs, T: number, BH: number): number {
+  return allocFor('float32', (savesWorkspace(args) ? T : Math.min(T, 2)) * BH);
 }
 
 /** Addresses of b_ih and b_hh, or zeros for a layer without bias. */
@@ -102,7 +117,8 @@ function biases(args: RecurrentSequenceArgs): [number, number] {
  * final states (at `final`) are the initial ones, and the function returns false.
  */
 function startState(args: RecurrentSequenceArgs, T: number, BH: number, ...states: [seq: number, initial: number, final: number][]): boolean {
-  for (const [seq, initial, final] of states) copyBlock(T === 0 ? final : seq + (args.reverse ? T - 1 : 0) * BH * 4, initial, BH * 4);
+  const row = args.reverse && savesWorkspace(args) ? T - 1 : 0;
+  for (const [seq, initial, final] of states) copyBlock(T === 0 ? final : seq + row * BH * 4, initial, BH * 4);
   return T > 0;
 }
 
@@ -138,12 +154,14 @@ function lstmSequence(args: LstmSequenceArgs): LstmSequenceResult {
   const output = allocFor('float32', T * BH);
   const hN = allocFor('float32', BH);
   const cN = allocFor('float32', BH);
-  const cPrev = allocFor('float32', T * BH);
-  const cellTanh = allocFor('float32', T * BH);
-  const hPrev = allocFor('float32', T * BH);
-  if (!startState(args, T, BH, [hPrev, ptr(args.h0), hN], [cPrev, ptr(args.c0), cN])) return { output, hN, cN, gates, cPrev, cellTanh, hPrev };
+  const save = savesWorkspace(args);
+  const cPrev = stateSequence(args, T, BH);
+  const cellTanh = save ? allocFor('float32', T * BH) : 0;
+  const hPrev = stateSequence(args, T, BH);
+  const result = save ? { output, hN, cN, gates, cPrev, cellTanh, hPrev } : { output, hN, cN, gates: null, cPrev: null, cellTanh: null, hPrev: null };
+  if (!startState(args, T, BH, [hPrev, ptr(args.h0), hN], [cPrev, ptr(args.c0), cN])) return result;
   runSequence(SEQ.lstmForward, args, dims, 4, 'forward', [gates, ...biases(args), output, hPrev, cPrev, cellTanh, hN, cN]);
-  return { output, hN, cN, gates, cPrev, cellTanh, hPrev };
+  return result;
 }
 
 /** dx, dW_ih, dW_hh from the stacked pre-activation gradients `[T·B, G·H]`: one threaded product each. */
@@ -197,11 +215,13 @@ function gruSequence(args: RecurrentSequenceArgs): GruSequenceResult {
   const xp = product(asMatrix(args.x, T * B, I), args.weightIh, false, true, T * B, G);
   const output = allocFor('float32', T * BH);
   const hN = allocFor('float32', BH);
-  const gates = allocFor('float32', T * B * 4 * H);
-  const hPrev = allocFor('float32', T * BH);
-  if (!startState(args, T, BH, [hPrev, ptr(args.h0), hN])) return { output, hN, gates, hPrev };
+  const save = savesWorkspace(args);
+  const gates = save ? allocFor('float32', T * B * 4 * H) : 0;
+  const hPrev = stateSequence(args, T, BH);
+  const result = save ? { output, hN, gates, hPrev } : { output, hN, gates: null, hPrev: null };
+  if (!startState(args, T, BH, [hPrev, ptr(args.h0), hN])) return result;
   runSequence(SEQ.gruForward, args, dims, 3, 'forward', [xp, ...biases(args), output, hPrev, gates, hN]);
-  return { output, hN, gates, hPrev };
+  return result;
 }
 
 function gruSequenceBackward(args: GruSequenceBackwardArgs): RecurrentSequenceGrads {

@@ -74,6 +74,8 @@ export interface SequenceTask {
   gates: number;
   /** Steps run from T−1 down to 0. */
   reverse: boolean;
+  /** Forward kinds: keep the backward workspace (every step's state, the activated gates); else states ping-pong in two rows. */
+  save: boolean;
   /** Address of `B` int32 lengths, or 0. */
   lengths: number;
   /** Address of the packed W_hh (the layout the kind reads). */
@@ -112,7 +114,7 @@ export function runSequenceTask(task: SequenceTask): void {
   const heap = rt.heap;
   const scratch = heap.alloc(threads * stride);
   const record = heap.alloc(REC_ARGS + task.fields.length * 4);
-  const header = [0, 0, kind, 0, T, B, H, U, task.reverse ? 1 : 0, task.lengths, task.weights, scratch, stride];
+  const header = [0, 0, kind, task.save ? 1 : 0, T, B, H, U, task.reverse ? 1 : 0, task.lengths, task.weights, scratch, stride];
   const i32 = heap.i32,
     r = record >>> 2;
   i32.set(header, r);

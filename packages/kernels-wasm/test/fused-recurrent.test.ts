@@ -253,6 +253,33 @@ describe('wasm fused recurrent kernels vs the CPU ones', () => {
     }
   });
 
+  // Inference (saveWorkspace: false) keeps two state rows instead of T and writes no gates: the results it returns
+  // must be the training path's bit for bit, on one thread and on two, with lengths and in reverse.
+  const inference = [...cases, ...large].flatMap((c) => [1, 2].map((threads) => ({ ...c, threads })));
+  it.each(inference)("saveWorkspace false, $threads thread(s): $name gives the saving call's outputs and no workspace", ({ threads, ...c }) => {
+    const before = getThreads();
+    setThreads(threads);
+    try {
+      const k = kernelsOf(wasmBackend);
+      const seqSize = c.T * c.B * c.H;
+      const lstmArgs = argsOn('wasm', c, inputsFor(c, 4, 29), 4);
+      const kept = k.lstmSequence(lstmArgs);
+      const lean = k.lstmSequence({ ...lstmArgs, saveWorkspace: false });
+      expect([lean.gates, lean.cPrev, lean.cellTanh, lean.hPrev]).toEqual([null, null, null, null]);
+      expect(read(wasmBackend, lean.output, seqSize)).toEqual(read(wasmBackend, kept.output, seqSize));
+      expect(read(wasmBackend, lean.hN, c.B * c.H)).toEqual(read(wasmBackend, kept.hN, c.B * c.H));
+      expect(read(wasmBackend, lean.cN, c.B * c.H)).toEqual(read(wasmBackend, kept.cN, c.B * c.H));
+      const gruArgs = argsOn('wasm', c, inputsFor(c, 3, 31), 3);
+      const gruKept = k.gruSequence(gruArgs);
+      const gruLean = k.gruSequence({ ...gruArgs, saveWorkspace: false });
+      expect([gruLean.gates, gruLean.hPrev]).toEqual([null, null]);
+      expect(read(wasmBackend, gruLean.output, seqSize)).toEqual(read(wasmBackend, gruKept.output, seqSize));
+      expect(read(wasmBackend, gruLean.hN, c.B * c.H)).toEqual(read(wasmBackend, gruKept.hN, c.B * c.H));
+    } finally {
+      setThreads(before);
+    }
+  });
+
   it('rejects float64 sequences with DTYPE_MISMATCH (the wasm kernels compute in float32)', () => {
     const c = cases[0];
     const args = argsOn('wasm', c, inputsFor(c, 4, 3), 4);
