@@ -1,8 +1,8 @@
 // Fused GRU sequence kernels (float32): the chunks of the forward pass and of backpropagation through time, run by every
 // thread of one sequence task. Same structure as assembly/lstm.ts with 3 gates; PyTorch's convention: b_hn sits inside
 // the reset product.
-import { accumulateColumnsF32, anyValid, arg, copyUnits, endUnit, firstUnit, isValid, ld, panelProduct, recurrentGradientChunk, runPhases, scratchOf, st, stepAt, zeroF32 } from './recurrent';
-import { gateSigmoid, gateTanh, REC_B, REC_H, REC_LENGTHS, REC_SAVE, REC_T, REC_WEIGHTS, stateAt } from './recurrent';
+import { accumulateColumnsF32, anyValid, arg, copyUnits, endUnit, firstUnit, isValid, ld, recurrentGradientChunk, runPhases, st, stepAt, zeroF32 } from './recurrent';
+import { gateSigmoid, gateTanh, REC_B, REC_H, REC_LENGTHS, REC_SAVE, REC_T, REC_WEIGHTS, stateAt, stepProduct } from './recurrent';
 import { madd } from './madd';
 
 // One group of hidden units of one sequence at one step. `xp` row `[3H]` (x·W_ihᵀ), `hh` the units' recurrent part of
@@ -66,10 +66,9 @@ function gruForwardChunk(rec: usize, s: i32, chunk: i32, thread: i32): void {
   const hDst = s == T - 1 ? arg(rec, 6) : arg(rec, 4) + stateAt(rec, s + 1);
   const u0 = firstUnit(rec, chunk), u1 = endUnit(rec, chunk);
   const q0 = u0 >> 3, groups = (u1 - u0 + 7) >> 3;
-  const tile = scratchOf(rec, thread), ldt = <usize>(groups * 3) << 5;
-  if (anyValid(lengths, t, B)) {
-    panelProduct(hSrc, hb, B, H, <usize>load<i32>(rec, REC_WEIGHTS) + (<usize>(q0 * 3 * H) << 5), groups * 3, tile, ldt);
-  }
+  const ldt = <usize>(groups * 3) << 5;
+  // No valid row, no product: the tile is not read.
+  const tile = anyValid(lengths, t, B) ? stepProduct(rec, thread, s, hSrc, H, <usize>load<i32>(rec, REC_WEIGHTS) + (<usize>(q0 * 3 * H) << 5), groups * 3, ldt) : 0;
   const hasBias = bih != 0;
   const j0 = <usize>u0 << 2, j1 = <usize>u1 << 2;
   for (let b = 0; b < B; b++) {
@@ -126,7 +125,7 @@ function gruBackwardChunk(rec: usize, phase: i32, chunk: i32, thread: i32): void
   const dh = arg(rec, 3), giStep = arg(rec, 4) + <usize>(t * B) * dRow, ghStep = arg(rec, 5) + <usize>(t * B) * dRow;
   const u0 = firstUnit(rec, chunk), u1 = endUnit(rec, chunk);
   if ((phase & 1) != 0) {
-    recurrentGradientChunk(rec, ghStep, G, dh, t, u0, u1, thread, true);
+    recurrentGradientChunk(rec, phase, ghStep, G, dh, t, u0, u1, thread, true);
     return;
   }
   const any = anyValid(lengths, t, B);

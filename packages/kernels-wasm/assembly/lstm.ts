@@ -6,8 +6,8 @@
 // hPrev/cPrev rows, which hold h_{t−1}/c_{t−1} of every step: state is double-buffered through the saved sequences).
 // Backward, two phases per step: the gate gradients of a chunk of units (each unit needs only itself), then a chunk
 // of columns of the recurrent gradient dG_t·W_hh.
-import { accumulateColumnsF32, anyValid, arg, copyUnits, endUnit, firstUnit, isValid, ld, panelProduct, recurrentGradientChunk, runPhases, scratchOf, st, stepAt, zeroF32 } from './recurrent';
-import { gateSigmoid, gateTanh, REC_B, REC_H, REC_LENGTHS, REC_SAVE, REC_T, REC_WEIGHTS, stateAt } from './recurrent';
+import { accumulateColumnsF32, anyValid, arg, copyUnits, endUnit, firstUnit, isValid, ld, recurrentGradientChunk, runPhases, st, stepAt, zeroF32 } from './recurrent';
+import { gateSigmoid, gateTanh, REC_B, REC_H, REC_LENGTHS, REC_SAVE, REC_T, REC_WEIGHTS, stateAt, stepProduct } from './recurrent';
 import { madd, nmadd } from './madd';
 
 // Pre-activation of gate k of the units at byte offset `o` of a row (`o` = unit offset + k·H bytes): projected
@@ -80,10 +80,9 @@ function lstmForwardChunk(rec: usize, s: i32, chunk: i32, thread: i32): void {
   const cDst = last ? arg(rec, 8) : arg(rec, 5) + stateAt(rec, s + 1);
   const u0 = firstUnit(rec, chunk), u1 = endUnit(rec, chunk);
   const q0 = u0 >> 3, groups = (u1 - u0 + 7) >> 3;
-  const tile = scratchOf(rec, thread), ldt = <usize>groups << 7;
-  if (anyValid(lengths, t, B)) {
-    panelProduct(hSrc, hb, B, H, <usize>load<i32>(rec, REC_WEIGHTS) + (<usize>(q0 * 4 * H) << 5), groups * 4, tile, ldt);
-  }
+  const ldt = <usize>groups << 7;
+  // No valid row, no product: the tile is not read.
+  const tile = anyValid(lengths, t, B) ? stepProduct(rec, thread, s, hSrc, H, <usize>load<i32>(rec, REC_WEIGHTS) + (<usize>(q0 * 4 * H) << 5), groups * 4, ldt) : 0;
   const hasBias = bih != 0;
   const j0 = <usize>u0 << 2, j1 = <usize>u1 << 2;
   for (let b = 0; b < B; b++) {
@@ -140,7 +139,7 @@ function lstmBackwardChunk(rec: usize, phase: i32, chunk: i32, thread: i32): voi
   const dh = arg(rec, 4), dGates = arg(rec, 6) + <usize>(t * B) * gateRow;
   const u0 = firstUnit(rec, chunk), u1 = endUnit(rec, chunk);
   if ((phase & 1) != 0) {
-    recurrentGradientChunk(rec, dGates, G, dh, t, u0, u1, thread, false);
+    recurrentGradientChunk(rec, phase, dGates, G, dh, t, u0, u1, thread, false);
     return;
   }
   const any = anyValid(lengths, t, B);

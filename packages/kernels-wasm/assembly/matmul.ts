@@ -167,8 +167,12 @@ export function storeBlock4x8(
   v128.store(c + 3 * ldc, c31, 16);
 }
 
+/**
+ * C[0:4, 0:8] (row stride `ldc` bytes) = (accumulate ? C : 0) + the product of one packed 4-row panel of A (`pa`) and
+ * one packed 8-column panel of B (`pb`) over `kc` depth steps: the register-blocked core of every product.
+ */
 @inline
-function microKernel(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, accumulate: bool): void {
+export function microKernel(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, accumulate: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);

@@ -7,7 +7,7 @@
 // chunk on a second one; a chunk of phase p can be claimed only once every chunk of the phases before p is done, and
 // is then run at once. So every claimed chunk is being run: a thread that never starts, wakes late or is descheduled
 // while it waits holds nothing anyone waits for, and the calling thread alone finishes the task if it must.
-import { KC, storeBlock4x8 } from './matmul';
+import { KC, microKernel, MR, packRowsWhole } from './matmul';
 import { madd, nmadd } from './madd';
 
 // Record fields (byte offsets of i32 values), written by src/sequence-task.ts in the same order.
@@ -34,6 +34,8 @@ export const REC_WEIGHTS: usize = 40;
 /** Per-thread scratch: the first of `threads` blocks of REC_SCRATCH_STRIDE bytes. */
 export const REC_SCRATCH: usize = 44;
 export const REC_SCRATCH_STRIDE: usize = 48;
+/** Byte offset of the product tile in each thread's scratch block (after its header and packed operand). */
+export const REC_TILE: usize = 52;
 /** First of the kernel's own fields (addresses), listed with each kernel. */
 export const REC_ARGS: usize = 64;
 
@@ -174,61 +176,37 @@ export function packBackwardWeights(w: usize, G: i32, H: i32, dst: usize): void 
   }
 }
 
-// C[0:4, 0:8] (row stride ldc bytes) = (accumulate ? C : 0) + Σ_p A[r, p]·panel[p] for the rows at a0..a3 (unpacked:
-// one float of each row per depth step, splatted) and one packed panel.
-@inline
-function rowsTimesPanel(a0: usize, a1: usize, a2: usize, a3: usize, pb: usize, kc: i32, c: usize, ldc: usize, accumulate: bool): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  const end = a0 + (<usize>kc << 2);
-  while (a0 < end) {
-    const b0 = v128.load(pb);
-    const b1 = v128.load(pb, 16);
-    let a = v128.load32_splat(a0);
-    c00 = madd(a, b0, c00);
-    c01 = madd(a, b1, c01);
-    a = v128.load32_splat(a1);
-    c10 = madd(a, b0, c10);
-    c11 = madd(a, b1, c11);
-    a = v128.load32_splat(a2);
-    c20 = madd(a, b0, c20);
-    c21 = madd(a, b1, c21);
-    a = v128.load32_splat(a3);
-    c30 = madd(a, b0, c30);
-    c31 = madd(a, b1, c31);
-    a0 += 4;
-    a1 += 4;
-    a2 += 4;
-    a3 += 4;
-    pb += 32;
-  }
-  storeBlock4x8(c, ldc, accumulate, c00, c01, c10, c11, c20, c21, c30, c31);
-}
+// Each thread's scratch block: a 64-byte header (i32 0: one more than the phase whose operand is packed, 0 for none),
+// the step's left operand packed into 4-row panels (packRowsWhole's layout), then the product tile.
+const SCRATCH_HEADER: usize = 64;
 
 /**
- * tile = A · P: A `[rows, k]` row-major at `a` (row stride `lda` bytes), P `panels` consecutive packed panels of depth
- * `k` at `w`. The tile has ⌈rows/4⌉·4 rows of `panels`·8 floats (row stride `ldt` bytes); rows past `rows` repeat the
- * last row's values. Depth runs in blocks of KC, so a block of a panel stays in L1 while the rows pass over it; within
- * a block each output sums its depth in order, as matmulTile does, so results match the plain product bit for bit.
+ * tile = A · P for this thread at phase `phase`: A `[B, k]` row-major at `a` (rows of exactly k floats), P `panels`
+ * consecutive packed panels of depth `k` at `w`. A is packed into the thread's scratch at its first chunk of the
+ * phase (every chunk of a phase multiplies the same A), so the micro-kernel is matmul's own: one A pointer, four
+ * values per depth step side by side. Returns the tile: ⌈B/4⌉·4 rows (rows past B are products of zero rows) of
+ * `panels`·8 floats, row stride `ldt` bytes. Depth runs in blocks of KC as in matmulTile, each output summing its
+ * depth in order, so the result does not depend on which thread or chunk computes it.
  */
-export function panelProduct(a: usize, lda: usize, rows: i32, k: i32, w: usize, panels: i32, tile: usize, ldt: usize): void {
-  const panelBytes = <usize>k << 5;
+export function stepProduct(rec: usize, thread: i32, phase: i32, a: usize, k: i32, w: usize, panels: i32, ldt: usize): usize {
+  const B = load<i32>(rec, REC_B);
+  const scratch = scratchOf(rec, thread), packed = scratch + SCRATCH_HEADER, tile = scratch + <usize>load<i32>(rec, REC_TILE);
+  if (load<i32>(scratch) != phase + 1) {
+    packRowsWhole(a, B, k, false, 0, B, packed);
+    store<i32>(scratch, phase + 1);
+  }
+  const mPad = (B + MR - 1) & ~(MR - 1), panelBytes = <usize>k << 5;
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = min(KC, k - p0);
-    const ap = a + (<usize>p0 << 2);
+    const panelsA = packed + (<usize>(p0 * mPad) << 2);
     for (let i = 0; i < panels; i++) {
       const panel = w + <usize>i * panelBytes + (<usize>p0 << 5);
-      for (let r = 0; r < rows; r += 4) {
-        const a0 = ap + <usize>r * lda;
-        const a1 = r + 1 < rows ? a0 + lda : a0;
-        const a2 = r + 2 < rows ? a1 + lda : a1;
-        const a3 = r + 3 < rows ? a2 + lda : a2;
-        rowsTimesPanel(a0, a1, a2, a3, panel, kc, tile + <usize>r * ldt + (<usize>i << 5), ldt, p0 > 0);
+      for (let r = 0; r < mPad; r += MR) {
+        microKernel(panelsA + (<usize>(r * kc) << 2), panel, kc, tile + <usize>r * ldt + (<usize>i << 5), ldt, p0 > 0);
       }
     }
   }
+  return tile;
 }
 
 /**
@@ -292,15 +270,14 @@ export function endUnit(rec: usize, chunk: i32): i32 {
 }
 
 /**
- * The second backward phase of step `t` for the columns [u0, u1) of dh `[B, H]`: dG_t (`dG`, rows of `width` floats)
+ * The second backward phase (`phase`) of step `t` for the columns [u0, u1) of dh `[B, H]`: dG_t (`dG`, rows of `width` floats)
  * times the backward-packed W_hh, set into (or, when `add`, added to) dh for the sequences valid at `t`.
  */
-export function recurrentGradientChunk(rec: usize, dG: usize, width: i32, dh: usize, t: i32, u0: i32, u1: i32, thread: i32, add: bool): void {
+export function recurrentGradientChunk(rec: usize, phase: i32, dG: usize, width: i32, dh: usize, t: i32, u0: i32, u1: i32, thread: i32, add: bool): void {
   const B = load<i32>(rec, REC_B), H = load<i32>(rec, REC_H), lengths = <usize>load<i32>(rec, REC_LENGTHS);
   if (!anyValid(lengths, t, B)) return;
-  const q0 = u0 >> 3, groups = (u1 - u0 + 7) >> 3;
-  const tile = scratchOf(rec, thread), ldt = <usize>groups << 5;
-  panelProduct(dG, <usize>width << 2, B, width, <usize>load<i32>(rec, REC_WEIGHTS) + (<usize>(q0 * width) << 5), groups, tile, ldt);
+  const q0 = u0 >> 3, groups = (u1 - u0 + 7) >> 3, ldt = <usize>groups << 5;
+  const tile = stepProduct(rec, thread, phase, dG, width, <usize>load<i32>(rec, REC_WEIGHTS) + (<usize>(q0 * width) << 5), groups, ldt);
   mergeValidRows(tile, ldt, dh, lengths, t, B, H, u0, u1, add);
 }
 
