@@ -11,11 +11,11 @@ import { gateSigmoid, gateTanh, REC_B, REC_H, REC_LENGTHS, REC_SAVE, REC_T, REC_
 import { madd, nmadd } from './madd';
 
 // Pre-activation of gate k of the units at byte offset `o` of a row (`o` = unit offset + k·H bytes): projected
-// input + recurrent part (at `hh`) + biases.
+// input + recurrent part (at `hh`) + the summed biases b_ih + b_hh (at `bias`).
 @inline
-function pre(g: usize, hh: usize, bih: usize, bhh: usize, o: usize, hasBias: bool, wide: bool): v128 {
+function pre(g: usize, hh: usize, bias: usize, o: usize, hasBias: bool, wide: bool): v128 {
   const v = f32x4.add(ld(g + o, wide), ld(hh, wide));
-  return hasBias ? f32x4.add(v, f32x4.add(ld(bih + o, wide), ld(bhh + o, wide))) : v;
+  return hasBias ? f32x4.add(v, ld(bias + o, wide)) : v;
 }
 
 // One f32x4 (or one-lane) group of hidden units of one sequence at one step. `j` is the byte offset of the units in a
@@ -23,13 +23,13 @@ function pre(g: usize, hh: usize, bih: usize, bhh: usize, o: usize, hasBias: boo
 // With `save`, the activated gates go back into the gates row and tanh(c') into `ct` for the backward pass.
 @inline
 function forwardUnits(
-  g: usize, hh: usize, bih: usize, bhh: usize, cSrc: usize, cDst: usize, ct: usize, hDst: usize, out: usize,
+  g: usize, hh: usize, bias: usize, cSrc: usize, cDst: usize, ct: usize, hDst: usize, out: usize,
   j: usize, hb: usize, hasBias: bool, wide: bool, save: bool,
 ): void {
-  const ig = gateSigmoid(pre(g, hh, bih, bhh, j, hasBias, wide));
-  const fg = gateSigmoid(pre(g, hh + 32, bih, bhh, j + hb, hasBias, wide));
-  const gg = gateTanh(pre(g, hh + 64, bih, bhh, j + 2 * hb, hasBias, wide));
-  const og = gateSigmoid(pre(g, hh + 96, bih, bhh, j + 3 * hb, hasBias, wide));
+  const ig = gateSigmoid(pre(g, hh, bias, j, hasBias, wide));
+  const fg = gateSigmoid(pre(g, hh + 32, bias, j + hb, hasBias, wide));
+  const gg = gateTanh(pre(g, hh + 64, bias, j + 2 * hb, hasBias, wide));
+  const og = gateSigmoid(pre(g, hh + 96, bias, j + 3 * hb, hasBias, wide));
   const cn = madd(fg, ld(cSrc + j, wide), f32x4.mul(ig, gg));
   st(cDst + j, cn, wide);
   const tc = gateTanh(cn);
@@ -48,42 +48,42 @@ function forwardUnits(
 // The units [j0, j1) (byte offsets) of one valid sequence row; `hh` is the row's tile, its group q0 first.
 @inline
 function forwardRow(
-  g: usize, hh: usize, q0: usize, bih: usize, bhh: usize, cSrc: usize, cDst: usize, ct: usize, hDst: usize, out: usize,
+  g: usize, hh: usize, q0: usize, bias: usize, cSrc: usize, cDst: usize, ct: usize, hDst: usize, out: usize,
   j0: usize, j1: usize, hb: usize, hasBias: bool, save: bool,
 ): void {
   let j = j0;
   // Unit u's gate-0 value sits in group u/8 − q0 (4·32 bytes per group: one 8-float panel row per gate), lane u mod 8.
   for (; j + 16 <= j1; j += 16) {
-    forwardUnits(g, hh + (((j >> 5) - q0) << 7) + (j & 31), bih, bhh, cSrc, cDst, ct, hDst, out, j, hb, hasBias, true, save);
+    forwardUnits(g, hh + (((j >> 5) - q0) << 7) + (j & 31), bias, cSrc, cDst, ct, hDst, out, j, hb, hasBias, true, save);
   }
   for (; j < j1; j += 4) {
-    forwardUnits(g, hh + (((j >> 5) - q0) << 7) + (j & 31), bih, bhh, cSrc, cDst, ct, hDst, out, j, hb, hasBias, false, save);
+    forwardUnits(g, hh + (((j >> 5) - q0) << 7) + (j & 31), bias, cSrc, cDst, ct, hDst, out, j, hb, hasBias, false, save);
   }
 }
 
 /**
  * Forward chunk: hidden units [chunk·U, chunk·U + U) at processing position `s`. Fields: 0 gates `[T, B, 4H]`
- * (x·W_ihᵀ in; with REC_SAVE the activated i, f, g, o out), 1 b_ih and 2 b_hh (`[4H]`, or both 0), 3 output, 4 hPrev,
- * 5 cPrev, 6 cellTanh (`[T, B, H]` each with REC_SAVE, else hPrev and cPrev `[2, B, H]` and no cellTanh: see
- * {@link stateAt}; the first step's row holds h0/c0 on entry), 7 hN and 8 cN (`[B, H]`). Rows of sequences not valid
- * at the step pass their state on and get a zero output.
+ * (x·W_ihᵀ in; with REC_SAVE the activated i, f, g, o out), 1 b_ih + b_hh (`[4H]`, summed in float32, or 0),
+ * 2 output, 3 hPrev, 4 cPrev, 5 cellTanh (`[T, B, H]` each with REC_SAVE, else hPrev and cPrev `[2, B, H]` and no
+ * cellTanh: see {@link stateAt}; the first step's row holds h0/c0 on entry), 6 hN and 7 cN (`[B, H]`). Rows of
+ * sequences not valid at the step pass their state on and get a zero output.
  */
 function lstmForwardChunk(rec: usize, s: i32, chunk: i32, thread: i32): void {
   const T = load<i32>(rec, REC_T), B = load<i32>(rec, REC_B), H = load<i32>(rec, REC_H), lengths = <usize>load<i32>(rec, REC_LENGTHS);
   const t = stepAt(rec, s);
   const hb = <usize>H << 2, gateRow = hb << 2, at = <usize>t * (<usize>(B * H) << 2);
-  const gates = arg(rec, 0), bih = arg(rec, 1), bhh = arg(rec, 2), output = arg(rec, 3);
+  const gates = arg(rec, 0), bias = arg(rec, 1), output = arg(rec, 2);
   const save = load<i32>(rec, REC_SAVE) != 0;
-  const hSrc = arg(rec, 4) + stateAt(rec, s), cSrc = arg(rec, 5) + stateAt(rec, s), cellTanh = arg(rec, 6) + at;
+  const hSrc = arg(rec, 3) + stateAt(rec, s), cSrc = arg(rec, 4) + stateAt(rec, s), cellTanh = arg(rec, 5) + at;
   const last = s == T - 1;
-  const hDst = last ? arg(rec, 7) : arg(rec, 4) + stateAt(rec, s + 1);
-  const cDst = last ? arg(rec, 8) : arg(rec, 5) + stateAt(rec, s + 1);
+  const hDst = last ? arg(rec, 6) : arg(rec, 3) + stateAt(rec, s + 1);
+  const cDst = last ? arg(rec, 7) : arg(rec, 4) + stateAt(rec, s + 1);
   const u0 = firstUnit(rec, chunk), u1 = endUnit(rec, chunk);
   const q0 = u0 >> 3, groups = (u1 - u0 + 7) >> 3;
   const ldt = <usize>groups << 7;
   // No valid row, no product: the tile is not read.
   const tile = anyValid(lengths, t, B) ? stepProduct(rec, thread, s, hSrc, H, <usize>load<i32>(rec, REC_WEIGHTS) + (<usize>(q0 * 4 * H) << 5), groups * 4, ldt) : 0;
-  const hasBias = bih != 0;
+  const hasBias = bias != 0;
   const j0 = <usize>u0 << 2, j1 = <usize>u1 << 2;
   for (let b = 0; b < B; b++) {
     const row = <usize>b * hb, out = output + at + row;
@@ -95,8 +95,8 @@ function lstmForwardChunk(rec: usize, s: i32, chunk: i32, thread: i32): void {
     }
     const g = gates + <usize>(t * B + b) * gateRow, hh = tile + <usize>b * ldt;
     // Two copies of the row loop, so that neither tests `save` per group.
-    if (save) forwardRow(g, hh, <usize>q0, bih, bhh, cSrc + row, cDst + row, cellTanh + row, hDst + row, out, j0, j1, hb, hasBias, true);
-    else forwardRow(g, hh, <usize>q0, bih, bhh, cSrc + row, cDst + row, cellTanh + row, hDst + row, out, j0, j1, hb, hasBias, false);
+    if (save) forwardRow(g, hh, <usize>q0, bias, cSrc + row, cDst + row, cellTanh + row, hDst + row, out, j0, j1, hb, hasBias, true);
+    else forwardRow(g, hh, <usize>q0, bias, cSrc + row, cDst + row, cellTanh + row, hDst + row, out, j0, j1, hb, hasBias, false);
   }
 }
 

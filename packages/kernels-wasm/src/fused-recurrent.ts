@@ -106,6 +106,20 @@ function stateSequence(args: RecurrentSequenceArgs, T: number, BH: number): numb
   return allocFor('float32', (savesWorkspace(args) ? T : Math.min(T, 2)) * BH);
 }
 
+/**
+ * Address of b_ih + b_hh summed in float32 (the LSTM adds both to every gate: one vector instead of two per step and
+ * unit; the sum is the one the kernel formed per unit before), or 0 for a layer without bias.
+ */
+function summedBias(args: RecurrentSequenceArgs): number {
+  if (args.biasIh === null || args.biasHh === null) return 0;
+  const [ih, hh] = biases(args);
+  const G = args.biasIh.size;
+  const at = allocFor('float32', G);
+  const f32 = runtime().heap.f32;
+  for (let j = 0; j < G; j++) f32[(at >>> 2) + j] = f32[(ih >>> 2) + j] + f32[(hh >>> 2) + j];
+  return at;
+}
+
 /** Addresses of b_ih and b_hh, or zeros for a layer without bias. */
 function biases(args: RecurrentSequenceArgs): [number, number] {
   return [args.biasIh === null ? 0 : ptr(args.biasIh), args.biasHh === null ? 0 : ptr(args.biasHh)];
@@ -160,7 +174,7 @@ function lstmSequence(args: LstmSequenceArgs): LstmSequenceResult {
   const hPrev = stateSequence(args, T, BH);
   const result = save ? { output, hN, cN, gates, cPrev, cellTanh, hPrev } : { output, hN, cN, gates: null, cPrev: null, cellTanh: null, hPrev: null };
   if (!startState(args, T, BH, [hPrev, ptr(args.h0), hN], [cPrev, ptr(args.c0), cN])) return result;
-  runSequence(SEQ.lstmForward, args, dims, 4, 'forward', [gates, ...biases(args), output, hPrev, cPrev, cellTanh, hN, cN]);
+  runSequence(SEQ.lstmForward, args, dims, 4, 'forward', [gates, summedBias(args), output, hPrev, cPrev, cellTanh, hN, cN]);
   return result;
 }
 
