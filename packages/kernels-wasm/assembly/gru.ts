@@ -87,7 +87,7 @@ function gruForwardChunk(rec: usize, s: i32, chunk: i32, thread: i32): void {
 
 /** Runs the forward chunks this thread claims of the GRU sequence task at `rec`; returns how many it ran. */
 export function gruForwardTask(rec: usize, thread: i32): i32 {
-  return runPhases(rec, thread, 1, gruForwardChunk);
+  return runPhases(rec, thread, load<i32>(rec, REC_T), gruForwardChunk);
 }
 
 // Pre-activation gradients of one group of hidden units of one sequence at one step (see gruBackwardChunk).
@@ -105,29 +105,33 @@ function backwardUnits(g: usize, hp: usize, dOut: usize, dh: usize, dgi: usize, 
   st(dgh + j, drPre, wide);
   st(dgh + j + hb, dzPre, wide);
   st(dgh + j + 2 * hb, f32x4.mul(dnPre, r), wide);
-  // The direct path through h' = … + z·h; the recurrent product is added in the step's second phase.
+  // The direct path through h' = … + z·h; the recurrent product is added in the next phase.
   st(dh + j, f32x4.mul(dhj, z), wide);
 }
 
 /**
- * Backward chunk of phase `phase` (two per step, in reverse processing order). Fields: 0 gates, 1 hPrev (the forward
- * workspace), 2 dOutput `[T, B, H]`, 3 dh `[B, H]` (dhN on entry, dh0 on return), 4 dGi and 5 dGh `[T, B, 3H]` (out),
- * 6 and 7 the bias accumulators (`[3H]` float64 each, zeroed, or both 0). The first phase of a step writes the
- * input-side and hidden-side pre-activation gradients of units [chunk·U, chunk·U + U) and sets their dh to the direct
- * path's share (zero gradients, dh unchanged, for sequences not valid at the step); the second adds dGh[t]·W_hh to
- * columns [chunk·U, chunk·U + U) of dh for the valid rows.
+ * Backward chunk of phase `phase` (T + 1 of them, as lstm.ts's: phase p ≥ 1 first finishes processing position T − p,
+ * phase p < T then starts position T − 1 − p). Fields: 0 gates, 1 hPrev (the forward workspace), 2 dOutput
+ * `[T, B, H]`, 3 dh `[B, H]` (dhN on entry, dh0 on return), 4 dGi and 5 dGh `[T, B, 3H]` (out), 6 and 7 the bias
+ * accumulators (`[3H]` float64 each, zeroed, or both 0). For the units [chunk·U, chunk·U + U): the position finished
+ * adds dGh·W_hh to their columns of dh for the valid rows; the position started writes their input-side and
+ * hidden-side pre-activation gradients and sets their dh to the direct path's share (zero gradients, dh unchanged,
+ * for sequences not valid at the step).
  */
 function gruBackwardChunk(rec: usize, phase: i32, chunk: i32, thread: i32): void {
   const T = load<i32>(rec, REC_T), B = load<i32>(rec, REC_B), H = load<i32>(rec, REC_H), lengths = <usize>load<i32>(rec, REC_LENGTHS);
-  const t = stepAt(rec, T - 1 - (phase >> 1));
   const G = 3 * H;
-  const hb = <usize>H << 2, dRow = <usize>G << 2, at = <usize>t * (<usize>(B * H) << 2);
-  const dh = arg(rec, 3), giStep = arg(rec, 4) + <usize>(t * B) * dRow, ghStep = arg(rec, 5) + <usize>(t * B) * dRow;
+  const hb = <usize>H << 2, dRow = <usize>G << 2, stepRows = <usize>B * dRow;
+  const dh = arg(rec, 3);
   const u0 = firstUnit(rec, chunk), u1 = endUnit(rec, chunk);
-  if ((phase & 1) != 0) {
-    recurrentGradientChunk(rec, phase, ghStep, G, dh, t, u0, u1, thread, true);
-    return;
+  if (phase > 0) {
+    const done = stepAt(rec, T - phase);
+    recurrentGradientChunk(rec, phase, arg(rec, 5) + <usize>done * stepRows, G, dh, done, u0, u1, thread, true);
   }
+  if (phase == T) return;
+  const t = stepAt(rec, T - 1 - phase);
+  const at = <usize>t * (<usize>(B * H) << 2);
+  const giStep = arg(rec, 4) + <usize>t * stepRows, ghStep = arg(rec, 5) + <usize>t * stepRows;
   const any = anyValid(lengths, t, B);
   const gates = arg(rec, 0), hPrev = arg(rec, 1) + at, dOut = arg(rec, 2) + at;
   const gateRow = hb << 2, j0 = <usize>u0 << 2, j1 = <usize>u1 << 2;
@@ -157,5 +161,5 @@ function gruBackwardChunk(rec: usize, phase: i32, chunk: i32, thread: i32): void
 
 /** Runs the backward chunks this thread claims of the GRU sequence task at `rec`; returns how many it ran. */
 export function gruBackwardTask(rec: usize, thread: i32): i32 {
-  return runPhases(rec, thread, 2, gruBackwardChunk);
+  return runPhases(rec, thread, load<i32>(rec, REC_T) + 1, gruBackwardChunk);
 }

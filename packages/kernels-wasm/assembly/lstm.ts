@@ -4,8 +4,8 @@
 // Forward, one phase per step: a chunk of hidden units takes its 4 gate columns of h_{t−1}·W_hhᵀ from the packed
 // weights, applies the cell update to those units and writes their share of h_t and c_t (into the next step's
 // hPrev/cPrev rows, which hold h_{t−1}/c_{t−1} of every step: state is double-buffered through the saved sequences).
-// Backward, two phases per step: the gate gradients of a chunk of units (each unit needs only itself), then a chunk
-// of columns of the recurrent gradient dG_t·W_hh.
+// Backward, one phase per step: a chunk of units first takes its columns of the previous step's recurrent gradient
+// dG·W_hh, then its units' gate gradients (each unit needs only its own column of dh).
 import { accumulateColumnsF32, anyValid, arg, copyUnits, endUnit, firstUnit, isValid, ld, recurrentGradientChunk, runPhases, st, stepAt, zeroF32 } from './recurrent';
 import { gateSigmoid, gateTanh, REC_B, REC_H, REC_LENGTHS, REC_SAVE, REC_T, REC_WEIGHTS, stateAt, stepProduct } from './recurrent';
 import { madd, nmadd } from './madd';
@@ -102,7 +102,7 @@ function lstmForwardChunk(rec: usize, s: i32, chunk: i32, thread: i32): void {
 
 /** Runs the forward chunks this thread claims of the LSTM sequence task at `rec`; returns how many it ran. */
 export function lstmForwardTask(rec: usize, thread: i32): i32 {
-  return runPhases(rec, thread, 1, lstmForwardChunk);
+  return runPhases(rec, thread, load<i32>(rec, REC_T), lstmForwardChunk);
 }
 
 // Gate gradients of one group of hidden units of one sequence at one step (see lstmBackwardChunk).
@@ -124,24 +124,28 @@ function backwardUnits(
 }
 
 /**
- * Backward chunk of phase `phase` (two per step, in reverse processing order). Fields: 0 gates, 1 cPrev, 2 cellTanh
- * (the forward workspace), 3 dOutput `[T, B, H]`, 4 dh and 5 dc (`[B, H]`: dhN/dcN on entry, dh0/dc0 on return),
- * 6 dGates `[T, B, 4H]` (out), 7 the bias accumulator (`[4H]` float64, zeroed, or 0). The first phase of a step
- * writes the pre-activation gate gradients of units [chunk·U, chunk·U + U) from dh + dOutput[t] and dc (leaving in
- * dc the gradient of the step's starting cell state), zero for rows of sequences not valid at the step; the second
- * sets columns [chunk·U, chunk·U + U) of dh to dGates[t]·W_hh for the valid rows.
+ * Backward chunk of phase `phase` (T + 1 of them; phase p ≥ 1 first finishes processing position T − p, phase
+ * p < T then starts position T − 1 − p). Fields: 0 gates, 1 cPrev, 2 cellTanh (the forward workspace), 3 dOutput
+ * `[T, B, H]`, 4 dh and 5 dc (`[B, H]`: dhN/dcN on entry, dh0/dc0 on return), 6 dGates `[T, B, 4H]` (out), 7 the
+ * bias accumulator (`[4H]` float64, zeroed, or 0). For the units [chunk·U, chunk·U + U): the recurrent product of the
+ * position finished sets their columns of dh to dGates·W_hh for the valid rows; then the position started writes
+ * their pre-activation gate gradients from dh + dOutput[t] and dc (leaving in dc the gradient of the step's starting
+ * cell state), zero for rows of sequences not valid at the step. The product reads every unit's dGates of the
+ * phase before; the gate gradients read only the columns of dh this chunk has just written.
  */
 function lstmBackwardChunk(rec: usize, phase: i32, chunk: i32, thread: i32): void {
   const T = load<i32>(rec, REC_T), B = load<i32>(rec, REC_B), H = load<i32>(rec, REC_H), lengths = <usize>load<i32>(rec, REC_LENGTHS);
-  const t = stepAt(rec, T - 1 - (phase >> 1));
   const G = 4 * H;
-  const hb = <usize>H << 2, gateRow = <usize>G << 2, at = <usize>t * (<usize>(B * H) << 2);
-  const dh = arg(rec, 4), dGates = arg(rec, 6) + <usize>(t * B) * gateRow;
+  const hb = <usize>H << 2, gateRow = <usize>G << 2, stepGates = <usize>B * gateRow;
+  const dh = arg(rec, 4), dGatesAll = arg(rec, 6);
   const u0 = firstUnit(rec, chunk), u1 = endUnit(rec, chunk);
-  if ((phase & 1) != 0) {
-    recurrentGradientChunk(rec, phase, dGates, G, dh, t, u0, u1, thread, false);
-    return;
+  if (phase > 0) {
+    const done = stepAt(rec, T - phase);
+    recurrentGradientChunk(rec, phase, dGatesAll + <usize>done * stepGates, G, dh, done, u0, u1, thread, false);
   }
+  if (phase == T) return;
+  const t = stepAt(rec, T - 1 - phase);
+  const at = <usize>t * (<usize>(B * H) << 2), dGates = dGatesAll + <usize>t * stepGates;
   const any = anyValid(lengths, t, B);
   const gates = arg(rec, 0), cPrev = arg(rec, 1) + at, cellTanh = arg(rec, 2) + at, dOut = arg(rec, 3) + at, dc = arg(rec, 5);
   const j0 = <usize>u0 << 2, j1 = <usize>u1 << 2;
@@ -164,5 +168,5 @@ function lstmBackwardChunk(rec: usize, phase: i32, chunk: i32, thread: i32): voi
 
 /** Runs the backward chunks this thread claims of the LSTM sequence task at `rec`; returns how many it ran. */
 export function lstmBackwardTask(rec: usize, thread: i32): i32 {
-  return runPhases(rec, thread, 2, lstmBackwardChunk);
+  return runPhases(rec, thread, load<i32>(rec, REC_T) + 1, lstmBackwardChunk);
 }

@@ -2,7 +2,8 @@
 // weights and their product, step validity, column sums.
 //
 // A whole sequence runs as one task (src/sequence-task.ts posts it). Its work is cut into phases (one per step
-// forward; two per step backward: the gate gradients, then the recurrent product) and each phase into chunks of
+// forward; backward, one per step and one more: a chunk of units runs the previous step's recurrent product for its
+// columns of dh, then its units' gate gradients, which need no other columns) and each phase into chunks of
 // hidden units. Every thread taking part claims chunks in order from one atomic counter and counts each finished
 // chunk on a second one; a chunk of phase p can be claimed only once every chunk of the phases before p is done, and
 // is then run at once. So every claimed chunk is being run: a thread that never starts, wakes late or is descheduled
@@ -65,12 +66,13 @@ export function chunksPerPhase(rec: usize): i32 {
 
 /**
  * Claims chunks of the sequence task at `rec` until none is left, running each with `run(rec, phase, chunk,
- * thread)` once every earlier phase is done; returns how many chunks this thread ran. `phasesPerStep` phases make one
- * time step. Deadlock-free for any number of threads joining at any time (see the top of this file).
+ * thread)` once every earlier phase is done; returns how many chunks this thread ran. The task has `phases` phases
+ * (T forward; T + 1 backward, see lstm.ts). Deadlock-free for any number of threads joining at any time (see the top
+ * of this file).
  */
-export function runPhases(rec: usize, thread: i32, phasesPerStep: i32, run: (rec: usize, phase: i32, chunk: i32, thread: i32) => void): i32 {
+export function runPhases(rec: usize, thread: i32, phases: i32, run: (rec: usize, phase: i32, chunk: i32, thread: i32) => void): i32 {
   const per = chunksPerPhase(rec);
-  const total = load<i32>(rec, REC_T) * phasesPerStep * per;
+  const total = phases * per;
   let ran = 0;
   for (;;) {
     // A chunk is claimed only once its phase is open, so a thread that is descheduled while it waits holds nothing.

@@ -3,7 +3,7 @@
 //
 // Each time step needs one recurrent product ([B, H]×[H, G·H] forward, [B, G·H]×[G·H, H] backward) and the gate math.
 // The loop runs inside wasm in one call (sequence-task.ts; assembly/lstm.ts, assembly/gru.ts), every thread taking
-// chunks of each step's hidden units and the threads meeting once per step (twice backward) on shared counters, with
+// chunks of each step's hidden units and the threads meeting once per step on shared counters, with
 // W_hh packed once per parameter version and kept in wasm memory between calls (packed-weights.ts).
 import {
   DTypeMismatchError,

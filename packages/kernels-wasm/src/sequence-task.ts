@@ -130,7 +130,8 @@ export function runSequenceTask(task: SequenceTask): void {
     r = record >>> 2;
   i32.set(header, r);
   i32.set(task.fields, r + REC_ARGS / 4);
-  const units = T * (backward ? 2 : 1) * Math.ceil(H / U);
+  // Phases: one per step forward; backward one more, the last step's recurrent product (assembly/lstm.ts).
+  const units = (backward && T > 0 ? T + 1 : T) * Math.ceil(H / U);
   const t = TASK_PTR >>> 2;
   const fill = (share: number) => (): void => {
     i32[t] = TASK_SEQUENCE;
