@@ -18,47 +18,53 @@ function pre(g: usize, hh: usize, bias: usize, o: usize, hasBias: bool, wide: bo
   return hasBias ? f32x4.add(v, ld(bias + o, wide)) : v;
 }
 
-// One f32x4 (or one-lane) group of hidden units of one sequence at one step. `j` is the byte offset of the units in a
-// block of H (`hb` bytes); `hh` points at their recurrent part of gate 0 in the step's tile, gate k 32·k bytes on.
-// With `save`, the activated gates go back into the gates row and tanh(c') into `ct` for the backward pass.
+// The step's cell update runs in two passes over a row's units, each pass's groups independent of one another, so
+// the processor overlaps the long dependent chains (exponential, division) of neighbouring groups; one pass doing
+// both left each group waiting on its gates before tanh(c') could start.
+
+// Pass one for one f32x4 (or one-lane) group of units of one sequence: the gates and c'. `j` is the byte offset of the
+// units in a block of H (`hb` bytes); `hh` points at their recurrent part of gate 0 in the step's tile, gate k 32·k
+// bytes on. The activated o gate goes back into the tile (its pre-activation is read once) for pass two; with
+// `save`, all four also go into the gates row for the backward pass.
 @inline
-function forwardUnits(
-  g: usize, hh: usize, bias: usize, cSrc: usize, cDst: usize, ct: usize, hDst: usize, out: usize,
-  j: usize, hb: usize, hasBias: bool, wide: bool, save: bool,
-): void {
+function cellUnits(g: usize, hh: usize, bias: usize, cSrc: usize, cDst: usize, j: usize, hb: usize, hasBias: bool, wide: bool, save: bool): void {
   const ig = gateSigmoid(pre(g, hh, bias, j, hasBias, wide));
   const fg = gateSigmoid(pre(g, hh + 32, bias, j + hb, hasBias, wide));
   const gg = gateTanh(pre(g, hh + 64, bias, j + 2 * hb, hasBias, wide));
   const og = gateSigmoid(pre(g, hh + 96, bias, j + 3 * hb, hasBias, wide));
-  const cn = madd(fg, ld(cSrc + j, wide), f32x4.mul(ig, gg));
-  st(cDst + j, cn, wide);
-  const tc = gateTanh(cn);
-  const hn = f32x4.mul(og, tc);
-  st(hDst + j, hn, wide);
-  st(out + j, hn, wide);
+  st(cDst + j, madd(fg, ld(cSrc + j, wide), f32x4.mul(ig, gg)), wide);
+  st(hh + 96, og, wide);
   if (save) {
     st(g + j, ig, wide);
     st(g + j + hb, fg, wide);
     st(g + j + 2 * hb, gg, wide);
     st(g + j + 3 * hb, og, wide);
-    st(ct + j, tc, wide);
   }
 }
 
+// Pass two: h' = o·tanh(c') into the next state and the output; with `save`, tanh(c') into `ct`.
+@inline
+function hiddenUnits(hh: usize, cDst: usize, ct: usize, hDst: usize, out: usize, j: usize, wide: bool, save: bool): void {
+  const tc = gateTanh(ld(cDst + j, wide));
+  const hn = f32x4.mul(ld(hh + 96, wide), tc);
+  st(hDst + j, hn, wide);
+  st(out + j, hn, wide);
+  if (save) st(ct + j, tc, wide);
+}
+
 // The units [j0, j1) (byte offsets) of one valid sequence row; `hh` is the row's tile, its group q0 first.
+// Unit u's gate-0 value sits in group u/8 − q0 (4·32 bytes per group: one 8-float panel row per gate), lane u mod 8.
 @inline
 function forwardRow(
   g: usize, hh: usize, q0: usize, bias: usize, cSrc: usize, cDst: usize, ct: usize, hDst: usize, out: usize,
   j0: usize, j1: usize, hb: usize, hasBias: bool, save: bool,
 ): void {
   let j = j0;
-  // Unit u's gate-0 value sits in group u/8 − q0 (4·32 bytes per group: one 8-float panel row per gate), lane u mod 8.
-  for (; j + 16 <= j1; j += 16) {
-    forwardUnits(g, hh + (((j >> 5) - q0) << 7) + (j & 31), bias, cSrc, cDst, ct, hDst, out, j, hb, hasBias, true, save);
-  }
-  for (; j < j1; j += 4) {
-    forwardUnits(g, hh + (((j >> 5) - q0) << 7) + (j & 31), bias, cSrc, cDst, ct, hDst, out, j, hb, hasBias, false, save);
-  }
+  for (; j + 16 <= j1; j += 16) cellUnits(g, hh + (((j >> 5) - q0) << 7) + (j & 31), bias, cSrc, cDst, j, hb, hasBias, true, save);
+  for (; j < j1; j += 4) cellUnits(g, hh + (((j >> 5) - q0) << 7) + (j & 31), bias, cSrc, cDst, j, hb, hasBias, false, save);
+  j = j0;
+  for (; j + 16 <= j1; j += 16) hiddenUnits(hh + (((j >> 5) - q0) << 7) + (j & 31), cDst, ct, hDst, out, j, true, save);
+  for (; j < j1; j += 4) hiddenUnits(hh + (((j >> 5) - q0) << 7) + (j & 31), cDst, ct, hDst, out, j, false, save);
 }
 
 /**
