@@ -4,16 +4,18 @@
 // A whole sequence runs as one task (src/sequence-task.ts posts it). Its work is cut into phases (one per step
 // forward; backward, one per step and one more: a chunk of units runs the previous step's recurrent product for its
 // columns of dh, then its units' gate gradients, which need no other columns) and each phase into chunks of
-// hidden units. Every thread taking part claims chunks in order from one atomic counter and counts each finished
-// chunk on a second one; a chunk of phase p can be claimed only once every chunk of the phases before p is done, and
-// is then run at once. So every claimed chunk is being run: a thread that never starts, wakes late or is descheduled
-// while it waits holds nothing anyone waits for, and the calling thread alone finishes the task if it must.
+// hidden units. The chunks of every phase are split into one contiguous range per thread planned; thread i claims
+// chunks of range i first, phase after phase, from that range's atomic counter, so the same thread tends to take
+// the same hidden units at every step and keeps their packed weights in its own cache; a thread with nothing open in
+// its range takes chunks of the others'. Every finished chunk is counted on one more counter; a chunk of phase p can
+// be claimed only once every chunk of the phases before p is done, and is then run at once. So every claimed chunk
+// is being run: a thread that never starts, wakes late or is descheduled while it waits holds nothing anyone waits
+// for, and the calling thread alone finishes the task if it must.
 import { KC, microKernel, MR, packRowsWhole } from './matmul';
 import { madd, nmadd } from './madd';
 
 // Record fields (byte offsets of i32 values), written by src/sequence-task.ts in the same order.
-/** Next chunk to claim (atomic). */
-const REC_CLAIM: usize = 0;
+// Byte 0 is unused (kept so that the fields below keep their offsets).
 /** Chunks finished (atomic). */
 const REC_DONE: usize = 4;
 /** Which kernel: one of the SEQ_* kinds. */
@@ -37,6 +39,8 @@ export const REC_SCRATCH: usize = 44;
 export const REC_SCRATCH_STRIDE: usize = 48;
 /** Byte offset of the product tile in each thread's scratch block (after its header and packed operand). */
 export const REC_TILE: usize = 52;
+/** Threads planned: scratch blocks, and ranges of chunks per phase (see runPhases). */
+export const REC_THREADS: usize = 56;
 /** First of the kernel's own fields (addresses), listed with each kernel. */
 export const REC_ARGS: usize = 64;
 
@@ -64,6 +68,13 @@ export function chunksPerPhase(rec: usize): i32 {
 // `memory.atomic.wait32` in its baseline (Liftoff) code, which the first calls of a kernel run, and a barrier whose
 // target is clobbered lets a phase start early (seen as wrong results, about once per process on two threads).
 
+// Each thread's scratch block starts with a 128-byte header: its range's claim counter (i32 at 0: chunks of the
+// range claimed so far, over all phases), on a cache line of its own as every thread may take from it, then a line
+// the thread alone uses (stepProduct's packed-operand phase).
+const SCRATCH_CLAIM: usize = 0;
+const SCRATCH_PACKED_PHASE: usize = 64;
+const SCRATCH_HEADER: usize = 128;
+
 /**
  * Claims chunks of the sequence task at `rec` until none is left, running each with `run(rec, phase, chunk,
  * thread)` once every earlier phase is done; returns how many chunks this thread ran. The task has `phases` phases
@@ -71,19 +82,29 @@ export function chunksPerPhase(rec: usize): i32 {
  * of this file).
  */
 export function runPhases(rec: usize, thread: i32, phases: i32, run: (rec: usize, phase: i32, chunk: i32, thread: i32) => void): i32 {
-  const per = chunksPerPhase(rec);
-  const total = phases * per;
+  const per = chunksPerPhase(rec), n = load<i32>(rec, REC_THREADS);
+  const scratch = <usize>load<i32>(rec, REC_SCRATCH), stride = <usize>load<i32>(rec, REC_SCRATCH_STRIDE);
   let ran = 0;
   for (;;) {
-    // A chunk is claimed only once its phase is open, so a thread that is descheduled while it waits holds nothing.
-    const k = atomic.load<i32>(rec + REC_CLAIM);
-    if (k >= total) break;
-    const phase = k / per;
-    if (atomic.load<i32>(rec + REC_DONE) < phase * per) continue;
-    if (atomic.cmpxchg<i32>(rec + REC_CLAIM, k, k + 1) != k) continue;
-    run(rec, phase, k - phase * per, thread);
-    atomic.add<i32>(rec + REC_DONE, 1);
-    ran++;
+    let left = false;
+    // This thread's own range first, then the others' in turn.
+    for (let i = 0; i < n; i++) {
+      const r = (thread + i) % n;
+      const lo = r * per / n, len = (r + 1) * per / n - lo;
+      const counter = scratch + <usize>r * stride + SCRATCH_CLAIM;
+      const m = atomic.load<i32>(counter);
+      if (m >= phases * len) continue;
+      left = true;
+      // A chunk is claimed only once its phase is open, so a thread that is descheduled while it waits holds nothing.
+      const phase = m / len;
+      if (atomic.load<i32>(rec + REC_DONE) < phase * per) continue;
+      if (atomic.cmpxchg<i32>(counter, m, m + 1) != m) break;
+      run(rec, phase, lo + m - phase * len, thread);
+      atomic.add<i32>(rec + REC_DONE, 1);
+      ran++;
+      break;
+    }
+    if (!left) break;
   }
   return ran;
 }
@@ -178,9 +199,8 @@ export function packBackwardWeights(w: usize, G: i32, H: i32, dst: usize): void 
   }
 }
 
-// Each thread's scratch block: a 64-byte header (i32 0: one more than the phase whose operand is packed, 0 for none),
-// the step's left operand packed into 4-row panels (packRowsWhole's layout), then the product tile.
-const SCRATCH_HEADER: usize = 64;
+// After each thread's scratch header: the step's left operand packed into 4-row panels (packRowsWhole's layout), then
+// the product tile. The header's packed-operand phase is one more than the phase whose operand is packed, 0 for none.
 
 /**
  * tile = A · P for this thread at phase `phase`: A `[B, k]` row-major at `a` (rows of exactly k floats), P `panels`
@@ -193,9 +213,9 @@ const SCRATCH_HEADER: usize = 64;
 export function stepProduct(rec: usize, thread: i32, phase: i32, a: usize, k: i32, w: usize, panels: i32, ldt: usize): usize {
   const B = load<i32>(rec, REC_B);
   const scratch = scratchOf(rec, thread), packed = scratch + SCRATCH_HEADER, tile = scratch + <usize>load<i32>(rec, REC_TILE);
-  if (load<i32>(scratch) != phase + 1) {
+  if (load<i32>(scratch + SCRATCH_PACKED_PHASE) != phase + 1) {
     packRowsWhole(a, B, k, false, 0, B, packed);
-    store<i32>(scratch, phase + 1);
+    store<i32>(scratch + SCRATCH_PACKED_PHASE, phase + 1);
   }
   const mPad = (B + MR - 1) & ~(MR - 1), panelBytes = <usize>k << 5;
   for (let p0 = 0; p0 < k; p0 += KC) {

@@ -17,8 +17,8 @@ export const SEQ = { lstmForward: 1, lstmBackward: 2, gruForward: 3, gruBackward
 
 /** Byte offset of the kernel's own fields in the record (REC_ARGS). */
 const REC_ARGS = 64;
-/** Bytes of the header of each thread's scratch block (SCRATCH_HEADER). */
-const SCRATCH_HEADER = 64;
+/** Bytes of the header of each thread's scratch block (SCRATCH_HEADER: its range's claim counter, its packed phase). */
+const SCRATCH_HEADER = 128;
 
 function align64(bytes: number): number {
   return Math.ceil(bytes / 64) * 64;
@@ -115,17 +115,17 @@ export function runSequenceTask(task: SequenceTask): void {
   if (pool?.adaptive && (!choosePooled(state) || !pool.take(flops))) pool = undefined;
   const threads = pool ? planned : 1;
   const U = unitsPerChunk(H, threads);
-  // Scratch per thread (assembly/recurrent.ts, stepProduct): a 64-byte header, the step's left operand packed
+  // Scratch per thread (assembly/recurrent.ts, runPhases and stepProduct): a header, the step's left operand packed
   // (⌈B/4⌉·4 rows of H floats forward, gates·H backward), then the tile: ⌈B/4⌉·4 rows of one chunk's gates·U floats.
   const rows = Math.ceil(B / 4) * 4;
   const tileAt = SCRATCH_HEADER + align64(rows * (backward ? gates * H : H) * 4);
   const stride = tileAt + align64(rows * gates * U * 4);
   const heap = rt.heap;
   const scratch = heap.alloc(threads * stride);
-  // No operand is packed yet (the block may hold a header from an earlier call).
-  for (let i = 0; i < threads; i++) heap.i32[(scratch + i * stride) >>> 2] = 0;
+  // No chunk claimed and no operand packed yet (the blocks may hold headers from an earlier call).
+  for (let i = 0; i < threads; i++) heap.i32.fill(0, (scratch + i * stride) >>> 2, (scratch + i * stride + SCRATCH_HEADER) >>> 2);
   const record = heap.alloc(REC_ARGS + task.fields.length * 4);
-  const header = [0, 0, kind, task.save ? 1 : 0, T, B, H, U, task.reverse ? 1 : 0, task.lengths, task.weights, scratch, stride, tileAt];
+  const header = [0, 0, kind, task.save ? 1 : 0, T, B, H, U, task.reverse ? 1 : 0, task.lengths, task.weights, scratch, stride, tileAt, threads];
   const i32 = heap.i32,
     r = record >>> 2;
   i32.set(header, r);
