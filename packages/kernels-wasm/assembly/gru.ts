@@ -5,14 +5,15 @@ import { accumulateColumnsF32, anyValid, arg, copyUnits, endUnit, firstUnit, isV
 import { gateSigmoid, gateTanh, REC_B, REC_H, REC_LENGTHS, REC_SAVE, REC_T, REC_WEIGHTS, stateAt, stepProduct } from './recurrent';
 import { madd } from './madd';
 
-// One group of hidden units of one sequence at one step. `xp` row `[3H]` (x·W_ihᵀ), `hh` the units' recurrent part of
-// gate 0 in the step's tile (gate k 32·k bytes on), `g` gates row `[4H]`; `j` is the byte offset of the units within
-// a block of H, `hb` the bytes of H. With `save`, the gates go into `g` for the backward pass.
+// The step's update runs in two passes over a row's units (as lstm.ts's), so that neighbouring groups' dependent
+// chains (r, then n, then h') overlap.
+
+// Pass one for one group of hidden units of one sequence: r, z and n's pre-activation. `xp` row `[3H]` (x·W_ihᵀ),
+// `hh` the units' recurrent part of gate 0 in the step's tile (gate k 32·k bytes on), `g` gates row `[4H]`; `j` is the
+// byte offset of the units within a block of H, `hb` the bytes of H. z and n's pre-activation go back into the tile
+// (each tile value is read once) for pass two; with `save`, r, z and W_hn·h + b_hn go into `g` for the backward pass.
 @inline
-function forwardUnits(
-  xp: usize, hh: usize, bih: usize, bhh: usize, g: usize, hSrc: usize, hDst: usize, out: usize,
-  j: usize, hb: usize, hasBias: bool, wide: bool, save: bool,
-): void {
+function gateUnits(xp: usize, hh: usize, bih: usize, bhh: usize, g: usize, j: usize, hb: usize, hasBias: bool, wide: bool, save: bool): void {
   let xr = ld(xp + j, wide), xz = ld(xp + j + hb, wide), xn = ld(xp + j + 2 * hb, wide);
   let hr = ld(hh, wide), hz = ld(hh + 32, wide), hn = ld(hh + 64, wide);
   if (hasBias) {
@@ -25,28 +26,40 @@ function forwardUnits(
   }
   const r = gateSigmoid(f32x4.add(xr, hr));
   const z = gateSigmoid(f32x4.add(xz, hz));
-  const n = gateTanh(madd(r, hn, xn));
+  st(hh + 32, z, wide);
+  st(hh + 64, madd(r, hn, xn), wide);
   if (save) {
     st(g + j, r, wide);
     st(g + j + hb, z, wide);
-    st(g + j + 2 * hb, n, wide);
     st(g + j + 3 * hb, hn, wide);
   }
+}
+
+// Pass two: n = tanh(pre-activation) and h' = (1 − z)·n + z·h into the next state and the output; with `save`, n into
+// `g`.
+@inline
+function hiddenUnits(hh: usize, g: usize, hSrc: usize, hDst: usize, out: usize, j: usize, hb: usize, wide: bool, save: bool): void {
+  const z = ld(hh + 32, wide);
+  const n = gateTanh(ld(hh + 64, wide));
+  if (save) st(g + j + 2 * hb, n, wide);
   const hNew = madd(f32x4.sub(f32x4.splat(1), z), n, f32x4.mul(z, ld(hSrc + j, wide)));
   st(hDst + j, hNew, wide);
   st(out + j, hNew, wide);
 }
 
 // The units [j0, j1) (byte offsets) of one valid sequence row; `hh` is the row's tile, its group q0 first.
+// Unit u's gate-0 value sits in group u/8 − q0 (3·32 bytes per group), lane u mod 8.
 @inline
 function forwardRow(
   x: usize, hh: usize, q0: usize, bih: usize, bhh: usize, g: usize, hSrc: usize, hDst: usize, out: usize,
   j0: usize, j1: usize, hb: usize, hasBias: bool, save: bool,
 ): void {
   let j = j0;
-  // Unit u's gate-0 value sits in group u/8 − q0 (3·32 bytes per group), lane u mod 8.
-  for (; j + 16 <= j1; j += 16) forwardUnits(x, hh + ((j >> 5) - q0) * 96 + (j & 31), bih, bhh, g, hSrc, hDst, out, j, hb, hasBias, true, save);
-  for (; j < j1; j += 4) forwardUnits(x, hh + ((j >> 5) - q0) * 96 + (j & 31), bih, bhh, g, hSrc, hDst, out, j, hb, hasBias, false, save);
+  for (; j + 16 <= j1; j += 16) gateUnits(x, hh + ((j >> 5) - q0) * 96 + (j & 31), bih, bhh, g, j, hb, hasBias, true, save);
+  for (; j < j1; j += 4) gateUnits(x, hh + ((j >> 5) - q0) * 96 + (j & 31), bih, bhh, g, j, hb, hasBias, false, save);
+  j = j0;
+  for (; j + 16 <= j1; j += 16) hiddenUnits(hh + ((j >> 5) - q0) * 96 + (j & 31), g, hSrc, hDst, out, j, hb, true, save);
+  for (; j < j1; j += 4) hiddenUnits(hh + ((j >> 5) - q0) * 96 + (j & 31), g, hSrc, hDst, out, j, hb, false, save);
 }
 
 /**
