@@ -2,7 +2,7 @@
 // thread of one sequence task. Same structure as assembly/lstm.ts with 3 gates; PyTorch's convention: b_hn sits inside
 // the reset product.
 import { accumulateColumnsF32, anyValid, arg, copyUnits, endUnit, firstUnit, isValid, ld, recurrentGradientChunk, runPhases, st, stepAt, zeroF32 } from './recurrent';
-import { gateSigmoid, gateTanh, REC_B, REC_H, REC_LENGTHS, REC_SAVE, REC_T, REC_WEIGHTS, stateAt, stepProduct } from './recurrent';
+import { gateSigmoid, gateTanh, REC_B, REC_H, REC_LENGTHS, REC_SAVE, REC_T, REC_WEIGHTS, stateAt, stepProduct, unitsInTile } from './recurrent';
 import { madd } from './madd';
 
 // The step's update runs in two passes over a row's units (as lstm.ts's), so that neighbouring groups' dependent
@@ -47,19 +47,17 @@ function hiddenUnits(hh: usize, g: usize, hSrc: usize, hDst: usize, out: usize, 
   st(out + j, hNew, wide);
 }
 
-// The units [j0, j1) (byte offsets) of one valid sequence row; `hh` is the row's tile, its group q0 first.
-// Unit u's gate-0 value sits in group u/8 − q0 (3·32 bytes per group), lane u mod 8.
+// Both passes over the units [j0, j1) (byte offsets) of one valid sequence row at `hh` in the step's tile.
 @inline
 function forwardRow(
   x: usize, hh: usize, q0: usize, bih: usize, bhh: usize, g: usize, hSrc: usize, hDst: usize, out: usize,
   j0: usize, j1: usize, hb: usize, hasBias: bool, save: bool,
 ): void {
   let j = j0;
-  for (; j + 16 <= j1; j += 16) gateUnits(x, hh + ((j >> 5) - q0) * 96 + (j & 31), bih, bhh, g, j, hb, hasBias, true, save);
-  for (; j < j1; j += 4) gateUnits(x, hh + ((j >> 5) - q0) * 96 + (j & 31), bih, bhh, g, j, hb, hasBias, false, save);
-  j = j0;
-  for (; j + 16 <= j1; j += 16) hiddenUnits(hh + ((j >> 5) - q0) * 96 + (j & 31), g, hSrc, hDst, out, j, hb, true, save);
-  for (; j < j1; j += 4) hiddenUnits(hh + ((j >> 5) - q0) * 96 + (j & 31), g, hSrc, hDst, out, j, hb, false, save);
+  for (; j + 16 <= j1; j += 16) gateUnits(x, unitsInTile(hh, q0, j, 96), bih, bhh, g, j, hb, hasBias, true, save);
+  for (; j < j1; j += 4) gateUnits(x, unitsInTile(hh, q0, j, 96), bih, bhh, g, j, hb, hasBias, false, save);
+  for (j = j0; j + 16 <= j1; j += 16) hiddenUnits(unitsInTile(hh, q0, j, 96), g, hSrc, hDst, out, j, hb, true, save);
+  for (; j < j1; j += 4) hiddenUnits(unitsInTile(hh, q0, j, 96), g, hSrc, hDst, out, j, hb, false, save);
 }
 
 /**

@@ -7,7 +7,7 @@
 // Backward, one phase per step: a chunk of units first takes its columns of the previous step's recurrent gradient
 // dG·W_hh, then its units' gate gradients (each unit needs only its own column of dh).
 import { accumulateColumnsF32, anyValid, arg, copyUnits, endUnit, firstUnit, isValid, ld, recurrentGradientChunk, runPhases, st, stepAt, zeroF32 } from './recurrent';
-import { gateSigmoid, gateTanh, REC_B, REC_H, REC_LENGTHS, REC_SAVE, REC_T, REC_WEIGHTS, stateAt, stepProduct } from './recurrent';
+import { gateSigmoid, gateTanh, REC_B, REC_H, REC_LENGTHS, REC_SAVE, REC_T, REC_WEIGHTS, stateAt, stepProduct, unitsInTile } from './recurrent';
 import { madd, nmadd } from './madd';
 
 // Pre-activation of gate k of the units at byte offset `o` of a row (`o` = unit offset + k·H bytes): projected
@@ -52,19 +52,17 @@ function hiddenUnits(hh: usize, cDst: usize, ct: usize, hDst: usize, out: usize,
   if (save) st(ct + j, tc, wide);
 }
 
-// The units [j0, j1) (byte offsets) of one valid sequence row; `hh` is the row's tile, its group q0 first.
-// Unit u's gate-0 value sits in group u/8 − q0 (4·32 bytes per group: one 8-float panel row per gate), lane u mod 8.
+// Both passes over the units [j0, j1) (byte offsets) of one valid sequence row at `hh` in the step's tile.
 @inline
 function forwardRow(
   g: usize, hh: usize, q0: usize, bias: usize, cSrc: usize, cDst: usize, ct: usize, hDst: usize, out: usize,
   j0: usize, j1: usize, hb: usize, hasBias: bool, save: bool,
 ): void {
   let j = j0;
-  for (; j + 16 <= j1; j += 16) cellUnits(g, hh + (((j >> 5) - q0) << 7) + (j & 31), bias, cSrc, cDst, j, hb, hasBias, true, save);
-  for (; j < j1; j += 4) cellUnits(g, hh + (((j >> 5) - q0) << 7) + (j & 31), bias, cSrc, cDst, j, hb, hasBias, false, save);
-  j = j0;
-  for (; j + 16 <= j1; j += 16) hiddenUnits(hh + (((j >> 5) - q0) << 7) + (j & 31), cDst, ct, hDst, out, j, true, save);
-  for (; j < j1; j += 4) hiddenUnits(hh + (((j >> 5) - q0) << 7) + (j & 31), cDst, ct, hDst, out, j, false, save);
+  for (; j + 16 <= j1; j += 16) cellUnits(g, unitsInTile(hh, q0, j, 128), bias, cSrc, cDst, j, hb, hasBias, true, save);
+  for (; j < j1; j += 4) cellUnits(g, unitsInTile(hh, q0, j, 128), bias, cSrc, cDst, j, hb, hasBias, false, save);
+  for (j = j0; j + 16 <= j1; j += 16) hiddenUnits(unitsInTile(hh, q0, j, 128), cDst, ct, hDst, out, j, true, save);
+  for (; j < j1; j += 4) hiddenUnits(unitsInTile(hh, q0, j, 128), cDst, ct, hDst, out, j, false, save);
 }
 
 /**

@@ -12,7 +12,7 @@
 // is being run: a thread that never starts, wakes late or is descheduled while it waits holds nothing anyone waits
 // for, and the calling thread alone finishes the task if it must.
 import { KC, microKernel, MR, packRowsWhole } from './matmul';
-import { madd, nmadd } from './madd';
+import { expMantissa, expRounded } from './vmath';
 
 // Record fields (byte offsets of i32 values), written by src/sequence-task.ts in the same order.
 // Byte 0 is unused (kept so that the fields below keep their offsets).
@@ -303,6 +303,15 @@ export function recurrentGradientChunk(rec: usize, phase: i32, dG: usize, width:
   mergeValidRows(tile, ldt, dh, lengths, t, B, H, u0, u1, add);
 }
 
+/**
+ * Address, in one row of a step's tile (its group q0 at `row`), of the gate-0 values of the units at byte offset `j`
+ * of a block of H: unit u sits in group u/8 − q0 (`groupBytes` per group: one 8-float panel row per gate), lane u mod 8.
+ */
+@inline
+export function unitsInTile(row: usize, q0: usize, j: usize, groupBytes: usize): usize {
+  return row + ((j >> 5) - q0) * groupBytes + (j & 31);
+}
+
 /** Copies units [u0, u1) of row `b` from `src` to `dst` (both `[B, H]`): a state passing an invalid step unchanged. */
 @inline
 export function copyUnits(src: usize, dst: usize, H: i32, b: i32, u0: i32, u1: i32): void {
@@ -334,64 +343,34 @@ export function st(p: usize, v: v128, wide: bool): void {
 // compared with 1e-5 absolute tolerance), so these take the exponential on a range clamped to ±80, where 2^n needs
 // no overflow or subnormal handling, and tanh from one exponential with no small-argument branch (absolute error
 // about 1.2e-7 near 0, a few ulps elsewhere). About half the instructions of the general pair.
-const GATE_LOG2E: f32 = 1.44269504;
-const GATE_LN2_HI: f32 = 0.693359375;
-const GATE_LN2_LO: f32 = -2.12194440e-4;
-// 1.5·2^23: adding it rounds to an integer held in the low mantissa bits.
-const GATE_ROUNDER: f32 = 12582912.0;
-// 2^n from the rounder's bits j (= bits(ROUNDER) + n): (j << 23) + GATE_EXP_BIAS = (n + 127) << 23.
+// The clamp bounds, 2 and 1, one f32x4 row each.
+const GATE_TABLE = memory.data<f32>([-80, -80, -80, -80, 80, 80, 80, 80, 2, 2, 2, 2, 1, 1, 1, 1], 16);
+// 2^n from the rounder's bits j (= bits(1.5·2^23) + n): (j << 23) + GATE_EXP_BIAS = (n + 127) << 23.
 const GATE_EXP_BIAS: i32 = (127 - 0x4b400000) << 23;
-const GATE_TABLE = memory.data<f32>([
-  -80, -80, -80, -80,
-  80, 80, 80, 80,
-  GATE_LOG2E, GATE_LOG2E, GATE_LOG2E, GATE_LOG2E,
-  GATE_ROUNDER, GATE_ROUNDER, GATE_ROUNDER, GATE_ROUNDER,
-  GATE_LN2_HI, GATE_LN2_HI, GATE_LN2_HI, GATE_LN2_HI,
-  GATE_LN2_LO, GATE_LN2_LO, GATE_LN2_LO, GATE_LN2_LO,
-  1.0 / 720.0, 1.0 / 720.0, 1.0 / 720.0, 1.0 / 720.0,
-  1.0 / 120.0, 1.0 / 120.0, 1.0 / 120.0, 1.0 / 120.0,
-  1.0 / 24.0, 1.0 / 24.0, 1.0 / 24.0, 1.0 / 24.0,
-  1.0 / 6.0, 1.0 / 6.0, 1.0 / 6.0, 1.0 / 6.0,
-  0.5, 0.5, 0.5, 0.5,
-  1, 1, 1, 1,
-  2, 2, 2, 2,
-], 16);
 const GATE_BIAS_TABLE = memory.data<i32>([GATE_EXP_BIAS, GATE_EXP_BIAS, GATE_EXP_BIAS, GATE_EXP_BIAS, 0x80000000, 0x80000000, 0x80000000, 0x80000000], 16);
 
-// e^z for z in [−80, 80]: 2^n · p(r), |r| ≤ ln2/2, p the degree-6 Taylor polynomial (relative error below 2.5e-7).
+// e^z for z in [−80, 80]: vmath's 2^n · p(r) (relative error below 2.5e-7), where n never leaves the normal
+// exponents, so 2^n is (n + 127) << 23 with no overflow or subnormal handling.
 @inline
 function gateExp(z: v128): v128 {
-  const t = GATE_TABLE;
-  const j = madd(z, v128.load(t, 32), v128.load(t, 48));
-  const n = f32x4.sub(j, v128.load(t, 48));
-  let r = nmadd(n, v128.load(t, 64), z);
-  r = nmadd(n, v128.load(t, 80), r);
-  let p = madd(v128.load(t, 96), r, v128.load(t, 112));
-  p = madd(p, r, v128.load(t, 128));
-  p = madd(p, r, v128.load(t, 144));
-  p = madd(p, r, v128.load(t, 160));
-  const one = v128.load(t, 176);
-  p = madd(p, r, one);
-  p = madd(p, r, one);
-  return f32x4.mul(p, i32x4.add(i32x4.shl(j, 23), v128.load(GATE_BIAS_TABLE)));
+  const j = expRounded(z);
+  return f32x4.mul(expMantissa(z, j), i32x4.add(i32x4.shl(j, 23), v128.load(GATE_BIAS_TABLE)));
 }
 
 /** σ(x) = 1 / (1 + e^−x) of a gate pre-activation, x clamped to ±80 (σ(±80) is 1 or 1.8e-35). */
 @inline
 export function gateSigmoid(x: v128): v128 {
-  const t = GATE_TABLE;
-  const z = f32x4.min(f32x4.max(f32x4.neg(x), v128.load(t, 0)), v128.load(t, 16));
-  const one = v128.load(t, 176);
+  const z = f32x4.min(f32x4.max(f32x4.neg(x), v128.load(GATE_TABLE)), v128.load(GATE_TABLE, 16));
+  const one = v128.load(GATE_TABLE, 48);
   return f32x4.div(one, f32x4.add(one, gateExp(z)));
 }
 
 /** tanh(x) = sign(x)·(1 − 2 / (e^{2|x|} + 1)) of a gate pre-activation or cell state (|x| ≥ 40 gives ±1). */
 @inline
 export function gateTanh(x: v128): v128 {
-  const t = GATE_TABLE;
   const ax = f32x4.abs(x);
-  const one = v128.load(t, 176);
-  const e = gateExp(f32x4.min(f32x4.add(ax, ax), v128.load(t, 16)));
-  const y = f32x4.sub(one, f32x4.div(v128.load(t, 192), f32x4.add(e, one)));
+  const one = v128.load(GATE_TABLE, 48);
+  const e = gateExp(f32x4.min(f32x4.add(ax, ax), v128.load(GATE_TABLE, 16)));
+  const y = f32x4.sub(one, f32x4.div(v128.load(GATE_TABLE, 32), f32x4.add(e, one)));
   return v128.or(y, v128.and(x, v128.load(GATE_BIAS_TABLE, 16)));
 }
