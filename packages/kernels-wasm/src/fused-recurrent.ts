@@ -47,13 +47,38 @@ function asMatrix(t: TensorInfo, rows: number, cols: number): TensorInfo {
 }
 
 /**
- * A `[rows, cols]` float32 scratch storage and its address in this call's memory. The wasm loops write the
- * gradients at that address; products that take the storage as an operand then find it already staged (a call
- * stages each storage once) and read those values in place, with no copy out of wasm memory and back.
+ * Resident blocks for the backward kernels' gate-gradient scratch, made by their prelude: the resident region can
+ * grow only while no block of a call is live, so the kernel body could seldom make them itself. Taken (and
+ * emptied) by {@link stagedScratch}.
  */
-function stagedScratch(rows: number, cols: number): { info: TensorInfo; at: number } {
-  const info: TensorInfo = { handle: new Float32Array(rows * cols), shape: [rows, cols], dtype: 'float32', size: rows * cols };
-  return { info, at: ptr(info) };
+let reservedScratch: Float32Array[] = [];
+
+/** Makes `count` resident `[T·B, G]` scratch blocks for the backward call of `args` (as many as the region allows). */
+function reserveScratch(args: RecurrentSequenceArgs, count: number): void {
+  const size = args.x.shape[0] * args.x.shape[1] * args.weightHh.shape[0];
+  const resident = runtime().resident;
+  for (const view of reservedScratch) resident.release(view);
+  reservedScratch = [];
+  for (let i = 0; i < count; i++) {
+    const view = resident.allocF32(size);
+    if (view !== undefined) reservedScratch.push(view);
+  }
+}
+
+/**
+ * A `[rows, cols]` float32 scratch storage, its address in this call's memory, and `release`, to call once the
+ * call no longer reads it. The wasm loops write the gradients at that address (every element: its contents start
+ * undefined); products that take the storage as an operand then find it already staged (a call stages each storage
+ * once) and read those values in place, with no copy out of wasm memory and back. The storage is a block the
+ * prelude reserved in the resident region where there is one, so nothing is copied in either; else a JS array,
+ * copied in once.
+ */
+function stagedScratch(rows: number, cols: number): { info: TensorInfo; at: number; release: () => void } {
+  const resident = runtime().resident;
+  const i = reservedScratch.findIndex((v) => v.length === rows * cols);
+  const view = i < 0 ? undefined : reservedScratch.splice(i, 1)[0];
+  const info: TensorInfo = { handle: view ?? new Float32Array(rows * cols), shape: [rows, cols], dtype: 'float32', size: rows * cols };
+  return { info, at: ptr(info), release: () => view !== undefined && resident.release(view) };
 }
 
 /** op(a)·op(b) as a new `[m, n]` block of this call, on the threaded matmul of kernels/matmul.ts. */
@@ -218,7 +243,9 @@ function lstmSequenceBackward(args: LstmSequenceBackwardArgs): LstmSequenceGrads
     bias.acc[0],
   ]);
   const [dBiasIh, dBiasHh] = bias.store();
-  return { ...weightGrads(args, dims, dGates.info, dGates.info, saved.hPrev), dh0, dc0, dBiasIh, dBiasHh };
+  const grads = weightGrads(args, dims, dGates.info, dGates.info, saved.hPrev);
+  dGates.release();
+  return { ...grads, dh0, dc0, dBiasIh, dBiasHh };
 }
 
 function gruSequence(args: RecurrentSequenceArgs): GruSequenceResult {
@@ -250,20 +277,24 @@ function gruSequenceBackward(args: GruSequenceBackwardArgs): RecurrentSequenceGr
   const bias = biasGrads(args, G, 2);
   runSequence(SEQ.gruBackward, args, dims, 3, 'backward', [ptr(args.saved.gates), ptr(args.saved.hPrev), ptr(args.dOutput), dh0, dGi.at, dGh.at, ...bias.acc]);
   const [dBiasIh, dBiasHh] = bias.store();
-  return { ...weightGrads(args, dims, dGi.info, dGh.info, args.saved.hPrev), dh0, dBiasIh, dBiasHh };
+  const grads = weightGrads(args, dims, dGi.info, dGh.info, args.saved.hPrev);
+  dGi.release();
+  dGh.release();
+  return { ...grads, dh0, dBiasIh, dBiasHh };
 }
 
 /**
- * Run before a call's inputs are staged: reserves the pinned block of the packed W_hh while no block of the call is
- * live (see packed-weights.ts), and wakes the worker pool when the steps are large enough to share, so that the
- * workers' wake-up overlaps the copying-in and the input projection.
+ * Run before a call's inputs are staged: reserves the pinned block of the packed W_hh and the backward's resident
+ * scratch while no block of the call is live (see packed-weights.ts), and wakes the worker pool when the steps are
+ * large enough to share, so that the workers' wake-up overlaps the copying-in and the input projection.
  */
 const prepare =
-  (layout: PackedLayout) =>
+  (layout: PackedLayout, scratchBlocks = 0) =>
   (args: RecurrentSequenceArgs): void => {
     if (args.weightHh.dtype !== 'float32') return;
     const rt = runtime();
     reservePacked(rt, args.weightHh, layout);
+    reserveScratch(args, scratchBlocks);
     const [rows, H] = args.weightHh.shape;
     if (2 * args.x.shape[1] * rows * H >= STEP_PARALLEL_MIN_FLOPS) rt.workerPool()?.wake();
   };
@@ -276,5 +307,10 @@ const prepare =
  */
 export const fusedRecurrentKernels: FusedRecurrentKernels = framedTable(
   { lstmSequence, lstmSequenceBackward, gruSequence, gruSequenceBackward },
-  { lstmSequence: prepare('forward'), lstmSequenceBackward: prepare('backward'), gruSequence: prepare('forward'), gruSequenceBackward: prepare('backward') },
+  {
+    lstmSequence: prepare('forward'),
+    lstmSequenceBackward: prepare('backward', 1),
+    gruSequence: prepare('forward'),
+    gruSequenceBackward: prepare('backward', 2),
+  },
 );

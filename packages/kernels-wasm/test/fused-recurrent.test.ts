@@ -1,6 +1,6 @@
 // The wasm fused LSTM/GRU sequence kernels against the CPU ones (every output and gradient), and recurrent layers on wasm vs cpu.
 import '@seqlab/autograd';
-import { getThreads, setThreads, wasmBackend, wasmThreadInfo } from '@seqlab/kernels-wasm';
+import { getThreads, setThreads, wasmBackend, wasmHeapStats, wasmThreadInfo } from '@seqlab/kernels-wasm';
 import { GRU, LSTM } from '@seqlab/recurrent';
 import {
   add,
@@ -278,6 +278,44 @@ describe('wasm fused recurrent kernels vs the CPU ones', () => {
     } finally {
       setThreads(before);
     }
+  });
+
+  it('copies out only the output and final states without the workspace; the backward copies in nothing but its inputs', () => {
+    const c = large[1];
+    const { T, B, H } = c;
+    const k = kernelsOf(wasmBackend);
+    const args = argsOn('wasm', c, inputsFor(c, 4, 37), 4);
+    const copied = (run: () => void): { in: number; out: number } => {
+      const before = wasmHeapStats();
+      run();
+      const after = wasmHeapStats();
+      return { in: after.bytesCopiedIn - before.bytesCopiedIn, out: after.bytesCopiedOut - before.bytesCopiedOut };
+    };
+    expect(copied(() => k.lstmSequence({ ...args, saveWorkspace: false })).out).toBe((T * B * H + 2 * B * H) * 4);
+    const r = k.lstmSequence(args);
+    const saved = {
+      gates: infoOf(r.gates, [T, B, 4 * H]),
+      cPrev: infoOf(r.cPrev, [T, B, H]),
+      cellTanh: infoOf(r.cellTanh, [T, B, H]),
+      hPrev: infoOf(r.hPrev, [T, B, H]),
+    };
+    const backwardArgs = { ...args, saved };
+    const inputs = [
+      args.x,
+      args.h0,
+      args.c0,
+      args.weightIh,
+      args.weightHh,
+      args.biasIh,
+      args.biasHh,
+      args.dOutput,
+      args.dhN,
+      args.dcN,
+      ...Object.values(saved),
+    ];
+    const inputBytes = inputs.reduce((sum, t) => sum + (t === null ? 0 : t.size * 4), 0);
+    // The [T·B, 4H] gate-gradient scratch lives in a resident block: staging it would add T·B·4H·4 bytes.
+    expect(copied(() => k.lstmSequenceBackward(backwardArgs)).in).toBeLessThanOrEqual(inputBytes);
   });
 
   it('rejects float64 sequences with DTYPE_MISMATCH (the wasm kernels compute in float32)', () => {
