@@ -33,8 +33,14 @@ export const STEP_PARALLEL_MIN_FLOPS = 2 * 1024 * 1024;
 /** Chunks of hidden units per phase each thread should find, so that a thread that falls behind is made up for. */
 const CHUNKS_PER_THREAD = 8;
 
-/** Every this many calls of a shape, the choice that measured slower runs once more, to follow changing load. */
-const RETRY_EVERY = 8;
+/**
+ * Every this many calls of a shape, the choice that measured slower runs once more, to follow changing load: often
+ * while the calling thread alone is the faster (the pool may be faster again once other processes' load has gone),
+ * seldom while the pool is (more load slows the pool's own runs, whose times then tell, so retrying alone mostly
+ * costs a slow call).
+ */
+const RETRY_POOLED_EVERY = 8;
+const RETRY_ALONE_EVERY = 64;
 /** Weight of the newest measurement in the running per-chunk times. */
 const EMA_WEIGHT = 0.3;
 
@@ -43,20 +49,28 @@ const EMA_WEIGHT = 0.3;
  * since the slower choice last ran. The threads meet at every step, so a worker descheduled by other processes
  * holds everyone up; on a busy machine the calling thread alone can be faster, and this tells.
  */
-interface Timings {
+export interface Timings {
   alone: number | undefined;
   pooled: number | undefined;
   calls: number;
 }
 const timings = new Map<string, Timings>();
 
-/** Whether to share this call with the pool, from the running times of its kind and shape. */
-function choosePooled(state: Timings): boolean {
+/**
+ * Whether to share this call with the pool, from the running times of its kind and shape (`state`, updated).
+ *
+ * @example
+ * ```ts
+ * const state = { alone: 2, pooled: 1, calls: 0 };
+ * choosePooled(state); // true: the pool measured faster
+ * ```
+ */
+export function choosePooled(state: Timings): boolean {
   state.calls++;
   if (state.pooled === undefined) return true;
   if (state.alone === undefined) return false;
   const faster = state.pooled <= state.alone;
-  return state.calls % RETRY_EVERY === 0 ? !faster : faster;
+  return state.calls % (faster ? RETRY_ALONE_EVERY : RETRY_POOLED_EVERY) === 0 ? !faster : faster;
 }
 
 function recordTime(state: Timings, pooled: boolean, msPerChunk: number): void {
