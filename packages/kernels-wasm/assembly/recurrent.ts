@@ -360,7 +360,8 @@ function gateExp(z: v128): v128 {
 /** σ(x) = 1 / (1 + e^−x) of a gate pre-activation, x clamped to ±80 (σ(±80) is 1 or 1.8e-35). */
 @inline
 export function gateSigmoid(x: v128): v128 {
-  const z = f32x4.min(f32x4.max(f32x4.neg(x), v128.load(GATE_TABLE)), v128.load(GATE_TABLE, 16));
+  // pmax/pmin (one instruction each on x86, where min/max take several) keep a NaN in their first operand.
+  const z = f32x4.pmin(f32x4.pmax(f32x4.neg(x), v128.load(GATE_TABLE)), v128.load(GATE_TABLE, 16));
   const one = v128.load(GATE_TABLE, 48);
   return f32x4.div(one, f32x4.add(one, gateExp(z)));
 }
@@ -370,7 +371,7 @@ export function gateSigmoid(x: v128): v128 {
 export function gateTanh(x: v128): v128 {
   const ax = f32x4.abs(x);
   const one = v128.load(GATE_TABLE, 48);
-  const e = gateExp(f32x4.min(f32x4.add(ax, ax), v128.load(GATE_TABLE, 16)));
+  const e = gateExp(f32x4.pmin(f32x4.add(ax, ax), v128.load(GATE_TABLE, 16)));
   const y = f32x4.sub(one, f32x4.div(v128.load(GATE_TABLE, 32), f32x4.add(e, one)));
   return v128.or(y, v128.and(x, v128.load(GATE_BIAS_TABLE, 16)));
 }

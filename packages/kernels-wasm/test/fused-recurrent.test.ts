@@ -318,6 +318,21 @@ describe('wasm fused recurrent kernels vs the CPU ones', () => {
     expect(copied(() => k.lstmSequenceBackward(backwardArgs)).in).toBeLessThanOrEqual(inputBytes);
   });
 
+  it.each([
+    ['LSTM', 4],
+    ['GRU', 3],
+  ] as const)('%s: a NaN input propagates through the gate nonlinearities (no gate saturates it away)', (kind, gates) => {
+    const c = cases[0];
+    const inputs = inputsFor(c, gates, 41);
+    inputs.x[0] = Number.NaN;
+    const args = argsOn('wasm', c, inputs, gates);
+    const k = kernelsOf(wasmBackend);
+    const hN = read(wasmBackend, kind === 'LSTM' ? k.lstmSequence(args).hN : k.gruSequence(args).hN, c.B * c.H)!;
+    // Sequence 0 read the NaN at step 0; the recurrent product carries it into every unit of its state. The others never see it.
+    for (let j = 0; j < c.H; j++) expect(hN[j], `unit ${j}`).toBeNaN();
+    expect(hN.subarray(c.H).every(Number.isFinite)).toBe(true);
+  });
+
   it('rejects float64 sequences with DTYPE_MISMATCH (the wasm kernels compute in float32)', () => {
     const c = cases[0];
     const args = argsOn('wasm', c, inputsFor(c, 4, 3), 4);
