@@ -34,13 +34,14 @@ export const STEP_PARALLEL_MIN_FLOPS = 2 * 1024 * 1024;
 const CHUNKS_PER_THREAD = 8;
 
 /**
- * Every this many calls of a shape, the choice that measured slower runs once more, to follow changing load: often
- * while the calling thread alone is the faster (the pool may be faster again once other processes' load has gone),
- * seldom while the pool is (more load slows the pool's own runs, whose times then tell, so retrying alone mostly
- * costs a slow call).
+ * Every this many calls of a shape, the choice that measured slower runs once more, to follow changing load; seldom
+ * while the pool is clearly the faster (its running time below POOL_CLEAR_LEAD of the calling thread's alone: a quiet
+ * machine, where each retry of the calling thread alone is a slow call), often otherwise (other processes' load moves
+ * the balance either way).
  */
-const RETRY_POOLED_EVERY = 8;
-const RETRY_ALONE_EVERY = 64;
+const RETRY_EVERY = 8;
+const RETRY_ALONE_EVERY_WHEN_CLEAR = 64;
+const POOL_CLEAR_LEAD = 0.7;
 /** Weight of the newest measurement in the running per-chunk times. */
 const EMA_WEIGHT = 0.3;
 
@@ -70,7 +71,8 @@ export function choosePooled(state: Timings): boolean {
   if (state.pooled === undefined) return true;
   if (state.alone === undefined) return false;
   const faster = state.pooled <= state.alone;
-  return state.calls % (faster ? RETRY_ALONE_EVERY : RETRY_POOLED_EVERY) === 0 ? !faster : faster;
+  const every = state.pooled <= POOL_CLEAR_LEAD * state.alone ? RETRY_ALONE_EVERY_WHEN_CLEAR : RETRY_EVERY;
+  return state.calls % every === 0 ? !faster : faster;
 }
 
 function recordTime(state: Timings, pooled: boolean, msPerChunk: number): void {
