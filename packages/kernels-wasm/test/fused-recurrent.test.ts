@@ -14,6 +14,7 @@ import {
   tensor,
   type DataHandle,
   type FusedRecurrentKernels,
+  type LstmSequenceResult,
   type Shape,
   type Tensor,
   type TensorInfo,
@@ -133,17 +134,22 @@ function expectSame(name: string, actual: Float32Array | null, expected: Float32
   }
 }
 
-/** Forward and backward of the LSTM kernels on one backend, everything read back as arrays. */
-function runLstm(backend: typeof cpuBackend, c: Case, inputs: Inputs, args = argsOn(backend.name, c, inputs, 4)): Record<string, Float32Array | null> {
-  const { T, B, H } = c;
-  const k = kernelsOf(backend);
-  const r = k.lstmSequence(args);
-  const saved = {
+/** The workspace of an LSTM forward result as the backward kernel's `saved`. */
+function lstmWorkspace(r: LstmSequenceResult, { T, B, H }: Case) {
+  return {
     gates: infoOf(r.gates, [T, B, 4 * H]),
     cPrev: infoOf(r.cPrev, [T, B, H]),
     cellTanh: infoOf(r.cellTanh, [T, B, H]),
     hPrev: infoOf(r.hPrev, [T, B, H]),
   };
+}
+
+/** Forward and backward of the LSTM kernels on one backend, everything read back as arrays. */
+function runLstm(backend: typeof cpuBackend, c: Case, inputs: Inputs, args = argsOn(backend.name, c, inputs, 4)): Record<string, Float32Array | null> {
+  const { T, B, H } = c;
+  const k = kernelsOf(backend);
+  const r = k.lstmSequence(args);
+  const saved = lstmWorkspace(r, c);
   const gr = k.lstmSequenceBackward({ ...args, saved });
   const seq = T * B * H;
   return {
@@ -293,12 +299,7 @@ describe('wasm fused recurrent kernels vs the CPU ones', () => {
     };
     expect(copied(() => k.lstmSequence({ ...args, saveWorkspace: false })).out).toBe((T * B * H + 2 * B * H) * 4);
     const r = k.lstmSequence(args);
-    const saved = {
-      gates: infoOf(r.gates, [T, B, 4 * H]),
-      cPrev: infoOf(r.cPrev, [T, B, H]),
-      cellTanh: infoOf(r.cellTanh, [T, B, H]),
-      hPrev: infoOf(r.hPrev, [T, B, H]),
-    };
+    const saved = lstmWorkspace(r, c);
     const backwardArgs = { ...args, saved };
     const inputs = [
       args.x,
