@@ -3,7 +3,8 @@
 //
 // Forward, one phase per step: a chunk of hidden units takes its 4 gate columns of h_{t−1}·W_hhᵀ from the packed
 // weights, applies the cell update to those units and writes their share of h_t and c_t (into the next step's
-// hPrev/cPrev rows, which hold h_{t−1}/c_{t−1} of every step: state is double-buffered through the saved sequences).
+// hPrev/cPrev rows, which hold h_{t−1}/c_{t−1} of every step when the backward workspace is kept, and alternate
+// between two rows in inference).
 // Backward, one phase per step: a chunk of units first takes its columns of the previous step's recurrent gradient
 // dG·W_hh, then its units' gate gradients (each unit needs only its own column of dh).
 import { accumulateColumnsF32, anyValid, arg, copyUnits, endUnit, firstUnit, isValid, ld, recurrentGradientChunk, runPhases, st, stepAt, zeroF32 } from './recurrent';
