@@ -238,6 +238,8 @@ describe('wasm fused recurrent kernels vs the CPU ones', () => {
       lengths: [4, 1, 3, 4, 2, 4, 4, 3, 1, 4, 2, 2, 4, 3, 4, 1, 4, 4, 2, 3, 4],
     },
     { name: 'large steps, full length, no bias', T: 3, B: 22, I: 7, H: 258, bias: false, reverse: false, lengths: null },
+    // One chunk of units per step: the first thread's range of chunks is empty, so it only ever takes the other's.
+    { name: 'one chunk per step', T: 2, B: 4100, I: 2, H: 8, bias: true, reverse: false, lengths: null },
   ];
   const threaded = large.flatMap((c) => [1, 2].map((threads) => ({ ...c, threads })));
   it.each(threaded)('LSTM and GRU, $threads thread(s): $name', ({ threads, ...c }) => {
