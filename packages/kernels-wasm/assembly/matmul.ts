@@ -33,7 +33,26 @@ function storeTransposed4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, st
 
 // Packs A[i0:i0+rows, p0:p0+kc] into panels of MR rows: panel, then p, then the MR values (zero past the edge).
 function packA(a: usize, m: i32, k: i32, transA: bool, i0: i32, rows: i32, p0: i32, kc: i32, dst: usize): void {
-  for (let ir = 0; ir < rows; ir += MR) {
+  let first = 0;
+  if (transA) {
+    // Stored [k, m]: four whole panels at a time, so each 64-byte piece of a stored row is read once. Panel by panel,
+    // the kc rows read (m·4 bytes apart, often a multiple of 4 KiB) fall in the same few L1 sets and are evicted
+    // before the next panel reads the rest of their line.
+    const step = <usize>m << 2, panelBytes = <usize>kc << 4;
+    for (; first + 4 * MR <= rows; first += 4 * MR) {
+      let src = a + ((<usize>p0 * <usize>m + <usize>(i0 + first)) << 2);
+      let out = dst + (<usize>(first * kc) << 2);
+      for (let p = 0; p < kc; p++) {
+        v128.store(out, v128.load(src));
+        v128.store(out + panelBytes, v128.load(src, 16));
+        v128.store(out + 2 * panelBytes, v128.load(src, 32));
+        v128.store(out + 3 * panelBytes, v128.load(src, 48));
+        out += 16;
+        src += step;
+      }
+    }
+  }
+  for (let ir = first; ir < rows; ir += MR) {
     const r = min(MR, rows - ir);
     let out = dst + (<usize>(ir * kc) << 2);
     if (transA) {
@@ -167,8 +186,12 @@ export function storeBlock4x8(
   v128.store(c + 3 * ldc, c31, 16);
 }
 
+/**
+ * C[0:4, 0:8] (row stride `ldc` bytes) = (accumulate ? C : 0) + the product of one packed 4-row panel of A (`pa`) and
+ * one packed 8-column panel of B (`pb`) over `kc` depth steps: the register-blocked core of every product.
+ */
 @inline
-function microKernel(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, accumulate: bool): void {
+export function microKernel(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, accumulate: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);

@@ -2,22 +2,26 @@
 // weights and their product, step validity, column sums.
 //
 // A whole sequence runs as one task (src/sequence-task.ts posts it). Its work is cut into phases (one per step
-// forward; two per step backward: the gate gradients, then the recurrent product) and each phase into chunks of
-// hidden units. Every thread taking part claims chunks in order from one atomic counter and counts each finished
-// chunk on a second one; a chunk of phase p can be claimed only once every chunk of the phases before p is done, and
-// is then run at once. So every claimed chunk is being run: a thread that never starts, wakes late or is descheduled
-// while it waits holds nothing anyone waits for, and the calling thread alone finishes the task if it must.
-import { KC, storeBlock4x8 } from './matmul';
-import { madd } from './madd';
+// forward; backward, one per step and one more: a chunk of units runs the previous step's recurrent product for its
+// columns of dh, then its units' gate gradients, which need no other columns) and each phase into chunks of
+// hidden units. The chunks of every phase are split into one contiguous range per thread planned; thread i claims
+// chunks of range i first, phase after phase, from that range's atomic counter, so the same thread tends to take
+// the same hidden units at every step and keeps their packed weights in its own cache; a thread with nothing open in
+// its range takes chunks of the others'. Every finished chunk is counted on one more counter; a chunk of phase p can
+// be claimed only once every chunk of the phases before p is done, and is then run at once. So every claimed chunk
+// is being run: a thread that never starts, wakes late or is descheduled while it waits holds nothing anyone waits
+// for, and the calling thread alone finishes the task if it must.
+import { KC, microKernel, MR, packRowsWhole } from './matmul';
+import { expMantissa, expRounded } from './vmath';
 
 // Record fields (byte offsets of i32 values), written by src/sequence-task.ts in the same order.
-/** Next chunk to claim (atomic). */
-const REC_CLAIM: usize = 0;
+// Byte 0 is unused (kept so that the fields below keep their offsets).
 /** Chunks finished (atomic). */
 const REC_DONE: usize = 4;
 /** Which kernel: one of the SEQ_* kinds. */
 export const REC_KIND: usize = 8;
-// Byte 12 is unused (kept so that the fields below keep their offsets).
+/** Non-zero: the forward pass keeps its backward workspace (every step's state and the activated gates). */
+export const REC_SAVE: usize = 12;
 /** Steps T, batch B, hidden size H. */
 export const REC_T: usize = 16;
 export const REC_B: usize = 20;
@@ -33,6 +37,10 @@ export const REC_WEIGHTS: usize = 40;
 /** Per-thread scratch: the first of `threads` blocks of REC_SCRATCH_STRIDE bytes. */
 export const REC_SCRATCH: usize = 44;
 export const REC_SCRATCH_STRIDE: usize = 48;
+/** Byte offset of the product tile in each thread's scratch block (after its header and packed operand). */
+export const REC_TILE: usize = 52;
+/** Threads planned: scratch blocks, and ranges of chunks per phase (see runPhases). */
+export const REC_THREADS: usize = 56;
 /** First of the kernel's own fields (addresses), listed with each kernel. */
 export const REC_ARGS: usize = 64;
 
@@ -60,25 +68,43 @@ export function chunksPerPhase(rec: usize): i32 {
 // `memory.atomic.wait32` in its baseline (Liftoff) code, which the first calls of a kernel run, and a barrier whose
 // target is clobbered lets a phase start early (seen as wrong results, about once per process on two threads).
 
+// Each thread's scratch block starts with a 128-byte header: its range's claim counter (i32 at 0: chunks of the
+// range claimed so far, over all phases), on a cache line of its own as every thread may take from it, then a line
+// the thread alone uses (stepProduct's packed-operand phase).
+const SCRATCH_CLAIM: usize = 0;
+const SCRATCH_PACKED_PHASE: usize = 64;
+const SCRATCH_HEADER: usize = 128;
+
 /**
  * Claims chunks of the sequence task at `rec` until none is left, running each with `run(rec, phase, chunk,
- * thread)` once every earlier phase is done; returns how many chunks this thread ran. `phasesPerStep` phases make one
- * time step. Deadlock-free for any number of threads joining at any time (see the top of this file).
+ * thread)` once every earlier phase is done; returns how many chunks this thread ran. The task has `phases` phases
+ * (T forward; T + 1 backward, see lstm.ts). Deadlock-free for any number of threads joining at any time (see the top
+ * of this file).
  */
-export function runPhases(rec: usize, thread: i32, phasesPerStep: i32, run: (rec: usize, phase: i32, chunk: i32, thread: i32) => void): i32 {
-  const per = chunksPerPhase(rec);
-  const total = load<i32>(rec, REC_T) * phasesPerStep * per;
+export function runPhases(rec: usize, thread: i32, phases: i32, run: (rec: usize, phase: i32, chunk: i32, thread: i32) => void): i32 {
+  const per = chunksPerPhase(rec), n = load<i32>(rec, REC_THREADS);
+  const scratch = <usize>load<i32>(rec, REC_SCRATCH), stride = <usize>load<i32>(rec, REC_SCRATCH_STRIDE);
   let ran = 0;
   for (;;) {
-    // A chunk is claimed only once its phase is open, so a thread that is descheduled while it waits holds nothing.
-    const k = atomic.load<i32>(rec + REC_CLAIM);
-    if (k >= total) break;
-    const phase = k / per;
-    if (atomic.load<i32>(rec + REC_DONE) < phase * per) continue;
-    if (atomic.cmpxchg<i32>(rec + REC_CLAIM, k, k + 1) != k) continue;
-    run(rec, phase, k - phase * per, thread);
-    atomic.add<i32>(rec + REC_DONE, 1);
-    ran++;
+    let left = false;
+    // This thread's own range first, then the others' in turn.
+    for (let i = 0; i < n; i++) {
+      const r = (thread + i) % n;
+      const lo = r * per / n, len = (r + 1) * per / n - lo;
+      const counter = scratch + <usize>r * stride + SCRATCH_CLAIM;
+      const m = atomic.load<i32>(counter);
+      if (m >= phases * len) continue;
+      left = true;
+      // A chunk is claimed only once its phase is open, so a thread that is descheduled while it waits holds nothing.
+      const phase = m / len;
+      if (atomic.load<i32>(rec + REC_DONE) < phase * per) continue;
+      if (atomic.cmpxchg<i32>(counter, m, m + 1) != m) break;
+      run(rec, phase, lo + m - phase * len, thread);
+      atomic.add<i32>(rec + REC_DONE, 1);
+      ran++;
+      break;
+    }
+    if (!left) break;
   }
   return ran;
 }
@@ -87,6 +113,17 @@ export function runPhases(rec: usize, thread: i32, phasesPerStep: i32, run: (rec
 @inline
 export function stepAt(rec: usize, s: i32): i32 {
   return load<i32>(rec, REC_REVERSE) != 0 ? load<i32>(rec, REC_T) - 1 - s : s;
+}
+
+/**
+ * Byte offset of the starting state of processing position `s` in a `[·, B, H]` state sequence: its time step's row
+ * when the task keeps the workspace (REC_SAVE), else row s mod 2 of a two-row buffer (inference needs only the
+ * current and the next state).
+ */
+@inline
+export function stateAt(rec: usize, s: i32): usize {
+  const row = load<i32>(rec, REC_SAVE) != 0 ? stepAt(rec, s) : s & 1;
+  return <usize>row * (<usize>(load<i32>(rec, REC_B) * load<i32>(rec, REC_H)) << 2);
 }
 
 /** This thread's scratch block. */
@@ -162,61 +199,36 @@ export function packBackwardWeights(w: usize, G: i32, H: i32, dst: usize): void 
   }
 }
 
-// C[0:4, 0:8] (row stride ldc bytes) = (accumulate ? C : 0) + Σ_p A[r, p]·panel[p] for the rows at a0..a3 (unpacked:
-// one float of each row per depth step, splatted) and one packed panel.
-@inline
-function rowsTimesPanel(a0: usize, a1: usize, a2: usize, a3: usize, pb: usize, kc: i32, c: usize, ldc: usize, accumulate: bool): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  const end = a0 + (<usize>kc << 2);
-  while (a0 < end) {
-    const b0 = v128.load(pb);
-    const b1 = v128.load(pb, 16);
-    let a = v128.load32_splat(a0);
-    c00 = madd(a, b0, c00);
-    c01 = madd(a, b1, c01);
-    a = v128.load32_splat(a1);
-    c10 = madd(a, b0, c10);
-    c11 = madd(a, b1, c11);
-    a = v128.load32_splat(a2);
-    c20 = madd(a, b0, c20);
-    c21 = madd(a, b1, c21);
-    a = v128.load32_splat(a3);
-    c30 = madd(a, b0, c30);
-    c31 = madd(a, b1, c31);
-    a0 += 4;
-    a1 += 4;
-    a2 += 4;
-    a3 += 4;
-    pb += 32;
-  }
-  storeBlock4x8(c, ldc, accumulate, c00, c01, c10, c11, c20, c21, c30, c31);
-}
+// After each thread's scratch header: the step's left operand packed into 4-row panels (packRowsWhole's layout), then
+// the product tile. The header's packed-operand phase is one more than the phase whose operand is packed, 0 for none.
 
 /**
- * tile = A · P: A `[rows, k]` row-major at `a` (row stride `lda` bytes), P `panels` consecutive packed panels of depth
- * `k` at `w`. The tile has ⌈rows/4⌉·4 rows of `panels`·8 floats (row stride `ldt` bytes); rows past `rows` repeat the
- * last row's values. Depth runs in blocks of KC, so a block of a panel stays in L1 while the rows pass over it; within
- * a block each output sums its depth in order, as matmulTile does, so results match the plain product bit for bit.
+ * tile = A · P for this thread at phase `phase`: A `[B, k]` row-major at `a` (rows of exactly k floats), P `panels`
+ * consecutive packed panels of depth `k` at `w`. A is packed into the thread's scratch at its first chunk of the
+ * phase (every chunk of a phase multiplies the same A), so the micro-kernel is matmul's own: one A pointer, four
+ * values per depth step side by side. Returns the tile: ⌈B/4⌉·4 rows (rows past B are products of zero rows) of
+ * `panels`·8 floats, row stride `ldt` bytes. Depth runs in blocks of KC as in matmulTile, each output summing its
+ * depth in order, so the result does not depend on which thread or chunk computes it.
  */
-export function panelProduct(a: usize, lda: usize, rows: i32, k: i32, w: usize, panels: i32, tile: usize, ldt: usize): void {
-  const panelBytes = <usize>k << 5;
+export function stepProduct(rec: usize, thread: i32, phase: i32, a: usize, k: i32, w: usize, panels: i32, ldt: usize): usize {
+  const B = load<i32>(rec, REC_B);
+  const scratch = scratchOf(rec, thread), packed = scratch + SCRATCH_HEADER, tile = scratch + <usize>load<i32>(rec, REC_TILE);
+  if (load<i32>(scratch + SCRATCH_PACKED_PHASE) != phase + 1) {
+    packRowsWhole(a, B, k, false, 0, B, packed);
+    store<i32>(scratch + SCRATCH_PACKED_PHASE, phase + 1);
+  }
+  const mPad = (B + MR - 1) & ~(MR - 1), panelBytes = <usize>k << 5;
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = min(KC, k - p0);
-    const ap = a + (<usize>p0 << 2);
+    const panelsA = packed + (<usize>(p0 * mPad) << 2);
     for (let i = 0; i < panels; i++) {
       const panel = w + <usize>i * panelBytes + (<usize>p0 << 5);
-      for (let r = 0; r < rows; r += 4) {
-        const a0 = ap + <usize>r * lda;
-        const a1 = r + 1 < rows ? a0 + lda : a0;
-        const a2 = r + 2 < rows ? a1 + lda : a1;
-        const a3 = r + 3 < rows ? a2 + lda : a2;
-        rowsTimesPanel(a0, a1, a2, a3, panel, kc, tile + <usize>r * ldt + (<usize>i << 5), ldt, p0 > 0);
+      for (let r = 0; r < mPad; r += MR) {
+        microKernel(panelsA + (<usize>(r * kc) << 2), panel, kc, tile + <usize>r * ldt + (<usize>i << 5), ldt, p0 > 0);
       }
     }
   }
+  return tile;
 }
 
 /**
@@ -280,16 +292,24 @@ export function endUnit(rec: usize, chunk: i32): i32 {
 }
 
 /**
- * The second backward phase of step `t` for the columns [u0, u1) of dh `[B, H]`: dG_t (`dG`, rows of `width` floats)
+ * The second backward phase (`phase`) of step `t` for the columns [u0, u1) of dh `[B, H]`: dG_t (`dG`, rows of `width` floats)
  * times the backward-packed W_hh, set into (or, when `add`, added to) dh for the sequences valid at `t`.
  */
-export function recurrentGradientChunk(rec: usize, dG: usize, width: i32, dh: usize, t: i32, u0: i32, u1: i32, thread: i32, add: bool): void {
+export function recurrentGradientChunk(rec: usize, phase: i32, dG: usize, width: i32, dh: usize, t: i32, u0: i32, u1: i32, thread: i32, add: bool): void {
   const B = load<i32>(rec, REC_B), H = load<i32>(rec, REC_H), lengths = <usize>load<i32>(rec, REC_LENGTHS);
   if (!anyValid(lengths, t, B)) return;
-  const q0 = u0 >> 3, groups = (u1 - u0 + 7) >> 3;
-  const tile = scratchOf(rec, thread), ldt = <usize>groups << 5;
-  panelProduct(dG, <usize>width << 2, B, width, <usize>load<i32>(rec, REC_WEIGHTS) + (<usize>(q0 * width) << 5), groups, tile, ldt);
+  const q0 = u0 >> 3, groups = (u1 - u0 + 7) >> 3, ldt = <usize>groups << 5;
+  const tile = stepProduct(rec, thread, phase, dG, width, <usize>load<i32>(rec, REC_WEIGHTS) + (<usize>(q0 * width) << 5), groups, ldt);
   mergeValidRows(tile, ldt, dh, lengths, t, B, H, u0, u1, add);
+}
+
+/**
+ * Address, in one row of a step's tile (its group q0 at `row`), of the gate-0 values of the units at byte offset `j`
+ * of a block of H: unit u sits in group u/8 − q0 (`groupBytes` per group: one 8-float panel row per gate), lane u mod 8.
+ */
+@inline
+export function unitsInTile(row: usize, q0: usize, j: usize, groupBytes: usize): usize {
+  return row + ((j >> 5) - q0) * groupBytes + (j & 31);
 }
 
 /** Copies units [u0, u1) of row `b` from `src` to `dst` (both `[B, H]`): a state passing an invalid step unchanged. */
@@ -316,4 +336,42 @@ export function ld(p: usize, wide: bool): v128 {
 export function st(p: usize, v: v128, wide: bool): void {
   if (wide) v128.store(p, v);
   else v128.store32_lane(p, v, 0);
+}
+
+// Gate nonlinearities of the fused kernels. vmath's sigmoidV/tanhV are general (exact saturation, NaN ends, a series
+// for small tanh arguments); gate pre-activations only need float32 accuracy in absolute terms (the outputs are
+// compared with 1e-5 absolute tolerance), so these take the exponential on a range clamped to ±80, where 2^n needs
+// no overflow or subnormal handling, and tanh from one exponential with no small-argument branch (absolute error
+// about 1.2e-7 near 0, a few ulps elsewhere). About half the instructions of the general pair.
+// The clamp bounds, 2 and 1, one f32x4 row each.
+const GATE_TABLE = memory.data<f32>([-80, -80, -80, -80, 80, 80, 80, 80, 2, 2, 2, 2, 1, 1, 1, 1], 16);
+// 2^n from the rounder's bits j (= bits(1.5·2^23) + n): (j << 23) + GATE_EXP_BIAS = (n + 127) << 23.
+const GATE_EXP_BIAS: i32 = (127 - 0x4b400000) << 23;
+const GATE_BIAS_TABLE = memory.data<i32>([GATE_EXP_BIAS, GATE_EXP_BIAS, GATE_EXP_BIAS, GATE_EXP_BIAS, 0x80000000, 0x80000000, 0x80000000, 0x80000000], 16);
+
+// e^z for z in [−80, 80]: vmath's 2^n · p(r) (relative error below 2.5e-7), where n never leaves the normal
+// exponents, so 2^n is (n + 127) << 23 with no overflow or subnormal handling.
+@inline
+function gateExp(z: v128): v128 {
+  const j = expRounded(z);
+  return f32x4.mul(expMantissa(z, j), i32x4.add(i32x4.shl(j, 23), v128.load(GATE_BIAS_TABLE)));
+}
+
+/** σ(x) = 1 / (1 + e^−x) of a gate pre-activation, x clamped to ±80 (σ(±80) is 1 or 1.8e-35). */
+@inline
+export function gateSigmoid(x: v128): v128 {
+  // pmax/pmin (one instruction each on x86, where min/max take several) keep a NaN in their first operand.
+  const z = f32x4.pmin(f32x4.pmax(f32x4.neg(x), v128.load(GATE_TABLE)), v128.load(GATE_TABLE, 16));
+  const one = v128.load(GATE_TABLE, 48);
+  return f32x4.div(one, f32x4.add(one, gateExp(z)));
+}
+
+/** tanh(x) = sign(x)·(1 − 2 / (e^{2|x|} + 1)) of a gate pre-activation or cell state (|x| ≥ 40 gives ±1). */
+@inline
+export function gateTanh(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  const one = v128.load(GATE_TABLE, 48);
+  const e = gateExp(f32x4.pmin(f32x4.add(ax, ax), v128.load(GATE_TABLE, 16)));
+  const y = f32x4.sub(one, f32x4.div(v128.load(GATE_TABLE, 32), f32x4.add(e, one)));
+  return v128.or(y, v128.and(x, v128.load(GATE_BIAS_TABLE, 16)));
 }

@@ -31,12 +31,19 @@ const EXP_TABLE = memory.data<f32>([
   Infinity, Infinity, Infinity, Infinity,
 ], 16);
 
-/** e^x for four lanes: 2^n · p(r) with |r| ≤ ln2/2 and a degree-6 Taylor polynomial (error below 2.5e-7 relative). */
+/**
+ * The rounder plus n = round(x·log2 e), for `xc` already clamped: what {@link expMantissa} and the scaling by 2^n
+ * start from.
+ */
 @inline
-export function expV(x: v128): v128 {
+export function expRounded(xc: v128): v128 {
+  return madd(xc, v128.load(EXP_TABLE, 32), v128.load(EXP_TABLE, 48));
+}
+
+/** p(r) of e^xc = 2^n · p(r), |r| ≤ ln2/2, from `j` = {@link expRounded}(xc): a degree-6 Taylor polynomial. */
+@inline
+export function expMantissa(xc: v128, j: v128): v128 {
   const t = EXP_TABLE;
-  const xc = f32x4.min(f32x4.max(x, v128.load(t, 0)), v128.load(t, 16));
-  const j = madd(xc, v128.load(t, 32), v128.load(t, 48));
   const n = f32x4.sub(j, v128.load(t, 48));
   let r = nmadd(n, v128.load(t, 64), xc);
   r = nmadd(n, v128.load(t, 80), r);
@@ -46,7 +53,16 @@ export function expV(x: v128): v128 {
   p = madd(p, r, v128.load(t, 160));
   const one = v128.load(t, 176);
   p = madd(p, r, one);
-  p = madd(p, r, one);
+  return madd(p, r, one);
+}
+
+/** e^x for four lanes: 2^n · p(r) with |r| ≤ ln2/2 and a degree-6 Taylor polynomial (error below 2.5e-7 relative). */
+@inline
+export function expV(x: v128): v128 {
+  const t = EXP_TABLE;
+  const xc = f32x4.min(f32x4.max(x, v128.load(t, 0)), v128.load(t, 16));
+  const j = expRounded(xc);
+  const p = expMantissa(xc, j);
   // n as an integer straight from the rounder's mantissa bits. n ∈ [-126, 128] after the clamp; 2^128 is not a
   // float, so n = 128 is applied as 2^127 · 2.
   const ni = i32x4.sub(j, v128.load(t, 48));

@@ -3,7 +3,7 @@
 //
 // Each time step needs one recurrent product ([B, H]×[H, G·H] forward, [B, G·H]×[G·H, H] backward) and the gate math.
 // The loop runs inside wasm in one call (sequence-task.ts; assembly/lstm.ts, assembly/gru.ts), every thread taking
-// chunks of each step's hidden units and the threads meeting once per step (twice backward) on shared counters, with
+// chunks of each step's hidden units and the threads meeting once per step on shared counters, with
 // W_hh packed once per parameter version and kept in wasm memory between calls (packed-weights.ts).
 import {
   DTypeMismatchError,
@@ -47,13 +47,38 @@ function asMatrix(t: TensorInfo, rows: number, cols: number): TensorInfo {
 }
 
 /**
- * A `[rows, cols]` float32 scratch storage and its address in this call's memory. The wasm loops write the
- * gradients at that address; products that take the storage as an operand then find it already staged (a call
- * stages each storage once) and read those values in place, with no copy out of wasm memory and back.
+ * Resident blocks for the backward kernels' gate-gradient scratch, made by their prelude: the resident region can
+ * grow only while no block of a call is live, so the kernel body could seldom make them itself. Taken (and
+ * emptied) by {@link stagedScratch}.
  */
-function stagedScratch(rows: number, cols: number): { info: TensorInfo; at: number } {
-  const info: TensorInfo = { handle: new Float32Array(rows * cols), shape: [rows, cols], dtype: 'float32', size: rows * cols };
-  return { info, at: ptr(info) };
+let reservedScratch: Float32Array[] = [];
+
+/** Makes `count` resident `[T·B, G]` scratch blocks for the backward call of `args` (as many as the region allows). */
+function reserveScratch(args: RecurrentSequenceArgs, count: number): void {
+  const size = args.x.shape[0] * args.x.shape[1] * args.weightHh.shape[0];
+  const resident = runtime().resident;
+  for (const view of reservedScratch) resident.release(view);
+  reservedScratch = [];
+  for (let i = 0; i < count; i++) {
+    const view = resident.allocF32(size);
+    if (view !== undefined) reservedScratch.push(view);
+  }
+}
+
+/**
+ * A `[rows, cols]` float32 scratch storage, its address in this call's memory, and `release`, to call once the
+ * call no longer reads it. The wasm loops write the gradients at that address (every element: its contents start
+ * undefined); products that take the storage as an operand then find it already staged (a call stages each storage
+ * once) and read those values in place, with no copy out of wasm memory and back. The storage is a block the
+ * prelude reserved in the resident region where there is one, so nothing is copied in either; else a JS array,
+ * copied in once.
+ */
+function stagedScratch(rows: number, cols: number): { info: TensorInfo; at: number; release: () => void } {
+  const resident = runtime().resident;
+  const i = reservedScratch.findIndex((v) => v.length === rows * cols);
+  const view = i < 0 ? undefined : reservedScratch.splice(i, 1)[0];
+  const info: TensorInfo = { handle: view ?? new Float32Array(rows * cols), shape: [rows, cols], dtype: 'float32', size: rows * cols };
+  return { info, at: ptr(info), release: () => view !== undefined && resident.release(view) };
 }
 
 /** op(a)·op(b) as a new `[m, n]` block of this call, on the threaded matmul of kernels/matmul.ts. */
@@ -88,7 +113,36 @@ function stageLengths(lengths: Int32Array | null): number {
 /** Runs the sequence task `kind` of `args` (`gates` gates, W_hh packed for `layout`) with the kernel's `fields`. */
 function runSequence(kind: number, args: RecurrentSequenceArgs, { T, B, H }: SequenceDims, gates: number, layout: PackedLayout, fields: number[]): void {
   const weights = packedWeights(runtime(), args.weightHh, ptr(args.weightHh), layout);
-  runSequenceTask({ kind, T, B, H, gates, reverse: args.reverse, lengths: stageLengths(args.lengths), weights, fields });
+  const save = savesWorkspace(args);
+  runSequenceTask({ kind, T, B, H, gates, reverse: args.reverse, save, lengths: stageLengths(args.lengths), weights, fields });
+}
+
+/** Whether a forward call keeps its backward workspace (see `RecurrentSequenceArgs.saveWorkspace`). */
+function savesWorkspace(args: RecurrentSequenceArgs): boolean {
+  return args.saveWorkspace !== false;
+}
+
+/**
+ * A forward call's `[·, B, H]` state sequence: every step's starting state when it keeps the workspace, else two
+ * rows that the steps alternate between. The kernels put the first step's state in its time step's row in the first
+ * case and in row 0 in the second (assembly/recurrent.ts, stateAt).
+ */
+function stateSequence(args: RecurrentSequenceArgs, T: number, BH: number): number {
+  return allocFor('float32', (savesWorkspace(args) ? T : Math.min(T, 2)) * BH);
+}
+
+/**
+ * Address of b_ih + b_hh summed in float32 (the LSTM adds both to every gate: one vector instead of two per step and
+ * unit; the sum is the one the kernel formed per unit before), or 0 for a layer without bias.
+ */
+function summedBias(args: RecurrentSequenceArgs): number {
+  if (args.biasIh === null || args.biasHh === null) return 0;
+  const [ih, hh] = biases(args);
+  const G = args.biasIh.size;
+  const at = allocFor('float32', G);
+  const f32 = runtime().heap.f32;
+  for (let j = 0; j < G; j++) f32[(at >>> 2) + j] = f32[(ih >>> 2) + j] + f32[(hh >>> 2) + j];
+  return at;
 }
 
 /** Addresses of b_ih and b_hh, or zeros for a layer without bias. */
@@ -102,7 +156,8 @@ function biases(args: RecurrentSequenceArgs): [number, number] {
  * final states (at `final`) are the initial ones, and the function returns false.
  */
 function startState(args: RecurrentSequenceArgs, T: number, BH: number, ...states: [seq: number, initial: number, final: number][]): boolean {
-  for (const [seq, initial, final] of states) copyBlock(T === 0 ? final : seq + (args.reverse ? T - 1 : 0) * BH * 4, initial, BH * 4);
+  const row = args.reverse && savesWorkspace(args) ? T - 1 : 0;
+  for (const [seq, initial, final] of states) copyBlock(T === 0 ? final : seq + row * BH * 4, initial, BH * 4);
   return T > 0;
 }
 
@@ -138,12 +193,14 @@ function lstmSequence(args: LstmSequenceArgs): LstmSequenceResult {
   const output = allocFor('float32', T * BH);
   const hN = allocFor('float32', BH);
   const cN = allocFor('float32', BH);
-  const cPrev = allocFor('float32', T * BH);
-  const cellTanh = allocFor('float32', T * BH);
-  const hPrev = allocFor('float32', T * BH);
-  if (!startState(args, T, BH, [hPrev, ptr(args.h0), hN], [cPrev, ptr(args.c0), cN])) return { output, hN, cN, gates, cPrev, cellTanh, hPrev };
-  runSequence(SEQ.lstmForward, args, dims, 4, 'forward', [gates, ...biases(args), output, hPrev, cPrev, cellTanh, hN, cN]);
-  return { output, hN, cN, gates, cPrev, cellTanh, hPrev };
+  const save = savesWorkspace(args);
+  const cPrev = stateSequence(args, T, BH);
+  const cellTanh = save ? allocFor('float32', T * BH) : 0;
+  const hPrev = stateSequence(args, T, BH);
+  const result = save ? { output, hN, cN, gates, cPrev, cellTanh, hPrev } : { output, hN, cN, gates: null, cPrev: null, cellTanh: null, hPrev: null };
+  if (!startState(args, T, BH, [hPrev, ptr(args.h0), hN], [cPrev, ptr(args.c0), cN])) return result;
+  runSequence(SEQ.lstmForward, args, dims, 4, 'forward', [gates, summedBias(args), output, hPrev, cPrev, cellTanh, hN, cN]);
+  return result;
 }
 
 /** dx, dW_ih, dW_hh from the stacked pre-activation gradients `[T·B, G·H]`: one threaded product each. */
@@ -186,7 +243,9 @@ function lstmSequenceBackward(args: LstmSequenceBackwardArgs): LstmSequenceGrads
     bias.acc[0],
   ]);
   const [dBiasIh, dBiasHh] = bias.store();
-  return { ...weightGrads(args, dims, dGates.info, dGates.info, saved.hPrev), dh0, dc0, dBiasIh, dBiasHh };
+  const grads = weightGrads(args, dims, dGates.info, dGates.info, saved.hPrev);
+  dGates.release();
+  return { ...grads, dh0, dc0, dBiasIh, dBiasHh };
 }
 
 function gruSequence(args: RecurrentSequenceArgs): GruSequenceResult {
@@ -197,11 +256,13 @@ function gruSequence(args: RecurrentSequenceArgs): GruSequenceResult {
   const xp = product(asMatrix(args.x, T * B, I), args.weightIh, false, true, T * B, G);
   const output = allocFor('float32', T * BH);
   const hN = allocFor('float32', BH);
-  const gates = allocFor('float32', T * B * 4 * H);
-  const hPrev = allocFor('float32', T * BH);
-  if (!startState(args, T, BH, [hPrev, ptr(args.h0), hN])) return { output, hN, gates, hPrev };
+  const save = savesWorkspace(args);
+  const gates = save ? allocFor('float32', T * B * 4 * H) : 0;
+  const hPrev = stateSequence(args, T, BH);
+  const result = save ? { output, hN, gates, hPrev } : { output, hN, gates: null, hPrev: null };
+  if (!startState(args, T, BH, [hPrev, ptr(args.h0), hN])) return result;
   runSequence(SEQ.gruForward, args, dims, 3, 'forward', [xp, ...biases(args), output, hPrev, gates, hN]);
-  return { output, hN, gates, hPrev };
+  return result;
 }
 
 function gruSequenceBackward(args: GruSequenceBackwardArgs): RecurrentSequenceGrads {
@@ -216,20 +277,24 @@ function gruSequenceBackward(args: GruSequenceBackwardArgs): RecurrentSequenceGr
   const bias = biasGrads(args, G, 2);
   runSequence(SEQ.gruBackward, args, dims, 3, 'backward', [ptr(args.saved.gates), ptr(args.saved.hPrev), ptr(args.dOutput), dh0, dGi.at, dGh.at, ...bias.acc]);
   const [dBiasIh, dBiasHh] = bias.store();
-  return { ...weightGrads(args, dims, dGi.info, dGh.info, args.saved.hPrev), dh0, dBiasIh, dBiasHh };
+  const grads = weightGrads(args, dims, dGi.info, dGh.info, args.saved.hPrev);
+  dGi.release();
+  dGh.release();
+  return { ...grads, dh0, dBiasIh, dBiasHh };
 }
 
 /**
- * Run before a call's inputs are staged: reserves the pinned block of the packed W_hh while no block of the call is
- * live (see packed-weights.ts), and wakes the worker pool when the steps are large enough to share, so that the
- * workers' wake-up overlaps the copying-in and the input projection.
+ * Run before a call's inputs are staged: reserves the pinned block of the packed W_hh and the backward's resident
+ * scratch while no block of the call is live (see packed-weights.ts), and wakes the worker pool when the steps are
+ * large enough to share, so that the workers' wake-up overlaps the copying-in and the input projection.
  */
 const prepare =
-  (layout: PackedLayout) =>
+  (layout: PackedLayout, scratchBlocks = 0) =>
   (args: RecurrentSequenceArgs): void => {
     if (args.weightHh.dtype !== 'float32') return;
     const rt = runtime();
     reservePacked(rt, args.weightHh, layout);
+    reserveScratch(args, scratchBlocks);
     const [rows, H] = args.weightHh.shape;
     if (2 * args.x.shape[1] * rows * H >= STEP_PARALLEL_MIN_FLOPS) rt.workerPool()?.wake();
   };
@@ -242,5 +307,10 @@ const prepare =
  */
 export const fusedRecurrentKernels: FusedRecurrentKernels = framedTable(
   { lstmSequence, lstmSequenceBackward, gruSequence, gruSequenceBackward },
-  { lstmSequence: prepare('forward'), lstmSequenceBackward: prepare('backward'), gruSequence: prepare('forward'), gruSequenceBackward: prepare('backward') },
+  {
+    lstmSequence: prepare('forward'),
+    lstmSequenceBackward: prepare('backward', 1),
+    gruSequence: prepare('forward'),
+    gruSequenceBackward: prepare('backward', 2),
+  },
 );

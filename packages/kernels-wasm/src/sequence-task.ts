@@ -17,6 +17,12 @@ export const SEQ = { lstmForward: 1, lstmBackward: 2, gruForward: 3, gruBackward
 
 /** Byte offset of the kernel's own fields in the record (REC_ARGS). */
 const REC_ARGS = 64;
+/** Bytes of the header of each thread's scratch block (SCRATCH_HEADER: its range's claim counter, its packed phase). */
+const SCRATCH_HEADER = 128;
+
+function align64(bytes: number): number {
+  return Math.ceil(bytes / 64) * 64;
+}
 
 /**
  * Per-step products below this many flops keep the sequence on the calling thread: 2 MFLOP, about 40 µs on one core,
@@ -27,8 +33,15 @@ export const STEP_PARALLEL_MIN_FLOPS = 2 * 1024 * 1024;
 /** Chunks of hidden units per phase each thread should find, so that a thread that falls behind is made up for. */
 const CHUNKS_PER_THREAD = 8;
 
-/** Every this many calls of a shape, the choice that measured slower runs once more, to follow changing load. */
+/**
+ * Every this many calls of a shape, the choice that measured slower runs once more, to follow changing load; seldom
+ * while the pool is clearly the faster (its running time below POOL_CLEAR_LEAD of the calling thread's alone: a quiet
+ * machine, where each retry of the calling thread alone is a slow call), often otherwise (other processes' load moves
+ * the balance either way).
+ */
 const RETRY_EVERY = 8;
+const RETRY_ALONE_EVERY_WHEN_CLEAR = 64;
+const POOL_CLEAR_LEAD = 0.7;
 /** Weight of the newest measurement in the running per-chunk times. */
 const EMA_WEIGHT = 0.3;
 
@@ -37,20 +50,29 @@ const EMA_WEIGHT = 0.3;
  * since the slower choice last ran. The threads meet at every step, so a worker descheduled by other processes
  * holds everyone up; on a busy machine the calling thread alone can be faster, and this tells.
  */
-interface Timings {
+export interface Timings {
   alone: number | undefined;
   pooled: number | undefined;
   calls: number;
 }
 const timings = new Map<string, Timings>();
 
-/** Whether to share this call with the pool, from the running times of its kind and shape. */
-function choosePooled(state: Timings): boolean {
+/**
+ * Whether to share this call with the pool, from the running times of its kind and shape (`state`, updated).
+ *
+ * @example
+ * ```ts
+ * const state = { alone: 2, pooled: 1, calls: 0 };
+ * choosePooled(state); // true: the pool measured faster
+ * ```
+ */
+export function choosePooled(state: Timings): boolean {
   state.calls++;
   if (state.pooled === undefined) return true;
   if (state.alone === undefined) return false;
   const faster = state.pooled <= state.alone;
-  return state.calls % RETRY_EVERY === 0 ? !faster : faster;
+  const every = state.pooled <= POOL_CLEAR_LEAD * state.alone ? RETRY_ALONE_EVERY_WHEN_CLEAR : RETRY_EVERY;
+  return state.calls % every === 0 ? !faster : faster;
 }
 
 function recordTime(state: Timings, pooled: boolean, msPerChunk: number): void {
@@ -74,6 +96,8 @@ export interface SequenceTask {
   gates: number;
   /** Steps run from T−1 down to 0. */
   reverse: boolean;
+  /** Forward kinds: keep the backward workspace (every step's state, the activated gates); else states ping-pong in two rows. */
+  save: boolean;
   /** Address of `B` int32 lengths, or 0. */
   lengths: number;
   /** Address of the packed W_hh (the layout the kind reads). */
@@ -107,17 +131,23 @@ export function runSequenceTask(task: SequenceTask): void {
   if (pool?.adaptive && (!choosePooled(state) || !pool.take(flops))) pool = undefined;
   const threads = pool ? planned : 1;
   const U = unitsPerChunk(H, threads);
-  // Scratch tile per thread: ⌈B/4⌉·4 rows of one chunk's gates·U floats, 64-byte aligned.
-  const stride = Math.ceil((Math.ceil(B / 4) * 4 * gates * U * 4) / 64) * 64;
+  // Scratch per thread (assembly/recurrent.ts, runPhases and stepProduct): a header, the step's left operand packed
+  // (⌈B/4⌉·4 rows of H floats forward, gates·H backward), then the tile: ⌈B/4⌉·4 rows of one chunk's gates·U floats.
+  const rows = Math.ceil(B / 4) * 4;
+  const tileAt = SCRATCH_HEADER + align64(rows * (backward ? gates * H : H) * 4);
+  const stride = tileAt + align64(rows * gates * U * 4);
   const heap = rt.heap;
   const scratch = heap.alloc(threads * stride);
+  // No chunk claimed and no operand packed yet (the blocks may hold headers from an earlier call).
+  for (let i = 0; i < threads; i++) heap.i32.fill(0, (scratch + i * stride) >>> 2, (scratch + i * stride + SCRATCH_HEADER) >>> 2);
   const record = heap.alloc(REC_ARGS + task.fields.length * 4);
-  const header = [0, 0, kind, 0, T, B, H, U, task.reverse ? 1 : 0, task.lengths, task.weights, scratch, stride];
+  const header = [0, 0, kind, task.save ? 1 : 0, T, B, H, U, task.reverse ? 1 : 0, task.lengths, task.weights, scratch, stride, tileAt, threads];
   const i32 = heap.i32,
     r = record >>> 2;
   i32.set(header, r);
   i32.set(task.fields, r + REC_ARGS / 4);
-  const units = T * (backward ? 2 : 1) * Math.ceil(H / U);
+  // Phases: one per step forward; backward one more, the last step's recurrent product (assembly/lstm.ts).
+  const units = (backward && T > 0 ? T + 1 : T) * Math.ceil(H / U);
   const t = TASK_PTR >>> 2;
   const fill = (share: number) => (): void => {
     i32[t] = TASK_SEQUENCE;

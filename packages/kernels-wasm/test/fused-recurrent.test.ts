@@ -1,6 +1,6 @@
 // The wasm fused LSTM/GRU sequence kernels against the CPU ones (every output and gradient), and recurrent layers on wasm vs cpu.
 import '@seqlab/autograd';
-import { getThreads, setThreads, wasmBackend, wasmThreadInfo } from '@seqlab/kernels-wasm';
+import { getThreads, setThreads, wasmBackend, wasmHeapStats, wasmThreadInfo } from '@seqlab/kernels-wasm';
 import { GRU, LSTM } from '@seqlab/recurrent';
 import {
   add,
@@ -14,6 +14,7 @@ import {
   tensor,
   type DataHandle,
   type FusedRecurrentKernels,
+  type LstmSequenceResult,
   type Shape,
   type Tensor,
   type TensorInfo,
@@ -133,17 +134,22 @@ function expectSame(name: string, actual: Float32Array | null, expected: Float32
   }
 }
 
-/** Forward and backward of the LSTM kernels on one backend, everything read back as arrays. */
-function runLstm(backend: typeof cpuBackend, c: Case, inputs: Inputs, args = argsOn(backend.name, c, inputs, 4)): Record<string, Float32Array | null> {
-  const { T, B, H } = c;
-  const k = kernelsOf(backend);
-  const r = k.lstmSequence(args);
-  const saved = {
+/** The workspace of an LSTM forward result as the backward kernel's `saved`. */
+function lstmWorkspace(r: LstmSequenceResult, { T, B, H }: Case) {
+  return {
     gates: infoOf(r.gates, [T, B, 4 * H]),
     cPrev: infoOf(r.cPrev, [T, B, H]),
     cellTanh: infoOf(r.cellTanh, [T, B, H]),
     hPrev: infoOf(r.hPrev, [T, B, H]),
   };
+}
+
+/** Forward and backward of the LSTM kernels on one backend, everything read back as arrays. */
+function runLstm(backend: typeof cpuBackend, c: Case, inputs: Inputs, args = argsOn(backend.name, c, inputs, 4)): Record<string, Float32Array | null> {
+  const { T, B, H } = c;
+  const k = kernelsOf(backend);
+  const r = k.lstmSequence(args);
+  const saved = lstmWorkspace(r, c);
   const gr = k.lstmSequenceBackward({ ...args, saved });
   const seq = T * B * H;
   return {
@@ -232,6 +238,8 @@ describe('wasm fused recurrent kernels vs the CPU ones', () => {
       lengths: [4, 1, 3, 4, 2, 4, 4, 3, 1, 4, 2, 2, 4, 3, 4, 1, 4, 4, 2, 3, 4],
     },
     { name: 'large steps, full length, no bias', T: 3, B: 22, I: 7, H: 258, bias: false, reverse: false, lengths: null },
+    // One chunk of units per step: the first thread's range of chunks is empty, so it only ever takes the other's.
+    { name: 'one chunk per step', T: 2, B: 4100, I: 2, H: 8, bias: true, reverse: false, lengths: null },
   ];
   const threaded = large.flatMap((c) => [1, 2].map((threads) => ({ ...c, threads })));
   it.each(threaded)('LSTM and GRU, $threads thread(s): $name', ({ threads, ...c }) => {
@@ -251,6 +259,81 @@ describe('wasm fused recurrent kernels vs the CPU ones', () => {
     } finally {
       setThreads(before);
     }
+  });
+
+  // Inference (saveWorkspace: false) keeps two state rows instead of T and writes no gates: the results it returns
+  // must be the training path's bit for bit, on one thread and on two, with lengths and in reverse.
+  const inference = [...cases, ...large].flatMap((c) => [1, 2].map((threads) => ({ ...c, threads })));
+  it.each(inference)("saveWorkspace false, $threads thread(s): $name gives the saving call's outputs and no workspace", ({ threads, ...c }) => {
+    const before = getThreads();
+    setThreads(threads);
+    try {
+      const k = kernelsOf(wasmBackend);
+      const seqSize = c.T * c.B * c.H;
+      const lstmArgs = argsOn('wasm', c, inputsFor(c, 4, 29), 4);
+      const kept = k.lstmSequence(lstmArgs);
+      const lean = k.lstmSequence({ ...lstmArgs, saveWorkspace: false });
+      expect([lean.gates, lean.cPrev, lean.cellTanh, lean.hPrev]).toEqual([null, null, null, null]);
+      expect(read(wasmBackend, lean.output, seqSize)).toEqual(read(wasmBackend, kept.output, seqSize));
+      expect(read(wasmBackend, lean.hN, c.B * c.H)).toEqual(read(wasmBackend, kept.hN, c.B * c.H));
+      expect(read(wasmBackend, lean.cN, c.B * c.H)).toEqual(read(wasmBackend, kept.cN, c.B * c.H));
+      const gruArgs = argsOn('wasm', c, inputsFor(c, 3, 31), 3);
+      const gruKept = k.gruSequence(gruArgs);
+      const gruLean = k.gruSequence({ ...gruArgs, saveWorkspace: false });
+      expect([gruLean.gates, gruLean.hPrev]).toEqual([null, null]);
+      expect(read(wasmBackend, gruLean.output, seqSize)).toEqual(read(wasmBackend, gruKept.output, seqSize));
+      expect(read(wasmBackend, gruLean.hN, c.B * c.H)).toEqual(read(wasmBackend, gruKept.hN, c.B * c.H));
+    } finally {
+      setThreads(before);
+    }
+  });
+
+  it('copies out only the output and final states without the workspace; the backward copies in nothing but its inputs', () => {
+    const c = large[1];
+    const { T, B, H } = c;
+    const k = kernelsOf(wasmBackend);
+    const args = argsOn('wasm', c, inputsFor(c, 4, 37), 4);
+    const copied = (run: () => void): { in: number; out: number } => {
+      const before = wasmHeapStats();
+      run();
+      const after = wasmHeapStats();
+      return { in: after.bytesCopiedIn - before.bytesCopiedIn, out: after.bytesCopiedOut - before.bytesCopiedOut };
+    };
+    expect(copied(() => k.lstmSequence({ ...args, saveWorkspace: false })).out).toBe((T * B * H + 2 * B * H) * 4);
+    const r = k.lstmSequence(args);
+    const saved = lstmWorkspace(r, c);
+    const backwardArgs = { ...args, saved };
+    const inputs = [
+      args.x,
+      args.h0,
+      args.c0,
+      args.weightIh,
+      args.weightHh,
+      args.biasIh,
+      args.biasHh,
+      args.dOutput,
+      args.dhN,
+      args.dcN,
+      ...Object.values(saved),
+    ];
+    const inputBytes = inputs.reduce((sum, t) => sum + (t === null ? 0 : t.size * 4), 0);
+    // The [T·B, 4H] gate-gradient scratch lives in a resident block: staging it would add T·B·4H·4 bytes.
+    expect(copied(() => k.lstmSequenceBackward(backwardArgs)).in).toBeLessThanOrEqual(inputBytes);
+  });
+
+  it.each([
+    ['LSTM', 4],
+    ['GRU', 3],
+  ] as const)('%s: a NaN input propagates through the gate nonlinearities (no gate saturates it away)', (kind, gates) => {
+    const c = cases[0];
+    const inputs = inputsFor(c, gates, 41);
+    inputs.x[0] = Number.NaN;
+    const args = argsOn('wasm', c, inputs, gates);
+    const k = kernelsOf(wasmBackend);
+    const hN = read(wasmBackend, kind === 'LSTM' ? k.lstmSequence(args).hN : k.gruSequence(args).hN, c.B * c.H)!;
+    // Sequence 0 read the NaN at step 0; the recurrent product carries it into every unit of its state. The others never see it.
+    for (let j = 0; j < c.H; j++) expect(hN[j], `unit ${j}`).toBeNaN();
+    expect(hN.subarray(c.H).every(Number.isFinite)).toBe(true);
   });
 
   it('rejects float64 sequences with DTYPE_MISMATCH (the wasm kernels compute in float32)', () => {

@@ -8,7 +8,7 @@ import { runtime } from '../src/context.js';
 import { Heap } from '../src/heap.js';
 import { ResidentRegion } from '../src/resident.js';
 import { packedBytes, packedCacheStats } from '../src/packed-weights.js';
-import { unitsPerChunk } from '../src/sequence-task.js';
+import { choosePooled, unitsPerChunk, type Timings } from '../src/sequence-task.js';
 
 const wasm = wasmBackend.fused as unknown as FusedRecurrentKernels;
 const cpu = cpuBackend.fused as unknown as FusedRecurrentKernels;
@@ -132,6 +132,20 @@ describe('the sequence task on one and two threads', () => {
     runtime().workerPool()!.adaptive = false;
     expectAllClose(lstmAll(wasm, args), expected);
     expectAllClose(gruAll(wasm, argsFor('wasm', 3, 9)), gruAll(cpu, argsFor('cpu', 3, 9)));
+  });
+
+  it('runs each choice once, then the faster, retrying the calling thread alone seldom only while the pool is clearly faster', () => {
+    const state: Timings = { alone: undefined, pooled: undefined, calls: 0 };
+    expect(choosePooled(state)).toBe(true);
+    state.pooled = 1;
+    expect(choosePooled(state)).toBe(false);
+    const choices = (alone: number): boolean[] => {
+      state.alone = alone;
+      return Array.from({ length: 128 }, () => choosePooled(state));
+    };
+    expect(choices(2).filter((pooled) => !pooled)).toHaveLength(2);
+    expect(choices(1.2).filter((pooled) => !pooled)).toHaveLength(16);
+    expect(choices(0.5).filter((pooled) => pooled)).toHaveLength(16);
   });
 
   it('cuts the hidden units into chunks of whole 8-unit panels', () => {

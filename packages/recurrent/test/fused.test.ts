@@ -1,7 +1,7 @@
 // The fused sequence kernels and the composed ops give the same outputs, final states and gradients.
-import '@seqlab/autograd';
-import { add, Generator, mul, randn, sum, type Tensor } from '@seqlab/tensor-core';
-import { describe, expect, it } from 'vitest';
+import { noGrad } from '@seqlab/autograd';
+import { add, cpuBackend, Generator, mul, randn, sum, type FusedRecurrentKernels, type Tensor } from '@seqlab/tensor-core';
+import { describe, expect, it, vi } from 'vitest';
 import { GRU, LSTM, type RecurrentLayer } from '../src/index.js';
 import { expectClose } from './helpers.js';
 
@@ -72,5 +72,27 @@ describe.each(['float64', 'float32'] as const)('fused vs composed, %s', (dtype) 
     expect(((layer as LSTM).forward(x).output.gradNode as { name: string }).name).not.toBe('lstmSequence');
     const gru = new GRU(3, 4, { dtype });
     expect((gru.forward(x).output.gradNode as { name: string }).name).toBe('gruSequence');
+  });
+});
+
+describe('the fused ops keep their backward workspace only when a backward can run', () => {
+  it.each(['LSTM', 'GRU'] as const)('%s: saveWorkspace is false under noGrad and with no input requiring a gradient, true otherwise', (kind) => {
+    const kernels = cpuBackend.fused as unknown as FusedRecurrentKernels;
+    const name = kind === 'LSTM' ? 'lstmSequence' : 'gruSequence';
+    const spy = vi.spyOn(kernels, name);
+    try {
+      const g = new Generator(3);
+      const layer = kind === 'LSTM' ? new LSTM(3, 4, { generator: g }) : new GRU(3, 4, { generator: g });
+      const x = randn([5, 2, 3], { generator: g });
+      const trained = layer.forward(x.requiresGrad_()).output;
+      const inferred = noGrad(() => layer.forward(x).output);
+      for (const p of layer.parameters()) p.requiresGrad = false;
+      const frozen = layer.forward(randn([5, 2, 3], { generator: new Generator(3) })).output;
+      expect(spy.mock.calls.map(([args]) => args.saveWorkspace)).toEqual([true, false, false]);
+      expect(Array.from(inferred.dataSync())).toEqual(Array.from(trained.dataSync()));
+      expect(frozen.gradNode).toBeNull();
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -30,6 +30,11 @@ export interface RecurrentSequenceArgs {
   readonly lengths: Int32Array | null;
   /** Process time steps from `T−1` down to 0 (the backward direction of a bidirectional layer). */
   readonly reverse: boolean;
+  /**
+   * False when no backward pass will read this call's workspace (inference: gradients off or no input requires
+   * them): the kernel may then skip writing it and return null for every workspace field. Absent means true.
+   */
+  readonly saveWorkspace?: boolean;
 }
 
 /** Inputs of {@link LstmSequenceKernel}: the shared arguments plus the initial cell state. */
@@ -41,7 +46,8 @@ export interface LstmSequenceArgs extends RecurrentSequenceArgs {
 /**
  * Result of {@link LstmSequenceKernel}: handles of new storages of the inputs' dtype. The workspace fields
  * (`gates`, `cPrev`, `cellTanh`, `hPrev`) are only read back by {@link LstmSequenceBackwardKernel}; callers
- * wrap them as tensors of the documented shapes so that the ordinary storage management frees them.
+ * wrap them as tensors of the documented shapes so that the ordinary storage management frees them. They may be
+ * null when the call passed `saveWorkspace: false`.
  */
 export interface LstmSequenceResult<H = DataHandle> {
   /** `[T, B, H]`: h_t at valid steps, 0 at invalid ones; indexed by time (not by processing order). */
@@ -51,13 +57,13 @@ export interface LstmSequenceResult<H = DataHandle> {
   /** `[B, H]`: the cell state after the last valid step of each sequence. */
   readonly cN: H;
   /** `[T, B, 4H]`: activated gates i, f, g, o at time t (unspecified at invalid steps). */
-  readonly gates: H;
+  readonly gates: H | null;
   /** `[T, B, H]`: the cell state that time step t started from. */
-  readonly cPrev: H;
+  readonly cPrev: H | null;
   /** `[T, B, H]`: tanh(c_t) (unspecified at invalid steps). */
-  readonly cellTanh: H;
+  readonly cellTanh: H | null;
   /** `[T, B, H]`: the hidden state that time step t started from. */
-  readonly hPrev: H;
+  readonly hPrev: H | null;
 }
 
 /**
@@ -127,7 +133,7 @@ export type LstmSequenceBackwardKernel = (args: LstmSequenceBackwardArgs) => Lst
 
 /**
  * Result of {@link GruSequenceKernel}; as for {@link LstmSequenceResult}, the workspace fields (`gates`,
- * `hPrev`) are read back only by the backward kernel.
+ * `hPrev`) are read back only by the backward kernel, and may be null when the call passed `saveWorkspace: false`.
  */
 export interface GruSequenceResult<H = DataHandle> {
   /** `[T, B, H]`: h_t at valid steps, 0 at invalid ones. */
@@ -135,9 +141,9 @@ export interface GruSequenceResult<H = DataHandle> {
   /** `[B, H]`: the hidden state after the last valid step of each sequence. */
   readonly hN: H;
   /** `[T, B, 4H]`: r, z, n and `W_hn·h + b_hn` (the reset gate's operand) at time t (unspecified at invalid steps). */
-  readonly gates: H;
+  readonly gates: H | null;
   /** `[T, B, H]`: the hidden state that time step t started from. */
-  readonly hPrev: H;
+  readonly hPrev: H | null;
 }
 
 /**

@@ -5,7 +5,7 @@ import { add, chunk, mul, sigmoid, sub, tanh, type Tensor } from '@seqlab/tensor
 import { hiddenProjection } from '../cells/cell-math.js';
 import type { CellParameters } from '../cells/cell-parameters.js';
 import type { DirectionRunner, DirectionResult } from './recurrent-layer.js';
-import { fusedSequenceCall, type SequenceArgs } from './sequence-weights.js';
+import { fusedSequenceCall, keepsWorkspace, savedWorkspace, type SequenceArgs } from './sequence-weights.js';
 
 const GRU_KERNELS = ['gruSequence', 'gruSequenceBackward'] as const;
 type GruKernels = FusedKernelSet<(typeof GRU_KERNELS)[number]>;
@@ -25,8 +25,8 @@ export function gruStep(xProj: Tensor, h: Tensor, weightHh: Tensor, biasHh: Tens
 }
 
 interface GruSaved {
-  readonly gates: Tensor;
-  readonly hPrev: Tensor;
+  readonly gates: Tensor | null;
+  readonly hPrev: Tensor | null;
 }
 
 /**
@@ -41,17 +41,18 @@ export const gruSequence: DirectionRunner = (x, state, weights, lengths, reverse
 function fusedGruSequence(kernels: GruKernels, ...[x, [h0], weights, lengths, reverse]: SequenceArgs): DirectionResult {
   const { gruSequence: forward, gruSequenceBackward: backward } = kernels;
   const { hasBias, weightNames, weights: weightInputs } = fusedSequenceCall(weights);
+  const saveWorkspace = keepsWorkspace([x, h0, ...weightInputs]);
   const op = customOp<Tensor[], GruSaved>({
     name: 'gruSequence',
     pureBackward: true,
     inputs: ['x', 'h0', ...weightNames],
     forward: ([xs, h, weightIh, weightHh, biasIh = null, biasHh = null]) => {
-      const { output, hN, ...saved } = forward({ x: xs, h0: h, weightIh, weightHh, biasIh, biasHh, lengths, reverse });
+      const { output, hN, ...saved } = forward({ x: xs, h0: h, weightIh, weightHh, biasIh, biasHh, lengths, reverse, saveWorkspace });
       return { outputs: [output, hN], saved };
     },
     backward: ([dOutput, dhN], saved, { inputs }) => {
       const [xs, h, weightIh, weightHh, biasIh = null, biasHh = null] = inputs;
-      const g = backward({ x: xs, h0: h, weightIh, weightHh, biasIh, biasHh, lengths, reverse, saved, dOutput, dhN });
+      const g = backward({ x: xs, h0: h, weightIh, weightHh, biasIh, biasHh, lengths, reverse, saved: savedWorkspace('gruSequence', saved), dOutput, dhN });
       const grads = [g.dx, g.dh0, g.dWeightIh, g.dWeightHh];
       if (hasBias && g.dBiasIh !== null && g.dBiasHh !== null) grads.push(g.dBiasIh, g.dBiasHh);
       return grads;

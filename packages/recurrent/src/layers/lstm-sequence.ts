@@ -5,7 +5,7 @@ import { add, chunk, mul, sigmoid, tanh, type Tensor } from '@seqlab/tensor-core
 import { hiddenProjection } from '../cells/cell-math.js';
 import type { CellParameters } from '../cells/cell-parameters.js';
 import type { DirectionRunner, DirectionResult } from './recurrent-layer.js';
-import { fusedSequenceCall, type SequenceArgs } from './sequence-weights.js';
+import { fusedSequenceCall, keepsWorkspace, savedWorkspace, type SequenceArgs } from './sequence-weights.js';
 
 const LSTM_KERNELS = ['lstmSequence', 'lstmSequenceBackward'] as const;
 type LstmKernels = FusedKernelSet<(typeof LSTM_KERNELS)[number]>;
@@ -21,10 +21,10 @@ export function lstmStep(xProj: Tensor, h: Tensor, c: Tensor, weightHh: Tensor, 
 }
 
 interface LstmSaved {
-  readonly gates: Tensor;
-  readonly cPrev: Tensor;
-  readonly cellTanh: Tensor;
-  readonly hPrev: Tensor;
+  readonly gates: Tensor | null;
+  readonly cPrev: Tensor | null;
+  readonly cellTanh: Tensor | null;
+  readonly hPrev: Tensor | null;
 }
 
 /**
@@ -39,17 +39,19 @@ export const lstmSequence: DirectionRunner = (x, state, weights, lengths, revers
 function fusedLstmSequence(kernels: LstmKernels, ...[x, [h0, c0], weights, lengths, reverse]: SequenceArgs): DirectionResult {
   const { lstmSequence: forward, lstmSequenceBackward: backward } = kernels;
   const { hasBias, weightNames, weights: weightInputs } = fusedSequenceCall(weights);
+  const saveWorkspace = keepsWorkspace([x, h0, c0, ...weightInputs]);
   const op = customOp<Tensor[], LstmSaved>({
     name: 'lstmSequence',
     pureBackward: true,
     inputs: ['x', 'h0', 'c0', ...weightNames],
     forward: ([xs, h, c, weightIh, weightHh, biasIh = null, biasHh = null]) => {
-      const { output, hN, cN, ...saved } = forward({ x: xs, h0: h, c0: c, weightIh, weightHh, biasIh, biasHh, lengths, reverse });
+      const { output, hN, cN, ...saved } = forward({ x: xs, h0: h, c0: c, weightIh, weightHh, biasIh, biasHh, lengths, reverse, saveWorkspace });
       return { outputs: [output, hN, cN], saved };
     },
     backward: ([dOutput, dhN, dcN], saved, { inputs }) => {
       const [xs, h, c, weightIh, weightHh, biasIh = null, biasHh = null] = inputs;
-      const g = backward({ x: xs, h0: h, c0: c, weightIh, weightHh, biasIh, biasHh, lengths, reverse, saved, dOutput, dhN, dcN });
+      const workspace = savedWorkspace('lstmSequence', saved);
+      const g = backward({ x: xs, h0: h, c0: c, weightIh, weightHh, biasIh, biasHh, lengths, reverse, saved: workspace, dOutput, dhN, dcN });
       const grads = [g.dx, g.dh0, g.dc0, g.dWeightIh, g.dWeightHh];
       if (hasBias && g.dBiasIh !== null && g.dBiasHh !== null) grads.push(g.dBiasIh, g.dBiasHh);
       return grads;

@@ -54,7 +54,8 @@ export function fusedRecurrentDecoding(model: RecurrentDecodingModel, prompt: In
   const c: FloatArray[] = new Array<FloatArray>(rnn.numLayers).fill(zeros);
   const layerArgs = Array.from({ length: rnn.numLayers }, (_, l) => {
     const p = rnn.cellParameters(l);
-    return { weightIh: p.weightIh, weightHh: p.weightHh, biasIh: p.biasIh, biasHh: p.biasHh, lengths: null, reverse: false };
+    // Decoding never runs a backward, so the kernels keep no workspace for one.
+    return { weightIh: p.weightIh, weightHh: p.weightHh, biasIh: p.biasIh, biasHh: p.biasHh, lengths: null, reverse: false, saveWorkspace: false };
   });
   const row = step.zeros(E);
   const run = (ids: ArrayLike<number>): FloatArray => {
