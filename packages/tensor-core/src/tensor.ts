@@ -47,6 +47,8 @@ export interface Collected<T> {
  * ```
  */
 export function collectCreated<T>(fn: () => T, into: Tensor[] = []): Collected<T> {
+  if (typeof fn !== 'function') throw new InvalidArgumentError(`collectCreated: argument 'fn' must be a function; received ${typeof fn}`);
+  if (!Array.isArray(into)) throw new InvalidArgumentError(`collectCreated: argument 'into' must be an array; received ${typeof into}`);
   const outer = creation.log;
   const created = into;
   creation.log = created;

@@ -39,7 +39,7 @@ const F32X4_EXTRACT_LANE_0 = [SIMD, 0x1f, 0];
 const [LOCAL_GET, LOCAL_SET, LOCAL_TEE] = [0x20, 0x21, 0x22];
 
 /**
- * The bytes of a wasm module exporting `run(iterations: i32): f32`: {@link ACCUMULATORS} f32x4 chains, each
+ * The bytes of a wasm module exporting `run(iterations: i32): f32`: 12 independent f32x4 chains, each
  * `acc = acc·a + b` per iteration (`f32x4.mul` then `f32x4.add`, or one `f32x4.relaxed_madd`), summed at the end so
  * no chain is dead. The values converge to b / (1 − a), so no lane overflows or goes subnormal.
  *

@@ -44,6 +44,7 @@ export const NOT_FUZZED: Readonly<Record<string, string>> = {
   memory: 'registry lookup; validated by its own tests',
   resetPeakMemory: 'registry lookup; validated by its own tests',
   setGradRecorder: 'autograd hook',
+  collectCreated: 'takes a function; validated by collect-created.test.ts',
   nodeBuiltin: 'runtime helper',
   requireNodeBuiltin: 'runtime helper',
   defaultGenerator: 'no arguments',
