@@ -126,22 +126,27 @@ async function peakOnThreads(bytes: Uint8Array<ArrayBuffer>, threads: number, ro
   const results: RoundResult[][] = [];
   const workers = Array.from({ length: threads }, () => new Worker(WORKER_SOURCE, { eval: true, workerData: { bytes, targetMs, rounds, flag } }));
   try {
-    const messages = workers.map((w, k) => {
+    // A worker that fails before or during the rounds ends the measurement with its error instead of a wait forever.
+    let failure: unknown;
+    const readiness = workers.map((w, k) => {
       results[k] = [];
-      let ready: () => void = () => {};
-      const readyPromise = new Promise<void>((resolve, reject) => {
-        ready = resolve;
-        w.once('error', reject);
+      return new Promise<void>((resolve, reject) => {
+        w.on('error', (error) => {
+          failure ??= error;
+          reject(error);
+        });
+        w.on('message', (m: { ready?: boolean } & RoundResult) => (m.ready === true ? resolve() : results[k].push(m)));
       });
-      w.on('message', (m: { ready?: boolean } & RoundResult) => (m.ready === true ? ready() : results[k].push(m)));
-      return readyPromise;
     });
-    await Promise.all(messages);
+    await Promise.all(readiness);
     let best = { gflops: 0, ms: 0 };
     for (let round = 1; round <= rounds; round++) {
       Atomics.store(counter, 0, round);
       Atomics.notify(counter, 0);
-      while (results.some((r) => r.length < round)) await new Promise((resolve) => setTimeout(resolve, 5));
+      while (results.some((r) => r.length < round)) {
+        if (failure !== undefined) throw failure;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
       // Aggregate rate: all threads' work over the slowest thread's time.
       const mine = results.map((r) => r[round - 1]);
       const flops = mine.reduce((sum, r) => sum + r.iterations * FLOPS_PER_ITERATION, 0);
