@@ -16,12 +16,11 @@ import {
   type LstmSequenceResult,
   type RecurrentSequenceArgs,
   type RecurrentSequenceGrads,
-  type Shape,
   type TensorInfo,
 } from '@seqlab/tensor-core';
 import { allocFor, ptr, runtime } from './context.js';
 import { framedTable } from './framed.js';
-import { matmulKernels } from './kernels/matmul.js';
+import { NO_EPILOGUE, productAt } from './kernels/matmul.js';
 import { packedWeights, reservePacked, type PackedLayout } from './packed-weights.js';
 import { runSequenceTask, SEQ, STEP_PARALLEL_MIN_FLOPS, type SequenceTask } from './sequence-task.js';
 
@@ -47,22 +46,43 @@ function asMatrix(t: TensorInfo, rows: number, cols: number): TensorInfo {
 }
 
 /**
- * Resident blocks for the backward kernels' gate-gradient scratch, made by their prelude: the resident region can
- * grow only while no block of a call is live, so the kernel body could seldom make them itself. Taken (and
- * emptied) by {@link stagedScratch}.
+ * Resident blocks made by a call's prelude for the call to write into: a forward call's saved workspace, a backward
+ * call's gate-gradient scratch. The resident region can grow only while no block of a call is live, so the kernel
+ * body could seldom make them itself. Taken (and emptied) by {@link reservedBlock}; what a call leaves untaken is
+ * freed by the next prelude.
  */
-let reservedScratch: Float32Array[] = [];
+let reserved: Float32Array[] = [];
 
-/** Makes `count` resident `[T·B, G]` scratch blocks for the backward call of `args` (as many as the region allows). */
-function reserveScratch(args: RecurrentSequenceArgs, count: number): void {
-  const size = args.x.shape[0] * args.x.shape[1] * args.weightHh.shape[0];
+/** Makes a resident float32 block of each of `sizes` elements (as many as the region allows; see {@link reserved}). */
+function reserveBlocks(sizes: readonly number[]): void {
   const resident = runtime().resident;
-  for (const view of reservedScratch) resident.release(view);
-  reservedScratch = [];
-  for (let i = 0; i < count; i++) {
+  for (const view of reserved) resident.release(view);
+  reserved = [];
+  for (const size of sizes) {
     const view = resident.allocF32(size);
-    if (view !== undefined) reservedScratch.push(view);
+    if (view !== undefined) reserved.push(view);
   }
+}
+
+/** Takes a reserved block of `size` elements, if the prelude made one. */
+function reservedBlock(size: number): Float32Array | undefined {
+  const i = reserved.findIndex((v) => v.length === size);
+  return i < 0 ? undefined : reserved.splice(i, 1)[0];
+}
+
+/**
+ * A block of `size` floats for a forward call's saved workspace: its address, and the call's result for it. Where the
+ * prelude reserved a resident block, the result is that block's resident storage: the workspace then stays in wasm
+ * memory until the backward call reads it in place (and the op disposes it), with no copy out and back in; else an
+ * ordinary result block, copied out.
+ */
+function workspaceBlock(size: number): { at: number; result: number | Float32Array } {
+  const view = reservedBlock(size);
+  if (view === undefined) {
+    const at = allocFor('float32', size);
+    return { at, result: at };
+  }
+  return { at: runtime().resident.addressOf(view), result: view };
 }
 
 /**
@@ -75,16 +95,17 @@ function reserveScratch(args: RecurrentSequenceArgs, count: number): void {
  */
 function stagedScratch(rows: number, cols: number): { info: TensorInfo; at: number; release: () => void } {
   const resident = runtime().resident;
-  const i = reservedScratch.findIndex((v) => v.length === rows * cols);
-  const view = i < 0 ? undefined : reservedScratch.splice(i, 1)[0];
+  const view = reservedBlock(rows * cols);
   const info: TensorInfo = { handle: view ?? new Float32Array(rows * cols), shape: [rows, cols], dtype: 'float32', size: rows * cols };
   return { info, at: ptr(info), release: () => view !== undefined && resident.release(view) };
 }
 
-/** op(a)·op(b) as a new `[m, n]` block of this call, on the threaded matmul of kernels/matmul.ts. */
-function product(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, m: number, n: number): number {
-  const outShape: Shape = [m, n];
-  return matmulKernels.matmul(a, b, transA, transB, outShape) as number;
+/**
+ * op(a)·op(b) as a `[m, n]` block of this call, on the threaded matmul of kernels/matmul.ts: a new block, or the one at
+ * `into`.
+ */
+function product(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, m: number, n: number, into?: number): number {
+  return productAt({ at: ptr(a), shape: a.shape, dtype: a.dtype }, { at: ptr(b), shape: b.shape }, transA, transB, [m, n], NO_EPILOGUE, undefined, into);
 }
 
 /** Copies `bytes` bytes within this call's memory. */
@@ -123,12 +144,14 @@ function savesWorkspace(args: RecurrentSequenceArgs): boolean {
 }
 
 /**
- * A forward call's `[·, B, H]` state sequence: every step's starting state when it keeps the workspace, else two
- * rows that the steps alternate between. The kernels put the first step's state in its time step's row in the first
- * case and in row 0 in the second (assembly/recurrent.ts, stateAt).
+ * A forward call's `[·, B, H]` state sequence: every step's starting state when it keeps the workspace (a
+ * {@link workspaceBlock}), else two rows that the steps alternate between. The kernels put the first step's state in
+ * its time step's row in the first case and in row 0 in the second (assembly/recurrent.ts, stateAt).
  */
-function stateSequence(args: RecurrentSequenceArgs, T: number, BH: number): number {
-  return allocFor('float32', (savesWorkspace(args) ? T : Math.min(T, 2)) * BH);
+function stateSequence(args: RecurrentSequenceArgs, T: number, BH: number): { at: number; result: number | Float32Array } {
+  if (savesWorkspace(args)) return workspaceBlock(T * BH);
+  const at = allocFor('float32', Math.min(T, 2) * BH);
+  return { at, result: at };
 }
 
 /**
@@ -188,18 +211,22 @@ function lstmSequence(args: LstmSequenceArgs): LstmSequenceResult {
   const { T, B, I, H } = dims;
   const G = 4 * H,
     BH = B * H;
+  const save = savesWorkspace(args);
   // x·W_ihᵀ for all steps at once; the sequence task then overwrites it with the activated gates.
-  const gates = product(asMatrix(args.x, T * B, I), args.weightIh, false, true, T * B, G);
+  const gates = save ? workspaceBlock(T * B * G) : undefined;
+  const gatesAt = product(asMatrix(args.x, T * B, I), args.weightIh, false, true, T * B, G, gates?.at);
   const output = allocFor('float32', T * BH);
   const hN = allocFor('float32', BH);
   const cN = allocFor('float32', BH);
-  const save = savesWorkspace(args);
   const cPrev = stateSequence(args, T, BH);
-  const cellTanh = save ? allocFor('float32', T * BH) : 0;
+  const cellTanh = save ? workspaceBlock(T * BH) : undefined;
   const hPrev = stateSequence(args, T, BH);
-  const result = save ? { output, hN, cN, gates, cPrev, cellTanh, hPrev } : { output, hN, cN, gates: null, cPrev: null, cellTanh: null, hPrev: null };
-  if (!startState(args, T, BH, [hPrev, ptr(args.h0), hN], [cPrev, ptr(args.c0), cN])) return result;
-  runSequence(SEQ.lstmForward, args, dims, 4, 'forward', [gates, summedBias(args), output, hPrev, cPrev, cellTanh, hN, cN]);
+  const result =
+    gates && cellTanh
+      ? { output, hN, cN, gates: gates.result, cPrev: cPrev.result, cellTanh: cellTanh.result, hPrev: hPrev.result }
+      : { output, hN, cN, gates: null, cPrev: null, cellTanh: null, hPrev: null };
+  if (!startState(args, T, BH, [hPrev.at, ptr(args.h0), hN], [cPrev.at, ptr(args.c0), cN])) return result;
+  runSequence(SEQ.lstmForward, args, dims, 4, 'forward', [gatesAt, summedBias(args), output, hPrev.at, cPrev.at, cellTanh?.at ?? 0, hN, cN]);
   return result;
 }
 
@@ -256,12 +283,11 @@ function gruSequence(args: RecurrentSequenceArgs): GruSequenceResult {
   const xp = product(asMatrix(args.x, T * B, I), args.weightIh, false, true, T * B, G);
   const output = allocFor('float32', T * BH);
   const hN = allocFor('float32', BH);
-  const save = savesWorkspace(args);
-  const gates = save ? allocFor('float32', T * B * 4 * H) : 0;
+  const gates = savesWorkspace(args) ? workspaceBlock(T * B * 4 * H) : undefined;
   const hPrev = stateSequence(args, T, BH);
-  const result = save ? { output, hN, gates, hPrev } : { output, hN, gates: null, hPrev: null };
-  if (!startState(args, T, BH, [hPrev, ptr(args.h0), hN])) return result;
-  runSequence(SEQ.gruForward, args, dims, 3, 'forward', [xp, ...biases(args), output, hPrev, gates, hN]);
+  const result = gates ? { output, hN, gates: gates.result, hPrev: hPrev.result } : { output, hN, gates: null, hPrev: null };
+  if (!startState(args, T, BH, [hPrev.at, ptr(args.h0), hN])) return result;
+  runSequence(SEQ.gruForward, args, dims, 3, 'forward', [xp, ...biases(args), output, hPrev.at, gates?.at ?? 0, hN]);
   return result;
 }
 
@@ -284,20 +310,31 @@ function gruSequenceBackward(args: GruSequenceBackwardArgs): RecurrentSequenceGr
 }
 
 /**
- * Run before a call's inputs are staged: reserves the pinned block of the packed W_hh and the backward's resident
- * scratch while no block of the call is live (see packed-weights.ts), and wakes the worker pool when the steps are
- * large enough to share, so that the workers' wake-up overlaps the copying-in and the input projection.
+ * Run before a call's inputs are staged: reserves the pinned block of the packed W_hh and the call's resident blocks
+ * (`blocks` gives their sizes: a forward call's saved workspace, a backward call's scratch) while no block of the
+ * call is live (see packed-weights.ts), and wakes the worker pool when the steps are large enough to share, so that
+ * the workers' wake-up overlaps the copying-in and the input projection.
  */
 const prepare =
-  (layout: PackedLayout, scratchBlocks = 0) =>
+  (layout: PackedLayout, blocks: (args: RecurrentSequenceArgs, gates: number, state: number) => number[]) =>
   (args: RecurrentSequenceArgs): void => {
     if (args.weightHh.dtype !== 'float32') return;
     const rt = runtime();
     reservePacked(rt, args.weightHh, layout);
-    reserveScratch(args, scratchBlocks);
     const [rows, H] = args.weightHh.shape;
+    const TB = args.x.shape[0] * args.x.shape[1];
+    reserveBlocks(blocks(args, TB * rows, TB * H));
     if (2 * args.x.shape[1] * rows * H >= STEP_PARALLEL_MIN_FLOPS) rt.workerPool()?.wake();
   };
+
+/**
+ * The resident blocks of a forward call's workspace, from the sizes of one `[T·B, G]` gate block and one `[T·B, H]`
+ * state block: `sizes` where the call keeps a workspace, none where it does not.
+ */
+const workspace =
+  (sizes: (gates: number, state: number) => number[]) =>
+  (args: RecurrentSequenceArgs, gates: number, state: number): number[] =>
+    savesWorkspace(args) ? sizes(gates, state) : [];
 
 /**
  * The wasm backend's fused recurrent kernels (float32; see tensor-core's `FusedRecurrentKernels` for the contract),
@@ -308,9 +345,17 @@ const prepare =
 export const fusedRecurrentKernels: FusedRecurrentKernels = framedTable(
   { lstmSequence, lstmSequenceBackward, gruSequence, gruSequenceBackward },
   {
-    lstmSequence: prepare('forward'),
-    lstmSequenceBackward: prepare('backward', 1),
-    gruSequence: prepare('forward'),
-    gruSequenceBackward: prepare('backward', 2),
+    // Gates [T·B, 4H]; cell states, cell tanh and hidden states [T·B, H].
+    lstmSequence: prepare(
+      'forward',
+      workspace((gates, state) => [gates, state, state, state]),
+    ),
+    lstmSequenceBackward: prepare('backward', (_args, gates) => [gates]),
+    // Gates [T·B, 4H] (the kernel keeps four per unit: r, z, n and the hidden side of n), hidden states [T·B, H].
+    gruSequence: prepare(
+      'forward',
+      workspace((_gates, state) => [4 * state, state]),
+    ),
+    gruSequenceBackward: prepare('backward', (_args, gates) => [gates, gates]),
   },
 );

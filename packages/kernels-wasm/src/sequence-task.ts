@@ -46,14 +46,16 @@ const POOL_CLEAR_LEAD = 0.7;
 const EMA_WEIGHT = 0.3;
 
 /**
- * Running milliseconds per chunk of one kind and shape on the calling thread alone and with the pool, and calls
- * since the slower choice last ran. The threads meet at every step, so a worker descheduled by other processes
- * holds everyone up; on a busy machine the calling thread alone can be faster, and this tells.
+ * Running milliseconds per chunk of one kind and shape on the calling thread alone and with the pool, calls since
+ * the slower choice last ran, and calls timed so far. The threads meet at every step, so a worker descheduled by
+ * other processes holds everyone up; on a busy machine the calling thread alone can be faster, and this tells.
  */
 export interface Timings {
   alone: number | undefined;
   pooled: number | undefined;
   calls: number;
+  /** Calls of this kind and shape that have finished (see {@link recordTime}: the first is not recorded). */
+  runs: number;
 }
 const timings = new Map<string, Timings>();
 
@@ -62,7 +64,7 @@ const timings = new Map<string, Timings>();
  *
  * @example
  * ```ts
- * const state = { alone: 2, pooled: 1, calls: 0 };
+ * const state = { alone: 2, pooled: 1, calls: 0, runs: 2 };
  * choosePooled(state); // true: the pool measured faster
  * ```
  */
@@ -75,7 +77,23 @@ export function choosePooled(state: Timings): boolean {
   return state.calls % every === 0 ? !faster : faster;
 }
 
-function recordTime(state: Timings, pooled: boolean, msPerChunk: number): void {
+/**
+ * Folds a finished call's milliseconds per chunk into the running time of its choice (`pooled` or alone). The first
+ * call of a kind and shape is not recorded: it pays one-time costs (packing W_hh into a new pinned block, growing
+ * wasm memory, first touches of its pages) that made it about 1.7× slower than the next ones here, on the pool where
+ * it runs, and that one slow measurement kept the next seven calls of the bench's LSTM forward on the calling thread
+ * alone (at about 1.5× the pooled time) until the pool was retried.
+ *
+ * @example
+ * ```ts
+ * const state = { alone: undefined, pooled: undefined, calls: 0, runs: 0 };
+ * recordTime(state, true, 3); // the first call: not recorded
+ * recordTime(state, true, 2);
+ * console.assert(state.pooled === 2);
+ * ```
+ */
+export function recordTime(state: Timings, pooled: boolean, msPerChunk: number): void {
+  if (state.runs++ === 0) return;
   const old = pooled ? state.pooled : state.alone;
   const next = old === undefined ? msPerChunk : old + EMA_WEIGHT * (msPerChunk - old);
   if (pooled) state.pooled = next;
@@ -125,7 +143,7 @@ export function runSequenceTask(task: SequenceTask): void {
   const planned = rt.shared && rt.threadCount > 1 && stepFlops >= STEP_PARALLEL_MIN_FLOPS ? rt.threadCount : 1;
   const key = `${kind}:${B}:${H}:${planned}`;
   let state = timings.get(key);
-  if (!state) timings.set(key, (state = { alone: undefined, pooled: undefined, calls: 0 }));
+  if (!state) timings.set(key, (state = { alone: undefined, pooled: undefined, calls: 0, runs: 0 }));
   let pool = planned > 1 ? rt.workerPool() : undefined;
   // With the pool's adaptivity off (tests), every sequence is shared.
   if (pool?.adaptive && (!choosePooled(state) || !pool.take(flops))) pool = undefined;

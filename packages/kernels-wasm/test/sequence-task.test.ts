@@ -8,7 +8,7 @@ import { runtime } from '../src/context.js';
 import { Heap } from '../src/heap.js';
 import { ResidentRegion } from '../src/resident.js';
 import { packedBytes, packedCacheStats } from '../src/packed-weights.js';
-import { choosePooled, unitsPerChunk, type Timings } from '../src/sequence-task.js';
+import { choosePooled, recordTime, unitsPerChunk, type Timings } from '../src/sequence-task.js';
 
 const wasm = wasmBackend.fused as unknown as FusedRecurrentKernels;
 const cpu = cpuBackend.fused as unknown as FusedRecurrentKernels;
@@ -135,7 +135,7 @@ describe('the sequence task on one and two threads', () => {
   });
 
   it('runs each choice once, then the faster, retrying the calling thread alone seldom only while the pool is clearly faster', () => {
-    const state: Timings = { alone: undefined, pooled: undefined, calls: 0 };
+    const state: Timings = { alone: undefined, pooled: undefined, calls: 0, runs: 0 };
     expect(choosePooled(state)).toBe(true);
     state.pooled = 1;
     expect(choosePooled(state)).toBe(false);
@@ -146,6 +146,24 @@ describe('the sequence task on one and two threads', () => {
     expect(choices(2).filter((pooled) => !pooled)).toHaveLength(2);
     expect(choices(1.2).filter((pooled) => !pooled)).toHaveLength(16);
     expect(choices(0.5).filter((pooled) => pooled)).toHaveLength(16);
+  });
+
+  it('does not record the first call of a shape, which pays one-time costs, so a cold pooled call does not send the next ones alone', () => {
+    const state: Timings = { alone: undefined, pooled: undefined, calls: 0, runs: 0 };
+    expect(choosePooled(state)).toBe(true);
+    recordTime(state, true, 30);
+    expect(state.pooled).toBeUndefined();
+    expect(choosePooled(state)).toBe(true);
+    recordTime(state, true, 17);
+    expect(state.pooled).toBe(17);
+    expect(choosePooled(state)).toBe(false);
+    recordTime(state, false, 26);
+    expect(state.alone).toBe(26);
+    // Warm times only: the pool is clearly faster and keeps the next calls.
+    expect(Array.from({ length: 8 }, () => choosePooled(state))).toEqual(new Array(8).fill(true));
+    // Later times are running averages.
+    recordTime(state, true, 27);
+    expect(state.pooled).toBeCloseTo(17 + 0.3 * 10, 10);
   });
 
   it('cuts the hidden units into chunks of whole 8-unit panels', () => {

@@ -313,7 +313,8 @@ export interface Epilogue {
 
 /** Epilogue flag: `max(0, ·)` after the bias (assembly/linear.ts's EPILOGUE_RELU). */
 export const EPILOGUE_RELU = 1;
-const NO_EPILOGUE: Epilogue = { bias: 0, epilogue: 0 };
+/** No bias, no activation: the plain product. */
+export const NO_EPILOGUE: Epilogue = { bias: 0, epilogue: 0 };
 
 function matmul(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, outShape: Shape): number {
   return productAt({ at: ptr(a), shape: a.shape, dtype: a.dtype }, { at: ptr(b), shape: b.shape }, transA, transB, outShape, NO_EPILOGUE, 'matmul');
@@ -329,8 +330,9 @@ export interface ProductOperand {
 
 /**
  * op(A)·op(B) of operands already in this call's memory (the matmul kernel, with broadcasting batch dimensions),
- * into a new block of the call; float32 products apply `epilogue` to each tile as it is stored. `resultOf` names the
- * kernel whose result the block is when that kernel is the outermost call (its array is then prepared in advance).
+ * into a new block of the call (or at `into`, the address of a block the caller made for it); float32 products apply
+ * `epilogue` to each tile as it is stored. `resultOf` names the kernel whose result the block is when that kernel is
+ * the outermost call (its array is then prepared in advance).
  */
 export function productAt(
   a: ProductOperand & { readonly dtype: TensorInfo['dtype'] },
@@ -340,6 +342,7 @@ export function productAt(
   outShape: Shape,
   epilogue: Epilogue,
   resultOf?: string,
+  into?: number,
 ): number {
   const rank = outShape.length;
   const k = a.shape[a.shape.length - (transA ? 2 : 1)];
@@ -354,7 +357,7 @@ export function productAt(
   }
   const batch = sizeOf(outBatch);
   const rt = runtime();
-  const out = allocFor(a.dtype, batch * m * n);
+  const out = into ?? allocFor(a.dtype, batch * m * n);
   if (batch * m * n === 0) return out;
   const offsets = batchOffsets(a.shape.slice(0, -2), b.shape.slice(0, -2), outBatch, m * k, k * n);
   if (a.dtype === 'int32') {
@@ -384,7 +387,7 @@ export function productAt(
   let pool = flops >= PARALLEL_MIN_FLOPS ? rt.workerPool() : undefined;
   if (pool && !pool.take(flops)) pool = undefined;
   const threads = pool ? rt.threadCount : 1;
-  let touch = pool ? presetResult(out, batch * m * n, resultOf) : undefined;
+  let touch = pool && into === undefined ? presetResult(out, batch * m * n, resultOf) : undefined;
   if (batch === 1 && packedProduct(a.at, b.at, out, m, n, k, transA, transB, pool, threads, flops, touch, epilogue)) return out;
   const [tileRows, tileCols] = chooseTiles(m, n, batch, threads, pool ? POOLED_TILES_PER_THREAD : 2);
   const tilesM = Math.ceil(m / tileRows),
