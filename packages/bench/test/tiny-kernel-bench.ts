@@ -6,6 +6,7 @@ export const TINY = {
   inferenceMatmulSizes: [16],
   runs: 1,
   warmup: 0,
+  trainingWarmupMs: 0,
   peak: { rounds: 1, targetMs: 5 },
   lstm: { batch: 2, length: 3, embeddingSize: 4, hiddenSize: 4, vocabSize: 5 },
   transformer: { batch: 2, length: 3, dModel: 4, heads: 2, ffnWidth: 8, vocabSize: 5 },

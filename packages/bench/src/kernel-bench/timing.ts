@@ -72,23 +72,55 @@ export interface AloneTiming {
   readonly times: number[];
 }
 
+/** Options of {@link timeAlone}. */
+export interface AloneOptions {
+  /** Timed calls. */
+  readonly runs: number;
+  /** Untimed calls first, at least. */
+  readonly warmup: number;
+  /**
+   * Milliseconds the untimed calls last at least (default 0): fast calls keep warming up past `warmup` until this much
+   * time has gone by, so that a short series is not timed while the engine still tiers its code up and memory grows.
+   */
+  readonly warmupMs?: number;
+  /** Milliseconds the whole series may take, judged on the first call. */
+  readonly budgetMs: number;
+  /** Timed calls a runner gets however slow it is. */
+  readonly minRuns: number;
+}
+
 /**
- * Times one runner alone: `warmup` untimed calls, then up to `runs` timed ones, a macrotask turn after each. When
- * the first call shows the whole series would exceed `budgetMs`, the series shrinks to one warm-up and as many
- * timed runs as fit the budget, but never fewer than `minRuns`: slow contenders still get a median, in bounded time.
+ * Times one runner alone: `warmup` untimed calls (more while they have lasted less than `warmupMs`), then up to
+ * `runs` timed ones, a macrotask turn after each. When the first call shows the whole series would exceed `budgetMs`,
+ * the series shrinks to one warm-up and as many timed runs as fit the budget, but never fewer than `minRuns`: slow
+ * contenders still get a median, in bounded time.
+ *
+ * @example
+ * ```ts
+ * // A call of about 1 ms warms up for at least 20 ms before its 3 timed calls.
+ * const { times } = await timeAlone({ run: () => { const end = performance.now() + 1; while (performance.now() < end); } }, {
+ *   runs: 3, warmup: 1, warmupMs: 20, budgetMs: 10_000, minRuns: 3,
+ * });
+ * console.assert(times.length === 3);
+ * ```
  */
-export async function timeAlone(runner: Runner, options: { runs: number; warmup: number; budgetMs: number; minRuns: number }): Promise<AloneTiming> {
+export async function timeAlone(runner: Runner, options: AloneOptions): Promise<AloneTiming> {
   let { runs, warmup } = options;
+  let warmupMs = options.warmupMs ?? 0;
   const times: number[] = [];
-  for (let i = 0; i < warmup + runs; i++) {
+  let warmed = 0,
+    calls = 0;
+  while (times.length < runs) {
     const ms = await timeOnce(runner);
-    if (i === 0 && ms * (warmup + runs) > options.budgetMs) {
+    if (calls++ === 0 && ms * (warmup + runs) > options.budgetMs) {
       const fit = Math.max(options.minRuns, Math.floor(options.budgetMs / ms) - 1);
       // The first call was a warm-up (or, with no warm-up asked, already a timed run).
       if (warmup > 0) warmup = 1;
+      warmupMs = 0;
       runs = Math.min(runs, fit);
     }
-    if (i >= warmup) times.push(ms);
+    if (calls > warmup && warmed >= warmupMs) times.push(ms);
+    else warmed += ms;
     await yieldTurn();
   }
   return { times };

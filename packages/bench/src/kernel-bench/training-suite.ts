@@ -12,6 +12,8 @@ export interface TrainingSuiteOptions {
   readonly runs: number;
   /** Untimed steps first. */
   readonly warmup: number;
+  /** Milliseconds the untimed steps last at least (more of them while they have not). */
+  readonly warmupMs: number;
   /** Time one contender may spend on a case; a slower one gets fewer runs (at least 3, or `runs` if fewer). */
   readonly budgetMs: number;
   /** Seed of weights and data. */
@@ -56,7 +58,7 @@ export async function runTrainingSuite(contenders: readonly Contender[], trainin
       const s = step;
       const { times } = await timeAlone(
         { before: () => c.before(), run: () => s.run() },
-        { runs: options.runs, warmup: options.warmup, budgetMs: options.budgetMs, minRuns: Math.min(3, options.runs) },
+        { runs: options.runs, warmup: options.warmup, warmupMs: options.warmupMs, budgetMs: options.budgetMs, minRuns: Math.min(3, options.runs) },
       );
       const medianMs = median(times);
       const tokensPerSec = tokens / (medianMs / 1000);
