@@ -1,6 +1,6 @@
 // TransformerDecoderLayer: masked self-attention, cross-attention over the memory and feed-forward, as PyTorch's.
 import { add, type Tensor } from '@seqlab/tensor-core';
-import { Dropout, LayerNorm, Linear, Module } from '@seqlab/autograd';
+import { Dropout, inferenceScope, LayerNorm, Linear, Module } from '@seqlab/autograd';
 import { MultiHeadAttention } from './multi-head-attention.js';
 import { feedForward } from './feed-forward.js';
 import { resolveLayerOptions, type ResolvedLayerOptions, type TransformerLayerOptions } from './transformer-options.js';
@@ -118,15 +118,18 @@ export class TransformerDecoderLayer extends Module {
 
   /** Decodes `tgt` `[T, B, dModel]` against `memory` `[S, B, dModel]` (batch first with `batchFirst`); same shape as `tgt`. */
   forward(tgt: Tensor, memory: Tensor, options: DecoderLayerCallOptions = {}): Tensor {
-    let x = tgt;
-    if (this.options.normFirst) {
-      x = add(x, this.selfAttention(this.norm1.forward(x), options));
-      x = add(x, this.crossAttention(this.norm2.forward(x), memory, options));
-      return add(x, this.feedForward(this.norm3.forward(x)));
-    }
-    // norm(x + sublayer(x)): the residual sums are fused into the norms.
-    x = this.norm1.forward(x, this.selfAttention(x, options));
-    x = this.norm2.forward(x, this.crossAttention(x, memory, options));
-    return this.norm3.forward(x, this.feedForward(x));
+    // Without gradients the intermediates are temporaries, kept in backend memory and disposed at the end.
+    return inferenceScope(tgt.backend, () => {
+      let x = tgt;
+      if (this.options.normFirst) {
+        x = add(x, this.selfAttention(this.norm1.forward(x), options));
+        x = add(x, this.crossAttention(this.norm2.forward(x), memory, options));
+        return add(x, this.feedForward(this.norm3.forward(x)));
+      }
+      // norm(x + sublayer(x)): the residual sums are fused into the norms.
+      x = this.norm1.forward(x, this.selfAttention(x, options));
+      x = this.norm2.forward(x, this.crossAttention(x, memory, options));
+      return this.norm3.forward(x, this.feedForward(x));
+    });
   }
 }

@@ -1,6 +1,6 @@
 // TransformerDecoder: a stack of identical decoder layers (cloned) and an optional final norm.
 import { checkPositiveInt, InvalidArgumentError, type Tensor } from '@seqlab/tensor-core';
-import { LayerNorm, Module } from '@seqlab/autograd';
+import { inferenceScope, LayerNorm, Module } from '@seqlab/autograd';
 import { TransformerDecoderLayer, type DecoderLayerCallOptions } from './transformer-decoder-layer.js';
 
 /**
@@ -31,8 +31,11 @@ export class TransformerDecoder extends Module {
 
   /** Decodes `tgt` against `memory` through every layer. */
   forward(tgt: Tensor, memory: Tensor, options: DecoderLayerCallOptions = {}): Tensor {
-    let x = tgt;
-    for (const layer of this.layers) x = layer.forward(x, memory, options);
-    return this.norm === null ? x : this.norm.forward(x);
+    // Without gradients each layer's output stays in backend memory for the next (see inferenceScope).
+    return inferenceScope(tgt.backend, () => {
+      let x = tgt;
+      for (const layer of this.layers) x = layer.forward(x, memory, options);
+      return this.norm === null ? x : this.norm.forward(x);
+    });
   }
 }

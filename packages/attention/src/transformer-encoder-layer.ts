@@ -1,6 +1,6 @@
 // TransformerEncoderLayer: self-attention and feed-forward blocks with residuals, post-norm or pre-norm, as PyTorch's.
 import { add, type Tensor } from '@seqlab/tensor-core';
-import { Dropout, LayerNorm, Linear, Module } from '@seqlab/autograd';
+import { Dropout, inferenceScope, LayerNorm, Linear, Module } from '@seqlab/autograd';
 import { MultiHeadAttention } from './multi-head-attention.js';
 import { feedForward } from './feed-forward.js';
 import { resolveLayerOptions, type ResolvedLayerOptions, type TransformerLayerOptions } from './transformer-options.js';
@@ -92,13 +92,16 @@ export class TransformerEncoderLayer extends Module {
 
   /** Encodes `src` (`[L, B, dModel]`, `[B, L, dModel]` with `batchFirst`, or `[L, dModel]`); same shape out. */
   forward(src: Tensor, options: EncoderLayerCallOptions = {}): Tensor {
-    let x = src;
-    if (this.options.normFirst) {
-      x = add(x, this.selfAttention(this.norm1.forward(x), options));
-      return add(x, this.feedForward(this.norm2.forward(x)));
-    }
-    // norm(x + sublayer(x)): the residual sum is fused into the norm.
-    x = this.norm1.forward(x, this.selfAttention(x, options));
-    return this.norm2.forward(x, this.feedForward(x));
+    // Without gradients the intermediates are temporaries, kept in backend memory and disposed at the end.
+    return inferenceScope(src.backend, () => {
+      let x = src;
+      if (this.options.normFirst) {
+        x = add(x, this.selfAttention(this.norm1.forward(x), options));
+        return add(x, this.feedForward(this.norm2.forward(x)));
+      }
+      // norm(x + sublayer(x)): the residual sum is fused into the norm.
+      x = this.norm1.forward(x, this.selfAttention(x, options));
+      return this.norm2.forward(x, this.feedForward(x));
+    });
   }
 }

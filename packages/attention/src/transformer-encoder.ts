@@ -1,6 +1,6 @@
 // TransformerEncoder: a stack of identical encoder layers (cloned, as PyTorch deep-copies them) and an optional final norm.
 import { checkPositiveInt, InvalidArgumentError, type Tensor } from '@seqlab/tensor-core';
-import { LayerNorm, Module } from '@seqlab/autograd';
+import { inferenceScope, LayerNorm, Module } from '@seqlab/autograd';
 import { TransformerEncoderLayer, type EncoderLayerCallOptions } from './transformer-encoder-layer.js';
 
 /** Options of {@link TransformerEncoder.forward}. */
@@ -43,8 +43,11 @@ export class TransformerEncoder extends Module {
   /** Encodes `src` through every layer. */
   forward(src: Tensor, options: EncoderCallOptions = {}): Tensor {
     const layerOptions: EncoderLayerCallOptions = { srcMask: options.mask, srcKeyPaddingMask: options.srcKeyPaddingMask, isCausal: options.isCausal };
-    let x = src;
-    for (const layer of this.layers) x = layer.forward(x, layerOptions);
-    return this.norm === null ? x : this.norm.forward(x);
+    // Without gradients each layer's output stays in backend memory for the next (see inferenceScope).
+    return inferenceScope(src.backend, () => {
+      let x = src;
+      for (const layer of this.layers) x = layer.forward(x, layerOptions);
+      return this.norm === null ? x : this.norm.forward(x);
+    });
   }
 }

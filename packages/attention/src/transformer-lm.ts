@@ -10,7 +10,7 @@ import {
   tensor,
   Tensor,
 } from '@seqlab/tensor-core';
-import { crossEntropy, init, noGrad, parameter } from '@seqlab/autograd';
+import { crossEntropy, inferenceScope, init, noGrad, parameter } from '@seqlab/autograd';
 import { GPTBody } from './gpt-body.js';
 import { KeyValueCache } from './kv-cache.js';
 import { fusedTransformerDecoding } from './transformer-decoding.js';
@@ -168,7 +168,10 @@ export class TransformerLM extends LanguageModelBase<TransformerGenerateOptions>
     if (cache !== undefined && offset > 0 && cache.batch !== ids.shape[0]) {
       throw new ShapeMismatchError(`${op}: the cache holds a batch of ${String(cache.batch)} but 'ids' has ${ids.shape[0]} rows`);
     }
-    return this.lm_head.forward(this.transformer.forward(ids, offset, cache, weightsOut));
+    const logits = (): Tensor => this.lm_head.forward(this.transformer.forward(ids, offset, cache, weightsOut));
+    // Without gradients, cache or weights to hand out, the intermediates are temporaries, kept in backend memory and
+    // disposed at the end (a cache or the weights keep tensors made here).
+    return cache === undefined && weightsOut === undefined ? inferenceScope(ids.backend, logits) : logits();
   }
 
   /** An empty key/value cache for this model. */

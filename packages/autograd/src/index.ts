@@ -10,6 +10,7 @@ export type { BackwardOptions } from './engine/backward.js';
 export { enableGrad, isGradEnabled, noGrad } from './engine/grad-mode.js';
 export { detach, setRequiresGrad } from './engine/tensor-methods.js';
 export { customOp } from './engine/custom-op.js';
+export { inferenceScope } from './engine/inference-scope.js';
 export { fusedKernels, fusedOrComposed } from './engine/fused-op.js';
 export type { FusedKernelSet } from './engine/fused-op.js';
 export type { CustomOpContext, CustomOpDefinition, CustomOpForwardResult } from './engine/custom-op.js';

@@ -1,6 +1,6 @@
 // RecurrentLM: embedding → recurrent stack → linear head, with streaming sampling and evaluation in nats and bits.
 import { LanguageModelBase, type DecodingSession, type EvaluateOptions, type LanguageModelEvaluation } from '@seqlab/attention';
-import { crossEntropy, Embedding, Linear, noGrad } from '@seqlab/autograd';
+import { crossEntropy, Embedding, inferenceScope, Linear, noGrad } from '@seqlab/autograd';
 import {
   formatShape,
   type Generator,
@@ -144,8 +144,12 @@ export class RecurrentLM extends LanguageModelBase {
    * @returns logits `[batch, seq, vocabSize]` and the state after the last step
    */
   forward(ids: Tensor, state: RecurrentState | null = null): LanguageModelOutput {
-    const r = this.logitsTimeMajor(this.checkIds('RecurrentLM.forward', 'ids', ids), state);
-    return { logits: transpose(r.logits, 0, 1), state: r.state };
+    const checked = this.checkIds('RecurrentLM.forward', 'ids', ids);
+    // Without gradients the intermediates are temporaries, kept in backend memory and disposed at the end.
+    return inferenceScope(checked.backend, () => {
+      const r = this.logitsTimeMajor(checked, state);
+      return { logits: transpose(r.logits, 0, 1), state: r.state };
+    });
   }
 
   /**
