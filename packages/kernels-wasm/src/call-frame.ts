@@ -20,6 +20,11 @@ export function elementBytes(dtype: DType): number {
   return dtype === 'bool' ? 1 : 4;
 }
 
+/** The dtype of a resident view (see ResidentRegion.allocView). */
+function dtypeOfView(view: TypedArray): DType {
+  return view instanceof Uint8Array ? 'bool' : view instanceof Int32Array ? 'int32' : 'float32';
+}
+
 // The bytes of any typed array, for copies that do not care about its element type.
 const bytesOf = (values: TypedArray): Uint8Array => new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
 
@@ -30,8 +35,9 @@ export interface CopyStats {
   /** Bytes of results copied out of wasm memory into typed arrays (and of resident storages read back by `readSync`). */
   bytesCopiedOut: number;
   /**
-   * Bytes of scratch results (the backend's `scratchResults`) moved inside wasm memory, from the call's frame into
-   * resident storages: no JS array is made for them, and later kernels read them in place.
+   * Bytes of scratch results (the backend's `scratchResults`) kept in wasm memory as resident storages: moved there
+   * from the call's frame, or written there in the first place where the resident region had a free block for them.
+   * No JS array is made for them, and later kernels read them in place.
    */
   bytesMoved: number;
 }
@@ -59,6 +65,10 @@ export class CallFrame {
    * of the frame when it closes) instead of typed-array copies.
    */
   scratch = false;
+  // Blocks of the outermost call made straight in the resident region while scratch results are on (see allocate):
+  // their views, and whether each was returned as a result (the others are freed at close).
+  private readonly directViews: TypedArray[] = [];
+  private readonly directReturned: boolean[] = [];
   // Scratch results of the open call waiting for `close` (parallel arrays: block address, elements, resident view).
   private readonly promoteAt: number[] = [];
   private readonly promoteSize: number[] = [];
@@ -144,7 +154,12 @@ export class CallFrame {
     return at;
   }
 
-  /** A block for `size` elements of `dtype`, recorded so that a returned address can be copied out as that dtype. */
+  /**
+   * A block for `size` elements of `dtype`, recorded so that a returned address can be copied out as that dtype. While
+   * scratch results are on, a block of the outermost call is made straight in the resident region when a free gap
+   * there holds it (the region cannot grow during a call): returned, it is the result's storage as it is, with no
+   * move at close; not returned, it is freed at close.
+   */
   allocate(dtype: DType, size: number): number {
     this.check('allocating a result');
     if (!WASM_DTYPES.includes(dtype)) {
@@ -152,11 +167,32 @@ export class CallFrame {
         `${this.kernel}: the wasm backend computes in ${WASM_DTYPES.join(', ')}; received ${dtype} (keep float64 tensors on the 'cpu' backend)`,
       );
     }
+    if (this.depth === 1 && this.promotesResults) {
+      const view = this.resident!.allocView(dtype, size);
+      if (view !== undefined) {
+        this.directViews.push(view);
+        this.directReturned.push(false);
+        return view.byteOffset;
+      }
+    }
     const at = this.heap.alloc(size * elementBytes(dtype));
     this.allocAt.push(at);
     this.allocDType.push(dtype);
     this.allocSize.push(size);
     return at;
+  }
+
+  /** Frees a block from {@link allocate} that the call no longer needs and does not return. */
+  free(at: number): void {
+    this.check('freeing a block');
+    const i = this.directViews.findIndex((v) => v.byteOffset === at);
+    if (i < 0) {
+      this.heap.free(at);
+      return;
+    }
+    this.resident!.release(this.directViews[i]);
+    this.directViews.splice(i, 1);
+    this.directReturned.splice(i, 1);
   }
 
   /**
@@ -205,6 +241,15 @@ export class CallFrame {
 
   private copyOut(at: number, kernel: string): TypedArray {
     const heap = this.heap;
+    for (let i = this.directViews.length - 1; i >= 0; i--) {
+      const view = this.directViews[i];
+      if (view.byteOffset !== at) continue;
+      // Returned twice, it is two results: the second gets its own storage.
+      if (this.directReturned[i]) return this.copyBlock(at, dtypeOfView(view), view.length);
+      this.directReturned[i] = true;
+      this.moved += view.byteLength;
+      return view;
+    }
     for (let i = this.allocAt.length - 1; i >= 0; i--) {
       if (this.allocAt[i] !== at) continue;
       const size = this.allocSize[i],
@@ -309,6 +354,9 @@ export class CallFrame {
     this.written.length = 0;
     this.presetAt.length = 0;
     this.presetArrays.length = 0;
+    for (let i = 0; i < this.directViews.length; i++) if (!this.directReturned[i]) this.resident!.release(this.directViews[i]);
+    this.directViews.length = 0;
+    this.directReturned.length = 0;
     this.heap.reset();
     if (this.promoteAt.length > 0) this.promote();
   }

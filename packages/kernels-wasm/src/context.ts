@@ -62,6 +62,11 @@ export function allocFor(dtype: DType, size: number): number {
   return runtime().frame.allocate(dtype, size);
 }
 
+/** Frees a block from {@link allocFor} that the current call no longer needs and does not return. */
+export function freeFor(at: number): void {
+  runtime().frame.free(at);
+}
+
 /**
  * Frees a released storage: a resident storage's block of wasm memory goes back to the resident region; any other
  * array the backend made is kept by the recycler for the next result of its dtype and length.

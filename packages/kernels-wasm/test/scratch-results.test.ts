@@ -1,7 +1,22 @@
 // Scratch results (the backend's `scratchResults`): float32 results kept resident in wasm memory, moved out of the call
 // frame instead of copied out, read by later kernels without a copy; values equal to ordinary results.
 import { afterEach, describe, expect, it } from 'vitest';
-import { add, cast, Generator, greater, matmul, mean, randn, square, tensor, where, type Tensor, type TensorInfo, type TypedArray } from '@seqlab/tensor-core';
+import {
+  add,
+  cast,
+  Generator,
+  greater,
+  matmul,
+  mean,
+  randn,
+  square,
+  sum,
+  tensor,
+  where,
+  type Tensor,
+  type TensorInfo,
+  type TypedArray,
+} from '@seqlab/tensor-core';
 import { Adam } from '@seqlab/autograd';
 import { TransformerEncoderLayer } from '@seqlab/attention';
 import { LSTM } from '@seqlab/recurrent';
@@ -43,6 +58,29 @@ describe('scratch results', () => {
     const resident = wasmHeapStats().residentBytes;
     product.dispose();
     expect(wasmHeapStats().residentBytes).toBe(resident - 96 * 80 * 4);
+  });
+
+  it('writes a result straight into a free resident block, and frees what a call made there but did not return', () => {
+    const gen = new Generator(11);
+    const x = randn([6, 5, 4, 3], { generator: gen, backend: 'wasm' });
+    // Two separate runs of axes: the kernel reduces one into an intermediate block, then frees it.
+    const plain = sum(x, [0, 2]);
+    // A free gap in the resident region: a block freed below one still live (a gap at the top goes back to the frames).
+    const big = scratch(() => add(x, x));
+    const above = scratch(() => add(x, 1));
+    big.dispose();
+    const before = wasmHeapStats();
+    const y = scratch(() => sum(x, [0, 2]));
+    const after = wasmHeapStats();
+    expect(Array.from(y.dataSync())).toEqual(Array.from(plain.dataSync()));
+    expect(isResident(y.handle)).toBe(true);
+    // Only the result stays resident (64-byte blocks): the intermediate went back to the region.
+    expect(after.residentBytes - before.residentBytes).toBe(64);
+    expect(after.bytesMoved - before.bytesMoved).toBe(5 * 3 * 4);
+    expect(after.bytesCopiedOut - before.bytesCopiedOut).toBe(0);
+    y.dispose();
+    expect(wasmHeapStats().residentBytes).toBe(before.residentBytes);
+    above.dispose();
   });
 
   it('moves every result of a fused kernel into its own storage, whatever the order of their blocks', () => {

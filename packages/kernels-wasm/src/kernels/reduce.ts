@@ -1,6 +1,6 @@
 // wasm kernels for reductions (sum, max, min, prod over sorted axes) and argmax / argmin.
 import type { Kernels, ReduceOpName, Shape, TensorInfo } from '@seqlab/tensor-core';
-import { allocFor, ptr, runtime } from '../context.js';
+import { allocFor, freeFor, ptr, runtime } from '../context.js';
 
 const REDUCE: Record<ReduceOpName, number> = { sum: 0, max: 1, min: 2, prod: 3 };
 
@@ -44,7 +44,7 @@ export const reduceKernels = {
         rt.exports.reduceF32(code, src, out, outer, len, inner, scratch);
         if (scratch !== 0) rt.heap.free(scratch);
       }
-      if (src !== ptr(x)) rt.heap.free(src);
+      if (src !== ptr(x)) freeFor(src);
       src = out;
       shape = [...shape.slice(0, start), ...shape.slice(end)];
     }
