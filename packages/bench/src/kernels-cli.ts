@@ -7,7 +7,8 @@ import { parseKernelBenchCases, runKernelBenchmark } from './kernel-bench/kernel
 import { renderKernelMarkdown, writeKernelReport } from './kernel-bench/report.js';
 
 const USAGE = `Usage: bench:kernels [--json] [--cases peak,matmul,lstm,transformer,inference,generation] [--sizes 128,256,512,1024]
-                     [--runs N] [--warmup N] [--backends cpu,wasm] [--skip-tfjs] [--tfjs-cpu] [--gpu] [--out DIR]
+                     [--runs N] [--warmup N] [--training-warmup-ms N] [--backends cpu,wasm] [--skip-tfjs] [--tfjs-cpu]
+                     [--gpu] [--out DIR]
 
 Measures the machine's 128-bit wasm SIMD peak (a multiply-add loop, plain and fused, on 1 and 2 threads: the
 ceiling of every wasm row), times matmul (nn, tn, nt) and LSTM / Transformer-block training steps (tokens/s, and useful GFLOP/s against the same
@@ -17,6 +18,7 @@ running seqlab's exported model, then the generation case (ms per token at batch
 LM, seqlab's generate against onnxruntime stepping the exported step model); writes kernels.json and kernels.md to
 --out, and prints the Markdown report (or, with --json, one JSON object). --gpu adds seqlab's gpu backend: in Node,
 gpu.js's WebAssembly mode (a correctness mode, slower than wasm) unless the optional \`gl\` package is installed.
+A training step warms up for --warmup steps (default 2) and at least --training-warmup-ms (default 1000).
 --backends picks seqlab's backends and --skip-tfjs leaves TF.js out: the training rows cheaply are
   bench:kernels --cases matmul,lstm,transformer --sizes 512 --runs 1 --warmup 1 --backends wasm --skip-tfjs`;
 
@@ -32,6 +34,7 @@ try {
       sizes: { type: 'string' },
       runs: { type: 'string' },
       warmup: { type: 'string' },
+      'training-warmup-ms': { type: 'string' },
       backends: { type: 'string' },
       'skip-tfjs': { type: 'boolean', default: false },
       'tfjs-cpu': { type: 'boolean', default: false },
@@ -58,6 +61,7 @@ try {
     sizes: args.sizes?.split(',').map(Number),
     runs: args.runs === undefined ? undefined : Number(args.runs),
     warmup: args.warmup === undefined ? undefined : Number(args.warmup),
+    trainingWarmupMs: args['training-warmup-ms'] === undefined ? undefined : Number(args['training-warmup-ms']),
     backends: args.backends?.split(',').map((b) => b.trim()),
     tfjs: !args['skip-tfjs'],
     tfjsCpu: args['tfjs-cpu'],
