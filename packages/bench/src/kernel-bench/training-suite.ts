@@ -6,16 +6,6 @@ import type { KernelBenchRow } from './results.js';
 import { timeAlone, yieldTurn } from './timing.js';
 import { lstmTrainingFlops, tokensPerStep, transformerTrainingFlops, type LstmShape, type TransformerShape } from './training-shapes.js';
 
-/**
- * A full garbage collection where Node exposes it (`--expose-gc`, which the package's bench scripts pass), so that the
- * garbage of one contender's steps (seqlab's cpu backend makes gigabytes of arrays) is collected before the next
- * contender starts rather than during its timed steps.
- */
-function collectGarbage(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (typeof gc === 'function') gc();
-}
-
 /** Options of {@link runTrainingSuite}. */
 export interface TrainingSuiteOptions {
   /** Timed steps per contender. */
@@ -63,7 +53,6 @@ export async function runTrainingSuite(contenders: readonly Contender[], trainin
     const base = { library: c.library, backend: c.backend, threads: c.threads, case: trainingCase.name, size: trainingCase.shape.length, runs: options.runs };
     let step: TrainingStep | null = null;
     try {
-      collectGarbage();
       await c.before();
       step = build(options.seed);
       const s = step;
