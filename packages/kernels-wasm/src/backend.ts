@@ -14,7 +14,7 @@ import { binaryKernels } from './kernels/binary.js';
 import { castKernels } from './kernels/cast.js';
 import { indexingKernels } from './kernels/indexing.js';
 import { matmulKernels, wakeForMatmul } from './kernels/matmul.js';
-import { movementKernels } from './kernels/movement.js';
+import { movementKernels, rowTranspose } from './kernels/movement.js';
 import { reduceKernels } from './kernels/reduce.js';
 import { softmaxKernels } from './kernels/softmax.js';
 import { unaryKernels } from './kernels/unary.js';
@@ -48,7 +48,7 @@ export interface WasmBackend extends Backend {
 }
 
 // Matmul wakes the worker threads before its inputs are copied in.
-const kernels: Kernels = framedTable(
+const framedKernels: Kernels = framedTable(
   {
     ...unaryKernels,
     ...binaryKernels,
@@ -61,6 +61,8 @@ const kernels: Kernels = framedTable(
   },
   { matmul: wakeForMatmul },
 );
+// A transpose of long contiguous runs copies them in JS before any call frame would stage its input.
+const kernels: Kernels = { ...framedKernels, transpose: (x, perm) => rowTranspose(x, perm) ?? framedKernels.transpose(x, perm) };
 
 function checkDType(op: string, dtype: DType): void {
   if (!WASM_DTYPES.includes(dtype)) {

@@ -1,6 +1,7 @@
 // wasm kernels for data movement: every one is a strided copy (assembly/copy.ts) plus, for pad, a fill.
-import { sizeOf, type DType, type Kernels, type Shape, type TensorInfo } from '@seqlab/tensor-core';
+import { allocArray, sizeOf, type DType, type Kernels, type Shape, type TensorInfo, type TypedArray } from '@seqlab/tensor-core';
 import { allocFor, elementBytes, ptr, runtime } from '../context.js';
+import { recycler, uninitialisedArray } from '../recycler.js';
 import { broadcastStridesOf, coalesce, contiguousStrides, writeWalk, type StridedWalk } from '../dims.js';
 
 /** Copies the view (shape, source strides from byte address src) into dst laid out with dstStrides. */
@@ -55,6 +56,50 @@ export function fill(dtype: DType, dst: number, size: number, value: number): vo
   if (dtype === 'bool') heap.u8.fill(value, dst, dst + size);
   else if (dtype === 'int32') heap.i32.fill(value, dst >>> 2, (dst >>> 2) + size);
   else heap.f32.fill(value, dst >>> 2, (dst >>> 2) + size);
+}
+
+/** Elements a contiguous run must hold for {@link rowTranspose} to copy runs in JS rather than stage through wasm. */
+const ROW_TRANSPOSE_MIN_RUN = 64;
+
+/**
+ * A transpose that keeps runs of at least {@link ROW_TRANSPOSE_MIN_RUN} contiguous elements (swapping the outer axes
+ * of `[T, B, H]`, as batch-first recurrent layers do) as one pass of run copies in JS, straight from the input's
+ * array into the result's: through wasm it would be a copy in, the permutation and a copy out. Only outside any
+ * kernel call and where results are arrays (not scratch results that stay in wasm memory); returns undefined where
+ * it does not apply, for the wasm kernel to run.
+ */
+export function rowTranspose(x: TensorInfo, perm: readonly number[]): TypedArray | undefined {
+  const frame = runtime().frame;
+  if (frame.isOpen || frame.promotesResults || !ArrayBuffer.isView(x.handle)) return undefined;
+  const inStrides = contiguousStrides(x.shape);
+  const outShape = perm.map((d) => x.shape[d]);
+  const walk = coalesce(outShape, [perm.map((d) => inStrides[d]), contiguousStrides(outShape)]);
+  const [src, dst] = walk.strides;
+  const last = walk.shape.length - 1;
+  const run = walk.shape[last];
+  if (src[last] !== 1 || dst[last] !== 1 || run < ROW_TRANSPOSE_MIN_RUN) return undefined;
+  const input = x.handle as TypedArray;
+  const out = resultArray(x.dtype, x.size);
+  const counter = new Array<number>(last).fill(0);
+  let so = 0,
+    doff = 0;
+  for (let r = 0, runs = x.size / run; r < runs; r++) {
+    out.set(input.subarray(so, so + run) as ArrayLike<number>, doff);
+    for (let k = last - 1; k >= 0; k--) {
+      so += src[k];
+      doff += dst[k];
+      if (++counter[k] < walk.shape[k]) break;
+      so -= src[k] * walk.shape[k];
+      doff -= dst[k] * walk.shape[k];
+      counter[k] = 0;
+    }
+  }
+  return out;
+}
+
+/** A result array of `size` elements (contents undefined): a disposed tensor's, or a new one. */
+function resultArray(dtype: DType, size: number): TypedArray {
+  return recycler.take(dtype, size) ?? recycler.own(uninitialisedArray(dtype, size) ?? allocArray(dtype, size));
 }
 
 function transpose(x: TensorInfo, perm: readonly number[]): number {
