@@ -29,16 +29,28 @@ function transposeBlocks(dtype: DType, walk: StridedWalk, src: number, dst: numb
   if (d < 0 || d === last || walk.shape[d] * walk.shape[last] < 64) return false;
   const bytes = elementBytes(dtype);
   const outer = walk.shape.map((_, i) => i).filter((i) => i !== d && i !== last);
-  const counter = new Array<number>(outer.length).fill(0);
-  let blocks = 1;
-  for (const i of outer) blocks *= walk.shape[i];
   const exports = runtime().exports;
+  forEachBlock(walk, outer, (so, doff) =>
+    exports.transposeBlock(bytes, src + so * bytes, dst + doff * bytes, walk.shape[d], walk.shape[last], sStr[last], dStr[d]),
+  );
+  return true;
+}
+
+/**
+ * Calls `visit` with the source and destination element offsets of every index of `walk`'s dimensions `dims` (the
+ * others held at 0), the last of `dims` varying fastest.
+ */
+function forEachBlock(walk: StridedWalk, dims: readonly number[], visit: (src: number, dst: number) => void): void {
+  const [sStr, dStr] = walk.strides;
+  const counter = new Array<number>(dims.length).fill(0);
+  let blocks = 1;
+  for (const i of dims) blocks *= walk.shape[i];
   let so = 0,
     doff = 0;
   for (let b = 0; b < blocks; b++) {
-    exports.transposeBlock(bytes, src + so * bytes, dst + doff * bytes, walk.shape[d], walk.shape[last], sStr[last], dStr[d]);
-    for (let k = outer.length - 1; k >= 0; k--) {
-      const i = outer[k];
+    visit(so, doff);
+    for (let k = dims.length - 1; k >= 0; k--) {
+      const i = dims[k];
       so += sStr[i];
       doff += dStr[i];
       if (++counter[k] < walk.shape[i]) break;
@@ -47,7 +59,6 @@ function transposeBlocks(dtype: DType, walk: StridedWalk, src: number, dst: numb
       counter[k] = 0;
     }
   }
-  return true;
 }
 
 /** Fills `size` elements of `dtype` at `dst` with `value`. */
@@ -80,20 +91,8 @@ export function rowTranspose(x: TensorInfo, perm: readonly number[]): TypedArray
   if (src[last] !== 1 || dst[last] !== 1 || run < ROW_TRANSPOSE_MIN_RUN) return undefined;
   const input = x.handle as TypedArray;
   const out = resultArray(x.dtype, x.size);
-  const counter = new Array<number>(last).fill(0);
-  let so = 0,
-    doff = 0;
-  for (let r = 0, runs = x.size / run; r < runs; r++) {
-    out.set(input.subarray(so, so + run) as ArrayLike<number>, doff);
-    for (let k = last - 1; k >= 0; k--) {
-      so += src[k];
-      doff += dst[k];
-      if (++counter[k] < walk.shape[k]) break;
-      so -= src[k] * walk.shape[k];
-      doff -= dst[k] * walk.shape[k];
-      counter[k] = 0;
-    }
-  }
+  const outer = walk.shape.slice(0, last).map((_, i) => i);
+  forEachBlock(walk, outer, (so, doff) => out.set(input.subarray(so, so + run) as ArrayLike<number>, doff));
   return out;
 }
 
