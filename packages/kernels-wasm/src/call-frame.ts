@@ -1,6 +1,6 @@
 // A kernel call's scratch region of wasm memory: inputs staged in (resident storages used where they are), outputs
 // allocated there and copied out, all of it released when the call returns.
-import { DTypeMismatchError, InvalidArgumentError, type DType, type TypedArray } from '@seqlab/tensor-core';
+import { dtypeOfArray, DTypeMismatchError, InvalidArgumentError, type DType, type TypedArray } from '@seqlab/tensor-core';
 import type { Heap } from './heap.js';
 import { recycler, uninitialisedArray } from './recycler.js';
 import type { ResidentRegion } from './resident.js';
@@ -18,11 +18,6 @@ export const WASM_DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
 /** Bytes per element on the wasm backend (bool is one byte). */
 export function elementBytes(dtype: DType): number {
   return dtype === 'bool' ? 1 : 4;
-}
-
-/** The dtype of a resident view (see ResidentRegion.allocView). */
-function dtypeOfView(view: TypedArray): DType {
-  return view instanceof Uint8Array ? 'bool' : view instanceof Int32Array ? 'int32' : 'float32';
 }
 
 // The bytes of any typed array, for copies that do not care about its element type.
@@ -245,7 +240,7 @@ export class CallFrame {
       const view = this.directViews[i];
       if (view.byteOffset !== at) continue;
       // Returned twice, it is two results: the second gets its own storage.
-      if (this.directReturned[i]) return this.copyBlock(at, dtypeOfView(view), view.length);
+      if (this.directReturned[i]) return this.copyBlock(at, dtypeOfArray(view)!, view.length);
       this.directReturned[i] = true;
       this.moved += view.byteLength;
       return view;
