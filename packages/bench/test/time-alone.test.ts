@@ -3,16 +3,17 @@
 import { describe, expect, it } from 'vitest';
 import { timeAlone } from '../src/kernel-bench/timing.js';
 
-/** A runner that busy-waits `ms` per call and counts its calls. */
-function busy(ms: number): { run: () => void; calls: () => number } {
-  let calls = 0;
+/** A runner that busy-waits `ms` per call and notes when each call started. */
+function busy(ms: number): { run: () => void; calls: () => number; starts: number[] } {
+  const starts: number[] = [];
   return {
     run: () => {
-      calls++;
-      const end = performance.now() + ms;
-      while (performance.now() < end);
+      const start = performance.now();
+      starts.push(start);
+      while (performance.now() < start + ms);
     },
-    calls: () => calls,
+    calls: () => starts.length,
+    starts,
   };
 }
 
@@ -21,8 +22,11 @@ describe('timeAlone', () => {
     const r = busy(2);
     const { times } = await timeAlone(r, { runs: 3, warmup: 1, warmupMs: 20, budgetMs: 60_000, minRuns: 3 });
     expect(times).toHaveLength(3);
-    // Each call lasts at least 2 ms, so 20 ms of warm-up takes at least 10 calls before the 3 timed ones.
-    expect(r.calls()).toBeGreaterThanOrEqual(13);
+    // More warm-up calls than the one asked, and the first timed call starts only after 20 ms of them. (Not a count
+    // of calls: on a busy machine one 2 ms call can last 15.)
+    const firstTimed = r.calls() - 3;
+    expect(firstTimed).toBeGreaterThan(1);
+    expect(r.starts[firstTimed] - r.starts[0]).toBeGreaterThanOrEqual(20);
   });
 
   it('makes exactly the warm-up calls asked without warmupMs', async () => {
