@@ -50,6 +50,12 @@ export interface KernelBenchRow {
    * inference rows (null when the run failed).
    */
   readonly usefulGflops?: number | null;
+  /**
+   * GFLOP/s of the same contender's n×n `a·b` product (n = 512, the training-efficiency reference) timed between this
+   * row's training steps: the median of the calls made just before the timed steps; only on training-step rows of
+   * contenders with a matmul.
+   */
+  readonly pairedMatmulGflops?: number;
   /** Median milliseconds per generated token at batch 1 (the call's time over its tokens); only on generation rows. */
   readonly msPerToken?: number | null;
   /** Median milliseconds per call after warm-up (on peak rows the best round's slowest thread), or null when the run failed. */

@@ -1,7 +1,10 @@
 // Training-step cases: each contender builds the step, runs warm-ups, then times several steps on its own (steps
 // last long enough that interleaving buys nothing, and a TF.js model must stay on the backend it was built on).
+// Between the steps it times its own square matmul, the reference of the training-efficiency ratio, so that the two
+// are measured in the same seconds of a machine whose speed moves in phases.
+import { Generator } from '@seqlab/tensor-core';
 import { median } from '../experiments/framework/timing.js';
-import type { Contender, TrainingStep } from './contender.js';
+import type { Contender, MatmulOps, TrainingStep } from './contender.js';
 import type { KernelBenchRow } from './results.js';
 import { timeAlone, yieldTurn } from './timing.js';
 import { lstmTrainingFlops, tokensPerStep, transformerTrainingFlops, type LstmShape, type TransformerShape } from './training-shapes.js';
@@ -18,6 +21,11 @@ export interface TrainingSuiteOptions {
   readonly budgetMs: number;
   /** Seed of weights and data. */
   readonly seed: number;
+  /**
+   * Size n of the n×n `a·b` product timed between the steps (one untimed call, then {@link PAIRED_MATMUL_CALLS}
+   * timed) on contenders with a matmul, giving their rows' `pairedMatmulGflops`; null for none.
+   */
+  readonly pairedMatmulSize: number | null;
   /** Progress lines. */
   readonly log: (line: string) => void;
 }
@@ -33,6 +41,43 @@ function builder(c: Contender, trainingCase: TrainingCase): ((seed: number) => T
   }
   const build = c.transformerStep;
   return build === null ? null : (seed) => build(trainingCase.shape, seed);
+}
+
+/** Timed matmul calls between two training steps (after one untimed call that brings the operands back into cache). */
+export const PAIRED_MATMUL_CALLS = 2;
+
+/** A contender's n×n `a·b` product, timed on demand: its samples, and a way to free its operands. */
+interface PairedMatmul {
+  /** One untimed call, then {@link PAIRED_MATMUL_CALLS} timed ones, appended to `times`. */
+  measure(): void;
+  readonly times: number[];
+  dispose(): void;
+}
+
+function pairedMatmul(ops: MatmulOps, n: number, seed: number): PairedMatmul {
+  const gen = new Generator(seed);
+  const [a, b] = [0, 1].map(() =>
+    ops.tensor(
+      Float32Array.from({ length: n * n }, () => gen.uniform() * 2 - 1),
+      [n, n],
+    ),
+  );
+  const times: number[] = [];
+  return {
+    times,
+    measure() {
+      ops.dispose(ops.matmul(a, b, false, false));
+      for (let i = 0; i < PAIRED_MATMUL_CALLS; i++) {
+        const t0 = performance.now();
+        ops.dispose(ops.matmul(a, b, false, false));
+        times.push(performance.now() - t0);
+      }
+    },
+    dispose() {
+      ops.dispose(a);
+      ops.dispose(b);
+    },
+  };
 }
 
 function errorLine(e: unknown): string {
@@ -52,22 +97,44 @@ export async function runTrainingSuite(contenders: readonly Contender[], trainin
     if (build === null) continue;
     const base = { library: c.library, backend: c.backend, threads: c.threads, case: trainingCase.name, size: trainingCase.shape.length, runs: options.runs };
     let step: TrainingStep | null = null;
+    let paired: PairedMatmul | null = null;
     try {
       await c.before();
       step = build(options.seed);
       const s = step;
+      const n = options.pairedMatmulSize;
+      const p = (paired = c.matmul !== null && n !== null ? pairedMatmul(c.matmul, n, options.seed) : null);
+      const before = async (): Promise<void> => {
+        await c.before();
+        p?.measure();
+      };
       const { times } = await timeAlone(
-        { before: () => c.before(), run: () => s.run() },
+        { before, run: () => s.run() },
         { runs: options.runs, warmup: options.warmup, warmupMs: options.warmupMs, budgetMs: options.budgetMs, minRuns: Math.min(3, options.runs) },
       );
       const medianMs = median(times);
       const tokensPerSec = tokens / (medianMs / 1000);
-      rows.push({ ...base, runs: times.length, tokensPerSec, usefulGflops: flops / (medianMs * 1e6), medianMs, note: s.note });
-      options.log(`${trainingCase.name} T=${trainingCase.shape.length}: ${c.label} ${tokensPerSec.toFixed(0)} tokens/s (${medianMs.toFixed(0)} ms per step)`);
+      // The matmul samples taken before the timed steps (the last ones: warm-up steps come first).
+      const matmulMs = p === null ? null : median(p.times.slice(-times.length * PAIRED_MATMUL_CALLS));
+      const pairedMatmulGflops = matmulMs === null || n === null ? undefined : (2 * n ** 3) / (matmulMs * 1e6);
+      rows.push({
+        ...base,
+        runs: times.length,
+        tokensPerSec,
+        usefulGflops: flops / (medianMs * 1e6),
+        ...(pairedMatmulGflops === undefined ? {} : { pairedMatmulGflops }),
+        medianMs,
+        note: s.note,
+      });
+      options.log(
+        `${trainingCase.name} T=${trainingCase.shape.length}: ${c.label} ${tokensPerSec.toFixed(0)} tokens/s (${medianMs.toFixed(0)} ms per step)` +
+          (pairedMatmulGflops === undefined ? '' : `; matmul-nn ${n} between the steps ${pairedMatmulGflops.toFixed(1)} GFLOP/s`),
+      );
     } catch (e) {
       rows.push({ ...base, tokensPerSec: null, usefulGflops: null, medianMs: null, note: `failed: ${errorLine(e)}` });
       options.log(`${trainingCase.name}: ${c.label} failed: ${errorLine(e)}`);
     } finally {
+      paired?.dispose();
       try {
         step?.dispose();
       } catch {
