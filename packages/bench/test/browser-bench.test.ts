@@ -138,7 +138,7 @@ describe('the Markdown report', () => {
     expect(md).toContain('no conclusion about GPU speed is drawn from them');
     expect(md).toContain('| case | size | seqlab gpu (software rendering) | seqlab wasm ×2 | tfjs webgl (software rendering) |');
     expect(md).not.toMatch(/\(GPU\)/);
-    expect(md).toContain('| matmul-nn | 1024 | 250.0 | 40.0 | 100.0 | 2.5× | 6.3× |');
+    expect(md).toContain('| matmul-nn | 1024 | 250.0 | 40.0 | 100.0 | 2.50× | 6.25× |');
     expect(md).toMatch(/not judged: software rendering.*\| not judged \|/);
     expect(md).toContain('one readback');
     // Software GFLOP/s far below 0.1 keep two significant digits instead of reading 0.0.

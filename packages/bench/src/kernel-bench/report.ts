@@ -45,6 +45,11 @@ function decimal(v: number): string {
   return Math.abs(v) >= 0.1 || v === 0 ? v.toFixed(1) : v.toPrecision(2);
 }
 
+/** A ratio: two decimals from 0.1 to 10, where the targets' thresholds (0.6×, 0.8×) sit and one decimal would hide a miss. */
+function ratio(v: number): string {
+  return Math.abs(v) >= 0.1 && Math.abs(v) < 10 ? v.toFixed(2) : decimal(v);
+}
+
 function formatValue(v: number | null | undefined, metric: RowMetric): string {
   if (v === null || v === undefined) return '–';
   if (metric === 'msPerToken') return v.toFixed(2);
@@ -61,7 +66,7 @@ function ratioCell(cells: readonly KernelBenchRow[], metric: RowMetric, column: 
   const lowerIsBetter = metric === 'msPerToken';
   const best = lowerIsBetter ? Math.min(...subject) : Math.max(...subject);
   const flipped = column.inverted !== lowerIsBetter;
-  return subject.length > 0 && typeof reference === 'number' ? `${decimal(flipped ? reference / best : best / reference)}×` : '–';
+  return subject.length > 0 && typeof reference === 'number' ? `${ratio(flipped ? reference / best : best / reference)}×` : '–';
 }
 
 /**
