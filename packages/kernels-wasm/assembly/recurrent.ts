@@ -13,6 +13,7 @@
 // for, and the calling thread alone finishes the task if it must.
 import { KC, microKernel, MR, packRowsWhole } from './matmul';
 import { expMantissa, expRounded } from './vmath';
+import { madd } from './madd';
 
 // Record fields (byte offsets of i32 values), written by src/sequence-task.ts in the same order.
 // Byte 0 is unused (kept so that the fields below keep their offsets).
@@ -199,6 +200,68 @@ export function packBackwardWeights(w: usize, G: i32, H: i32, dst: usize): void 
   }
 }
 
+// Row 0 of the tile for panels [i, i + 4) (`n` = 4) or panel i alone (`n` = 1) over the depth block [p0, p0 + kc): the
+// micro-kernel's first row, with the same multiply-adds in the same order, so its bits equal what the 4-row kernel
+// gives; four panels at once keep eight independent accumulator chains in flight, as the 4-row kernel's rows do.
+@inline
+function rowPanels(a: usize, w: usize, panelBytes: usize, i: i32, p0: i32, kc: i32, tile: usize, n: i32): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
+  let pb = w + <usize>i * panelBytes + (<usize>p0 << 5);
+  let pa = a + (<usize>p0 << 2);
+  for (let p = 0; p < kc; p++) {
+    const x = v128.load32_splat(pa);
+    c0 = madd(x, v128.load(pb), c0);
+    c1 = madd(x, v128.load(pb, 16), c1);
+    if (n == 4) {
+      c2 = madd(x, v128.load(pb + panelBytes), c2);
+      c3 = madd(x, v128.load(pb + panelBytes, 16), c3);
+      c4 = madd(x, v128.load(pb + 2 * panelBytes), c4);
+      c5 = madd(x, v128.load(pb + 2 * panelBytes, 16), c5);
+      c6 = madd(x, v128.load(pb + 3 * panelBytes), c6);
+      c7 = madd(x, v128.load(pb + 3 * panelBytes, 16), c7);
+    }
+    pa += 4;
+    pb += 32;
+  }
+  const out = tile + (<usize>i << 5);
+  if (p0 > 0) {
+    c0 = f32x4.add(c0, v128.load(out));
+    c1 = f32x4.add(c1, v128.load(out, 16));
+    if (n == 4) {
+      c2 = f32x4.add(c2, v128.load(out, 32));
+      c3 = f32x4.add(c3, v128.load(out, 48));
+      c4 = f32x4.add(c4, v128.load(out, 64));
+      c5 = f32x4.add(c5, v128.load(out, 80));
+      c6 = f32x4.add(c6, v128.load(out, 96));
+      c7 = f32x4.add(c7, v128.load(out, 112));
+    }
+  }
+  v128.store(out, c0);
+  v128.store(out, c1, 16);
+  if (n == 4) {
+    v128.store(out, c2, 32);
+    v128.store(out, c3, 48);
+    v128.store(out, c4, 64);
+    v128.store(out, c5, 80);
+    v128.store(out, c6, 96);
+    v128.store(out, c7, 112);
+  }
+}
+
+// The step product of a batch of one sequence (generation): row 0 of the tile = a · P, read straight from `a` (no
+// packing) over the panels four at a time. The 4-row micro-kernel would spend three quarters of its multiply-adds on
+// the zero rows that pad one row to four.
+function rowTimesPanels(a: usize, k: i32, w: usize, panels: i32, tile: usize): void {
+  const panelBytes = <usize>k << 5;
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kc = min(KC, k - p0);
+    let i = 0;
+    for (; i + 4 <= panels; i += 4) rowPanels(a, w, panelBytes, i, p0, kc, tile, 4);
+    for (; i < panels; i++) rowPanels(a, w, panelBytes, i, p0, kc, tile, 1);
+  }
+}
+
 // After each thread's scratch header: the step's left operand packed into 4-row panels (packRowsWhole's layout), then
 // the product tile. The header's packed-operand phase is one more than the phase whose operand is packed, 0 for none.
 
@@ -213,6 +276,10 @@ export function packBackwardWeights(w: usize, G: i32, H: i32, dst: usize): void 
 export function stepProduct(rec: usize, thread: i32, phase: i32, a: usize, k: i32, w: usize, panels: i32, ldt: usize): usize {
   const B = load<i32>(rec, REC_B);
   const scratch = scratchOf(rec, thread), packed = scratch + SCRATCH_HEADER, tile = scratch + <usize>load<i32>(rec, REC_TILE);
+  if (B == 1) {
+    rowTimesPanels(a, k, w, panels, tile);
+    return tile;
+  }
   if (load<i32>(scratch + SCRATCH_PACKED_PHASE) != phase + 1) {
     packRowsWhole(a, B, k, false, 0, B, packed);
     store<i32>(scratch + SCRATCH_PACKED_PHASE, phase + 1);

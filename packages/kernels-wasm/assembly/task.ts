@@ -8,6 +8,7 @@
 // TASK_MATMUL_PACKED also uses 88–103 (see packedMatmulChunk); both matmul kinds read their tile epilogue (Linear's
 // bias and ReLU, see linear.ts) at 104 (bias address, 0 for none) and 108 (flags).
 import { attentionBackwardF32, attentionForwardF32 } from './attention';
+import { rowDots } from './gemv';
 import { biasActivationTile } from './linear';
 import { matmulTile, matmulTileFromPacked, packColumnsWhole, packRowsWhole } from './matmul';
 import { sequenceTask } from './sequence-task';
@@ -31,6 +32,12 @@ export const TASK_MATMUL_PACKED = 4;
  */
 export const TASK_SEQUENCE = 5;
 
+/**
+ * Task kind: dot products of contiguous matrix rows with one vector (gemv.ts's rowDots), a block of rows per chunk.
+ * Fields: 16 matrix, 20 vector, 24 out, 28 rows, 32 k (row length), 36 rows per chunk.
+ */
+export const TASK_ROW_DOTS = 6;
+
 /** Byte size of a task descriptor. */
 export const TASK_BYTES = 112;
 
@@ -53,12 +60,20 @@ export function runTask(task: usize, thread: i32, tag: i32): i32 {
     if (kind == TASK_MATMUL) matmulChunk(task, chunk, thread);
     else if (kind == TASK_MATMUL_PACKED) units = packedMatmulChunk(task, chunk, thread) ? 1 : 0;
     else if (kind == TASK_SEQUENCE) units = sequenceTask(<usize>load<i32>(task, 16), thread);
+    else if (kind == TASK_ROW_DOTS) rowDotsChunk(task, chunk);
     else attentionChunk(task, kind, chunk, thread);
     atomic.add<i32>(task + 12, 1);
     atomic.notify(task + 12);
     ran += units;
   }
   return ran;
+}
+
+// One block of rows of a TASK_ROW_DOTS task. Each row's dot product is computed alone, so the split changes no bits.
+function rowDotsChunk(task: usize, chunk: i32): void {
+  const rows = load<i32>(task, 28), k = load<i32>(task, 32), per = load<i32>(task, 36);
+  const r0 = chunk * per;
+  rowDots(<usize>load<i32>(task, 16) + (<usize>r0 * <usize>k << 2), <usize>load<i32>(task, 20), <usize>load<i32>(task, 24) + (<usize>r0 << 2), min(per, rows - r0), k);
 }
 
 // Chunk → (batch, tile row, tile column); the per-batch operand offsets come from tables built by the caller.

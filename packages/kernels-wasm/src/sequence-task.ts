@@ -30,6 +30,13 @@ function align64(bytes: number): number {
  */
 export const STEP_PARALLEL_MIN_FLOPS = 2 * 1024 * 1024;
 
+/**
+ * Packed recurrent weights this large (bytes) make a step worth sharing whatever its flops: they do not stay in a
+ * core's L2 from one step to the next, so a small batch's step (generation, at batch 1) waits on reading them, and two
+ * cores each reading half of them finish sooner.
+ */
+export const STEP_PARALLEL_MIN_WEIGHT_BYTES = 512 * 1024;
+
 /** Chunks of hidden units per phase each thread should find, so that a thread that falls behind is made up for. */
 const CHUNKS_PER_THREAD = 8;
 
@@ -140,7 +147,8 @@ export function runSequenceTask(task: SequenceTask): void {
   const stepFlops = 2 * B * H * gates * H;
   const backward = kind === SEQ.lstmBackward || kind === SEQ.gruBackward;
   const flops = T * stepFlops;
-  const planned = rt.shared && rt.threadCount > 1 && stepFlops >= STEP_PARALLEL_MIN_FLOPS ? rt.threadCount : 1;
+  const large = stepFlops >= STEP_PARALLEL_MIN_FLOPS || 4 * gates * H * H >= STEP_PARALLEL_MIN_WEIGHT_BYTES;
+  const planned = rt.shared && rt.threadCount > 1 && large ? rt.threadCount : 1;
   const key = `${kind}:${B}:${H}:${planned}`;
   let state = timings.get(key);
   if (!state) timings.set(key, (state = { alone: undefined, pooled: undefined, calls: 0, runs: 0 }));

@@ -10,6 +10,16 @@ import { MAX_TILE } from '../runtime.js';
 /** Task kinds of assembly/task.ts: a float32 matmul packing per tile, and one packing its operands whole first. */
 const TASK_MATMUL = 1;
 const TASK_MATMUL_PACKED = 4;
+/** Task kind of assembly/task.ts: dot products of a matrix's rows with one vector, a block of rows per chunk. */
+const TASK_ROW_DOTS = 6;
+/** Rows per TASK_ROW_DOTS chunk (a multiple of rowDots' four-row block). */
+const ROW_DOTS_CHUNK = 64;
+/**
+ * A matrix-vector product over a matrix this large (bytes) is split across the threads: it does not stay in one core's
+ * L2 between calls (generation reads every weight once per token), so it waits on memory, and two cores read it in
+ * about half the time.
+ */
+export const GEMV_PARALLEL_MIN_BYTES = 512 * 1024;
 /** Whole packed copies of op(A) and op(B) larger than this (bytes) are not made: such products pack per tile. */
 const PACKED_MAX_BYTES = 64 * 1024 * 1024;
 /** Rows of op(A) per packing chunk (a multiple of 4), and columns of op(B) (a multiple of 8). */
@@ -300,6 +310,36 @@ function packedProduct(
   return true;
 }
 
+/**
+ * out[r] = row r of `mat` (`rows` × k, row-major) · `vec`, for r < rows: on the calling thread, or, for a matrix of at
+ * least {@link GEMV_PARALLEL_MIN_BYTES}, as a TASK_ROW_DOTS task the pool shares by blocks of rows (same bits).
+ */
+function rowDots(mat: number, vec: number, out: number, rows: number, k: number): void {
+  const rt = runtime();
+  const chunks = Math.ceil(rows / ROW_DOTS_CHUNK);
+  const flops = 2 * rows * k;
+  let pool = rows * k * 4 >= GEMV_PARALLEL_MIN_BYTES && chunks > 1 ? rt.workerPool() : undefined;
+  if (pool && !pool.take(flops)) pool = undefined;
+  if (!pool) {
+    rt.exports.rowDots(mat, vec, out, rows, k);
+    return;
+  }
+  const i32 = rt.heap.i32;
+  const t = TASK_PTR >>> 2;
+  const fill = (): void => {
+    i32[t] = TASK_ROW_DOTS;
+    i32[t + 1] = chunks;
+    i32[t + 4] = mat;
+    i32[t + 5] = vec;
+    i32[t + 6] = out;
+    i32[t + 7] = rows;
+    i32[t + 8] = k;
+    i32[t + 9] = ROW_DOTS_CHUNK;
+    i32[t + 21] = rt.threadCount;
+  };
+  pool.run(rt.exports, i32, TASK_PTR, fill, flops, undefined, chunks);
+}
+
 // The shared dimension of op(A)·op(B): A's last axis, or its second-to-last when transposed.
 const depthOf = (a: TensorInfo, transA: boolean): number => a.shape[a.shape.length - (transA ? 2 : 1)];
 
@@ -375,10 +415,10 @@ export function productAt(
         pb = b.at + (offsets ? offsets[1][i] : 0),
         pc = out + i * m * n * 4;
       if (m === 1) {
-        if (transB) rt.exports.rowDots(pb, pa, pc, n, k);
+        if (transB) rowDots(pb, pa, pc, n, k);
         else rt.exports.rowCombination(pb, pa, pc, k, n);
       } else if (transA) rt.exports.rowCombination(pa, pb, pc, k, m);
-      else rt.exports.rowDots(pa, pb, pc, m, k);
+      else rowDots(pa, pb, pc, m, k);
       if (epilogue !== NO_EPILOGUE) rt.exports.biasActivationTile(pc, n, 0, m, 0, n, epilogue.bias, epilogue.epilogue);
     }
     return out;
