@@ -22,8 +22,8 @@ export interface TrainingSuiteOptions {
   /** Seed of weights and data. */
   readonly seed: number;
   /**
-   * Size n of the n×n `a·b` product timed between the steps (one untimed call, then {@link PAIRED_MATMUL_CALLS}
-   * timed) on contenders with a matmul, giving their rows' `pairedMatmulGflops`; null for none.
+   * Size n of the n×n `a·b` product timed between the steps ({@link PAIRED_MATMUL_WARMUP} untimed calls, then
+   * {@link PAIRED_MATMUL_CALLS} timed) on contenders with a matmul, giving their rows' `pairedMatmulGflops`; null for none.
    */
   readonly pairedMatmulSize: number | null;
   /** Progress lines. */
@@ -43,12 +43,14 @@ function builder(c: Contender, trainingCase: TrainingCase): ((seed: number) => T
   return build === null ? null : (seed) => build(trainingCase.shape, seed);
 }
 
-/** Timed matmul calls between two training steps (after one untimed call that brings the operands back into cache). */
-export const PAIRED_MATMUL_CALLS = 2;
+/** Untimed matmul calls after a training step: the first call after a step ran about 10% slower than the next ones here. */
+export const PAIRED_MATMUL_WARMUP = 2;
+/** Timed matmul calls between two training steps, after {@link PAIRED_MATMUL_WARMUP} untimed ones. */
+export const PAIRED_MATMUL_CALLS = 3;
 
 /** A contender's n×n `a·b` product, timed on demand: its samples, and a way to free its operands. */
 interface PairedMatmul {
-  /** One untimed call, then {@link PAIRED_MATMUL_CALLS} timed ones, appended to `times`. */
+  /** {@link PAIRED_MATMUL_WARMUP} untimed calls, then {@link PAIRED_MATMUL_CALLS} timed ones, appended to `times`. */
   measure(): void;
   readonly times: number[];
   dispose(): void;
@@ -66,7 +68,7 @@ function pairedMatmul(ops: MatmulOps, n: number, seed: number): PairedMatmul {
   return {
     times,
     measure() {
-      ops.dispose(ops.matmul(a, b, false, false));
+      for (let i = 0; i < PAIRED_MATMUL_WARMUP; i++) ops.dispose(ops.matmul(a, b, false, false));
       for (let i = 0; i < PAIRED_MATMUL_CALLS; i++) {
         const t0 = performance.now();
         ops.dispose(ops.matmul(a, b, false, false));
