@@ -8,7 +8,7 @@
 // added at the operand's strides). The problem is described by an i32 record (field offsets below, shared with
 // src/fused-attention.ts); addresses there are byte addresses with the operand's offset already added, strides are
 // in elements.
-import { storeBlock4x8 } from './matmul';
+import { storeBlock4x8, storeConsecutive8 } from './matmul';
 import { madd } from './madd';
 import { expV } from './vmath';
 
@@ -87,14 +87,7 @@ function block4x8(
     return;
   }
   // An edge block: through tmp, then only the rows and columns inside C.
-  v128.store(tmp, c00);
-  v128.store(tmp, c01, 16);
-  v128.store(tmp, c10, 32);
-  v128.store(tmp, c11, 48);
-  v128.store(tmp, c20, 64);
-  v128.store(tmp, c21, 80);
-  v128.store(tmp, c30, 96);
-  v128.store(tmp, c31, 112);
+  storeConsecutive8(tmp, c00, c01, c10, c11, c20, c21, c30, c31);
   for (let r = 0; r < rows; r++) {
     const row = c + <usize>r * ldc, src = tmp + (<usize>r << 5);
     for (let j = 0; j < cols; j++) {

@@ -186,6 +186,19 @@ export function storeBlock4x8(
   v128.store(c + 3 * ldc, c31, 16);
 }
 
+/** Stores eight vectors at `dst`, 16 bytes apart (a 4×8 block laid out row after row, or eight panels' outputs). */
+@inline
+export function storeConsecutive8(dst: usize, v0: v128, v1: v128, v2: v128, v3: v128, v4: v128, v5: v128, v6: v128, v7: v128): void {
+  v128.store(dst, v0);
+  v128.store(dst, v1, 16);
+  v128.store(dst, v2, 32);
+  v128.store(dst, v3, 48);
+  v128.store(dst, v4, 64);
+  v128.store(dst, v5, 80);
+  v128.store(dst, v6, 96);
+  v128.store(dst, v7, 112);
+}
+
 /**
  * C[0:4, 0:8] (row stride `ldc` bytes) = (accumulate ? C : 0) + the product of one packed 4-row panel of A (`pa`) and
  * one packed 8-column panel of B (`pb`) over `kc` depth steps: the register-blocked core of every product.

@@ -11,7 +11,7 @@
 // be claimed only once every chunk of the phases before p is done, and is then run at once. So every claimed chunk
 // is being run: a thread that never starts, wakes late or is descheduled while it waits holds nothing anyone waits
 // for, and the calling thread alone finishes the task if it must.
-import { KC, microKernel, MR, packRowsWhole } from './matmul';
+import { KC, microKernel, MR, packRowsWhole, storeConsecutive8 } from './matmul';
 import { expMantissa, expRounded } from './vmath';
 import { madd } from './madd';
 
@@ -224,29 +224,25 @@ function rowPanels(a: usize, w: usize, panelBytes: usize, i: i32, p0: i32, kc: i
     pa += 4;
     pb += 32;
   }
+  // Later depth blocks add to what the earlier ones stored, as the 4-row kernel's `accumulate` does.
   const out = tile + (<usize>i << 5);
-  if (p0 > 0) {
+  const acc = p0 > 0;
+  if (n == 1) {
+    v128.store(out, acc ? f32x4.add(c0, v128.load(out)) : c0);
+    v128.store(out, acc ? f32x4.add(c1, v128.load(out, 16)) : c1, 16);
+    return;
+  }
+  if (acc) {
     c0 = f32x4.add(c0, v128.load(out));
     c1 = f32x4.add(c1, v128.load(out, 16));
-    if (n == 4) {
-      c2 = f32x4.add(c2, v128.load(out, 32));
-      c3 = f32x4.add(c3, v128.load(out, 48));
-      c4 = f32x4.add(c4, v128.load(out, 64));
-      c5 = f32x4.add(c5, v128.load(out, 80));
-      c6 = f32x4.add(c6, v128.load(out, 96));
-      c7 = f32x4.add(c7, v128.load(out, 112));
-    }
+    c2 = f32x4.add(c2, v128.load(out, 32));
+    c3 = f32x4.add(c3, v128.load(out, 48));
+    c4 = f32x4.add(c4, v128.load(out, 64));
+    c5 = f32x4.add(c5, v128.load(out, 80));
+    c6 = f32x4.add(c6, v128.load(out, 96));
+    c7 = f32x4.add(c7, v128.load(out, 112));
   }
-  v128.store(out, c0);
-  v128.store(out, c1, 16);
-  if (n == 4) {
-    v128.store(out, c2, 32);
-    v128.store(out, c3, 48);
-    v128.store(out, c4, 64);
-    v128.store(out, c5, 80);
-    v128.store(out, c6, 96);
-    v128.store(out, c7, 112);
-  }
+  storeConsecutive8(out, c0, c1, c2, c3, c4, c5, c6, c7);
 }
 
 // The step product of a batch of one sequence (generation): row 0 of the tile = a · P, read straight from `a` (no

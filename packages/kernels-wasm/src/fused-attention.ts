@@ -13,7 +13,7 @@ import {
 } from '@seqlab/tensor-core';
 import { allocFor, runtime, stage } from './context.js';
 import { PARALLEL_MIN_FLOPS } from './kernels/matmul.js';
-import { TASK_PTR } from './layout.js';
+import { TASK_PTR, writeTaskWords } from './layout.js';
 import { runHere } from './thread-pool.js';
 
 /** Task kinds of assembly/task.ts. */
@@ -137,16 +137,8 @@ function runPairs(kind: number, record: number, total: number, perChunk: number,
   const chunks = Math.ceil(total / per);
   let pool = threads > 1 ? rt.workerPool() : undefined;
   if (pool && !pool.take(flops)) pool = undefined;
-  const i32 = rt.heap.i32,
-    t = TASK_PTR >>> 2;
-  const fill = (share: number) => (): void => {
-    i32[t] = kind;
-    i32[t + 1] = chunks;
-    i32[t + 4] = record;
-    i32[t + 5] = per;
-    i32[t + 6] = total;
-    i32[t + 21] = share;
-  };
+  const i32 = rt.heap.i32;
+  const fill = (share: number) => (): void => writeTaskWords(i32, kind, chunks, [record, per, total], share);
   if (pool && chunks > 1) pool.run(rt.exports, i32, TASK_PTR, fill(threads), flops);
   else runHere(rt.exports, i32, TASK_PTR, fill(1));
 }

@@ -6,7 +6,7 @@
 // finishes the sequence alone when no worker comes, and a single-threaded runtime (setThreads(1), or a browser page
 // without cross-origin isolation) runs the same code on the calling thread.
 import { runtime } from './context.js';
-import { TASK_PTR } from './layout.js';
+import { TASK_PTR, writeTaskWords } from './layout.js';
 import { runHere } from './thread-pool.js';
 
 /** Task kind of assembly/task.ts for a sequence. */
@@ -174,13 +174,7 @@ export function runSequenceTask(task: SequenceTask): void {
   i32.set(task.fields, r + REC_ARGS / 4);
   // Phases: one per step forward; backward one more, the last step's recurrent product (assembly/lstm.ts).
   const units = (backward && T > 0 ? T + 1 : T) * Math.ceil(H / U);
-  const t = TASK_PTR >>> 2;
-  const fill = (share: number) => (): void => {
-    i32[t] = TASK_SEQUENCE;
-    i32[t + 1] = share;
-    i32[t + 4] = record;
-    i32[t + 21] = share;
-  };
+  const fill = (share: number) => (): void => writeTaskWords(i32, TASK_SEQUENCE, share, [record], share);
   const t0 = performance.now();
   if (pool) pool.run(rt.exports, i32, TASK_PTR, fill(threads), flops, undefined, units);
   else runHere(rt.exports, i32, TASK_PTR, fill(1));

@@ -2,7 +2,7 @@
 import { sizeOf, type Kernels, type Shape, type TensorInfo } from '@seqlab/tensor-core';
 import { allocFor, ptr, runtime } from '../context.js';
 import { broadcastStridesOf } from '../dims.js';
-import { TASK_PTR } from '../layout.js';
+import { TASK_PTR, writeTaskWords } from '../layout.js';
 import { runHere, type ThreadPool } from '../thread-pool.js';
 import { recycler, uninitialisedArray } from '../recycler.js';
 import { MAX_TILE } from '../runtime.js';
@@ -325,18 +325,7 @@ function rowDots(mat: number, vec: number, out: number, rows: number, k: number)
     return;
   }
   const i32 = rt.heap.i32;
-  const t = TASK_PTR >>> 2;
-  const fill = (): void => {
-    i32[t] = TASK_ROW_DOTS;
-    i32[t + 1] = chunks;
-    i32[t + 4] = mat;
-    i32[t + 5] = vec;
-    i32[t + 6] = out;
-    i32[t + 7] = rows;
-    i32[t + 8] = k;
-    i32[t + 9] = ROW_DOTS_CHUNK;
-    i32[t + 21] = rt.threadCount;
-  };
+  const fill = (): void => writeTaskWords(i32, TASK_ROW_DOTS, chunks, [mat, vec, out, rows, k, ROW_DOTS_CHUNK], rt.threadCount);
   pool.run(rt.exports, i32, TASK_PTR, fill, flops, undefined, chunks);
 }
 
