@@ -233,7 +233,7 @@ function generationSection(report: KernelBenchReport): string[] {
  *   targets: checkTargets(rows, LSTM_SHAPE, TRANSFORMER_SHAPE),
  * };
  * const md = renderKernelMarkdown(report);
- * console.assert(md.includes('## Matmul (GFLOP/s)') && md.includes('| matmul-nn | 512 | 30.0 | 12.0 | 2.5× |'));
+ * console.assert(md.includes('## Matmul (GFLOP/s)') && md.includes('| matmul-nn | 512 | 30.0 | 12.0 | 2.50× |'));
  * ```
  */
 export function renderKernelMarkdown(report: KernelBenchReport): string {
