@@ -6,6 +6,7 @@
 // finishes the sequence alone when no worker comes, and a single-threaded runtime (setThreads(1), or a browser page
 // without cross-origin isolation) runs the same code on the calling thread.
 import { runtime } from './context.js';
+import { MEMORY_BOUND_MIN_BYTES } from './kernels/matmul.js';
 import { TASK_PTR, writeTaskWords } from './layout.js';
 import { runHere } from './thread-pool.js';
 
@@ -29,13 +30,6 @@ function align64(bytes: number): number {
  * against the two cross-core hand-offs each step costs on two threads.
  */
 export const STEP_PARALLEL_MIN_FLOPS = 2 * 1024 * 1024;
-
-/**
- * Packed recurrent weights this large (bytes) make a step worth sharing whatever its flops: they do not stay in a
- * core's L2 from one step to the next, so a small batch's step (generation, at batch 1) waits on reading them, and two
- * cores each reading half of them finish sooner.
- */
-export const STEP_PARALLEL_MIN_WEIGHT_BYTES = 512 * 1024;
 
 /** Chunks of hidden units per phase each thread should find, so that a thread that falls behind is made up for. */
 const CHUNKS_PER_THREAD = 8;
@@ -147,7 +141,8 @@ export function runSequenceTask(task: SequenceTask): void {
   const stepFlops = 2 * B * H * gates * H;
   const backward = kind === SEQ.lstmBackward || kind === SEQ.gruBackward;
   const flops = T * stepFlops;
-  const large = stepFlops >= STEP_PARALLEL_MIN_FLOPS || 4 * gates * H * H >= STEP_PARALLEL_MIN_WEIGHT_BYTES;
+  // A step is shared when its product is large, or when it reads a packed W_hh too large to stay in a core's cache.
+  const large = stepFlops >= STEP_PARALLEL_MIN_FLOPS || 4 * gates * H * H >= MEMORY_BOUND_MIN_BYTES;
   const planned = rt.shared && rt.threadCount > 1 && large ? rt.threadCount : 1;
   const key = `${kind}:${B}:${H}:${planned}`;
   let state = timings.get(key);

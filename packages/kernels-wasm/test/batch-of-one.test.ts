@@ -4,8 +4,7 @@ import { getThreads, setThreads, wasmBackend } from '@seqlab/kernels-wasm';
 import { cpuBackend, Generator, matmul, tensor, type FusedRecurrentKernels, type Shape, type Tensor } from '@seqlab/tensor-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runtime } from '../src/context.js';
-import { GEMV_PARALLEL_MIN_BYTES } from '../src/kernels/matmul.js';
-import { STEP_PARALLEL_MIN_WEIGHT_BYTES } from '../src/sequence-task.js';
+import { MEMORY_BOUND_MIN_BYTES } from '../src/kernels/matmul.js';
 
 const wasm = wasmBackend.fused as unknown as FusedRecurrentKernels;
 
@@ -71,7 +70,7 @@ afterEach(() => {
 
 describe('a batch of one sequence', () => {
   it('shares its recurrent steps between the threads once W_hh outgrows a core’s cache', () => {
-    expect(4 * 4 * H * H).toBeGreaterThanOrEqual(STEP_PARALLEL_MIN_WEIGHT_BYTES);
+    expect(4 * 4 * H * H).toBeGreaterThanOrEqual(MEMORY_BOUND_MIN_BYTES);
   });
 
   it.each([1, 2])('LSTM and GRU forward of one sequence equal its row of a batch of two, bit for bit (%i threads)', (threads) => {
@@ -94,7 +93,7 @@ describe('a batch of one sequence', () => {
     // 1000 rows (not a whole number of 64-row chunks) of 160: 640 KB, above the sharing threshold.
     const rows = 1000,
       k = 160;
-    expect(rows * k * 4).toBeGreaterThanOrEqual(GEMV_PARALLEL_MIN_BYTES);
+    expect(rows * k * 4).toBeGreaterThanOrEqual(MEMORY_BOUND_MIN_BYTES);
     const g = new Generator(5);
     const v = randomTensor(g, [1, k], 1);
     const m = randomTensor(g, [rows, k], 1);

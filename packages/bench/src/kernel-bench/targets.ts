@@ -147,9 +147,11 @@ function efficiencyTarget(rows: readonly KernelBenchRow[], name: string, caseNam
   const reference = paired ?? matmul;
   if (typeof reference !== 'number') return notMeasured(target, threshold, `no matmul-nn ${MATMUL_TARGET.size} row for ${label(best)} in this run`);
   const value = useful / reference;
-  const pairedText = paired === undefined ? '' : `vs matmul ${paired.toFixed(1)} GFLOP/s timed between the steps`;
-  const rowText = typeof matmul === 'number' ? `${(useful / matmul).toFixed(2)}× the matmul-nn row's ${matmul.toFixed(1)} GFLOP/s` : '';
-  const detail = paired === undefined ? `vs matmul ${(matmul as number).toFixed(1)} GFLOP/s` : rowText === '' ? pairedText : `${pairedText}; ${rowText}`;
+  const detail =
+    paired === undefined
+      ? `vs matmul ${reference.toFixed(1)} GFLOP/s`
+      : `vs matmul ${paired.toFixed(1)} GFLOP/s timed between the steps` +
+        (typeof matmul === 'number' ? `; ${(useful / matmul).toFixed(2)}× the matmul-nn row's ${matmul.toFixed(1)} GFLOP/s` : '');
   return { target, threshold, value, measured: `${value.toFixed(2)}× (${label(best)} ${useful.toFixed(1)} useful ${detail})`, met: value >= threshold };
 }
 

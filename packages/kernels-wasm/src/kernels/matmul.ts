@@ -15,11 +15,12 @@ const TASK_ROW_DOTS = 6;
 /** Rows per TASK_ROW_DOTS chunk (a multiple of rowDots' four-row block). */
 const ROW_DOTS_CHUNK = 64;
 /**
- * A matrix-vector product over a matrix this large (bytes) is split across the threads: it does not stay in one core's
- * L2 between calls (generation reads every weight once per token), so it waits on memory, and two cores read it in
- * about half the time.
+ * Weights this large (bytes) do not stay in one core's L2 from one use to the next (generation reads every weight once
+ * per token), so a product that reads them once per call (a matrix-vector product, a recurrent step at batch 1) waits
+ * on memory, and two cores each reading half finish in about half the time: such products are split across the
+ * threads whatever their flops.
  */
-export const GEMV_PARALLEL_MIN_BYTES = 512 * 1024;
+export const MEMORY_BOUND_MIN_BYTES = 512 * 1024;
 /** Whole packed copies of op(A) and op(B) larger than this (bytes) are not made: such products pack per tile. */
 const PACKED_MAX_BYTES = 64 * 1024 * 1024;
 /** Rows of op(A) per packing chunk (a multiple of 4), and columns of op(B) (a multiple of 8). */
@@ -312,13 +313,13 @@ function packedProduct(
 
 /**
  * out[r] = row r of `mat` (`rows` × k, row-major) · `vec`, for r < rows: on the calling thread, or, for a matrix of at
- * least {@link GEMV_PARALLEL_MIN_BYTES}, as a TASK_ROW_DOTS task the pool shares by blocks of rows (same bits).
+ * least {@link MEMORY_BOUND_MIN_BYTES}, as a TASK_ROW_DOTS task the pool shares by blocks of rows (same bits).
  */
 function rowDots(mat: number, vec: number, out: number, rows: number, k: number): void {
   const rt = runtime();
   const chunks = Math.ceil(rows / ROW_DOTS_CHUNK);
   const flops = 2 * rows * k;
-  let pool = rows * k * 4 >= GEMV_PARALLEL_MIN_BYTES && chunks > 1 ? rt.workerPool() : undefined;
+  let pool = rows * k * 4 >= MEMORY_BOUND_MIN_BYTES && chunks > 1 ? rt.workerPool() : undefined;
   if (pool && !pool.take(flops)) pool = undefined;
   if (!pool) {
     rt.exports.rowDots(mat, vec, out, rows, k);
