@@ -24,11 +24,12 @@ const RELAXED_SIMD_FLAG = Number(process.versions.node.split('.')[0]) < 22 ? ['-
 const FMA_KERNEL_TESTS = ['backend', 'batch-of-one', 'builds', 'fused-attention', 'fused-layer-norm', 'fused-recurrent', 'matmul-stacked-rows', 'vmath'].map(
   (name) => `packages/kernels-wasm/test/${name}.test.ts`,
 );
-// It also runs the PyTorch-parity tests of the layers whose kernels it changes (LSTM/GRU, attention, LayerNorm).
+// It also runs the PyTorch-parity tests of the layers whose kernels it changes (LSTM/GRU, attention, LayerNorm,
+// cross-entropy).
 const FMA_PARITY_TESTS = [
   'packages/recurrent/test/parity.test.ts',
   'packages/attention/test/{sdpa,multi-head-attention,transformer-layers}.test.ts',
-  'packages/autograd/test/fused-layer-norm.test.ts',
+  'packages/autograd/test/{fused-layer-norm,fused-cross-entropy}.test.ts',
 ];
 
 export default defineConfig(async () => {

@@ -6,6 +6,7 @@ export { unaryF32, unaryI32, clampF32, geluF32 } from './unary';
 export { broadcast2, where3 } from './binary';
 export { reduceF32, reduceI32, argExtreme } from './reduce';
 export { softmaxF32 } from './softmax';
+export { crossEntropyF32, crossEntropyBackwardF32 } from './cross-entropy';
 export { copyStrided, transposeBlock } from './copy';
 export { attentionForwardF32, attentionBackwardF32, attentionScratchBytes } from './attention';
 export { adamF32 } from './adam';

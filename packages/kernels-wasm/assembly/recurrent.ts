@@ -12,7 +12,7 @@
 // is being run: a thread that never starts, wakes late or is descheduled while it waits holds nothing anyone waits
 // for, and the calling thread alone finishes the task if it must.
 import { KC, microKernel, MR, packRowsWhole, storeConsecutive8 } from './matmul';
-import { expMantissa, expRounded } from './vmath';
+import { expClamped } from './vmath';
 import { madd } from './madd';
 
 // Record fields (byte offsets of i32 values), written by src/sequence-task.ts in the same order.
@@ -408,17 +408,8 @@ export function st(p: usize, v: v128, wide: bool): void {
 // about 1.2e-7 near 0, a few ulps elsewhere). About half the instructions of the general pair.
 // The clamp bounds, 2 and 1, one f32x4 row each.
 const GATE_TABLE = memory.data<f32>([-80, -80, -80, -80, 80, 80, 80, 80, 2, 2, 2, 2, 1, 1, 1, 1], 16);
-// 2^n from the rounder's bits j (= bits(1.5·2^23) + n): (j << 23) + GATE_EXP_BIAS = (n + 127) << 23.
-const GATE_EXP_BIAS: i32 = (127 - 0x4b400000) << 23;
-const GATE_BIAS_TABLE = memory.data<i32>([GATE_EXP_BIAS, GATE_EXP_BIAS, GATE_EXP_BIAS, GATE_EXP_BIAS, 0x80000000, 0x80000000, 0x80000000, 0x80000000], 16);
-
-// e^z for z in [−80, 80]: vmath's 2^n · p(r) (relative error below 2.5e-7), where n never leaves the normal
-// exponents, so 2^n is (n + 127) << 23 with no overflow or subnormal handling.
-@inline
-function gateExp(z: v128): v128 {
-  const j = expRounded(z);
-  return f32x4.mul(expMantissa(z, j), i32x4.add(i32x4.shl(j, 23), v128.load(GATE_BIAS_TABLE)));
-}
+// The sign bit of each lane.
+const SIGN_MASK = memory.data<i32>([0x80000000, 0x80000000, 0x80000000, 0x80000000], 16);
 
 /** σ(x) = 1 / (1 + e^−x) of a gate pre-activation, x clamped to ±80 (σ(±80) is 1 or 1.8e-35). */
 @inline
@@ -426,7 +417,7 @@ export function gateSigmoid(x: v128): v128 {
   // pmax/pmin (one instruction each on x86, where min/max take several) keep a NaN in their first operand.
   const z = f32x4.pmin(f32x4.pmax(f32x4.neg(x), v128.load(GATE_TABLE)), v128.load(GATE_TABLE, 16));
   const one = v128.load(GATE_TABLE, 48);
-  return f32x4.div(one, f32x4.add(one, gateExp(z)));
+  return f32x4.div(one, f32x4.add(one, expClamped(z)));
 }
 
 /** tanh(x) = sign(x)·(1 − 2 / (e^{2|x|} + 1)) of a gate pre-activation or cell state (|x| ≥ 40 gives ±1). */
@@ -434,7 +425,7 @@ export function gateSigmoid(x: v128): v128 {
 export function gateTanh(x: v128): v128 {
   const ax = f32x4.abs(x);
   const one = v128.load(GATE_TABLE, 48);
-  const e = gateExp(f32x4.pmin(f32x4.add(ax, ax), v128.load(GATE_TABLE, 16)));
+  const e = expClamped(f32x4.pmin(f32x4.add(ax, ax), v128.load(GATE_TABLE, 16)));
   const y = f32x4.sub(one, f32x4.div(v128.load(GATE_TABLE, 32), f32x4.add(e, one)));
-  return v128.or(y, v128.and(x, v128.load(GATE_BIAS_TABLE, 16)));
+  return v128.or(y, v128.and(x, v128.load(SIGN_MASK)));
 }

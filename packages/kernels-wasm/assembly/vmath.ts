@@ -56,6 +56,22 @@ export function expMantissa(xc: v128, j: v128): v128 {
   return madd(p, r, one);
 }
 
+// 2^n from the rounder's bits j (= bits(1.5·2^23) + n): (j << 23) + CLAMPED_EXP_BIAS = (n + 127) << 23.
+const CLAMPED_EXP_BIAS: i32 = (127 - 0x4b400000) << 23;
+const CLAMPED_EXP_TABLE = memory.data<i32>([CLAMPED_EXP_BIAS, CLAMPED_EXP_BIAS, CLAMPED_EXP_BIAS, CLAMPED_EXP_BIAS], 16);
+
+/**
+ * e^z for z the caller has clamped to [−80, 80]: {@link expV}'s 2^n · p(r) (relative error below 2.5e-7), where n
+ * never leaves the normal exponents, so 2^n is (n + 127) << 23 with no overflow, subnormal or NaN-end handling:
+ * about half of expV's instructions. For the fused kernels' gates (whose pre-activations only need absolute
+ * accuracy) and max-shifted exponents (x − max ≤ 0, where e^−80 ≈ 1.8e-35 is nothing beside the max's e^0 = 1).
+ */
+@inline
+export function expClamped(z: v128): v128 {
+  const j = expRounded(z);
+  return f32x4.mul(expMantissa(z, j), i32x4.add(i32x4.shl(j, 23), v128.load(CLAMPED_EXP_TABLE)));
+}
+
 /** e^x for four lanes: 2^n · p(r) with |r| ≤ ln2/2 and a degree-6 Taylor polynomial (error below 2.5e-7 relative). */
 @inline
 export function expV(x: v128): v128 {

@@ -4,6 +4,7 @@ import { adamStep, adamUpdate } from './adam.js';
 import { WASM_DTYPES } from './call-frame.js';
 import { framedTable } from './framed.js';
 import { fusedAttentionKernels } from './fused-attention.js';
+import { fusedCrossEntropyKernels } from './fused-cross-entropy.js';
 import { fusedLayerNormKernels } from './fused-layer-norm.js';
 import { fusedLinearKernels } from './fused-linear.js';
 import { fusedRecurrentKernels } from './fused-recurrent.js';
@@ -103,8 +104,9 @@ function scratchResults<T>(fn: () => T): T {
  * released when the call returns; parameters and Adam moments are resident in wasm memory where it is shared, and
  * read in place), large matmuls split across worker threads, and in `fused` a one-pass Adam/AdamW
  * step (`adamUpdate` in place; `adamStep`, returning new storages, for @seqlab/autograd's Adam) and the LSTM/GRU
- * sequence kernels of @seqlab/recurrent (`lstmSequence`, `gruSequence` and their backward kernels), fused attention and
- * LayerNorm over the last axis (`layerNorm`, `layerNormBackward`).
+ * sequence kernels of @seqlab/recurrent (`lstmSequence`, `gruSequence` and their backward kernels), fused attention,
+ * LayerNorm over the last axis (`layerNorm`, `layerNormBackward`) and cross-entropy over rows of logits
+ * (`crossEntropy`, `crossEntropyBackward`).
  *
  * @example
  * ```ts
@@ -143,5 +145,6 @@ export const wasmBackend: WasmBackend = wasmState.claim<WasmBackend>('wasmBacken
     ...fusedAttentionKernels,
     ...fusedLayerNormKernels,
     ...fusedLinearKernels,
+    ...fusedCrossEntropyKernels,
   } satisfies Required<FusedKernels> & WasmFusedKernels),
 });

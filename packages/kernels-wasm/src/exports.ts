@@ -18,6 +18,8 @@ export interface KernelExports {
   reduceI32(op: number, x: number, out: number, outer: number, len: number, inner: number): void;
   argExtreme(isFloat: number, isMax: number, x: number, out: number, outer: number, len: number, inner: number): void;
   softmaxF32(log: number, x: number, out: number, outer: number, len: number, inner: number): void;
+  crossEntropyF32(x: number, targets: number, weights: number, losses: number, logSum: number, N: number, C: number): void;
+  crossEntropyBackwardF32(dLosses: number, x: number, targets: number, weights: number, logSum: number, dx: number, N: number, C: number): void;
   copyStrided(bytes: number, src: number, dst: number, rank: number, dims: number): void;
   transposeBlock(bytes: number, src: number, dst: number, rows: number, cols: number, srcColStride: number, dstRowStride: number): void;
   attentionScratchBytes(L: number, S: number, D: number, Dv: number): number;

@@ -4,6 +4,7 @@ import type { BinaryOpName, CompareOpName, LogicalOpName, ReduceOpName, UnaryOpN
 import type { Shape } from './shape.js';
 import type { FusedAdamStep } from './fused-adam.js';
 import type { FusedAttentionBackwardKernel, FusedAttentionKernel } from './fused-attention.js';
+import type { CrossEntropyBackwardKernel, CrossEntropyKernel } from './fused-cross-entropy.js';
 import type { AddLayerNormKernel, LayerNormBackwardKernel, LayerNormKernel } from './fused-layer-norm.js';
 import type { FeedForwardBackwardKernel, FeedForwardKernel, LinearBackwardKernel, LinearKernel } from './fused-linear.js';
 import type { GruSequenceBackwardKernel, GruSequenceKernel, LstmSequenceBackwardKernel, LstmSequenceKernel } from './fused-recurrent.js';
@@ -129,6 +130,10 @@ export interface FusedKernels {
   feedForwardBackward?: FeedForwardBackwardKernel;
   /** One Adam / AdamW step of a float32 parameter; see {@link FusedAdamStep}. */
   adamStep?: FusedAdamStep;
+  /** Cross-entropy of the rows of `[N, C]` logits against class indices; see {@link CrossEntropyKernel}. */
+  crossEntropy?: CrossEntropyKernel;
+  /** Its backward; see {@link CrossEntropyBackwardKernel}. */
+  crossEntropyBackward?: CrossEntropyBackwardKernel;
 }
 
 /** Name of a fused kernel in {@link FusedKernels}. */

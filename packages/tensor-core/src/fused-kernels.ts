@@ -4,6 +4,7 @@ import type { DType } from './dtype.js';
 import { InvalidArgumentError } from './errors.js';
 import type { AdamStepResult } from './fused-adam.js';
 import type { FusedAttentionResult } from './fused-attention.js';
+import type { CrossEntropyBackwardResult, CrossEntropyResult } from './fused-cross-entropy.js';
 import type { AddLayerNormResult, LayerNormBackwardResult, LayerNormResult } from './fused-layer-norm.js';
 import type { FeedForwardBackwardResult, FeedForwardResult, LinearBackwardResult, LinearResult } from './fused-linear.js';
 import type { GruSequenceResult, LstmSequenceGrads, LstmSequenceResult, RecurrentSequenceGrads } from './fused-recurrent.js';
@@ -49,6 +50,10 @@ export interface FusedResults<H> {
   feedForwardBackward: FeedForwardBackwardResult<H>;
   /** See {@link FusedAdamStep}. */
   adamStep: AdamStepResult<H>;
+  /** See {@link CrossEntropyKernel}. */
+  crossEntropy: CrossEntropyResult<H>;
+  /** See {@link CrossEntropyBackwardKernel}. */
+  crossEntropyBackward: CrossEntropyBackwardResult<H>;
 }
 
 /**
@@ -135,6 +140,8 @@ const RESULT_LAYOUTS: { readonly [K in FusedKernelName]: (...args: FusedArgs<K>)
     shapes: { dx: x.shape, dW1: w1.shape, db1: [w1.shape[0]], dW2: w2.shape, db2: [w2.shape[0]] },
   }),
   adamStep: (param) => ({ dtype: param.dtype, shapes: { param: param.shape, expAvg: param.shape, expAvgSq: param.shape } }),
+  crossEntropy: (logits) => ({ dtype: logits.dtype, shapes: { losses: [logits.shape[0]], logSum: [logits.shape[0]] } }),
+  crossEntropyBackward: (_dLosses, logits) => ({ dtype: logits.dtype, shapes: { dLogits: logits.shape } }),
 };
 
 // Every storage of `raw` as a tensor of its declared shape; a null storage (an optional result) stays null.

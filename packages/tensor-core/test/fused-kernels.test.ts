@@ -16,7 +16,14 @@ const ALL: FusedKernelName[] = [
   'linearBackward',
   'feedForward',
   'feedForwardBackward',
+  'crossEntropy',
+  'crossEntropyBackward',
 ];
+
+function expectArrayClose(actual: ArrayLike<number>, expected: readonly number[]): void {
+  expect(actual.length).toBe(expected.length);
+  expected.forEach((v, i) => expect(actual[i]).toBeCloseTo(v, 12));
+}
 
 describe('fusedKernel', () => {
   afterEach(() => setFusedEnabled(true));
@@ -63,6 +70,23 @@ describe('fusedKernel', () => {
     expect(g.dx.shape).toEqual([2, 3]);
     expect(g.dWeight.shape).toEqual([3]);
     expect(g.dBias.shape).toEqual([3]);
+  });
+
+  it('declares the cross-entropy results: [N] losses and normalisers, logits-shaped gradient (CPU reference values)', () => {
+    const x = tensor([0, 0, 0, 2, 0, 0], [2, 3], 'float64');
+    const targets = tensor([0, 1], [2], 'int32');
+    const weights = tensor([1, 2], [2], 'float64');
+    const r = fusedKernel(x.backend, 'crossEntropy')!(x, targets, weights);
+    expect(r.losses.shape).toEqual([2]);
+    expect(r.logSum.shape).toEqual([2]);
+    const lse1 = Math.log(1 + 2 * Math.exp(-2));
+    expectArrayClose(r.losses.dataSync(), [Math.log(3), 2 * (lse1 + 2)]);
+    expectArrayClose(r.logSum.dataSync(), [Math.log(3), lse1]);
+    const g = fusedKernel(x.backend, 'crossEntropyBackward')!(tensor([1, 0.5], [2], 'float64'), x, targets, weights, r.logSum);
+    expect(g.dLogits.shape).toEqual([2, 3]);
+    // Row 1: 0.5·2·(softmax − onehot(1)).
+    const p = [1, Math.exp(-2), Math.exp(-2)].map((v) => v / (1 + 2 * Math.exp(-2)));
+    expectArrayClose(g.dLogits.dataSync(), [1 / 3 - 1, 1 / 3, 1 / 3, p[0], p[1] - 1, p[2]]);
   });
 
   it('declares the shapes of the Linear, feed-forward and add + LayerNorm results, optional ones null when not asked for', () => {

@@ -1,4 +1,4 @@
-// Classification losses: nllLoss on log-probabilities and crossEntropy on logits (logSoftmax + gather).
+// Classification losses: nllLoss on log-probabilities and crossEntropy on logits (logSoftmax + gather, or the backend's fused kernels).
 import {
   DTypeMismatchError,
   div,
@@ -18,6 +18,7 @@ import {
   isFloatDType,
 } from '@seqlab/tensor-core';
 import { classAxisOf, prepareClassTargets } from './class-targets.js';
+import { fusedCrossEntropyKernelsFor, fusedRowLosses } from './fused-cross-entropy.js';
 import { checkReduction, type Reduction } from './reduction.js';
 
 /** Options of {@link nllLoss}. */
@@ -63,9 +64,14 @@ function negativeLogLikelihood(op: string, logp: Tensor, target: Tensor, options
     const smooth = mul(neg(sum(weighted, axis)), prepared.valid);
     losses = add(mul(losses, 1 - smoothing), mul(smooth, smoothing / classes));
   }
+  return reduced(losses, reduction, prepared.weightSum);
+}
+
+/** Per-sample `losses` reduced: as they are ('none'), summed, or summed over `weightSum` ('mean'). */
+function reduced(losses: Tensor, reduction: Reduction, weightSum: number): Tensor {
   if (reduction === 'none') return losses;
   const total = sum(losses);
-  return reduction === 'sum' ? total : div(total, prepared.weightSum);
+  return reduction === 'sum' ? total : div(total, weightSum);
 }
 
 /**
@@ -88,7 +94,9 @@ export function nllLoss(input: Tensor, target: Tensor, options: NllLossOptions =
  * class axis (1, or 0 for a single `[C]` sample) followed by the negative log-likelihood, with `ignoreIndex`
  * (default -100; 'mean' divides by the number of non-ignored targets), class `weight`, `labelSmoothing` and
  * `reduction` ('mean', 'sum' or 'none').
- * `target` may instead be a float tensor of class probabilities shaped like `input` (soft labels).
+ * `target` may instead be a float tensor of class probabilities shaped like `input` (soft labels). `[N, C]` logits
+ * against class indices without label smoothing run on the backend's fused kernels where it has them (one pass per
+ * row, no `[N, C]` log-probabilities kept for the backward pass), as PyTorch fuses the two.
  *
  * @example
  * ```ts
@@ -102,9 +110,13 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   if (!isFloatDType(input.dtype)) throw new DTypeMismatchError(`${op}: argument 'input' must be float32 or float64; received ${input.dtype}`);
   if (input.rank === 0) throw new ShapeMismatchError(`${op}: argument 'input' must be [C], [N, C] or [N, C, d1, ...]; received a scalar`);
   const axis = classAxisOf(input);
-  const logp = logSoftmax(input, axis);
-  if (target instanceof Tensor && isFloatDType(target.dtype)) return softTargetLoss(op, logp, target, axis, options);
-  return negativeLogLikelihood(op, logp, target, options);
+  if (target instanceof Tensor && isFloatDType(target.dtype)) return softTargetLoss(op, logSoftmax(input, axis), target, axis, options);
+  // [N, C] logits without label smoothing run on the backend's fused kernels where it has them.
+  const kernels = (options.labelSmoothing ?? 0) === 0 ? fusedCrossEntropyKernelsFor(input) : null;
+  if (kernels === null) return negativeLogLikelihood(op, logSoftmax(input, axis), target, options);
+  const reduction = checkReduction(op, options.reduction ?? 'mean');
+  const prepared = prepareClassTargets(op, input, target, options.ignoreIndex ?? -100, options.weight);
+  return reduced(fusedRowLosses(kernels, input, prepared), reduction, prepared.weightSum);
 }
 
 /** Cross-entropy against class probabilities: −Σ_c w_c·t_c·logp_c per sample; 'mean' divides by the sample count. */

@@ -14,6 +14,7 @@ import { fusedRecurrentKernels } from './fused-recurrent.js';
 import { fusedAttentionKernels } from './fused-attention.js';
 import { fusedLayerNormKernels } from './fused-layer-norm.js';
 import { fusedLinearKernels } from './fused-linear.js';
+import { fusedCrossEntropyKernels } from './fused-cross-entropy.js';
 import { coreState } from '../shared-state.js';
 
 function toDType(values: TypedArray, dtype: DType): TypedArray {
@@ -54,5 +55,11 @@ export const cpuBackend: Backend = coreState.claim<Backend>('cpuBackend', {
   release: () => {},
   garbageCollected: true,
   kernels,
-  fused: { ...fusedRecurrentKernels, ...fusedAttentionKernels, ...fusedLayerNormKernels, ...fusedLinearKernels } satisfies FusedKernels,
+  fused: {
+    ...fusedRecurrentKernels,
+    ...fusedAttentionKernels,
+    ...fusedLayerNormKernels,
+    ...fusedLinearKernels,
+    ...fusedCrossEntropyKernels,
+  } satisfies FusedKernels,
 });
