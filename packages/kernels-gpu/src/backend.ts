@@ -1,6 +1,6 @@
 // The gpu backend object: float32 in textures, int32/bool on the host, and the kernel tables.
-import { allocArray, dtypeOfArray, DTypeMismatchError, type Backend, type DType, type TypedArray } from '@seqlab/tensor-core';
-import { gpuFusedKernels } from './fused/index.js';
+import { allocArray, batchFirstSequences, dtypeOfArray, DTypeMismatchError, type Backend, type DType, type TypedArray } from '@seqlab/tensor-core';
+import { gpuFusedKernels, gpuRecurrentKernels } from './fused/index.js';
 import { gpuKernels } from './kernels/index.js';
 import { gpuState } from './shared.js';
 import { checkSize, GpuFloat, hostFloat, readFloat, readFloatAsync, releaseFloat } from './storage.js';
@@ -73,5 +73,6 @@ export const gpuBackend: Backend = gpuState.claim<Backend>('gpuBackend', {
   // Textures are not reclaimed by the garbage collector: the FinalizationRegistry net must hand handles to release.
   garbageCollected: false,
   kernels: gpuKernels,
-  fused: gpuFusedKernels,
+  // Batch-first sequence calls run the time-major kernels between transposes (tensor-core's batchFirstSequences).
+  fused: { ...gpuFusedKernels, ...batchFirstSequences(gpuRecurrentKernels, () => gpuBackend) },
 });

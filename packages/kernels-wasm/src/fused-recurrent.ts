@@ -18,31 +18,79 @@ import {
   type RecurrentSequenceGrads,
   type TensorInfo,
 } from '@seqlab/tensor-core';
-import { allocFor, ptr, runtime } from './context.js';
+import { allocFor, freeFor, ptr, runtime } from './context.js';
 import { framedTable } from './framed.js';
 import { NO_EPILOGUE, productAt } from './kernels/matmul.js';
+import { swapLeadingAxes } from './kernels/movement.js';
 import { packedWeights, reservePacked, type PackedLayout } from './packed-weights.js';
 import { runSequenceTask, SEQ, STEP_PARALLEL_MIN_FLOPS, type SequenceTask } from './sequence-task.js';
 
-/** Sizes of one call: sequence length, batch, input size, hidden size. */
+/** Sizes of one call: sequence length, batch, input size, hidden size; whether its sequences are batch-first. */
 interface SequenceDims {
   T: number;
   B: number;
   I: number;
   H: number;
+  batchFirst: boolean;
 }
 
 function dimsOf(op: string, args: RecurrentSequenceArgs): SequenceDims {
   if (args.x.dtype !== 'float32') {
     throw new DTypeMismatchError(`${op}: argument 'x' must be float32 on the wasm backend; received ${args.x.dtype}`);
   }
-  const [T, B, I] = args.x.shape;
-  return { T, B, I, H: args.h0.shape[1] };
+  const batchFirst = args.batchFirst === true;
+  const [d0, d1, I] = args.x.shape;
+  return batchFirst ? { T: d1, B: d0, I, H: args.h0.shape[1], batchFirst } : { T: d0, B: d1, I, H: args.h0.shape[1], batchFirst };
 }
 
 /** The same storage seen as a matrix (the kernels take `[T, B, ·]` sequences as `[T·B, ·]`). */
 function asMatrix(t: TensorInfo, rows: number, cols: number): TensorInfo {
   return { handle: t.handle, shape: [rows, cols], dtype: t.dtype, size: rows * cols };
+}
+
+/** Batch of a call's `x` (`[T, B, I]`, or `[B, T, I]` batch-first). */
+function batchOf(args: RecurrentSequenceArgs): number {
+  return args.x.shape[args.batchFirst === true ? 0 : 1];
+}
+
+/** A `[rows, cols]` float32 matrix at an address of this call's memory (a `[T, B, ·]` sequence as `[T·B, ·]`). */
+interface Matrix {
+  readonly at: number;
+  readonly shape: readonly [number, number];
+  readonly dtype: 'float32';
+}
+
+function matrixAt(at: number, rows: number, cols: number): Matrix {
+  return { at, shape: [rows, cols], dtype: 'float32' };
+}
+
+/**
+ * Address of the time-major `[T, B, cols]` values of a sequence storage given in the call's layout: its own staged
+ * address when the call is time-major, else a new block holding it with the leading axes swapped (the caller frees
+ * it with `freeFor` once read). The sequence task and the products index time-major rows.
+ */
+function timeMajorAt(t: TensorInfo, { T, B, batchFirst }: SequenceDims, cols: number): number {
+  if (!batchFirst) return ptr(t);
+  const at = allocFor('float32', T * B * cols);
+  swapLeadingAxes('float32', ptr(t), at, B, T, cols);
+  return at;
+}
+
+/** Frees a block made by {@link timeMajorAt} (nothing for a time-major call's staged storage). */
+function freeTimeMajor(at: number, { batchFirst }: SequenceDims): void {
+  if (batchFirst) freeFor(at);
+}
+
+/**
+ * The call's result for a time-major `[T, B, cols]` block at `at`: that block, or for a batch-first call a new
+ * `[B, T, cols]` block with the leading axes swapped (the time-major one freed).
+ */
+function inCallLayout(at: number, { T, B, batchFirst }: SequenceDims, cols: number): number {
+  if (!batchFirst) return at;
+  const out = allocFor('float32', T * B * cols);
+  swapLeadingAxes('float32', at, out, T, B, cols);
+  freeFor(at);
+  return out;
 }
 
 /**
@@ -102,10 +150,14 @@ function stagedScratch(rows: number, cols: number): { info: TensorInfo; at: numb
 
 /**
  * op(a)·op(b) as a `[m, n]` block of this call, on the threaded matmul of kernels/matmul.ts: a new block, or the one at
- * `into`.
+ * `into`. Operands are storages (staged on first use) or matrices already at an address of the call.
  */
-function product(a: TensorInfo, b: TensorInfo, transA: boolean, transB: boolean, m: number, n: number, into?: number): number {
-  return productAt({ at: ptr(a), shape: a.shape, dtype: a.dtype }, { at: ptr(b), shape: b.shape }, transA, transB, [m, n], NO_EPILOGUE, undefined, into);
+function product(a: TensorInfo | Matrix, b: TensorInfo | Matrix, transA: boolean, transB: boolean, m: number, n: number, into?: number): number {
+  return productAt(operandOf(a), operandOf(b), transA, transB, [m, n], NO_EPILOGUE, undefined, into);
+}
+
+function operandOf(t: TensorInfo | Matrix): { at: number; shape: readonly number[]; dtype: TensorInfo['dtype'] } {
+  return 'at' in t ? t : { at: ptr(t), shape: t.shape, dtype: t.dtype };
 }
 
 /** Copies `bytes` bytes within this call's memory. */
@@ -214,7 +266,9 @@ function lstmSequence(args: LstmSequenceArgs): LstmSequenceResult {
   const save = savesWorkspace(args);
   // x·W_ihᵀ for all steps at once; the sequence task then overwrites it with the activated gates.
   const gates = save ? workspaceBlock(T * B * G) : undefined;
-  const gatesAt = product(asMatrix(args.x, T * B, I), args.weightIh, false, true, T * B, G, gates?.at);
+  const xAt = timeMajorAt(args.x, dims, I);
+  const gatesAt = product(matrixAt(xAt, T * B, I), args.weightIh, false, true, T * B, G, gates?.at);
+  freeTimeMajor(xAt, dims);
   const output = allocFor('float32', T * BH);
   const hN = allocFor('float32', BH);
   const cN = allocFor('float32', BH);
@@ -225,9 +279,10 @@ function lstmSequence(args: LstmSequenceArgs): LstmSequenceResult {
     gates && cellTanh
       ? { output, hN, cN, gates: gates.result, cPrev: cPrev.result, cellTanh: cellTanh.result, hPrev: hPrev.result }
       : { output, hN, cN, gates: null, cPrev: null, cellTanh: null, hPrev: null };
-  if (!startState(args, T, BH, [hPrev.at, ptr(args.h0), hN], [cPrev.at, ptr(args.c0), cN])) return result;
-  runSequence(SEQ.lstmForward, args, dims, 4, 'forward', [gatesAt, summedBias(args), output, hPrev.at, cPrev.at, cellTanh?.at ?? 0, hN, cN]);
-  return result;
+  if (startState(args, T, BH, [hPrev.at, ptr(args.h0), hN], [cPrev.at, ptr(args.c0), cN])) {
+    runSequence(SEQ.lstmForward, args, dims, 4, 'forward', [gatesAt, summedBias(args), output, hPrev.at, cPrev.at, cellTanh?.at ?? 0, hN, cN]);
+  }
+  return { ...result, output: inCallLayout(output, dims, H) };
 }
 
 /** dx, dW_ih, dW_hh from the stacked pre-activation gradients `[T·B, G·H]`: one threaded product each. */
@@ -240,11 +295,14 @@ function weightGrads(
 ): Pick<RecurrentSequenceGrads, 'dx' | 'dWeightIh' | 'dWeightHh'> {
   const { T, B, I, H } = dims;
   const G = args.weightIh.shape[0];
-  return {
-    dx: product(dGi, args.weightIh, false, false, T * B, I),
-    dWeightIh: product(dGi, asMatrix(args.x, T * B, I), true, false, G, I),
+  const xAt = timeMajorAt(args.x, dims, I);
+  const grads = {
+    dx: inCallLayout(product(dGi, args.weightIh, false, false, T * B, I), dims, I),
+    dWeightIh: product(dGi, matrixAt(xAt, T * B, I), true, false, G, I),
     dWeightHh: product(dGh, asMatrix(hPrev, T * B, H), true, false, G, H),
   };
+  freeTimeMajor(xAt, dims);
+  return grads;
 }
 
 function lstmSequenceBackward(args: LstmSequenceBackwardArgs): LstmSequenceGrads {
@@ -259,16 +317,18 @@ function lstmSequenceBackward(args: LstmSequenceBackwardArgs): LstmSequenceGrads
   copyBlock(dh0, ptr(args.dhN), BH * 4);
   copyBlock(dc0, ptr(args.dcN), BH * 4);
   const bias = biasGrads(args, G, 1);
+  const dOutputAt = timeMajorAt(args.dOutput, dims, H);
   runSequence(SEQ.lstmBackward, args, dims, 4, 'backward', [
     ptr(saved.gates),
     ptr(saved.cPrev),
     ptr(saved.cellTanh),
-    ptr(args.dOutput),
+    dOutputAt,
     dh0,
     dc0,
     dGates.at,
     bias.acc[0],
   ]);
+  freeTimeMajor(dOutputAt, dims);
   const [dBiasIh, dBiasHh] = bias.store();
   const grads = weightGrads(args, dims, dGates.info, dGates.info, saved.hPrev);
   dGates.release();
@@ -280,15 +340,18 @@ function gruSequence(args: RecurrentSequenceArgs): GruSequenceResult {
   const { T, B, I, H } = dims;
   const G = 3 * H,
     BH = B * H;
-  const xp = product(asMatrix(args.x, T * B, I), args.weightIh, false, true, T * B, G);
+  const xAt = timeMajorAt(args.x, dims, I);
+  const xp = product(matrixAt(xAt, T * B, I), args.weightIh, false, true, T * B, G);
+  freeTimeMajor(xAt, dims);
   const output = allocFor('float32', T * BH);
   const hN = allocFor('float32', BH);
   const gates = savesWorkspace(args) ? workspaceBlock(T * B * 4 * H) : undefined;
   const hPrev = stateSequence(args, T, BH);
   const result = gates ? { output, hN, gates: gates.result, hPrev: hPrev.result } : { output, hN, gates: null, hPrev: null };
-  if (!startState(args, T, BH, [hPrev.at, ptr(args.h0), hN])) return result;
-  runSequence(SEQ.gruForward, args, dims, 3, 'forward', [xp, ...biases(args), output, hPrev.at, gates?.at ?? 0, hN]);
-  return result;
+  if (startState(args, T, BH, [hPrev.at, ptr(args.h0), hN])) {
+    runSequence(SEQ.gruForward, args, dims, 3, 'forward', [xp, ...biases(args), output, hPrev.at, gates?.at ?? 0, hN]);
+  }
+  return { ...result, output: inCallLayout(output, dims, H) };
 }
 
 function gruSequenceBackward(args: GruSequenceBackwardArgs): RecurrentSequenceGrads {
@@ -301,7 +364,9 @@ function gruSequenceBackward(args: GruSequenceBackwardArgs): RecurrentSequenceGr
   const dh0 = allocFor('float32', BH);
   copyBlock(dh0, ptr(args.dhN), BH * 4);
   const bias = biasGrads(args, G, 2);
-  runSequence(SEQ.gruBackward, args, dims, 3, 'backward', [ptr(args.saved.gates), ptr(args.saved.hPrev), ptr(args.dOutput), dh0, dGi.at, dGh.at, ...bias.acc]);
+  const dOutputAt = timeMajorAt(args.dOutput, dims, H);
+  runSequence(SEQ.gruBackward, args, dims, 3, 'backward', [ptr(args.saved.gates), ptr(args.saved.hPrev), dOutputAt, dh0, dGi.at, dGh.at, ...bias.acc]);
+  freeTimeMajor(dOutputAt, dims);
   const [dBiasIh, dBiasHh] = bias.store();
   const grads = weightGrads(args, dims, dGi.info, dGh.info, args.saved.hPrev);
   dGi.release();
@@ -324,7 +389,7 @@ const prepare =
     const [rows, H] = args.weightHh.shape;
     const TB = args.x.shape[0] * args.x.shape[1];
     reserveBlocks(blocks(args, TB * rows, TB * H));
-    if (2 * args.x.shape[1] * rows * H >= STEP_PARALLEL_MIN_FLOPS) rt.workerPool()?.wake();
+    if (2 * batchOf(args) * rows * H >= STEP_PARALLEL_MIN_FLOPS) rt.workerPool()?.wake();
   };
 
 /**

@@ -1,6 +1,7 @@
 // The fused sequence kernels and the composed ops give the same outputs, final states and gradients.
 import { noGrad } from '@seqlab/autograd';
-import { add, cpuBackend, Generator, mul, randn, sum, type FusedRecurrentKernels, type Tensor } from '@seqlab/tensor-core';
+import { add, cpuBackend, Generator, getBackend, mul, randn, sum, type FusedRecurrentKernels, type Tensor } from '@seqlab/tensor-core';
+import { BACKENDS } from '@seqlab/test-utils/backends';
 import { describe, expect, it, vi } from 'vitest';
 import { GRU, LSTM, type RecurrentLayer } from '../src/index.js';
 import { expectClose } from './helpers.js';
@@ -33,7 +34,7 @@ function run(layer: Layer, x: Tensor, h0: Tensor, c0: Tensor, lengths: number[] 
   c0.grad = null;
   const r = layer instanceof LSTM ? layer.forward(x, { h0, c0, lengths }) : layer.forward(x, { h0, lengths });
   const g = new Generator(seed);
-  const weight = (t: Tensor): Tensor => randn([...t.shape], { generator: g, dtype: t.dtype });
+  const weight = (t: Tensor): Tensor => randn([...t.shape], { generator: g, dtype: t.dtype, backend: t.backendName });
   let loss = add(sum(mul(r.output, weight(r.output))), sum(mul(r.hN, weight(r.hN))));
   if ('cN' in r) loss = add(loss, sum(mul(r.cN, weight(r.cN))));
   loss.backward();
@@ -91,6 +92,53 @@ describe('the fused ops keep their backward workspace only when a backward can r
       expect(spy.mock.calls.map(([args]) => args.saveWorkspace)).toEqual([true, false, false]);
       expect(Array.from(inferred.dataSync())).toEqual(Array.from(trained.dataSync()));
       expect(frozen.gradNode).toBeNull();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+describe.each(BACKENDS)('batch-first layers on %s', (backend) => {
+  it.each(configs.filter((c) => c.batchFirst))('$kind numLayers $numLayers bidirectional $bidirectional: fused equals composed', (cfg) => {
+    const g = new Generator(11);
+    const [T, B, I, H] = [6, 3, 5, 4];
+    const Ctor = cfg.kind === 'LSTM' ? LSTM : GRU;
+    const layer = new Ctor(I, H, { numLayers: cfg.numLayers, bidirectional: cfg.bidirectional, bias: cfg.bias, batchFirst: true, generator: g, backend });
+    const states = cfg.numLayers * (cfg.bidirectional ? 2 : 1);
+    const x = randn([B, T, I], { generator: g, backend }).requiresGrad_();
+    const h0 = randn([states, B, H], { generator: g, backend }).requiresGrad_();
+    const c0 = randn([states, B, H], { generator: g, backend }).requiresGrad_();
+    const fused = run(layer, x, h0, c0, cfg.lengths, 2);
+    layer.fused = false;
+    const composed = run(layer, x, h0, c0, cfg.lengths, 2);
+    for (const name of Object.keys(composed)) expectClose(fused[name], composed[name] as Tensor, { rtol: 1e-4, atol: 2e-5 }, name);
+  });
+
+  it.each(['LSTM', 'GRU'] as const)('%s hands batch-first sequences to its kernels as they are, with no transposes around them', (kind) => {
+    const kernels = getBackend(backend).fused as unknown as FusedRecurrentKernels;
+    const name = kind === 'LSTM' ? 'lstmSequence' : 'gruSequence';
+    const spy = vi.spyOn(kernels, name);
+    try {
+      const g = new Generator(5);
+      const layer =
+        kind === 'LSTM'
+          ? new LSTM(3, 4, { batchFirst: true, numLayers: 2, generator: g, backend })
+          : new GRU(3, 4, { batchFirst: true, generator: g, backend });
+      const out = layer.forward(randn([2, 5, 3], { generator: g, backend })).output;
+      expect(out.shape).toEqual([2, 5, 4]);
+      expect(spy.mock.calls.map(([args]) => [args.batchFirst, [...args.x.shape]])).toEqual(
+        kind === 'LSTM'
+          ? [
+              [true, [2, 5, 3]],
+              [true, [2, 5, 4]],
+            ]
+          : [[true, [2, 5, 3]]],
+      );
+      // A time-major layer keeps time-major calls.
+      spy.mockClear();
+      const timeMajor = kind === 'LSTM' ? new LSTM(3, 4, { generator: g, backend }) : new GRU(3, 4, { generator: g, backend });
+      timeMajor.forward(randn([5, 2, 3], { generator: g, backend }));
+      expect(spy.mock.calls.map(([args]) => args.batchFirst)).toEqual([false]);
     } finally {
       spy.mockRestore();
     }

@@ -83,13 +83,19 @@ interface ResultLayout<K extends FusedKernelName> {
   readonly shapes: FusedResults<Shape>[K];
 }
 
-// [T, B, H] of a recurrent call, from x [T, B, I] and h0 [B, H].
-function recurrentSizes(x: { shape: Shape }, h0: { shape: Shape }): [number, number, number] {
-  return [x.shape[0], x.shape[1], h0.shape[1]];
+// [T, B, H] of a recurrent call, from x ([T, B, I], or [B, T, I] batch-first) and h0 [B, H].
+function recurrentSizes(a: FusedArgs<'gruSequence'>[0]): [number, number, number] {
+  const [T, B] = a.batchFirst === true ? [a.x.shape[1], a.x.shape[0]] : [a.x.shape[0], a.x.shape[1]];
+  return [T, B, a.h0.shape[1]];
+}
+
+// The output's shape: [T, B, H], or [B, T, H] batch-first.
+function outputShape(a: FusedArgs<'gruSequence'>[0], [T, B, H]: [number, number, number]): Shape {
+  return a.batchFirst === true ? [B, T, H] : [T, B, H];
 }
 
 function recurrentGradShapes(a: FusedArgs<'gruSequenceBackward'>[0]): RecurrentSequenceGrads<Shape> {
-  const [, B, H] = recurrentSizes(a.x, a.h0);
+  const [, B, H] = recurrentSizes(a);
   const bias = [a.weightIh.shape[0]];
   return { dx: a.x.shape, dh0: [B, H], dWeightIh: a.weightIh.shape, dWeightHh: a.weightHh.shape, dBiasIh: bias, dBiasHh: bias };
 }
@@ -102,17 +108,22 @@ function layerNormRows(x: { shape: Shape; size: number }): [number, number] {
 
 const RESULT_LAYOUTS: { readonly [K in FusedKernelName]: (...args: FusedArgs<K>) => ResultLayout<K> } = {
   lstmSequence: (a) => {
-    const [T, B, H] = recurrentSizes(a.x, a.h0);
+    const sizes = recurrentSizes(a);
+    const [T, B, H] = sizes;
     const seq = [T, B, H];
-    return { dtype: a.x.dtype, shapes: { output: seq, hN: [B, H], cN: [B, H], gates: [T, B, 4 * H], cPrev: seq, cellTanh: seq, hPrev: seq } };
+    return {
+      dtype: a.x.dtype,
+      shapes: { output: outputShape(a, sizes), hN: [B, H], cN: [B, H], gates: [T, B, 4 * H], cPrev: seq, cellTanh: seq, hPrev: seq },
+    };
   },
   lstmSequenceBackward: (a) => {
-    const [, B, H] = recurrentSizes(a.x, a.h0);
+    const [, B, H] = recurrentSizes(a);
     return { dtype: a.x.dtype, shapes: { ...recurrentGradShapes(a), dc0: [B, H] } };
   },
   gruSequence: (a) => {
-    const [T, B, H] = recurrentSizes(a.x, a.h0);
-    return { dtype: a.x.dtype, shapes: { output: [T, B, H], hN: [B, H], gates: [T, B, 4 * H], hPrev: [T, B, H] } };
+    const sizes = recurrentSizes(a);
+    const [T, B, H] = sizes;
+    return { dtype: a.x.dtype, shapes: { output: outputShape(a, sizes), hN: [B, H], gates: [T, B, 4 * H], hPrev: [T, B, H] } };
   },
   gruSequenceBackward: (a) => ({ dtype: a.x.dtype, shapes: recurrentGradShapes(a) }),
   attention: (p) => ({ dtype: p.dtype, shapes: { out: p.outShape, probs: [p.batch, p.heads, p.queryLength, p.keyLength] } }),

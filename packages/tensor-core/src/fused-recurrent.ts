@@ -10,7 +10,7 @@ import type { DataHandle, TensorInfo } from './backend.js';
  * `G` the number of gates (4 for the LSTM, 3 for the GRU). The caller has validated every shape.
  */
 export interface RecurrentSequenceArgs {
-  /** `[T, B, I]`, time-major. */
+  /** `[T, B, I]`, time-major; `[B, T, I]` with {@link RecurrentSequenceArgs.batchFirst}. */
   readonly x: TensorInfo;
   /** Initial hidden state `[B, H]`. */
   readonly h0: TensorInfo;
@@ -35,6 +35,12 @@ export interface RecurrentSequenceArgs {
    * them): the kernel may then skip writing it and return null for every workspace field. Absent means true.
    */
   readonly saveWorkspace?: boolean;
+  /**
+   * True when `x` is `[B, T, I]`, as a batch-first layer holds it: the output (and the backward's `dOutput` and `dx`)
+   * are then `[B, T, ·]` too, with no transposes around the call. The workspace fields stay time-major. Absent means
+   * false.
+   */
+  readonly batchFirst?: boolean;
 }
 
 /** Inputs of {@link LstmSequenceKernel}: the shared arguments plus the initial cell state. */
@@ -50,7 +56,7 @@ export interface LstmSequenceArgs extends RecurrentSequenceArgs {
  * null when the call passed `saveWorkspace: false`.
  */
 export interface LstmSequenceResult<H = DataHandle> {
-  /** `[T, B, H]`: h_t at valid steps, 0 at invalid ones; indexed by time (not by processing order). */
+  /** `[T, B, H]` (`[B, T, H]` batch-first): h_t at valid steps, 0 at invalid ones; indexed by time (not by processing order). */
   readonly output: H;
   /** `[B, H]`: the hidden state after the last valid step of each sequence. */
   readonly hN: H;
@@ -88,7 +94,7 @@ export interface LstmSequenceBackwardArgs extends LstmSequenceArgs {
     /** {@link LstmSequenceResult.hPrev}, `[T, B, H]`. */
     readonly hPrev: TensorInfo;
   };
-  /** Gradient of the loss with respect to `output`, `[T, B, H]` (values at invalid steps are ignored). */
+  /** Gradient of the loss with respect to `output`, `[T, B, H]` (`[B, T, H]` batch-first; values at invalid steps are ignored). */
   readonly dOutput: TensorInfo;
   /** Gradient with respect to `hN`, `[B, H]`. */
   readonly dhN: TensorInfo;
@@ -102,7 +108,7 @@ export interface LstmSequenceBackwardArgs extends LstmSequenceArgs {
  * kernel returns it, a `Tensor` as {@link fusedKernel} returns it, or a shape.
  */
 export interface RecurrentSequenceGrads<H = DataHandle> {
-  /** `[T, B, I]`. */
+  /** Shaped like `x`: `[T, B, I]`, or `[B, T, I]` batch-first. */
   readonly dx: H;
   /** `[B, H]`. */
   readonly dh0: H;
@@ -136,7 +142,7 @@ export type LstmSequenceBackwardKernel = (args: LstmSequenceBackwardArgs) => Lst
  * `hPrev`) are read back only by the backward kernel, and may be null when the call passed `saveWorkspace: false`.
  */
 export interface GruSequenceResult<H = DataHandle> {
-  /** `[T, B, H]`: h_t at valid steps, 0 at invalid ones. */
+  /** `[T, B, H]` (`[B, T, H]` batch-first): h_t at valid steps, 0 at invalid ones. */
   readonly output: H;
   /** `[B, H]`: the hidden state after the last valid step of each sequence. */
   readonly hN: H;

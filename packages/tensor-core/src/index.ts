@@ -6,6 +6,7 @@ export type { Backend, DataHandle, FusedKernelName, FusedKernels, KernelName, Ke
 export { fusedKernel, isFusedEnabled, setFusedEnabled } from './fused-kernels.js';
 export type { FusedArgs, FusedResults, FusedTensorKernel } from './fused-kernels.js';
 export type * from './fused-recurrent.js';
+export { batchFirstSequences } from './fused-recurrent-layout.js';
 export type * from './fused-attention.js';
 export type * from './fused-layer-norm.js';
 export type * from './fused-linear.js';

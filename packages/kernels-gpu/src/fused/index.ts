@@ -1,10 +1,21 @@
 // The gpu backend's fused kernels (LSTM/GRU sequences, attention, LayerNorm, Adam), one file per family.
-import type { FusedKernels } from '@seqlab/tensor-core';
+import type { FusedKernels, FusedRecurrentKernels } from '@seqlab/tensor-core';
 import { adamStep } from './adam.js';
 import { gpuAttentionKernels } from './attention.js';
 import { gpuGruKernels } from './gru.js';
 import { gpuLayerNormKernels } from './layer-norm.js';
 import { gpuLstmKernels } from './lstm.js';
+
+/**
+ * The gpu backend's LSTM and GRU sequence kernels, which index the time-major layout only (the backend's table wraps
+ * them with tensor-core's `batchFirstSequences` for batch-first calls).
+ *
+ * @example
+ * ```ts
+ * const forward = gpuRecurrentKernels.lstmSequence; // time-major [T, B, I] calls
+ * ```
+ */
+export const gpuRecurrentKernels: FusedRecurrentKernels = { ...gpuLstmKernels, ...gpuGruKernels };
 
 /**
  * The fused fast paths of the gpu backend: the LSTM and GRU sequence kernels and their BPTT (one input product, then a

@@ -16,6 +16,14 @@ function copy(dtype: DType, shape: Shape, src: number, srcStrides: readonly numb
 }
 
 /**
+ * Copies the `[d0, d1, inner]` block at byte address `src` to `dst` as `[d1, d0, inner]` (its two leading axes
+ * swapped: a time-major sequence to batch-first, or back), one run of `inner` elements at a time.
+ */
+export function swapLeadingAxes(dtype: DType, src: number, dst: number, d0: number, d1: number, inner: number): void {
+  copy(dtype, [d1, d0, inner], src, [inner, d1 * inner, 1], dst, contiguousStrides([d1, d0, inner]));
+}
+
+/**
  * When the destination's innermost dimension is strided in the source but another dimension is contiguous there
  * (a true transpose), copies 2-D blocks with the tiled kernel instead of walking the source column by column.
  * Returns false when the walk is not of that form or the blocks are too small to pay off.

@@ -7,7 +7,8 @@ import type { CellParameters } from '../cells/cell-parameters.js';
 import type { DirectionRunner, DirectionResult } from './recurrent-layer.js';
 import { fusedSequenceCall, keepsWorkspace, savedWorkspace, type SequenceArgs } from './sequence-weights.js';
 
-const GRU_KERNELS = ['gruSequence', 'gruSequenceBackward'] as const;
+/** The fused kernels a GRU layer direction runs on. */
+export const GRU_KERNELS = ['gruSequence', 'gruSequenceBackward'] as const;
 type GruKernels = FusedKernelSet<(typeof GRU_KERNELS)[number]>;
 
 /**
@@ -30,15 +31,16 @@ interface GruSaved {
 }
 
 /**
- * One GRU layer direction over a time-major sequence `x` `[T, B, I]` from `[h0]`: as one op on the backend's fused
- * kernels when it has them and `fused` (and tensor-core's `setFusedEnabled`) allow, else `composed`, the step loop of
- * {@link gruStep} that the layer runs. Returns the output `[T, B, H]` and the final `[B, H]` state.
+ * One GRU layer direction over a sequence `x`, time-major `[T, B, I]` (or `[B, T, I]` when `batchFirst`), from
+ * `[h0]`: as one op on the backend's fused kernels when it has them and `fused` (and tensor-core's `setFusedEnabled`)
+ * allow, else `composed`, the step loop of {@link gruStep} that the layer runs. Returns the output `[T, B, H]`
+ * (`[B, T, H]` batch-first) and the final `[B, H]` state.
  */
-export const gruSequence: DirectionRunner = (x, state, weights, lengths, reverse, fused, composed) =>
-  fusedOrComposed(x.backend, GRU_KERNELS, fused, (kernels) => fusedGruSequence(kernels, x, state, weights, lengths, reverse), composed);
+export const gruSequence: DirectionRunner = (x, state, weights, lengths, reverse, batchFirst, fused, composed) =>
+  fusedOrComposed(x.backend, GRU_KERNELS, fused, (kernels) => fusedGruSequence(kernels, x, state, weights, lengths, reverse, batchFirst), composed);
 
 // The layer direction as a custom op: the fused sequence kernel forward, its hand-written BPTT backward.
-function fusedGruSequence(kernels: GruKernels, ...[x, [h0], weights, lengths, reverse]: SequenceArgs): DirectionResult {
+function fusedGruSequence(kernels: GruKernels, ...[x, [h0], weights, lengths, reverse, batchFirst]: SequenceArgs): DirectionResult {
   const { gruSequence: forward, gruSequenceBackward: backward } = kernels;
   const { hasBias, weightNames, weights: weightInputs } = fusedSequenceCall(weights);
   const saveWorkspace = keepsWorkspace([x, h0, ...weightInputs]);
@@ -47,12 +49,25 @@ function fusedGruSequence(kernels: GruKernels, ...[x, [h0], weights, lengths, re
     pureBackward: true,
     inputs: ['x', 'h0', ...weightNames],
     forward: ([xs, h, weightIh, weightHh, biasIh = null, biasHh = null]) => {
-      const { output, hN, ...saved } = forward({ x: xs, h0: h, weightIh, weightHh, biasIh, biasHh, lengths, reverse, saveWorkspace });
+      const { output, hN, ...saved } = forward({ x: xs, h0: h, weightIh, weightHh, biasIh, biasHh, lengths, reverse, saveWorkspace, batchFirst });
       return { outputs: [output, hN], saved };
     },
     backward: ([dOutput, dhN], saved, { inputs }) => {
       const [xs, h, weightIh, weightHh, biasIh = null, biasHh = null] = inputs;
-      const g = backward({ x: xs, h0: h, weightIh, weightHh, biasIh, biasHh, lengths, reverse, saved: savedWorkspace('gruSequence', saved), dOutput, dhN });
+      const g = backward({
+        x: xs,
+        h0: h,
+        weightIh,
+        weightHh,
+        biasIh,
+        biasHh,
+        lengths,
+        reverse,
+        batchFirst,
+        saved: savedWorkspace('gruSequence', saved),
+        dOutput,
+        dhN,
+      });
       const grads = [g.dx, g.dh0, g.dWeightIh, g.dWeightHh];
       if (hasBias && g.dBiasIh !== null && g.dBiasHh !== null) grads.push(g.dBiasIh, g.dBiasHh);
       return grads;

@@ -7,7 +7,8 @@ import type { CellParameters } from '../cells/cell-parameters.js';
 import type { DirectionRunner, DirectionResult } from './recurrent-layer.js';
 import { fusedSequenceCall, keepsWorkspace, savedWorkspace, type SequenceArgs } from './sequence-weights.js';
 
-const LSTM_KERNELS = ['lstmSequence', 'lstmSequenceBackward'] as const;
+/** The fused kernels an LSTM layer direction runs on. */
+export const LSTM_KERNELS = ['lstmSequence', 'lstmSequenceBackward'] as const;
 type LstmKernels = FusedKernelSet<(typeof LSTM_KERNELS)[number]>;
 
 /**
@@ -28,15 +29,16 @@ interface LstmSaved {
 }
 
 /**
- * One LSTM layer direction over a time-major sequence `x` `[T, B, I]` from `[h0, c0]`: as one op on the backend's fused
- * kernels when it has them and `fused` (and tensor-core's `setFusedEnabled`) allow, else `composed`, the step loop of
- * {@link lstmStep} that the layer runs. Returns the output `[T, B, H]` and the final `[B, H]` states.
+ * One LSTM layer direction over a sequence `x`, time-major `[T, B, I]` (or `[B, T, I]` when `batchFirst`), from
+ * `[h0, c0]`: as one op on the backend's fused kernels when it has them and `fused` (and tensor-core's
+ * `setFusedEnabled`) allow, else `composed`, the step loop of {@link lstmStep} that the layer runs. Returns the output
+ * `[T, B, H]` (`[B, T, H]` batch-first) and the final `[B, H]` states.
  */
-export const lstmSequence: DirectionRunner = (x, state, weights, lengths, reverse, fused, composed) =>
-  fusedOrComposed(x.backend, LSTM_KERNELS, fused, (kernels) => fusedLstmSequence(kernels, x, state, weights, lengths, reverse), composed);
+export const lstmSequence: DirectionRunner = (x, state, weights, lengths, reverse, batchFirst, fused, composed) =>
+  fusedOrComposed(x.backend, LSTM_KERNELS, fused, (kernels) => fusedLstmSequence(kernels, x, state, weights, lengths, reverse, batchFirst), composed);
 
 // The layer direction as a custom op: the fused sequence kernel forward, its hand-written BPTT backward.
-function fusedLstmSequence(kernels: LstmKernels, ...[x, [h0, c0], weights, lengths, reverse]: SequenceArgs): DirectionResult {
+function fusedLstmSequence(kernels: LstmKernels, ...[x, [h0, c0], weights, lengths, reverse, batchFirst]: SequenceArgs): DirectionResult {
   const { lstmSequence: forward, lstmSequenceBackward: backward } = kernels;
   const { hasBias, weightNames, weights: weightInputs } = fusedSequenceCall(weights);
   const saveWorkspace = keepsWorkspace([x, h0, c0, ...weightInputs]);
@@ -45,13 +47,13 @@ function fusedLstmSequence(kernels: LstmKernels, ...[x, [h0, c0], weights, lengt
     pureBackward: true,
     inputs: ['x', 'h0', 'c0', ...weightNames],
     forward: ([xs, h, c, weightIh, weightHh, biasIh = null, biasHh = null]) => {
-      const { output, hN, cN, ...saved } = forward({ x: xs, h0: h, c0: c, weightIh, weightHh, biasIh, biasHh, lengths, reverse, saveWorkspace });
+      const { output, hN, cN, ...saved } = forward({ x: xs, h0: h, c0: c, weightIh, weightHh, biasIh, biasHh, lengths, reverse, saveWorkspace, batchFirst });
       return { outputs: [output, hN, cN], saved };
     },
     backward: ([dOutput, dhN, dcN], saved, { inputs }) => {
       const [xs, h, c, weightIh, weightHh, biasIh = null, biasHh = null] = inputs;
       const workspace = savedWorkspace('lstmSequence', saved);
-      const g = backward({ x: xs, h0: h, c0: c, weightIh, weightHh, biasIh, biasHh, lengths, reverse, saved: workspace, dOutput, dhN, dcN });
+      const g = backward({ x: xs, h0: h, c0: c, weightIh, weightHh, biasIh, biasHh, lengths, reverse, batchFirst, saved: workspace, dOutput, dhN, dcN });
       const grads = [g.dx, g.dh0, g.dc0, g.dWeightIh, g.dWeightHh];
       if (hasBias && g.dBiasIh !== null && g.dBiasHh !== null) grads.push(g.dBiasIh, g.dBiasHh);
       return grads;

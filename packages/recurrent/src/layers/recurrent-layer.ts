@@ -1,5 +1,5 @@
 // The multi-layer, optionally bidirectional recurrent layer shared by RNN, LSTM and GRU: parameters, checks, time loop.
-import { Module } from '@seqlab/autograd';
+import { fusedKernels, Module } from '@seqlab/autograd';
 import {
   bernoulli,
   concat,
@@ -12,6 +12,7 @@ import {
   transpose,
   where,
   zeros,
+  type FusedKernelName,
   type Generator,
   type Tensor,
 } from '@seqlab/tensor-core';
@@ -63,10 +64,13 @@ export type StepHook = (layer: number, direction: number, t: number, h: Tensor) 
 
 /** A checked sequence input, time-major. */
 interface SequenceInput {
+  /** `x` time-major `[seq, batch, inputSize]`, or as given `[batch, seq, inputSize]` when `batchFirst`. */
   readonly x: Tensor;
   readonly steps: number;
   readonly batch: number;
   readonly unbatched: boolean;
+  /** The layer is batch-first and `x` batched. */
+  readonly batchFirst: boolean;
 }
 
 /** The recurrent state of one layer direction: `[h]` or `[h, c]`, each `[batch, hiddenSize]`. */
@@ -90,6 +94,7 @@ export type DirectionRunner = (
   cell: CellParameters,
   lengths: Int32Array | null,
   reverse: boolean,
+  batchFirst: boolean,
   fused: boolean,
   composed: () => DirectionResult,
 ) => DirectionResult;
@@ -185,7 +190,10 @@ export abstract class RecurrentLayer extends Module {
   /** The whole direction: the backend's fused kernel when it has one and `fused` allows, else `composed`. @internal */
   protected abstract readonly runSequence: DirectionRunner;
 
-  /** Checks `x` and views it time-major `[seq, batch, inputSize]`. */
+  /** The fused kernels {@link RecurrentLayer.runSequence} runs on (none for the tanh RNN). @internal */
+  protected abstract readonly sequenceKernels: readonly FusedKernelName[];
+
+  /** Checks `x`; an unbatched one is viewed `[seq, 1, inputSize]`, a batched one is kept in the layer's layout. */
   private checkInput(op: string, value: unknown): SequenceInput {
     const x = checkTensorArg(op, 'x', value);
     const layout = this.batchFirst ? `[batch, seq, ${this.inputSize}]` : `[seq, batch, ${this.inputSize}]`;
@@ -197,14 +205,14 @@ export abstract class RecurrentLayer extends Module {
     checkDTypeIs(op, 'x', x, this.cells[0][0].weightIh.dtype);
     if (x.rank === 2) {
       if (x.shape[0] === 0) throw new ShapeMismatchError(`${op}: argument 'x' must have at least one time step; received shape ${formatShape(x.shape)}`);
-      return { x: reshape(x, [x.shape[0], 1, this.inputSize]), steps: x.shape[0], batch: 1, unbatched: true };
+      return { x: reshape(x, [x.shape[0], 1, this.inputSize]), steps: x.shape[0], batch: 1, unbatched: true, batchFirst: false };
     }
     const batch = this.batchFirst ? x.shape[0] : x.shape[1];
     const steps = this.batchFirst ? x.shape[1] : x.shape[0];
     if (batch === 0)
       throw new ShapeMismatchError(`${op}: argument 'x' must hold at least one sequence; received an empty batch, shape ${formatShape(x.shape)} (${layout})`);
     if (steps === 0) throw new ShapeMismatchError(`${op}: argument 'x' must have at least one time step; received shape ${formatShape(x.shape)} (${layout})`);
-    return { x: this.batchFirst ? transpose(x, 0, 1) : x, steps, batch, unbatched: false };
+    return { x, steps, batch, unbatched: false, batchFirst: this.batchFirst };
   }
 
   /** Checks an initial state argument (`h0`, `c0`) and splits it per layer direction; zeros when absent. @internal */
@@ -236,19 +244,28 @@ export abstract class RecurrentLayer extends Module {
     const like = this.cells[0][0].weightIh;
     const initial = stateArgs.map(([name, value]) => this.initialStates(op, name, value, input, like));
     const masks = lengths === null ? null : stepMasks(lengths, input.steps, like.backendName);
-    const { output: layerOutput, finals } = this.runLayers(input.x, initial, lengths, masks, hook);
+    // Batch-first sequences go through the fused kernels as they are; step-by-step composed ops need them time-major.
+    const batchMajor = input.batchFirst && hook === undefined && this.runsFused(like);
+    const layerInput = input.batchFirst && !batchMajor ? transpose(input.x, 0, 1) : input.x;
+    const { output: layerOutput, finals } = this.runLayers(layerInput, initial, lengths, masks, hook, batchMajor);
     let output = layerOutput;
     let states = finals.map((f) => stack(f, 0));
     if (input.unbatched) {
       output = reshape(output, [input.steps, output.shape[2]]);
       states = states.map((s) => reshape(s, [s.shape[0], s.shape[2]]));
-    } else if (this.batchFirst) output = transpose(output, 0, 1);
+    } else if (input.batchFirst && !batchMajor) output = transpose(output, 0, 1);
     return { output, states };
   }
 
+  /** Whether the directions run on the backend's fused kernels (the backend has them, and `fused` and the global switch allow). */
+  private runsFused(like: Tensor): boolean {
+    return this.fused && this.sequenceKernels.length > 0 && fusedKernels(like.backend, this.sequenceKernels) !== null;
+  }
+
   /**
-   * Every layer and direction over time-major `x` `[T, B, I]` from `initial[i][k]`, state tensor i (h, or h and c)
-   * of layer direction k; returns the top layer's output and the final states in the same per-direction form.
+   * Every layer and direction over `x`, time-major `[T, B, I]` (`[B, T, I]` when `batchFirst`, the output likewise),
+   * from `initial[i][k]`, state tensor i (h, or h and c) of layer direction k; returns the top layer's output and the
+   * final states in the same per-direction form.
    */
   private runLayers(
     x: Tensor,
@@ -256,6 +273,7 @@ export abstract class RecurrentLayer extends Module {
     lengths: Int32Array | null,
     masks: (Tensor | null)[] | null,
     hook: StepHook | undefined,
+    batchFirst: boolean,
   ): { output: Tensor; finals: Tensor[][] } {
     const finals: Tensor[][] = initial.map(() => []);
     let layerInput = x;
@@ -265,7 +283,7 @@ export abstract class RecurrentLayer extends Module {
         const k = l * this.directions + d;
         const state0 = initial.map((s) => s[k]);
         const directionHook = hook === undefined ? undefined : (t: number, h: Tensor): Tensor => hook(l, d, t, h);
-        const r = this.runDirection(layerInput, state0, this.cells[l][d], lengths, masks, d === 1, directionHook);
+        const r = this.runDirection(layerInput, state0, this.cells[l][d], lengths, masks, d === 1, batchFirst, directionHook);
         outputs.push(r.output);
         r.state.forEach((s, i) => finals[i].push(s));
       }
@@ -291,7 +309,7 @@ export abstract class RecurrentLayer extends Module {
       Array.from({ length: stateCount }, () =>
         new Array<Tensor>(count).fill(zeros([x.shape[1], this.hiddenSize], { dtype: like.dtype, backend: like.backendName })),
       );
-    const { output, finals } = this.runLayers(x, initial, null, null, undefined);
+    const { output, finals } = this.runLayers(x, initial, null, null, undefined, false);
     return { output, states: finals };
   }
 
@@ -302,7 +320,10 @@ export abstract class RecurrentLayer extends Module {
     return mul(x, mul(keep, 1 / (1 - this.dropout)));
   }
 
-  /** One layer direction over the time-major sequence `x`: fused when possible, else step by step with composed ops. */
+  /**
+   * One layer direction over the sequence `x` (time-major, or batch-first when `batchFirst`, the output likewise):
+   * fused when possible, else step by step with composed ops.
+   */
   private runDirection(
     x: Tensor,
     state0: DirectionState,
@@ -310,12 +331,14 @@ export abstract class RecurrentLayer extends Module {
     lengths: Int32Array | null,
     masks: (Tensor | null)[] | null,
     reverse: boolean,
+    batchFirst: boolean,
     hook: ((t: number, h: Tensor) => Tensor) | undefined,
   ): DirectionResult {
     const composed = (): DirectionResult => {
-      const steps = x.shape[0];
+      const timeMajor = batchFirst ? transpose(x, 0, 1) : x;
+      const steps = timeMajor.shape[0];
       // One product projects the inputs of every step; only the recurrent product stays inside the loop.
-      const xProj = unbind(inputProjection(x, cell.weightIh, cell.biasIh));
+      const xProj = unbind(inputProjection(timeMajor, cell.weightIh, cell.biasIh));
       const outputs = new Array<Tensor>(steps);
       let state = state0;
       for (let s = 0; s < steps; s++) {
@@ -332,8 +355,9 @@ export abstract class RecurrentLayer extends Module {
         }
         state = next;
       }
-      return { output: stack(outputs, 0), state };
+      const output = stack(outputs, 0);
+      return { output: batchFirst ? transpose(output, 0, 1) : output, state };
     };
-    return this.runSequence(x, state0, cell, lengths, reverse, hook === undefined && this.fused, composed);
+    return this.runSequence(x, state0, cell, lengths, reverse, batchFirst, hook === undefined && this.fused, composed);
   }
 }

@@ -6,7 +6,7 @@ import type { CellParameters } from '../cells/cell-parameters.js';
 import type { DirectionState } from './recurrent-layer.js';
 
 /** What the fused LSTM and GRU glue take besides their kernels: `x` `[T, B, I]`, the initial state and the direction. */
-export type SequenceArgs = [x: Tensor, state: DirectionState, weights: CellParameters, lengths: Int32Array | null, reverse: boolean];
+export type SequenceArgs = [x: Tensor, state: DirectionState, weights: CellParameters, lengths: Int32Array | null, reverse: boolean, batchFirst: boolean];
 
 /** The weight inputs of one fused layer-direction call. */
 export interface FusedSequenceCall {

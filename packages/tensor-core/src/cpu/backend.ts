@@ -11,6 +11,7 @@ import { movementKernels } from './movement.js';
 import { indexingKernels } from './indexing.js';
 import { geluKernels } from './gelu.js';
 import { fusedRecurrentKernels } from './fused-recurrent.js';
+import { batchFirstSequences } from '../fused-recurrent-layout.js';
 import { fusedAttentionKernels } from './fused-attention.js';
 import { fusedLayerNormKernels } from './fused-layer-norm.js';
 import { fusedLinearKernels } from './fused-linear.js';
@@ -56,7 +57,7 @@ export const cpuBackend: Backend = coreState.claim<Backend>('cpuBackend', {
   garbageCollected: true,
   kernels,
   fused: {
-    ...fusedRecurrentKernels,
+    ...batchFirstSequences(fusedRecurrentKernels, () => cpuBackend),
     ...fusedAttentionKernels,
     ...fusedLayerNormKernels,
     ...fusedLinearKernels,

@@ -95,6 +95,13 @@ function reference(kind: Kind, c: Case, p: Inputs): { output: Float64Array; hN: 
   return { output, hN: h, cN: cell };
 }
 
+/** `[a, b, c]` values with the two leading axes swapped (`[b, a, c]`). */
+function swapLeading(v: ArrayLike<number>, a: number, b: number, c: number): Float64Array {
+  const out = new Float64Array(a * b * c);
+  for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) for (let k = 0; k < c; k++) out[(j * a + i) * c + k] = v[(i * b + j) * c + k];
+  return out;
+}
+
 /** The fused LSTM/GRU sequence kernels of `backend`, forward in every float dtype it stores, backward in the widest. */
 export function fusedRecurrentSuite(backend: string): void {
   const tolerances = { float64: { rtol: 1e-12, atol: 1e-13 }, float32: { rtol: 1e-5, atol: 1e-6 } } as const;
@@ -130,6 +137,53 @@ export function fusedRecurrentSuite(backend: string): void {
   });
 
   for (const kind of ['lstm', 'gru'] as const) {
+    it.each([cases[0], cases[3]])(`${kind} batch-first calls equal time-major ones with the axes swapped (reverse $reverse, lengths $lengths)`, (c) => {
+      const p = randomInputs(kind, c, 4);
+      const dtype = backwardDType;
+      const tol = { rtol: 1e-6, atol: 1e-7 };
+      const t = toTensors(kind, c, p, dtype);
+      const timeMajor = args(c, t);
+      const batchFirst = { ...timeMajor, x: tensor(swapLeading(p.x, c.T, c.B, c.I), [c.B, c.T, c.I], { dtype, backend }), batchFirst: true };
+      const gOut = randomValues(new Generator(5), c.T * c.B * c.H);
+      const dOutput = tensor(gOut, [c.T, c.B, c.H], { dtype, backend });
+      const dOutputBF = tensor(swapLeading(gOut, c.T, c.B, c.H), [c.B, c.T, c.H], { dtype, backend });
+      const dhN = tensor(randomValues(new Generator(6), c.B * c.H), [c.B, c.H], { dtype, backend });
+      const G = (kind === 'lstm' ? 4 : 3) * c.H;
+      const wrapSaved = (handle: unknown, shape: number[]): TensorInfo => ({ handle, shape, dtype, size: shape.reduce((x, y) => x * y, 1) });
+      const size = c.T * c.B;
+      // Forward and backward of both layouts: the output and dx of the batch-first call, swapped back, equal the others.
+      const run = (
+        a: typeof timeMajor & { batchFirst?: boolean },
+        dOut: Tensor,
+      ): { output: Float64Array; hN: Float64Array; grads: Record<string, Float64Array> } => {
+        const readAll = (r: Record<string, unknown>, names: string[], sizes: number[]): Record<string, Float64Array> =>
+          Object.fromEntries(names.map((n, i) => [n, read(r[n], dtype, sizes[i])]));
+        if (kind === 'lstm') {
+          const f = kernels().lstmSequence(a);
+          const saved = {
+            gates: wrapSaved(f.gates, [c.T, c.B, G]),
+            cPrev: wrapSaved(f.cPrev, [c.T, c.B, c.H]),
+            cellTanh: wrapSaved(f.cellTanh, [c.T, c.B, c.H]),
+            hPrev: wrapSaved(f.hPrev, [c.T, c.B, c.H]),
+          };
+          const g = kernels().lstmSequenceBackward({ ...a, saved, dOutput: dOut, dhN, dcN: dhN });
+          const grads = readAll({ ...g }, ['dx', 'dh0', 'dc0', 'dWeightIh', 'dWeightHh'], [size * c.I, c.B * c.H, c.B * c.H, G * c.I, G * c.H]);
+          return { output: read(f.output, dtype, size * c.H), hN: read(f.hN, dtype, c.B * c.H), grads };
+        }
+        const f = kernels().gruSequence(a);
+        const saved = { gates: wrapSaved(f.gates, [c.T, c.B, 4 * c.H]), hPrev: wrapSaved(f.hPrev, [c.T, c.B, c.H]) };
+        const g = kernels().gruSequenceBackward({ ...a, saved, dOutput: dOut, dhN });
+        const grads = readAll({ ...g }, ['dx', 'dh0', 'dWeightIh', 'dWeightHh'], [size * c.I, c.B * c.H, G * c.I, G * c.H]);
+        return { output: read(f.output, dtype, size * c.H), hN: read(f.hN, dtype, c.B * c.H), grads };
+      };
+      const tm = run(timeMajor, dOutput);
+      const bf = run(batchFirst, dOutputBF);
+      expectClose(swapLeading(bf.output, c.B, c.T, c.H), tm.output, tol);
+      expectClose(bf.hN, tm.hN, tol);
+      expectClose(swapLeading(bf.grads.dx, c.B, c.T, c.I), tm.grads.dx, tol);
+      for (const name of Object.keys(tm.grads).filter((n) => n !== 'dx')) expectClose(bf.grads[name], tm.grads[name], tol);
+    });
+
     it.each(cases)(`${kind} forward matches the reference (T $T, B $B, reverse $reverse, lengths $lengths, bias $bias)`, (c) => {
       const p = randomInputs(kind, c, 1);
       const ref = reference(kind, c, p);

@@ -59,6 +59,7 @@ export const NOT_FUZZED: Readonly<Record<string, string>> = {
   fusedKernel: 'backend lookup; validated by fused-kernels.test.ts',
   setFusedEnabled: 'changes global state; validated by its own tests',
   isFusedEnabled: 'no arguments',
+  batchFirstSequences: 'wraps a kernel table at load time; validated by the fused recurrent suite',
   sharedState: 'load-time state of package copies; validated by shared-state.test.ts',
   loadedCopies: 'registry lookup; validated by shared-state.test.ts',
   describeValue: 'message helper, total over every value',
