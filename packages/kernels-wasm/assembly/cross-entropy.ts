@@ -4,6 +4,7 @@
 // Every exponent is x − max (≤ 0) or that minus the normaliser, so the exponential takes its argument clamped below
 // at −80 (expClamped; e^−80 ≈ 1.8e-35 beside the max's term of 1), at about half the cost of the general expV. The
 // clamp is a pmax, which keeps a NaN in its first operand: a NaN logit still gives a NaN loss and gradient.
+import { rowMax } from './softmax';
 import { expClamped } from './vmath';
 
 // The clamp's lower bound, one f32x4 row.
@@ -19,19 +20,6 @@ function expShifted(d: v128): v128 {
 @inline
 function expShiftedS(d: f32): f32 {
   return f32x4.extract_lane(expShifted(f32x4.splat(d)), 0);
-}
-
-// Largest of the C floats at `row`.
-function rowMax(row: usize, C: i32): f32 {
-  let i = 0;
-  let mx: f32 = -Infinity;
-  if (C >= 4) {
-    let acc = v128.load(row);
-    for (i = 4; i + 4 <= C; i += 4) acc = f32x4.max(acc, v128.load(row + (<usize>i << 2)));
-    mx = max(max(f32x4.extract_lane(acc, 0), f32x4.extract_lane(acc, 1)), max(f32x4.extract_lane(acc, 2), f32x4.extract_lane(acc, 3)));
-  }
-  for (; i < C; i++) mx = max(mx, load<f32>(row + (<usize>i << 2)));
-  return mx;
 }
 
 /**

@@ -1,23 +1,30 @@
 // Softmax and log-softmax along one axis of x viewed as [outer, len, inner], max-shifted so exp never overflows.
 import { expS, expV } from './vmath';
 
+/** Largest of the `len` contiguous floats at `row` (f32x4 lanes, then the tail); NaN if any is NaN. */
+@inline
+export function rowMax(row: usize, len: i32): f32 {
+  let i = 0;
+  let mx: f32 = -Infinity;
+  if (len >= 4) {
+    let acc = v128.load(row);
+    for (i = 4; i + 4 <= len; i += 4) acc = f32x4.max(acc, v128.load(row + (<usize>i << 2)));
+    mx = max(max(f32x4.extract_lane(acc, 0), f32x4.extract_lane(acc, 1)), max(f32x4.extract_lane(acc, 2), f32x4.extract_lane(acc, 3)));
+  }
+  for (; i < len; i++) mx = max(mx, load<f32>(row + (<usize>i << 2)));
+  return mx;
+}
+
 // Rows (inner == 1): three passes over a contiguous row — max, exp and sum, scale — all f32x4.
 function softmaxRows(log: bool, x: usize, out: usize, outer: i32, len: i32): void {
   for (let o = 0; o < outer; o++) {
     const src = x + (<usize>o * <usize>len << 2);
     const dst = out + (<usize>o * <usize>len << 2);
-    let i = 0;
-    let mx: f32 = -Infinity;
-    if (len >= 4) {
-      let acc = v128.load(src);
-      for (i = 4; i + 4 <= len; i += 4) acc = f32x4.max(acc, v128.load(src + (<usize>i << 2)));
-      mx = max(max(f32x4.extract_lane(acc, 0), f32x4.extract_lane(acc, 1)), max(f32x4.extract_lane(acc, 2), f32x4.extract_lane(acc, 3)));
-    }
-    for (; i < len; i++) mx = max(mx, load<f32>(src + (<usize>i << 2)));
+    const mx = rowMax(src, len);
     const vmx = f32x4.splat(mx);
     let vsum = f32x4.splat(0);
     let sum: f64 = 0;
-    i = 0;
+    let i = 0;
     for (; i + 4 <= len; i += 4) {
       const k = <usize>i << 2;
       const d = f32x4.sub(v128.load(src + k), vmx);

@@ -25,9 +25,29 @@ function batchMajor(backend: Backend, handle: DataHandle, shape: Shape, dtype: T
   return swappedHandle(backend, Tensor.fromHandle(backend, handle, shape, dtype));
 }
 
-// [B, T] of a batch-first call, and the hidden size.
-function sizes(args: RecurrentSequenceArgs): { B: number; T: number; H: number } {
-  return { B: args.x.shape[0], T: args.x.shape[1], H: args.h0.shape[1] };
+// A forward kernel taking batch-first calls too: the time-major kernel on the swapped input, its output swapped back.
+function forward<A extends RecurrentSequenceArgs, R extends { readonly output: DataHandle }>(kernel: (args: A) => R, backendOf: () => Backend): (args: A) => R {
+  return (args) => {
+    if (args.batchFirst !== true) return kernel(args);
+    const backend = backendOf();
+    const [B, T] = args.x.shape;
+    const r = kernel({ ...args, x: swapped(backend, args.x), batchFirst: false });
+    return { ...r, output: batchMajor(backend, r.output, [T, B, args.h0.shape[1]], args.x.dtype) };
+  };
+}
+
+// A backward kernel taking batch-first calls too: x and dOutput swapped on the way in, dx swapped back.
+function backward<A extends RecurrentSequenceArgs & { readonly dOutput: TensorInfo }, R extends { readonly dx: DataHandle }>(
+  kernel: (args: A) => R,
+  backendOf: () => Backend,
+): (args: A) => R {
+  return (args) => {
+    if (args.batchFirst !== true) return kernel(args);
+    const backend = backendOf();
+    const [B, T, I] = args.x.shape;
+    const g = kernel({ ...args, x: swapped(backend, args.x), dOutput: swapped(backend, args.dOutput), batchFirst: false });
+    return { ...g, dx: batchMajor(backend, g.dx, [T, B, I], args.x.dtype) };
+  };
 }
 
 /**
@@ -43,33 +63,9 @@ function sizes(args: RecurrentSequenceArgs): { B: number; T: number; H: number }
  */
 export function batchFirstSequences(kernels: FusedRecurrentKernels, backendOf: () => Backend): FusedRecurrentKernels {
   return {
-    lstmSequence: (args) => {
-      if (args.batchFirst !== true) return kernels.lstmSequence(args);
-      const backend = backendOf();
-      const { B, T, H } = sizes(args);
-      const r = kernels.lstmSequence({ ...args, x: swapped(backend, args.x), batchFirst: false });
-      return { ...r, output: batchMajor(backend, r.output, [T, B, H], args.x.dtype) };
-    },
-    lstmSequenceBackward: (args) => {
-      if (args.batchFirst !== true) return kernels.lstmSequenceBackward(args);
-      const backend = backendOf();
-      const { B, T } = sizes(args);
-      const g = kernels.lstmSequenceBackward({ ...args, x: swapped(backend, args.x), dOutput: swapped(backend, args.dOutput), batchFirst: false });
-      return { ...g, dx: batchMajor(backend, g.dx, [T, B, args.x.shape[2]], args.x.dtype) };
-    },
-    gruSequence: (args) => {
-      if (args.batchFirst !== true) return kernels.gruSequence(args);
-      const backend = backendOf();
-      const { B, T, H } = sizes(args);
-      const r = kernels.gruSequence({ ...args, x: swapped(backend, args.x), batchFirst: false });
-      return { ...r, output: batchMajor(backend, r.output, [T, B, H], args.x.dtype) };
-    },
-    gruSequenceBackward: (args) => {
-      if (args.batchFirst !== true) return kernels.gruSequenceBackward(args);
-      const backend = backendOf();
-      const { B, T } = sizes(args);
-      const g = kernels.gruSequenceBackward({ ...args, x: swapped(backend, args.x), dOutput: swapped(backend, args.dOutput), batchFirst: false });
-      return { ...g, dx: batchMajor(backend, g.dx, [T, B, args.x.shape[2]], args.x.dtype) };
-    },
+    lstmSequence: forward(kernels.lstmSequence, backendOf),
+    lstmSequenceBackward: backward(kernels.lstmSequenceBackward, backendOf),
+    gruSequence: forward(kernels.gruSequence, backendOf),
+    gruSequenceBackward: backward(kernels.gruSequenceBackward, backendOf),
   };
 }

@@ -1,6 +1,13 @@
 // Backend-agnostic checks of the fused LSTM/GRU sequence kernels against naive references and finite differences.
 import { expect, it } from 'vitest';
-import type { FusedRecurrentKernels, TensorInfo } from '@seqlab/tensor-core';
+import type {
+  FusedRecurrentKernels,
+  GruSequenceBackwardArgs,
+  GruSequenceResult,
+  LstmSequenceBackwardArgs,
+  LstmSequenceResult,
+  TensorInfo,
+} from '@seqlab/tensor-core';
 import { Generator, getBackend, tensor, type DType, type Tensor } from '@seqlab/tensor-core';
 import { widestFloat } from './backend-dtypes.js';
 import { expectClose, randomValues } from './harness.js';
@@ -102,6 +109,27 @@ function swapLeading(v: ArrayLike<number>, a: number, b: number, c: number): Flo
   return out;
 }
 
+/** A forward call's workspace storage as the backward call takes it: `[T, B, ·]` of `dtype`. */
+function savedInfo(handle: unknown, shape: number[], dtype: DType): TensorInfo {
+  return { handle, shape, dtype, size: shape.reduce((x, y) => x * y, 1) };
+}
+
+/** The saved workspace of an LSTM forward result `f` for its backward call. */
+function lstmSaved(f: LstmSequenceResult, c: Case, dtype: DType): LstmSequenceBackwardArgs['saved'] {
+  const seq = [c.T, c.B, c.H];
+  return {
+    gates: savedInfo(f.gates, [c.T, c.B, 4 * c.H], dtype),
+    cPrev: savedInfo(f.cPrev, seq, dtype),
+    cellTanh: savedInfo(f.cellTanh, seq, dtype),
+    hPrev: savedInfo(f.hPrev, seq, dtype),
+  };
+}
+
+/** The saved workspace of a GRU forward result `f` for its backward call. */
+function gruSaved(f: GruSequenceResult, c: Case, dtype: DType): GruSequenceBackwardArgs['saved'] {
+  return { gates: savedInfo(f.gates, [c.T, c.B, 4 * c.H], dtype), hPrev: savedInfo(f.hPrev, [c.T, c.B, c.H], dtype) };
+}
+
 /** The fused LSTM/GRU sequence kernels of `backend`, forward in every float dtype it stores, backward in the widest. */
 export function fusedRecurrentSuite(backend: string): void {
   const tolerances = { float64: { rtol: 1e-12, atol: 1e-13 }, float32: { rtol: 1e-5, atol: 1e-6 } } as const;
@@ -149,7 +177,6 @@ export function fusedRecurrentSuite(backend: string): void {
       const dOutputBF = tensor(swapLeading(gOut, c.T, c.B, c.H), [c.B, c.T, c.H], { dtype, backend });
       const dhN = tensor(randomValues(new Generator(6), c.B * c.H), [c.B, c.H], { dtype, backend });
       const G = (kind === 'lstm' ? 4 : 3) * c.H;
-      const wrapSaved = (handle: unknown, shape: number[]): TensorInfo => ({ handle, shape, dtype, size: shape.reduce((x, y) => x * y, 1) });
       const size = c.T * c.B;
       // Forward and backward of both layouts: the output and dx of the batch-first call, swapped back, equal the others.
       const run = (
@@ -160,19 +187,12 @@ export function fusedRecurrentSuite(backend: string): void {
           Object.fromEntries(names.map((n, i) => [n, read(r[n], dtype, sizes[i])]));
         if (kind === 'lstm') {
           const f = kernels().lstmSequence(a);
-          const saved = {
-            gates: wrapSaved(f.gates, [c.T, c.B, G]),
-            cPrev: wrapSaved(f.cPrev, [c.T, c.B, c.H]),
-            cellTanh: wrapSaved(f.cellTanh, [c.T, c.B, c.H]),
-            hPrev: wrapSaved(f.hPrev, [c.T, c.B, c.H]),
-          };
-          const g = kernels().lstmSequenceBackward({ ...a, saved, dOutput: dOut, dhN, dcN: dhN });
+          const g = kernels().lstmSequenceBackward({ ...a, saved: lstmSaved(f, c, dtype), dOutput: dOut, dhN, dcN: dhN });
           const grads = readAll({ ...g }, ['dx', 'dh0', 'dc0', 'dWeightIh', 'dWeightHh'], [size * c.I, c.B * c.H, c.B * c.H, G * c.I, G * c.H]);
           return { output: read(f.output, dtype, size * c.H), hN: read(f.hN, dtype, c.B * c.H), grads };
         }
         const f = kernels().gruSequence(a);
-        const saved = { gates: wrapSaved(f.gates, [c.T, c.B, 4 * c.H]), hPrev: wrapSaved(f.hPrev, [c.T, c.B, c.H]) };
-        const g = kernels().gruSequenceBackward({ ...a, saved, dOutput: dOut, dhN });
+        const g = kernels().gruSequenceBackward({ ...a, saved: gruSaved(f, c, dtype), dOutput: dOut, dhN });
         const grads = readAll({ ...g }, ['dx', 'dh0', 'dWeightIh', 'dWeightHh'], [size * c.I, c.B * c.H, G * c.I, G * c.H]);
         return { output: read(f.output, dtype, size * c.H), hN: read(f.hN, dtype, c.B * c.H), grads };
       };
@@ -227,23 +247,9 @@ export function fusedRecurrentSuite(backend: string): void {
       const dOutput = tensor(gOut, [c.T, c.B, c.H], { dtype, backend });
       const dhN = tensor(gH, [c.B, c.H], { dtype, backend });
       const dcN = tensor(gC, [c.B, c.H], { dtype, backend });
-      const G = (kind === 'lstm' ? 4 : 3) * c.H;
-      const wrapSaved = (handle: unknown, shape: number[]): TensorInfo => ({ handle, shape, dtype, size: shape.reduce((x, y) => x * y, 1) });
       let grads: Record<string, unknown>;
-      if (kind === 'lstm') {
-        const f = kernels().lstmSequence(a);
-        const saved = {
-          gates: wrapSaved(f.gates, [c.T, c.B, G]),
-          cPrev: wrapSaved(f.cPrev, [c.T, c.B, c.H]),
-          cellTanh: wrapSaved(f.cellTanh, [c.T, c.B, c.H]),
-          hPrev: wrapSaved(f.hPrev, [c.T, c.B, c.H]),
-        };
-        grads = { ...kernels().lstmSequenceBackward({ ...a, saved, dOutput, dhN, dcN }) };
-      } else {
-        const f = kernels().gruSequence(a);
-        const saved = { gates: wrapSaved(f.gates, [c.T, c.B, 4 * c.H]), hPrev: wrapSaved(f.hPrev, [c.T, c.B, c.H]) };
-        grads = { ...kernels().gruSequenceBackward({ ...a, saved, dOutput, dhN }) };
-      }
+      if (kind === 'lstm') grads = { ...kernels().lstmSequenceBackward({ ...a, saved: lstmSaved(kernels().lstmSequence(a), c, dtype), dOutput, dhN, dcN }) };
+      else grads = { ...kernels().gruSequenceBackward({ ...a, saved: gruSaved(kernels().gruSequence(a), c, dtype), dOutput, dhN }) };
       const names: [keyof Inputs, string][] = [
         ['x', 'dx'],
         ['h0', 'dh0'],
