@@ -1,5 +1,5 @@
 // Elementwise unary kernels over contiguous storage: f32x4 bodies with scalar tails, plus clamp and GELU.
-import { expV, normalCdf, sigmoidV, tanhV } from './vmath';
+import { expV, geluTanhV, geluV, sigmoidV, tanhV } from './vmath';
 
 // Op codes shared with src/kernels/unary.ts (the order of UNARY_OPS there).
 const NEG = 0, ABS = 1, EXP = 2, LOG = 3, LOG1P = 4, SQRT = 5, RSQRT = 6, TANH = 7, SIGMOID = 8, RELU = 9;
@@ -136,16 +136,19 @@ export function clampF32(x: usize, out: usize, n: i32, lo: f32, hi: f32): void {
 }
 
 /**
- * GELU, exact x·Φ(x) (`tanh` false) or the tanh approximation (`tanh` true) as torch.nn.functional.gelu, both in
- * f64: the tanh form as x / (1 + e^(-2u)), the same value as ½x(1 + tanh u) without cancellation for x ≪ 0.
+ * GELU, exact x·Φ(x) (`tanh` false) or the tanh approximation (`tanh` true) as torch.nn.functional.gelu, in f32x4
+ * (vmath's geluV / geluTanhV), the tail on one lane of the same formulas.
  */
 export function geluF32(x: usize, out: usize, n: i32, tanh: bool): void {
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    const v = <f64>load<f32>(x + o);
-    let y: f64;
-    if (tanh) y = v / (1.0 + Math.exp(-2.0 * 0.7978845608028654 * (v + 0.044715 * v * v * v)));
-    else y = v * normalCdf(v);
-    store<f32>(out + o, <f32>y);
+    const v = v128.load(x + o);
+    v128.store(out + o, tanh ? geluTanhV(v) : geluV(v));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const v = f32x4.splat(load<f32>(x + o));
+    store<f32>(out + o, f32x4.extract_lane(tanh ? geluTanhV(v) : geluV(v), 0));
   }
 }

@@ -1,4 +1,4 @@
-// Vector (f32x4) exp, sigmoid and tanh, and a scalar erfc and normal CDF: the transcendental building blocks of the kernels.
+// Vector (f32x4) exp, sigmoid, tanh, normal CDF and GELU: the transcendental building blocks of the kernels.
 //
 // Accuracy is a few float32 ulps over the whole range, well inside the 1e-4 relative tolerance that every
 // backend is held to against PyTorch; NaN propagates and the overflow/underflow ends saturate like Math.exp.
@@ -131,34 +131,72 @@ export function tanhS(x: f32): f32 {
 }
 
 // Coefficients of log(erfc(z)/t) + z² as a polynomial in t = 1/(1 + z/2), fitted for this file by weighted least
-// squares against 40-digit erfc on z ∈ [0, 27]: erfc's relative error stays below 2e-8 everywhere, tails included.
-const ERFC_P0 = -1.265512134110355, ERFC_P1 = 1.0000015264906073, ERFC_P2 = 0.3749684048855926;
-const ERFC_P3 = 0.08328842536706792, ERFC_P4 = -0.07969822838553993, ERFC_P5 = -0.21258713456953907;
-const ERFC_P6 = 0.2786280091705795, ERFC_P7 = -1.1257790877768958, ERFC_P8 = 2.28564330098411;
-const ERFC_P9 = -2.1248397497990625, ERFC_P10 = 0.9589758328170384, ERFC_P11 = -0.17308917424560458;
+// squares against 40-digit erfc on z ∈ [0, 27] (erfc's relative error below 2e-8 in f64), as f32x4 rows P0..P11,
+// then the constants of normalCdfV and geluTanhV: ½, 1, 1/√2, 0, −2·√(2/π) and 0.044715.
+const ERFC_TABLE = memory.data<f32>([
+  -1.265512134110355, -1.265512134110355, -1.265512134110355, -1.265512134110355,
+  1.0000015264906073, 1.0000015264906073, 1.0000015264906073, 1.0000015264906073,
+  0.3749684048855926, 0.3749684048855926, 0.3749684048855926, 0.3749684048855926,
+  0.08328842536706792, 0.08328842536706792, 0.08328842536706792, 0.08328842536706792,
+  -0.07969822838553993, -0.07969822838553993, -0.07969822838553993, -0.07969822838553993,
+  -0.21258713456953907, -0.21258713456953907, -0.21258713456953907, -0.21258713456953907,
+  0.2786280091705795, 0.2786280091705795, 0.2786280091705795, 0.2786280091705795,
+  -1.1257790877768958, -1.1257790877768958, -1.1257790877768958, -1.1257790877768958,
+  2.28564330098411, 2.28564330098411, 2.28564330098411, 2.28564330098411,
+  -2.1248397497990625, -2.1248397497990625, -2.1248397497990625, -2.1248397497990625,
+  0.9589758328170384, 0.9589758328170384, 0.9589758328170384, 0.9589758328170384,
+  -0.17308917424560458, -0.17308917424560458, -0.17308917424560458, -0.17308917424560458,
+  0.5, 0.5, 0.5, 0.5,
+  1.0, 1.0, 1.0, 1.0,
+  0.7071067811865476, 0.7071067811865476, 0.7071067811865476, 0.7071067811865476,
+  0.0, 0.0, 0.0, 0.0,
+  -1.5957691216057308, -1.5957691216057308, -1.5957691216057308, -1.5957691216057308,
+  0.044715, 0.044715, 0.044715, 0.044715,
+], 16);
+const HALF: usize = 12 << 4, ONE: usize = 13 << 4, SQRT1_2: usize = 14 << 4, ZERO: usize = 15 << 4;
+const MINUS_2_SQRT_2_PI: usize = 16 << 4, GELU_C: usize = 17 << 4;
 
-/** erfc(z) for z ≥ 0 with relative error below 2e-8 (so far tails keep their relative accuracy). */
+/**
+ * Standard normal CDF Φ(x) for four lanes: ½·erfc(|x|/√2) below 0 and 1 − that above, erfc from the fit above and one
+ * {@link expV}, so the lower tail keeps its relative accuracy (no 1 + erf cancellation). Relative error a few 1e-7
+ * (float32 rounding of the fit and of −z² + p); NaN stays NaN.
+ */
 @inline
-export function erfcPositive(z: f64): f64 {
-  const t = 1.0 / (1.0 + 0.5 * z);
-  let p = ERFC_P11;
-  p = p * t + ERFC_P10;
-  p = p * t + ERFC_P9;
-  p = p * t + ERFC_P8;
-  p = p * t + ERFC_P7;
-  p = p * t + ERFC_P6;
-  p = p * t + ERFC_P5;
-  p = p * t + ERFC_P4;
-  p = p * t + ERFC_P3;
-  p = p * t + ERFC_P2;
-  p = p * t + ERFC_P1;
-  p = p * t + ERFC_P0;
-  return t * Math.exp(-z * z + p);
+export function normalCdfV(x: v128): v128 {
+  const t0 = ERFC_TABLE;
+  const half = v128.load(t0, HALF), one = v128.load(t0, ONE);
+  const z = f32x4.mul(f32x4.abs(x), v128.load(t0, SQRT1_2));
+  const t = f32x4.div(one, madd(half, z, one));
+  let p = v128.load(t0, 11 << 4);
+  p = madd(p, t, v128.load(t0, 10 << 4));
+  p = madd(p, t, v128.load(t0, 9 << 4));
+  p = madd(p, t, v128.load(t0, 8 << 4));
+  p = madd(p, t, v128.load(t0, 7 << 4));
+  p = madd(p, t, v128.load(t0, 6 << 4));
+  p = madd(p, t, v128.load(t0, 5 << 4));
+  p = madd(p, t, v128.load(t0, 4 << 4));
+  p = madd(p, t, v128.load(t0, 3 << 4));
+  p = madd(p, t, v128.load(t0, 2 << 4));
+  p = madd(p, t, v128.load(t0, 1 << 4));
+  p = madd(p, t, v128.load(t0, 0));
+  const h = f32x4.mul(f32x4.mul(half, t), expV(nmadd(z, z, p)));
+  return v128.bitselect(h, f32x4.sub(one, h), f32x4.lt(x, v128.load(t0, ZERO)));
 }
 
-/** Standard normal CDF Φ(x), relatively accurate in the lower tail (no 1 + erf cancellation). */
+/** GELU x·Φ(x) for four lanes (`torch.nn.functional.gelu`, approximate='none'). */
 @inline
-export function normalCdf(x: f64): f64 {
-  const h = 0.5 * erfcPositive(Math.abs(x) * 0.7071067811865476);
-  return x < 0 ? h : 1.0 - h;
+export function geluV(x: v128): v128 {
+  return f32x4.mul(x, normalCdfV(x));
+}
+
+/**
+ * The tanh approximation of GELU for four lanes as x / (1 + e^(−2u)), u = √(2/π)·(x + 0.044715·x³): the value of
+ * ½x(1 + tanh u) without its cancellation for x ≪ 0 (e^(−2u) overflows to +∞ there and the quotient is −0).
+ */
+@inline
+export function geluTanhV(x: v128): v128 {
+  const t0 = ERFC_TABLE;
+  const one = v128.load(t0, ONE);
+  const u = f32x4.mul(x, madd(f32x4.mul(x, x), v128.load(t0, GELU_C), one));
+  return f32x4.div(x, f32x4.add(one, expV(f32x4.mul(u, v128.load(t0, MINUS_2_SQRT_2_PI)))));
 }
