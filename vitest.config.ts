@@ -21,9 +21,17 @@ const BROWSER_TESTS = 'packages/*/test/**/*.browser.test.ts';
 // arithmetic it changes, in Node started with relaxed SIMD (behind a flag before Node 22) and the build forced.
 const FMA_TESTS = 'packages/*/test/**/*.fma.test.ts';
 const RELAXED_SIMD_FLAG = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
-const FMA_KERNEL_TESTS = ['backend', 'batch-of-one', 'builds', 'fused-attention', 'fused-layer-norm', 'fused-recurrent', 'matmul-stacked-rows', 'vmath'].map(
-  (name) => `packages/kernels-wasm/test/${name}.test.ts`,
-);
+const FMA_KERNEL_TESTS = [
+  'backend',
+  'batch-of-one',
+  'builds',
+  'fused-attention',
+  'fused-layer-norm',
+  'fused-recurrent',
+  'gelu-task',
+  'matmul-stacked-rows',
+  'vmath',
+].map((name) => `packages/kernels-wasm/test/${name}.test.ts`);
 // It also runs the PyTorch-parity tests of the layers whose kernels it changes (LSTM/GRU, attention, LayerNorm,
 // cross-entropy).
 const FMA_PARITY_TESTS = [

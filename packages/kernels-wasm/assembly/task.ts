@@ -9,6 +9,7 @@
 // bias and ReLU, see linear.ts) at 104 (bias address, 0 for none) and 108 (flags).
 import { attentionBackwardF32, attentionForwardF32 } from './attention';
 import { rowDots } from './gemv';
+import { geluF32 } from './unary';
 import { biasActivationTile } from './linear';
 import { matmulTile, matmulTileFromPacked, packColumnsWhole, packRowsWhole } from './matmul';
 import { sequenceTask } from './sequence-task';
@@ -38,6 +39,12 @@ export const TASK_SEQUENCE = 5;
  */
 export const TASK_ROW_DOTS = 6;
 
+/**
+ * Task kind: GELU over contiguous float32 elements (unary.ts's geluF32), a block of elements per chunk. Fields: 16 x,
+ * 20 out, 24 n, 28 elements per chunk (a multiple of 4), 32 non-zero for the tanh form.
+ */
+export const TASK_GELU = 7;
+
 /** Byte size of a task descriptor. */
 export const TASK_BYTES = 112;
 
@@ -61,6 +68,7 @@ export function runTask(task: usize, thread: i32, tag: i32): i32 {
     else if (kind == TASK_MATMUL_PACKED) units = packedMatmulChunk(task, chunk, thread) ? 1 : 0;
     else if (kind == TASK_SEQUENCE) units = sequenceTask(<usize>load<i32>(task, 16), thread);
     else if (kind == TASK_ROW_DOTS) rowDotsChunk(task, chunk);
+    else if (kind == TASK_GELU) geluChunk(task, chunk);
     else attentionChunk(task, kind, chunk, thread);
     atomic.add<i32>(task + 12, 1);
     atomic.notify(task + 12);
@@ -74,6 +82,14 @@ function rowDotsChunk(task: usize, chunk: i32): void {
   const rows = load<i32>(task, 28), k = load<i32>(task, 32), per = load<i32>(task, 36);
   const r0 = chunk * per;
   rowDots(<usize>load<i32>(task, 16) + (<usize>r0 * <usize>k << 2), <usize>load<i32>(task, 20), <usize>load<i32>(task, 24) + (<usize>r0 << 2), min(per, rows - r0), k);
+}
+
+// One block of elements of a TASK_GELU task. Each element is computed alone (the tail of the last block on one lane of
+// the same formulas), so the split changes no bits.
+function geluChunk(task: usize, chunk: i32): void {
+  const n = load<i32>(task, 24), per = load<i32>(task, 28);
+  const i0 = chunk * per, at = <usize>i0 << 2;
+  geluF32(<usize>load<i32>(task, 16) + at, <usize>load<i32>(task, 20) + at, min(per, n - i0), load<i32>(task, 32) != 0);
 }
 
 // Chunk → (batch, tile row, tile column); the per-batch operand offsets come from tables built by the caller.

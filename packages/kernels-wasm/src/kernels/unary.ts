@@ -1,6 +1,36 @@
 // wasm kernels for elementwise unary ops, clamp and GELU.
 import type { Kernels, TensorInfo, UnaryOpName } from '@seqlab/tensor-core';
 import { allocFor, ptr, runtime } from '../context.js';
+import { TASK_PTR, writeTaskWords } from '../layout.js';
+
+/** Task kind of assembly/task.ts for GELU. */
+const TASK_GELU = 7;
+/** Elements per TASK_GELU chunk (a multiple of 4). */
+const GELU_CHUNK = 16384;
+/**
+ * GELU over this many elements or more is shared with the worker pool: it costs about 5 ns per element on one core
+ * here (an erfc fit, a division and an exponential per lane), so 64 Ki elements take about 0.3 ms, well above waking a
+ * worker.
+ */
+const GELU_PARALLEL_MIN = 65536;
+/** Work per element in flops, for the pool's per-size back-off (an estimate of the lane arithmetic). */
+const GELU_FLOPS = 40;
+
+/** GELU of `n` float32 at `x` into `out`: on the calling thread, or shared with the pool by blocks of elements. */
+function geluAt(x: number, out: number, n: number, tanh: boolean): void {
+  const rt = runtime();
+  const chunks = Math.ceil(n / GELU_CHUNK);
+  const flops = n * GELU_FLOPS;
+  let pool = n >= GELU_PARALLEL_MIN ? rt.workerPool() : undefined;
+  if (pool && !pool.take(flops)) pool = undefined;
+  if (!pool) {
+    rt.exports.geluF32(x, out, n, tanh ? 1 : 0);
+    return;
+  }
+  const i32 = rt.heap.i32;
+  const fill = (): void => writeTaskWords(i32, TASK_GELU, chunks, [x, out, n, GELU_CHUNK, tanh ? 1 : 0], rt.threadCount);
+  pool.run(rt.exports, i32, TASK_PTR, fill, flops, undefined, chunks);
+}
 
 /** Unary ops in the order of their codes in assembly/unary.ts. */
 const UNARY_OPS: readonly UnaryOpName[] = [
@@ -54,7 +84,7 @@ export const unaryKernels = {
   },
   gelu(x, approximate) {
     const out = allocFor(x.dtype, x.size);
-    runtime().exports.geluF32(ptr(x), out, x.size, approximate === 'tanh' ? 1 : 0);
+    geluAt(ptr(x), out, x.size, approximate === 'tanh');
     return out;
   },
 } satisfies Pick<Kernels, UnaryOpName | 'clamp' | 'gelu'>;
