@@ -33,11 +33,11 @@ const FMA_KERNEL_TESTS = [
   'vmath',
 ].map((name) => `packages/kernels-wasm/test/${name}.test.ts`);
 // It also runs the PyTorch-parity tests of the layers whose kernels it changes (LSTM/GRU, attention, LayerNorm,
-// cross-entropy).
+// cross-entropy, GELU's gradient).
 const FMA_PARITY_TESTS = [
   'packages/recurrent/test/parity.test.ts',
   'packages/attention/test/{sdpa,multi-head-attention,transformer-layers}.test.ts',
-  'packages/autograd/test/{fused-layer-norm,fused-cross-entropy}.test.ts',
+  'packages/autograd/test/{fused-layer-norm,fused-cross-entropy,fused-gelu}.test.ts',
 ];
 
 export default defineConfig(async () => {

@@ -2,7 +2,7 @@
 export { matmulTile, matmulI32, matmulScratchBytes } from './matmul';
 export { rowDots, rowCombination } from './gemv';
 export { runTask } from './task';
-export { unaryF32, unaryI32, clampF32, geluF32 } from './unary';
+export { unaryF32, unaryI32, clampF32, geluF32, geluBackwardF32 } from './unary';
 export { broadcast2, where3 } from './binary';
 export { reduceF32, reduceI32, argExtreme } from './reduce';
 export { softmaxF32 } from './softmax';

@@ -9,7 +9,7 @@
 // bias and ReLU, see linear.ts) at 104 (bias address, 0 for none) and 108 (flags).
 import { attentionBackwardF32, attentionForwardF32 } from './attention';
 import { rowDots } from './gemv';
-import { geluF32 } from './unary';
+import { geluBackwardF32, geluF32 } from './unary';
 import { biasActivationTile } from './linear';
 import { matmulTile, matmulTileFromPacked, packColumnsWhole, packRowsWhole } from './matmul';
 import { sequenceTask } from './sequence-task';
@@ -40,8 +40,9 @@ export const TASK_SEQUENCE = 5;
 export const TASK_ROW_DOTS = 6;
 
 /**
- * Task kind: GELU over contiguous float32 elements (unary.ts's geluF32), a block of elements per chunk. Fields: 16 x,
- * 20 out, 24 n, 28 elements per chunk (a multiple of 4), 32 non-zero for the tanh form.
+ * Task kind: GELU or its gradient over contiguous float32 elements (unary.ts's geluF32 / geluBackwardF32), a block of
+ * elements per chunk. Fields: 16 x, 20 out, 24 n, 28 elements per chunk (a multiple of 4), 32 non-zero for the tanh
+ * form, 36 the output gradient dy for the gradient (0 for GELU itself).
  */
 export const TASK_GELU = 7;
 
@@ -89,7 +90,10 @@ function rowDotsChunk(task: usize, chunk: i32): void {
 function geluChunk(task: usize, chunk: i32): void {
   const n = load<i32>(task, 24), per = load<i32>(task, 28);
   const i0 = chunk * per, at = <usize>i0 << 2;
-  geluF32(<usize>load<i32>(task, 16) + at, <usize>load<i32>(task, 20) + at, min(per, n - i0), load<i32>(task, 32) != 0);
+  const x = <usize>load<i32>(task, 16) + at, out = <usize>load<i32>(task, 20) + at, dy = <usize>load<i32>(task, 36);
+  const count = min(per, n - i0), tanh = load<i32>(task, 32) != 0;
+  if (dy == 0) geluF32(x, out, count, tanh);
+  else geluBackwardF32(dy + at, x, out, count, tanh);
 }
 
 // Chunk → (batch, tile row, tile column); the per-batch operand offsets come from tables built by the caller.

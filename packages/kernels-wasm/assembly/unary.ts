@@ -1,5 +1,5 @@
 // Elementwise unary kernels over contiguous storage: f32x4 bodies with scalar tails, plus clamp and GELU.
-import { expV, geluTanhV, geluV, sigmoidV, tanhV } from './vmath';
+import { expV, geluGradV, geluTanhGradV, geluTanhV, geluV, sigmoidV, tanhV } from './vmath';
 
 // Op codes shared with src/kernels/unary.ts (the order of UNARY_OPS there).
 const NEG = 0, ABS = 1, EXP = 2, LOG = 3, LOG1P = 4, SQRT = 5, RSQRT = 6, TANH = 7, SIGMOID = 8, RELU = 9;
@@ -150,5 +150,20 @@ export function geluF32(x: usize, out: usize, n: i32, tanh: bool): void {
     const o = <usize>i << 2;
     const v = f32x4.splat(load<f32>(x + o));
     store<f32>(out + o, f32x4.extract_lane(tanh ? geluTanhV(v) : geluV(v), 0));
+  }
+}
+
+/** dx = dy·gelu'(x) over `n` floats: the exact form's derivative (`tanh` false) or the tanh form's (vmath). */
+export function geluBackwardF32(dy: usize, x: usize, out: usize, n: i32, tanh: bool): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(x + o);
+    v128.store(out + o, f32x4.mul(v128.load(dy + o), tanh ? geluTanhGradV(v) : geluGradV(v)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const v = f32x4.splat(load<f32>(x + o));
+    store<f32>(out + o, load<f32>(dy + o) * f32x4.extract_lane(tanh ? geluTanhGradV(v) : geluGradV(v), 0));
   }
 }

@@ -132,7 +132,7 @@ export function tanhS(x: f32): f32 {
 
 // Coefficients of log(erfc(z)/t) + z² as a polynomial in t = 1/(1 + z/2), fitted for this file by weighted least
 // squares against 40-digit erfc on z ∈ [0, 27] (erfc's relative error below 2e-8 in f64), as f32x4 rows P0..P11,
-// then the constants of normalCdfV and geluTanhV: ½, 1, 1/√2, 0, −2·√(2/π) and 0.044715.
+// then the constants of the GELU functions: ½, 1, 1/√2, 0, −2·√(2/π), 0.044715, −½, 1/√(2π), √(2/π) and 3·0.044715.
 const ERFC_TABLE = memory.data<f32>([
   -1.265512134110355, -1.265512134110355, -1.265512134110355, -1.265512134110355,
   1.0000015264906073, 1.0000015264906073, 1.0000015264906073, 1.0000015264906073,
@@ -152,9 +152,14 @@ const ERFC_TABLE = memory.data<f32>([
   0.0, 0.0, 0.0, 0.0,
   -1.5957691216057308, -1.5957691216057308, -1.5957691216057308, -1.5957691216057308,
   0.044715, 0.044715, 0.044715, 0.044715,
+  -0.5, -0.5, -0.5, -0.5,
+  0.3989422804014327, 0.3989422804014327, 0.3989422804014327, 0.3989422804014327,
+  0.7978845608028654, 0.7978845608028654, 0.7978845608028654, 0.7978845608028654,
+  0.134145, 0.134145, 0.134145, 0.134145,
 ], 16);
 const HALF: usize = 12 << 4, ONE: usize = 13 << 4, SQRT1_2: usize = 14 << 4, ZERO: usize = 15 << 4;
-const MINUS_2_SQRT_2_PI: usize = 16 << 4, GELU_C: usize = 17 << 4;
+const MINUS_2_SQRT_2_PI: usize = 16 << 4, GELU_C: usize = 17 << 4, MINUS_HALF: usize = 18 << 4;
+const INV_SQRT_2PI: usize = 19 << 4, SQRT_2_PI: usize = 20 << 4, GELU_3C: usize = 21 << 4;
 
 /**
  * Standard normal CDF Φ(x) for four lanes: ½·erfc(|x|/√2) below 0 and 1 − that above, erfc from the fit above and one
@@ -199,4 +204,27 @@ export function geluTanhV(x: v128): v128 {
   const one = v128.load(t0, ONE);
   const u = f32x4.mul(x, madd(f32x4.mul(x, x), v128.load(t0, GELU_C), one));
   return f32x4.div(x, f32x4.add(one, expV(f32x4.mul(u, v128.load(t0, MINUS_2_SQRT_2_PI)))));
+}
+
+/** GELU's derivative Φ(x) + x·φ(x) for four lanes (the exact form). */
+@inline
+export function geluGradV(x: v128): v128 {
+  const t0 = ERFC_TABLE;
+  const pdf = f32x4.mul(expV(f32x4.mul(f32x4.mul(x, x), v128.load(t0, MINUS_HALF))), v128.load(t0, INV_SQRT_2PI));
+  return madd(x, pdf, normalCdfV(x));
+}
+
+/**
+ * The tanh form's derivative for four lanes: ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715·x²), t = tanh u,
+ * u = √(2/π)·x·(1 + 0.044715·x²).
+ */
+@inline
+export function geluTanhGradV(x: v128): v128 {
+  const t0 = ERFC_TABLE;
+  const half = v128.load(t0, HALF), one = v128.load(t0, ONE), scale = v128.load(t0, SQRT_2_PI);
+  const x2 = f32x4.mul(x, x);
+  const t = tanhV(f32x4.mul(f32x4.mul(x, madd(x2, v128.load(t0, GELU_C), one)), scale));
+  const du = f32x4.mul(madd(x2, v128.load(t0, GELU_3C), one), scale);
+  const slope = f32x4.mul(f32x4.mul(f32x4.mul(half, x), nmadd(t, t, one)), du);
+  return madd(half, f32x4.add(one, t), slope);
 }

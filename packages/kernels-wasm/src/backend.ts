@@ -5,6 +5,7 @@ import { WASM_DTYPES } from './call-frame.js';
 import { framedTable } from './framed.js';
 import { fusedAttentionKernels } from './fused-attention.js';
 import { fusedCrossEntropyKernels } from './fused-cross-entropy.js';
+import { fusedGeluKernels } from './fused-gelu.js';
 import { fusedLayerNormKernels } from './fused-layer-norm.js';
 import { fusedLinearKernels } from './fused-linear.js';
 import { fusedRecurrentKernels } from './fused-recurrent.js';
@@ -105,8 +106,8 @@ function scratchResults<T>(fn: () => T): T {
  * read in place), large matmuls split across worker threads, and in `fused` a one-pass Adam/AdamW
  * step (`adamUpdate` in place; `adamStep`, returning new storages, for @seqlab/autograd's Adam) and the LSTM/GRU
  * sequence kernels of @seqlab/recurrent (`lstmSequence`, `gruSequence` and their backward kernels), fused attention,
- * LayerNorm over the last axis (`layerNorm`, `layerNormBackward`) and cross-entropy over rows of logits
- * (`crossEntropy`, `crossEntropyBackward`).
+ * LayerNorm over the last axis (`layerNorm`, `layerNormBackward`), cross-entropy over rows of logits
+ * (`crossEntropy`, `crossEntropyBackward`) and the GELU gradient (`geluBackward`).
  *
  * @example
  * ```ts
@@ -146,5 +147,6 @@ export const wasmBackend: WasmBackend = wasmState.claim<WasmBackend>('wasmBacken
     ...fusedLayerNormKernels,
     ...fusedLinearKernels,
     ...fusedCrossEntropyKernels,
+    ...fusedGeluKernels,
   } satisfies Required<FusedKernels> & WasmFusedKernels),
 });

@@ -12,6 +12,7 @@ export interface KernelExports {
   unaryI32(op: number, x: number, out: number, n: number): void;
   clampF32(x: number, out: number, n: number, lo: number, hi: number): void;
   geluF32(x: number, out: number, n: number, tanh: number): void;
+  geluBackwardF32(dy: number, x: number, out: number, n: number, tanh: number): void;
   broadcast2(code: number, a: number, b: number, out: number, rank: number, dims: number): void;
   where3(bytes: number, cond: number, a: number, b: number, out: number, rank: number, dims: number): void;
   reduceF32(op: number, x: number, out: number, outer: number, len: number, inner: number, scratch: number): void;

@@ -5,6 +5,7 @@ import type { Shape } from './shape.js';
 import type { FusedAdamStep } from './fused-adam.js';
 import type { FusedAttentionBackwardKernel, FusedAttentionKernel } from './fused-attention.js';
 import type { CrossEntropyBackwardKernel, CrossEntropyKernel } from './fused-cross-entropy.js';
+import type { GeluBackwardKernel } from './fused-gelu.js';
 import type { AddLayerNormKernel, LayerNormBackwardKernel, LayerNormKernel } from './fused-layer-norm.js';
 import type { FeedForwardBackwardKernel, FeedForwardKernel, LinearBackwardKernel, LinearKernel } from './fused-linear.js';
 import type { GruSequenceBackwardKernel, GruSequenceKernel, LstmSequenceBackwardKernel, LstmSequenceKernel } from './fused-recurrent.js';
@@ -134,6 +135,8 @@ export interface FusedKernels {
   crossEntropy?: CrossEntropyKernel;
   /** Its backward; see {@link CrossEntropyBackwardKernel}. */
   crossEntropyBackward?: CrossEntropyBackwardKernel;
+  /** The gradient of GELU in one pass; see {@link GeluBackwardKernel}. */
+  geluBackward?: GeluBackwardKernel;
 }
 
 /** Name of a fused kernel in {@link FusedKernels}. */

@@ -5,6 +5,7 @@ import { InvalidArgumentError } from './errors.js';
 import type { AdamStepResult } from './fused-adam.js';
 import type { FusedAttentionResult } from './fused-attention.js';
 import type { CrossEntropyBackwardResult, CrossEntropyResult } from './fused-cross-entropy.js';
+import type { GeluBackwardResult } from './fused-gelu.js';
 import type { AddLayerNormResult, LayerNormBackwardResult, LayerNormResult } from './fused-layer-norm.js';
 import type { FeedForwardBackwardResult, FeedForwardResult, LinearBackwardResult, LinearResult } from './fused-linear.js';
 import type { GruSequenceResult, LstmSequenceGrads, LstmSequenceResult, RecurrentSequenceGrads } from './fused-recurrent.js';
@@ -54,6 +55,8 @@ export interface FusedResults<H> {
   crossEntropy: CrossEntropyResult<H>;
   /** See {@link CrossEntropyBackwardKernel}. */
   crossEntropyBackward: CrossEntropyBackwardResult<H>;
+  /** See {@link GeluBackwardKernel}. */
+  geluBackward: GeluBackwardResult<H>;
 }
 
 /**
@@ -153,6 +156,7 @@ const RESULT_LAYOUTS: { readonly [K in FusedKernelName]: (...args: FusedArgs<K>)
   adamStep: (param) => ({ dtype: param.dtype, shapes: { param: param.shape, expAvg: param.shape, expAvgSq: param.shape } }),
   crossEntropy: (logits) => ({ dtype: logits.dtype, shapes: { losses: [logits.shape[0]], logSum: [logits.shape[0]] } }),
   crossEntropyBackward: (_dLosses, logits) => ({ dtype: logits.dtype, shapes: { dLogits: logits.shape } }),
+  geluBackward: (_dOutput, x) => ({ dtype: x.dtype, shapes: { dx: x.shape } }),
 };
 
 // Every storage of `raw` as a tensor of its declared shape; a null storage (an optional result) stays null.

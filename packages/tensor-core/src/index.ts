@@ -12,6 +12,7 @@ export type * from './fused-layer-norm.js';
 export type * from './fused-linear.js';
 export type * from './fused-adam.js';
 export type * from './fused-cross-entropy.js';
+export type * from './fused-gelu.js';
 export { allocArray, bytesPerElement, DTYPES, dtypeOfArray, isDType, isFloatDType, truncToInt32 } from './dtype.js';
 export type { DType, DTypeArrayMap, TypedArray } from './dtype.js';
 export * from './errors.js';

@@ -18,6 +18,7 @@ const ALL: FusedKernelName[] = [
   'feedForwardBackward',
   'crossEntropy',
   'crossEntropyBackward',
+  'geluBackward',
 ];
 
 function expectArrayClose(actual: ArrayLike<number>, expected: readonly number[]): void {
@@ -87,6 +88,14 @@ describe('fusedKernel', () => {
     // Row 1: 0.5·2·(softmax − onehot(1)).
     const p = [1, Math.exp(-2), Math.exp(-2)].map((v) => v / (1 + 2 * Math.exp(-2)));
     expectArrayClose(g.dLogits.dataSync(), [1 / 3 - 1, 1 / 3, 1 / 3, p[0], p[1] - 1, p[2]]);
+  });
+
+  it("declares the GELU gradient's shape: x's (CPU reference values)", () => {
+    const x = tensor([0, 1, -1], [3], 'float64');
+    const g = fusedKernel(x.backend, 'geluBackward')!(tensor([1, 2, 1], [3], 'float64'), x, false);
+    expect(g.dx.shape).toEqual([3]);
+    // gelu'(x) = Φ(x) + x·φ(x): ½ at 0; Φ(1) + φ(1) = 0.841345 + 0.241971; Φ(−1) − φ(−1) = 0.158655 − 0.241971.
+    expectArrayClose(g.dx.dataSync(), [0.5, 2 * (0.8413447460685429 + 0.24197072451914337), 0.15865525393145707 - 0.24197072451914337]);
   });
 
   it('declares the shapes of the Linear, feed-forward and add + LayerNorm results, optional ones null when not asked for', () => {

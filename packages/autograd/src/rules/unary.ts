@@ -4,6 +4,7 @@ import {
   div,
   equal,
   exp,
+  fusedKernel,
   greaterEqual,
   lessEqual,
   logicalAnd,
@@ -52,19 +53,30 @@ export const unaryRules: GradRules<UnaryOpName | 'gelu' | 'clamp'> = {
   ceil: zero,
   round: zero,
   gelu: (g, { inputs: [x], output, attrs }) => {
-    if (attrs.approximate === 'tanh') {
-      // y = x/2 · (1 + tanh u), u = √(2/π)(x + c·x³)
-      const x2 = square(x);
-      const t = tanh(mul(mul(x, add(mul(x2, GELU_TANH_COEF), 1)), SQRT_2_OVER_PI));
-      const du = mul(add(mul(x2, 3 * GELU_TANH_COEF), 1), SQRT_2_OVER_PI);
-      const dy = add(mul(add(t, 1), 0.5), mul(mul(mul(x, 0.5), sub(1, square(t))), du));
-      return [mul(g, dy)];
-    }
-    // y = x·Φ(x), so y' = Φ(x) + x·φ(x); Φ is recovered from the output (no erf op needed), 1/2 at x = 0.
-    const cdf = where(equal(x, 0), 0.5, div(output, x));
-    const pdf = mul(exp(mul(square(x), -0.5)), INV_SQRT_2PI);
-    return [mul(g, add(cdf, mul(x, pdf)))];
+    // One pass on the backend's fused gradient where it has one; composedGeluGrad is its reference.
+    const fused = g.dtype === x.dtype ? fusedKernel(x.backend, 'geluBackward') : undefined;
+    if (fused !== undefined) return [fused(g, x, attrs.approximate === 'tanh').dx];
+    return [composedGeluGrad(g, x, output, attrs.approximate === 'tanh')];
   },
   // The gradient passes where min ≤ x ≤ max (bounds included), as torch.clamp.
   clamp: (g, { inputs: [x], attrs }) => [where(logicalAnd(greaterEqual(x, attrs.min), lessEqual(x, attrs.max)), g, 0)],
 };
+
+/**
+ * GELU's gradient from composed ops, `g·gelu'(x)` given the forward's `output`: the reference every backend's fused
+ * `geluBackward` must equal.
+ */
+export function composedGeluGrad(g: Tensor, x: Tensor, output: Tensor, tanhForm: boolean): Tensor {
+  if (tanhForm) {
+    // y = x/2 · (1 + tanh u), u = √(2/π)(x + c·x³)
+    const x2 = square(x);
+    const t = tanh(mul(mul(x, add(mul(x2, GELU_TANH_COEF), 1)), SQRT_2_OVER_PI));
+    const du = mul(add(mul(x2, 3 * GELU_TANH_COEF), 1), SQRT_2_OVER_PI);
+    const dy = add(mul(add(t, 1), 0.5), mul(mul(mul(x, 0.5), sub(1, square(t))), du));
+    return mul(g, dy);
+  }
+  // y = x·Φ(x), so y' = Φ(x) + x·φ(x); Φ is recovered from the output (no erf op needed), 1/2 at x = 0.
+  const cdf = where(equal(x, 0), 0.5, div(output, x));
+  const pdf = mul(exp(mul(square(x), -0.5)), INV_SQRT_2PI);
+  return mul(g, add(cdf, mul(x, pdf)));
+}

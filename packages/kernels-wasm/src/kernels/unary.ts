@@ -16,19 +16,23 @@ const GELU_PARALLEL_MIN = 65536;
 /** Work per element in flops, for the pool's per-size back-off (an estimate of the lane arithmetic). */
 const GELU_FLOPS = 40;
 
-/** GELU of `n` float32 at `x` into `out`: on the calling thread, or shared with the pool by blocks of elements. */
-function geluAt(x: number, out: number, n: number, tanh: boolean): void {
+/**
+ * GELU of `n` float32 at `x` into `out` (`dy` 0), or its gradient `dy·gelu'(x)` (`dy` the address of the output
+ * gradient): on the calling thread, or shared with the pool by blocks of elements.
+ */
+export function geluAt(x: number, out: number, n: number, tanh: boolean, dy = 0): void {
   const rt = runtime();
   const chunks = Math.ceil(n / GELU_CHUNK);
   const flops = n * GELU_FLOPS;
   let pool = n >= GELU_PARALLEL_MIN ? rt.workerPool() : undefined;
   if (pool && !pool.take(flops)) pool = undefined;
   if (!pool) {
-    rt.exports.geluF32(x, out, n, tanh ? 1 : 0);
+    if (dy === 0) rt.exports.geluF32(x, out, n, tanh ? 1 : 0);
+    else rt.exports.geluBackwardF32(dy, x, out, n, tanh ? 1 : 0);
     return;
   }
   const i32 = rt.heap.i32;
-  const fill = (): void => writeTaskWords(i32, TASK_GELU, chunks, [x, out, n, GELU_CHUNK, tanh ? 1 : 0], rt.threadCount);
+  const fill = (): void => writeTaskWords(i32, TASK_GELU, chunks, [x, out, n, GELU_CHUNK, tanh ? 1 : 0, dy], rt.threadCount);
   pool.run(rt.exports, i32, TASK_PTR, fill, flops, undefined, chunks);
 }
 

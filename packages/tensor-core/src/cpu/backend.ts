@@ -9,7 +9,7 @@ import { matmulKernels } from './matmul.js';
 import { castKernels } from './cast.js';
 import { movementKernels } from './movement.js';
 import { indexingKernels } from './indexing.js';
-import { geluKernels } from './gelu.js';
+import { fusedGeluKernels, geluKernels } from './gelu.js';
 import { fusedRecurrentKernels } from './fused-recurrent.js';
 import { batchFirstSequences } from '../fused-recurrent-layout.js';
 import { fusedAttentionKernels } from './fused-attention.js';
@@ -62,5 +62,6 @@ export const cpuBackend: Backend = coreState.claim<Backend>('cpuBackend', {
     ...fusedLayerNormKernels,
     ...fusedLinearKernels,
     ...fusedCrossEntropyKernels,
+    ...fusedGeluKernels,
   } satisfies FusedKernels,
 });
