@@ -7,8 +7,7 @@ import type { CellParameters } from '../cells/cell-parameters.js';
 import type { DirectionRunner, DirectionResult } from './recurrent-layer.js';
 import { fusedSequenceCall, keepsWorkspace, savedWorkspace, type SequenceArgs } from './sequence-weights.js';
 
-/** The fused kernels a GRU layer direction runs on. */
-export const GRU_KERNELS = ['gruSequence', 'gruSequenceBackward'] as const;
+const GRU_KERNELS = ['gruSequence', 'gruSequenceBackward'] as const;
 type GruKernels = FusedKernelSet<(typeof GRU_KERNELS)[number]>;
 
 /**

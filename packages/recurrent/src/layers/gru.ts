@@ -1,7 +1,7 @@
 // GRU: multi-layer GRU with PyTorch's gate order and b_hn convention, fused on backends that offer the kernel, as torch.nn.GRU.
 import type { Tensor } from '@seqlab/tensor-core';
 import type { CellParameters } from '../cells/cell-parameters.js';
-import { GRU_KERNELS, gruSequence, gruStep } from './gru-sequence.js';
+import { gruSequence, gruStep } from './gru-sequence.js';
 import {
   RecurrentLayer,
   type DirectionResult,
@@ -50,7 +50,4 @@ export class GRU extends RecurrentLayer {
 
   /** @internal */
   protected readonly runSequence = gruSequence;
-
-  /** @internal */
-  protected readonly sequenceKernels = GRU_KERNELS;
 }

@@ -7,8 +7,7 @@ import type { CellParameters } from '../cells/cell-parameters.js';
 import type { DirectionRunner, DirectionResult } from './recurrent-layer.js';
 import { fusedSequenceCall, keepsWorkspace, savedWorkspace, type SequenceArgs } from './sequence-weights.js';
 
-/** The fused kernels an LSTM layer direction runs on. */
-export const LSTM_KERNELS = ['lstmSequence', 'lstmSequenceBackward'] as const;
+const LSTM_KERNELS = ['lstmSequence', 'lstmSequenceBackward'] as const;
 type LstmKernels = FusedKernelSet<(typeof LSTM_KERNELS)[number]>;
 
 /**

@@ -1,7 +1,7 @@
 // LSTM: multi-layer LSTM with PyTorch's gate order, fused on backends that offer the sequence kernel, as torch.nn.LSTM.
 import type { Tensor } from '@seqlab/tensor-core';
 import type { CellParameters } from '../cells/cell-parameters.js';
-import { LSTM_KERNELS, lstmSequence, lstmStep } from './lstm-sequence.js';
+import { lstmSequence, lstmStep } from './lstm-sequence.js';
 import {
   RecurrentLayer,
   type DirectionResult,
@@ -74,7 +74,4 @@ export class LSTM extends RecurrentLayer {
 
   /** @internal */
   protected readonly runSequence = lstmSequence;
-
-  /** @internal */
-  protected readonly sequenceKernels = LSTM_KERNELS;
 }

@@ -1,5 +1,5 @@
 // The multi-layer, optionally bidirectional recurrent layer shared by RNN, LSTM and GRU: parameters, checks, time loop.
-import { fusedKernels, Module } from '@seqlab/autograd';
+import { Module } from '@seqlab/autograd';
 import {
   bernoulli,
   concat,
@@ -12,7 +12,6 @@ import {
   transpose,
   where,
   zeros,
-  type FusedKernelName,
   type Generator,
   type Tensor,
 } from '@seqlab/tensor-core';
@@ -190,9 +189,6 @@ export abstract class RecurrentLayer extends Module {
   /** The whole direction: the backend's fused kernel when it has one and `fused` allows, else `composed`. @internal */
   protected abstract readonly runSequence: DirectionRunner;
 
-  /** The fused kernels {@link RecurrentLayer.runSequence} runs on (none for the tanh RNN). @internal */
-  protected abstract readonly sequenceKernels: readonly FusedKernelName[];
-
   /** Checks `x`; an unbatched one is viewed `[seq, 1, inputSize]`, a batched one is kept in the layer's layout. */
   private checkInput(op: string, value: unknown): SequenceInput {
     const x = checkTensorArg(op, 'x', value);
@@ -244,8 +240,9 @@ export abstract class RecurrentLayer extends Module {
     const like = this.cells[0][0].weightIh;
     const initial = stateArgs.map(([name, value]) => this.initialStates(op, name, value, input, like));
     const masks = lengths === null ? null : stepMasks(lengths, input.steps, like.backendName);
-    // Batch-first sequences go through the fused kernels as they are; step-by-step composed ops need them time-major.
-    const batchMajor = input.batchFirst && hook === undefined && this.runsFused(like);
+    // Batch-first sequences go to the directions as they are (the fused kernels take them so; the composed steps
+    // transpose them); a step hook needs the time-major steps throughout.
+    const batchMajor = input.batchFirst && hook === undefined;
     const layerInput = input.batchFirst && !batchMajor ? transpose(input.x, 0, 1) : input.x;
     const { output: layerOutput, finals } = this.runLayers(layerInput, initial, lengths, masks, hook, batchMajor);
     let output = layerOutput;
@@ -255,11 +252,6 @@ export abstract class RecurrentLayer extends Module {
       states = states.map((s) => reshape(s, [s.shape[0], s.shape[2]]));
     } else if (input.batchFirst && !batchMajor) output = transpose(output, 0, 1);
     return { output, states };
-  }
-
-  /** Whether the directions run on the backend's fused kernels (the backend has them, and `fused` and the global switch allow). */
-  private runsFused(like: Tensor): boolean {
-    return this.fused && this.sequenceKernels.length > 0 && fusedKernels(like.backend, this.sequenceKernels) !== null;
   }
 
   /**

@@ -1,5 +1,5 @@
 // RNN: multi-layer vanilla (Elman) RNN with tanh or relu, as torch.nn.RNN.
-import type { FusedKernelName, Tensor } from '@seqlab/tensor-core';
+import type { Tensor } from '@seqlab/tensor-core';
 import { rnnStep, type RNNNonlinearity } from '../cells/cell-math.js';
 import type { CellParameters } from '../cells/cell-parameters.js';
 import { checkNonlinearity } from '../cells/rnn-cell.js';
@@ -60,7 +60,4 @@ export class RNN extends RecurrentLayer {
 
   /** No backend has a fused vanilla RNN: always the composed step loop. @internal */
   protected readonly runSequence: DirectionRunner = (...args) => args[7]();
-
-  /** @internal */
-  protected readonly sequenceKernels: readonly FusedKernelName[] = [];
 }
