@@ -1,8 +1,9 @@
 // wasm matmul kernel: batch offsets with broadcasting, tile choice, and the split across threads.
 import { sizeOf, type Kernels, type Shape, type TensorInfo } from '@seqlab/tensor-core';
+import { runBlocks } from '../block-task.js';
 import { allocFor, ptr, runtime } from '../context.js';
 import { broadcastStridesOf } from '../dims.js';
-import { TASK_PTR, writeTaskWords } from '../layout.js';
+import { TASK_PTR } from '../layout.js';
 import { runHere, type ThreadPool } from '../thread-pool.js';
 import { recycler, uninitialisedArray } from '../recycler.js';
 import { MAX_TILE } from '../runtime.js';
@@ -316,18 +317,10 @@ function packedProduct(
  * least {@link MEMORY_BOUND_MIN_BYTES}, as a TASK_ROW_DOTS task the pool shares by blocks of rows (same bits).
  */
 function rowDots(mat: number, vec: number, out: number, rows: number, k: number): void {
-  const rt = runtime();
   const chunks = Math.ceil(rows / ROW_DOTS_CHUNK);
-  const flops = 2 * rows * k;
-  let pool = rows * k * 4 >= MEMORY_BOUND_MIN_BYTES && chunks > 1 ? rt.workerPool() : undefined;
-  if (pool && !pool.take(flops)) pool = undefined;
-  if (!pool) {
-    rt.exports.rowDots(mat, vec, out, rows, k);
-    return;
-  }
-  const i32 = rt.heap.i32;
-  const fill = (): void => writeTaskWords(i32, TASK_ROW_DOTS, chunks, [mat, vec, out, rows, k, ROW_DOTS_CHUNK], rt.threadCount);
-  pool.run(rt.exports, i32, TASK_PTR, fill, flops, undefined, chunks);
+  runBlocks(TASK_ROW_DOTS, chunks, [mat, vec, out, rows, k, ROW_DOTS_CHUNK], 2 * rows * k, rows * k * 4 >= MEMORY_BOUND_MIN_BYTES, () =>
+    runtime().exports.rowDots(mat, vec, out, rows, k),
+  );
 }
 
 // The shared dimension of op(A)·op(B): A's last axis, or its second-to-last when transposed.

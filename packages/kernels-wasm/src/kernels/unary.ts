@@ -1,7 +1,7 @@
 // wasm kernels for elementwise unary ops, clamp and GELU.
 import type { Kernels, TensorInfo, UnaryOpName } from '@seqlab/tensor-core';
 import { allocFor, ptr, runtime } from '../context.js';
-import { TASK_PTR, writeTaskWords } from '../layout.js';
+import { runBlocks } from '../block-task.js';
 
 /** Task kind of assembly/task.ts for GELU. */
 const TASK_GELU = 7;
@@ -21,19 +21,11 @@ const GELU_FLOPS = 40;
  * gradient): on the calling thread, or shared with the pool by blocks of elements.
  */
 export function geluAt(x: number, out: number, n: number, tanh: boolean, dy = 0): void {
-  const rt = runtime();
-  const chunks = Math.ceil(n / GELU_CHUNK);
-  const flops = n * GELU_FLOPS;
-  let pool = n >= GELU_PARALLEL_MIN ? rt.workerPool() : undefined;
-  if (pool && !pool.take(flops)) pool = undefined;
-  if (!pool) {
-    if (dy === 0) rt.exports.geluF32(x, out, n, tanh ? 1 : 0);
-    else rt.exports.geluBackwardF32(dy, x, out, n, tanh ? 1 : 0);
-    return;
-  }
-  const i32 = rt.heap.i32;
-  const fill = (): void => writeTaskWords(i32, TASK_GELU, chunks, [x, out, n, GELU_CHUNK, tanh ? 1 : 0, dy], rt.threadCount);
-  pool.run(rt.exports, i32, TASK_PTR, fill, flops, undefined, chunks);
+  const flag = tanh ? 1 : 0;
+  runBlocks(TASK_GELU, Math.ceil(n / GELU_CHUNK), [x, out, n, GELU_CHUNK, flag, dy], n * GELU_FLOPS, n >= GELU_PARALLEL_MIN, () => {
+    if (dy === 0) runtime().exports.geluF32(x, out, n, flag);
+    else runtime().exports.geluBackwardF32(dy, x, out, n, flag);
+  });
 }
 
 /** Unary ops in the order of their codes in assembly/unary.ts. */
